@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `tidbok` — the command line: start, serve, db migrate, demo seed, and the admin commands
+// registered from src-main/cli/. Exit codes: 0 ok, 1 failure, 2 bad usage or input.
+import { Command, CommanderError, Option } from 'commander';
+import { StoreOpenError } from './store/database.ts';
+import { registerCoreCommands } from './cli/core.ts';
+import { EXIT, UsageError } from './cli/common.ts';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('tidbok')
+    .description('Tidbok – tidbok för vårdenheter (appointment book for Swedish care units)')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+  program.addOption(new Option('--db <file>', 'SQLite database file (default: TIDBOK_DB or the user-data folder)'));
+  registerCoreCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`tidbok: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof StoreOpenError) {
+      process.stderr.write(`tidbok: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(`tidbok: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|js|mjs)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv).then(
+    (code) => {
+      // Long-running commands (serve, start) keep the event loop alive themselves.
+      if (code !== EXIT.ok) process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`tidbok: ${String(err)}\n`);
+      process.exit(EXIT.failure);
+    },
+  );
+}

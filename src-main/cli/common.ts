@@ -1,0 +1,27 @@
+// Shared pieces of the command line: exit codes, usage errors, option parsing.
+import type { Command } from 'commander';
+import { isIsoDate } from '../domain/time.ts';
+
+/** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, conflicts: 3 } as const;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The --db given to the program (or a subcommand), else undefined (TIDBOK_DB / user-data folder). */
+export function dbOption(cmd: Command): string | undefined {
+  const all = cmd.optsWithGlobals<{ db?: string }>();
+  return all.db;
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number 0–65535, got "${value}".`);
+  return n;
+}
+
+export function parseDateOption(name: string, value: string): string {
+  if (!isIsoDate(value)) throw new UsageError(`${name} must be a date YYYY-MM-DD, got "${value}".`);
+  return value;
+}

@@ -1,0 +1,142 @@
+// Core commands: start (Electron, or the web shell when Electron is missing), serve, db migrate, demo seed.
+import type { Command } from 'commander';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, schemaVersion } from '../store/database.ts';
+import { openRuntime } from '../runtime.ts';
+import { createContext } from '../services/context.ts';
+import { hasAnyUnit, seedDemo, DEMO_USERS } from '../demo/seed.ts';
+import { startWebShell } from '../shells/web/server.ts';
+import { localCaller } from '../shells/local-caller.ts';
+import { createLogger } from '../log.ts';
+import { dbOption, parsePort, UsageError } from './common.ts';
+import { defaultDatabasePath } from '../runtime.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Path of the Electron binary, or null with the reason it cannot be used. */
+export function findElectron(): { path: string } | { path: null; reason: string } {
+  try {
+    const require = createRequire(join(ROOT, 'package.json'));
+    const path = require('electron') as unknown;
+    if (typeof path !== 'string' || !existsSync(path)) return { path: null, reason: 'the Electron binary was not downloaded' };
+    return { path };
+  } catch (err) {
+    return { path: null, reason: (err as Error).message.split('\n')[0] ?? 'electron is not installed' };
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds main, preload and renderer when the renderer output is missing or older than its sources. */
+export function ensureBuilt(): void {
+  const index = join(ROOT, 'out', 'renderer', 'index.html');
+  const stale = !existsSync(index) || statSync(index).mtimeMs < Math.max(newestMtime(join(ROOT, 'src-renderer')), newestMtime(join(ROOT, 'src-main', 'api')));
+  if (!stale) return;
+  process.stdout.write('Bygger gränssnittet (första start eller ändrad kod) …\n');
+  const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  const r = spawnSync(bin, ['build', '-c', 'electron.config.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`Building the renderer failed (electron-vite exit ${String(r.status)}).`);
+}
+
+async function serve(opts: { port: number; db?: string | undefined; demo: boolean; quietHint?: boolean }): Promise<void> {
+  ensureBuilt();
+  const log = createLogger();
+  const runtime = openRuntime({ dbPath: opts.db, demo: opts.demo });
+  if (runtime.seeded) {
+    const s = runtime.seeded;
+    process.stdout.write(
+      `Demodata skapad: ${s.resources} resurser, ${s.appointmentTypes} besökstyper, ${s.slots} tider, ${s.bookings} bokningar (${s.from} – ${s.to}).\n`,
+    );
+  }
+  if (hasAnyUnit(runtime.ctx)) {
+    process.stdout.write(`Demoanvändare: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}\n`);
+  }
+  const shell = await startWebShell({ ctx: runtime.ctx, staticDir: join(ROOT, 'out', 'renderer'), port: opts.port, caller: localCaller, log });
+  process.stdout.write(`Databas: ${runtime.dbPath}\n`);
+  process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
+  process.stdout.write('Öppna adressen ovan i en webbläsare. Avsluta med Ctrl+C.\n');
+  const stop = () => {
+    void shell.close().then(() => {
+      runtime.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function registerCoreCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the web shell on 127.0.0.1 (prints the URL with its session token)')
+    .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '0')
+    .option('--db <file>', 'SQLite database file')
+    .option('--no-demo', 'do not seed the demo unit into an empty database')
+    .action(async (opts: { port: string; demo: boolean }, cmd: Command) => {
+      await serve({ port: parsePort(opts.port), db: dbOption(cmd), demo: opts.demo });
+    });
+
+  program
+    .command('start')
+    .description('Start the desktop app; falls back to the web shell when the Electron binary is missing')
+    .option('--port <port>', 'port for the web-shell fallback', '0')
+    .option('--db <file>', 'SQLite database file')
+    .option('--no-demo', 'do not seed the demo unit into an empty database')
+    .action(async (opts: { port: string; demo: boolean }, cmd: Command) => {
+      const electron = findElectron();
+      const db = dbOption(cmd);
+      if (electron.path === null) {
+        process.stdout.write(`Electron kan inte startas här (${electron.reason}); startar webbskalet i stället.\n`);
+        await serve({ port: parsePort(opts.port), db, demo: opts.demo });
+        return;
+      }
+      ensureBuilt();
+      const env = { ...process.env, ...(db ? { TIDBOK_DB: resolve(db) } : {}), ...(opts.demo ? {} : { TIDBOK_NO_DEMO: '1' }) };
+      const child = spawn(electron.path, [ROOT], { stdio: 'inherit', env });
+      await new Promise<void>((done, fail) => {
+        child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`Electron exited with code ${String(code)}`))));
+        child.on('error', fail);
+      });
+    });
+
+  const dbCmd = program.command('db').description('Database maintenance');
+  dbCmd
+    .command('migrate')
+    .description('Create or migrate the database to the newest schema')
+    .option('--db <file>', 'SQLite database file')
+    .action((_opts: unknown, cmd: Command) => {
+      const path = dbOption(cmd) ?? defaultDatabasePath();
+      const db = openDatabase(path);
+      process.stdout.write(`${path}: schemaversion ${schemaVersion(db)}\n`);
+      db.close();
+    });
+
+  const demo = program.command('demo').description('Demo data');
+  demo
+    .command('seed')
+    .description('Seed the demo unit into an empty database')
+    .option('--db <file>', 'SQLite database file')
+    .action((_opts: unknown, cmd: Command) => {
+      const path = dbOption(cmd) ?? defaultDatabasePath();
+      const db = openDatabase(path);
+      try {
+        const ctx = createContext(db);
+        if (hasAnyUnit(ctx)) throw new UsageError(`${path} already holds a unit; demo data is only seeded into an empty database.`);
+        const s = seedDemo(ctx);
+        process.stdout.write(`Demo seeded into ${path}: ${s.slots} slots, ${s.bookings} bookings, ${s.patients} patients.\n`);
+      } finally {
+        db.close();
+      }
+    });
+}

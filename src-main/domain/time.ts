@@ -1,0 +1,100 @@
+// Wall clock <-> instant for the unit's time zone (Europe/Stockholm), DST-correct.
+// Dates are 'YYYY-MM-DD' and times 'HH:mm' on the unit's wall clock; instants are epoch ms UTC.
+// Pure: no I/O, no reading of the system clock (callers pass `now`).
+import { TZDate } from '@date-fns/tz';
+
+export const STOCKHOLM = 'Europe/Stockholm';
+
+export type IsoDate = string; // 'YYYY-MM-DD'
+export type WallTime = string; // 'HH:mm'
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isIsoDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+export function isWallTime(s: string): boolean {
+  return TIME_RE.test(s);
+}
+
+export function parseIsoDate(s: IsoDate): { year: number; month: number; day: number } {
+  const m = DATE_RE.exec(s);
+  if (!m || !isIsoDate(s)) throw new RangeError(`Not a valid date: ${s}`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+export function parseWallTime(s: WallTime): { hour: number; minute: number } {
+  const m = TIME_RE.exec(s);
+  if (!m) throw new RangeError(`Not a valid time: ${s}`);
+  return { hour: Number(m[1]), minute: Number(m[2]) };
+}
+
+/** The instant at which the wall clock in `tz` shows `date` `time` (minutes past midnight allowed). */
+export function wallClockToInstant(date: IsoDate, minutesOfDay: number, tz: string = STOCKHOLM): number {
+  const { year, month, day } = parseIsoDate(date);
+  const hour = Math.floor(minutesOfDay / 60);
+  const minute = minutesOfDay % 60;
+  return new TZDate(year, month - 1, day, hour, minute, 0, 0, tz).getTime();
+}
+
+export function wallTimeToMinutes(t: WallTime): number {
+  const { hour, minute } = parseWallTime(t);
+  return hour * 60 + minute;
+}
+
+export function minutesToWallTime(min: number): WallTime {
+  return `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+}
+
+/** Midnight at the start of `date` in `tz`. */
+export function startOfLocalDay(date: IsoDate, tz: string = STOCKHOLM): number {
+  return wallClockToInstant(date, 0, tz);
+}
+
+/** The local calendar date of an instant. */
+export function localDate(instant: number, tz: string = STOCKHOLM): IsoDate {
+  const d = new TZDate(instant, tz);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The local wall-clock time of an instant. */
+export function localTime(instant: number, tz: string = STOCKHOLM): WallTime {
+  const d = new TZDate(instant, tz);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Calendar arithmetic on dates (no time zone involved). */
+export function addDays(date: IsoDate, n: number): IsoDate {
+  const { year, month, day } = parseIsoDate(date);
+  const dt = new Date(Date.UTC(year, month - 1, day + n));
+  return dt.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  const a = parseIsoDate(from);
+  const b = parseIsoDate(to);
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
+}
+
+/** ISO weekday: 1 = Monday ... 7 = Sunday. */
+export function isoWeekday(date: IsoDate): number {
+  const { year, month, day } = parseIsoDate(date);
+  const wd = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return wd === 0 ? 7 : wd;
+}
+
+/** Monday of the ISO week containing `date`. */
+export function startOfIsoWeek(date: IsoDate): IsoDate {
+  return addDays(date, 1 - isoWeekday(date));
+}
+
+/** Local dates from `from` (inclusive) to `to` (exclusive). */
+export function* eachDate(from: IsoDate, to: IsoDate): Generator<IsoDate> {
+  for (let d = from; d < to; d = addDays(d, 1)) yield d;
+}

@@ -1,0 +1,42 @@
+// Composition root shared by the Electron shell, the web shell and the CLI: opens the database,
+// seeds the demo unit into an empty one (unless told not to) and builds the service context.
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openDatabase, type OpenOptions } from './store/database.ts';
+import { createContext, type ServiceContext } from './services/context.ts';
+import { hasAnyUnit, seedDemo, type SeedSummary } from './demo/seed.ts';
+
+/** The platform's user-data folder, as Electron's app.getPath('userData') would give it. */
+export function userDataDir(): string {
+  const home = homedir();
+  switch (process.platform) {
+    case 'win32':
+      return join(process.env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'Tidbok');
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'Tidbok');
+    default:
+      return join(process.env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'Tidbok');
+  }
+}
+
+export function defaultDatabasePath(): string {
+  return process.env['TIDBOK_DB'] ?? join(userDataDir(), 'tidbok.db');
+}
+
+export interface Runtime {
+  ctx: ServiceContext;
+  dbPath: string;
+  seeded: SeedSummary | null;
+  close(): void;
+}
+
+export function openRuntime(options: { dbPath?: string | undefined; demo?: boolean; open?: OpenOptions; now?: () => number } = {}): Runtime {
+  const dbPath = options.dbPath ?? defaultDatabasePath();
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const db = openDatabase(dbPath, options.open);
+  const ctx = createContext(db, options.now ? { now: options.now } : {});
+  let seeded: SeedSummary | null = null;
+  if (options.demo !== false && !hasAnyUnit(ctx)) seeded = seedDemo(ctx);
+  return { ctx, dbPath, seeded, close: () => db.close() };
+}

@@ -1,0 +1,23 @@
+// Staff passwords: node:crypto scrypt (memory-hard), salted, parameters stored with the hash.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+const N = 16384; // 2^14: ~16 MiB, ~50 ms on a desk PC
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFC'), salt, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const expected = Buffer.from(parts[5]!, 'base64');
+  const key = scryptSync(password.normalize('NFC'), salt, expected.length, { N: n, r, p, maxmem: 64 * 1024 * 1024 });
+  return timingSafeEqual(key, expected);
+}

@@ -1,0 +1,191 @@
+// The web shell: the same api as the Electron shell, over HTTP + server-sent events.
+// Loopback only, a random session token, Host and Origin checked (no DNS rebinding), a strict
+// CSP on the page. Used where no Electron binary exists, and by the e2e tests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { dispatch } from '../../api/dispatch.ts';
+import type { HandlerEnv } from '../../api/handlers.ts';
+import type { Caller, ServiceContext } from '../../services/context.ts';
+import type { ChangeEvent } from '../../api/types.ts';
+import type { Logger } from '../../log.ts';
+import { CONTENT_SECURITY_POLICY } from '../csp.ts';
+
+export interface WebShellOptions {
+  ctx: ServiceContext;
+  /** Folder with the built renderer (index.html, assets/). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+  caller: () => Caller;
+  log?: Logger;
+}
+
+export interface WebShell {
+  url: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, message: string): void {
+  send(res, status, { ok: false, error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message } });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticRoot = resolve(options.staticDir);
+  const sseClients = new Set<ServerResponse>();
+  let port = options.port ?? 0;
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+
+  const unsubscribe = options.ctx.events.subscribe((event: ChangeEvent) => {
+    const frame = `event: changed\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const c of sseClients) c.write(frame);
+  });
+
+  function authorised(req: IncomingMessage, url: URL): boolean {
+    const header = req.headers['authorization'];
+    const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+    return given !== null && sameToken(given, token);
+  }
+
+  function serveStatic(res: ServerResponse, pathname: string): void {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const file = normalize(join(staticRoot, rel));
+    if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Hittades inte.');
+      return;
+    }
+    const headers: Record<string, string> = {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    };
+    if (extname(file) === '.html') {
+      headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
+      headers['x-frame-options'] = 'DENY';
+      headers['cache-control'] = 'no-store';
+    }
+    res.writeHead(200, headers);
+    createReadStream(file).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      // Loopback peers only, and only for our own Host (DNS rebinding) and Origin (CSRF).
+      if (!isLoopback(req.socket.remoteAddress)) return refuse(res, 403, 'Endast lokala anslutningar tillåts.');
+      if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 403, 'Okänd värd.');
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedOrigins().has(origin)) return refuse(res, 403, 'Okänt ursprung.');
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        if (!authorised(req, url)) return refuse(res, 401, 'Sessionen saknas eller har gått ut.');
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': ansluten\n\n');
+        sseClients.add(res);
+        req.on('close', () => sseClients.delete(res));
+        return;
+      }
+      if (url.pathname.startsWith('/api/')) {
+        if (req.method !== 'POST') return refuse(res, 405, 'Endast POST.');
+        if (!authorised(req, url)) return refuse(res, 401, 'Sessionen saknas eller har gått ut.');
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Fel innehållstyp.');
+        let input: unknown;
+        try {
+          const body = await readBody(req);
+          input = body === '' ? {} : JSON.parse(body);
+        } catch {
+          return send(res, 400, { ok: false, error: { code: 'validation', message: 'Ogiltig begäran (JSON).' } });
+        }
+        const env: HandlerEnv = { ctx: options.ctx, caller: options.caller(), shell: 'web' };
+        const result = dispatch(env, url.pathname.slice(5), input, options.log);
+        return send(res, 200, result);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Metoden stöds inte.');
+      serveStatic(res, url.pathname);
+    })().catch((err: unknown) => {
+      options.log?.error({ err }, 'web shell request failed');
+      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'Internt fel.' } });
+      else res.end();
+    });
+  });
+
+  return new Promise((resolveShell, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port;
+      const url = `http://127.0.0.1:${port}/?token=${token}`;
+      resolveShell({
+        url,
+        port,
+        token,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            unsubscribe();
+            for (const c of sseClients) c.end();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+export function rendererDir(root: string): string {
+  return join(root, 'out', 'renderer');
+}

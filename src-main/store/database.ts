@@ -1,0 +1,158 @@
+// Opening a Tidbok database: pragmas, identity check and forward-only migrations.
+// A file that is not ours (or is corrupt, or from a newer Tidbok) is refused with a clear
+// error and never written to: we only write after the checks pass.
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+/** PRAGMA application_id marks a SQLite file as Tidbok's ('TDBK'). */
+export const TIDBOK_APPLICATION_ID = 0x5444424b;
+
+export class StoreOpenError extends Error {
+  constructor(
+    readonly code: 'not_tidbok' | 'corrupt' | 'too_new' | 'migration_failed' | 'unreadable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export interface OpenOptions {
+  /** Folder holding NNNN_name.sql files; defaults to the repository's db/migrations. */
+  migrationsDir?: string;
+  /** Path of a better-sqlite3 native binding built for another ABI (Electron). */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+export function defaultMigrationsDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src-main/store -> repo root, and out/main -> repo root: both are two levels down.
+  const candidates = [resolve(here, '../../db/migrations'), resolve(here, '../db/migrations')];
+  for (const c of candidates) if (existsSync(c)) return c;
+  return candidates[0]!;
+}
+
+export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[] {
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  const migrations = files.map((f, i) => {
+    const version = Number(f.slice(0, 4));
+    if (version !== i + 1) {
+      throw new StoreOpenError('migration_failed', `Migration ${f} is out of sequence: expected number ${i + 1}.`);
+    }
+    return { version, name: f.replace(/\.sql$/, ''), sql: readFileSync(join(dir, f), 'utf8') };
+  });
+  return migrations;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/** Reads the first bytes without opening the file for writing. */
+function checkHeader(file: string): void {
+  if (!existsSync(file)) return;
+  const st = statSync(file);
+  if (st.isDirectory()) throw new StoreOpenError('unreadable', `${file} is a directory, not a database file.`);
+  if (st.size === 0) return; // An empty file is a new database.
+  const buf = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buf, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (buf.toString('latin1') !== SQLITE_HEADER) {
+    throw new StoreOpenError('not_tidbok', `${file} is not a SQLite database (wrong header); it was left untouched.`);
+  }
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  checkHeader(file);
+  let db: Db;
+  try {
+    db = new Database(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
+  } catch (err) {
+    throw new StoreOpenError('unreadable', `Could not open ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    identify(db, file);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) migrate(db, loadMigrations(options.migrationsDir));
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Refuses a file that is not (or not yet) a Tidbok database, or is damaged. */
+function identify(db: Db, file: string): void {
+  let appId: number;
+  let tableCount: number;
+  try {
+    appId = db.pragma('application_id', { simple: true }) as number;
+    tableCount = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number }).n;
+  } catch (err) {
+    throw new StoreOpenError('corrupt', `${file} cannot be read as a database (${(err as Error).message}); it was left untouched.`, {
+      cause: err,
+    });
+  }
+  if (appId === 0 && tableCount === 0) return; // brand-new file
+  if (appId !== TIDBOK_APPLICATION_ID) {
+    throw new StoreOpenError('not_tidbok', `${file} is a SQLite database but not a Tidbok database; it was left untouched.`);
+  }
+  const check = db.pragma('quick_check', { simple: true }) as string;
+  if (check !== 'ok') {
+    throw new StoreOpenError('corrupt', `${file} is damaged (quick_check: ${check}); restore it from a backup. It was left untouched.`);
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs every migration above the file's user_version, each in its own transaction. */
+export function migrate(db: Db, migrations: Migration[]): { from: number; to: number } {
+  const from = schemaVersion(db);
+  const newest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  if (from > newest) {
+    throw new StoreOpenError(
+      'too_new',
+      `The database has schema version ${from} but this Tidbok knows only up to ${newest}. Update Tidbok; the database was left untouched.`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    const step = db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`application_id = ${TIDBOK_APPLICATION_ID}`);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      step.immediate();
+    } catch (err) {
+      throw new StoreOpenError('migration_failed', `Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return { from, to: Math.max(from, newest) };
+}

@@ -1,0 +1,101 @@
+// The app frame: header (unit, user, sync state, language), navigation, and the current page.
+import { useEffect, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { call } from '../api/client.ts';
+import { setLang, type Lang } from '../i18n/index.ts';
+import { CalendarPage } from '../calendar/CalendarPage.tsx';
+import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
+
+export const PAGES = ['calendar', 'bookings', 'appointmentTypes', 'templates', 'export', 'sync', 'settings'] as const;
+export type Page = (typeof PAGES)[number];
+
+function pageFromHash(): Page {
+  const h = window.location.hash.replace(/^#\/?/, '');
+  return (PAGES as readonly string[]).includes(h) ? (h as Page) : 'calendar';
+}
+
+function Placeholder() {
+  const { t } = useTranslation();
+  return (
+    <div className="tb-placeholder">
+      <p>{t('placeholder.notYet')}</p>
+      <p>{t('placeholder.planned')}</p>
+    </div>
+  );
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [page, setPage] = useState<Page>(pageFromHash);
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const session = useQuery({ queryKey: ['session.info'], queryFn: () => call('session.info', {}) });
+
+  let content: ReactNode;
+  switch (page) {
+    case 'calendar':
+      content = <CalendarPage />;
+      break;
+    case 'appointmentTypes':
+      content = <AppointmentTypesPage />;
+      break;
+    default:
+      content = (
+        <section aria-labelledby="page-heading" className="tb-page">
+          <h1 id="page-heading">{t(`nav.${page}`)}</h1>
+          <Placeholder />
+        </section>
+      );
+  }
+
+  const sync = session.data?.sync;
+  return (
+    <div className="tb-app">
+      <a href="#main" className="tb-skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <header className="tb-header">
+        <span className="tb-brand">{t('app.name')}</span>
+        <span className="tb-unit" title={t('header.unit')}>
+          {session.data?.unit.name ?? '…'}
+        </span>
+        <span className="tb-header-spacer" />
+        {sync && (
+          <span className={`tb-sync tb-sync-${sync.mode}`} data-testid="sync-state">
+            <span className="tb-sync-dot" aria-hidden="true" />
+            {t(`header.sync.${sync.mode}`)}
+            {sync.pending > 0 && <span className="tb-sync-pending"> · {t('header.pending', { count: sync.pending })}</span>}
+          </span>
+        )}
+        <span className="tb-user" title={t('header.user')}>
+          {session.data?.user.displayName ?? ''}
+        </span>
+        <label className="tb-lang">
+          <span className="tb-visually-hidden">{t('header.language')}</span>
+          <select value={i18n.language} onChange={(e) => setLang(e.target.value as Lang)}>
+            <option value="sv">Svenska</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+      </header>
+      <nav className="tb-nav" aria-label={t('nav.label')}>
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p}>
+              <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} data-page={p}>
+                {t(`nav.${p}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="tb-main" tabIndex={-1}>
+        {content}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import type { sv } from './sv.ts';
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+export const en: Shape<typeof sv> = {
+  app: { name: 'Tidbok', skipToContent: 'Skip to content', loading: 'Loading …', error: 'Something went wrong' },
+  nav: {
+    label: 'Main menu',
+    calendar: 'Calendar',
+    bookings: 'Bookings',
+    appointmentTypes: 'Appointment types',
+    templates: 'Schedule templates',
+    export: 'Export',
+    sync: 'Sync',
+    settings: 'Settings',
+  },
+  header: {
+    unit: 'Care unit',
+    user: 'Signed in',
+    sync: { local: 'Local', online: 'Online', offline: 'Offline' },
+    pending_one: '{{count}} change waiting',
+    pending_other: '{{count}} changes waiting',
+    language: 'Language',
+  },
+  calendar: {
+    title: 'Calendar',
+    today: 'Today',
+    prevDay: 'Previous day',
+    nextDay: 'Next day',
+    pickDate: 'Pick a date',
+    closed: 'The unit has no slots on {{date}}.',
+    closedHint: 'It may be a weekend or a closed day.',
+    goNextOpen: 'Go to the next open day: {{date}}',
+    noOpenDay: 'No slots are laid out within the coming year.',
+    free: 'Free',
+    blocked: 'Blocked',
+    protected: 'Protected identity',
+    legend: 'Legend',
+    status: {
+      preliminary: 'Preliminary',
+      booked: 'Booked',
+      arrived: 'Arrived',
+      completed: 'Completed',
+      no_show: 'No-show',
+      cancelled: 'Cancelled',
+      rebooked: 'Rebooked',
+    },
+    channel: { web: 'Web (1177)', phone: 'Phone', desk: 'Desk' },
+    summary: '{{bookings}} booked, {{free}} free',
+  },
+  placeholder: {
+    notYet: 'This view is not built yet.',
+    planned: 'It comes in a later version of Tidbok.',
+  },
+  types: {
+    title: 'Appointment types',
+    code: 'Code',
+    name: 'Name',
+    duration: 'Duration',
+    minutes: '{{count}} min',
+    modes: 'Contact modes',
+    web: 'Web booking',
+    yes: 'Yes',
+    no: 'No',
+    invitationOnly: 'Invitation only',
+  },
+  mode: { physical: 'In person', video: 'Video', phone: 'Phone' },
+};
