@@ -31,11 +31,26 @@ export interface Runtime {
   close(): void;
 }
 
+/**
+ * The clock. TIDBOK_NOW (an ISO instant) pins it, for demos and end-to-end tests that need a
+ * known weekday; nothing else reads the system clock.
+ */
+export function systemClock(): () => number {
+  const pinned = process.env['TIDBOK_NOW'];
+  if (pinned) {
+    const at = Date.parse(pinned);
+    if (Number.isNaN(at)) throw new Error(`TIDBOK_NOW is not an ISO date-time: ${pinned}`);
+    const offset = at - Date.now();
+    return () => Date.now() + offset;
+  }
+  return () => Date.now();
+}
+
 export function openRuntime(options: { dbPath?: string | undefined; demo?: boolean; open?: OpenOptions; now?: () => number } = {}): Runtime {
   const dbPath = options.dbPath ?? defaultDatabasePath();
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const db = openDatabase(dbPath, options.open);
-  const ctx = createContext(db, options.now ? { now: options.now } : {});
+  const ctx = createContext(db, { now: options.now ?? systemClock() });
   let seeded: SeedSummary | null = null;
   if (options.demo !== false && !hasAnyUnit(ctx)) seeded = seedDemo(ctx);
   return { ctx, dbPath, seeded, close: () => db.close() };

@@ -1,8 +1,12 @@
-// The one entry point both shells call: role check, input validation, handler, typed result.
-import { z } from 'zod';
+// The one entry point both shells (and the tests) call: role check, input validation, the
+// handler in one SQLite transaction for 'change' methods, and a typed result. Change events
+// raised inside a transaction are delivered only after it commits.
+import type { z } from 'zod';
 import { contract, type MethodName } from './contract.ts';
 import { AppError, type Result } from './result.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
+import type { ChangeEvent } from './types.ts';
+import type { ChangeBus } from '../services/context.ts';
 import type { Logger } from '../log.ts';
 
 export function isMethodName(name: string): name is MethodName {
@@ -13,11 +17,34 @@ export function isMethodName(name: string): name is MethodName {
 function validationError(error: z.ZodError): AppError {
   const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  const message = first ? (first.path ? `Ogiltiga uppgifter (${first.path}): ${first.message}` : `Ogiltiga uppgifter: ${first.message}`) : 'Ogiltiga uppgifter.';
+  const message = first
+    ? first.path
+      ? `Ogiltiga uppgifter (${first.path}): ${first.message}`
+      : `Ogiltiga uppgifter: ${first.message}`
+    : 'Ogiltiga uppgifter.';
   return new AppError('validation', message, { issues });
 }
 
-export function dispatch(env: HandlerEnv, name: string, rawInput: unknown, log?: Logger): Result<unknown> {
+function toError(err: AppError): Result<never> {
+  return { ok: false, error: { code: err.code, message: err.messageSv, ...(err.details === undefined ? {} : { details: err.details }) } };
+}
+
+/** A bus that holds events until flush(), so listeners never hear of a change that rolled back. */
+function bufferedBus(target: ChangeBus): ChangeBus & { flush(): void } {
+  const held: ChangeEvent[] = [];
+  return {
+    emit: (e) => held.push(e),
+    subscribe: (l) => target.subscribe(l),
+    flush() {
+      if (held.length === 0) return;
+      const entities = [...new Set(held.flatMap((e) => e.entities))];
+      const ids = [...new Set(held.flatMap((e) => e.ids))];
+      target.emit({ entities, ids });
+    },
+  };
+}
+
+export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown, log?: Logger): Promise<Result<unknown>> {
   if (!isMethodName(name)) {
     return { ok: false, error: { code: 'not_found', message: `Okänd funktion: ${name}.` } };
   }
@@ -26,17 +53,24 @@ export function dispatch(env: HandlerEnv, name: string, rawInput: unknown, log?:
     return { ok: false, error: { code: 'forbidden', message: 'Din roll får inte göra detta.' } };
   }
   const parsed = def.input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const e = validationError(parsed.error);
-    return { ok: false, error: { code: e.code, message: e.messageSv, details: e.details } };
-  }
+  if (!parsed.success) return toError(validationError(parsed.error));
+
+  const handler = handlers[name] as unknown as (env: HandlerEnv, input: unknown) => unknown;
+  const bus = bufferedBus(env.ctx.events);
+  const scoped: HandlerEnv = { ...env, ctx: { ...env.ctx, events: bus } };
   try {
-    const handler = handlers[name] as unknown as (env: HandlerEnv, input: unknown) => unknown;
-    return { ok: true, value: handler(env, parsed.data) };
-  } catch (err) {
-    if (err instanceof AppError) {
-      return { ok: false, error: { code: err.code, message: err.messageSv, ...(err.details === undefined ? {} : { details: err.details }) } };
+    let value: unknown;
+    if ('async' in def && def.async) {
+      value = await (handler(scoped, parsed.data) as Promise<unknown>);
+    } else {
+      // Reads run in a transaction too: they may write access-log rows, and see one snapshot.
+      const run = env.ctx.db.transaction(() => handler(scoped, parsed.data));
+      value = def.kind === 'change' ? run.immediate() : run.deferred();
     }
+    bus.flush();
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof AppError) return toError(err);
     log?.error({ err, method: name }, 'api handler failed');
     return { ok: false, error: { code: 'internal', message: 'Ett oväntat fel inträffade. Försök igen eller kontakta support.' } };
   }

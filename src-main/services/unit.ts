@@ -17,6 +17,14 @@ export function currentUnit(ctx: ServiceContext): Unit {
   return toUnit(row);
 }
 
+/** The current unit's id, or null in an empty database (audit rows may precede the unit). */
+export function currentUnitId(ctx: ServiceContext): string | null {
+  const row = ctx.db
+    .prepare(`SELECT coalesce((SELECT json_extract(value, '$') FROM settings WHERE key = 'current_unit'), (SELECT id FROM units ORDER BY rowid LIMIT 1)) AS id`)
+    .get() as { id: string | null };
+  return row.id;
+}
+
 export function findUnitByHsaId(ctx: ServiceContext, hsaId: string): Unit | null {
   const row = ctx.db.prepare(`SELECT * FROM units WHERE hsa_id = ?`).get(hsaId) as UnitRow | undefined;
   return row ? toUnit(row) : null;

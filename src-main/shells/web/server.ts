@@ -152,7 +152,7 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
           return send(res, 400, { ok: false, error: { code: 'validation', message: 'Ogiltig begäran (JSON).' } });
         }
         const env: HandlerEnv = { ctx: options.ctx, caller: options.caller(), shell: 'web' };
-        const result = dispatch(env, url.pathname.slice(5), input, options.log);
+        const result = await dispatch(env, url.pathname.slice(5), input, options.log);
         return send(res, 200, result);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Metoden stöds inte.');

@@ -1,0 +1,45 @@
+// Building blocks of the contract: how one method is declared, and shared zod pieces.
+// Pure: zod and types only (the renderer imports the contract).
+import { z } from 'zod';
+import type { Role } from './types.ts';
+
+export interface MethodDef<I extends z.ZodType, R> {
+  input: I;
+  /** Phantom: carries the result type, never read at run time. */
+  result: R;
+  /** Roles allowed to call the method. */
+  roles: readonly Role[];
+  /** 'read' methods change nothing; 'change' methods run in one transaction with outbox and audit rows. */
+  kind: 'read' | 'change';
+  /**
+   * Set for methods that await the network (e.g. a claim confirmed by the central side): the
+   * handler returns a Promise and runs its own transactions; dispatch does not wrap it.
+   */
+  async?: true;
+}
+
+/** `method<ResultType>()({ input, roles, kind })` declares one api method. */
+export function method<R>() {
+  return <I extends z.ZodType>(def: { input: I; roles: readonly Role[]; kind: 'read' | 'change'; async?: true }): MethodDef<I, R> => ({
+    ...def,
+    result: undefined as unknown as R,
+  });
+}
+
+export const ALL_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
+export const SCHEDULING_ROLES: readonly Role[] = ['scheduler', 'admin'];
+export const ADMIN_ONLY: readonly Role[] = ['admin'];
+
+export const empty = z.object({}).strict();
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum ska skrivas ÅÅÅÅ-MM-DD.')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'Datumet finns inte.');
+
+export const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Tid ska skrivas TT:MM.');
+
+export const uuid = z.string().uuid('Ogiltigt id.');

@@ -1,0 +1,42 @@
+// Core methods: session, unit, resources, appointment-type list, calendar reads.
+import { z } from 'zod';
+import { ALL_ROLES, empty, isoDate, method, uuid } from '../define.ts';
+import type { AppointmentType, CalendarRange, Resource, SessionInfo, Unit } from '../types.ts';
+
+export const coreMethods = {
+  'session.info': method<SessionInfo>()({ input: empty, roles: ALL_ROLES, kind: 'read' }),
+  'unit.get': method<Unit>()({ input: empty, roles: ALL_ROLES, kind: 'read' }),
+  'resources.list': method<Resource[]>()({
+    input: z.object({ includeInactive: z.boolean().optional() }).strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  'appointmentTypes.list': method<AppointmentType[]>()({
+    input: z.object({ includeInactive: z.boolean().optional() }).strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  /** Slots and active bookings of [from, to) for the given (or all active) resources. */
+  'calendar.range': method<CalendarRange>()({
+    input: z
+      .object({
+        from: isoDate,
+        to: isoDate,
+        resourceIds: z.array(uuid).max(200).optional(),
+      })
+      .strict()
+      .refine((v) => v.from < v.to, { message: 'Slutdatum måste vara efter startdatum.', path: ['to'] })
+      .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 62 * 86_400_000, {
+        message: 'Högst 62 dagar åt gången.',
+        path: ['to'],
+      }),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  /** The first date from `from` (inclusive) on which the unit has slots; null if none within a year. */
+  'calendar.nextOpenDate': method<{ date: string | null }>()({
+    input: z.object({ from: isoDate, direction: z.enum(['forward', 'backward']).optional() }).strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+} as const;

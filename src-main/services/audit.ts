@@ -1,0 +1,90 @@
+// The access log (Patientdatalagen / HSLF-FS 2016:40): who did what to whose data, when, where.
+// Append-only (triggers forbid UPDATE/DELETE) and hash-chained: each row's hash covers its own
+// fields and the previous row's hash, so an edited or deleted row breaks the chain.
+import { createHash } from 'node:crypto';
+import type { Caller, ServiceContext } from './context.ts';
+import { currentUnitId } from './unit.ts';
+
+export type AuditAction = 'read' | 'change' | 'print' | 'export' | 'login' | 'logout';
+
+export interface AuditInput {
+  action: AuditAction;
+  patientId?: string | null;
+  entity?: string | null;
+  entityId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  seq: number;
+  id: string;
+  at: number;
+  action: AuditAction;
+  unit_id: string | null;
+  user_id: string | null;
+  workstation: string;
+  patient_id: string | null;
+  entity: string | null;
+  entity_id: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hash of a row: sha256 over prev_hash and the row's fields in a fixed order. */
+export function auditHash(row: Omit<AuditRow, 'seq' | 'hash'>): string {
+  const canonical = JSON.stringify([
+    row.prev_hash,
+    row.id,
+    row.at,
+    row.action,
+    row.unit_id,
+    row.user_id,
+    row.workstation,
+    row.patient_id,
+    row.entity,
+    row.entity_id,
+    row.detail,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Appends one event. Call inside the transaction of the change it records. */
+export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInput): void {
+  const last = ctx.db.prepare(`SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1`).get() as { hash: string } | undefined;
+  const row: Omit<AuditRow, 'seq' | 'hash'> = {
+    id: ctx.newId(),
+    at: ctx.now(),
+    action: event.action,
+    unit_id: currentUnitId(ctx),
+    user_id: caller.userId,
+    workstation: caller.workstation,
+    patient_id: event.patientId ?? null,
+    entity: event.entity ?? null,
+    entity_id: event.entityId ?? null,
+    detail: JSON.stringify(event.detail ?? {}),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  ctx.db
+    .prepare(
+      `INSERT INTO audit_events (id, at, action, unit_id, user_id, workstation, patient_id, entity, entity_id, detail, prev_hash, hash)
+       VALUES (@id, @at, @action, @unit_id, @user_id, @workstation, @patient_id, @entity, @entity_id, @detail, @prev_hash, @hash)`,
+    )
+    .run({ ...row, hash: auditHash(row) });
+}
+
+/** Walks the chain; returns the first broken link, or null when the log is intact. */
+export function verifyAuditChain(ctx: ServiceContext): { seq: number; reason: string } | null {
+  let prev = GENESIS_HASH;
+  let expectedSeq: number | null = null;
+  for (const row of ctx.db.prepare(`SELECT * FROM audit_events ORDER BY seq`).iterate() as Iterable<AuditRow>) {
+    if (expectedSeq !== null && row.seq !== expectedSeq) return { seq: expectedSeq, reason: 'row missing (deleted)' };
+    if (row.prev_hash !== prev) return { seq: row.seq, reason: 'chain broken (row before it deleted or edited)' };
+    if (auditHash(row) !== row.hash) return { seq: row.seq, reason: 'row edited (hash mismatch)' };
+    prev = row.hash;
+    expectedSeq = row.seq + 1;
+  }
+  return null;
+}
