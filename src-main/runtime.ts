@@ -46,7 +46,9 @@ export function systemClock(): () => number {
   return () => Date.now();
 }
 
-export function openRuntime(options: { dbPath?: string | undefined; demo?: boolean; open?: OpenOptions; now?: () => number } = {}): Runtime {
+export function openRuntime(
+  options: { dbPath?: string | undefined; demo?: boolean; open?: OpenOptions; now?: () => number } = {},
+): Runtime {
   const dbPath = options.dbPath ?? defaultDatabasePath();
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const db = openDatabase(dbPath, options.open);

@@ -20,7 +20,12 @@ export interface MethodDef<I extends z.ZodType, R> {
 
 /** `method<ResultType>()({ input, roles, kind })` declares one api method. */
 export function method<R>() {
-  return <I extends z.ZodType>(def: { input: I; roles: readonly Role[]; kind: 'read' | 'change'; async?: true }): MethodDef<I, R> => ({
+  return <I extends z.ZodType>(def: {
+    input: I;
+    roles: readonly Role[];
+    kind: 'read' | 'change';
+    async?: true;
+  }): MethodDef<I, R> => ({
     ...def,
     result: undefined as unknown as R,
   });

@@ -26,7 +26,10 @@ function validationError(error: z.ZodError): AppError {
 }
 
 function toError(err: AppError): Result<never> {
-  return { ok: false, error: { code: err.code, message: err.messageSv, ...(err.details === undefined ? {} : { details: err.details }) } };
+  return {
+    ok: false,
+    error: { code: err.code, message: err.messageSv, ...(err.details === undefined ? {} : { details: err.details }) },
+  };
 }
 
 /** A bus that holds events until flush(), so listeners never hear of a change that rolled back. */

@@ -41,7 +41,9 @@ function newestMtime(dir: string): number {
 /** Builds main, preload and renderer when the renderer output is missing or older than its sources. */
 export function ensureBuilt(): void {
   const index = join(ROOT, 'out', 'renderer', 'index.html');
-  const stale = !existsSync(index) || statSync(index).mtimeMs < Math.max(newestMtime(join(ROOT, 'src-renderer')), newestMtime(join(ROOT, 'src-main', 'api')));
+  const stale =
+    !existsSync(index) ||
+    statSync(index).mtimeMs < Math.max(newestMtime(join(ROOT, 'src-renderer')), newestMtime(join(ROOT, 'src-main', 'api')));
   if (!stale) return;
   process.stdout.write('Bygger gränssnittet (första start eller ändrad kod) …\n');
   const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
@@ -62,7 +64,13 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   if (hasAnyUnit(runtime.ctx)) {
     process.stdout.write(`Demoanvändare: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}\n`);
   }
-  const shell = await startWebShell({ ctx: runtime.ctx, staticDir: join(ROOT, 'out', 'renderer'), port: opts.port, caller: localCaller, log });
+  const shell = await startWebShell({
+    ctx: runtime.ctx,
+    staticDir: join(ROOT, 'out', 'renderer'),
+    port: opts.port,
+    caller: localCaller,
+    log,
+  });
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
   process.stdout.write('Öppna adressen ovan i en webbläsare. Avsluta med Ctrl+C.\n');
@@ -132,7 +140,8 @@ export function registerCoreCommands(program: Command): void {
       const db = openDatabase(path);
       try {
         const ctx = createContext(db);
-        if (hasAnyUnit(ctx)) throw new UsageError(`${path} already holds a unit; demo data is only seeded into an empty database.`);
+        if (hasAnyUnit(ctx))
+          throw new UsageError(`${path} already holds a unit; demo data is only seeded into an empty database.`);
         const s = seedDemo(ctx);
         process.stdout.write(`Demo seeded into ${path}: ${s.slots} slots, ${s.bookings} bookings, ${s.patients} patients.\n`);
       } finally {

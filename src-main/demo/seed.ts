@@ -41,16 +41,109 @@ interface TypeSeed {
 }
 
 const TYPES: TypeSeed[] = [
-  { code: 'LAKBES', sv: 'Läkarbesök', en: 'Doctor visit', min: 30, modes: ['physical'], professions: ['lakare'], web: true, colour: '#2f6db3' },
-  { code: 'LAKVID', sv: 'Videobesök läkare', en: 'Video visit, doctor', min: 15, modes: ['video'], professions: ['lakare'], web: true, colour: '#5b4fb0' },
-  { code: 'TELE', sv: 'Telefontid', en: 'Phone appointment', min: 15, modes: ['phone'], professions: ['lakare', 'sjukskoterska'], web: false, colour: '#6b7785' },
-  { code: 'VACC', sv: 'Vaccination', en: 'Vaccination', min: 15, modes: ['physical'], professions: ['sjukskoterska'], web: true, colour: '#1f8a5b' },
-  { code: 'BLODTR', sv: 'Blodtryckskontroll', en: 'Blood pressure check', min: 15, modes: ['physical'], professions: ['sjukskoterska'], web: true, colour: '#3f8f8f' },
-  { code: 'DIAB', sv: 'Diabetesmottagning', en: 'Diabetes clinic', min: 30, modes: ['physical', 'video'], professions: ['sjukskoterska'], web: false, invitation: true, colour: '#b5651d' },
-  { code: 'ASTMA', sv: 'Astma/KOL-mottagning', en: 'Asthma/COPD clinic', min: 30, modes: ['physical'], professions: ['sjukskoterska'], web: false, invitation: true, colour: '#a0522d' },
-  { code: 'FYSIO', sv: 'Fysioterapi', en: 'Physiotherapy', min: 45, modes: ['physical', 'video'], professions: ['fysioterapeut'], web: true, colour: '#8a6d1f' },
-  { code: 'SAMT', sv: 'Samtalsbehandling', en: 'Counselling', min: 45, modes: ['physical', 'video'], professions: ['psykolog'], web: false, invitation: true, colour: '#9c3f6b' },
-  { code: 'PROV', sv: 'Provtagning', en: 'Blood sample', min: 10, modes: ['physical'], professions: [], web: true, colour: '#c0392b' },
+  {
+    code: 'LAKBES',
+    sv: 'Läkarbesök',
+    en: 'Doctor visit',
+    min: 30,
+    modes: ['physical'],
+    professions: ['lakare'],
+    web: true,
+    colour: '#2f6db3',
+  },
+  {
+    code: 'LAKVID',
+    sv: 'Videobesök läkare',
+    en: 'Video visit, doctor',
+    min: 15,
+    modes: ['video'],
+    professions: ['lakare'],
+    web: true,
+    colour: '#5b4fb0',
+  },
+  {
+    code: 'TELE',
+    sv: 'Telefontid',
+    en: 'Phone appointment',
+    min: 15,
+    modes: ['phone'],
+    professions: ['lakare', 'sjukskoterska'],
+    web: false,
+    colour: '#6b7785',
+  },
+  {
+    code: 'VACC',
+    sv: 'Vaccination',
+    en: 'Vaccination',
+    min: 15,
+    modes: ['physical'],
+    professions: ['sjukskoterska'],
+    web: true,
+    colour: '#1f8a5b',
+  },
+  {
+    code: 'BLODTR',
+    sv: 'Blodtryckskontroll',
+    en: 'Blood pressure check',
+    min: 15,
+    modes: ['physical'],
+    professions: ['sjukskoterska'],
+    web: true,
+    colour: '#3f8f8f',
+  },
+  {
+    code: 'DIAB',
+    sv: 'Diabetesmottagning',
+    en: 'Diabetes clinic',
+    min: 30,
+    modes: ['physical', 'video'],
+    professions: ['sjukskoterska'],
+    web: false,
+    invitation: true,
+    colour: '#b5651d',
+  },
+  {
+    code: 'ASTMA',
+    sv: 'Astma/KOL-mottagning',
+    en: 'Asthma/COPD clinic',
+    min: 30,
+    modes: ['physical'],
+    professions: ['sjukskoterska'],
+    web: false,
+    invitation: true,
+    colour: '#a0522d',
+  },
+  {
+    code: 'FYSIO',
+    sv: 'Fysioterapi',
+    en: 'Physiotherapy',
+    min: 45,
+    modes: ['physical', 'video'],
+    professions: ['fysioterapeut'],
+    web: true,
+    colour: '#8a6d1f',
+  },
+  {
+    code: 'SAMT',
+    sv: 'Samtalsbehandling',
+    en: 'Counselling',
+    min: 45,
+    modes: ['physical', 'video'],
+    professions: ['psykolog'],
+    web: false,
+    invitation: true,
+    colour: '#9c3f6b',
+  },
+  {
+    code: 'PROV',
+    sv: 'Provtagning',
+    en: 'Blood sample',
+    min: 10,
+    modes: ['physical'],
+    professions: [],
+    web: true,
+    colour: '#c0392b',
+  },
 ];
 
 interface ResourceSeed {
@@ -103,7 +196,9 @@ const RESOURCES: ResourceSeed[] = [
     name: 'Sara Nyström',
     profession: 'sjukskoterska',
     title: 'Sjuksköterska',
-    templates: [{ weekdays: [1, 3, 5], startTime: '08:00', endTime: '11:45', slotMin: 15, types: ['VACC', 'BLODTR', 'TELE'], web: true }],
+    templates: [
+      { weekdays: [1, 3, 5], startTime: '08:00', endTime: '11:45', slotMin: 15, types: ['VACC', 'BLODTR', 'TELE'], web: true },
+    ],
   },
   {
     key: 'johan',
@@ -134,8 +229,65 @@ const RESOURCES: ResourceSeed[] = [
   },
 ];
 
-const GIVEN = ['Astrid', 'Bengt', 'Cecilia', 'David', 'Elin', 'Fredrik', 'Greta', 'Hassan', 'Ingrid', 'Jonas', 'Karin', 'Lars', 'Maja', 'Nils', 'Olivia', 'Patrik', 'Rut', 'Sven', 'Tove', 'Ulf', 'Vera', 'Wilhelm', 'Yusuf', 'Åsa', 'Öjvind', 'Leila', 'Mohammed', 'Sofia', 'Emil', 'Alva'];
-const FAMILY = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Jönsson', 'Lindberg', 'Jakobsson', 'Magnusson', 'Lindström', 'Ali', 'Öberg', 'Åberg', 'Hussein', 'Sandberg'];
+const GIVEN = [
+  'Astrid',
+  'Bengt',
+  'Cecilia',
+  'David',
+  'Elin',
+  'Fredrik',
+  'Greta',
+  'Hassan',
+  'Ingrid',
+  'Jonas',
+  'Karin',
+  'Lars',
+  'Maja',
+  'Nils',
+  'Olivia',
+  'Patrik',
+  'Rut',
+  'Sven',
+  'Tove',
+  'Ulf',
+  'Vera',
+  'Wilhelm',
+  'Yusuf',
+  'Åsa',
+  'Öjvind',
+  'Leila',
+  'Mohammed',
+  'Sofia',
+  'Emil',
+  'Alva',
+];
+const FAMILY = [
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Pettersson',
+  'Jonsson',
+  'Jansson',
+  'Hansson',
+  'Bengtsson',
+  'Jönsson',
+  'Lindberg',
+  'Jakobsson',
+  'Magnusson',
+  'Lindström',
+  'Ali',
+  'Öberg',
+  'Åberg',
+  'Hussein',
+  'Sandberg',
+];
 
 export interface SeedSummary {
   unitId: string;
@@ -291,7 +443,17 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, created_at, created_by, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const notes = ['', '', '', '', 'Tolk behövs (arabiska)', 'Uppföljning efter provsvar', 'Har hörapparat', 'Önskar kvinnlig läkare', 'Ring 30 min innan'];
+    const notes = [
+      '',
+      '',
+      '',
+      '',
+      'Tolk behövs (arabiska)',
+      'Uppföljning efter provsvar',
+      'Har hörapparat',
+      'Önskar kvinnlig läkare',
+      'Ring 30 min innan',
+    ];
     let bookings = 0;
     for (const s of slots) {
       const dayOffset = Math.round((s.startAt - wallClockToInstant(today, 0, tz)) / 86_400_000);
@@ -302,11 +464,31 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       const r = rand();
       const channel = type.web && r < 0.4 ? 'web' : r < 0.8 ? 'phone' : 'desk';
       const isPast = s.startAt + 30 * 60_000 < now;
-      const status = isPast ? (rand() < 0.05 ? 'no_show' : localDate(s.startAt, tz) === today ? 'arrived' : 'completed') : 'booked';
+      const status = isPast
+        ? rand() < 0.05
+          ? 'no_show'
+          : localDate(s.startAt, tz) === today
+            ? 'arrived'
+            : 'completed'
+        : 'booked';
       const createdAt = s.startAt - Math.floor((1 + rand() * 20) * 86_400_000);
       // A few cancelled bookings in the history (the slot was then rebooked by someone else or left free).
       if (rand() < 0.06) {
-        insBooking.run(ctx.newId(), s.id, pick(patientIds), typeId, type.modes[0]!, 'cancelled', channel, '', 'KAN_EJ', createdAt - 86_400_000, by, createdAt, by);
+        insBooking.run(
+          ctx.newId(),
+          s.id,
+          pick(patientIds),
+          typeId,
+          type.modes[0]!,
+          'cancelled',
+          channel,
+          '',
+          'KAN_EJ',
+          createdAt - 86_400_000,
+          by,
+          createdAt,
+          by,
+        );
         if (rand() < 0.5) continue;
       }
       insBooking.run(

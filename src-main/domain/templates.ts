@@ -1,6 +1,16 @@
 // Schedule templates -> slots. Pure: the same template and range always give the same slots,
 // which is what makes expansion idempotent once the store ignores (resource, start) it has.
-import { addDays, daysBetween, eachDate, isoWeekday, startOfIsoWeek, wallClockToInstant, wallTimeToMinutes, type IsoDate, type WallTime } from './time.ts';
+import {
+  addDays,
+  daysBetween,
+  eachDate,
+  isoWeekday,
+  startOfIsoWeek,
+  wallClockToInstant,
+  wallTimeToMinutes,
+  type IsoDate,
+  type WallTime,
+} from './time.ts';
 import { closedDayName, type HolidayRules } from './holidays.ts';
 
 export interface TemplateSpec {

@@ -1,16 +1,30 @@
 // Read side of the calendar: what the resource day/week views show for a date range.
-import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, toResource, toSlot, type BookingRow, type ResourceRow, type SlotRow } from '../store/rows.ts';
+import {
+  ACTIVE_BOOKING_STATUSES,
+  BOOKING_SELECT,
+  toBooking,
+  toResource,
+  toSlot,
+  type BookingRow,
+  type ResourceRow,
+  type SlotRow,
+} from '../store/rows.ts';
 import { addDays, eachDate, localDate, startOfLocalDay } from '../domain/time.ts';
 import type { CalendarRange } from '../api/types.ts';
 import type { ServiceContext } from './context.ts';
 import { currentUnit } from './unit.ts';
 
-export function calendarRange(ctx: ServiceContext, input: { from: string; to: string; resourceIds?: string[] | undefined }): CalendarRange {
+export function calendarRange(
+  ctx: ServiceContext,
+  input: { from: string; to: string; resourceIds?: string[] | undefined },
+): CalendarRange {
   const unit = currentUnit(ctx);
   const fromAt = startOfLocalDay(input.from, unit.timeZone);
   const toAt = startOfLocalDay(input.to, unit.timeZone);
   const allResources = (
-    ctx.db.prepare(`SELECT * FROM resources WHERE unit_id = ? AND active = 1 ORDER BY sort_order, name`).all(unit.id) as ResourceRow[]
+    ctx.db
+      .prepare(`SELECT * FROM resources WHERE unit_id = ? AND active = 1 ORDER BY sort_order, name`)
+      .all(unit.id) as ResourceRow[]
   ).map(toResource);
   const wanted = input.resourceIds ? new Set(input.resourceIds) : null;
   const resources = wanted ? allResources.filter((r) => wanted.has(r.id)) : allResources;
@@ -44,7 +58,10 @@ export function calendarRange(ctx: ServiceContext, input: { from: string; to: st
 }
 
 /** First date from `from` (inclusive) in `direction` on which the unit has any live slot. */
-export function nextOpenDate(ctx: ServiceContext, input: { from: string; direction?: 'forward' | 'backward' | undefined }): { date: string | null } {
+export function nextOpenDate(
+  ctx: ServiceContext,
+  input: { from: string; direction?: 'forward' | 'backward' | undefined },
+): { date: string | null } {
   const unit = currentUnit(ctx);
   const forward = input.direction !== 'backward';
   const at = forward ? startOfLocalDay(input.from, unit.timeZone) : startOfLocalDay(addDays(input.from, 1), unit.timeZone);

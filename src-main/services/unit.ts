@@ -20,7 +20,9 @@ export function currentUnit(ctx: ServiceContext): Unit {
 /** The current unit's id, or null in an empty database (audit rows may precede the unit). */
 export function currentUnitId(ctx: ServiceContext): string | null {
   const row = ctx.db
-    .prepare(`SELECT coalesce((SELECT json_extract(value, '$') FROM settings WHERE key = 'current_unit'), (SELECT id FROM units ORDER BY rowid LIMIT 1)) AS id`)
+    .prepare(
+      `SELECT coalesce((SELECT json_extract(value, '$') FROM settings WHERE key = 'current_unit'), (SELECT id FROM units ORDER BY rowid LIMIT 1)) AS id`,
+    )
     .get() as { id: string | null };
   return row.id;
 }

@@ -113,9 +113,13 @@ function identify(db: Db, file: string): void {
     appId = db.pragma('application_id', { simple: true }) as number;
     tableCount = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number }).n;
   } catch (err) {
-    throw new StoreOpenError('corrupt', `${file} cannot be read as a database (${(err as Error).message}); it was left untouched.`, {
-      cause: err,
-    });
+    throw new StoreOpenError(
+      'corrupt',
+      `${file} cannot be read as a database (${(err as Error).message}); it was left untouched.`,
+      {
+        cause: err,
+      },
+    );
   }
   if (appId === 0 && tableCount === 0) return; // brand-new file
   if (appId !== TIDBOK_APPLICATION_ID) {
@@ -123,7 +127,10 @@ function identify(db: Db, file: string): void {
   }
   const check = db.pragma('quick_check', { simple: true }) as string;
   if (check !== 'ok') {
-    throw new StoreOpenError('corrupt', `${file} is damaged (quick_check: ${check}); restore it from a backup. It was left untouched.`);
+    throw new StoreOpenError(
+      'corrupt',
+      `${file} is damaged (quick_check: ${check}); restore it from a backup. It was left untouched.`,
+    );
   }
 }
 

@@ -36,10 +36,20 @@ export function CalendarPage() {
           <button type="button" onClick={() => setDate(todayIso())} className="tb-button">
             {t('calendar.today')}
           </button>
-          <button type="button" onClick={() => setDate(addDaysIso(date, -1))} className="tb-button tb-icon-button" aria-label={t('calendar.prevDay')}>
+          <button
+            type="button"
+            onClick={() => setDate(addDaysIso(date, -1))}
+            className="tb-button tb-icon-button"
+            aria-label={t('calendar.prevDay')}
+          >
             ‹
           </button>
-          <button type="button" onClick={() => setDate(addDaysIso(date, 1))} className="tb-button tb-icon-button" aria-label={t('calendar.nextDay')}>
+          <button
+            type="button"
+            onClick={() => setDate(addDaysIso(date, 1))}
+            className="tb-button tb-icon-button"
+            aria-label={t('calendar.nextDay')}
+          >
             ›
           </button>
           <label className="tb-date-picker">
@@ -64,7 +74,11 @@ export function CalendarPage() {
             <strong>{t('calendar.closed', { date: formatLongDate(date, i18n.language) })}</strong> {t('calendar.closedHint')}
           </p>
           {nextOpen.data?.date ? (
-            <button type="button" className="tb-button tb-primary" onClick={() => nextOpen.data?.date && setDate(nextOpen.data.date)}>
+            <button
+              type="button"
+              className="tb-button tb-primary"
+              onClick={() => nextOpen.data?.date && setDate(nextOpen.data.date)}
+            >
               {t('calendar.goNextOpen', { date: formatLongDate(nextOpen.data.date, i18n.language) })}
             </button>
           ) : nextOpen.data ? (

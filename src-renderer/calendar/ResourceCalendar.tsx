@@ -81,7 +81,13 @@ export function ResourceCalendar({ date, data, types }: ResourceCalendarProps) {
   }, [data, typeById, t, i18n.language]);
 
   function eventDidMount(arg: EventMountArg) {
-    const props = arg.event.extendedProps as { bookingId?: string; slotId?: string; status?: string; channel?: string; typeName?: string };
+    const props = arg.event.extendedProps as {
+      bookingId?: string;
+      slotId?: string;
+      status?: string;
+      channel?: string;
+      typeName?: string;
+    };
     if (props.bookingId) {
       arg.el.dataset['bookingId'] = props.bookingId;
       arg.el.dataset['status'] = props.status ?? '';

@@ -14,7 +14,16 @@ export function toWall(instant: number, tz: string = UNIT_TZ): string {
 
 /** A FullCalendar Date (UTC-coerced wall clock) -> the real instant. */
 export function fromWallDate(date: Date, tz: string = UNIT_TZ): number {
-  return new TZDate(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), 0, 0, tz).getTime();
+  return new TZDate(
+    date.getUTCFullYear(),
+    date.getUTCMonth(),
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    0,
+    0,
+    tz,
+  ).getTime();
 }
 
 /** Today's date on the unit's wall clock. */

@@ -19,7 +19,9 @@ const report: Report = (figure) => {
   figures.push(figure);
   const target = figure.target ? `${figure.target.op} ${figure.target.value}` : '';
   const verdict = figure.target ? (meets(figure) ? 'ok' : 'MISSED') : '';
-  process.stdout.write(`${figure.name.padEnd(40)} ${String(round(figure.value)).padStart(12)} ${figure.unit.padEnd(6)} ${target.padEnd(10)} ${verdict}\n`);
+  process.stdout.write(
+    `${figure.name.padEnd(40)} ${String(round(figure.value)).padStart(12)} ${figure.unit.padEnd(6)} ${target.padEnd(10)} ${verdict}\n`,
+  );
 };
 
 function round(v: number): number {

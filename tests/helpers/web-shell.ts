@@ -16,11 +16,17 @@ export interface RunningShell {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export async function startShell(options: { dbPath?: string; demo?: boolean; env?: Record<string, string> } = {}): Promise<RunningShell> {
+export async function startShell(
+  options: { dbPath?: string; demo?: boolean; env?: Record<string, string> } = {},
+): Promise<RunningShell> {
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'tidbok-e2e-')), 'tidbok.db');
   const args = ['--import', 'tsx', 'src-main/cli.ts', 'serve', '--port', '0', '--db', dbPath];
   if (options.demo === false) args.push('--no-demo');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`web shell did not start in time:\n${out}`)), 120_000);

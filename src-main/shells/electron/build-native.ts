@@ -9,14 +9,18 @@ import { NATIVE_FILE } from './native-binding.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const require = createRequire(join(root, 'package.json'));
-const electronVersion = (JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = (JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')) as { version: string })
+  .version;
 const work = join(root, '.native', 'electron-build');
 const out = join(root, '.native', 'electron');
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'node_modules'), { recursive: true });
 cpSync(join(root, 'node_modules', 'better-sqlite3'), join(work, 'node_modules', 'better-sqlite3'), { recursive: true });
-writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'tidbok-native', version: '0.0.0', dependencies: { 'better-sqlite3': '*' } }));
+writeFileSync(
+  join(work, 'package.json'),
+  JSON.stringify({ name: 'tidbok-native', version: '0.0.0', dependencies: { 'better-sqlite3': '*' } }),
+);
 await rebuild({ buildPath: work, electronVersion, onlyModules: ['better-sqlite3'], force: true });
 mkdirSync(out, { recursive: true });
 copyFileSync(join(work, 'node_modules', 'better-sqlite3', 'build', 'Release', NATIVE_FILE), join(out, NATIVE_FILE));

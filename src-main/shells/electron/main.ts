@@ -25,7 +25,9 @@ import { electronNativeBindingPath } from './native-binding.ts';
 const log = createLogger();
 let runtime: Runtime | null = null;
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 function rendererRoot(): string {
   return join(app.getAppPath(), 'out', 'renderer');
@@ -73,7 +75,9 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
-    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionRequestHandler(permission)));
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(permissionRequestHandler(permission)),
+    );
     serveRenderer();
 
     ipcMain.handle('tidbok:call', (event, name: unknown, input: unknown) => {
@@ -85,7 +89,8 @@ app.whenReady().then(
       return dispatch({ ctx: rt.ctx, caller: localCaller(), shell: 'electron' }, name, input, log);
     });
     ipcMain.on('tidbok:open-external', (event, url: unknown) => {
-      if (isTrustedSender(event.senderFrame) && typeof url === 'string' && isAllowedExternalUrl(url)) void shell.openExternal(url);
+      if (isTrustedSender(event.senderFrame) && typeof url === 'string' && isAllowedExternalUrl(url))
+        void shell.openExternal(url);
     });
 
     const win = createWindow();
