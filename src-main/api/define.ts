@@ -16,6 +16,11 @@ export interface MethodDef<I extends z.ZodType, R> {
    * handler returns a Promise and runs its own transactions; dispatch does not wrap it.
    */
   async?: true;
+  /**
+   * Who may call without an active session: 'public' = anyone who reached the shell (sign-in,
+   * status), 'locked' = also a locked session (unlock, sign-out). Default: an unlocked session.
+   */
+  access?: 'public' | 'locked';
 }
 
 /** `method<ResultType>()({ input, roles, kind })` declares one api method. */
@@ -25,6 +30,7 @@ export function method<R>() {
     roles: readonly Role[];
     kind: 'read' | 'change';
     async?: true;
+    access?: 'public' | 'locked';
   }): MethodDef<I, R> => ({
     ...def,
     result: undefined as unknown as R,
