@@ -4,9 +4,11 @@
 // Pure: zod and types only, so the renderer may import it.
 import type { z } from 'zod';
 import { coreMethods } from './methods/core.ts';
+import { schedulingMethods } from './methods/scheduling.ts';
 
 export const contract = {
   ...coreMethods,
+  ...schedulingMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -2,9 +2,11 @@
 import type { Contract } from './contract.ts';
 import type { HandlersFor } from './handler-types.ts';
 import { coreHandlers } from './handlers/core.ts';
+import { schedulingHandlers } from './handlers/scheduling.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
 export const handlers: HandlersFor<Contract> = {
   ...coreHandlers,
+  ...schedulingHandlers,
 };

@@ -1,0 +1,666 @@
+// Scheduling methods: appointment types, schedule templates, slots, absences, patients,
+// bookings, free-slot search and absence rebooking. Result shapes are declared here (besides
+// the shared ones in types.ts) so the renderer can import them with the contract.
+import { z } from 'zod';
+import { ALL_ROLES, SCHEDULING_ROLES, isoDate, method, uuid, wallTime } from '../define.ts';
+import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
+
+// ---------------------------------------------------------------- roles
+/** Desk work: book, cancel, rebook, mark, search patients. */
+export const DESK_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
+
+// ---------------------------------------------------------------- result shapes
+export interface ScheduleTemplate {
+  id: string;
+  resourceId: string;
+  name: string;
+  weekdays: number[];
+  everyNWeeks: number;
+  validFrom: string;
+  validTo: string | null;
+  startTime: string;
+  endTime: string;
+  slotMin: number;
+  appointmentTypeIds: string[];
+  publishWeb: boolean;
+  withinCareGuarantee: boolean;
+  skipHolidays: boolean;
+  active: boolean;
+}
+
+export interface PlannedSlotView {
+  date: string;
+  startTime: string;
+  endTime: string;
+  startAt: number;
+  endAt: number;
+}
+
+export interface TemplatePreview {
+  slots: PlannedSlotView[];
+  /** Days the template would run on but skips (public holiday or closed eve). */
+  skipped: { date: string; holiday: string }[];
+}
+
+/** A slot a change could not touch because it holds an active booking. */
+export interface BookedSlotNotice {
+  slotId: string;
+  startAt: number;
+  endAt: number;
+  bookingId: string;
+  patientName: string;
+  protectedIdentity: boolean;
+}
+
+export interface ExpansionReport {
+  from: string;
+  to: string;
+  created: number;
+  /** Planned slots that already existed (expansion is idempotent). */
+  existing: number;
+  /** Unbooked future slots changed in place (types, web flag) after a template edit. */
+  updated: number;
+  /** Unbooked future slots removed (state 'removed') after a template edit or deactivation. */
+  removed: number;
+  /** Planned slots not created because another live slot of the resource overlaps them. */
+  skippedOverlaps: number;
+  skippedHolidays: { date: string; holiday: string }[];
+  /** Booked future slots left as they were. */
+  bookedUnchanged: BookedSlotNotice[];
+}
+
+export interface TemplateChange {
+  template: ScheduleTemplate;
+  expansion: ExpansionReport;
+}
+
+export interface HolidayRulesView {
+  julafton: boolean;
+  nyarsafton: boolean;
+  midsommarafton: boolean;
+}
+
+export interface HolidayDay {
+  date: string;
+  name: string;
+  eve: 'julafton' | 'nyarsafton' | 'midsommarafton' | null;
+  /** Whether the unit is closed that day under its current rules. */
+  closed: boolean;
+}
+
+export interface Absence {
+  id: string;
+  resourceId: string;
+  startAt: number;
+  endAt: number;
+  reason: string;
+  state: 'active' | 'withdrawn';
+}
+
+export interface AbsenceResult {
+  absence: Absence;
+  /** Slots of the resource blocked (or unblocked, on withdraw) by this change. */
+  slotsChanged: number;
+  /** Active bookings in the period: they need rebooking. */
+  affectedBookings: Booking[];
+}
+
+export interface Patient {
+  id: string;
+  identityNumber: string;
+  identityKind: 'personnummer' | 'samordningsnummer' | 'reserve';
+  givenName: string;
+  familyName: string;
+  displayName: string;
+  protectedIdentity: boolean;
+  /** Null when hidden (protected identity and the caller's role does not need them). */
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  /** True when contact details were hidden from this caller. */
+  contactMasked: boolean;
+}
+
+export interface PatientDetail extends Patient {
+  /** Upcoming active bookings; null when hidden by protected identity. */
+  upcoming: Booking[] | null;
+}
+
+export interface IdentityCheck {
+  ok: boolean;
+  normalised: string | null;
+  kind: 'personnummer' | 'samordningsnummer' | 'reserve' | null;
+  birthDate: string | null;
+  /** Swedish error text when not ok. */
+  message: string | null;
+}
+
+export interface OnlinePermission {
+  allowed: boolean;
+  /** Why not: the type does not allow it online, the deadline passed, or the booking is not active. */
+  reason: 'type_disallows' | 'deadline_passed' | 'not_active' | 'started' | null;
+  /** Last instant at which it is allowed (null when the type disallows it). */
+  deadline: number | null;
+}
+
+export interface BookingDetail extends Booking {
+  reasonCode: string | null;
+  reasonText: string | null;
+  appointmentType: AppointmentType;
+  resourceName: string;
+  onlineCancel: OnlinePermission;
+  onlineRebook: OnlinePermission;
+}
+
+export interface Rebooking {
+  old: Booking;
+  new: Booking;
+}
+
+export interface FreeSlot {
+  slotId: string;
+  resourceId: string;
+  resourceName: string;
+  profession: string | null;
+  startAt: number;
+  endAt: number;
+  webPublished: boolean;
+  appointmentTypeIds: string[];
+}
+
+export interface RebookProposal {
+  booking: Booking;
+  /** Earliest suitable free slot, or null when none was found within the search range. */
+  proposal: FreeSlot | null;
+  sameResource: boolean;
+}
+
+export interface ContactListEntry {
+  bookingId: string;
+  patientId: string;
+  displayName: string;
+  identityNumber: string;
+  protectedIdentity: boolean;
+  /** Null when hidden by protected identity for this caller. */
+  phone: string | null;
+  contactMasked: boolean;
+  oldStartAt: number;
+  oldResourceName: string;
+  newStartAt: number | null;
+  newResourceName: string | null;
+}
+
+export interface AbsenceRebookingResult {
+  rebooked: Rebooking[];
+  /** Patients to contact about their moved (or not movable) time. */
+  contactList: ContactListEntry[];
+}
+
+// ---------------------------------------------------------------- input pieces
+const contactMode = z.enum(['physical', 'video', 'phone']);
+const reasonRule = z.enum(['mandatory', 'optional', 'unsupported']);
+const channel = z.enum(['desk', 'phone', 'web']);
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Färg ska anges som #RRGGBB.');
+const reasonCode = z
+  .object({ code: z.string().min(1).max(40), textSv: z.string().min(1).max(200), textEn: z.string().min(1).max(200) })
+  .strict();
+const reason = {
+  reasonCode: z.string().min(1).max(40).optional(),
+  reasonText: z.string().max(1000).optional(),
+};
+/** Staff override of a cut-off or booking window at the desk: always logged with its reason. */
+const override = z.object({ reason: z.string().trim().min(3, 'Ange varför regeln åsidosätts.').max(500) }).strict();
+
+const appointmentTypeFields = {
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_ÅÄÖåäö-]+$/, 'Koden får bara innehålla bokstäver, siffror, - och _.'),
+  nameSv: z.string().trim().min(1).max(200),
+  nameEn: z.string().trim().min(1).max(200),
+  durationMin: z.number().int().min(5).max(480),
+  contactModes: z
+    .array(contactMode)
+    .min(1, 'Välj minst ett kontaktsätt.')
+    .refine((a) => new Set(a).size === a.length, 'Kontaktsätt får inte upprepas.'),
+  professions: z.array(z.string().trim().min(1).max(60)).max(30),
+  webBookable: z.boolean(),
+  invitationOnly: z.boolean(),
+  webCancellable: z.boolean(),
+  webRebookable: z.boolean(),
+  cancelCutoffH: z.number().int().min(0).max(8760),
+  rebookCutoffH: z.number().int().min(0).max(8760),
+  reasonNew: reasonRule,
+  reasonCancel: reasonRule,
+  reasonRebook: reasonRule,
+  reasonCodes: z.array(reasonCode).max(100),
+  bookMinLeadH: z.number().int().min(0).max(8760),
+  bookMaxDays: z.number().int().min(1).max(1095),
+  colour,
+};
+const appointmentTypeCreate = z
+  .object({
+    ...appointmentTypeFields,
+    professions: appointmentTypeFields.professions.default([]),
+    webBookable: z.boolean().default(false),
+    invitationOnly: z.boolean().default(false),
+    webCancellable: z.boolean().default(false),
+    webRebookable: z.boolean().default(false),
+    cancelCutoffH: appointmentTypeFields.cancelCutoffH.default(24),
+    rebookCutoffH: appointmentTypeFields.rebookCutoffH.default(24),
+    reasonNew: reasonRule.default('optional'),
+    reasonCancel: reasonRule.default('optional'),
+    reasonRebook: reasonRule.default('optional'),
+    reasonCodes: appointmentTypeFields.reasonCodes.default([]),
+    bookMinLeadH: appointmentTypeFields.bookMinLeadH.default(0),
+    bookMaxDays: appointmentTypeFields.bookMaxDays.default(180),
+    colour: colour.default('#4a78b5'),
+  })
+  .strict();
+const appointmentTypeUpdate = z
+  .object({ id: uuid, ...appointmentTypeFields })
+  .partial()
+  .required({ id: true })
+  .strict();
+
+const templateFields = {
+  resourceId: uuid,
+  name: z.string().trim().max(200),
+  weekdays: z
+    .array(z.number().int().min(1).max(7))
+    .min(1, 'Välj minst en veckodag.')
+    .refine((a) => new Set(a).size === a.length, 'Veckodagar får inte upprepas.'),
+  everyNWeeks: z.number().int().min(1).max(52),
+  validFrom: isoDate,
+  validTo: isoDate.nullable(),
+  startTime: wallTime,
+  endTime: wallTime,
+  slotMin: z.number().int().min(5).max(480),
+  appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
+  publishWeb: z.boolean(),
+  withinCareGuarantee: z.boolean(),
+  skipHolidays: z.boolean(),
+};
+const templateSpec = z
+  .object({
+    ...templateFields,
+    name: templateFields.name.default(''),
+    everyNWeeks: templateFields.everyNWeeks.default(1),
+    validTo: templateFields.validTo.default(null),
+    publishWeb: z.boolean().default(false),
+    withinCareGuarantee: z.boolean().default(true),
+    skipHolidays: z.boolean().default(true),
+  })
+  .strict();
+const timesInOrder = (v: { startTime?: string | undefined; endTime?: string | undefined }) =>
+  v.startTime === undefined || v.endTime === undefined || v.startTime < v.endTime;
+const datesInOrder = (v: { validFrom?: string | undefined; validTo?: string | null | undefined }) =>
+  v.validFrom === undefined || v.validTo === undefined || v.validTo === null || v.validFrom <= v.validTo;
+const horizonWeeks = z.number().int().min(1).max(104);
+
+export const schedulingMethods = {
+  // ------------------------------------------------------------ appointment types
+  'appointmentTypes.get': method<AppointmentType>()({ input: z.object({ id: uuid }).strict(), roles: ALL_ROLES, kind: 'read' }),
+  'appointmentTypes.create': method<AppointmentType>()({ input: appointmentTypeCreate, roles: SCHEDULING_ROLES, kind: 'change' }),
+  /** Changes the given fields only. */
+  'appointmentTypes.update': method<AppointmentType>()({ input: appointmentTypeUpdate, roles: SCHEDULING_ROLES, kind: 'change' }),
+  /** Deactivated types stay on existing slots and bookings but cannot be booked anew. */
+  'appointmentTypes.setActive': method<AppointmentType>()({
+    input: z.object({ id: uuid, active: z.boolean() }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Deletes a type that was never used; a type in use gives `conflict` (deactivate it instead). */
+  'appointmentTypes.delete': method<{ id: string }>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+
+  // ------------------------------------------------------------ holidays
+  /** Public holidays and eves of a year, with whether the unit is closed on each. */
+  'holidays.list': method<HolidayDay[]>()({
+    input: z.object({ year: z.number().int().min(2000).max(2100) }).strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  'holidays.getRules': method<HolidayRulesView>()({ input: z.object({}).strict(), roles: ALL_ROLES, kind: 'read' }),
+  /** Which eves the unit treats as closed days (affects later expansion only). */
+  'holidays.setRules': method<HolidayRulesView>()({
+    input: z
+      .object({ julafton: z.boolean().optional(), nyarsafton: z.boolean().optional(), midsommarafton: z.boolean().optional() })
+      .strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+
+  // ------------------------------------------------------------ schedule templates
+  'templates.list': method<ScheduleTemplate[]>()({
+    input: z.object({ resourceId: uuid.optional(), includeInactive: z.boolean().optional() }).strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  'templates.get': method<ScheduleTemplate>()({ input: z.object({ id: uuid }).strict(), roles: ALL_ROLES, kind: 'read' }),
+  /** The slots a template would create in [from, to) (default: validFrom or today, horizon 12 weeks). */
+  'templates.preview': method<TemplatePreview>()({
+    input: z
+      .object({
+        template: templateSpec.omit({ resourceId: true }).extend({ resourceId: uuid.optional() }),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+      })
+      .strict()
+      .refine((v) => timesInOrder(v.template), {
+        message: 'Sluttiden måste vara efter starttiden.',
+        path: ['template', 'endTime'],
+      }),
+    roles: SCHEDULING_ROLES,
+    kind: 'read',
+  }),
+  /** Creates a template and expands it over the horizon (default 12 weeks). */
+  'templates.create': method<TemplateChange>()({
+    input: z
+      .object({ template: templateSpec, horizonWeeks: horizonWeeks.optional() })
+      .strict()
+      .refine((v) => timesInOrder(v.template), {
+        message: 'Sluttiden måste vara efter starttiden.',
+        path: ['template', 'endTime'],
+      })
+      .refine((v) => datesInOrder(v.template), {
+        message: 'Slutdatum måste vara efter startdatum.',
+        path: ['template', 'validTo'],
+      }),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /**
+   * Changes a template; future slots without active bookings follow it, booked ones are left and
+   * reported in `expansion.bookedUnchanged`.
+   */
+  'templates.update': method<TemplateChange>()({
+    input: z
+      .object({
+        id: uuid,
+        changes: z.object(templateFields).omit({ resourceId: true }).partial().strict(),
+        horizonWeeks: horizonWeeks.optional(),
+      })
+      .strict()
+      .refine((v) => timesInOrder(v.changes), { message: 'Sluttiden måste vara efter starttiden.', path: ['changes', 'endTime'] })
+      .refine((v) => datesInOrder(v.changes), {
+        message: 'Slutdatum måste vara efter startdatum.',
+        path: ['changes', 'validTo'],
+      }),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Deactivates a template: its future unbooked slots are removed, booked ones reported. */
+  'templates.deactivate': method<TemplateChange>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Expands active templates (all, or the given) from today over the horizon; idempotent. */
+  'templates.expand': method<ExpansionReport>()({
+    input: z.object({ templateIds: z.array(uuid).max(500).optional(), horizonWeeks: horizonWeeks.optional() }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+
+  // ------------------------------------------------------------ single slots
+  'slots.get': method<Slot>()({ input: z.object({ id: uuid }).strict(), roles: ALL_ROLES, kind: 'read' }),
+  /** Adds one slot outside the templates; `conflict` if it overlaps a live slot of the resource. */
+  'slots.create': method<Slot>()({
+    input: z
+      .object({
+        resourceId: uuid,
+        date: isoDate,
+        startTime: wallTime,
+        endTime: wallTime,
+        appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
+        webPublished: z.boolean().default(false),
+        withinCareGuarantee: z.boolean().default(true),
+      })
+      .strict()
+      .refine((v) => v.startTime < v.endTime, { message: 'Sluttiden måste vara efter starttiden.', path: ['endTime'] }),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Changes the types offered or the web flag of an unbooked slot. */
+  'slots.update': method<Slot>()({
+    input: z
+      .object({
+        id: uuid,
+        appointmentTypeIds: z.array(uuid).min(1).max(50).optional(),
+        webPublished: z.boolean().optional(),
+        withinCareGuarantee: z.boolean().optional(),
+      })
+      .strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  'slots.block': method<Slot>()({
+    input: z.object({ id: uuid, reason: z.string().trim().max(500).default('') }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  'slots.unblock': method<Slot>()({ input: z.object({ id: uuid }).strict(), roles: SCHEDULING_ROLES, kind: 'change' }),
+  /** Takes an unbooked slot out of the schedule (state 'removed'); a booked slot gives `conflict`. */
+  'slots.remove': method<Slot>()({ input: z.object({ id: uuid }).strict(), roles: SCHEDULING_ROLES, kind: 'change' }),
+  /**
+   * First N free, bookable slots of a type ("första lediga tid"), earliest first, within the
+   * type's booking window. `webOnly` limits to web-published slots of web-bookable types.
+   */
+  'slots.findFree': method<FreeSlot[]>()({
+    input: z
+      .object({
+        appointmentTypeId: uuid,
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        resourceId: uuid.optional(),
+        profession: z.string().min(1).max(60).optional(),
+        webOnly: z.boolean().optional(),
+        /** For invitation-only types on the web: the patient holds an invitation. */
+        invited: z.boolean().optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+
+  // ------------------------------------------------------------ absences
+  /**
+   * Registers an absence from `from` `fromTime` (default 00:00) to `to` `toTime` (default: the
+   * end of day `to`): blocks the resource's slots and lists the bookings that need rebooking.
+   */
+  'absences.create': method<AbsenceResult>()({
+    input: z
+      .object({
+        resourceId: uuid,
+        from: isoDate,
+        fromTime: wallTime.optional(),
+        to: isoDate,
+        toTime: wallTime.optional(),
+        reason: z.string().trim().max(500).default(''),
+      })
+      .strict()
+      .refine((v) => v.from <= v.to, { message: 'Slutdatum måste vara samma som eller efter startdatum.', path: ['to'] }),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  'absences.list': method<Absence[]>()({
+    input: z
+      .object({
+        resourceId: uuid.optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        includeWithdrawn: z.boolean().optional(),
+      })
+      .strict(),
+    roles: ALL_ROLES,
+    kind: 'read',
+  }),
+  /** Withdraws an absence: the slots it blocked open again. */
+  'absences.withdraw': method<AbsenceResult>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Active bookings inside an absence. */
+  'absences.affectedBookings': method<Booking[]>()({ input: z.object({ id: uuid }).strict(), roles: DESK_ROLES, kind: 'read' }),
+  /** For each affected booking: the earliest suitable free slot (same type, profession; same clinician preferred). */
+  'absences.proposeRebooking': method<RebookProposal[]>()({
+    input: z.object({ id: uuid, searchDays: z.number().int().min(1).max(365).optional() }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+  /**
+   * Applies proposals in one transaction: all (omit `items`) or the chosen subset. A chosen slot
+   * that was taken meanwhile fails the whole call with `conflict`.
+   */
+  'absences.applyRebooking': method<AbsenceRebookingResult>()({
+    input: z
+      .object({
+        id: uuid,
+        items: z
+          .array(z.object({ bookingId: uuid, slotId: uuid }).strict())
+          .max(2000)
+          .optional(),
+        searchDays: z.number().int().min(1).max(365).optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  /** Patients with a booking hit by the absence, to contact (protected identity respected). */
+  'absences.contactList': method<ContactListEntry[]>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+
+  // ------------------------------------------------------------ patients
+  /** By identity number (any accepted form, or its start) or by name. */
+  'patients.search': method<Patient[]>()({
+    input: z
+      .object({
+        query: z.string().trim().min(2, 'Skriv minst två tecken.').max(100),
+        limit: z.number().int().min(1).max(100).optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+  'patients.get': method<PatientDetail>()({ input: z.object({ id: uuid }).strict(), roles: DESK_ROLES, kind: 'read' }),
+  /** Validates an identity number as typed (for forms): normalised 12 digits or a Swedish error. */
+  'patients.checkIdentityNumber': method<IdentityCheck>()({
+    input: z.object({ value: z.string().max(40), reserve: z.boolean().optional() }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+  'patients.create': method<Patient>()({
+    input: z
+      .object({
+        identityNumber: z.string().trim().min(1).max(40),
+        /** Accept a reserve number (fails the checksum by design). */
+        reserve: z.boolean().optional(),
+        givenName: z.string().trim().min(1).max(200),
+        familyName: z.string().trim().min(1).max(200),
+        phone: z.string().trim().max(40).nullable().optional(),
+        email: z.string().trim().max(200).nullable().optional(),
+        address: z.string().trim().max(500).nullable().optional(),
+        protectedIdentity: z.boolean().optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  'patients.update': method<Patient>()({
+    input: z
+      .object({
+        id: uuid,
+        givenName: z.string().trim().min(1).max(200).optional(),
+        familyName: z.string().trim().min(1).max(200).optional(),
+        phone: z.string().trim().max(40).nullable().optional(),
+        email: z.string().trim().max(200).nullable().optional(),
+        address: z.string().trim().max(500).nullable().optional(),
+        protectedIdentity: z.boolean().optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+
+  // ------------------------------------------------------------ bookings
+  'bookings.get': method<BookingDetail>()({ input: z.object({ id: uuid }).strict(), roles: DESK_ROLES, kind: 'read' }),
+  /** Every booking of a patient (history included), newest first. */
+  'bookings.forPatient': method<Booking[]>()({
+    input: z.object({ patientId: uuid, includeHistory: z.boolean().optional() }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+  /**
+   * Books a patient into a slot. `conflict` when the slot is taken, blocked, removed or outside
+   * the booking window; `validation` when the type, contact mode, profession or reason does not fit.
+   * `override` lets staff book outside the booking window (logged).
+   */
+  'bookings.book': method<Booking>()({
+    input: z
+      .object({
+        slotId: uuid,
+        patientId: uuid,
+        appointmentTypeId: uuid,
+        contactMode: contactMode.optional(),
+        channel: channel.default('desk'),
+        note: z.string().max(2000).default(''),
+        ...reason,
+        override: override.optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  /** Cancels with reason per the type's rules; past the cut-off only with a staff `override` (logged). */
+  'bookings.cancel': method<Booking>()({
+    input: z.object({ id: uuid, channel: channel.default('desk'), ...reason, override: override.optional() }).strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  /** Moves a booking atomically: the old one becomes 'rebooked' and points at the new one. */
+  'bookings.rebook': method<Rebooking>()({
+    input: z
+      .object({
+        id: uuid,
+        slotId: uuid,
+        contactMode: contactMode.optional(),
+        channel: channel.default('desk'),
+        note: z.string().max(2000).optional(),
+        ...reason,
+        override: override.optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  /** Arrived, no-show, completed (or back to booked to undo a mistaken mark). */
+  'bookings.mark': method<Booking>()({
+    input: z.object({ id: uuid, status: z.enum(['booked', 'arrived', 'no_show', 'completed']) }).strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  'bookings.setNote': method<Booking>()({
+    input: z.object({ id: uuid, note: z.string().max(2000) }).strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
+  /** Whether the patient may still cancel / rebook this booking online (type flags and deadline). */
+  'bookings.onlinePermissions': method<{ cancel: OnlinePermission; rebook: OnlinePermission }>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
+} as const;
+
+export type { BookingStatus, Channel, ContactMode };
