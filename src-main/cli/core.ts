@@ -22,10 +22,11 @@ export function findElectron(): { path: string } | { path: null; reason: string 
   try {
     const require = createRequire(join(ROOT, 'package.json'));
     const path = require('electron') as unknown;
-    if (typeof path !== 'string' || !existsSync(path)) return { path: null, reason: 'the Electron binary was not downloaded' };
+    if (typeof path !== 'string' || !existsSync(path)) return { path: null, reason: 'Electron-programmet är inte nedladdat' };
     return { path };
-  } catch (err) {
-    return { path: null, reason: (err as Error).message.split('\n')[0] ?? 'electron is not installed' };
+  } catch {
+    // electron/index.js throws when its binary was never downloaded (no network, or skipped).
+    return { path: null, reason: 'Electron-programmet är inte nedladdat och kunde inte hämtas' };
   }
 }
 
@@ -102,8 +103,15 @@ export function registerCoreCommands(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--no-demo', 'do not seed the demo unit into an empty database')
     .action(async (opts: { port: string; demo: boolean }, cmd: Command) => {
-      const electron = findElectron();
+      let electron = findElectron();
       const db = dbOption(cmd);
+      if (electron.path === null && process.env['TIDBOK_NO_ELECTRON_FETCH'] !== '1') {
+        // npm install skips Electron's 100 MB download (allowScripts: electron false); fetch it
+        // on first start. Where the network is closed this fails at once and we fall back.
+        process.stdout.write('Hämtar Electron (första start) …\n');
+        spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
+        electron = findElectron();
+      }
       if (electron.path === null) {
         process.stdout.write(`Electron kan inte startas här (${electron.reason}); startar webbskalet i stället.\n`);
         await serve({ port: parsePort(opts.port), db, demo: opts.demo });
