@@ -5,10 +5,12 @@
 import type { z } from 'zod';
 import { coreMethods } from './methods/core.ts';
 import { schedulingMethods } from './methods/scheduling.ts';
+import { authMethods } from './methods/auth.ts';
 
 export const contract = {
   ...coreMethods,
   ...schedulingMethods,
+  ...authMethods,
 } as const;
 
 export type Contract = typeof contract;

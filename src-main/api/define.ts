@@ -25,16 +25,18 @@ export interface MethodDef<I extends z.ZodType, R> {
 
 /** `method<ResultType>()({ input, roles, kind })` declares one api method. */
 export function method<R>() {
-  return <I extends z.ZodType>(def: {
+  // A keeps `async: true` in the type, so HandlersFor asks for a Promise from async handlers.
+  return <I extends z.ZodType, A extends true | undefined = undefined>(def: {
     input: I;
     roles: readonly Role[];
     kind: 'read' | 'change';
-    async?: true;
+    async?: A;
     access?: 'public' | 'locked';
-  }): MethodDef<I, R> => ({
-    ...def,
-    result: undefined as unknown as R,
-  });
+  }): MethodDef<I, R> & (A extends true ? { async: true } : unknown) =>
+    ({
+      ...def,
+      result: undefined as unknown as R,
+    }) as MethodDef<I, R> & (A extends true ? { async: true } : unknown);
 }
 
 export const ALL_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'];

@@ -52,7 +52,9 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
     return { ok: false, error: { code: 'not_found', message: `Okänd funktion: ${name}.` } };
   }
   const def = contract[name];
-  if (!def.roles.some((r) => env.caller.roles.includes(r))) {
+  // Public methods (sign-in, status) run before anyone is signed in; api/session.ts decides that.
+  const isPublic = 'access' in def && def.access === 'public';
+  if (!isPublic && !def.roles.some((r) => env.caller.roles.includes(r))) {
     return { ok: false, error: { code: 'forbidden', message: 'Din roll får inte göra detta.' } };
   }
   const parsed = def.input.safeParse(rawInput ?? {});

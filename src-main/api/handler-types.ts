@@ -2,11 +2,14 @@
 import type { z } from 'zod';
 import type { MethodDef } from './define.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
+import type { SessionHandle } from './session.ts';
 
 export interface HandlerEnv {
   ctx: ServiceContext;
   caller: Caller;
   shell: 'electron' | 'web';
+  /** Set by the shells (api/session.ts); the auth methods use it. */
+  session?: SessionHandle;
 }
 
 /** One handler per method of a methods table, typed by its input schema and result. */

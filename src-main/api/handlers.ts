@@ -3,10 +3,12 @@ import type { Contract } from './contract.ts';
 import type { HandlersFor } from './handler-types.ts';
 import { coreHandlers } from './handlers/core.ts';
 import { schedulingHandlers } from './handlers/scheduling.ts';
+import { authHandlers } from './handlers/auth.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
 export const handlers: HandlersFor<Contract> = {
   ...coreHandlers,
   ...schedulingHandlers,
+  ...authHandlers,
 };

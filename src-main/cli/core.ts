@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { openRuntime } from '../runtime.ts';
 import { createContext } from '../services/context.ts';
 import { hasAnyUnit, seedDemo, DEMO_USERS } from '../demo/seed.ts';
 import { startWebShell } from '../shells/web/server.ts';
-import { localCaller } from '../shells/local-caller.ts';
+import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
 import { createLogger } from '../log.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
 import { defaultDatabasePath } from '../runtime.ts';
@@ -62,14 +63,20 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
       `Demodata skapad: ${s.resources} resurser, ${s.appointmentTypes} besökstyper, ${s.slots} tider, ${s.bookings} bokningar (${s.from} – ${s.to}).\n`,
     );
   }
-  if (hasAnyUnit(runtime.ctx)) {
+  const workstation = hostname();
+  // The demo unit opens signed in as its receptionist; any other database asks for a sign-in.
+  let launchSessionToken: string | undefined;
+  if (isDemoDatabase(runtime.ctx)) {
     process.stdout.write(`Demoanvändare: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}\n`);
+    launchSessionToken = startDemoSession(runtime.ctx, DEMO_USERS[0]!.username, workstation).token;
+    process.stdout.write(`Demoläge: adressen nedan öppnas inloggad som ${DEMO_USERS[0]!.username}.\n`);
   }
   const shell = await startWebShell({
     ctx: runtime.ctx,
     staticDir: join(ROOT, 'out', 'renderer'),
     port: opts.port,
-    caller: localCaller,
+    workstation,
+    launchSessionToken,
     log,
   });
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
@@ -109,7 +116,11 @@ export function registerCoreCommands(program: Command): void {
         // npm install skips Electron's 100 MB download (allowScripts: electron false); fetch it
         // on first start. Where the network is closed this fails at once and we fall back.
         process.stdout.write('Hämtar Electron (första start) …\n');
-        spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
+        spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], {
+          cwd: ROOT,
+          stdio: 'ignore',
+          timeout: 180_000,
+        });
         electron = findElectron();
       }
       if (electron.path === null) {

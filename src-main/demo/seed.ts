@@ -326,6 +326,8 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       by,
     );
     db.prepare(`INSERT INTO settings (key, value) VALUES ('current_unit', ?)`).run(JSON.stringify(unitId));
+    // Marks the demo unit: its printed address signs in as the demo receptionist by itself.
+    db.prepare(`INSERT INTO settings (key, value) VALUES ('demo', 'true')`).run();
 
     const typeIds = new Map<string, string>();
     const insType = db.prepare(

@@ -73,6 +73,26 @@ export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInp
        VALUES (@id, @at, @action, @unit_id, @user_id, @workstation, @patient_id, @entity, @entity_id, @detail, @prev_hash, @hash)`,
     )
     .run({ ...row, hash: auditHash(row) });
+  // The head anchor: deleting rows from the end of the chain leaves no broken link, but it
+  // leaves the anchor pointing past the last row.
+  const seq = (ctx.db.prepare(`SELECT max(seq) AS seq FROM audit_events`).get() as { seq: number }).seq;
+  ctx.db
+    .prepare(`INSERT INTO settings (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+    .run(JSON.stringify({ seq, hash: auditHash(row) }));
+}
+
+/**
+ * One `read` event per distinct patient a view showed (calendar, lists, patient view): the
+ * patient's log extract then finds every view that showed them through the patient index.
+ */
+export function recordPatientReads(
+  ctx: ServiceContext,
+  caller: Caller,
+  patientIds: Iterable<string>,
+  detail: Record<string, unknown>,
+): void {
+  for (const patientId of new Set(patientIds))
+    recordAudit(ctx, caller, { action: 'read', patientId, entity: 'patient', entityId: patientId, detail });
 }
 
 /** Walks the chain; returns the first broken link, or null when the log is intact. */
@@ -85,6 +105,14 @@ export function verifyAuditChain(ctx: ServiceContext): { seq: number; reason: st
     if (auditHash(row) !== row.hash) return { seq: row.seq, reason: 'row edited (hash mismatch)' };
     prev = row.hash;
     expectedSeq = row.seq + 1;
+  }
+  const head = ctx.db.prepare(`SELECT value FROM settings WHERE key = 'audit_head'`).get() as { value: string } | undefined;
+  if (head) {
+    const anchor = JSON.parse(head.value) as { seq: number; hash: string };
+    const last = expectedSeq === null ? 0 : expectedSeq - 1;
+    if (anchor.seq > last) return { seq: last + 1, reason: 'rows missing at the end (deleted)' };
+    const at = ctx.db.prepare(`SELECT hash FROM audit_events WHERE seq = ?`).get(anchor.seq) as { hash: string } | undefined;
+    if (at?.hash !== anchor.hash) return { seq: anchor.seq, reason: 'row edited (head anchor mismatch)' };
   }
   return null;
 }

@@ -3,27 +3,22 @@
 // the shared services. Only files in this folder import 'electron'.
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openRuntime, type Runtime } from '../../runtime.ts';
-import { dispatch } from '../../api/dispatch.ts';
-import { localCaller } from '../local-caller.ts';
 import { createLogger } from '../../log.ts';
+import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
+import { DEMO_USERS } from '../../demo/seed.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
-import {
-  APP_ORIGIN,
-  APP_SCHEME,
-  handleWindowOpen,
-  isAllowedExternalUrl,
-  isNavigationAllowed,
-  isTrustedSender,
-  mainWindowOptions,
-  permissionRequestHandler,
-} from './security.ts';
+import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
+import { CHANGED_CHANNEL, hardenSession, hardenWebContents, registerIpc, WindowSessions } from './wiring.ts';
 import { electronNativeBindingPath } from './native-binding.ts';
 
 const log = createLogger();
 let runtime: Runtime | null = null;
+const sessions = new WindowSessions();
+const openExternal = (url: string) => void shell.openExternal(url);
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -48,23 +43,18 @@ function serveRenderer(): void {
   });
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(rt: Runtime): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions(join(app.getAppPath(), 'out', 'preload', 'index.cjs')));
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isNavigationAllowed(url)) event.preventDefault();
-  });
-  win.webContents.on('will-redirect', (event, url) => {
-    if (!isNavigationAllowed(url)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler((details) => handleWindowOpen(details, (url) => void shell.openExternal(url)));
+  // The demo unit opens signed in as its receptionist, as the web shell's printed address does.
+  if (isDemoDatabase(rt.ctx)) {
+    sessions.port(win.webContents.id).adopt(startDemoSession(rt.ctx, DEMO_USERS[0]!.username, hostname()).token);
+  }
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/`);
   return win;
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
 app.whenReady().then(
   () => {
@@ -75,27 +65,13 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
-    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
-      callback(permissionRequestHandler(permission)),
-    );
+    hardenSession(session.defaultSession);
     serveRenderer();
+    registerIpc(ipcMain, { env: { ctx: rt.ctx, shell: 'electron', workstation: hostname(), log }, sessions, openExternal, log });
 
-    ipcMain.handle('tidbok:call', (event, name: unknown, input: unknown) => {
-      if (!isTrustedSender(event.senderFrame)) {
-        log.warn({ url: event.senderFrame?.url }, 'ipc call from an untrusted frame refused');
-        return { ok: false, error: { code: 'forbidden', message: 'Anropet kom från en okänd källa.' } };
-      }
-      if (typeof name !== 'string') return { ok: false, error: { code: 'validation', message: 'Ogiltigt anrop.' } };
-      return dispatch({ ctx: rt.ctx, caller: localCaller(), shell: 'electron' }, name, input, log);
-    });
-    ipcMain.on('tidbok:open-external', (event, url: unknown) => {
-      if (isTrustedSender(event.senderFrame) && typeof url === 'string' && isAllowedExternalUrl(url))
-        void shell.openExternal(url);
-    });
-
-    const win = createWindow();
+    const win = createWindow(rt);
     rt.ctx.events.subscribe((change) => {
-      if (!win.isDestroyed()) win.webContents.send('tidbok:changed', change);
+      if (!win.isDestroyed()) win.webContents.send(CHANGED_CHANNEL, change);
     });
   },
   (err: unknown) => {

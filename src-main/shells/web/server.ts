@@ -6,9 +6,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { dispatch } from '../../api/dispatch.ts';
-import type { HandlerEnv } from '../../api/handlers.ts';
-import type { Caller, ServiceContext } from '../../services/context.ts';
+import { dispatchSession, type SessionPort } from '../../api/session.ts';
+import type { ServiceContext } from '../../services/context.ts';
 import type { ChangeEvent } from '../../api/types.ts';
 import type { Logger } from '../../log.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
@@ -19,7 +18,13 @@ export interface WebShellOptions {
   staticDir: string;
   port?: number;
   token?: string;
-  caller: () => Caller;
+  /** Names this shell in the access log (the machine's name). */
+  workstation: string;
+  /**
+   * Demo database only: the session a request without its own session header runs in, so the
+   * printed address opens signed in. Signing out ends it, and then the sign-in screen shows.
+   */
+  launchSessionToken?: string | undefined;
   log?: Logger;
 }
 
@@ -43,7 +48,12 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
-function isLoopback(address: string | undefined): boolean {
+/** The web shell listens here only: never on an interface another machine can reach. */
+export const BIND_ADDRESS = '127.0.0.1';
+/** The browser's own session (after sign-in) travels in this header; the URL token only opens the shell. */
+export const SESSION_HEADER = 'x-tidbok-session';
+
+export function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
@@ -151,8 +161,14 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
         } catch {
           return send(res, 400, { ok: false, error: { code: 'validation', message: 'Ogiltig begäran (JSON).' } });
         }
-        const env: HandlerEnv = { ctx: options.ctx, caller: options.caller(), shell: 'web' };
-        const result = await dispatch(env, url.pathname.slice(5), input, options.log);
+        const header = req.headers[SESSION_HEADER];
+        const port: SessionPort = {
+          token: () => (typeof header === 'string' && header !== '' ? header : (options.launchSessionToken ?? null)),
+          adopt: (sessionToken) => sessionToken,
+          forget: () => undefined,
+        };
+        const env = { ctx: options.ctx, shell: 'web' as const, workstation: options.workstation, log: options.log };
+        const result = await dispatchSession(env, port, url.pathname.slice(5), input);
         return send(res, 200, result);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Metoden stöds inte.');
@@ -166,7 +182,7 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
 
   return new Promise((resolveShell, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, BIND_ADDRESS, () => {
       port = (server.address() as AddressInfo).port;
       const url = `http://127.0.0.1:${port}/?token=${token}`;
       resolveShell({
