@@ -1,0 +1,83 @@
+// XLSX with exceljs' streaming WorkbookWriter: rows are committed as they are read, so a year of
+// bookings never sits in memory as a workbook. Dates are typed date cells (the unit's wall clock:
+// Excel has no time zones), the header row is bold and frozen, column widths are set, and there
+// is one sheet per resource or one combined sheet.
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { columnsFor, type Column } from './columns.ts';
+import { localClock, type LocalClock } from './local-clock.ts';
+import type { ExportQuery, ExportRow, PatientTally } from './query.ts';
+
+export type SheetLayout = 'combined' | 'perResource';
+
+const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm';
+
+/** Excel's rules: at most 31 characters, none of []:*?/\ and unique in the workbook. */
+export function sheetName(name: string, taken: Set<string>): string {
+  const base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 31) || 'Blad';
+  let candidate = base;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/** Lets archiver and zlib drain what was committed before the next page is read. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function cellValues(row: ExportRow, columns: Column[], clock: LocalClock): (string | Date | null)[] {
+  return columns.map((c) => {
+    if (c.kind === 'text') return c.value(row);
+    const at = c.value(row);
+    return at === null ? null : clock.wallDate(at);
+  });
+}
+
+export async function writeXlsx(
+  query: ExportQuery,
+  out: Writable,
+  tally: PatientTally,
+  options: { layout?: SheetLayout | undefined; createdAt?: Date; unitName?: string } = {},
+): Promise<void> {
+  const columns = columnsFor(query.scope);
+  const clock = localClock(query.scope.timeZone);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'Tidbok';
+  workbook.title = options.unitName ? `Tidbok – ${options.unitName}` : 'Tidbok';
+  if (options.createdAt) workbook.created = options.createdAt;
+
+  const taken = new Set<string>();
+  const addSheet = (name: string) => {
+    const sheet = workbook.addWorksheet(sheetName(name, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = columns.map((c) => ({
+      key: c.key,
+      width: c.width,
+      ...(c.kind === 'datetime' ? { style: { numFmt: DATE_TIME_FORMAT } } : {}),
+    }));
+    const header = sheet.addRow(columns.map((c) => c.header));
+    header.font = { bold: true };
+    header.commit();
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+    return sheet;
+  };
+
+  const fill = async (sheet: ExcelJS.Worksheet, pages: Iterable<ExportRow[]>) => {
+    for (const page of pages) {
+      for (const row of page) sheet.addRow(cellValues(row, columns, clock)).commit();
+      await breathe();
+    }
+    sheet.commit();
+  };
+
+  if (options.layout === 'perResource') {
+    for (const resource of query.resources()) {
+      await fill(addSheet(resource.name), query.pages(tally, { resourceId: resource.id }));
+    }
+  } else {
+    await fill(addSheet('Tider'), query.pages(tally));
+  }
+  await workbook.commit();
+}
