@@ -10,7 +10,7 @@ import { format } from 'date-fns';
 import { sv } from 'date-fns/locale';
 import { MODE_SV, STATUS_SV } from './columns.ts';
 import { localClock } from './local-clock.ts';
-import { PROTECTED_NAME, type ExportQuery, type ExportResource, type ExportRow, type PatientTally } from './query.ts';
+import { type ExportQuery, type ExportResource, type ExportRow, type PatientTally } from './query.ts';
 
 const MARGIN = 42;
 const COLS = { time: 88, patient: 178, visit: 120 } as const;
