@@ -24,6 +24,20 @@ interface Transport {
 }
 
 const TOKEN_KEY = 'tidbok.token';
+const SESSION_KEY = 'tidbok.session';
+
+/** Web shell: keeps the signed-in session's token for this tab (Electron keeps it in main). */
+export function keepSessionToken(token: string | null | undefined): void {
+  if (token) sessionStorage.setItem(SESSION_KEY, token);
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+const authListeners = new Set<(error: ApiError) => void>();
+/** Called when main says the session is gone or locked: the auth gate shows its screen. */
+export function onAuthRequired(listener: (error: ApiError) => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
 
 /** Takes the web shell's session token from the URL once, then keeps it out of the address bar. */
 function webToken(): string {
@@ -47,7 +61,11 @@ function httpTransport(): Transport {
       try {
         const res = await fetch(`/api/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            ...(sessionStorage.getItem(SESSION_KEY) ? { 'x-tidbok-session': sessionStorage.getItem(SESSION_KEY)! } : {}),
+          },
           body: JSON.stringify(input ?? {}),
         });
         return (await res.json()) as Result<unknown>;
@@ -74,7 +92,10 @@ const transport: Transport = window.tidbok ?? httpTransport();
 /** Calls an api method; resolves to its value or throws ApiCallError with the Swedish message. */
 export async function call<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>> {
   const result = await transport.call(method, input);
-  if (!result.ok) throw new ApiCallError(result.error);
+  if (!result.ok) {
+    if (result.error.code === 'unauthenticated' && !method.startsWith('auth.')) for (const l of authListeners) l(result.error);
+    throw new ApiCallError(result.error);
+  }
   return result.value as ResultOf<M>;
 }
 

@@ -6,8 +6,11 @@ import { call } from '../api/client.ts';
 import { setLang, type Lang } from '../i18n/index.ts';
 import { CalendarPage } from '../calendar/CalendarPage.tsx';
 import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
+import { AuthGate, useAuth } from '../auth/AuthGate.tsx';
+import { UserMenu } from '../auth/UserMenu.tsx';
+import { AuditPage } from '../admin/AuditPage.tsx';
 
-export const PAGES = ['calendar', 'bookings', 'appointmentTypes', 'templates', 'export', 'sync', 'settings'] as const;
+export const PAGES = ['calendar', 'bookings', 'appointmentTypes', 'templates', 'export', 'sync', 'settings', 'audit'] as const;
 export type Page = (typeof PAGES)[number];
 
 function pageFromHash(): Page {
@@ -25,7 +28,17 @@ function Placeholder() {
   );
 }
 
+/** Nothing but the sign-in screen shows until someone signs in (auth/AuthGate.tsx). */
 export function App() {
+  return (
+    <AuthGate>
+      <AppFrame />
+    </AuthGate>
+  );
+}
+
+function AppFrame() {
+  const isAdmin = useAuth().status.user?.roles.includes('admin') ?? false;
   const { t, i18n } = useTranslation();
   const [page, setPage] = useState<Page>(pageFromHash);
   useEffect(() => {
@@ -39,6 +52,9 @@ export function App() {
   switch (page) {
     case 'calendar':
       content = <CalendarPage />;
+      break;
+    case 'audit':
+      content = <AuditPage />;
       break;
     case 'appointmentTypes':
       content = <AppointmentTypesPage />;
@@ -71,9 +87,7 @@ export function App() {
             {sync.pending > 0 && <span className="tb-sync-pending"> · {t('header.pending', { count: sync.pending })}</span>}
           </span>
         )}
-        <span className="tb-user" title={t('header.user')}>
-          {session.data?.user.displayName ?? ''}
-        </span>
+        <UserMenu />
         <label className="tb-lang">
           <span className="tb-visually-hidden">{t('header.language')}</span>
           <select value={i18n.language} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -84,7 +98,7 @@ export function App() {
       </header>
       <nav className="tb-nav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.map((p) => (
+          {PAGES.filter((p) => p !== 'audit' || isAdmin).map((p) => (
             <li key={p}>
               <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} data-page={p}>
                 {t(`nav.${p}`)}

@@ -4,6 +4,7 @@ import type { HandlersFor } from '../handler-types.ts';
 import { calendarRange, nextOpenDate } from '../../services/calendar.ts';
 import { currentUnit, listAppointmentTypes, listResources } from '../../services/unit.ts';
 import { countPendingOutbox } from '../../services/outbox.ts';
+import { recordPatientReads } from '../../services/audit.ts';
 
 export const coreHandlers: HandlersFor<typeof coreMethods> = {
   'session.info': ({ ctx, caller, shell }) => ({
@@ -16,6 +17,16 @@ export const coreHandlers: HandlersFor<typeof coreMethods> = {
   'unit.get': ({ ctx }) => currentUnit(ctx),
   'resources.list': ({ ctx }, input) => listResources(ctx, input),
   'appointmentTypes.list': ({ ctx }, input) => listAppointmentTypes(ctx, input),
-  'calendar.range': ({ ctx }, input) => calendarRange(ctx, input),
+  'calendar.range': ({ ctx, caller }, input) => {
+    const range = calendarRange(ctx, input);
+    // The day/week view shows these patients: one read event per patient (Patientdatalagen).
+    recordPatientReads(
+      ctx,
+      caller,
+      range.bookings.map((b) => b.patient.id),
+      { view: 'calendar.range', from: input.from, to: input.to },
+    );
+    return range;
+  },
   'calendar.nextOpenDate': ({ ctx }, input) => nextOpenDate(ctx, input),
 };
