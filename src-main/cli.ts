@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { StoreOpenError } from './store/database.ts';
 import { registerCoreCommands } from './cli/core.ts';
+import { registerExportCommands } from './cli/export.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addOption(new Option('--db <file>', 'SQLite database file (default: TIDBOK_DB or the user-data folder)'));
   registerCoreCommands(program);
+  registerExportCommands(program);
   return program;
 }
 

@@ -6,11 +6,13 @@ import type { z } from 'zod';
 import { coreMethods } from './methods/core.ts';
 import { schedulingMethods } from './methods/scheduling.ts';
 import { authMethods } from './methods/auth.ts';
+import { exportMethods } from './methods/export.ts';
 
 export const contract = {
   ...coreMethods,
   ...schedulingMethods,
   ...authMethods,
+  ...exportMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ import type { HandlersFor } from './handler-types.ts';
 import { coreHandlers } from './handlers/core.ts';
 import { schedulingHandlers } from './handlers/scheduling.ts';
 import { authHandlers } from './handlers/auth.ts';
+import { exportHandlers } from './handlers/export.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
@@ -11,4 +12,5 @@ export const handlers: HandlersFor<Contract> = {
   ...coreHandlers,
   ...schedulingHandlers,
   ...authHandlers,
+  ...exportHandlers,
 };
