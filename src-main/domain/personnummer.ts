@@ -73,13 +73,15 @@ export function parseIdentityNumber(input: string, today: string, options: { all
   // Samordningsnummer may carry day 00 (unknown day) and stay valid; anything else must be a real date.
   const dateOk = kind === 'samordningsnummer' && dd === 0 ? mm >= 1 && mm <= 12 : isRealDate(year, mm, dd);
   if (!dateOk) {
+    // Reserve numbers are free-form by region; when explicitly flagged they need not be dates.
+    if (options.allowReserve) return { ok: true, normalised: (century ?? '') + ten, kind: 'reserve', birthDate: null };
     return { ok: false, reason: 'date', messageSv: 'Personnumret innehåller ett datum som inte finns.' };
   }
   const birthDate = dd === 0 ? null : `${year}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
   if (birthDate !== null && birthDate > today) {
     return { ok: false, reason: 'date', messageSv: 'Födelsedatumet ligger i framtiden.' };
   }
-  return { ok: true, normalised: `${String(year).padStart(4, '0')}${ten}`, kind, birthDate };
+  return { ok: true, normalised: `${String(year).padStart(4, '0')}${ten.slice(2)}`, kind, birthDate };
 }
 
 /** 12 digits -> 'YYYYMMDD-NNNN' for display; other forms unchanged. */

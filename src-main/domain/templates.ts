@@ -5,6 +5,7 @@ import {
   daysBetween,
   eachDate,
   isoWeekday,
+  localTime,
   startOfIsoWeek,
   wallClockToInstant,
   wallTimeToMinutes,
@@ -69,9 +70,49 @@ export function expandTemplate(
         continue;
       }
     }
-    for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
-      slots.push({ date, startAt: wallClockToInstant(date, m, tz), endAt: wallClockToInstant(date, m + spec.slotMin, tz) });
+    const count = Math.floor((end - start) / spec.slotMin);
+    if (count === 0) continue;
+    const dayStart = wallClockToInstant(date, start, tz);
+    const dayEnd = wallClockToInstant(date, start + count * spec.slotMin, tz);
+    if (dayEnd - dayStart === count * spec.slotMin * 60_000) {
+      // No clock change inside the window (the usual case, DST Sundays included for day-time
+      // templates): the slots are evenly spaced instants, no time-zone lookup per slot.
+      for (let i = 0; i < count; i++) {
+        const startAt = dayStart + i * spec.slotMin * 60_000;
+        slots.push({ date, startAt, endAt: startAt + spec.slotMin * 60_000 });
+      }
+    } else {
+      // A window across 02:00–03:00 on a DST Sunday: each boundary is its own wall-clock time.
+      // Times inside the spring-forward gap do not exist: keep each instant once, in order.
+      let lastStart = -Infinity;
+      for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
+        const startAt = wallClockToInstant(date, m, tz);
+        const endAt = wallClockToInstant(date, m + spec.slotMin, tz);
+        if (endAt > startAt && startAt > lastStart) {
+          slots.push({ date, startAt, endAt });
+          lastStart = startAt;
+        }
+      }
     }
   }
   return { slots, skipped };
+}
+
+/** A template's slots as the scheduler reads them: local date and wall-clock times. */
+export function describePlannedSlots(
+  slots: readonly PlannedSlot[],
+  tz: string,
+): { date: IsoDate; startTime: WallTime; endTime: WallTime; startAt: number; endAt: number }[] {
+  return slots.map((s) => ({ ...s, startTime: localTime(s.startAt, tz), endTime: localTime(s.endAt, tz) }));
+}
+
+/** Why a template spec cannot be used, in Swedish, or null when it is sound. */
+export function templateProblem(spec: TemplateSpec): string | null {
+  const start = wallTimeToMinutes(spec.startTime);
+  const end = wallTimeToMinutes(spec.endTime);
+  if (end <= start) return 'Sluttiden måste vara efter starttiden.';
+  if (spec.slotMin > end - start) return 'Passet är kortare än en tid.';
+  if (spec.validTo !== null && spec.validTo < spec.validFrom) return 'Slutdatum måste vara efter startdatum.';
+  if (spec.weekdays.length === 0 || spec.weekdays.some((d) => d < 1 || d > 7)) return 'Välj minst en veckodag.';
+  return null;
 }

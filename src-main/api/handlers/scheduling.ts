@@ -1,53 +1,86 @@
-// Handlers of the scheduling methods: each calls one service. (Stubs while services land.)
+// Handlers of the scheduling methods: each calls one service.
 import type { schedulingMethods } from '../methods/scheduling.ts';
 import type { HandlersFor } from '../handler-types.ts';
-import { AppError } from '../result.ts';
-
-const notYet = (): never => {
-  throw new AppError('unavailable', 'Funktionen är inte klar ännu.');
-};
+import {
+  createAppointmentType,
+  deleteAppointmentType,
+  getAppointmentType,
+  setAppointmentTypeActive,
+  updateAppointmentType,
+} from '../../services/appointment-types.ts';
+import { getHolidayRules, listHolidays, setHolidayRules } from '../../services/holidays.ts';
+import {
+  createTemplate,
+  deactivateTemplate,
+  expandTemplates,
+  getTemplate,
+  listTemplates,
+  previewTemplate,
+  updateTemplate,
+} from '../../services/templates.ts';
+import { blockSlot, createSlot, getSlot, removeSlot, unblockSlot, updateSlot } from '../../services/slots.ts';
+import { findFreeSlots } from '../../services/free-slots.ts';
+import { affectedBookings, createAbsence, listAbsences, withdrawAbsence } from '../../services/absences.ts';
+import { absenceContactList, applyAbsenceRebooking, proposeAbsenceRebooking } from '../../services/absence-rebooking.ts';
+import { checkIdentityNumber, createPatient, getPatient, searchPatients, updatePatient } from '../../services/patients.ts';
+import {
+  bookingsForPatient,
+  bookSlot,
+  cancelBooking,
+  getBookingDetail,
+  markBooking,
+  onlinePermissions,
+  rebookBooking,
+  setBookingNote,
+} from '../../services/bookings.ts';
 
 export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
-  'appointmentTypes.get': notYet,
-  'appointmentTypes.create': notYet,
-  'appointmentTypes.update': notYet,
-  'appointmentTypes.setActive': notYet,
-  'appointmentTypes.delete': notYet,
-  'holidays.list': notYet,
-  'holidays.getRules': notYet,
-  'holidays.setRules': notYet,
-  'templates.list': notYet,
-  'templates.get': notYet,
-  'templates.preview': notYet,
-  'templates.create': notYet,
-  'templates.update': notYet,
-  'templates.deactivate': notYet,
-  'templates.expand': notYet,
-  'slots.get': notYet,
-  'slots.create': notYet,
-  'slots.update': notYet,
-  'slots.block': notYet,
-  'slots.unblock': notYet,
-  'slots.remove': notYet,
-  'slots.findFree': notYet,
-  'absences.create': notYet,
-  'absences.list': notYet,
-  'absences.withdraw': notYet,
-  'absences.affectedBookings': notYet,
-  'absences.proposeRebooking': notYet,
-  'absences.applyRebooking': notYet,
-  'absences.contactList': notYet,
-  'patients.search': notYet,
-  'patients.get': notYet,
-  'patients.checkIdentityNumber': notYet,
-  'patients.create': notYet,
-  'patients.update': notYet,
-  'bookings.get': notYet,
-  'bookings.forPatient': notYet,
-  'bookings.book': notYet,
-  'bookings.cancel': notYet,
-  'bookings.rebook': notYet,
-  'bookings.mark': notYet,
-  'bookings.setNote': notYet,
-  'bookings.onlinePermissions': notYet,
+  'appointmentTypes.get': ({ ctx }, input) => getAppointmentType(ctx, input.id),
+  'appointmentTypes.create': ({ ctx, caller }, input) => createAppointmentType(ctx, caller, input),
+  'appointmentTypes.update': ({ ctx, caller }, input) => updateAppointmentType(ctx, caller, input),
+  'appointmentTypes.setActive': ({ ctx, caller }, input) => setAppointmentTypeActive(ctx, caller, input),
+  'appointmentTypes.delete': ({ ctx, caller }, input) => deleteAppointmentType(ctx, caller, input),
+
+  'holidays.list': ({ ctx }, input) => listHolidays(ctx, input),
+  'holidays.getRules': ({ ctx }) => getHolidayRules(ctx),
+  'holidays.setRules': ({ ctx, caller }, input) => setHolidayRules(ctx, caller, input),
+
+  'templates.list': ({ ctx }, input) => listTemplates(ctx, input),
+  'templates.get': ({ ctx }, input) => getTemplate(ctx, input.id),
+  'templates.preview': ({ ctx }, input) => previewTemplate(ctx, input),
+  'templates.create': ({ ctx, caller }, input) => createTemplate(ctx, caller, input),
+  'templates.update': ({ ctx, caller }, input) => updateTemplate(ctx, caller, input),
+  'templates.deactivate': ({ ctx, caller }, input) => deactivateTemplate(ctx, caller, input),
+  'templates.expand': ({ ctx, caller }, input) => expandTemplates(ctx, caller, input),
+
+  'slots.get': ({ ctx }, input) => getSlot(ctx, input.id),
+  'slots.create': ({ ctx, caller }, input) => createSlot(ctx, caller, input),
+  'slots.update': ({ ctx, caller }, input) => updateSlot(ctx, caller, input),
+  'slots.block': ({ ctx, caller }, input) => blockSlot(ctx, caller, input),
+  'slots.unblock': ({ ctx, caller }, input) => unblockSlot(ctx, caller, input),
+  'slots.remove': ({ ctx, caller }, input) => removeSlot(ctx, caller, input),
+  'slots.findFree': ({ ctx }, input) => findFreeSlots(ctx, input),
+
+  'absences.create': ({ ctx, caller }, input) => createAbsence(ctx, caller, input),
+  'absences.list': ({ ctx }, input) => listAbsences(ctx, input),
+  'absences.withdraw': ({ ctx, caller }, input) => withdrawAbsence(ctx, caller, input),
+  'absences.affectedBookings': ({ ctx, caller }, input) => affectedBookings(ctx, caller, input),
+  'absences.proposeRebooking': ({ ctx, caller }, input) => proposeAbsenceRebooking(ctx, caller, input),
+  'absences.applyRebooking': ({ ctx, caller }, input) => applyAbsenceRebooking(ctx, caller, input),
+  'absences.contactList': ({ ctx, caller }, input) => absenceContactList(ctx, caller, input),
+
+  'patients.search': ({ ctx, caller }, input) => searchPatients(ctx, caller, input),
+  'patients.get': ({ ctx, caller }, input) => getPatient(ctx, caller, input),
+  'patients.checkIdentityNumber': ({ ctx }, input) => checkIdentityNumber(ctx, input),
+  'patients.create': ({ ctx, caller }, input) => createPatient(ctx, caller, input),
+  'patients.update': ({ ctx, caller }, input) => updatePatient(ctx, caller, input),
+
+  'bookings.get': ({ ctx, caller }, input) => getBookingDetail(ctx, caller, input),
+  'bookings.forPatient': ({ ctx, caller }, input) => bookingsForPatient(ctx, caller, input),
+  'bookings.book': ({ ctx, caller }, input) => bookSlot(ctx, caller, input),
+  'bookings.cancel': ({ ctx, caller }, input) => cancelBooking(ctx, caller, input),
+  'bookings.rebook': ({ ctx, caller }, input) => rebookBooking(ctx, caller, input),
+  'bookings.mark': ({ ctx, caller }, input) => markBooking(ctx, caller, input),
+  'bookings.setNote': ({ ctx, caller }, input) => setBookingNote(ctx, caller, input),
+  'bookings.onlinePermissions': ({ ctx }, input) => onlinePermissions(ctx, input),
 };

@@ -1,0 +1,103 @@
+// Availability, pure: overlaps of time intervals, choosing rebooking proposals, and what a
+// caller may see of a patient with protected identity.
+import type { Role } from '../api/types.ts';
+
+/** Half-open intervals [aStart, aEnd) and [bStart, bEnd) share at least one instant. */
+export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  return aStart < bEnd && bStart < aEnd;
+}
+
+/**
+ * A sorted list of busy intervals with fast overlap checks, for planning many slots of one
+ * resource at once (template expansion) without a query per slot.
+ */
+export class IntervalSet {
+  private starts: number[] = [];
+  private ends: number[] = [];
+
+  constructor(intervals: Iterable<{ startAt: number; endAt: number }> = []) {
+    const sorted = [...intervals].sort((a, b) => a.startAt - b.startAt);
+    for (const i of sorted) {
+      this.starts.push(i.startAt);
+      this.ends.push(i.endAt);
+    }
+  }
+
+  /** Index of the first interval starting at or after `t`. */
+  private lowerBound(t: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  overlapsAny(startAt: number, endAt: number): boolean {
+    const i = this.lowerBound(endAt);
+    // Intervals never nest deeply in a schedule; walking back a few is enough, but be exact.
+    for (let j = i - 1; j >= 0; j--) {
+      if (this.ends[j]! > startAt) return true;
+      if (this.starts[j]! + MAX_SLOT_MS <= startAt) break;
+    }
+    return false;
+  }
+
+  add(startAt: number, endAt: number): void {
+    const i = this.lowerBound(startAt);
+    this.starts.splice(i, 0, startAt);
+    this.ends.splice(i, 0, endAt);
+  }
+}
+
+/** Slots are at most 8 hours (schema: slot_min ≤ 480), which bounds the backward walk. */
+const MAX_SLOT_MS = 480 * 60_000;
+
+// ------------------------------------------------------------------ rebooking proposals
+export interface Candidate {
+  slotId: string;
+  resourceId: string;
+  startAt: number;
+}
+
+/**
+ * The proposal for one booking: the earliest candidate, except that the same clinician is
+ * preferred when their earliest candidate is at most `sameResourceGraceMs` later than the
+ * overall earliest (patients usually want to keep their clinician, but not at any price).
+ * `candidates` must be sorted by start; `taken` holds slots already proposed to others.
+ */
+export function chooseProposal(
+  candidates: readonly Candidate[],
+  originalResourceId: string,
+  taken: ReadonlySet<string>,
+  sameResourceGraceMs: number,
+): Candidate | null {
+  let earliest: Candidate | null = null;
+  let same: Candidate | null = null;
+  for (const c of candidates) {
+    if (taken.has(c.slotId)) continue;
+    earliest ??= c;
+    if (c.resourceId === originalResourceId) {
+      same = c;
+      break;
+    }
+    if (c.startAt > earliest.startAt + sameResourceGraceMs) break;
+  }
+  if (same && earliest && same.startAt <= earliest.startAt + sameResourceGraceMs) return same;
+  return earliest;
+}
+
+// ------------------------------------------------------------------ protected identity
+/** Roles whose work needs a patient's contact details (calling about a moved time, reminders). */
+export const ROLES_NEEDING_CONTACT: readonly Role[] = ['receptionist'];
+
+/**
+ * Whether contact details and upcoming times of a patient may be shown to a caller. Patients
+ * without protected identity: always. With protected identity (skyddad folkbokföring /
+ * sekretessmarkering): only to roles whose work needs them.
+ */
+export function mayShowContactDetails(protectedIdentity: boolean, roles: readonly Role[]): boolean {
+  return !protectedIdentity || roles.some((r) => ROLES_NEEDING_CONTACT.includes(r));
+}

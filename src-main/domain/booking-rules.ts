@@ -1,0 +1,249 @@
+// Booking rules, pure: what a booking, a cancellation or a rebooking must satisfy. The same
+// cut-offs apply on the web and at the desk; the desk may override them, the web never.
+// Every "no" comes back as a reason code plus a Swedish sentence naming why.
+import type { BookingStatus, Channel, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** Statuses that hold the slot (mirrors the partial unique index bookings_one_active_per_slot). */
+export const ACTIVE_STATUSES: readonly BookingStatus[] = ['preliminary', 'booked', 'arrived', 'completed', 'no_show'];
+/** Statuses that can still be cancelled or rebooked (the visit has not happened). */
+export const OPEN_STATUSES: readonly BookingStatus[] = ['preliminary', 'booked'];
+
+export function isActiveStatus(s: BookingStatus): boolean {
+  return ACTIVE_STATUSES.includes(s);
+}
+
+/** The parts of an appointment type the rules read. */
+export interface TypeRules {
+  active: boolean;
+  contactModes: readonly ContactMode[];
+  professions: readonly string[];
+  webBookable: boolean;
+  invitationOnly: boolean;
+  webCancellable: boolean;
+  webRebookable: boolean;
+  cancelCutoffH: number;
+  rebookCutoffH: number;
+  reasonNew: ReasonRule;
+  reasonCancel: ReasonRule;
+  reasonRebook: ReasonRule;
+  reasonCodes: readonly ReasonCode[];
+  bookMinLeadH: number;
+  bookMaxDays: number;
+}
+
+export interface RuleBreach {
+  /** conflict = the state of the book says no; validation = the request itself is wrong. */
+  kind: 'conflict' | 'validation';
+  code: string;
+  messageSv: string;
+}
+
+const breach = (kind: RuleBreach['kind'], code: string, messageSv: string): RuleBreach => ({ kind, code, messageSv });
+
+// ------------------------------------------------------------------ deadlines
+/** Last instant at which a booking starting at `startAt` may be cancelled under a cut-off of `cutoffH` hours. */
+export function cutoffDeadline(startAt: number, cutoffH: number): number {
+  return startAt - cutoffH * HOUR_MS;
+}
+
+export interface OnlineDecision {
+  allowed: boolean;
+  reason: 'type_disallows' | 'deadline_passed' | 'not_active' | 'started' | null;
+  deadline: number | null;
+}
+
+function onlineDecision(
+  flag: boolean,
+  cutoffH: number,
+  booking: { status: BookingStatus; startAt: number },
+  now: number,
+): OnlineDecision {
+  if (!flag) return { allowed: false, reason: 'type_disallows', deadline: null };
+  const deadline = cutoffDeadline(booking.startAt, cutoffH);
+  if (!OPEN_STATUSES.includes(booking.status)) return { allowed: false, reason: 'not_active', deadline };
+  if (now >= booking.startAt) return { allowed: false, reason: 'started', deadline };
+  if (now > deadline) return { allowed: false, reason: 'deadline_passed', deadline };
+  return { allowed: true, reason: null, deadline };
+}
+
+/** Whether the patient may still cancel this booking themselves on the web (1177). */
+export function mayPatientCancelOnline(
+  type: Pick<TypeRules, 'webCancellable' | 'cancelCutoffH'>,
+  booking: { status: BookingStatus; startAt: number },
+  now: number,
+): OnlineDecision {
+  return onlineDecision(type.webCancellable, type.cancelCutoffH, booking, now);
+}
+
+/** Whether the patient may still rebook this booking themselves on the web. */
+export function mayPatientRebookOnline(
+  type: Pick<TypeRules, 'webRebookable' | 'rebookCutoffH'>,
+  booking: { status: BookingStatus; startAt: number },
+  now: number,
+): OnlineDecision {
+  return onlineDecision(type.webRebookable, type.rebookCutoffH, booking, now);
+}
+
+/**
+ * The cut-off as it applies at the desk or on the web: past the deadline only staff with an
+ * explicit override may go on (the caller logs the override). The web never overrides.
+ */
+export function checkCutoff(
+  process: 'cancel' | 'rebook',
+  type: Pick<TypeRules, 'cancelCutoffH' | 'rebookCutoffH' | 'webCancellable' | 'webRebookable'>,
+  booking: { status: BookingStatus; startAt: number },
+  channel: Channel,
+  now: number,
+  override: boolean,
+): RuleBreach | null {
+  if (!OPEN_STATUSES.includes(booking.status)) {
+    return breach('conflict', 'not_active', 'Bokningen är inte längre aktiv och kan inte ändras.');
+  }
+  if (channel === 'web') {
+    const d = process === 'cancel' ? mayPatientCancelOnline(type, booking, now) : mayPatientRebookOnline(type, booking, now);
+    if (d.reason === 'type_disallows') {
+      return breach(
+        'conflict',
+        'web_disallowed',
+        process === 'cancel' ? 'Besökstypen får inte avbokas via webben.' : 'Besökstypen får inte ombokas via webben.',
+      );
+    }
+    if (!d.allowed)
+      return breach(
+        'conflict',
+        'cutoff_passed',
+        cutoffMessage(process, process === 'cancel' ? type.cancelCutoffH : type.rebookCutoffH),
+      );
+    return null;
+  }
+  const cutoffH = process === 'cancel' ? type.cancelCutoffH : type.rebookCutoffH;
+  if (now > cutoffDeadline(booking.startAt, cutoffH) && !override) {
+    return breach(
+      'conflict',
+      'cutoff_passed',
+      `${cutoffMessage(process, cutoffH)} Personal kan göra det med en motiverad åsidosättning.`,
+    );
+  }
+  return null;
+}
+
+function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
+  const what = process === 'cancel' ? 'Avbokning' : 'Ombokning';
+  return `${what} måste göras senast ${cutoffH} timmar före besöket.`;
+}
+
+// ------------------------------------------------------------------ booking window
+/** Earliest and latest start a booking made at `now` may have under the type's booking window. */
+export function bookingWindow(
+  type: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'>,
+  now: number,
+): { earliest: number; latest: number } {
+  return { earliest: now + type.bookMinLeadH * HOUR_MS, latest: now + type.bookMaxDays * DAY_MS };
+}
+
+export function checkBookingWindow(
+  type: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'>,
+  startAt: number,
+  now: number,
+  override: boolean,
+): RuleBreach | null {
+  if (startAt <= now) return breach('conflict', 'past', 'Tiden har redan passerat.');
+  if (override) return null;
+  const w = bookingWindow(type, now);
+  if (startAt < w.earliest) {
+    return breach('conflict', 'too_soon', `Besökstypen måste bokas minst ${type.bookMinLeadH} timmar i förväg.`);
+  }
+  if (startAt > w.latest) {
+    return breach('conflict', 'too_far', `Besökstypen kan bokas högst ${type.bookMaxDays} dagar framåt.`);
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ fit of type, slot, resource
+export function professionAllowed(typeProfessions: readonly string[], resourceProfession: string | null): boolean {
+  return typeProfessions.length === 0 || (resourceProfession !== null && typeProfessions.includes(resourceProfession));
+}
+
+/** Checks that the type, its contact mode and the slot fit together (not whether the slot is free). */
+export function checkFit(input: {
+  type: TypeRules;
+  typeId: string;
+  contactMode: ContactMode;
+  channel: Channel;
+  slot: { state: string; appointmentTypeIds: readonly string[]; webPublished: boolean };
+  resource: { active: boolean; profession: string | null };
+  invited?: boolean;
+}): RuleBreach | null {
+  const { type, slot } = input;
+  if (!type.active) return breach('validation', 'type_inactive', 'Besökstypen är inaktiverad och kan inte bokas.');
+  if (slot.state === 'removed') return breach('conflict', 'slot_removed', 'Tiden är borttagen ur schemat.');
+  if (slot.state === 'blocked') return breach('conflict', 'slot_blocked', 'Tiden är spärrad.');
+  if (!input.resource.active) return breach('conflict', 'resource_inactive', 'Resursen är inaktiverad.');
+  if (!slot.appointmentTypeIds.includes(input.typeId)) {
+    return breach('validation', 'type_not_in_slot', 'Besökstypen erbjuds inte på den här tiden.');
+  }
+  if (!type.contactModes.includes(input.contactMode)) {
+    return breach('validation', 'contact_mode', 'Kontaktsättet erbjuds inte för besökstypen.');
+  }
+  if (!professionAllowed(type.professions, input.resource.profession)) {
+    return breach('validation', 'profession', 'Besökstypen får inte utföras av den här resursens yrkesgrupp.');
+  }
+  if (input.channel === 'web') {
+    if (!type.webBookable && !(type.invitationOnly && input.invited)) {
+      return breach('conflict', 'web_not_bookable', 'Besökstypen kan inte bokas via webben.');
+    }
+    if (type.invitationOnly && !input.invited) {
+      return breach('conflict', 'invitation_only', 'Besökstypen kan bara bokas via webben efter kallelse.');
+    }
+    if (!slot.webPublished) return breach('conflict', 'not_published', 'Tiden är inte publicerad för webbokning.');
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ reasons
+const PROCESS_SV = { new: 'bokning', cancel: 'avbokning', rebook: 'ombokning' } as const;
+
+/** Reason text / code as the type's rule for the process asks (mandatory, optional, unsupported). */
+export function checkReason(
+  process: 'new' | 'cancel' | 'rebook',
+  type: Pick<TypeRules, 'reasonNew' | 'reasonCancel' | 'reasonRebook' | 'reasonCodes'>,
+  given: { reasonCode?: string | undefined; reasonText?: string | undefined },
+): RuleBreach | null {
+  const rule = process === 'new' ? type.reasonNew : process === 'cancel' ? type.reasonCancel : type.reasonRebook;
+  const code = given.reasonCode?.trim() || undefined;
+  const text = given.reasonText?.trim() || undefined;
+  if (rule === 'unsupported' && (code || text)) {
+    return breach('validation', 'reason_unsupported', `Besökstypen tar inte emot orsak vid ${PROCESS_SV[process]}.`);
+  }
+  if (rule === 'mandatory' && !code && !text) {
+    return breach('validation', 'reason_missing', `Ange orsak till ${PROCESS_SV[process]}en.`);
+  }
+  if (code && type.reasonCodes.length > 0 && !type.reasonCodes.some((c) => c.code === code)) {
+    return breach('validation', 'reason_code', `Orsakskoden ${code} finns inte för besökstypen.`);
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ status marks
+/** Which marks are allowed from which status; undo back to 'booked' is allowed. */
+export function checkMark(
+  from: BookingStatus,
+  to: 'booked' | 'arrived' | 'no_show' | 'completed',
+  startLocalDate: string,
+  today: string,
+): RuleBreach | null {
+  if (from === 'cancelled' || from === 'rebooked') {
+    return breach('conflict', 'not_active', 'Bokningen är avbokad eller ombokad och kan inte markeras.');
+  }
+  if (from === to) return null;
+  if (to !== 'booked' && startLocalDate > today) {
+    return breach('conflict', 'future', 'Ett besök kan markeras först den dag det äger rum.');
+  }
+  if (to === 'booked' && from === 'preliminary') {
+    return breach('conflict', 'preliminary', 'En preliminär bokning bekräftas av centrala tjänsten, inte här.');
+  }
+  return null;
+}

@@ -1,0 +1,176 @@
+// Moving every booking hit by an absence in one step: proposals (earliest suitable free slot of
+// the same type and profession, the same clinician preferred), applied all or in part in one
+// transaction, and the list of patients to contact, with protected identity respected.
+import { invalid } from '../api/result.ts';
+import type { AbsenceRebookingResult, ContactListEntry, FreeSlot, Rebooking, RebookProposal } from '../api/methods/scheduling.ts';
+import type { Booking } from '../api/types.ts';
+import { chooseProposal, mayShowContactDetails } from '../domain/availability.ts';
+import { DAY_MS } from '../domain/booking-rules.ts';
+import { localDate } from '../domain/time.ts';
+import { recordAudit } from './audit.ts';
+import { bookingsInPeriod, getAbsence } from './absences.ts';
+import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { findFreeSlots } from './free-slots.ts';
+import { getResource } from './slots.ts';
+import { currentUnit } from './unit.ts';
+
+const DEFAULT_SEARCH_DAYS = 90;
+/** The same clinician is preferred when their first free time is at most this much later. */
+const SAME_RESOURCE_GRACE_MS = 7 * DAY_MS;
+
+function proposalsFor(ctx: ServiceContext, affected: Booking[], absentResourceId: string, searchDays: number): RebookProposal[] {
+  const unit = currentUnit(ctx);
+  const absent = getResource(ctx, absentResourceId);
+  const now = ctx.now();
+  const to = localDate(now + searchDays * DAY_MS, unit.timeZone);
+  const taken = new Set<string>();
+  const candidatesByType = new Map<string, FreeSlot[]>();
+  const out: RebookProposal[] = [];
+  for (const booking of affected) {
+    if (booking.startAt <= now) {
+      out.push({ booking, proposal: null, sameResource: false });
+      continue;
+    }
+    let candidates = candidatesByType.get(booking.appointmentTypeId);
+    if (!candidates) {
+      // Enough candidates for every affected booking of the type, plus room for the preferred clinician.
+      candidates = findFreeSlots(ctx, {
+        appointmentTypeId: booking.appointmentTypeId,
+        to,
+        ...(absent.profession ? { profession: absent.profession } : {}),
+        limit: 200,
+      }).filter((s) => absent.profession !== null || s.profession === null);
+      candidatesByType.set(booking.appointmentTypeId, candidates);
+    }
+    const chosen = chooseProposal(candidates, booking.resourceId, taken, SAME_RESOURCE_GRACE_MS);
+    const proposal = chosen ? candidates.find((c) => c.slotId === chosen.slotId)! : null;
+    if (proposal) taken.add(proposal.slotId);
+    out.push({ booking, proposal, sameResource: proposal?.resourceId === booking.resourceId });
+  }
+  return out;
+}
+
+export function proposeAbsenceRebooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; searchDays?: number | undefined },
+): RebookProposal[] {
+  const absence = getAbsence(ctx, input.id);
+  if (absence.state !== 'active') return [];
+  const affected = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
+  recordAudit(ctx, caller, {
+    action: 'read',
+    entity: 'absence',
+    entityId: absence.id,
+    detail: { op: 'propose', count: affected.length },
+  });
+  return proposalsFor(ctx, affected, absence.resourceId, input.searchDays ?? DEFAULT_SEARCH_DAYS);
+}
+
+export function applyAbsenceRebooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; items?: { bookingId: string; slotId: string }[] | undefined; searchDays?: number | undefined },
+): AbsenceRebookingResult {
+  return ctx.db.transaction(() => {
+    const absence = getAbsence(ctx, input.id);
+    if (absence.state !== 'active') throw invalid('Frånvaron är borttagen.');
+    const affected = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
+    const byId = new Map(affected.map((b) => [b.id, b]));
+    const items =
+      input.items ??
+      proposalsFor(ctx, affected, absence.resourceId, input.searchDays ?? DEFAULT_SEARCH_DAYS).flatMap((p) =>
+        p.proposal ? [{ bookingId: p.booking.id, slotId: p.proposal.slotId }] : [],
+      );
+    const seen = new Set<string>();
+    for (const it of items) {
+      if (!byId.has(it.bookingId)) throw invalid('En bokning i listan berörs inte av frånvaron (eller är redan flyttad).', it);
+      if (seen.has(it.slotId)) throw invalid('Samma tid har valts för två bokningar.', it);
+      seen.add(it.slotId);
+    }
+    const rebooked: Rebooking[] = items.map((it) =>
+      rebookBooking(ctx, caller, {
+        id: it.bookingId,
+        slotId: it.slotId,
+        channel: 'desk',
+        byUnit: true,
+        reasonText: absence.reason || 'Frånvaro',
+      }),
+    );
+    recordAudit(ctx, caller, {
+      action: 'change',
+      entity: 'absence',
+      entityId: absence.id,
+      detail: { op: 'apply_rebooking', rebooked: rebooked.length, left: affected.length - rebooked.length },
+    });
+    const moved = new Map(rebooked.map((r) => [r.old.id, r.new]));
+    return { rebooked, contactList: contactEntries(ctx, caller, affected, moved) };
+  })();
+}
+
+function contactEntries(
+  ctx: ServiceContext,
+  caller: Caller,
+  bookings: Booking[],
+  moved: Map<string, Booking>,
+): ContactListEntry[] {
+  const names = new Map<string, string>();
+  const resourceName = (id: string) => {
+    let n = names.get(id);
+    if (n === undefined) names.set(id, (n = getResource(ctx, id).name));
+    return n;
+  };
+  const phone = ctx.db.prepare(`SELECT phone FROM patients WHERE id = ?`);
+  return bookings.map((b) => {
+    const show = mayShowContactDetails(b.patient.protectedIdentity, caller.roles);
+    const next = moved.get(b.id) ?? null;
+    return {
+      bookingId: b.id,
+      patientId: b.patient.id,
+      displayName: b.patient.displayName,
+      identityNumber: b.patient.identityNumber,
+      protectedIdentity: b.patient.protectedIdentity,
+      phone: show ? ((phone.get(b.patient.id) as { phone: string | null }).phone ?? null) : null,
+      contactMasked: !show,
+      oldStartAt: b.startAt,
+      oldResourceName: resourceName(b.resourceId),
+      newStartAt: next && show ? next.startAt : null,
+      newResourceName: next && show ? resourceName(next.resourceId) : null,
+    };
+  });
+}
+
+/**
+ * Patients to contact about an absence: those still booked in it, and those moved out of it
+ * since it was registered (with their new time).
+ */
+export function absenceContactList(ctx: ServiceContext, caller: Caller, input: { id: string }): ContactListEntry[] {
+  const absence = getAbsence(ctx, input.id);
+  const open = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
+  const movedRows = ctx.db
+    .prepare(
+      `SELECT old.id AS old_id, new.id AS new_id FROM bookings old
+         JOIN slots s ON s.id = old.slot_id
+         JOIN bookings new ON new.id = old.rebooked_to
+        WHERE s.resource_id = ? AND s.start_at < ? AND s.end_at > ? AND old.status = 'rebooked'
+          AND new.created_at >= (SELECT min(at) FROM audit_events WHERE entity = 'absence' AND entity_id = ?)`,
+    )
+    .all(absence.resourceId, absence.endAt, absence.startAt, absence.id) as { old_id: string; new_id: string }[];
+  const all = [...open];
+  const moved = new Map<string, Booking>();
+  for (const m of movedRows) {
+    const oldB = bookingById(ctx, m.old_id);
+    const newB = bookingById(ctx, m.new_id);
+    all.push(oldB);
+    moved.set(oldB.id, newB);
+  }
+  all.sort((a, b) => a.startAt - b.startAt);
+  recordAudit(ctx, caller, {
+    action: 'read',
+    entity: 'absence',
+    entityId: absence.id,
+    detail: { op: 'contact_list', count: all.length },
+  });
+  return contactEntries(ctx, caller, all, moved);
+}

@@ -1,0 +1,194 @@
+// Appointment types: create, edit, (de)activate; delete only one that was never used.
+import { conflict, invalid, notFound } from '../api/result.ts';
+import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
+import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { currentUnit } from './unit.ts';
+
+export interface AppointmentTypeFields {
+  code: string;
+  nameSv: string;
+  nameEn: string;
+  durationMin: number;
+  contactModes: ContactMode[];
+  professions: string[];
+  webBookable: boolean;
+  invitationOnly: boolean;
+  webCancellable: boolean;
+  webRebookable: boolean;
+  cancelCutoffH: number;
+  rebookCutoffH: number;
+  reasonNew: ReasonRule;
+  reasonCancel: ReasonRule;
+  reasonRebook: ReasonRule;
+  reasonCodes: ReasonCode[];
+  bookMinLeadH: number;
+  bookMaxDays: number;
+  colour: string;
+}
+
+/** api field -> column, and how the value is stored. */
+const COLUMNS: Record<keyof AppointmentTypeFields, [string, (v: never) => unknown]> = {
+  code: ['code', (v: string) => v],
+  nameSv: ['name_sv', (v: string) => v],
+  nameEn: ['name_en', (v: string) => v],
+  durationMin: ['duration_min', (v: number) => v],
+  contactModes: ['contact_modes', (v: string[]) => JSON.stringify(v)],
+  professions: ['professions', (v: string[]) => JSON.stringify(v)],
+  webBookable: ['web_bookable', (v: boolean) => (v ? 1 : 0)],
+  invitationOnly: ['invitation_only', (v: boolean) => (v ? 1 : 0)],
+  webCancellable: ['web_cancellable', (v: boolean) => (v ? 1 : 0)],
+  webRebookable: ['web_rebookable', (v: boolean) => (v ? 1 : 0)],
+  cancelCutoffH: ['cancel_cutoff_h', (v: number) => v],
+  rebookCutoffH: ['rebook_cutoff_h', (v: number) => v],
+  reasonNew: ['reason_new', (v: string) => v],
+  reasonCancel: ['reason_cancel', (v: string) => v],
+  reasonRebook: ['reason_rebook', (v: string) => v],
+  reasonCodes: ['reason_codes', (v: ReasonCode[]) => JSON.stringify(v)],
+  bookMinLeadH: ['book_min_lead_h', (v: number) => v],
+  bookMaxDays: ['book_max_days', (v: number) => v],
+  colour: ['colour', (v: string) => v],
+};
+
+export function getAppointmentType(ctx: ServiceContext, id: string): AppointmentType {
+  const row = ctx.db.prepare(`SELECT * FROM appointment_types WHERE id = ?`).get(id) as AppointmentTypeRow | undefined;
+  if (!row) throw notFound('Besökstypen', id);
+  return toAppointmentType(row);
+}
+
+function checkConsistent(t: Omit<AppointmentTypeFields, 'code' | 'nameSv' | 'nameEn' | 'colour'>): void {
+  if (t.invitationOnly && t.webBookable) {
+    throw invalid('En besökstyp kan inte vara både fritt webbokningsbar och bara bokningsbar efter kallelse.');
+  }
+  if (t.bookMinLeadH > t.bookMaxDays * 24) throw invalid('Minsta framförhållning är längre än bokningsfönstret.');
+  const codes = t.reasonCodes.map((c) => c.code);
+  if (new Set(codes).size !== codes.length) throw invalid('Orsakskoderna måste vara unika.');
+}
+
+function assertCodeFree(ctx: ServiceContext, unitId: string, code: string, exceptId: string | null): void {
+  const clash = ctx.db
+    .prepare(`SELECT id FROM appointment_types WHERE unit_id = ? AND code = ? COLLATE NOCASE AND id IS NOT ?`)
+    .get(unitId, code, exceptId);
+  if (clash) throw conflict(`Det finns redan en besökstyp med koden ${code}.`, { field: 'code' });
+}
+
+function afterChange(ctx: ServiceContext, caller: Caller, t: AppointmentType, op: 'create' | 'update', detail: object): void {
+  enqueueOutbox(ctx, 'appointment_type', t.id, op, t);
+  recordAudit(ctx, caller, { action: 'change', entity: 'appointment_type', entityId: t.id, detail: { op, ...detail } });
+  ctx.events.emit({ entities: ['appointment_type'], ids: [t.id] });
+}
+
+export function createAppointmentType(ctx: ServiceContext, caller: Caller, input: AppointmentTypeFields): AppointmentType {
+  return ctx.db.transaction(() => {
+    const unit = currentUnit(ctx);
+    checkConsistent(input);
+    assertCodeFree(ctx, unit.id, input.code, null);
+    const id = ctx.newId();
+    const cols = ['id', 'unit_id', 'updated_at', 'updated_by'];
+    const vals: unknown[] = [id, unit.id, ctx.now(), caller.username];
+    for (const [key, [col, conv]] of Object.entries(COLUMNS)) {
+      cols.push(col);
+      vals.push(conv(input[key as keyof AppointmentTypeFields] as never));
+    }
+    ctx.db.prepare(`INSERT INTO appointment_types (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...vals);
+    const t = getAppointmentType(ctx, id);
+    afterChange(ctx, caller, t, 'create', { code: t.code });
+    return t;
+  })();
+}
+
+export function updateAppointmentType(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { [K in keyof AppointmentTypeFields]?: AppointmentTypeFields[K] | undefined } & { id: string },
+): AppointmentType {
+  return ctx.db.transaction(() => {
+    const before = getAppointmentType(ctx, input.id);
+    const merged: AppointmentType = {
+      ...before,
+      ...(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<AppointmentType>),
+    };
+    checkConsistent(merged);
+    if (input.code !== undefined && input.code !== before.code) assertCodeFree(ctx, before.unitId, input.code, before.id);
+    const sets: string[] = [];
+    const vals: unknown[] = [];
+    const changed: string[] = [];
+    for (const [key, [col, conv]] of Object.entries(COLUMNS)) {
+      const v = input[key as keyof AppointmentTypeFields];
+      if (v === undefined) continue;
+      if (JSON.stringify(v) === JSON.stringify(before[key as keyof AppointmentType])) continue;
+      sets.push(`${col} = ?`);
+      vals.push(conv(v as never));
+      changed.push(key);
+    }
+    if (sets.length === 0) return before;
+    ctx.db
+      .prepare(
+        `UPDATE appointment_types SET ${sets.join(', ')}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+      )
+      .run(...vals, ctx.now(), caller.username, before.id);
+    const t = getAppointmentType(ctx, before.id);
+    afterChange(ctx, caller, t, 'update', { changed });
+    return t;
+  })();
+}
+
+export function setAppointmentTypeActive(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; active: boolean },
+): AppointmentType {
+  return ctx.db.transaction(() => {
+    const before = getAppointmentType(ctx, input.id);
+    if (before.active === input.active) return before;
+    ctx.db
+      .prepare(`UPDATE appointment_types SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(input.active ? 1 : 0, ctx.now(), caller.username, before.id);
+    const t = getAppointmentType(ctx, before.id);
+    afterChange(ctx, caller, t, 'update', { active: input.active });
+    return t;
+  })();
+}
+
+/** Where a type is referenced; a type with any use may only be deactivated. */
+export function appointmentTypeUses(
+  ctx: ServiceContext,
+  id: string,
+): { slots: number; bookings: number; templates: number; waitlist: number } {
+  const n = (sql: string) => (ctx.db.prepare(sql).get(id) as { n: number }).n;
+  return {
+    slots: n(`SELECT count(*) AS n FROM (SELECT 1 FROM slot_types WHERE appointment_type_id = ? LIMIT 1)`),
+    bookings: n(`SELECT count(*) AS n FROM (SELECT 1 FROM bookings WHERE appointment_type_id = ? LIMIT 1)`),
+    templates: n(
+      `SELECT count(*) AS n FROM schedule_templates t WHERE EXISTS (SELECT 1 FROM json_each(t.appointment_type_ids) WHERE value = ?)`,
+    ),
+    waitlist: n(`SELECT count(*) AS n FROM (SELECT 1 FROM waitlist WHERE appointment_type_id = ? LIMIT 1)`),
+  };
+}
+
+export function deleteAppointmentType(ctx: ServiceContext, caller: Caller, input: { id: string }): { id: string } {
+  return ctx.db.transaction(() => {
+    const t = getAppointmentType(ctx, input.id);
+    const uses = appointmentTypeUses(ctx, t.id);
+    // Removed slots drop their slot_types rows, so look at slots' own JSON too.
+    const inRemovedSlots = ctx.db
+      .prepare(`SELECT 1 FROM slots s, json_each(s.appointment_type_ids) j WHERE j.value = ? LIMIT 1`)
+      .get(t.id);
+    if (uses.slots || uses.bookings || uses.templates || uses.waitlist || inRemovedSlots) {
+      throw conflict('Besökstypen används och kan inte tas bort. Inaktivera den i stället.', uses);
+    }
+    ctx.db.prepare(`DELETE FROM appointment_types WHERE id = ?`).run(t.id);
+    // Nothing is hard-deleted on the wire: the central side sees the type as inactive.
+    enqueueOutbox(ctx, 'appointment_type', t.id, 'update', { ...t, active: false, deleted: true });
+    recordAudit(ctx, caller, {
+      action: 'change',
+      entity: 'appointment_type',
+      entityId: t.id,
+      detail: { op: 'delete', code: t.code },
+    });
+    ctx.events.emit({ entities: ['appointment_type'], ids: [t.id] });
+    return { id: t.id };
+  })();
+}

@@ -1,0 +1,427 @@
+// Bookings: book, cancel, rebook (atomic: the old booking becomes 'rebooked' and points at the
+// new), mark arrived / no-show / completed. Rules live in domain/booking-rules.ts; this file
+// loads what they read, writes the rows, the outbox, the access log and the change event.
+// The partial unique index on bookings(slot_id) is the last line against a double booking.
+import { AppError, conflict, invalid, notFound } from '../api/result.ts';
+import type { BookingDetail, OnlinePermission, Rebooking } from '../api/methods/scheduling.ts';
+import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode } from '../api/types.ts';
+import { mayShowContactDetails } from '../domain/availability.ts';
+import {
+  checkBookingWindow,
+  checkCutoff,
+  checkFit,
+  checkMark,
+  checkReason,
+  mayPatientCancelOnline,
+  mayPatientRebookOnline,
+  type RuleBreach,
+} from '../domain/booking-rules.ts';
+import { localDate } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
+import { getAppointmentType } from './appointment-types.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { getResource, getSlot } from './slots.ts';
+import { currentUnit } from './unit.ts';
+
+interface FullBookingRow extends BookingRow {
+  reason_code: string | null;
+  reason_text: string | null;
+}
+
+const FULL_SELECT = BOOKING_SELECT.replace('b.created_at', 'b.created_at, b.reason_code, b.reason_text');
+
+function bookingRow(ctx: ServiceContext, id: string): FullBookingRow {
+  const row = ctx.db.prepare(`${FULL_SELECT} WHERE b.id = ?`).get(id) as FullBookingRow | undefined;
+  if (!row) throw notFound('Bokningen', id);
+  return row;
+}
+
+export function getBookingById(ctx: ServiceContext, id: string): Booking {
+  return toBooking(bookingRow(ctx, id));
+}
+
+function fail(b: RuleBreach): never {
+  throw new AppError(b.kind, b.messageSv, { rule: b.code });
+}
+
+export interface StaffOverride {
+  reason: string;
+}
+
+/** What an override let through, for the access log; null when no rule needed overriding. */
+function overrideUsed(override: StaffOverride | undefined, breachWithout: RuleBreach | null): object | null {
+  return override && breachWithout ? { rule: breachWithout.code, reason: override.reason } : null;
+}
+
+function payload(row: FullBookingRow): object {
+  return { ...toBooking(row), patientId: row.patient_id, reasonCode: row.reason_code, reasonText: row.reason_text };
+}
+
+function bookingChanged(
+  ctx: ServiceContext,
+  caller: Caller,
+  rows: { row: FullBookingRow; op: 'create' | 'update' }[],
+  detail: Record<string, unknown>,
+): void {
+  for (const { row, op } of rows) enqueueOutbox(ctx, 'booking', row.id, op, payload(row));
+  const main = rows[0]!.row;
+  recordAudit(ctx, caller, { action: 'change', patientId: main.patient_id, entity: 'booking', entityId: main.id, detail });
+  ctx.events.emit({ entities: ['booking', 'slot'], ids: rows.flatMap(({ row }) => [row.id, row.slot_id]) });
+}
+
+interface SlotChoice {
+  slotId: string;
+  typeId: string;
+  contactMode: ContactMode | undefined;
+  channel: Channel;
+  override: StaffOverride | undefined;
+  invited?: boolean | undefined;
+  /** A booking being moved away from: its slot time does not count as busy. */
+  replacing?: string;
+  /** The unit moves a booking it cancelled itself (absence): the booking window does not apply. */
+  windowExempt?: boolean;
+}
+
+/** Checks a slot for a booking of `typeId`; returns the slot, type, contact mode and any override used. */
+function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
+  const slot = getSlot(ctx, c.slotId);
+  const type = getAppointmentType(ctx, c.typeId);
+  const resource = getResource(ctx, slot.resourceId);
+  const contactMode = c.contactMode ?? type.contactModes[0]!;
+  const channelOverride = c.channel === 'web' ? undefined : c.override;
+  const fit = checkFit({ type, typeId: type.id, contactMode, channel: c.channel, slot, resource, invited: c.invited === true });
+  if (fit) fail(fit);
+  const now = ctx.now();
+  const windowBreach = checkBookingWindow(type, slot.startAt, now, false);
+  if (windowBreach && (windowBreach.code === 'past' || !(channelOverride || c.windowExempt))) fail(windowBreach);
+  const taken = ctx.db
+    .prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)
+    .get(slot.id, c.replacing ?? null);
+  if (taken) throw conflict('Tiden är redan bokad.', { rule: 'slot_taken' });
+  // Slots of a resource never overlap by construction; this guards a resource's time anyway.
+  const clash = ctx.db
+    .prepare(
+      `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE s.resource_id = ? AND s.start_at < ? AND s.end_at > ? AND s.start_at > ? AND s.id <> ?
+          AND b.status IN ${ACTIVE_BOOKING_STATUSES} AND b.id IS NOT ? LIMIT 1`,
+    )
+    .get(slot.resourceId, slot.endAt, slot.startAt, slot.startAt - 8 * 3_600_000, slot.id, c.replacing ?? null);
+  if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
+  return { slot, type, contactMode, override: overrideUsed(channelOverride, windowBreach) };
+}
+
+function insertBooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  b: {
+    slotId: string;
+    patientId: string;
+    typeId: string;
+    contactMode: ContactMode;
+    status: BookingStatus;
+    channel: Channel;
+    note: string;
+    rebookedFrom: string | null;
+    reasonCode: string | null;
+    reasonText: string | null;
+  },
+): string {
+  const id = ctx.newId();
+  const now = ctx.now();
+  try {
+    ctx.db
+      .prepare(
+        `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, rebooked_from,
+           reason_code, reason_text, created_at, created_by, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        b.slotId,
+        b.patientId,
+        b.typeId,
+        b.contactMode,
+        b.status,
+        b.channel,
+        b.note,
+        b.rebookedFrom,
+        b.reasonCode,
+        b.reasonText,
+        now,
+        caller.username,
+        now,
+        caller.username,
+      );
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+      throw conflict('Tiden är redan bokad.', { rule: 'slot_taken' });
+    throw err;
+  }
+  return id;
+}
+
+export interface BookInput {
+  slotId: string;
+  patientId: string;
+  appointmentTypeId: string;
+  contactMode?: ContactMode | undefined;
+  channel: Channel;
+  note: string;
+  reasonCode?: string | undefined;
+  reasonText?: string | undefined;
+  override?: StaffOverride | undefined;
+  /** Web bookings of invitation-only types: the patient holds an invitation. */
+  invited?: boolean | undefined;
+  /** 'preliminary' for desk bookings made offline (the sync layer confirms them). */
+  status?: 'booked' | 'preliminary';
+}
+
+export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput): Booking {
+  return ctx.db.transaction(() => {
+    const patient = ctx.db.prepare(`SELECT id FROM patients WHERE id = ?`).get(input.patientId);
+    if (!patient) throw notFound('Patienten', input.patientId);
+    const choice = checkSlotChoice(ctx, {
+      slotId: input.slotId,
+      typeId: input.appointmentTypeId,
+      contactMode: input.contactMode,
+      channel: input.channel,
+      override: input.override,
+      invited: input.invited,
+    });
+    const reason = checkReason('new', choice.type, input);
+    if (reason) fail(reason);
+    const id = insertBooking(ctx, caller, {
+      slotId: choice.slot.id,
+      patientId: input.patientId,
+      typeId: choice.type.id,
+      contactMode: choice.contactMode,
+      status: input.status ?? 'booked',
+      channel: input.channel,
+      note: input.note,
+      rebookedFrom: null,
+      reasonCode: input.reasonCode?.trim() || null,
+      reasonText: input.reasonText?.trim() || null,
+    });
+    const row = bookingRow(ctx, id);
+    bookingChanged(ctx, caller, [{ row, op: 'create' }], { op: 'book', channel: input.channel, override: choice.override });
+    return toBooking(row);
+  })();
+}
+
+function typeOf(ctx: ServiceContext, row: FullBookingRow): AppointmentType {
+  return getAppointmentType(ctx, row.appointment_type_id);
+}
+
+export function cancelBooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    id: string;
+    channel: Channel;
+    reasonCode?: string | undefined;
+    reasonText?: string | undefined;
+    override?: StaffOverride | undefined;
+  },
+): Booking {
+  return ctx.db.transaction(() => {
+    const before = bookingRow(ctx, input.id);
+    const type = typeOf(ctx, before);
+    const booking = { status: before.status as BookingStatus, startAt: before.start_at };
+    const now = ctx.now();
+    const strict = checkCutoff('cancel', type, booking, input.channel, now, false);
+    if (strict && (strict.code !== 'cutoff_passed' || input.channel === 'web' || !input.override)) fail(strict);
+    const reason = checkReason('cancel', type, input);
+    if (reason) fail(reason);
+    ctx.db
+      .prepare(
+        `UPDATE bookings SET status = 'cancelled', reason_code = ?, reason_text = ?, version = version + 1, updated_at = ?, updated_by = ?
+          WHERE id = ?`,
+      )
+      .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+    const row = bookingRow(ctx, before.id);
+    bookingChanged(ctx, caller, [{ row, op: 'update' }], {
+      op: 'cancel',
+      channel: input.channel,
+      reasonCode: row.reason_code,
+      override: overrideUsed(input.override, strict),
+    });
+    return toBooking(row);
+  })();
+}
+
+export function rebookBooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    id: string;
+    slotId: string;
+    contactMode?: ContactMode | undefined;
+    channel: Channel;
+    note?: string | undefined;
+    reasonCode?: string | undefined;
+    reasonText?: string | undefined;
+    override?: StaffOverride | undefined;
+    /** Absence rebooking moves bookings the unit cancelled itself: the patient cut-off does not apply. */
+    byUnit?: boolean;
+  },
+): Rebooking {
+  return ctx.db.transaction(() => {
+    const before = bookingRow(ctx, input.id);
+    const type = typeOf(ctx, before);
+    const now = ctx.now();
+    if (before.slot_id === input.slotId) throw invalid('Välj en annan tid än den bokade.');
+    const strict = checkCutoff(
+      'rebook',
+      type,
+      { status: before.status as BookingStatus, startAt: before.start_at },
+      input.channel,
+      now,
+      false,
+    );
+    const overridable =
+      strict?.code === 'cutoff_passed' && input.channel !== 'web' && (input.override !== undefined || input.byUnit === true);
+    if (strict && !overridable) fail(strict);
+    if (!input.byUnit) {
+      const reason = checkReason('rebook', type, input);
+      if (reason) fail(reason);
+    }
+    const choice = checkSlotChoice(ctx, {
+      slotId: input.slotId,
+      typeId: type.id,
+      contactMode: input.contactMode ?? (before.contact_mode as ContactMode),
+      channel: input.channel,
+      override: input.override,
+      replacing: before.id,
+      windowExempt: input.byUnit === true,
+    });
+    const newId = insertBooking(ctx, caller, {
+      slotId: choice.slot.id,
+      patientId: before.patient_id,
+      typeId: type.id,
+      contactMode: choice.contactMode,
+      status: before.status === 'preliminary' ? 'preliminary' : 'booked',
+      channel: input.channel,
+      note: input.note ?? before.note,
+      rebookedFrom: before.id,
+      reasonCode: null,
+      reasonText: null,
+    });
+    ctx.db
+      .prepare(
+        `UPDATE bookings SET status = 'rebooked', rebooked_to = ?, reason_code = ?, reason_text = ?, version = version + 1,
+           updated_at = ?, updated_by = ? WHERE id = ?`,
+      )
+      .run(newId, input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+    const oldRow = bookingRow(ctx, before.id);
+    const newRow = bookingRow(ctx, newId);
+    bookingChanged(
+      ctx,
+      caller,
+      [
+        { row: newRow, op: 'create' },
+        { row: oldRow, op: 'update' },
+      ],
+      {
+        op: 'rebook',
+        from: before.id,
+        channel: input.channel,
+        byUnit: input.byUnit === true,
+        override: overrideUsed(input.override, strict) ?? choice.override,
+      },
+    );
+    return { old: toBooking(oldRow), new: toBooking(newRow) };
+  })();
+}
+
+export function markBooking(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; status: 'booked' | 'arrived' | 'no_show' | 'completed' },
+): Booking {
+  return ctx.db.transaction(() => {
+    const before = bookingRow(ctx, input.id);
+    const tz = currentUnit(ctx).timeZone;
+    const breach = checkMark(
+      before.status as BookingStatus,
+      input.status,
+      localDate(before.start_at, tz),
+      localDate(ctx.now(), tz),
+    );
+    if (breach) fail(breach);
+    if (before.status === input.status) return toBooking(before);
+    ctx.db
+      .prepare(`UPDATE bookings SET status = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(input.status, ctx.now(), caller.username, before.id);
+    const row = bookingRow(ctx, before.id);
+    bookingChanged(ctx, caller, [{ row, op: 'update' }], { op: 'mark', from: before.status, to: input.status });
+    return toBooking(row);
+  })();
+}
+
+export function setBookingNote(ctx: ServiceContext, caller: Caller, input: { id: string; note: string }): Booking {
+  return ctx.db.transaction(() => {
+    const before = bookingRow(ctx, input.id);
+    if (before.note === input.note) return toBooking(before);
+    ctx.db
+      .prepare(`UPDATE bookings SET note = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(input.note, ctx.now(), caller.username, before.id);
+    const row = bookingRow(ctx, before.id);
+    bookingChanged(ctx, caller, [{ row, op: 'update' }], { op: 'note' });
+    return toBooking(row);
+  })();
+}
+
+export function onlinePermissions(
+  ctx: ServiceContext,
+  input: { id: string },
+): { cancel: OnlinePermission; rebook: OnlinePermission } {
+  const row = bookingRow(ctx, input.id);
+  const type = typeOf(ctx, row);
+  const booking = { status: row.status as BookingStatus, startAt: row.start_at };
+  return { cancel: mayPatientCancelOnline(type, booking, ctx.now()), rebook: mayPatientRebookOnline(type, booking, ctx.now()) };
+}
+
+export function getBookingDetail(ctx: ServiceContext, caller: Caller, input: { id: string }): BookingDetail {
+  const row = bookingRow(ctx, input.id);
+  const type = typeOf(ctx, row);
+  const resource = getResource(ctx, row.resource_id);
+  recordAudit(ctx, caller, {
+    action: 'read',
+    patientId: row.patient_id,
+    entity: 'booking',
+    entityId: row.id,
+    detail: { op: 'get' },
+  });
+  const perms = onlinePermissions(ctx, input);
+  return {
+    ...toBooking(row),
+    reasonCode: row.reason_code,
+    reasonText: row.reason_text,
+    appointmentType: type,
+    resourceName: resource.name,
+    onlineCancel: perms.cancel,
+    onlineRebook: perms.rebook,
+  };
+}
+
+/** A patient's bookings, newest first; hidden (empty) for protected identity unless the role needs them. */
+export function bookingsForPatient(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { patientId: string; includeHistory?: boolean | undefined },
+): Booking[] {
+  const p = ctx.db.prepare(`SELECT protected_identity FROM patients WHERE id = ?`).get(input.patientId) as
+    { protected_identity: number } | undefined;
+  if (!p) throw notFound('Patienten', input.patientId);
+  recordAudit(ctx, caller, { action: 'read', patientId: input.patientId, entity: 'booking', detail: { op: 'for_patient' } });
+  if (!mayShowContactDetails(p.protected_identity === 1, caller.roles)) return [];
+  const rows = ctx.db
+    .prepare(
+      `${BOOKING_SELECT} WHERE b.patient_id = ? ${input.includeHistory ? '' : `AND b.status IN ${ACTIVE_BOOKING_STATUSES}`}
+        ORDER BY s.start_at DESC`,
+    )
+    .all(input.patientId) as BookingRow[];
+  return rows.map(toBooking);
+}

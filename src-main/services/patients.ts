@@ -1,0 +1,183 @@
+// Patients: identity numbers validated and normalised to 12 digits, search by number or name,
+// and protected identity: contact details and upcoming times only for roles that need them.
+import { AppError, conflict, invalid, notFound } from '../api/result.ts';
+import type { IdentityCheck, Patient, PatientDetail } from '../api/methods/scheduling.ts';
+import { mayShowContactDetails } from '../domain/availability.ts';
+import { parseIdentityNumber } from '../domain/personnummer.ts';
+import { localDate } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
+import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { currentUnit } from './unit.ts';
+
+function patientRow(ctx: ServiceContext, id: string): PatientRow {
+  const row = ctx.db.prepare(`SELECT * FROM patients WHERE id = ?`).get(id) as PatientRow | undefined;
+  if (!row) throw notFound('Patienten', id);
+  return row;
+}
+
+export function patientAsSeenBy(row: PatientRow, caller: Caller): Patient {
+  return toPatient(row, mayShowContactDetails(row.protected_identity === 1, caller.roles));
+}
+
+export function checkIdentityNumber(ctx: ServiceContext, input: { value: string; reserve?: boolean | undefined }): IdentityCheck {
+  const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
+  const r = parseIdentityNumber(input.value, today, { allowReserve: input.reserve === true });
+  return r.ok
+    ? { ok: true, normalised: r.normalised, kind: r.kind, birthDate: r.birthDate, message: null }
+    : { ok: false, normalised: null, kind: null, birthDate: null, message: r.messageSv };
+}
+
+/** Search by identity number (any accepted form, or the start of one) or by name; 25 hits by default. */
+export function searchPatients(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { query: string; limit?: number | undefined },
+): Patient[] {
+  const limit = input.limit ?? 25;
+  const q = input.query.trim();
+  const digits = q.replace(/[-+\s]/g, '');
+  let rows: PatientRow[];
+  if (/^\d+$/.test(digits)) {
+    const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
+    const full = parseIdentityNumber(q, today);
+    // A complete number matches exactly; a partial one by prefix (12-digit form or without century).
+    rows = full.ok
+      ? (ctx.db.prepare(`SELECT * FROM patients WHERE identity_number = ?`).all(full.normalised) as PatientRow[])
+      : (ctx.db
+          .prepare(
+            `SELECT * FROM patients WHERE identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\'
+              ORDER BY family_name, given_name LIMIT ?`,
+          )
+          .all(`${digits}%`, `${digits}%`, limit) as PatientRow[]);
+  } else {
+    // Every word must match the start of the given or family name (case-insensitive).
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4);
+    const where = words
+      .map(() => `(lower(given_name) LIKE ? ESCAPE '\\' OR lower(family_name) LIKE ? ESCAPE '\\')`)
+      .join(' AND ');
+    const params = words.flatMap((w) => {
+      const like = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      return [like, like];
+    });
+    rows = ctx.db
+      .prepare(`SELECT * FROM patients WHERE ${where} ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE LIMIT ?`)
+      .all(...params, limit) as PatientRow[];
+  }
+  // A list of patients shown to staff is a read of patient data (Patientdatalagen).
+  recordAudit(ctx, caller, { action: 'read', entity: 'patient', detail: { op: 'search', hits: rows.length } });
+  return rows.map((r) => patientAsSeenBy(r, caller));
+}
+
+export function getPatient(ctx: ServiceContext, caller: Caller, input: { id: string }): PatientDetail {
+  const row = patientRow(ctx, input.id);
+  const show = mayShowContactDetails(row.protected_identity === 1, caller.roles);
+  const upcoming = show
+    ? (
+        ctx.db
+          .prepare(
+            `${BOOKING_SELECT} WHERE b.patient_id = ? AND b.status IN ${ACTIVE_BOOKING_STATUSES} AND s.end_at > ? ORDER BY s.start_at`,
+          )
+          .all(row.id, ctx.now()) as BookingRow[]
+      ).map(toBooking)
+    : null;
+  recordAudit(ctx, caller, { action: 'read', patientId: row.id, entity: 'patient', entityId: row.id, detail: { op: 'get' } });
+  return { ...toPatient(row, show), upcoming };
+}
+
+export function createPatient(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    identityNumber: string;
+    reserve?: boolean | undefined;
+    givenName: string;
+    familyName: string;
+    phone?: string | null | undefined;
+    email?: string | null | undefined;
+    address?: string | null | undefined;
+    protectedIdentity?: boolean | undefined;
+  },
+): Patient {
+  return ctx.db.transaction(() => {
+    const check = checkIdentityNumber(ctx, { value: input.identityNumber, reserve: input.reserve });
+    if (!check.ok || !check.normalised || !check.kind)
+      throw invalid(check.message ?? 'Ogiltigt personnummer.', { field: 'identityNumber' });
+    const clash = ctx.db.prepare(`SELECT id FROM patients WHERE identity_number = ?`).get(check.normalised) as
+      { id: string } | undefined;
+    if (clash) throw conflict('Det finns redan en patient med det personnumret.', { patientId: clash.id });
+    const id = ctx.newId();
+    ctx.db
+      .prepare(
+        `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, email, address, protected_identity, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        check.normalised,
+        check.kind,
+        input.givenName,
+        input.familyName,
+        input.phone || null,
+        input.email || null,
+        input.address || null,
+        input.protectedIdentity ? 1 : 0,
+        ctx.now(),
+        caller.username,
+      );
+    return patientChanged(ctx, caller, id, 'create', { kind: check.kind });
+  })();
+}
+
+function patientChanged(ctx: ServiceContext, caller: Caller, id: string, op: 'create' | 'update', detail: object): Patient {
+  const row = patientRow(ctx, id);
+  enqueueOutbox(ctx, 'patient', id, op, toPatient(row, true));
+  recordAudit(ctx, caller, { action: 'change', patientId: id, entity: 'patient', entityId: id, detail: { op, ...detail } });
+  ctx.events.emit({ entities: ['patient'], ids: [id] });
+  return patientAsSeenBy(row, caller);
+}
+
+export function updatePatient(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    id: string;
+    givenName?: string | undefined;
+    familyName?: string | undefined;
+    phone?: string | null | undefined;
+    email?: string | null | undefined;
+    address?: string | null | undefined;
+    protectedIdentity?: boolean | undefined;
+  },
+): Patient {
+  return ctx.db.transaction(() => {
+    const before = patientRow(ctx, input.id);
+    // A caller who may not see the contact details may not overwrite them either.
+    if (
+      !mayShowContactDetails(before.protected_identity === 1, caller.roles) &&
+      (input.phone !== undefined || input.email !== undefined || input.address !== undefined)
+    ) {
+      throw new AppError('forbidden', 'Kontaktuppgifter för en patient med skyddad identitet kan inte ändras i din roll.');
+    }
+    const col = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v || null);
+    ctx.db
+      .prepare(
+        `UPDATE patients SET given_name = ?, family_name = ?, phone = ?, email = ?, address = ?, protected_identity = ?,
+           version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+      )
+      .run(
+        input.givenName ?? before.given_name,
+        input.familyName ?? before.family_name,
+        col(input.phone, before.phone),
+        col(input.email, before.email),
+        col(input.address, before.address),
+        input.protectedIdentity === undefined ? before.protected_identity : input.protectedIdentity ? 1 : 0,
+        ctx.now(),
+        caller.username,
+        before.id,
+      );
+    return patientChanged(ctx, caller, before.id, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
+  })();
+}

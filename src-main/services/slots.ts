@@ -1,0 +1,211 @@
+// Single slots: add, change, block/unblock, remove (state 'removed', never deleted: the sync
+// feed must see it). slot_types holds one row per type of every slot that is not removed.
+import { conflict, invalid, notFound } from '../api/result.ts';
+import type { Resource, Slot } from '../api/types.ts';
+import { overlaps } from '../domain/availability.ts';
+import { wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
+import { slotWriter } from '../store/scheduling-rows.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { currentUnit } from './unit.ts';
+
+export function getSlot(ctx: ServiceContext, id: string): Slot {
+  const row = ctx.db.prepare(`SELECT * FROM slots WHERE id = ?`).get(id) as SlotRow | undefined;
+  if (!row) throw notFound('Tiden', id);
+  return toSlot(row);
+}
+
+export function getResource(ctx: ServiceContext, id: string): Resource {
+  const row = ctx.db.prepare(`SELECT * FROM resources WHERE id = ?`).get(id) as ResourceRow | undefined;
+  if (!row) throw notFound('Resursen', id);
+  return toResource(row);
+}
+
+/** The active booking holding a slot, if any. */
+export function activeBookingId(ctx: ServiceContext, slotId: string): string | null {
+  const row = ctx.db.prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(slotId) as
+    { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+/** Checks that every id names an appointment type of the current unit. */
+export function assertTypesExist(ctx: ServiceContext, typeIds: readonly string[]): void {
+  const unit = currentUnit(ctx);
+  const found = ctx.db
+    .prepare(`SELECT count(*) AS n FROM appointment_types WHERE unit_id = ? AND id IN (SELECT value FROM json_each(?))`)
+    .get(unit.id, JSON.stringify([...new Set(typeIds)])) as { n: number };
+  if (found.n !== new Set(typeIds).size) throw invalid('En eller flera besökstyper finns inte.');
+}
+
+/** Live (not removed) slots of a resource overlapping [startAt, endAt), except `exceptId`. */
+export function overlappingSlots(
+  ctx: ServiceContext,
+  resourceId: string,
+  startAt: number,
+  endAt: number,
+  exceptId?: string,
+): SlotRow[] {
+  // Slots are at most 8 h long, which bounds how far back an overlapping slot can start.
+  return (
+    ctx.db
+      .prepare(
+        `SELECT * FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at < ? AND start_at > ? AND id IS NOT ?`,
+      )
+      .all(resourceId, endAt, startAt - 8 * 3_600_000, exceptId ?? null) as SlotRow[]
+  ).filter((s) => overlaps(s.start_at, s.end_at, startAt, endAt));
+}
+
+/** Outbox row, audit event and change event for one changed slot. */
+export function slotChanged(ctx: ServiceContext, caller: Caller, slot: Slot, op: 'create' | 'update', detail: object): void {
+  enqueueOutbox(ctx, 'slot', slot.id, op, slot);
+  recordAudit(ctx, caller, { action: 'change', entity: 'slot', entityId: slot.id, detail: { op, ...detail } });
+  ctx.events.emit({ entities: ['slot'], ids: [slot.id] });
+}
+
+export function createSlot(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    resourceId: string;
+    date: string;
+    startTime: string;
+    endTime: string;
+    appointmentTypeIds: string[];
+    webPublished: boolean;
+    withinCareGuarantee: boolean;
+  },
+): Slot {
+  return ctx.db.transaction(() => {
+    const unit = currentUnit(ctx);
+    const resource = getResource(ctx, input.resourceId);
+    if (resource.unitId !== unit.id || !resource.active) throw invalid('Resursen är inaktiv eller tillhör en annan enhet.');
+    assertTypesExist(ctx, input.appointmentTypeIds);
+    const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
+    const endAt = wallClockToInstant(input.date, wallTimeToMinutes(input.endTime), unit.timeZone);
+    if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
+    if (endAt - startAt > 8 * 3_600_000) throw invalid('En tid får vara högst 8 timmar.');
+    if (overlappingSlots(ctx, resource.id, startAt, endAt).length > 0) {
+      throw conflict('Resursen har redan en tid som överlappar den nya.');
+    }
+    // A slot added inside an active absence starts out blocked by it.
+    const absence = ctx.db
+      .prepare(
+        `SELECT id, reason FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? LIMIT 1`,
+      )
+      .get(resource.id, endAt, startAt) as { id: string; reason: string } | undefined;
+    const id = ctx.newId();
+    const types = [...new Set(input.appointmentTypeIds)];
+    const w = slotWriter(ctx.db);
+    w.insertSlot(
+      id,
+      resource.id,
+      startAt,
+      endAt,
+      JSON.stringify(types),
+      absence ? 'blocked' : 'open',
+      absence?.id ?? null,
+      absence ? absence.reason : null,
+      input.webPublished ? 1 : 0,
+      input.withinCareGuarantee ? 1 : 0,
+      null,
+      ctx.now(),
+      caller.username,
+    );
+    for (const t of types) w.insertSlotType(t, startAt, id);
+    const slot = getSlot(ctx, id);
+    slotChanged(ctx, caller, slot, 'create', {});
+    return slot;
+  })();
+}
+
+function bump(ctx: ServiceContext, caller: Caller, id: string, sets: string, ...vals: unknown[]): void {
+  ctx.db
+    .prepare(`UPDATE slots SET ${sets}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+    .run(...vals, ctx.now(), caller.username, id);
+}
+
+export function updateSlot(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    id: string;
+    appointmentTypeIds?: string[] | undefined;
+    webPublished?: boolean | undefined;
+    withinCareGuarantee?: boolean | undefined;
+  },
+): Slot {
+  return ctx.db.transaction(() => {
+    const before = getSlot(ctx, input.id);
+    if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    if (activeBookingId(ctx, before.id)) throw conflict('Tiden är bokad och kan inte ändras. Boka om patienten först.');
+    const types = input.appointmentTypeIds ? [...new Set(input.appointmentTypeIds)] : before.appointmentTypeIds;
+    if (input.appointmentTypeIds) assertTypesExist(ctx, types);
+    bump(
+      ctx,
+      caller,
+      before.id,
+      'appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?',
+      JSON.stringify(types),
+      (input.webPublished ?? before.webPublished) ? 1 : 0,
+      (input.withinCareGuarantee ?? before.withinCareGuarantee) ? 1 : 0,
+    );
+    if (input.appointmentTypeIds) replaceSlotTypes(ctx, before.id, before.startAt, types);
+    const slot = getSlot(ctx, before.id);
+    slotChanged(ctx, caller, slot, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
+    return slot;
+  })();
+}
+
+/** Keeps slot_types in step with a slot's types (call whenever they change). */
+export function replaceSlotTypes(ctx: ServiceContext, slotId: string, startAt: number, typeIds: readonly string[]): void {
+  const w = slotWriter(ctx.db);
+  w.deleteSlotTypes(slotId);
+  for (const t of typeIds) w.insertSlotType(t, startAt, slotId);
+}
+
+export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: string; reason: string }): Slot {
+  return ctx.db.transaction(() => {
+    const before = getSlot(ctx, input.id);
+    if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    if (before.state === 'blocked') return before;
+    // A booked slot may be blocked (the booking then needs rebooking); the booking stays as it is.
+    bump(ctx, caller, before.id, `state = 'blocked', block_reason = ?`, input.reason || null);
+    const slot = getSlot(ctx, before.id);
+    slotChanged(ctx, caller, slot, 'update', { state: 'blocked', booked: activeBookingId(ctx, slot.id) !== null });
+    return slot;
+  })();
+}
+
+export function unblockSlot(ctx: ServiceContext, caller: Caller, input: { id: string }): Slot {
+  return ctx.db.transaction(() => {
+    const before = ctx.db.prepare(`SELECT * FROM slots WHERE id = ?`).get(input.id) as
+      (SlotRow & { absence_id: string | null }) | undefined;
+    if (!before) throw notFound('Tiden', input.id);
+    if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    if (before.state === 'open') return toSlot(before);
+    if (before.absence_id) {
+      const active = ctx.db.prepare(`SELECT 1 FROM absences WHERE id = ? AND state = 'active'`).get(before.absence_id);
+      if (active) throw conflict('Tiden är spärrad av en frånvaro. Ta bort frånvaron i stället.');
+    }
+    bump(ctx, caller, before.id, `state = 'open', block_reason = NULL, absence_id = NULL`);
+    const slot = getSlot(ctx, before.id);
+    slotChanged(ctx, caller, slot, 'update', { state: 'open' });
+    return slot;
+  })();
+}
+
+export function removeSlot(ctx: ServiceContext, caller: Caller, input: { id: string }): Slot {
+  return ctx.db.transaction(() => {
+    const before = getSlot(ctx, input.id);
+    if (before.state === 'removed') return before;
+    if (activeBookingId(ctx, before.id))
+      throw conflict('Tiden är bokad och kan inte tas bort. Avboka eller boka om patienten först.');
+    bump(ctx, caller, before.id, `state = 'removed'`);
+    slotWriter(ctx.db).deleteSlotTypes(before.id);
+    const slot = getSlot(ctx, before.id);
+    slotChanged(ctx, caller, slot, 'update', { state: 'removed' });
+    return slot;
+  })();
+}

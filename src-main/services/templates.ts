@@ -1,0 +1,483 @@
+// Schedule templates: CRUD, preview and expansion into slots over a horizon (default 12 weeks).
+// Expansion is idempotent: a planned slot whose (resource, start) already has a live slot, or
+// that this template's slot was removed from by hand, is not created again. Editing a template
+// changes only future slots without active bookings and reports the booked ones it left.
+import { conflict, invalid, notFound } from '../api/result.ts';
+import type {
+  BookedSlotNotice,
+  ExpansionReport,
+  ScheduleTemplate,
+  TemplateChange,
+  TemplatePreview,
+} from '../api/methods/scheduling.ts';
+import { IntervalSet, overlaps } from '../domain/availability.ts';
+import {
+  describePlannedSlots,
+  expandTemplate,
+  templateProblem,
+  type PlannedSlot,
+  type TemplateSpec,
+} from '../domain/templates.ts';
+import { addDays, localDate } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import { slotWriter, toTemplate, type TemplateRow } from '../store/scheduling-rows.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { unitHolidayRules } from './holidays.ts';
+import { enqueueOutbox } from './outbox.ts';
+import { assertTypesExist, getResource, getSlot, replaceSlotTypes } from './slots.ts';
+import { currentUnit } from './unit.ts';
+
+export const DEFAULT_HORIZON_WEEKS = 12;
+
+export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'active'>;
+
+export function getTemplate(ctx: ServiceContext, id: string): ScheduleTemplate {
+  const row = ctx.db.prepare(`SELECT * FROM schedule_templates WHERE id = ?`).get(id) as TemplateRow | undefined;
+  if (!row) throw notFound('Schemamallen', id);
+  return toTemplate(row);
+}
+
+export function listTemplates(
+  ctx: ServiceContext,
+  input: { resourceId?: string | undefined; includeInactive?: boolean | undefined },
+): ScheduleTemplate[] {
+  const unit = currentUnit(ctx);
+  return (
+    ctx.db
+      .prepare(
+        `SELECT t.* FROM schedule_templates t JOIN resources r ON r.id = t.resource_id
+          WHERE r.unit_id = ? AND (? IS NULL OR t.resource_id = ?) AND (t.active = 1 OR ?)
+          ORDER BY r.sort_order, r.name, t.start_time`,
+      )
+      .all(unit.id, input.resourceId ?? null, input.resourceId ?? null, input.includeInactive ? 1 : 0) as TemplateRow[]
+  ).map(toTemplate);
+}
+
+const toSpec = (t: Omit<ScheduleTemplate, 'id' | 'active' | 'resourceId' | 'name'>): TemplateSpec => ({
+  weekdays: t.weekdays,
+  everyNWeeks: t.everyNWeeks,
+  validFrom: t.validFrom,
+  validTo: t.validTo,
+  startTime: t.startTime,
+  endTime: t.endTime,
+  slotMin: t.slotMin,
+  skipHolidays: t.skipHolidays,
+});
+
+function today(ctx: ServiceContext, tz: string): string {
+  return localDate(ctx.now(), tz);
+}
+
+/** The slots a template would create, for the scheduler to look at before saving. */
+export function previewTemplate(
+  ctx: ServiceContext,
+  input: { template: Omit<TemplateInput, 'resourceId'>; from?: string | undefined; to?: string | undefined },
+): TemplatePreview {
+  const unit = currentUnit(ctx);
+  const spec = toSpec(input.template);
+  const problem = templateProblem(spec);
+  if (problem) throw invalid(problem);
+  const from = input.from ?? (spec.validFrom > today(ctx, unit.timeZone) ? spec.validFrom : today(ctx, unit.timeZone));
+  const to = input.to ?? addDays(from, DEFAULT_HORIZON_WEEKS * 7);
+  if (to <= from) throw invalid('Slutdatum måste vara efter startdatum.');
+  if (to > addDays(from, 366)) throw invalid('Förhandsvisningen omfattar högst ett år.');
+  const { slots, skipped } = expandTemplate(spec, from, to, unit.timeZone, unitHolidayRules(ctx));
+  return { slots: describePlannedSlots(slots, unit.timeZone), skipped };
+}
+
+// ------------------------------------------------------------------ expansion engine
+function emptyReport(from: string, to: string): ExpansionReport {
+  return {
+    from,
+    to,
+    created: 0,
+    existing: 0,
+    updated: 0,
+    removed: 0,
+    skippedOverlaps: 0,
+    skippedHolidays: [],
+    bookedUnchanged: [],
+  };
+}
+
+interface ResourceState {
+  live: IntervalSet;
+  liveStarts: Set<number>;
+  /** "templateId@start" of slots removed by hand: never recreated by the same template. */
+  removedByHand: Set<string>;
+  absences: { id: string; reason: string; startAt: number; endAt: number }[];
+}
+
+function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: number, toAt: number): ResourceState {
+  const rows = ctx.db
+    .prepare(
+      `SELECT start_at, end_at, state, template_id FROM slots
+        WHERE resource_id = ? AND start_at >= ? AND start_at < ?`,
+    )
+    .all(resourceId, fromAt - 8 * 3_600_000, toAt) as {
+    start_at: number;
+    end_at: number;
+    state: string;
+    template_id: string | null;
+  }[];
+  const live = rows.filter((r) => r.state !== 'removed');
+  return {
+    live: new IntervalSet(live.map((r) => ({ startAt: r.start_at, endAt: r.end_at }))),
+    liveStarts: new Set(live.map((r) => r.start_at)),
+    removedByHand: new Set(
+      rows.filter((r) => r.state === 'removed' && r.template_id).map((r) => `${r.template_id}@${r.start_at}`),
+    ),
+    absences: ctx.db
+      .prepare(
+        `SELECT id, reason, start_at AS startAt, end_at AS endAt FROM absences
+          WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ?`,
+      )
+      .all(resourceId, toAt, fromAt) as ResourceState['absences'],
+  };
+}
+
+/**
+ * Creates the missing slots of the given templates in [from, to) (local dates), skipping past
+ * instants. Writes slots, slot_types and one outbox row per new slot; the caller audits.
+ */
+function expandInto(
+  ctx: ServiceContext,
+  caller: Caller,
+  templates: readonly ScheduleTemplate[],
+  from: string,
+  to: string,
+  report: ExpansionReport,
+): void {
+  const unit = currentUnit(ctx);
+  const rules = unitHolidayRules(ctx);
+  const now = ctx.now();
+  const w = slotWriter(ctx.db);
+  const fromAt = new Date(`${from}T00:00:00Z`).getTime() - 86_400_000; // generous: local midnight is within a day of UTC's
+  const toAt = new Date(`${to}T00:00:00Z`).getTime() + 86_400_000;
+  const states = new Map<string, ResourceState>();
+  const holidays = new Map(report.skippedHolidays.map((h) => [h.date, h]));
+  for (const t of templates) {
+    if (!t.active) continue;
+    let state = states.get(t.resourceId);
+    if (!state) {
+      state = loadResourceState(ctx, t.resourceId, fromAt, toAt);
+      states.set(t.resourceId, state);
+    }
+    const { slots, skipped } = expandTemplate(toSpec(t), from, to, unit.timeZone, rules);
+    for (const h of skipped) holidays.set(h.date, h);
+    const typesJson = JSON.stringify(t.appointmentTypeIds);
+    const web = t.publishWeb ? 1 : 0;
+    const wcg = t.withinCareGuarantee ? 1 : 0;
+    for (const p of slots) {
+      if (p.startAt < now) continue;
+      if (state.liveStarts.has(p.startAt) || state.removedByHand.has(`${t.id}@${p.startAt}`)) {
+        report.existing++;
+        continue;
+      }
+      if (state.live.overlapsAny(p.startAt, p.endAt)) {
+        report.skippedOverlaps++;
+        continue;
+      }
+      const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
+      const id = ctx.newId();
+      w.insertSlot(
+        id,
+        t.resourceId,
+        p.startAt,
+        p.endAt,
+        typesJson,
+        absence ? 'blocked' : 'open',
+        absence?.id ?? null,
+        absence ? absence.reason : null,
+        web,
+        wcg,
+        t.id,
+        now,
+        caller.username,
+      );
+      for (const typeId of t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id);
+      enqueueOutbox(ctx, 'slot', id, 'create', {
+        id,
+        resourceId: t.resourceId,
+        startAt: p.startAt,
+        endAt: p.endAt,
+        appointmentTypeIds: t.appointmentTypeIds,
+        state: absence ? 'blocked' : 'open',
+        blockReason: absence ? absence.reason : null,
+        webPublished: t.publishWeb,
+        withinCareGuarantee: t.withinCareGuarantee,
+        templateId: t.id,
+      });
+      state.live.add(p.startAt, p.endAt);
+      state.liveStarts.add(p.startAt);
+      report.created++;
+    }
+  }
+  report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function horizon(ctx: ServiceContext, weeks: number | undefined): { from: string; to: string } {
+  const from = today(ctx, currentUnit(ctx).timeZone);
+  return { from, to: addDays(from, (weeks ?? DEFAULT_HORIZON_WEEKS) * 7) };
+}
+
+/** Expands active templates (all of the unit, or the given) from today over the horizon. */
+export function expandTemplates(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { templateIds?: string[] | undefined; horizonWeeks?: number | undefined; from?: string; to?: string },
+): ExpansionReport {
+  return ctx.db.transaction(() => {
+    const range = input.from && input.to ? { from: input.from, to: input.to } : horizon(ctx, input.horizonWeeks);
+    const templates = input.templateIds
+      ? input.templateIds.map((id) => getTemplate(ctx, id))
+      : listTemplates(ctx, { includeInactive: false });
+    const report = emptyReport(range.from, range.to);
+    expandInto(ctx, caller, templates, range.from, range.to, report);
+    recordAudit(ctx, caller, {
+      action: 'change',
+      entity: 'schedule_template',
+      detail: { op: 'expand', from: range.from, to: range.to, templates: templates.length, created: report.created },
+    });
+    if (report.created > 0) ctx.events.emit({ entities: ['slot'], ids: templates.map((t) => t.id) });
+    return report;
+  })();
+}
+
+// ------------------------------------------------------------------ create / update / deactivate
+function validate(ctx: ServiceContext, t: TemplateInput): void {
+  const problem = templateProblem(toSpec(t));
+  if (problem) throw invalid(problem);
+  const resource = getResource(ctx, t.resourceId);
+  if (resource.unitId !== currentUnit(ctx).id) throw invalid('Resursen tillhör en annan enhet.');
+  if (!resource.active) throw conflict('Resursen är inaktiverad.');
+  assertTypesExist(ctx, t.appointmentTypeIds);
+}
+
+function templateChanged(
+  ctx: ServiceContext,
+  caller: Caller,
+  t: ScheduleTemplate,
+  op: 'create' | 'update',
+  report: ExpansionReport,
+  detail: object,
+): void {
+  enqueueOutbox(ctx, 'schedule_template', t.id, op, t);
+  recordAudit(ctx, caller, {
+    action: 'change',
+    entity: 'schedule_template',
+    entityId: t.id,
+    detail: {
+      op,
+      ...detail,
+      created: report.created,
+      updated: report.updated,
+      removed: report.removed,
+      bookedUnchanged: report.bookedUnchanged.length,
+    },
+  });
+  ctx.events.emit({ entities: ['schedule_template', 'slot'], ids: [t.id] });
+}
+
+export function createTemplate(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { template: TemplateInput; horizonWeeks?: number | undefined },
+): TemplateChange {
+  return ctx.db.transaction(() => {
+    const t = input.template;
+    validate(ctx, t);
+    const id = ctx.newId();
+    ctx.db
+      .prepare(
+        `INSERT INTO schedule_templates (id, resource_id, name, weekdays, every_n_weeks, valid_from, valid_to, start_time, end_time,
+           slot_min, appointment_type_ids, publish_web, within_care_guarantee, skip_holidays, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        t.resourceId,
+        t.name,
+        JSON.stringify([...t.weekdays].sort()),
+        t.everyNWeeks,
+        t.validFrom,
+        t.validTo,
+        t.startTime,
+        t.endTime,
+        t.slotMin,
+        JSON.stringify([...new Set(t.appointmentTypeIds)]),
+        t.publishWeb ? 1 : 0,
+        t.withinCareGuarantee ? 1 : 0,
+        t.skipHolidays ? 1 : 0,
+        ctx.now(),
+        caller.username,
+      );
+    const template = getTemplate(ctx, id);
+    const range = horizon(ctx, input.horizonWeeks);
+    const report = emptyReport(range.from, range.to);
+    expandInto(ctx, caller, [template], range.from, range.to, report);
+    templateChanged(ctx, caller, template, 'create', report, {});
+    return { template, expansion: report };
+  })();
+}
+
+interface FutureSlot {
+  id: string;
+  start_at: number;
+  end_at: number;
+  state: string;
+  appointment_type_ids: string;
+  web_published: number;
+  within_care_guarantee: number;
+  booking_id: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  protected_identity: number | null;
+}
+
+/**
+ * Brings the template's future slots in line with its (changed) definition: unbooked slots that
+ * still fit are updated in place, the others removed; booked slots are left and reported.
+ */
+function reconcileFuture(
+  ctx: ServiceContext,
+  caller: Caller,
+  t: ScheduleTemplate,
+  range: { from: string; to: string },
+  report: ExpansionReport,
+): void {
+  const unit = currentUnit(ctx);
+  const now = ctx.now();
+  const planned = new Map<number, PlannedSlot>();
+  if (t.active) {
+    // Plan as far as the template's slots reach today, at least the horizon.
+    const last = ctx.db
+      .prepare(`SELECT max(start_at) AS m FROM slots WHERE template_id = ? AND state <> 'removed'`)
+      .get(t.id) as { m: number | null };
+    const lastDate = last.m === null ? range.to : addDays(localDate(last.m, unit.timeZone), 1);
+    const to = lastDate > range.to ? lastDate : range.to;
+    for (const p of expandTemplate(toSpec(t), range.from, to, unit.timeZone, unitHolidayRules(ctx)).slots)
+      planned.set(p.startAt, p);
+  }
+  const future = ctx.db
+    .prepare(
+      `SELECT s.id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
+              b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
+         FROM slots s
+         LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
+         LEFT JOIN patients p ON p.id = b.patient_id
+        WHERE s.template_id = ? AND s.state <> 'removed' AND s.start_at >= ?
+        ORDER BY s.start_at`,
+    )
+    .all(t.id, now) as FutureSlot[];
+  const typesJson = JSON.stringify(t.appointmentTypeIds);
+  const web = t.publishWeb ? 1 : 0;
+  const wcg = t.withinCareGuarantee ? 1 : 0;
+  const update = ctx.db.prepare(
+    `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+  );
+  // Removed because the template changed (not by hand): the slot leaves the template, so a later
+  // edit back may recreate the time.
+  const remove = ctx.db.prepare(
+    `UPDATE slots SET state = 'removed', template_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+  );
+  const w = slotWriter(ctx.db);
+  const changed: string[] = [];
+  for (const s of future) {
+    const p = planned.get(s.start_at);
+    const fits = p !== undefined && p.endAt === s.end_at;
+    const same = fits && s.appointment_type_ids === typesJson && s.web_published === web && s.within_care_guarantee === wcg;
+    if (same) continue;
+    if (s.booking_id) {
+      report.bookedUnchanged.push(bookedNotice(s));
+      continue;
+    }
+    if (fits) {
+      update.run(typesJson, web, wcg, now, caller.username, s.id);
+      replaceSlotTypes(ctx, s.id, s.start_at, t.appointmentTypeIds);
+      changed.push(s.id);
+      report.updated++;
+    } else {
+      remove.run(now, caller.username, s.id);
+      w.deleteSlotTypes(s.id);
+      changed.push(s.id);
+      report.removed++;
+    }
+  }
+  for (const id of changed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+}
+
+function bookedNotice(s: FutureSlot): BookedSlotNotice {
+  return {
+    slotId: s.id,
+    startAt: s.start_at,
+    endAt: s.end_at,
+    bookingId: s.booking_id!,
+    patientName: `${s.given_name ?? ''} ${s.family_name ?? ''}`.trim(),
+    protectedIdentity: s.protected_identity === 1,
+  };
+}
+
+export function updateTemplate(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: {
+    id: string;
+    changes: { [K in keyof Omit<TemplateInput, 'resourceId'>]?: TemplateInput[K] | undefined };
+    horizonWeeks?: number | undefined;
+  },
+): TemplateChange {
+  return ctx.db.transaction(() => {
+    const before = getTemplate(ctx, input.id);
+    const defined = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined));
+    const next: ScheduleTemplate = { ...before, ...defined };
+    validate(ctx, next);
+    ctx.db
+      .prepare(
+        `UPDATE schedule_templates SET name = ?, weekdays = ?, every_n_weeks = ?, valid_from = ?, valid_to = ?, start_time = ?,
+           end_time = ?, slot_min = ?, appointment_type_ids = ?, publish_web = ?, within_care_guarantee = ?, skip_holidays = ?,
+           version = version + 1, updated_at = ?, updated_by = ?
+         WHERE id = ?`,
+      )
+      .run(
+        next.name,
+        JSON.stringify([...next.weekdays].sort()),
+        next.everyNWeeks,
+        next.validFrom,
+        next.validTo,
+        next.startTime,
+        next.endTime,
+        next.slotMin,
+        JSON.stringify([...new Set(next.appointmentTypeIds)]),
+        next.publishWeb ? 1 : 0,
+        next.withinCareGuarantee ? 1 : 0,
+        next.skipHolidays ? 1 : 0,
+        ctx.now(),
+        caller.username,
+        before.id,
+      );
+    const template = getTemplate(ctx, before.id);
+    const range = horizon(ctx, input.horizonWeeks);
+    const report = emptyReport(range.from, range.to);
+    reconcileFuture(ctx, caller, template, range, report);
+    expandInto(ctx, caller, [template], range.from, range.to, report);
+    templateChanged(ctx, caller, template, 'update', report, { changed: Object.keys(defined) });
+    return { template, expansion: report };
+  })();
+}
+
+export function deactivateTemplate(ctx: ServiceContext, caller: Caller, input: { id: string }): TemplateChange {
+  return ctx.db.transaction(() => {
+    const before = getTemplate(ctx, input.id);
+    ctx.db
+      .prepare(`UPDATE schedule_templates SET active = 0, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(ctx.now(), caller.username, before.id);
+    const template = getTemplate(ctx, before.id);
+    const range = horizon(ctx, undefined);
+    const report = emptyReport(range.from, range.to);
+    reconcileFuture(ctx, caller, template, range, report);
+    templateChanged(ctx, caller, template, 'update', report, { active: false });
+    return { template, expansion: report };
+  })();
+}
