@@ -7,7 +7,11 @@ import { tempDbPath } from '../../helpers/temp-db.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 function tidbok(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { loadMigrations, openDatabase, schemaVersion, StoreOpenError, TIDBOK_APPLICATION_ID } from '../../../src-main/store/database.ts';
+import {
+  loadMigrations,
+  openDatabase,
+  schemaVersion,
+  StoreOpenError,
+  TIDBOK_APPLICATION_ID,
+} from '../../../src-main/store/database.ts';
 import { openTestDb, tempDbPath } from '../../helpers/temp-db.ts';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -31,9 +37,9 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    const tables = (db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).all() as { name: string; sql: string }[]).filter(
-      (t) => !t.name.startsWith('sqlite_'),
-    );
+    const tables = (
+      db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).all() as { name: string; sql: string }[]
+    ).filter((t) => !t.name.startsWith('sqlite_'));
     for (const name of [
       'units',
       'resources',
@@ -82,7 +88,7 @@ describe('openDatabase', () => {
   it('refuses a SQLite file that is not a Tidbok database and leaves it untouched', () => {
     const path = tempDbPath('other.db');
     const raw = new Database(path);
-    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES (\'hej\');');
+    raw.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('hej');");
     raw.close();
     const before = sha(path);
     expectOpenError(path, 'not_tidbok');
