@@ -1,0 +1,143 @@
+// What a patient does on 1177 against the central booking API, as FHIR: book a free
+// web-published slot, cancel, rebook. Each is one transaction with If-Match on the Slot, like
+// any other client; the web rules (carried on the HealthcareService extension) decide what is
+// allowed and until when. Used by the patient simulator and by the sync tests.
+import type { Appointment, BundleEntry, HealthcareService, Patient, Slot } from '@medplum/fhirtypes';
+import { ifMatch, type CentralApi } from '../../sync/central-api.ts';
+import { EXT, PERSONNUMMER_SYSTEM, readWebRules, TYPE_SYSTEM, typeCoding, type WebRules } from '../../sync/fhir/mapping.ts';
+
+export interface WebPatient {
+  identityNumber: string;
+  givenName: string;
+  familyName: string;
+}
+
+/** Web rules per appointment-type code, read from the central HealthcareServices. */
+export async function webRulesByCode(api: CentralApi): Promise<Map<string, WebRules>> {
+  const services = await api.searchAll<HealthcareService>('HealthcareService', { _count: '200' });
+  const out = new Map<string, WebRules>();
+  for (const s of services) {
+    const code = s.type?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
+    const rules = readWebRules(s);
+    if (code && rules) out.set(code, rules);
+  }
+  return out;
+}
+
+function slotCodes(s: Slot): string[] {
+  return (s.serviceType ?? [])
+    .flatMap((c) => c.coding ?? [])
+    .filter((c) => c.system === TYPE_SYSTEM)
+    .map((c) => c.code!);
+}
+
+/** The type a web patient may book in this slot now, or null (published, free, rules and lead time). */
+export function webBookableType(s: Slot, rules: Map<string, WebRules>, now: number): string | null {
+  if (s.status !== 'free' || !s.extension?.some((e) => e.url === EXT.webPublished && e.valueBoolean)) return null;
+  const start = Date.parse(s.start);
+  for (const code of slotCodes(s)) {
+    const r = rules.get(code);
+    if (!r || !r.webBookable || r.invitationOnly) continue;
+    if (start < now + r.bookMinLeadH * 3_600_000 || start > now + r.bookMaxDays * 86_400_000) continue;
+    return code;
+  }
+  return null;
+}
+
+function patientEntry(p: WebPatient): BundleEntry {
+  const resource: Patient = {
+    resourceType: 'Patient',
+    identifier: [{ system: PERSONNUMMER_SYSTEM, value: p.identityNumber }],
+    name: [{ family: p.familyName, given: [p.givenName] }],
+  };
+  return {
+    fullUrl: 'urn:uuid:7d9f1c2e-0000-4000-8000-000000000001',
+    resource,
+    request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${PERSONNUMMER_SYSTEM}|${p.identityNumber}` },
+  };
+}
+
+function appointmentFor(s: Slot, code: string, patientRef: string, extra: Partial<Appointment> = {}): Appointment {
+  return {
+    resourceType: 'Appointment',
+    status: 'booked',
+    serviceType: [typeCoding(code)],
+    slot: [{ reference: `Slot/${s.id}` }],
+    start: s.start,
+    end: s.end,
+    created: new Date().toISOString(),
+    participant: [{ actor: { reference: patientRef }, status: 'accepted', required: 'required' }],
+    extension: [{ url: EXT.channel, valueCode: 'web' }],
+    ...extra,
+  };
+}
+
+const slotPut = (s: Slot, status: Slot['status']): BundleEntry => ({
+  resource: { ...s, status },
+  request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: ifMatch(s.meta!.versionId!) },
+});
+
+/** Books slot `s` (as read, with its version) for the patient. Throws CentralError (409/412) when it was taken. */
+export async function webBook(api: CentralApi, s: Slot, code: string, p: WebPatient): Promise<Appointment> {
+  const pe = patientEntry(p);
+  const res = await api.transaction([
+    pe,
+    {
+      fullUrl: 'urn:uuid:7d9f1c2e-0000-4000-8000-000000000002',
+      resource: appointmentFor(s, code, pe.fullUrl!),
+      request: { method: 'POST', url: 'Appointment' },
+    },
+    slotPut(s, 'busy'),
+  ]);
+  return res[1]!.resource as Appointment;
+}
+
+/** Whether the type's rules let the patient cancel / rebook online now. */
+export function mayChangeOnline(a: Appointment, rules: Map<string, WebRules>, now: number, what: 'cancel' | 'rebook'): boolean {
+  const code = a.serviceType?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
+  const r = code ? rules.get(code) : undefined;
+  if (!r || !a.start || !['booked', 'pending'].includes(a.status)) return false;
+  const allowed = what === 'cancel' ? r.webCancellable : r.webRebookable;
+  const cutoffH = what === 'cancel' ? r.cancelCutoffH : r.rebookCutoffH;
+  return allowed && Date.parse(a.start) - now >= cutoffH * 3_600_000;
+}
+
+/** Cancels an appointment and frees its slot, in one transaction. */
+export async function webCancel(api: CentralApi, a: Appointment, s: Slot): Promise<void> {
+  await api.transaction([
+    {
+      resource: { ...a, status: 'cancelled', cancelationReason: { text: 'Avbokad av patienten via 1177' } },
+      request: { method: 'PUT', url: `Appointment/${a.id}`, ifMatch: ifMatch(a.meta!.versionId!) },
+    },
+    slotPut(s, 'free'),
+  ]);
+}
+
+/** Rebooks: cancels `a` (linked to the new one) and books `to`, in one transaction. */
+export async function webRebook(api: CentralApi, a: Appointment, from: Slot, to: Slot, code: string): Promise<Appointment> {
+  const newUrl = 'urn:uuid:7d9f1c2e-0000-4000-8000-000000000003';
+  const patientRef = a.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))!.actor!.reference!;
+  const res = await api.transaction([
+    {
+      fullUrl: newUrl,
+      resource: appointmentFor(to, code, patientRef, {
+        extension: [
+          { url: EXT.channel, valueCode: 'web' },
+          { url: EXT.rebookedFrom, valueReference: { reference: `Appointment/${a.id}` } },
+        ],
+      }),
+      request: { method: 'POST', url: 'Appointment' },
+    },
+    {
+      resource: {
+        ...a,
+        status: 'cancelled',
+        extension: [...(a.extension ?? []), { url: EXT.rebookedTo, valueReference: { reference: newUrl } }],
+      },
+      request: { method: 'PUT', url: `Appointment/${a.id}`, ifMatch: ifMatch(a.meta!.versionId!) },
+    },
+    slotPut(from, 'free'),
+    slotPut(to, 'busy'),
+  ]);
+  return res[0]!.resource as Appointment;
+}

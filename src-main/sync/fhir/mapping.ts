@@ -1,0 +1,510 @@
+// Tidbok rows <-> FHIR R4 resources. Pure (no I/O): the push builds resources from rows, the
+// pull reads rows' fields back from resources. The mapping is written down in README.md next to
+// this file; keep the two in step.
+import { TZDate } from '@date-fns/tz';
+import { formatISO } from 'date-fns';
+import { v5 as uuidv5 } from 'uuid';
+import type {
+  Appointment,
+  Extension,
+  HealthcareService,
+  Identifier,
+  Location,
+  Organization,
+  Patient,
+  Practitioner,
+  PractitionerRole,
+  Resource,
+  Schedule,
+  Slot,
+} from '@medplum/fhirtypes';
+import type { BookingStatus, Channel, ContactMode } from '../../api/types.ts';
+
+/** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
+export const ID_SYSTEM = 'urn:tidbok:id';
+export const PERSONNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.1';
+export const SAMORDNINGSNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.3';
+/** Reserve numbers are local to a care provider; no national OID. */
+export const RESERVNUMMER_SYSTEM = 'urn:tidbok:reservnummer';
+export const HSA_SYSTEM = 'urn:oid:1.2.752.129.2.1.4.1';
+export const TYPE_SYSTEM = 'urn:tidbok:appointment-type';
+export const PROFESSION_SYSTEM = 'urn:tidbok:profession';
+export const REASON_SYSTEM = 'urn:tidbok:reason';
+/** Canonical URLs of our extensions (identifiers, not necessarily resolvable). */
+export const EXT = {
+  webRules: 'https://tidbok.se/fhir/StructureDefinition/web-rules',
+  webPublished: 'https://tidbok.se/fhir/StructureDefinition/web-published',
+  careGuarantee: 'https://tidbok.se/fhir/StructureDefinition/within-care-guarantee',
+  channel: 'https://tidbok.se/fhir/StructureDefinition/booking-channel',
+  contactMode: 'https://tidbok.se/fhir/StructureDefinition/contact-mode',
+  rebookedFrom: 'https://tidbok.se/fhir/StructureDefinition/rebooked-from',
+  rebookedTo: 'https://tidbok.se/fhir/StructureDefinition/rebooked-to',
+} as const;
+
+/** Namespace for local ids of resources born on the central side (web patients and bookings). */
+const REMOTE_NAMESPACE = '4f1d6a52-3b7e-4c8e-9a43-6f0f1c2b9d10';
+
+/** The same local id on every workstation for a resource created centrally. */
+export function localIdForRemote(resourceType: string, remoteId: string): string {
+  return uuidv5(`${resourceType}/${remoteId}`, REMOTE_NAMESPACE);
+}
+
+/** Placeholder fullUrl of an entity inside a transaction Bundle (stable per entity). */
+export function placeholder(resourceType: string, localId: string): string {
+  return `urn:uuid:${uuidv5(`placeholder/${resourceType}/${localId}`, REMOTE_NAMESPACE)}`;
+}
+
+export const ourIdentifier = (id: string): Identifier => ({ system: ID_SYSTEM, value: id });
+
+/** Our UUID from a resource's identifiers, if it carries one. */
+export function ourId(r: { identifier?: Identifier[] | undefined }): string | null {
+  return r.identifier?.find((i) => i.system === ID_SYSTEM)?.value ?? null;
+}
+
+/** FHIR instant with the unit's offset (national contracts carry local time; FHIR carries offsets). */
+export function toFhirInstant(ms: number, tz: string): string {
+  return formatISO(new TZDate(ms, tz));
+}
+
+export function fromFhirInstant(s: string): number {
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) throw new Error(`not a FHIR instant: ${s}`);
+  return ms;
+}
+
+// ------------------------------------------------------------------ rows (what the push reads)
+
+export interface UnitRow {
+  id: string;
+  hsa_id: string;
+  name: string;
+}
+export interface ResourceRow {
+  id: string;
+  kind: 'clinician' | 'room' | 'equipment';
+  name: string;
+  profession: string | null;
+  title: string | null;
+  hsa_id: string | null;
+  active: number;
+}
+export interface TypeRow {
+  id: string;
+  code: string;
+  name_sv: string;
+  duration_min: number;
+  contact_modes: string;
+  web_bookable: number;
+  invitation_only: number;
+  web_cancellable: number;
+  web_rebookable: number;
+  cancel_cutoff_h: number;
+  rebook_cutoff_h: number;
+  book_min_lead_h: number;
+  book_max_days: number;
+  active: number;
+}
+export interface SlotRow {
+  id: string;
+  resource_id: string;
+  start_at: number;
+  end_at: number;
+  state: 'open' | 'blocked' | 'removed';
+  block_reason: string | null;
+  web_published: number;
+  within_care_guarantee: number;
+}
+export interface PatientRow {
+  id: string;
+  identity_number: string;
+  identity_kind: 'personnummer' | 'samordningsnummer' | 'reserve';
+  given_name: string;
+  family_name: string;
+  phone: string | null;
+  protected_identity: number;
+}
+export interface BookingRow {
+  id: string;
+  slot_id: string;
+  patient_id: string;
+  contact_mode: ContactMode;
+  status: BookingStatus;
+  channel: Channel;
+  note: string;
+  rebooked_from: string | null;
+  rebooked_to: string | null;
+  reason_code: string | null;
+  reason_text: string | null;
+  created_at: number;
+}
+
+/** How a row refers to another entity: its central reference, or a placeholder in the same Bundle. */
+export type RefOf = (resourceType: string, localId: string) => string;
+
+// ------------------------------------------------------------------ unit, resources, types
+
+export function unitToOrganization(u: UnitRow): Organization {
+  return {
+    resourceType: 'Organization',
+    identifier: [ourIdentifier(u.id), { system: HSA_SYSTEM, value: u.hsa_id }],
+    active: true,
+    name: u.name,
+  };
+}
+
+export function unitToLocation(u: UnitRow, ref: RefOf): Location {
+  return {
+    resourceType: 'Location',
+    identifier: [ourIdentifier(u.id), { system: HSA_SYSTEM, value: u.hsa_id }],
+    status: 'active',
+    name: u.name,
+    managingOrganization: { reference: ref('Organization', u.id) },
+  };
+}
+
+export function clinicianToPractitioner(r: ResourceRow): Practitioner {
+  const parts = r.name.trim().split(/\s+/);
+  const family = parts.length > 1 ? parts.pop()! : parts[0]!;
+  return {
+    resourceType: 'Practitioner',
+    identifier: [ourIdentifier(r.id), ...(r.hsa_id ? [{ system: HSA_SYSTEM, value: r.hsa_id }] : [])],
+    active: r.active === 1,
+    name: [{ text: r.name, family, ...(parts.length ? { given: parts } : {}) }],
+  };
+}
+
+export function clinicianToRole(r: ResourceRow, unitId: string, ref: RefOf): PractitionerRole {
+  return {
+    resourceType: 'PractitionerRole',
+    identifier: [ourIdentifier(r.id)],
+    active: r.active === 1,
+    practitioner: { reference: ref('Practitioner', r.id) },
+    organization: { reference: ref('Organization', unitId) },
+    code: [{ coding: [{ system: PROFESSION_SYSTEM, code: r.profession ?? 'okand' }], ...(r.title ? { text: r.title } : {}) }],
+  };
+}
+
+/** Rooms and equipment are places (or things) a slot is held in: a Location of kind room. */
+export function roomToLocation(r: ResourceRow, unitId: string, ref: RefOf): Location {
+  return {
+    resourceType: 'Location',
+    identifier: [ourIdentifier(r.id)],
+    status: r.active === 1 ? 'active' : 'inactive',
+    name: r.name,
+    mode: 'instance',
+    physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'ro' }] },
+    partOf: { reference: ref('Location', unitId) },
+  };
+}
+
+export function resourceToSchedule(r: ResourceRow, unitId: string, ref: RefOf): Schedule {
+  const actor: Schedule['actor'] =
+    r.kind === 'clinician'
+      ? [{ reference: ref('Practitioner', r.id), display: r.name }, { reference: ref('Location', unitId) }]
+      : [{ reference: ref('Location', r.id), display: r.name }];
+  return {
+    resourceType: 'Schedule',
+    identifier: [ourIdentifier(r.id)],
+    active: r.active === 1,
+    actor,
+    comment: r.name,
+  };
+}
+
+/** The web rules of an appointment type, carried as one complex extension. */
+export interface WebRules {
+  webBookable: boolean;
+  invitationOnly: boolean;
+  webCancellable: boolean;
+  webRebookable: boolean;
+  cancelCutoffH: number;
+  rebookCutoffH: number;
+  bookMinLeadH: number;
+  bookMaxDays: number;
+}
+
+export function webRulesExtension(t: TypeRow): Extension {
+  return {
+    url: EXT.webRules,
+    extension: [
+      { url: 'webBookable', valueBoolean: t.web_bookable === 1 },
+      { url: 'invitationOnly', valueBoolean: t.invitation_only === 1 },
+      { url: 'webCancellable', valueBoolean: t.web_cancellable === 1 },
+      { url: 'webRebookable', valueBoolean: t.web_rebookable === 1 },
+      { url: 'cancelCutoffHours', valueInteger: t.cancel_cutoff_h },
+      { url: 'rebookCutoffHours', valueInteger: t.rebook_cutoff_h },
+      { url: 'bookMinLeadHours', valueInteger: t.book_min_lead_h },
+      { url: 'bookMaxDays', valueInteger: t.book_max_days },
+    ],
+  };
+}
+
+export function readWebRules(r: { extension?: Extension[] | undefined }): WebRules | null {
+  const ext = r.extension?.find((e) => e.url === EXT.webRules);
+  if (!ext) return null;
+  const get = (name: string) => ext.extension?.find((e) => e.url === name);
+  return {
+    webBookable: get('webBookable')?.valueBoolean ?? false,
+    invitationOnly: get('invitationOnly')?.valueBoolean ?? false,
+    webCancellable: get('webCancellable')?.valueBoolean ?? false,
+    webRebookable: get('webRebookable')?.valueBoolean ?? false,
+    cancelCutoffH: get('cancelCutoffHours')?.valueInteger ?? 24,
+    rebookCutoffH: get('rebookCutoffHours')?.valueInteger ?? 24,
+    bookMinLeadH: get('bookMinLeadHours')?.valueInteger ?? 0,
+    bookMaxDays: get('bookMaxDays')?.valueInteger ?? 180,
+  };
+}
+
+export const typeCoding = (code: string, display?: string) => ({
+  coding: [{ system: TYPE_SYSTEM, code, ...(display ? { display } : {}) }],
+});
+
+/** An appointment type is a service the unit offers: HealthcareService with the web rules. */
+export function typeToHealthcareService(t: TypeRow, unitId: string, ref: RefOf): HealthcareService {
+  return {
+    resourceType: 'HealthcareService',
+    identifier: [ourIdentifier(t.id)],
+    active: t.active === 1,
+    providedBy: { reference: ref('Organization', unitId) },
+    type: [typeCoding(t.code, t.name_sv)],
+    name: t.name_sv,
+    extension: [
+      webRulesExtension(t),
+      ...(JSON.parse(t.contact_modes) as string[]).map((m) => ({ url: EXT.contactMode, valueCode: m })),
+      { url: 'https://tidbok.se/fhir/StructureDefinition/duration-minutes', valueInteger: t.duration_min },
+    ],
+  };
+}
+
+// ------------------------------------------------------------------ slots
+
+/** free / busy come from bookings; blocked -> busy-unavailable; removed -> entered-in-error. */
+export function slotStatus(s: Pick<SlotRow, 'state'>, booked: boolean): Slot['status'] {
+  if (s.state === 'removed') return 'entered-in-error';
+  if (s.state === 'blocked') return 'busy-unavailable';
+  return booked ? 'busy' : 'free';
+}
+
+export function slotToFhir(s: SlotRow, typeCodes: string[], booked: boolean, tz: string, ref: RefOf): Slot {
+  return {
+    resourceType: 'Slot',
+    identifier: [ourIdentifier(s.id)],
+    schedule: { reference: ref('Schedule', s.resource_id) },
+    status: slotStatus(s, booked),
+    start: toFhirInstant(s.start_at, tz),
+    end: toFhirInstant(s.end_at, tz),
+    serviceType: typeCodes.map((c) => typeCoding(c)),
+    extension: [
+      { url: EXT.webPublished, valueBoolean: s.web_published === 1 },
+      { url: EXT.careGuarantee, valueBoolean: s.within_care_guarantee === 1 },
+    ],
+    ...(s.block_reason ? { comment: s.block_reason } : {}),
+  };
+}
+
+/** Slot fields the unit owns, read back from a pulled Slot. */
+export function slotFields(s: Slot): {
+  startAt: number;
+  endAt: number;
+  state: SlotRow['state'];
+  blockReason: string | null;
+  webPublished: boolean;
+  withinCareGuarantee: boolean;
+  typeCodes: string[];
+} {
+  const flag = (url: string) => s.extension?.find((e) => e.url === url)?.valueBoolean;
+  return {
+    startAt: fromFhirInstant(s.start),
+    endAt: fromFhirInstant(s.end),
+    state: s.status === 'entered-in-error' ? 'removed' : s.status === 'busy-unavailable' ? 'blocked' : 'open',
+    blockReason: s.comment ?? null,
+    webPublished: flag(EXT.webPublished) ?? false,
+    withinCareGuarantee: flag(EXT.careGuarantee) ?? true,
+    typeCodes: (s.serviceType ?? [])
+      .flatMap((c) => c.coding ?? [])
+      .filter((c) => c.system === TYPE_SYSTEM)
+      .map((c) => c.code!),
+  };
+}
+
+export function isWebPublished(s: Slot): boolean {
+  return s.extension?.find((e) => e.url === EXT.webPublished)?.valueBoolean === true;
+}
+
+// ------------------------------------------------------------------ patients
+
+export function identitySystem(kind: PatientRow['identity_kind']): string {
+  return kind === 'personnummer'
+    ? PERSONNUMMER_SYSTEM
+    : kind === 'samordningsnummer'
+      ? SAMORDNINGSNUMMER_SYSTEM
+      : RESERVNUMMER_SYSTEM;
+}
+
+export function patientToFhir(p: PatientRow): Patient {
+  return {
+    resourceType: 'Patient',
+    identifier: [ourIdentifier(p.id), { system: identitySystem(p.identity_kind), value: p.identity_number }],
+    name: [{ family: p.family_name, given: [p.given_name] }],
+    ...(p.phone ? { telecom: [{ system: 'phone', value: p.phone }] } : {}),
+    // Sekretessmarkering / skyddad folkbokföring: restricted confidentiality.
+    ...(p.protected_identity === 1
+      ? { meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] } }
+      : {}),
+  };
+}
+
+export interface PatientFields {
+  identityNumber: string;
+  identityKind: PatientRow['identity_kind'];
+  givenName: string;
+  familyName: string;
+  phone: string | null;
+  protectedIdentity: boolean;
+}
+
+export function patientFields(p: Patient): PatientFields | null {
+  const kinds: [string, PatientRow['identity_kind']][] = [
+    [PERSONNUMMER_SYSTEM, 'personnummer'],
+    [SAMORDNINGSNUMMER_SYSTEM, 'samordningsnummer'],
+    [RESERVNUMMER_SYSTEM, 'reserve'],
+  ];
+  for (const [system, kind] of kinds) {
+    const value = p.identifier?.find((i) => i.system === system)?.value;
+    if (!value) continue;
+    const name = p.name?.[0];
+    return {
+      identityNumber: value,
+      identityKind: kind,
+      givenName: name?.given?.join(' ') || '(okänt)',
+      familyName: name?.family || '(okänt)',
+      phone: p.telecom?.find((t) => t.system === 'phone')?.value ?? null,
+      protectedIdentity: p.meta?.security?.some((s) => s.code === 'R') ?? false,
+    };
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ bookings
+
+const TO_FHIR_STATUS: Record<BookingStatus, Appointment['status']> = {
+  preliminary: 'pending',
+  booked: 'booked',
+  arrived: 'arrived',
+  completed: 'fulfilled',
+  cancelled: 'cancelled',
+  no_show: 'noshow',
+  rebooked: 'cancelled', // + the rebooked-to extension
+};
+
+export function bookingStatusToFhir(s: BookingStatus): Appointment['status'] {
+  return TO_FHIR_STATUS[s];
+}
+
+/** Statuses that hold the slot on the central side. */
+export const HOLDING_STATUSES = new Set<Appointment['status']>(['pending', 'booked', 'arrived', 'fulfilled', 'noshow']);
+
+export function bookingStatusFromFhir(a: Appointment): BookingStatus {
+  switch (a.status) {
+    case 'pending':
+    case 'proposed':
+      // A hold not yet confirmed: locally the same as a desk booking awaiting confirmation.
+      return 'preliminary';
+    case 'booked':
+    case 'checked-in':
+      return 'booked';
+    case 'arrived':
+      return 'arrived';
+    case 'fulfilled':
+      return 'completed';
+    case 'noshow':
+      return 'no_show';
+    default:
+      return a.extension?.some((e) => e.url === EXT.rebookedTo) ? 'rebooked' : 'cancelled';
+  }
+}
+
+export interface BookingContext {
+  /** Start and end of the booked slot. */
+  startAt: number;
+  endAt: number;
+  typeCode: string;
+  tz: string;
+}
+
+export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefOf): Appointment {
+  const status = TO_FHIR_STATUS[b.status];
+  const cancelled = status === 'cancelled';
+  const reason =
+    b.reason_code || b.reason_text
+      ? {
+          ...(b.reason_code ? { coding: [{ system: REASON_SYSTEM, code: b.reason_code }] } : {}),
+          ...(b.reason_text ? { text: b.reason_text } : {}),
+        }
+      : null;
+  return {
+    resourceType: 'Appointment',
+    identifier: [ourIdentifier(b.id)],
+    status,
+    serviceType: [typeCoding(c.typeCode)],
+    start: toFhirInstant(c.startAt, c.tz),
+    end: toFhirInstant(c.endAt, c.tz),
+    slot: [{ reference: ref('Slot', b.slot_id) }],
+    created: new Date(b.created_at).toISOString(),
+    participant: [{ actor: { reference: ref('Patient', b.patient_id) }, status: 'accepted', required: 'required' }],
+    ...(b.note ? { comment: b.note } : {}),
+    ...(reason && cancelled ? { cancelationReason: reason } : {}),
+    ...(reason && !cancelled ? { reasonCode: [reason] } : {}),
+    extension: [
+      { url: EXT.channel, valueCode: b.channel },
+      { url: EXT.contactMode, valueCode: b.contact_mode },
+      ...(b.rebooked_from ? [{ url: EXT.rebookedFrom, valueReference: { reference: ref('Appointment', b.rebooked_from) } }] : []),
+      ...(b.rebooked_to ? [{ url: EXT.rebookedTo, valueReference: { reference: ref('Appointment', b.rebooked_to) } }] : []),
+    ],
+  };
+}
+
+export interface AppointmentFields {
+  status: BookingStatus;
+  channel: Channel;
+  contactMode: ContactMode | null;
+  typeCode: string | null;
+  slotRef: string | null;
+  patientRef: string | null;
+  note: string;
+  reasonCode: string | null;
+  reasonText: string | null;
+  createdAt: number | null;
+  rebookedFromRef: string | null;
+  rebookedToRef: string | null;
+}
+
+export function appointmentFields(a: Appointment): AppointmentFields {
+  const ext = (url: string) => a.extension?.find((e) => e.url === url);
+  const reason = a.status === 'cancelled' ? a.cancelationReason : a.reasonCode?.[0];
+  const channel = ext(EXT.channel)?.valueCode;
+  const mode = ext(EXT.contactMode)?.valueCode;
+  return {
+    status: bookingStatusFromFhir(a),
+    channel: channel === 'desk' || channel === 'phone' ? channel : 'web',
+    contactMode: mode === 'physical' || mode === 'video' || mode === 'phone' ? mode : null,
+    typeCode: (a.serviceType ?? []).flatMap((c) => c.coding ?? []).find((c) => c.system === TYPE_SYSTEM)?.code ?? null,
+    slotRef: a.slot?.[0]?.reference ?? null,
+    patientRef: a.participant.map((p) => p.actor?.reference).find((r) => r?.startsWith('Patient/')) ?? null,
+    note: a.comment ?? '',
+    reasonCode: reason?.coding?.find((c) => c.system === REASON_SYSTEM)?.code ?? null,
+    reasonText: reason?.text ?? null,
+    createdAt: a.created ? Date.parse(a.created) : null,
+    rebookedFromRef: ext(EXT.rebookedFrom)?.valueReference?.reference ?? null,
+    rebookedToRef: ext(EXT.rebookedTo)?.valueReference?.reference ?? null,
+  };
+}
+
+/** "Slot/abc" -> "abc" (only for the expected type). */
+export function refId(ref: string | null | undefined, resourceType: string): string | null {
+  if (!ref) return null;
+  const m = /^(?:.*\/)?([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/.exec(ref);
+  return m && m[1] === resourceType ? m[2]! : null;
+}
+
+export type AnyResource = Resource;

@@ -1,0 +1,119 @@
+// The local side of sync: reading rows to send, recording what the central side answered,
+// settling outbox entries and writing conflicts. Every write here runs inside the caller's
+// SQLite transaction.
+import type { ServiceContext } from '../services/context.ts';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+
+export type SyncedEntity = 'unit' | 'resource' | 'appointment_type' | 'slot' | 'patient' | 'booking';
+
+export const TABLE: Record<SyncedEntity, string> = {
+  unit: 'units',
+  resource: 'resources',
+  appointment_type: 'appointment_types',
+  slot: 'slots',
+  patient: 'patients',
+  booking: 'bookings',
+};
+
+/** Outbox entities with no counterpart on the wire (the unit's own planning). */
+export const LOCAL_ONLY = new Set(['schedule_template', 'absence']);
+
+export interface Remote {
+  remote_id: string | null;
+  remote_version: string | null;
+}
+
+export function row<T>(ctx: ServiceContext, entity: SyncedEntity, id: string): (T & Remote) | undefined {
+  return ctx.db.prepare(`SELECT * FROM ${TABLE[entity]} WHERE id = ?`).get(id) as (T & Remote) | undefined;
+}
+
+export function setRemote(ctx: ServiceContext, entity: SyncedEntity, id: string, remoteId: string, version: string): void {
+  ctx.db.prepare(`UPDATE ${TABLE[entity]} SET remote_id = ?, remote_version = ? WHERE id = ?`).run(remoteId, version, id);
+}
+
+export function unitTimeZone(ctx: ServiceContext): string {
+  const r = ctx.db.prepare(`SELECT time_zone FROM units ORDER BY rowid LIMIT 1`).get() as { time_zone: string } | undefined;
+  return r?.time_zone ?? 'Europe/Stockholm';
+}
+
+/** Marks every pending entry of the entity up to maxSeq as sent. */
+export function settleOutbox(ctx: ServiceContext, entityId: string, maxSeq: number): void {
+  ctx.db
+    .prepare(`UPDATE outbox SET state = 'done', last_error = NULL WHERE entity_id = ? AND state = 'pending' AND seq <= ?`)
+    .run(entityId, maxSeq);
+}
+
+/** The server refused for good: failed entries are shown on the Sync page and skipped by push. */
+export function failOutbox(ctx: ServiceContext, entityId: string, maxSeq: number, error: string): void {
+  ctx.db
+    .prepare(
+      `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE entity_id = ? AND state = 'pending' AND seq <= ?`,
+    )
+    .run(error.slice(0, 1000), entityId, maxSeq);
+}
+
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempts, 12));
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+/** Try again later (transient failure or a conflict that needs another round). */
+export function deferOutbox(ctx: ServiceContext, entityId: string, error: string, delayMs: number | null): void {
+  ctx.db
+    .prepare(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE entity_id = ? AND state = 'pending'`,
+    )
+    .run(error.slice(0, 1000), delayMs === null ? 0 : ctx.now() + delayMs, entityId);
+}
+
+export function hasPendingOutbox(ctx: ServiceContext, entityId: string): boolean {
+  return ctx.db.prepare(`SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1`).get(entityId) !== undefined;
+}
+
+export interface FreeSlotSuggestion {
+  slotId: string;
+  resourceId: string;
+  startAt: number;
+  endAt: number;
+}
+
+/** The first free open slots of a type from `fromAt` (for a conflict's one-click rebooking). */
+export function suggestFreeSlots(ctx: ServiceContext, typeId: string, fromAt: number, limit = 5): FreeSlotSuggestion[] {
+  return ctx.db
+    .prepare(
+      `SELECT s.id AS slotId, s.resource_id AS resourceId, s.start_at AS startAt, s.end_at AS endAt
+           FROM slot_types st JOIN slots s ON s.id = st.slot_id
+          WHERE st.appointment_type_id = ? AND st.start_at >= ? AND s.state = 'open'
+            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
+          ORDER BY st.start_at LIMIT ?`,
+    )
+    .all(typeId, fromAt, limit) as FreeSlotSuggestion[];
+}
+
+export type ConflictKind = 'slot_taken' | 'stale_version' | 'rejected';
+
+export function recordConflict(
+  ctx: ServiceContext,
+  c: { entity: SyncedEntity; entityId: string; kind: ConflictKind; detail: object; suggested?: FreeSlotSuggestion[] },
+): string {
+  const id = ctx.newId();
+  ctx.db
+    .prepare(`INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, c.entity, c.entityId, c.kind, JSON.stringify(c.detail), JSON.stringify(c.suggested ?? []), ctx.now());
+  return id;
+}
+
+/** Sync cursor of one feed. */
+export function readCursor(ctx: ServiceContext, feed: string): string | null {
+  const r = ctx.db.prepare(`SELECT cursor FROM sync_state WHERE feed = ?`).get(feed) as { cursor: string | null } | undefined;
+  return r?.cursor ?? null;
+}
+
+export function writeCursor(ctx: ServiceContext, feed: string, cursor: string): void {
+  ctx.db
+    .prepare(
+      `INSERT INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+    )
+    .run(feed, cursor, ctx.now());
+}

@@ -1,0 +1,432 @@
+// Pull: the central change feed, applied locally.
+// Per resource type a `_lastUpdated` search from the stored cursor (`ge`), sorted by
+// _lastUpdated, following the server's next links. Each page is applied in ONE SQLite
+// transaction, and the cursor moves in that same transaction, so a crash re-reads the page
+// and applying it twice changes nothing: an entry whose (id, versionId) the row already holds is
+// skipped. Rows with changes still waiting in the outbox are left to push, whose If-Match
+// decides (central wins for bookings, the unit for its schedule).
+// Patients are applied before slots, slots before appointments, so references resolve.
+import type { Appointment, Patient, Resource, Slot } from '@medplum/fhirtypes';
+import type { ServiceContext } from '../services/context.ts';
+import type { Statement } from 'better-sqlite3';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import { searchUrl, type CentralApi } from './central-api.ts';
+import {
+  appointmentFields,
+  localIdForRemote,
+  ourId,
+  patientFields,
+  refId,
+  slotFields,
+  type AppointmentFields,
+} from './fhir/mapping.ts';
+import { hasPendingOutbox, readCursor, recordConflict, settleOutbox, suggestFreeSlots, writeCursor } from './local.ts';
+
+export const FEEDS = ['Patient', 'Slot', 'Appointment'] as const;
+export type Feed = (typeof FEEDS)[number];
+
+export interface PullResult {
+  pulled: number;
+  applied: number;
+  conflicts: number;
+}
+
+export interface ApplyResult {
+  applied: number;
+  conflicts: number;
+  /** Local ids that changed, for the change event. */
+  ids: string[];
+}
+
+type StmtName =
+  | 'patientByRemote'
+  | 'patientById'
+  | 'patientByNumber'
+  | 'patientInsert'
+  | 'patientUpdate'
+  | 'slotByRemote'
+  | 'slotById'
+  | 'resourceByRemote'
+  | 'typesByCode'
+  | 'slotInsert'
+  | 'slotUpdate'
+  | 'slotTypesDelete'
+  | 'slotTypesInsert'
+  | 'slotTypeIds'
+  | 'bookingByRemote'
+  | 'bookingById'
+  | 'activeOnSlot'
+  | 'bookingInsert'
+  | 'bookingUpdate'
+  | 'bookingLinks';
+type Stmts = Record<StmtName, Statement>;
+const cache = new WeakMap<ServiceContext['db'], Stmts>();
+
+function stmts(ctx: ServiceContext): Stmts {
+  const s = cache.get(ctx.db);
+  if (s) return s;
+  const db = ctx.db;
+  const made: Stmts = {
+    patientByRemote: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE remote_id = ?`),
+    patientById: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE id = ?`),
+    patientByNumber: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE identity_number = ?`),
+    patientInsert: db.prepare(
+      `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, protected_identity, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+    ),
+    patientUpdate: db.prepare(
+      `UPDATE patients SET given_name = ?, family_name = ?, phone = ?, protected_identity = ?, remote_id = ?, remote_version = ?,
+         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ),
+    slotByRemote: db.prepare(`SELECT id, remote_id, remote_version FROM slots WHERE remote_id = ?`),
+    slotById: db.prepare(`SELECT id, remote_id, remote_version, appointment_type_ids FROM slots WHERE id = ?`),
+    resourceByRemote: db.prepare(`SELECT id, unit_id FROM resources WHERE remote_id = ?`),
+    typesByCode: db.prepare(`SELECT id, code, contact_modes FROM appointment_types`),
+    slotInsert: db.prepare(
+      `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, state, block_reason, web_published, within_care_guarantee,
+         remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+    ),
+    slotUpdate: db.prepare(
+      `UPDATE slots SET start_at = ?, end_at = ?, appointment_type_ids = ?, state = ?, block_reason = ?, web_published = ?, within_care_guarantee = ?,
+         remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ),
+    slotTypesDelete: db.prepare(`DELETE FROM slot_types WHERE slot_id = ?`),
+    slotTypesInsert: db.prepare(`INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`),
+    slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
+    bookingByRemote: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE remote_id = ?`),
+    bookingById: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE id = ?`),
+    activeOnSlot: db.prepare(
+      `SELECT id, remote_id, status FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id <> ?`,
+    ),
+    bookingInsert: db.prepare(
+      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, reason_text,
+         created_at, created_by, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+    ),
+    bookingUpdate: db.prepare(
+      `UPDATE bookings SET slot_id = ?, status = ?, note = ?, reason_code = ?, reason_text = ?, remote_id = ?, remote_version = ?,
+         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ),
+    bookingLinks: db.prepare(
+      `UPDATE bookings SET rebooked_from = coalesce(?, rebooked_from), rebooked_to = coalesce(?, rebooked_to), status = ? WHERE id = ?`,
+    ),
+  };
+  cache.set(db, made);
+  return made;
+}
+
+interface Known {
+  id: string;
+  remote_id: string | null;
+  remote_version: string | null;
+}
+
+const unchanged = (local: Known | undefined, r: Resource) =>
+  local?.remote_id === r.id && local?.remote_version === r.meta?.versionId;
+
+/**
+ * Applies central resources to the local database in one transaction (a savepoint when nested).
+ * `respectPending`: rows with queued local changes are left for push to reconcile.
+ */
+export function applyResources(ctx: ServiceContext, resources: Resource[], options: { respectPending: boolean }): ApplyResult {
+  const out: ApplyResult = { applied: 0, conflicts: 0, ids: [] };
+  const s = stmts(ctx);
+  const now = ctx.now();
+  const types = new Map((s.typesByCode.all() as { id: string; code: string; contact_modes: string }[]).map((t) => [t.code, t]));
+  const links: { id: string; f: AppointmentFields }[] = [];
+  const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
+
+  ctx.db.transaction(() => {
+    for (const r of resources) {
+      if (r.resourceType === 'Patient') {
+        const p = r as Patient;
+        const f = patientFields(p);
+        if (!f) continue;
+        const mine = ourId(p);
+        const local = (s.patientByRemote.get(p.id) ??
+          (mine ? s.patientById.get(mine) : undefined) ??
+          s.patientByNumber.get(f.identityNumber)) as Known | undefined;
+        if (unchanged(local, p) || skip(local)) continue;
+        if (local) {
+          s.patientUpdate.run(
+            f.givenName,
+            f.familyName,
+            f.phone,
+            f.protectedIdentity ? 1 : 0,
+            p.id,
+            p.meta!.versionId,
+            now,
+            local.id,
+          );
+        } else {
+          const id = mine ?? localIdForRemote('Patient', p.id!);
+          s.patientInsert.run(
+            id,
+            f.identityNumber,
+            f.identityKind,
+            f.givenName,
+            f.familyName,
+            f.phone,
+            f.protectedIdentity ? 1 : 0,
+            p.id,
+            p.meta!.versionId,
+            now,
+          );
+        }
+        out.applied++;
+      } else if (r.resourceType === 'Slot') {
+        const sl = r as Slot;
+        const mine = ourId(sl);
+        const local = (s.slotByRemote.get(sl.id) ?? (mine ? s.slotById.get(mine) : undefined)) as Known | undefined;
+        if (unchanged(local, sl) || skip(local)) continue;
+        const f = slotFields(sl);
+        const typeIds = f.typeCodes.map((c) => types.get(c)?.id).filter((x): x is string => x !== undefined);
+        if (local) {
+          const ids = typeIds.length
+            ? JSON.stringify(typeIds)
+            : (s.slotTypeIds.get(local.id) as { appointment_type_ids: string }).appointment_type_ids;
+          s.slotUpdate.run(
+            f.startAt,
+            f.endAt,
+            ids,
+            f.state,
+            f.blockReason,
+            f.webPublished ? 1 : 0,
+            f.withinCareGuarantee ? 1 : 0,
+            sl.id,
+            sl.meta!.versionId,
+            now,
+            local.id,
+          );
+          s.slotTypesDelete.run(local.id);
+          for (const t of JSON.parse(ids) as string[]) s.slotTypesInsert.run(t, f.startAt, local.id);
+          out.ids.push(local.id);
+        } else {
+          const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
+          if (!resource || typeIds.length === 0) continue; // another unit's schedule, or types we do not offer
+          const id = mine ?? localIdForRemote('Slot', sl.id!);
+          s.slotInsert.run(
+            id,
+            resource.id,
+            f.startAt,
+            f.endAt,
+            JSON.stringify(typeIds),
+            f.state,
+            f.blockReason,
+            f.webPublished ? 1 : 0,
+            f.withinCareGuarantee ? 1 : 0,
+            sl.id,
+            sl.meta!.versionId,
+            now,
+          );
+          for (const t of typeIds) s.slotTypesInsert.run(t, f.startAt, id);
+          out.ids.push(id);
+        }
+        out.applied++;
+      } else if (r.resourceType === 'Appointment') {
+        const a = r as Appointment;
+        const mine = ourId(a);
+        const local = (s.bookingByRemote.get(a.id) ?? (mine ? s.bookingById.get(mine) : undefined)) as
+          (Known & { status: string }) | undefined;
+        if (unchanged(local, a) || skip(local)) continue;
+        const f = appointmentFields(a);
+        const slot = s.slotByRemote.get(refId(f.slotRef, 'Slot')) as Known | undefined;
+        const patient = s.patientByRemote.get(refId(f.patientRef, 'Patient')) as Known | undefined;
+        if (!slot || !patient) continue; // not this unit's slot (or its patient is not visible to us)
+        // 'rebooked' needs its target row: set below once every row of the page exists.
+        const status = f.status === 'rebooked' ? 'cancelled' : f.status;
+        if (ACTIVE.has(status)) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
+        if (local) {
+          s.bookingUpdate.run(
+            slot.id,
+            local.status === 'rebooked' && status === 'cancelled' ? 'rebooked' : status,
+            f.note,
+            f.reasonCode,
+            f.reasonText,
+            a.id,
+            a.meta!.versionId,
+            now,
+            local.id,
+          );
+          out.ids.push(local.id);
+          links.push({ id: local.id, f });
+        } else {
+          const type = (f.typeCode ? types.get(f.typeCode) : undefined) ?? firstTypeOfSlot(ctx, slot.id, types);
+          if (!type) continue;
+          const mode = f.contactMode ?? (JSON.parse(type.contact_modes) as string[])[0]!;
+          const id = mine ?? localIdForRemote('Appointment', a.id!);
+          s.bookingInsert.run(
+            id,
+            slot.id,
+            patient.id,
+            type.id,
+            mode,
+            status,
+            f.channel,
+            f.note,
+            f.reasonCode,
+            f.reasonText,
+            f.createdAt ?? now,
+            f.channel === 'web' ? 'web' : 'central',
+            a.id,
+            a.meta!.versionId,
+            now,
+          );
+          out.ids.push(id);
+          links.push({ id, f });
+        }
+        out.applied++;
+      }
+    }
+    for (const { id, f } of links) {
+      const from = f.rebookedFromRef ? bookingIdOf(s, f.rebookedFromRef) : null;
+      const to = f.rebookedToRef ? bookingIdOf(s, f.rebookedToRef) : null;
+      if (!from && !to) continue;
+      const current = (s.bookingById.get(id) as { status: string }).status;
+      s.bookingLinks.run(from, to, f.status === 'rebooked' && to ? 'rebooked' : current, id);
+    }
+  })();
+  return out;
+}
+
+const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
+
+function bookingIdOf(s: Stmts, ref: string): string | null {
+  const remote = refId(ref, 'Appointment');
+  return remote ? ((s.bookingByRemote.get(remote) as { id: string } | undefined)?.id ?? null) : null;
+}
+
+function firstTypeOfSlot(
+  ctx: ServiceContext,
+  slotId: string,
+  types: Map<string, { id: string; code: string; contact_modes: string }>,
+) {
+  const ids = JSON.parse(
+    (stmts(ctx).slotTypeIds.get(slotId) as { appointment_type_ids: string }).appointment_type_ids,
+  ) as string[];
+  return [...types.values()].find((t) => t.id === ids[0]);
+}
+
+/**
+ * Central holds the slot for another booking: a local active booking on it loses. One the central
+ * side never confirmed becomes a slot_taken conflict; one it did is stale (central moved on).
+ */
+function yieldSlot(ctx: ServiceContext, slotId: string, winnerId: string, out: ApplyResult): number {
+  const losers = stmts(ctx).activeOnSlot.all(slotId, winnerId) as { id: string; remote_id: string | null; status: string }[];
+  let conflicts = 0;
+  for (const l of losers) {
+    const pending = hasPendingOutbox(ctx, l.id);
+    if (l.remote_id === null) {
+      resolveSlotTaken(ctx, l.id, 'Tiden bokades via webben (eller en annan kassa) medan bokningen väntade på att skickas.');
+      conflicts++;
+    } else {
+      ctx.db
+        .prepare(`UPDATE bookings SET status = 'cancelled', version = version + 1, updated_at = ? WHERE id = ?`)
+        .run(ctx.now(), l.id);
+      if (pending) {
+        settleOutbox(ctx, l.id, Number.MAX_SAFE_INTEGER);
+        recordConflict(ctx, {
+          entity: 'booking',
+          entityId: l.id,
+          kind: 'stale_version',
+          detail: { wanted: l.status, central: 'cancelled', slotId },
+        });
+        conflicts++;
+      }
+    }
+    out.ids.push(l.id);
+  }
+  return conflicts;
+}
+
+/**
+ * A booking the central side never accepted because its slot was taken: it is cancelled
+ * locally (never silently dropped) and a conflict with free alternatives goes to the inbox. If it
+ * was the new half of an unsent rebooking, the patient's old booking is restored.
+ */
+export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonSv: string): string {
+  const b = ctx.db
+    .prepare(`SELECT b.*, s.start_at FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`)
+    .get(bookingId) as {
+    id: string;
+    slot_id: string;
+    patient_id: string;
+    appointment_type_id: string;
+    status: string;
+    rebooked_from: string | null;
+    start_at: number;
+  };
+  const now = ctx.now();
+  ctx.db
+    .prepare(
+      `UPDATE bookings SET status = 'cancelled', reason_code = 'SYNC_CONFLICT', reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ?`,
+    )
+    .run(reasonSv, now, b.id);
+  settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
+  let restored: string | null = null;
+  if (b.rebooked_from) {
+    const old = ctx.db.prepare(`SELECT status, rebooked_to FROM bookings WHERE id = ?`).get(b.rebooked_from) as {
+      status: string;
+      rebooked_to: string | null;
+    };
+    if (old.status === 'rebooked' && old.rebooked_to === b.id && hasPendingOutbox(ctx, b.rebooked_from)) {
+      ctx.db
+        .prepare(`UPDATE bookings SET status = 'booked', rebooked_to = NULL, version = version + 1, updated_at = ? WHERE id = ?`)
+        .run(now, b.rebooked_from);
+      settleOutbox(ctx, b.rebooked_from, Number.MAX_SAFE_INTEGER);
+      restored = b.rebooked_from;
+    }
+  }
+  return recordConflict(ctx, {
+    entity: 'booking',
+    entityId: b.id,
+    kind: 'slot_taken',
+    detail: {
+      patientId: b.patient_id,
+      slotId: b.slot_id,
+      startAt: b.start_at,
+      appointmentTypeId: b.appointment_type_id,
+      wanted: b.status,
+      reason: reasonSv,
+      restoredBookingId: restored,
+    },
+    suggested: suggestFreeSlots(ctx, b.appointment_type_id, Math.max(now, b.start_at - 7 * 86_400_000)),
+  });
+}
+
+export interface PullOptions {
+  pageSize?: number;
+  feeds?: readonly Feed[];
+}
+
+/** Reads every feed from its cursor to the end; returns counts. Throws CentralError on failure. */
+export async function pullChanges(ctx: ServiceContext, api: CentralApi, options: PullOptions = {}): Promise<PullResult> {
+  const result: PullResult = { pulled: 0, applied: 0, conflicts: 0 };
+  for (const feed of options.feeds ?? FEEDS) {
+    const cursor = readCursor(ctx, feed);
+    let url: string | null = searchUrl(api.baseUrl, feed, {
+      ...(cursor ? { _lastUpdated: `ge${cursor}` } : {}),
+      _sort: '_lastUpdated',
+      _count: String(options.pageSize ?? 500),
+    });
+    for (let guard = 0; url && guard < 100_000; guard++) {
+      const page: { resources: Resource[]; next: string | null } = await api.searchPage(url);
+      result.pulled += page.resources.length;
+      const applied = ctx.db.transaction(() => {
+        const a = applyResources(ctx, page.resources, { respectPending: true });
+        const last = page.resources.reduce<string | null>(
+          (m, r) => (r.meta?.lastUpdated && (!m || r.meta.lastUpdated > m) ? r.meta.lastUpdated : m),
+          null,
+        );
+        if (last && (!cursor || last >= cursor)) writeCursor(ctx, feed, last);
+        return a;
+      })();
+      result.applied += applied.applied;
+      result.conflicts += applied.conflicts;
+      if (applied.ids.length) ctx.events.emit({ entities: ['booking', 'slot', 'patient'], ids: [...new Set(applied.ids)] });
+      url = page.next;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,632 @@
+// Push: drains the outbox to the central side, in order, as transaction Bundles.
+// - Each changed entity becomes one unit: a conditional create (If-None-Exist on our
+//   identifier) or an update with If-Match on the remote version. Only the entity's current row
+//   is sent (later changes of the same entity ride along), and every queued entry up to the one
+//   read is settled when the server commits.
+// - A booking is a claim: Appointment + its Slot (If-Match) in one transaction, so a desk and
+//   a web patient racing for one slot get exactly one winner.
+// - A retry after a lost response never duplicates: creates are conditional, and an answer
+//   that does not fit (412, or "already exists") is reconciled by reading the central state.
+// - An entity the server refuses for good is marked failed (shown on the Sync page) and the
+//   others go on; a network failure stops the round (the engine backs off and retries).
+import type { BundleEntry, Resource, Slot, Appointment } from '@medplum/fhirtypes';
+import type { ServiceContext } from '../services/context.ts';
+import type { BookingStatus } from '../api/types.ts';
+import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
+import {
+  bookingStatusToFhir,
+  bookingToAppointment,
+  clinicianToPractitioner,
+  clinicianToRole,
+  HOLDING_STATUSES,
+  ID_SYSTEM,
+  identitySystem,
+  patientToFhir,
+  placeholder,
+  refId,
+  resourceToSchedule,
+  roomToLocation,
+  slotToFhir,
+  typeToHealthcareService,
+  unitToOrganization,
+  type BookingRow,
+  type PatientRow,
+  type ResourceRow,
+  type SlotRow,
+  type TypeRow,
+  type UnitRow,
+} from './fhir/mapping.ts';
+import {
+  deferOutbox,
+  failOutbox,
+  LOCAL_ONLY,
+  row,
+  setRemote,
+  settleOutbox,
+  unitTimeZone,
+  type Remote,
+  type SyncedEntity,
+} from './local.ts';
+import { applyResources, resolveSlotTaken } from './pull.ts';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+
+const PRIMARY_TYPE: Record<SyncedEntity, string> = {
+  unit: 'Organization',
+  resource: 'Schedule',
+  appointment_type: 'HealthcareService',
+  slot: 'Slot',
+  patient: 'Patient',
+  booking: 'Appointment',
+};
+
+/** Medplum (and so the stand-in) refuses larger transactions with conditional entries. */
+const MAX_CONDITIONAL_ENTRIES = 8;
+const MAX_ENTRIES = 50;
+/** A unit that keeps failing to reconcile is given up (shown as failed) after this many rounds. */
+const MAX_ATTEMPTS = 20;
+
+interface WorkUnit {
+  entity: SyncedEntity;
+  id: string;
+  /** Outbox entries up to this seq are settled on success (0: sent only as a dependency). */
+  maxSeq: number;
+  entries: BundleEntry[];
+  primary: number;
+  create: boolean;
+  /** For bookings: the slot entry of the claim and the status we asked for. */
+  slot?: { index: number; id: string; maxSeq: number };
+  sentStatus?: Appointment['status'];
+  localStatus?: BookingStatus;
+}
+
+interface Group {
+  units: WorkUnit[];
+  keys: Set<string>;
+  conditional: boolean;
+}
+
+export interface PushResult {
+  pushed: number;
+  failed: number;
+  conflicts: number;
+  /** Set when the round stopped on a network or server failure (the engine backs off). */
+  error: CentralError | null;
+}
+
+interface PendingEntity {
+  entity: string;
+  entity_id: string;
+  max_seq: number;
+}
+
+class Deferred extends Error {}
+
+/** Builds the units of one pass: every pending entity whose dependencies are on the wire or in its group. */
+class Planner {
+  readonly groups: Group[] = [];
+  failed = 0;
+  private readonly planned = new Set<string>();
+  private readonly tz: string;
+  private readonly unitId: string;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly pendingSeq: Map<string, number>,
+  ) {
+    this.tz = unitTimeZone(ctx);
+    this.unitId = (ctx.db.prepare(`SELECT id FROM units ORDER BY rowid LIMIT 1`).get() as { id: string }).id;
+  }
+
+  plan(entity: SyncedEntity, id: string): void {
+    if (this.planned.has(id)) return;
+    const group: Group = { units: [], keys: new Set(), conditional: false };
+    const claimed = new Set<string>();
+    try {
+      this.addUnit(group, claimed, entity, id);
+    } catch (err) {
+      if (err instanceof Deferred) return; // next pass
+      // Cannot even be described (e.g. a row it refers to is gone): fail it, keep the others going.
+      failOutbox(this.ctx, id, Number.MAX_SAFE_INTEGER, `could not build the FHIR resource: ${(err as Error).message}`);
+      this.failed++;
+      return;
+    }
+    for (const c of claimed) this.planned.add(c);
+    this.groups.push(group);
+  }
+
+  private seqOf(id: string): number {
+    return this.pendingSeq.get(id) ?? 0;
+  }
+
+  /** Reference to another entity: in this group (placeholder or remote), on the wire, or a dependency to add. */
+  private refTo(group: Group, claimed: Set<string>, entity: SyncedEntity, id: string): string {
+    const type = PRIMARY_TYPE[entity];
+    const inGroup = group.units.find((u) => u.id === id);
+    if (inGroup) return inGroup.create ? placeholder(type, id) : `${type}/${row<Remote>(this.ctx, entity, id)!.remote_id}`;
+    const r = row<Remote>(this.ctx, entity, id);
+    if (!r) throw new Error(`${entity} ${id} is missing locally`);
+    if (r.remote_id) return `${type}/${r.remote_id}`;
+    if (this.planned.has(id)) throw new Deferred(); // being created in an earlier Bundle of this pass
+    this.addUnit(group, claimed, entity, id);
+    return placeholder(type, id);
+  }
+
+  private addUnit(group: Group, claimed: Set<string>, entity: SyncedEntity, id: string): void {
+    if (claimed.has(id)) return;
+    claimed.add(id);
+    const r = row<Record<string, unknown>>(this.ctx, entity, id);
+    if (!r) throw new Error(`${entity} ${id} is missing locally`);
+    const create = r.remote_id === null;
+    const type = PRIMARY_TYPE[entity];
+    const ref = (t: string, localId: string): string => {
+      if (t === 'Practitioner' || (t === 'Location' && entity === 'resource')) return placeholder(t, localId);
+      const e = (Object.keys(PRIMARY_TYPE) as SyncedEntity[]).find((k) => PRIMARY_TYPE[k] === t)!;
+      return this.refTo(group, claimed, e, localId);
+    };
+    const entries: BundleEntry[] = [];
+    let unit: WorkUnit | null = null;
+    const primary = (resource: Resource): number => {
+      const fullUrl = placeholder(type, id);
+      entries.push(
+        create
+          ? { fullUrl, resource, request: { method: 'POST', url: type, ifNoneExist: `identifier=${createKey(entity, r, id)}` } }
+          : {
+              fullUrl,
+              resource: { ...resource, id: r.remote_id as string },
+              request: { method: 'PUT', url: `${type}/${r.remote_id as string}`, ifMatch: ifMatch(r.remote_version as string) },
+            },
+      );
+      return entries.length - 1;
+    };
+    const upsert = (resource: Resource): void => {
+      entries.push({
+        fullUrl: placeholder(resource.resourceType, id),
+        resource,
+        request: { method: 'PUT', url: `${resource.resourceType}?identifier=${ID_SYSTEM}|${id}` },
+      });
+      group.conditional = true;
+    };
+
+    switch (entity) {
+      case 'unit':
+        unit = {
+          entity,
+          id,
+          maxSeq: this.seqOf(id),
+          entries,
+          create,
+          primary: primary(unitToOrganization(r as unknown as UnitRow)),
+        };
+        break;
+      case 'appointment_type':
+        unit = {
+          entity,
+          id,
+          maxSeq: this.seqOf(id),
+          entries,
+          create,
+          primary: primary(typeToHealthcareService(r as unknown as TypeRow, this.unitId, ref)),
+        };
+        break;
+      case 'resource': {
+        const res = r as unknown as ResourceRow;
+        if (res.kind === 'clinician') {
+          upsert(clinicianToPractitioner(res));
+          upsert(clinicianToRole(res, this.unitId, ref));
+        } else {
+          upsert(roomToLocation(res, this.unitId, ref));
+        }
+        unit = {
+          entity,
+          id,
+          maxSeq: this.seqOf(id),
+          entries,
+          create,
+          primary: primary(resourceToSchedule(res, this.unitId, ref)),
+        };
+        break;
+      }
+      case 'patient':
+        unit = {
+          entity,
+          id,
+          maxSeq: this.seqOf(id),
+          entries,
+          create,
+          primary: primary(patientToFhir(r as unknown as PatientRow)),
+        };
+        break;
+      case 'slot': {
+        const s = r as unknown as SlotRow;
+        unit = {
+          entity,
+          id,
+          maxSeq: this.seqOf(id),
+          entries,
+          create,
+          primary: primary(this.slotResource(s, this.isSlotHeld(s.id), ref)),
+        };
+        break;
+      }
+      case 'booking':
+        unit = this.bookingUnit(group, claimed, r as unknown as BookingRow & Remote, entries, primary, ref);
+        break;
+    }
+    if (create) group.conditional = true;
+    group.keys.add(id);
+    group.units.push(unit);
+  }
+
+  private isSlotHeld(slotId: string): boolean {
+    return (
+      this.ctx.db
+        .prepare(`SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} LIMIT 1`)
+        .get(slotId) !== undefined
+    );
+  }
+
+  private slotResource(s: SlotRow, held: boolean, ref: (t: string, id: string) => string): Slot {
+    const codes = (
+      this.ctx.db
+        .prepare(`SELECT t.code FROM json_each(?) j JOIN appointment_types t ON t.id = j.value ORDER BY j.key`)
+        .all((s as unknown as { appointment_type_ids: string }).appointment_type_ids) as { code: string }[]
+    ).map((c) => c.code);
+    return slotToFhir(s, codes, held, this.tz, ref);
+  }
+
+  private bookingUnit(
+    group: Group,
+    claimed: Set<string>,
+    b: BookingRow & Remote,
+    entries: BundleEntry[],
+    primary: (r: Resource) => number,
+    ref: (t: string, id: string) => string,
+  ): WorkUnit {
+    const slot = row<SlotRow>(this.ctx, 'slot', b.slot_id)!;
+    // The claim needs the Slot's central version: a slot not yet on the wire goes first.
+    if (!slot.remote_id) {
+      if (!this.planned.has(slot.id) && !claimed.has(slot.id)) this.plan('slot', slot.id);
+      throw new Deferred();
+    }
+    if (this.planned.has(slot.id)) throw new Deferred();
+    // The two halves of a rebooking travel together: the new claim and the old cancellation
+    // commit or fail as one, so a lost claim never leaves the patient without either time.
+    for (const linked of [b.rebooked_from, b.rebooked_to]) {
+      if (!linked || claimed.has(linked) || this.seqOf(linked) === 0) continue;
+      if (this.planned.has(linked)) throw new Deferred();
+      this.addUnit(group, claimed, 'booking', linked);
+    }
+    const type = this.ctx.db
+      .prepare(`SELECT code FROM appointment_types WHERE id = ?`)
+      .get((b as unknown as { appointment_type_id: string }).appointment_type_id) as { code: string };
+    // A preliminary booking asks to be booked: that is the claim.
+    const sent = b.status === 'preliminary' ? 'booked' : bookingStatusToFhir(b.status);
+    const appointment = bookingToAppointment(
+      { ...b, status: b.status === 'preliminary' ? 'booked' : b.status },
+      { startAt: slot.start_at, endAt: slot.end_at, typeCode: type.code, tz: this.tz },
+      ref,
+    );
+    const index = primary(appointment);
+    const holding = HOLDING_STATUSES.has(sent);
+    const wasHolding = b.remote_id !== null; // only settled, active bookings were sent as holding
+    const touchesSlot = b.remote_id === null ? holding : !holding && wasHolding && !this.isSlotHeld(slot.id);
+    let slotPart: WorkUnit['slot'];
+    if (touchesSlot) {
+      claimed.add(slot.id);
+      group.keys.add(slot.id);
+      entries.push({
+        resource: { ...this.slotResource(slot, holding, ref), id: slot.remote_id },
+        request: { method: 'PUT', url: `Slot/${slot.remote_id}`, ifMatch: ifMatch(slot.remote_version!) },
+      });
+      slotPart = { index: entries.length - 1, id: slot.id, maxSeq: this.seqOf(slot.id) };
+    }
+    return {
+      entity: 'booking',
+      id: b.id,
+      maxSeq: this.seqOf(b.id),
+      entries,
+      primary: index,
+      create: b.remote_id === null,
+      ...(slotPart ? { slot: slotPart } : {}),
+      sentStatus: sent,
+      localStatus: b.status,
+    };
+  }
+}
+
+/**
+ * What makes a create conditional: our UUID, except for patients, who are one person by their
+ * identity number (a patient who booked on the web already exists centrally).
+ */
+function createKey(entity: SyncedEntity, r: Record<string, unknown>, id: string): string {
+  if (entity === 'patient') {
+    const p = r as unknown as PatientRow;
+    return `${identitySystem(p.identity_kind)}|${p.identity_number}`;
+  }
+  return `${ID_SYSTEM}|${id}`;
+}
+
+/** Packs groups into Bundles within the server's limits; a group is never split. */
+function bundles(groups: Group[]): Group[][] {
+  const out: Group[][] = [];
+  let current: Group[] = [];
+  let size = 0;
+  let conditional = false;
+  for (const g of groups) {
+    const n = g.units.reduce((a, u) => a + u.entries.length, 0);
+    const limit = conditional || g.conditional ? MAX_CONDITIONAL_ENTRIES : MAX_ENTRIES;
+    if (current.length && size + n > limit) {
+      out.push(current);
+      current = [];
+      size = 0;
+      conditional = false;
+    }
+    current.push(g);
+    size += n;
+    conditional ||= g.conditional;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export interface PushOptions {
+  /** Stop after this many passes (each pass sends what is ready). */
+  maxPasses?: number;
+  /** Only entities due before this instant (default: now). */
+  log?: (msg: string, data?: object) => void;
+}
+
+/** Drains the outbox; returns counts and, if the round stopped early, the failure. */
+export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: PushOptions = {}): Promise<PushResult> {
+  const result: PushResult = { pushed: 0, failed: 0, conflicts: 0, error: null };
+  const round: Round = { result, progress: 0 };
+  const maxPasses = options.maxPasses ?? 50;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const pending = ctx.db
+      .prepare(
+        `SELECT entity, entity_id, max(seq) AS max_seq, min(seq) AS min_seq FROM outbox
+          WHERE state = 'pending' AND next_attempt_at <= ? GROUP BY entity, entity_id ORDER BY min_seq LIMIT 2000`,
+      )
+      .all(ctx.now()) as PendingEntity[];
+    if (pending.length === 0) break;
+    const groups = ctx.db.transaction(() => {
+      const seqs = new Map(pending.map((p) => [p.entity_id, p.max_seq]));
+      const planner = new Planner(ctx, seqs);
+      for (const p of pending) {
+        if (LOCAL_ONLY.has(p.entity)) settleOutbox(ctx, p.entity_id, p.max_seq);
+        else planner.plan(p.entity as SyncedEntity, p.entity_id);
+      }
+      result.failed += planner.failed;
+      round.progress += planner.failed;
+      return planner.groups;
+    })();
+    if (groups.length === 0) break;
+    const progressBefore = round.progress;
+    for (const bundle of bundles(groups)) {
+      const next = await sendBundle(ctx, api, bundle, round);
+      if (next === 'stop') return result;
+      if (next === 'replan') break; // local state moved under the plan: build the next pass afresh
+    }
+    if (round.progress === progressBefore) break;
+  }
+  return result;
+}
+
+interface Round {
+  result: PushResult;
+  /** Anything settled, adopted or reconciled in this round (a pass without progress ends it). */
+  progress: number;
+}
+
+type Next = 'ok' | 'stop' | 'replan';
+
+/** Sends one Bundle; on a refusal resends its groups one by one. */
+async function sendBundle(ctx: ServiceContext, api: CentralApi, groups: Group[], round: Round): Promise<Next> {
+  const result = round.result;
+  const entries = groups.flatMap((g) => g.units.flatMap((u) => u.entries));
+  let response: BundleEntry[];
+  try {
+    response = await api.transaction(entries);
+  } catch (err) {
+    if (!(err instanceof CentralError)) throw err;
+    if (err.transient || err.status === 401 || err.status === 403) {
+      ctx.db.transaction(() => {
+        for (const u of groups.flatMap((g) => g.units)) deferOutbox(ctx, u.id, err.message, null);
+      })();
+      result.error = err;
+      return 'stop';
+    }
+    if (groups.length > 1) {
+      for (const g of groups) {
+        const next = await sendBundle(ctx, api, [g], round);
+        if (next !== 'ok') return next;
+      }
+      return 'ok';
+    }
+    return settleRefusal(ctx, api, groups[0]!, err, round);
+  }
+  const toReconcile: WorkUnit[] = [];
+  const changed: string[] = [];
+  ctx.db.transaction(() => {
+    let offset = 0;
+    for (const u of groups.flatMap((g) => g.units)) {
+      const answer = response[offset + u.primary]!;
+      const res = answer.resource;
+      const existed = u.create && answer.response?.status?.startsWith('200');
+      if (u.slot) {
+        const s = response[offset + u.slot.index]!.resource!;
+        setRemote(ctx, 'slot', u.slot.id, s.id!, s.meta!.versionId!);
+        if (u.slot.maxSeq) settleOutbox(ctx, u.slot.id, u.slot.maxSeq);
+      }
+      offset += u.entries.length;
+      if (!res?.id || !res.meta?.versionId) {
+        toReconcile.push(u);
+        continue;
+      }
+      if (existed && u.entity === 'booking') {
+        toReconcile.push(u); // our create landed before (response lost); check what central holds now
+        continue;
+      }
+      setRemote(ctx, u.entity, u.id, res.id, res.meta.versionId);
+      round.progress++;
+      if (existed) continue; // it was there already: the next pass sends our current state as an update
+      if (u.maxSeq) settleOutbox(ctx, u.id, u.maxSeq);
+      if (u.entity === 'booking' && u.localStatus === 'preliminary') {
+        ctx.db.prepare(`UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(u.id);
+        changed.push(u.id);
+      }
+      result.pushed++;
+    }
+  })();
+  if (changed.length) ctx.events.emit({ entities: ['booking'], ids: changed });
+  if (toReconcile.length === 0) return 'ok';
+  for (const u of toReconcile) if (await reconcile(ctx, api, u, round)) return 'stop';
+  return 'replan';
+}
+
+/** One group refused (4xx): a conflict is reconciled, anything else is failed for good. */
+async function settleRefusal(ctx: ServiceContext, api: CentralApi, group: Group, err: CentralError, round: Round): Promise<Next> {
+  if (err.conflict) {
+    for (const u of group.units) if (await reconcile(ctx, api, u, round)) return 'stop';
+    return 'replan';
+  }
+  ctx.db.transaction(() => {
+    for (const u of group.units) failOutbox(ctx, u.id, u.maxSeq || Number.MAX_SAFE_INTEGER, err.message);
+  })();
+  round.result.failed += group.units.length;
+  round.progress += group.units.length;
+  return 'ok';
+}
+
+/**
+ * Reads what central holds for a unit whose answer did not fit, and settles it: adopt the
+ * central version when it already is what we wanted, make a conflict when central decided
+ * otherwise (central is authoritative for bookings), or refresh the base version and retry.
+ */
+async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, round: Round): Promise<boolean> {
+  const result = round.result;
+  round.progress++;
+  const type = PRIMARY_TYPE[u.entity];
+  let remote: Resource | null;
+  let slot: Slot | null = null;
+  try {
+    remote = await api.byIdentifier(type, ID_SYSTEM, u.id);
+    if (u.entity === 'booking' || u.entity === 'slot') {
+      const slotId = u.entity === 'slot' ? u.id : row<BookingRow>(ctx, 'booking', u.id)!.slot_id;
+      slot = await api.byIdentifier<Slot>('Slot', ID_SYSTEM, slotId);
+      if (slot) {
+        // Bring in what central knows about the slot (e.g. a web booking not yet pulled).
+        const held = await api.searchAll<Appointment>('Appointment', { slot: `Slot/${slot.id}`, _count: '50' });
+        applyResources(ctx, [slot, ...held.filter((a) => ourIdOf(a) !== u.id)], { respectPending: true });
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof CentralError)) throw err;
+    ctx.db.transaction(() => deferOutbox(ctx, u.id, err.message, null))();
+    result.error = err;
+    return err.transient;
+  }
+  const attempts =
+    (
+      ctx.db.prepare(`SELECT max(attempts) AS a FROM outbox WHERE entity_id = ? AND state = 'pending'`).get(u.id) as {
+        a: number | null;
+      }
+    ).a ?? 0;
+  const changed: string[] = [];
+  ctx.db.transaction(() => {
+    if (slot && u.entity === 'booking') setRemote(ctx, 'slot', ourIdOf(slot)!, slot.id!, slot.meta!.versionId!);
+    if (u.entity !== 'booking') {
+      // The unit owns these: take the current version as the base and send ours again.
+      if (remote) setRemote(ctx, u.entity, u.id, remote.id!, remote.meta!.versionId!);
+      if (attempts >= MAX_ATTEMPTS) {
+        failOutbox(ctx, u.id, Number.MAX_SAFE_INTEGER, 'gave up after repeated version conflicts');
+        result.failed++;
+      } else deferOutbox(ctx, u.id, 'version conflict, retrying on the current version', null);
+      return;
+    }
+    const b = row<BookingRow>(ctx, 'booking', u.id)!;
+    const a = remote as Appointment | null;
+    if (!a) {
+      // Our booking is not on central: the claim lost, or only the slot's base version was stale.
+      const taken = slot === null || slot.status !== 'free';
+      if (u.create && HOLDING_STATUSES.has(u.sentStatus!) && taken) {
+        resolveSlotTaken(
+          ctx,
+          b.id,
+          'Tiden bokades på annat håll (webben eller en annan kassa) innan bokningen nådde den centrala tidboken.',
+        );
+        changed.push(b.id);
+        result.conflicts++;
+      } else if (attempts >= MAX_ATTEMPTS) {
+        failOutbox(ctx, u.id, Number.MAX_SAFE_INTEGER, 'gave up after repeated version conflicts');
+        result.failed++;
+      } else deferOutbox(ctx, u.id, 'slot version changed, retrying', null);
+      return;
+    }
+    const sameAsWanted = a.status === u.sentStatus && refId(a.slot?.[0]?.reference, 'Slot') === (slot?.id ?? null);
+    if (sameAsWanted || a.meta?.versionId === b.remote_version) {
+      // Either our change is there already (lost answer), or only the slot's base was stale.
+      setRemote(ctx, 'booking', b.id, a.id!, a.meta!.versionId!);
+      if (sameAsWanted) {
+        settleOutbox(ctx, b.id, u.maxSeq || Number.MAX_SAFE_INTEGER);
+        if (b.status === 'preliminary') {
+          ctx.db.prepare(`UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(b.id);
+          changed.push(b.id);
+        }
+        result.pushed++;
+      } else deferOutbox(ctx, u.id, 'slot version changed, retrying', null);
+      return;
+    }
+    // Central changed the booking meanwhile (e.g. the patient cancelled on the web): central wins.
+    settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
+    applyResources(ctx, [a], { respectPending: false });
+    ctx.db
+      .prepare(
+        `INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, 'booking', ?, 'stale_version', ?, '[]', ?)`,
+      )
+      .run(
+        ctx.newId(),
+        b.id,
+        JSON.stringify({ wanted: u.localStatus, central: a.status, patientId: b.patient_id, slotId: b.slot_id }),
+        ctx.now(),
+      );
+    changed.push(b.id);
+    result.conflicts++;
+  })();
+  if (changed.length) ctx.events.emit({ entities: ['booking', 'conflict'], ids: changed });
+  return false;
+}
+
+function ourIdOf(r: Resource): string | null {
+  return (
+    (r as { identifier?: { system?: string; value?: string }[] }).identifier?.find((i) => i.system === ID_SYSTEM)?.value ?? null
+  );
+}
+
+/**
+ * Queues a create for every synced row that was never sent and has nothing queued: data from
+ * before a central was configured (e.g. the demo seed). Idempotent.
+ */
+export function enqueueUnsent(ctx: ServiceContext): number {
+  let n = 0;
+  ctx.db.transaction(() => {
+    for (const [entity, table] of [
+      ['unit', 'units'],
+      ['appointment_type', 'appointment_types'],
+      ['resource', 'resources'],
+      ['patient', 'patients'],
+      ['slot', 'slots'],
+      ['booking', 'bookings'],
+    ] as const) {
+      n += ctx.db
+        .prepare(
+          `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
+           SELECT ?, t.id, 'create', '{}', ? FROM ${table} t
+            WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id AND o.state <> 'done')
+            ORDER BY t.rowid`,
+        )
+        .run(entity, ctx.now()).changes;
+    }
+  })();
+  return n;
+}
