@@ -138,7 +138,7 @@ export function seedExportFixture(ctx: ServiceContext): Fixture {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const channels = ['web', 'desk', 'phone'] as const;
-  const statuses = ['booked', 'completed', 'arrived', 'no_show', 'preliminary', 'cancelled'] as const;
+  const statuses = ['booked', 'completed', 'arrived', 'no_show', 'booked', 'preliminary', 'cancelled'] as const;
   const patientList = [patients.normal, patients.protected, patients.samordning, patients.other];
   // Deterministic pattern over the slots: about two in three booked.
   slots.forEach((s, i) => {
@@ -150,7 +150,7 @@ export function seedExportFixture(ctx: ServiceContext): Fixture {
     const status = statuses[i % statuses.length]!;
     const patient = patientList[i % patientList.length]!;
     const createdAt = s.start - ((i % 7) + 1) * 86_400_000 - (i % 5) * 3_600_000;
-    const updatedBy = status === 'cancelled' && i % 2 === 0 ? 'web' : 'staff';
+    const updatedBy = status === 'cancelled' && Math.floor(i / 7) % 2 === 0 ? 'web' : 'staff';
     insBooking.run(
       id(),
       s.id,
