@@ -7,7 +7,7 @@ import type { Booking } from '../api/types.ts';
 import { chooseProposal, mayShowContactDetails } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
 import { localDate } from '../domain/time.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
 import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
 import type { Caller, ServiceContext } from './context.ts';
@@ -59,12 +59,12 @@ export function proposeAbsenceRebooking(
   const absence = getAbsence(ctx, input.id);
   if (absence.state !== 'active') return [];
   const affected = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
-  recordAudit(ctx, caller, {
-    action: 'read',
-    entity: 'absence',
-    entityId: absence.id,
-    detail: { op: 'propose', count: affected.length },
-  });
+  recordPatientReads(
+    ctx,
+    caller,
+    affected.map((b) => b.patient.id),
+    { op: 'propose', absenceId: absence.id, count: affected.length },
+  );
   return proposalsFor(ctx, affected, absence.resourceId, input.searchDays ?? DEFAULT_SEARCH_DAYS);
 }
 
@@ -166,11 +166,11 @@ export function absenceContactList(ctx: ServiceContext, caller: Caller, input: {
     moved.set(oldB.id, newB);
   }
   all.sort((a, b) => a.startAt - b.startAt);
-  recordAudit(ctx, caller, {
-    action: 'read',
-    entity: 'absence',
-    entityId: absence.id,
-    detail: { op: 'contact_list', count: all.length },
-  });
+  recordPatientReads(
+    ctx,
+    caller,
+    all.map((b) => b.patient.id),
+    { op: 'contact_list', absenceId: absence.id, count: all.length },
+  );
   return contactEntries(ctx, caller, all, moved);
 }

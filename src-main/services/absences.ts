@@ -6,7 +6,7 @@ import type { Booking } from '../api/types.ts';
 import { addDays, startOfLocalDay, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
 import { BOOKING_SELECT, toBooking, toSlot, type BookingRow, type SlotRow } from '../store/rows.ts';
 import { toAbsence, type AbsenceRow } from '../store/scheduling-rows.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { getResource } from './slots.ts';
@@ -35,12 +35,12 @@ export function bookingsInPeriod(ctx: ServiceContext, resourceId: string, startA
 export function affectedBookings(ctx: ServiceContext, caller: Caller, input: { id: string }): Booking[] {
   const a = getAbsence(ctx, input.id);
   const list = a.state === 'active' ? bookingsInPeriod(ctx, a.resourceId, a.startAt, a.endAt) : [];
-  recordAudit(ctx, caller, {
-    action: 'read',
-    entity: 'absence',
-    entityId: a.id,
-    detail: { op: 'affected_bookings', count: list.length },
-  });
+  recordPatientReads(
+    ctx,
+    caller,
+    list.map((b) => b.patient.id),
+    { op: 'affected_bookings', absenceId: a.id, count: list.length },
+  );
   return list;
 }
 

@@ -7,7 +7,7 @@ import { parseIdentityNumber } from '../domain/personnummer.ts';
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
@@ -67,7 +67,13 @@ export function searchPatients(
       .all(...params, limit) as PatientRow[];
   }
   // A list of patients shown to staff is a read of patient data (Patientdatalagen).
-  recordAudit(ctx, caller, { action: 'read', entity: 'patient', detail: { op: 'search', hits: rows.length } });
+  // One event per patient listed, so each patient's log extract shows the search (issue 7).
+  recordPatientReads(
+    ctx,
+    caller,
+    rows.map((r) => r.id),
+    { op: 'search', hits: rows.length },
+  );
   return rows.map((r) => patientAsSeenBy(r, caller));
 }
 
