@@ -5,6 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { StoreOpenError } from './store/database.ts';
 import { registerCoreCommands } from './cli/core.ts';
 import { registerExportCommands } from './cli/export.ts';
+import { registerAdminCommands } from './cli/admin.ts';
+import { registerSyncCommands } from './cli/sync.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   program.addOption(new Option('--db <file>', 'SQLite database file (default: TIDBOK_DB or the user-data folder)'));
   registerCoreCommands(program);
   registerExportCommands(program);
+  registerAdminCommands(program);
+  registerSyncCommands(program);
   return program;
 }
 

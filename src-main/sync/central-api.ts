@@ -32,6 +32,8 @@ export interface CentralApi {
   readonly baseUrl: string;
   /** POSTs a transaction Bundle; all entries commit or none. Throws CentralError. */
   transaction(entries: BundleEntry[]): Promise<BundleEntry[]>;
+  /** POSTs a batch Bundle: each entry succeeds or fails on its own (entry.response.status). */
+  batch(entries: BundleEntry[]): Promise<BundleEntry[]>;
   /** One page of a search; `next` is the server's link to the following page. */
   searchPage<T extends Resource>(url: string): Promise<{ resources: T[]; next: string | null }>;
   /** Every page of a search (follows Bundle.link next). */
@@ -118,11 +120,22 @@ export class FhirCentralApi implements CentralApi {
     return json as T;
   }
 
-  async transaction(entries: BundleEntry[]): Promise<BundleEntry[]> {
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
-    const out = await this.request<Bundle>('POST', this.baseUrl, bundle);
+  transaction(entries: BundleEntry[]): Promise<BundleEntry[]> {
+    return this.bundle('transaction', entries);
+  }
+
+  batch(entries: BundleEntry[]): Promise<BundleEntry[]> {
+    return this.bundle('batch', entries);
+  }
+
+  private async bundle(type: 'transaction' | 'batch', entries: BundleEntry[]): Promise<BundleEntry[]> {
+    const out = await this.request<Bundle>('POST', this.baseUrl, {
+      resourceType: 'Bundle',
+      type,
+      entry: entries,
+    } satisfies Bundle);
     if (out?.resourceType !== 'Bundle' || (out.entry?.length ?? 0) !== entries.length) {
-      throw new CentralError('network', 'transaction: malformed transaction-response');
+      throw new CentralError('network', `${type}: malformed ${type}-response`);
     }
     return out.entry!;
   }

@@ -1,8 +1,20 @@
 // The local side of sync: reading rows to send, recording what the central side answered,
 // settling outbox entries and writing conflicts. Every write here runs inside the caller's
 // SQLite transaction.
+import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+
+const statements = new WeakMap<ServiceContext['db'], Map<string, Statement>>();
+
+/** A prepared statement, prepared once per database (push and pull run many small ones). */
+export function stmt(ctx: ServiceContext, sql: string): Statement {
+  let m = statements.get(ctx.db);
+  if (!m) statements.set(ctx.db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = ctx.db.prepare(sql)));
+  return s;
+}
 
 export type SyncedEntity = 'unit' | 'resource' | 'appointment_type' | 'slot' | 'patient' | 'booking';
 
@@ -24,32 +36,32 @@ export interface Remote {
 }
 
 export function row<T>(ctx: ServiceContext, entity: SyncedEntity, id: string): (T & Remote) | undefined {
-  return ctx.db.prepare(`SELECT * FROM ${TABLE[entity]} WHERE id = ?`).get(id) as (T & Remote) | undefined;
+  return stmt(ctx, `SELECT * FROM ${TABLE[entity]} WHERE id = ?`).get(id) as (T & Remote) | undefined;
 }
 
 export function setRemote(ctx: ServiceContext, entity: SyncedEntity, id: string, remoteId: string, version: string): void {
-  ctx.db.prepare(`UPDATE ${TABLE[entity]} SET remote_id = ?, remote_version = ? WHERE id = ?`).run(remoteId, version, id);
+  stmt(ctx, `UPDATE ${TABLE[entity]} SET remote_id = ?, remote_version = ? WHERE id = ?`).run(remoteId, version, id);
 }
 
 export function unitTimeZone(ctx: ServiceContext): string {
-  const r = ctx.db.prepare(`SELECT time_zone FROM units ORDER BY rowid LIMIT 1`).get() as { time_zone: string } | undefined;
+  const r = stmt(ctx, `SELECT time_zone FROM units ORDER BY rowid LIMIT 1`).get() as { time_zone: string } | undefined;
   return r?.time_zone ?? 'Europe/Stockholm';
 }
 
 /** Marks every pending entry of the entity up to maxSeq as sent. */
 export function settleOutbox(ctx: ServiceContext, entityId: string, maxSeq: number): void {
-  ctx.db
-    .prepare(`UPDATE outbox SET state = 'done', last_error = NULL WHERE entity_id = ? AND state = 'pending' AND seq <= ?`)
-    .run(entityId, maxSeq);
+  stmt(ctx, `UPDATE outbox SET state = 'done', last_error = NULL WHERE entity_id = ? AND state = 'pending' AND seq <= ?`).run(
+    entityId,
+    maxSeq,
+  );
 }
 
 /** The server refused for good: failed entries are shown on the Sync page and skipped by push. */
 export function failOutbox(ctx: ServiceContext, entityId: string, maxSeq: number, error: string): void {
-  ctx.db
-    .prepare(
-      `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE entity_id = ? AND state = 'pending' AND seq <= ?`,
-    )
-    .run(error.slice(0, 1000), entityId, maxSeq);
+  stmt(
+    ctx,
+    `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE entity_id = ? AND state = 'pending' AND seq <= ?`,
+  ).run(error.slice(0, 1000), entityId, maxSeq);
 }
 
 export function backoffMs(attempts: number, random: () => number = Math.random): number {
@@ -59,15 +71,14 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 
 /** Try again later (transient failure or a conflict that needs another round). */
 export function deferOutbox(ctx: ServiceContext, entityId: string, error: string, delayMs: number | null): void {
-  ctx.db
-    .prepare(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE entity_id = ? AND state = 'pending'`,
-    )
-    .run(error.slice(0, 1000), delayMs === null ? 0 : ctx.now() + delayMs, entityId);
+  stmt(
+    ctx,
+    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE entity_id = ? AND state = 'pending'`,
+  ).run(error.slice(0, 1000), delayMs === null ? 0 : ctx.now() + delayMs, entityId);
 }
 
 export function hasPendingOutbox(ctx: ServiceContext, entityId: string): boolean {
-  return ctx.db.prepare(`SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1`).get(entityId) !== undefined;
+  return stmt(ctx, `SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1`).get(entityId) !== undefined;
 }
 
 export interface FreeSlotSuggestion {
@@ -79,15 +90,14 @@ export interface FreeSlotSuggestion {
 
 /** The first free open slots of a type from `fromAt` (for a conflict's one-click rebooking). */
 export function suggestFreeSlots(ctx: ServiceContext, typeId: string, fromAt: number, limit = 5): FreeSlotSuggestion[] {
-  return ctx.db
-    .prepare(
-      `SELECT s.id AS slotId, s.resource_id AS resourceId, s.start_at AS startAt, s.end_at AS endAt
+  return stmt(
+    ctx,
+    `SELECT s.id AS slotId, s.resource_id AS resourceId, s.start_at AS startAt, s.end_at AS endAt
            FROM slot_types st JOIN slots s ON s.id = st.slot_id
           WHERE st.appointment_type_id = ? AND st.start_at >= ? AND s.state = 'open'
             AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
           ORDER BY st.start_at LIMIT ?`,
-    )
-    .all(typeId, fromAt, limit) as FreeSlotSuggestion[];
+  ).all(typeId, fromAt, limit) as FreeSlotSuggestion[];
 }
 
 export type ConflictKind = 'slot_taken' | 'stale_version' | 'rejected';
@@ -97,23 +107,23 @@ export function recordConflict(
   c: { entity: SyncedEntity; entityId: string; kind: ConflictKind; detail: object; suggested?: FreeSlotSuggestion[] },
 ): string {
   const id = ctx.newId();
-  ctx.db
-    .prepare(`INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(id, c.entity, c.entityId, c.kind, JSON.stringify(c.detail), JSON.stringify(c.suggested ?? []), ctx.now());
+  stmt(
+    ctx,
+    `INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, c.entity, c.entityId, c.kind, JSON.stringify(c.detail), JSON.stringify(c.suggested ?? []), ctx.now());
   return id;
 }
 
 /** Sync cursor of one feed. */
 export function readCursor(ctx: ServiceContext, feed: string): string | null {
-  const r = ctx.db.prepare(`SELECT cursor FROM sync_state WHERE feed = ?`).get(feed) as { cursor: string | null } | undefined;
+  const r = stmt(ctx, `SELECT cursor FROM sync_state WHERE feed = ?`).get(feed) as { cursor: string | null } | undefined;
   return r?.cursor ?? null;
 }
 
 export function writeCursor(ctx: ServiceContext, feed: string, cursor: string): void {
-  ctx.db
-    .prepare(
-      `INSERT INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)
+  stmt(
+    ctx,
+    `INSERT INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-    )
-    .run(feed, cursor, ctx.now());
+  ).run(feed, cursor, ctx.now());
 }

@@ -9,7 +9,7 @@
 //   that does not fit (412, or "already exists") is reconciled by reading the central state.
 // - An entity the server refuses for good is marked failed (shown on the Sync page) and the
 //   others go on; a network failure stops the round (the engine backs off and retries).
-import type { BundleEntry, Resource, Slot, Appointment } from '@medplum/fhirtypes';
+import type { Appointment, BundleEntry, OperationOutcome, Resource, Slot } from '@medplum/fhirtypes';
 import type { ServiceContext } from '../services/context.ts';
 import type { BookingStatus } from '../api/types.ts';
 import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
@@ -43,6 +43,7 @@ import {
   row,
   setRemote,
   settleOutbox,
+  stmt,
   unitTimeZone,
   type Remote,
   type SyncedEntity,
@@ -62,6 +63,7 @@ const PRIMARY_TYPE: Record<SyncedEntity, string> = {
 /** Medplum (and so the stand-in) refuses larger transactions with conditional entries. */
 const MAX_CONDITIONAL_ENTRIES = 8;
 const MAX_ENTRIES = 50;
+const MAX_BATCH_ENTRIES = 200;
 /** A unit that keeps failing to reconcile is given up (shown as failed) after this many rounds. */
 const MAX_ATTEMPTS = 20;
 
@@ -114,7 +116,7 @@ class Planner {
     private readonly pendingSeq: Map<string, number>,
   ) {
     this.tz = unitTimeZone(ctx);
-    this.unitId = (ctx.db.prepare(`SELECT id FROM units ORDER BY rowid LIMIT 1`).get() as { id: string }).id;
+    this.unitId = (stmt(ctx, `SELECT id FROM units ORDER BY rowid LIMIT 1`).get() as { id: string }).id;
   }
 
   plan(entity: SyncedEntity, id: string): void {
@@ -259,17 +261,16 @@ class Planner {
 
   private isSlotHeld(slotId: string): boolean {
     return (
-      this.ctx.db
-        .prepare(`SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} LIMIT 1`)
-        .get(slotId) !== undefined
+      stmt(this.ctx, `SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} LIMIT 1`).get(slotId) !==
+      undefined
     );
   }
 
   private slotResource(s: SlotRow, held: boolean, ref: (t: string, id: string) => string): Slot {
     const codes = (
-      this.ctx.db
-        .prepare(`SELECT t.code FROM json_each(?) j JOIN appointment_types t ON t.id = j.value ORDER BY j.key`)
-        .all((s as unknown as { appointment_type_ids: string }).appointment_type_ids) as { code: string }[]
+      stmt(this.ctx, `SELECT t.code FROM json_each(?) j JOIN appointment_types t ON t.id = j.value ORDER BY j.key`).all(
+        (s as unknown as { appointment_type_ids: string }).appointment_type_ids,
+      ) as { code: string }[]
     ).map((c) => c.code);
     return slotToFhir(s, codes, held, this.tz, ref);
   }
@@ -296,9 +297,9 @@ class Planner {
       if (this.planned.has(linked)) throw new Deferred();
       this.addUnit(group, claimed, 'booking', linked);
     }
-    const type = this.ctx.db
-      .prepare(`SELECT code FROM appointment_types WHERE id = ?`)
-      .get((b as unknown as { appointment_type_id: string }).appointment_type_id) as { code: string };
+    const type = stmt(this.ctx, `SELECT code FROM appointment_types WHERE id = ?`).get(
+      (b as unknown as { appointment_type_id: string }).appointment_type_id,
+    ) as { code: string };
     // A preliminary booking asks to be booked: that is the claim.
     const sent = b.status === 'preliminary' ? 'booked' : bookingStatusToFhir(b.status);
     const appointment = bookingToAppointment(
@@ -347,25 +348,30 @@ function createKey(entity: SyncedEntity, r: Record<string, unknown>, id: string)
 }
 
 /** Packs groups into Bundles within the server's limits; a group is never split. */
-function bundles(groups: Group[]): Group[][] {
-  const out: Group[][] = [];
+function bundles(groups: Group[]): { type: 'transaction' | 'batch'; groups: Group[] }[] {
+  const out: { type: 'transaction' | 'batch'; groups: Group[] }[] = [];
   let current: Group[] = [];
+  let type: 'transaction' | 'batch' = 'transaction';
   let size = 0;
   let conditional = false;
   for (const g of groups) {
     const n = g.units.reduce((a, u) => a + u.entries.length, 0);
-    const limit = conditional || g.conditional ? MAX_CONDITIONAL_ENTRIES : MAX_ENTRIES;
-    if (current.length && size + n > limit) {
-      out.push(current);
+    // One resource on its own needs no transaction: it goes in a batch, which the server takes
+    // in one request however many entries have conditions (Medplum caps such transactions at 8).
+    const t = g.units.length === 1 && n === 1 ? 'batch' : 'transaction';
+    const limit = t === 'batch' ? MAX_BATCH_ENTRIES : conditional || g.conditional ? MAX_CONDITIONAL_ENTRIES : MAX_ENTRIES;
+    if (current.length && (t !== type || size + n > limit)) {
+      out.push({ type, groups: current });
       current = [];
       size = 0;
       conditional = false;
     }
+    type = t;
     current.push(g);
     size += n;
     conditional ||= g.conditional;
   }
-  if (current.length) out.push(current);
+  if (current.length) out.push({ type, groups: current });
   return out;
 }
 
@@ -382,12 +388,11 @@ export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: 
   const round: Round = { result, progress: 0 };
   const maxPasses = options.maxPasses ?? 50;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const pending = ctx.db
-      .prepare(
-        `SELECT entity, entity_id, max(seq) AS max_seq, min(seq) AS min_seq FROM outbox
+    const pending = stmt(
+      ctx,
+      `SELECT entity, entity_id, max(seq) AS max_seq, min(seq) AS min_seq FROM outbox
           WHERE state = 'pending' AND next_attempt_at <= ? GROUP BY entity, entity_id ORDER BY min_seq LIMIT 2000`,
-      )
-      .all(ctx.now()) as PendingEntity[];
+    ).all(ctx.now()) as PendingEntity[];
     if (pending.length === 0) break;
     const groups = ctx.db.transaction(() => {
       const seqs = new Map(pending.map((p) => [p.entity_id, p.max_seq]));
@@ -403,7 +408,10 @@ export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: 
     if (groups.length === 0) break;
     const progressBefore = round.progress;
     for (const bundle of bundles(groups)) {
-      const next = await sendBundle(ctx, api, bundle, round);
+      const next =
+        bundle.type === 'batch'
+          ? await sendBatch(ctx, api, bundle.groups, round)
+          : await sendBundle(ctx, api, bundle.groups, round);
       if (next === 'stop') return result;
       if (next === 'replan') break; // local state moved under the plan: build the next pass afresh
     }
@@ -445,20 +453,78 @@ async function sendBundle(ctx: ServiceContext, api: CentralApi, groups: Group[],
     }
     return settleRefusal(ctx, api, groups[0]!, err, round);
   }
+  const units = groups.flatMap((g) => g.units);
+  let offset = 0;
+  const answered = units.map((u) => {
+    const slice = response.slice(offset, (offset += u.entries.length));
+    return { u, answers: slice };
+  });
+  return settleAnswers(ctx, api, answered, round);
+}
+
+/** Sends single-resource units as one batch: each entry succeeds or fails on its own. */
+async function sendBatch(ctx: ServiceContext, api: CentralApi, groups: Group[], round: Round): Promise<Next> {
+  const units = groups.map((g) => g.units[0]!);
+  let response: BundleEntry[];
+  try {
+    response = await api.batch(units.map((u) => u.entries[0]!));
+  } catch (err) {
+    if (!(err instanceof CentralError)) throw err;
+    ctx.db.transaction(() => {
+      for (const u of units) deferOutbox(ctx, u.id, err.message, null);
+    })();
+    round.result.error = err;
+    return 'stop';
+  }
+  const ok: { u: WorkUnit; answers: BundleEntry[] }[] = [];
+  const refused: { u: WorkUnit; err: CentralError }[] = [];
+  response.forEach((answer, i) => {
+    const status = Number(answer.response?.status?.slice(0, 3) ?? 0);
+    if (status >= 200 && status < 300) ok.push({ u: units[i]!, answers: [answer] });
+    else {
+      const outcome = (answer.response?.outcome ?? null) as OperationOutcome | null;
+      const text = outcome?.issue?.map((x) => x.details?.text ?? x.code).join('; ') ?? '';
+      refused.push({ u: units[i]!, err: new CentralError('http', `HTTP ${status} ${text}`, status, outcome) });
+    }
+  });
+  let next = await settleAnswers(ctx, api, ok, round);
+  if (next === 'stop') return next;
+  const transient = refused.filter((r) => r.err.transient);
+  if (transient.length) {
+    ctx.db.transaction(() => {
+      for (const r of transient) deferOutbox(ctx, r.u.id, r.err.message, null);
+    })();
+    round.result.error = transient[0]!.err;
+    return 'stop';
+  }
+  for (const r of refused) {
+    const n = await settleRefusal(ctx, api, { units: [r.u], keys: new Set(), conditional: false }, r.err, round);
+    if (n === 'stop') return n;
+    if (n === 'replan') next = 'replan';
+  }
+  return next;
+}
+
+/** Records what the server committed; answers that do not fit are reconciled. */
+async function settleAnswers(
+  ctx: ServiceContext,
+  api: CentralApi,
+  answered: { u: WorkUnit; answers: BundleEntry[] }[],
+  round: Round,
+): Promise<Next> {
+  const result = round.result;
   const toReconcile: WorkUnit[] = [];
   const changed: string[] = [];
   ctx.db.transaction(() => {
-    let offset = 0;
-    for (const u of groups.flatMap((g) => g.units)) {
-      const answer = response[offset + u.primary]!;
+    for (const { u, answers } of answered) {
+      const answer = answers[u.primary]!;
       const res = answer.resource;
       const existed = u.create && answer.response?.status?.startsWith('200');
       if (u.slot) {
-        const s = response[offset + u.slot.index]!.resource!;
+        const s = answers[u.slot.index]!.resource!;
         setRemote(ctx, 'slot', u.slot.id, s.id!, s.meta!.versionId!);
         if (u.slot.maxSeq) settleOutbox(ctx, u.slot.id, u.slot.maxSeq);
       }
-      offset += u.entries.length;
       if (!res?.id || !res.meta?.versionId) {
         toReconcile.push(u);
         continue;
@@ -472,7 +538,7 @@ async function sendBundle(ctx: ServiceContext, api: CentralApi, groups: Group[],
       if (existed) continue; // it was there already: the next pass sends our current state as an update
       if (u.maxSeq) settleOutbox(ctx, u.id, u.maxSeq);
       if (u.entity === 'booking' && u.localStatus === 'preliminary') {
-        ctx.db.prepare(`UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(u.id);
+        stmt(ctx, `UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(u.id);
         changed.push(u.id);
       }
       result.pushed++;
@@ -528,7 +594,7 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   }
   const attempts =
     (
-      ctx.db.prepare(`SELECT max(attempts) AS a FROM outbox WHERE entity_id = ? AND state = 'pending'`).get(u.id) as {
+      stmt(ctx, `SELECT max(attempts) AS a FROM outbox WHERE entity_id = ? AND state = 'pending'`).get(u.id) as {
         a: number | null;
       }
     ).a ?? 0;
@@ -570,7 +636,7 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       if (sameAsWanted) {
         settleOutbox(ctx, b.id, u.maxSeq || Number.MAX_SAFE_INTEGER);
         if (b.status === 'preliminary') {
-          ctx.db.prepare(`UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(b.id);
+          stmt(ctx, `UPDATE bookings SET status = 'booked' WHERE id = ? AND status = 'preliminary'`).run(b.id);
           changed.push(b.id);
         }
         result.pushed++;
@@ -580,16 +646,15 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
     // Central changed the booking meanwhile (e.g. the patient cancelled on the web): central wins.
     settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
     applyResources(ctx, [a], { respectPending: false });
-    ctx.db
-      .prepare(
-        `INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, 'booking', ?, 'stale_version', ?, '[]', ?)`,
-      )
-      .run(
-        ctx.newId(),
-        b.id,
-        JSON.stringify({ wanted: u.localStatus, central: a.status, patientId: b.patient_id, slotId: b.slot_id }),
-        ctx.now(),
-      );
+    stmt(
+      ctx,
+      `INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, 'booking', ?, 'stale_version', ?, '[]', ?)`,
+    ).run(
+      ctx.newId(),
+      b.id,
+      JSON.stringify({ wanted: u.localStatus, central: a.status, patientId: b.patient_id, slotId: b.slot_id }),
+      ctx.now(),
+    );
     changed.push(b.id);
     result.conflicts++;
   })();
@@ -618,14 +683,13 @@ export function enqueueUnsent(ctx: ServiceContext): number {
       ['slot', 'slots'],
       ['booking', 'bookings'],
     ] as const) {
-      n += ctx.db
-        .prepare(
-          `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
+      n += stmt(
+        ctx,
+        `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
            SELECT ?, t.id, 'create', '{}', ? FROM ${table} t
             WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id AND o.state <> 'done')
             ORDER BY t.rowid`,
-        )
-        .run(entity, ctx.now()).changes;
+      ).run(entity, ctx.now()).changes;
     }
   })();
   return n;
