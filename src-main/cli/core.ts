@@ -12,6 +12,7 @@ import { createContext } from '../services/context.ts';
 import { hasAnyUnit, seedDemo, DEMO_USERS } from '../demo/seed.ts';
 import { startWebShell } from '../shells/web/server.ts';
 import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
+import { backupSettings, scheduleBackups } from '../services/backup.ts';
 import { createLogger } from '../log.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
 import { defaultDatabasePath } from '../runtime.ts';
@@ -82,11 +83,19 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
   process.stdout.write('Öppna adressen ovan i en webbläsare. Avsluta med Ctrl+C.\n');
+  // Online backups while serving, and one at quit (services/backup.ts).
+  const backups =
+    runtime.dbPath === ':memory:'
+      ? null
+      : scheduleBackups(runtime.ctx.db, { ...backupSettings(runtime.dbPath), now: runtime.ctx.now, log });
   const stop = () => {
-    void shell.close().then(() => {
-      runtime.close();
-      process.exit(0);
-    });
+    void shell
+      .close()
+      .then(() => backups?.stop())
+      .finally(() => {
+        runtime.close();
+        process.exit(0);
+      });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

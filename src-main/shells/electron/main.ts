@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 import { createLogger } from '../../log.ts';
 import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
+import { backupSettings, scheduleBackups, type BackupSchedule } from '../../services/backup.ts';
 import { DEMO_USERS } from '../../demo/seed.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
@@ -17,6 +18,7 @@ import { electronNativeBindingPath } from './native-binding.ts';
 
 const log = createLogger();
 let runtime: Runtime | null = null;
+let backups: BackupSchedule | null = null;
 const sessions = new WindowSessions();
 const openExternal = (url: string) => void shell.openExternal(url);
 
@@ -65,6 +67,12 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
+    backups = scheduleBackups(rt.ctx.db, {
+      ...backupSettings(rt.dbPath),
+      now: rt.ctx.now,
+      log,
+      nativeBinding: nativeBinding ?? undefined,
+    });
     hardenSession(session.defaultSession);
     serveRenderer();
     registerIpc(ipcMain, { env: { ctx: rt.ctx, shell: 'electron', workstation: hostname(), log }, sessions, openExternal, log });
@@ -81,6 +89,9 @@ app.whenReady().then(
 );
 
 app.on('window-all-closed', () => {
-  runtime?.close();
-  app.quit();
+  // The quit-time backup first, then close the database.
+  void (backups?.stop() ?? Promise.resolve(null)).finally(() => {
+    runtime?.close();
+    app.quit();
+  });
 });
