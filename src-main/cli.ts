@@ -6,6 +6,7 @@ import { StoreOpenError } from './store/database.ts';
 import { registerCoreCommands } from './cli/core.ts';
 import { registerExportCommands } from './cli/export.ts';
 import { registerAdminCommands } from './cli/admin.ts';
+import { registerSyncCommands } from './cli/sync.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerCoreCommands(program);
   registerExportCommands(program);
   registerAdminCommands(program);
+  registerSyncCommands(program);
   return program;
 }
 
