@@ -112,24 +112,31 @@ interface RawRow {
   protected_identity: number | null;
 }
 
-const ROWS_SQL = `
+/**
+ * One page of rows after the keyset (afterStart, afterId). `slots` drives the join (CROSS JOIN
+ * fixes the order) so SQLite walks slots_by_start, or slots_by_resource_start for one resource,
+ * in time order and stops after LIMIT rows instead of sorting the whole period for every page.
+ */
+export function rowsSql(oneResource: boolean): string {
+  return `
   SELECT s.id AS slot_id, s.version AS slot_version, s.resource_id, r.name AS resource_name, r.title AS resource_title,
          s.start_at, s.end_at, s.state, s.web_published, s.appointment_type_ids,
          b.id AS booking_id, b.version AS booking_version, b.status, b.channel, b.contact_mode, b.note, b.created_at,
          t.code AS type_code, t.name_sv AS type_name,
          p.id AS patient_id, p.given_name, p.family_name, p.identity_number, p.phone, p.protected_identity
     FROM slots s
-    JOIN resources r ON r.id = s.resource_id
+    CROSS JOIN resources r ON r.id = s.resource_id
     LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ('preliminary', 'booked', 'arrived', 'completed', 'no_show')
     LEFT JOIN appointment_types t ON t.id = b.appointment_type_id
     LEFT JOIN patients p ON p.id = b.patient_id
-   WHERE r.unit_id = @unitId AND s.state <> 'removed'
-     AND s.start_at >= @fromAt AND s.start_at < @toAt
-     AND (@resources IS NULL OR s.resource_id IN (SELECT value FROM json_each(@resources)))
+   WHERE ${oneResource ? 's.resource_id = @resourceId' : '(@resources IS NULL OR s.resource_id IN (SELECT value FROM json_each(@resources)))'}
+     AND r.unit_id = @unitId AND s.state <> 'removed'
+     AND s.start_at >= @afterStart AND s.start_at < @toAt
+     AND (s.start_at > @afterStart OR s.id > @afterId)
      AND (@bookedOnly = 0 OR b.id IS NOT NULL)
-     AND (s.start_at, s.id) > (@afterStart, @afterId)
    ORDER BY s.start_at, s.id
    LIMIT @limit`;
+}
 
 export function initials(given: string, family: string): string {
   const first = (s: string) =>
@@ -201,22 +208,18 @@ export class ExportQuery {
    * into `tally`. Each page is complete when yielded: no statement stays open in between.
    */
   *pages(tally: PatientTally, options: { resourceId?: string; pageSize?: number } = {}): Generator<ExportRow[]> {
-    const stmt = this.ctx.db.prepare(ROWS_SQL);
+    const one = options.resourceId !== undefined;
+    const stmt = this.ctx.db.prepare(rowsSql(one));
     const limit = options.pageSize ?? 2000;
-    const resources = options.resourceId
-      ? JSON.stringify([options.resourceId])
-      : this.scope.resourceIds
-        ? JSON.stringify(this.scope.resourceIds)
-        : null;
-    let afterStart = -Number.MAX_SAFE_INTEGER;
+    const resources = this.scope.resourceIds ? JSON.stringify(this.scope.resourceIds) : null;
+    let afterStart = this.fromAt;
     let afterId = '';
     for (;;) {
       const page: ExportRow[] = [];
       const params = {
         unitId: this.scope.unitId,
-        fromAt: this.fromAt,
         toAt: this.toAt,
-        resources,
+        ...(one ? { resourceId: options.resourceId } : { resources }),
         bookedOnly: this.scope.content === 'bookings' ? 1 : 0,
         afterStart,
         afterId,
