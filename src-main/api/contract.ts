@@ -7,12 +7,14 @@ import { coreMethods } from './methods/core.ts';
 import { schedulingMethods } from './methods/scheduling.ts';
 import { authMethods } from './methods/auth.ts';
 import { exportMethods } from './methods/export.ts';
+import { syncMethods } from './methods/sync.ts';
 
 export const contract = {
   ...coreMethods,
   ...schedulingMethods,
   ...authMethods,
   ...exportMethods,
+  ...syncMethods,
 } as const;
 
 export type Contract = typeof contract;

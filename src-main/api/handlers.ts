@@ -5,6 +5,7 @@ import { coreHandlers } from './handlers/core.ts';
 import { schedulingHandlers } from './handlers/scheduling.ts';
 import { authHandlers } from './handlers/auth.ts';
 import { exportHandlers } from './handlers/export.ts';
+import { syncHandlers } from './handlers/sync.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
@@ -13,4 +14,5 @@ export const handlers: HandlersFor<Contract> = {
   ...schedulingHandlers,
   ...authHandlers,
   ...exportHandlers,
+  ...syncHandlers,
 };

@@ -14,6 +14,7 @@ import { startWebShell } from '../shells/web/server.ts';
 import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
 import { backupSettings, scheduleBackups } from '../services/backup.ts';
 import { createLogger } from '../log.ts';
+import { startShellSync } from './sync.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
 import { defaultDatabasePath } from '../runtime.ts';
 
@@ -80,6 +81,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
     launchSessionToken,
     log,
   });
+  const sync = await startShellSync(runtime.ctx, log);
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
   process.stdout.write('Öppna adressen ovan i en webbläsare. Avsluta med Ctrl+C.\n');
@@ -92,6 +94,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
     void shell
       .close()
       .then(() => backups?.stop())
+      .then(() => sync?.stop())
       .finally(() => {
         runtime.close();
         process.exit(0);

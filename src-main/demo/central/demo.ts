@@ -6,7 +6,6 @@ import type { Logger } from '../../log.ts';
 import { CENTRAL_URL_SETTING } from '../../services/sync-claims.ts';
 import { FhirCentralApi } from '../../sync/central-api.ts';
 import { SyncEngine } from '../../sync/engine.ts';
-import { DEMO_UNIT_HSA_ID } from '../seed.ts';
 import { startCentral, type Central } from './server.ts';
 import { PatientSimulator } from './simulator.ts';
 
@@ -15,10 +14,6 @@ export interface DemoCentral {
   engine: SyncEngine;
   simulator: PatientSimulator;
   stop(): Promise<void>;
-}
-
-export function isDemoDatabase(ctx: ServiceContext): boolean {
-  return ctx.db.prepare(`SELECT 1 FROM units WHERE hsa_id = ?`).get(DEMO_UNIT_HSA_ID) !== undefined;
 }
 
 /** The in-process central starts empty each time: forget what an earlier one knew. */

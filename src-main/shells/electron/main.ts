@@ -15,12 +15,14 @@ import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
 import { CHANGED_CHANNEL, hardenSession, hardenWebContents, registerIpc, WindowSessions } from './wiring.ts';
 import { electronNativeBindingPath } from './native-binding.ts';
+import { startDesktopSync } from './sync-credentials.ts';
 
 const log = createLogger();
 let runtime: Runtime | null = null;
 let backups: BackupSchedule | null = null;
 const sessions = new WindowSessions();
-const openExternal = (url: string) => void shell.openExternal(url);
+// Only ever called with URLs isAllowedExternalUrl passed (allow-listed https; tests/unit/security).
+const openExternal = (url: string) => void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -46,7 +48,10 @@ function serveRenderer(): void {
 }
 
 function createWindow(rt: Runtime): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(join(app.getAppPath(), 'out', 'preload', 'index.cjs')));
+  // Electronegativity cannot see into mainWindowOptions(): contextIsolation, sandbox, no node
+  // integration and Auxclick off are set in security.ts and asserted in tests/unit/security.
+  const preload = join(app.getAppPath(), 'out', 'preload', 'index.cjs');
+  const win = new BrowserWindow(mainWindowOptions(preload)); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK NODE_INTEGRATION_JS_CHECK
   // The demo unit opens signed in as its receptionist, as the web shell's printed address does.
   if (isDemoDatabase(rt.ctx)) {
     sessions.port(win.webContents.id).adopt(startDemoSession(rt.ctx, DEMO_USERS[0]!.username, hostname()).token);
@@ -67,6 +72,7 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
+    startDesktopSync(rt.ctx, log);
     backups = scheduleBackups(rt.ctx.db, {
       ...backupSettings(rt.dbPath),
       now: rt.ctx.now,

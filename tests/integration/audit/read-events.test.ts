@@ -129,6 +129,21 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
   'export.dayList': { input: () => ({ date: '2026-11-23' }), rule: 'perPatientInFile', action: 'print' },
   'stats.summary': { input: () => ({ from: '2026-11-01', to: '2026-11-30' }), rule: 'none' },
   'stats.csv': { input: () => ({ from: '2026-11-01', to: '2026-11-30' }), rule: 'none' },
+  'sync.status': { input: () => ({}), rule: 'none' },
+  'sync.failed': { input: () => ({}), rule: 'none' },
+  'conflicts.list': {
+    // The inbox lists the patient who lost a slot: one conflict for the fixture's booking.
+    input: () => {
+      ctx.db
+        .prepare(
+          `INSERT INTO conflicts (id, entity, entity_id, kind, created_at) VALUES ('conflict-fixture', 'booking', ?, 'slot_taken', 0)`,
+        )
+        .run(fx.bookingId);
+      return {};
+    },
+    rule: 'perPatient',
+    shown: (r: { patient: { id: string } | null }[]) => ids(r, (c) => c.patient!.id),
+  },
 };
 
 beforeAll(async () => {

@@ -1,0 +1,21 @@
+// Handlers of the sync methods: the engine for this database (if a central is configured) and
+// the conflicts inbox.
+import type { syncMethods } from '../methods/sync.ts';
+import type { HandlersFor } from '../handler-types.ts';
+import { engineFor, localStatus } from '../../sync/engine.ts';
+import { listConflicts, listFailed, resolveConflict, retryFailed } from '../../sync/conflicts.ts';
+import { AppError } from '../result.ts';
+
+export const syncHandlers: HandlersFor<typeof syncMethods> = {
+  'sync.status': ({ ctx }) => engineFor(ctx)?.status() ?? localStatus(ctx),
+  'sync.now': async ({ ctx }) => {
+    const engine = engineFor(ctx);
+    if (!engine) throw new AppError('unavailable', 'Ingen central tidbok är inställd; enheten arbetar lokalt.');
+    const r = await engine.runOnce();
+    return { pushed: r.pushed, pulled: r.pulled, conflicts: r.conflicts, failed: r.failed, error: r.error?.message ?? null };
+  },
+  'sync.failed': ({ ctx }) => listFailed(ctx),
+  'sync.retryFailed': ({ ctx }, input) => retryFailed(ctx, input),
+  'conflicts.list': ({ ctx, caller }, input) => listConflicts(ctx, caller, input),
+  'conflicts.resolve': ({ ctx, caller }, input) => resolveConflict(ctx, caller, input),
+};

@@ -1,0 +1,91 @@
+// Sync methods: status for the header and the Sync page, "sync now", entries the central side
+// refused, and the Konflikter inbox with one-click rebooking.
+import { z } from 'zod';
+import { ALL_ROLES, empty, method, SCHEDULING_ROLES, uuid } from '../define.ts';
+import type { Booking, PatientSummary, Role } from '../types.ts';
+
+const DESK: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
+
+export interface SyncStatusView {
+  configured: boolean;
+  mode: 'local' | 'online' | 'offline';
+  centralUrl: string | null;
+  pending: number;
+  failed: number;
+  conflicts: number;
+  lastSyncAt: number | null;
+  lastError: string | null;
+}
+
+export interface SyncRunView {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  failed: number;
+  error: string | null;
+}
+
+export interface FailedEntry {
+  seq: number;
+  entity: string;
+  entityId: string;
+  op: 'create' | 'update';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  /** What the entry is about, in Swedish (no patient data). */
+  label: string;
+}
+
+export interface ConflictSuggestion {
+  slotId: string;
+  resourceId: string;
+  resourceName: string;
+  startAt: number;
+  endAt: number;
+}
+
+export interface ConflictView {
+  id: string;
+  kind: 'slot_taken' | 'stale_version' | 'rejected';
+  createdAt: number;
+  bookingId: string;
+  /** The patient who lost the slot (masked per protected identity like any list). */
+  patient: PatientSummary | null;
+  startAt: number | null;
+  resourceName: string | null;
+  appointmentTypeId: string | null;
+  appointmentTypeName: string | null;
+  /** Why, in Swedish. */
+  reason: string;
+  suggested: ConflictSuggestion[];
+  resolvedAt: number | null;
+  resolution: string | null;
+}
+
+export const syncMethods = {
+  'sync.status': method<SyncStatusView>()({ input: empty, roles: ALL_ROLES, kind: 'read' }),
+  /** Runs push and pull now and waits for them (network). */
+  'sync.now': method<SyncRunView>()({ input: empty, roles: ALL_ROLES, kind: 'change', async: true }),
+  'sync.failed': method<FailedEntry[]>()({ input: empty, roles: ALL_ROLES, kind: 'read' }),
+  /** Queues refused entries again (after the cause was fixed). */
+  'sync.retryFailed': method<{ requeued: number }>()({
+    input: z.object({ seqs: z.array(z.number().int().positive()).max(1000).optional() }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  'conflicts.list': method<ConflictView[]>()({
+    input: z.object({ includeResolved: z.boolean().optional() }).strict(),
+    roles: DESK,
+    kind: 'read',
+  }),
+  /** Rebooks the patient into a suggested (or any free) slot, or closes the conflict. */
+  'conflicts.resolve': method<{ conflict: ConflictView; booking: Booking | null }>()({
+    input: z.discriminatedUnion('action', [
+      z.object({ id: uuid, action: z.literal('rebook'), slotId: uuid }).strict(),
+      z.object({ id: uuid, action: z.literal('dismiss'), note: z.string().max(500).optional() }).strict(),
+    ]),
+    roles: DESK,
+    kind: 'change',
+  }),
+} as const;

@@ -1,0 +1,177 @@
+// The Konflikter inbox: what sync could not settle by itself, with free alternatives and
+// one-click rebooking through the ordinary booking path (rules, outbox, audit all apply).
+import { notFound, invalid } from '../api/result.ts';
+import type { ConflictSuggestion, ConflictView, FailedEntry } from '../api/methods/sync.ts';
+import type { Booking } from '../api/types.ts';
+import { bookSlot } from '../services/bookings.ts';
+import { recordAudit } from '../services/audit.ts';
+import type { Caller, ServiceContext } from '../services/context.ts';
+import { deskBookingStatus } from '../services/sync-claims.ts';
+
+interface ConflictRow {
+  id: string;
+  kind: ConflictView['kind'];
+  entity_id: string;
+  detail: string;
+  suggested: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolution: string | null;
+  patient_id: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  identity_number: string | null;
+  protected_identity: number | null;
+  start_at: number | null;
+  resource_name: string | null;
+  type_id: string | null;
+  type_name: string | null;
+}
+
+const REASON: Record<ConflictView['kind'], string> = {
+  slot_taken: 'Tiden bokades på annat håll (webben eller en annan kassa) innan bokningen nådde den centrala tidboken.',
+  stale_version: 'Bokningen ändrades centralt (t.ex. av patienten via 1177) samtidigt som här; den centrala ändringen gäller.',
+  rejected: 'Den centrala tidboken tog inte emot ändringen.',
+};
+
+function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
+  const detail = JSON.parse(r.detail) as { reason?: string; central?: string; wanted?: string };
+  const hidden = r.protected_identity === 1;
+  const names = new Map(
+    (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
+  );
+  const suggested = (JSON.parse(r.suggested) as Omit<ConflictSuggestion, 'resourceName'>[]).map((s) => ({
+    ...s,
+    resourceName: names.get(s.resourceId) ?? '',
+  }));
+  return {
+    id: r.id,
+    kind: r.kind,
+    createdAt: r.created_at,
+    bookingId: r.entity_id,
+    patient:
+      r.patient_id === null
+        ? null
+        : {
+            id: r.patient_id,
+            displayName: `${r.given_name ?? ''} ${r.family_name ?? ''}`.trim(),
+            identityNumber: r.identity_number ?? '',
+            protectedIdentity: hidden,
+          },
+    // Where and when a patient with protected identity is seen never shows in a list.
+    startAt: hidden ? null : r.start_at,
+    resourceName: hidden ? null : r.resource_name,
+    appointmentTypeId: r.type_id,
+    appointmentTypeName: r.type_name,
+    reason:
+      r.kind === 'stale_version' && detail.central
+        ? `${REASON.stale_version} (central status: ${detail.central})`
+        : REASON[r.kind],
+    suggested,
+    resolvedAt: r.resolved_at,
+    resolution: r.resolution,
+  };
+}
+
+const SELECT = `
+  SELECT c.id, c.kind, c.entity_id, c.detail, c.suggested, c.created_at, c.resolved_at, c.resolution,
+         p.id AS patient_id, p.given_name, p.family_name, p.identity_number, p.protected_identity,
+         s.start_at, r.name AS resource_name, t.id AS type_id, t.name_sv AS type_name
+    FROM conflicts c
+    LEFT JOIN bookings b ON b.id = c.entity_id AND c.entity = 'booking'
+    LEFT JOIN patients p ON p.id = b.patient_id
+    LEFT JOIN slots s ON s.id = b.slot_id
+    LEFT JOIN resources r ON r.id = s.resource_id
+    LEFT JOIN appointment_types t ON t.id = b.appointment_type_id`;
+
+export function listConflicts(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { includeResolved?: boolean | undefined },
+): ConflictView[] {
+  const rows = ctx.db
+    .prepare(`${SELECT} WHERE (c.resolved_at IS NULL OR ?) ORDER BY c.resolved_at IS NOT NULL, c.created_at DESC LIMIT 500`)
+    .all(input.includeResolved ? 1 : 0) as ConflictRow[];
+  const views = rows.map((r) => view(ctx, r));
+  // A list that shows patients is a read of their data (Patientdatalagen).
+  for (const p of new Set(views.map((v) => v.patient?.id).filter((x): x is string => !!x))) {
+    recordAudit(ctx, caller, { action: 'read', patientId: p, entity: 'conflicts', detail: { view: 'conflicts.list' } });
+  }
+  return views;
+}
+
+function conflictRow(ctx: ServiceContext, id: string): ConflictRow {
+  const r = ctx.db.prepare(`${SELECT} WHERE c.id = ?`).get(id) as ConflictRow | undefined;
+  if (!r) throw notFound('Konflikten', id);
+  return r;
+}
+
+export function resolveConflict(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; action: 'rebook'; slotId: string } | { id: string; action: 'dismiss'; note?: string | undefined },
+): { conflict: ConflictView; booking: Booking | null } {
+  return ctx.db.transaction(() => {
+    const c = conflictRow(ctx, input.id);
+    if (c.resolved_at !== null) throw invalid('Konflikten är redan hanterad.');
+    let booking: Booking | null = null;
+    if (input.action === 'rebook') {
+      if (!c.patient_id || !c.type_id) throw invalid('Konflikten gäller ingen bokning som kan bokas om.');
+      booking = bookSlot(ctx, caller, {
+        slotId: input.slotId,
+        patientId: c.patient_id,
+        appointmentTypeId: c.type_id,
+        channel: 'desk',
+        note: '',
+        status: deskBookingStatus(ctx),
+      });
+    }
+    const resolution = JSON.stringify(
+      input.action === 'rebook' ? { action: 'rebook', bookingId: booking!.id } : { action: 'dismiss', note: input.note ?? '' },
+    );
+    ctx.db
+      .prepare(`UPDATE conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?`)
+      .run(ctx.now(), caller.username, resolution, c.id);
+    recordAudit(ctx, caller, {
+      action: 'change',
+      patientId: c.patient_id,
+      entity: 'conflict',
+      entityId: c.id,
+      detail: { op: `conflict.${input.action}` },
+    });
+    ctx.events.emit({ entities: ['conflict', 'booking'], ids: [c.id, ...(booking ? [booking.id] : [])] });
+    return { conflict: view(ctx, conflictRow(ctx, c.id)), booking };
+  })();
+}
+
+const ENTITY_SV: Record<string, string> = {
+  unit: 'Vårdenhet',
+  resource: 'Resurs',
+  appointment_type: 'Besökstyp',
+  slot: 'Tid',
+  patient: 'Patient',
+  booking: 'Bokning',
+};
+
+export function listFailed(ctx: ServiceContext): FailedEntry[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT seq, entity, entity_id AS entityId, op, attempts, last_error AS lastError, created_at AS createdAt
+           FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT 500`,
+      )
+      .all() as Omit<FailedEntry, 'label'>[]
+  ).map((f) => ({ ...f, label: ENTITY_SV[f.entity] ?? f.entity }));
+}
+
+export function retryFailed(ctx: ServiceContext, input: { seqs?: number[] | undefined }): { requeued: number } {
+  const r = input.seqs
+    ? ctx.db
+        .prepare(
+          `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed' AND seq IN (SELECT value FROM json_each(?))`,
+        )
+        .run(JSON.stringify(input.seqs))
+    : ctx.db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed'`).run();
+  ctx.events.emit({ entities: ['sync'], ids: [] });
+  return { requeued: r.changes };
+}
