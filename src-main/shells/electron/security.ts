@@ -24,6 +24,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    // Middle-click would open links in a new window; window.open is denied anyway, this removes the path.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

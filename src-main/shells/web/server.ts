@@ -125,7 +125,8 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
       'referrer-policy': 'no-referrer',
     };
     if (extname(file) === '.html') {
-      headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
+      // A constant from shells/csp.ts (Electronegativity cannot parse a variable); tests/unit/security checks it.
+      headers['content-security-policy'] = CONTENT_SECURITY_POLICY; // eng-disable CSP_GLOBAL_CHECK
       headers['x-frame-options'] = 'DENY';
       headers['cache-control'] = 'no-store';
     }
