@@ -1,65 +1,274 @@
-// Kalender: the receptionist's day, clinicians as columns. Loads only the visible day and
-// refetches when main says something changed.
-import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+// Kalender: the receptionist's day and week, clinicians and rooms as columns, or the day as a
+// list. Loads only the visible range (neighbours prefetched), refetches when main says something
+// changed, and opens the booking dialogs. Keyboard first: see keyboard/shortcuts.ts.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { Booking, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { ResourceCalendar } from './ResourceCalendar.tsx';
-import { addDaysIso, formatLongDate, todayIso } from './wallclock.ts';
+import { focusItem, ResourceCalendar, type DropTarget } from './ResourceCalendar.tsx';
+import { buildIndex } from './model.ts';
+import { rangeFor, rangeQuery, step, type PageView } from './ranges.ts';
+import { addDaysIso, formatLongDate, isoWeekday, todayIso, wallParts } from './wallclock.ts';
+import { ListView } from './ListView.tsx';
+import { Legend } from './Legend.tsx';
+import { BookDialog } from '../booking/BookDialog.tsx';
+import { BookingDialog } from '../booking/BookingDialog.tsx';
+import { RebookDialog } from '../booking/RebookDialog.tsx';
+import { NextFreePanel } from '../booking/NextFreePanel.tsx';
+import { NoticeProvider, useNotify } from '../booking/notices.tsx';
+import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
+import { PatientDialog } from '../patients/PatientDialog.tsx';
+import { HelpOverlay } from '../keyboard/HelpOverlay.tsx';
+import { useCalendarShortcuts, type CalendarAction } from '../keyboard/shortcuts.ts';
+import { formatDay } from '../booking/format.ts';
+
+type Open =
+  | { kind: 'book'; slot: Slot; typeId: string | null }
+  | { kind: 'booking'; bookingId: string }
+  | { kind: 'rebook'; booking: Booking; slot: Slot }
+  | { kind: 'patientSearch' }
+  | { kind: 'patient'; patientId: string }
+  | { kind: 'help' }
+  | null;
+
+const VIEWS: readonly PageView[] = ['day', 'week', 'list'];
 
 export function CalendarPage() {
+  return (
+    <NoticeProvider>
+      <CalendarScreen />
+    </NoticeProvider>
+  );
+}
+
+function CalendarScreen() {
   const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const [view, setView] = useState<PageView>('day');
   const [date, setDate] = useState(() => todayIso());
-  const range = useQuery({
-    queryKey: ['calendar.range', date],
-    queryFn: () => call('calendar.range', { from: date, to: addDaysIso(date, 1) }),
-    placeholderData: (prev) => prev,
-  });
+  const [profession, setProfession] = useState('');
+  const [resourceId, setResourceId] = useState('');
+  const [typeId, setTypeId] = useState('');
+  const [freePanel, setFreePanel] = useState(false);
+  const [open, setOpen] = useState<Open>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  const visible = rangeFor(view, date);
+  const range = useQuery({ ...rangeQuery(visible), placeholderData: (prev) => prev });
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
-  const closed = range.data !== undefined && range.data.from === date && range.data.closedDates.includes(date);
+
+  // Prefetch the neighbouring ranges once the visible one is in: next/previous paint from cache.
+  useEffect(() => {
+    if (!range.isSuccess) return;
+    for (const dir of [1, -1] as const) void client.prefetchQuery(rangeQuery(rangeFor(view, step(view, date, dir))));
+  }, [client, range.isSuccess, view, date]);
+
+  const data = range.data && range.data.from === visible.from ? range.data : undefined;
+  const index = useMemo(() => buildIndex(data ? [data] : []), [data]);
+  const allResources = useMemo(() => data?.resources ?? range.data?.resources ?? [], [data, range.data]);
+  const professions = useMemo(
+    () => [...new Set(allResources.map((r) => r.profession).filter((p): p is string => !!p))],
+    [allResources],
+  );
+  const resources = useMemo(
+    () => allResources.filter((r) => (!profession || r.profession === profession) && (!resourceId || r.id === resourceId)),
+    [allResources, profession, resourceId],
+  );
+  const activeTypes = useMemo(() => (types.data ?? []).filter((x) => x.active), [types.data]);
+  const weekends = useMemo(() => (data?.slots ?? []).some((s) => isoWeekday(wallParts(s.startAt).date) >= 6), [data]);
+
+  const shown = new Set(resources.map((r) => r.id));
+  const bookings = data ? data.bookings.filter((b) => shown.has(b.resourceId)).length : 0;
+  // Free = still bookable: open, not booked, not yet started.
+  const nowAt = Date.now();
+  const free = data
+    ? data.slots.filter(
+        (s) => shown.has(s.resourceId) && s.state === 'open' && s.startAt > nowAt && !index.bookingBySlot.has(s.id),
+      ).length
+    : 0;
+  const closed = view !== 'week' && data !== undefined && data.closedDates.includes(date);
   const nextOpen = useQuery({
     queryKey: ['calendar.nextOpenDate', date],
     queryFn: () => call('calendar.nextOpenDate', { from: addDaysIso(date, 1) }),
     enabled: closed,
   });
 
-  const bookings = range.data?.bookings.length ?? 0;
-  const free = range.data ? range.data.slots.filter((s) => s.state === 'open').length - bookings : 0;
+  const go = (d: string) => setDate(d);
+
+  function firstFreeElement(): HTMLElement | null {
+    return gridRef.current?.querySelector<HTMLElement>('[data-state="free"]:not(.tb-dimmed)') ?? null;
+  }
+
+  function onDrop(booking: Booking, target: DropTarget) {
+    if (target.ok) {
+      const slot = index.slotsById.get(target.slotId);
+      if (slot) setOpen({ kind: 'rebook', booking, slot });
+      return;
+    }
+    notify('error', t(`rebook.refused.${target.reason}`));
+  }
+
+  function run(action: CalendarAction) {
+    switch (action) {
+      case 'today':
+        return go(todayIso());
+      case 'next':
+        return go(step(view, date, 1));
+      case 'prev':
+        return go(step(view, date, -1));
+      case 'day':
+      case 'week':
+      case 'list':
+        return setView(action);
+      case 'nextFree': {
+        const el = firstFreeElement();
+        if (el && gridRef.current) focusItem(gridRef.current, el);
+        else setFreePanel(true);
+        return;
+      }
+      case 'newBooking': {
+        const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        const el = focused?.dataset['state'] === 'free' ? focused : firstFreeElement();
+        const slot = el ? index.slotsById.get(el.dataset['slotId']!) : undefined;
+        if (slot) setOpen({ kind: 'book', slot, typeId: typeId || null });
+        else setFreePanel(true);
+        return;
+      }
+      case 'searchPatient':
+        return setOpen({ kind: 'patientSearch' });
+      case 'help':
+        return setOpen({ kind: 'help' });
+    }
+  }
+  useCalendarShortcuts(run);
+
+  const heading =
+    view === 'week'
+      ? t('calendar.weekHeading', {
+          from: formatDay(visible.from, i18n.language),
+          to: formatDay(addDaysIso(visible.to, -1), i18n.language, true),
+        })
+      : formatLongDate(date, i18n.language);
 
   return (
     <section className="tb-calendar-page" aria-labelledby="calendar-heading">
       <div className="tb-toolbar" role="toolbar" aria-label={t('calendar.title')}>
         <h1 id="calendar-heading" className="tb-date-heading">
-          {formatLongDate(date, i18n.language)}
+          {heading}
         </h1>
         <div className="tb-toolbar-group">
-          <button type="button" onClick={() => setDate(todayIso())} className="tb-button">
+          <button type="button" onClick={() => go(todayIso())} className="tb-button" aria-keyshortcuts="t">
             {t('calendar.today')}
           </button>
           <button
             type="button"
-            onClick={() => setDate(addDaysIso(date, -1))}
+            onClick={() => go(step(view, date, -1))}
             className="tb-button tb-icon-button"
-            aria-label={t('calendar.prevDay')}
+            aria-label={view === 'week' ? t('calendar.prevWeek') : t('calendar.prevDay')}
+            aria-keyshortcuts="p"
           >
             ‹
           </button>
           <button
             type="button"
-            onClick={() => setDate(addDaysIso(date, 1))}
+            onClick={() => go(step(view, date, 1))}
             className="tb-button tb-icon-button"
-            aria-label={t('calendar.nextDay')}
+            aria-label={view === 'week' ? t('calendar.nextWeek') : t('calendar.nextDay')}
+            aria-keyshortcuts="n"
           >
             ›
           </button>
           <label className="tb-date-picker">
             <span className="tb-visually-hidden">{t('calendar.pickDate')}</span>
-            <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+            <input type="date" value={date} onChange={(e) => e.target.value && go(e.target.value)} />
           </label>
         </div>
-        {range.data && !closed && (
+        <div className="tb-segmented" role="group" aria-label={t('calendar.viewLabel')}>
+          {VIEWS.map((v) => (
+            <button
+              key={v}
+              type="button"
+              className="tb-button"
+              aria-pressed={view === v}
+              onClick={() => setView(v)}
+              aria-keyshortcuts={v === 'day' ? 'd' : v === 'week' ? 'v' : 'l'}
+            >
+              {t(`calendar.view.${v}`)}
+            </button>
+          ))}
+        </div>
+        <span className="tb-toolbar-spacer" />
+        <button
+          type="button"
+          className="tb-button"
+          aria-expanded={freePanel}
+          aria-controls="next-free-panel"
+          onClick={() => setFreePanel((x) => !x)}
+          aria-keyshortcuts="f"
+        >
+          {t('nextFree.title')}
+        </button>
+        <button type="button" className="tb-button" onClick={() => setOpen({ kind: 'patientSearch' })} aria-keyshortcuts="s">
+          {t('patients.search')}
+        </button>
+        <button
+          type="button"
+          className="tb-button tb-icon-button"
+          onClick={() => setOpen({ kind: 'help' })}
+          aria-label={t('keys.title')}
+          aria-keyshortcuts="?"
+        >
+          ?
+        </button>
+      </div>
+      <div className="tb-filterbar">
+        <label>
+          <span>{t('calendar.filter.profession')}</span>
+          <select
+            value={profession}
+            onChange={(e) => {
+              setProfession(e.target.value);
+              setResourceId('');
+            }}
+          >
+            <option value="">{t('calendar.filter.all')}</option>
+            {professions.map((p) => (
+              <option key={p} value={p}>
+                {t(`profession.${p}`, { defaultValue: p })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('calendar.filter.resource')}</span>
+          <select value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
+            <option value="">{t('calendar.filter.all')}</option>
+            {allResources
+              .filter((r) => !profession || r.profession === profession)
+              .map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('calendar.filter.type')}</span>
+          <select value={typeId} onChange={(e) => setTypeId(e.target.value)}>
+            <option value="">{t('calendar.filter.all')}</option>
+            {activeTypes.map((x) => (
+              <option key={x.id} value={x.id}>
+                {i18n.language === 'en' ? x.nameEn : x.nameSv}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Legend />
+        {data && !closed && (
           <p className="tb-summary" aria-live="polite">
-            {t('calendar.summary', { bookings, free: Math.max(free, 0) })}
+            {t('calendar.summary', { bookings, free })}
           </p>
         )}
       </div>
@@ -74,11 +283,7 @@ export function CalendarPage() {
             <strong>{t('calendar.closed', { date: formatLongDate(date, i18n.language) })}</strong> {t('calendar.closedHint')}
           </p>
           {nextOpen.data?.date ? (
-            <button
-              type="button"
-              className="tb-button tb-primary"
-              onClick={() => nextOpen.data?.date && setDate(nextOpen.data.date)}
-            >
+            <button type="button" className="tb-button tb-primary" onClick={() => nextOpen.data?.date && go(nextOpen.data.date)}>
               {t('calendar.goNextOpen', { date: formatLongDate(nextOpen.data.date, i18n.language) })}
             </button>
           ) : nextOpen.data ? (
@@ -86,9 +291,83 @@ export function CalendarPage() {
           ) : null}
         </div>
       )}
-      <div className="tb-calendar" data-testid="calendar" aria-busy={range.isFetching}>
-        {range.data && types.data && <ResourceCalendar date={date} data={range.data} types={types.data} />}
+      <div className="tb-calendar-body">
+        <div className="tb-calendar" data-testid="calendar" aria-busy={range.isFetching} ref={gridRef}>
+          {view === 'list' ? (
+            <ListView
+              data={data}
+              resources={resources}
+              types={types.data ?? []}
+              typeFilter={typeId || null}
+              onBooking={(b) => setOpen({ kind: 'booking', bookingId: b.id })}
+            />
+          ) : (
+            types.data && (
+              <ResourceCalendar
+                view={view}
+                date={date}
+                resources={resources}
+                index={index}
+                types={types.data}
+                typeFilter={typeId || null}
+                weekends={weekends}
+                onSlot={(slot) => setOpen({ kind: 'book', slot, typeId: typeId || null })}
+                onBooking={(b) => setOpen({ kind: 'booking', bookingId: b.id })}
+                onDrop={onDrop}
+              />
+            )
+          )}
+        </div>
+        {freePanel && (
+          <NextFreePanel
+            types={activeTypes}
+            resources={allResources}
+            initialTypeId={typeId}
+            from={date < todayIso() ? todayIso() : date}
+            onClose={() => setFreePanel(false)}
+            onPick={(slot, pickedType) => setOpen({ kind: 'book', slot, typeId: pickedType })}
+          />
+        )}
       </div>
+      {open?.kind === 'book' && (
+        <BookDialog
+          slot={open.slot}
+          presetTypeId={open.typeId}
+          types={types.data ?? []}
+          resourceName={allResources.find((r) => r.id === open.slot.resourceId)?.name ?? ''}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open?.kind === 'booking' && (
+        <BookingDialog
+          bookingId={open.bookingId}
+          onClose={() => setOpen(null)}
+          onOpenPatient={(patientId) => setOpen({ kind: 'patient', patientId })}
+        />
+      )}
+      {open?.kind === 'rebook' && (
+        <RebookDialog
+          booking={open.booking}
+          slot={open.slot}
+          types={types.data ?? []}
+          resources={allResources}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open?.kind === 'patientSearch' && (
+        <PatientSearchDialog onClose={() => setOpen(null)} onOpen={(patientId) => setOpen({ kind: 'patient', patientId })} />
+      )}
+      {open?.kind === 'patient' && (
+        <PatientDialog
+          patientId={open.patientId}
+          onClose={() => setOpen(null)}
+          onOpenBooking={(bookingId, day) => {
+            if (day) go(day);
+            setOpen({ kind: 'booking', bookingId });
+          }}
+        />
+      )}
+      {open?.kind === 'help' && <HelpOverlay onClose={() => setOpen(null)} />}
     </section>
   );
 }

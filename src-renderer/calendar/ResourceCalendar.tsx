@@ -1,155 +1,315 @@
 // The resource calendar: the one component that knows FullCalendar, so the version can change.
-// Bookings are events; free and blocked slots are background events (cheap to render, and
-// booked via click rather than drag). Stable test hooks: data-resource-id on resource headers,
-// data-booking-id on bookings, data-slot-id on slots.
-import { useEffect, useMemo, useRef } from 'react';
-import FullCalendar from '@fullcalendar/react';
+// FullCalendar v6 resource time-grid (GPL-3.0-or-later licence key) draws the grid, the resource
+// and date headers, the time axis and the now-line; it gets no events at all. What is in a
+// column (free and blocked slots, bookings) is painted by lanes.ts into each column's own
+// content element, from an index built once per loaded range. Measured in tests/bench/ui.bench.ts:
+// this is what makes first paint and navigation several times faster than slots as events.
+//
+// FullCalendar is driven imperatively (the vanilla Calendar, not the React wrapper, which resets
+// every option on each React render). Stable test hooks: data-resource-id on resource headers,
+// data-booking-id on bookings, data-slot-id on every free or blocked slot.
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { Calendar, type CalendarOptions, type DayCellContentArg } from '@fullcalendar/core';
 import resourceTimeGridPlugin from '@fullcalendar/resource-timegrid';
-import interactionPlugin from '@fullcalendar/interaction';
-import type { EventInput, EventMountArg } from '@fullcalendar/core';
-import type { ResourceInput } from '@fullcalendar/resource';
+import scrollGridPlugin from '@fullcalendar/scrollgrid';
+import type { ResourceApi, ResourceInput } from '@fullcalendar/resource';
 import svLocale from '@fullcalendar/core/locales/sv';
 import enLocale from '@fullcalendar/core/locales/en-gb';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentType, CalendarRange } from '../../src-main/api/types.ts';
-import { toWall, wallNow } from './wallclock.ts';
+import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
+import type { CalendarIndex } from './model.ts';
+import { paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
+import { installDrag, type DropTarget } from './drag.ts';
+import { hhmm, todayIso, wallNow, wallParts } from './wallclock.ts';
+
+export type { DropTarget } from './drag.ts';
+export type CalendarView = 'day' | 'week';
 
 export interface ResourceCalendarProps {
+  view: CalendarView;
+  /** The day shown (day view) or any day of the week shown (week view). */
   date: string;
-  data: CalendarRange;
-  types: AppointmentType[];
+  resources: readonly Resource[];
+  index: CalendarIndex;
+  types: readonly AppointmentType[];
+  typeFilter: string | null;
+  /** Show Saturday and Sunday in the week view. */
+  weekends: boolean;
+  onSlot?: (slot: Slot) => void;
+  onBooking?: (booking: Booking) => void;
+  onDrop?: (booking: Booking, target: DropTarget) => void;
 }
 
-const LICENSE_KEY = 'GPL-My-Project-Is-Open-Source';
+export const FULLCALENDAR_LICENSE_KEY = 'GPL-My-Project-Is-Open-Source';
 
-export function ResourceCalendar({ date, data, types }: ResourceCalendarProps) {
+const DEFAULT_MIN = 7 * 60;
+const DEFAULT_MAX = 17 * 60;
+const DRAGGABLE = new Set(['booked', 'preliminary']);
+
+/**
+ * Columns stay readable (a name and a time fit); wider grids scroll sideways, and columns out of
+ * view are skipped by the browser (content-visibility on the lanes).
+ */
+const columnMinWidth = (view: CalendarView): number => (view === 'week' ? 76 : 110);
+
+interface MountedLane {
+  el: HTMLElement;
+  resourceId: string;
+  date: string;
+  paintedWith: LaneContext | null;
+}
+
+/** Visible hours: whole hours around everything loaded, never narrower than 07–17. */
+function visibleHours(index: CalendarIndex): { minMin: number; maxMin: number } {
+  const minMin = Number.isFinite(index.minMin) ? Math.min(DEFAULT_MIN, Math.floor(index.minMin / 60) * 60) : DEFAULT_MIN;
+  const maxMin = Number.isFinite(index.maxMin) ? Math.max(DEFAULT_MAX, Math.ceil(index.maxMin / 60) * 60) : DEFAULT_MAX;
+  return { minMin, maxMin };
+}
+
+function resourceLabel(resource: ResourceApi): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'tb-resource-label';
+  const name = document.createElement('span');
+  name.className = 'tb-resource-name';
+  name.textContent = resource.title;
+  const title = document.createElement('span');
+  title.className = 'tb-resource-title';
+  title.textContent = String(resource.extendedProps['subtitle'] ?? '');
+  box.append(name, title);
+  return box;
+}
+
+export function ResourceCalendar(props: ResourceCalendarProps) {
+  const { view, date, resources, index, types, typeFilter, weekends } = props;
   const { t, i18n } = useTranslation();
-  const ref = useRef<FullCalendar>(null);
-  useEffect(() => {
-    ref.current?.getApi().gotoDate(date);
-  }, [date]);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const calendarRef = useRef<Calendar | null>(null);
+  const lanesRef = useRef(new Map<string, MountedLane>());
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  // Refetched ranges carry new but equal resource objects: only a real change re-renders the columns.
+  const resourcesKey = resources.map((r) => `${r.id}\u0001${r.name}\u0001${r.title ?? ''}`).join('\u0002');
+  const fcResources: ResourceInput[] = useMemo(
+    () => resources.map((r) => ({ id: r.id, title: r.name, sortOrder: r.sortOrder, extendedProps: { subtitle: r.title ?? '' } })),
+    [resourcesKey],
+  );
+
+  const labels: LaneLabels = useMemo(
+    () => ({
+      free: t('calendar.free'),
+      blocked: t('calendar.blocked'),
+      protected: t('calendar.protected'),
+      passed: t('calendar.passed'),
+      webPublished: t('calendar.webPublished'),
+      conflict: t('calendar.conflict'),
+      status: t('calendar.status', { returnObjects: true }) as Record<string, string>,
+      channel: t('calendar.channel', { returnObjects: true }) as Record<string, string>,
+      markArrived: t('calendar.markArrived'),
+      markNoShow: t('calendar.markNoShow'),
+      markPreliminary: t('calendar.markPreliminary'),
+    }),
+    [t],
+  );
   const typeById = useMemo(() => new Map(types.map((x) => [x.id, x])), [types]);
+  const resourceName = useMemo(() => new Map(fcResources.map((r) => [r.id!, r.title!])), [fcResources]);
+  const hours = visibleHours(index);
+  const now = wallParts(Date.now());
 
-  const resources: ResourceInput[] = useMemo(
-    () =>
-      data.resources.map((r) => ({
-        id: r.id,
-        title: r.name,
-        extendedProps: { subtitle: r.title ?? '' },
-      })),
-    [data.resources],
+  // The context every lane is painted with; a new object means "repaint what you show".
+  const laneCtx: LaneContext = useMemo(
+    () => ({
+      index,
+      typeById,
+      resourceName,
+      labels,
+      lang: i18n.language,
+      minMin: hours.minMin,
+      maxMin: hours.maxMin,
+      typeFilter,
+      today: todayIso(),
+      nowMin: now.minutes,
+    }),
+    // now.minutes is read on each render on purpose; the rest decides when to repaint.
+    [index, typeById, resourceName, labels, i18n.language, hours.minMin, hours.maxMin, typeFilter],
   );
+  const ctxRef = useRef(laneCtx);
+  ctxRef.current = laneCtx;
 
-  const events: EventInput[] = useMemo(() => {
-    const bookedSlots = new Set(data.bookings.map((b) => b.slotId));
-    const out: EventInput[] = [];
-    for (const s of data.slots) {
-      if (bookedSlots.has(s.id)) continue;
-      const blocked = s.state === 'blocked';
-      out.push({
-        id: `slot:${s.id}`,
-        resourceId: s.resourceId,
-        start: toWall(s.startAt),
-        end: toWall(s.endAt),
-        display: 'background',
-        classNames: [blocked ? 'tb-slot-blocked' : 'tb-slot-free', s.webPublished ? 'tb-slot-web' : 'tb-slot-local'],
-        extendedProps: { slotId: s.id },
-      });
-    }
-    for (const b of data.bookings) {
-      const type = typeById.get(b.appointmentTypeId);
-      const name = b.patient.protectedIdentity ? t('calendar.protected') : b.patient.displayName;
-      out.push({
-        id: `booking:${b.id}`,
-        resourceId: b.resourceId,
-        start: toWall(b.startAt),
-        end: toWall(b.endAt),
-        title: name,
-        backgroundColor: type?.colour ?? '#4a78b5',
-        borderColor: type?.colour ?? '#4a78b5',
-        classNames: ['tb-booking', `tb-status-${b.status}`, `tb-channel-${b.channel}`],
-        extendedProps: {
-          bookingId: b.id,
-          slotId: b.slotId,
-          typeName: type ? (i18n.language === 'en' ? type.nameEn : type.nameSv) : '',
-          status: b.status,
-          channel: b.channel,
-        },
-      });
-    }
-    return out;
-  }, [data, typeById, t, i18n.language]);
-
-  function eventDidMount(arg: EventMountArg) {
-    const props = arg.event.extendedProps as {
-      bookingId?: string;
-      slotId?: string;
-      status?: string;
-      channel?: string;
-      typeName?: string;
+  // Create FullCalendar once; later changes go through setOption / gotoDate / changeView.
+  useLayoutEffect(() => {
+    const root = rootRef.current!;
+    const lanes = lanesRef.current;
+    const laneFor = (arg: DayCellContentArg & { resource?: ResourceApi }): HTMLElement | null => {
+      if (!arg.resource) return null;
+      const resourceId = arg.resource.id;
+      const day = arg.date.toISOString().slice(0, 10);
+      const key = `${resourceId}|${day}`;
+      let lane = lanes.get(key);
+      if (!lane) {
+        const el = document.createElement('div');
+        el.className = 'tb-lane';
+        lane = { el, resourceId, date: day, paintedWith: null };
+        lanes.set(key, lane);
+      }
+      if (lane.paintedWith !== ctxRef.current) {
+        paintLane(lane.el, resourceId, day, ctxRef.current);
+        lane.paintedWith = ctxRef.current;
+      }
+      return lane.el;
     };
-    if (props.bookingId) {
-      arg.el.dataset['bookingId'] = props.bookingId;
-      arg.el.dataset['status'] = props.status ?? '';
-      arg.el.dataset['channel'] = props.channel ?? '';
-      arg.el.setAttribute(
-        'aria-label',
-        `${arg.event.title}, ${props.typeName ?? ''}, ${t(`calendar.status.${props.status ?? 'booked'}`)}, ${t(`calendar.channel.${props.channel ?? 'desk'}`)}`,
-      );
-    } else if (props.slotId) {
-      arg.el.dataset['slotId'] = props.slotId;
-    }
-  }
+    const p = propsRef.current;
+    const options: CalendarOptions = {
+      plugins: [resourceTimeGridPlugin, scrollGridPlugin],
+      schedulerLicenseKey: FULLCALENDAR_LICENSE_KEY,
+      initialView: p.view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay',
+      initialDate: p.date,
+      timeZone: 'UTC',
+      now: () => wallNow(),
+      nowIndicator: true,
+      locale: i18n.language === 'en' ? enLocale : svLocale,
+      headerToolbar: false,
+      allDaySlot: false,
+      weekends: p.weekends,
+      slotMinTime: hhmm(ctxRef.current.minMin),
+      slotMaxTime: hhmm(ctxRef.current.maxMin),
+      slotDuration: '00:15:00',
+      slotLabelInterval: '01:00',
+      slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+      dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'numeric' },
+      dayMinWidth: columnMinWidth(p.view),
+      expandRows: true,
+      height: '100%',
+      resources: fcResources,
+      resourceOrder: 'sortOrder',
+      resourceLabelContent: (arg) => ({ domNodes: [resourceLabel(arg.resource)] }),
+      dayCellContent: (arg: DayCellContentArg) => {
+        const lane = laneFor(arg);
+        return lane ? { domNodes: [lane] } : true;
+      },
+      dayCellWillUnmount: (arg) => {
+        const resource = (arg as { resource?: ResourceApi }).resource;
+        if (resource) lanes.delete(`${resource.id}|${arg.date.toISOString().slice(0, 10)}`);
+      },
+    };
+    const calendar = new Calendar(root, options);
+    calendarRef.current = calendar;
+    calendar.render();
+    return () => {
+      calendar.destroy();
+      calendarRef.current = null;
+      lanes.clear();
+    };
+    // Created once; see the effects below for changes.
+  }, []);
 
-  return (
-    <FullCalendar
-      plugins={[resourceTimeGridPlugin, interactionPlugin]}
-      schedulerLicenseKey={LICENSE_KEY}
-      initialView="resourceTimeGridDay"
-      ref={ref}
-      initialDate={date}
-      timeZone="UTC"
-      now={() => wallNow()}
-      nowIndicator
-      locale={i18n.language === 'en' ? enLocale : svLocale}
-      headerToolbar={false}
-      allDaySlot={false}
-      slotMinTime="07:00:00"
-      slotMaxTime="17:30:00"
-      slotDuration="00:15:00"
-      slotLabelInterval="01:00"
-      scrollTime="07:30:00"
-      expandRows
-      height="100%"
-      resources={resources}
-      resourceOrder="sortOrder"
-      events={events}
-      eventDidMount={eventDidMount}
-      resourceLabelDidMount={(arg) => {
-        arg.el.dataset['resourceId'] = arg.resource.id;
-      }}
-      resourceLabelContent={(arg) => (
-        <div className="tb-resource-label">
-          <span className="tb-resource-name">{arg.resource.title}</span>
-          <span className="tb-resource-title">{String(arg.resource.extendedProps['subtitle'] ?? '')}</span>
-        </div>
-      )}
-      eventContent={(arg) => {
-        const props = arg.event.extendedProps as { typeName?: string; channel?: string; status?: string };
-        if (arg.event.display === 'background') return null;
-        return (
-          <div className="tb-event">
-            <span className="tb-event-time">{arg.timeText}</span>
-            <span className="tb-event-name">{arg.event.title}</span>
-            <span className="tb-event-type">{props.typeName}</span>
-            {props.channel === 'web' && (
-              <span className="tb-event-channel" title={t('calendar.channel.web')} aria-hidden="true">
-                1177
-              </span>
-            )}
-          </div>
-        );
-      }}
-    />
-  );
+  // Apply changes before the browser paints, in one FullCalendar render.
+  const applied = useRef({ view, date, fcResources, weekends, lang: i18n.language, hours: `${hours.minMin}-${hours.maxMin}` });
+  useLayoutEffect(() => {
+    const calendar = calendarRef.current;
+    if (!calendar) return;
+    const last = applied.current;
+    const hoursKey = `${hours.minMin}-${hours.maxMin}`;
+    calendar.batchRendering(() => {
+      if (last.lang !== i18n.language) calendar.setOption('locale', i18n.language === 'en' ? enLocale : svLocale);
+      if (last.fcResources !== fcResources) calendar.setOption('resources', fcResources);
+      if (last.weekends !== weekends) calendar.setOption('weekends', weekends);
+      if (last.hours !== hoursKey) {
+        calendar.setOption('slotMinTime', hhmm(hours.minMin));
+        calendar.setOption('slotMaxTime', hhmm(hours.maxMin));
+      }
+      if (last.view !== view) calendar.setOption('dayMinWidth', columnMinWidth(view));
+      if (last.view !== view) calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
+      else if (last.date !== date) calendar.gotoDate(date);
+    });
+    applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
+    // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
+    for (const lane of lanesRef.current.values()) {
+      if (lane.paintedWith !== laneCtx) {
+        paintLane(lane.el, lane.resourceId, lane.date, laneCtx);
+        lane.paintedWith = laneCtx;
+      }
+    }
+  }, [view, date, fcResources, weekends, i18n.language, hours.minMin, hours.maxMin, laneCtx]);
+
+  // Clicks, keys and drags on what the lanes painted (one listener each for the whole grid).
+  useEffect(() => {
+    const root = rootRef.current!;
+    const activate = (target: Element) => {
+      const p = propsRef.current;
+      const item = target.closest<HTMLElement>('[data-slot-id], [data-booking-id]');
+      if (!item || !root.contains(item)) return;
+      const { index: idx } = ctxRef.current;
+      if (item.dataset['bookingId']) {
+        const booking = idx.bookingsById.get(item.dataset['bookingId']);
+        if (booking) p.onBooking?.(booking);
+      } else if (item.dataset['state'] === 'free') {
+        const slot = idx.slotsById.get(item.dataset['slotId']!);
+        if (slot) p.onSlot?.(slot);
+      }
+    };
+    const onClick = (e: MouseEvent) => activate(e.target as Element);
+    const onKey = (e: KeyboardEvent) => {
+      const item = (e.target as Element).closest<HTMLElement>('.tb-item');
+      if (!item) return;
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        activate(item);
+        return;
+      }
+      const next = neighbour(item, e.key);
+      if (next) {
+        e.preventDefault();
+        focusItem(root, next);
+      }
+    };
+    root.addEventListener('click', onClick);
+    root.addEventListener('keydown', onKey);
+    const uninstall = installDrag(root, {
+      canDrag: (id) => {
+        const booking = ctxRef.current.index.bookingsById.get(id);
+        return booking !== undefined && DRAGGABLE.has(booking.status) && booking.startAt > Date.now();
+      },
+      onDrop: (id, target) => {
+        const booking = ctxRef.current.index.bookingsById.get(id);
+        if (booking) propsRef.current.onDrop?.(booking, target);
+      },
+    });
+    return () => {
+      root.removeEventListener('click', onClick);
+      root.removeEventListener('keydown', onKey);
+      uninstall();
+    };
+  }, []);
+
+  return <div ref={rootRef} className="tb-fc" data-view={view} />;
+}
+
+/** Moves keyboard focus to a calendar item (one item at a time is in the tab order). */
+export function focusItem(root: HTMLElement, item: HTMLElement): void {
+  for (const e of root.querySelectorAll<HTMLElement>('.tb-item[tabindex="0"]')) e.tabIndex = -1;
+  item.tabIndex = 0;
+  item.focus();
+  item.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
+/** Arrow keys: up/down within a column, left/right to the item at the same time in the next column. */
+function neighbour(item: HTMLElement, key: string): HTMLElement | null {
+  if (key === 'ArrowUp') return item.previousElementSibling as HTMLElement | null;
+  if (key === 'ArrowDown') return item.nextElementSibling as HTMLElement | null;
+  if (key !== 'ArrowLeft' && key !== 'ArrowRight') return null;
+  const td = item.closest('td');
+  let col = (key === 'ArrowLeft' ? td?.previousElementSibling : td?.nextElementSibling) as HTMLElement | null;
+  const top = item.getBoundingClientRect().top;
+  while (col) {
+    const items = [...col.querySelectorAll<HTMLElement>('.tb-item')];
+    if (items.length > 0) {
+      let best = items[0]!;
+      for (const x of items)
+        if (Math.abs(x.getBoundingClientRect().top - top) < Math.abs(best.getBoundingClientRect().top - top)) best = x;
+      return best;
+    }
+    col = (key === 'ArrowLeft' ? col.previousElementSibling : col.nextElementSibling) as HTMLElement | null;
+  }
+  return null;
 }

@@ -51,3 +51,49 @@ export function formatLongDate(date: string, lang: string): string {
     timeZone: 'UTC',
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
+
+// Offsets change at most twice a year, at night: cache them per UTC hour so placing thousands of
+// slots costs a few Intl look-ups, not one per slot.
+const offsetCache = new Map<string, Map<number, number>>();
+const dateCache = new Map<number, string>();
+
+function offsetMinutes(instant: number, tz: string): number {
+  let byHour = offsetCache.get(tz);
+  if (!byHour) offsetCache.set(tz, (byHour = new Map()));
+  const hour = Math.floor(instant / 3_600_000);
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    offset = -new TZDate(hour * 3_600_000, tz).getTimezoneOffset();
+    byHour.set(hour, offset);
+  }
+  return offset;
+}
+
+/** Instant -> wall-clock date and minutes since that date's midnight, in the unit's zone. */
+export function wallParts(instant: number, tz: string = UNIT_TZ): { date: string; minutes: number } {
+  const wall = instant + offsetMinutes(instant, tz) * 60_000;
+  const day = Math.floor(wall / 86_400_000);
+  let date = dateCache.get(day);
+  if (date === undefined) {
+    date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    dateCache.set(day, date);
+  }
+  return { date, minutes: Math.round((wall - day * 86_400_000) / 60_000) };
+}
+
+/** 'HH:mm' of a count of minutes since midnight. */
+export function hhmm(minutes: number): string {
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/** ISO weekday 1 (Monday) .. 7 (Sunday) of a date. */
+export function isoWeekday(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return wd === 0 ? 7 : wd;
+}
+
+/** Monday of the ISO week holding `date`. */
+export function startOfWeekIso(date: string): string {
+  return addDaysIso(date, 1 - isoWeekday(date));
+}

@@ -1,0 +1,259 @@
+// Book a free slot: find the patient by identity number (checked by main as you type and shown
+// normalised) or by name, or register a new patient; type preset from the slot; contact mode,
+// reason when the type asks for one, note; confirm. Main decides; its Swedish "no" is shown here.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { AppointmentType, Channel, ContactMode, Slot } from '../../src-main/api/types.ts';
+import type { Patient } from '../../src-main/api/methods/scheduling.ts';
+import { call } from '../api/client.ts';
+import { Dialog } from '../keyboard/Dialog.tsx';
+import { applyBookingChange } from '../calendar/ranges.ts';
+import { useNotify } from './notices.tsx';
+import { formatIdentity, formatSpan } from './format.ts';
+import { useDebounced } from './useDebounced.ts';
+import { ReasonFields } from './ReasonFields.tsx';
+
+export interface BookDialogProps {
+  slot: Slot;
+  presetTypeId: string | null;
+  types: readonly AppointmentType[];
+  resourceName: string;
+  onClose: () => void;
+}
+
+const LOOKS_LIKE_NUMBER = /^[\d\s+-]{6,}$/;
+
+export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }: BookDialogProps) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const ids = { query: useId(), type: useId(), mode: useId(), note: useId(), channel: useId() };
+  const offered = slot.appointmentTypeIds.map((id) => types.find((x) => x.id === id)).filter((x): x is AppointmentType => !!x);
+  const [typeId, setTypeId] = useState(
+    presetTypeId && slot.appointmentTypeIds.includes(presetTypeId) ? presetTypeId : (offered[0]?.id ?? ''),
+  );
+  const type = offered.find((x) => x.id === typeId);
+  const [mode, setMode] = useState<ContactMode | ''>(type?.contactModes[0] ?? '');
+  const [channel, setChannel] = useState<Channel>('phone');
+  const [note, setNote] = useState('');
+  const [reasonCode, setReasonCode] = useState('');
+  const [reasonText, setReasonText] = useState('');
+  const [query, setQuery] = useState('');
+  const [patient, setPatient] = useState<Patient | null>(null);
+  const [newPatient, setNewPatient] = useState({ givenName: '', familyName: '', phone: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const debounced = useDebounced(query.trim(), 180);
+
+  useEffect(() => {
+    if (type && (!mode || !type.contactModes.includes(mode))) setMode(type.contactModes[0] ?? '');
+  }, [type, mode]);
+
+  const isNumber = LOOKS_LIKE_NUMBER.test(debounced);
+  const check = useQuery({
+    queryKey: ['patients.checkIdentityNumber', debounced],
+    queryFn: () => call('patients.checkIdentityNumber', { value: debounced }),
+    enabled: isNumber && !patient,
+  });
+  const search = useQuery({
+    queryKey: ['patients.search', debounced],
+    queryFn: () => call('patients.search', { query: debounced, limit: 8 }),
+    enabled: debounced.length >= 2 && !patient,
+  });
+  const validNumber = isNumber && check.data?.ok ? check.data.normalised : null;
+  const exact = validNumber ? search.data?.find((p) => p.identityNumber === validNumber) : undefined;
+  const offerNew = validNumber !== null && search.isSuccess && !exact;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    if (!type || !mode) return setError(t('book.chooseType'));
+    let chosen = patient ?? exact ?? null;
+    setBusy(true);
+    try {
+      if (!chosen && offerNew && validNumber) {
+        if (!newPatient.givenName.trim() || !newPatient.familyName.trim()) {
+          setBusy(false);
+          return setError(t('book.newPatientNames'));
+        }
+        chosen = await call('patients.create', {
+          identityNumber: validNumber,
+          givenName: newPatient.givenName,
+          familyName: newPatient.familyName,
+          phone: newPatient.phone.trim() || null,
+        });
+      }
+      if (!chosen) {
+        setBusy(false);
+        return setError(t('book.choosePatient'));
+      }
+      const booking = await call('bookings.book', {
+        slotId: slot.id,
+        patientId: chosen.id,
+        appointmentTypeId: type.id,
+        contactMode: mode,
+        channel,
+        note,
+        ...(reasonCode ? { reasonCode } : {}),
+        ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+      });
+      applyBookingChange(client, [], [booking]);
+      notify(
+        'ok',
+        t('book.done', {
+          name: chosen.protectedIdentity ? t('calendar.protected') : chosen.displayName,
+          when: formatSpan(booking.startAt, booking.endAt, i18n.language),
+        }),
+      );
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={t('book.title')} onClose={onClose} testId="book-dialog">
+      <form onSubmit={(e) => void submit(e)} className="tb-form">
+        <p className="tb-dialog-lead">
+          <strong>{formatSpan(slot.startAt, slot.endAt, i18n.language, true)}</strong> · {resourceName}
+          {slot.webPublished && <span className="tb-mark tb-mark-web tb-mark-inline">1177</span>}
+        </p>
+        {patient ? (
+          <div className="tb-chosen" data-testid="chosen-patient">
+            <div>
+              <strong>{patient.protectedIdentity ? t('calendar.protected') : patient.displayName}</strong>
+              <span className="tb-muted"> {formatIdentity(patient.identityNumber)}</span>
+              {patient.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}
+            </div>
+            <button type="button" className="tb-button" onClick={() => setPatient(null)}>
+              {t('book.changePatient')}
+            </button>
+          </div>
+        ) : (
+          <div className="tb-field">
+            <label htmlFor={ids.query}>{t('book.patient')}</label>
+            <input
+              id={ids.query}
+              autoFocus
+              autoComplete="off"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              placeholder={t('book.patientPlaceholder')}
+              aria-describedby={`${ids.query}-status`}
+              aria-invalid={isNumber && check.data?.ok === false ? true : undefined}
+            />
+            <p id={`${ids.query}-status`} className="tb-field-hint" aria-live="polite" data-testid="identity-status">
+              {isNumber && check.data
+                ? check.data.ok
+                  ? `✓ ${formatIdentity(check.data.normalised ?? '')} · ${t(`patients.kind.${check.data.kind ?? 'personnummer'}`)}`
+                  : check.data.message
+                : t('book.patientHint')}
+            </p>
+            {search.data && search.data.length > 0 && (
+              <ul className="tb-results" aria-label={t('book.results')}>
+                {search.data.map((p) => (
+                  <li key={p.id}>
+                    <button type="button" className="tb-result" onClick={() => setPatient(p)}>
+                      <strong>{p.protectedIdentity ? t('calendar.protected') : p.displayName}</strong>
+                      <span className="tb-muted">{formatIdentity(p.identityNumber)}</span>
+                      {p.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {search.isSuccess && search.data.length === 0 && !offerNew && <p className="tb-muted">{t('book.noMatch')}</p>}
+            {offerNew && (
+              <fieldset className="tb-fieldset" data-testid="new-patient">
+                <legend>{t('book.newPatient', { number: formatIdentity(validNumber ?? '') })}</legend>
+                <div className="tb-row">
+                  <label>
+                    <span>{t('patients.givenName')}</span>
+                    <input
+                      value={newPatient.givenName}
+                      onChange={(e) => setNewPatient({ ...newPatient, givenName: e.target.value })}
+                    />
+                  </label>
+                  <label>
+                    <span>{t('patients.familyName')}</span>
+                    <input
+                      value={newPatient.familyName}
+                      onChange={(e) => setNewPatient({ ...newPatient, familyName: e.target.value })}
+                    />
+                  </label>
+                  <label>
+                    <span>{t('patients.phone')}</span>
+                    <input
+                      value={newPatient.phone}
+                      inputMode="tel"
+                      onChange={(e) => setNewPatient({ ...newPatient, phone: e.target.value })}
+                    />
+                  </label>
+                </div>
+              </fieldset>
+            )}
+          </div>
+        )}
+        <div className="tb-row">
+          <div className="tb-field">
+            <label htmlFor={ids.type}>{t('book.type')}</label>
+            <select id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
+              {offered.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {i18n.language === 'en' ? x.nameEn : x.nameSv} ({t('types.minutes', { count: x.durationMin })})
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="tb-field">
+            <label htmlFor={ids.mode}>{t('book.mode')}</label>
+            <select id={ids.mode} value={mode} onChange={(e) => setMode(e.target.value as ContactMode)}>
+              {(type?.contactModes ?? []).map((m) => (
+                <option key={m} value={m}>
+                  {t(`mode.${m}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="tb-field">
+            <label htmlFor={ids.channel}>{t('book.channel')}</label>
+            <select id={ids.channel} value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+              <option value="phone">{t('calendar.channel.phone')}</option>
+              <option value="desk">{t('calendar.channel.desk')}</option>
+            </select>
+          </div>
+        </div>
+        {type && (
+          <ReasonFields
+            rule={type.reasonNew}
+            codes={type.reasonCodes}
+            code={reasonCode}
+            text={reasonText}
+            onCode={setReasonCode}
+            onText={setReasonText}
+            legend={t('book.reason')}
+          />
+        )}
+        <div className="tb-field">
+          <label htmlFor={ids.note}>{t('book.note')}</label>
+          <textarea id={ids.note} rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+        </div>
+        {error && (
+          <p role="alert" className="tb-form-error">
+            {error}
+          </p>
+        )}
+        <div className="tb-dialog-actions">
+          <button type="button" className="tb-button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="tb-button tb-primary" disabled={busy}>
+            {t('book.confirm')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,208 @@
+// One booking: who, what, when, how it was booked; mark arrived / no-show (or undo), cancel with
+// the reason the type asks for, open the patient. Rebooking is a drag in the calendar.
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Booking } from '../../src-main/api/types.ts';
+import { call } from '../api/client.ts';
+import { Dialog } from '../keyboard/Dialog.tsx';
+import { applyBookingChange } from '../calendar/ranges.ts';
+import { useNotify } from './notices.tsx';
+import { formatIdentity, formatSpan } from './format.ts';
+import { ReasonFields } from './ReasonFields.tsx';
+
+export interface BookingDialogProps {
+  bookingId: string;
+  onClose: () => void;
+  onOpenPatient: (patientId: string) => void;
+}
+
+const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'no_show']);
+
+export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDialogProps) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const detail = useQuery({ queryKey: ['bookings.get', bookingId], queryFn: () => call('bookings.get', { id: bookingId }) });
+  const [cancelling, setCancelling] = useState(false);
+  const [reasonCode, setReasonCode] = useState('');
+  const [reasonText, setReasonText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const b = detail.data;
+
+  async function act(run: () => Promise<Booking>, done: (x: Booking) => string, remove = false) {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await run();
+      applyBookingChange(client, remove ? [result.id] : [], remove ? [] : [result]);
+      notify('ok', done(result));
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const name = b ? (b.patient.protectedIdentity ? t('calendar.protected') : b.patient.displayName) : '';
+  const when = b ? formatSpan(b.startAt, b.endAt, i18n.language, true) : '';
+  const started = b ? b.startAt <= Date.now() : false;
+
+  return (
+    <Dialog title={t('booking.title')} onClose={onClose} testId="booking-dialog">
+      {detail.error && <p role="alert">{detail.error.message}</p>}
+      {!b ? (
+        !detail.error && <p>{t('app.loading')}</p>
+      ) : (
+        <div className="tb-form">
+          <dl className="tb-facts">
+            <dt>{t('booking.patient')}</dt>
+            <dd>
+              <strong>{name}</strong> <span className="tb-muted">{formatIdentity(b.patient.identityNumber)}</span>
+              {b.patient.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}
+            </dd>
+            <dt>{t('booking.when')}</dt>
+            <dd>
+              {when} · {b.resourceName}
+            </dd>
+            <dt>{t('booking.type')}</dt>
+            <dd>
+              <span className="tb-swatch" style={{ background: b.appointmentType.colour }} aria-hidden="true" />{' '}
+              {i18n.language === 'en' ? b.appointmentType.nameEn : b.appointmentType.nameSv} · {t(`mode.${b.contactMode}`)}
+            </dd>
+            <dt>{t('booking.status')}</dt>
+            <dd>
+              <span className={`tb-status-chip tb-chip-${b.status}`} data-testid="booking-status">
+                {t(`calendar.status.${b.status}`)}
+              </span>{' '}
+              · {b.channel === 'web' ? <span className="tb-mark tb-mark-web">1177</span> : t(`calendar.channel.${b.channel}`)}
+            </dd>
+            {b.note && (
+              <>
+                <dt>{t('booking.note')}</dt>
+                <dd>{b.note}</dd>
+              </>
+            )}
+            <dt>{t('booking.online')}</dt>
+            <dd className="tb-muted">
+              {b.onlineCancel.allowed && b.onlineCancel.deadline
+                ? t('booking.onlineUntil', {
+                    when: formatSpan(b.onlineCancel.deadline, b.onlineCancel.deadline, i18n.language).replace(/–.*$/, ''),
+                  })
+                : t(`booking.onlineNo.${b.onlineCancel.reason ?? 'type_disallows'}`)}
+            </dd>
+          </dl>
+          {ACTIVE.has(b.status) && !cancelling && (
+            <div className="tb-dialog-actions tb-actions-left">
+              {(b.status === 'booked' || b.status === 'preliminary') && (
+                <>
+                  <button
+                    type="button"
+                    className="tb-button tb-primary"
+                    disabled={busy}
+                    onClick={() =>
+                      void act(
+                        () => call('bookings.mark', { id: b.id, status: 'arrived' }),
+                        () => t('booking.markedArrived', { name }),
+                      )
+                    }
+                  >
+                    {t('booking.arrived')}
+                  </button>
+                  {started && (
+                    <button
+                      type="button"
+                      className="tb-button"
+                      disabled={busy}
+                      onClick={() =>
+                        void act(
+                          () => call('bookings.mark', { id: b.id, status: 'no_show' }),
+                          () => t('booking.markedNoShow', { name }),
+                        )
+                      }
+                    >
+                      {t('booking.noShow')}
+                    </button>
+                  )}
+                </>
+              )}
+              {(b.status === 'arrived' || b.status === 'no_show') && (
+                <button
+                  type="button"
+                  className="tb-button"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(
+                      () => call('bookings.mark', { id: b.id, status: 'booked' }),
+                      () => t('booking.markUndone', { name }),
+                    )
+                  }
+                >
+                  {t('booking.undoMark')}
+                </button>
+              )}
+              {!started && (
+                <button type="button" className="tb-button tb-danger" onClick={() => setCancelling(true)} disabled={busy}>
+                  {t('booking.cancel')}
+                </button>
+              )}
+              <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
+                {t('booking.openPatient')}
+              </button>
+            </div>
+          )}
+          {!ACTIVE.has(b.status) && (
+            <div className="tb-dialog-actions tb-actions-left">
+              <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
+                {t('booking.openPatient')}
+              </button>
+            </div>
+          )}
+          {ACTIVE.has(b.status) && !cancelling && !started && <p className="tb-muted tb-hint">{t('booking.rebookHint')}</p>}
+          {cancelling && (
+            <form
+              className="tb-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act(
+                  () =>
+                    call('bookings.cancel', {
+                      id: b.id,
+                      ...(reasonCode ? { reasonCode } : {}),
+                      ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+                    }),
+                  () => t('booking.cancelled', { name, when }),
+                  true,
+                );
+              }}
+            >
+              <ReasonFields
+                rule={b.appointmentType.reasonCancel}
+                codes={b.appointmentType.reasonCodes}
+                code={reasonCode}
+                text={reasonText}
+                onCode={setReasonCode}
+                onText={setReasonText}
+                legend={t('booking.cancelReason')}
+              />
+              <div className="tb-dialog-actions">
+                <button type="button" className="tb-button" onClick={() => setCancelling(false)}>
+                  {t('common.back')}
+                </button>
+                <button type="submit" className="tb-button tb-danger-solid" disabled={busy}>
+                  {t('booking.confirmCancel')}
+                </button>
+              </div>
+            </form>
+          )}
+          {error && (
+            <p role="alert" className="tb-form-error">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,99 @@
+// Confirm a drag-and-drop rebooking: from where, to where, the reason the type asks for. Main
+// moves the booking in one transaction (the old one is kept as "ombokad" and points at the new).
+import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
+import { call } from '../api/client.ts';
+import { Dialog } from '../keyboard/Dialog.tsx';
+import { applyBookingChange } from '../calendar/ranges.ts';
+import { useNotify } from './notices.tsx';
+import { formatSpan } from './format.ts';
+import { ReasonFields } from './ReasonFields.tsx';
+
+export interface RebookDialogProps {
+  booking: Booking;
+  slot: Slot;
+  types: readonly AppointmentType[];
+  resources: readonly Resource[];
+  onClose: () => void;
+}
+
+export function RebookDialog({ booking, slot, types, resources, onClose }: RebookDialogProps) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const type = types.find((x) => x.id === booking.appointmentTypeId);
+  const nameOf = (id: string) => resources.find((r) => r.id === id)?.name ?? '';
+  const [reasonCode, setReasonCode] = useState('');
+  const [reasonText, setReasonText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const who = booking.patient.protectedIdentity ? t('calendar.protected') : booking.patient.displayName;
+  const from = `${formatSpan(booking.startAt, booking.endAt, i18n.language)} · ${nameOf(booking.resourceId)}`;
+  const to = `${formatSpan(slot.startAt, slot.endAt, i18n.language)} · ${nameOf(slot.resourceId)}`;
+  const typeFits = slot.appointmentTypeIds.includes(booking.appointmentTypeId);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await call('bookings.rebook', {
+        id: booking.id,
+        slotId: slot.id,
+        ...(reasonCode ? { reasonCode } : {}),
+        ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+      });
+      applyBookingChange(client, [result.old.id], [result.new]);
+      notify('ok', t('rebook.done', { name: who, when: to }));
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={t('rebook.title')} onClose={onClose} testId="rebook-dialog">
+      <form className="tb-form" onSubmit={(e) => void submit(e)}>
+        <p className="tb-dialog-lead">
+          <strong>{who}</strong>
+        </p>
+        <dl className="tb-facts">
+          <dt>{t('rebook.from')}</dt>
+          <dd>{from}</dd>
+          <dt>{t('rebook.to')}</dt>
+          <dd>
+            <strong>{to}</strong>
+          </dd>
+        </dl>
+        {!typeFits && <p className="tb-warning">{t('rebook.typeMismatch')}</p>}
+        {type && (
+          <ReasonFields
+            rule={type.reasonRebook}
+            codes={type.reasonCodes}
+            code={reasonCode}
+            text={reasonText}
+            onCode={setReasonCode}
+            onText={setReasonText}
+            legend={t('rebook.reason')}
+          />
+        )}
+        {error && (
+          <p role="alert" className="tb-form-error">
+            {error}
+          </p>
+        )}
+        <div className="tb-dialog-actions">
+          <button type="button" className="tb-button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="tb-button tb-primary" disabled={busy} autoFocus>
+            {t('rebook.confirm')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

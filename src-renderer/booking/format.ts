@@ -1,0 +1,30 @@
+// How times and people read in the booking screens (Swedish month names stay lower-case).
+import type { PatientSummary } from '../../src-main/api/types.ts';
+import { hhmm, wallParts } from '../calendar/wallclock.ts';
+
+export function formatDay(date: string, lang: string, withYear = false): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(withYear ? { year: 'numeric' } : {}),
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** "mån 23 nov 08:30–09:00" on the unit's wall clock. */
+export function formatSpan(startAt: number, endAt: number, lang: string, withYear = false): string {
+  const s = wallParts(startAt);
+  const e = wallParts(endAt);
+  return `${formatDay(s.date, lang, withYear)} ${hhmm(s.minutes)}–${hhmm(e.minutes)}`;
+}
+
+/** 12 digits -> "ÅÅÅÅMMDD-NNNN", the form staff read aloud. */
+export function formatIdentity(value: string): string {
+  return /^\d{12}$/.test(value) ? `${value.slice(0, 8)}-${value.slice(8)}` : value;
+}
+
+export function patientLabel(p: PatientSummary, protectedText: string): string {
+  return p.protectedIdentity ? `${protectedText} (${formatIdentity(p.identityNumber)})` : p.displayName;
+}

@@ -1,0 +1,132 @@
+// What one calendar column (a resource on a date) shows: free and blocked slots and bookings,
+// placed in minutes of the unit's wall clock. Built once per loaded range, then read by the lane
+// painter for every column FullCalendar mounts, so navigation and repaint never recompute it.
+import type { AppointmentType, Booking, CalendarRange, Slot } from '../../src-main/api/types.ts';
+import { wallParts } from './wallclock.ts';
+
+export type LaneItem =
+  | { kind: 'slot'; slot: Slot; startMin: number; endMin: number; col: number; cols: number }
+  | { kind: 'booking'; booking: Booking; slot: Slot | undefined; startMin: number; endMin: number; col: number; cols: number };
+
+export interface CalendarIndex {
+  /** key `${resourceId}|${date}` -> items sorted by start. */
+  lanes: Map<string, LaneItem[]>;
+  slotsById: Map<string, Slot>;
+  bookingsById: Map<string, Booking>;
+  /** The booking holding a slot, by slot id. */
+  bookingBySlot: Map<string, Booking>;
+  /** Earliest start and latest end over everything, in wall-clock minutes (for the visible hours). */
+  minMin: number;
+  maxMin: number;
+  /** Dates (YYYY-MM-DD) that have anything at all. */
+  dates: Set<string>;
+}
+
+export const laneKey = (resourceId: string, date: string): string => `${resourceId}|${date}`;
+
+/** Indexes one or more loaded ranges (the visible one and prefetched neighbours alike). */
+export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
+  const lanes = new Map<string, LaneItem[]>();
+  const slotsById = new Map<string, Slot>();
+  const bookingsById = new Map<string, Booking>();
+  const bookingBySlot = new Map<string, Booking>();
+  const dates = new Set<string>();
+  let minMin = Infinity;
+  let maxMin = -Infinity;
+  const push = (resourceId: string, date: string, item: LaneItem) => {
+    const key = laneKey(resourceId, date);
+    const list = lanes.get(key);
+    if (list) list.push(item);
+    else lanes.set(key, [item]);
+    dates.add(date);
+    if (item.startMin < minMin) minMin = item.startMin;
+    if (item.endMin > maxMin) maxMin = item.endMin;
+  };
+  for (const range of ranges) {
+    for (const s of range.slots) slotsById.set(s.id, s);
+    for (const b of range.bookings) {
+      bookingsById.set(b.id, b);
+      bookingBySlot.set(b.slotId, b);
+    }
+  }
+  for (const s of slotsById.values()) {
+    if (bookingBySlot.has(s.id)) continue;
+    const start = wallParts(s.startAt);
+    const end = wallParts(s.endAt);
+    push(s.resourceId, start.date, {
+      kind: 'slot',
+      slot: s,
+      startMin: start.minutes,
+      endMin: endMinutes(start, end),
+      col: 0,
+      cols: 1,
+    });
+  }
+  for (const b of bookingsById.values()) {
+    const start = wallParts(b.startAt);
+    const end = wallParts(b.endAt);
+    push(b.resourceId, start.date, {
+      kind: 'booking',
+      booking: b,
+      slot: slotsById.get(b.slotId),
+      startMin: start.minutes,
+      endMin: endMinutes(start, end),
+      col: 0,
+      cols: 1,
+    });
+  }
+  for (const list of lanes.values()) packLane(list);
+  return { lanes, slotsById, bookingsById, bookingBySlot, minMin, maxMin, dates };
+}
+
+function endMinutes(start: { date: string; minutes: number }, end: { date: string; minutes: number }): number {
+  // A slot ending at midnight ends at 24:00 of its own day.
+  return end.date === start.date ? end.minutes : 24 * 60;
+}
+
+/**
+ * Sorts a column's items and gives overlapping ones side-by-side places. Slots of one resource
+ * do not overlap in a healthy schedule, so an overlap is itself worth seeing (a conflict).
+ */
+function packLane(items: LaneItem[]): void {
+  items.sort((a, b) => a.startMin - b.startMin || a.endMin - b.endMin);
+  let cluster: LaneItem[] = [];
+  let clusterEnd = -1;
+  const colEnds: number[] = [];
+  const close = () => {
+    for (const it of cluster) it.cols = colEnds.length;
+    cluster = [];
+    colEnds.length = 0;
+  };
+  for (const it of items) {
+    if (it.startMin >= clusterEnd && cluster.length > 0) close();
+    let col = colEnds.findIndex((end) => end <= it.startMin);
+    if (col === -1) {
+      col = colEnds.length;
+      colEnds.push(it.endMin);
+    } else colEnds[col] = it.endMin;
+    it.col = col;
+    cluster.push(it);
+    clusterEnd = Math.max(clusterEnd, it.endMin);
+  }
+  close();
+}
+
+/** Whether a free slot may be offered for booking of the given type filter. */
+export function slotOffersType(slot: Slot, typeId: string | null): boolean {
+  return typeId === null || slot.appointmentTypeIds.includes(typeId);
+}
+
+export function typeName(type: AppointmentType | undefined, lang: string): string {
+  if (!type) return '';
+  return lang === 'en' ? type.nameEn : type.nameSv;
+}
+
+/** Type colour mixed with white: a calm tint that keeps dark text at AA contrast. */
+export function tint(hex: string, amount = 0.18): string {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return '#eef1f5';
+  const n = parseInt(m[1]!, 16);
+  const mix = (c: number) => Math.round(255 - (255 - c) * amount);
+  return `rgb(${mix((n >> 16) & 255)}, ${mix((n >> 8) & 255)}, ${mix(n & 255)})`;
+}

@@ -1,0 +1,60 @@
+// A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert
+// (focus stays inside), Escape closes, and focus returns to where it was when the dialog opened.
+// Mount it only while open.
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export interface DialogProps {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  /** Wider layout for lists and wizards. */
+  wide?: boolean;
+  testId?: string;
+}
+
+export function Dialog({ title, onClose, children, wide, testId }: DialogProps) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+
+  useLayoutEffect(() => {
+    const dialog = ref.current!;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.showModal();
+    return () => {
+      if (dialog.open) dialog.close();
+      // Back to the control that opened us, if it is still there.
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+
+  useEffect(() => {
+    const dialog = ref.current!;
+    const onCancel = (e: Event) => {
+      e.preventDefault();
+      onCloseRef.current();
+    };
+    dialog.addEventListener('cancel', onCancel);
+    return () => dialog.removeEventListener('cancel', onCancel);
+  }, []);
+
+  return (
+    <dialog ref={ref} className={`tb-dialog${wide ? ' tb-dialog-wide' : ''}`} aria-labelledby={titleId} data-testid={testId}>
+      <div className="tb-dialog-head">
+        <h2 id={titleId}>{title}</h2>
+        <button
+          type="button"
+          className="tb-button tb-icon-button tb-dialog-close"
+          onClick={onClose}
+          aria-label={t('common.close')}
+        >
+          ×
+        </button>
+      </div>
+      <div className="tb-dialog-body">{children}</div>
+    </dialog>
+  );
+}
