@@ -13,10 +13,10 @@ import { hasAnyUnit, seedDemo, DEMO_USERS } from '../demo/seed.ts';
 import { startWebShell } from '../shells/web/server.ts';
 import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
 import { backupSettings, scheduleBackups } from '../services/backup.ts';
-import { createLogger } from '../log.ts';
+import { createFileLogger, logDirFor } from '../log.ts';
 import { startShellSync } from './sync.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
-import { defaultDatabasePath } from '../runtime.ts';
+import { defaultDatabasePath, userDataDir } from '../runtime.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -57,7 +57,8 @@ export function ensureBuilt(): void {
 
 async function serve(opts: { port: number; db?: string | undefined; demo: boolean; quietHint?: boolean }): Promise<void> {
   ensureBuilt();
-  const log = createLogger();
+  // The web shell logs like the desktop app: a rotating file in the user-data folder.
+  const log = await createFileLogger({ dir: logDirFor(userDataDir()) });
   const runtime = openRuntime({ dbPath: opts.db, demo: opts.demo });
   if (runtime.seeded) {
     const s = runtime.seeded;

@@ -9,8 +9,20 @@ import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
 import { AuthGate, useAuth } from '../auth/AuthGate.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { AuditPage } from '../admin/AuditPage.tsx';
+import { ExportPage } from '../export/ExportPage.tsx';
+import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 
-export const PAGES = ['calendar', 'bookings', 'appointmentTypes', 'templates', 'export', 'sync', 'settings', 'audit'] as const;
+export const PAGES = [
+  'calendar',
+  'bookings',
+  'appointmentTypes',
+  'templates',
+  'export',
+  'statistics',
+  'sync',
+  'settings',
+  'audit',
+] as const;
 export type Page = (typeof PAGES)[number];
 
 function pageFromHash(): Page {
@@ -55,6 +67,12 @@ function AppFrame() {
       break;
     case 'audit':
       content = <AuditPage />;
+      break;
+    case 'export':
+      content = <ExportPage />;
+      break;
+    case 'statistics':
+      content = <StatisticsPage />;
       break;
     case 'appointmentTypes':
       content = <AppointmentTypesPage />;

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openRuntime, type Runtime } from '../../runtime.ts';
-import { createLogger } from '../../log.ts';
+import { createFileLogger, createLogger, logDirFor, type Logger } from '../../log.ts';
 import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
 import { backupSettings, scheduleBackups, type BackupSchedule } from '../../services/backup.ts';
 import { DEMO_USERS } from '../../demo/seed.ts';
@@ -17,7 +17,8 @@ import { CHANGED_CHANNEL, hardenSession, hardenWebContents, registerIpc, WindowS
 import { electronNativeBindingPath } from './native-binding.ts';
 import { startDesktopSync } from './sync-credentials.ts';
 
-const log = createLogger();
+// stderr until the app is ready; then the rotating file in the user-data folder.
+let log: Logger = createLogger();
 let runtime: Runtime | null = null;
 let backups: BackupSchedule | null = null;
 const sessions = new WindowSessions();
@@ -64,7 +65,8 @@ function createWindow(rt: Runtime): BrowserWindow {
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
 app.whenReady().then(
-  () => {
+  async () => {
+    log = await createFileLogger({ dir: logDirFor(app.getPath('userData')) });
     const nativeBinding = electronNativeBindingPath(app.getAppPath(), process.resourcesPath, app.isPackaged);
     runtime = openRuntime({
       dbPath: process.env['TIDBOK_DB'] ?? join(app.getPath('userData'), 'tidbok.db'),
