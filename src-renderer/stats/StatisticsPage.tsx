@@ -1,0 +1,328 @@
+// Statistik: how the unit's patients book (web share, rebookings, cancellations, no-shows),
+// slot utilisation and lead time for a period. Charts for the eye (recharts), every number also
+// in a table for screen readers and copying, and the same figures as CSV.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ApiCallError, call } from '../api/client.ts';
+import type { Statistics, UtilisationRow } from '../../src-main/api/methods/export.ts';
+import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
+import { downloadFile } from '../export/download.ts';
+import '../export/export.css';
+
+// Colours with at least 3:1 contrast against white and each other's neighbours.
+const COLOURS = { web: '#1f5fa8', desk: '#b5651d', phone: '#2e7d4f' } as const;
+const CHANNELS = ['web', 'desk', 'phone'] as const;
+
+function mondayOf(date: string): string {
+  const wd = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return addDaysIso(date, -((wd + 6) % 7));
+}
+
+function useFormats() {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en-GB' : 'sv-SE';
+  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  return {
+    pct: (v: number | null) => (v === null ? t('stats.none') : pct.format(v)),
+    num: (v: number) => num.format(v),
+    days: (hours: number | null) => {
+      if (hours === null) return t('stats.none');
+      const d = Math.round((hours / 24) * 10) / 10;
+      return t('stats.kpi.days', { count: d === 1 ? 1 : 2, value: num.format(d) });
+    },
+    week: (label: string) => t('stats.week', { week: Number(label.slice(-2)) }),
+  };
+}
+
+function Kpi({
+  label,
+  value,
+  sub,
+  testId,
+  wide,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  testId: string;
+  wide?: boolean;
+}) {
+  return (
+    <li className={wide ? 'tb-kpi tb-kpi-wide' : 'tb-kpi'} data-testid={testId}>
+      <div className="tb-kpi-label">{label}</div>
+      <div className="tb-kpi-value">{value}</div>
+      {sub && <div className="tb-kpi-sub">{sub}</div>}
+    </li>
+  );
+}
+
+function Chart({ title, description, children, id }: { title: string; description: string; children: ReactNode; id: string }) {
+  return (
+    <figure className="tb-chart" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+      <figcaption id={`${id}-title`}>{title}</figcaption>
+      <p id={`${id}-desc`} className="tb-visually-hidden">
+        {description}
+      </p>
+      <div style={{ width: '100%', height: 260 }}>{children}</div>
+    </figure>
+  );
+}
+
+function UtilisationTable({ title, rows, testId }: { title: string; rows: UtilisationRow[]; testId: string }) {
+  const { t } = useTranslation();
+  const f = useFormats();
+  return (
+    <div className="tb-stats-scroll">
+      <table className="tb-table" data-testid={testId}>
+        <caption className="tb-visually-hidden">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('stats.col.name')}</th>
+            <th scope="col" className="tb-num">
+              {t('stats.col.open')}
+            </th>
+            <th scope="col" className="tb-num">
+              {t('stats.col.booked')}
+            </th>
+            <th scope="col" className="tb-num">
+              {t('stats.col.rate')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">{r.name}</th>
+              <td className="tb-num">{r.open}</td>
+              <td className="tb-num">{r.booked}</td>
+              <td className="tb-num">{f.pct(r.rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Report({ stats }: { stats: Statistics }) {
+  const { t } = useTranslation();
+  const f = useFormats();
+  const weeks = stats.weeks.map((w) => ({
+    label: f.week(w.week),
+    web: w.bookings.web,
+    desk: w.bookings.desk,
+    phone: w.bookings.phone,
+  }));
+  const util = stats.utilisation.byResource
+    .filter((r) => r.open > 0)
+    .map((r) => ({ name: r.name, rate: Math.round((r.rate ?? 0) * 1000) / 10 }));
+  return (
+    <>
+      <ul className="tb-kpis" aria-label={t('stats.title')}>
+        <Kpi
+          wide
+          testId="kpi-bookings"
+          label={t('stats.kpi.bookings')}
+          value={f.num(stats.bookings.total)}
+          sub={CHANNELS.map((c) => `${t(`stats.channel.${c}`)} ${stats.bookings[c]}`).join(' · ')}
+        />
+        <Kpi testId="kpi-webshare" label={t('stats.kpi.webShare')} value={f.pct(stats.bookings.webShare)} />
+        <Kpi
+          testId="kpi-rebookings"
+          label={t('stats.kpi.rebookings')}
+          value={f.num(stats.rebookings.total)}
+          sub={t('stats.kpi.webDesk', { web: stats.rebookings.web, desk: stats.rebookings.desk })}
+        />
+        <Kpi
+          testId="kpi-cancellations"
+          label={t('stats.kpi.cancellations')}
+          value={f.num(stats.cancellations.total)}
+          sub={t('stats.kpi.webDesk', { web: stats.cancellations.web, desk: stats.cancellations.desk })}
+        />
+        <Kpi
+          testId="kpi-noshows"
+          label={t('stats.kpi.noShows')}
+          value={f.num(stats.noShows.count)}
+          sub={t('stats.kpi.ofVisits', { rate: f.pct(stats.noShows.rate) })}
+        />
+        <Kpi
+          testId="kpi-utilisation"
+          label={t('stats.kpi.utilisation')}
+          value={f.pct(stats.utilisation.rate)}
+          sub={t('stats.kpi.bookedOfOpen', { booked: stats.utilisation.booked, open: stats.utilisation.open })}
+        />
+        <Kpi
+          testId="kpi-leadtime"
+          label={t('stats.kpi.leadTime')}
+          value={f.days(stats.leadTime.medianHours)}
+          sub={t('stats.kpi.p90', { p90: f.days(stats.leadTime.p90Hours) })}
+        />
+      </ul>
+
+      <div className="tb-charts">
+        <Chart id="chart-weeks" title={t('stats.chartWeeks')} description={t('stats.chartWeeksDesc')}>
+          <ResponsiveContainer>
+            <BarChart data={weeks} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#dde1e7" />
+              <XAxis dataKey="label" tick={{ fontSize: 12, fill: '#4d5868' }} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#4d5868' }} />
+              <Tooltip />
+              <Legend wrapperStyle={{ fontSize: 13 }} />
+              {CHANNELS.map((c) => (
+                <Bar
+                  key={c}
+                  dataKey={c}
+                  name={t(`stats.channel.${c}`)}
+                  stackId="channel"
+                  fill={COLOURS[c]}
+                  isAnimationActive={false}
+                />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </Chart>
+        <Chart id="chart-util" title={t('stats.chartUtilisation')} description={t('stats.chartUtilisationDesc')}>
+          <ResponsiveContainer>
+            <BarChart data={util} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#dde1e7" />
+              <XAxis type="number" domain={[0, 100]} unit=" %" tick={{ fontSize: 12, fill: '#4d5868' }} />
+              <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12, fill: '#1c2330' }} />
+              <Tooltip formatter={(v) => `${String(v)} %`} />
+              <Bar dataKey="rate" name={t('stats.col.rate')} fill={COLOURS.web} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </Chart>
+      </div>
+
+      <div className="tb-stats-tables">
+        <section aria-labelledby="weeks-title">
+          <h2 id="weeks-title">{t('stats.tableWeeks')}</h2>
+          <div className="tb-stats-scroll">
+            <table className="tb-table" data-testid="stats-weeks">
+              <thead>
+                <tr>
+                  <th scope="col">{t('stats.col.week')}</th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.web')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.desk')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.phone')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.total')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.webShare')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.rebookings')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.cancellations')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.noShows')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.open')}
+                  </th>
+                  <th scope="col" className="tb-num">
+                    {t('stats.col.booked')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {stats.weeks.map((w) => (
+                  <tr key={w.week} data-week={w.week}>
+                    <th scope="row">{f.week(w.week)}</th>
+                    <td className="tb-num">{w.bookings.web}</td>
+                    <td className="tb-num">{w.bookings.desk}</td>
+                    <td className="tb-num">{w.bookings.phone}</td>
+                    <td className="tb-num">{w.bookings.total}</td>
+                    <td className="tb-num">{f.pct(w.bookings.total === 0 ? null : w.bookings.web / w.bookings.total)}</td>
+                    <td className="tb-num">{w.rebookings}</td>
+                    <td className="tb-num">{w.cancellations}</td>
+                    <td className="tb-num">{w.noShows}</td>
+                    <td className="tb-num">{w.openSlots}</td>
+                    <td className="tb-num">{w.bookedSlots}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section aria-labelledby="res-title">
+          <h2 id="res-title">{t('stats.tableResources')}</h2>
+          <UtilisationTable title={t('stats.tableResources')} rows={stats.utilisation.byResource} testId="stats-resources" />
+        </section>
+        <section aria-labelledby="types-title">
+          <h2 id="types-title">{t('stats.tableTypes')}</h2>
+          <UtilisationTable title={t('stats.tableTypes')} rows={stats.utilisation.byType} testId="stats-types" />
+        </section>
+      </div>
+    </>
+  );
+}
+
+export function StatisticsPage() {
+  const { t } = useTranslation();
+  const today = todayIso();
+  const [period, setPeriod] = useState({ from: addDaysIso(mondayOf(today), -28), to: addDaysIso(mondayOf(today), 13) });
+  const [draft, setDraft] = useState(period);
+  const [csvError, setCsvError] = useState<string | null>(null);
+  const stats = useQuery({ queryKey: ['stats.summary', period], queryFn: () => call('stats.summary', period) });
+
+  const onShow = (e: FormEvent) => {
+    e.preventDefault();
+    setPeriod(draft);
+  };
+  const onCsv = () => {
+    setCsvError(null);
+    call('stats.csv', period)
+      .then(downloadFile)
+      .catch((err: unknown) => setCsvError(err instanceof ApiCallError ? err.message : String(err)));
+  };
+  const error = stats.error instanceof ApiCallError ? stats.error.message : stats.error ? String(stats.error) : csvError;
+
+  return (
+    <section className="tb-page tb-stats" aria-labelledby="page-heading">
+      <h1 id="page-heading">{t('stats.title')}</h1>
+      <p className="tb-export-intro">{t('stats.intro')}</p>
+      <form className="tb-stats-filter" onSubmit={onShow}>
+        <label className="tb-field">
+          {t('stats.from')}
+          <input type="date" required value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        </label>
+        <label className="tb-field">
+          {t('stats.to')}
+          <input
+            type="date"
+            required
+            value={draft.to}
+            min={draft.from}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          />
+        </label>
+        <button type="submit" className="tb-button tb-primary">
+          {t('stats.show')}
+        </button>
+        <button type="button" className="tb-button" onClick={onCsv} disabled={!stats.data}>
+          {t('stats.exportCsv')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="tb-export-error">
+          {error}
+        </p>
+      )}
+      {stats.isPending && <p role="status">{t('stats.loading')}</p>}
+      {stats.data && <Report stats={stats.data} />}
+    </section>
+  );
+}
