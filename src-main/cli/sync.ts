@@ -31,7 +31,10 @@ export async function startShellSync(ctx: ServiceContext, log: Logger): Promise<
     return d;
   }
   try {
-    const engine = startSyncIfConfigured(ctx, { url: process.env['TIDBOK_CENTRAL_URL'] ?? null, log });
+    // TIDBOK_CENTRAL_URL configures this database's central (as Settings would).
+    const envUrl = process.env['TIDBOK_CENTRAL_URL'];
+    if (envUrl) saveCentralUrl(ctx, envUrl);
+    const engine = startSyncIfConfigured(ctx, { log });
     if (engine) process.stdout.write(`Synkar mot ${engine.api.baseUrl}.\n`);
     return engine;
   } catch (err) {

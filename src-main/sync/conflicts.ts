@@ -7,6 +7,7 @@ import { bookSlot } from '../services/bookings.ts';
 import { recordAudit } from '../services/audit.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import { deskBookingStatus } from '../services/sync-claims.ts';
+import { suggestFreeSlots } from './local.ts';
 
 interface ConflictRow {
   id: string;
@@ -40,7 +41,12 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
   const names = new Map(
     (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
   );
-  const suggested = (JSON.parse(r.suggested) as Omit<ConflictSuggestion, 'resourceName'>[]).map((s) => ({
+  // Free times are looked up afresh while the conflict is open: the ones noted when it arose may be gone.
+  const open = r.resolved_at === null && r.kind === 'slot_taken' && r.type_id !== null;
+  const raw = open
+    ? suggestFreeSlots(ctx, r.type_id!, ctx.now())
+    : (JSON.parse(r.suggested) as Omit<ConflictSuggestion, 'resourceName'>[]);
+  const suggested = raw.map((s) => ({
     ...s,
     resourceName: names.get(s.resourceId) ?? '',
   }));

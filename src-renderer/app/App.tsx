@@ -11,6 +11,7 @@ import { UserMenu } from '../auth/UserMenu.tsx';
 import { AuditPage } from '../admin/AuditPage.tsx';
 import { ExportPage } from '../export/ExportPage.tsx';
 import { StatisticsPage } from '../stats/StatisticsPage.tsx';
+import { SyncPage } from '../sync/SyncPage.tsx';
 
 export const PAGES = [
   'calendar',
@@ -73,6 +74,9 @@ function AppFrame() {
       break;
     case 'statistics':
       content = <StatisticsPage />;
+      break;
+    case 'sync':
+      content = <SyncPage />;
       break;
     case 'appointmentTypes':
       content = <AppointmentTypesPage />;

@@ -1,0 +1,241 @@
+// The Sync page: are we in step with the central booking API, what is waiting, what it refused,
+// and the Konflikter inbox: a patient who lost a slot is never dropped silently; staff rebook
+// them with one click into a suggested free time, or mark the conflict handled.
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ApiCallError, call } from '../api/client.ts';
+import type { ConflictView } from '../../src-main/api/methods/sync.ts';
+import './sync.css';
+
+function useFormat() {
+  const unit = useQuery({ queryKey: ['unit.get'], queryFn: () => call('unit.get', {}) });
+  const { i18n } = useTranslation();
+  const tz = unit.data?.timeZone ?? 'Europe/Stockholm';
+  const locale = i18n.language === 'en' ? 'en-GB' : 'sv-SE';
+  const dateTime = new Intl.DateTimeFormat(locale, {
+    timeZone: tz,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const stamp = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'short', timeStyle: 'medium' });
+  return { slot: (at: number) => dateTime.format(at), stamp: (at: number) => stamp.format(at) };
+}
+
+function StatusCard() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const qc = useQueryClient();
+  const status = useQuery({ queryKey: ['sync.status'], queryFn: () => call('sync.status', {}), refetchInterval: 5000 });
+  const now = useMutation({
+    mutationFn: () => call('sync.now', {}),
+    onSettled: () => void qc.invalidateQueries(),
+  });
+  const s = status.data;
+  if (!s) return <p>{t('app.loading')}</p>;
+  return (
+    <section className={`tb-sync-card tb-sync-card-${s.mode}`} aria-labelledby="sync-status-heading" data-testid="sync-status">
+      <h2 id="sync-status-heading" className="tb-visually-hidden">
+        {t('sync.statusHeading')}
+      </h2>
+      <p className="tb-sync-state">
+        <span className="tb-sync-dot" aria-hidden="true" />
+        <strong>{t(`sync.mode.${s.mode}`)}</strong>
+      </p>
+      <dl className="tb-sync-facts">
+        <div>
+          <dt>{t('sync.waiting')}</dt>
+          <dd data-testid="sync-pending">{t('sync.pending', { count: s.pending })}</dd>
+        </div>
+        <div>
+          <dt>{t('sync.conflictsCount')}</dt>
+          <dd>{s.conflicts}</dd>
+        </div>
+        <div>
+          <dt>{t('sync.failedCount')}</dt>
+          <dd>{s.failed}</dd>
+        </div>
+        {s.configured && (
+          <div>
+            <dt>{t('sync.lastSync')}</dt>
+            <dd>{s.lastSyncAt ? fmt.stamp(s.lastSyncAt) : t('sync.never')}</dd>
+          </div>
+        )}
+        {s.centralUrl && (
+          <div className="tb-sync-url">
+            <dt>{t('sync.central')}</dt>
+            <dd>{s.centralUrl}</dd>
+          </div>
+        )}
+      </dl>
+      {s.lastError && (
+        <p className="tb-sync-lasterror">
+          {t('sync.lastError')}: {s.lastError}
+        </p>
+      )}
+      {s.configured && (
+        <p className="tb-sync-actions">
+          <button type="button" className="tb-button" onClick={() => now.mutate()} disabled={now.isPending}>
+            {now.isPending ? t('sync.syncing') : t('sync.syncNow')}
+          </button>
+          {now.data && (
+            <span role="status">
+              {now.data.error
+                ? t('sync.runFailed', { error: now.data.error })
+                : t('sync.result', { pushed: now.data.pushed, pulled: now.data.pulled, conflicts: now.data.conflicts })}
+            </span>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ConflictItem({ c }: { c: ConflictView }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const qc = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const resolve = useMutation({
+    mutationFn: (input: { action: 'rebook'; slotId: string } | { action: 'dismiss' }) =>
+      call('conflicts.resolve', { id: c.id, ...input }),
+    onSuccess: () => void qc.invalidateQueries(),
+    onError: (e) => setError(e instanceof ApiCallError ? e.error.message : String(e)),
+  });
+  const number = c.patient?.identityNumber ?? '';
+  const shown = /^\d{12}$/.test(number) ? `${number.slice(0, 8)}-${number.slice(8)}` : number;
+  const name = c.patient ? `${c.patient.displayName}, ${shown}` : '—';
+  return (
+    <li className="tb-sync-conflict" data-conflict-id={c.id}>
+      <div className="tb-sync-conflict-head">
+        <span className={`tb-sync-conflict-kind tb-sync-conflict-${c.kind}`}>{t(`sync.kind.${c.kind}`)}</span>
+        <strong className="tb-sync-conflict-patient">{name}</strong>
+        {c.patient?.protectedIdentity && <span className="tb-protected">{t('sync.protected')}</span>}
+        <span className="tb-sync-conflict-when">{fmt.stamp(c.createdAt)}</span>
+      </div>
+      <p className="tb-sync-conflict-what">
+        {c.appointmentTypeName ?? ''}
+        {c.startAt !== null && (
+          <>
+            {' · '}
+            {t('sync.wanted')}: <span className="tb-nowrap">{fmt.slot(c.startAt)}</span>
+            {c.resourceName ? `, ${c.resourceName}` : ''}
+          </>
+        )}
+      </p>
+      <p className="tb-sync-conflict-reason">{c.reason}</p>
+      {c.resolvedAt === null ? (
+        <div className="tb-sync-conflict-actions">
+          {c.kind === 'slot_taken' &&
+            (c.suggested.length ? (
+              <div role="group" aria-label={t('sync.suggestions')} className="tb-sync-conflict-slots">
+                <span className="tb-sync-conflict-label">{t('sync.suggestions')}:</span>
+                {c.suggested.map((s) => (
+                  <button
+                    key={s.slotId}
+                    type="button"
+                    className="tb-button tb-primary"
+                    disabled={resolve.isPending}
+                    data-slot-id={s.slotId}
+                    onClick={() => resolve.mutate({ action: 'rebook', slotId: s.slotId })}
+                  >
+                    {t('sync.rebook', { time: fmt.slot(s.startAt) })}
+                    <span className="tb-sync-conflict-slot-who">{s.resourceName}</span>
+                  </button>
+                ))}
+              </div>
+            ) : (
+              <p>{t('sync.noSuggestions')}</p>
+            ))}
+          <button
+            type="button"
+            className="tb-button"
+            disabled={resolve.isPending}
+            onClick={() => resolve.mutate({ action: 'dismiss' })}
+          >
+            {t('sync.dismiss')}
+          </button>
+        </div>
+      ) : (
+        <p className="tb-sync-conflict-done">{t('sync.resolved', { at: fmt.stamp(c.resolvedAt) })}</p>
+      )}
+      {error && (
+        <p className="tb-sync-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+function Conflicts() {
+  const { t } = useTranslation();
+  const list = useQuery({ queryKey: ['conflicts.list'], queryFn: () => call('conflicts.list', {}) });
+  return (
+    <section aria-labelledby="conflicts-heading" className="tb-sync-section">
+      <h2 id="conflicts-heading">
+        {t('sync.conflictsHeading')} {list.data && list.data.length > 0 && <span className="tb-count">{list.data.length}</span>}
+      </h2>
+      {list.data && list.data.length === 0 && <p className="tb-muted">{t('sync.noConflicts')}</p>}
+      <ul className="tb-sync-conflicts">
+        {list.data?.map((c) => (
+          <ConflictItem key={c.id} c={c} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Failed() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const qc = useQueryClient();
+  const failed = useQuery({ queryKey: ['sync.failed'], queryFn: () => call('sync.failed', {}) });
+  const retry = useMutation({ mutationFn: () => call('sync.retryFailed', {}), onSettled: () => void qc.invalidateQueries() });
+  if (!failed.data || failed.data.length === 0) return null;
+  return (
+    <section aria-labelledby="failed-heading" className="tb-sync-section">
+      <h2 id="failed-heading">{t('sync.failedHeading')}</h2>
+      <table className="tb-table tb-sync-failed">
+        <thead>
+          <tr>
+            <th scope="col">{t('sync.col.what')}</th>
+            <th scope="col">{t('sync.col.when')}</th>
+            <th scope="col">{t('sync.col.attempts')}</th>
+            <th scope="col">{t('sync.col.error')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {failed.data.map((f) => (
+            <tr key={f.seq}>
+              <td>{f.label}</td>
+              <td className="tb-nowrap">{fmt.stamp(f.createdAt)}</td>
+              <td>{f.attempts}</td>
+              <td className="tb-sync-errtext">{f.lastError}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        <button type="button" className="tb-button" onClick={() => retry.mutate()} disabled={retry.isPending}>
+          {t('sync.retryAll')}
+        </button>
+      </p>
+    </section>
+  );
+}
+
+export function SyncPage() {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="page-heading" className="tb-page tb-sync-page">
+      <h1 id="page-heading">{t('sync.title')}</h1>
+      <StatusCard />
+      <Conflicts />
+      <Failed />
+    </section>
+  );
+}

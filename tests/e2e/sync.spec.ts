@@ -1,0 +1,84 @@
+// The Sync page while the central booking API cannot be reached: the header and the page say
+// offline and how many changes wait, and the Konflikter inbox rebooks the patient who lost a
+// slot with one click (the new booking waits as preliminary until central confirms it).
+import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { openDatabase } from '../../src-main/store/database.ts';
+import { createContext } from '../../src-main/services/context.ts';
+import { seedDemo } from '../../src-main/demo/seed.ts';
+import { resolveSlotTaken } from '../../src-main/sync/pull.ts';
+import { suggestFreeSlots } from '../../src-main/sync/local.ts';
+import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { ConflictView } from '../../src-main/api/methods/sync.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+
+/** A demo database where a desk booking lost its slot to a web patient while offline. */
+function databaseWithConflict(): { dbPath: string; patientId: string } {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'tidbok-e2e-sync-')), 'tidbok.db');
+  const ctx = createContext(openDatabase(dbPath), { now: () => Date.parse(MONDAY) });
+  seedDemo(ctx);
+  const type = ctx.db.prepare(`SELECT id FROM appointment_types WHERE code = 'LAKBES'`).get() as { id: string };
+  const slot = suggestFreeSlots(ctx, type.id, Date.parse(MONDAY) + 86_400_000, 1)[0]!;
+  const patient = ctx.db.prepare(`SELECT id FROM patients WHERE protected_identity = 0 ORDER BY rowid LIMIT 1`).get() as {
+    id: string;
+  };
+  const bookingId = ctx.newId();
+  ctx.db
+    .prepare(
+      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'physical', 'preliminary', 'desk', ?, ?)`,
+    )
+    .run(bookingId, slot.slotId, patient.id, type.id, ctx.now(), ctx.now());
+  resolveSlotTaken(ctx, bookingId, 'Tiden bokades via webben medan kassan var offline.');
+  ctx.db.close();
+  return { dbPath, patientId: patient.id };
+}
+
+test.describe('sync page offline, with a conflict', () => {
+  let shell: RunningShell;
+  let patientId: string;
+  test.beforeAll(async () => {
+    const fx = databaseWithConflict();
+    patientId = fx.patientId;
+    // A central that does not answer: the engine goes offline and keeps the changes waiting.
+    shell = await startShell({
+      dbPath: fx.dbPath,
+      env: { TIDBOK_NOW: MONDAY, TIDBOK_CENTRAL_URL: 'http://127.0.0.1:9/fhir/R4' },
+    });
+  });
+  test.afterAll(async () => shell.stop());
+
+  test('shows offline and waiting changes, and rebooks the conflict with one click', async ({ page }) => {
+    await page.clock.setFixedTime(new Date(MONDAY));
+    await page.goto(shell.url);
+    await expect(page.getByTestId('sync-state')).toContainText('Offline', { timeout: 15_000 });
+    await expect(page.getByTestId('sync-state')).toContainText('ändringar väntar');
+
+    await page.goto(`${shell.origin}/#/sync`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Synkronisering' })).toBeVisible();
+    await expect(page.getByTestId('sync-status')).toContainText('Ingen kontakt med den centrala tidboken');
+    const conflict = page.locator('[data-conflict-id]');
+    await expect(conflict).toHaveCount(1);
+    await expect(conflict).toContainText('Tiden togs');
+    await expect(conflict).toContainText('Läkarbesök');
+    const results = await new AxeBuilder({ page }).include('.tb-sync-page').analyze();
+    expect(results.violations).toEqual([]);
+    await page.screenshot({ path: 'tests/artifacts/screens/sync-offline-conflict.png', fullPage: true });
+
+    const first = conflict.locator('button[data-slot-id]').first();
+    const slotId = await first.getAttribute('data-slot-id');
+    await first.click();
+    // Handled: it leaves the inbox.
+    await expect(conflict).toHaveCount(0);
+    await expect(page.getByText('Inga konflikter att hantera.')).toBeVisible();
+    const conflicts = await apiCall<ConflictView[]>(shell, 'conflicts.list', { includeResolved: true });
+    expect(conflicts[0]!.resolvedAt).not.toBeNull();
+    const bookings = await apiCall<{ slotId: string; status: string }[]>(shell, 'bookings.forPatient', { patientId });
+    expect(bookings.find((b) => b.slotId === slotId)?.status).toBe('preliminary');
+    await page.screenshot({ path: 'tests/artifacts/screens/sync-conflict-resolved.png', fullPage: true });
+  });
+});
