@@ -16,7 +16,11 @@ import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { exportToFile, type ExportFormat } from '../export/service.ts';
 import type { ExportContent } from '../export/query.ts';
 import { statisticsCsv } from '../export/stats-csv.ts';
-import { dbOption, parseDateOption, UsageError } from './common.ts';
+import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+
+const EXIT_CODES_HELP = `
+Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, disk); ${EXIT.usage} bad usage or input (date, unit, resource, format).
+A failed export leaves no file at --out; every export is recorded in the access log.`;
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'ics', 'pdf'];
 const CONTENTS: readonly ExportContent[] = ['bookings', 'slots', 'both'];
@@ -90,6 +94,7 @@ export function registerExportCommands(program: Command): void {
     .option('--separator <separator>', 'CSV field separator: semicolon (Swedish Excel) | comma', 'semicolon')
     .option('--sheets <layout>', 'XLSX: combined | per-resource', 'combined')
     .option('--db <file>', 'SQLite database file')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (
         opts: {
@@ -145,6 +150,7 @@ export function registerExportCommands(program: Command): void {
     .option('--separator <separator>', 'CSV field separator: semicolon | comma', 'semicolon')
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--db <file>', 'SQLite database file')
+    .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (opts: { unit: string; from: string; to: string; format: string; separator: string; out?: string }, cmd: Command) => {
         const { from, to } = period(opts);
