@@ -39,6 +39,7 @@ import {
 import {
   deferOutbox,
   failOutbox,
+  hasPendingOutbox,
   LOCAL_ONLY,
   row,
   setRemote,
@@ -583,7 +584,8 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       if (slot) {
         // Bring in what central knows about the slot (e.g. a web booking not yet pulled).
         const held = await api.searchAll<Appointment>('Appointment', { slot: `Slot/${slot.id}`, _count: '50' });
-        applyResources(ctx, [slot, ...held.filter((a) => ourIdOf(a) !== u.id)], { respectPending: true });
+        const applied = applyResources(ctx, [slot, ...held.filter((a) => ourIdOf(a) !== u.id)], { respectPending: true });
+        result.conflicts += applied.conflicts;
       }
     }
   } catch (err) {
@@ -611,6 +613,8 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       return;
     }
     const b = row<BookingRow>(ctx, 'booking', u.id)!;
+    // Applying central's view of the slot may already have settled it (a lost claim).
+    if (!hasPendingOutbox(ctx, b.id)) return;
     const a = remote as Appointment | null;
     if (!a) {
       // Our booking is not on central: the claim lost, or only the slot's base version was stale.
@@ -669,8 +673,9 @@ function ourIdOf(r: Resource): string | null {
 }
 
 /**
- * Queues a create for every synced row that was never sent and has nothing queued: data from
- * before a central was configured (e.g. the demo seed). Idempotent.
+ * Queues a create for every synced row that never went through the outbox: data from before a
+ * central was configured (e.g. the demo seed). A row the outbox already handled (sent, or a
+ * claim that lost its slot) is left alone. Idempotent.
  */
 export function enqueueUnsent(ctx: ServiceContext): number {
   let n = 0;
@@ -687,7 +692,7 @@ export function enqueueUnsent(ctx: ServiceContext): number {
         ctx,
         `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
            SELECT ?, t.id, 'create', '{}', ? FROM ${table} t
-            WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id AND o.state <> 'done')
+            WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id)
             ORDER BY t.rowid`,
       ).run(entity, ctx.now()).changes;
     }

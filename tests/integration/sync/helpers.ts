@@ -4,14 +4,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { Appointment, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Patient, Slot } from '@medplum/fhirtypes';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { createContext, type Caller, type ServiceContext } from '../../../src-main/services/context.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, wallClockToInstant } from '../../../src-main/domain/time.ts';
 import { CENTRAL_URL_SETTING } from '../../../src-main/services/sync-claims.ts';
 import { FhirCentralApi, type CentralApi } from '../../../src-main/sync/central-api.ts';
-import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import {
+  appointmentFields,
+  ID_SYSTEM,
+  localIdForRemote,
+  ourId,
+  patientFields,
+  refId,
+} from '../../../src-main/sync/fhir/mapping.ts';
 
 export const TZ = 'Europe/Stockholm';
 export const desk: Caller = {
@@ -136,4 +143,44 @@ export function localActive(ctx: ServiceContext): Map<string, { id: string; pati
 
 export function pendingOutbox(ctx: ServiceContext): number {
   return (ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`).get() as { n: number }).n;
+}
+
+export interface BookingFact {
+  slot: string;
+  patient: string;
+  status: string;
+}
+
+/** Every Appointment on central, keyed by the local booking id it maps to. */
+export async function centralBookings(central: CentralApi): Promise<Map<string, BookingFact>> {
+  const slots = await central.searchAll<Slot>('Slot', { _count: '1000' });
+  const slotId = new Map(slots.map((s) => [s.id!, ourId(s) ?? localIdForRemote('Slot', s.id!)]));
+  const patients = await central.searchAll<Patient>('Patient', { _count: '1000' });
+  const number = new Map(patients.map((p) => [p.id!, patientFields(p)?.identityNumber ?? '?']));
+  const out = new Map<string, BookingFact>();
+  for (const a of await central.searchAll<Appointment>('Appointment', { _count: '1000' })) {
+    const id = ourId(a) ?? localIdForRemote('Appointment', a.id!);
+    if (out.has(id)) throw new Error(`booking ${id} is on central twice`);
+    const f = appointmentFields(a);
+    out.set(id, {
+      slot: slotId.get(refId(f.slotRef, 'Slot')!)!,
+      patient: number.get(refId(f.patientRef, 'Patient')!)!,
+      status: f.status,
+    });
+  }
+  return out;
+}
+
+/** The local bookings central knows of (remote_id set), keyed by id. */
+export function localBookings(ctx: ServiceContext): Map<string, BookingFact> {
+  const rows = ctx.db
+    .prepare(
+      `SELECT b.id, b.slot_id, p.identity_number, b.status FROM bookings b JOIN patients p ON p.id = b.patient_id WHERE b.remote_id IS NOT NULL`,
+    )
+    .all() as { id: string; slot_id: string; identity_number: string; status: string }[];
+  return new Map(rows.map((r) => [r.id, { slot: r.slot_id, patient: r.identity_number, status: r.status }]));
+}
+
+export function sorted(m: Map<string, unknown>): [string, unknown][] {
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
