@@ -5,7 +5,14 @@
 // large export is streamed like the other formats.
 import type { Writable } from 'node:stream';
 import { TZDate } from '@date-fns/tz';
-import ical, { foldLines, ICalEvent, ICalEventBusyStatus, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
+import ical, {
+  foldLines,
+  ICalCalendarMethod,
+  ICalEvent,
+  ICalEventBusyStatus,
+  ICalEventStatus,
+  ICalEventTransparency,
+} from 'ical-generator';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from './columns.ts';
 import type { ExportQuery, ExportRow, PatientTally } from './query.ts';
 import { endStream, writeChunk } from './stream.ts';
@@ -83,6 +90,8 @@ export async function writeIcs(
   const calendar = ical({
     prodId: { company: 'Tidbok', product: 'Tidbok', language: 'SV' },
     name: `Tidbok – ${options.unitName}`,
+    // PUBLISH: a copy to import (Outlook asks for it), not an invitation to answer.
+    method: ICalCalendarMethod.PUBLISH,
     x: [['X-WR-TIMEZONE', tz]],
   });
   // The calendar without events is head + 'END:VCALENDAR'; the zone and the events go in between.

@@ -102,8 +102,7 @@ interface RawRow {
   contact_mode: ContactMode | null;
   note: string | null;
   created_at: number | null;
-  type_code: string | null;
-  type_name: string | null;
+  type_id: string | null;
   patient_id: string | null;
   given_name: string | null;
   family_name: string | null;
@@ -122,12 +121,11 @@ export function rowsSql(oneResource: boolean): string {
   SELECT s.id AS slot_id, s.version AS slot_version, s.resource_id, r.name AS resource_name, r.title AS resource_title,
          s.start_at, s.end_at, s.state, s.web_published, s.appointment_type_ids,
          b.id AS booking_id, b.version AS booking_version, b.status, b.channel, b.contact_mode, b.note, b.created_at,
-         t.code AS type_code, t.name_sv AS type_name,
+         b.appointment_type_id AS type_id,
          p.id AS patient_id, p.given_name, p.family_name, p.identity_number, p.phone, p.protected_identity
     FROM slots s
     CROSS JOIN resources r ON r.id = s.resource_id
     LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ('preliminary', 'booked', 'arrived', 'completed', 'no_show')
-    LEFT JOIN appointment_types t ON t.id = b.appointment_type_id
     LEFT JOIN patients p ON p.id = b.patient_id
    WHERE ${oneResource ? 's.resource_id = @resourceId' : '(@resources IS NULL OR s.resource_id IN (SELECT value FROM json_each(@resources)))'}
      AND r.unit_id = @unitId AND s.state <> 'removed'
@@ -173,7 +171,8 @@ function toPatient(r: RawRow, patientData: PatientData): ExportPatient | null {
 }
 
 export class ExportQuery {
-  private readonly typeCodes: Map<string, string>;
+  /** The unit's appointment types by id (few): joined here rather than per row in SQL. */
+  private readonly types: Map<string, { code: string; name: string }>;
   readonly fromAt: number;
   readonly toAt: number;
 
@@ -184,11 +183,14 @@ export class ExportQuery {
     if (scope.to < scope.from) throw new AppError('validation', 'Slutdatum får inte vara före startdatum.');
     this.fromAt = startOfLocalDay(scope.from, scope.timeZone);
     this.toAt = startOfLocalDay(addDays(scope.to, 1), scope.timeZone);
-    const types = ctx.db.prepare(`SELECT id, code FROM appointment_types WHERE unit_id = ?`).all(scope.unitId) as {
+    const types = ctx.db
+      .prepare(`SELECT id, code, name_sv AS name FROM appointment_types WHERE unit_id = ?`)
+      .all(scope.unitId) as {
       id: string;
       code: string;
+      name: string;
     }[];
-    this.typeCodes = new Map(types.map((t) => [t.id, t.code]));
+    this.types = new Map(types.map((t) => [t.id, { code: t.code, name: t.name }]));
   }
 
   /** The resources in scope, in the unit's order; unknown ids are an input error. */
@@ -248,8 +250,8 @@ export class ExportQuery {
         status: r.status!,
         channel: r.channel!,
         contactMode: r.contact_mode!,
-        typeCode: r.type_code ?? '',
-        typeName: r.type_name ?? '',
+        typeCode: this.types.get(r.type_id ?? '')?.code ?? '',
+        typeName: this.types.get(r.type_id ?? '')?.name ?? '',
         note: masked ? '' : (r.note ?? ''),
         createdAt: r.created_at ?? 0,
         patient,
@@ -266,7 +268,7 @@ export class ExportQuery {
       slotState: r.state,
       webPublished: r.web_published === 1,
       booked: r.booking_id !== null,
-      offeredTypes: (JSON.parse(r.appointment_type_ids) as string[]).map((id) => this.typeCodes.get(id) ?? id),
+      offeredTypes: (JSON.parse(r.appointment_type_ids) as string[]).map((id) => this.types.get(id)?.code ?? id),
       booking,
     };
   }
