@@ -113,7 +113,7 @@ export function createSlot(
       ctx.now(),
       caller.username,
     );
-    for (const t of types) w.insertSlotType(t, startAt, id);
+    for (const t of types) w.insertSlotType(t, startAt, id, absence ? 0 : 1);
     const slot = getSlot(ctx, id);
     slotChanged(ctx, caller, slot, 'create', {});
     return slot;
@@ -151,7 +151,7 @@ export function updateSlot(
       (input.webPublished ?? before.webPublished) ? 1 : 0,
       (input.withinCareGuarantee ?? before.withinCareGuarantee) ? 1 : 0,
     );
-    if (input.appointmentTypeIds) replaceSlotTypes(ctx, before.id, before.startAt, types);
+    if (input.appointmentTypeIds) replaceSlotTypes(ctx, before.id, before.startAt, types, before.state === 'open');
     const slot = getSlot(ctx, before.id);
     slotChanged(ctx, caller, slot, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
     return slot;
@@ -159,10 +159,16 @@ export function updateSlot(
 }
 
 /** Keeps slot_types in step with a slot's types (call whenever they change). */
-export function replaceSlotTypes(ctx: ServiceContext, slotId: string, startAt: number, typeIds: readonly string[]): void {
+export function replaceSlotTypes(
+  ctx: ServiceContext,
+  slotId: string,
+  startAt: number,
+  typeIds: readonly string[],
+  bookable: boolean,
+): void {
   const w = slotWriter(ctx.db);
   w.deleteSlotTypes(slotId);
-  for (const t of typeIds) w.insertSlotType(t, startAt, slotId);
+  for (const t of typeIds) w.insertSlotType(t, startAt, slotId, bookable ? 1 : 0);
 }
 
 export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: string; reason: string }): Slot {

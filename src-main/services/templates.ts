@@ -110,24 +110,22 @@ interface ResourceState {
 }
 
 function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: number, toAt: number): ResourceState {
-  const rows = ctx.db
+  // Two index range scans: live slots (slots_by_resource_start) and removed ones (migration 0004).
+  const live = ctx.db
+    .prepare(`SELECT start_at, end_at FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND start_at < ?`)
+    .raw()
+    .all(resourceId, fromAt - 8 * 3_600_000, toAt) as [number, number][];
+  const removed = ctx.db
     .prepare(
-      `SELECT start_at, end_at, state, template_id FROM slots
-        WHERE resource_id = ? AND start_at >= ? AND start_at < ?`,
+      `SELECT template_id, start_at FROM slots
+        WHERE resource_id = ? AND state = 'removed' AND start_at >= ? AND start_at < ? AND template_id IS NOT NULL`,
     )
-    .all(resourceId, fromAt - 8 * 3_600_000, toAt) as {
-    start_at: number;
-    end_at: number;
-    state: string;
-    template_id: string | null;
-  }[];
-  const live = rows.filter((r) => r.state !== 'removed');
+    .raw()
+    .all(resourceId, fromAt, toAt) as [string, number][];
   return {
-    live: new IntervalSet(live.map((r) => ({ startAt: r.start_at, endAt: r.end_at }))),
-    liveStarts: new Set(live.map((r) => r.start_at)),
-    removedByHand: new Set(
-      rows.filter((r) => r.state === 'removed' && r.template_id).map((r) => `${r.template_id}@${r.start_at}`),
-    ),
+    live: new IntervalSet(live.map(([startAt, endAt]) => ({ startAt, endAt }))),
+    liveStarts: new Set(live.map(([startAt]) => startAt)),
+    removedByHand: new Set(removed.map(([templateId, startAt]) => `${templateId}@${startAt}`)),
     absences: ctx.db
       .prepare(
         `SELECT id, reason, start_at AS startAt, end_at AS endAt FROM absences
@@ -135,6 +133,14 @@ function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: numb
       )
       .all(resourceId, toAt, fromAt) as ResourceState['absences'],
   };
+}
+
+interface Planned {
+  t: ScheduleTemplate;
+  typesJson: string;
+  web: 0 | 1;
+  wcg: 0 | 1;
+  payload: { templateId: string };
 }
 
 /**
@@ -157,62 +163,58 @@ function expandInto(
   const toAt = new Date(`${to}T00:00:00Z`).getTime() + 86_400_000;
   const states = new Map<string, ResourceState>();
   const holidays = new Map(report.skippedHolidays.map((h) => [h.date, h]));
+  // Plan every template first, then write in time order: the time-ordered indexes (slots by
+  // start, slot_types by type and start) then grow at their ends instead of all over the year.
+  const planned: { t: Planned; p: PlannedSlot }[] = [];
   for (const t of templates) {
     if (!t.active) continue;
-    let state = states.get(t.resourceId);
-    if (!state) {
-      state = loadResourceState(ctx, t.resourceId, fromAt, toAt);
-      states.set(t.resourceId, state);
-    }
+    if (!states.has(t.resourceId)) states.set(t.resourceId, loadResourceState(ctx, t.resourceId, fromAt, toAt));
     const { slots, skipped } = expandTemplate(toSpec(t), from, to, unit.timeZone, rules);
     for (const h of skipped) holidays.set(h.date, h);
-    const typesJson = JSON.stringify(t.appointmentTypeIds);
-    const web = t.publishWeb ? 1 : 0;
-    const wcg = t.withinCareGuarantee ? 1 : 0;
-    for (const p of slots) {
-      if (p.startAt < now) continue;
-      if (state.liveStarts.has(p.startAt) || state.removedByHand.has(`${t.id}@${p.startAt}`)) {
-        report.existing++;
-        continue;
-      }
-      if (state.live.overlapsAny(p.startAt, p.endAt)) {
-        report.skippedOverlaps++;
-        continue;
-      }
-      const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
-      const id = ctx.newId();
-      w.insertSlot(
-        id,
-        t.resourceId,
-        p.startAt,
-        p.endAt,
-        typesJson,
-        absence ? 'blocked' : 'open',
-        absence?.id ?? null,
-        absence ? absence.reason : null,
-        web,
-        wcg,
-        t.id,
-        now,
-        caller.username,
-      );
-      for (const typeId of t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id);
-      enqueueOutbox(ctx, 'slot', id, 'create', {
-        id,
-        resourceId: t.resourceId,
-        startAt: p.startAt,
-        endAt: p.endAt,
-        appointmentTypeIds: t.appointmentTypeIds,
-        state: absence ? 'blocked' : 'open',
-        blockReason: absence ? absence.reason : null,
-        webPublished: t.publishWeb,
-        withinCareGuarantee: t.withinCareGuarantee,
-        templateId: t.id,
-      });
-      state.live.add(p.startAt, p.endAt);
-      state.liveStarts.add(p.startAt);
-      report.created++;
+    const pt: Planned = {
+      t,
+      typesJson: JSON.stringify(t.appointmentTypeIds),
+      web: t.publishWeb ? 1 : 0,
+      wcg: t.withinCareGuarantee ? 1 : 0,
+      payload: { templateId: t.id },
+    };
+    for (const p of slots) if (p.startAt >= now) planned.push({ t: pt, p });
+  }
+  planned.sort((a, b) => a.p.startAt - b.p.startAt); // stable: template order breaks ties
+  for (const { t: pt, p } of planned) {
+    const t = pt.t;
+    const state = states.get(t.resourceId)!;
+    if (state.liveStarts.has(p.startAt) || state.removedByHand.has(`${t.id}@${p.startAt}`)) {
+      report.existing++;
+      continue;
     }
+    if (state.live.overlapsAny(p.startAt, p.endAt)) {
+      report.skippedOverlaps++;
+      continue;
+    }
+    const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
+    const id = ctx.newId();
+    w.insertSlot(
+      id,
+      t.resourceId,
+      p.startAt,
+      p.endAt,
+      pt.typesJson,
+      absence ? 'blocked' : 'open',
+      absence?.id ?? null,
+      absence ? absence.reason : null,
+      pt.web,
+      pt.wcg,
+      t.id,
+      now,
+      caller.username,
+    );
+    for (const typeId of t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id, absence ? 0 : 1);
+    // The sync layer sends the slot's current row; the payload only says where it came from.
+    enqueueOutbox(ctx, 'slot', id, 'create', pt.payload);
+    state.live.add(p.startAt, p.endAt);
+    state.liveStarts.add(p.startAt);
+    report.created++;
   }
   report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
@@ -353,8 +355,10 @@ function reconcileFuture(
   if (t.active) {
     // Plan as far as the template's slots reach today, at least the horizon.
     const last = ctx.db
-      .prepare(`SELECT max(start_at) AS m FROM slots WHERE template_id = ? AND state <> 'removed'`)
-      .get(t.id) as { m: number | null };
+      .prepare(
+        `SELECT max(start_at) AS m FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND template_id = ?`,
+      )
+      .get(t.resourceId, now, t.id) as { m: number | null };
     const lastDate = last.m === null ? range.to : addDays(localDate(last.m, unit.timeZone), 1);
     const to = lastDate > range.to ? lastDate : range.to;
     for (const p of expandTemplate(toSpec(t), range.from, to, unit.timeZone, unitHolidayRules(ctx)).slots)
@@ -367,10 +371,10 @@ function reconcileFuture(
          FROM slots s
          LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
          LEFT JOIN patients p ON p.id = b.patient_id
-        WHERE s.template_id = ? AND s.state <> 'removed' AND s.start_at >= ?
+        WHERE s.resource_id = ? AND s.state <> 'removed' AND s.start_at >= ? AND s.template_id = ?
         ORDER BY s.start_at`,
     )
-    .all(t.id, now) as FutureSlot[];
+    .all(t.resourceId, now, t.id) as FutureSlot[];
   const typesJson = JSON.stringify(t.appointmentTypeIds);
   const web = t.publishWeb ? 1 : 0;
   const wcg = t.withinCareGuarantee ? 1 : 0;
@@ -395,7 +399,7 @@ function reconcileFuture(
     }
     if (fits) {
       update.run(typesJson, web, wcg, now, caller.username, s.id);
-      replaceSlotTypes(ctx, s.id, s.start_at, t.appointmentTypeIds);
+      replaceSlotTypes(ctx, s.id, s.start_at, t.appointmentTypeIds, s.state === 'open');
       changed.push(s.id);
       report.updated++;
     } else {

@@ -104,7 +104,8 @@ export type NewSlotRow = [
 /** The statements that write slots and their slot_types index rows, prepared once per db. */
 export interface SlotWriter {
   insertSlot: (...row: NewSlotRow) => void;
-  insertSlotType: (typeId: string, startAt: number, slotId: string) => void;
+  /** `bookable` (migration 0004): 1 for an open slot without an active booking. */
+  insertSlotType: (typeId: string, startAt: number, slotId: string, bookable: 0 | 1) => void;
   deleteSlotTypes: (slotId: string) => void;
 }
 
@@ -118,13 +119,13 @@ export function slotWriter(db: Db): SlotWriter {
          within_care_guarantee, template_id, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insType = db.prepare<[string, number, string]>(
-      `INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`,
+    const insType = db.prepare<[string, number, string, number]>(
+      `INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id, bookable) VALUES (?, ?, ?, ?)`,
     );
     const delTypes = db.prepare<[string]>(`DELETE FROM slot_types WHERE slot_id = ?`);
     w = {
       insertSlot: (...row) => void ins.run(...row),
-      insertSlotType: (typeId, startAt, slotId) => void insType.run(typeId, startAt, slotId),
+      insertSlotType: (typeId, startAt, slotId, bookable) => void insType.run(typeId, startAt, slotId, bookable),
       deleteSlotTypes: (slotId) => void delTypes.run(slotId),
     };
     writers.set(db, w);

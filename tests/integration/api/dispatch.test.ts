@@ -54,7 +54,8 @@ describe('dispatch', () => {
 
   it('turns an unexpected failure into an internal error without leaking it', async () => {
     const { ctx: broken, db } = openTestDb({ demo: true });
-    db.exec('DROP TABLE slot_types; ALTER TABLE slots RENAME TO slots_gone;');
+    // Rename first: the slot_types triggers (migration 0004) must still find slot_types then.
+    db.exec('ALTER TABLE slots RENAME TO slots_gone; DROP TABLE slot_types;');
     const r = await dispatch({ ...env, ctx: broken }, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
     expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(r)).not.toMatch(/slots/);
