@@ -331,6 +331,7 @@ export const en: Shape<typeof sv> = {
   stats: {
     title: 'Statistics',
     intro: 'How patients book: share of web bookings (1177), rebookings, cancellations, no-shows and utilisation.',
+    adminOnly: 'Statistics are for admins. Ask an admin for the figures.',
     from: 'From',
     to: 'To (included)',
     show: 'Show',

@@ -334,6 +334,7 @@ export const sv = {
   stats: {
     title: 'Statistik',
     intro: 'Hur patienterna bokar: andel webbokningar (1177), ombokningar, avbokningar, uteblivna besök och beläggning.',
+    adminOnly: 'Statistiken är till för administratörer. Be en administratör om siffrorna.',
     from: 'Från',
     to: 'Till och med',
     show: 'Visa',

@@ -9,6 +9,7 @@ import { ApiCallError, call } from '../api/client.ts';
 import type { Statistics, UtilisationRow } from '../../src-main/api/methods/export.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { downloadFile } from '../export/download.ts';
+import { useAuth } from '../auth/AuthGate.tsx';
 import '../export/export.css';
 
 // Colours with at least 3:1 contrast against white and each other's neighbours.
@@ -272,11 +273,16 @@ function Report({ stats }: { stats: Statistics }) {
 
 export function StatisticsPage() {
   const { t } = useTranslation();
+  const isAdmin = useAuth().status.user?.roles.includes('admin') ?? false;
   const today = todayIso();
   const [period, setPeriod] = useState({ from: addDaysIso(mondayOf(today), -28), to: addDaysIso(mondayOf(today), 13) });
   const [draft, setDraft] = useState(period);
   const [csvError, setCsvError] = useState<string | null>(null);
-  const stats = useQuery({ queryKey: ['stats.summary', period], queryFn: () => call('stats.summary', period) });
+  const stats = useQuery({
+    queryKey: ['stats.summary', period],
+    queryFn: () => call('stats.summary', period),
+    enabled: isAdmin,
+  });
 
   const onShow = (e: FormEvent) => {
     e.preventDefault();
@@ -288,6 +294,14 @@ export function StatisticsPage() {
       .then(downloadFile)
       .catch((err: unknown) => setCsvError(err instanceof ApiCallError ? err.message : String(err)));
   };
+  if (!isAdmin) {
+    return (
+      <section className="tb-page tb-stats" aria-labelledby="page-heading">
+        <h1 id="page-heading">{t('stats.title')}</h1>
+        <p>{t('stats.adminOnly')}</p>
+      </section>
+    );
+  }
   const error = stats.error instanceof ApiCallError ? stats.error.message : stats.error ? String(stats.error) : csvError;
 
   return (
