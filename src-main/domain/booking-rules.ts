@@ -192,11 +192,11 @@ export function checkFit(input: {
     return breach('validation', 'profession', 'Besökstypen får inte utföras av den här resursens yrkesgrupp.');
   }
   if (input.channel === 'web') {
-    if (!type.webBookable && !(type.invitationOnly && input.invited)) {
-      return breach('conflict', 'web_not_bookable', 'Besökstypen kan inte bokas via webben.');
-    }
     if (type.invitationOnly && !input.invited) {
       return breach('conflict', 'invitation_only', 'Besökstypen kan bara bokas via webben efter kallelse.');
+    }
+    if (!type.webBookable && !type.invitationOnly) {
+      return breach('conflict', 'web_not_bookable', 'Besökstypen kan inte bokas via webben.');
     }
     if (!slot.webPublished) return breach('conflict', 'not_published', 'Tiden är inte publicerad för webbokning.');
   }
