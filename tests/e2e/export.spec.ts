@@ -93,6 +93,10 @@ test.describe('export and statistics', () => {
     }
     expect(text).not.toContain('Erik Johansson');
     execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, join(SCREENS, 'export-daylist-pdf')]);
+
+    // Statistics are for admins: a receptionist is told so, and no forbidden call is made.
+    await go(page, '#/statistics');
+    await expect(page.getByText('Statistiken är till för administratörer')).toBeVisible();
   });
 
   test('an admin downloads an XLSX and a CSV from the Export screen', async ({ page }) => {
