@@ -1,0 +1,41 @@
+// Shared pieces of the scheduling integration tests: a real SQLite file with the demo unit, and
+// typed calls through dispatch (the api boundary both shells use).
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
+import type { ApiError } from '../../../src-main/api/result.ts';
+import type { Role } from '../../../src-main/api/types.ts';
+import type { ServiceContext } from '../../../src-main/services/context.ts';
+import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
+
+export interface Api {
+  ctx: ServiceContext;
+  path: string;
+  /** Calls as a caller with `roles` (default: every role); throws on an error result. */
+  ok<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ResultOf<M>>;
+  /** Calls and expects an error result; returns it. */
+  err<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ApiError>;
+  count(sql: string, ...params: unknown[]): number;
+}
+
+export function demoApi(options: { now?: number } = {}): Api {
+  const { ctx, path } = openTestDb({ demo: true, ...(options.now === undefined ? {} : { now: options.now }) });
+  const call = (method: string, input: unknown, roles?: readonly Role[]) =>
+    dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
+  return {
+    ctx,
+    path,
+    async ok(method, input, roles) {
+      const r = await call(method, input, roles);
+      if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
+      return r.value as never;
+    },
+    async err(method, input, roles) {
+      const r = await call(method, input, roles);
+      if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+      return r.error;
+    },
+    count: (sql, ...params) => (ctx.db.prepare(sql).get(...params) as { n: number }).n,
+  };
+}
+
+export const DAY = 86_400_000;
