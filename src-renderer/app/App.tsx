@@ -9,6 +9,7 @@ import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
 import { AuthGate, useAuth } from '../auth/AuthGate.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { AuditPage } from '../admin/AuditPage.tsx';
+import { UsersPage } from '../admin/UsersPage.tsx';
 import { ExportPage } from '../export/ExportPage.tsx';
 import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 import { SyncPage } from '../sync/SyncPage.tsx';
@@ -23,6 +24,7 @@ export const PAGES = [
   'sync',
   'settings',
   'audit',
+  'users',
 ] as const;
 export type Page = (typeof PAGES)[number];
 
@@ -68,6 +70,9 @@ function AppFrame() {
       break;
     case 'audit':
       content = <AuditPage />;
+      break;
+    case 'users':
+      content = <UsersPage />;
       break;
     case 'export':
       content = <ExportPage />;
@@ -120,7 +125,7 @@ function AppFrame() {
       </header>
       <nav className="tb-nav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.filter((p) => p !== 'audit' || isAdmin).map((p) => (
+          {PAGES.filter((p) => (p !== 'audit' && p !== 'users') || isAdmin).map((p) => (
             <li key={p}>
               <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} data-page={p}>
                 {t(`nav.${p}`)}

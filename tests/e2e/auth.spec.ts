@@ -19,6 +19,7 @@ async function open(page: Page, shell: RunningShell): Promise<void> {
 }
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
   await page.getByLabel('Användarnamn').fill(username);
   await page.getByLabel('Lösenord').fill(password);
   await page.getByRole('button', { name: 'Logga in' }).click();
@@ -115,6 +116,30 @@ test.describe('demo unit', () => {
     await expect(page.getByRole('heading', { name: /Loggutdrag:/ })).toContainText(patient.identityNumber);
     await expect(page.locator('.tb-audit-extract tbody tr').first()).toContainText('Vårdcentralen Solbacken');
     await page.screenshot({ path: 'tests/artifacts/screens/audit-extract.png' });
+  });
+
+  test('an admin adds a receptionist, who then signs in without the admin pages', async ({ page }) => {
+    await open(page, shell);
+    await signIn(page, 'admin', 'demo-admin');
+    await page.locator('[data-page="users"]').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Personal och behörighet' })).toBeVisible();
+    await page.getByLabel('Namn', { exact: true }).fill('Nina Ny');
+    await page.getByLabel('Användarnamn').fill('nina');
+    await page.getByLabel('Lösenord (minst 10 tecken)').fill('nina-lösenord-1');
+    await page.getByRole('button', { name: 'Skapa konto' }).click();
+    const row = page.getByTestId('users').locator('tbody tr', { hasText: 'Nina Ny' });
+    await expect(row).toContainText('Reception');
+    await expect(row).toContainText('Aktiv');
+    await page.getByLabel('Lås skärmen efter (minuter utan aktivitet)').fill('5');
+    await page.getByRole('button', { name: 'Spara', exact: true }).click();
+    await expect(page.getByText('Skärmen låses efter 5 minuter utan aktivitet.')).toBeVisible();
+    await page.screenshot({ path: 'tests/artifacts/screens/users.png' });
+    await expectNoAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await signIn(page, 'nina', 'nina-lösenord-1');
+    await expect(page.getByTestId('signed-in-user')).toHaveText('Nina Ny');
+    await expect(page.locator('[data-page="users"], [data-page="audit"]')).toHaveCount(0);
   });
 });
 
