@@ -65,7 +65,7 @@ export interface ExportRow {
   slotState: 'open' | 'blocked';
   webPublished: boolean;
   /** Codes of the appointment types the slot offers. */
-  offeredTypes: string[];
+  offeredTypes: readonly string[];
   /** The slot holds an active booking (also known when content is 'slots'). */
   booked: boolean;
   /** The slot's active booking; always null when content is 'slots'. */
@@ -238,6 +238,17 @@ export class ExportQuery {
     }
   }
 
+  /** Type codes of a slot's JSON id list; slots share a handful of lists, so each is parsed once. */
+  private readonly offeredCache = new Map<string, readonly string[]>();
+  private offered(json: string): readonly string[] {
+    let codes = this.offeredCache.get(json);
+    if (!codes) {
+      codes = (JSON.parse(json) as string[]).map((id) => this.types.get(id)?.code ?? id);
+      this.offeredCache.set(json, codes);
+    }
+    return codes;
+  }
+
   private toRow(r: RawRow, tally: PatientTally): ExportRow {
     let booking: ExportBooking | null = null;
     if (r.booking_id !== null && this.scope.content !== 'slots') {
@@ -268,7 +279,7 @@ export class ExportQuery {
       slotState: r.state,
       webPublished: r.web_published === 1,
       booked: r.booking_id !== null,
-      offeredTypes: (JSON.parse(r.appointment_type_ids) as string[]).map((id) => this.types.get(id)?.code ?? id),
+      offeredTypes: this.offered(r.appointment_type_ids),
       booking,
     };
   }
