@@ -277,9 +277,12 @@ function DayListPrint() {
         <button type="submit" className="tb-button tb-primary" disabled={busy}>
           {t('export.downloadPdf')}
         </button>
-        <button type="button" className="tb-button" disabled={busy} onClick={() => run('print')} title={t('export.printHint')}>
-          {t('export.openPrint')}
-        </button>
+        {/* The desktop denies new windows: there the PDF is saved (save dialog) and printed from it. */}
+        {!window.tidbok && (
+          <button type="button" className="tb-button" disabled={busy} onClick={() => run('print')} title={t('export.printHint')}>
+            {t('export.openPrint')}
+          </button>
+        )}
         <span role="status" className="tb-export-status">
           {status}
         </span>
