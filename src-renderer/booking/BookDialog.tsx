@@ -13,6 +13,7 @@ import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
 import { ReasonFields } from './ReasonFields.tsx';
+import { OverrideField, overridableRule } from './override.tsx';
 
 export interface BookDialogProps {
   slot: Slot;
@@ -44,6 +45,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
   const [newPatient, setNewPatient] = useState({ givenName: '', familyName: '', phone: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  const [overrideReason, setOverrideReason] = useState('');
   const debounced = useDebounced(query.trim(), 180);
 
   useEffect(() => {
@@ -97,6 +100,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         note,
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+        ...(overrideRule ? { override: { reason: overrideReason } } : {}),
       });
       applyBookingChange(client, [], [booking]);
       notify(
@@ -109,6 +113,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
       onClose();
     } catch (err) {
       setError((err as Error).message);
+      setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
   }
@@ -245,12 +250,13 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
             {error}
           </p>
         )}
+        {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
         <div className="tb-dialog-actions">
           <button type="button" className="tb-button" onClick={onClose}>
             {t('common.cancel')}
           </button>
           <button type="submit" className="tb-button tb-primary" disabled={busy}>
-            {t('book.confirm')}
+            {overrideRule ? t('override.book') : t('book.confirm')}
           </button>
         </div>
       </form>

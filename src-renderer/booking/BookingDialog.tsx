@@ -10,6 +10,7 @@ import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
+import { OverrideField, overridableRule } from './override.tsx';
 
 export interface BookingDialogProps {
   bookingId: string;
@@ -29,6 +30,8 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
   const [reasonText, setReasonText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  const [overrideReason, setOverrideReason] = useState('');
   const b = detail.data;
 
   async function act(run: () => Promise<Booking>, done: (x: Booking) => string, remove = false) {
@@ -41,6 +44,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
       onClose();
     } catch (err) {
       setError((err as Error).message);
+      setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
   }
@@ -171,6 +175,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
                       id: b.id,
                       ...(reasonCode ? { reasonCode } : {}),
                       ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+                      ...(overrideRule ? { override: { reason: overrideReason } } : {}),
                     }),
                   () => t('booking.cancelled', { name, when }),
                   true,
@@ -186,12 +191,13 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
                 onText={setReasonText}
                 legend={t('booking.cancelReason')}
               />
+              {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
               <div className="tb-dialog-actions">
                 <button type="button" className="tb-button" onClick={() => setCancelling(false)}>
                   {t('common.back')}
                 </button>
                 <button type="submit" className="tb-button tb-danger-solid" disabled={busy}>
-                  {t('booking.confirmCancel')}
+                  {overrideRule ? t('override.cancel') : t('booking.confirmCancel')}
                 </button>
               </div>
             </form>

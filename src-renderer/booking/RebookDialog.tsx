@@ -10,6 +10,7 @@ import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
+import { OverrideField, overridableRule } from './override.tsx';
 
 export interface RebookDialogProps {
   booking: Booking;
@@ -29,6 +30,8 @@ export function RebookDialog({ booking, slot, types, resources, onClose }: Reboo
   const [reasonText, setReasonText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  const [overrideReason, setOverrideReason] = useState('');
   const who = booking.patient.protectedIdentity ? t('calendar.protected') : booking.patient.displayName;
   const from = `${formatSpan(booking.startAt, booking.endAt, i18n.language)} · ${nameOf(booking.resourceId)}`;
   const to = `${formatSpan(slot.startAt, slot.endAt, i18n.language)} · ${nameOf(slot.resourceId)}`;
@@ -44,12 +47,14 @@ export function RebookDialog({ booking, slot, types, resources, onClose }: Reboo
         slotId: slot.id,
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+        ...(overrideRule ? { override: { reason: overrideReason } } : {}),
       });
       applyBookingChange(client, [result.old.id], [result.new]);
       notify('ok', t('rebook.done', { name: who, when: to }));
       onClose();
     } catch (err) {
       setError((err as Error).message);
+      setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
   }
@@ -85,12 +90,13 @@ export function RebookDialog({ booking, slot, types, resources, onClose }: Reboo
             {error}
           </p>
         )}
+        {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
         <div className="tb-dialog-actions">
           <button type="button" className="tb-button" onClick={onClose}>
             {t('common.cancel')}
           </button>
           <button type="submit" className="tb-button tb-primary" disabled={busy} autoFocus>
-            {t('rebook.confirm')}
+            {overrideRule ? t('override.rebook') : t('rebook.confirm')}
           </button>
         </div>
       </form>

@@ -195,6 +195,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
     const calendar = new Calendar(root, options);
     calendarRef.current = calendar;
     calendar.render();
+    ensureTabStop(root);
     return () => {
       calendar.destroy();
       calendarRef.current = null;
@@ -230,6 +231,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
         lane.paintedWith = laneCtx;
       }
     }
+    ensureTabStop(rootRef.current!);
   }, [view, date, fcResources, weekends, i18n.language, hours.minMin, hours.maxMin, laneCtx]);
 
   // Clicks, keys and drags on what the lanes painted (one listener each for the whole grid).
@@ -283,6 +285,16 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
   }, []);
 
   return <div ref={rootRef} className="tb-fc" data-view={view} />;
+}
+
+/**
+ * One item of the grid is in the tab order (the focused one, else the first free slot, else the
+ * first item); arrow keys move from there. Also what makes the scrolling grid keyboard-reachable.
+ */
+function ensureTabStop(root: HTMLElement): void {
+  if (root.querySelector('.tb-item[tabindex="0"]')) return;
+  const first = root.querySelector<HTMLElement>('.tb-item[data-state="free"]') ?? root.querySelector<HTMLElement>('.tb-item');
+  if (first) first.tabIndex = 0;
 }
 
 /** Moves keyboard focus to a calendar item (one item at a time is in the tab order). */

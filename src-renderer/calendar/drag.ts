@@ -102,11 +102,15 @@ export function installDrag(root: HTMLElement, options: DragOptions): () => void
   const onUp = (e: PointerEvent) => end(e, false);
   const onCancel = (e: PointerEvent) => end(e, true);
 
+  // Native drag-and-drop (of a text selection) would swallow our pointer events.
+  const onNativeDrag = (e: DragEvent) => e.preventDefault();
+  root.addEventListener('dragstart', onNativeDrag);
   root.addEventListener('pointerdown', onDown);
   window.addEventListener('pointermove', onMove);
   window.addEventListener('pointerup', onUp);
   window.addEventListener('pointercancel', onCancel);
   return () => {
+    root.removeEventListener('dragstart', onNativeDrag);
     root.removeEventListener('pointerdown', onDown);
     window.removeEventListener('pointermove', onMove);
     window.removeEventListener('pointerup', onUp);

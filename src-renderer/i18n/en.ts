@@ -54,6 +54,7 @@ export const en: Shape<typeof sv> = {
     legendWeb: 'Booked via 1177',
     legendBlocked: 'Blocked / absence',
     legendConflict: 'Conflict',
+    gridLabel: 'Calendar slots, scrollable',
     legend: 'Legend',
     status: {
       preliminary: 'Preliminary',
@@ -436,5 +437,12 @@ export const en: Shape<typeof sv> = {
     lockAfter: 'Lock the screen after (minutes without activity)',
     lockSaved_one: 'The screen locks after {{count}} minute without activity.',
     lockSaved_other: 'The screen locks after {{count}} minutes without activity.',
+  },
+  override: {
+    label: 'Reason for overriding the rule',
+    hint: 'Staff may override this rule. The reason is kept in the log.',
+    book: 'Book anyway',
+    cancel: 'Cancel anyway',
+    rebook: 'Rebook anyway',
   },
 };

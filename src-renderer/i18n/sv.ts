@@ -50,6 +50,7 @@ export const sv = {
     legendWeb: 'Bokad via 1177',
     legendBlocked: 'Spärrad / frånvaro',
     legendConflict: 'Krock',
+    gridLabel: 'Kalenderns tider, rullbar',
     legend: 'Förklaring',
     status: {
       preliminary: 'Preliminär',
@@ -440,5 +441,12 @@ export const sv = {
     lockAfter: 'Lås skärmen efter (minuter utan aktivitet)',
     lockSaved_one: 'Skärmen låses efter {{count}} minut utan aktivitet.',
     lockSaved_other: 'Skärmen låses efter {{count}} minuter utan aktivitet.',
+  },
+  override: {
+    label: 'Motivering för att åsidosätta regeln',
+    hint: 'Regeln kan åsidosättas av personal. Motiveringen sparas i loggen.',
+    book: 'Boka ändå',
+    cancel: 'Avboka ändå',
+    rebook: 'Boka om ändå',
   },
 };

@@ -1,0 +1,27 @@
+// Staff may break a few rules at the desk with a written reason (logged by main): booking too
+// soon or too far ahead, cancelling or rebooking after the cut-off. When main refuses on one of
+// those, the dialog offers the override instead of a dead end.
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiCallError } from '../api/client.ts';
+
+const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed']);
+
+/** The rule an error is about, when staff may override it. */
+export function overridableRule(err: unknown): string | null {
+  if (!(err instanceof ApiCallError)) return null;
+  const rule = (err.error.details as { rule?: unknown } | undefined)?.rule;
+  return typeof rule === 'string' && OVERRIDABLE.has(rule) ? rule : null;
+}
+
+export function OverrideField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <div className="tb-field tb-override" data-testid="override">
+      <label htmlFor={id}>{t('override.label')}</label>
+      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} required minLength={3} maxLength={500} />
+      <p className="tb-field-hint">{t('override.hint')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,263 @@
+// The receptionist's morning, driven in Chromium against the web shell, each step checked in the
+// data afterwards: book by personnummer, cancel with a reason, rebook by drag (and a refused drop),
+// book from "Första lediga tid", mark arrived; shortcuts and dialogs by keyboard; axe on each screen.
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { Booking, CalendarRange, Slot } from '../../src-main/api/types.ts';
+import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+const NOW = Date.parse(MONDAY);
+const DAY = { from: '2026-11-23', to: '2026-11-24' };
+
+let shell: RunningShell;
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+});
+test.afterAll(async () => shell.stop());
+
+async function open(page: Page): Promise<void> {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+}
+
+async function day(): Promise<CalendarRange> {
+  return apiCall<CalendarRange>(shell, 'calendar.range', DAY);
+}
+
+/** Future free slots of the day, in time order (skipping `skip` of them to keep tests apart). */
+function freeSlots(range: CalendarRange): Slot[] {
+  const booked = new Set(range.bookings.map((b) => b.slotId));
+  return range.slots.filter((s) => s.state === 'open' && s.startAt > NOW + 3 * 3_600_000 && !booked.has(s.id));
+}
+
+function futureBookings(range: CalendarRange): Booking[] {
+  return range.bookings.filter((b) => b.status === 'booked' && b.startAt > NOW + 3_600_000 && !b.patient.protectedIdentity);
+}
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+}
+
+async function dragTo(page: Page, from: string, to: string): Promise<void> {
+  await page.locator(to).scrollIntoViewIfNeeded();
+  await page.locator(from).scrollIntoViewIfNeeded();
+  const a = await page.locator(from).boundingBox();
+  const b = await page.locator(to).boundingBox();
+  if (!a || !b) throw new Error('drag endpoints not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+test('book a free slot by personnummer: normalised as typed, booked in the database', async ({ page }) => {
+  await open(page);
+  const range = await day();
+  const slot = freeSlots(range)[0]!;
+  const patient = futureBookings(range)[0]!.patient;
+  await page.locator(`[data-slot-id="${slot.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await expect(dialog).toBeVisible();
+  await axe(page, 'book dialog');
+  // Typed the way people say it: with a dash, without the century.
+  const typed = `${patient.identityNumber.slice(2, 8)}-${patient.identityNumber.slice(8)}`;
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill(typed);
+  await expect(dialog.getByTestId('identity-status')).toContainText(
+    `${patient.identityNumber.slice(0, 8)}-${patient.identityNumber.slice(8)}`,
+  );
+  await dialog.getByRole('button', { name: new RegExp(patient.displayName) }).click();
+  await expect(dialog.getByTestId('chosen-patient')).toContainText(patient.displayName);
+  await dialog.getByLabel('Anteckning').fill('Ring innan');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-book-dialog.png' });
+  await dialog.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText(`Bokad: ${patient.displayName}`);
+
+  const after = await day();
+  const booking = after.bookings.find((b) => b.slotId === slot.id);
+  expect(booking?.patient.id).toBe(patient.id);
+  expect(booking?.note).toBe('Ring innan');
+  await expect(page.locator(`[data-booking-id="${booking!.id}"]`)).toBeVisible();
+  await expect(page.locator(`[data-slot-id="${slot.id}"]`)).toHaveCount(0);
+});
+
+test('an invalid personnummer is refused with a Swedish message as typed', async ({ page }) => {
+  await open(page);
+  await page.locator(`[data-slot-id="${freeSlots(await day())[1]!.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill('19121212-1213');
+  await expect(dialog.getByTestId('identity-status')).toContainText(/kontrollsiffr|ogiltig/i);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('cancel a booking with a reason', async ({ page }) => {
+  await open(page);
+  const target = futureBookings(await day())[1]!;
+  await page.locator(`[data-booking-id="${target.id}"]`).click();
+  const dialog = page.getByTestId('booking-dialog');
+  await expect(dialog.getByTestId('booking-status')).toHaveText('Bokad');
+  await axe(page, 'booking dialog');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-booking-dialog.png' });
+  await dialog.getByRole('button', { name: 'Avboka …' }).click();
+  await dialog.getByLabel('Orsakskod').selectOption('SJUK');
+  await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
+  // Today is inside the type's 24-hour cut-off: main refuses, the dialog offers a logged override.
+  await expect(dialog.getByRole('alert')).toContainText('24 timmar');
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Patienten ringde, sjuk');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-cancel-override.png' });
+  await dialog.getByRole('button', { name: 'Avboka ändå' }).click();
+  await expect(dialog).toBeHidden();
+  const detail = await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id });
+  expect(detail.status).toBe('cancelled');
+  expect(detail.reasonCode).toBe('SJUK');
+  await expect(page.locator(`[data-booking-id="${target.id}"]`)).toHaveCount(0);
+  await expect(page.locator(`[data-slot-id="${target.slotId}"]`)).toBeVisible();
+});
+
+test('rebook by drag onto a free slot; a drop on a taken slot is refused', async ({ page }) => {
+  await open(page);
+  const range = await day();
+  // A booking with a free slot of its type near it in time (both ends on screen together), and a
+  // taken slot next to it.
+  const free = freeSlots(range);
+  const pairs = futureBookings(range).flatMap((b) => {
+    const near = free
+      .filter((f) => f.appointmentTypeIds.includes(b.appointmentTypeId))
+      .sort((x, y) => Math.abs(x.startAt - b.startAt) - Math.abs(y.startAt - b.startAt))[0];
+    return near ? [{ moving: b, slot: near }] : [];
+  });
+  const { moving, slot } = pairs[0]!;
+  const other = futureBookings(range).find((b) => b.id !== moving.id && b.resourceId === moving.resourceId)!;
+
+  // Onto a taken slot: refused with a message, nothing changes.
+  await dragTo(page, `[data-booking-id="${moving.id}"]`, `[data-booking-id="${other.id}"]`);
+  await expect(page.getByTestId('notices')).toContainText('Tiden är redan bokad');
+  await expect(page.getByTestId('rebook-dialog')).toHaveCount(0);
+  expect((await apiCall<BookingDetail>(shell, 'bookings.get', { id: moving.id })).status).toBe('booked');
+
+  // Onto a free slot: confirmed, then moved in the database.
+  await dragTo(page, `[data-booking-id="${moving.id}"]`, `[data-slot-id="${slot.id}"]`);
+  const dialog = page.getByTestId('rebook-dialog');
+  await expect(dialog).toBeVisible();
+  await axe(page, 'rebook dialog');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-rebook-dialog.png' });
+  await dialog.getByRole('button', { name: 'Boka om' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('24 timmar');
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Läkaren bad om det');
+  await dialog.getByRole('button', { name: 'Boka om ändå' }).click();
+  await expect(dialog).toBeHidden();
+  const old = await apiCall<BookingDetail>(shell, 'bookings.get', { id: moving.id });
+  expect(old.status).toBe('rebooked');
+  const moved = (await day()).bookings.find((b) => b.slotId === slot.id);
+  expect(moved?.patient.id).toBe(moving.patient.id);
+  expect(old.rebookedTo).toBe(moved?.id);
+  await expect(page.locator(`[data-booking-id="${moved!.id}"]`)).toBeVisible();
+});
+
+test('book from Första lediga tid', async ({ page }) => {
+  await open(page);
+  const types = await apiCall<{ id: string; nameSv: string }[]>(shell, 'appointmentTypes.list', {});
+  const type = types.find((x) => x.nameSv === 'Vaccination')!;
+  const patient = futureBookings(await day())[4]!.patient;
+  await page.getByRole('button', { name: 'Första lediga tid' }).click();
+  const panel = page.getByTestId('next-free-panel');
+  await panel.getByLabel('Besökstyp').selectOption(type.id);
+  const first = panel.locator('[data-free-slot-id]').first();
+  await expect(first).toBeVisible();
+  const slotId = await first.getAttribute('data-free-slot-id');
+  await axe(page, 'next free panel');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-next-free.png' });
+  await first.getByRole('button', { name: /^Boka/ }).click();
+  const dialog = page.getByTestId('book-dialog');
+  await expect(dialog.getByLabel('Besökstyp')).toHaveValue(type.id);
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill(patient.displayName);
+  await dialog
+    .getByRole('button', { name: new RegExp(patient.displayName) })
+    .first()
+    .click();
+  await dialog.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const slot = await apiCall<Slot>(shell, 'slots.get', { id: slotId });
+  const range = await apiCall<CalendarRange>(shell, 'calendar.range', {
+    from: new Date(slot.startAt + 3_600_000).toISOString().slice(0, 10),
+    to: new Date(slot.startAt + 3_600_000 + 86_400_000).toISOString().slice(0, 10),
+  });
+  const booking = range.bookings.find((b) => b.slotId === slotId);
+  expect(booking?.patient.id).toBe(patient.id);
+  expect(booking?.appointmentTypeId).toBe(type.id);
+});
+
+test('mark arrived, then open the patient view', async ({ page }) => {
+  await open(page);
+  const target = futureBookings(await day())[5]!;
+  await page.locator(`[data-booking-id="${target.id}"]`).click();
+  const dialog = page.getByTestId('booking-dialog');
+  await dialog.getByRole('button', { name: 'Ankommen' }).click();
+  await expect(dialog).toBeHidden();
+  expect((await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id })).status).toBe('arrived');
+  await expect(page.locator(`[data-booking-id="${target.id}"]`)).toHaveAttribute('data-status', 'arrived');
+
+  await page.locator(`[data-booking-id="${target.id}"]`).click();
+  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Öppna patient' }).click();
+  const view = page.getByTestId('patient-dialog');
+  await expect(view).toContainText(target.patient.displayName);
+  await expect(view.getByTestId('patient-past').or(view.getByTestId('patient-upcoming')).first()).toBeVisible();
+  await axe(page, 'patient view');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-patient.png' });
+});
+
+test('keyboard: help overlay, views, next free slot, Escape restores focus', async ({ page }) => {
+  await open(page);
+  await axe(page, 'calendar day');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-day.png' });
+  await page.keyboard.press('?');
+  const help = page.getByTestId('help-overlay');
+  await expect(help).toBeVisible();
+  await axe(page, 'help overlay');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-help.png' });
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
+  // F focuses the first free slot; Enter opens the booking dialog; Escape returns focus to the slot.
+  await page.keyboard.press('f');
+  const focused = page.locator('[data-slot-id]:focus');
+  await expect(focused).toHaveCount(1);
+  const slotId = await focused.getAttribute('data-slot-id');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('book-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator(`[data-slot-id="${slotId}"]`)).toBeFocused();
+
+  await page.keyboard.press('n');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('24 november');
+  await page.keyboard.press('t');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('23 november');
+
+  await page.keyboard.press('v');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka');
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+  await axe(page, 'calendar week');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week.png' });
+
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('booking-list')).toBeVisible();
+  const range = await day();
+  await expect(page.getByTestId('booking-list').locator('tbody tr')).toHaveCount(range.bookings.length);
+  await axe(page, 'calendar list');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-list.png' });
+});
+
+test('usable at 200 % zoom', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 450 });
+  await open(page);
+  await expect(page.getByRole('button', { name: 'Idag' })).toBeVisible();
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-zoom200.png' });
+  await axe(page, 'calendar at 200 %');
+});
