@@ -16,6 +16,8 @@ const LOCKOUT_BASE_MS = 30_000;
 const LOCKOUT_MAX_MS = 15 * 60_000;
 export const MIN_PASSWORD_LENGTH = 10;
 export const DEFAULT_LOCK_AFTER_MIN = 10;
+/** A session ends after a working day however active it is: a desk is not signed in overnight. */
+export const SESSION_MAX_MS = 12 * 3_600_000;
 
 export interface UserRow {
   id: string;
@@ -174,14 +176,25 @@ export function resolveSession(ctx: ServiceContext, token: string | null): Sessi
   if (!token) return { state: 'none' };
   const row = ctx.db
     .prepare(
-      `SELECT s.id AS session_id, s.workstation, s.last_seen_at, s.locked_at, u.*
+      `SELECT s.id AS session_id, s.workstation, s.created_at AS session_created_at, s.last_seen_at, s.locked_at, u.*
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = ? AND s.ended_at IS NULL`,
     )
     .get(hashToken(token)) as
-    (UserRow & { session_id: string; workstation: string; last_seen_at: number; locked_at: number | null }) | undefined;
+    | (UserRow & {
+        session_id: string;
+        workstation: string;
+        session_created_at: number;
+        last_seen_at: number;
+        locked_at: number | null;
+      })
+    | undefined;
   if (!row || row.active !== 1) return { state: 'none' };
   const now = ctx.now();
+  if (now - row.session_created_at > SESSION_MAX_MS) {
+    ctx.db.prepare(`UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL`).run(now, row.session_id);
+    return { state: 'none' };
+  }
   let locked = row.locked_at !== null;
   if (!locked && now - row.last_seen_at > inactivityLockMinutes(ctx) * 60_000) {
     ctx.db.prepare(`UPDATE sessions SET locked_at = ? WHERE id = ?`).run(now, row.session_id);

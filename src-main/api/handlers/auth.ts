@@ -44,6 +44,8 @@ export const authHandlers: HandlersFor<typeof authMethods> = {
   'auth.signIn': async (env, input) => {
     const session = sessionOf(env);
     const signed = await signIn(env.ctx, { ...input, workstation: env.caller.workstation });
+    // Signing in over an open session (another user at the same desk) ends that one.
+    if (session.id !== null) signOut(env.ctx, env.caller, session.id);
     const token = session.port.adopt(signed.token);
     return { user: signed.user, ...(token === undefined ? {} : { token }) };
   },

@@ -137,6 +137,34 @@ describe('lock and sign-out', () => {
   });
 });
 
+describe('session end', () => {
+  it('ends a session after a working day, however active', async () => {
+    const t = setup();
+    const port = memoryPort();
+    await t.call(port, 'auth.signIn', { username: 'reception', password: 'demo-reception' });
+    // Busy all day: a call every 9 minutes keeps the inactivity lock away.
+    for (let m = 9; m < 12 * 60; m += 9) {
+      t.advance(9 * 60_000);
+      expect(await t.call(port, 'unit.get'), `minute ${m}`).toMatchObject({ ok: true });
+    }
+    t.advance(9 * 60_000 + 1000); // just past twelve hours
+    expect(await t.call(port, 'calendar.range', DAY)).toMatchObject({ ok: false, error: { details: { reason: 'signed_out' } } });
+  });
+
+  it('a new sign-in at the same desk ends the session it replaces', async () => {
+    const t = setup();
+    const port = memoryPort();
+    await t.call(port, 'auth.signIn', { username: 'reception', password: 'demo-reception' });
+    const first = port.current!;
+    await t.call(port, 'auth.signIn', { username: 'schema', password: 'demo-schema' });
+    expect(await t.call(memoryPort(first), 'calendar.range', DAY)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    expect(await t.call(port, 'auth.status')).toMatchObject({ ok: true, value: { user: { username: 'schema' } } });
+  });
+});
+
 describe('staff accounts', () => {
   it('an admin creates, changes and deactivates accounts; deactivation ends their sessions', async () => {
     const t = setup();
