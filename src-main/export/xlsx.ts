@@ -17,6 +17,7 @@ export function sheetName(name: string, taken: Set<string>): string {
   const base =
     name
       .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 31) || 'Blad';
   let candidate = base;

@@ -17,7 +17,7 @@ describe('sheetName', () => {
     const taken = new Set<string>();
     expect(sheetName('Provtagningsrum 1', taken)).toBe('Provtagningsrum 1');
     expect(sheetName('provtagningsrum 1', taken)).toBe('provtagningsrum 1 2');
-    expect(sheetName('Rum [A]: 1/2?', taken)).toBe('Rum  A   1 2');
+    expect(sheetName('Rum [A]: 1/2?', taken)).toBe('Rum A 1 2');
     const long = sheetName('Distriktssköterskemottagningen Öster', taken);
     expect(long.length).toBeLessThanOrEqual(31);
     const again = sheetName('Distriktssköterskemottagningen Öster', taken);
