@@ -19,7 +19,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PAGES = join(ROOT, 'tests/bench/ui');
 const OUT = join(ROOT, 'out/bench-ui');
 const REPS = Number(process.env['UI_BENCH_REPS'] ?? 5);
-const SCENARIOS = ['A', 'B', 'C'] as const;
+const SCENARIOS = (process.env['UI_BENCH_SCENARIOS'] ?? 'A,B,C').split(',').filter(Boolean);
 
 export async function buildPages(): Promise<void> {
   await build({
