@@ -68,7 +68,14 @@ export class SyncEngine {
   constructor(
     private readonly ctx: ServiceContext,
     readonly api: CentralApi,
-    private readonly options: { log?: Logger; random?: () => number } = {},
+    private readonly options: {
+      log?: Logger;
+      random?: () => number;
+      /** Poll interval while changes flow, and the slowest idle poll (tests shorten them). */
+      fastMs?: number;
+      idleMaxMs?: number;
+      backoffMaxMs?: number;
+    } = {},
   ) {}
 
   /** Registers the engine for its database and starts the loop. */

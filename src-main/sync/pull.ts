@@ -58,7 +58,11 @@ type StmtName =
   | 'activeOnSlot'
   | 'bookingInsert'
   | 'bookingUpdate'
-  | 'bookingLinks';
+  | 'bookingLinks'
+  | 'rebookedTo'
+  | 'awaitLink'
+  | 'linkWaiting'
+  | 'linkDone';
 type Stmts = Record<StmtName, Statement>;
 const cache = new WeakMap<ServiceContext['db'], Stmts>();
 
@@ -108,6 +112,11 @@ function stmts(ctx: ServiceContext): Stmts {
       `UPDATE bookings SET slot_id = ?, status = ?, note = ?, reason_code = ?, reason_text = ?, remote_id = ?, remote_version = ?,
          version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
+    rebookedTo: db.prepare(`UPDATE bookings SET status = 'rebooked', rebooked_to = ? WHERE id = ? AND status = 'cancelled'`),
+    // A rebooking whose new half is still to come waits in sync_state (a small key-value store of sync's own).
+    awaitLink: db.prepare(`INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`),
+    linkWaiting: db.prepare(`SELECT cursor FROM sync_state WHERE feed = ?`),
+    linkDone: db.prepare(`DELETE FROM sync_state WHERE feed = ?`),
     bookingLinks: db.prepare(
       `UPDATE bookings SET rebooked_from = coalesce(?, rebooked_from), rebooked_to = coalesce(?, rebooked_to), status = ? WHERE id = ?`,
     ),
@@ -240,7 +249,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         if (local) {
           s.bookingUpdate.run(
             slot.id,
-            local.status === 'rebooked' && status === 'cancelled' ? 'rebooked' : status,
+            f.status === 'rebooked' && local.status === 'rebooked' ? 'rebooked' : status,
             f.note,
             f.reasonCode,
             f.reasonText,
@@ -282,9 +291,18 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
     for (const { id, f } of links) {
       const from = f.rebookedFromRef ? bookingIdOf(s, f.rebookedFromRef) : null;
       const to = f.rebookedToRef ? bookingIdOf(s, f.rebookedToRef) : null;
-      if (!from && !to) continue;
       const current = (s.bookingById.get(id) as { status: string }).status;
-      s.bookingLinks.run(from, to, f.status === 'rebooked' && to ? 'rebooked' : current, id);
+      if (from || to) s.bookingLinks.run(from, to, f.status === 'rebooked' && to ? 'rebooked' : current, id);
+      if (f.status === 'rebooked' && !to && f.rebookedToRef) {
+        // Its new half has not arrived yet (a later page): link when it does.
+        s.awaitLink.run(`rebooked-to:${refId(f.rebookedToRef, 'Appointment')}`, id, now);
+      }
+      const remote = (s.bookingById.get(id) as Known).remote_id;
+      const waiting = s.linkWaiting.get(`rebooked-to:${remote}`) as { cursor: string } | undefined;
+      if (waiting) {
+        s.rebookedTo.run(id, waiting.cursor);
+        s.linkDone.run(`rebooked-to:${remote}`);
+      }
     }
   })();
   return out;
@@ -366,16 +384,35 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
   settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
   let restored: string | null = null;
   if (b.rebooked_from) {
-    const old = ctx.db.prepare(`SELECT status, rebooked_to FROM bookings WHERE id = ?`).get(b.rebooked_from) as {
+    const old = ctx.db
+      .prepare(`SELECT status, rebooked_to, remote_id, slot_id FROM bookings WHERE id = ?`)
+      .get(b.rebooked_from) as {
       status: string;
       rebooked_to: string | null;
+      remote_id: string | null;
+      slot_id: string;
     };
     if (old.status === 'rebooked' && old.rebooked_to === b.id && hasPendingOutbox(ctx, b.rebooked_from)) {
-      ctx.db
-        .prepare(`UPDATE bookings SET status = 'booked', rebooked_to = NULL, version = version + 1, updated_at = ? WHERE id = ?`)
-        .run(now, b.rebooked_from);
-      settleOutbox(ctx, b.rebooked_from, Number.MAX_SAFE_INTEGER);
-      restored = b.rebooked_from;
+      const squatters = stmts(ctx).activeOnSlot.all(old.slot_id, b.rebooked_from) as { id: string; remote_id: string | null }[];
+      const restore = ctx.db.prepare(
+        `UPDATE bookings SET status = ?, rebooked_to = NULL, version = version + 1, updated_at = ? WHERE id = ?`,
+      );
+      if (old.remote_id !== null) {
+        // Central still holds the old time for this patient: it stands. A later local booking of
+        // that slot was never confirmed (central had it busy), so it loses in turn.
+        for (const q of squatters) if (q.remote_id === null) resolveSlotTaken(ctx, q.id, reasonSv);
+        restore.run('booked', now, b.rebooked_from);
+        settleOutbox(ctx, b.rebooked_from, Number.MAX_SAFE_INTEGER);
+        restored = b.rebooked_from;
+      } else if (squatters.length === 0) {
+        // The old time never reached central either: it goes back to being an unconfirmed claim.
+        restore.run('preliminary', now, b.rebooked_from);
+        restored = b.rebooked_from;
+      } else {
+        // Its old slot is taken here meanwhile: the patient has neither; the conflict says so.
+        restore.run('cancelled', now, b.rebooked_from);
+        settleOutbox(ctx, b.rebooked_from, Number.MAX_SAFE_INTEGER);
+      }
     }
   }
   return recordConflict(ctx, {

@@ -14,6 +14,7 @@ import type { ServiceContext } from '../services/context.ts';
 import type { BookingStatus } from '../api/types.ts';
 import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
 import {
+  appointmentFields,
   bookingStatusToFhir,
   bookingToAppointment,
   clinicianToPractitioner,
@@ -577,7 +578,9 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   let remote: Resource | null;
   let slot: Slot | null = null;
   try {
-    remote = await api.byIdentifier(type, ID_SYSTEM, u.id);
+    // By its central id when we know it (a booking born on the web carries no identifier of ours).
+    const known = row<Remote>(ctx, u.entity, u.id)?.remote_id ?? null;
+    remote = (known ? await api.read(type, known) : null) ?? (await api.byIdentifier(type, ID_SYSTEM, u.id));
     if (u.entity === 'booking' || u.entity === 'slot') {
       const slotId = u.entity === 'slot' ? u.id : row<BookingRow>(ctx, 'booking', u.id)!.slot_id;
       slot = await api.byIdentifier<Slot>('Slot', ID_SYSTEM, slotId);
@@ -633,7 +636,9 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       } else deferOutbox(ctx, u.id, 'slot version changed, retrying', null);
       return;
     }
-    const sameAsWanted = a.status === u.sentStatus && refId(a.slot?.[0]?.reference, 'Slot') === (slot?.id ?? null);
+    // Compared as Tidbok statuses: 'rebooked' is 'cancelled' plus the link, and both must be there.
+    const wanted = u.localStatus === 'preliminary' ? 'booked' : u.localStatus;
+    const sameAsWanted = appointmentFields(a).status === wanted && refId(a.slot?.[0]?.reference, 'Slot') === (slot?.id ?? null);
     if (sameAsWanted || a.meta?.versionId === b.remote_version) {
       // Either our change is there already (lost answer), or only the slot's base was stale.
       setRemote(ctx, 'booking', b.id, a.id!, a.meta!.versionId!);
