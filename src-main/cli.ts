@@ -7,6 +7,7 @@ import { registerCoreCommands } from './cli/core.ts';
 import { registerExportCommands } from './cli/export.ts';
 import { registerAdminCommands } from './cli/admin.ts';
 import { registerSyncCommands } from './cli/sync.ts';
+import { registerSchedulingCommands } from './cli/scheduling.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerAdminCommands(program);
   registerSyncCommands(program);
+  registerSchedulingCommands(program);
   return program;
 }
 

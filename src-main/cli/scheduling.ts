@@ -1,0 +1,134 @@
+// Scheduling commands for admins and scripts: lay out slots from the templates, find the first
+// free slots of a type, search patients. Exit codes (cli/common.ts): 0 ok; 1 failure (database
+// unreadable, no unit); 2 bad usage or input (unknown type code, bad date or number).
+import type { Command } from 'commander';
+import { hostname, userInfo } from 'node:os';
+import { AppError } from '../api/result.ts';
+import { formatIdentityNumber } from '../domain/personnummer.ts';
+import { localDate, localTime } from '../domain/time.ts';
+import { defaultDatabasePath, systemClock } from '../runtime.ts';
+import { createContext, type Caller, type ServiceContext } from '../services/context.ts';
+import { findFreeSlots } from '../services/free-slots.ts';
+import { searchPatients } from '../services/patients.ts';
+import { expandTemplates } from '../services/templates.ts';
+import { currentUnit, listAppointmentTypes } from '../services/unit.ts';
+import { openDatabase } from '../store/database.ts';
+import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+
+const EXIT_HELP = `
+Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or input.`;
+
+/** Whoever runs the command holds the database file; changes are logged under the OS user. */
+function cliCaller(roles: Caller['roles']): Caller {
+  let user = 'okänd';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers)
+  }
+  return { userId: null, username: `cli:${user}`, displayName: `Kommandorad (${user})`, roles, workstation: hostname() };
+}
+
+function positiveInt(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} must be a whole number 1–${max}, got "${value}".`);
+  return n;
+}
+
+/** Opens the database, runs `body`, closes; a missing unit is a failure, an AppError of input a usage error. */
+function withDb<T>(cmd: Command, body: (ctx: ServiceContext) => T): T {
+  const db = openDatabase(dbOption(cmd) ?? defaultDatabasePath());
+  try {
+    const ctx = createContext(db, { now: systemClock() });
+    try {
+      currentUnit(ctx);
+    } catch {
+      throw new Error('The database holds no care unit (run `tidbok demo seed` or set one up first).');
+    }
+    try {
+      return body(ctx);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'validation' || err.code === 'not_found')) throw new UsageError(err.messageSv);
+      throw err;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+export function registerSchedulingCommands(program: Command): void {
+  const templates = program.command('templates').description('Schedule templates');
+  templates
+    .command('expand')
+    .description('Create the slots of every active template from today over the horizon (idempotent)')
+    .option('--weeks <n>', 'horizon in weeks', '12')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action((opts: { weeks: string; json?: boolean }, cmd: Command) => {
+      const weeks = positiveInt('--weeks', opts.weeks, 104);
+      const report = withDb(cmd, (ctx) => expandTemplates(ctx, cliCaller(['scheduler']), { horizonWeeks: weeks }));
+      if (opts.json) return print(JSON.stringify(report));
+      print(`${report.from} – ${report.to}: ${report.created} nya tider, ${report.existing} fanns redan.`);
+      if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
+      for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
+    });
+
+  const slots = program.command('slots').description('Slots');
+  slots
+    .command('free')
+    .description('First free slots of an appointment type ("första lediga tid")')
+    .requiredOption('--type <code>', 'appointment type code, e.g. LAKBES')
+    .option('--from <date>', 'first date (YYYY-MM-DD), default today')
+    .option('--to <date>', 'last date (YYYY-MM-DD), default 180 days ahead')
+    .option('--limit <n>', 'how many', '10')
+    .option('--web', 'only slots published for web booking')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the slots as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action((opts: { type: string; from?: string; to?: string; limit: string; web?: boolean; json?: boolean }, cmd: Command) => {
+      const limit = positiveInt('--limit', opts.limit, 200);
+      const from = opts.from === undefined ? undefined : parseDateOption('--from', opts.from);
+      const to = opts.to === undefined ? undefined : parseDateOption('--to', opts.to);
+      if (from && to && to < from) throw new UsageError(`--to (${to}) is before --from (${from}).`);
+      withDb(cmd, (ctx) => {
+        const tz = currentUnit(ctx).timeZone;
+        const type = listAppointmentTypes(ctx, { includeInactive: true }).find(
+          (t) => t.code.toLowerCase() === opts.type.toLowerCase(),
+        );
+        if (!type) throw new UsageError(`No appointment type with code "${opts.type}".`);
+        const found = findFreeSlots(ctx, { appointmentTypeId: type.id, from, to, limit, webOnly: opts.web === true });
+        if (opts.json) return print(JSON.stringify(found));
+        if (found.length === 0) return print(`Inga lediga tider för ${type.code}.`);
+        for (const s of found) {
+          print(
+            `${localDate(s.startAt, tz)} ${localTime(s.startAt, tz)}–${localTime(s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`,
+          );
+        }
+      });
+    });
+
+  const patients = program.command('patients').description('Patients');
+  patients
+    .command('search')
+    .description('Search patients by identity number or name (the search is recorded in the access log)')
+    .argument('<query>', 'personnummer (any form, or its start) or name')
+    .option('--limit <n>', 'how many', '25')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the patients as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action((query: string, opts: { limit: string; json?: boolean }, cmd: Command) => {
+      const limit = positiveInt('--limit', opts.limit, 100);
+      if (query.trim().length < 2) throw new UsageError('The query needs at least two characters.');
+      // An admin at the command line has no desk duties: protected patients' contact details stay hidden.
+      const hits = withDb(cmd, (ctx) => searchPatients(ctx, cliCaller(['admin']), { query, limit }));
+      if (opts.json) return print(JSON.stringify(hits));
+      if (hits.length === 0) return print('Inga patienter hittades.');
+      for (const p of hits) {
+        const contact = p.protectedIdentity ? 'SKYDDAD IDENTITET' : (p.phone ?? '');
+        print(`${formatIdentityNumber(p.identityNumber)}  ${p.familyName}, ${p.givenName}  ${contact}`.trimEnd());
+      }
+    });
+}
