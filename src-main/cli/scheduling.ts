@@ -56,7 +56,9 @@ function withDb<T>(cmd: Command, body: (ctx: ServiceContext) => T): T {
   }
 }
 
-const print = (line: string) => process.stdout.write(`${line}\n`);
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 export function registerSchedulingCommands(program: Command): void {
   const templates = program.command('templates').description('Schedule templates');
