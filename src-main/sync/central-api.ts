@@ -73,6 +73,17 @@ export class FhirCentralApi implements CentralApi {
   }
 
   private async request<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    try {
+      return await this.requestOnce<T>(method, url, body, headers);
+    } catch (err) {
+      // A kept-alive connection the server closed meanwhile fails at once: a read is safe to repeat.
+      if (method === 'GET' && err instanceof CentralError && err.kind === 'network')
+        return this.requestOnce<T>(method, url, body, headers);
+      throw err;
+    }
+  }
+
+  private async requestOnce<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const token = this.token();
     let res: Response;
     try {

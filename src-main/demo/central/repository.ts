@@ -211,26 +211,38 @@ export class CentralRepository extends MemoryRepository {
     const offset = req.offset ?? 0;
     const descending = req.sortRules?.[0]?.descending ?? false;
     const ids = this.candidates(req);
-    let ordered: Resource[];
+    let ordered: Iterable<Resource>;
     if (ids) {
-      ordered = ids.map((id) => this.current(req.resourceType, id)).filter((r): r is Resource => r !== undefined);
-      ordered.sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
+      const found = ids.map((id) => this.current(req.resourceType, id)).filter((r): r is Resource => r !== undefined);
+      found.sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
+      ordered = descending ? found.reverse() : found;
     } else {
-      ordered = this.feedOrder(req);
+      ordered = descending ? [...this.feedOrder(req)].reverse() : this.feedOrder(req);
     }
-    if (descending) ordered.reverse();
-    const matched = ordered.filter((r) => matchesSearchRequest(r, req));
-    const page = matched.slice(offset, offset + count);
+    // Stop once the page (and one more, to know there is a next page) is found: the change feed
+    // is read page by page, so a full scan per page would grow with the feed.
+    const page: Resource[] = [];
+    let matched = 0;
+    let exhausted = true;
+    for (const r of ordered) {
+      if (!matchesSearchRequest(r, req)) continue;
+      if (matched >= offset + count) {
+        exhausted = false;
+        break;
+      }
+      if (matched >= offset) page.push(r);
+      matched++;
+    }
     return {
       resourceType: 'Bundle',
       type: 'searchset',
-      total: matched.length,
+      ...(exhausted ? { total: matched } : {}),
       ...(page.length ? { entry: page.map((r) => ({ resource: structuredClone(r) as WithId<T> })) } : {}),
     };
   }
 
   /** Current versions in lastUpdated order, starting at a `_lastUpdated=ge|gt` bound when given. */
-  private feedOrder(req: SearchRequest): Resource[] {
+  private *feedOrder(req: SearchRequest): Generator<Resource> {
     const f = this.feed.get(req.resourceType) ?? [];
     let from = 0;
     for (const filter of req.filters ?? []) {
@@ -239,14 +251,12 @@ export class CentralRepository extends MemoryRepository {
       if (Number.isNaN(bound)) continue;
       from = Math.max(from, lowerBound(f, bound));
     }
-    const out: Resource[] = [];
     for (let i = from; i < f.length; i++) {
       const e = f[i]!;
       const r = this.current(req.resourceType, e.id);
       // An entry is stale when the resource has been written again since (it appears later).
-      if (r && Date.parse(r.meta!.lastUpdated!) === e.at) out.push(r);
+      if (r && Date.parse(r.meta!.lastUpdated!) === e.at) yield r;
     }
-    return out;
   }
 }
 

@@ -68,7 +68,8 @@ function addPaging(bundle: Bundle, base: string, path: string, query: URLSearchP
   const offset = Number(query.get('_offset') ?? 0) || 0;
   const shown = bundle.entry?.length ?? 0;
   const links = [{ relation: 'self', url: `${base}/${path}?${query.toString()}` }];
-  const more = bundle.total !== undefined && offset + shown < bundle.total && shown === count;
+  // No total means the server stopped at the page: there is more.
+  const more = shown === count && (bundle.total === undefined || offset + shown < bundle.total);
   if (more) {
     const next = new URLSearchParams(query);
     const sort = query.get('_sort');

@@ -1,0 +1,104 @@
+// Sync benchmark (issue 5), against the real stand-in central on loopback:
+// - sync.pull_apply_10k.ms: a desk pulls 10k changed appointments (and their 200 web patients)
+//   from the change feed and applies them, page by page, each page in one SQLite transaction;
+// - sync.push_1k.ms: a desk pushes 1k queued changes (a newly published schedule of 1k slots
+//   and its unit, clinicians, types and patients) as conditional creates;
+// - sync.claim_roundtrip.ms: median time from a desk booking to its confirmation by central
+//   (informational).
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Appointment, Patient } from '@medplum/fhirtypes';
+import { startCentral } from '../../src-main/demo/central/server.ts';
+import { bookSlot } from '../../src-main/services/bookings.ts';
+import { deskBookingStatus } from '../../src-main/services/sync-claims.ts';
+import { EXT, PERSONNUMMER_SYSTEM, typeCoding, toFhirInstant } from '../../src-main/sync/fhir/mapping.ts';
+import { enqueueUnsent, pushOutbox } from '../../src-main/sync/push.ts';
+import { pullChanges } from '../../src-main/sync/pull.ts';
+import { api, configureCentral, desk, openLocal, patientNumber, seedSmallUnit, tempDir } from '../integration/sync/helpers.ts';
+import { median, type Report } from './figures.ts';
+
+export async function run(report: Report): Promise<void> {
+  const dir = tempDir();
+  const central = await startCentral({});
+  try {
+    // ---------------------------------------------------------------- push 1k
+    const pusher = openLocal(dir, 'push');
+    seedSmallUnit(pusher, { slots: 1000, patients: 10 });
+    configureCentral(pusher, central.url);
+    const queued = enqueueUnsent(pusher);
+    let t = performance.now();
+    const pushed = await pushOutbox(pusher, api(central.url, null, 30_000));
+    const pushMs = performance.now() - t;
+    if (pushed.error || pushed.pushed < 1000) throw new Error(`push bench: ${JSON.stringify(pushed)} of ${queued}`);
+    report({ name: 'sync.push_1k.ms', value: pushMs, unit: 'ms', target: { op: '<', value: 2000 } });
+
+    // ---------------------------------------------------------------- claim round trip
+    const slots = pusher.db.prepare(`SELECT id FROM slots ORDER BY start_at LIMIT 20`).all() as { id: string }[];
+    const patient = (pusher.db.prepare(`SELECT id FROM patients LIMIT 1`).get() as { id: string }).id;
+    const type = (pusher.db.prepare(`SELECT id FROM appointment_types WHERE code = 'LAKBES'`).get() as { id: string }).id;
+    const claims: number[] = [];
+    for (const s of slots) {
+      t = performance.now();
+      bookSlot(pusher, desk, {
+        slotId: s.id,
+        patientId: patient,
+        appointmentTypeId: type,
+        channel: 'desk',
+        note: '',
+        status: deskBookingStatus(pusher),
+      });
+      await pushOutbox(pusher, api(central.url));
+      claims.push(performance.now() - t);
+    }
+    report({ name: 'sync.claim_roundtrip.ms', value: median(claims), unit: 'ms', target: null });
+
+    // ---------------------------------------------------------------- pull 10k
+    // A second desk of the same unit, installed before the web got busy.
+    pusher.db.pragma('wal_checkpoint(TRUNCATE)');
+    copyFileSync(join(dir, 'push.db'), join(dir, 'pull.db'));
+    const puller = openLocal(dir, 'pull');
+    const remoteSlots = pusher.db
+      .prepare(`SELECT remote_id, start_at, end_at FROM slots WHERE remote_id IS NOT NULL ORDER BY start_at`)
+      .all() as {
+      remote_id: string;
+      start_at: number;
+      end_at: number;
+    }[];
+    const web: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const p = await central.repo.createResource<Patient>({
+        resourceType: 'Patient',
+        identifier: [{ system: PERSONNUMMER_SYSTEM, value: patientNumber(100 + i) }],
+        name: [{ family: 'Webbsson', given: [`Patient${i}`] }],
+      });
+      web.push(p.id);
+    }
+    // 10k appointment changes: the later slots get one web booking each, the rest are earlier
+    // bookings that were cancelled (they hold no slot), as a busy day of 1177 traffic leaves them.
+    const free = remoteSlots.slice(slots.length);
+    for (let i = 0; i < 10_000; i++) {
+      const s = free[i % free.length]!;
+      await central.repo.createResource<Appointment>({
+        resourceType: 'Appointment',
+        status: i < free.length ? 'booked' : 'cancelled',
+        serviceType: [typeCoding('LAKBES')],
+        slot: [{ reference: `Slot/${s.remote_id}` }],
+        start: toFhirInstant(s.start_at, 'Europe/Stockholm'),
+        end: toFhirInstant(s.end_at, 'Europe/Stockholm'),
+        created: new Date().toISOString(),
+        participant: [{ actor: { reference: `Patient/${web[i % web.length]}` }, status: 'accepted' }],
+        extension: [{ url: EXT.channel, valueCode: 'web' }],
+      });
+    }
+    t = performance.now();
+    const pulled = await pullChanges(puller, api(central.url, null, 30_000), { pageSize: 1000 });
+    const pullMs = performance.now() - t;
+    if (pulled.applied < 10_000) throw new Error(`pull bench applied only ${pulled.applied}`);
+    report({ name: 'sync.pull_apply_10k.ms', value: pullMs, unit: 'ms', target: { op: '<', value: 2000 } });
+    pusher.db.close();
+    puller.db.close();
+  } finally {
+    await central.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
