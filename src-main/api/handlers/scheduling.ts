@@ -20,6 +20,7 @@ import {
 } from '../../services/templates.ts';
 import { blockSlot, createSlot, getSlot, removeSlot, unblockSlot, updateSlot } from '../../services/slots.ts';
 import { findFreeSlots } from '../../services/free-slots.ts';
+import { deskBookingStatus } from '../../services/sync-claims.ts';
 import { affectedBookings, createAbsence, listAbsences, withdrawAbsence } from '../../services/absences.ts';
 import { absenceContactList, applyAbsenceRebooking, proposeAbsenceRebooking } from '../../services/absence-rebooking.ts';
 import { checkIdentityNumber, createPatient, getPatient, searchPatients, updatePatient } from '../../services/patients.ts';
@@ -77,7 +78,8 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
 
   'bookings.get': ({ ctx, caller }, input) => getBookingDetail(ctx, caller, input),
   'bookings.forPatient': ({ ctx, caller }, input) => bookingsForPatient(ctx, caller, input),
-  'bookings.book': ({ ctx, caller }, input) => bookSlot(ctx, caller, input),
+  // With a central configured, the booking waits as preliminary until central confirms the claim.
+  'bookings.book': ({ ctx, caller }, input) => bookSlot(ctx, caller, { ...input, status: deskBookingStatus(ctx) }),
   'bookings.cancel': ({ ctx, caller }, input) => cancelBooking(ctx, caller, input),
   'bookings.rebook': ({ ctx, caller }, input) => rebookBooking(ctx, caller, input),
   'bookings.mark': ({ ctx, caller }, input) => markBooking(ctx, caller, input),
