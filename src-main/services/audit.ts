@@ -95,14 +95,14 @@ export function recordPatientReads(
     recordAudit(ctx, caller, { action: 'read', patientId, entity: 'patient', entityId: patientId, detail });
 }
 
-/** Walks the chain; returns the first broken link, or null when the log is intact. */
+/** Walks the chain; returns the first broken link (reason in Swedish, shown to admins), or null when intact. */
 export function verifyAuditChain(ctx: ServiceContext): { seq: number; reason: string } | null {
   let prev = GENESIS_HASH;
   let expectedSeq: number | null = null;
   for (const row of ctx.db.prepare(`SELECT * FROM audit_events ORDER BY seq`).iterate() as Iterable<AuditRow>) {
-    if (expectedSeq !== null && row.seq !== expectedSeq) return { seq: expectedSeq, reason: 'row missing (deleted)' };
-    if (row.prev_hash !== prev) return { seq: row.seq, reason: 'chain broken (row before it deleted or edited)' };
-    if (auditHash(row) !== row.hash) return { seq: row.seq, reason: 'row edited (hash mismatch)' };
+    if (expectedSeq !== null && row.seq !== expectedSeq) return { seq: expectedSeq, reason: 'rad saknas (raderad)' };
+    if (row.prev_hash !== prev) return { seq: row.seq, reason: 'kedjan bruten (raden före är raderad eller ändrad)' };
+    if (auditHash(row) !== row.hash) return { seq: row.seq, reason: 'raden är ändrad (hashen stämmer inte)' };
     prev = row.hash;
     expectedSeq = row.seq + 1;
   }
@@ -110,9 +110,9 @@ export function verifyAuditChain(ctx: ServiceContext): { seq: number; reason: st
   if (head) {
     const anchor = JSON.parse(head.value) as { seq: number; hash: string };
     const last = expectedSeq === null ? 0 : expectedSeq - 1;
-    if (anchor.seq > last) return { seq: last + 1, reason: 'rows missing at the end (deleted)' };
+    if (anchor.seq > last) return { seq: last + 1, reason: 'rader saknas i slutet (raderade)' };
     const at = ctx.db.prepare(`SELECT hash FROM audit_events WHERE seq = ?`).get(anchor.seq) as { hash: string } | undefined;
-    if (at?.hash !== anchor.hash) return { seq: anchor.seq, reason: 'row edited (head anchor mismatch)' };
+    if (at?.hash !== anchor.hash) return { seq: anchor.seq, reason: 'raden är ändrad (stämmer inte med ankaret)' };
   }
   return null;
 }

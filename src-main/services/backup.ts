@@ -30,12 +30,12 @@ export interface BackupInfo {
  * version knows, and a full integrity_check. Opens it for writing only to make it a one-file
  * database (journal_mode DELETE), so call it on our own copies, never on a user's file.
  */
-function checkCopy(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): number {
+function checkCopy(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}, name = basename(file)): number {
   let db: Db;
   try {
     db = new Database(file, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   } catch (err) {
-    throw new BackupError('corrupt', `${basename(file)} kan inte öppnas som databas.`, { cause: err });
+    throw new BackupError('corrupt', `${name} kan inte öppnas som databas.`, { cause: err });
   }
   try {
     let appId: number;
@@ -47,17 +47,13 @@ function checkCopy(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {
       integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
       db.pragma('journal_mode = DELETE');
     } catch (err) {
-      throw new BackupError('corrupt', `${basename(file)} är skadad eller ingen databas.`, { cause: err });
+      throw new BackupError('corrupt', `${name} är skadad eller ingen databas.`, { cause: err });
     }
-    if (appId !== TIDBOK_APPLICATION_ID) throw new BackupError('not_tidbok', `${basename(file)} är ingen Tidbok-databas.`);
-    if (integrity !== 'ok')
-      throw new BackupError('corrupt', `${basename(file)} är skadad (integrity_check: ${integrity.slice(0, 200)}).`);
+    if (appId !== TIDBOK_APPLICATION_ID) throw new BackupError('not_tidbok', `${name} är ingen Tidbok-databas.`);
+    if (integrity !== 'ok') throw new BackupError('corrupt', `${name} är skadad (integrity_check: ${integrity.slice(0, 200)}).`);
     const newest = loadMigrations().length;
     if (version > newest) {
-      throw new BackupError(
-        'too_new',
-        `${basename(file)} har schemaversion ${version}, men denna Tidbok känner bara till ${newest}.`,
-      );
+      throw new BackupError('too_new', `${name} har schemaversion ${version}, men denna Tidbok känner bara till ${newest}.`);
     }
     return version;
   } finally {
@@ -187,13 +183,13 @@ export function restoreFrom(
   mkdirSync(dirname(dbPath), { recursive: true });
   try {
     copyFileSync(source, staging);
-    checkCopy(staging, options);
+    checkCopy(staging, options, basename(source));
     // Migrate the copy now, so a failing migration also leaves the current database in place.
     const migrated = openDatabase(staging, options);
     migrated.pragma('wal_checkpoint(TRUNCATE)');
     migrated.pragma('journal_mode = DELETE');
     migrated.close();
-    const schemaVersion = checkCopy(staging, options);
+    const schemaVersion = checkCopy(staging, options, basename(source));
 
     let previous: string | null = null;
     if (existsSync(dbPath)) {
