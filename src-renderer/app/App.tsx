@@ -6,6 +6,8 @@ import { call } from '../api/client.ts';
 import { setLang, type Lang } from '../i18n/index.ts';
 import { CalendarPage } from '../calendar/CalendarPage.tsx';
 import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
+import { TemplatesPage } from '../scheduler/TemplatesPage.tsx';
+import { AbsencesPage } from '../scheduler/AbsencesPage.tsx';
 import { AuthGate, useAuth } from '../auth/AuthGate.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { AuditPage } from '../admin/AuditPage.tsx';
@@ -19,6 +21,7 @@ export const PAGES = [
   'bookings',
   'appointmentTypes',
   'templates',
+  'absences',
   'export',
   'statistics',
   'sync',
@@ -82,6 +85,12 @@ function AppFrame() {
       break;
     case 'sync':
       content = <SyncPage />;
+      break;
+    case 'templates':
+      content = <TemplatesPage />;
+      break;
+    case 'absences':
+      content = <AbsencesPage />;
       break;
     case 'appointmentTypes':
       content = <AppointmentTypesPage />;

@@ -1,39 +1,120 @@
-// Besökstyper: the unit's appointment types and their web rules (read-only list for now).
-import { useQuery } from '@tanstack/react-query';
+// Besökstyper: the unit's appointment types with every rule a type carries (length, contact
+// modes, who may perform it, web booking and its cut-offs, reasons, booking window, colour).
+// Schedulers create and edit; everyone else reads.
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { AppointmentType } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
+import { NoticeProvider, useNotify } from '../booking/notices.tsx';
+import { TypeForm } from './TypeForm.tsx';
 
 export function AppointmentTypesPage() {
+  return (
+    <NoticeProvider>
+      <TypesScreen />
+    </NoticeProvider>
+  );
+}
+
+function TypesScreen() {
   const { t, i18n } = useTranslation();
-  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const client = useQueryClient();
+  const notify = useNotify();
+  const session = useQuery({ queryKey: ['session.info'], queryFn: () => call('session.info', {}) });
+  const canEdit = session.data?.user.roles.some((r) => r === 'scheduler' || r === 'admin') ?? false;
+  const types = useQuery({
+    queryKey: ['appointmentTypes.list', 'all'],
+    queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
+  });
+  const [editing, setEditing] = useState<AppointmentType | 'new' | null>(null);
+
+  async function toggleActive(x: AppointmentType) {
+    try {
+      await call('appointmentTypes.setActive', { id: x.id, active: !x.active });
+      await client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
+    } catch (err) {
+      notify('error', (err as Error).message);
+    }
+  }
+
   return (
     <section className="tb-page" aria-labelledby="types-heading">
-      <h1 id="types-heading">{t('types.title')}</h1>
+      <div className="tb-page-head">
+        <h1 id="types-heading">{t('types.title')}</h1>
+        {canEdit && (
+          <button type="button" className="tb-button tb-primary" onClick={() => setEditing('new')}>
+            {t('typeForm.new')}
+          </button>
+        )}
+      </div>
+      {!canEdit && session.data && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
       {types.error && <p role="alert">{types.error.message}</p>}
-      <table className="tb-table">
+      <table className="tb-table tb-compact" data-testid="types-table">
         <thead>
           <tr>
             <th scope="col">{t('types.code')}</th>
             <th scope="col">{t('types.name')}</th>
             <th scope="col">{t('types.duration')}</th>
             <th scope="col">{t('types.modes')}</th>
+            <th scope="col">{t('typeForm.professions')}</th>
             <th scope="col">{t('types.web')}</th>
+            <th scope="col">{t('typeForm.cutoffs')}</th>
+            <th scope="col">{t('typeForm.window')}</th>
+            <th scope="col">{t('typeForm.state')}</th>
+            {canEdit && (
+              <th scope="col">
+                <span className="tb-visually-hidden">{t('typeForm.actions')}</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {types.data?.map((x) => (
-            <tr key={x.id}>
-              <td>
+            <tr key={x.id} data-type-code={x.code} className={x.active ? '' : 'tb-inactive-row'}>
+              <td className="tb-nowrap">
                 <span className="tb-swatch" style={{ background: x.colour }} aria-hidden="true" /> {x.code}
               </td>
               <td>{i18n.language === 'en' ? x.nameEn : x.nameSv}</td>
-              <td>{t('types.minutes', { count: x.durationMin })}</td>
+              <td className="tb-nowrap">{t('types.minutes', { count: x.durationMin })}</td>
               <td>{x.contactModes.map((m) => t(`mode.${m}`)).join(', ')}</td>
+              <td>
+                {x.professions.map((p) => t(`profession.${p}`, { defaultValue: p })).join(', ') || t('typeForm.anyProfession')}
+              </td>
               <td>{x.invitationOnly ? t('types.invitationOnly') : x.webBookable ? t('types.yes') : t('types.no')}</td>
+              <td className="tb-nowrap">{t('typeForm.cutoffShort', { cancel: x.cancelCutoffH, rebook: x.rebookCutoffH })}</td>
+              <td className="tb-nowrap">{t('typeForm.windowShort', { lead: x.bookMinLeadH, days: x.bookMaxDays })}</td>
+              <td>{x.active ? t('typeForm.active') : t('typeForm.inactive')}</td>
+              {canEdit && (
+                <td className="tb-nowrap">
+                  <button
+                    type="button"
+                    className="tb-button tb-small"
+                    onClick={() => setEditing(x)}
+                    aria-label={t('typeForm.editAria', { name: x.nameSv })}
+                  >
+                    {t('typeForm.edit')}
+                  </button>{' '}
+                  <button type="button" className="tb-button tb-small" onClick={() => void toggleActive(x)}>
+                    {x.active ? t('typeForm.deactivate') : t('typeForm.activate')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+      {editing && (
+        <TypeForm
+          type={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            notify('ok', t('typeForm.saved', { name: saved.nameSv }));
+            void client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
+          }}
+        />
+      )}
     </section>
   );
 }

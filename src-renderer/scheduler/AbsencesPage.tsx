@@ -1,0 +1,355 @@
+// Frånvaro: register a clinician's absence (their slots are blocked), then move every affected
+// booking in one step: proposals (same type and profession, same clinician preferred), accept all
+// or some, and a printable list of patients to contact (protected identity respected by main).
+import { useId, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Absence, ContactListEntry } from '../../src-main/api/methods/scheduling.ts';
+import { call } from '../api/client.ts';
+import { NoticeProvider, useNotify } from '../booking/notices.tsx';
+import { formatIdentity, formatSpan } from '../booking/format.ts';
+import { todayIso } from '../calendar/wallclock.ts';
+
+export function AbsencesPage() {
+  return (
+    <NoticeProvider>
+      <AbsencesScreen />
+    </NoticeProvider>
+  );
+}
+
+function AbsencesScreen() {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const fid = { resource: useId(), from: useId(), fromTime: useId(), to: useId(), toTime: useId(), reason: useId() };
+  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const absences = useQuery({ queryKey: ['absences.list'], queryFn: () => call('absences.list', { from: todayIso() }) });
+  const [form, setForm] = useState({ resourceId: '', from: todayIso(), fromTime: '', to: todayIso(), toTime: '', reason: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [wizard, setWizard] = useState<string | null>(null);
+  const nameOf = (id: string) => resources.data?.find((r) => r.id === id)?.name ?? '';
+  const rid = form.resourceId || resources.data?.[0]?.id || '';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await call('absences.create', {
+        resourceId: rid,
+        from: form.from,
+        to: form.to,
+        reason: form.reason,
+        ...(form.fromTime ? { fromTime: form.fromTime } : {}),
+        ...(form.toTime ? { toTime: form.toTime } : {}),
+      });
+      notify('ok', t('absence.created', { slots: r.slotsChanged, bookings: r.affectedBookings.length }));
+      await client.invalidateQueries();
+      if (r.affectedBookings.length > 0) setWizard(r.absence.id);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  async function withdraw(a: Absence) {
+    try {
+      const r = await call('absences.withdraw', { id: a.id });
+      notify('ok', t('absence.withdrawn', { slots: r.slotsChanged }));
+      await client.invalidateQueries();
+    } catch (err) {
+      notify('error', (err as Error).message);
+    }
+  }
+
+  return (
+    <section className="tb-page" aria-labelledby="absence-heading">
+      <h1 id="absence-heading" className="tb-no-print">
+        {t('absence.title')}
+      </h1>
+      {wizard ? (
+        <RebookWizard absenceId={wizard} onDone={() => setWizard(null)} />
+      ) : (
+        <>
+          <form className="tb-form tb-card" onSubmit={(e) => void submit(e)} data-testid="absence-form">
+            <h2>{t('absence.new')}</h2>
+            <div className="tb-row">
+              <div className="tb-field">
+                <label htmlFor={fid.resource}>{t('absence.resource')}</label>
+                <select id={fid.resource} value={rid} onChange={(e) => setForm({ ...form, resourceId: e.target.value })}>
+                  {resources.data?.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="tb-field">
+                <label htmlFor={fid.from}>{t('absence.from')}</label>
+                <input
+                  id={fid.from}
+                  type="date"
+                  value={form.from}
+                  onChange={(e) => setForm({ ...form, from: e.target.value })}
+                  required
+                />
+              </div>
+              <div className="tb-field">
+                <label htmlFor={fid.fromTime}>{t('absence.fromTime')}</label>
+                <input
+                  id={fid.fromTime}
+                  type="time"
+                  value={form.fromTime}
+                  onChange={(e) => setForm({ ...form, fromTime: e.target.value })}
+                />
+              </div>
+              <div className="tb-field">
+                <label htmlFor={fid.to}>{t('absence.to')}</label>
+                <input
+                  id={fid.to}
+                  type="date"
+                  value={form.to}
+                  onChange={(e) => setForm({ ...form, to: e.target.value })}
+                  required
+                />
+              </div>
+              <div className="tb-field">
+                <label htmlFor={fid.toTime}>{t('absence.toTime')}</label>
+                <input
+                  id={fid.toTime}
+                  type="time"
+                  value={form.toTime}
+                  onChange={(e) => setForm({ ...form, toTime: e.target.value })}
+                />
+              </div>
+              <div className="tb-field tb-grow">
+                <label htmlFor={fid.reason}>{t('absence.reason')}</label>
+                <input id={fid.reason} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+              </div>
+            </div>
+            <p className="tb-field-hint">{t('absence.hint')}</p>
+            {error && (
+              <p role="alert" className="tb-form-error">
+                {error}
+              </p>
+            )}
+            <div>
+              <button type="submit" className="tb-button tb-primary">
+                {t('absence.register')}
+              </button>
+            </div>
+          </form>
+          <table className="tb-table tb-compact" data-testid="absences-table">
+            <caption>{t('absence.current')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('absence.resource')}</th>
+                <th scope="col">{t('absence.period')}</th>
+                <th scope="col">{t('absence.reason')}</th>
+                <th scope="col">
+                  <span className="tb-visually-hidden">{t('typeForm.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {absences.data?.filter((a) => a.state === 'active').length === 0 && (
+                <tr>
+                  <td colSpan={4} className="tb-muted">
+                    {t('absence.none')}
+                  </td>
+                </tr>
+              )}
+              {absences.data
+                ?.filter((a) => a.state === 'active')
+                .map((a) => (
+                  <tr key={a.id}>
+                    <td>{nameOf(a.resourceId)}</td>
+                    <td>{formatSpan(a.startAt, a.endAt, i18n.language, true)}</td>
+                    <td>{a.reason || '–'}</td>
+                    <td className="tb-nowrap">
+                      <button type="button" className="tb-button tb-small" onClick={() => setWizard(a.id)}>
+                        {t('absence.rebook')}
+                      </button>{' '}
+                      <button type="button" className="tb-button tb-small" onClick={() => void withdraw(a)}>
+                        {t('absence.withdraw')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Step 2 and 3: proposals to accept (all or some), then the contact list to print. */
+function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => void }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const proposals = useQuery({
+    queryKey: ['absences.proposeRebooking', absenceId],
+    queryFn: () => call('absences.proposeRebooking', { id: absenceId }),
+  });
+  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const [chosen, setChosen] = useState<Set<string> | null>(null);
+  const [contacts, setContacts] = useState<ContactListEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const rows = proposals.data ?? [];
+  const withProposal = rows.filter((r) => r.proposal);
+  const selected = chosen ?? new Set(withProposal.map((r) => r.booking.id));
+  const typeName = (id: string) => {
+    const x = types.data?.find((y) => y.id === id);
+    return x ? (i18n.language === 'en' ? x.nameEn : x.nameSv) : '';
+  };
+
+  async function apply(all: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      const items = withProposal
+        .filter((r) => all || selected.has(r.booking.id))
+        .map((r) => ({ bookingId: r.booking.id, slotId: r.proposal!.slotId }));
+      await call('absences.applyRebooking', { id: absenceId, items });
+      setContacts(await call('absences.contactList', { id: absenceId }));
+      await client.invalidateQueries();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+    setBusy(false);
+  }
+
+  if (contacts) {
+    return (
+      <section aria-labelledby="contact-heading" data-testid="contact-list">
+        <div className="tb-page-head tb-no-print">
+          <h2 id="contact-heading">{t('absence.contactTitle')}</h2>
+          <span className="tb-toolbar-spacer" />
+          <button type="button" className="tb-button" onClick={() => window.print()}>
+            {t('common.print')}
+          </button>
+          <button type="button" className="tb-button tb-primary" onClick={onDone}>
+            {t('absence.done')}
+          </button>
+        </div>
+        <h2 className="tb-print-only">{t('absence.contactTitle')}</h2>
+        <table className="tb-table tb-compact tb-print-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('list.patient')}</th>
+              <th scope="col">{t('list.identity')}</th>
+              <th scope="col">{t('patients.phone')}</th>
+              <th scope="col">{t('absence.oldTime')}</th>
+              <th scope="col">{t('absence.newTime')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {contacts.map((c) => (
+              <tr key={c.bookingId}>
+                <td>
+                  {c.protectedIdentity ? <span className="tb-protected-mark">{t('patients.protectedMark')}</span> : c.displayName}
+                </td>
+                <td className="tb-nowrap">{formatIdentity(c.identityNumber)}</td>
+                <td>{c.contactMasked ? <em>{t('patients.hidden')}</em> : (c.phone ?? '–')}</td>
+                <td>
+                  {formatSpan(c.oldStartAt, c.oldStartAt, i18n.language).replace(/–.*$/, '')} · {c.oldResourceName}
+                </td>
+                <td>
+                  {c.newStartAt
+                    ? `${formatSpan(c.newStartAt, c.newStartAt, i18n.language).replace(/–.*$/, '')} · ${c.newResourceName ?? ''}`
+                    : t('absence.notMoved')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="wizard-heading" data-testid="rebook-wizard">
+      <div className="tb-page-head">
+        <h2 id="wizard-heading">{t('absence.wizardTitle', { count: rows.length })}</h2>
+        <span className="tb-toolbar-spacer" />
+        <button type="button" className="tb-button" onClick={onDone}>
+          {t('common.back')}
+        </button>
+      </div>
+      {proposals.error && <p role="alert">{proposals.error.message}</p>}
+      {proposals.data && rows.length === 0 && <p>{t('absence.nothingToMove')}</p>}
+      {rows.length > 0 && (
+        <>
+          <table className="tb-table tb-compact">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="tb-visually-hidden">{t('absence.choose')}</span>
+                </th>
+                <th scope="col">{t('list.patient')}</th>
+                <th scope="col">{t('list.type')}</th>
+                <th scope="col">{t('absence.oldTime')}</th>
+                <th scope="col">{t('absence.proposal')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const name = r.booking.patient.protectedIdentity ? t('calendar.protected') : r.booking.patient.displayName;
+                return (
+                  <tr key={r.booking.id} data-booking-id={r.booking.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t('absence.chooseAria', { name })}
+                        disabled={!r.proposal}
+                        checked={!!r.proposal && selected.has(r.booking.id)}
+                        onChange={(e) => {
+                          const next = new Set(selected);
+                          if (e.target.checked) next.add(r.booking.id);
+                          else next.delete(r.booking.id);
+                          setChosen(next);
+                        }}
+                      />
+                    </td>
+                    <td>{name}</td>
+                    <td>{typeName(r.booking.appointmentTypeId)}</td>
+                    <td>{formatSpan(r.booking.startAt, r.booking.endAt, i18n.language)}</td>
+                    <td>
+                      {r.proposal ? (
+                        <>
+                          {formatSpan(r.proposal.startAt, r.proposal.endAt, i18n.language)} · {r.proposal.resourceName}
+                          {r.sameResource && <span className="tb-muted"> ({t('absence.sameResource')})</span>}
+                        </>
+                      ) : (
+                        <span className="tb-muted">{t('absence.noProposal')}</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {error && (
+            <p role="alert" className="tb-form-error">
+              {error}
+            </p>
+          )}
+          <div className="tb-dialog-actions tb-actions-left">
+            <button
+              type="button"
+              className="tb-button tb-primary"
+              disabled={busy || withProposal.length === 0}
+              onClick={() => void apply(true)}
+            >
+              {t('absence.acceptAll', { count: withProposal.length })}
+            </button>
+            <button type="button" className="tb-button" disabled={busy || selected.size === 0} onClick={() => void apply(false)}>
+              {t('absence.acceptSome', { count: selected.size })}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

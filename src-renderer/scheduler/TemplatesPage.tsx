@@ -1,0 +1,397 @@
+// Schemamallar: recurring slot patterns per clinician or room. The form shows, live, the slots the
+// template would create over the coming weeks and the public holidays it skips; saving creates the
+// template and lays out its slots (main expands it, idempotently).
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ScheduleTemplate } from '../../src-main/api/methods/scheduling.ts';
+import { call } from '../api/client.ts';
+import { NoticeProvider, useNotify } from '../booking/notices.tsx';
+import { Dialog } from '../keyboard/Dialog.tsx';
+import { useDebounced } from '../booking/useDebounced.ts';
+import { formatDay } from '../booking/format.ts';
+import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+
+export function TemplatesPage() {
+  return (
+    <NoticeProvider>
+      <TemplatesScreen />
+    </NoticeProvider>
+  );
+}
+
+interface Draft {
+  name: string;
+  weekdays: number[];
+  everyNWeeks: number;
+  validFrom: string;
+  validTo: string;
+  startTime: string;
+  endTime: string;
+  slotMin: number;
+  appointmentTypeIds: string[];
+  publishWeb: boolean;
+  withinCareGuarantee: boolean;
+  skipHolidays: boolean;
+}
+
+function TemplatesScreen() {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const ids = { resource: useId() };
+  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const [resourceId, setResourceId] = useState('');
+  const rid = resourceId || resources.data?.[0]?.id || '';
+  const templates = useQuery({
+    queryKey: ['templates.list', rid],
+    queryFn: () => call('templates.list', { resourceId: rid }),
+    enabled: rid !== '',
+  });
+  const [creating, setCreating] = useState(false);
+  const typeName = (id: string) => {
+    const x = types.data?.find((y) => y.id === id);
+    return x ? (i18n.language === 'en' ? x.nameEn : x.nameSv) : '';
+  };
+  const dayName = (d: number) => t(`tpl.wd.${d}`);
+
+  async function deactivate(tpl: ScheduleTemplate) {
+    try {
+      const r = await call('templates.deactivate', { id: tpl.id });
+      notify('ok', t('tpl.deactivated', { removed: r.expansion.removed, kept: r.expansion.bookedUnchanged.length }));
+      await client.invalidateQueries();
+    } catch (err) {
+      notify('error', (err as Error).message);
+    }
+  }
+
+  return (
+    <section className="tb-page" aria-labelledby="tpl-heading">
+      <div className="tb-page-head">
+        <h1 id="tpl-heading">{t('nav.templates')}</h1>
+        <label className="tb-inline-field" htmlFor={ids.resource}>
+          {t('tpl.resource')}
+        </label>
+        <select id={ids.resource} value={rid} onChange={(e) => setResourceId(e.target.value)}>
+          {resources.data?.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <span className="tb-toolbar-spacer" />
+        <button type="button" className="tb-button tb-primary" onClick={() => setCreating(true)} disabled={!rid}>
+          {t('tpl.new')}
+        </button>
+      </div>
+      {templates.error && <p role="alert">{templates.error.message}</p>}
+      <table className="tb-table tb-compact" data-testid="templates-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('tpl.name')}</th>
+            <th scope="col">{t('tpl.days')}</th>
+            <th scope="col">{t('tpl.time')}</th>
+            <th scope="col">{t('tpl.slotMin')}</th>
+            <th scope="col">{t('tpl.types')}</th>
+            <th scope="col">{t('tpl.valid')}</th>
+            <th scope="col">{t('tpl.web')}</th>
+            <th scope="col">
+              <span className="tb-visually-hidden">{t('typeForm.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {templates.data?.length === 0 && (
+            <tr>
+              <td colSpan={8} className="tb-muted">
+                {t('tpl.none')}
+              </td>
+            </tr>
+          )}
+          {templates.data?.map((x) => (
+            <tr key={x.id} className={x.active ? '' : 'tb-inactive-row'}>
+              <td>{x.name || '–'}</td>
+              <td>
+                {x.weekdays.map(dayName).join(', ')}
+                {x.everyNWeeks > 1 && ` · ${t('tpl.everyN', { n: x.everyNWeeks })}`}
+              </td>
+              <td className="tb-nowrap">
+                {x.startTime}–{x.endTime}
+              </td>
+              <td>{t('types.minutes', { count: x.slotMin })}</td>
+              <td>{x.appointmentTypeIds.map(typeName).join(', ')}</td>
+              <td className="tb-nowrap">
+                {x.validFrom} – {x.validTo ?? t('tpl.untilFurther')}
+              </td>
+              <td>{x.publishWeb ? t('types.yes') : t('types.no')}</td>
+              <td>
+                {x.active && (
+                  <button type="button" className="tb-button tb-small" onClick={() => void deactivate(x)}>
+                    {t('typeForm.deactivate')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {creating && rid && (
+        <TemplateForm
+          resourceId={rid}
+          resourceName={resources.data?.find((r) => r.id === rid)?.name ?? ''}
+          onClose={() => setCreating(false)}
+          onSaved={(created) => {
+            setCreating(false);
+            notify('ok', t('tpl.created', { count: created }));
+            void client.invalidateQueries();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function TemplateForm({
+  resourceId,
+  resourceName,
+  onClose,
+  onSaved,
+}: {
+  resourceId: string;
+  resourceName: string;
+  onClose: () => void;
+  onSaved: (created: number) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const [d, setD] = useState<Draft>(() => ({
+    name: '',
+    weekdays: [1, 2, 3, 4, 5],
+    everyNWeeks: 1,
+    validFrom: todayIso(),
+    validTo: '',
+    startTime: '08:00',
+    endTime: '12:00',
+    slotMin: 30,
+    appointmentTypeIds: [],
+    publishWeb: false,
+    withinCareGuarantee: true,
+    skipHolidays: true,
+  }));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  const fid = {
+    name: useId(),
+    every: useId(),
+    from: useId(),
+    to: useId(),
+    start: useId(),
+    end: useId(),
+    slot: useId(),
+  };
+  const spec = useMemo(
+    () => ({
+      name: d.name,
+      weekdays: d.weekdays,
+      everyNWeeks: d.everyNWeeks,
+      validFrom: d.validFrom,
+      validTo: d.validTo || null,
+      startTime: d.startTime,
+      endTime: d.endTime,
+      slotMin: d.slotMin,
+      appointmentTypeIds: d.appointmentTypeIds,
+      publishWeb: d.publishWeb,
+      withinCareGuarantee: d.withinCareGuarantee,
+      skipHolidays: d.skipHolidays,
+    }),
+    [d],
+  );
+  const settled = useDebounced(spec, 250);
+  const previewFrom = d.validFrom > todayIso() ? d.validFrom : todayIso();
+  const preview = useQuery({
+    queryKey: ['templates.preview', resourceId, settled],
+    queryFn: () =>
+      call('templates.preview', {
+        template: { ...settled, resourceId },
+        from: settled.validFrom > todayIso() ? settled.validFrom : todayIso(),
+        to: addDaysIso(settled.validFrom > todayIso() ? settled.validFrom : todayIso(), 28),
+      }),
+    enabled: settled.weekdays.length > 0 && settled.appointmentTypeIds.length > 0 && settled.startTime < settled.endTime,
+    placeholderData: (prev) => prev,
+  });
+  const byDate = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const s of preview.data?.slots ?? []) m.set(s.date, [...(m.get(s.date) ?? []), s.startTime]);
+    return m;
+  }, [preview.data]);
+  const dates = [...Array(28).keys()].map((i) => addDaysIso(previewFrom, i));
+  const skipped = new Map((preview.data?.skipped ?? []).map((s) => [s.date, s.holiday]));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call('templates.create', { template: { ...spec, resourceId } });
+      onSaved(r.expansion.created);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const toggle = (list: number[] | string[], v: number | string, on: boolean) =>
+    on ? [...(list as (number | string)[]), v] : (list as (number | string)[]).filter((x) => x !== v);
+
+  return (
+    <Dialog title={t('tpl.newFor', { name: resourceName })} onClose={onClose} wide testId="template-form">
+      <form className="tb-form" onSubmit={(e) => void submit(e)}>
+        <div className="tb-row">
+          <div className="tb-field tb-grow">
+            <label htmlFor={fid.name}>{t('tpl.name')}</label>
+            <input
+              id={fid.name}
+              value={d.name}
+              onChange={(e) => set('name', e.target.value)}
+              placeholder={t('tpl.namePlaceholder')}
+            />
+          </div>
+          <div className="tb-field">
+            <label htmlFor={fid.start}>{t('tpl.start')}</label>
+            <input id={fid.start} type="time" value={d.startTime} onChange={(e) => set('startTime', e.target.value)} required />
+          </div>
+          <div className="tb-field">
+            <label htmlFor={fid.end}>{t('tpl.end')}</label>
+            <input id={fid.end} type="time" value={d.endTime} onChange={(e) => set('endTime', e.target.value)} required />
+          </div>
+          <div className="tb-field">
+            <label htmlFor={fid.slot}>{t('tpl.slotMin')}</label>
+            <input
+              id={fid.slot}
+              type="number"
+              min={5}
+              max={480}
+              value={d.slotMin}
+              onChange={(e) => set('slotMin', Number(e.target.value))}
+            />
+          </div>
+        </div>
+        <div className="tb-row">
+          <fieldset className="tb-fieldset">
+            <legend>{t('tpl.days')}</legend>
+            {WEEKDAYS.map((w) => (
+              <label key={w} className="tb-check">
+                <input
+                  type="checkbox"
+                  checked={d.weekdays.includes(w)}
+                  onChange={(e) => set('weekdays', (toggle(d.weekdays, w, e.target.checked) as number[]).sort())}
+                />
+                {t(`tpl.wd.${w}`)}
+              </label>
+            ))}
+          </fieldset>
+          <div className="tb-field">
+            <label htmlFor={fid.every}>{t('tpl.everyNWeeks')}</label>
+            <input
+              id={fid.every}
+              type="number"
+              min={1}
+              max={52}
+              value={d.everyNWeeks}
+              onChange={(e) => set('everyNWeeks', Number(e.target.value))}
+            />
+          </div>
+          <div className="tb-field">
+            <label htmlFor={fid.from}>{t('tpl.validFrom')}</label>
+            <input
+              id={fid.from}
+              type="date"
+              value={d.validFrom}
+              onChange={(e) => e.target.value && set('validFrom', e.target.value)}
+            />
+          </div>
+          <div className="tb-field">
+            <label htmlFor={fid.to}>{t('tpl.validTo')}</label>
+            <input id={fid.to} type="date" value={d.validTo} onChange={(e) => set('validTo', e.target.value)} />
+          </div>
+        </div>
+        <fieldset className="tb-fieldset">
+          <legend>{t('tpl.types')}</legend>
+          <div className="tb-check-grid">
+            {types.data?.map((x) => (
+              <label key={x.id} className="tb-check">
+                <input
+                  type="checkbox"
+                  checked={d.appointmentTypeIds.includes(x.id)}
+                  onChange={(e) => set('appointmentTypeIds', toggle(d.appointmentTypeIds, x.id, e.target.checked) as string[])}
+                />
+                <span className="tb-swatch" style={{ background: x.colour }} aria-hidden="true" />
+                {i18n.language === 'en' ? x.nameEn : x.nameSv}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="tb-row">
+          {(['publishWeb', 'withinCareGuarantee', 'skipHolidays'] as const).map((k) => (
+            <label key={k} className="tb-check">
+              <input type="checkbox" checked={d[k]} onChange={(e) => set(k, e.target.checked)} />
+              {t(`tpl.${k}`)}
+            </label>
+          ))}
+        </div>
+        <section className="tb-preview" aria-labelledby="tpl-preview-heading" data-testid="template-preview">
+          <h3 id="tpl-preview-heading">
+            {t('tpl.preview')}{' '}
+            <span className="tb-muted" aria-live="polite">
+              {d.appointmentTypeIds.length === 0
+                ? t('tpl.previewNeedsType')
+                : preview.data
+                  ? t('tpl.previewCount', { count: preview.data.slots.length })
+                  : ''}
+            </span>
+          </h3>
+          {preview.error && (
+            <p role="alert" className="tb-form-error">
+              {preview.error.message}
+            </p>
+          )}
+          <ol className="tb-preview-days">
+            {dates.map((date) => {
+              const holiday = skipped.get(date);
+              const times = byDate.get(date);
+              return (
+                <li key={date} className={holiday ? 'tb-preview-holiday' : times ? 'tb-preview-open' : 'tb-preview-empty'}>
+                  <span className="tb-preview-date">{formatDay(date, i18n.language)}</span>
+                  {holiday ? (
+                    <span className="tb-preview-note">{t('tpl.holiday', { name: holiday })}</span>
+                  ) : times ? (
+                    <span className="tb-preview-note">
+                      {t('tpl.slotsOnDay', { count: times.length, first: times[0], last: times[times.length - 1] })}
+                    </span>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+        {error && (
+          <p role="alert" className="tb-form-error">
+            {error}
+          </p>
+        )}
+        <div className="tb-dialog-actions">
+          <button type="button" className="tb-button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="tb-button tb-primary" disabled={busy}>
+            {t('tpl.save')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,164 @@
+// The scheduler's screens in Chromium against the web shell, each checked in the data afterwards:
+// create an appointment type, lay a schedule template (live preview skips Christmas) and see its
+// slots in the calendar, register an absence and move every affected booking in one step.
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { AppointmentType, CalendarRange, Resource } from '../../src-main/api/types.ts';
+import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+let shell: RunningShell;
+let session = '';
+
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+});
+test.afterAll(async () => shell.stop());
+
+/** The api as the scheduler, in a session of its own (the browser signs out of the demo's). */
+async function api<T>(method: string, input: unknown = {}): Promise<T> {
+  const call = async (m: string, i: unknown, token: string) => {
+    const res = await fetch(`${shell.origin}/api/${m}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${shell.token}`,
+        ...(token ? { 'x-tidbok-session': token } : {}),
+      },
+      body: JSON.stringify(i),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
+    return body.value;
+  };
+  if (!session)
+    session = ((await call('auth.signIn', { username: 'schema', password: 'demo-schema' }, '')) as { token: string }).token;
+  return (await call(method, input, session)) as T;
+}
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+}
+
+async function openAsScheduler(page: Page, hash: string): Promise<void> {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.getByLabel('Användarnamn').fill('schema');
+  await page.getByLabel('Lösenord').fill('demo-schema');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toHaveText('Per Schemaläggare');
+  await page.evaluate((h) => (window.location.hash = h), hash);
+}
+
+test('create an appointment type with its rules, then a template: its slots appear, holidays skipped', async ({ page }) => {
+  await openAsScheduler(page, '#/appointmentTypes');
+  await expect(page.getByTestId('types-table').locator('tbody tr')).toHaveCount(10);
+  await axe(page, 'appointment types');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-types.png' });
+
+  await page.getByRole('button', { name: 'Ny besökstyp' }).click();
+  const form = page.getByTestId('type-form');
+  await form.getByLabel('Kod').fill('HUDMOTT');
+  await form.getByLabel('Namn (svenska)').fill('Hudmottagning');
+  await form.getByLabel('Namn (engelska)').fill('Skin clinic');
+  await form.getByLabel('Längd (minuter)').fill('20');
+  await form.getByRole('checkbox', { name: 'Video' }).check();
+  await form.getByRole('checkbox', { name: 'Psykolog' }).check();
+  await form.getByRole('checkbox', { name: 'Kan bokas på webben' }).check();
+  await form.getByLabel('Avbokning senast (timmar före)').fill('48');
+  await form.getByLabel('Vid avbokning').selectOption('mandatory');
+  await form.getByRole('button', { name: 'Lägg till orsakskod' }).click();
+  await form.getByRole('textbox', { name: 'Kod', exact: true }).last().fill('FORHINDER');
+  await form.getByLabel('Text (svenska)').fill('Förhinder');
+  await form.getByLabel('Text (engelska)').fill('Prevented');
+  await axe(page, 'type form');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-type-form.png' });
+  await form.getByRole('button', { name: 'Spara' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.locator('[data-type-code="HUDMOTT"]')).toBeVisible();
+  const type = (await api<AppointmentType[]>('appointmentTypes.list', {})).find((x) => x.code === 'HUDMOTT')!;
+  expect(type).toMatchObject({
+    durationMin: 20,
+    contactModes: ['physical', 'video'],
+    professions: ['psykolog'],
+    webBookable: true,
+    cancelCutoffH: 48,
+    reasonCancel: 'mandatory',
+    reasonCodes: [{ code: 'FORHINDER', textSv: 'Förhinder', textEn: 'Prevented' }],
+  });
+
+  // A template for Lena Holm (psychologist, free on Mondays and Fridays) from mid-December.
+  await page.evaluate(() => (window.location.hash = '#/templates'));
+  const lena = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Lena Holm')!;
+  await page.getByLabel('Resurs').selectOption(lena.id);
+  await page.getByRole('button', { name: 'Ny schemamall' }).click();
+  const tpl = page.getByTestId('template-form');
+  await tpl.getByLabel('Namn').fill('Hud mån/fre');
+  for (const d of ['tis', 'ons', 'tors']) await tpl.getByRole('checkbox', { name: d, exact: true }).uncheck();
+  await tpl.getByLabel('Gäller från').fill('2026-12-14');
+  await tpl.getByLabel('Från kl.').fill('13:00');
+  await tpl.getByLabel('Till kl.').fill('15:00');
+  await tpl.getByLabel('Tidslängd (min)').fill('20');
+  await tpl.getByRole('checkbox', { name: 'Hudmottagning' }).check();
+  const preview = tpl.getByTestId('template-preview');
+  // Mondays and Fridays over four weeks, six slots a day, minus Christmas Day and New Year's Day.
+  await expect(preview).toContainText('36 tider');
+  await expect(preview).toContainText('Helgdag: juldagen');
+  await expect(preview).toContainText('Helgdag: nyårsdagen');
+  await axe(page, 'template form');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-template-form.png' });
+  await tpl.getByRole('button', { name: 'Spara och lägg ut tider' }).click();
+  await expect(tpl).toBeHidden();
+  await expect(page.getByTestId('templates-table')).toContainText('Hud mån/fre');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-templates.png' });
+
+  const monday = await api<CalendarRange>('calendar.range', { from: '2026-12-14', to: '2026-12-15', resourceIds: [lena.id] });
+  const created = monday.slots.filter((s) => s.appointmentTypeIds.includes(type.id));
+  expect(created).toHaveLength(6);
+  const christmas = await api<CalendarRange>('calendar.range', { from: '2026-12-25', to: '2026-12-26', resourceIds: [lena.id] });
+  expect(christmas.slots).toHaveLength(0);
+
+  // And the calendar shows them.
+  await page.evaluate(() => (window.location.hash = '#/calendar'));
+  await page.locator('input[type="date"]').first().fill('2026-12-14');
+  for (const s of created) await expect(page.locator(`[data-slot-id="${s.id}"]`)).toBeVisible();
+});
+
+test('absence: slots blocked, every affected booking rebooked in one step, contact list', async ({ page }) => {
+  await openAsScheduler(page, '#/absences');
+  const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+  const before = await api<CalendarRange>('calendar.range', { from: '2026-11-26', to: '2026-11-27', resourceIds: [anna.id] });
+  const affected = before.bookings.filter((b) => b.status === 'booked');
+  expect(affected.length).toBeGreaterThan(2);
+  await axe(page, 'absences');
+
+  const form = page.getByTestId('absence-form');
+  await form.getByLabel('Resurs').selectOption(anna.id);
+  await form.getByLabel('Från datum').fill('2026-11-26');
+  await form.getByLabel('Till datum').fill('2026-11-26');
+  await form.getByLabel('Orsak').fill('Utbildning');
+  await form.getByRole('button', { name: 'Registrera frånvaro' }).click();
+
+  const wizard = page.getByTestId('rebook-wizard');
+  await expect(wizard.locator('tbody tr')).toHaveCount(affected.length);
+  await axe(page, 'rebooking wizard');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-absence-wizard.png' });
+  await wizard.getByRole('button', { name: /^Boka om alla|^Boka om \d+ \(alla\)/ }).click();
+
+  const contacts = page.getByTestId('contact-list');
+  await expect(contacts).toBeVisible();
+  await expect(contacts.locator('tbody tr')).toHaveCount(affected.length);
+  await axe(page, 'contact list');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-absence-contacts.png' });
+
+  // In the data: every affected booking moved (or, without a proposal, still listed to contact).
+  const after = await api<CalendarRange>('calendar.range', { from: '2026-11-26', to: '2026-11-27', resourceIds: [anna.id] });
+  expect(after.bookings.filter((b) => b.status === 'booked')).toHaveLength(0);
+  expect(after.slots.every((s) => s.state === 'blocked')).toBe(true);
+  const moved = await Promise.all(affected.map((b) => api<BookingDetail>('bookings.get', { id: b.id })));
+  expect(moved.every((b) => b.status === 'rebooked' && b.rebookedTo !== null)).toBe(true);
+});
