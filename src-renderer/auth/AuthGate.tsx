@@ -61,7 +61,12 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, [queryClient]);
 
   const state = status.data?.state;
-  useIdleTimer(state === 'active' ? (status.data?.lockAfterMin ?? 10) * 60_000 : null, () => void lock());
+  useIdleTimer(
+    state === 'active' ? (status.data?.lockAfterMin ?? 10) * 60_000 : null,
+    () => void lock(),
+    // Any call marks the session as in use in main; auth.status is the lightest one.
+    () => void call('auth.status', {}).catch(() => undefined),
+  );
   const api = useMemo(() => (status.data ? { status: status.data, lock, signOut } : null), [status.data, lock, signOut]);
 
   if (status.isPending) return <p className="tb-auth-loading">{t('app.loading')}</p>;
