@@ -70,6 +70,21 @@ test.describe('demo unit', () => {
     await expect(page.getByRole('heading', { level: 1 })).toContainText('24 november', { ignoreCase: true });
   });
 
+  test('ten idle minutes lock the screen by themselves', async ({ page }) => {
+    await page.clock.install({ time: new Date(MONDAY) });
+    await page.goto(shell.url);
+    await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+    await page.clock.fastForward('09:30');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await page.clock.fastForward('00:45');
+    const dialog = page.getByRole('dialog', { name: 'Skärmen är låst' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Lösenord').fill('demo-reception');
+    await dialog.getByRole('button', { name: 'Lås upp' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+  });
+
   test('sign-out ends the demo session and shows the sign-in screen', async ({ page }) => {
     await open(page, shell);
     await page.getByRole('button', { name: 'Logga ut' }).click();
