@@ -8,7 +8,7 @@ import type { Booking, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { focusItem, ResourceCalendar, type DropTarget } from './ResourceCalendar.tsx';
 import { buildIndex } from './model.ts';
-import { rangeFor, rangeQuery, step, type PageView } from './ranges.ts';
+import { rangeFor, rangeKey, step, type PageView } from './ranges.ts';
 import { addDaysIso, formatLongDate, isoWeekday, todayIso, wallParts } from './wallclock.ts';
 import { ListView } from './ListView.tsx';
 import { Legend } from './Legend.tsx';
@@ -33,6 +33,10 @@ type Open =
   | null;
 
 const VIEWS: readonly PageView[] = ['day', 'week', 'list'];
+
+function rangeQuery(r: { from: string; to: string }) {
+  return { queryKey: rangeKey(r), queryFn: () => call('calendar.range', { from: r.from, to: r.to }) };
+}
 
 export function CalendarPage() {
   return (

@@ -2,7 +2,6 @@
 // are prefetched so navigation paints from cache).
 import type { QueryClient } from '@tanstack/react-query';
 import type { Booking, CalendarRange } from '../../src-main/api/types.ts';
-import { call } from '../api/client.ts';
 import { addDaysIso, startOfWeekIso } from './wallclock.ts';
 
 export type PageView = 'day' | 'week' | 'list';
@@ -20,10 +19,6 @@ export function step(view: PageView, date: string, dir: 1 | -1): string {
 }
 
 export const rangeKey = (r: { from: string; to: string }) => ['calendar.range', r.from, r.to] as const;
-
-export function rangeQuery(r: { from: string; to: string }) {
-  return { queryKey: rangeKey(r), queryFn: () => call('calendar.range', { from: r.from, to: r.to }) };
-}
 
 /**
  * Applies a booking change main has just confirmed to every cached range, so the calendar shows
