@@ -24,6 +24,7 @@ import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
+import { deskBookingStatus } from './sync-claims.ts';
 
 interface FullBookingRow extends BookingRow {
   reason_code: string | null;
@@ -301,7 +302,8 @@ export function rebookBooking(
       patientId: before.patient_id,
       typeId: type.id,
       contactMode: choice.contactMode,
-      status: before.status === 'preliminary' ? 'preliminary' : 'booked',
+      // The new time is a claim too: preliminary until central confirms it (when a central is configured).
+      status: before.status === 'preliminary' ? 'preliminary' : deskBookingStatus(ctx),
       channel: input.channel,
       note: input.note ?? before.note,
       rebookedFrom: before.id,
