@@ -138,6 +138,9 @@ export function registerAdminCommands(program: Command): void {
         const r = restoreFrom(path, resolve(file), Date.now());
         process.stdout.write(`Återställd från ${r.restoredFrom} (schemaversion ${r.schemaVersion}) till ${path}.\n`);
         if (r.previous) process.stdout.write(`Den tidigare databasen finns kvar som ${r.previous}.\n`);
+        if (!r.auditIntact) {
+          process.stderr.write('tidbok: VARNING: åtkomstloggen i den återställda filen är bruten; kör `tidbok audit verify`.\n');
+        }
       } catch (err) {
         if (err instanceof BackupError) throw new UsageError(`${err.message} Databasen ${path} är orörd.`);
         throw err;

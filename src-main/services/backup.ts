@@ -7,6 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { basename, dirname, join } from 'node:path';
 import { loadMigrations, openDatabase, TIDBOK_APPLICATION_ID, type Db, type OpenOptions } from '../store/database.ts';
 import type { Logger } from '../log.ts';
+import { missingFromShape, schemaShape } from '../store/schema-shape.ts';
+import { createContext } from './context.ts';
+import { verifyAuditChain } from './audit.ts';
 
 export class BackupError extends Error {
   constructor(
@@ -160,6 +163,8 @@ export interface RestoreResult {
   schemaVersion: number;
   /** The database that was replaced, kept beside it (null when there was none). */
   previous: string | null;
+  /** False when the restored access log fails its hash-chain check (restored anyway: it is evidence). */
+  auditIntact: boolean;
 }
 
 function moveWithSidecars(from: string, to: string): void {
@@ -186,9 +191,25 @@ export function restoreFrom(
     checkCopy(staging, options, basename(source));
     // Migrate the copy now, so a failing migration also leaves the current database in place.
     const migrated = openDatabase(staging, options);
-    migrated.pragma('wal_checkpoint(TRUNCATE)');
-    migrated.pragma('journal_mode = DELETE');
-    migrated.close();
+    let auditIntact: boolean;
+    try {
+      // Every table and column this version needs must be there (a file can carry our id and
+      // still have lost tables), compared with a fresh database of the same schema.
+      const fresh = openDatabase(':memory:', options);
+      const missing = missingFromShape(schemaShape(fresh), schemaShape(migrated));
+      fresh.close();
+      if (missing.length > 0) {
+        throw new BackupError(
+          'not_tidbok',
+          `${basename(source)} saknar delar av Tidboks schema: ${missing.slice(0, 5).join(', ')}.`,
+        );
+      }
+      auditIntact = verifyAuditChain(createContext(migrated)) === null;
+      migrated.pragma('wal_checkpoint(TRUNCATE)');
+      migrated.pragma('journal_mode = DELETE');
+    } finally {
+      migrated.close();
+    }
     const schemaVersion = checkCopy(staging, options, basename(source));
 
     let previous: string | null = null;
@@ -197,7 +218,7 @@ export function restoreFrom(
       moveWithSidecars(dbPath, previous);
     }
     renameSync(staging, dbPath);
-    return { restoredFrom: source, schemaVersion, previous };
+    return { restoredFrom: source, schemaVersion, previous, auditIntact };
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(staging + suffix, { force: true });
   }

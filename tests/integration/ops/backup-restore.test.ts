@@ -133,6 +133,16 @@ describe('restore refuses what it cannot trust, leaving the database as it was',
       'not_tidbok',
     ],
     [
+      'a Tidbok file that lost a table',
+      (good: string, bad: string) => {
+        writeFileSync(bad, readFileSync(good));
+        const db = new Database(bad);
+        db.exec('DROP TABLE waitlist');
+        db.close();
+      },
+      'not_tidbok',
+    ],
+    [
       'a database from a newer Tidbok',
       (good: string, bad: string) => {
         writeFileSync(bad, readFileSync(good));
@@ -163,6 +173,29 @@ describe('restore refuses what it cannot trust, leaving the database as it was',
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toContain('är orörd');
     expect(sha(path)).toBe(before);
+  });
+});
+
+describe('restore and the access log', () => {
+  it('restores a file whose access log was tampered with, but says so', async () => {
+    const { db, ctx, path } = openTestDb({ demo: true });
+    const { recordAudit } = await import('../../../src-main/services/audit.ts');
+    for (let i = 0; i < 3; i++)
+      recordAudit(
+        ctx,
+        { userId: null, username: 't', displayName: 'T', roles: ['admin'], workstation: 'ws' },
+        { action: 'read' },
+      );
+    const copy = join(dirname(path), 'tampered.db');
+    await backupTo(db, copy);
+    db.close();
+    const raw = new Database(copy);
+    raw.exec(`DROP TRIGGER audit_events_no_update; UPDATE audit_events SET workstation = 'elsewhere' WHERE seq = 2`);
+    raw.close();
+    const r = await tidbok('restore', copy, '--db', path);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toContain('åtkomstloggen i den återställda filen är bruten');
+    expect(restoreFrom(path, copy, MONDAY_0910 + 1000).auditIntact).toBe(false);
   });
 });
 

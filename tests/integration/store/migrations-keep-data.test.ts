@@ -10,7 +10,7 @@ import { loadMigrations, openDatabase, schemaVersion, type Db } from '../../../s
 import { createContext } from '../../../src-main/services/context.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { signIn } from '../../../src-main/services/auth.ts';
-import { schemaShape, type SchemaShape } from '../../fixtures/make-db-fixtures.ts';
+import { schemaShape, type SchemaShape } from '../../../src-main/store/schema-shape.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
