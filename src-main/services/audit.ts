@@ -51,9 +51,35 @@ export function auditHash(row: Omit<AuditRow, 'seq' | 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** Prepared once per connection: list views append hundreds of events per call. */
+const statementCache = new WeakMap<ServiceContext['db'], ReturnType<typeof prepareAuditStatements>>();
+
+function prepareAuditStatements(db: ServiceContext['db']) {
+  return {
+    last: db.prepare(`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`),
+    insert: db.prepare(
+      `INSERT INTO audit_events (id, at, action, unit_id, user_id, workstation, patient_id, entity, entity_id, detail, prev_hash, hash)
+       VALUES (@id, @at, @action, @unit_id, @user_id, @workstation, @patient_id, @entity, @entity_id, @detail, @prev_hash, @hash)`,
+    ),
+    head: db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ),
+  };
+}
+
+function auditStatements(db: ServiceContext['db']): ReturnType<typeof prepareAuditStatements> {
+  let s = statementCache.get(db);
+  if (!s) {
+    s = prepareAuditStatements(db);
+    statementCache.set(db, s);
+  }
+  return s;
+}
+
 /** Appends one event. Call inside the transaction of the change it records. */
 export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInput): void {
-  const last = ctx.db.prepare(`SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1`).get() as { hash: string } | undefined;
+  const stmts = auditStatements(ctx.db);
+  const last = stmts.last.get() as { seq: number; hash: string } | undefined;
   const row: Omit<AuditRow, 'seq' | 'hash'> = {
     id: ctx.newId(),
     at: ctx.now(),
@@ -67,18 +93,11 @@ export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInp
     detail: JSON.stringify(event.detail ?? {}),
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  ctx.db
-    .prepare(
-      `INSERT INTO audit_events (id, at, action, unit_id, user_id, workstation, patient_id, entity, entity_id, detail, prev_hash, hash)
-       VALUES (@id, @at, @action, @unit_id, @user_id, @workstation, @patient_id, @entity, @entity_id, @detail, @prev_hash, @hash)`,
-    )
-    .run({ ...row, hash: auditHash(row) });
+  const hash = auditHash(row);
+  const info = stmts.insert.run({ ...row, hash });
   // The head anchor: deleting rows from the end of the chain leaves no broken link, but it
   // leaves the anchor pointing past the last row.
-  const seq = (ctx.db.prepare(`SELECT max(seq) AS seq FROM audit_events`).get() as { seq: number }).seq;
-  ctx.db
-    .prepare(`INSERT INTO settings (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
-    .run(JSON.stringify({ seq, hash: auditHash(row) }));
+  stmts.head.run(JSON.stringify({ seq: Number(info.lastInsertRowid), hash }));
 }
 
 /**
