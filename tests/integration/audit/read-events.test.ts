@@ -187,7 +187,7 @@ describe('access-log events of read methods', () => {
         expect(rows).toEqual([]);
         break;
       case 'perPatient': {
-        const shown = [...new Set((entry as { shown: (r: unknown) => string[] }).shown(value))].sort();
+        const shown = [...new Set((entry as unknown as { shown: (r: unknown) => string[] }).shown(value))].sort();
         expect(shown.length, 'the fixture must show at least one patient').toBeGreaterThan(0);
         expect(rows.every((x) => x.action === 'read')).toBe(true);
         expect(rows.map((x) => x.patient_id).sort()).toEqual(shown);
