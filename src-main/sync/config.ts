@@ -9,7 +9,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { CENTRAL_URL_SETTING, centralUrlSetting } from '../services/sync-claims.ts';
 import type { Logger } from '../log.ts';
 import { FhirCentralApi } from './central-api.ts';
-import { SyncEngine } from './engine.ts';
+import { engineFor, SyncEngine } from './engine.ts';
 
 export const TOKEN_FILE_SETTING = 'sync.token_file';
 
@@ -40,10 +40,27 @@ export function resolveToken(ctx: ServiceContext, env: NodeJS.ProcessEnv = proce
   return file ? readTokenFile(file) : null;
 }
 
+/** Where a shell keeps the token (the desktop: Electron safeStorage); none in the web shell. */
+export interface CredentialStore {
+  save(token: string): void;
+  load(): string | null;
+}
+
+const stores = new WeakMap<ServiceContext['db'], CredentialStore>();
+
+export function registerCredentialStore(ctx: ServiceContext, store: CredentialStore): void {
+  stores.set(ctx.db, store);
+}
+
 export function saveCentralUrl(ctx: ServiceContext, url: string): void {
-  const parsed = new URL(url); // throws on nonsense
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SyncConfigError('Adressen till den centrala tidboken är inte en giltig URL.');
+  }
   if (parsed.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
-    throw new SyncConfigError('The central API must be reached over https (plain http only on this computer).');
+    throw new SyncConfigError('Den centrala tidboken måste nås över https (http bara på den här datorn).');
   }
   ctx.db
     .prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`)
@@ -60,8 +77,37 @@ export function startSyncIfConfigured(
 ): SyncEngine | null {
   const url = options.url ?? centralUrlSetting(ctx);
   if (!url) return null;
-  const token = options.token !== undefined ? options.token : resolveToken(ctx);
+  const token = options.token !== undefined ? options.token : (stores.get(ctx.db)?.load() ?? resolveToken(ctx));
   const engine = new SyncEngine(ctx, new FhirCentralApi({ baseUrl: url, token }), options.log ? { log: options.log } : {});
   engine.start();
   return engine;
+}
+
+/**
+ * Settings > central booking API: saves (or clears) the URL, keeps a token in the shell's
+ * credential store, and restarts sync with them. A token can only be kept where a store exists:
+ * the web shell reads TIDBOK_CENTRAL_TOKEN or a 0600 token file instead.
+ */
+export async function configureSync(
+  ctx: ServiceContext,
+  input: { centralUrl: string | null; token?: string | undefined },
+  log?: Logger,
+): Promise<void> {
+  if (input.token !== undefined) {
+    const store = stores.get(ctx.db);
+    if (!store) {
+      throw new SyncConfigError(
+        'Token kan bara sparas i skrivbordsappen. I webbskalet: sätt TIDBOK_CENTRAL_TOKEN eller en tokenfil (läsbar bara av ägaren, 0600).',
+      );
+    }
+    store.save(input.token);
+  }
+  if (input.centralUrl === null) {
+    ctx.db.prepare(`DELETE FROM settings WHERE key = ?`).run(CENTRAL_URL_SETTING);
+  } else {
+    saveCentralUrl(ctx, input.centralUrl);
+  }
+  await engineFor(ctx)?.stop();
+  startSyncIfConfigured(ctx, log ? { log } : {});
+  ctx.events.emit({ entities: ['sync'], ids: [] });
 }

@@ -415,6 +415,14 @@ export const en: Shape<typeof sv> = {
     failedHeading: 'Changes the central booking system did not accept',
     retryAll: 'Retry all',
     col: { what: 'What', when: 'Changed', attempts: 'Attempts', error: 'Answer from the central system' },
+    settings: {
+      heading: 'Central booking system',
+      url: 'Address (FHIR R4)',
+      token: 'Access token (leave empty to keep)',
+      tokenHelp: 'The token is kept encrypted in the desktop app. In the web shell, set TIDBOK_CENTRAL_TOKEN or a token file.',
+      save: 'Save and connect',
+      saved: 'Saved. Sync restarts.',
+    },
   },
   users: {
     title: 'Staff and access',

@@ -419,6 +419,14 @@ export const sv = {
     failedHeading: 'Ändringar som den centrala tidboken inte tog emot',
     retryAll: 'Försök igen med alla',
     col: { what: 'Vad', when: 'Ändrad', attempts: 'Försök', error: 'Svar från centrala tidboken' },
+    settings: {
+      heading: 'Central tidbok',
+      url: 'Adress (FHIR R4)',
+      token: 'Åtkomsttoken (lämna tomt för att behålla)',
+      tokenHelp: 'Token sparas krypterad i skrivbordsappen. I webbskalet anges den med TIDBOK_CENTRAL_TOKEN eller en tokenfil.',
+      save: 'Spara och anslut',
+      saved: 'Sparat. Synkningen startar om.',
+    },
   },
   users: {
     title: 'Personal och behörighet',

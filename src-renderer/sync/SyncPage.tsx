@@ -1,11 +1,12 @@
 // The Sync page: are we in step with the central booking API, what is waiting, what it refused,
 // and the Konflikter inbox: a patient who lost a slot is never dropped silently; staff rebook
 // them with one click into a suggested free time, or mark the conflict handled.
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError, call } from '../api/client.ts';
 import type { ConflictView } from '../../src-main/api/methods/sync.ts';
+import { useAuth } from '../auth/AuthGate.tsx';
 import './sync.css';
 
 function useFormat() {
@@ -228,14 +229,74 @@ function Failed() {
   );
 }
 
+/** Admin: the central booking API's address and, on the desktop, its token (kept encrypted). */
+function CentralSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const status = useQuery({ queryKey: ['sync.status'], queryFn: () => call('sync.status', {}) });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = useMutation({
+    mutationFn: (input: { centralUrl: string | null; token?: string }) => call('sync.configure', input),
+    onSuccess: () => {
+      setMessage({ ok: true, text: t('sync.settings.saved') });
+      void qc.invalidateQueries();
+    },
+    onError: (e) => setMessage({ ok: false, text: e instanceof ApiCallError ? e.error.message : String(e) }),
+  });
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const url = String(data.get('centralUrl') ?? '').trim();
+    const token = String(data.get('token') ?? '').trim();
+    save.mutate({ centralUrl: url === '' ? null : url, ...(token ? { token } : {}) });
+  };
+  return (
+    <section aria-labelledby="central-settings-heading" className="tb-sync-section">
+      <h2 id="central-settings-heading">{t('sync.settings.heading')}</h2>
+      <form className="tb-sync-settings" onSubmit={submit}>
+        <label>
+          <span>{t('sync.settings.url')}</span>
+          <input
+            name="centralUrl"
+            type="url"
+            defaultValue={status.data?.centralUrl ?? ''}
+            key={status.data?.centralUrl ?? ''}
+            placeholder="https://tidbok.region.se/fhir/R4"
+            autoComplete="off"
+          />
+        </label>
+        <label>
+          <span>{t('sync.settings.token')}</span>
+          <input name="token" type="password" autoComplete="off" aria-describedby="token-help" />
+        </label>
+        <p id="token-help" className="tb-muted">
+          {t('sync.settings.tokenHelp')}
+        </p>
+        <p>
+          <button type="submit" className="tb-button tb-primary" disabled={save.isPending}>
+            {t('sync.settings.save')}
+          </button>
+        </p>
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'tb-sync-ok' : 'tb-sync-error'}>
+            {message.text}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
+
 export function SyncPage() {
   const { t } = useTranslation();
+  const isAdmin = useAuth().status.user?.roles.includes('admin') ?? false;
   return (
     <section aria-labelledby="page-heading" className="tb-page tb-sync-page">
       <h1 id="page-heading">{t('sync.title')}</h1>
       <StatusCard />
       <Conflicts />
       <Failed />
+      {isAdmin && <CentralSettings />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { HandlersFor } from '../handler-types.ts';
 import { engineFor, localStatus } from '../../sync/engine.ts';
 import { listConflicts, listFailed, resolveConflict, retryFailed } from '../../sync/conflicts.ts';
 import { AppError } from '../result.ts';
+import { configureSync, SyncConfigError } from '../../sync/config.ts';
 
 export const syncHandlers: HandlersFor<typeof syncMethods> = {
   'sync.status': ({ ctx }) => engineFor(ctx)?.status() ?? localStatus(ctx),
@@ -13,6 +14,15 @@ export const syncHandlers: HandlersFor<typeof syncMethods> = {
     if (!engine) throw new AppError('unavailable', 'Ingen central tidbok är inställd; enheten arbetar lokalt.');
     const r = await engine.runOnce();
     return { pushed: r.pushed, pulled: r.pulled, conflicts: r.conflicts, failed: r.failed, error: r.error?.message ?? null };
+  },
+  'sync.configure': async ({ ctx }, input) => {
+    try {
+      await configureSync(ctx, input);
+    } catch (err) {
+      if (err instanceof SyncConfigError) throw new AppError('validation', err.message);
+      throw err;
+    }
+    return engineFor(ctx)?.status() ?? localStatus(ctx);
   },
   'sync.failed': ({ ctx }) => listFailed(ctx),
   'sync.retryFailed': ({ ctx }, input) => retryFailed(ctx, input),

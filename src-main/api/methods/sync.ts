@@ -1,7 +1,7 @@
 // Sync methods: status for the header and the Sync page, "sync now", entries the central side
 // refused, and the Konflikter inbox with one-click rebooking.
 import { z } from 'zod';
-import { ALL_ROLES, empty, method, SCHEDULING_ROLES, uuid } from '../define.ts';
+import { ADMIN_ONLY, ALL_ROLES, empty, method, SCHEDULING_ROLES, uuid } from '../define.ts';
 import type { Booking, PatientSummary, Role } from '../types.ts';
 
 const DESK: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
@@ -73,6 +73,23 @@ export const syncMethods = {
     input: z.object({ seqs: z.array(z.number().int().positive()).max(1000).optional() }).strict(),
     roles: SCHEDULING_ROLES,
     kind: 'change',
+  }),
+  /** Admin: the central booking API's address (null = work locally) and, on the desktop, its token. */
+  'sync.configure': method<SyncStatusView>()({
+    input: z
+      .object({
+        centralUrl: z
+          .string()
+          .trim()
+          .url('Ange en fullständig adress, t.ex. https://tidbok.region.se/fhir/R4.')
+          .max(500)
+          .nullable(),
+        token: z.string().trim().min(1).max(4096).optional(),
+      })
+      .strict(),
+    roles: ADMIN_ONLY,
+    kind: 'change',
+    async: true,
   }),
   'conflicts.list': method<ConflictView[]>()({
     input: z.object({ includeResolved: z.boolean().optional() }).strict(),

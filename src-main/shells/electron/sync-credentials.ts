@@ -3,7 +3,7 @@
 import { safeStorage } from 'electron';
 import type { ServiceContext } from '../../services/context.ts';
 import type { Logger } from '../../log.ts';
-import { startSyncIfConfigured } from '../../sync/config.ts';
+import { registerCredentialStore, startSyncIfConfigured } from '../../sync/config.ts';
 import type { SyncEngine } from '../../sync/engine.ts';
 
 const SETTING = 'sync.token_safe';
@@ -22,9 +22,9 @@ function loadCentralToken(ctx: ServiceContext): string | null {
 
 /** Starts sync when a central is configured; the token comes from safeStorage, else env / 0600 file. */
 export function startDesktopSync(ctx: ServiceContext, log: Logger): SyncEngine | null {
+  registerCredentialStore(ctx, { save: (token) => saveCentralToken(ctx, token), load: () => loadCentralToken(ctx) });
   try {
-    const token = loadCentralToken(ctx);
-    return startSyncIfConfigured(ctx, { log, ...(token ? { token } : {}) });
+    return startSyncIfConfigured(ctx, { log });
   } catch (err) {
     log.error({ err }, 'sync not started');
     return null;
