@@ -76,28 +76,39 @@ function auditStatements(db: ServiceContext['db']): ReturnType<typeof prepareAud
   return s;
 }
 
-/** Appends one event. Call inside the transaction of the change it records. */
-export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInput): void {
+/** Appends events in order, chained to the log's head. Call inside the transaction they record. */
+function appendEvents(ctx: ServiceContext, caller: Caller, events: readonly AuditInput[]): void {
+  if (events.length === 0) return;
   const stmts = auditStatements(ctx.db);
-  const last = stmts.last.get() as { seq: number; hash: string } | undefined;
-  const row: Omit<AuditRow, 'seq' | 'hash'> = {
-    id: ctx.newId(),
-    at: ctx.now(),
-    action: event.action,
-    unit_id: currentUnitId(ctx),
-    user_id: caller.userId,
-    workstation: caller.workstation,
-    patient_id: event.patientId ?? null,
-    entity: event.entity ?? null,
-    entity_id: event.entityId ?? null,
-    detail: JSON.stringify(event.detail ?? {}),
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  const hash = auditHash(row);
-  const info = stmts.insert.run({ ...row, hash });
+  let prev = (stmts.last.get() as { seq: number; hash: string } | undefined)?.hash ?? GENESIS_HASH;
+  let seq = 0;
+  const at = ctx.now();
+  const unitId = currentUnitId(ctx);
+  for (const event of events) {
+    const row: Omit<AuditRow, 'seq' | 'hash'> = {
+      id: ctx.newId(),
+      at,
+      action: event.action,
+      unit_id: unitId,
+      user_id: caller.userId,
+      workstation: caller.workstation,
+      patient_id: event.patientId ?? null,
+      entity: event.entity ?? null,
+      entity_id: event.entityId ?? null,
+      detail: JSON.stringify(event.detail ?? {}),
+      prev_hash: prev,
+    };
+    prev = auditHash(row);
+    seq = Number(stmts.insert.run({ ...row, hash: prev }).lastInsertRowid);
+  }
   // The head anchor: deleting rows from the end of the chain leaves no broken link, but it
   // leaves the anchor pointing past the last row.
-  stmts.head.run(JSON.stringify({ seq: Number(info.lastInsertRowid), hash }));
+  stmts.head.run(JSON.stringify({ seq, hash: prev }));
+}
+
+/** Appends one event. Call inside the transaction of the change it records. */
+export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInput): void {
+  appendEvents(ctx, caller, [event]);
 }
 
 /**
@@ -110,8 +121,14 @@ export function recordPatientReads(
   patientIds: Iterable<string>,
   detail: Record<string, unknown>,
 ): void {
-  for (const patientId of new Set(patientIds))
-    recordAudit(ctx, caller, { action: 'read', patientId, entity: 'patient', entityId: patientId, detail });
+  const events = [...new Set(patientIds)].map((patientId): AuditInput => ({
+    action: 'read',
+    patientId,
+    entity: 'patient',
+    entityId: patientId,
+    detail,
+  }));
+  appendEvents(ctx, caller, events);
 }
 
 /** Walks the chain; returns the first broken link (reason in Swedish, shown to admins), or null when intact. */
