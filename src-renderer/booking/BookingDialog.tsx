@@ -191,6 +191,11 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
                 onText={setReasonText}
                 legend={t('booking.cancelReason')}
               />
+              {error && (
+                <p role="alert" className="tb-form-error">
+                  {error}
+                </p>
+              )}
               {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
               <div className="tb-dialog-actions">
                 <button type="button" className="tb-button" onClick={() => setCancelling(false)}>
@@ -202,7 +207,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
               </div>
             </form>
           )}
-          {error && (
+          {error && !cancelling && (
             <p role="alert" className="tb-form-error">
               {error}
             </p>

@@ -261,3 +261,17 @@ test('usable at 200 % zoom', async ({ page }) => {
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-zoom200.png' });
   await axe(page, 'calendar at 200 %');
 });
+
+test('language switch: the calendar and its dialogs in English', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Språk').selectOption('en');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Monday, 23 November 2026');
+  await page.getByRole('button', { name: 'Week' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Week');
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toContainText('Keyboard shortcuts');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week-en.png' });
+  await page.keyboard.press('Escape');
+  await axe(page, 'calendar week (English)');
+});
