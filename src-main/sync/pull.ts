@@ -5,7 +5,7 @@
 // and applying it twice changes nothing: an entry whose (id, versionId) the row already holds is
 // skipped. Rows with changes still waiting in the outbox are left to push, whose If-Match
 // decides (central wins for bookings, the unit for its schedule).
-// Patients are applied before slots, slots before appointments, so references resolve.
+// Slots are applied before appointments, and the patients and slots an appointment names are read first, so references resolve.
 import type { Appointment, Patient, Resource, Slot } from '@medplum/fhirtypes';
 import type { ServiceContext } from '../services/context.ts';
 import type { Statement } from 'better-sqlite3';
@@ -22,7 +22,9 @@ import {
 } from './fhir/mapping.ts';
 import { hasPendingOutbox, readCursor, recordConflict, settleOutbox, suggestFreeSlots, writeCursor } from './local.ts';
 
-export const FEEDS = ['Patient', 'Slot', 'Appointment'] as const;
+// No Patient feed: a desk reads a patient when one of its unit's appointments names them
+// (missingReferences), never the region's whole register.
+export const FEEDS = ['Slot', 'Appointment'] as const;
 export type Feed = (typeof FEEDS)[number];
 
 export interface PullResult {
@@ -432,6 +434,57 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
   });
 }
 
+const foreignSlots = new WeakMap<ServiceContext['db'], Set<string>>();
+
+async function readByIds(api: CentralApi, type: string, ids: string[]): Promise<Resource[]> {
+  const out: Resource[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    out.push(...(await api.searchAll(type, { _id: chunk.join(','), _count: String(chunk.length) })));
+  }
+  return out;
+}
+
+/**
+ * Slots and patients that appointments refer to but this desk has not seen: a slot another desk
+ * of the unit created, a patient who booked on the web. Read now (in bulk), so the appointment
+ * is applied with its page instead of being passed by the cursor. Patients are read only for
+ * this unit's slots: a desk keeps no copy of other units' patients.
+ */
+export async function missingReferences(ctx: ServiceContext, api: CentralApi, resources: Resource[]): Promise<Resource[]> {
+  const s = stmts(ctx);
+  const foreign = foreignSlots.get(ctx.db) ?? new Set<string>();
+  foreignSlots.set(ctx.db, foreign);
+  const appts = resources
+    .filter((r): r is Appointment => r.resourceType === 'Appointment')
+    .map((a) => {
+      const f = appointmentFields(a);
+      return { slot: refId(f.slotRef, 'Slot'), patient: refId(f.patientRef, 'Patient') };
+    });
+  const unknownSlots = [
+    ...new Set(appts.map((a) => a.slot).filter((id): id is string => !!id && !foreign.has(id) && !s.slotByRemote.get(id))),
+  ];
+  const slots: Resource[] = [];
+  const ours = new Set<string>();
+  for (const r of await readByIds(api, 'Slot', unknownSlots)) {
+    // A slot on a schedule that is not ours belongs to another unit: remember, do not ask again.
+    if (s.resourceByRemote.get(refId((r as Slot).schedule.reference, 'Schedule'))) {
+      slots.push(r);
+      ours.add(r.id!);
+    } else foreign.add(r.id!);
+  }
+  const unknownPatients = [
+    ...new Set(
+      appts
+        .filter((a) => a.slot && (ours.has(a.slot) || s.slotByRemote.get(a.slot)))
+        .map((a) => a.patient)
+        .filter((id): id is string => !!id && !s.patientByRemote.get(id)),
+    ),
+  ];
+  const patients = await readByIds(api, 'Patient', unknownPatients);
+  return [...patients, ...slots];
+}
+
 export interface PullOptions {
   pageSize?: number;
   feeds?: readonly Feed[];
@@ -450,8 +503,9 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
     for (let guard = 0; url && guard < 100_000; guard++) {
       const page: { resources: Resource[]; next: string | null } = await api.searchPage(url);
       result.pulled += page.resources.length;
+      const referenced = await missingReferences(ctx, api, page.resources);
       const applied = ctx.db.transaction(() => {
-        const a = applyResources(ctx, page.resources, { respectPending: true });
+        const a = applyResources(ctx, [...referenced, ...page.resources], { respectPending: true });
         const last = page.resources.reduce<string | null>(
           (m, r) => (r.meta?.lastUpdated && (!m || r.meta.lastUpdated > m) ? r.meta.lastUpdated : m),
           null,

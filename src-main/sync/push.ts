@@ -50,7 +50,7 @@ import {
   type Remote,
   type SyncedEntity,
 } from './local.ts';
-import { applyResources, resolveSlotTaken } from './pull.ts';
+import { applyResources, missingReferences, resolveSlotTaken } from './pull.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 
 const PRIMARY_TYPE: Record<SyncedEntity, string> = {
@@ -587,7 +587,9 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       if (slot) {
         // Bring in what central knows about the slot (e.g. a web booking not yet pulled).
         const held = await api.searchAll<Appointment>('Appointment', { slot: `Slot/${slot.id}`, _count: '50' });
-        const applied = applyResources(ctx, [slot, ...held.filter((a) => ourIdOf(a) !== u.id)], { respectPending: true });
+        const others = held.filter((a) => ourIdOf(a) !== u.id);
+        const referenced = await missingReferences(ctx, api, others);
+        const applied = applyResources(ctx, [...referenced, slot, ...others], { respectPending: true });
         result.conflicts += applied.conflicts;
       }
     }

@@ -186,6 +186,7 @@ export class CentralRepository extends MemoryRepository {
   /** Candidate ids from an index for one of the filters, or null when no index applies. */
   private candidates(req: SearchRequest): string[] | null {
     for (const f of req.filters ?? []) {
+      if (f.code === '_id' && f.operator === 'eq') return f.value.split(',');
       if (f.code === 'identifier' && f.operator === 'eq' && f.value.includes('|') && !f.value.includes(',')) {
         const id = this.byIdentifier.get(`${req.resourceType}|${f.value}`);
         return id ? [id] : [];
