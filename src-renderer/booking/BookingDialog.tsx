@@ -16,11 +16,13 @@ export interface BookingDialogProps {
   bookingId: string;
   onClose: () => void;
   onOpenPatient: (patientId: string) => void;
+  /** Rebook without dragging: pick the new slot in the calendar or in Första lediga tid. */
+  onRebook?: (booking: Booking) => void;
 }
 
 const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'no_show']);
 
-export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDialogProps) {
+export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: BookingDialogProps) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
@@ -144,6 +146,11 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient }: BookingDial
                   }
                 >
                   {t('booking.undoMark')}
+                </button>
+              )}
+              {!started && onRebook && (b.status === 'booked' || b.status === 'preliminary') && (
+                <button type="button" className="tb-button" onClick={() => onRebook(b)} disabled={busy}>
+                  {t('booking.rebook')}
                 </button>
               )}
               {!started && (

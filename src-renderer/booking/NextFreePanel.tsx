@@ -1,6 +1,6 @@
 // Första lediga tid: type, profession or clinician, from date, web-only -> the first free slots;
 // one click opens the booking for that slot with the type preset.
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.ts';
@@ -15,6 +15,8 @@ export interface NextFreePanelProps {
   from: string;
   onClose: () => void;
   onPick: (slot: Slot, typeId: string) => void;
+  /** Set while rebooking: says whose new time is being chosen. */
+  banner?: ReactNode;
 }
 
 export function toSlot(f: FreeSlot): Slot {
@@ -32,7 +34,7 @@ export function toSlot(f: FreeSlot): Slot {
   };
 }
 
-export function NextFreePanel({ types, resources, initialTypeId, from, onClose, onPick }: NextFreePanelProps) {
+export function NextFreePanel({ types, resources, initialTypeId, from, onClose, onPick, banner }: NextFreePanelProps) {
   const { t, i18n } = useTranslation();
   const ids = { type: useId(), who: useId(), from: useId(), web: useId() };
   const [typeId, setTypeId] = useState(initialTypeId || types[0]?.id || '');
@@ -62,6 +64,7 @@ export function NextFreePanel({ types, resources, initialTypeId, from, onClose, 
           ×
         </button>
       </div>
+      {banner}
       <div className="tb-form tb-form-compact">
         <div className="tb-field">
           <label htmlFor={ids.type}>{t('nextFree.type')}</label>

@@ -18,9 +18,10 @@ export interface RebookDialogProps {
   types: readonly AppointmentType[];
   resources: readonly Resource[];
   onClose: () => void;
+  onRebooked?: () => void;
 }
 
-export function RebookDialog({ booking, slot, types, resources, onClose }: RebookDialogProps) {
+export function RebookDialog({ booking, slot, types, resources, onClose, onRebooked }: RebookDialogProps) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
@@ -51,6 +52,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose }: Reboo
       });
       applyBookingChange(client, [result.old.id], [result.new]);
       notify('ok', t('rebook.done', { name: who, when: to }));
+      onRebooked?.();
       onClose();
     } catch (err) {
       setError((err as Error).message);

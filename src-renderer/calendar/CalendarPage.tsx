@@ -57,6 +57,8 @@ function CalendarScreen() {
   const [typeId, setTypeId] = useState('');
   const [freePanel, setFreePanel] = useState(false);
   const [open, setOpen] = useState<Open>(null);
+  // Rebooking without a drag: the booking whose new slot is being chosen.
+  const [moving, setMoving] = useState<Booking | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
 
   const visible = rangeFor(view, date);
@@ -148,6 +150,7 @@ function CalendarScreen() {
   }
   useCalendarShortcuts(run);
 
+  const movingName = moving ? (moving.patient.protectedIdentity ? t('calendar.protected') : moving.patient.displayName) : '';
   const heading =
     view === 'week'
       ? t('calendar.weekHeading', {
@@ -295,6 +298,21 @@ function CalendarScreen() {
           ) : null}
         </div>
       )}
+      {moving && (
+        <div className="tb-moving-bar" role="status" data-testid="rebook-mode">
+          <span>{t('rebook.choosing', { name: movingName })}</span>
+          <button
+            type="button"
+            className="tb-button tb-small"
+            onClick={() => {
+              setMoving(null);
+              setFreePanel(false);
+            }}
+          >
+            {t('rebook.stop')}
+          </button>
+        </div>
+      )}
       <div className="tb-calendar-body">
         <div className="tb-calendar" data-testid="calendar" aria-busy={range.isFetching} ref={gridRef}>
           {view === 'list' ? (
@@ -315,7 +333,9 @@ function CalendarScreen() {
                 types={types.data}
                 typeFilter={typeId || null}
                 weekends={weekends}
-                onSlot={(slot) => setOpen({ kind: 'book', slot, typeId: typeId || null })}
+                onSlot={(slot) =>
+                  setOpen(moving ? { kind: 'rebook', booking: moving, slot } : { kind: 'book', slot, typeId: typeId || null })
+                }
                 onBooking={(b) => setOpen({ kind: 'booking', bookingId: b.id })}
                 onDrop={onDrop}
               />
@@ -324,12 +344,19 @@ function CalendarScreen() {
         </div>
         {freePanel && (
           <NextFreePanel
+            key={moving?.id ?? 'book'}
             types={activeTypes}
             resources={allResources}
-            initialTypeId={typeId}
+            initialTypeId={moving?.appointmentTypeId ?? typeId}
             from={date < todayIso() ? todayIso() : date}
-            onClose={() => setFreePanel(false)}
-            onPick={(slot, pickedType) => setOpen({ kind: 'book', slot, typeId: pickedType })}
+            onClose={() => {
+              setFreePanel(false);
+              setMoving(null);
+            }}
+            onPick={(slot, pickedType) =>
+              setOpen(moving ? { kind: 'rebook', booking: moving, slot } : { kind: 'book', slot, typeId: pickedType })
+            }
+            banner={moving && <p className="tb-moving">{t('rebook.choosing', { name: movingName })}</p>}
           />
         )}
       </div>
@@ -347,6 +374,11 @@ function CalendarScreen() {
           bookingId={open.bookingId}
           onClose={() => setOpen(null)}
           onOpenPatient={(patientId) => setOpen({ kind: 'patient', patientId })}
+          onRebook={(b) => {
+            setOpen(null);
+            setMoving(b);
+            setFreePanel(true);
+          }}
         />
       )}
       {open?.kind === 'rebook' && (
@@ -356,6 +388,10 @@ function CalendarScreen() {
           types={types.data ?? []}
           resources={allResources}
           onClose={() => setOpen(null)}
+          onRebooked={() => {
+            setMoving(null);
+            setFreePanel(false);
+          }}
         />
       )}
       {open?.kind === 'patientSearch' && (

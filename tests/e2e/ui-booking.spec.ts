@@ -235,6 +235,15 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await page.keyboard.press('Escape');
   await expect(page.locator(`[data-slot-id="${slotId}"]`)).toBeFocused();
 
+  // S opens the patient search; a name finds the patient.
+  await page.keyboard.press('s');
+  const search = page.getByTestId('patient-search');
+  await search.getByLabel('Personnummer eller namn').fill(futureBookings(await day())[0]!.patient.displayName);
+  await expect(search.getByRole('listitem').first()).toBeVisible();
+  await axe(page, 'patient search');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-patient-search.png' });
+  await page.keyboard.press('Escape');
+
   await page.keyboard.press('n');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('24 november');
   await page.keyboard.press('t');
@@ -274,4 +283,29 @@ test('language switch: the calendar and its dialogs in English', async ({ page }
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week-en.png' });
   await page.keyboard.press('Escape');
   await axe(page, 'calendar week (English)');
+});
+
+test('rebook without dragging: Boka om … then a slot from Första lediga tid', async ({ page }) => {
+  await open(page);
+  const target = futureBookings(await day())[6]!;
+  await page.locator(`[data-booking-id="${target.id}"]`).click();
+  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Boka om …' }).click();
+  await expect(page.getByTestId('rebook-mode')).toContainText(target.patient.displayName);
+  const panel = page.getByTestId('next-free-panel');
+  await expect(panel.getByLabel('Besökstyp')).toHaveValue(target.appointmentTypeId);
+  const first = panel.locator('[data-free-slot-id]').first();
+  const slotId = await first.getAttribute('data-free-slot-id');
+  await first.getByRole('button', { name: /^Boka/ }).click();
+  const dialog = page.getByTestId('rebook-dialog');
+  await dialog.getByRole('button', { name: 'Boka om' }).click();
+  // Today's booking is inside the rebook cut-off: the desk overrides with a reason.
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Patienten ringde');
+  await dialog.getByRole('button', { name: 'Boka om ändå' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('rebook-mode')).toHaveCount(0);
+  const old = await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id });
+  expect(old.status).toBe('rebooked');
+  const moved = await apiCall<BookingDetail>(shell, 'bookings.get', { id: old.rebookedTo! });
+  expect(moved.slotId).toBe(slotId);
+  expect(moved.patient.id).toBe(target.patient.id);
 });

@@ -138,6 +138,7 @@ test('absence: slots blocked, every affected booking rebooked in one step, conta
   const affected = before.bookings.filter((b) => b.status === 'booked');
   expect(affected.length).toBeGreaterThan(2);
   await axe(page, 'absences');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-absences.png' });
 
   const form = page.getByTestId('absence-form');
   await form.getByLabel('Resurs').selectOption(anna.id);
