@@ -7,42 +7,14 @@ import { startCentral } from '../demo/central/server.ts';
 import { PatientSimulator } from '../demo/central/simulator.ts';
 import { openRuntime, defaultDatabasePath } from '../runtime.ts';
 import { FhirCentralApi } from '../sync/central-api.ts';
-import { resolveToken, saveCentralUrl, startSyncIfConfigured } from '../sync/config.ts';
-import { startDemoCentral } from '../demo/central/demo.ts';
-import { isDemoDatabase } from '../services/auth.ts';
-import type { ServiceContext } from '../services/context.ts';
-import type { Logger } from '../log.ts';
+import { resolveToken, saveCentralUrl } from '../sync/config.ts';
 import { SyncEngine, countsOf } from '../sync/engine.ts';
 import { centralUrlSetting } from '../services/sync-claims.ts';
 import { createLogger } from '../log.ts';
 import { dbOption, EXIT, parsePort, UsageError } from './common.ts';
 
-/**
- * What `serve` / `start` run beside the web shell: on the demo database a stand-in central in
- * this process with simulated 1177 patients (unless TIDBOK_DEMO_CENTRAL=0, or the clock is
- * pinned with TIDBOK_NOW for a test), otherwise the sync engine if a central is configured.
- */
-export async function startShellSync(ctx: ServiceContext, log: Logger): Promise<{ stop(): Promise<void> } | null> {
-  const flag = process.env['TIDBOK_DEMO_CENTRAL'];
-  const demo = flag === '1' || (flag !== '0' && !process.env['TIDBOK_NOW']);
-  if (isDemoDatabase(ctx) && demo && !process.env['TIDBOK_CENTRAL_URL']) {
-    const d = await startDemoCentral(ctx, { log });
-    process.stdout.write(`Demoläge: central tidbok (FHIR R4) på ${d.central.url}, simulerade 1177-patienter bokar ibland.\n`);
-    return d;
-  }
-  try {
-    // TIDBOK_CENTRAL_URL configures this database's central (as Settings would).
-    const envUrl = process.env['TIDBOK_CENTRAL_URL'];
-    if (envUrl) saveCentralUrl(ctx, envUrl);
-    const engine = startSyncIfConfigured(ctx, { log });
-    if (engine) process.stdout.write(`Synkar mot ${engine.api.baseUrl}.\n`);
-    return engine;
-  } catch (err) {
-    log.error({ err }, 'sync not started');
-    process.stdout.write(`Synkning startades inte: ${(err as Error).message}\n`);
-    return null;
-  }
-}
+// `serve` / `start` run sync through the shells' shared entry (demo/central/demo.ts).
+export { startShellSync } from '../demo/central/demo.ts';
 
 function untilSignal(): Promise<void> {
   return new Promise((done) => {

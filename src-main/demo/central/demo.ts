@@ -6,6 +6,8 @@ import type { Logger } from '../../log.ts';
 import { CENTRAL_URL_SETTING } from '../../services/sync-claims.ts';
 import { FhirCentralApi } from '../../sync/central-api.ts';
 import { SyncEngine } from '../../sync/engine.ts';
+import { saveCentralUrl, startSyncIfConfigured } from '../../sync/config.ts';
+import { isDemoDatabase } from '../../services/auth.ts';
 import { startCentral, type Central } from './server.ts';
 import { PatientSimulator } from './simulator.ts';
 
@@ -53,4 +55,31 @@ export async function startDemoCentral(
       await central.close();
     },
   };
+}
+
+/**
+ * What the shells (web shell `serve` / `start`, and Electron) run beside the app: on the demo database a stand-in central in
+ * this process with simulated 1177 patients (unless TIDBOK_DEMO_CENTRAL=0, or the clock is
+ * pinned with TIDBOK_NOW for a test), otherwise the sync engine if a central is configured.
+ */
+export async function startShellSync(ctx: ServiceContext, log: Logger): Promise<{ stop(): Promise<void> } | null> {
+  const flag = process.env['TIDBOK_DEMO_CENTRAL'];
+  const demo = flag === '1' || (flag !== '0' && !process.env['TIDBOK_NOW']);
+  if (isDemoDatabase(ctx) && demo && !process.env['TIDBOK_CENTRAL_URL']) {
+    const d = await startDemoCentral(ctx, { log });
+    process.stdout.write(`Demoläge: central tidbok (FHIR R4) på ${d.central.url}, simulerade 1177-patienter bokar ibland.\n`);
+    return d;
+  }
+  try {
+    // TIDBOK_CENTRAL_URL configures this database's central (as Settings would).
+    const envUrl = process.env['TIDBOK_CENTRAL_URL'];
+    if (envUrl) saveCentralUrl(ctx, envUrl);
+    const engine = startSyncIfConfigured(ctx, { log });
+    if (engine) process.stdout.write(`Synkar mot ${engine.api.baseUrl}.\n`);
+    return engine;
+  } catch (err) {
+    log.error({ err }, 'sync not started');
+    process.stdout.write(`Synkning startades inte: ${(err as Error).message}\n`);
+    return null;
+  }
 }

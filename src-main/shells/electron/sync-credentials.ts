@@ -3,8 +3,8 @@
 import { safeStorage } from 'electron';
 import type { ServiceContext } from '../../services/context.ts';
 import type { Logger } from '../../log.ts';
-import { registerCredentialStore, startSyncIfConfigured } from '../../sync/config.ts';
-import type { SyncEngine } from '../../sync/engine.ts';
+import { registerCredentialStore } from '../../sync/config.ts';
+import { startShellSync } from '../../demo/central/demo.ts';
 
 const SETTING = 'sync.token_safe';
 
@@ -20,13 +20,11 @@ function loadCentralToken(ctx: ServiceContext): string | null {
   return safeStorage.decryptString(Buffer.from(JSON.parse(row.value) as string, 'base64'));
 }
 
-/** Starts sync when a central is configured; the token comes from safeStorage, else env / 0600 file. */
-export function startDesktopSync(ctx: ServiceContext, log: Logger): SyncEngine | null {
+/**
+ * Starts sync as the web shell does (the demo database gets its in-process central and simulated
+ * patients); the token comes from safeStorage, else env / 0600 file.
+ */
+export function startDesktopSync(ctx: ServiceContext, log: Logger): void {
   registerCredentialStore(ctx, { save: (token) => saveCentralToken(ctx, token), load: () => loadCentralToken(ctx) });
-  try {
-    return startSyncIfConfigured(ctx, { log });
-  } catch (err) {
-    log.error({ err }, 'sync not started');
-    return null;
-  }
+  void startShellSync(ctx, log);
 }
