@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface RunningShell {
   url: string;
@@ -24,7 +24,7 @@ export async function startShell(
   if (options.demo === false) args.push('--no-demo');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, TIDBOK_LOG_DIR: join(dirname(dbPath), 'logs'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
