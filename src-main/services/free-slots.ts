@@ -27,20 +27,35 @@ export interface FreeSlotQuery {
 
 const DEFAULT_DAYS = 180;
 
-const SQL = `
+const FILTERS = `
+     AND s.state = 'open' AND (@webOnly = 0 OR s.web_published = 1)
+     AND r.active = 1
+     AND (@excludeResourceId IS NULL OR s.resource_id <> @excludeResourceId)
+     AND (@profession IS NULL OR r.profession = @profession)
+     AND (@professions = '[]' OR r.profession IN (SELECT value FROM json_each(@professions)))
+     AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})`;
+
+/** Any resource: walk the type's bookable slots in time order. */
+const BY_TYPE = `
   SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
     FROM slot_types st INDEXED BY slot_types_bookable
     JOIN slots s ON s.id = st.slot_id
     JOIN resources r ON r.id = s.resource_id
    WHERE st.appointment_type_id = @type AND st.bookable = 1 AND st.start_at >= @fromAt AND st.start_at < @toAt
-     AND s.state = 'open' AND (@webOnly = 0 OR s.web_published = 1)
-     AND r.active = 1
-     AND (@resourceId IS NULL OR s.resource_id = @resourceId)
-     AND (@excludeResourceId IS NULL OR s.resource_id <> @excludeResourceId)
-     AND (@profession IS NULL OR r.profession = @profession)
-     AND (@professions = '[]' OR r.profession IN (SELECT value FROM json_each(@professions)))
-     AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
+     ${FILTERS}
    ORDER BY st.start_at
+   LIMIT @limit`;
+
+/** One resource: walk its slots in time order, keeping those that offer the type and are bookable. */
+const BY_RESOURCE = `
+  SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
+    FROM slots s INDEXED BY slots_by_resource_start
+    JOIN resources r ON r.id = s.resource_id
+   WHERE s.resource_id = @resourceId AND s.state <> 'removed' AND s.start_at >= @fromAt AND s.start_at < @toAt
+     AND EXISTS (SELECT 1 FROM slot_types st
+                  WHERE st.appointment_type_id = @type AND st.start_at = s.start_at AND st.slot_id = s.id AND st.bookable = 1)
+     ${FILTERS}
+   ORDER BY s.start_at
    LIMIT @limit`;
 
 interface Row {
@@ -54,7 +69,8 @@ interface Row {
   profession: string | null;
 }
 
-const statements = new WeakMap<ServiceContext['db'], ReturnType<ServiceContext['db']['prepare']>>();
+type Stmt = ReturnType<ServiceContext['db']['prepare']>;
+const statements = new WeakMap<ServiceContext['db'], { byType: Stmt; byResource: Stmt }>();
 
 export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[] {
   const unit = currentUnit(ctx);
@@ -68,12 +84,12 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const fromAt = Math.max(from, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
   const toAt = Math.min(to, window.latest + 1);
   if (toAt <= fromAt) return [];
-  let stmt = statements.get(ctx.db);
-  if (!stmt) {
-    stmt = ctx.db.prepare(SQL);
-    statements.set(ctx.db, stmt);
+  let stmts = statements.get(ctx.db);
+  if (!stmts) {
+    stmts = { byType: ctx.db.prepare(BY_TYPE), byResource: ctx.db.prepare(BY_RESOURCE) };
+    statements.set(ctx.db, stmts);
   }
-  const rows = stmt.all({
+  const rows = (q.resourceId ? stmts.byResource : stmts.byType).all({
     type: type.id,
     fromAt,
     toAt,

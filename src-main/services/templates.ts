@@ -181,6 +181,7 @@ function expandInto(
     for (const p of slots) if (p.startAt >= now) planned.push({ t: pt, p });
   }
   planned.sort((a, b) => a.p.startAt - b.p.startAt); // stable: template order breaks ties
+  const created: { id: string; pt: Planned; p: PlannedSlot; absence: ResourceState['absences'][number] | undefined }[] = [];
   for (const { t: pt, p } of planned) {
     const t = pt.t;
     const state = states.get(t.resourceId)!;
@@ -193,10 +194,15 @@ function expandInto(
       continue;
     }
     const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
-    const id = ctx.newId();
+    created.push({ id: ctx.newId(), pt, p, absence });
+    state.live.add(p.startAt, p.endAt);
+    state.liveStarts.add(p.startAt);
+  }
+  // One table at a time: each B-tree's pages stay in the page cache while it grows.
+  for (const { id, pt, p, absence } of created) {
     w.insertSlot(
       id,
-      t.resourceId,
+      pt.t.resourceId,
       p.startAt,
       p.endAt,
       pt.typesJson,
@@ -205,17 +211,17 @@ function expandInto(
       absence ? absence.reason : null,
       pt.web,
       pt.wcg,
-      t.id,
+      pt.t.id,
       now,
       caller.username,
     );
-    for (const typeId of t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id, absence ? 0 : 1);
-    // The sync layer sends the slot's current row; the payload only says where it came from.
-    enqueueOutbox(ctx, 'slot', id, 'create', pt.payload);
-    state.live.add(p.startAt, p.endAt);
-    state.liveStarts.add(p.startAt);
-    report.created++;
   }
+  for (const { id, pt, p, absence } of created) {
+    for (const typeId of pt.t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id, absence ? 0 : 1);
+  }
+  // The sync layer sends the slot's current row; the payload only says where it came from.
+  for (const { id, pt } of created) enqueueOutbox(ctx, 'slot', id, 'create', pt.payload);
+  report.created += created.length;
   report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 

@@ -102,7 +102,8 @@ function rawInsert(source: Db, target: Db): number {
     target.transaction(() => rows.forEach((r) => ins.run(...r)))();
   }
   const insSlot = target.prepare(`INSERT INTO slots (${slotCols.join(',')}) VALUES (${slotCols.map(() => '?').join(',')})`);
-  const insType = target.prepare(`INSERT INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`);
+  const typeCols = (source.prepare(`SELECT * FROM slot_types LIMIT 1`).columns() as { name: string }[]).map((c) => c.name);
+  const insType = target.prepare(`INSERT INTO slot_types (${typeCols.join(',')}) VALUES (${typeCols.map(() => '?').join(',')})`);
   const insOut = target.prepare(`INSERT INTO outbox (entity, entity_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?)`);
   return time(() =>
     target.transaction(() => {
