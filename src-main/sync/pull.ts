@@ -98,7 +98,12 @@ function stmts(ctx: ServiceContext): Stmts {
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
     slotTypesDelete: db.prepare(`DELETE FROM slot_types WHERE slot_id = ?`),
-    slotTypesInsert: db.prepare(`INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`),
+    // bookable (migration 0004): the slot is open and holds no active booking.
+    slotTypesInsert: db.prepare(
+      `INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id, bookable)
+       SELECT ?, ?, s.id, s.state = 'open' AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
+         FROM slots s WHERE s.id = ?`,
+    ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
     bookingByRemote: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE remote_id = ?`),
     bookingById: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE id = ?`),
