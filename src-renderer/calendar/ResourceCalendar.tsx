@@ -18,7 +18,7 @@ import enLocale from '@fullcalendar/core/locales/en-gb';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
 import type { CalendarIndex } from './model.ts';
-import { paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
+import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
 import { hhmm, todayIso, wallNow, wallParts } from './wallclock.ts';
 
@@ -57,6 +57,7 @@ interface MountedLane {
   resourceId: string;
   date: string;
   paintedWith: LaneContext | null;
+  signature: string;
 }
 
 /** Visible hours: whole hours around everything loaded, never narrower than 07–17. */
@@ -149,12 +150,13 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       if (!lane) {
         const el = document.createElement('div');
         el.className = 'tb-lane';
-        lane = { el, resourceId, date: day, paintedWith: null };
+        lane = { el, resourceId, date: day, paintedWith: null, signature: '' };
         lanes.set(key, lane);
       }
       if (lane.paintedWith !== ctxRef.current) {
         paintLane(lane.el, resourceId, day, ctxRef.current);
         lane.paintedWith = ctxRef.current;
+        lane.signature = laneSignature(resourceId, day, ctxRef.current);
       }
       return lane.el;
     };
@@ -227,8 +229,10 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {
       if (lane.paintedWith !== laneCtx) {
-        paintLane(lane.el, lane.resourceId, lane.date, laneCtx);
+        const signature = laneSignature(lane.resourceId, lane.date, laneCtx);
+        if (signature !== lane.signature) paintLane(lane.el, lane.resourceId, lane.date, laneCtx);
         lane.paintedWith = laneCtx;
+        lane.signature = signature;
       }
     }
     ensureTabStop(rootRef.current!);

@@ -136,6 +136,23 @@ function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTM
   return e;
 }
 
+/**
+ * What a lane shows, as a string: a refetch after someone else's change repaints only the columns
+ * whose content differs (a new web booking repaints one column, not forty).
+ */
+export function laneSignature(resourceId: string, date: string, ctx: LaneContext): string {
+  const items = ctx.index.lanes.get(laneKey(resourceId, date)) ?? [];
+  let sig = `${ctx.lang}|${ctx.typeFilter}|${ctx.minMin}-${ctx.maxMin}|${date === ctx.today ? ctx.nowMin : ''}|${ctx.resourceName.get(resourceId)}`;
+  for (const i of items) {
+    sig +=
+      i.kind === 'slot'
+        ? `|s${i.slot.id}${i.slot.state}${i.slot.webPublished ? 'w' : ''}${i.slot.appointmentTypeIds.join()}${i.slot.blockReason ?? ''}`
+        : `|b${i.booking.id}${i.booking.status}${i.booking.channel}${i.booking.appointmentTypeId}${i.booking.patient.displayName}`;
+    sig += `${i.startMin}-${i.endMin}/${i.col}${i.cols}`;
+  }
+  return sig;
+}
+
 /** Replaces the content of a column's lane element with what the index holds for it. */
 export function paintLane(lane: HTMLElement, resourceId: string, date: string, ctx: LaneContext): void {
   const items = ctx.index.lanes.get(laneKey(resourceId, date));
