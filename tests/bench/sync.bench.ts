@@ -4,10 +4,14 @@
 // - sync.push_1k.ms: a desk pushes 1k queued changes (a newly published schedule of 1k slots
 //   and its unit, clinicians, types and patients) as conditional creates;
 // - sync.claim_roundtrip.ms: median time from a desk booking to its confirmation by central
-//   (informational).
+//   (informational);
+// - sync.web_to_calendar.ms: worst of 5 web bookings made while the desk's engine idles, from the
+//   booking on central to the change event the open calendar refreshes on (target < 5 s).
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Appointment, Patient } from '@medplum/fhirtypes';
+import type { Appointment, Patient, Slot } from '@medplum/fhirtypes';
+import { webBook } from '../../src-main/demo/central/web-patient.ts';
+import { SyncEngine } from '../../src-main/sync/engine.ts';
 import { startCentral } from '../../src-main/demo/central/server.ts';
 import { bookSlot } from '../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../src-main/services/sync-claims.ts';
@@ -52,6 +56,38 @@ export async function run(report: Report): Promise<void> {
     }
     report({ name: 'sync.claim_roundtrip.ms', value: median(claims), unit: 'ms', target: null });
 
+    const lastFive = (
+      pusher.db.prepare(`SELECT remote_id FROM slots WHERE remote_id IS NOT NULL ORDER BY start_at DESC LIMIT 5`).all() as {
+        remote_id: string;
+      }[]
+    ).reverse();
+    // ---------------------------------------------------------------- web booking -> calendar
+    const engine = new SyncEngine(pusher, api(central.url));
+    engine.start();
+    await engine.settle();
+    const lags: number[] = [];
+    for (const s of lastFive) {
+      await new Promise((r) => setTimeout(r, 3500)); // let the engine fall back to its idle poll
+      const seen = new Promise<number>((done) => {
+        const off = pusher.events.subscribe((e) => {
+          if (e.entities.includes('booking') && e.ids.length) {
+            off();
+            done(performance.now());
+          }
+        });
+      });
+      const slot = (await api(central.url).read<Slot>('Slot', s.remote_id))!;
+      const t0 = performance.now();
+      await webBook(api(central.url), slot, 'LAKBES', {
+        identityNumber: patientNumber(900 + lags.length),
+        givenName: 'W',
+        familyName: 'B',
+      });
+      lags.push((await seen) - t0);
+    }
+    await engine.stop();
+    report({ name: 'sync.web_to_calendar.ms', value: Math.max(...lags), unit: 'ms', target: { op: '<', value: 5000 } });
+
     // ---------------------------------------------------------------- pull 10k
     // A second desk of the same unit, installed before the web got busy.
     pusher.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -75,7 +111,7 @@ export async function run(report: Report): Promise<void> {
     }
     // 10k appointment changes: the later slots get one web booking each, the rest are earlier
     // bookings that were cancelled (they hold no slot), as a busy day of 1177 traffic leaves them.
-    const free = remoteSlots.slice(slots.length);
+    const free = remoteSlots.slice(slots.length, -5);
     for (let i = 0; i < 10_000; i++) {
       const s = free[i % free.length]!;
       await central.repo.createResource<Appointment>({
@@ -95,8 +131,9 @@ export async function run(report: Report): Promise<void> {
     const pullMs = performance.now() - t;
     if (pulled.applied < 10_000) throw new Error(`pull bench applied only ${pulled.applied}`);
     report({ name: 'sync.pull_apply_10k.ms', value: pullMs, unit: 'ms', target: { op: '<', value: 2000 } });
-    pusher.db.close();
     puller.db.close();
+
+    pusher.db.close();
   } finally {
     await central.close();
     rmSync(dir, { recursive: true, force: true });
