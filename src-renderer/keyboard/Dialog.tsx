@@ -26,8 +26,10 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
     dialog.showModal();
     return () => {
       if (dialog.open) dialog.close();
-      // Back to the control that opened us, if it is still there.
+      // Back to the control that opened us; if the change removed it (a slot became a booking),
+      // to the calendar's current tab stop, so keyboard users are not dropped at the page top.
       if (opener?.isConnected) opener.focus();
+      else document.querySelector<HTMLElement>('.tb-item[tabindex="0"]')?.focus();
     };
   }, []);
 
