@@ -490,6 +490,16 @@ export async function missingReferences(ctx: ServiceContext, api: CentralApi, re
   return [...patients, ...slots];
 }
 
+/** Slots of this unit only: `schedule=Schedule/a,Schedule/b,…` (none before its schedules are on central). */
+function ourSchedules(ctx: ServiceContext): Record<string, string> {
+  const ids = (
+    ctx.db.prepare(`SELECT remote_id FROM resources WHERE remote_id IS NOT NULL ORDER BY remote_id`).all() as {
+      remote_id: string;
+    }[]
+  ).map((r) => `Schedule/${r.remote_id}`);
+  return ids.length ? { schedule: ids.join(',') } : {};
+}
+
 export interface PullOptions {
   pageSize?: number;
   feeds?: readonly Feed[];
@@ -502,6 +512,7 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
     const cursor = readCursor(ctx, feed);
     let url: string | null = searchUrl(api.baseUrl, feed, {
       ...(cursor ? { _lastUpdated: `ge${cursor}` } : {}),
+      ...(feed === 'Slot' ? ourSchedules(ctx) : {}),
       _sort: '_lastUpdated',
       _count: String(options.pageSize ?? 500),
     });

@@ -185,18 +185,25 @@ export class CentralRepository extends MemoryRepository {
 
   /** Candidate ids from an index for one of the filters, or null when no index applies. */
   private candidates(req: SearchRequest): string[] | null {
-    for (const f of req.filters ?? []) {
-      if (f.code === '_id' && f.operator === 'eq') return f.value.split(',');
-      if (f.code === 'identifier' && f.operator === 'eq' && f.value.includes('|') && !f.value.includes(',')) {
-        const id = this.byIdentifier.get(`${req.resourceType}|${f.value}`);
-        return id ? [id] : [];
-      }
-      if (req.resourceType === 'Slot' && f.code === 'schedule' && f.operator === 'eq') {
-        return [...(this.slotsBySchedule.get(f.value) ?? [])];
-      }
-      if (req.resourceType === 'Appointment' && f.code === 'slot' && f.operator === 'eq') {
-        return [...(this.appointmentsBySlot.get(f.value) ?? [])];
-      }
+    const filters = req.filters ?? [];
+    const exact = filters.find(
+      (f) => f.operator === 'eq' && (f.code === '_id' || (f.code === 'identifier' && f.value.includes('|'))),
+    );
+    if (exact?.code === '_id') return exact.value.split(',');
+    if (exact && !exact.value.includes(',')) {
+      const id = this.byIdentifier.get(`${req.resourceType}|${exact.value}`);
+      return id ? [id] : [];
+    }
+    // A change-feed read (a _lastUpdated bound) walks the feed index; the matcher applies the rest.
+    if (filters.some((f) => f.code === '_lastUpdated' && (f.operator === 'ge' || f.operator === 'gt'))) return null;
+    const union = (index: Map<string, Set<string>>, value: string) => [
+      ...new Set(value.split(',').flatMap((v) => [...(index.get(v) ?? [])])),
+    ];
+    for (const f of filters) {
+      if (req.resourceType === 'Slot' && f.code === 'schedule' && f.operator === 'eq')
+        return union(this.slotsBySchedule, f.value);
+      if (req.resourceType === 'Appointment' && f.code === 'slot' && f.operator === 'eq')
+        return union(this.appointmentsBySlot, f.value);
     }
     return null;
   }

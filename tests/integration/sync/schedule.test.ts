@@ -2,6 +2,8 @@
 // book it), unblocking frees it again; and when a web patient booked the slot just before the
 // block was pushed, the block still goes through on central's current version and the desk sees
 // the web booking it must now move.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
@@ -46,6 +48,44 @@ afterAll(async () => {
 const onCentral = async (i: number) => (await api(central.url).byIdentifier<Slot>('Slot', ID_SYSTEM, unit.slotIds[i]!))!;
 
 describe('schedule changes', () => {
+  it("reach the unit's other desks through the Slot feed (this unit's schedules only)", async () => {
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    const dir = tempDir();
+    copyFileSync(ctx.db.name, join(dir, 'other.db'));
+    const other = openLocal(dir, 'other');
+    try {
+      blockSlot(ctx, scheduler, { id: unit.slotIds[2]!, reason: 'Möte' });
+      await engine.settle();
+      // Another unit's slot on central must not arrive here.
+      await api(central.url).transaction([
+        {
+          resource: {
+            resourceType: 'Slot',
+            schedule: { reference: 'Schedule/annan-enhet' },
+            status: 'free',
+            start: '2026-12-01T08:00:00+01:00',
+            end: '2026-12-01T08:30:00+01:00',
+          },
+          request: { method: 'POST', url: 'Slot' },
+        },
+      ]);
+      const r = await new SyncEngine(other, api(central.url)).settle();
+      expect(r.error).toBeNull();
+      const row = other.db.prepare(`SELECT state, block_reason FROM slots WHERE id = ?`).get(unit.slotIds[2]) as {
+        state: string;
+        block_reason: string;
+      };
+      expect(row).toEqual({ state: 'blocked', block_reason: 'Möte' });
+      expect(other.db.prepare(`SELECT count(*) AS n FROM slots`).get()).toEqual(
+        ctx.db.prepare(`SELECT count(*) AS n FROM slots`).get(),
+      );
+      unblockSlot(ctx, scheduler, { id: unit.slotIds[2]! });
+      await engine.settle();
+    } finally {
+      other.db.close();
+    }
+  });
+
   it('a blocked slot is busy-unavailable on central and closed to the web; unblocked it is free again', async () => {
     blockSlot(ctx, scheduler, { id: unit.slotIds[0]!, reason: 'Utbildning' });
     expect((await engine.settle()).error).toBeNull();
