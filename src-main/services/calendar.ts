@@ -93,8 +93,19 @@ export function calendarRange(
     });
   }
 
-  const openDates = new Set(slots.map((s) => localDate(s.startAt, unit.timeZone)));
-  const closedDates = [...eachDate(input.from, input.to)].filter((d) => !openDates.has(d));
+  // A date is open when some slot starts within its local midnights (one time-zone lookup per
+  // date, not per slot: slots come sorted by start).
+  const closedDates: string[] = [];
+  let i = 0;
+  for (const date of eachDate(input.from, input.to)) {
+    const end = startOfLocalDay(addDays(date, 1), unit.timeZone);
+    let open = false;
+    while (i < slots.length && slots[i]!.startAt < end) {
+      open = true;
+      i++;
+    }
+    if (!open) closedDates.push(date);
+  }
   return { from: input.from, to: input.to, resources, slots, bookings, closedDates };
 }
 
