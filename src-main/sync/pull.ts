@@ -365,6 +365,14 @@ function yieldSlot(ctx: ServiceContext, slotId: string, winnerId: string, out: A
   return conflicts;
 }
 
+/** Makes sure the booking's current row will be pushed (it has a queued entry). */
+function requeue(ctx: ServiceContext, bookingId: string): void {
+  if (hasPendingOutbox(ctx, bookingId)) return;
+  ctx.db
+    .prepare(`INSERT INTO outbox (entity, entity_id, op, payload, created_at) VALUES ('booking', ?, 'create', '{}', ?)`)
+    .run(bookingId, ctx.now());
+}
+
 /**
  * A booking the central side never accepted because its slot was taken: it is cancelled
  * locally (never silently dropped) and a conflict with free alternatives goes to the inbox. If it
@@ -388,7 +396,9 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
       `UPDATE bookings SET status = 'cancelled', reason_code = 'SYNC_CONFLICT', reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ?`,
     )
     .run(reasonSv, now, b.id);
-  settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
+  // It still goes to central, as a cancelled booking: every database and central then hold the
+  // same rows, and the attempt is on record there too.
+  requeue(ctx, b.id);
   let restored: string | null = null;
   if (b.rebooked_from) {
     const old = ctx.db
@@ -418,7 +428,7 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
       } else {
         // Its old slot is taken here meanwhile: the patient has neither; the conflict says so.
         restore.run('cancelled', now, b.rebooked_from);
-        settleOutbox(ctx, b.rebooked_from, Number.MAX_SAFE_INTEGER);
+        requeue(ctx, b.rebooked_from);
       }
     }
   }

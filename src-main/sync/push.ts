@@ -53,6 +53,8 @@ import {
 import { applyResources, missingReferences, resolveSlotTaken } from './pull.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 
+const ACTIVE_LOCAL = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
+
 const PRIMARY_TYPE: Record<SyncedEntity, string> = {
   unit: 'Organization',
   resource: 'Schedule',
@@ -618,8 +620,9 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       return;
     }
     const b = row<BookingRow>(ctx, 'booking', u.id)!;
-    // Applying central's view of the slot may already have settled it (a lost claim).
-    if (!hasPendingOutbox(ctx, b.id)) return;
+    // Applying central's view of the slot may already have settled it (a lost claim, now
+    // cancelled and queued to be sent as such).
+    if (!hasPendingOutbox(ctx, b.id) || (HOLDING_STATUSES.has(u.sentStatus!) && !ACTIVE_LOCAL.has(b.status))) return;
     const a = remote as Appointment | null;
     if (!a) {
       // Our booking is not on central: the claim lost, or only the slot's base version was stale.

@@ -171,12 +171,10 @@ export async function centralBookings(central: CentralApi): Promise<Map<string, 
   return out;
 }
 
-/** The local bookings central knows of (remote_id set), keyed by id. */
+/** Every local booking, keyed by id (compared row by row with central's). */
 export function localBookings(ctx: ServiceContext): Map<string, BookingFact> {
   const rows = ctx.db
-    .prepare(
-      `SELECT b.id, b.slot_id, p.identity_number, b.status FROM bookings b JOIN patients p ON p.id = b.patient_id WHERE b.remote_id IS NOT NULL`,
-    )
+    .prepare(`SELECT b.id, b.slot_id, p.identity_number, b.status FROM bookings b JOIN patients p ON p.id = b.patient_id`)
     .all() as { id: string; slot_id: string; identity_number: string; status: string }[];
   return new Map(rows.map((r) => [r.id, { slot: r.slot_id, patient: r.identity_number, status: r.status }]));
 }

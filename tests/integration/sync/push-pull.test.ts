@@ -13,7 +13,10 @@ import { pullChanges } from '../../../src-main/sync/pull.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import {
   api,
+  centralBookings,
   centralHolding,
+  localBookings,
+  sorted,
   configureCentral,
   desk,
   localActive,
@@ -223,6 +226,10 @@ describe('conflict: desk offline vs web patient', () => {
     expect(JSON.parse(conflicts[0]!.detail).patientId).toBe(unit.patientIds[0]);
     expect((JSON.parse(conflicts[0]!.suggested) as unknown[]).length).toBeGreaterThan(0);
     expect(pendingOutbox(ctx)).toBe(0);
+    // Row by row the desk and central agree; the desk's attempt is on central as cancelled.
+    const onCentral = await centralBookings(online());
+    expect(onCentral.get(b.id)).toMatchObject({ slot: S, status: 'cancelled' });
+    expect(sorted(localBookings(ctx))).toEqual(sorted(onCentral));
   });
 
   it('also when the web booking is pulled before the desk booking is pushed', async () => {
