@@ -175,6 +175,10 @@ async function scenario(ops: Op[], faultSeed: number): Promise<void> {
     }
     const holding = await centralHolding(web);
     for (const [, appts] of holding) expect(appts).toHaveLength(1);
+    // Central's slots say busy exactly where an appointment holds them (what 1177 shows as free is free).
+    for (let i = 0; i < SLOTS; i++) {
+      expect((await slotOnCentral(i)).status, `slot ${i}`).toBe(holding.has(unit.slotIds[i]!) ? 'busy' : 'free');
+    }
     for (const d of desks) expect([...localActive(d).keys()].sort()).toEqual([...holding.keys()].sort());
     // Nothing lost: every desk booking reached central, or is in its desk's inbox.
     for (const m of made) {
