@@ -8,7 +8,7 @@
 // FullCalendar is driven imperatively (the vanilla Calendar, not the React wrapper, which resets
 // every option on each React render). Stable test hooks: data-resource-id on resource headers,
 // data-booking-id on bookings, data-slot-id on every free or blocked slot.
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Calendar, type CalendarOptions, type DayCellContentArg } from '@fullcalendar/core';
 import resourceTimeGridPlugin from '@fullcalendar/resource-timegrid';
 import scrollGridPlugin from '@fullcalendar/scrollgrid';
@@ -20,7 +20,7 @@ import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/ap
 import type { CalendarIndex } from './model.ts';
 import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
-import { hhmm, todayIso, wallNow, wallParts } from './wallclock.ts';
+import { addDaysIso, hhmm, todayIso, wallParts } from './wallclock.ts';
 
 export type { DropTarget } from './drag.ts';
 export type CalendarView = 'day' | 'week';
@@ -55,10 +55,15 @@ const columnMinWidth = (view: CalendarView): number => (view === 'week' ? 76 : 1
 interface MountedLane {
   el: HTMLElement;
   resourceId: string;
+  /** FullCalendar's date of the column (see `shiftRef`). */
   date: string;
+  /** The date it shows. */
+  shown: string;
   paintedWith: LaneContext | null;
   signature: string;
 }
+
+const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** Visible hours: whole hours around everything loaded, never narrower than 07–17. */
 function visibleHours(index: CalendarIndex): { minMin: number; maxMin: number } {
@@ -88,6 +93,17 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
   const lanesRef = useRef(new Map<string, MountedLane>());
   const propsRef = useRef(props);
   propsRef.current = props;
+  // The day view shows no date in FullCalendar's headers, so moving a day never re-renders
+  // FullCalendar: its columns stay on one date and each lane shows that date + shift days.
+  // (The week view's headers carry dates, so there FullCalendar navigates for real.)
+  const shiftRef = useRef(0);
+  const anchorRef = useRef(props.date);
+  // A tick a minute moves the now-line (drawn by the lanes, so it follows the shifted day).
+  const [minuteTick, setMinuteTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setMinuteTick((x) => x + 1), 60_000);
+    return () => clearInterval(timer);
+  }, []);
 
   // Refetched ranges carry new but equal resource objects: only a real change re-renders the columns.
   const resourcesKey = resources.map((r) => `${r.id}\u0001${r.name}\u0001${r.title ?? ''}`).join('\u0002');
@@ -132,7 +148,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       nowMin: now.minutes,
     }),
     // now.minutes is read on each render on purpose; the rest decides when to repaint.
-    [index, typeById, resourceName, labels, i18n.language, hours.minMin, hours.maxMin, typeFilter],
+    [index, typeById, resourceName, labels, i18n.language, hours.minMin, hours.maxMin, typeFilter, minuteTick],
   );
   const ctxRef = useRef(laneCtx);
   ctxRef.current = laneCtx;
@@ -145,18 +161,20 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       if (!arg.resource) return null;
       const resourceId = arg.resource.id;
       const day = arg.date.toISOString().slice(0, 10);
+      const shown = addDaysIso(day, shiftRef.current);
       const key = `${resourceId}|${day}`;
       let lane = lanes.get(key);
       if (!lane) {
         const el = document.createElement('div');
         el.className = 'tb-lane';
-        lane = { el, resourceId, date: day, paintedWith: null, signature: '' };
+        lane = { el, resourceId, date: day, shown: '', paintedWith: null, signature: '' };
         lanes.set(key, lane);
       }
-      if (lane.paintedWith !== ctxRef.current) {
-        paintLane(lane.el, resourceId, day, ctxRef.current);
+      if (lane.paintedWith !== ctxRef.current || lane.shown !== shown) {
+        paintLane(lane.el, resourceId, shown, ctxRef.current);
         lane.paintedWith = ctxRef.current;
-        lane.signature = laneSignature(resourceId, day, ctxRef.current);
+        lane.shown = shown;
+        lane.signature = laneSignature(resourceId, shown, ctxRef.current);
       }
       return lane.el;
     };
@@ -167,12 +185,11 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       initialView: p.view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay',
       initialDate: p.date,
       timeZone: 'UTC',
-      now: () => wallNow(),
-      nowIndicator: true,
       locale: i18n.language === 'en' ? enLocale : svLocale,
       headerToolbar: false,
       allDaySlot: false,
-      weekends: p.weekends,
+      // Weekends hide only in the week view: a day chosen explicitly is always shown.
+      weekends: p.view === 'day' || p.weekends,
       slotMinTime: hhmm(ctxRef.current.minMin),
       slotMaxTime: hhmm(ctxRef.current.maxMin),
       slotDuration: '00:15:00',
@@ -213,25 +230,33 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
     if (!calendar) return;
     const last = applied.current;
     const hoursKey = `${hours.minMin}-${hours.maxMin}`;
+    const viewChanged = last.view !== view;
+    if (viewChanged) {
+      shiftRef.current = 0;
+      anchorRef.current = date;
+    } else if (view === 'day') shiftRef.current = daysBetween(anchorRef.current, date);
     calendar.batchRendering(() => {
       if (last.lang !== i18n.language) calendar.setOption('locale', i18n.language === 'en' ? enLocale : svLocale);
       if (last.fcResources !== fcResources) calendar.setOption('resources', fcResources);
-      if (last.weekends !== weekends) calendar.setOption('weekends', weekends);
+      if (last.weekends !== weekends || viewChanged) calendar.setOption('weekends', view === 'day' || weekends);
       if (last.hours !== hoursKey) {
         calendar.setOption('slotMinTime', hhmm(hours.minMin));
         calendar.setOption('slotMaxTime', hhmm(hours.maxMin));
       }
-      if (last.view !== view) calendar.setOption('dayMinWidth', columnMinWidth(view));
-      if (last.view !== view) calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
-      else if (last.date !== date) calendar.gotoDate(date);
+      if (viewChanged) {
+        calendar.setOption('dayMinWidth', columnMinWidth(view));
+        calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
+      } else if (last.date !== date && view === 'week') calendar.gotoDate(date);
     });
     applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {
-      if (lane.paintedWith !== laneCtx) {
-        const signature = laneSignature(lane.resourceId, lane.date, laneCtx);
-        if (signature !== lane.signature) paintLane(lane.el, lane.resourceId, lane.date, laneCtx);
+      const shown = addDaysIso(lane.date, shiftRef.current);
+      if (lane.paintedWith !== laneCtx || lane.shown !== shown) {
+        const signature = laneSignature(lane.resourceId, shown, laneCtx);
+        if (signature !== lane.signature) paintLane(lane.el, lane.resourceId, shown, laneCtx);
         lane.paintedWith = laneCtx;
+        lane.shown = shown;
         lane.signature = signature;
       }
     }
@@ -311,8 +336,12 @@ export function focusItem(root: HTMLElement, item: HTMLElement): void {
 
 /** Arrow keys: up/down within a column, left/right to the item at the same time in the next column. */
 function neighbour(item: HTMLElement, key: string): HTMLElement | null {
-  if (key === 'ArrowUp') return item.previousElementSibling as HTMLElement | null;
-  if (key === 'ArrowDown') return item.nextElementSibling as HTMLElement | null;
+  if (key === 'ArrowUp' || key === 'ArrowDown') {
+    let next = (key === 'ArrowUp' ? item.previousElementSibling : item.nextElementSibling) as HTMLElement | null;
+    while (next && !next.classList.contains('tb-item'))
+      next = (key === 'ArrowUp' ? next.previousElementSibling : next.nextElementSibling) as HTMLElement | null;
+    return next;
+  }
   if (key !== 'ArrowLeft' && key !== 'ArrowRight') return null;
   const td = item.closest('td');
   let col = (key === 'ArrowLeft' ? td?.previousElementSibling : td?.nextElementSibling) as HTMLElement | null;

@@ -142,7 +142,7 @@ function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTM
  */
 export function laneSignature(resourceId: string, date: string, ctx: LaneContext): string {
   const items = ctx.index.lanes.get(laneKey(resourceId, date)) ?? [];
-  let sig = `${ctx.lang}|${ctx.typeFilter}|${ctx.minMin}-${ctx.maxMin}|${date === ctx.today ? ctx.nowMin : ''}|${ctx.resourceName.get(resourceId)}`;
+  let sig = `${date}|${ctx.lang}|${ctx.typeFilter}|${ctx.minMin}-${ctx.maxMin}|${date === ctx.today ? ctx.nowMin : ''}|${ctx.resourceName.get(resourceId)}`;
   for (const i of items) {
     sig +=
       i.kind === 'slot'
@@ -163,6 +163,13 @@ export function paintLane(lane: HTMLElement, resourceId: string, date: string, c
       place(e, item, ctx);
       frag.append(e);
     }
+  }
+  // The now-line: drawn here, not by FullCalendar, so it follows the day the lane shows.
+  if (date === ctx.today && ctx.nowMin >= ctx.minMin && ctx.nowMin <= ctx.maxMin) {
+    const line = el('div', 'tb-now');
+    line.setAttribute('aria-hidden', 'true');
+    line.style.top = `${((ctx.nowMin - ctx.minMin) / (ctx.maxMin - ctx.minMin)) * 100}%`;
+    frag.append(line);
   }
   lane.replaceChildren(frag);
 }
