@@ -43,10 +43,6 @@ interface Fixture {
  * A unit with 60 clinicians (three professions), six appointment types and two templates per
  * clinician (Mon–Fri 08:00–12:00 and 13:00–17:00, 20-minute slots: 24 a day, ~6,000 a year).
  */
-export function fixtureForTest(dir: string, name: string, now: number): Fixture {
-  return fixture(dir, name, now);
-}
-
 function fixture(dir: string, name: string, now: number): Fixture {
   const db = openDatabase(join(dir, name));
   const ctx = createContext(db, { now: () => now });
