@@ -164,12 +164,22 @@ export function paintLane(lane: HTMLElement, resourceId: string, date: string, c
       frag.append(e);
     }
   }
-  // The now-line: drawn here, not by FullCalendar, so it follows the day the lane shows.
+  // The now-line: drawn here, not by FullCalendar, so it follows the day the lane shows. An
+  // element above the items; in a lane without items, the lane's own background (Chromium did not
+  // paint a lone positioned child added to an empty lane there).
+  const hasItems = (items?.length ?? 0) > 0;
+  lane.style.background = '';
   if (date === ctx.today && ctx.nowMin >= ctx.minMin && ctx.nowMin <= ctx.maxMin) {
-    const line = el('div', 'tb-now');
-    line.setAttribute('aria-hidden', 'true');
-    line.style.top = `${((ctx.nowMin - ctx.minMin) / (ctx.maxMin - ctx.minMin)) * 100}%`;
-    frag.append(line);
+    const at = ((ctx.nowMin - ctx.minMin) / (ctx.maxMin - ctx.minMin)) * 100;
+    if (hasItems) {
+      const line = el('div', 'tb-now');
+      line.setAttribute('aria-hidden', 'true');
+      line.style.top = `${at}%`;
+      frag.append(line);
+    } else {
+      lane.style.background = `linear-gradient(to bottom, transparent calc(${at}% - 1px), #c8102e calc(${at}% - 1px), #c8102e calc(${at}% + 1px), transparent calc(${at}% + 1px))`;
+    }
   }
+  lane.classList.toggle('tb-lane-items', hasItems);
   lane.replaceChildren(frag);
 }
