@@ -118,6 +118,7 @@ test('create an appointment type with its rules, then a template: its slots appe
   await expect(tpl).toBeHidden();
   await expect(page.getByTestId('templates-table')).toContainText('Hud mån/fre');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-templates.png' });
+  await axe(page, 'templates');
 
   const monday = await api<CalendarRange>('calendar.range', { from: '2026-12-14', to: '2026-12-15', resourceIds: [lena.id] });
   const created = monday.slots.filter((s) => s.appointmentTypeIds.includes(type.id));
