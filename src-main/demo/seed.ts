@@ -3,6 +3,7 @@
 // set of bookings from desk, phone and web. Deterministic for a given `today` (seeded PRNG).
 // Identity numbers are synthetic: valid dates and check digits, serials 980–999.
 import type { ServiceContext } from '../services/context.ts';
+import { seededRandom } from './prng.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
 import { makeIdentityNumber } from '../domain/personnummer.ts';
@@ -15,18 +16,6 @@ export const DEMO_USERS: readonly { username: string; password: string; displayN
   { username: 'schema', password: 'demo-schema', displayName: 'Per Schemaläggare', roles: ['scheduler', 'receptionist'] },
   { username: 'admin', password: 'demo-admin', displayName: 'Ada Admin', roles: ['admin', 'scheduler', 'receptionist'] },
 ];
-
-/** Small seeded PRNG (mulberry32) so the demo looks the same every time for a given day. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TypeSeed {
   code: string;
@@ -310,7 +299,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
   const tz = 'Europe/Stockholm';
   const now = ctx.now();
   const today = localDate(now, tz);
-  const rand = prng(options.seed ?? 20_260_101);
+  const rand = seededRandom(options.seed ?? 20_260_101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const by = 'demo';
 

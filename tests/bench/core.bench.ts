@@ -16,21 +16,11 @@ import { calendarRange } from '../../src-main/services/calendar.ts';
 import { addDays, startOfIsoWeek } from '../../src-main/domain/time.ts';
 import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
 import { percentile, type Report } from './figures.ts';
+import { seededRandom } from '../../src-main/demo/prng.ts';
 
 const CALLER: Caller = { userId: null, username: 'bench', displayName: 'Bench', roles: ['admin'], workstation: 'bench' };
 const CLINICIANS = 60;
 const PROFESSIONS = ['lakare', 'sjukskoterska', 'fysioterapeut'];
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Fixture {
   ctx: ServiceContext;
@@ -170,7 +160,7 @@ export function buildBook(dir: string, name: string): Fixture {
   const big = fixture(dir, name, Date.parse('2025-12-31T12:00:00+01:00'));
   const built = time(() => expandTemplates(big.ctx, CALLER, { from: '2026-01-01', to: '2028-11-01' }));
   big.ctx.now = () => BOOK_NOW;
-  const bookings = book(big, BOOK_NOW, 500_000, prng(3));
+  const bookings = book(big, BOOK_NOW, 500_000, seededRandom(3));
   big.db.exec(`DELETE FROM outbox; ANALYZE;`);
   const total = (big.db.prepare(`SELECT count(*) AS n FROM slots`).get() as { n: number }).n;
   process.stdout.write(`  (book: ${total} slots built in ${built.ms.toFixed(0)} ms, ${bookings} bookings)\n`);
