@@ -56,6 +56,8 @@ export function localStatus(ctx: ServiceContext): SyncStatus {
 export class SyncEngine {
   private running = false;
   private timer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+  private loopDone: Promise<void> = Promise.resolve();
   private inFlight: Promise<CycleResult> | null = null;
   private again = false;
   private online: boolean | null = null;
@@ -86,17 +88,17 @@ export class SyncEngine {
     enqueueUnsent(this.ctx);
     // A local change that queued something (e.g. a desk booking awaiting its claim): sync now.
     this.unsubscribe = this.ctx.events.subscribe(() => {
-      if (this.running && countsOf(this.ctx).pending > 0) this.schedule(20);
+      if (this.running && countsOf(this.ctx).pending > 0) this.kick();
     });
-    this.schedule(0);
+    this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.kick();
     if (engines.get(this.ctx.db) === this) engines.delete(this.ctx.db);
+    await this.loopDone;
     await this.inFlight?.catch(() => undefined);
   }
 
@@ -111,17 +113,28 @@ export class SyncEngine {
     };
   }
 
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+  /** The one loop: a cycle, then a pause (cut short by a local change), while running. */
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const r = await this.runOnce();
+      if (!this.running) break;
+      const delay = this.nextDelay(r);
+      if (delay > 0) {
+        await new Promise<void>((wake) => {
+          this.wake = wake;
+          this.timer = setTimeout(wake, delay);
+        });
+      }
+      this.wake = null;
       this.timer = null;
-      void this.runOnce().then((r) => this.schedule(this.nextDelay(r)));
-    }, delayMs);
+    }
+  }
+
+  /** Run a cycle as soon as possible (after the one in flight, if any). */
+  private kick(): void {
+    if (this.inFlight) this.again = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
   }
 
   private nextDelay(r: CycleResult): number {
@@ -129,12 +142,10 @@ export class SyncEngine {
       this.again = false;
       return 0;
     }
-    if (r.error)
-      return backoffMs(this.failures, this.options.random) > BACKOFF_MAX_MS
-        ? BACKOFF_MAX_MS
-        : backoffMs(this.failures, this.options.random);
+    if (r.error) return Math.min(this.options.backoffMaxMs ?? BACKOFF_MAX_MS, backoffMs(this.failures, this.options.random));
     const flowed = r.pushed + r.pulled > 0;
-    this.idleMs = flowed ? FAST_MS : Math.min(IDLE_MAX_MS, Math.round(this.idleMs * 1.5));
+    const fast = this.options.fastMs ?? FAST_MS;
+    this.idleMs = flowed ? fast : Math.min(this.options.idleMaxMs ?? IDLE_MAX_MS, Math.round(this.idleMs * 1.5));
     return this.idleMs;
   }
 

@@ -13,6 +13,7 @@ import { resolveSlotTaken } from '../../src-main/sync/pull.ts';
 import { suggestFreeSlots } from '../../src-main/sync/local.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { ConflictView } from '../../src-main/api/methods/sync.ts';
+import type { CalendarRange } from '../../src-main/api/types.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 
@@ -80,5 +81,36 @@ test.describe('sync page offline, with a conflict', () => {
     const bookings = await apiCall<{ slotId: string; status: string }[]>(shell, 'bookings.forPatient', { patientId });
     expect(bookings.find((b) => b.slotId === slotId)?.status).toBe('preliminary');
     await page.screenshot({ path: 'tests/artifacts/screens/sync-conflict-resolved.png', fullPage: true });
+  });
+});
+
+test.describe('demo mode with its stand-in central', () => {
+  let shell: RunningShell;
+  test.beforeAll(async () => {
+    // The demo database gets an in-process central and simulated 1177 patients (fast here).
+    shell = await startShell({ env: { TIDBOK_NOW: MONDAY, TIDBOK_DEMO_CENTRAL: '1', TIDBOK_DEMO_PATIENT_RATE: '120' } });
+  });
+  test.afterAll(async () => shell.stop());
+
+  test('goes online, pushes the demo schedule, and web bookings arrive', async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.clock.setFixedTime(new Date(MONDAY));
+    await page.goto(shell.url);
+    const webBookings = async () => {
+      const week = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-12-07' });
+      return week.bookings.filter((b) => b.channel === 'web').map((b) => b.id);
+    };
+    await expect(page.getByTestId('sync-state')).toContainText('Online', { timeout: 120_000 });
+    await expect
+      .poll(async () => (await apiCall<{ pending: number }>(shell, 'sync.status', {})).pending, { timeout: 120_000 })
+      .toBe(0);
+    // Simulated patients book (and cancel, and rebook): new web bookings appear in the calendar.
+    const before = new Set(await webBookings());
+    await expect
+      .poll(async () => (await webBookings()).filter((id) => !before.has(id)).length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await page.goto(`${shell.origin}/#/sync`);
+    await expect(page.getByTestId('sync-status')).toContainText('I kontakt med den centrala tidboken');
+    await page.screenshot({ path: 'tests/artifacts/screens/sync-online-demo.png', fullPage: true });
   });
 });

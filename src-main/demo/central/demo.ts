@@ -66,7 +66,8 @@ export async function startShellSync(ctx: ServiceContext, log: Logger): Promise<
   const flag = process.env['TIDBOK_DEMO_CENTRAL'];
   const demo = flag === '1' || (flag !== '0' && !process.env['TIDBOK_NOW']);
   if (isDemoDatabase(ctx) && demo && !process.env['TIDBOK_CENTRAL_URL']) {
-    const d = await startDemoCentral(ctx, { log });
+    const rate = Number(process.env['TIDBOK_DEMO_PATIENT_RATE'] ?? 3); // simulated patient actions a minute
+    const d = await startDemoCentral(ctx, { log, ratePerMinute: rate > 0 ? rate : 3 });
     process.stdout.write(`Demoläge: central tidbok (FHIR R4) på ${d.central.url}, simulerade 1177-patienter bokar ibland.\n`);
     return d;
   }

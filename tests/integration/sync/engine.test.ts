@@ -51,6 +51,8 @@ describe('sync engine', () => {
   it('delivers a web booking to the open calendar as a change event', async () => {
     const engine = new SyncEngine(ctx, api(central.url), { idleMaxMs: 1000 });
     engine.start();
+    // A settle beside the running loop (as demo mode does) must not end the loop.
+    await engine.settle();
     try {
       await vi.waitFor(() => expect(engine.status()).toMatchObject({ mode: 'online', pending: 0 }), {
         timeout: 10_000,
