@@ -393,6 +393,7 @@ export const en: Shape<typeof sv> = {
       local: 'No central booking system configured – the unit works locally',
     },
     waiting: 'Waiting to be sent',
+    pending_zero: 'No changes waiting',
     pending_one: '{{count}} change waiting',
     pending_other: '{{count}} changes waiting',
     conflictsCount: 'Conflicts',

@@ -397,6 +397,7 @@ export const sv = {
       local: 'Ingen central tidbok inställd – enheten arbetar lokalt',
     },
     waiting: 'Väntar på att skickas',
+    pending_zero: 'Inga ändringar väntar',
     pending_one: '{{count}} ändring väntar',
     pending_other: '{{count}} ändringar väntar',
     conflictsCount: 'Konflikter',
