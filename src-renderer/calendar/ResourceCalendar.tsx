@@ -20,7 +20,7 @@ import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/ap
 import type { CalendarIndex } from './model.ts';
 import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
-import { addDaysIso, hhmm, todayIso, wallParts } from './wallclock.ts';
+import { addDaysIso, hhmm, startOfWeekIso, todayIso, wallParts } from './wallclock.ts';
 
 export type { DropTarget } from './drag.ts';
 export type CalendarView = 'day' | 'week';
@@ -63,6 +63,22 @@ interface MountedLane {
   signature: string;
 }
 
+const headerFormats = new Map<string, Intl.DateTimeFormat>();
+/** "ons 25/11": the week view's date headers, for the date a column shows. */
+function headerLabel(date: string, lang: string): string {
+  let f = headerFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'numeric',
+      timeZone: 'UTC',
+    });
+    headerFormats.set(lang, f);
+  }
+  return f.format(new Date(`${date}T12:00:00Z`));
+}
+
 const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** Visible hours: whole hours around everything loaded, never narrower than 07–17. */
@@ -93,10 +109,11 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
   const lanesRef = useRef(new Map<string, MountedLane>());
   const propsRef = useRef(props);
   propsRef.current = props;
-  // The day view shows no date in FullCalendar's headers, so moving a day never re-renders
-  // FullCalendar: its columns stay on one date and each lane shows that date + shift days.
-  // (The week view's headers carry dates, so there FullCalendar navigates for real.)
+  // Moving a day or a week never re-renders FullCalendar: its columns stay on one date and each
+  // lane (and, in the week view, each date header, which we own too) shows that date + shift
+  // days. A week moves by whole weeks, so weekdays and hidden weekends stay where they are.
   const shiftRef = useRef(0);
+  const headersRef = useRef(new Map<string, { el: HTMLElement; date: string }>());
   const anchorRef = useRef(props.date);
   // A tick a minute moves the now-line (drawn by the lanes, so it follows the shifted day).
   const [minuteTick, setMinuteTick] = useState(0);
@@ -195,7 +212,22 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       slotDuration: '00:15:00',
       slotLabelInterval: '01:00',
       slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
-      dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'numeric' },
+      dayHeaderContent: (arg) => {
+        const day = arg.date.toISOString().slice(0, 10);
+        const resource = (arg as { resource?: ResourceApi }).resource;
+        const key = `${resource?.id ?? ''}|${day}`;
+        let header = headersRef.current.get(key);
+        if (!header) {
+          header = { el: document.createElement('span'), date: day };
+          headersRef.current.set(key, header);
+        }
+        header.el.textContent = headerLabel(addDaysIso(day, shiftRef.current), i18n.language);
+        return { domNodes: [header.el] };
+      },
+      dayHeaderWillUnmount: (arg) => {
+        const resource = (arg as { resource?: ResourceApi }).resource;
+        headersRef.current.delete(`${resource?.id ?? ''}|${arg.date.toISOString().slice(0, 10)}`);
+      },
       dayMinWidth: columnMinWidth(p.view),
       expandRows: true,
       height: '100%',
@@ -235,6 +267,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       shiftRef.current = 0;
       anchorRef.current = date;
     } else if (view === 'day') shiftRef.current = daysBetween(anchorRef.current, date);
+    else shiftRef.current = daysBetween(startOfWeekIso(anchorRef.current), startOfWeekIso(date));
     calendar.batchRendering(() => {
       if (last.lang !== i18n.language) calendar.setOption('locale', i18n.language === 'en' ? enLocale : svLocale);
       if (last.fcResources !== fcResources) calendar.setOption('resources', fcResources);
@@ -246,8 +279,10 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       if (viewChanged) {
         calendar.setOption('dayMinWidth', columnMinWidth(view));
         calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
-      } else if (last.date !== date && view === 'week') calendar.gotoDate(date);
+      }
     });
+    for (const h of headersRef.current.values())
+      h.el.textContent = headerLabel(addDaysIso(h.date, shiftRef.current), i18n.language);
     applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {

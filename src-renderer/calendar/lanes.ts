@@ -132,7 +132,7 @@ function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTM
   if (item.cols > 1) e.append(el('span', 'tb-mark tb-mark-conflict', '!'));
   if (booking.channel === 'web') e.append(el('span', 'tb-mark tb-mark-web', '1177'));
   e.append(name);
-  if (booking.patient.protectedIdentity) e.classList.add('tb-protected');
+  if (booking.patient.protectedIdentity) e.classList.add('tb-booking-protected');
   return e;
 }
 

@@ -254,6 +254,13 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await expect(page.locator('[data-booking-id]').first()).toBeVisible();
   await axe(page, 'calendar week');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week.png' });
+  // Next week: dates in the headers and every booking of that week, from the api.
+  await page.keyboard.press('n');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('30 nov');
+  await expect(page.locator('th.fc-col-header-cell').filter({ hasText: 'mån 30/11' }).first()).toBeVisible();
+  const nextWeek = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-30', to: '2026-12-07' });
+  await expect(page.locator('[data-booking-id]')).toHaveCount(nextWeek.bookings.length);
+  await page.keyboard.press('t');
 
   await page.keyboard.press('l');
   await expect(page.getByTestId('booking-list')).toBeVisible();
