@@ -4,6 +4,7 @@
 // Identity numbers are synthetic: valid dates and check digits, serials 980–999.
 import type { ServiceContext } from '../services/context.ts';
 import { seededRandom } from './prng.ts';
+import { demoIds } from './ids.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
 import { makeIdentityNumber } from '../domain/personnummer.ts';
@@ -302,6 +303,8 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
   const rand = seededRandom(options.seed ?? 20_260_101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const by = 'demo';
+  // The same ids on every workstation seeded the same day: two demo desks are one unit on a central.
+  ctx = { ...ctx, newId: demoIds(options.seed ?? 20_260_101, today) };
 
   return db.transaction((): SeedSummary => {
     if (hasAnyUnit(ctx)) throw new Error('The database already holds a unit; the demo is only seeded into an empty database.');
