@@ -11,6 +11,7 @@ import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import { seedDemo } from '../../../src-main/demo/seed.ts';
 import {
   api,
   centralBookings,
@@ -130,4 +131,27 @@ describe('two desks and the web', () => {
     // What happened where: 0 cancelled, 1 -> 6, 2 -> 5, 3 cancelled, 4 -> 7.
     expect([...holding.keys()].sort()).toEqual([5, 6, 7, 8].map((i) => unit.slotIds[i]!).sort());
   });
+
+  it('two workstations seeded with the demo on the same day meet as one unit on a central', async () => {
+    const other = await startCentral({});
+    const dir = tempDir();
+    const at = Date.parse('2026-11-23T09:10:00+01:00');
+    const [x, y] = ['x', 'y'].map((n) => openLocal(dir, n, () => at)) as [ServiceContext, ServiceContext];
+    try {
+      for (const d of [x, y]) {
+        seedDemo(d);
+        configureCentral(d, other.url);
+      }
+      for (const d of [x, y, x]) expect((await new SyncEngine(d, api(other.url, null, 30_000)).settle(50)).error).toBeNull();
+      const onCentral = await centralBookings(api(other.url));
+      expect(sorted(localBookings(x))).toEqual(sorted(onCentral));
+      expect(sorted(localBookings(y))).toEqual(sorted(onCentral));
+      expect(await api(other.url).searchAll('Organization', {})).toHaveLength(1);
+      expect(y.db.prepare(`SELECT count(*) AS n FROM conflicts`).get()).toEqual({ n: 0 });
+    } finally {
+      x.db.close();
+      y.db.close();
+      await other.close();
+    }
+  }, 60_000);
 });
