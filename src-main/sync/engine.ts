@@ -183,8 +183,15 @@ export class SyncEngine {
       this.failures++;
       this.lastError = result.error.message;
     }
+    if (result.conflicts || result.failed) {
+      // Counts only: which patient is in the inbox is for the Sync page, never the log.
+      this.options.log?.warn({ conflicts: result.conflicts, failed: result.failed }, 'sync: conflicts or refused entries');
+    }
     if (wasOnline !== this.online) {
-      this.options.log?.info({ online: this.online }, this.online ? 'sync: online' : 'sync: offline');
+      this.options.log?.info(
+        { online: this.online, error: result.error?.message },
+        this.online ? 'sync: online' : 'sync: offline',
+      );
       this.ctx.events.emit({ entities: ['sync'], ids: [] });
     } else if (result.pushed || result.pulled || result.conflicts || result.failed) {
       this.ctx.events.emit({ entities: ['sync'], ids: [] });
