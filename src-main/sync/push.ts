@@ -228,7 +228,7 @@ class Planner {
           maxSeq: this.seqOf(id),
           entries,
           create,
-          primary: primary(resourceToSchedule(res, this.unitId, ref)),
+          primary: primary(resourceToSchedule(res, ref)),
         };
         break;
       }

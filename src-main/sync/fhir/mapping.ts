@@ -152,16 +152,6 @@ export function unitToOrganization(u: UnitRow): Organization {
   };
 }
 
-export function unitToLocation(u: UnitRow, ref: RefOf): Location {
-  return {
-    resourceType: 'Location',
-    identifier: [ourIdentifier(u.id), { system: HSA_SYSTEM, value: u.hsa_id }],
-    status: 'active',
-    name: u.name,
-    managingOrganization: { reference: ref('Organization', u.id) },
-  };
-}
-
 export function clinicianToPractitioner(r: ResourceRow): Practitioner {
   const parts = r.name.trim().split(/\s+/);
   const family = parts.length > 1 ? parts.pop()! : parts[0]!;
@@ -193,14 +183,14 @@ export function roomToLocation(r: ResourceRow, unitId: string, ref: RefOf): Loca
     name: r.name,
     mode: 'instance',
     physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'ro' }] },
-    partOf: { reference: ref('Location', unitId) },
+    managingOrganization: { reference: ref('Organization', unitId) },
   };
 }
 
-export function resourceToSchedule(r: ResourceRow, unitId: string, ref: RefOf): Schedule {
+export function resourceToSchedule(r: ResourceRow, ref: RefOf): Schedule {
   const actor: Schedule['actor'] =
     r.kind === 'clinician'
-      ? [{ reference: ref('Practitioner', r.id), display: r.name }, { reference: ref('Location', unitId) }]
+      ? [{ reference: ref('Practitioner', r.id), display: r.name }]
       : [{ reference: ref('Location', r.id), display: r.name }];
   return {
     resourceType: 'Schedule',

@@ -168,6 +168,7 @@ async function scenario(ops: Op[], faultSeed: number): Promise<void> {
     for (let i = 0; i < 3; i++) for (const e of calm) expect((await e.settle()).error).toBeNull();
 
     const onCentral = await centralBookings(web); // throws if a booking is on central twice
+    expect(JSON.stringify(await web.searchAll('Appointment', { _count: '1000' }))).not.toContain('urn:uuid:');
     for (const d of desks) {
       expect(sorted(localBookings(d))).toEqual(sorted(onCentral));
       expect(pendingOutbox(d)).toBe(0);

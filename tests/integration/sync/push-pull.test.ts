@@ -73,6 +73,21 @@ describe('push', () => {
     expect(new Set(slots.map((s) => s.identifier?.find((i) => i.system === ID_SYSTEM)?.value))).toEqual(new Set(unit.slotIds));
     const again = await pushOutbox(ctx, online());
     expect(again.pushed).toBe(0);
+    // Every reference resolved: no bundle placeholder left behind on central.
+    for (const type of [
+      'Organization',
+      'Practitioner',
+      'PractitionerRole',
+      'Location',
+      'Schedule',
+      'HealthcareService',
+      'Slot',
+      'Patient',
+    ]) {
+      const all = await online().searchAll(type, {});
+      expect(all.length, type).toBeGreaterThan(0);
+      expect(JSON.stringify(all), type).not.toContain('urn:uuid:');
+    }
   });
 
   it('confirms a desk booking with the central side (preliminary until then)', async () => {

@@ -66,7 +66,7 @@ describe('mapping to FHIR R4', () => {
     valid(clinicianToPractitioner(doctor));
     valid(clinicianToRole(doctor, 'u', ref));
     valid(roomToLocation({ ...doctor, kind: 'room', profession: null }, 'u', ref));
-    valid(resourceToSchedule(doctor, 'u', ref));
+    valid(resourceToSchedule(doctor, ref));
     valid(typeToHealthcareService(type, 'u', ref));
     valid(
       patientToFhir({
