@@ -3,6 +3,7 @@
 // changed, and opens the booking dialogs. Keyboard first: see keyboard/shortcuts.ts.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { getISOWeek } from 'date-fns';
 import { useTranslation } from 'react-i18next';
 import type { Booking, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
@@ -154,8 +155,10 @@ function CalendarScreen() {
   const heading =
     view === 'week'
       ? t('calendar.weekHeading', {
+          week: getISOWeek(new Date(`${visible.from}T12:00:00Z`)),
           from: formatDay(visible.from, i18n.language),
-          to: formatDay(addDaysIso(visible.to, -1), i18n.language, true),
+          // Without weekend slots the week shows Monday to Friday: so does the heading.
+          to: formatDay(addDaysIso(visible.to, weekends ? -1 : -3), i18n.language, true),
         })
       : formatLongDate(date, i18n.language);
 
@@ -338,6 +341,7 @@ function CalendarScreen() {
                 }
                 onBooking={(b) => setOpen({ kind: 'booking', bookingId: b.id })}
                 onDrop={onDrop}
+                onRefused={(reason) => notify('error', t(`rebook.refused.${reason}`))}
               />
             )
           )}

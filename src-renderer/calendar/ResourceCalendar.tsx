@@ -38,6 +38,8 @@ export interface ResourceCalendarProps {
   onSlot?: (slot: Slot) => void;
   onBooking?: (booking: Booking) => void;
   onDrop?: (booking: Booking, target: DropTarget) => void;
+  /** A blocked or passed slot was clicked: say why it cannot be booked. */
+  onRefused?: (reason: 'blocked' | 'passed') => void;
 }
 
 export const FULLCALENDAR_LICENSE_KEY = 'GPL-My-Project-Is-Open-Source';
@@ -312,6 +314,8 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       } else if (item.dataset['state'] === 'free') {
         const slot = idx.slotsById.get(item.dataset['slotId']!);
         if (slot) p.onSlot?.(slot);
+      } else if (item.dataset['state'] === 'blocked' || item.dataset['state'] === 'passed') {
+        p.onRefused?.(item.dataset['state']);
       }
     };
     const onClick = (e: MouseEvent) => activate(e.target as Element);

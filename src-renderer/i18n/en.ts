@@ -47,7 +47,7 @@ export const en: Shape<typeof sv> = {
     markPreliminary: 'Prel.',
     prevWeek: 'Previous week',
     nextWeek: 'Next week',
-    weekHeading: 'Week {{from}} – {{to}}',
+    weekHeading: 'Week {{week}} · {{from}} – {{to}}',
     viewLabel: 'View',
     view: { day: 'Day', week: 'Week', list: 'List' },
     filter: { profession: 'Profession', resource: 'Resource', type: 'Appointment type', all: 'All' },

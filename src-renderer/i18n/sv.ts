@@ -43,7 +43,7 @@ export const sv = {
     markPreliminary: 'Prel.',
     prevWeek: 'Föregående vecka',
     nextWeek: 'Nästa vecka',
-    weekHeading: 'Vecka {{from}} – {{to}}',
+    weekHeading: 'Vecka {{week}} · {{from}} – {{to}}',
     viewLabel: 'Vy',
     view: { day: 'Dag', week: 'Vecka', list: 'Lista' },
     filter: { profession: 'Yrke', resource: 'Resurs', type: 'Besökstyp', all: 'Alla' },

@@ -249,8 +249,13 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await page.keyboard.press('t');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('23 november');
 
+  // A slot that has already started is not bookable: a click says so.
+  await page.locator('[data-state="passed"]').first().click({ force: true }); // aria-disabled: Playwright would wait
+  await expect(page.getByTestId('notices')).toContainText('Tiden har redan passerat');
+  await expect(page.getByTestId('book-dialog')).toHaveCount(0);
+
   await page.keyboard.press('v');
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 48 · mån 23 nov. – fre 27 nov. 2026');
   await expect(page.locator('[data-booking-id]').first()).toBeVisible();
   await axe(page, 'calendar week');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week.png' });
