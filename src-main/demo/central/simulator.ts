@@ -14,6 +14,7 @@ import {
   webRulesByCode,
   type WebPatient,
 } from './web-patient.ts';
+import { seededRandom } from '../prng.ts';
 
 export interface SimulatorStats {
   booked: number;
@@ -29,17 +30,6 @@ export type SimulatedAction = keyof Omit<SimulatorStats, 'lostRaces' | 'errors'>
 const GIVEN = ['Alva', 'Bo', 'Cecilia', 'Dan', 'Ebba', 'Filip', 'Hanna', 'Ibrahim', 'Julia', 'Kalle', 'Linnea', 'Omar'];
 const FAMILY = ['Ek', 'Lund', 'Berg', 'Holm', 'Strand', 'Sjöberg', 'Nordin', 'Haddad'];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class PatientSimulator {
   readonly stats: SimulatorStats = { booked: 0, cancelled: 0, rebooked: 0, lostRaces: 0, errors: 0 };
   private readonly rand: () => number;
@@ -51,7 +41,7 @@ export class PatientSimulator {
     private readonly api: CentralApi,
     private readonly options: { seed?: number; now?: () => number } = {},
   ) {
-    this.rand = prng(options.seed ?? 1177);
+    this.rand = seededRandom(options.seed ?? 1177);
   }
 
   private now(): number {

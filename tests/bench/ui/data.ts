@@ -1,6 +1,7 @@
 // Synthetic calendar data for the renderer benchmark: the same ranges feed Tidbok's calendar and
 // the baseline. Deterministic (seeded), shaped exactly like the api's CalendarRange.
 import type { Booking, CalendarRange, Resource, Slot } from '../../../src-main/api/types.ts';
+import { seededRandom } from '../../../src-main/demo/prng.ts';
 
 export interface Scenario {
   name: 'A' | 'B' | 'C';
@@ -21,17 +22,6 @@ export const SCENARIOS: Record<Scenario['name'], Scenario> = {
 export const START_DATE = '2026-11-23';
 export const TYPE_IDS = ['t-lak', 't-ssk', 't-tel', 't-vac'];
 export const TYPE_COLOURS = ['#2f6db3', '#1f8a5b', '#6b7785', '#b5651d'];
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['Astrid Andersson', 'Bengt Karlsson', 'Cecilia Nilsson', 'David Eriksson', 'Elin Larsson', 'Fredrik Olsson'];
 
@@ -61,7 +51,7 @@ export function makeResources(n: number): Resource[] {
 
 /** Data of [from, from + days) for a scenario: weekdays only, about 55 % booked. */
 export function makeRange(s: Scenario, from: string, days: number): CalendarRange {
-  const rand = prng(Date.parse(from) / 86_400_000 + s.resources);
+  const rand = seededRandom(Date.parse(from) / 86_400_000 + s.resources);
   const resources = makeResources(s.resources);
   const slots: Slot[] = [];
   const bookings: Booking[] = [];

@@ -32,6 +32,7 @@ import {
   sorted,
   tempDir,
 } from './helpers.ts';
+import { seededRandom } from '../../../src-main/demo/prng.ts';
 
 const SLOTS = 8;
 const TIMEOUT_MS = 250;
@@ -58,16 +59,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('sync' as const), desk: deskNo }), weight: 3 },
 );
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function scenario(ops: Op[], faultSeed: number): Promise<void> {
   const central = await startCentral({});
   const proxy = await startFaultProxy(central.url, { timeoutMs: TIMEOUT_MS });
@@ -84,7 +75,7 @@ async function scenario(ops: Op[], faultSeed: number): Promise<void> {
     const engines = desks.map((d) => new SyncEngine(d, api(proxy.url, null, TIMEOUT_MS)));
     const web = api(central.url);
     const made: { desk: number; id: string }[] = [];
-    const rand = prng(faultSeed);
+    const rand = seededRandom(faultSeed);
     proxy.setChooser(() => (rand() < 0.4 ? FAULTS[Math.floor(rand() * FAULTS.length)]! : 'none'));
     const slotOnCentral = async (i: number) => (await web.byIdentifier<Slot>('Slot', ID_SYSTEM, unit.slotIds[i]!))!;
     const webAppointments = async () =>
