@@ -1,33 +1,14 @@
 // Appointment types: create, edit, (de)activate; delete only one that was never used.
 import { conflict, invalid, notFound } from '../api/result.ts';
-import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
+import type { AppointmentType, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
 
-export interface AppointmentTypeFields {
-  code: string;
-  nameSv: string;
-  nameEn: string;
-  durationMin: number;
-  contactModes: ContactMode[];
-  professions: string[];
-  webBookable: boolean;
-  invitationOnly: boolean;
-  webCancellable: boolean;
-  webRebookable: boolean;
-  cancelCutoffH: number;
-  rebookCutoffH: number;
-  reasonNew: ReasonRule;
-  reasonCancel: ReasonRule;
-  reasonRebook: ReasonRule;
-  reasonCodes: ReasonCode[];
-  bookMinLeadH: number;
-  bookMaxDays: number;
-  colour: string;
-}
+/** What staff may set on a type: everything but its identity and the active flag. */
+export type AppointmentTypeFields = Omit<AppointmentType, 'id' | 'unitId' | 'active'>;
 
 /** api field -> column, and how the value is stored. */
 const COLUMNS: Record<keyof AppointmentTypeFields, [string, (v: never) => unknown]> = {
