@@ -1,9 +1,8 @@
 // Core commands: start (Electron, or the web shell when Electron is missing), serve, db migrate, demo seed.
 import type { Command } from 'commander';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, schemaVersion } from '../store/database.ts';
@@ -20,17 +19,18 @@ import { defaultDatabasePath, userDataDir } from '../runtime.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Path of the Electron binary, or null with the reason it cannot be used. */
+/**
+ * Path of the Electron binary, or null with the reason it cannot be used. Read from the electron
+ * package's path.txt (what its index.js does) instead of loading that package: only
+ * shells/electron touches the electron module.
+ */
 export function findElectron(): { path: string } | { path: null; reason: string } {
-  try {
-    const require = createRequire(join(ROOT, 'package.json'));
-    const path = require('electron') as unknown;
-    if (typeof path !== 'string' || !existsSync(path)) return { path: null, reason: 'Electron-programmet är inte nedladdat' };
-    return { path };
-  } catch {
-    // electron/index.js throws when its binary was never downloaded (no network, or skipped).
-    return { path: null, reason: 'Electron-programmet är inte nedladdat och kunde inte hämtas' };
-  }
+  const pkg = join(ROOT, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return { path: null, reason: 'Electron-programmet är inte nedladdat och kunde inte hämtas' };
+  const path = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
+  if (!existsSync(path)) return { path: null, reason: 'Electron-programmet är inte nedladdat' };
+  return { path };
 }
 
 function newestMtime(dir: string): number {
