@@ -193,26 +193,22 @@ class Planner {
       group.conditional = true;
     };
 
+    // Every entity but a booking is one primary resource (plus the upserts made before it).
+    const simpleUnit = (resource: Resource): WorkUnit => ({
+      entity,
+      id,
+      maxSeq: this.seqOf(id),
+      entries,
+      create,
+      primary: primary(resource),
+    });
+
     switch (entity) {
       case 'unit':
-        unit = {
-          entity,
-          id,
-          maxSeq: this.seqOf(id),
-          entries,
-          create,
-          primary: primary(unitToOrganization(r as unknown as UnitRow)),
-        };
+        unit = simpleUnit(unitToOrganization(r as unknown as UnitRow));
         break;
       case 'appointment_type':
-        unit = {
-          entity,
-          id,
-          maxSeq: this.seqOf(id),
-          entries,
-          create,
-          primary: primary(typeToHealthcareService(r as unknown as TypeRow, this.unitId, ref)),
-        };
+        unit = simpleUnit(typeToHealthcareService(r as unknown as TypeRow, this.unitId, ref));
         break;
       case 'resource': {
         const res = r as unknown as ResourceRow;
@@ -222,36 +218,15 @@ class Planner {
         } else {
           upsert(roomToLocation(res, this.unitId, ref));
         }
-        unit = {
-          entity,
-          id,
-          maxSeq: this.seqOf(id),
-          entries,
-          create,
-          primary: primary(resourceToSchedule(res, ref)),
-        };
+        unit = simpleUnit(resourceToSchedule(res, ref));
         break;
       }
       case 'patient':
-        unit = {
-          entity,
-          id,
-          maxSeq: this.seqOf(id),
-          entries,
-          create,
-          primary: primary(patientToFhir(r as unknown as PatientRow)),
-        };
+        unit = simpleUnit(patientToFhir(r as unknown as PatientRow));
         break;
       case 'slot': {
         const s = r as unknown as SlotRow;
-        unit = {
-          entity,
-          id,
-          maxSeq: this.seqOf(id),
-          entries,
-          create,
-          primary: primary(this.slotResource(s, this.isSlotHeld(s.id), ref)),
-        };
+        unit = simpleUnit(this.slotResource(s, this.isSlotHeld(s.id), ref));
         break;
       }
       case 'booking':
