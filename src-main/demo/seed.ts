@@ -372,7 +372,6 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insSlotType = db.prepare(`INSERT INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`);
     const slots: { id: string; startAt: number; types: string[] }[] = [];
     RESOURCES.forEach((r, i) => {
       const resourceId = ctx.newId();
@@ -398,7 +397,6 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
           const slotId = ctx.newId();
           insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
-          for (const typeId of ids) insSlotType.run(typeId, s.startAt, slotId);
           slots.push({ id: slotId, startAt: s.startAt, types: ids });
         }
       }

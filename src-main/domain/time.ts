@@ -37,11 +37,20 @@ export function parseWallTime(s: WallTime): { hour: number; minute: number } {
 
 /** The instant at which the wall clock in `tz` shows `date` `time` (minutes past midnight allowed). */
 export function wallClockToInstant(date: IsoDate, minutesOfDay: number, tz: string = STOCKHOLM): number {
-  const { year, month, day } = parseIsoDate(date);
-  const hour = Math.floor(minutesOfDay / 60);
-  const minute = minutesOfDay % 60;
-  return new TZDate(year, month - 1, day, hour, minute, 0, 0, tz).getTime();
+  // Memoised: expanding a year for 60 clinicians asks for the same few (date, time) pairs tens of
+  // thousands of times, and each answer costs a time-zone database lookup.
+  const key = `${tz} ${date} ${minutesOfDay}`;
+  let at = instants.get(key);
+  if (at === undefined) {
+    const { year, month, day } = parseIsoDate(date);
+    at = new TZDate(year, month - 1, day, Math.floor(minutesOfDay / 60), minutesOfDay % 60, 0, 0, tz).getTime();
+    if (instants.size >= 50_000) instants.clear();
+    instants.set(key, at);
+  }
+  return at;
 }
+
+const instants = new Map<string, number>();
 
 export function wallTimeToMinutes(t: WallTime): number {
   const { hour, minute } = parseWallTime(t);

@@ -140,7 +140,8 @@ export function appointmentTypeUses(
 ): { slots: number; bookings: number; templates: number; waitlist: number } {
   const n = (sql: string) => (ctx.db.prepare(sql).get(id) as { n: number }).n;
   return {
-    slots: n(`SELECT count(*) AS n FROM (SELECT 1 FROM slot_types WHERE appointment_type_id = ? LIMIT 1)`),
+    // Removed slots count too: the sync feed still refers to their types. A scan, but only on delete.
+    slots: n(`SELECT count(*) AS n FROM (SELECT 1 FROM slots s, json_each(s.appointment_type_ids) j WHERE j.value = ? LIMIT 1)`),
     bookings: n(`SELECT count(*) AS n FROM (SELECT 1 FROM bookings WHERE appointment_type_id = ? LIMIT 1)`),
     templates: n(
       `SELECT count(*) AS n FROM schedule_templates t WHERE EXISTS (SELECT 1 FROM json_each(t.appointment_type_ids) WHERE value = ?)`,
@@ -153,11 +154,7 @@ export function deleteAppointmentType(ctx: ServiceContext, caller: Caller, input
   return ctx.db.transaction(() => {
     const t = getAppointmentType(ctx, input.id);
     const uses = appointmentTypeUses(ctx, t.id);
-    // Removed slots drop their slot_types rows, so look at slots' own JSON too.
-    const inRemovedSlots = ctx.db
-      .prepare(`SELECT 1 FROM slots s, json_each(s.appointment_type_ids) j WHERE j.value = ? LIMIT 1`)
-      .get(t.id);
-    if (uses.slots || uses.bookings || uses.templates || uses.waitlist || inRemovedSlots) {
+    if (uses.slots || uses.bookings || uses.templates || uses.waitlist) {
       throw conflict('Besökstypen används och kan inte tas bort. Inaktivera den i stället.', uses);
     }
     ctx.db.prepare(`DELETE FROM appointment_types WHERE id = ?`).run(t.id);

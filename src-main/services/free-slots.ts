@@ -1,7 +1,8 @@
-// "Första lediga tid": the first N free, bookable slots of an appointment type. Walks the
-// partial index slot_types_bookable (type, start) in time order and stops at N: it holds only
-// open slots without an active booking (kept in step by triggers, migration 0004), so the cost
-// does not grow with the number of booked slots. The slot and booking checks stay as a guard.
+// "Första lediga tid": the first N free, bookable slots of an appointment type. The partial index
+// slots_free (type list, start) holds only open slots without an active booking (slots.booked,
+// kept by triggers, migration 0005), so the cost does not grow with the number of booked slots:
+// find the distinct type lists that offer the type (one index seek each), walk each list's slots
+// in time order up to N, and merge. The slot and booking checks stay as a guard.
 import type { FreeSlot } from '../api/methods/scheduling.ts';
 import { bookingWindow } from '../domain/booking-rules.ts';
 import { addDays, startOfLocalDay } from '../domain/time.ts';
@@ -14,6 +15,8 @@ export interface FreeSlotQuery {
   appointmentTypeId: string;
   from?: string | undefined;
   to?: string | undefined;
+  /** An instant to start from (later than `from` when both are given). */
+  fromAt?: number | undefined;
   resourceId?: string | undefined;
   profession?: string | undefined;
   webOnly?: boolean | undefined;
@@ -35,25 +38,37 @@ const FILTERS = `
      AND (@professions = '[]' OR r.profession IN (SELECT value FROM json_each(@professions)))
      AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})`;
 
-/** Any resource: walk the type's bookable slots in time order. */
-const BY_TYPE = `
+/**
+ * The distinct type lists of free slots, by skipping through slots_free: each step seeks the
+ * next list greater than the last, so the cost is one seek per distinct list, not per slot.
+ */
+const TYPE_LISTS = `
+  WITH RECURSIVE list(types) AS (
+    SELECT min(appointment_type_ids) FROM slots INDEXED BY slots_free WHERE state = 'open' AND booked = 0
+    UNION ALL
+    SELECT (SELECT min(s.appointment_type_ids) FROM slots s INDEXED BY slots_free
+             WHERE s.state = 'open' AND s.booked = 0 AND s.appointment_type_ids > list.types)
+      FROM list WHERE list.types IS NOT NULL
+  )
+  SELECT types FROM list WHERE types IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(types) WHERE value = ?)`;
+
+/** Any resource: walk one type list's free slots in time order. */
+const BY_TYPE_LIST = `
   SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
-    FROM slot_types st INDEXED BY slot_types_bookable
-    JOIN slots s ON s.id = st.slot_id
+    FROM slots s INDEXED BY slots_free
     JOIN resources r ON r.id = s.resource_id
-   WHERE st.appointment_type_id = @type AND st.bookable = 1 AND st.start_at >= @fromAt AND st.start_at < @toAt
+   WHERE s.appointment_type_ids = @types AND s.booked = 0 AND s.start_at >= @fromAt AND s.start_at < @toAt
      ${FILTERS}
-   ORDER BY st.start_at
+   ORDER BY s.start_at
    LIMIT @limit`;
 
-/** One resource: walk its slots in time order, keeping those that offer the type and are bookable. */
+/** One resource: walk its slots in time order, keeping the free ones that offer the type. */
 const BY_RESOURCE = `
   SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
     FROM slots s INDEXED BY slots_by_resource_start
     JOIN resources r ON r.id = s.resource_id
    WHERE s.resource_id = @resourceId AND s.state <> 'removed' AND s.start_at >= @fromAt AND s.start_at < @toAt
-     AND EXISTS (SELECT 1 FROM slot_types st
-                  WHERE st.appointment_type_id = @type AND st.start_at = s.start_at AND st.slot_id = s.id AND st.bookable = 1)
+     AND s.booked = 0 AND EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = @type)
      ${FILTERS}
    ORDER BY s.start_at
    LIMIT @limit`;
@@ -70,7 +85,7 @@ interface Row {
 }
 
 type Stmt = ReturnType<ServiceContext['db']['prepare']>;
-const statements = new WeakMap<ServiceContext['db'], { byType: Stmt; byResource: Stmt }>();
+const statements = new WeakMap<ServiceContext['db'], { typeLists: Stmt; byTypeList: Stmt; byResource: Stmt }>();
 
 export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[] {
   const unit = currentUnit(ctx);
@@ -81,15 +96,20 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const window = bookingWindow(type, now);
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
   const to = q.to ? startOfLocalDay(addDays(q.to, 1), unit.timeZone) : now + DEFAULT_DAYS * 86_400_000;
-  const fromAt = Math.max(from, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
+  const fromAt = Math.max(from, q.fromAt ?? 0, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
   const toAt = Math.min(to, window.latest + 1);
   if (toAt <= fromAt) return [];
   let stmts = statements.get(ctx.db);
   if (!stmts) {
-    stmts = { byType: ctx.db.prepare(BY_TYPE), byResource: ctx.db.prepare(BY_RESOURCE) };
+    stmts = {
+      typeLists: ctx.db.prepare(TYPE_LISTS).pluck(),
+      byTypeList: ctx.db.prepare(BY_TYPE_LIST),
+      byResource: ctx.db.prepare(BY_RESOURCE),
+    };
     statements.set(ctx.db, stmts);
   }
-  const rows = (q.resourceId ? stmts.byResource : stmts.byType).all({
+  const limit = q.limit ?? 10;
+  const params = {
     type: type.id,
     fromAt,
     toAt,
@@ -98,8 +118,19 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
     excludeResourceId: q.excludeResourceId ?? null,
     profession: q.profession ?? null,
     professions: JSON.stringify(type.professions),
-    limit: q.limit ?? 10,
-  }) as Row[];
+    limit,
+  };
+  let rows: Row[];
+  if (q.resourceId) {
+    rows = stmts.byResource.all(params) as Row[];
+  } else {
+    // Each list's first N in time order, merged: the overall first N are among them.
+    const lists = stmts.typeLists.all(type.id) as string[];
+    const { type: _type, resourceId: _resourceId, ...listParams } = params;
+    rows = lists.flatMap((types) => stmts.byTypeList.all({ ...listParams, types }) as Row[]);
+    if (lists.length > 1)
+      rows = rows.sort((a, b) => a.start_at - b.start_at || a.resource_id.localeCompare(b.resource_id)).slice(0, limit);
+  }
   return rows.map((r) => ({
     slotId: r.id,
     resourceId: r.resource_id,

@@ -22,7 +22,28 @@ export function enqueueOutbox(
   insert.run(entity, entityId, op, JSON.stringify(payload), ctx.now());
 }
 
-// Prepared once per database: template expansion queues hundreds of thousands of rows at once.
+/** The entity_id prefix of an expansion's one outbox row (the push unfolds it per slot). */
+export const EXPANSION_PREFIX = 'expansion:';
+
+/**
+ * The sync record of a template expansion: one outbox row for all the slots it created, not one
+ * per slot. Expanding a year for a unit creates ~350k slots; a row each was a third of the
+ * expansion's time, and the push would only re-read those rows to learn which slots are new. The
+ * push unfolds this row into the slots' own entries (sync/push.ts unfoldExpansions) before it
+ * sends them; until then the row keeps the change pending.
+ */
+export function enqueueExpansion(
+  ctx: ServiceContext,
+  templates: readonly { id: string }[],
+  from: string,
+  to: string,
+  created: number,
+): void {
+  const payload = { templateIds: templates.map((t) => t.id), from, to, created };
+  enqueueOutbox(ctx, 'slot', `${EXPANSION_PREFIX}${ctx.newId()}`, 'create', payload);
+}
+
+// Prepared once per database: the sync side queues many rows at once.
 const inserts = new WeakMap<ServiceContext['db'], Statement<[string, string, string, string, number]>>();
 
 export function countPendingOutbox(ctx: ServiceContext): number {

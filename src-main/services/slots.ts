@@ -1,5 +1,5 @@
 // Single slots: add, change, block/unblock, remove (state 'removed', never deleted: the sync
-// feed must see it). slot_types holds one row per type of every slot that is not removed.
+// feed must see it).
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
@@ -97,8 +97,7 @@ export function createSlot(
       .get(resource.id, endAt, startAt) as { id: string; reason: string } | undefined;
     const id = ctx.newId();
     const types = [...new Set(input.appointmentTypeIds)];
-    const w = slotWriter(ctx.db);
-    w.insertSlot(
+    slotWriter(ctx.db).insertSlot(
       id,
       resource.id,
       startAt,
@@ -113,7 +112,6 @@ export function createSlot(
       ctx.now(),
       caller.username,
     );
-    for (const t of types) w.insertSlotType(t, startAt, id, absence ? 0 : 1);
     const slot = getSlot(ctx, id);
     slotChanged(ctx, caller, slot, 'create', {});
     return slot;
@@ -151,24 +149,10 @@ export function updateSlot(
       (input.webPublished ?? before.webPublished) ? 1 : 0,
       (input.withinCareGuarantee ?? before.withinCareGuarantee) ? 1 : 0,
     );
-    if (input.appointmentTypeIds) replaceSlotTypes(ctx, before.id, before.startAt, types, before.state === 'open');
     const slot = getSlot(ctx, before.id);
     slotChanged(ctx, caller, slot, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
     return slot;
   })();
-}
-
-/** Keeps slot_types in step with a slot's types (call whenever they change). */
-export function replaceSlotTypes(
-  ctx: ServiceContext,
-  slotId: string,
-  startAt: number,
-  typeIds: readonly string[],
-  bookable: boolean,
-): void {
-  const w = slotWriter(ctx.db);
-  w.deleteSlotTypes(slotId);
-  for (const t of typeIds) w.insertSlotType(t, startAt, slotId, bookable ? 1 : 0);
 }
 
 export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: string; reason: string }): Slot {
@@ -209,7 +193,6 @@ export function removeSlot(ctx: ServiceContext, caller: Caller, input: { id: str
     if (activeBookingId(ctx, before.id))
       throw conflict('Tiden är bokad och kan inte tas bort. Avboka eller boka om patienten först.');
     bump(ctx, caller, before.id, `state = 'removed'`);
-    slotWriter(ctx.db).deleteSlotTypes(before.id);
     const slot = getSlot(ctx, before.id);
     slotChanged(ctx, caller, slot, 'update', { state: 'removed' });
     return slot;

@@ -24,8 +24,8 @@ import { slotWriter, toTemplate, type TemplateRow } from '../store/scheduling-ro
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { unitHolidayRules } from './holidays.ts';
-import { enqueueOutbox } from './outbox.ts';
-import { assertTypesExist, getResource, getSlot, replaceSlotTypes } from './slots.ts';
+import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
+import { assertTypesExist, getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
 export const DEFAULT_HORIZON_WEEKS = 12;
@@ -140,12 +140,12 @@ interface Planned {
   typesJson: string;
   web: 0 | 1;
   wcg: 0 | 1;
-  payload: { templateId: string };
 }
 
 /**
  * Creates the missing slots of the given templates in [from, to) (local dates), skipping past
- * instants. Writes slots, slot_types and one outbox row per new slot; the caller audits.
+ * instants. Writes the slots and one outbox row for all of them (see enqueueExpansion); the
+ * caller audits.
  */
 function expandInto(
   ctx: ServiceContext,
@@ -164,7 +164,7 @@ function expandInto(
   const states = new Map<string, ResourceState>();
   const holidays = new Map(report.skippedHolidays.map((h) => [h.date, h]));
   // Plan every template first, then write in time order: the time-ordered indexes (slots by
-  // start, slot_types by type and start) then grow at their ends instead of all over the year.
+  // start, slots_free by type list and start) then grow at their ends instead of all over the year.
   const planned: { t: Planned; p: PlannedSlot }[] = [];
   for (const t of templates) {
     if (!t.active) continue;
@@ -176,7 +176,6 @@ function expandInto(
       typesJson: JSON.stringify(t.appointmentTypeIds),
       web: t.publishWeb ? 1 : 0,
       wcg: t.withinCareGuarantee ? 1 : 0,
-      payload: { templateId: t.id },
     };
     for (const p of slots) if (p.startAt >= now) planned.push({ t: pt, p });
   }
@@ -198,7 +197,6 @@ function expandInto(
     state.live.add(p.startAt, p.endAt);
     state.liveStarts.add(p.startAt);
   }
-  // One table at a time: each B-tree's pages stay in the page cache while it grows.
   for (const { id, pt, p, absence } of created) {
     w.insertSlot(
       id,
@@ -216,11 +214,7 @@ function expandInto(
       caller.username,
     );
   }
-  for (const { id, pt, p, absence } of created) {
-    for (const typeId of pt.t.appointmentTypeIds) w.insertSlotType(typeId, p.startAt, id, absence ? 0 : 1);
-  }
-  // The sync layer sends the slot's current row; the payload only says where it came from.
-  for (const { id, pt } of created) enqueueOutbox(ctx, 'slot', id, 'create', pt.payload);
+  if (created.length > 0) enqueueExpansion(ctx, templates, from, to, created.length);
   report.created += created.length;
   report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
@@ -392,7 +386,6 @@ function reconcileFuture(
   const remove = ctx.db.prepare(
     `UPDATE slots SET state = 'removed', template_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
   );
-  const w = slotWriter(ctx.db);
   const changed: string[] = [];
   for (const s of future) {
     const p = planned.get(s.start_at);
@@ -405,12 +398,10 @@ function reconcileFuture(
     }
     if (fits) {
       update.run(typesJson, web, wcg, now, caller.username, s.id);
-      replaceSlotTypes(ctx, s.id, s.start_at, t.appointmentTypeIds, s.state === 'open');
       changed.push(s.id);
       report.updated++;
     } else {
       remove.run(now, caller.username, s.id);
-      w.deleteSlotTypes(s.id);
       changed.push(s.id);
       report.removed++;
     }

@@ -1,5 +1,5 @@
 // Row <-> api mapping for the scheduling tables not covered by rows.ts: templates, absences,
-// patients (full), and the slot row writer that keeps slot_types in step.
+// patients (full), and the slot row writer.
 import type { Absence, Patient, ScheduleTemplate } from '../api/methods/scheduling.ts';
 import type { Db } from './database.ts';
 
@@ -101,12 +101,9 @@ export type NewSlotRow = [
   updatedBy: string,
 ];
 
-/** The statements that write slots and their slot_types index rows, prepared once per db. */
+/** The statement that writes new slots, prepared once per db (expansion writes 100,000s at once). */
 export interface SlotWriter {
   insertSlot: (...row: NewSlotRow) => void;
-  /** `bookable` (migration 0004): 1 for an open slot without an active booking. */
-  insertSlotType: (typeId: string, startAt: number, slotId: string, bookable: 0 | 1) => void;
-  deleteSlotTypes: (slotId: string) => void;
 }
 
 const writers = new WeakMap<Db, SlotWriter>();
@@ -119,15 +116,7 @@ export function slotWriter(db: Db): SlotWriter {
          within_care_guarantee, template_id, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insType = db.prepare<[string, number, string, number]>(
-      `INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id, bookable) VALUES (?, ?, ?, ?)`,
-    );
-    const delTypes = db.prepare<[string]>(`DELETE FROM slot_types WHERE slot_id = ?`);
-    w = {
-      insertSlot: (...row) => void ins.run(...row),
-      insertSlotType: (typeId, startAt, slotId, bookable) => void insType.run(typeId, startAt, slotId, bookable),
-      deleteSlotTypes: (slotId) => void delTypes.run(slotId),
-    };
+    w = { insertSlot: (...row) => void ins.run(...row) };
     writers.set(db, w);
   }
   return w;

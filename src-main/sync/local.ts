@@ -3,7 +3,7 @@
 // SQLite transaction.
 import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.ts';
-import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import { findFreeSlots } from '../services/free-slots.ts';
 
 const statements = new WeakMap<ServiceContext['db'], Map<string, Statement>>();
 
@@ -93,20 +93,12 @@ export interface FreeSlotSuggestion {
  * now (minimum lead time, maximum days ahead): what a one-click rebooking may take.
  */
 export function suggestFreeSlots(ctx: ServiceContext, typeId: string, fromAt: number, limit = 5): FreeSlotSuggestion[] {
-  const t = stmt(ctx, `SELECT book_min_lead_h, book_max_days FROM appointment_types WHERE id = ?`).get(typeId) as
-    { book_min_lead_h: number; book_max_days: number } | undefined;
-  if (!t) return [];
-  const now = ctx.now();
-  const from = Math.max(fromAt, now + t.book_min_lead_h * 3_600_000);
-  const to = now + t.book_max_days * 86_400_000;
-  return stmt(
-    ctx,
-    `SELECT s.id AS slotId, s.resource_id AS resourceId, s.start_at AS startAt, s.end_at AS endAt
-       FROM slot_types st JOIN slots s ON s.id = st.slot_id
-      WHERE st.appointment_type_id = ? AND st.start_at >= ? AND st.start_at < ? AND s.state = 'open'
-        AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
-      ORDER BY st.start_at LIMIT ?`,
-  ).all(typeId, from, to, limit) as FreeSlotSuggestion[];
+  return findFreeSlots(ctx, { appointmentTypeId: typeId, fromAt, limit }).map((s) => ({
+    slotId: s.slotId,
+    resourceId: s.resourceId,
+    startAt: s.startAt,
+    endAt: s.endAt,
+  }));
 }
 
 export type ConflictKind = 'slot_taken' | 'stale_version' | 'rejected';

@@ -52,8 +52,6 @@ type StmtName =
   | 'typesByCode'
   | 'slotInsert'
   | 'slotUpdate'
-  | 'slotTypesDelete'
-  | 'slotTypesInsert'
   | 'slotTypeIds'
   | 'bookingByRemote'
   | 'bookingById'
@@ -96,13 +94,6 @@ function stmts(ctx: ServiceContext): Stmts {
     slotUpdate: db.prepare(
       `UPDATE slots SET start_at = ?, end_at = ?, appointment_type_ids = ?, state = ?, block_reason = ?, web_published = ?, within_care_guarantee = ?,
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
-    ),
-    slotTypesDelete: db.prepare(`DELETE FROM slot_types WHERE slot_id = ?`),
-    // bookable (migration 0004): the slot is open and holds no active booking.
-    slotTypesInsert: db.prepare(
-      `INSERT OR IGNORE INTO slot_types (appointment_type_id, start_at, slot_id, bookable)
-       SELECT ?, ?, s.id, s.state = 'open' AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
-         FROM slots s WHERE s.id = ?`,
     ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
     bookingByRemote: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE remote_id = ?`),
@@ -215,8 +206,6 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             now,
             local.id,
           );
-          s.slotTypesDelete.run(local.id);
-          for (const t of JSON.parse(ids) as string[]) s.slotTypesInsert.run(t, f.startAt, local.id);
           out.ids.push(local.id);
         } else {
           const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
@@ -236,7 +225,6 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             sl.meta!.versionId,
             now,
           );
-          for (const t of typeIds) s.slotTypesInsert.run(t, f.startAt, id);
           out.ids.push(id);
         }
         out.applied++;

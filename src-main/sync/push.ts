@@ -11,6 +11,7 @@
 //   others go on; a network failure stops the round (the engine backs off and retries).
 import type { Appointment, BundleEntry, OperationOutcome, Resource, Slot } from '@medplum/fhirtypes';
 import type { ServiceContext } from '../services/context.ts';
+import { EXPANSION_PREFIX } from '../services/outbox.ts';
 import type { BookingStatus } from '../api/types.ts';
 import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
 import {
@@ -366,6 +367,7 @@ export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: 
   const result: PushResult = { pushed: 0, failed: 0, conflicts: 0, error: null };
   const round: Round = { result, progress: 0 };
   const maxPasses = options.maxPasses ?? 50;
+  unfoldExpansions(ctx);
   for (let pass = 0; pass < maxPasses; pass++) {
     const pending = stmt(
       ctx,
@@ -673,14 +675,34 @@ export function enqueueUnsent(ctx: ServiceContext): number {
       ['slot', 'slots'],
       ['booking', 'bookings'],
     ] as const) {
-      n += stmt(
-        ctx,
-        `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
-           SELECT ?, t.id, 'create', '{}', ? FROM ${table} t
-            WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id)
-            ORDER BY t.rowid`,
-      ).run(entity, ctx.now()).changes;
+      n += enqueueUnsentOf(ctx, entity, table);
     }
   })();
   return n;
+}
+
+function enqueueUnsentOf(ctx: ServiceContext, entity: SyncedEntity, table: string): number {
+  return stmt(
+    ctx,
+    `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
+       SELECT ?, t.id, 'create', '{}', ? FROM ${table} t
+        WHERE t.remote_id IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id)
+        ORDER BY t.rowid`,
+  ).run(entity, ctx.now()).changes;
+}
+
+/**
+ * Replaces pending template-expansion rows (services/outbox.ts enqueueExpansion: one row for all
+ * the slots an expansion created) by one create entry per slot that is not on the wire yet, in
+ * one transaction. Returns the number of slot entries queued.
+ */
+export function unfoldExpansions(ctx: ServiceContext): number {
+  const range = [EXPANSION_PREFIX, `${EXPANSION_PREFIX}\uffff`] as const;
+  const pending = stmt(ctx, `SELECT 1 FROM outbox WHERE entity_id >= ? AND entity_id < ? AND state = 'pending' LIMIT 1`);
+  if (!pending.get(...range)) return 0;
+  return ctx.db.transaction(() => {
+    const n = enqueueUnsentOf(ctx, 'slot', 'slots');
+    stmt(ctx, `UPDATE outbox SET state = 'done' WHERE entity_id >= ? AND entity_id < ? AND state = 'pending'`).run(...range);
+    return n;
+  })();
 }

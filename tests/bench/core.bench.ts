@@ -1,7 +1,7 @@
 // Scheduling core benchmark (issue 3). Deterministic synthetic data (seeded PRNG, pinned clock):
 // - core.expand_year.ms: one year of templates for 60 clinicians (~350k slots), via the service;
 // - core.expand_vs_raw_insert.ratio: raw better-sqlite3 insert throughput of the very same rows
-//   (slots, slot_types, outbox) divided into expansion's: expansion speed as a share of raw;
+//   (slots and the outbox row) divided into expansion's: expansion speed as a share of raw;
 // - core.free_slots_p95.ms: first 10 free web-bookable slots of a type over 180 days, on a
 //   database of ~1M slots and ~500k bookings;
 // - core.week_query_p95.ms: the resource week view (services/calendar.ts calendarRange), 60 resources.
@@ -80,7 +80,6 @@ function time<T>(f: () => T): { ms: number; cpuMs: number; value: T } {
 /** Inserts exactly the rows expansion wrote (read back from `source`) into `target`, raw. */
 function rawInsert(source: Db, target: Db): { ms: number; cpuMs: number } {
   const slots = source.prepare(`SELECT * FROM slots`).raw().all() as unknown[][];
-  const slotTypes = source.prepare(`SELECT * FROM slot_types`).raw().all() as unknown[][];
   const outbox = source.prepare(`SELECT entity, entity_id, op, payload, created_at FROM outbox`).raw().all() as unknown[][];
   const slotCols = (source.prepare(`SELECT * FROM slots LIMIT 1`).columns() as { name: string }[]).map((c) => c.name);
   // Resources, types and templates must exist for the foreign keys.
@@ -91,13 +90,10 @@ function rawInsert(source: Db, target: Db): { ms: number; cpuMs: number } {
     target.transaction(() => rows.forEach((r) => ins.run(...r)))();
   }
   const insSlot = target.prepare(`INSERT INTO slots (${slotCols.join(',')}) VALUES (${slotCols.map(() => '?').join(',')})`);
-  const typeCols = (source.prepare(`SELECT * FROM slot_types LIMIT 1`).columns() as { name: string }[]).map((c) => c.name);
-  const insType = target.prepare(`INSERT INTO slot_types (${typeCols.join(',')}) VALUES (${typeCols.map(() => '?').join(',')})`);
   const insOut = target.prepare(`INSERT INTO outbox (entity, entity_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?)`);
   return time(() =>
     target.transaction(() => {
       for (const r of slots) insSlot.run(...r);
-      for (const r of slotTypes) insType.run(...r);
       for (const r of outbox) insOut.run(...r);
     })(),
   );

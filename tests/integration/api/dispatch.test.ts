@@ -54,8 +54,7 @@ describe('dispatch', () => {
 
   it('turns an unexpected failure into an internal error without leaking it', async () => {
     const { ctx: broken, db } = openTestDb({ demo: true });
-    // Rename first: the slot_types triggers (migration 0004) must still find slot_types then.
-    db.exec('ALTER TABLE slots RENAME TO slots_gone; DROP TABLE slot_types;');
+    db.exec('ALTER TABLE slots RENAME TO slots_gone;');
     const r = await dispatch({ ...env, ctx: broken }, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
     expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(r)).not.toMatch(/slots/);

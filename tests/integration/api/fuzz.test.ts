@@ -20,7 +20,6 @@ const DOMAIN_TABLES = [
   'schedule_templates',
   'absences',
   'slots',
-  'slot_types',
   'patients',
   'bookings',
   'waitlist',

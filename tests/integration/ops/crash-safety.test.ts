@@ -19,7 +19,6 @@ function addSlots(path: string, now: number): string {
   const ins = db.prepare(
     `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const insType = db.prepare(`INSERT INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`);
   const today = localDate(now);
   db.transaction(() => {
     let n = 0;
@@ -29,7 +28,6 @@ function addSlots(path: string, now: number): string {
           const start = wallClockToInstant(addDays(today, d), m);
           const id = `00000000-0000-7000-8000-${String(n++).padStart(12, '0')}`;
           ins.run(id, r.id, start, start + 30 * 60_000, JSON.stringify([type.id]), now);
-          insType.run(type.id, start, id);
         }
       }
     }

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { unfoldExpansions } from '../../../src-main/sync/push.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 let api: Api;
@@ -40,10 +41,14 @@ describe('schedule templates', () => {
     expect(expansion.created).toBe(11 * 4);
     const slotCount = () =>
       api.count(`SELECT count(*) AS n FROM slots WHERE template_id = ? AND state <> 'removed'`, template.id);
-    const typeRows = () =>
-      api.count(`SELECT count(*) AS n FROM slot_types st JOIN slots s ON s.id = st.slot_id WHERE s.template_id = ?`, template.id);
+    // New slots are open and unbooked: all in the free-slot search index (migration 0005).
+    const searchable = () =>
+      api.count(
+        `SELECT count(*) AS n FROM slots INDEXED BY slots_free WHERE state = 'open' AND booked = 0 AND template_id = ?`,
+        template.id,
+      );
     expect(slotCount()).toBe(44);
-    expect(typeRows()).toBe(44);
+    expect(searchable()).toBe(44);
     const again = await api.ok('templates.expand', { templateIds: [template.id] });
     expect(again).toMatchObject({ created: 0, existing: 44 });
     expect(slotCount()).toBe(44);
@@ -59,7 +64,23 @@ describe('schedule templates', () => {
       start_at: number;
     }[];
     expect(new Set(starts.map((s) => localTime(s.start_at)))).toEqual(new Set(['08:00', '08:30', '09:00', '09:30']));
-    expect(api.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'slot' AND op = 'create'`)).toBeGreaterThanOrEqual(44);
+    // One outbox row per expansion that created slots, not one per slot; the push unfolds them
+    // into a create entry for every slot that is not on the wire yet.
+    const expansions = api.ctx.db
+      .prepare(`SELECT json_extract(payload, '$.created') AS created FROM outbox WHERE entity_id LIKE 'expansion:%' ORDER BY seq`)
+      .pluck()
+      .all();
+    expect(expansions).toEqual([44, first.created]);
+    const unsentOfTemplate = () =>
+      api.count(
+        `SELECT count(*) AS n FROM slots s WHERE s.template_id = ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = s.id)`,
+        template.id,
+      );
+    expect(unsentOfTemplate()).toBe(44);
+    expect(unfoldExpansions(api.ctx)).toBeGreaterThanOrEqual(44 + first.created);
+    expect(unsentOfTemplate()).toBe(0);
+    expect(api.count(`SELECT count(*) AS n FROM outbox WHERE entity_id LIKE 'expansion:%' AND state = 'pending'`)).toBe(0);
+    expect(unfoldExpansions(api.ctx)).toBe(0);
   });
 
   it('changes only future unbooked slots on edit and reports the booked ones it left', async () => {

@@ -74,7 +74,6 @@ export function seedSmallUnit(ctx: ServiceContext, options: { slots?: number; pa
     const insSlot = db.prepare(
       `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
     );
-    const insSlotType = db.prepare(`INSERT INTO slot_types (appointment_type_id, start_at, slot_id) VALUES (?, ?, ?)`);
     const n = options.slots ?? 6;
     const firstDay = addDays(localDate(now, TZ), 2);
     for (let i = 0; i < n; i++) {
@@ -82,8 +81,6 @@ export function seedSmallUnit(ctx: ServiceContext, options: { slots?: number; pa
       const start = wallClockToInstant(day, 8 * 60 + (i % 16) * 30, TZ);
       const id = uuidv7();
       insSlot.run(id, doctor, start, start + 30 * 60_000, JSON.stringify([lakbes, tele]), now);
-      insSlotType.run(lakbes, start, id);
-      insSlotType.run(tele, start, id);
       slotIds.push(id);
     }
     const patientIds: string[] = [];
