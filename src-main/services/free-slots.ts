@@ -52,19 +52,22 @@ const TYPE_LISTS = `
   )
   SELECT types FROM list WHERE types IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(types) WHERE value = ?)`;
 
-/** Any resource: walk one type list's free slots in time order. */
+/**
+ * Any resource: walk one type list's free slots in time order. Slots at the same time come in
+ * the resources' display order (SQLite sorts only each group of equal starts, not the range).
+ */
 const BY_TYPE_LIST = `
-  SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
+  SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession, r.sort_order
     FROM slots s INDEXED BY slots_free
     JOIN resources r ON r.id = s.resource_id
    WHERE s.appointment_type_ids = @types AND s.booked = 0 AND s.start_at >= @fromAt AND s.start_at < @toAt
      ${FILTERS}
-   ORDER BY s.start_at
+   ORDER BY s.start_at, r.sort_order, s.resource_id
    LIMIT @limit`;
 
 /** One resource: walk its slots in time order, keeping the free ones that offer the type. */
 const BY_RESOURCE = `
-  SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession
+  SELECT s.id, s.resource_id, s.start_at, s.end_at, s.web_published, s.appointment_type_ids, r.name, r.profession, r.sort_order
     FROM slots s INDEXED BY slots_by_resource_start
     JOIN resources r ON r.id = s.resource_id
    WHERE s.resource_id = @resourceId AND s.state <> 'removed' AND s.start_at >= @fromAt AND s.start_at < @toAt
@@ -82,7 +85,14 @@ interface Row {
   appointment_type_ids: string;
   name: string;
   profession: string | null;
+  sort_order: number;
 }
+
+/** The order of BY_TYPE_LIST, for merging its answers per type list. */
+const byStartThenResource = (a: Row, b: Row) =>
+  a.start_at - b.start_at ||
+  a.sort_order - b.sort_order ||
+  (a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0);
 
 type Stmt = ReturnType<ServiceContext['db']['prepare']>;
 const statements = new WeakMap<ServiceContext['db'], { typeLists: Stmt; byTypeList: Stmt; byResource: Stmt }>();
@@ -128,8 +138,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
     const lists = stmts.typeLists.all(type.id) as string[];
     const { type: _type, resourceId: _resourceId, ...listParams } = params;
     rows = lists.flatMap((types) => stmts.byTypeList.all({ ...listParams, types }) as Row[]);
-    if (lists.length > 1)
-      rows = rows.sort((a, b) => a.start_at - b.start_at || a.resource_id.localeCompare(b.resource_id)).slice(0, limit);
+    if (lists.length > 1) rows = rows.sort(byStartThenResource).slice(0, limit);
   }
   return rows.map((r) => ({
     slotId: r.id,
