@@ -20,6 +20,10 @@ export interface LocalClock {
 }
 
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** 'HH:mm' for each minute of a day: formatting 300k times per export builds no string twice. */
+const CLOCK_TIMES = Array.from({ length: 1440 }, (_, m) => `${pad(Math.floor(m / 60))}:${pad(m % 60)}`);
 
 export function localClock(timeZone: string): LocalClock {
   const offsets = new Map<number, number>();
@@ -32,16 +36,26 @@ export function localClock(timeZone: string): LocalClock {
     }
     return off;
   };
-  const wall = (instant: number) => new Date(instant + offsetAt(instant));
-  const date = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const time = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  // 'YYYY-MM-DD' per wall-clock day number (days since 1970 on the wall clock), built once each.
+  const days = new Map<number, string>();
+  const dayText = (day: number): string => {
+    let text = days.get(day);
+    if (text === undefined) {
+      const d = new Date(day * DAY);
+      text = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+      days.set(day, text);
+    }
+    return text;
+  };
+  const wallMs = (instant: number) => instant + offsetAt(instant);
+  const time = (wall: number) => CLOCK_TIMES[Math.floor(wall / MINUTE) - Math.floor(wall / DAY) * 1440]!;
   return {
-    date: (i) => date(wall(i)),
-    time: (i) => time(wall(i)),
+    date: (i) => dayText(Math.floor(wallMs(i) / DAY)),
+    time: (i) => time(wallMs(i)),
     isoLocal: (i) => {
-      const d = wall(i);
-      return `${date(d)}T${time(d)}`;
+      const wall = wallMs(i);
+      return `${dayText(Math.floor(wall / DAY))}T${time(wall)}`;
     },
-    wallDate: wall,
+    wallDate: (i) => new Date(wallMs(i)),
   };
 }

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { sv } from 'date-fns/locale';
+import { sv } from 'date-fns/locale/sv'; // the one locale: the index loads all of them
 import { MODE_SV, STATUS_SV } from './columns.ts';
 import { localClock } from './local-clock.ts';
 import { type ExportQuery, type ExportResource, type ExportRow, type PatientTally } from './query.ts';

@@ -84,51 +84,44 @@ export class PatientTally {
   rows = 0;
 }
 
-interface RawRow {
-  slot_id: string;
-  slot_version: number;
-  resource_id: string;
-  resource_name: string;
-  resource_title: string | null;
-  start_at: number;
-  end_at: number;
-  state: 'open' | 'blocked';
-  web_published: number;
-  appointment_type_ids: string;
-  booking_id: string | null;
-  booking_version: number | null;
-  status: BookingStatus | null;
-  channel: Channel | null;
-  contact_mode: ContactMode | null;
-  note: string | null;
-  created_at: number | null;
-  type_id: string | null;
-  patient_id: string | null;
-  given_name: string | null;
-  family_name: string | null;
-  identity_number: string | null;
-  phone: string | null;
-  protected_identity: number | null;
-}
+/**
+ * The columns of one page row, read as arrays (better-sqlite3's raw mode): building a named
+ * object per row costs more than the SQL itself at 100k rows. Patients are not joined: their
+ * fields are read once per patient (PatientCache) instead of once per booking.
+ */
+const SLOT_ID = 0;
+const SLOT_VERSION = 1;
+const RESOURCE_ID = 2;
+const START_AT = 3;
+const END_AT = 4;
+const STATE = 5;
+const WEB_PUBLISHED = 6;
+const TYPE_IDS = 7;
+const BOOKING_ID = 8;
+const BOOKING_VERSION = 9;
+const STATUS = 10;
+const CHANNEL = 11;
+const CONTACT_MODE = 12;
+const NOTE = 13;
+const CREATED_AT = 14;
+const TYPE_ID = 15;
+const PATIENT_ID = 16;
+type RawRow = unknown[];
 
 /**
- * One page of rows after the keyset (afterStart, afterId). `slots` drives the join (CROSS JOIN
- * fixes the order) so SQLite walks slots_by_start, or slots_by_resource_start for one resource,
- * in time order and stops after LIMIT rows instead of sorting the whole period for every page.
+ * One page of rows after the keyset (afterStart, afterId). SQLite walks slots_by_start (or
+ * slots_by_resource_start for one resource) in time order and stops after LIMIT rows instead of
+ * sorting the whole period for every page; the unary `+` keeps it from choosing the resource
+ * index for the resource list, which would sort every page.
  */
 export function rowsSql(oneResource: boolean): string {
   return `
-  SELECT s.id AS slot_id, s.version AS slot_version, s.resource_id, r.name AS resource_name, r.title AS resource_title,
-         s.start_at, s.end_at, s.state, s.web_published, s.appointment_type_ids,
-         b.id AS booking_id, b.version AS booking_version, b.status, b.channel, b.contact_mode, b.note, b.created_at,
-         b.appointment_type_id AS type_id,
-         p.id AS patient_id, p.given_name, p.family_name, p.identity_number, p.phone, p.protected_identity
+  SELECT s.id, s.version, s.resource_id, s.start_at, s.end_at, s.state, s.web_published, s.appointment_type_ids,
+         b.id, b.version, b.status, b.channel, b.contact_mode, b.note, b.created_at, b.appointment_type_id, b.patient_id
     FROM slots s
-    CROSS JOIN resources r ON r.id = s.resource_id
     LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ('preliminary', 'booked', 'arrived', 'completed', 'no_show')
-    LEFT JOIN patients p ON p.id = b.patient_id
-   WHERE ${oneResource ? 's.resource_id = @resourceId' : '(@resources IS NULL OR s.resource_id IN (SELECT value FROM json_each(@resources)))'}
-     AND r.unit_id = @unitId AND s.state <> 'removed'
+   WHERE ${oneResource ? 's.resource_id = @resourceId' : '+s.resource_id IN (SELECT value FROM json_each(@resources))'}
+     AND s.state <> 'removed'
      AND s.start_at >= @afterStart AND s.start_at < @toAt
      AND (s.start_at > @afterStart OR s.id > @afterId)
      AND (@bookedOnly = 0 OR b.id IS NOT NULL)
@@ -146,33 +139,75 @@ export function initials(given: string, family: string): string {
   return `${first(given)} ${first(family)}`.trim();
 }
 
-function toPatient(r: RawRow, patientData: PatientData): ExportPatient | null {
-  if (patientData === 'none' || r.patient_id === null) return null;
-  const isProtected = r.protected_identity === 1;
-  if (isProtected) {
-    return { id: r.patient_id, name: PROTECTED_NAME, identityNumber: null, phone: null, protectedIdentity: true };
-  }
+/** A patient's row: id, given name, family name, identity number, phone, protected identity. */
+type PatientRecord = [string, string, string, string, string | null, number];
+
+/** A patient as the export may show them: masked for a protected identity or pseudonymised. */
+function toPatient(
+  [id, given, family, identityNumber, phone, isProtected]: PatientRecord,
+  patientData: PatientData,
+): ExportPatient {
+  if (isProtected === 1) return { id, name: PROTECTED_NAME, identityNumber: null, phone: null, protectedIdentity: true };
   if (patientData === 'pseudonymised') {
-    return {
-      id: r.patient_id,
-      name: initials(r.given_name ?? '', r.family_name ?? ''),
-      identityNumber: null,
-      phone: null,
-      protectedIdentity: false,
-    };
+    return { id, name: initials(given, family), identityNumber: null, phone: null, protectedIdentity: false };
   }
   return {
-    id: r.patient_id,
-    name: `${r.given_name ?? ''} ${r.family_name ?? ''}`.trim(),
-    identityNumber: formatIdentityNumber(r.identity_number ?? ''),
-    phone: r.phone,
+    id,
+    name: `${given} ${family}`.trim(),
+    identityNumber: formatIdentityNumber(identityNumber),
+    phone,
     protectedIdentity: false,
   };
+}
+
+/**
+ * Patients of the export, read and masked once each (a patient has several bookings in a
+ * period) and shared by their rows. Bounded: past PATIENT_CACHE_LIMIT entries it starts over,
+ * so a region-wide export costs at most that many patients of memory.
+ */
+const PATIENT_CACHE_LIMIT = 50_000;
+
+class PatientCache {
+  private readonly known = new Map<string, ExportPatient>();
+  private readonly read: ReturnType<ServiceContext['db']['prepare']>;
+
+  constructor(
+    db: ServiceContext['db'],
+    private readonly patientData: PatientData,
+  ) {
+    // Driven by the id list (CROSS JOIN keeps that order): one index lookup per patient.
+    this.read = db
+      .prepare(
+        `SELECT p.id, p.given_name, p.family_name, p.identity_number, p.phone, p.protected_identity
+           FROM json_each(?) j CROSS JOIN patients p ON p.id = j.value`,
+      )
+      .raw(true);
+  }
+
+  /** Reads the page's patients not yet known, in one statement. */
+  load(rows: readonly RawRow[]): void {
+    const missing: string[] = [];
+    for (const r of rows) {
+      const id = r[PATIENT_ID] as string | null;
+      if (id !== null && !this.known.has(id)) missing.push(id);
+    }
+    if (missing.length === 0) return;
+    if (this.known.size + missing.length > PATIENT_CACHE_LIMIT) this.known.clear();
+    for (const p of this.read.all(JSON.stringify(missing)) as PatientRecord[])
+      this.known.set(p[0], toPatient(p, this.patientData));
+  }
+
+  get(id: string): ExportPatient | null {
+    return this.known.get(id) ?? null;
+  }
 }
 
 export class ExportQuery {
   /** The unit's appointment types by id (few): joined here rather than per row in SQL. */
   private readonly types: Map<string, { code: string; name: string }>;
+  /** The unit's resources in their order, by id: joined here rather than per row in SQL. */
+  private readonly unitResources: ExportResource[];
+  private readonly resourceById: Map<string, ExportResource>;
   readonly fromAt: number;
   readonly toAt: number;
 
@@ -191,16 +226,17 @@ export class ExportQuery {
       name: string;
     }[];
     this.types = new Map(types.map((t) => [t.id, { code: t.code, name: t.name }]));
+    this.unitResources = ctx.db
+      .prepare(`SELECT id, name, title FROM resources WHERE unit_id = ? ORDER BY sort_order, name`)
+      .all(scope.unitId) as ExportResource[];
+    this.resourceById = new Map(this.unitResources.map((r) => [r.id, r]));
   }
 
   /** The resources in scope, in the unit's order; unknown ids are an input error. */
   resources(): ExportResource[] {
-    const all = this.ctx.db
-      .prepare(`SELECT id, name, title FROM resources WHERE unit_id = ? ORDER BY sort_order, name`)
-      .all(this.scope.unitId) as ExportResource[];
-    if (!this.scope.resourceIds) return all;
+    if (!this.scope.resourceIds) return this.unitResources;
     const wanted = new Set(this.scope.resourceIds);
-    const found = all.filter((r) => wanted.has(r.id));
+    const found = this.unitResources.filter((r) => wanted.has(r.id));
     if (found.length !== wanted.size) throw new AppError('validation', 'En eller flera valda resurser finns inte på enheten.');
     return found;
   }
@@ -211,15 +247,18 @@ export class ExportQuery {
    */
   *pages(tally: PatientTally, options: { resourceId?: string; pageSize?: number } = {}): Generator<ExportRow[]> {
     const one = options.resourceId !== undefined;
-    const stmt = this.ctx.db.prepare(rowsSql(one));
+    if (one && !this.resourceById.has(options.resourceId!)) return; // not the unit's: nothing of it leaves
+    const stmt = this.ctx.db.prepare(rowsSql(one)).raw(true);
+    const patients =
+      this.scope.content !== 'slots' && this.scope.patientData !== 'none'
+        ? new PatientCache(this.ctx.db, this.scope.patientData)
+        : null;
     const limit = options.pageSize ?? 2000;
-    const resources = this.scope.resourceIds ? JSON.stringify(this.scope.resourceIds) : null;
+    const resources = JSON.stringify(this.resources().map((r) => r.id));
     let afterStart = this.fromAt;
     let afterId = '';
     for (;;) {
-      const page: ExportRow[] = [];
       const params = {
-        unitId: this.scope.unitId,
         toAt: this.toAt,
         ...(one ? { resourceId: options.resourceId } : { resources }),
         bookedOnly: this.scope.content === 'bookings' ? 1 : 0,
@@ -227,8 +266,10 @@ export class ExportQuery {
         afterId,
         limit,
       };
-      for (const r of stmt.iterate(params) as Iterable<RawRow>) page.push(this.toRow(r, tally));
-      if (page.length === 0) return;
+      const raw = stmt.all(params) as RawRow[];
+      if (raw.length === 0) return;
+      patients?.load(raw);
+      const page = raw.map((r) => this.toRow(r, patients, tally));
       const last = page[page.length - 1]!;
       afterStart = last.startAt;
       afterId = last.slotId;
@@ -249,37 +290,40 @@ export class ExportQuery {
     return codes;
   }
 
-  private toRow(r: RawRow, tally: PatientTally): ExportRow {
+  private toRow(r: RawRow, patients: PatientCache | null, tally: PatientTally): ExportRow {
+    const bookingId = r[BOOKING_ID] as string | null;
     let booking: ExportBooking | null = null;
-    if (r.booking_id !== null && this.scope.content !== 'slots') {
-      const patient = toPatient(r, this.scope.patientData);
+    if (bookingId !== null && this.scope.content !== 'slots') {
+      const patient = patients && r[PATIENT_ID] !== null ? patients.get(r[PATIENT_ID] as string) : null;
       if (patient) tally.ids.add(patient.id);
-      const masked = this.scope.patientData !== 'full' || r.protected_identity === 1;
+      const masked = this.scope.patientData !== 'full' || patient?.protectedIdentity === true;
+      const type = this.types.get(r[TYPE_ID] as string);
       booking = {
-        id: r.booking_id,
-        version: r.booking_version ?? 1,
-        status: r.status!,
-        channel: r.channel!,
-        contactMode: r.contact_mode!,
-        typeCode: this.types.get(r.type_id ?? '')?.code ?? '',
-        typeName: this.types.get(r.type_id ?? '')?.name ?? '',
-        note: masked ? '' : (r.note ?? ''),
-        createdAt: r.created_at ?? 0,
+        id: bookingId,
+        version: r[BOOKING_VERSION] as number,
+        status: r[STATUS] as BookingStatus,
+        channel: r[CHANNEL] as Channel,
+        contactMode: r[CONTACT_MODE] as ContactMode,
+        typeCode: type?.code ?? '',
+        typeName: type?.name ?? '',
+        note: masked ? '' : ((r[NOTE] as string | null) ?? ''),
+        createdAt: r[CREATED_AT] as number,
         patient,
       };
     }
+    const resource = this.resourceById.get(r[RESOURCE_ID] as string);
     return {
-      slotId: r.slot_id,
-      slotVersion: r.slot_version,
-      resourceId: r.resource_id,
-      resourceName: r.resource_name,
-      resourceTitle: r.resource_title,
-      startAt: r.start_at,
-      endAt: r.end_at,
-      slotState: r.state,
-      webPublished: r.web_published === 1,
-      booked: r.booking_id !== null,
-      offeredTypes: this.offered(r.appointment_type_ids),
+      slotId: r[SLOT_ID] as string,
+      slotVersion: r[SLOT_VERSION] as number,
+      resourceId: r[RESOURCE_ID] as string,
+      resourceName: resource?.name ?? '',
+      resourceTitle: resource?.title ?? null,
+      startAt: r[START_AT] as number,
+      endAt: r[END_AT] as number,
+      slotState: r[STATE] as 'open' | 'blocked',
+      webPublished: r[WEB_PUBLISHED] === 1,
+      booked: bookingId !== null,
+      offeredTypes: this.offered(r[TYPE_IDS] as string),
       booking,
     };
   }

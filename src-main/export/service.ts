@@ -16,14 +16,12 @@ import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { AppError, notFound } from '../api/result.ts';
 import type { Unit } from '../api/types.ts';
-import { recordAudit } from '../services/audit.ts';
+import { recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import { currentUnit, findUnitByHsaId } from '../services/unit.ts';
-import { writeCsv, type CsvSeparator } from './csv.ts';
-import { writeIcs } from './ics.ts';
-import { writeDayListPdf } from './pdf.ts';
+import type { CsvSeparator } from './csv.ts';
 import { ExportQuery, PatientTally, type ExportContent, type PatientData } from './query.ts';
-import { writeXlsx, type SheetLayout } from './xlsx.ts';
+import type { SheetLayout } from './xlsx.ts';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ics' | 'pdf';
 
@@ -104,17 +102,26 @@ export async function produceExport(
   query.resources(); // rejects unknown resources before anything is written
   const tally = new PatientTally();
   const now = ctx.now();
+  // Each writer's library (exceljs, pdfkit, ical-generator) is loaded only by the format that
+  // needs it: together they would double the process's memory before anything is exported.
   switch (request.format) {
-    case 'csv':
+    case 'csv': {
+      const { writeCsv } = await import('./csv.ts');
       await writeCsv(query, out, tally, { separator: request.separator });
       break;
-    case 'xlsx':
+    }
+    case 'xlsx': {
+      const { writeXlsx } = await import('./xlsx.ts');
       await writeXlsx(query, out, tally, { layout: request.layout, createdAt: new Date(now), unitName: unit.name });
       break;
-    case 'ics':
+    }
+    case 'ics': {
+      const { writeIcs } = await import('./ics.ts');
       await writeIcs(query, out, tally, { stamp: now, unitName: unit.name });
       break;
-    case 'pdf':
+    }
+    case 'pdf': {
+      const { writeDayListPdf } = await import('./pdf.ts');
       await writeDayListPdf(query, out, tally, {
         unitName: unit.name,
         printedAt: now,
@@ -122,6 +129,7 @@ export async function produceExport(
         includeFree: request.content !== 'bookings',
       });
       break;
+    }
   }
   const exportId = ctx.newId();
   const patientIds = [...tally.ids].sort();
@@ -138,10 +146,12 @@ export async function produceExport(
     patientCount: patientIds.length,
   };
   const action = request.purpose === 'print' ? 'print' : 'export';
+  const events: AuditInput[] =
+    patientIds.length === 0
+      ? [{ action, entity: 'export', entityId: exportId, detail }]
+      : patientIds.map((patientId) => ({ action, patientId, entity: 'export', entityId: exportId, detail }));
   ctx.db.transaction(() => {
-    if (patientIds.length === 0) recordAudit(ctx, caller, { action, entity: 'export', entityId: exportId, detail });
-    for (const patientId of patientIds)
-      recordAudit(ctx, caller, { action, patientId, entity: 'export', entityId: exportId, detail });
+    recordAuditEvents(ctx, caller, events);
     beforeHandOver();
   })();
   return {

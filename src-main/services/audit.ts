@@ -112,6 +112,14 @@ export function recordAudit(ctx: ServiceContext, caller: Caller, event: AuditInp
 }
 
 /**
+ * Appends a batch of events with one read of the chain's head and one anchor write, e.g. the
+ * per-patient events of a 100k-row export. Call inside the transaction they record.
+ */
+export function recordAuditEvents(ctx: ServiceContext, caller: Caller, events: readonly AuditInput[]): void {
+  appendEvents(ctx, caller, events);
+}
+
+/**
  * One `read` event per distinct patient a view showed (calendar, lists, patient view): the
  * patient's log extract then finds every view that showed them through the patient index.
  */
