@@ -12,6 +12,7 @@ import { hasAnyUnit, seedDemo, DEMO_USERS } from '../demo/seed.ts';
 import { startWebShell } from '../shells/web/server.ts';
 import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
 import { backupSettings, scheduleBackups } from '../services/backup.ts';
+import { keepScheduleHorizon } from '../services/horizon.ts';
 import { createFileLogger, logDirFor } from '../log.ts';
 import { startShellSync } from './sync.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
@@ -82,6 +83,9 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
     launchSessionToken,
     log,
   });
+  // Templates stay expanded DEFAULT_HORIZON_WEEKS ahead while the app runs (before sync starts,
+  // so the first push already carries the new slots).
+  const horizon = keepScheduleHorizon(runtime.ctx, { log });
   const sync = await startShellSync(runtime.ctx, log);
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
@@ -94,6 +98,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   const stop = () => {
     void shell
       .close()
+      .then(() => horizon.stop())
       .then(() => backups?.stop())
       .then(() => sync?.stop())
       .finally(() => {

@@ -237,12 +237,15 @@ export function expandTemplates(
       : listTemplates(ctx, { includeInactive: false });
     const report = emptyReport(range.from, range.to);
     expandInto(ctx, caller, templates, range.from, range.to, report);
-    recordAudit(ctx, caller, {
-      action: 'change',
-      entity: 'schedule_template',
-      detail: { op: 'expand', from: range.from, to: range.to, templates: templates.length, created: report.created },
-    });
-    if (report.created > 0) ctx.events.emit({ entities: ['slot'], ids: templates.map((t) => t.id) });
+    // A run that created nothing changed nothing (the rolling horizon runs every few hours).
+    if (report.created > 0) {
+      recordAudit(ctx, caller, {
+        action: 'change',
+        entity: 'schedule_template',
+        detail: { op: 'expand', from: range.from, to: range.to, templates: templates.length, created: report.created },
+      });
+      ctx.events.emit({ entities: ['slot'], ids: templates.map((t) => t.id) });
+    }
     return report;
   })();
 }

@@ -10,6 +10,7 @@ import { openRuntime, type Runtime } from '../../runtime.ts';
 import { createFileLogger, createLogger, logDirFor, type Logger } from '../../log.ts';
 import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
 import { backupSettings, scheduleBackups, type BackupSchedule } from '../../services/backup.ts';
+import { keepScheduleHorizon, type HorizonKeeper } from '../../services/horizon.ts';
 import { DEMO_USERS } from '../../demo/seed.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
@@ -21,6 +22,7 @@ import { startDesktopSync } from './sync-credentials.ts';
 let log: Logger = createLogger();
 let runtime: Runtime | null = null;
 let backups: BackupSchedule | null = null;
+let horizon: HorizonKeeper | null = null;
 const sessions = new WindowSessions();
 // Only ever called with URLs isAllowedExternalUrl passed (allow-listed https; tests/unit/security).
 const openExternal = (url: string) => void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
@@ -74,6 +76,7 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
+    horizon = keepScheduleHorizon(rt.ctx, { log });
     startDesktopSync(rt.ctx, log);
     backups = scheduleBackups(rt.ctx.db, {
       ...backupSettings(rt.dbPath),
@@ -98,6 +101,7 @@ app.whenReady().then(
 
 app.on('window-all-closed', () => {
   // The quit-time backup first, then close the database.
+  horizon?.stop();
   void (backups?.stop() ?? Promise.resolve(null)).finally(() => {
     runtime?.close();
     app.quit();
