@@ -1,6 +1,7 @@
 // Fast instant -> wall-clock formatting for exports of 100k rows. The zone's offset is looked up
-// (with @date-fns/tz) once per UTC hour and cached: DST switches fall on whole UTC hours in every
-// zone a Swedish unit uses, so the offset is constant within one.
+// (with @date-fns/tz) once per UTC day, or once per UTC hour on a day it changes: DST switches
+// fall on whole UTC hours in every zone a Swedish unit uses. Day texts and 'HH:mm' are built
+// once each, so formatting a row's instants allocates only the result.
 import { TZDate } from '@date-fns/tz';
 
 const HOUR = 3_600_000;
@@ -26,15 +27,27 @@ const DAY = 86_400_000;
 const CLOCK_TIMES = Array.from({ length: 1440 }, (_, m) => `${pad(Math.floor(m / 60))}:${pad(m % 60)}`);
 
 export function localClock(timeZone: string): LocalClock {
-  const offsets = new Map<number, number>();
+  // The offset is looked up once per UTC day when it is the same at both ends of the day (a
+  // zone changes it at most once a day), and once per UTC hour on the days it changes.
+  const zoneOffset = (instant: number) => -new TZDate(instant, timeZone).getTimezoneOffset() * 60_000;
+  const dayOffsets = new Map<number, number | null>();
+  const hourOffsets = new Map<number, number>();
   const offsetAt = (instant: number): number => {
-    const hour = Math.floor(instant / HOUR);
-    let off = offsets.get(hour);
+    const day = Math.floor(instant / DAY);
+    let off = dayOffsets.get(day);
     if (off === undefined) {
-      off = -new TZDate(hour * HOUR, timeZone).getTimezoneOffset() * 60_000;
-      offsets.set(hour, off);
+      const start = zoneOffset(day * DAY);
+      off = start === zoneOffset((day + 1) * DAY - 1) ? start : null;
+      dayOffsets.set(day, off);
     }
-    return off;
+    if (off !== null) return off;
+    const hour = Math.floor(instant / HOUR);
+    let hourOff = hourOffsets.get(hour);
+    if (hourOff === undefined) {
+      hourOff = zoneOffset(hour * HOUR);
+      hourOffsets.set(hour, hourOff);
+    }
+    return hourOff;
   };
   // 'YYYY-MM-DD' per wall-clock day number (days since 1970 on the wall clock), built once each.
   const days = new Map<number, string>();

@@ -184,21 +184,32 @@ class PatientCache {
       .raw(true);
   }
 
-  /** Reads the page's patients not yet known, in one statement. */
-  load(rows: readonly RawRow[]): void {
+  /**
+   * The patient of each row of a page (null for a row without one), reading those not yet known
+   * in one statement. Every patient read is counted into `tally`: their data leaves in this page.
+   */
+  forPage(rows: readonly RawRow[], tally: PatientTally): (ExportPatient | null)[] {
+    const found = new Array<ExportPatient | null>(rows.length).fill(null);
     const missing: string[] = [];
-    for (const r of rows) {
-      const id = r[PATIENT_ID] as string | null;
-      if (id !== null && !this.known.has(id)) missing.push(id);
+    const missingAt: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i]![PATIENT_ID] as string | null;
+      if (id === null) continue;
+      const known = this.known.get(id);
+      if (known) found[i] = known;
+      else {
+        missing.push(id);
+        missingAt.push(i);
+      }
     }
-    if (missing.length === 0) return;
+    if (missing.length === 0) return found;
     if (this.known.size + missing.length > PATIENT_CACHE_LIMIT) this.known.clear();
-    for (const p of this.read.all(JSON.stringify(missing)) as PatientRecord[])
+    for (const p of this.read.all(JSON.stringify(missing)) as PatientRecord[]) {
       this.known.set(p[0], toPatient(p, this.patientData));
-  }
-
-  get(id: string): ExportPatient | null {
-    return this.known.get(id) ?? null;
+      tally.ids.add(p[0]);
+    }
+    for (let k = 0; k < missing.length; k++) found[missingAt[k]!] = this.known.get(missing[k]!) ?? null;
+    return found;
   }
 }
 
@@ -253,7 +264,7 @@ export class ExportQuery {
       this.scope.content !== 'slots' && this.scope.patientData !== 'none'
         ? new PatientCache(this.ctx.db, this.scope.patientData)
         : null;
-    const limit = options.pageSize ?? 2000;
+    const limit = options.pageSize ?? 1000;
     const resources = JSON.stringify(this.resources().map((r) => r.id));
     let afterStart = this.fromAt;
     let afterId = '';
@@ -268,8 +279,8 @@ export class ExportQuery {
       };
       const raw = stmt.all(params) as RawRow[];
       if (raw.length === 0) return;
-      patients?.load(raw);
-      const page = raw.map((r) => this.toRow(r, patients, tally));
+      const pagePatients = patients?.forPage(raw, tally);
+      const page = raw.map((r, i) => this.toRow(r, pagePatients?.[i] ?? null));
       const last = page[page.length - 1]!;
       afterStart = last.startAt;
       afterId = last.slotId;
@@ -279,23 +290,27 @@ export class ExportQuery {
     }
   }
 
-  /** Type codes of a slot's JSON id list; slots share a handful of lists, so each is parsed once. */
+  /**
+   * Type codes of a slot's JSON id list. Slots share a handful of lists, so each is parsed once;
+   * neighbouring slots mostly share one, so the last is compared first (cheaper than hashing).
+   */
   private readonly offeredCache = new Map<string, readonly string[]>();
+  private lastOffered: { json: string; codes: readonly string[] } = { json: '', codes: [] };
   private offered(json: string): readonly string[] {
+    if (json === this.lastOffered.json) return this.lastOffered.codes;
     let codes = this.offeredCache.get(json);
     if (!codes) {
       codes = (JSON.parse(json) as string[]).map((id) => this.types.get(id)?.code ?? id);
       this.offeredCache.set(json, codes);
     }
+    this.lastOffered = { json, codes };
     return codes;
   }
 
-  private toRow(r: RawRow, patients: PatientCache | null, tally: PatientTally): ExportRow {
+  private toRow(r: RawRow, patient: ExportPatient | null): ExportRow {
     const bookingId = r[BOOKING_ID] as string | null;
     let booking: ExportBooking | null = null;
     if (bookingId !== null && this.scope.content !== 'slots') {
-      const patient = patients && r[PATIENT_ID] !== null ? patients.get(r[PATIENT_ID] as string) : null;
-      if (patient) tally.ids.add(patient.id);
       const masked = this.scope.patientData !== 'full' || patient?.protectedIdentity === true;
       const type = this.types.get(r[TYPE_ID] as string);
       booking = {

@@ -9,8 +9,9 @@
 // entity 'export' and entity_id = a fresh export id; their detail carries format, period,
 // content, patient-data level, row and patient counts. A file without patient data still gets
 // one event (patient_id null, patientCount 0), so every export is in the log. The events are
-// written after the file is complete and in the same transaction as its hand-over (the rename
-// onto the target name): no file without its log rows, no log rows for a file that failed.
+// appended as one batch (recordAuditEvents: one read of the chain's head, one anchor write),
+// after the file is complete and in the same transaction as its hand-over (the rename onto the
+// target name): no file without its log rows, no log rows for a file that failed.
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
@@ -19,7 +20,7 @@ import type { Unit } from '../api/types.ts';
 import { recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import { currentUnit, findUnitByHsaId } from '../services/unit.ts';
-import type { CsvSeparator } from './csv.ts';
+import { writeCsv, type CsvSeparator } from './csv.ts';
 import { ExportQuery, PatientTally, type ExportContent, type PatientData } from './query.ts';
 import type { SheetLayout } from './xlsx.ts';
 
@@ -102,14 +103,12 @@ export async function produceExport(
   query.resources(); // rejects unknown resources before anything is written
   const tally = new PatientTally();
   const now = ctx.now();
-  // Each writer's library (exceljs, pdfkit, ical-generator) is loaded only by the format that
-  // needs it: together they would double the process's memory before anything is exported.
+  // The writers with a library (exceljs, pdfkit, ical-generator) are loaded only by the format
+  // that needs them: together they would double the process's memory before anything is exported.
   switch (request.format) {
-    case 'csv': {
-      const { writeCsv } = await import('./csv.ts');
+    case 'csv':
       await writeCsv(query, out, tally, { separator: request.separator });
       break;
-    }
     case 'xlsx': {
       const { writeXlsx } = await import('./xlsx.ts');
       await writeXlsx(query, out, tally, { layout: request.layout, createdAt: new Date(now), unitName: unit.name });
@@ -185,7 +184,7 @@ export async function exportToFile(
 ): Promise<ExportOutcome> {
   if (!existsSync(dirname(path))) throw new AppError('validation', `Mappen ${dirname(path)} finns inte.`);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const out = createWriteStream(temp, { flags: 'wx' });
+  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
   try {
     const failed = new Promise<never>((_, reject) => out.once('error', reject));
     return await Promise.race([failed, produceExport(ctx, caller, request, out, () => renameSync(temp, path))]);

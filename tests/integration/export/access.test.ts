@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { main } from '../../../src-main/cli.ts';
 import type { ExportFile, Statistics } from '../../../src-main/api/methods/export.ts';
+import type { AuditPage, PatientLogExtract } from '../../../src-main/api/methods/auth.ts';
 import type { Role } from '../../../src-main/api/types.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
@@ -89,12 +90,41 @@ describe('access log', () => {
     expect(new Set(events.map((e) => e.patient_id))).toEqual(new Set(patients));
     expect(new Set(events.map((e) => e.action))).toEqual(new Set(['export']));
     expect(new Set(events.map((e) => e.entity_id)).size).toBe(1);
-    const detail = JSON.parse(events[0]!.detail) as Record<string, unknown>;
-    expect(detail).toMatchObject({ format: 'csv', from: SPRING.from, to: SPRING.to, patientData: 'full', patientCount: 4 });
+    for (const e of events) {
+      expect(JSON.parse(e.detail)).toMatchObject({
+        format: 'csv',
+        from: SPRING.from,
+        to: SPRING.to,
+        patientData: 'full',
+        patientCount: 4,
+        rows: r.value.rows,
+      });
+    }
     // The file really holds those rows.
     const rows = parse(Buffer.from(r.value.base64, 'base64'), { bom: true, delimiter: ';', columns: true }) as unknown[];
     expect(rows).toHaveLength(r.value.rows);
     expect(verifyAuditChain(ctx)).toBeNull();
+  });
+
+  it("shows the export in each exported patient's log extract and in a search of the log by patient", async () => {
+    const before = lastSeq();
+    const r = (await call(['admin'], 'export.create', exportInput)) as { ok: true; value: ExportFile };
+    const exportId = auditSince(before)[0]!.entity_id;
+    expect(r.value.patients).toBeGreaterThan(0);
+    const exportEvents = db
+      .prepare(`SELECT seq, patient_id FROM audit_events WHERE entity = 'export' AND entity_id = ? AND patient_id IS NOT NULL`)
+      .all(exportId) as { seq: number; patient_id: string }[];
+    expect(exportEvents.length).toBe(r.value.patients);
+    for (const { seq, patient_id: patientId } of exportEvents) {
+      const extract = (await call(['admin'], 'audit.patientExtract', { patientId })) as {
+        ok: true;
+        value: PatientLogExtract;
+      };
+      const at = db.prepare(`SELECT at FROM audit_events WHERE seq = ?`).pluck().get(seq) as number;
+      expect(extract.value.entries).toContainEqual(expect.objectContaining({ action: 'export', at }));
+      const search = (await call(['admin'], 'audit.search', { patientId, action: 'export' })) as { ok: true; value: AuditPage };
+      expect(search.value.entries).toContainEqual(expect.objectContaining({ seq, entity: 'export', entityId: exportId }));
+    }
   });
 
   it('logs a printed day list as print, and an export without patients as one event without patient', async () => {
