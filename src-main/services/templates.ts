@@ -180,11 +180,11 @@ function expandInto(
     for (const p of slots) if (p.startAt >= now) planned.push({ t: pt, p });
   }
   planned.sort((a, b) => a.p.startAt - b.p.startAt); // stable: template order breaks ties
-  const created: { id: string; pt: Planned; p: PlannedSlot; absence: ResourceState['absences'][number] | undefined }[] = [];
+  let created = 0;
   for (const { t: pt, p } of planned) {
     const t = pt.t;
     const state = states.get(t.resourceId)!;
-    if (state.liveStarts.has(p.startAt) || state.removedByHand.has(`${t.id}@${p.startAt}`)) {
+    if (state.liveStarts.has(p.startAt) || (state.removedByHand.size > 0 && state.removedByHand.has(`${t.id}@${p.startAt}`))) {
       report.existing++;
       continue;
     }
@@ -193,14 +193,9 @@ function expandInto(
       continue;
     }
     const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
-    created.push({ id: ctx.newId(), pt, p, absence });
-    state.live.add(p.startAt, p.endAt);
-    state.liveStarts.add(p.startAt);
-  }
-  for (const { id, pt, p, absence } of created) {
     w.insertSlot(
-      id,
-      pt.t.resourceId,
+      ctx.newId(),
+      t.resourceId,
       p.startAt,
       p.endAt,
       pt.typesJson,
@@ -209,13 +204,16 @@ function expandInto(
       absence ? absence.reason : null,
       pt.web,
       pt.wcg,
-      pt.t.id,
+      t.id,
       now,
       caller.username,
     );
+    state.live.add(p.startAt, p.endAt);
+    state.liveStarts.add(p.startAt);
+    created++;
   }
-  if (created.length > 0) enqueueExpansion(ctx, templates, from, to, created.length);
-  report.created += created.length;
+  if (created > 0) enqueueExpansion(ctx, templates, from, to, created);
+  report.created += created;
   report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
