@@ -8,6 +8,7 @@ import { schedulingMethods } from './methods/scheduling.ts';
 import { authMethods } from './methods/auth.ts';
 import { exportMethods } from './methods/export.ts';
 import { syncMethods } from './methods/sync.ts';
+import { setupMethods } from './methods/setup.ts';
 
 export const contract = {
   ...coreMethods,
@@ -15,6 +16,7 @@ export const contract = {
   ...authMethods,
   ...exportMethods,
   ...syncMethods,
+  ...setupMethods,
 } as const;
 
 export type Contract = typeof contract;

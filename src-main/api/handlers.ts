@@ -6,6 +6,7 @@ import { schedulingHandlers } from './handlers/scheduling.ts';
 import { authHandlers } from './handlers/auth.ts';
 import { exportHandlers } from './handlers/export.ts';
 import { syncHandlers } from './handlers/sync.ts';
+import { setupHandlers } from './handlers/setup.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
@@ -15,4 +16,5 @@ export const handlers: HandlersFor<Contract> = {
   ...authHandlers,
   ...exportHandlers,
   ...syncHandlers,
+  ...setupHandlers,
 };
