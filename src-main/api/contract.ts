@@ -9,6 +9,7 @@ import { authMethods } from './methods/auth.ts';
 import { exportMethods } from './methods/export.ts';
 import { syncMethods } from './methods/sync.ts';
 import { setupMethods } from './methods/setup.ts';
+import { bookingsSearchMethods } from './methods/bookings-search.ts';
 
 export const contract = {
   ...coreMethods,
@@ -17,6 +18,7 @@ export const contract = {
   ...exportMethods,
   ...syncMethods,
   ...setupMethods,
+  ...bookingsSearchMethods,
 } as const;
 
 export type Contract = typeof contract;

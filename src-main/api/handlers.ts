@@ -7,6 +7,7 @@ import { authHandlers } from './handlers/auth.ts';
 import { exportHandlers } from './handlers/export.ts';
 import { syncHandlers } from './handlers/sync.ts';
 import { setupHandlers } from './handlers/setup.ts';
+import { bookingsSearchHandlers } from './handlers/bookings-search.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
@@ -17,4 +18,5 @@ export const handlers: HandlersFor<Contract> = {
   ...exportHandlers,
   ...syncHandlers,
   ...setupHandlers,
+  ...bookingsSearchHandlers,
 };

@@ -110,6 +110,11 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
     shown: () => [fx.patientId],
   },
   'bookings.onlinePermissions': { input: () => ({ id: fx.bookingId }), rule: 'none' },
+  'bookings.search': {
+    input: () => ({ from: '2026-11-23', to: '2026-11-23' }),
+    rule: 'perPatient',
+    shown: (r: { rows: { patient: { id: string } }[] }) => ids(r.rows, (b) => b.patient.id),
+  },
   'auth.status': { input: () => ({}), rule: 'none' },
   'users.list': { input: () => ({}), rule: 'none' },
   'audit.verify': { input: () => ({}), rule: 'none' },

@@ -1,0 +1,19 @@
+// Handler of the booking list: one service call, and one access-log read per patient shown.
+import type { bookingsSearchMethods } from '../methods/bookings-search.ts';
+import type { HandlersFor } from '../handler-types.ts';
+import { searchBookings } from '../../services/booking-search.ts';
+import { recordPatientReads } from '../../services/audit.ts';
+
+export const bookingsSearchHandlers: HandlersFor<typeof bookingsSearchMethods> = {
+  'bookings.search': ({ ctx, caller }, input) => {
+    const list = searchBookings(ctx, caller, input);
+    // The list shows these patients (one page): one read event per patient (Patientdatalagen).
+    recordPatientReads(
+      ctx,
+      caller,
+      list.rows.map((r) => r.patient.id),
+      { view: 'bookings.search', from: input.from, to: input.to },
+    );
+    return list;
+  },
+};
