@@ -8,7 +8,8 @@ import { ApiCallError, call } from '../api/client.ts';
 import type { InputOf } from '../../src-main/api/contract.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
-import { downloadFile, openForPrint } from './download.ts';
+import { downloadFile } from './download.ts';
+import { printDayList, printsOnDesktop } from './print.ts';
 import './export.css';
 
 type ExportInput = InputOf<'export.create'>;
@@ -222,19 +223,33 @@ function DayListPrint() {
   const [error, setError] = useState<string | null>(null);
   const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
 
-  const run = (then: 'download' | 'print') => {
+  const input = { date, includeFree, pseudonymise, ...(resourceId ? { resourceIds: [resourceId] } : {}) };
+  const settle = (work: Promise<string>) => {
     setError(null);
     setStatus(null);
     setBusy(true);
-    call('export.dayList', { date, includeFree, pseudonymise, ...(resourceId ? { resourceIds: [resourceId] } : {}) })
-      .then((file) => {
-        if (then === 'print') openForPrint(file);
-        else downloadFile(file);
-        setStatus(t('export.printed'));
-      })
+    work
+      .then(setStatus)
       .catch((err: unknown) => setError(message(err)))
       .finally(() => setBusy(false));
   };
+  const download = () =>
+    settle(
+      call('export.dayList', input).then((file) => {
+        downloadFile(file);
+        return t('export.printed');
+      }),
+    );
+  const print = () =>
+    settle(
+      printDayList(input).then((outcome) =>
+        outcome === 'printed'
+          ? t('export.sentToPrinter')
+          : outcome === 'cancelled'
+            ? t('export.printCancelled')
+            : t('export.printed'),
+      ),
+    );
 
   return (
     <form
@@ -243,7 +258,7 @@ function DayListPrint() {
       data-testid="daylist-form"
       onSubmit={(e) => {
         e.preventDefault();
-        run('download');
+        download();
       }}
     >
       <h2 id="daylist-heading">{t('export.dayListTitle')}</h2>
@@ -277,12 +292,15 @@ function DayListPrint() {
         <button type="submit" className="tb-button tb-primary" disabled={busy}>
           {t('export.downloadPdf')}
         </button>
-        {/* The desktop denies new windows: there the PDF is saved (save dialog) and printed from it. */}
-        {!window.tidbok && (
-          <button type="button" className="tb-button" disabled={busy} onClick={() => run('print')} title={t('export.printHint')}>
-            {t('export.openPrint')}
-          </button>
-        )}
+        <button
+          type="button"
+          className="tb-button"
+          disabled={busy}
+          onClick={print}
+          title={printsOnDesktop() ? t('export.printHintDesktop') : t('export.printHint')}
+        >
+          {t('export.print')}
+        </button>
         <span role="status" className="tb-export-status">
           {status}
         </span>

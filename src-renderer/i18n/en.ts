@@ -330,9 +330,12 @@ export const en: Shape<typeof sv> = {
     includeFree: 'Show free slots',
     pseudonymise: 'Initials only',
     downloadPdf: 'Download PDF',
-    openPrint: 'Open for printing',
+    print: 'Print',
     printHint: 'The PDF opens in a new tab; print it from there (Ctrl+P).',
+    printHintDesktop: 'Opens the computer’s print dialog for the day list.',
     printed: 'The day list is made and recorded as a print.',
+    sentToPrinter: 'The day list is sent to the printer and recorded as a print.',
+    printCancelled: 'Printing was cancelled. The day list was made and is recorded as a print.',
   },
   stats: {
     title: 'Statistics',

@@ -333,9 +333,12 @@ export const sv = {
     includeFree: 'Visa lediga tider',
     pseudonymise: 'Endast initialer',
     downloadPdf: 'Ladda ner PDF',
-    openPrint: 'Öppna för utskrift',
+    print: 'Skriv ut',
     printHint: 'PDF:en öppnas i en ny flik; skriv ut den därifrån (Ctrl+P).',
+    printHintDesktop: 'Öppnar datorns utskriftsdialog för dagslistan.',
     printed: 'Dagslistan är skapad och loggad som utskrift.',
+    sentToPrinter: 'Dagslistan är skickad till skrivaren och loggad som utskrift.',
+    printCancelled: 'Utskriften avbröts. Dagslistan skapades och är loggad som utskrift.',
   },
   stats: {
     title: 'Statistik',

@@ -94,9 +94,9 @@ test.describe('export and statistics', () => {
     expect(text).not.toContain('Erik Johansson');
     execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdf, join(SCREENS, 'export-daylist-pdf')]);
 
-    // "Open for printing" hands the same PDF to the browser in a new tab, to print from there.
+    // "Skriv ut" in the web shell hands the same PDF to the browser in a new tab, to print from there.
     const opened = page.context().waitForEvent('page');
-    await form.getByRole('button', { name: 'Öppna för utskrift' }).click();
+    await form.getByRole('button', { name: 'Skriv ut' }).click();
     expect((await opened).url()).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
 
     // Statistics are for admins: a receptionist is told so, and no forbidden call is made.

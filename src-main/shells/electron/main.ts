@@ -1,7 +1,7 @@
 // Electron main process: window, app:// protocol, IPC bridge to the api. Glue only; the
 // security decisions live in security.ts (tested without the binary) and everything else in
 // the shared services. Only files in this folder import 'electron'.
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type BrowserWindowConstructorOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, normalize, sep } from 'node:path';
@@ -16,6 +16,7 @@ import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
 import { CHANGED_CHANNEL, hardenSession, hardenWebContents, registerIpc, WindowSessions } from './wiring.ts';
 import { electronNativeBindingPath } from './native-binding.ts';
+import { printPdf, registerPrintIpc } from './print.ts';
 import { startDesktopSync } from './sync-credentials.ts';
 
 // stderr until the app is ready; then the rotating file in the user-data folder.
@@ -64,6 +65,14 @@ function createWindow(rt: Runtime): BrowserWindow {
   return win;
 }
 
+/** The hidden window the day list is printed from, above the app window so the dialog is too. */
+function openPrintWindow(options: BrowserWindowConstructorOptions): BrowserWindow {
+  const parent = BrowserWindow.getFocusedWindow();
+  // Electronegativity cannot see into printWindowOptions(): sandbox, context isolation, no node
+  // integration and no JavaScript are set in print.ts and asserted in tests/unit/export/desktop-print.test.ts.
+  return new BrowserWindow({ ...options, ...(parent ? { parent } : {}) }); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK NODE_INTEGRATION_JS_CHECK
+}
+
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
 app.whenReady().then(
@@ -86,7 +95,9 @@ app.whenReady().then(
     });
     hardenSession(session.defaultSession);
     serveRenderer();
-    registerIpc(ipcMain, { env: { ctx: rt.ctx, shell: 'electron', workstation: hostname(), log }, sessions, openExternal, log });
+    const env = { ctx: rt.ctx, shell: 'electron', workstation: hostname(), log } as const;
+    registerIpc(ipcMain, { env, sessions, openExternal, log });
+    registerPrintIpc(ipcMain, { env, sessions, log, print: (pdf) => printPdf(pdf, openPrintWindow) });
 
     const win = createWindow(rt);
     rt.ctx.events.subscribe((change) => {

@@ -11,6 +11,7 @@ const bridge: TidbokBridge = {
     return () => ipcRenderer.off('tidbok:changed', wrapped);
   },
   openExternal: (url) => ipcRenderer.send('tidbok:open-external', url),
+  printDayList: (input) => ipcRenderer.invoke('tidbok:print-day-list', input),
 };
 
 contextBridge.exposeInMainWorld('tidbok', bridge);
