@@ -8,6 +8,7 @@ import { registerExportCommands } from './cli/export.ts';
 import { registerAdminCommands } from './cli/admin.ts';
 import { registerSyncCommands } from './cli/sync.ts';
 import { registerSchedulingCommands } from './cli/scheduling.ts';
+import { registerSetupCommands } from './cli/setup.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerSyncCommands(program);
   registerSchedulingCommands(program);
+  registerSetupCommands(program);
   return program;
 }
 
