@@ -15,6 +15,7 @@ import { UsersPage } from '../admin/UsersPage.tsx';
 import { ExportPage } from '../export/ExportPage.tsx';
 import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 import { SyncPage } from '../sync/SyncPage.tsx';
+import { BookingsPage } from '../bookings/BookingsPage.tsx';
 
 export const PAGES = [
   'calendar',
@@ -70,6 +71,9 @@ function AppFrame() {
   switch (page) {
     case 'calendar':
       content = <CalendarPage />;
+      break;
+    case 'bookings':
+      content = <BookingsPage />;
       break;
     case 'audit':
       content = <AuditPage />;

@@ -1,0 +1,123 @@
+// Bokningar, driven in Chromium against the web shell (demo unit, Monday 2026-11-23 09:10): filter
+// to today and one clinician, find a patient by personnummer as people say it, open the row and
+// cancel with a reason; the list follows. Checked in the data afterwards; axe on each screen.
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { BookingList } from '../../src-main/api/methods/bookings-search.ts';
+import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+const NOW = Date.parse(MONDAY);
+const TODAY = { from: '2026-11-23', to: '2026-11-23' };
+
+let shell: RunningShell;
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+});
+test.afterAll(async () => shell.stop());
+
+async function open(page: Page): Promise<void> {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(`${shell.url}#/bookings`);
+  await expect(page.getByRole('heading', { name: 'Bokningar', level: 1 })).toBeVisible();
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+}
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+}
+
+const search = (input: object) => apiCall<BookingList>(shell, 'bookings.search', { ...TODAY, limit: 500, ...input });
+
+test('filter to today and a clinician, find a patient by personnummer, cancel from the list', async ({ page }) => {
+  await open(page);
+  const today = await search({});
+  await expect(page.getByTestId('bookings-count')).toHaveText(`${today.total} bokningar`);
+  await expect(page.locator('tbody [data-booking-id]')).toHaveCount(today.total);
+  await axe(page, 'bookings list');
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-today.png' });
+
+  // A later booking today of a patient whose name may be shown.
+  const target = today.rows.find((r) => r.status === 'booked' && r.startAt > NOW + 3_600_000 && !r.patient.protectedIdentity)!;
+  const ofResource = today.rows.filter((r) => r.resourceId === target.resourceId);
+  await page.locator('summary', { hasText: 'Resurs' }).click();
+  await page.getByRole('checkbox', { name: target.resourceName }).check();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('bookings-count')).toHaveText(
+    ofResource.length === 1 ? '1 bokning' : `${ofResource.length} bokningar`,
+  );
+  await expect(page.locator('tbody [data-booking-id]')).toHaveCount(ofResource.length);
+  await page.locator('summary', { hasText: target.resourceName }).click();
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-resource.png' });
+  await page.locator('summary', { hasText: target.resourceName }).click();
+
+  // Typed the way people say it: ten digits with a dash; Enter searches.
+  const pnr = target.patient.identityNumber!;
+  await page.keyboard.press('s');
+  await expect(page.getByLabel('Patient', { exact: true })).toBeFocused();
+  await page.keyboard.type(`${pnr.slice(2, 8)}-${pnr.slice(8)}`);
+  await page.keyboard.press('Enter');
+  const hits = ofResource.filter((r) => r.patient.id === target.patient.id);
+  await expect(page.locator('tbody [data-booking-id]')).toHaveCount(hits.length);
+  const row = page.locator(`tbody [data-booking-id="${target.id}"]`);
+  await expect(row).toContainText(target.patient.displayName!);
+  await expect(row).toContainText(`${pnr.slice(0, 8)}-${pnr.slice(8)}`);
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-patient.png' });
+
+  // Open the row from the keyboard and cancel with a reason (inside 24 h: a logged override).
+  await row.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('booking-dialog');
+  await expect(dialog.getByTestId('booking-status')).toHaveText('Bokad');
+  await axe(page, 'booking dialog from the list');
+  await dialog.getByRole('button', { name: 'Avboka …' }).click();
+  await dialog.getByLabel('Orsakskod').selectOption('SJUK');
+  await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('24 timmar');
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Patienten ringde, sjuk');
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-cancel.png' });
+  await dialog.getByRole('button', { name: 'Avboka ändå' }).click();
+  await expect(dialog).toBeHidden();
+
+  const detail = await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id });
+  expect(detail).toMatchObject({ status: 'cancelled', reasonCode: 'SJUK' });
+  // The list follows: gone from the active bookings, back under "Alla, även avbokade" as cancelled.
+  await expect(row).toHaveCount(0);
+  await page.getByLabel('Status').selectOption('all');
+  await expect(row.locator('.tb-status-chip')).toHaveText('Avbokad');
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-cancelled.png' });
+});
+
+test('a week of web bookings, newest first, pages of 100; English', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Denna vecka' }).click();
+  await page.getByLabel('Kanal').selectOption('web');
+  await page.getByLabel('Sortera').selectOption('createdDesc');
+  const web = await search({ from: '2026-11-23', to: '2026-11-29', channels: ['web'], sort: 'createdDesc', limit: 100 });
+  await expect(page.getByTestId('bookings-count')).toHaveText(`${web.total} bokningar`);
+  await expect(page.locator('tbody [data-booking-id]').first()).toHaveAttribute('data-booking-id', web.rows[0]!.id);
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-web-week.png' });
+
+  // All statuses over the week: more than a page.
+  await page.getByLabel('Kanal').selectOption('');
+  await page.getByLabel('Status').selectOption('all');
+  const all = await search({
+    from: '2026-11-23',
+    to: '2026-11-29',
+    statuses: ['preliminary', 'booked', 'arrived', 'completed', 'no_show', 'cancelled', 'rebooked'],
+    sort: 'createdDesc',
+    limit: 100,
+  });
+  expect(all.total).toBeGreaterThan(100);
+  await expect(page.getByText(`1–100 av ${all.total}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await expect(page.getByText(`101–${Math.min(200, all.total)} av ${all.total}`)).toBeVisible();
+
+  await page.locator('.tb-lang select').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Bookings', level: 1 })).toBeVisible();
+  await axe(page, 'bookings list (English)');
+  await page.screenshot({ path: 'tests/artifacts/screens/bookings-en.png' });
+});
