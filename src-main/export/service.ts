@@ -6,18 +6,19 @@
 // the desk) per distinct patient whose data left the database, with patient_id set, so the
 // patient's log extract finds it through the patient index like every other access
 // (services/audit.ts recordPatientReads does the same for views). All events of one file share
-// entity 'export' and entity_id = a fresh export id; their detail carries format, period,
-// content, patient-data level, row and patient counts. A file without patient data still gets
-// one event (patient_id null, patientCount 0), so every export is in the log. The events are
-// appended as one batch (recordAuditEvents: one read of the chain's head, one anchor write),
-// after the file is complete and in the same transaction as its hand-over (the rename onto the
-// target name): no file without its log rows, no log rows for a file that failed.
+// entity 'export' and entity_id = a fresh export id; their detail carries unit, format, period,
+// content, patient-data level, resources when limited, row and patient counts. A file without
+// patient data still gets one event (patient_id null, patientCount 0), so every export is in
+// the log. The events are appended as one batch (recordAuditPerPatient: one read of the chain's
+// head, one anchor write, each row hash-chained like any other), after the file is complete and
+// in the same transaction as its hand-over (the rename onto the target name): no file without
+// its log rows, no log rows for a file that failed.
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { AppError, notFound } from '../api/result.ts';
 import type { Unit } from '../api/types.ts';
-import { recordAuditEvents, type AuditInput } from '../services/audit.ts';
+import { recordAuditEvents, recordAuditPerPatient } from '../services/audit.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import { currentUnit, findUnitByHsaId } from '../services/unit.ts';
 import { writeCsv, type CsvSeparator } from './csv.ts';
@@ -132,25 +133,24 @@ export async function produceExport(
   }
   const exportId = ctx.newId();
   const patientIds = [...tally.ids].sort();
+  // Repeated in every patient's row, so kept short: the export id is the rows' entity_id, and
+  // resources are named only when the export was limited to some.
   const detail = {
-    exportId,
     unit: unit.hsaId,
     format: request.format,
     from: request.from,
     to: request.to,
     content: request.content,
     patientData: request.patientData,
-    resourceIds: request.resourceIds ?? null,
+    ...(request.resourceIds ? { resourceIds: request.resourceIds } : {}),
     rows: tally.rows,
     patientCount: patientIds.length,
   };
   const action = request.purpose === 'print' ? 'print' : 'export';
-  const events: AuditInput[] =
-    patientIds.length === 0
-      ? [{ action, entity: 'export', entityId: exportId, detail }]
-      : patientIds.map((patientId) => ({ action, patientId, entity: 'export', entityId: exportId, detail }));
+  const event = { action, entity: 'export', entityId: exportId, detail } as const;
   ctx.db.transaction(() => {
-    recordAuditEvents(ctx, caller, events);
+    if (patientIds.length === 0) recordAuditEvents(ctx, caller, [event]);
+    else recordAuditPerPatient(ctx, caller, event, patientIds);
     beforeHandOver();
   })();
   return {
