@@ -1,8 +1,8 @@
 // The rows every export writer consumes: one per live slot of the period (with its active
-// booking, if any), read in pages by keyset (start_at, slot id). Each page is read with
-// .iterate() and finished before the writer awaits its output stream, so memory stays bounded
-// by the page size and the shared connection is never left busy while a file is being written
-// (the web shell serves other requests on the same connection meanwhile).
+// booking, if any), read in pages by keyset (start_at, slot id). Each page is read whole and
+// finished before the writer awaits its output stream, so memory stays bounded by the page size
+// and the shared connection is never left busy while a file is being written (the web shell
+// serves other requests on the same connection meanwhile).
 // Patient data is masked here, in one place, before any writer sees it.
 import { AppError } from '../api/result.ts';
 import type { BookingStatus, Channel, ContactMode } from '../api/types.ts';
