@@ -42,6 +42,14 @@ function periodDates(period: Exclude<Period, 'custom'>, today: string): { from: 
   return { from: today, to: today };
 }
 
+/** "15 nov" (no weekday): when a booking was made, compact. */
+function shortDate(date: string, lang: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)))
+    .replace('.', '');
+}
+
 function typing(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 }
@@ -167,6 +175,13 @@ function BookingsScreen() {
         <p className="tb-muted tb-bookings-count" role="status" data-testid="bookings-count">
           {data ? t('bookingsPage.count', { count: data.total }) : t('app.loading')}
         </p>
+        <span className="tb-bookings-sort">
+          <label htmlFor={ids.sort}>{t('bookingsPage.sort')}</label>
+          <select id={ids.sort} value={sort} onChange={(e) => refilter(setSort)(e.target.value as 'start' | 'createdDesc')}>
+            <option value="start">{t('bookingsPage.sortStart')}</option>
+            <option value="createdDesc">{t('bookingsPage.sortCreated')}</option>
+          </select>
+        </span>
       </div>
 
       <form className="tb-filterbar tb-bookings-filter" onSubmit={onSearch} role="search" aria-label={t('bookingsPage.filters')}>
@@ -209,6 +224,18 @@ function BookingsScreen() {
               setDates((d) => ({ ...d, to: e.target.value }));
             }}
           />
+          <ResourcePicker
+            resources={resources.data ?? []}
+            chosen={resourceIds}
+            onChange={refilter(setResourceIds)}
+            summary={
+              chosenResources.length === 0
+                ? t('bookingsPage.allResources')
+                : chosenResources.length === 1
+                  ? chosenResources[0]!.name
+                  : t('bookingsPage.nResources', { count: chosenResources.length })
+            }
+          />
           <span className="tb-bookings-patient">
             <label htmlFor="bookings-patient">{t('bookingsPage.patient')}</label>
             <input
@@ -232,18 +259,6 @@ function BookingsScreen() {
           </span>
         </div>
         <div className="tb-bookings-row">
-          <ResourcePicker
-            resources={resources.data ?? []}
-            chosen={resourceIds}
-            onChange={refilter(setResourceIds)}
-            summary={
-              chosenResources.length === 0
-                ? t('bookingsPage.allResources')
-                : chosenResources.length === 1
-                  ? chosenResources[0]!.name
-                  : t('bookingsPage.nResources', { count: chosenResources.length })
-            }
-          />
           <label htmlFor={ids.status}>{t('bookingsPage.status')}</label>
           <select id={ids.status} value={status} onChange={(e) => refilter(setStatus)(e.target.value as StatusChoice)}>
             <option value="active">{t('bookingsPage.activeStatuses')}</option>
@@ -279,11 +294,6 @@ function BookingsScreen() {
             value={createdSince}
             onChange={(e) => refilter(setCreatedSince)(e.target.value)}
           />
-          <label htmlFor={ids.sort}>{t('bookingsPage.sort')}</label>
-          <select id={ids.sort} value={sort} onChange={(e) => refilter(setSort)(e.target.value as 'start' | 'createdDesc')}>
-            <option value="start">{t('bookingsPage.sortStart')}</option>
-            <option value="createdDesc">{t('bookingsPage.sortCreated')}</option>
-          </select>
           <button type="button" className="tb-link tb-bookings-clear" onClick={clearFilters}>
             {t('bookingsPage.clear')}
           </button>
@@ -314,6 +324,7 @@ function BookingsScreen() {
                   <th scope="col">{t('bookingsPage.col.status')}</th>
                   <th scope="col">{t('bookingsPage.col.channel')}</th>
                   <th scope="col">{t('bookingsPage.col.created')}</th>
+                  <th scope="col">{t('bookingsPage.col.note')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -355,11 +366,6 @@ function BookingsScreen() {
                         {r.patient.identityNumber && (
                           <span className="tb-bookings-pnr">{formatIdentity(r.patient.identityNumber)}</span>
                         )}
-                        {r.note && (
-                          <span className="tb-bookings-note" title={r.note}>
-                            {r.note}
-                          </span>
-                        )}
                       </td>
                       <td>
                         <span className="tb-swatch" style={{ background: r.appointmentTypeColour }} aria-hidden="true" />{' '}
@@ -381,7 +387,12 @@ function BookingsScreen() {
                       <td className="tb-nowrap tb-muted">
                         {created.date === today
                           ? hhmm(created.minutes)
-                          : `${formatDay(created.date, lang)} ${hhmm(created.minutes)}`}
+                          : `${shortDate(created.date, lang)} ${hhmm(created.minutes)}`}
+                      </td>
+                      <td className="tb-bookings-notecell">
+                        <span className="tb-bookings-note" title={r.note || undefined}>
+                          {r.note}
+                        </span>
                       </td>
                     </tr>
                   );
@@ -471,10 +482,29 @@ function ResourcePicker({
   summary: string;
 }) {
   const { t } = useTranslation();
+  const ref = useRef<HTMLDetailsElement>(null);
   const set = new Set(chosen);
   const shown = resources.filter((r) => r.active || set.has(r.id));
+  // A disclosure that behaves like a menu: Escape or a click elsewhere closes it.
+  useEffect(() => {
+    const onDown = (e: MouseEvent) => {
+      if (ref.current?.open && !ref.current.contains(e.target as Node)) ref.current.open = false;
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, []);
   return (
-    <details className="tb-bookings-resources">
+    <details
+      className="tb-bookings-resources"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && ref.current?.open) {
+          e.preventDefault();
+          ref.current.open = false;
+          ref.current.querySelector('summary')?.focus();
+        }
+      }}
+    >
       <summary>
         <span className="tb-bookings-summary-label">{t('bookingsPage.resource')}</span> {summary}
       </summary>

@@ -215,6 +215,7 @@ export const en: Shape<typeof sv> = {
       status: 'Status',
       channel: 'Channel',
       created: 'Booked',
+      note: 'Note',
     },
   },
   list: {

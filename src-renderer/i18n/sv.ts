@@ -218,6 +218,7 @@ export const sv = {
       status: 'Status',
       channel: 'Kanal',
       created: 'Bokad',
+      note: 'Anteckning',
     },
   },
   list: {

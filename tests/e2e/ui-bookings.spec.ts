@@ -11,6 +11,9 @@ const MONDAY = '2026-11-23T09:10:00+01:00';
 const NOW = Date.parse(MONDAY);
 const TODAY = { from: '2026-11-23', to: '2026-11-23' };
 
+// A Swedish workstation: date fields read ÅÅÅÅ-MM-DD.
+test.use({ locale: 'sv-SE' });
+
 let shell: RunningShell;
 test.beforeAll(async () => {
   shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
@@ -45,14 +48,15 @@ test('filter to today and a clinician, find a patient by personnummer, cancel fr
   const ofResource = today.rows.filter((r) => r.resourceId === target.resourceId);
   await page.locator('summary', { hasText: 'Resurs' }).click();
   await page.getByRole('checkbox', { name: target.resourceName }).check();
-  await page.keyboard.press('Escape');
   await expect(page.getByTestId('bookings-count')).toHaveText(
     ofResource.length === 1 ? '1 bokning' : `${ofResource.length} bokningar`,
   );
   await expect(page.locator('tbody [data-booking-id]')).toHaveCount(ofResource.length);
-  await page.locator('summary', { hasText: target.resourceName }).click();
   await page.screenshot({ path: 'tests/artifacts/screens/bookings-resource.png' });
-  await page.locator('summary', { hasText: target.resourceName }).click();
+  // Escape closes the picker and gives focus back to it.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('checkbox', { name: target.resourceName })).toBeHidden();
+  await expect(page.locator('summary', { hasText: target.resourceName })).toBeFocused();
 
   // Typed the way people say it: ten digits with a dash; Enter searches.
   const pnr = target.patient.identityNumber!;
