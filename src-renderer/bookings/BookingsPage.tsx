@@ -80,6 +80,11 @@ function BookingsScreen() {
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<Open>(null);
   const patientRef = useRef<HTMLInputElement>(null);
+  const mainRef = useRef<HTMLDivElement>(null);
+  // A new page or filter starts at the top of the table.
+  useEffect(() => {
+    if (mainRef.current) mainRef.current.scrollTop = 0;
+  }, [offset]);
 
   const resources = useQuery({
     queryKey: ['resources.list', 'all'],
@@ -307,7 +312,7 @@ function BookingsScreen() {
       )}
 
       <div className="tb-bookings-body">
-        <div className="tb-bookings-main">
+        <div className="tb-bookings-main" ref={mainRef}>
           {data && rows.length === 0 ? (
             <p className="tb-empty">{t('bookingsPage.empty')}</p>
           ) : (
