@@ -15,6 +15,7 @@ import { UsersPage } from '../admin/UsersPage.tsx';
 import { ExportPage } from '../export/ExportPage.tsx';
 import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 import { SyncPage } from '../sync/SyncPage.tsx';
+import { SettingsPage, isNoUnitError } from '../settings/SettingsPage.tsx';
 import { BookingsPage } from '../bookings/BookingsPage.tsx';
 
 export const PAGES = [
@@ -99,15 +100,20 @@ function AppFrame() {
     case 'appointmentTypes':
       content = <AppointmentTypesPage />;
       break;
+    case 'settings':
+      content = <SettingsPage />;
+      break;
     default:
       content = (
         <section aria-labelledby="page-heading" className="tb-page">
-          <h1 id="page-heading">{t(`nav.${page}`)}</h1>
+          <h1 id="page-heading">{t(`nav.${page as Page}`)}</h1>
           <Placeholder />
         </section>
       );
   }
 
+  // A fresh database has no unit yet: setting it up is the first screen (settings/CreateUnitForm.tsx).
+  if (isNoUnitError(session.error)) content = <SettingsPage />;
   const sync = session.data?.sync;
   return (
     <div className="tb-app">

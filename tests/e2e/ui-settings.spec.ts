@@ -1,0 +1,178 @@
+// Inställningar in Chromium against the web shell, each step checked in the data: a scheduler adds
+// a clinician who then shows as a calendar column, moves her, closes on an eve, and deactivates
+// (refused for a clinician with bookings ahead); a receptionist only reads.
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { Resource } from '../../src-main/api/types.ts';
+import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+let shell: RunningShell;
+let session = '';
+
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+});
+test.afterAll(async () => shell.stop());
+
+/** The api as the scheduler, in a session of its own. */
+async function api<T>(method: string, input: unknown = {}): Promise<T> {
+  const call = async (m: string, i: unknown, token: string) => {
+    const res = await fetch(`${shell.origin}/api/${m}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${shell.token}`,
+        ...(token ? { 'x-tidbok-session': token } : {}),
+      },
+      body: JSON.stringify(i),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
+    return body.value;
+  };
+  if (!session)
+    session = ((await call('auth.signIn', { username: 'schema', password: 'demo-schema' }, '')) as { token: string }).token;
+  return (await call(method, input, session)) as T;
+}
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+}
+
+async function signIn(page: Page, username: string, password: string, displayName: string): Promise<void> {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  const signOut = page.getByRole('button', { name: 'Logga ut' });
+  await expect(signOut.or(page.getByLabel('Användarnamn'))).toBeVisible();
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByLabel('Användarnamn').fill(username);
+  await page.getByLabel('Lösenord').fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toHaveText(displayName);
+}
+
+test('a scheduler adds a clinician, sees her in the calendar, orders, closes on an eve and deactivates', async ({ page }) => {
+  await signIn(page, 'schema', 'demo-schema', 'Per Schemaläggare');
+  await page.evaluate(() => (window.location.hash = '#/settings'));
+  const table = page.getByTestId('resources-table');
+  await expect(table.locator('tbody tr')).toHaveCount(7);
+  await expect(page.getByTestId('unit-hsa')).toHaveText(/^SE\d{10}-\w+$/);
+  await axe(page, 'settings');
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-page.png', fullPage: true });
+
+  // Add a doctor.
+  await page.getByRole('button', { name: 'Ny resurs' }).click();
+  const form = page.getByTestId('resource-form');
+  await form.getByLabel('Namn').fill('Anna Berg');
+  await form.getByLabel('Yrke').selectOption('lakare');
+  await form.getByLabel('Titel (frivilligt)').fill('Distriktsläkare');
+  await form.getByLabel('HSA-id (frivilligt)').fill('SE232100-AB01');
+  await form.getByRole('button', { name: 'Spara' }).click();
+  await expect(form.getByRole('alert')).toContainText('HSA-id ska skrivas');
+  await form.getByLabel('HSA-id (frivilligt)').fill('SE2321000016-AB01');
+  await axe(page, 'resource form');
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-resource-dialog.png' });
+  await form.getByRole('button', { name: 'Spara' }).click();
+  await expect(form).toBeHidden();
+  const row = table.locator('tr[data-resource-name="Anna Berg"]');
+  await expect(row).toContainText('Läkare · Distriktsläkare');
+  await expect(row).toContainText('SE2321000016-AB01');
+  const added = (await api<Resource[]>('resources.list')).find((r) => r.name === 'Anna Berg');
+  expect(added).toMatchObject({ kind: 'clinician', profession: 'lakare', hsaId: 'SE2321000016-AB01', active: true });
+
+  // Move her up one place: she is now before the sampling room.
+  await row.getByRole('button', { name: 'Flytta Anna Berg uppåt' }).click();
+  await expect(table.locator('tbody tr').nth(6)).toHaveAttribute('data-resource-name', 'Anna Berg');
+  const order = (await api<Resource[]>('resources.list')).map((r) => r.name);
+  expect(order.indexOf('Anna Berg')).toBe(order.indexOf('Provtagningsrum 1') - 1);
+
+  // Close on julafton no more.
+  expect((await api<HolidayRulesView>('holidays.getRules')).julafton).toBe(true);
+  const eves = page.getByTestId('settings-eves');
+  await eves.getByLabel('Stängt på julafton').uncheck();
+  await expect(page.getByTestId('notices')).toContainText('Helgdagsaftnarna är sparade.');
+  await expect.poll(async () => (await api<HolidayRulesView>('holidays.getRules')).julafton).toBe(false);
+  await expect(eves.getByLabel('Stängt på julafton')).not.toBeChecked();
+  await expect(eves.getByLabel('Stängt på midsommarafton')).toBeChecked();
+
+  // A clinician with bookings ahead cannot be deactivated: the message says how many.
+  await table.locator('tr[data-resource-name="Anna Lindqvist"]').getByRole('button', { name: 'Inaktivera' }).click();
+  await page.getByTestId('confirm-deactivate').getByRole('button', { name: 'Inaktivera' }).click();
+  await expect(page.getByTestId('notices')).toContainText(/Anna Lindqvist har \d+ kommande bokningar/);
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-refused.png' });
+
+  // The calendar's day view has a column for her (no slots yet: templates come next).
+  await page.evaluate(() => (window.location.hash = '#/calendar'));
+  const header = page.locator(`th[data-resource-id="${added!.id}"]`);
+  await expect(header).toContainText('Anna Berg');
+  await expect(page.locator('th[data-resource-id]')).toHaveCount(8);
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-calendar-column.png' });
+
+  // Deactivate her: she leaves the calendar, stays listed as inactive.
+  await page.evaluate(() => (window.location.hash = '#/settings'));
+  await table.locator('tr[data-resource-name="Anna Berg"]').getByRole('button', { name: 'Inaktivera' }).click();
+  await expect(page.getByTestId('confirm-deactivate')).toContainText('Kommande lediga tider tas bort');
+  await page.getByTestId('confirm-deactivate').getByRole('button', { name: 'Inaktivera' }).click();
+  await expect(page.getByTestId('notices')).toContainText('Anna Berg är inaktiverad: 0 kommande lediga tider borttagna');
+  await expect(table.locator('tr[data-resource-name="Anna Berg"]')).toContainText('Inaktiv');
+  expect((await api<Resource[]>('resources.list')).some((r) => r.name === 'Anna Berg')).toBe(false);
+  await page.evaluate(() => (window.location.hash = '#/calendar'));
+  await expect(page.locator('th[data-resource-id]')).toHaveCount(7);
+});
+
+test('a receptionist sees the settings read-only', async ({ page }) => {
+  await signIn(page, 'reception', 'demo-reception', 'Karin Reception');
+  await page.evaluate(() => (window.location.hash = '#/settings'));
+  await expect(page.getByTestId('resources-table').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByText('Du kan se inställningarna.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Ny resurs' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Inaktivera' })).toHaveCount(0);
+  await expect(page.getByTestId('settings-eves').getByRole('checkbox').first()).toBeDisabled();
+  await expect(page.getByTestId('settings-unit').getByRole('textbox')).toHaveAttribute('readonly', '');
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-readonly.png', fullPage: true });
+});
+
+test.describe('a fresh, non-demo database', () => {
+  let fresh: RunningShell;
+  test.beforeAll(async () => {
+    fresh = await startShell({ demo: false, env: { TIDBOK_NOW: MONDAY } });
+  });
+  test.afterAll(async () => fresh.stop());
+
+  test('the first admin sets up the unit on the first screen, then adds its first clinician', async ({ page }) => {
+    await page.clock.setFixedTime(new Date(MONDAY));
+    await page.goto(fresh.url);
+    await page.getByLabel('Namn', { exact: true }).fill('Ida Admin');
+    await page.getByLabel('Användarnamn').fill('ida');
+    await page.getByLabel('Lösenord (minst 10 tecken)').fill('ett-langt-losenord');
+    await page.getByLabel('Upprepa lösenordet').fill('ett-langt-losenord');
+    await page.getByRole('button', { name: 'Skapa administratör och logga in' }).click();
+
+    const create = page.getByTestId('create-unit');
+    await expect(create).toBeVisible();
+    await create.getByLabel('HSA-id').fill('SE2321000016');
+    await create.getByLabel('Namn', { exact: true }).fill('Vårdcentralen Norrby');
+    await create.getByRole('button', { name: 'Lägg upp vårdenheten' }).click();
+    await expect(create.getByRole('alert')).toContainText('HSA-id ska skrivas');
+    await axe(page, 'create unit');
+    await page.screenshot({ path: 'tests/artifacts/screens/settings-create-unit.png' });
+    await create.getByLabel('HSA-id').fill('SE2321000016-NRBY');
+    await create.getByRole('button', { name: 'Lägg upp vårdenheten' }).click();
+
+    // The app now has its unit: header, settings and an empty resource list.
+    await expect(page.locator('.tb-unit')).toHaveText('Vårdcentralen Norrby');
+    await page.evaluate(() => (window.location.hash = '#/settings'));
+    await expect(page.getByTestId('unit-hsa')).toHaveText('SE2321000016-NRBY');
+    await expect(page.getByText('Inga resurser ännu.')).toBeVisible();
+    await page.getByRole('button', { name: 'Ny resurs' }).click();
+    const form = page.getByTestId('resource-form');
+    await form.getByLabel('Namn').fill('Anna Berg');
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await expect(page.getByTestId('resources-table').locator('tr[data-resource-name="Anna Berg"]')).toContainText('Läkare');
+    await page.screenshot({ path: 'tests/artifacts/screens/settings-fresh-unit.png', fullPage: true });
+  });
+});
