@@ -40,28 +40,27 @@ export async function writeCsv(
   const delimiter = options.separator === 'comma' ? ',' : ';';
   const columns = columnsFor(query.scope);
   const clock = localClock(query.scope.timeZone);
-  const fields: string[] = new Array<string>(columns.length);
-  await writeChunk(
-    out,
+  const header =
     BOM +
-      csvRecord(
-        columns.map((c) => c.header),
-        delimiter,
-      ),
-  );
+    csvRecord(
+      columns.map((c) => c.header),
+      delimiter,
+    );
+  await writeChunk(out, header);
   for (const page of query.pages(tally)) {
     let text = '';
     for (const row of page) {
       for (let i = 0; i < columns.length; i++) {
         const c = columns[i]!;
-        if (c.kind === 'text') {
-          fields[i] = c.value(row);
-        } else {
+        if (i > 0) text += delimiter;
+        if (c.kind === 'text') text += csvField(c.value(row), delimiter);
+        else {
+          // Local ISO date-times ('2026-03-29T09:00') never need quoting.
           const at = c.value(row);
-          fields[i] = at === null ? '' : clock.isoLocal(at);
+          if (at !== null) text += clock.isoLocal(at);
         }
       }
-      text += csvRecord(fields, delimiter);
+      text += RECORD_END;
     }
     await writeChunk(out, text);
   }
