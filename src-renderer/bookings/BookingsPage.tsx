@@ -81,6 +81,10 @@ function BookingsScreen() {
   const [open, setOpen] = useState<Open>(null);
   const patientRef = useRef<HTMLInputElement>(null);
   const mainRef = useRef<HTMLDivElement>(null);
+  const fromRef = useRef<HTMLInputElement>(null);
+  // The row whose booking was opened: when a change removes it from the list (cancelled), focus
+  // moves to the row now in its place instead of being lost.
+  const openedRow = useRef<number | null>(null);
   // A new page or filter starts at the top of the table.
   useEffect(() => {
     if (mainRef.current) mainRef.current.scrollTop = 0;
@@ -124,6 +128,7 @@ function BookingsScreen() {
     setPeriod(p);
     setOffset(0);
     if (p !== 'custom') setDates(periodDates(p, today));
+    else fromRef.current?.focus();
   }
 
   function onSearch(e: FormEvent) {
@@ -169,6 +174,18 @@ function BookingsScreen() {
 
   const data = list.data;
   const rows = data?.rows ?? [];
+
+  function openRow(bookingId: string, index: number) {
+    openedRow.current = index;
+    setOpen({ kind: 'booking', bookingId });
+  }
+  useEffect(() => {
+    if (open || openedRow.current === null || document.activeElement !== document.body) return;
+    const buttons = mainRef.current?.querySelectorAll<HTMLButtonElement>('tbody tr button') ?? [];
+    const next = buttons[Math.min(openedRow.current, buttons.length - 1)];
+    if (next) next.focus();
+    else patientRef.current?.focus();
+  }, [rows, open]);
   const lang = i18n.language;
   const resourceName = (r: BookingListRow) => r.resourceName;
   const chosenResources = resources.data?.filter((r) => resourceIds.includes(r.id)) ?? [];
@@ -208,6 +225,7 @@ function BookingsScreen() {
           <label htmlFor={ids.from}>{t('bookingsPage.from')}</label>
           <input
             id={ids.from}
+            ref={fromRef}
             type="date"
             value={dates.from}
             onChange={(e) => {
@@ -333,7 +351,7 @@ function BookingsScreen() {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => {
+                {rows.map((r, index) => {
                   const start = wallParts(r.startAt);
                   const end = wallParts(r.endAt);
                   const created = wallParts(r.createdAt);
@@ -344,7 +362,7 @@ function BookingsScreen() {
                       className={`tb-status-row-${r.status}`}
                       onClick={(e) => {
                         // The time button handles its own click (and the keyboard).
-                        if (!(e.target instanceof HTMLButtonElement)) setOpen({ kind: 'booking', bookingId: r.id });
+                        if (!(e.target instanceof HTMLButtonElement)) openRow(r.id, index);
                       }}
                     >
                       <td className="tb-nowrap">{formatDay(start.date, lang)}</td>
@@ -352,7 +370,7 @@ function BookingsScreen() {
                         <button
                           type="button"
                           className="tb-link"
-                          onClick={() => setOpen({ kind: 'booking', bookingId: r.id })}
+                          onClick={() => openRow(r.id, index)}
                           aria-label={t('bookingsPage.open', {
                             when: `${formatDay(start.date, lang)} ${hhmm(start.minutes)}`,
                             who: r.patient.displayName ?? t('calendar.protected'),
