@@ -1,4 +1,5 @@
 // The shape of window.tidbok (Electron preload). Types only; shared with the renderer.
+import type { InputOf } from './contract.ts';
 import type { Result } from './result.ts';
 import type { ChangeEvent } from './types.ts';
 
@@ -9,13 +10,8 @@ export type DayListPrint = ({ printed: true } | { printed: false; reason: string
   patients: number;
 };
 
-/** The input of `export.dayList`, written out here so this file stays free of the contract's imports. */
-export interface DayListPrintInput {
-  date: string;
-  resourceIds?: string[];
-  includeFree?: boolean;
-  pseudonymise?: boolean;
-}
+/** The day list to print: the input of `export.dayList`. */
+export type DayListPrintInput = InputOf<'export.dayList'>;
 
 export interface TidbokBridge {
   call(method: string, input: unknown): Promise<Result<unknown>>;
