@@ -148,6 +148,14 @@ describe('resources.setActive', () => {
       horizonWeeks: 4,
     });
     expect(change.expansion.created).toBeGreaterThan(0);
+    // A slot laid out by hand, far beyond the template's horizon, goes too.
+    const manual = await api.ok('slots.create', {
+      resourceId: r.id,
+      date: '2027-06-01',
+      startTime: '15:00',
+      endTime: '15:30',
+      appointmentTypeIds: [lakbes.id],
+    });
     const live = () =>
       api.count(
         `SELECT count(*) AS n FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ?`,
@@ -163,6 +171,8 @@ describe('resources.setActive', () => {
     const done = await api.ok('resources.setActive', { id: r.id, active: false }, ['scheduler']);
     expect(done).toMatchObject({ resource: { id: r.id, active: false }, templatesDeactivated: 1, slotsRemoved: future });
     expect(live()).toBe(0);
+    expect(api.count(`SELECT count(*) AS n FROM slots WHERE id = ? AND state = 'removed'`, manual.id)).toBe(1);
+    expect(api.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'slot' AND entity_id = ?`, manual.id)).toBe(2);
     expect(api.count(`SELECT count(*) AS n FROM schedule_templates WHERE resource_id = ? AND active = 1`, r.id)).toBe(0);
     expect((await api.ok('resources.list', {})).some((x) => x.id === r.id)).toBe(false);
     expect((await api.ok('resources.list', { includeInactive: true })).find((x) => x.id === r.id)?.active).toBe(false);
