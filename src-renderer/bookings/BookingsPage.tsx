@@ -317,6 +317,14 @@ function BookingsScreen() {
             value={createdSince}
             onChange={(e) => refilter(setCreatedSince)(e.target.value)}
           />
+          <button
+            type="button"
+            className="tb-button tb-small"
+            aria-pressed={createdSince === `${today}T00:00`}
+            onClick={() => refilter(setCreatedSince)(createdSince === `${today}T00:00` ? '' : `${today}T00:00`)}
+          >
+            {t('bookingsPage.bookedToday')}
+          </button>
           <button type="button" className="tb-link tb-bookings-clear" onClick={clearFilters}>
             {t('bookingsPage.clear')}
           </button>

@@ -190,6 +190,7 @@ export const en: Shape<typeof sv> = {
     channel: 'Channel',
     type: 'Appointment type',
     createdSince: 'Booked from',
+    bookedToday: 'Booked today',
     sort: 'Sort',
     sortStart: 'Time',
     sortCreated: 'Latest booked',

@@ -193,6 +193,7 @@ export const sv = {
     channel: 'Kanal',
     type: 'Besökstyp',
     createdSince: 'Bokad från',
+    bookedToday: 'Bokade idag',
     sort: 'Sortera',
     sortStart: 'Tid',
     sortCreated: 'Senast bokad',

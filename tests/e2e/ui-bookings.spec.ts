@@ -112,6 +112,22 @@ test('a week of web bookings, newest first, pages of 100; English', async ({ pag
   await expect(page.locator('tbody [data-booking-id]').first()).toHaveAttribute('data-booking-id', web.rows[0]!.id);
   await page.screenshot({ path: 'tests/artifacts/screens/bookings-web-week.png' });
 
+  // "Web bookings made since this morning".
+  await page.getByRole('button', { name: 'Bokade idag' }).click();
+  const sinceMorning = await search({
+    from: '2026-11-23',
+    to: '2026-11-29',
+    channels: ['web'],
+    createdSince: '2026-11-23T00:00',
+  });
+  expect(sinceMorning.total).toBeGreaterThan(0);
+  expect(sinceMorning.total).toBeLessThan(web.total);
+  await expect(page.getByTestId('bookings-count')).toHaveText(
+    sinceMorning.total === 1 ? '1 bokning' : `${sinceMorning.total} bokningar`,
+  );
+  await page.getByRole('button', { name: 'Bokade idag' }).click();
+  await expect(page.getByTestId('bookings-count')).toHaveText(`${web.total} bokningar`);
+
   // All statuses over the week: more than a page.
   await page.getByLabel('Kanal').selectOption('');
   await page.getByLabel('Status').selectOption('all');
