@@ -94,15 +94,19 @@ function UnitSection({ name, hsaId, isAdmin }: { name: string; hsaId: string; is
       <form className="tb-form tb-form-compact" onSubmit={(e) => void save(e)}>
         <div className="tb-row">
           <div className="tb-field tb-grow">
-            <label htmlFor={nameId}>{t('settings.unit.name')}</label>
-            <input
-              id={nameId}
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              readOnly={!isAdmin}
-              required
-              maxLength={200}
-            />
+            {isAdmin ? (
+              <>
+                <label htmlFor={nameId}>{t('settings.unit.name')}</label>
+                <input id={nameId} value={draft} onChange={(e) => setDraft(e.target.value)} required maxLength={200} />
+              </>
+            ) : (
+              <>
+                <span className="tb-field-label">{t('settings.unit.name')}</span>
+                <span className="tb-settings-value" data-testid="unit-name">
+                  {name}
+                </span>
+              </>
+            )}
           </div>
           <div className="tb-field">
             <span className="tb-field-label">{t('settings.unit.hsaId')}</span>

@@ -132,8 +132,14 @@ test('a receptionist sees the settings read-only', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Ny resurs' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Inaktivera' })).toHaveCount(0);
   await expect(page.getByTestId('settings-eves').getByRole('checkbox').first()).toBeDisabled();
-  await expect(page.getByTestId('settings-unit').getByRole('textbox')).toHaveAttribute('readonly', '');
+  await expect(page.getByTestId('unit-name')).toHaveText('Vårdcentralen Solbacken');
+  await expect(page.getByTestId('settings-unit').getByRole('textbox')).toHaveCount(0);
   await page.screenshot({ path: 'tests/artifacts/screens/settings-readonly.png', fullPage: true });
+  // English second: the same page, every text translated.
+  await page.locator('.tb-lang select').selectOption('en');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+  await expect(page.getByTestId('settings-eves').getByLabel('Closed on Christmas Eve')).toBeDisabled();
+  await page.screenshot({ path: 'tests/artifacts/screens/settings-readonly-en.png', fullPage: true });
 });
 
 test.describe('a fresh, non-demo database', () => {
@@ -168,6 +174,10 @@ test.describe('a fresh, non-demo database', () => {
     await page.evaluate(() => (window.location.hash = '#/settings'));
     await expect(page.getByTestId('unit-hsa')).toHaveText('SE2321000016-NRBY');
     await expect(page.getByText('Inga resurser ännu.')).toBeVisible();
+    // The admin renames the unit: the header follows.
+    await page.getByTestId('settings-unit').getByLabel('Namn').fill('Vårdcentralen Norrby centrum');
+    await page.getByRole('button', { name: 'Spara namnet' }).click();
+    await expect(page.locator('.tb-unit')).toHaveText('Vårdcentralen Norrby centrum');
     await page.getByRole('button', { name: 'Ny resurs' }).click();
     const form = page.getByTestId('resource-form');
     await form.getByLabel('Namn').fill('Anna Berg');
