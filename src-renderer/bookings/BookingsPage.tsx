@@ -84,7 +84,7 @@ function BookingsScreen() {
   const fromRef = useRef<HTMLInputElement>(null);
   // The row whose booking was opened: when a change removes it from the list (cancelled), focus
   // moves to the row now in its place instead of being lost.
-  const openedRow = useRef<number | null>(null);
+  const openedRow = useRef<{ id: string; index: number } | null>(null);
   // A new page or filter starts at the top of the table.
   useEffect(() => {
     if (mainRef.current) mainRef.current.scrollTop = 0;
@@ -176,13 +176,16 @@ function BookingsScreen() {
   const rows = data?.rows ?? [];
 
   function openRow(bookingId: string, index: number) {
-    openedRow.current = index;
+    openedRow.current = { id: bookingId, index };
     setOpen({ kind: 'booking', bookingId });
   }
   useEffect(() => {
-    if (open || openedRow.current === null || document.activeElement !== document.body) return;
+    const opened = openedRow.current;
+    if (open || !opened || rows.some((r) => r.id === opened.id)) return;
+    openedRow.current = null;
+    if (document.activeElement !== document.body) return;
     const buttons = mainRef.current?.querySelectorAll<HTMLButtonElement>('tbody tr button') ?? [];
-    const next = buttons[Math.min(openedRow.current, buttons.length - 1)];
+    const next = buttons[Math.min(opened.index, buttons.length - 1)];
     if (next) next.focus();
     else patientRef.current?.focus();
   }, [rows, open]);
