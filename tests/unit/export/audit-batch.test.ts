@@ -15,7 +15,7 @@ describe('recordAuditPerPatient', () => {
   it('writes one chained row per patient that auditHash and verifyAuditChain accept', () => {
     const { ctx } = openTestDb({ demo: true });
     const caller = { userId: null, username: 'x', displayName: 'X', roles: ['admin'] as const, workstation: 'Rum "3" – å\\ä' };
-    const patients = ctx.db.prepare(`SELECT id FROM patients ORDER BY id LIMIT 25`).pluck().all() as string[];
+    const patients = ctx.db.prepare(`SELECT id FROM patients ORDER BY id LIMIT 120`).pluck().all() as string[];
     const detail = { format: 'pdf', note: 'citat "ja", radbrytning\noch emoji 🩺', nested: { n: 1.5, list: [null, true] } };
     ctx.db.transaction(() => {
       recordAudit(ctx, caller, { action: 'read', entity: 'x' });
@@ -23,6 +23,8 @@ describe('recordAuditPerPatient', () => {
       recordAudit(ctx, caller, { action: 'read', entity: 'y' });
     })();
     const rows = ctx.db.prepare(`SELECT * FROM audit_events WHERE entity_id = 'e-1' ORDER BY seq`).all() as AuditRow[];
+    // More than one multi-row statement's worth, and a remainder written row by row.
+    expect(patients.length).toBe(120);
     expect(rows.map((r) => r.patient_id)).toEqual(patients);
     for (const r of rows) {
       expect(r.hash).toBe(auditHash(r));
