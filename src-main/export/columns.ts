@@ -21,7 +21,15 @@ export function slotStatusSv(row: ExportRow): string {
 }
 
 export type Column =
-  | { key: string; header: string; width: number; kind: 'text'; value: (row: ExportRow) => string }
+  | {
+      key: string;
+      header: string;
+      width: number;
+      kind: 'text';
+      value: (row: ExportRow) => string;
+      /** Never holds a separator, quote or line break (ids, our own labels): CSV skips the quoting check. */
+      plain?: true;
+    }
   /** An instant, written as local ISO text in CSV and as a typed date cell in XLSX. */
   | { key: string; header: string; width: number; kind: 'datetime'; value: (row: ExportRow) => number | null };
 
@@ -36,8 +44,15 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
     { key: 'end', header: 'Slut', width: 17, kind: 'datetime', value: (r) => r.endAt },
     { key: 'resource', header: 'Resurs', width: 22, kind: 'text', value: (r) => r.resourceName },
     { key: 'title', header: 'Titel', width: 18, kind: 'text', value: (r) => r.resourceTitle ?? '' },
-    withSlots && { key: 'slotStatus', header: 'Tidstatus', width: 10, kind: 'text', value: slotStatusSv },
-    withSlots && { key: 'web', header: 'Webbpublicerad', width: 15, kind: 'text', value: (r) => (r.webPublished ? 'Ja' : 'Nej') },
+    withSlots && { key: 'slotStatus', header: 'Tidstatus', width: 10, kind: 'text', value: slotStatusSv, plain: true },
+    withSlots && {
+      key: 'web',
+      header: 'Webbpublicerad',
+      width: 15,
+      kind: 'text',
+      value: (r) => (r.webPublished ? 'Ja' : 'Nej'),
+      plain: true,
+    },
     withSlots && { key: 'offered', header: 'Erbjudna typer', width: 18, kind: 'text', value: (r) => r.offeredTypes.join(', ') },
     withBookings && { key: 'type', header: 'Besökstyp', width: 22, kind: 'text', value: (r) => r.booking?.typeName ?? '' },
     withBookings && { key: 'typeCode', header: 'Typkod', width: 9, kind: 'text', value: (r) => r.booking?.typeCode ?? '' },
@@ -47,6 +62,7 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
       width: 12,
       kind: 'text',
       value: (r) => (r.booking ? MODE_SV[r.booking.contactMode] : ''),
+      plain: true,
     },
     withBookings && {
       key: 'status',
@@ -54,6 +70,7 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
       width: 14,
       kind: 'text',
       value: (r) => (r.booking ? STATUS_SV[r.booking.status] : ''),
+      plain: true,
     },
     withBookings && {
       key: 'channel',
@@ -61,6 +78,7 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
       width: 13,
       kind: 'text',
       value: (r) => (r.booking ? CHANNEL_SV[r.booking.channel] : ''),
+      plain: true,
     },
     withBookings && {
       key: 'bookedAt',
@@ -79,8 +97,15 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
     },
     full && { key: 'phone', header: 'Telefon', width: 14, kind: 'text', value: (r) => r.booking?.patient?.phone ?? '' },
     full && { key: 'note', header: 'Anteckning', width: 30, kind: 'text', value: (r) => r.booking?.note ?? '' },
-    { key: 'slotId', header: 'Tid-id', width: 38, kind: 'text', value: (r) => r.slotId },
-    withBookings && { key: 'bookingId', header: 'Boknings-id', width: 38, kind: 'text', value: (r) => r.booking?.id ?? '' },
+    { key: 'slotId', header: 'Tid-id', width: 38, kind: 'text', value: (r) => r.slotId, plain: true },
+    withBookings && {
+      key: 'bookingId',
+      header: 'Boknings-id',
+      width: 38,
+      kind: 'text',
+      value: (r) => r.booking?.id ?? '',
+      plain: true,
+    },
   ];
   return cols.filter((c): c is Column => c !== false);
 }

@@ -53,7 +53,7 @@ export async function writeCsv(
       for (let i = 0; i < columns.length; i++) {
         const c = columns[i]!;
         if (i > 0) text += delimiter;
-        if (c.kind === 'text') text += csvField(c.value(row), delimiter);
+        if (c.kind === 'text') text += c.plain ? c.value(row) : csvField(c.value(row), delimiter);
         else {
           // Local ISO date-times ('2026-03-29T09:00') never need quoting.
           const at = c.value(row);

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import { csvRecord } from '../../../src-main/export/csv.ts';
+import { CHANNEL_SV, MODE_SV, STATUS_SV, columnsFor } from '../../../src-main/export/columns.ts';
 
 // Text with the characters that matter to CSV, often.
 const field = fc.stringMatching(/^[a-zåäö ;,"\r\n\t'=]{0,12}$/);
@@ -30,5 +31,24 @@ describe('csvRecord', () => {
     expect(csvRecord(['Tolk; arabiska', 'a,b', 'säger "hej"', 'rad\nny', 'rad\rny', 'vanlig'], ';')).toBe(
       '"Tolk; arabiska";a,b;"säger ""hej""";"rad\nny";"rad\rny";vanlig\r\n',
     );
+  });
+});
+
+describe('plain columns', () => {
+  it('are ids and our own labels, which never need quoting', () => {
+    const plain = columnsFor({ content: 'both', patientData: 'full' })
+      .filter((c) => c.kind === 'text' && c.plain)
+      .map((c) => c.key);
+    expect(plain.sort()).toEqual(['bookingId', 'channel', 'contactMode', 'slotId', 'slotStatus', 'status', 'web'].sort());
+    const labels = [
+      ...Object.values(STATUS_SV),
+      ...Object.values(CHANNEL_SV),
+      ...Object.values(MODE_SV),
+      'Ja',
+      'Nej',
+      'Ledig',
+      'Spärrad',
+    ];
+    for (const label of labels) expect(label).not.toMatch(/[;,"\r\n]/);
   });
 });
