@@ -1,6 +1,9 @@
 // The access log (Patientdatalagen / HSLF-FS 2016:40): who did what to whose data, when, where.
 // Append-only (triggers forbid UPDATE/DELETE) and hash-chained: each row's hash covers its own
-// fields and the previous row's hash, so an edited or deleted row breaks the chain.
+// fields and the previous row's hash, so an edited or deleted row breaks the chain. Views and
+// exports write one row per patient they showed or let out (recordPatientReads,
+// recordAuditPerPatient: a 100k-row export appends its 20,000 rows in one batch), so a patient's
+// log extract finds every access through the patient index.
 import { createHash, hash } from 'node:crypto';
 import type { Caller, ServiceContext } from './context.ts';
 import { currentUnitId } from './unit.ts';
