@@ -65,6 +65,7 @@ export async function writeXlsx(
     stream: out,
     useStyles: true,
     useSharedStrings: false,
+    // Fastest deflate: a third larger file than the default level for clearly less CPU.
     zip: { zlib: { level: 1 } },
   });
   workbook.creator = 'Tidbok';
