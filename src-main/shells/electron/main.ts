@@ -28,6 +28,10 @@ const sessions = new WindowSessions();
 // Only ever called with URLs isAllowedExternalUrl passed (allow-listed https; tests/unit/security).
 const openExternal = (url: string) => void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
 
+// Chromium's own widgets (date and time inputs, spelling) follow its UI language, not the page's:
+// Swedish, so a receptionist's date fields read ÅÅÅÅ-MM-DD whatever the operating system's language.
+app.commandLine.appendSwitch('lang', 'sv-SE');
+
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
