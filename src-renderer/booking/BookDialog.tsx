@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Channel, ContactMode, Slot } from '../../src-main/api/types.ts';
 import type { Patient } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
@@ -245,20 +245,13 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
           <label htmlFor={ids.note}>{t('book.note')}</label>
           <textarea id={ids.note} rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         </div>
-        {error && (
-          <p role="alert" className="tb-form-error">
-            {error}
-          </p>
-        )}
-        {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
-        <div className="tb-dialog-actions">
-          <button type="button" className="tb-button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="tb-button tb-primary" disabled={busy}>
-            {overrideRule ? t('override.book') : t('book.confirm')}
-          </button>
-        </div>
+        <FormDialogFooter
+          error={error}
+          busy={busy}
+          onCancel={onClose}
+          submitLabel={overrideRule ? t('override.book') : t('book.confirm')}
+          aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
+        />
       </form>
     </Dialog>
   );

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { formatSpan } from './format.ts';
@@ -87,20 +87,14 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
             legend={t('rebook.reason')}
           />
         )}
-        {error && (
-          <p role="alert" className="tb-form-error">
-            {error}
-          </p>
-        )}
-        {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
-        <div className="tb-dialog-actions">
-          <button type="button" className="tb-button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="tb-button tb-primary" disabled={busy} autoFocus>
-            {overrideRule ? t('override.rebook') : t('rebook.confirm')}
-          </button>
-        </div>
+        <FormDialogFooter
+          error={error}
+          busy={busy}
+          onCancel={onClose}
+          submitLabel={overrideRule ? t('override.rebook') : t('rebook.confirm')}
+          aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
+          autoFocusSubmit
+        />
       </form>
     </Dialog>
   );

@@ -60,3 +60,43 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
     </dialog>
   );
 }
+
+/**
+ * A form dialog's foot: the error (announced as an alert), anything that must sit just above the
+ * buttons (e.g. an override reason), then Avbryt and the submit button.
+ */
+export function FormDialogFooter({
+  error,
+  busy,
+  onCancel,
+  submitLabel,
+  aboveButtons,
+  autoFocusSubmit,
+}: {
+  error: string | null;
+  busy: boolean;
+  onCancel: () => void;
+  submitLabel: string;
+  aboveButtons?: ReactNode;
+  autoFocusSubmit?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {error && (
+        <p role="alert" className="tb-form-error">
+          {error}
+        </p>
+      )}
+      {aboveButtons}
+      <div className="tb-dialog-actions">
+        <button type="button" className="tb-button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="tb-button tb-primary" disabled={busy} autoFocus={autoFocusSubmit}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScheduleTemplate } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { useDebounced } from '../booking/useDebounced.ts';
 import { formatDay } from '../booking/format.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
@@ -378,19 +378,7 @@ function TemplateForm({
             })}
           </ol>
         </section>
-        {error && (
-          <p role="alert" className="tb-form-error">
-            {error}
-          </p>
-        )}
-        <div className="tb-dialog-actions">
-          <button type="button" className="tb-button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="tb-button tb-primary" disabled={busy}>
-            {t('tpl.save')}
-          </button>
-        </div>
+        <FormDialogFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('tpl.save')} />
       </form>
     </Dialog>
   );

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 
 const MODES: ContactMode[] = ['physical', 'video', 'phone'];
 const RULES: ReasonRule[] = ['optional', 'mandatory', 'unsupported'];
@@ -247,19 +247,7 @@ export function TypeForm({
             {t('typeForm.addCode')}
           </button>
         </fieldset>
-        {error && (
-          <p role="alert" className="tb-form-error">
-            {error}
-          </p>
-        )}
-        <div className="tb-dialog-actions">
-          <button type="button" className="tb-button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="tb-button tb-primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-        </div>
+        <FormDialogFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('common.save')} />
       </form>
     </Dialog>
   );

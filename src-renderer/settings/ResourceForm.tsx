@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Resource, ResourceKind } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { Dialog } from '../keyboard/Dialog.tsx';
+import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 
 const KINDS: ResourceKind[] = ['clinician', 'room', 'equipment'];
 /** The professions a unit usually has; the types' and resources' own codes are added to them. */
@@ -165,19 +165,7 @@ export function ResourceForm({
             />
           )}
         </Field>
-        {error && (
-          <p role="alert" className="tb-form-error">
-            {error}
-          </p>
-        )}
-        <div className="tb-dialog-actions">
-          <button type="button" className="tb-button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="tb-button tb-primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-        </div>
+        <FormDialogFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('common.save')} />
       </form>
     </Dialog>
   );

@@ -3,7 +3,7 @@
 // database asks for a sign-in first, and an admin searches and exports the access log.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { CalendarRange } from '../../src-main/api/types.ts';
 import { openDatabase } from '../../src-main/store/database.ts';
@@ -23,11 +23,6 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.getByLabel('Användarnamn').fill(username);
   await page.getByLabel('Lösenord').fill(password);
   await page.getByRole('button', { name: 'Logga in' }).click();
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 // One shell, one launch session: these run in order (the sign-out ends the demo's session).
@@ -57,7 +52,7 @@ test.describe('demo unit', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText('Karin Reception');
     await page.screenshot({ path: 'tests/artifacts/screens/auth-locked.png' });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'auth', 'all');
     // Calls are refused while locked, whatever the page tries.
     expect(await page.evaluate(() => document.querySelector('.tb-auth-frame')?.hasAttribute('inert'))).toBe(true);
 
@@ -93,7 +88,7 @@ test.describe('demo unit', () => {
     await signIn(page, 'reception', 'fel-lösenord');
     await expect(page.getByRole('alert')).toHaveText('Fel användarnamn eller lösenord.');
     await page.screenshot({ path: 'tests/artifacts/screens/auth-sign-in.png' });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'auth', 'all');
     // The printed address no longer signs in by itself: its session has ended.
     await open(page, shell);
     await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
@@ -119,7 +114,7 @@ test.describe('demo unit', () => {
     // The receptionist's calendar read is in the log, with the patient and the user.
     await expect(rows.filter({ hasText: 'Karin Reception' }).filter({ hasText: 'Läsning' }).first()).toBeVisible();
     await page.screenshot({ path: 'tests/artifacts/screens/audit-search.png' });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'auth', 'all');
 
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Exportera CSV' }).click();
@@ -149,7 +144,7 @@ test.describe('demo unit', () => {
     await page.getByRole('button', { name: 'Spara', exact: true }).click();
     await expect(page.getByText('Skärmen låses efter 5 minuter utan aktivitet.')).toBeVisible();
     await page.screenshot({ path: 'tests/artifacts/screens/users.png' });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'auth', 'all');
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await signIn(page, 'nina', 'nina-lösenord-1');

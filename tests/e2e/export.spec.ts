@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from '../helpers/axe.ts';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
@@ -32,11 +32,6 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.getByLabel('Användarnamn').fill(username);
   await page.getByLabel('Lösenord').fill(password);
   await page.getByRole('button', { name: 'Logga in' }).click();
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 test.describe('export and statistics', () => {
@@ -70,7 +65,7 @@ test.describe('export and statistics', () => {
     await expect(form.getByLabel('Datum')).toHaveValue('2026-11-24');
     await form.getByLabel('Behandlare').selectOption({ label: 'Anna Lindqvist' });
     await page.screenshot({ path: `${SCREENS}/export-daylist-form.png` });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'export', 'all');
 
     const downloading = page.waitForEvent('download');
     await form.getByRole('button', { name: 'Ladda ner PDF' }).click();
@@ -117,7 +112,7 @@ test.describe('export and statistics', () => {
     await form.getByLabel('Till och med').fill('2026-11-27');
     await form.getByLabel('Blad').selectOption('perResource');
     await page.screenshot({ path: `${SCREENS}/export-form.png`, fullPage: true });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'export', 'all');
 
     let downloading = page.waitForEvent('download');
     await form.getByRole('button', { name: 'Exportera' }).click();
@@ -176,7 +171,7 @@ test.describe('export and statistics', () => {
     // The page scrolls inside <main>: a tall window shows all of it in one picture.
     await page.setViewportSize({ width: 1440, height: 1900 });
     await page.screenshot({ path: `${SCREENS}/statistics.png` });
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'export', 'all');
 
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Exportera CSV' }).click();

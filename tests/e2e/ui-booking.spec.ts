@@ -2,7 +2,7 @@
 // data afterwards: book by personnummer, cancel with a reason, rebook by drag (and a refused drop),
 // book from "Första lediga tid", mark arrived; shortcuts and dialogs by keyboard; axe on each screen.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { Booking, CalendarRange, Slot } from '../../src-main/api/types.ts';
 import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
@@ -37,12 +37,6 @@ function futureBookings(range: CalendarRange): Booking[] {
   return range.bookings.filter((b) => b.status === 'booked' && b.startAt > NOW + 3_600_000 && !b.patient.protectedIdentity);
 }
 
-async function axe(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
-}
-
 async function dragTo(page: Page, from: string, to: string): Promise<void> {
   await page.locator(to).scrollIntoViewIfNeeded();
   await page.locator(from).scrollIntoViewIfNeeded();
@@ -64,7 +58,7 @@ test('book a free slot by personnummer: normalised as typed, booked in the datab
   await page.locator(`[data-slot-id="${slot.id}"]`).click();
   const dialog = page.getByTestId('book-dialog');
   await expect(dialog).toBeVisible();
-  await axe(page, 'book dialog');
+  await expectAccessible(page, 'book dialog');
   // Typed the way people say it: with a dash, without the century.
   const typed = `${patient.identityNumber.slice(2, 8)}-${patient.identityNumber.slice(8)}`;
   await dialog.getByLabel('Patient (personnummer eller namn)').fill(typed);
@@ -103,7 +97,7 @@ test('cancel a booking with a reason', async ({ page }) => {
   await page.locator(`[data-booking-id="${target.id}"]`).click();
   const dialog = page.getByTestId('booking-dialog');
   await expect(dialog.getByTestId('booking-status')).toHaveText('Bokad');
-  await axe(page, 'booking dialog');
+  await expectAccessible(page, 'booking dialog');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-booking-dialog.png' });
   await dialog.getByRole('button', { name: 'Avboka …' }).click();
   await dialog.getByLabel('Orsakskod').selectOption('SJUK');
@@ -146,7 +140,7 @@ test('rebook by drag onto a free slot; a drop on a taken slot is refused', async
   await dragTo(page, `[data-booking-id="${moving.id}"]`, `[data-slot-id="${slot.id}"]`);
   const dialog = page.getByTestId('rebook-dialog');
   await expect(dialog).toBeVisible();
-  await axe(page, 'rebook dialog');
+  await expectAccessible(page, 'rebook dialog');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-rebook-dialog.png' });
   await dialog.getByRole('button', { name: 'Boka om' }).click();
   await expect(dialog.getByRole('alert')).toContainText('24 timmar');
@@ -172,7 +166,7 @@ test('book from Första lediga tid', async ({ page }) => {
   const first = panel.locator('[data-free-slot-id]').first();
   await expect(first).toBeVisible();
   const slotId = await first.getAttribute('data-free-slot-id');
-  await axe(page, 'next free panel');
+  await expectAccessible(page, 'next free panel');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-next-free.png' });
   await first.getByRole('button', { name: /^Boka/ }).click();
   const dialog = page.getByTestId('book-dialog');
@@ -209,18 +203,18 @@ test('mark arrived, then open the patient view', async ({ page }) => {
   const view = page.getByTestId('patient-dialog');
   await expect(view).toContainText(target.patient.displayName);
   await expect(view.getByTestId('patient-past').or(view.getByTestId('patient-upcoming')).first()).toBeVisible();
-  await axe(page, 'patient view');
+  await expectAccessible(page, 'patient view');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-patient.png' });
 });
 
 test('keyboard: help overlay, views, next free slot, Escape restores focus', async ({ page }) => {
   await open(page);
-  await axe(page, 'calendar day');
+  await expectAccessible(page, 'calendar day');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-day.png' });
   await page.keyboard.press('?');
   const help = page.getByTestId('help-overlay');
   await expect(help).toBeVisible();
-  await axe(page, 'help overlay');
+  await expectAccessible(page, 'help overlay');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-help.png' });
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
@@ -240,7 +234,7 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   const search = page.getByTestId('patient-search');
   await search.getByLabel('Personnummer eller namn').fill(futureBookings(await day())[0]!.patient.displayName);
   await expect(search.getByRole('listitem').first()).toBeVisible();
-  await axe(page, 'patient search');
+  await expectAccessible(page, 'patient search');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-patient-search.png' });
   await page.keyboard.press('Escape');
 
@@ -257,7 +251,7 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await page.keyboard.press('v');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 48 · mån 23 nov. – fre 27 nov. 2026');
   await expect(page.locator('[data-booking-id]').first()).toBeVisible();
-  await axe(page, 'calendar week');
+  await expectAccessible(page, 'calendar week');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week.png' });
   // Next week: dates in the headers and every booking of that week, from the api.
   await page.keyboard.press('n');
@@ -271,7 +265,7 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await expect(page.getByTestId('booking-list')).toBeVisible();
   const range = await day();
   await expect(page.getByTestId('booking-list').locator('tbody tr')).toHaveCount(range.bookings.length);
-  await axe(page, 'calendar list');
+  await expectAccessible(page, 'calendar list');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-list.png' });
 });
 
@@ -280,7 +274,7 @@ test('usable at 200 % zoom', async ({ page }) => {
   await open(page);
   await expect(page.getByRole('button', { name: 'Idag' })).toBeVisible();
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-zoom200.png' });
-  await axe(page, 'calendar at 200 %');
+  await expectAccessible(page, 'calendar at 200 %');
 });
 
 test('language switch: the calendar and its dialogs in English', async ({ page }) => {
@@ -294,7 +288,7 @@ test('language switch: the calendar and its dialogs in English', async ({ page }
   await expect(page.getByTestId('help-overlay')).toContainText('Keyboard shortcuts');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week-en.png' });
   await page.keyboard.press('Escape');
-  await axe(page, 'calendar week (English)');
+  await expectAccessible(page, 'calendar week (English)');
 });
 
 test('rebook without dragging: Boka om … then a slot from Första lediga tid', async ({ page }) => {

@@ -2,7 +2,7 @@
 // to today and one clinician, find a patient by personnummer as people say it, open the row and
 // cancel with a reason; the list follows. Checked in the data afterwards; axe on each screen.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { BookingList } from '../../src-main/api/methods/bookings-search.ts';
 import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
@@ -27,12 +27,6 @@ async function open(page: Page): Promise<void> {
   await expect(page.locator('[data-booking-id]').first()).toBeVisible();
 }
 
-async function axe(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
-}
-
 const search = (input: object) => apiCall<BookingList>(shell, 'bookings.search', { ...TODAY, limit: 500, ...input });
 
 test('filter to today and a clinician, find a patient by personnummer, cancel from the list', async ({ page }) => {
@@ -40,7 +34,7 @@ test('filter to today and a clinician, find a patient by personnummer, cancel fr
   const today = await search({});
   await expect(page.getByTestId('bookings-count')).toHaveText(`${today.total} bokningar`);
   await expect(page.locator('tbody [data-booking-id]')).toHaveCount(today.total);
-  await axe(page, 'bookings list');
+  await expectAccessible(page, 'bookings list');
   await page.screenshot({ path: 'tests/artifacts/screens/bookings-today.png' });
 
   // A later booking today of a patient whose name may be shown.
@@ -81,7 +75,7 @@ test('filter to today and a clinician, find a patient by personnummer, cancel fr
   await page.keyboard.press('Enter');
   const dialog = page.getByTestId('booking-dialog');
   await expect(dialog.getByTestId('booking-status')).toHaveText('Bokad');
-  await axe(page, 'booking dialog from the list');
+  await expectAccessible(page, 'booking dialog from the list');
   await dialog.getByRole('button', { name: 'Avboka …' }).click();
   await dialog.getByLabel('Orsakskod').selectOption('SJUK');
   await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
@@ -145,6 +139,6 @@ test('a week of web bookings, newest first, pages of 100; English', async ({ pag
 
   await page.locator('.tb-lang select').selectOption('en');
   await expect(page.getByRole('heading', { name: 'Bookings', level: 1 })).toBeVisible();
-  await axe(page, 'bookings list (English)');
+  await expectAccessible(page, 'bookings list (English)');
   await page.screenshot({ path: 'tests/artifacts/screens/bookings-en.png' });
 });

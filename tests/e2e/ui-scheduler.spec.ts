@@ -2,14 +2,13 @@
 // create an appointment type, lay a schedule template (live preview skips Christmas) and see its
 // slots in the calendar, register an absence and move every affected booking in one step.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { expectAccessible } from '../helpers/axe.ts';
+import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { AppointmentType, CalendarRange, Resource } from '../../src-main/api/types.ts';
 import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 let shell: RunningShell;
-let session = '';
 
 test.beforeAll(async () => {
   shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
@@ -17,31 +16,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => shell.stop());
 
 /** The api as the scheduler, in a session of its own (the browser signs out of the demo's). */
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const call = async (m: string, i: unknown, token: string) => {
-    const res = await fetch(`${shell.origin}/api/${m}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${shell.token}`,
-        ...(token ? { 'x-tidbok-session': token } : {}),
-      },
-      body: JSON.stringify(i),
-    });
-    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-    if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
-    return body.value;
-  };
-  if (!session)
-    session = ((await call('auth.signIn', { username: 'schema', password: 'demo-schema' }, '')) as { token: string }).token;
-  return (await call(method, input, session)) as T;
-}
-
-async function axe(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
-}
+const api = apiAs(() => shell, 'schema', 'demo-schema');
 
 async function openAsScheduler(page: Page, hash: string): Promise<void> {
   await page.clock.setFixedTime(new Date(MONDAY));
@@ -60,7 +35,7 @@ async function openAsScheduler(page: Page, hash: string): Promise<void> {
 test('create an appointment type with its rules, then a template: its slots appear, holidays skipped', async ({ page }) => {
   await openAsScheduler(page, '#/appointmentTypes');
   await expect(page.getByTestId('types-table').locator('tbody tr')).toHaveCount(10);
-  await axe(page, 'appointment types');
+  await expectAccessible(page, 'appointment types');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-types.png' });
 
   await page.getByRole('button', { name: 'Ny besökstyp' }).click();
@@ -78,7 +53,7 @@ test('create an appointment type with its rules, then a template: its slots appe
   await form.getByRole('textbox', { name: 'Kod', exact: true }).last().fill('FORHINDER');
   await form.getByLabel('Text (svenska)').fill('Förhinder');
   await form.getByLabel('Text (engelska)').fill('Prevented');
-  await axe(page, 'type form');
+  await expectAccessible(page, 'type form');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-type-form.png' });
   await form.getByRole('button', { name: 'Spara' }).click();
   await expect(form).toBeHidden();
@@ -112,13 +87,13 @@ test('create an appointment type with its rules, then a template: its slots appe
   await expect(preview).toContainText('36 tider');
   await expect(preview).toContainText('Helgdag: juldagen');
   await expect(preview).toContainText('Helgdag: nyårsdagen');
-  await axe(page, 'template form');
+  await expectAccessible(page, 'template form');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-template-form.png' });
   await tpl.getByRole('button', { name: 'Spara och lägg ut tider' }).click();
   await expect(tpl).toBeHidden();
   await expect(page.getByTestId('templates-table')).toContainText('Hud mån/fre');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-templates.png' });
-  await axe(page, 'templates');
+  await expectAccessible(page, 'templates');
 
   const monday = await api<CalendarRange>('calendar.range', { from: '2026-12-14', to: '2026-12-15', resourceIds: [lena.id] });
   const created = monday.slots.filter((s) => s.appointmentTypeIds.includes(type.id));
@@ -138,7 +113,7 @@ test('absence: slots blocked, every affected booking rebooked in one step, conta
   const before = await api<CalendarRange>('calendar.range', { from: '2026-11-26', to: '2026-11-27', resourceIds: [anna.id] });
   const affected = before.bookings.filter((b) => b.status === 'booked');
   expect(affected.length).toBeGreaterThan(2);
-  await axe(page, 'absences');
+  await expectAccessible(page, 'absences');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-absences.png' });
 
   const form = page.getByTestId('absence-form');
@@ -150,14 +125,14 @@ test('absence: slots blocked, every affected booking rebooked in one step, conta
 
   const wizard = page.getByTestId('rebook-wizard');
   await expect(wizard.locator('tbody tr')).toHaveCount(affected.length);
-  await axe(page, 'rebooking wizard');
+  await expectAccessible(page, 'rebooking wizard');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-absence-wizard.png' });
   await wizard.getByRole('button', { name: /^Boka om alla|^Boka om \d+ \(alla\)/ }).click();
 
   const contacts = page.getByTestId('contact-list');
   await expect(contacts).toBeVisible();
   await expect(contacts.locator('tbody tr')).toHaveCount(affected.length);
-  await axe(page, 'contact list');
+  await expectAccessible(page, 'contact list');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-absence-contacts.png' });
 
   // In the data: every affected booking moved (or, without a proposal, still listed to contact).

@@ -2,14 +2,13 @@
 // a clinician who then shows as a calendar column, moves her, closes on an eve, and deactivates
 // (refused for a clinician with bookings ahead); a receptionist only reads.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { expectAccessible } from '../helpers/axe.ts';
+import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { Resource } from '../../src-main/api/types.ts';
 import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 let shell: RunningShell;
-let session = '';
 
 test.beforeAll(async () => {
   shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
@@ -17,31 +16,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => shell.stop());
 
 /** The api as the scheduler, in a session of its own. */
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const call = async (m: string, i: unknown, token: string) => {
-    const res = await fetch(`${shell.origin}/api/${m}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${shell.token}`,
-        ...(token ? { 'x-tidbok-session': token } : {}),
-      },
-      body: JSON.stringify(i),
-    });
-    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-    if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
-    return body.value;
-  };
-  if (!session)
-    session = ((await call('auth.signIn', { username: 'schema', password: 'demo-schema' }, '')) as { token: string }).token;
-  return (await call(method, input, session)) as T;
-}
-
-async function axe(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${screen}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
-}
+const api = apiAs(() => shell, 'schema', 'demo-schema');
 
 async function signIn(page: Page, username: string, password: string, displayName: string): Promise<void> {
   await page.clock.setFixedTime(new Date(MONDAY));
@@ -61,7 +36,7 @@ test('a scheduler adds a clinician, sees her in the calendar, orders, closes on 
   const table = page.getByTestId('resources-table');
   await expect(table.locator('tbody tr')).toHaveCount(7);
   await expect(page.getByTestId('unit-hsa')).toHaveText(/^SE\d{10}-\w+$/);
-  await axe(page, 'settings');
+  await expectAccessible(page, 'settings');
   await page.screenshot({ path: 'tests/artifacts/screens/settings-page.png', fullPage: true });
 
   // Add a doctor.
@@ -74,7 +49,7 @@ test('a scheduler adds a clinician, sees her in the calendar, orders, closes on 
   await form.getByRole('button', { name: 'Spara' }).click();
   await expect(form.getByRole('alert')).toContainText('HSA-id ska skrivas');
   await form.getByLabel('HSA-id (frivilligt)').fill('SE2321000016-AB01');
-  await axe(page, 'resource form');
+  await expectAccessible(page, 'resource form');
   await page.screenshot({ path: 'tests/artifacts/screens/settings-resource-dialog.png' });
   await form.getByRole('button', { name: 'Spara' }).click();
   await expect(form).toBeHidden();
@@ -164,7 +139,7 @@ test.describe('a fresh, non-demo database', () => {
     await create.getByLabel('Namn', { exact: true }).fill('Vårdcentralen Norrby');
     await create.getByRole('button', { name: 'Lägg upp vårdenheten' }).click();
     await expect(create.getByRole('alert')).toContainText('HSA-id ska skrivas');
-    await axe(page, 'create unit');
+    await expectAccessible(page, 'create unit');
     await page.screenshot({ path: 'tests/artifacts/screens/settings-create-unit.png' });
     await create.getByLabel('HSA-id').fill('SE2321000016-NRBY');
     await create.getByRole('button', { name: 'Lägg upp vårdenheten' }).click();

@@ -60,9 +60,26 @@ export async function startShell(
 
 /** Calls the api of a running web shell directly (to check data after a UI action). */
 export async function apiCall<T = unknown>(shell: RunningShell, method: string, input: unknown = {}): Promise<T> {
+  return post<T>(shell, method, input, null);
+}
+
+/** The api as a signed-in user, in a session of its own (signs in on the first call). */
+export function apiAs(shell: () => RunningShell, username: string, password: string) {
+  let session: string | null = null;
+  return async <T = unknown>(method: string, input: unknown = {}): Promise<T> => {
+    session ??= (await post<{ token: string }>(shell(), 'auth.signIn', { username, password }, null)).token;
+    return post<T>(shell(), method, input, session);
+  };
+}
+
+async function post<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<T> {
   const res = await fetch(`${shell.origin}/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${shell.token}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${shell.token}`,
+      ...(session ? { 'x-tidbok-session': session } : {}),
+    },
     body: JSON.stringify(input),
   });
   const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
