@@ -8,6 +8,14 @@ import { currentUnit } from './unit.ts';
 
 const weekStatements = new WeakMap<ServiceContext['db'], Statement>();
 
+/**
+ * Each live slot in [fromAt, toAt) of the given resources with its active booking and patient, as
+ * raw rows in start order (exported for the benchmark, which times the SQL alone).
+ */
+export function rangeRows(ctx: ServiceContext, fromAt: number, toAt: number, resourceIdsJson: string): unknown[][] {
+  return weekStatement(ctx).all(fromAt, toAt, resourceIdsJson) as unknown[][];
+}
+
 function weekStatement(ctx: ServiceContext): Statement {
   let st = weekStatements.get(ctx.db);
   if (!st) {
@@ -48,7 +56,7 @@ export function calendarRange(
 
   // One pass over the range: each live slot with its active booking (if any). Raw rows, named
   // columns and a cache of parsed type lists keep a 60-resource week (~7,000 slots) cheap.
-  const rows = weekStatement(ctx).all(fromAt, toAt, ids) as unknown[][];
+  const rows = rangeRows(ctx, fromAt, toAt, ids);
   const typeLists = new Map<string, string[]>();
   const slots: Slot[] = [];
   const bookings: Booking[] = [];
