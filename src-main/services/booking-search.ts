@@ -183,5 +183,15 @@ export function searchBookings(ctx: ServiceContext, caller: Caller, input: Booki
     total,
     offset,
     limit,
+    patientHint:
+      total === 0 && input.patient ? identityNumberProblem(input.patient, localDate(ctx.now(), currentUnit(ctx).timeZone)) : null,
   };
+}
+
+/** A query of 10 or 12 digits that is no valid identity number: the reason, for an empty list. */
+function identityNumberProblem(query: string, today: string): string | null {
+  const digits = query.replace(/[-+\s]/g, '');
+  if (!/^(\d{10}|\d{12})$/.test(digits)) return null;
+  const parsed = parseIdentityNumber(query, today);
+  return parsed.ok ? null : parsed.messageSv;
 }

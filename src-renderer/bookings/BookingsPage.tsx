@@ -343,7 +343,15 @@ function BookingsScreen() {
       <div className="tb-bookings-body">
         <div className="tb-bookings-main" ref={mainRef}>
           {data && rows.length === 0 ? (
-            <p className="tb-empty">{t('bookingsPage.empty')}</p>
+            <p className="tb-empty">
+              {t('bookingsPage.empty')}
+              {data.patientHint && (
+                <>
+                  {' '}
+                  <strong role="status">{data.patientHint}</strong>
+                </>
+              )}
+            </p>
           ) : (
             <table className="tb-table tb-list tb-bookings-table" data-testid="bookings-table" aria-busy={list.isFetching}>
               <caption className="tb-visually-hidden">{t('bookingsPage.caption')}</caption>

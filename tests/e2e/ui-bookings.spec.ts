@@ -58,10 +58,18 @@ test('filter to today and a clinician, find a patient by personnummer, cancel fr
   await expect(page.getByRole('checkbox', { name: target.resourceName })).toBeHidden();
   await expect(page.locator('summary', { hasText: target.resourceName })).toBeFocused();
 
-  // Typed the way people say it: ten digits with a dash; Enter searches.
+  // A slip of one digit: the empty list says the check digit is wrong.
   const pnr = target.patient.identityNumber!;
+  const slip = `${pnr.slice(2, 8)}-${pnr.slice(8, 11)}${(Number(pnr[11]) + 1) % 10}`;
   await page.keyboard.press('s');
   await expect(page.getByLabel('Patient', { exact: true })).toBeFocused();
+  await page.keyboard.type(slip);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Kontrollsiffran stämmer inte' })).toBeVisible();
+  await page.getByLabel('Patient', { exact: true }).fill('');
+
+  // Typed the way people say it: ten digits with a dash; Enter searches.
+  await page.getByLabel('Patient', { exact: true }).focus();
   await page.keyboard.type(`${pnr.slice(2, 8)}-${pnr.slice(8)}`);
   await page.keyboard.press('Enter');
   await expect(page.locator('tbody [data-booking-id]')).toHaveCount(1);

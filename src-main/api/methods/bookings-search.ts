@@ -46,6 +46,11 @@ export interface BookingList {
   total: number;
   offset: number;
   limit: number;
+  /**
+   * Why a patient filter that looks like a whole identity number found nothing when the number
+   * itself cannot be right (wrong check digit, impossible date), in Swedish; otherwise null.
+   */
+  patientHint: string | null;
 }
 
 const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d)?$/, 'Ange tidpunkten som ÅÅÅÅ-MM-DD TT:MM.');

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BookingList } from '../../../src-main/api/methods/bookings-search.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
-import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { luhnCheckDigit, makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startOfLocalDay } from '../../../src-main/domain/time.ts';
 import { bookingQuery } from '../../../src-main/services/booking-search.ts';
 import { expandTemplates } from '../../../src-main/services/templates.ts';
@@ -135,6 +135,19 @@ describe('filters', () => {
     // The start of a number finds every patient it starts, here only Tolvan.
     expect((await search({ from: '2026-11-23', to: '2026-12-06', patient: '19121212' })).total).toBe(2);
     expect((await search({ from: '2026-11-23', to: '2026-12-06', patient: 'Ingen Sådan' })).total).toBe(0);
+  });
+
+  it('says why a whole number found nothing when the number itself cannot be right', async () => {
+    const period = { from: '2026-11-23', to: '2027-11-22' };
+    const wrongCheck = await search({ ...period, patient: '19121212-1213' });
+    expect(wrongCheck).toMatchObject({ total: 0, patientHint: expect.stringMatching(/Kontrollsiffran/) });
+    // Month 13 with a right check digit: the date is what is wrong.
+    const noSuchDate = `19121312-121${luhnCheckDigit('121312121')}`;
+    expect((await search({ ...period, patient: noSuchDate })).patientHint).toMatch(/datum|Datum/);
+    // A valid number of nobody booked, a prefix, a name or a hit: no hint.
+    for (const patient of [makeIdentityNumber('1950-05-05', 1), '19121212', 'Ingen Sådan', '19121212-1212']) {
+      expect((await search({ ...period, patient })).patientHint, patient).toBeNull();
+    }
   });
 
   it('finds the bookings made since a time, newest first', async () => {
