@@ -1,7 +1,7 @@
 // The one entry point both shells (and the tests) call: role check, input validation, the
 // handler in one SQLite transaction for 'change' methods, and a typed result. Change events
 // raised inside a transaction are delivered only after it commits.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { contract, type MethodName } from './contract.ts';
 import { AppError, type Result } from './result.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
@@ -13,15 +13,17 @@ export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
 }
 
-/** Swedish summary of zod issues, with the paths for the details. */
+// zod's own messages (where a schema gives none) in Swedish too: staff read them.
+z.config(z.locales.sv());
+
+/**
+ * Swedish summary of zod issues for the staff member, with the field paths in the details (for
+ * forms and logs: a path such as "hsaId" is a code name, not Swedish).
+ */
 function validationError(error: z.ZodError): AppError {
   const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  const message = first
-    ? first.path
-      ? `Ogiltiga uppgifter (${first.path}): ${first.message}`
-      : `Ogiltiga uppgifter: ${first.message}`
-    : 'Ogiltiga uppgifter.';
+  const message = first ? `Ogiltiga uppgifter: ${first.message}` : 'Ogiltiga uppgifter.';
   return new AppError('validation', message, { issues });
 }
 

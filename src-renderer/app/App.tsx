@@ -38,16 +38,6 @@ function pageFromHash(): Page {
   return (PAGES as readonly string[]).includes(h) ? (h as Page) : 'calendar';
 }
 
-function Placeholder() {
-  const { t } = useTranslation();
-  return (
-    <div className="tb-placeholder">
-      <p>{t('placeholder.notYet')}</p>
-      <p>{t('placeholder.planned')}</p>
-    </div>
-  );
-}
-
 /** Nothing but the sign-in screen shows until someone signs in (auth/AuthGate.tsx). */
 export function App() {
   return (
@@ -103,17 +93,13 @@ function AppFrame() {
     case 'settings':
       content = <SettingsPage />;
       break;
-    default:
-      content = (
-        <section aria-labelledby="page-heading" className="tb-page">
-          <h1 id="page-heading">{t(`nav.${page as Page}`)}</h1>
-          <Placeholder />
-        </section>
-      );
   }
 
-  // A fresh database has no unit yet: setting it up is the first screen (settings/CreateUnitForm.tsx).
-  if (isNoUnitError(session.error)) content = <SettingsPage />;
+  // A fresh database has no unit yet: setting it up is the first screen (settings/CreateUnitForm.tsx),
+  // and the menu says so.
+  const noUnit = isNoUnitError(session.error);
+  if (noUnit) content = <SettingsPage />;
+  const current: Page = noUnit ? 'settings' : page;
   const sync = session.data?.sync;
   return (
     <div className="tb-app">
@@ -123,7 +109,7 @@ function AppFrame() {
       <header className="tb-header">
         <span className="tb-brand">{t('app.name')}</span>
         <span className="tb-unit" title={t('header.unit')}>
-          {session.data?.unit.name ?? '…'}
+          {noUnit ? t('header.noUnit') : (session.data?.unit.name ?? '…')}
         </span>
         <span className="tb-header-spacer" />
         {sync && (
@@ -146,7 +132,7 @@ function AppFrame() {
         <ul>
           {PAGES.filter((p) => (p !== 'audit' && p !== 'users') || isAdmin).map((p) => (
             <li key={p}>
-              <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} data-page={p}>
+              <a href={`#/${p}`} aria-current={p === current ? 'page' : undefined} data-page={p}>
                 {t(`nav.${p}`)}
               </a>
             </li>

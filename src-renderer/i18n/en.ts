@@ -20,6 +20,7 @@ export const en: Shape<typeof sv> = {
   },
   header: {
     unit: 'Care unit',
+    noUnit: 'No care unit yet',
     user: 'Signed in',
     sync: { local: 'Local', online: 'Online', offline: 'Offline' },
     pending_one: '{{count}} change waiting',
@@ -68,10 +69,6 @@ export const en: Shape<typeof sv> = {
     },
     channel: { web: 'Web (1177)', phone: 'Phone', desk: 'Desk' },
     summary: '{{bookings}} booked, {{free}} free',
-  },
-  placeholder: {
-    notYet: 'This view is not built yet.',
-    planned: 'It comes in a later version of Tidbok.',
   },
   types: {
     title: 'Appointment types',

@@ -16,6 +16,7 @@ export const sv = {
   },
   header: {
     unit: 'Vårdenhet',
+    noUnit: 'Ingen vårdenhet ännu',
     user: 'Inloggad',
     sync: { local: 'Lokal', online: 'Online', offline: 'Offline' },
     pending_one: '{{count}} ändring väntar',
@@ -64,10 +65,6 @@ export const sv = {
     },
     channel: { web: 'Webb (1177)', phone: 'Telefon', desk: 'Reception' },
     summary: '{{bookings}} bokade, {{free}} lediga',
-  },
-  placeholder: {
-    notYet: 'Den här vyn är inte byggd ännu.',
-    planned: 'Den kommer i en senare version av Tidbok.',
   },
   types: {
     title: 'Besökstyper',

@@ -41,6 +41,13 @@ describe('dispatch', () => {
     expect(r.error.message).toMatch(/^Ogiltiga uppgifter/);
     const issues = (r.error.details as { issues: { path: string; message: string }[] }).issues;
     if (path) expect(issues).toContainEqual({ path, message });
+    // The message is for staff: the first issue in Swedish, no code names of fields.
+    expect(r.error.message).toBe(`Ogiltiga uppgifter: ${issues[0]!.message}`);
+  });
+
+  it("words zod's own messages in Swedish where a schema gives none", async () => {
+    const r = await dispatch(env, 'calendar.range', { from: 20261123, to: '2026-11-24' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringMatching(/Ogiltig inmatning/) } });
   });
 
   it('answers not_found for an unknown method and forbidden for a role without access', async () => {
