@@ -100,3 +100,15 @@ export function FormDialogFooter({
     </>
   );
 }
+
+/** A labelled form field: the label points at the control `children` renders with the given id. */
+export function Field({ label, children, hint }: { label: string; children: (id: string) => ReactNode; hint?: string }) {
+  const id = useId();
+  return (
+    <div className="tb-field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+      {hint && <p className="tb-field-hint">{hint}</p>}
+    </div>
+  );
+}

@@ -1,11 +1,11 @@
 // The appointment type form: every rule of a type in one dialog, grouped as a scheduler thinks of
 // them. Main validates (zod) and answers in Swedish; the form only shapes the input.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
+import { Dialog, Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
 
 const MODES: ContactMode[] = ['physical', 'video', 'phone'];
 const RULES: ReasonRule[] = ['optional', 'mandatory', 'unsupported'];
@@ -33,17 +33,6 @@ const EMPTY: Draft = {
   bookMaxDays: 90,
   colour: '#2f6db3',
 };
-
-function Field({ label, children, hint }: { label: string; children: (id: string) => ReactNode; hint?: string }) {
-  const id = useId();
-  return (
-    <div className="tb-field">
-      <label htmlFor={id}>{label}</label>
-      {children(id)}
-      {hint && <p className="tb-field-hint">{hint}</p>}
-    </div>
-  );
-}
 
 export function TypeForm({
   type,

@@ -1,11 +1,11 @@
 // Add or edit one resource in a small dialog. A clinician's profession is picked from the codes
 // the unit's appointment types ask for (so type/profession fit keeps working), or typed in.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Resource, ResourceKind } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
-import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
+import { Dialog, Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
 
 const KINDS: ResourceKind[] = ['clinician', 'room', 'equipment'];
 /** The professions a unit usually has; the types' and resources' own codes are added to them. */
@@ -18,17 +18,6 @@ interface Draft {
   profession: string;
   title: string;
   hsaId: string;
-}
-
-function Field({ label, children, hint }: { label: string; children: (id: string) => ReactNode; hint?: string }) {
-  const id = useId();
-  return (
-    <div className="tb-field">
-      <label htmlFor={id}>{label}</label>
-      {children(id)}
-      {hint && <p className="tb-field-hint">{hint}</p>}
-    </div>
-  );
 }
 
 export function ResourceForm({
