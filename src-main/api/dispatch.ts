@@ -13,8 +13,37 @@ export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
 }
 
-// zod's own messages (where a schema gives none) in Swedish too: staff read them.
-z.config(z.locales.sv());
+// zod's own messages (where a schema gives none) in Swedish too: staff read them. The common
+// cases read as plain Swedish; zod's Swedish locale ("För lite(t): förväntade number att ha >=0")
+// covers the rest.
+z.config({ ...z.locales.sv(), customError: plainSwedish });
+
+function plainSwedish(issue: z.core.$ZodRawIssue): string | undefined {
+  const kind = 'origin' in issue ? issue.origin : undefined;
+  switch (issue.code) {
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (kind === 'number') return issue.inclusive ? `Värdet måste vara minst ${min}.` : `Värdet måste vara större än ${min}.`;
+      if (kind === 'string') return min <= 1 ? 'Fältet får inte vara tomt.' : `Skriv minst ${min} tecken.`;
+      if (kind === 'array' || kind === 'set') return min <= 1 ? 'Välj minst ett alternativ.' : `Välj minst ${min} alternativ.`;
+      return undefined;
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (kind === 'number') return issue.inclusive ? `Värdet får vara högst ${max}.` : `Värdet måste vara mindre än ${max}.`;
+      if (kind === 'string') return `Högst ${max} tecken.`;
+      if (kind === 'array' || kind === 'set') return `Högst ${max} val.`;
+      return undefined;
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return 'Uppgiften saknas.';
+      if (issue.expected === 'int') return 'Ange ett heltal.';
+      if (issue.expected === 'number') return 'Ange ett tal.';
+      return undefined;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Swedish summary of zod issues for the staff member, with the field paths in the details (for

@@ -2,6 +2,7 @@
 // cut-offs apply on the web and at the desk; the desk may override them, the web never.
 // Every "no" comes back as a reason code plus a Swedish sentence naming why.
 import type { BookingStatus, Channel, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
+import { addDays, localDate, startOfLocalDay, STOCKHOLM } from './time.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -136,12 +137,19 @@ function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
 }
 
 // ------------------------------------------------------------------ booking window
-/** Earliest and latest start a booking made at `now` may have under the type's booking window. */
+/**
+ * Earliest and latest start a booking made at `now` may have under the type's booking window.
+ * The lead time is in real hours (like the cut-offs: 24 h before is 24 h before, DST or not); the
+ * maximum is in calendar days: with 30 days, any time on the local date 30 days after today is
+ * still bookable, whatever the hour and whether a clock change lies between.
+ */
 export function bookingWindow(
   type: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'>,
   now: number,
+  tz: string = STOCKHOLM,
 ): { earliest: number; latest: number } {
-  return { earliest: now + type.bookMinLeadH * HOUR_MS, latest: now + type.bookMaxDays * DAY_MS };
+  const lastDayEnd = startOfLocalDay(addDays(localDate(now, tz), type.bookMaxDays + 1), tz);
+  return { earliest: now + type.bookMinLeadH * HOUR_MS, latest: lastDayEnd - 1 };
 }
 
 export function checkBookingWindow(
@@ -149,10 +157,11 @@ export function checkBookingWindow(
   startAt: number,
   now: number,
   override: boolean,
+  tz: string = STOCKHOLM,
 ): RuleBreach | null {
   if (startAt <= now) return breach('conflict', 'past', 'Tiden har redan passerat.');
   if (override) return null;
-  const w = bookingWindow(type, now);
+  const w = bookingWindow(type, now, tz);
   if (startAt < w.earliest) {
     return breach('conflict', 'too_soon', `Besökstypen måste bokas minst ${type.bookMinLeadH} timmar i förväg.`);
   }
@@ -165,6 +174,25 @@ export function checkBookingWindow(
 // ------------------------------------------------------------------ fit of type, slot, resource
 export function professionAllowed(typeProfessions: readonly string[], resourceProfession: string | null): boolean {
   return typeProfessions.length === 0 || (resourceProfession !== null && typeProfessions.includes(resourceProfession));
+}
+
+/**
+ * Why a slot of `slotMinutes` on `resource` cannot offer `type` (Swedish, for the scheduler), or
+ * null. Checked when slots and templates are laid, so that no free slot is one nobody may book.
+ */
+export function offerProblem(
+  type: { nameSv: string; active: boolean; professions: readonly string[]; durationMin: number },
+  resource: { name: string; profession: string | null },
+  slotMinutes: number,
+): string | null {
+  if (!type.active) return `${type.nameSv} är inaktiverad och kan inte erbjudas på nya tider.`;
+  if (!professionAllowed(type.professions, resource.profession)) {
+    return `${resource.name} kan inte ta emot ${type.nameSv}: besökstypen är för en annan yrkesgrupp.`;
+  }
+  if (slotMinutes < type.durationMin) {
+    return `${type.nameSv} tar ${type.durationMin} minuter men tiden är ${slotMinutes} minuter.`;
+  }
+  return null;
 }
 
 /** Checks that the type, its contact mode and the slot fit together (not whether the slot is free). */

@@ -3,6 +3,7 @@
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
+import { offerProblem } from '../domain/booking-rules.ts';
 import { wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
 import { slotWriter } from '../store/scheduling-rows.ts';
@@ -30,13 +31,35 @@ export function activeBookingId(ctx: ServiceContext, slotId: string): string | n
   return row?.id ?? null;
 }
 
-/** Checks that every id names an appointment type of the current unit. */
-export function assertTypesExist(ctx: ServiceContext, typeIds: readonly string[]): void {
+/**
+ * Checks that every id names an appointment type of the current unit that `resource` may offer in
+ * slots of `slotMinutes` (active, the resource's profession, long enough).
+ */
+export function assertTypesOffered(
+  ctx: ServiceContext,
+  typeIds: readonly string[],
+  resource: Pick<Resource, 'name' | 'profession'>,
+  slotMinutes: number,
+): void {
   const unit = currentUnit(ctx);
-  const found = ctx.db
-    .prepare(`SELECT count(*) AS n FROM appointment_types WHERE unit_id = ? AND id IN (SELECT value FROM json_each(?))`)
-    .get(unit.id, JSON.stringify([...new Set(typeIds)])) as { n: number };
-  if (found.n !== new Set(typeIds).size) throw invalid('En eller flera besökstyper finns inte.');
+  const ids = [...new Set(typeIds)];
+  const rows = ctx.db
+    .prepare(
+      `SELECT name_sv, active, professions, duration_min FROM appointment_types
+        WHERE unit_id = ? AND id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(unit.id, JSON.stringify(ids)) as { name_sv: string; active: number; professions: string; duration_min: number }[];
+  if (rows.length !== ids.length) throw invalid('En eller flera besökstyper finns inte.');
+  for (const r of rows) {
+    const type = {
+      nameSv: r.name_sv,
+      active: r.active === 1,
+      professions: JSON.parse(r.professions) as string[],
+      durationMin: r.duration_min,
+    };
+    const problem = offerProblem(type, resource, slotMinutes);
+    if (problem) throw invalid(problem);
+  }
 }
 
 /** Live (not removed) slots of a resource overlapping [startAt, endAt), except `exceptId`. */
@@ -81,11 +104,11 @@ export function createSlot(
     const unit = currentUnit(ctx);
     const resource = getResource(ctx, input.resourceId);
     if (resource.unitId !== unit.id || !resource.active) throw invalid('Resursen är inaktiv eller tillhör en annan enhet.');
-    assertTypesExist(ctx, input.appointmentTypeIds);
     const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
     const endAt = wallClockToInstant(input.date, wallTimeToMinutes(input.endTime), unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
     if (endAt - startAt > 8 * 3_600_000) throw invalid('En tid får vara högst 8 timmar.');
+    assertTypesOffered(ctx, input.appointmentTypeIds, resource, (endAt - startAt) / 60_000);
     if (overlappingSlots(ctx, resource.id, startAt, endAt).length > 0) {
       throw conflict('Resursen har redan en tid som överlappar den nya.');
     }
@@ -139,7 +162,9 @@ export function updateSlot(
     if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
     if (activeBookingId(ctx, before.id)) throw conflict('Tiden är bokad och kan inte ändras. Boka om patienten först.');
     const types = input.appointmentTypeIds ? [...new Set(input.appointmentTypeIds)] : before.appointmentTypeIds;
-    if (input.appointmentTypeIds) assertTypesExist(ctx, types);
+    if (input.appointmentTypeIds) {
+      assertTypesOffered(ctx, types, getResource(ctx, before.resourceId), (before.endAt - before.startAt) / 60_000);
+    }
     bump(
       ctx,
       caller,

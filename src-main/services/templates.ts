@@ -25,7 +25,7 @@ import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { unitHolidayRules } from './holidays.ts';
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
-import { assertTypesExist, getResource, getSlot } from './slots.ts';
+import { assertTypesOffered, getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
 export const DEFAULT_HORIZON_WEEKS = 12;
@@ -255,7 +255,7 @@ function validate(ctx: ServiceContext, t: TemplateInput): void {
   const resource = getResource(ctx, t.resourceId);
   if (resource.unitId !== currentUnit(ctx).id) throw invalid('Resursen tillhör en annan enhet.');
   if (!resource.active) throw conflict('Resursen är inaktiverad.');
-  assertTypesExist(ctx, t.appointmentTypeIds);
+  assertTypesOffered(ctx, t.appointmentTypeIds, resource, t.slotMin);
 }
 
 function templateChanged(

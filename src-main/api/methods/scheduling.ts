@@ -465,7 +465,12 @@ export const schedulingMethods = {
         invited: z.boolean().optional(),
         limit: z.number().int().min(1).max(200).optional(),
       })
-      .strict(),
+      .strict()
+      // Both ends are inclusive dates: one day is from = to.
+      .refine((v) => !v.from || !v.to || v.from <= v.to, {
+        message: 'Slutdatum får inte vara före startdatum.',
+        path: ['to'],
+      }),
     roles: ALL_ROLES,
     kind: 'read',
   }),

@@ -42,7 +42,7 @@ async function setup() {
       code: 'A',
       nameSv: 'A',
       nameEn: 'A',
-      durationMin: 20,
+      durationMin: 10, // fits every template slot length the properties draw (10–60 min)
       contactModes: ['physical'],
       cancelCutoffH: 0,
       rebookCutoffH: 0,
@@ -51,7 +51,7 @@ async function setup() {
       code: 'B',
       nameSv: 'B',
       nameEn: 'B',
-      durationMin: 30,
+      durationMin: 10,
       contactModes: ['phone', 'video'],
       cancelCutoffH: 48,
       rebookCutoffH: 48,
