@@ -11,9 +11,10 @@ import type { BookingList, BookingListRow } from '../api/methods/bookings-search
 import { DEFAULT_LIST_STATUSES } from '../api/methods/bookings-search.ts';
 import type { BookingStatus, Channel, ContactMode } from '../api/types.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
-import { parseIdentityNumber } from '../domain/personnummer.ts';
+import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
 import { addDays, localDate, startOfLocalDay, wallClockToInstant } from '../domain/time.ts';
 import type { Caller, ServiceContext } from './context.ts';
+import { patientMatch } from './patient-match.ts';
 import { currentUnit } from './unit.ts';
 
 export interface BookingSearchInput {
@@ -35,38 +36,16 @@ interface Filter {
   params: unknown[];
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * The patient part of the filter, as a subquery on patients: the planner can then start from
  * the patient (identity number index, then bookings by patient) instead of the period's slots.
+ * The query reads as in patients.search (services/patient-match.ts).
  */
-function patientFilter(query: string, today: string, seesProtected: boolean): Filter | null {
-  const q = query.trim();
-  if (q === '') return null;
+function patientFilter(ctx: ServiceContext, query: string, today: string, seesProtected: boolean): Filter | null {
+  const match = patientMatch(ctx, query, today);
+  if (!match) return null;
   const hideProtected = seesProtected ? '' : ' AND protected_identity = 0';
-  const digits = q.replace(/[-+\s]/g, '');
-  if (/^\d+$/.test(digits)) {
-    const full = parseIdentityNumber(q, today);
-    if (full.ok) {
-      return {
-        where: `b.patient_id IN (SELECT id FROM patients WHERE identity_number = ?${hideProtected})`,
-        params: [full.normalised],
-      };
-    }
-    // The start of a number: in its 12-digit form or without the century.
-    return {
-      where: `b.patient_id IN (SELECT id FROM patients WHERE (identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\')${hideProtected})`,
-      params: [`${digits}%`, `${digits}%`],
-    };
-  }
-  // Every word must start the given or the family name (case-insensitive), as patients.search.
-  const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4);
-  const match = words.map(() => `(lower(given_name) LIKE ? ESCAPE '\\' OR lower(family_name) LIKE ? ESCAPE '\\')`);
-  return {
-    where: `b.patient_id IN (SELECT id FROM patients WHERE ${match.join(' AND ')}${hideProtected})`,
-    params: words.flatMap((w) => [`${escapeLike(w)}%`, `${escapeLike(w)}%`]),
-  };
+  return { where: `b.patient_id IN (SELECT id FROM patients WHERE ${match.where}${hideProtected})`, params: match.params };
 }
 
 /** 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:mm' on the unit's wall clock -> epoch ms. */
@@ -113,7 +92,7 @@ export function bookingQuery(
     conds.push('b.created_at >= ?');
     params.push(localInstant(input.createdSince, tz));
   }
-  const patient = input.patient ? patientFilter(input.patient, localDate(ctx.now(), tz), seesProtected) : null;
+  const patient = input.patient ? patientFilter(ctx, input.patient, localDate(ctx.now(), tz), seesProtected) : null;
   if (patient) {
     conds.push(patient.where);
     params.push(...patient.params);
@@ -190,7 +169,7 @@ export function searchBookings(ctx: ServiceContext, caller: Caller, input: Booki
 
 /** A query of 10 or 12 digits that is no valid identity number: the reason, for an empty list. */
 function identityNumberProblem(query: string, today: string): string | null {
-  const digits = query.replace(/[-+\s]/g, '');
+  const digits = cleanIdentityInput(query).replace(/[-+]/g, '');
   if (!/^(\d{10}|\d{12})$/.test(digits)) return null;
   const parsed = parseIdentityNumber(query, today);
   return parsed.ok ? null : parsed.messageSv;

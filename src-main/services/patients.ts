@@ -10,6 +10,7 @@ import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
+import { patientMatch } from './patient-match.ts';
 import { currentUnit } from './unit.ts';
 
 function patientRow(ctx: ServiceContext, id: string): PatientRow {
@@ -37,35 +38,16 @@ export function searchPatients(
   input: { query: string; limit?: number | undefined },
 ): Patient[] {
   const limit = input.limit ?? 25;
-  const q = input.query.trim();
-  const digits = q.replace(/[-+\s]/g, '');
-  let rows: PatientRow[];
-  if (/^\d+$/.test(digits)) {
-    const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
-    const full = parseIdentityNumber(q, today);
-    // A complete number matches exactly; a partial one by prefix (12-digit form or without century).
-    rows = full.ok
-      ? (ctx.db.prepare(`SELECT * FROM patients WHERE identity_number = ?`).all(full.normalised) as PatientRow[])
-      : (ctx.db
-          .prepare(
-            `SELECT * FROM patients WHERE identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\'
-              ORDER BY family_name, given_name LIMIT ?`,
-          )
-          .all(`${digits}%`, `${digits}%`, limit) as PatientRow[]);
-  } else {
-    // Every word must match the start of the given or family name (case-insensitive).
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4);
-    const where = words
-      .map(() => `(lower(given_name) LIKE ? ESCAPE '\\' OR lower(family_name) LIKE ? ESCAPE '\\')`)
-      .join(' AND ');
-    const params = words.flatMap((w) => {
-      const like = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return [like, like];
-    });
-    rows = ctx.db
-      .prepare(`SELECT * FROM patients WHERE ${where} ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE LIMIT ?`)
-      .all(...params, limit) as PatientRow[];
-  }
+  const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
+  const match = patientMatch(ctx, input.query, today);
+  const rows = match
+    ? (ctx.db
+        .prepare(
+          `SELECT * FROM patients WHERE ${match.where}
+            ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT ?`,
+        )
+        .all(...match.params, limit) as PatientRow[])
+    : [];
   // A list of patients shown to staff is a read of patient data (Patientdatalagen).
   // One event per patient listed, so each patient's log extract shows the search (issue 7).
   recordPatientReads(

@@ -1,0 +1,56 @@
+// Which patients a typed query names, as one WHERE clause over `patients`: shared by the patient
+// search and the booking list's patient filter, so both read a number or a name the same way.
+//
+// - A whole valid identity number: that patient. Typed with 10 digits and nobody holds it, the
+//   same 10 digits in another century (18, 19, 20): staff often leave out the '+' of someone
+//   who turns 100 this year (the list shows the full number).
+// - Other digits (the start of a number): prefix of the 12-digit form or of the 10-digit form.
+// - Words: each must start a word of the given or family name, in any case, å ä ö included.
+//   A word with a digit may also be the start of a reserve number.
+import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
+import { ensureNameFunctions, nameWords } from '../store/name-fold.ts';
+import type { ServiceContext } from './context.ts';
+
+export interface PatientMatch {
+  /** A condition over the columns of `patients` (no alias). */
+  where: string;
+  params: unknown[];
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Null for an empty query. `today` is the unit's date (the century of a 10-digit number). */
+export function patientMatch(ctx: ServiceContext, query: string, today: string): PatientMatch | null {
+  const q = query.trim();
+  if (q === '') return null;
+  const cleaned = cleanIdentityInput(q);
+  const digits = cleaned.replace(/[-+]/g, '');
+  if (/^[\d+-]+$/.test(cleaned) && digits !== '') {
+    const full = parseIdentityNumber(q, today);
+    if (full.ok && digits.length === 10) {
+      const tail = full.normalised.slice(2);
+      return {
+        where: `(identity_number = ? OR (identity_number IN (?, ?, ?)
+                  AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number = ?)))`,
+        params: [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`, full.normalised],
+      };
+    }
+    if (full.ok) return { where: `identity_number = ?`, params: [full.normalised] };
+    const like = `${escapeLike(digits)}%`;
+    return {
+      where: `(identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\')`,
+      params: [like, like],
+    };
+  }
+  ensureNameFunctions(ctx.db);
+  const words = nameWords(q.normalize('NFKC')).trim().split(' ').filter(Boolean).slice(0, 4);
+  const name = words.map(() => `tidbok_name_words(given_name || ' ' || family_name) LIKE ? ESCAPE '\\'`);
+  const params: unknown[] = words.map((w) => `% ${escapeLike(w)}%`);
+  let where = name.join(' AND ');
+  // A reserve number is stored upper case, as typed.
+  if (/\d/.test(cleaned) && /^[0-9A-Za-z-]+$/.test(cleaned)) {
+    where = `(${where} OR identity_number LIKE ? ESCAPE '\\')`;
+    params.push(`${escapeLike(cleaned.toUpperCase())}%`);
+  }
+  return { where, params };
+}
