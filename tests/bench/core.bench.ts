@@ -5,7 +5,8 @@
 // - core.free_slots_p95.ms: first 10 free web-bookable slots of a type over 180 days, on a
 //   database of ~1M slots and ~500k bookings;
 // - core.week_query_p95.ms: the resource week view (services/calendar.ts calendarRange), 60 resources;
-//   core.week_query_sql_{median,p95}.ms the same weeks' SQL alone (next to the view's median), and
+//   core.week_query_sql_{median,p95}.ms the same weeks' SQL alone (next to the view's median),
+//   core.week_query_sql_scan_median.ms the same join counted inside SQLite (no rows to JavaScript), and
 //   core.raw_insert_year.ms the raw insert time behind the ratio (no targets: they show how much
 //   of each figure the storage itself costs).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { openDatabase, type Db } from '../../src-main/store/database.ts';
 import { createContext, type Caller, type ServiceContext } from '../../src-main/services/context.ts';
 import { expandTemplates } from '../../src-main/services/templates.ts';
 import { findFreeSlots } from '../../src-main/services/free-slots.ts';
-import { calendarRange, rangeRows } from '../../src-main/services/calendar.ts';
+import { calendarRange, RANGE_FROM, rangeRows } from '../../src-main/services/calendar.ts';
 import { addDays, startOfIsoWeek, startOfLocalDay } from '../../src-main/domain/time.ts';
 import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
 import { percentile, type Report } from './figures.ts';
@@ -245,7 +246,18 @@ export async function run(report: Report): Promise<void> {
       const t = time(() => rangeRows(big.ctx, startOfLocalDay(monday), startOfLocalDay(addDays(monday, 7)), ids));
       if (i >= 10) sqlTimes.push(t.ms);
     }
+    // The same join counted inside SQLite, no rows handed to JavaScript: what reading costs by itself.
+    const scan = big.db.prepare(`SELECT count(s.template_id), count(b.note), count(p.given_name) ${RANGE_FROM}`);
+    const scanTimes: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const monday = startOfIsoWeek(addDays('2026-02-02', (i * 11) % 700));
+      const fromAt = startOfLocalDay(monday);
+      const toAt = startOfLocalDay(addDays(monday, 7));
+      const t = time(() => scan.get({ fromAt, toAt, ids }));
+      if (i >= 10) scanTimes.push(t.ms);
+    }
     report({ name: 'core.week_query_median.ms', value: percentile(weekTimes, 50), unit: 'ms', target: null });
+    report({ name: 'core.week_query_sql_scan_median.ms', value: percentile(scanTimes, 50), unit: 'ms', target: null });
     report({ name: 'core.week_query_sql_median.ms', value: percentile(sqlTimes, 50), unit: 'ms', target: null });
     report({ name: 'core.week_query_sql_p95.ms', value: percentile(sqlTimes, 95), unit: 'ms', target: null });
     big.db.close();
