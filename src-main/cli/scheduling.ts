@@ -1,6 +1,7 @@
 // Scheduling commands for admins and scripts: lay out slots from the templates, find the first
-// free slots of a type, search patients. Exit codes (cli/common.ts): 0 ok; 1 failure (database
-// unreadable, no unit); 2 bad usage or input (unknown type code, bad date or number).
+// free slots of a type, search patients, check an identity number. Exit codes (cli/common.ts):
+// 0 ok; 1 failure (database unreadable, no unit); 2 bad usage or input (unknown type code, bad
+// date or number, an identity number that cannot be right).
 import type { Command } from 'commander';
 import { hostname, userInfo } from 'node:os';
 import { AppError } from '../api/result.ts';
@@ -9,7 +10,7 @@ import { localDate, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext, type Caller, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
-import { searchPatients } from '../services/patients.ts';
+import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../services/patients.ts';
 import { expandTemplates } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
@@ -71,7 +72,10 @@ export function registerSchedulingCommands(program: Command): void {
     .addHelpText('after', EXIT_HELP)
     .action((opts: { weeks: string; json?: boolean }, cmd: Command) => {
       const weeks = positiveInt('--weeks', opts.weeks, 104);
-      const report = withDb(cmd, (ctx) => expandTemplates(ctx, cliCaller(['scheduler']), { horizonWeeks: weeks }));
+      // IMMEDIATE: wait for a desk that is writing (busy_timeout) instead of failing at the first insert.
+      const report = withDb(cmd, (ctx) =>
+        ctx.db.transaction(() => expandTemplates(ctx, cliCaller(['scheduler']), { horizonWeeks: weeks })).immediate(),
+      );
       if (opts.json) return print(JSON.stringify(report));
       print(`${report.from} – ${report.to}: ${report.created} nya tider, ${report.existing} fanns redan.`);
       if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
@@ -125,12 +129,32 @@ export function registerSchedulingCommands(program: Command): void {
       const limit = positiveInt('--limit', opts.limit, 100);
       if (query.trim().length < 2) throw new UsageError('The query needs at least two characters.');
       // An admin at the command line has no desk duties: protected patients' contact details stay hidden.
-      const hits = withDb(cmd, (ctx) => searchPatients(ctx, cliCaller(['admin']), { query, limit }));
+      const { hits, problem } = withDb(cmd, (ctx) => {
+        const found = searchPatients(ctx, cliCaller(['admin']), { query, limit });
+        return { hits: found, problem: found.length === 0 ? identityNumberProblem(ctx, query) : null };
+      });
+      // A whole number that cannot be anyone's (check digit, date) is bad input, not an empty result.
+      if (problem) throw new UsageError(problem);
       if (opts.json) return print(JSON.stringify(hits));
       if (hits.length === 0) return print('Inga patienter hittades.');
       for (const p of hits) {
         const contact = p.protectedIdentity ? 'SKYDDAD IDENTITET' : (p.phone ?? '');
         print(`${formatIdentityNumber(p.identityNumber)}  ${p.familyName}, ${p.givenName}  ${contact}`.trimEnd());
       }
+    });
+
+  patients
+    .command('check')
+    .description("Validate an identity number as typed (century from today's date): normalised 12 digits or why not")
+    .argument('<number>', 'personnummer or samordningsnummer, 10 or 12 digits, with or without - or +')
+    .option('--reserve', 'accept a reserve number')
+    .option('--db <file>', "SQLite database file (for the unit's date)")
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action((value: string, opts: { reserve?: boolean; json?: boolean }, cmd: Command) => {
+      const check = withDb(cmd, (ctx) => checkIdentityNumber(ctx, { value, reserve: opts.reserve === true }));
+      if (!check.ok || check.normalised === null) throw new UsageError(check.message ?? 'Ogiltigt personnummer.');
+      if (opts.json) return print(JSON.stringify(check));
+      print(`${formatIdentityNumber(check.normalised)}  ${check.kind}${check.birthDate ? `  född ${check.birthDate}` : ''}`);
     });
 }

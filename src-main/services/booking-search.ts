@@ -11,10 +11,10 @@ import type { BookingList, BookingListRow } from '../api/methods/bookings-search
 import { DEFAULT_LIST_STATUSES } from '../api/methods/bookings-search.ts';
 import type { BookingStatus, Channel, ContactMode } from '../api/types.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
-import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
 import { addDays, localDate, startOfLocalDay, wallClockToInstant } from '../domain/time.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { patientMatch } from './patient-match.ts';
+import { identityNumberProblem } from './patients.ts';
 import { currentUnit } from './unit.ts';
 
 export interface BookingSearchInput {
@@ -162,15 +162,6 @@ export function searchBookings(ctx: ServiceContext, caller: Caller, input: Booki
     total,
     offset,
     limit,
-    patientHint:
-      total === 0 && input.patient ? identityNumberProblem(input.patient, localDate(ctx.now(), currentUnit(ctx).timeZone)) : null,
+    patientHint: total === 0 && input.patient ? identityNumberProblem(ctx, input.patient) : null,
   };
-}
-
-/** A query of 10 or 12 digits that is no valid identity number: the reason, for an empty list. */
-function identityNumberProblem(query: string, today: string): string | null {
-  const digits = cleanIdentityInput(query).replace(/[-+]/g, '');
-  if (!/^(\d{10}|\d{12})$/.test(digits)) return null;
-  const parsed = parseIdentityNumber(query, today);
-  return parsed.ok ? null : parsed.messageSv;
 }

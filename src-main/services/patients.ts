@@ -3,7 +3,7 @@
 import { AppError, conflict, invalid, notFound } from '../api/result.ts';
 import type { IdentityCheck, Patient, PatientDetail } from '../api/methods/scheduling.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
-import { parseIdentityNumber } from '../domain/personnummer.ts';
+import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
@@ -29,6 +29,17 @@ export function checkIdentityNumber(ctx: ServiceContext, input: { value: string;
   return r.ok
     ? { ok: true, normalised: r.normalised, kind: r.kind, birthDate: r.birthDate, message: null }
     : { ok: false, normalised: null, kind: null, birthDate: null, message: r.messageSv };
+}
+
+/**
+ * Why a query that is a whole identity number by its length (10 or 12 digits) can be no one's,
+ * or null: says why a search found nothing (the desk's lists show it).
+ */
+export function identityNumberProblem(ctx: ServiceContext, query: string): string | null {
+  const digits = cleanIdentityInput(query).replace(/[-+]/g, '');
+  if (!/^(\d{10}|\d{12})$/.test(digits)) return null;
+  const check = checkIdentityNumber(ctx, { value: query });
+  return check.ok ? null : check.message;
 }
 
 /** Search by identity number (any accepted form, or the start of one) or by name; 25 hits by default. */
