@@ -8,6 +8,7 @@ import {
   localTime,
   startOfIsoWeek,
   wallClockToInstant,
+  wallTimeExists,
   wallTimeToMinutes,
   type IsoDate,
   type WallTime,
@@ -82,16 +83,20 @@ export function expandTemplate(
         slots.push({ date, startAt, endAt: startAt + spec.slotMin * 60_000 });
       }
     } else {
-      // A window across 02:00–03:00 on a DST Sunday: each boundary is its own wall-clock time.
-      // Times inside the spring-forward gap do not exist: keep each instant once, in order.
-      let lastStart = -Infinity;
+      // A window across 02:00–03:00 on a DST Sunday. Slot starts are wall-clock times: a start in
+      // the spring-forward gap does not exist that day and is left out (a 02:00–03:00 template has
+      // no slots then); in the doubled autumn hour each start is taken once, at the instant
+      // wallClockToInstant gives. Every slot lasts slotMin real minutes, none overlaps another
+      // and none runs past the template's end time.
+      const windowEnd = wallClockToInstant(date, end, tz);
+      let lastEnd = -Infinity;
       for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
+        if (!wallTimeExists(date, m, tz)) continue;
         const startAt = wallClockToInstant(date, m, tz);
-        const endAt = wallClockToInstant(date, m + spec.slotMin, tz);
-        if (endAt > startAt && startAt > lastStart) {
-          slots.push({ date, startAt, endAt });
-          lastStart = startAt;
-        }
+        const endAt = startAt + spec.slotMin * 60_000;
+        if (startAt < lastEnd || endAt > windowEnd) continue;
+        slots.push({ date, startAt, endAt });
+        lastEnd = endAt;
       }
     }
   }

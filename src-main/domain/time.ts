@@ -52,6 +52,21 @@ export function wallClockToInstant(date: IsoDate, minutesOfDay: number, tz: stri
 
 const instants = new Map<string, number>();
 
+/**
+ * Whether the wall clock in `tz` shows `date` `minutesOfDay` at all: false inside the hour the
+ * clock skips when summer time begins (02:00–02:59 on the last Sunday of March in Stockholm).
+ */
+export function wallTimeExists(date: IsoDate, minutesOfDay: number, tz: string = STOCKHOLM): boolean {
+  const at = wallClockToInstant(date, minutesOfDay, tz);
+  return localDate(at, tz) === date && localTime(at, tz) === minutesToWallTime(minutesOfDay);
+}
+
+/** Staff's Swedish sentence for a wall-clock time the clock skips on `date`, or null when it exists. */
+export function missingWallTimeProblem(date: IsoDate, time: WallTime, tz: string = STOCKHOLM): string | null {
+  if (wallTimeExists(date, wallTimeToMinutes(time), tz)) return null;
+  return `Klockan ${time} finns inte ${date}: klockan ställs fram en timme när sommartiden börjar. Välj en annan tid.`;
+}
+
 export function wallTimeToMinutes(t: WallTime): number {
   const { hour, minute } = parseWallTime(t);
   return hour * 60 + minute;

@@ -3,7 +3,7 @@
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Absence, AbsenceResult } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
-import { addDays, startOfLocalDay, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import { addDays, missingWallTimeProblem, startOfLocalDay, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
 import { BOOKING_SELECT, toBooking, toSlot, type BookingRow, type SlotRow } from '../store/rows.ts';
 import { toAbsence, type AbsenceRow } from '../store/scheduling-rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
@@ -70,6 +70,10 @@ export function createAbsence(
     const unit = currentUnit(ctx);
     const resource = getResource(ctx, input.resourceId);
     if (resource.unitId !== unit.id) throw invalid('Resursen tillhör en annan enhet.');
+    const problem =
+      (input.fromTime && missingWallTimeProblem(input.from, input.fromTime, unit.timeZone)) ||
+      (input.toTime && missingWallTimeProblem(input.to, input.toTime, unit.timeZone));
+    if (problem) throw invalid(problem);
     const startAt = wallClockToInstant(input.from, input.fromTime ? wallTimeToMinutes(input.fromTime) : 0, unit.timeZone);
     const endAt = input.toTime
       ? wallClockToInstant(input.to, wallTimeToMinutes(input.toTime), unit.timeZone)

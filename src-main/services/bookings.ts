@@ -95,7 +95,7 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   const fit = checkFit({ type, typeId: type.id, contactMode, channel: c.channel, slot, resource, invited: c.invited === true });
   if (fit) fail(fit);
   const now = ctx.now();
-  const windowBreach = checkBookingWindow(type, slot.startAt, now, false);
+  const windowBreach = checkBookingWindow(type, slot.startAt, now, false, currentUnit(ctx).timeZone);
   if (windowBreach && (windowBreach.code === 'past' || !(channelOverride || c.windowExempt))) fail(windowBreach);
   const taken = ctx.db
     .prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)

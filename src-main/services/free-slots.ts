@@ -103,7 +103,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   if (!type.active) return [];
   if (q.webOnly && !type.webBookable && !(type.invitationOnly && q.invited)) return [];
   const now = ctx.now();
-  const window = bookingWindow(type, now);
+  const window = bookingWindow(type, now, unit.timeZone);
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
   const to = q.to ? startOfLocalDay(addDays(q.to, 1), unit.timeZone) : now + DEFAULT_DAYS * 86_400_000;
   const fromAt = Math.max(from, q.fromAt ?? 0, now + 1, q.ignoreLeadTime ? 0 : window.earliest);

@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
 import { offerProblem } from '../domain/booking-rules.ts';
-import { wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import { missingWallTimeProblem, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
 import { slotWriter } from '../store/scheduling-rows.ts';
 import { recordAudit } from './audit.ts';
@@ -104,6 +104,10 @@ export function createSlot(
     const unit = currentUnit(ctx);
     const resource = getResource(ctx, input.resourceId);
     if (resource.unitId !== unit.id || !resource.active) throw invalid('Resursen är inaktiv eller tillhör en annan enhet.');
+    for (const time of [input.startTime, input.endTime]) {
+      const problem = missingWallTimeProblem(input.date, time, unit.timeZone);
+      if (problem) throw invalid(problem);
+    }
     const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
     const endAt = wallClockToInstant(input.date, wallTimeToMinutes(input.endTime), unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
