@@ -72,12 +72,20 @@ function today(ctx: ServiceContext, tz: string): string {
 /** The slots a template would create, for the scheduler to look at before saving. */
 export function previewTemplate(
   ctx: ServiceContext,
-  input: { template: Omit<TemplateInput, 'resourceId'>; from?: string | undefined; to?: string | undefined },
+  input: {
+    template: Omit<TemplateInput, 'resourceId'> & { resourceId?: string | undefined };
+    from?: string | undefined;
+    to?: string | undefined;
+  },
 ): TemplatePreview {
   const unit = currentUnit(ctx);
   const spec = toSpec(input.template);
   const problem = templateProblem(spec);
   if (problem) throw invalid(problem);
+  // For a given resource the preview says what saving would: types it cannot take are named.
+  if (input.template.resourceId) {
+    assertTypesOffered(ctx, input.template.appointmentTypeIds, getResource(ctx, input.template.resourceId), spec.slotMin);
+  }
   const from = input.from ?? (spec.validFrom > today(ctx, unit.timeZone) ? spec.validFrom : today(ctx, unit.timeZone));
   const to = input.to ?? addDays(from, DEFAULT_HORIZON_WEEKS * 7);
   if (to <= from) throw invalid('Slutdatum måste vara efter startdatum.');

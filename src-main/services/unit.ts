@@ -3,6 +3,7 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { AppointmentType, Resource, Unit } from '../api/types.ts';
 import { toAppointmentType, toResource, toUnit, type AppointmentTypeRow, type ResourceRow, type UnitRow } from '../store/rows.ts';
 import { HSA_ID_MESSAGE, isHsaId, normaliseHsaId } from '../domain/hsa.ts';
+import { professionAllowed } from '../domain/booking-rules.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
@@ -44,13 +45,22 @@ export function listResources(ctx: ServiceContext, input: { includeInactive?: bo
   ).map(toResource);
 }
 
-export function listAppointmentTypes(ctx: ServiceContext, input: { includeInactive?: boolean | undefined }): AppointmentType[] {
+export function listAppointmentTypes(
+  ctx: ServiceContext,
+  input: { includeInactive?: boolean | undefined; forResourceId?: string | undefined },
+): AppointmentType[] {
   const unit = currentUnit(ctx);
-  return (
+  const all = (
     ctx.db
       .prepare(`SELECT * FROM appointment_types WHERE unit_id = ? AND (active = 1 OR ?) ORDER BY name_sv`)
-      .all(unit.id, input.includeInactive ? 1 : 0) as AppointmentTypeRow[]
+      .all(unit.id, input.includeInactive && !input.forResourceId ? 1 : 0) as AppointmentTypeRow[]
   ).map(toAppointmentType);
+  if (!input.forResourceId) return all;
+  const row = ctx.db
+    .prepare(`SELECT profession FROM resources WHERE id = ? AND unit_id = ?`)
+    .get(input.forResourceId, unit.id) as { profession: string | null } | undefined;
+  if (!row) throw notFound('Resursen', input.forResourceId);
+  return all.filter((t) => professionAllowed(t.professions, row.profession));
 }
 
 // ------------------------------------------------------------------ setting up the unit

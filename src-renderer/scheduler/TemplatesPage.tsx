@@ -166,7 +166,11 @@ function TemplateForm({
   onSaved: (created: number) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  // Only the active types this resource's profession may perform: the others could never be booked here.
+  const types = useQuery({
+    queryKey: ['appointmentTypes.list', { forResourceId: resourceId }],
+    queryFn: () => call('appointmentTypes.list', { forResourceId: resourceId }),
+  });
   const [d, setD] = useState<Draft>(() => ({
     name: '',
     weekdays: [1, 2, 3, 4, 5],

@@ -12,7 +12,13 @@ export const coreMethods = {
     kind: 'read',
   }),
   'appointmentTypes.list': method<AppointmentType[]>()({
-    input: z.object({ includeInactive: z.boolean().optional() }).strict(),
+    input: z
+      .object({
+        includeInactive: z.boolean().optional(),
+        /** Only the active types this resource may offer (its profession), e.g. for a template form. */
+        forResourceId: uuid.optional(),
+      })
+      .strict(),
     roles: ALL_ROLES,
     kind: 'read',
   }),

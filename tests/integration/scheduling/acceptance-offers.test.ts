@@ -96,6 +96,25 @@ describe('slots and templates offer only types their resource can take', () => {
   });
 });
 
+describe('what the template form offers', () => {
+  it('lists the active types a resource may take, and the preview names what would not fit', async () => {
+    const forAnna = await api.ok('appointmentTypes.list', { forResourceId: anna.id });
+    // Läkare: the läkare types and the types open to every profession; no nurse or physio types.
+    expect(forAnna.map((t) => t.code).sort()).toEqual(['LAKBES', 'LAKVID', 'PROV', 'TELE']);
+    expect((await api.ok('appointmentTypes.list', { forResourceId: room.id })).map((t) => t.code)).toEqual(['PROV']);
+    const spec = template(anna.id, [type.LAKBES!.id], 20).template;
+    expect(await api.err('templates.preview', { template: spec })).toMatchObject({
+      code: 'validation',
+      message: 'Läkarbesök tar 30 minuter men tiden är 20 minuter.',
+    });
+    // Without a resource the preview only lays out the times.
+    const { resourceId: _, ...withoutResource } = spec;
+    expect(
+      (await api.ok('templates.preview', { template: withoutResource, from: '2026-11-23', to: '2026-11-30' })).slots,
+    ).toHaveLength(9);
+  });
+});
+
 describe('plain Swedish for bad input', () => {
   it('says which bound a number broke, and that a date range runs backwards', async () => {
     const base = {
