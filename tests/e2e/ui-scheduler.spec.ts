@@ -80,9 +80,16 @@ test('create an appointment type with its rules, then a template: its slots appe
   await tpl.getByLabel('Gäller från').fill('2026-12-14');
   await tpl.getByLabel('Från kl.').fill('13:00');
   await tpl.getByLabel('Till kl.').fill('15:00');
-  await tpl.getByLabel('Tidslängd (min)').fill('20');
+  // Only types a psychologist may perform are offered; a slot shorter than the type is named.
+  await expect(tpl.getByRole('checkbox', { name: 'Läkarbesök' })).toHaveCount(0);
+  await expect(tpl.getByRole('checkbox', { name: 'Samtalsbehandling' })).toBeVisible();
+  await tpl.getByLabel('Tidslängd (min)').fill('15');
   await tpl.getByRole('checkbox', { name: 'Hudmottagning' }).check();
   const preview = tpl.getByTestId('template-preview');
+  await expect(preview.getByRole('alert')).toHaveText('Hudmottagning tar 20 minuter men tiden är 15 minuter.');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-template-form-too-short.png' });
+  await tpl.getByLabel('Tidslängd (min)').fill('20');
+  await expect(preview.getByRole('alert')).toHaveCount(0);
   // Mondays and Fridays over four weeks, six slots a day, minus Christmas Day and New Year's Day.
   await expect(preview).toContainText('36 tider');
   await expect(preview).toContainText('Helgdag: juldagen');
