@@ -629,6 +629,19 @@ describe('free-slot search, absences and single slots on DST days', async () => 
       '2026-10-25 03:30',
     ]);
     expect((await findNight('2026-10-24', '2026-10-24')).map((s) => localDate(s.startAt))).toEqual(Array(6).fill('2026-10-24'));
+    // The week view takes the same local day: the 01:00 CEST slot of 25 October is 23:00Z the 24th.
+    const sunday = await api.ok('calendar.range', { from: '2026-10-25', to: '2026-10-26', resourceIds: [night.id] });
+    expect(sunday.slots.map((s) => utc(s.startAt))).toEqual([
+      '2026-10-24 23:00',
+      '2026-10-24 23:30',
+      '2026-10-25 01:00',
+      '2026-10-25 01:30',
+      '2026-10-25 02:00',
+      '2026-10-25 02:30',
+    ]);
+    const weekend = await api.ok('calendar.range', { from: '2026-10-23', to: '2026-10-27', resourceIds: [night.id] });
+    expect(weekend.closedDates).toEqual(['2026-10-23', '2026-10-26']);
+    expect(weekend.slots).toHaveLength(12);
     const cli = tidbok(
       '2026-10-19T07:00:00+02:00',
       'slots',
