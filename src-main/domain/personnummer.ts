@@ -54,14 +54,15 @@ const latestYearEndingIn = (yy: number, notAfter: number) => notAfter - ((((notA
  * the century of a 10-digit number: with '+' the latest year at least 100 years back (the '+'
  * is used from the year of the 100th birthday); otherwise the latest year that puts the birth
  * date not in the future. `allowReserve` accepts what is no valid identity number as a reserve
- * number (letters, digits and '-', 6–20 characters).
+ * number (letters, digits and '-', 10–20 characters).
  */
 export function parseIdentityNumber(input: string, today: string, options: { allowReserve?: boolean } = {}): IdentityParse {
   const raw = cleanIdentityInput(input);
   const parsed = parseStrict(raw, today);
   if (parsed.ok || !options.allowReserve || raw === '') return parsed;
-  if (!/^[0-9A-Za-z-]{6,20}$/.test(raw)) {
-    return fail('format', 'Ett reservnummer får bara innehålla bokstäver A–Z, siffror och bindestreck (6–20 tecken).');
+  // 10–20 characters, as the patients table holds them.
+  if (!/^[0-9A-Za-z-]{10,20}$/.test(raw)) {
+    return fail('format', 'Ett reservnummer ska ha 10–20 tecken: bokstäver A–Z, siffror och bindestreck.');
   }
   // A reserve number shaped like a personnummer is kept as its digits, like one; others as typed, upper case.
   const normalised = /^\d{6,8}[-+]?\d{4}$/.test(raw) ? raw.replace(/[-+]/, '') : raw.toUpperCase();

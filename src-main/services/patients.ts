@@ -153,12 +153,15 @@ export function updatePatient(
 ): Patient {
   return ctx.db.transaction(() => {
     const before = patientRow(ctx, input.id);
-    // A caller who may not see the contact details may not overwrite them either.
-    if (
-      !mayShowContactDetails(before.protected_identity === 1, caller.roles) &&
-      (input.phone !== undefined || input.email !== undefined || input.address !== undefined)
-    ) {
-      throw new AppError('forbidden', 'Kontaktuppgifter för en patient med skyddad identitet kan inte ändras i din roll.');
+    // A caller who may not see the contact details may not overwrite them either, nor lift the
+    // protection (and then read them).
+    if (!mayShowContactDetails(before.protected_identity === 1, caller.roles)) {
+      if (input.phone !== undefined || input.email !== undefined || input.address !== undefined) {
+        throw new AppError('forbidden', 'Kontaktuppgifter för en patient med skyddad identitet kan inte ändras i din roll.');
+      }
+      if (input.protectedIdentity === false) {
+        throw new AppError('forbidden', 'Skyddad identitet kan inte tas bort i din roll.');
+      }
     }
     const col = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v || null);
     ctx.db

@@ -189,9 +189,13 @@ describe('creating patients', () => {
         familyName: 'Person',
       }),
     ).toMatchObject({ identityKind: 'personnummer' });
-    expect(
-      await api.err('patients.create', { identityNumber: 'A1', reserve: true, givenName: 'Kort', familyName: 'Nummer' }),
-    ).toMatchObject({ code: 'validation', message: expect.stringMatching(/reservnummer/) });
+    // Shorter than the 10 characters the patients table holds: a validation error, not a crash.
+    for (const identityNumber of ['A1', 'RES-1234', '99RES_00123']) {
+      expect(
+        await api.err('patients.create', { identityNumber, reserve: true, givenName: 'Kort', familyName: 'Nummer' }),
+        identityNumber,
+      ).toMatchObject({ code: 'validation', message: expect.stringMatching(/reservnummer ska ha 10–20 tecken/) });
+    }
   });
 });
 
@@ -338,6 +342,11 @@ describe('protected identity, by role', () => {
         expect(await api.err('patients.update', { id: secret.id, phone: '070-0000000' }, roles)).toMatchObject({
           code: 'forbidden',
         });
+        // Nor lift the protection to read them afterwards.
+        expect(await api.err('patients.update', { id: secret.id, protectedIdentity: false }, roles)).toMatchObject({
+          code: 'forbidden',
+        });
+        expect(await api.ok('patients.get', { id: secret.id }, roles)).toMatchObject({ protectedIdentity: true, ...hidden });
       }
     },
   );
@@ -372,8 +381,8 @@ describe('the CLI', () => {
     const bad = await tidbok('patients', 'check', twelve('19000229', '402'));
     expect(bad).toMatchObject({ code: 2, out: '' });
     expect(bad.err).toMatch(/datum som inte finns \(1900-02-29\)/);
-    expect((await tidbok('patients', 'check', '99res-1', '--reserve', '--json')).out).toMatch(
-      /"normalised":"99RES-1","kind":"reserve"/,
+    expect((await tidbok('patients', 'check', '99res-00001', '--reserve', '--json')).out).toMatch(
+      /"normalised":"99RES-00001","kind":"reserve"/,
     );
   });
 
