@@ -61,6 +61,18 @@ export function wallTimeExists(date: IsoDate, minutesOfDay: number, tz: string =
   return localDate(at, tz) === date && localTime(at, tz) === minutesToWallTime(minutesOfDay);
 }
 
+/**
+ * The first instant after `after` at which the wall clock in `tz` shows `date` `minutesOfDay`: in
+ * the doubled autumn hour "until 02:00" after 01:30 means the first 02:00 (summer time), half an
+ * hour later, not the second. Falls back to wallClockToInstant when no such instant follows.
+ */
+export function wallClockInstantAfter(date: IsoDate, minutesOfDay: number, after: number, tz: string = STOCKHOLM): number {
+  const at = wallClockToInstant(date, minutesOfDay, tz);
+  const earlier = at - 3_600_000;
+  const shows = localDate(earlier, tz) === date && localTime(earlier, tz) === minutesToWallTime(minutesOfDay);
+  return shows && earlier > after ? earlier : at;
+}
+
 /** Staff's Swedish sentence for a wall-clock time the clock skips on `date`, or null when it exists. */
 export function missingWallTimeProblem(date: IsoDate, time: WallTime, tz: string = STOCKHOLM): string | null {
   if (wallTimeExists(date, wallTimeToMinutes(time), tz)) return null;

@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
 import { offerProblem } from '../domain/booking-rules.ts';
-import { missingWallTimeProblem, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import { missingWallTimeProblem, wallClockInstantAfter, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
 import { slotWriter } from '../store/scheduling-rows.ts';
 import { recordAudit } from './audit.ts';
@@ -109,7 +109,7 @@ export function createSlot(
       if (problem) throw invalid(problem);
     }
     const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
-    const endAt = wallClockToInstant(input.date, wallTimeToMinutes(input.endTime), unit.timeZone);
+    const endAt = wallClockInstantAfter(input.date, wallTimeToMinutes(input.endTime), startAt, unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
     if (endAt - startAt > 8 * 3_600_000) throw invalid('En tid får vara högst 8 timmar.');
     assertTypesOffered(ctx, input.appointmentTypeIds, resource, (endAt - startAt) / 60_000);

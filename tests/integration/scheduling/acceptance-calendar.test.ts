@@ -704,6 +704,11 @@ describe('free-slot search, absences and single slots on DST days', async () => 
     expect([utc(spring.startAt), (spring.endAt - spring.startAt) / MIN]).toEqual(['2026-03-29 00:30', 30]);
     const autumn = await api.ok('slots.create', add('2026-10-25', '02:30', '03:00'));
     expect([utc(autumn.startAt), (autumn.endAt - autumn.startAt) / MIN]).toEqual(['2026-10-25 01:30', 30]);
+    // In the doubled hour "01:30–02:00" ends at the first 02:00 (CEST), as the template's slot does.
+    const doubled = await api.ok('slots.create', add('2026-10-25', '01:30', '02:00'));
+    expect([utc(doubled.startAt), (doubled.endAt - doubled.startAt) / MIN]).toEqual(['2026-10-24 23:30', 30]);
+    const night = await api.ok('slots.create', add('2026-10-24', '23:00', '23:30'));
+    expect((night.endAt - night.startAt) / MIN).toBe(30);
     for (const [start, end] of [
       ['02:15', '02:45'],
       ['02:00', '03:00'],

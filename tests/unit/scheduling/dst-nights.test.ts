@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { bookingWindow, checkBookingWindow } from '../../../src-main/domain/booking-rules.ts';
 import { expandTemplate, type TemplateSpec } from '../../../src-main/domain/templates.ts';
-import { localTime, missingWallTimeProblem, STOCKHOLM, wallTimeExists } from '../../../src-main/domain/time.ts';
+import {
+  localTime,
+  missingWallTimeProblem,
+  STOCKHOLM,
+  wallClockInstantAfter,
+  wallTimeExists,
+} from '../../../src-main/domain/time.ts';
 
 const spec = (startTime: string, endTime: string, slotMin: number): TemplateSpec => ({
   weekdays: [7],
@@ -54,6 +60,16 @@ describe('wall-clock times the clock skips', () => {
     expect(wallTimeExists('2026-03-28', 150)).toBe(true);
     expect(missingWallTimeProblem('2026-03-29', '02:30')).toMatch(/^Klockan 02:30 finns inte 2026-03-29/);
     expect(missingWallTimeProblem('2026-10-25', '02:30')).toBeNull();
+  });
+
+  it('ends a period at the first time the clock shows the end time', () => {
+    const t = (iso: string) => Date.parse(iso);
+    // 01:30 CEST -> the first 02:00 (CEST); after the first 02:00 -> the second (CET).
+    expect(wallClockInstantAfter('2026-10-25', 120, t('2026-10-25T01:30:00+02:00'))).toBe(t('2026-10-25T02:00:00+02:00'));
+    expect(wallClockInstantAfter('2026-10-25', 150, t('2026-10-25T02:00:00+01:00'))).toBe(t('2026-10-25T02:30:00+01:00'));
+    expect(wallClockInstantAfter('2026-10-25', 240, t('2026-10-25T01:00:00+02:00'))).toBe(t('2026-10-25T04:00:00+01:00'));
+    expect(wallClockInstantAfter('2026-03-29', 180, t('2026-03-29T01:30:00+01:00'))).toBe(t('2026-03-29T03:00:00+02:00'));
+    expect(wallClockInstantAfter('2026-11-02', 600, t('2026-11-02T09:00:00+01:00'))).toBe(t('2026-11-02T10:00:00+01:00'));
   });
 });
 
