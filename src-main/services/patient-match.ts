@@ -23,6 +23,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function patientMatch(ctx: ServiceContext, query: string, today: string): PatientMatch | null {
   const q = query.trim();
   if (q === '') return null;
+  ensureNameFunctions(ctx.db); // for the name words here and the Swedish order of the caller
   const cleaned = cleanIdentityInput(q);
   const digits = cleaned.replace(/[-+]/g, '');
   if (/^[\d+-]+$/.test(cleaned) && digits !== '') {
@@ -42,7 +43,6 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
       params: [like, like],
     };
   }
-  ensureNameFunctions(ctx.db);
   const words = nameWords(q.normalize('NFKC')).trim().split(' ').filter(Boolean).slice(0, 4);
   const name = words.map(() => `tidbok_name_words(given_name || ' ' || family_name) LIKE ? ESCAPE '\\'`);
   const params: unknown[] = words.map((w) => `% ${escapeLike(w)}%`);

@@ -55,7 +55,7 @@ export function searchPatients(
     ? (ctx.db
         .prepare(
           `SELECT * FROM patients WHERE ${match.where}
-            ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT ?`,
+            ORDER BY tidbok_sv_sort(family_name), tidbok_sv_sort(given_name), id LIMIT ?`,
         )
         .all(...match.params, limit) as PatientRow[])
     : [];

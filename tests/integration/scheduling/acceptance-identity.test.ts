@@ -239,6 +239,15 @@ describe('searching patients', () => {
     expect(await found(query)).toEqual(ids(who.map((n) => names[n]!)));
   });
 
+  it('lists names in Swedish alphabetical order: a–z, then å ä ö', async () => {
+    const family = ['Öberg', 'Zetterlund', 'Åberg', 'oberg', 'Äberg', 'Aberg', 'Ekström', 'Éden'];
+    for (const [i, familyName] of family.entries()) {
+      await api.ok('patients.create', { identityNumber: twelve('19500101', String(300 + i)), givenName: 'Sortera', familyName });
+    }
+    const hits = await api.ok('patients.search', { query: 'sortera' });
+    expect(hits.map((p) => p.familyName)).toEqual(['Aberg', 'Éden', 'Ekström', 'oberg', 'Zetterlund', 'Åberg', 'Äberg', 'Öberg']);
+  });
+
   it('finds a patient by the number in every accepted form, and by its start', async () => {
     const asa = names['Åsa']!;
     const n = asa.identityNumber; // 12 digits
