@@ -667,6 +667,17 @@ describe('free-slot search, absences and single slots on DST days', async () => 
 
   it('blocks a whole DST day by its local midnights: 23 hours in spring, 25 in autumn', async () => {
     api.setNow('2026-03-16T07:00:00+01:00');
+    // A patient on the first slot after the skipped hour (03:00 CEST) is affected; Saturday's are not.
+    const patient = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1950-10-25', 345),
+      givenName: 'Höst',
+      familyName: 'Natt',
+    });
+    const [, , afterGap] = await findNight('2026-03-29', '2026-03-29');
+    const [saturday] = await findNight('2026-03-28', '2026-03-28');
+    for (const s of [afterGap!, saturday!]) {
+      await api.ok('bookings.book', { slotId: s.slotId, patientId: patient.id, appointmentTypeId: natt.id });
+    }
     const spring = await api.ok('absences.create', {
       resourceId: night.id,
       from: '2026-03-29',
@@ -675,7 +686,8 @@ describe('free-slot search, absences and single slots on DST days', async () => 
     });
     expect(spring.absence.endAt - spring.absence.startAt).toBe(23 * 3_600_000);
     expect(spring.slotsChanged).toBe(4);
-    expect(await findNight('2026-03-28', '2026-03-29')).toHaveLength(6);
+    expect(spring.affectedBookings.map((b) => utc(b.startAt))).toEqual(['2026-03-29 01:00']);
+    expect(await findNight('2026-03-28', '2026-03-29')).toHaveLength(5);
     api.setNow('2026-10-19T07:00:00+02:00');
     const autumn = await api.ok('absences.create', {
       resourceId: night.id,
