@@ -44,6 +44,8 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
     };
   }
   const words = nameWords(q.normalize('NFKC')).trim().split(' ').filter(Boolean).slice(0, 4);
+  // Only dashes or spaces: no word to look for, so nobody (not everybody).
+  if (words.length === 0) return { where: '0', params: [] };
   const name = words.map(() => `tidbok_name_words(given_name || ' ' || family_name) LIKE ? ESCAPE '\\'`);
   const params: unknown[] = words.map((w) => `% ${escapeLike(w)}%`);
   let where = name.join(' AND ');
