@@ -10,6 +10,7 @@ import { registerSyncCommands } from './cli/sync.ts';
 import { registerSchedulingCommands } from './cli/scheduling.ts';
 import { registerSetupCommands } from './cli/setup.ts';
 import { EXIT, UsageError } from './cli/common.ts';
+import { isDatabaseBusy } from './api/busy.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -42,6 +43,12 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`tidbok: ${err.message}\n`);
       return EXIT.usage;
+    }
+    if (isDatabaseBusy(err)) {
+      process.stderr.write(
+        'tidbok: the database is busy (another Tidbok process kept writing to it); nothing was changed. Try again.\n',
+      );
+      return EXIT.failure;
     }
     if (err instanceof StoreOpenError) {
       process.stderr.write(`tidbok: ${err.message}\n`);

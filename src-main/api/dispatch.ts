@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { contract, type MethodName } from './contract.ts';
 import { AppError, type Result } from './result.ts';
+import { databaseBusy, isDatabaseBusy } from './busy.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
 import type { ChangeEvent } from './types.ts';
 import type { ChangeBus } from '../services/context.ts';
@@ -64,11 +65,12 @@ function toError(err: AppError): Result<never> {
 }
 
 /** A bus that holds events until flush(), so listeners never hear of a change that rolled back. */
-function bufferedBus(target: ChangeBus): ChangeBus & { flush(): void } {
+function bufferedBus(target: ChangeBus): ChangeBus & { flush(): void; discard(): void } {
   const held: ChangeEvent[] = [];
   return {
     emit: (e) => held.push(e),
     subscribe: (l) => target.subscribe(l),
+    discard: () => void held.splice(0),
     flush() {
       if (held.length === 0) return;
       const entities = [...new Set(held.flatMap((e) => e.entities))];
@@ -101,12 +103,25 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
     } else {
       // Reads run in a transaction too: they may write access-log rows, and see one snapshot.
       const run = env.ctx.db.transaction(() => handler(scoped, parsed.data));
-      value = def.kind === 'change' ? run.immediate() : run.deferred();
+      const nested = env.ctx.db.inTransaction;
+      try {
+        value = def.kind === 'change' ? run.immediate() : run.deferred();
+      } catch (err) {
+        // A deferred read that must write the access log while another process writes fails at
+        // once (it cannot wait to become a writer): run it again as a writer, waiting its turn.
+        if (def.kind === 'change' || nested || !isDatabaseBusy(err)) throw err;
+        bus.discard();
+        value = run.immediate();
+      }
     }
     bus.flush();
     return { ok: true, value };
   } catch (err) {
     if (err instanceof AppError) return toError(err);
+    if (isDatabaseBusy(err)) {
+      log?.warn({ err, method: name }, 'database busy: another process held the write lock past busy_timeout');
+      return toError(databaseBusy());
+    }
     log?.error({ err, method: name }, 'api handler failed');
     return { ok: false, error: { code: 'internal', message: 'Ett oväntat fel inträffade. Försök igen eller kontakta support.' } };
   }

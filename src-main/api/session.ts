@@ -4,9 +4,10 @@
 import { dispatch } from './dispatch.ts';
 import { contract } from './contract.ts';
 import type { Result } from './result.ts';
+import { databaseBusy, isDatabaseBusy } from './busy.ts';
 import type { HandlerEnv } from './handler-types.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
-import { resolveSession } from '../services/auth.ts';
+import { resolveSession, type SessionState } from '../services/auth.ts';
 import type { Logger } from '../log.ts';
 
 /** How one client's session token is kept: in the browser (web) or in main per window (Electron). */
@@ -47,11 +48,24 @@ function refused(reason: 'signed_out' | 'locked'): Result<never> {
   };
 }
 
+/** The session behind a token; resolving may write (last seen, lock), which another process can hold up. */
+function resolveOrBusy(env: ShellEnv, name: string, token: string | null): SessionState | Result<never> {
+  try {
+    return resolveSession(env.ctx, token);
+  } catch (err) {
+    if (!isDatabaseBusy(err)) throw err;
+    env.log?.warn({ err, method: name }, 'database busy while resolving the session');
+    const e = databaseBusy();
+    return { ok: false, error: { code: e.code, message: e.messageSv, details: e.details } };
+  }
+}
+
 export async function dispatchSession(env: ShellEnv, port: SessionPort, name: string, input: unknown): Promise<Result<unknown>> {
   const def = Object.hasOwn(contract, name) ? contract[name as keyof typeof contract] : undefined;
   // Unknown names are answered by dispatch (not_found) without revealing anything else.
   const access = def && 'access' in def ? def.access : undefined;
-  const session = resolveSession(env.ctx, port.token());
+  const session = resolveOrBusy(env, name, port.token());
+  if ('ok' in session) return session;
   if (def && access !== 'public') {
     if (session.state === 'none') return refused('signed_out');
     if (session.state === 'locked' && access !== 'locked') return refused('locked');

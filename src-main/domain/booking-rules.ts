@@ -88,6 +88,15 @@ export function mayPatientRebookOnline(
   return onlineDecision(type.webRebookable, type.rebookCutoffH, booking, now);
 }
 
+/** Why a booking can no longer be cancelled or rebooked: often another desk got there first. */
+const CLOSED_SV: Partial<Record<BookingStatus, string>> = {
+  cancelled: 'Bokningen är avbokad och kan inte ändras.',
+  rebooked: 'Bokningen är redan ombokad och kan inte ändras.',
+  arrived: 'Patienten är redan ankomstregistrerad; bokningen kan inte ändras.',
+  completed: 'Besöket är avslutat och kan inte ändras.',
+  no_show: 'Besöket är markerat som uteblivet och kan inte ändras.',
+};
+
 /**
  * The cut-off as it applies at the desk or on the web: past the deadline only staff with an
  * explicit override may go on (the caller logs the override). The web never overrides.
@@ -101,7 +110,7 @@ export function checkCutoff(
   override: boolean,
 ): RuleBreach | null {
   if (!OPEN_STATUSES.includes(booking.status)) {
-    return breach('conflict', 'not_active', 'Bokningen är inte längre aktiv och kan inte ändras.');
+    return breach('conflict', 'not_active', CLOSED_SV[booking.status] ?? 'Bokningen är inte längre aktiv och kan inte ändras.');
   }
   if (channel === 'web') {
     const d = process === 'cancel' ? mayPatientCancelOnline(type, booking, now) : mayPatientRebookOnline(type, booking, now);

@@ -1,18 +1,18 @@
 // Moving every booking hit by an absence in one step: proposals (earliest suitable free slot of
 // the same type and profession, the same clinician preferred), applied all or in part in one
 // transaction, and the list of patients to contact, with protected identity respected.
-import { invalid } from '../api/result.ts';
+import { AppError, invalid } from '../api/result.ts';
 import type { AbsenceRebookingResult, ContactListEntry, FreeSlot, Rebooking, RebookProposal } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
 import { chooseProposal, mayShowContactDetails } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
-import { localDate } from '../domain/time.ts';
+import { localDate, localTime } from '../domain/time.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
 import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { findFreeSlots } from './free-slots.ts';
-import { getResource } from './slots.ts';
+import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
 const DEFAULT_SEARCH_DAYS = 90;
@@ -89,15 +89,20 @@ export function applyAbsenceRebooking(
       if (seen.has(it.slotId)) throw invalid('Samma tid har valts för två bokningar.', it);
       seen.add(it.slotId);
     }
-    const rebooked: Rebooking[] = items.map((it) =>
-      rebookBooking(ctx, caller, {
-        id: it.bookingId,
-        slotId: it.slotId,
-        channel: 'desk',
-        byUnit: true,
-        reasonText: absence.reason || 'Frånvaro',
-      }),
-    );
+    const rebooked: Rebooking[] = items.map((it) => {
+      try {
+        return rebookBooking(ctx, caller, {
+          id: it.bookingId,
+          slotId: it.slotId,
+          channel: 'desk',
+          byUnit: true,
+          reasonText: absence.reason || 'Frånvaro',
+        });
+      } catch (err) {
+        if (err instanceof AppError) throw itemRefused(ctx, it, err);
+        throw err;
+      }
+    });
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'absence',
@@ -107,6 +112,22 @@ export function applyAbsenceRebooking(
     const moved = new Map(rebooked.map((r) => [r.old.id, r.new]));
     return { rebooked, contactList: contactEntries(ctx, caller, affected, moved) };
   })();
+}
+
+/**
+ * One chosen time could not be used (often another desk booked it since the proposals were
+ * made): the whole apply rolls back, and the scheduler learns which time and why.
+ */
+function itemRefused(ctx: ServiceContext, it: { bookingId: string; slotId: string }, err: AppError): AppError {
+  const tz = currentUnit(ctx).timeZone;
+  const slot = getSlot(ctx, it.slotId);
+  const when = `${localDate(slot.startAt, tz)} ${localTime(slot.startAt, tz)} hos ${getResource(ctx, slot.resourceId).name}`;
+  const rule = (err.details as { rule?: string } | undefined)?.rule;
+  const why = rule === 'slot_taken' ? 'har hunnit bokas av någon annan.' : `går inte att använda: ${err.messageSv}`;
+  return new AppError(err.code, `Den valda tiden ${when} ${why} Ingen bokning har flyttats; hämta nya förslag och försök igen.`, {
+    ...it,
+    rule,
+  });
 }
 
 function contactEntries(
