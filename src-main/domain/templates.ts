@@ -73,21 +73,22 @@ export function expandTemplate(
     }
     const count = Math.floor((end - start) / spec.slotMin);
     if (count === 0) continue;
-    const dayStart = wallClockToInstant(date, start, tz);
-    const dayEnd = wallClockToInstant(date, start + count * spec.slotMin, tz);
-    if (dayEnd - dayStart === count * spec.slotMin * 60_000) {
-      // No clock change inside the window (the usual case, DST Sundays included for day-time
-      // templates): the slots are evenly spaced instants, no time-zone lookup per slot.
+    // Whether the clock moves on this date (a DST Sunday: the day has 23 or 25 hours). Comparing
+    // the window's own ends is not enough: an end inside the skipped hour hides the gap.
+    const clockMoves = wallClockToInstant(date, 24 * 60, tz) - wallClockToInstant(date, 0, tz) !== 86_400_000;
+    if (!clockMoves) {
+      // The usual day: the slots are evenly spaced instants, no time-zone lookup per slot.
+      const dayStart = wallClockToInstant(date, start, tz);
       for (let i = 0; i < count; i++) {
         const startAt = dayStart + i * spec.slotMin * 60_000;
         slots.push({ date, startAt, endAt: startAt + spec.slotMin * 60_000 });
       }
     } else {
-      // A window across 02:00–03:00 on a DST Sunday. Slot starts are wall-clock times: a start in
-      // the spring-forward gap does not exist that day and is left out (a 02:00–03:00 template has
-      // no slots then); in the doubled autumn hour each start is taken once, at the instant
-      // wallClockToInstant gives. Every slot lasts slotMin real minutes, none overlaps another
-      // and none runs past the template's end time.
+      // A DST Sunday (day-time windows come out as on any day). Slot starts are wall-clock times:
+      // a start in the spring-forward gap does not exist that day and is left out (a 02:00–03:00
+      // template has no slots then); in the doubled autumn hour each start is taken once, at the
+      // instant wallClockToInstant gives. Every slot lasts slotMin real minutes, none overlaps
+      // another and none runs past the template's end time.
       const windowEnd = wallClockToInstant(date, end, tz);
       let lastEnd = -Infinity;
       for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {

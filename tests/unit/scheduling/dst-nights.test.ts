@@ -1,14 +1,19 @@
 // The nights the clock moves, in the pure domain: which wall-clock slot starts exist, how long
 // the slots are, which times the clock skips, and the booking window's calendar days.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bookingWindow, checkBookingWindow } from '../../../src-main/domain/booking-rules.ts';
 import { expandTemplate, type TemplateSpec } from '../../../src-main/domain/templates.ts';
 import {
+  localDate,
   localTime,
+  minutesToWallTime,
   missingWallTimeProblem,
   STOCKHOLM,
   wallClockInstantAfter,
+  wallClockToInstant,
   wallTimeExists,
+  wallTimeToMinutes,
 } from '../../../src-main/domain/time.ts';
 
 const spec = (startTime: string, endTime: string, slotMin: number): TemplateSpec => ({
@@ -35,6 +40,10 @@ describe('night windows on the DST Sundays', () => {
     // 45 minutes: 01:45 CET lasts until 03:30 CEST; 03:15 would overlap it; nothing runs past 04:00.
     ['2026-03-29', '01:00', '04:00', 45, ['01:00-01:45/45', '01:45-03:30/45']],
     ['2026-03-29', '01:00', '03:15', 45, ['01:00-01:45/45']],
+    // A window ending inside the skipped hour: its real length equals its wall length, yet the
+    // 02:00 start does not exist (found by the property below).
+    ['2026-03-29', '00:00', '02:40', 40, ['00:00-00:40/40', '00:40-01:20/40', '01:20-03:00/40']],
+    ['2026-03-29', '02:00', '02:40', 20, []],
     // Autumn: every start once, each 30 real minutes (02:00 and 02:30 on CET, the second pass).
     [
       '2026-10-25',
@@ -85,5 +94,42 @@ describe('booking window in calendar days', () => {
     expect(checkBookingWindow(type, Date.parse('2026-04-01T00:00:00+02:00'), now, false)?.code).toBe('too_far');
     const autumn = Date.parse('2026-10-10T23:30:00+02:00');
     expect(bookingWindow(type, autumn).latest).toBe(Date.parse('2026-11-10T00:00:00+01:00') - 1);
+  });
+});
+
+describe('any window on any DST Sunday (property)', () => {
+  const sundays = ['2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31'];
+  it('gives sorted, non-overlapping slots of the slot length, each at an existing wall-clock start inside the window', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...sundays),
+        fc.integer({ min: 0, max: 23 * 60 }),
+        fc.integer({ min: 5, max: 8 * 60 }),
+        fc.integer({ min: 5, max: 120 }),
+        (date, startMin, length, slotMin) => {
+          const endMin = Math.min(startMin + length, 23 * 60 + 59);
+          fc.pre(endMin - startMin >= slotMin);
+          const s = spec(minutesToWallTime(startMin), minutesToWallTime(endMin), slotMin);
+          const slots = expandTemplate(s, date, nextDay(date), STOCKHOLM, {}).slots;
+          const windowStart = wallClockToInstant(date, startMin);
+          const windowEnd = wallClockToInstant(date, endMin);
+          let lastEnd = -Infinity;
+          for (const x of slots) {
+            expect(x.endAt - x.startAt).toBe(slotMin * 60_000);
+            expect(x.startAt).toBeGreaterThanOrEqual(lastEnd);
+            expect(x.startAt).toBeGreaterThanOrEqual(Math.min(windowStart, wallClockToInstant(date, startMin + 60)) - 3_600_000);
+            expect(x.endAt).toBeLessThanOrEqual(windowEnd);
+            expect(localDate(x.startAt)).toBe(date);
+            const wall = wallTimeToMinutes(localTime(x.startAt));
+            expect((wall - startMin) % slotMin).toBe(0);
+            expect(wall).toBeGreaterThanOrEqual(startMin);
+            lastEnd = x.endAt;
+          }
+          // Away from the night the slots are exactly those of an ordinary day.
+          if (startMin >= 4 * 60) expect(slots).toHaveLength(Math.floor((endMin - startMin) / slotMin));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
