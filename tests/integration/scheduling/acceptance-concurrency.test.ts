@@ -103,8 +103,10 @@ const okValue = <T>(r: Result<unknown>): T => {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
   return r.value as T;
 };
+/** Statuses that hold a slot (the partial unique index's). */
+const ACTIVE = `('preliminary', 'booked', 'arrived', 'completed', 'no_show')`;
 const activeOn = (slotId: string) =>
-  api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status IN ('booked', 'preliminary', 'arrived')`, slotId);
+  api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`, slotId);
 const bookingRow = (id: string) =>
   api.ctx.db.prepare(`SELECT * FROM bookings WHERE id = ?`).get(id) as {
     status: string;
@@ -114,6 +116,27 @@ const bookingRow = (id: string) =>
     rebooked_from: string | null;
     rebooked_to: string | null;
   };
+const overlappingLiveSlots = () =>
+  api.count(
+    // Two intervals overlap exactly when one starts inside the other (index on resource, start).
+    `SELECT count(*) AS n FROM slots a JOIN slots b
+        ON b.resource_id = a.resource_id AND b.start_at >= a.start_at AND b.start_at < a.end_at AND b.id <> a.id
+      WHERE a.state <> 'removed' AND b.state <> 'removed'`,
+  );
+/** Runs the CLI in this process at the tests' "now", its report kept off the test output. */
+async function quietly(run: () => Promise<number>): Promise<number> {
+  const pinned = process.env['TIDBOK_NOW'];
+  const out = process.stdout.write;
+  process.env['TIDBOK_NOW'] = new Date(api.ctx.now()).toISOString();
+  process.stdout.write = () => true;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = out;
+    if (pinned === undefined) delete process.env['TIDBOK_NOW'];
+    else process.env['TIDBOK_NOW'] = pinned;
+  }
+}
 const counts = () => ({
   bookings: api.count(`SELECT count(*) AS n FROM bookings`),
   outbox: api.count(`SELECT count(*) AS n FROM outbox`),
@@ -376,6 +399,68 @@ describe('desks in separate processes on one database file', () => {
   }, 30_000);
 });
 
+describe('more writers at once', () => {
+  it('two desks register the same new patient at once: one record, the other told the patient exists', async () => {
+    const identityNumber = makeIdentityNumber('1944-02-29', 612);
+    const create = { method: 'patients.create', input: { identityNumber, givenName: 'Dubbel', familyName: 'Registrerad' } };
+    const [[a], [b]] = await race([create], [create]);
+    expect([a!.ok, b!.ok].filter(Boolean)).toHaveLength(1);
+    expect(a!.ok ? b : a).toMatchObject({
+      error: { code: 'conflict', message: 'Det finns redan en patient med det personnumret.' },
+    });
+    expect(api.count(`SELECT count(*) AS n FROM patients WHERE identity_number = ?`, identityNumber)).toBe(1);
+  }, 30_000);
+
+  it('two schedulers register overlapping absences for one clinician at once: one is kept, the other refused', async () => {
+    const [[a], [b]] = await race(
+      [{ method: 'absences.create', input: { resourceId: ANNA, from: '2026-12-15', to: '2026-12-15', reason: 'VAB' } }],
+      [
+        {
+          method: 'absences.create',
+          input: { resourceId: ANNA, from: '2026-12-15', fromTime: '12:00', to: '2026-12-16', reason: 'Kurs' },
+        },
+      ],
+    );
+    expect([a!.ok, b!.ok].filter(Boolean)).toHaveLength(1);
+    expect(a!.ok ? b : a).toMatchObject({
+      error: { code: 'conflict', message: 'Resursen har redan en frånvaro som överlappar perioden.' },
+    });
+    expect(api.count(`SELECT count(*) AS n FROM absences WHERE resource_id = ? AND state = 'active'`, ANNA)).toBe(1);
+  }, 30_000);
+
+  it('the CLI lays out more weeks while a desk adds a slot where a template slot will go: never both', async () => {
+    // Anna, 2027-03-08 08:15–08:45 straddles two template slots (08:00, 08:30) beyond the current horizon.
+    const at = Date.now() + 50;
+    const desk = desks[3]!.send<{ results: Result<unknown>[] }>({
+      op: 'run',
+      at,
+      calls: [
+        {
+          method: 'slots.create',
+          input: {
+            resourceId: ANNA,
+            date: '2027-03-08',
+            startTime: '08:15',
+            endTime: '08:45',
+            appointmentTypeIds: [lakbes.id],
+            webPublished: false,
+            withinCareGuarantee: false,
+          },
+        },
+      ],
+    });
+    while (Date.now() < at) {
+      // Leave the line with the desk.
+    }
+    const code = await quietly(() => tidbok(['node', 'tidbok', 'templates', 'expand', '--weeks', '17', '--db', api.path]));
+    const [added] = (await desk).results;
+    expect(code).toBe(0);
+    if (!added!.ok)
+      expect(added).toMatchObject({ error: { code: 'conflict', message: 'Resursen har redan en tid som överlappar den nya.' } });
+    expect(overlappingLiveSlots()).toBe(0);
+  }, 30_000);
+});
+
 describe('one resource, one time', () => {
   it('refuses a hand-made slot overlapping a template slot; nowhere do two live slots of a resource overlap', async () => {
     const e = await api.err('slots.create', {
@@ -388,18 +473,13 @@ describe('one resource, one time', () => {
       withinCareGuarantee: false,
     });
     expect(e).toMatchObject({ code: 'conflict', message: 'Resursen har redan en tid som överlappar den nya.' });
+    expect(overlappingLiveSlots()).toBe(0);
     expect(
       api.count(
-        `SELECT count(*) AS n FROM slots a JOIN slots b ON a.resource_id = b.resource_id AND a.id < b.id
-          WHERE a.state <> 'removed' AND b.state <> 'removed' AND a.start_at < b.end_at AND b.start_at < a.end_at`,
-      ),
-    ).toBe(0);
-    expect(
-      api.count(
-        `SELECT count(*) AS n FROM bookings x JOIN slots a ON a.id = x.slot_id JOIN bookings y ON y.id > x.id
-           JOIN slots b ON b.id = y.slot_id AND b.resource_id = a.resource_id
-          WHERE x.status IN ('booked', 'preliminary', 'arrived') AND y.status IN ('booked', 'preliminary', 'arrived')
-            AND a.start_at < b.end_at AND b.start_at < a.end_at`,
+        `SELECT count(*) AS n FROM slots a JOIN slots b
+            ON b.resource_id = a.resource_id AND b.start_at >= a.start_at AND b.start_at < a.end_at AND b.id <> a.id
+          WHERE EXISTS (SELECT 1 FROM bookings WHERE slot_id = a.id AND status IN ${ACTIVE})
+            AND EXISTS (SELECT 1 FROM bookings WHERE slot_id = b.id AND status IN ${ACTIVE})`,
       ),
     ).toBe(0);
   });
@@ -475,20 +555,9 @@ describe('a database busy with another writer', () => {
 
   it('tidbok templates expand waits for a desk that is writing instead of failing', async () => {
     const holder = desks[2]!;
-    const pinned = process.env['TIDBOK_NOW'];
-    process.env['TIDBOK_NOW'] = new Date(api.ctx.now()).toISOString();
-    const out = process.stdout.write;
-    process.stdout.write = () => true; // the report is not what this test reads
-    try {
-      await holder.send({ op: 'hold', ms: 400 });
-      const code = await tidbok(['node', 'tidbok', 'templates', 'expand', '--weeks', '14', '--json', '--db', api.path]);
-      expect(code).toBe(0);
-      await holder.next();
-    } finally {
-      process.stdout.write = out;
-      if (pinned === undefined) delete process.env['TIDBOK_NOW'];
-      else process.env['TIDBOK_NOW'] = pinned;
-    }
+    await holder.send({ op: 'hold', ms: 400 });
+    expect(await quietly(() => tidbok(['node', 'tidbok', 'templates', 'expand', '--weeks', '14', '--db', api.path]))).toBe(0);
+    await holder.next();
   }, 30_000);
 });
 
@@ -636,4 +705,65 @@ describe('absence rebooking under contention', () => {
       expect(activeOn(contested)).toBe(1);
     }
   }, 30_000);
+
+  it('two schedulers apply all of one absence at once: every booking moved once, to distinct free times', async () => {
+    const day = await api.ok('slots.findFree', {
+      appointmentTypeId: lakbes.id,
+      resourceId: ANNA,
+      from: '2026-12-17',
+      to: '2026-12-17',
+      limit: 3,
+    });
+    const hit = [];
+    for (let i = 0; i < 3; i++) {
+      hit.push(
+        await api.ok('bookings.book', { slotId: day[i]!.slotId, patientId: patients[i]!.id, appointmentTypeId: lakbes.id }),
+      );
+    }
+    const { absence } = await api.ok('absences.create', {
+      resourceId: ANNA,
+      from: '2026-12-17',
+      to: '2026-12-17',
+      reason: 'Sjuk',
+    });
+    const applyAll = { method: 'absences.applyRebooking', input: { id: absence.id } };
+    const [[a], [b]] = await race([applyAll], [applyAll]);
+    const moved = [a!, b!].flatMap((r) => okValue<{ rebooked: { new: Booking }[] }>(r).rebooked);
+    expect(moved).toHaveLength(3);
+    expect(new Set(moved.map((m) => m.new.slotId)).size).toBe(3);
+    for (const b0 of hit) {
+      expect(bookingRow(b0.id).status).toBe('rebooked');
+      expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from = ?`, b0.id)).toBe(1);
+    }
+  }, 30_000);
+});
+
+describe('why a booking can no longer be changed', () => {
+  it.each([
+    ['arrived', 'Patienten är redan ankomstregistrerad; bokningen kan inte ändras.'],
+    ['completed', 'Besöket är avslutat och kan inte ändras.'],
+    ['no_show', 'Besöket är markerat som uteblivet och kan inte ändras.'],
+    ['cancelled', 'Bokningen är avbokad och kan inte ändras.'],
+    ['rebooked', 'Bokningen är redan ombokad och kan inte ändras.'],
+  ] as const)('a booking marked %s: cancel and rebook both say so', async (status, message) => {
+    // This morning's demo bookings, already begun (the visit can be marked today).
+    const row = api.ctx.db
+      .prepare(
+        `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+          WHERE b.status = 'booked' AND s.start_at < ? AND s.start_at > ? ORDER BY s.start_at LIMIT 1`,
+      )
+      .get(api.ctx.now(), api.ctx.now() - 4 * 3_600_000) as { id: string };
+    const [target] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-18', limit: 1 });
+    const override = { reason: 'Patienten ringde' };
+    if (status === 'cancelled') await api.ok('bookings.cancel', { id: row.id, override });
+    else if (status === 'rebooked') await api.ok('bookings.rebook', { id: row.id, slotId: target!.slotId, override });
+    else await api.ok('bookings.mark', { id: row.id, status });
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-18', limit: 1 });
+    for (const e of [
+      await api.err('bookings.cancel', { id: row.id, override }),
+      await api.err('bookings.rebook', { id: row.id, slotId: slot!.slotId, override }),
+    ]) {
+      expect(e).toMatchObject({ code: 'conflict', message });
+    }
+  });
 });
