@@ -10,6 +10,7 @@ import { exportMethods } from './methods/export.ts';
 import { syncMethods } from './methods/sync.ts';
 import { setupMethods } from './methods/setup.ts';
 import { bookingsSearchMethods } from './methods/bookings-search.ts';
+import { waitlistMethods } from './methods/waitlist.ts';
 
 export const contract = {
   ...coreMethods,
@@ -19,6 +20,7 @@ export const contract = {
   ...syncMethods,
   ...setupMethods,
   ...bookingsSearchMethods,
+  ...waitlistMethods,
 } as const;
 
 export type Contract = typeof contract;

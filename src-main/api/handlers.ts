@@ -8,6 +8,7 @@ import { exportHandlers } from './handlers/export.ts';
 import { syncHandlers } from './handlers/sync.ts';
 import { setupHandlers } from './handlers/setup.ts';
 import { bookingsSearchHandlers } from './handlers/bookings-search.ts';
+import { waitlistHandlers } from './handlers/waitlist.ts';
 
 export type { HandlerEnv } from './handler-types.ts';
 
@@ -19,4 +20,5 @@ export const handlers: HandlersFor<Contract> = {
   ...syncHandlers,
   ...setupHandlers,
   ...bookingsSearchHandlers,
+  ...waitlistHandlers,
 };

@@ -25,6 +25,7 @@ import { enqueueOutbox } from './outbox.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 import { deskBookingStatus } from './sync-claims.ts';
+import { bookedFromWaitlist } from './waitlist.ts';
 
 interface FullBookingRow extends BookingRow {
   reason_code: string | null;
@@ -177,6 +178,8 @@ export interface BookInput {
   invited?: boolean | undefined;
   /** 'preliminary' for desk bookings made offline (the sync layer confirms them). */
   status?: 'booked' | 'preliminary';
+  /** Booked from återbudslistan: that entry becomes booked in this transaction. */
+  waitlistEntryId?: string | undefined;
 }
 
 export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput): Booking {
@@ -207,6 +210,13 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
     });
     const row = bookingRow(ctx, id);
     bookingChanged(ctx, caller, [{ row, op: 'create' }], { op: 'book', channel: input.channel, override: choice.override });
+    if (input.waitlistEntryId) {
+      bookedFromWaitlist(ctx, caller, input.waitlistEntryId, {
+        id,
+        patientId: input.patientId,
+        appointmentTypeId: choice.type.id,
+      });
+    }
     return toBooking(row);
   })();
 }

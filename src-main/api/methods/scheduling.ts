@@ -622,6 +622,8 @@ export const schedulingMethods = {
         note: z.string().max(2000).default(''),
         ...reason,
         override: override.optional(),
+        /** Booked from återbudslistan: the entry (same patient and type) becomes booked in the same transaction. */
+        waitlistEntryId: uuid.optional(),
       })
       .strict(),
     roles: DESK_ROLES,

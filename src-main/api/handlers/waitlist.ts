@@ -1,0 +1,40 @@
+// Handlers of återbudslistan: one service call each; the two lists write one access-log read
+// per patient they show, like bookings.search.
+import type { waitlistMethods } from '../methods/waitlist.ts';
+import type { HandlersFor } from '../handler-types.ts';
+import { recordPatientReads } from '../../services/audit.ts';
+import {
+  addToWaitlist,
+  listWaitlist,
+  markWaitlistOffered,
+  updateWaitlistEntry,
+  waitlistMatchesForSlot,
+  withdrawWaitlistEntry,
+} from '../../services/waitlist.ts';
+
+export const waitlistHandlers: HandlersFor<typeof waitlistMethods> = {
+  'waitlist.add': ({ ctx, caller }, input) => addToWaitlist(ctx, caller, input),
+  'waitlist.list': ({ ctx, caller }, input) => {
+    const list = listWaitlist(ctx, caller, input);
+    recordPatientReads(
+      ctx,
+      caller,
+      list.map((e) => e.patient.id),
+      { view: 'waitlist.list' },
+    );
+    return list;
+  },
+  'waitlist.update': ({ ctx, caller }, input) => updateWaitlistEntry(ctx, caller, input),
+  'waitlist.withdraw': ({ ctx, caller }, input) => withdrawWaitlistEntry(ctx, caller, input),
+  'waitlist.markOffered': ({ ctx, caller }, input) => markWaitlistOffered(ctx, caller, input),
+  'waitlist.matchesForSlot': ({ ctx, caller }, input) => {
+    const matches = waitlistMatchesForSlot(ctx, caller, input);
+    recordPatientReads(
+      ctx,
+      caller,
+      matches.map((e) => e.patient.id),
+      { view: 'waitlist.matchesForSlot', slotId: input.slotId },
+    );
+    return matches;
+  },
+};

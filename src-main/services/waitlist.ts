@@ -1,0 +1,383 @@
+// Återbudslistan: add, change, withdraw and mark offered; the open entries by type or resource;
+// and the entries that fit a slot that just freed up. Whether a type may be booked in the slot
+// now is decided by the booking rules (checkFit, the booking window), exactly as bookings.book
+// decides it; this file adds only the patient's wish (resource or profession, period) and
+// "no earlier time already booked". Each change: the row and its audit event in one transaction.
+// No outbox row: the central booking API has no mapping for waitlist entries (they stay local).
+//
+// Masking as in bookings.search (services/booking-search.ts): a protected patient's name never
+// shows in a list; the identity number, phone and note only to roles that need them.
+import { conflict, invalid, notFound } from '../api/result.ts';
+import type { AppointmentType } from '../api/types.ts';
+import { OPEN_WAITLIST_STATES, type WaitlistEntry, type WaitlistPriority, type WaitlistState } from '../api/methods/waitlist.ts';
+import { mayShowContactDetails } from '../domain/availability.ts';
+import { checkBookingWindow, checkFit, OPEN_STATUSES, professionAllowed } from '../domain/booking-rules.ts';
+import { localDate } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import { getAppointmentType } from './appointment-types.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+import { getResource, getSlot } from './slots.ts';
+import { currentUnit } from './unit.ts';
+
+interface EntryRow {
+  id: string;
+  patient_id: string;
+  appointment_type_id: string;
+  resource_id: string | null;
+  profession: string | null;
+  earliest: string | null;
+  latest: string | null;
+  priority: number;
+  state: WaitlistState;
+  note: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface ListedRow extends EntryRow {
+  given_name: string;
+  family_name: string;
+  identity_number: string;
+  protected_identity: number;
+  phone: string | null;
+  name_sv: string;
+  name_en: string;
+  colour: string;
+  resource_name: string | null;
+}
+
+const LIST_SELECT = `
+  SELECT w.id, w.patient_id, w.appointment_type_id, w.resource_id, w.profession, w.earliest, w.latest, w.priority,
+         w.state, w.note, w.created_at, w.updated_at,
+         p.given_name, p.family_name, p.identity_number, p.protected_identity, p.phone,
+         t.name_sv, t.name_en, t.colour, r.name AS resource_name
+    FROM waitlist w
+    JOIN patients p ON p.id = w.patient_id
+    JOIN appointment_types t ON t.id = w.appointment_type_id
+    LEFT JOIN resources r ON r.id = w.resource_id`;
+
+/** Highest priority first; within a priority, whoever has waited longest. */
+const ORDER = `ORDER BY w.priority DESC, w.created_at, w.id`;
+
+const json = (xs: readonly unknown[]) => JSON.stringify(xs);
+
+function toEntry(row: ListedRow, seesProtected: boolean): WaitlistEntry {
+  const isProtected = row.protected_identity === 1;
+  const shown = !isProtected || seesProtected;
+  return {
+    id: row.id,
+    patient: {
+      id: row.patient_id,
+      displayName: isProtected ? null : `${row.given_name} ${row.family_name}`,
+      identityNumber: shown ? row.identity_number : null,
+      protectedIdentity: isProtected,
+      phone: shown ? row.phone : null,
+    },
+    appointmentTypeId: row.appointment_type_id,
+    appointmentTypeName: { sv: row.name_sv, en: row.name_en },
+    appointmentTypeColour: row.colour,
+    resourceId: row.resource_id,
+    resourceName: row.resource_name,
+    profession: row.profession,
+    earliest: row.earliest,
+    latest: row.latest,
+    priority: row.priority as WaitlistPriority,
+    state: row.state,
+    note: shown ? row.note : '',
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function entryRow(ctx: ServiceContext, id: string): EntryRow {
+  const row = ctx.db.prepare(`SELECT * FROM waitlist WHERE id = ?`).get(id) as EntryRow | undefined;
+  if (!row) throw notFound('Posten på återbudslistan', id);
+  return row;
+}
+
+function entryAsSeenBy(ctx: ServiceContext, caller: Caller, id: string): WaitlistEntry {
+  const row = ctx.db.prepare(`${LIST_SELECT} WHERE w.id = ?`).get(id) as ListedRow;
+  return toEntry(row, mayShowContactDetails(true, caller.roles));
+}
+
+const CLOSED_SV: Record<'booked' | 'withdrawn', string> = {
+  booked: 'Patienten har redan fått en tid från återbudslistan.',
+  withdrawn: 'Posten är borttagen från återbudslistan.',
+};
+
+function requireOpen(row: EntryRow): void {
+  if (row.state === 'booked' || row.state === 'withdrawn') throw conflict(CLOSED_SV[row.state], { rule: 'waitlist_closed' });
+}
+
+function changed(ctx: ServiceContext, caller: Caller, row: EntryRow, detail: Record<string, unknown>): void {
+  recordAudit(ctx, caller, { action: 'change', patientId: row.patient_id, entity: 'waitlist', entityId: row.id, detail });
+  ctx.events.emit({ entities: ['waitlist'], ids: [row.id] });
+}
+
+interface Wish {
+  appointmentTypeId: string;
+  resourceId: string | null;
+  profession: string | null;
+}
+
+/** The wish must be one the type can meet: an active type, a resource or profession that may perform it. */
+function checkWish(ctx: ServiceContext, wish: Wish): AppointmentType {
+  const type = getAppointmentType(ctx, wish.appointmentTypeId);
+  if (!type.active) throw invalid(`${type.nameSv} är inaktiverad och kan inte väntas på.`);
+  if (wish.resourceId) {
+    const resource = getResource(ctx, wish.resourceId);
+    if (!resource.active) throw invalid(`${resource.name} är inaktiverad.`);
+    if (!professionAllowed(type.professions, resource.profession)) {
+      throw invalid(`${resource.name} kan inte ta emot ${type.nameSv}: besökstypen är för en annan yrkesgrupp.`);
+    }
+  }
+  if (wish.profession && !professionAllowed(type.professions, wish.profession)) {
+    throw invalid(`${type.nameSv} utförs inte av den yrkesgruppen.`);
+  }
+  return type;
+}
+
+/** One open entry per patient and type: a second would only make the list longer, not the wait shorter. */
+function checkNotListed(ctx: ServiceContext, patientId: string, type: AppointmentType, exceptId: string | null): void {
+  const other = ctx.db
+    .prepare(
+      `SELECT 1 FROM waitlist WHERE patient_id = ? AND appointment_type_id = ? AND state IN ('waiting', 'offered') AND id IS NOT ?`,
+    )
+    .get(patientId, type.id, exceptId);
+  if (other) throw conflict(`Patienten står redan på återbudslistan för ${type.nameSv}.`, { rule: 'waitlist_duplicate' });
+}
+
+export interface WaitlistAddInput {
+  patientId: string;
+  appointmentTypeId: string;
+  resourceId?: string | null | undefined;
+  profession?: string | null | undefined;
+  earliest?: string | null | undefined;
+  latest?: string | null | undefined;
+  priority: WaitlistPriority;
+  note: string;
+}
+
+export function addToWaitlist(ctx: ServiceContext, caller: Caller, input: WaitlistAddInput): WaitlistEntry {
+  return ctx.db.transaction(() => {
+    if (!ctx.db.prepare(`SELECT 1 FROM patients WHERE id = ?`).get(input.patientId)) throw notFound('Patienten', input.patientId);
+    const wish = {
+      appointmentTypeId: input.appointmentTypeId,
+      resourceId: input.resourceId ?? null,
+      profession: input.resourceId ? null : (input.profession ?? null),
+    };
+    const type = checkWish(ctx, wish);
+    checkNotListed(ctx, input.patientId, type, null);
+    const id = ctx.newId();
+    const now = ctx.now();
+    ctx.db
+      .prepare(
+        `INSERT INTO waitlist (id, patient_id, appointment_type_id, resource_id, profession, earliest, latest, priority, state, note,
+           created_at, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        input.patientId,
+        type.id,
+        wish.resourceId,
+        wish.profession,
+        input.earliest ?? null,
+        input.latest ?? null,
+        input.priority,
+        input.note,
+        now,
+        now,
+        caller.username,
+      );
+    const row = entryRow(ctx, id);
+    changed(ctx, caller, row, { op: 'add', appointmentTypeId: type.id, priority: input.priority });
+    return entryAsSeenBy(ctx, caller, id);
+  })();
+}
+
+export interface WaitlistUpdateInput {
+  id: string;
+  appointmentTypeId?: string | undefined;
+  resourceId?: string | null | undefined;
+  profession?: string | null | undefined;
+  earliest?: string | null | undefined;
+  latest?: string | null | undefined;
+  priority?: WaitlistPriority | undefined;
+  note?: string | undefined;
+}
+
+export function updateWaitlistEntry(ctx: ServiceContext, caller: Caller, input: WaitlistUpdateInput): WaitlistEntry {
+  return ctx.db.transaction(() => {
+    const before = entryRow(ctx, input.id);
+    requireOpen(before);
+    // A resource wish replaces a profession wish and the other way round.
+    const resourceId = input.resourceId !== undefined ? input.resourceId : input.profession ? null : before.resource_id;
+    const profession = input.profession !== undefined ? input.profession : input.resourceId ? null : before.profession;
+    const wish = { appointmentTypeId: input.appointmentTypeId ?? before.appointment_type_id, resourceId, profession };
+    const type = checkWish(ctx, wish);
+    checkNotListed(ctx, before.patient_id, type, before.id);
+    const earliest = input.earliest !== undefined ? input.earliest : before.earliest;
+    const latest = input.latest !== undefined ? input.latest : before.latest;
+    if (earliest && latest && earliest > latest) throw invalid('Sista dag får inte vara före första dag.');
+    ctx.db
+      .prepare(
+        `UPDATE waitlist SET appointment_type_id = ?, resource_id = ?, profession = ?, earliest = ?, latest = ?, priority = ?, note = ?,
+           version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+      )
+      .run(
+        type.id,
+        resourceId,
+        profession,
+        earliest,
+        latest,
+        input.priority ?? before.priority,
+        input.note ?? before.note,
+        ctx.now(),
+        caller.username,
+        before.id,
+      );
+    const fields = Object.keys(input).filter((k) => k !== 'id');
+    changed(ctx, caller, before, { op: 'update', fields });
+    return entryAsSeenBy(ctx, caller, before.id);
+  })();
+}
+
+function setState(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  state: 'offered' | 'withdrawn',
+  detail: Record<string, unknown>,
+): WaitlistEntry {
+  return ctx.db.transaction(() => {
+    const before = entryRow(ctx, id);
+    requireOpen(before);
+    ctx.db
+      .prepare(`UPDATE waitlist SET state = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(state, ctx.now(), caller.username, id);
+    changed(ctx, caller, before, { ...detail, from: before.state });
+    return entryAsSeenBy(ctx, caller, id);
+  })();
+}
+
+export function withdrawWaitlistEntry(ctx: ServiceContext, caller: Caller, input: { id: string }): WaitlistEntry {
+  return setState(ctx, caller, input.id, 'withdrawn', { op: 'withdraw' });
+}
+
+/** The receptionist called the patient about a time (slotId: which one, for the access log). */
+export function markWaitlistOffered(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; slotId?: string | undefined },
+): WaitlistEntry {
+  return setState(ctx, caller, input.id, 'offered', { op: 'offered', slotId: input.slotId ?? null });
+}
+
+/**
+ * Booking from the list (bookings.book with waitlistEntryId): the entry becomes `booked`, in the
+ * booking's transaction. It must be open and be the same patient's wait for the same type.
+ */
+export function bookedFromWaitlist(
+  ctx: ServiceContext,
+  caller: Caller,
+  entryId: string,
+  booking: { id: string; patientId: string; appointmentTypeId: string },
+): void {
+  const before = entryRow(ctx, entryId);
+  if (before.patient_id !== booking.patientId) {
+    throw invalid('Posten på återbudslistan gäller en annan patient.', { rule: 'waitlist_patient' });
+  }
+  if (before.appointment_type_id !== booking.appointmentTypeId) {
+    throw invalid('Posten på återbudslistan gäller en annan besökstyp.', { rule: 'waitlist_type' });
+  }
+  requireOpen(before);
+  ctx.db
+    .prepare(`UPDATE waitlist SET state = 'booked', version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+    .run(ctx.now(), caller.username, entryId);
+  changed(ctx, caller, before, { op: 'booked', bookingId: booking.id, from: before.state });
+}
+
+export interface WaitlistListInput {
+  states?: WaitlistState[] | undefined;
+  appointmentTypeId?: string | undefined;
+  resourceId?: string | undefined;
+  limit: number;
+}
+
+/**
+ * The list, the unit's types only. With a resource: the entries it could serve by their wish
+ * (that resource, its profession, or no wish) and by the type (the resource's profession may do it).
+ */
+export function listWaitlist(ctx: ServiceContext, caller: Caller, input: WaitlistListInput): WaitlistEntry[] {
+  const conds = ['t.unit_id = ?', 'w.state IN (SELECT value FROM json_each(?))'];
+  const params: unknown[] = [currentUnit(ctx).id, json(input.states ?? OPEN_WAITLIST_STATES)];
+  if (input.appointmentTypeId) {
+    conds.push('w.appointment_type_id = ?');
+    params.push(input.appointmentTypeId);
+  }
+  if (input.resourceId) {
+    const resource = getResource(ctx, input.resourceId);
+    conds.push(
+      `(w.resource_id = ? OR (w.resource_id IS NULL AND (w.profession IS NULL OR w.profession = ?)
+         AND (t.professions = '[]' OR ? IN (SELECT value FROM json_each(t.professions)))))`,
+    );
+    params.push(resource.id, resource.profession, resource.profession);
+  }
+  const rows = ctx.db
+    .prepare(`${LIST_SELECT} WHERE ${conds.join(' AND ')} ${ORDER} LIMIT ?`)
+    .all(...params, input.limit) as ListedRow[];
+  const seesProtected = mayShowContactDetails(true, caller.roles);
+  return rows.map((r) => toEntry(r, seesProtected));
+}
+
+/**
+ * The open entries that fit a free slot. Types: those offered in the slot that the booking rules
+ * let the desk book there now (checkFit with the type's first contact mode, the booking window
+ * without override). Wish: that resource or its profession, or none. Period: the slot's local date
+ * within [earliest, latest]. And the patient holds no upcoming booked time of the type before
+ * the slot: they would not want a later one.
+ */
+export function waitlistMatchesForSlot(ctx: ServiceContext, caller: Caller, input: { slotId: string }): WaitlistEntry[] {
+  const slot = getSlot(ctx, input.slotId);
+  const taken = ctx.db.prepare(`SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(slot.id);
+  if (taken) return [];
+  const resource = getResource(ctx, slot.resourceId);
+  const tz = currentUnit(ctx).timeZone;
+  const now = ctx.now();
+  const bookable = slot.appointmentTypeIds.filter((typeId) => {
+    const type = getAppointmentType(ctx, typeId);
+    const contactMode = type.contactModes[0]!;
+    const fit = checkFit({ type, typeId, contactMode, channel: 'desk', slot, resource });
+    return !fit && !checkBookingWindow(type, slot.startAt, now, false, tz);
+  });
+  if (bookable.length === 0) return [];
+  const slotDate = localDate(slot.startAt, tz);
+  const rows = ctx.db
+    .prepare(
+      `${LIST_SELECT}
+        WHERE w.state IN ('waiting', 'offered')
+          AND w.appointment_type_id IN (SELECT value FROM json_each(@types))
+          AND (w.resource_id IS NULL OR w.resource_id = @resourceId)
+          AND (w.profession IS NULL OR w.profession = @profession)
+          AND (w.earliest IS NULL OR w.earliest <= @slotDate)
+          AND (w.latest IS NULL OR w.latest >= @slotDate)
+          AND NOT EXISTS (
+            SELECT 1 FROM bookings b JOIN slots s ON s.id = b.slot_id
+             WHERE b.patient_id = w.patient_id AND b.appointment_type_id = w.appointment_type_id
+               AND b.status IN (SELECT value FROM json_each(@open)) AND s.start_at > @now AND s.start_at < @slotStart)
+        ${ORDER}`,
+    )
+    .all({
+      types: json(bookable),
+      resourceId: resource.id,
+      profession: resource.profession,
+      slotDate,
+      open: json(OPEN_STATUSES),
+      now,
+      slotStart: slot.startAt,
+    }) as ListedRow[];
+  const seesProtected = mayShowContactDetails(true, caller.roles);
+  return rows.map((r) => toEntry(r, seesProtected));
+}
