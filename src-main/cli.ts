@@ -9,6 +9,7 @@ import { registerAdminCommands } from './cli/admin.ts';
 import { registerSyncCommands } from './cli/sync.ts';
 import { registerSchedulingCommands } from './cli/scheduling.ts';
 import { registerSetupCommands } from './cli/setup.ts';
+import { registerCatalogCommands } from './cli/catalog.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 import { isDatabaseBusy } from './api/busy.ts';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSyncCommands(program);
   registerSchedulingCommands(program);
   registerSetupCommands(program);
+  registerCatalogCommands(program);
   return program;
 }
 

@@ -15,6 +15,7 @@ import { expandTemplates } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
 import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { registerTemplateCommands } from './catalog.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or input.`;
@@ -81,6 +82,7 @@ export function registerSchedulingCommands(program: Command): void {
       if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
       for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
     });
+  registerTemplateCommands(templates);
 
   const slots = program.command('slots').description('Slots');
   slots

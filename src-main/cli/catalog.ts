@@ -1,0 +1,526 @@
+// Scripting a unit's catalogue and schedule, as a regional IT admin does across many units:
+// `tidbok types list|import` and `tidbok templates list|add|preview|deactivate`. Every call goes
+// through the api's `dispatch` as the command-line caller, so roles, validation messages, outbox
+// rows and audit events are exactly the app's. Exit codes (cli/common.ts): 0 ok; 1 failure
+// (database, no unit); 2 bad usage or refused input.
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import type { InputOf, MethodName, ResultOf } from '../api/contract.ts';
+import { dispatch } from '../api/dispatch.ts';
+import type { HandlerEnv } from '../api/handler-types.ts';
+import type { ExpansionReport, ScheduleTemplate } from '../api/methods/scheduling.ts';
+import type { ApiError } from '../api/result.ts';
+import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
+import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
+import { createLogger } from '../log.ts';
+import { defaultDatabasePath, systemClock } from '../runtime.ts';
+import { createContext, type Caller } from '../services/context.ts';
+import { currentUnitId } from '../services/unit.ts';
+import { openDatabase } from '../store/database.ts';
+import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+
+const EXIT_HELP = `
+Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
+
+/** Whoever runs the command holds the database file: the OS user, as an admin, is logged. */
+function cliCaller(): Caller {
+  let user = 'okänd';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers)
+  }
+  return {
+    userId: null,
+    username: `cli:${user}`,
+    displayName: `Kommandorad (${user})`,
+    roles: ['admin'],
+    workstation: hostname(),
+  };
+}
+
+/** An api call that answered no (its Swedish message, and the fields for a validation error). */
+class Refused extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+type Api = <M extends MethodName>(name: M, input: InputOf<M>) => Promise<ResultOf<M>>;
+
+/** The fields zod named, e.g. "template.slotMin: Värdet måste vara minst 5.", for people who script. */
+function issuesOf(error: ApiError): { path: string; message: string }[] {
+  const issues = (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues;
+  return Array.isArray(issues) ? issues : [];
+}
+
+/**
+ * Opens the database, runs `body` with the api as the command-line admin, closes. No unit is a
+ * failure (exit 1); an answer the input caused is a usage error (exit 2) in one line.
+ */
+async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv) => Promise<T>): Promise<T> {
+  const db = openDatabase(dbOption(cmd) ?? defaultDatabasePath());
+  try {
+    const ctx = createContext(db, { now: systemClock() });
+    if (currentUnitId(ctx) === null) {
+      db.close();
+      process.stderr.write('tidbok: The database holds no care unit yet: run `tidbok unit init --hsa SE… --name "…"` first.\n');
+      process.exit(EXIT.failure);
+    }
+    // The command line holds the database file as the desktop app does.
+    const env: HandlerEnv = { ctx, caller: cliCaller(), shell: 'electron' };
+    const log = createLogger({ destination: process.stderr });
+    const api: Api = async (name, input) => {
+      const r = await dispatch(env, name, input, log);
+      if (!r.ok) throw new Refused(r.error);
+      return r.value as ResultOf<typeof name>;
+    };
+    try {
+      return await body(api, env);
+    } catch (err) {
+      if (err instanceof Refused && err.error.code !== 'internal') {
+        const fields = issuesOf(err.error).map((i) => i.path);
+        throw new UsageError(`${err.error.message}${fields.length ? ` (${fields.join(', ')})` : ''}`);
+      }
+      throw err;
+    }
+  } finally {
+    if (db.open) db.close();
+  }
+}
+
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Columns padded to their widest cell, two spaces apart. */
+function printTable(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  for (const row of [head, ...rows])
+    print(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+function wholeNumber(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number, got "${value}".`);
+  return Number(value);
+}
+
+// ------------------------------------------------------------------ appointment types
+const CONTACT_SV: Record<ContactMode, string> = { physical: 'fysiskt', video: 'video', phone: 'telefon' };
+
+function typeRow(t: AppointmentType): string[] {
+  const web = [
+    t.webBookable && 'boka',
+    t.invitationOnly && 'kallelse',
+    t.webCancellable && 'avboka',
+    t.webRebookable && 'omboka',
+  ].filter(Boolean);
+  return [
+    t.code,
+    t.nameSv,
+    String(t.durationMin),
+    t.contactModes.map((m) => CONTACT_SV[m]).join(','),
+    t.professions.length ? t.professions.join(',') : 'alla',
+    web.length ? web.join(',') : '–',
+    `${t.cancelCutoffH}/${t.rebookCutoffH} h`,
+    `${t.bookMinLeadH} h–${t.bookMaxDays} d`,
+    t.active ? 'ja' : 'nej',
+  ];
+}
+
+/** What `tidbok types list --json` adds that an import ignores: ids are per unit, types match by code. */
+const NOT_IMPORTED = new Set(['id', 'unitId', 'active']);
+
+interface ImportReport {
+  dryRun: boolean;
+  created: string[];
+  updated: { code: string; fields: string[] }[];
+  unchanged: string[];
+  /** Every bad entry: its index in the file (from 0), its code and the api's Swedish message. */
+  errors: { index: number; code: string | null; field: string | null; message: string }[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const codeKey = (code: string): string => code.trim().toLowerCase();
+
+function readTypesFile(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(data)) throw new UsageError(`${file} must hold a JSON array of appointment types.`);
+  return data;
+}
+
+/** One entry: created or updated through the api, `active` applied last; what changed. */
+async function importEntry(
+  api: Api,
+  entry: Record<string, unknown>,
+  existing: AppointmentType | undefined,
+): Promise<{ type: AppointmentType; fields: string[] }> {
+  const fields = Object.fromEntries(Object.entries(entry).filter(([k]) => !NOT_IMPORTED.has(k)));
+  // zod checks the rest as for any api caller; the casts only hand it the unknown input.
+  let type = existing
+    ? await api('appointmentTypes.update', { ...fields, id: existing.id } as InputOf<'appointmentTypes.update'>)
+    : await api('appointmentTypes.create', fields as InputOf<'appointmentTypes.create'>);
+  if ('active' in entry) type = await api('appointmentTypes.setActive', { id: type.id, active: entry['active'] as boolean });
+  const changed = existing
+    ? (Object.keys(type) as (keyof AppointmentType)[]).filter((k) => JSON.stringify(type[k]) !== JSON.stringify(existing[k]))
+    : [];
+  return { type, fields: changed };
+}
+
+/**
+ * The whole file in ONE transaction: dispatch's own transactions nest as savepoints, so a bad entry
+ * undoes only itself while the rest are still checked, and any bad entry (or --dry-run) rolls back
+ * everything at the end.
+ */
+async function importTypes(api: Api, env: HandlerEnv, entries: unknown[], dryRun: boolean): Promise<ImportReport> {
+  const report: ImportReport = { dryRun, created: [], updated: [], unchanged: [], errors: [] };
+  const byCode = new Map((await api('appointmentTypes.list', { includeInactive: true })).map((t) => [codeKey(t.code), t]));
+  const firstIndex = new Map<string, number>();
+  const { db } = env.ctx;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const [index, entry] of entries.entries()) {
+      const code = isRecord(entry) && typeof entry['code'] === 'string' ? entry['code'].trim() : null;
+      const bad = (message: string, field: string | null = null) => report.errors.push({ index, code, field, message });
+      if (!isRecord(entry)) {
+        bad('Posten måste vara ett objekt med besökstypens fält.');
+        continue;
+      }
+      if (code !== null) {
+        const earlier = firstIndex.get(codeKey(code));
+        if (earlier !== undefined) {
+          bad(`Koden ${code} finns redan i post ${earlier} i filen.`, 'code');
+          continue;
+        }
+        firstIndex.set(codeKey(code), index);
+      }
+      const existing = code === null ? undefined : byCode.get(codeKey(code));
+      try {
+        const { type, fields } = await importEntry(api, entry, existing);
+        if (!existing) report.created.push(type.code);
+        else if (fields.length) report.updated.push({ code: type.code, fields });
+        else report.unchanged.push(type.code);
+      } catch (err) {
+        if (!(err instanceof Refused) || err.error.code === 'internal') throw err;
+        const issues = issuesOf(err.error);
+        if (issues.length === 0) bad(err.error.message);
+        for (const i of issues) bad(i.message, i.path || null);
+      }
+    }
+    if (report.errors.length === 0 && !dryRun) db.exec('COMMIT');
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+  return report;
+}
+
+export function registerCatalogCommands(program: Command): void {
+  const types = program.command('types').description('Appointment types (besökstyper, 1177 "tidstyper") of the unit');
+  types
+    .command('list')
+    .description('List the unit’s appointment types; --json output is what `types import` reads (a catalogue export)')
+    .option('--all', 'include inactive types')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print JSON (the api’s field names)')
+    .addHelpText(
+      'after',
+      `
+Columns: KOD, NAMN (Swedish), MIN (minutes), KONTAKT (contact modes), YRKEN (professions that may
+perform it, "alla" = any), WEBB (boka = bookable on the web, kallelse = on the web after an
+invitation, avboka / omboka = cancellable / rebookable on the web), AVB/OMB (cancel / rebook
+cut-off in hours), FÖNSTER (booking window: minimum lead hours – maximum days ahead), AKTIV.
+${EXIT_HELP}`,
+    )
+    .action(async (opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const list = await withApi(cmd, (api) => api('appointmentTypes.list', { includeInactive: opts.all ?? false }));
+      if (opts.json) return print(JSON.stringify(list, null, 2));
+      if (list.length === 0) return print('Inga besökstyper ännu: lägg till dem med `tidbok types import <fil.json>`.');
+      printTable(['KOD', 'NAMN', 'MIN', 'KONTAKT', 'YRKEN', 'WEBB', 'AVB/OMB', 'FÖNSTER', 'AKTIV'], list.map(typeRow));
+    });
+  types
+    .command('import')
+    .description('Create and update appointment types from a JSON array, matched by code (all or nothing)')
+    .argument(
+      '<file.json>',
+      'a JSON array of types in the api’s field names, e.g. the output of `tidbok types list --all --json`',
+    )
+    .option('--dry-run', 'check the whole file and report what would change; write nothing')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Each entry is matched by its code: a new code is created (code, nameSv, nameEn, durationMin and
+contactModes required; the rest default as in the app), an existing one is updated in the fields
+the entry gives when they differ, and left alone when nothing differs. "active": false|true
+deactivates or reactivates. "id" and "unitId" are ignored (ids differ between units).
+A type that is missing from the file is NOT deleted or deactivated.
+The whole file is checked first with the app's own rules; if any entry is wrong, every wrong entry
+is listed ([index from 0] code field: message) and nothing is written (exit ${EXIT.usage}).
+${EXIT_HELP}`,
+    )
+    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const entries = readTypesFile(file);
+      const report = await withApi(cmd, (api, env) => importTypes(api, env, entries, opts.dryRun === true));
+      if (opts.json) print(JSON.stringify(report, null, 2));
+      else if (report.errors.length === 0) {
+        for (const code of report.created) print(`+ ${code}`);
+        for (const u of report.updated) print(`~ ${u.code}  ${u.fields.join(', ')}`);
+      }
+      if (report.errors.length) {
+        for (const e of report.errors) {
+          process.stderr.write(`[${e.index}] ${e.code ?? '(utan kod)'}${e.field ? ` ${e.field}` : ''}: ${e.message}\n`);
+        }
+        const bad = new Set(report.errors.map((e) => e.index)).size;
+        throw new UsageError(`Inget sparades: ${bad} av ${entries.length} poster är felaktiga.`);
+      }
+      if (opts.json) return;
+      const counts = `${report.created.length} nya, ${report.updated.length} ändrade, ${report.unchanged.length} oförändrade`;
+      print(report.dryRun ? `Provkörning, inget sparat: ${counts}.` : `Besökstyper importerade: ${counts}.`);
+    });
+}
+
+// ------------------------------------------------------------------ schedule templates
+const WEEKDAY_SV = ['', 'mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'] as const;
+
+/** "mån–fre" for a run of three or more days, else "mån,ons". */
+function weekdaysText(days: readonly number[]): string {
+  const sorted = [...days].sort((a, b) => a - b);
+  const runs: number[][] = [];
+  for (const d of sorted) {
+    const last = runs.at(-1);
+    if (last && last.at(-1) === d - 1) last.push(d);
+    else runs.push([d]);
+  }
+  return runs
+    .flatMap((r) => (r.length >= 3 ? [`${WEEKDAY_SV[r[0]!]}–${WEEKDAY_SV[r.at(-1)!]}`] : r.map((d) => WEEKDAY_SV[d])))
+    .join(',');
+}
+
+/** "1,2,3", "1-5" or both ("1-3,5"). */
+function parseWeekdays(value: string): number[] {
+  const days: number[] = [];
+  for (const part of value.split(',')) {
+    const m = /^\s*(\d)\s*(?:-\s*(\d)\s*)?$/.exec(part);
+    if (!m) throw new UsageError(`--weekdays must list ISO weekdays 1 (Monday) – 7 (Sunday) like 1,2,3 or 1-5, got "${value}".`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    for (let d = from; d <= to; d++) days.push(d);
+  }
+  return days;
+}
+
+/** A resource by id, HSA-id or (case-insensitive, unique) name, as `tidbok resources` finds it. */
+async function findResource(api: Api, key: string): Promise<Resource> {
+  const all = await api('resources.list', { includeInactive: true });
+  const exact = all.find((r) => r.id === key || r.hsaId === key);
+  if (exact) return exact;
+  const named = all.filter((r) => r.name.toLocaleLowerCase('sv') === key.toLocaleLowerCase('sv'));
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) throw new UsageError(`Several resources are named "${key}": give the id (tidbok resources list).`);
+  throw new UsageError(`No resource "${key}" (tidbok resources list shows them).`);
+}
+
+interface TemplateOptions {
+  resource: string;
+  weekdays: string;
+  start: string;
+  end: string;
+  slot: string;
+  types: string;
+  every: string;
+  from?: string;
+  to?: string;
+  web?: boolean;
+  openOnHolidays?: boolean;
+  name?: string;
+  weeks: string;
+  json?: boolean;
+}
+
+type TemplateSpecInput = InputOf<'templates.create'>['template'];
+
+/** The options as the api's template, with types by code; valid from today unless --from. */
+async function templateFromOptions(
+  api: Api,
+  env: HandlerEnv,
+  opts: TemplateOptions,
+): Promise<{ spec: TemplateSpecInput; resource: Resource; today: string; tz: string }> {
+  const { timeZone } = await api('unit.get', {});
+  const today = localDate(env.ctx.now(), timeZone);
+  const resource = await findResource(api, opts.resource);
+  const types = await api('appointmentTypes.list', { includeInactive: true });
+  const appointmentTypeIds = opts.types.split(',').map((code) => {
+    const t = types.find((x) => codeKey(x.code) === codeKey(code));
+    if (!t) throw new UsageError(`No appointment type with code "${code.trim()}" (tidbok types list shows them).`);
+    return t.id;
+  });
+  const spec: TemplateSpecInput = {
+    resourceId: resource.id,
+    name: opts.name ?? '',
+    weekdays: parseWeekdays(opts.weekdays),
+    everyNWeeks: wholeNumber('--every', opts.every),
+    validFrom: opts.from === undefined ? today : parseDateOption('--from', opts.from),
+    validTo: opts.to === undefined ? null : parseDateOption('--to', opts.to),
+    startTime: opts.start,
+    endTime: opts.end,
+    slotMin: wholeNumber('--slot', opts.slot),
+    appointmentTypeIds,
+    publishWeb: opts.web === true,
+    skipHolidays: opts.openOnHolidays !== true,
+  };
+  return { spec, resource, today, tz: timeZone };
+}
+
+function printExpansion(report: ExpansionReport): void {
+  print(`${report.from} – ${addDays(report.to, -1)}: ${report.created} nya tider, ${report.existing} fanns redan.`);
+  if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
+  for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
+}
+
+/** Options shared by `templates add` and `templates preview`. */
+function templateOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--resource <resource>', 'id, HSA-id or name of the clinician or room')
+    .requiredOption('--weekdays <days>', 'ISO weekdays, 1 = Monday: 1,2,3 or 1-5')
+    .requiredOption('--start <HH:mm>', 'first slot starts, wall clock, e.g. 08:00')
+    .requiredOption('--end <HH:mm>', 'last slot ends, e.g. 12:00')
+    .requiredOption('--slot <minutes>', 'slot length in minutes')
+    .requiredOption('--types <codes>', 'appointment type codes offered, e.g. LAKBES,LAKVID')
+    .option('--every <n>', 'every n weeks', '1')
+    .option('--from <date>', 'valid from (YYYY-MM-DD), default today')
+    .option('--to <date>', 'valid to, inclusive (YYYY-MM-DD), default open-ended')
+    .option('--web', 'publish the slots for web booking (1177)')
+    .option('--open-on-holidays', 'lay out slots on public holidays and closed eves too')
+    .option('--name <name>', 'a name for the template, e.g. "Förmiddag"')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print JSON');
+}
+
+/** Called by cli/scheduling.ts with its `templates` group (next to `templates expand`). */
+export function registerTemplateCommands(templates: Command): void {
+  templates
+    .command('list')
+    .description('List schedule templates, of one resource or all')
+    .option('--resource <resource>', 'id, HSA-id or name')
+    .option('--all', 'include inactive templates')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (opts: { resource?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+      const { list, resources, types } = await withApi(cmd, async (api) => {
+        const resourceId = opts.resource === undefined ? undefined : (await findResource(api, opts.resource)).id;
+        return {
+          list: await api('templates.list', { resourceId, includeInactive: opts.all ?? false }),
+          resources: await api('resources.list', { includeInactive: true }),
+          types: await api('appointmentTypes.list', { includeInactive: true }),
+        };
+      });
+      if (opts.json) return print(JSON.stringify(list, null, 2));
+      if (list.length === 0) return print('Inga schemamallar.');
+      const resourceName = new Map(resources.map((r) => [r.id, r.name]));
+      const typeCode = new Map(types.map((t) => [t.id, t.code]));
+      const row = (t: ScheduleTemplate): string[] => [
+        t.id,
+        resourceName.get(t.resourceId) ?? t.resourceId,
+        t.name || '–',
+        weekdaysText(t.weekdays),
+        t.everyNWeeks === 1 ? 'varje' : `var ${t.everyNWeeks}:e`,
+        `${t.startTime}–${t.endTime}`,
+        String(t.slotMin),
+        t.appointmentTypeIds.map((id) => typeCode.get(id) ?? id).join(','),
+        `${t.validFrom}–${t.validTo ?? ''}`,
+        t.publishWeb ? 'ja' : 'nej',
+        t.active ? 'ja' : 'nej',
+      ];
+      printTable(['ID', 'RESURS', 'NAMN', 'DAGAR', 'VECKA', 'TID', 'MIN', 'TYPER', 'GILTIG', 'WEBB', 'AKTIV'], list.map(row));
+    });
+
+  templateOptions(
+    templates
+      .command('add')
+      .description('Create a template and lay out its slots from today over --weeks (holidays skipped, overlaps reported)'),
+  )
+    .option('--weeks <n>', 'horizon in weeks to lay out now (the app keeps 12 weeks laid out)', '12')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (opts: TemplateOptions, cmd: Command) => {
+      const weeks = wholeNumber('--weeks', opts.weeks);
+      const { template, expansion } = await withApi(cmd, async (api, env) => {
+        const { spec } = await templateFromOptions(api, env, opts);
+        return api('templates.create', { template: spec, horizonWeeks: weeks });
+      });
+      if (opts.json) return print(JSON.stringify({ template, expansion }, null, 2));
+      print(
+        `${template.id}  schemamallen är upplagd: ${weekdaysText(template.weekdays)} ${template.startTime}–${template.endTime}.`,
+      );
+      printExpansion(expansion);
+    });
+
+  templateOptions(
+    templates.command('preview').description('Show the slots a template would lay out, per date, without saving anything'),
+  )
+    .option('--weeks <n>', 'weeks to show from --from (or today)', '12')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (opts: TemplateOptions, cmd: Command) => {
+      const weeks = wholeNumber('--weeks', opts.weeks);
+      const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
+        const { spec, today, tz } = await templateFromOptions(api, env, opts);
+        const from = spec.validFrom > today ? spec.validFrom : today;
+        const to = addDays(from, weeks * 7);
+        return { preview: await api('templates.preview', { template: spec, from, to }), from, to, tz, slotMin: spec.slotMin };
+      });
+      if (opts.json) return print(JSON.stringify(preview, null, 2));
+      // Dates and times read from the instants in the unit's time zone: what the calendar will show.
+      const byDate = new Map<string, string[]>();
+      for (const s of preview.slots) {
+        const date = localDate(s.startAt, tz);
+        byDate.set(date, [...(byDate.get(date) ?? []), localTime(s.startAt, tz)]);
+      }
+      const lines = [
+        ...[...byDate].map(([date, times]) => [date, `${times.join(' ')}  (${times.length} × ${slotMin} min)`] as const),
+        ...preview.skipped.map((h) => [h.date, `stängt: ${h.holiday}`] as const),
+      ].sort((a, b) => a[0].localeCompare(b[0]));
+      for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
+      print(
+        `${preview.slots.length} tider på ${byDate.size} dagar ${from} – ${addDays(to, -1)}` +
+          `${preview.skipped.length ? `, ${preview.skipped.length} dagar stängda` : ''}.`,
+      );
+    });
+
+  templates
+    .command('deactivate')
+    .description('Deactivate a template: its future free slots are removed, booked ones stay and are listed')
+    .argument('<id>', 'template id (tidbok templates list)')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const { done, tz } = await withApi(cmd, async (api) => ({
+        done: await api('templates.deactivate', { id }),
+        tz: (await api('unit.get', {})).timeZone,
+      }));
+      if (opts.json) return print(JSON.stringify(done, null, 2));
+      const booked = done.expansion.bookedUnchanged;
+      print(`Schemamallen är inaktiverad: ${done.expansion.removed} kommande lediga tider borttagna.`);
+      if (booked.length) print(`${booked.length} bokade tider ligger kvar (boka om dem vid behov):`);
+      for (const b of booked)
+        print(`${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localTime(b.endAt, tz)}  bokning ${b.bookingId}`);
+    });
+}
