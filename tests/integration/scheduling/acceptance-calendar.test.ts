@@ -665,6 +665,20 @@ describe('free-slot search, absences and single slots on DST days', async () => 
     );
   });
 
+  it('marks arrival on the local day: the 01:00 CEST visit of 25 October is "today" from local midnight', async () => {
+    const patient = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1944-10-25', 271),
+      givenName: 'Tidig',
+      familyName: 'Gäst',
+    });
+    api.setNow('2026-10-24T23:50:00+02:00');
+    const [first] = await findNight('2026-10-25', '2026-10-25');
+    const b = await api.ok('bookings.book', { slotId: first!.slotId, patientId: patient.id, appointmentTypeId: natt.id });
+    expect(await api.err('bookings.mark', { id: b.id, status: 'arrived' })).toMatchObject({ code: 'conflict' });
+    api.setNow('2026-10-25T00:45:00+02:00');
+    expect((await api.ok('bookings.mark', { id: b.id, status: 'arrived' })).status).toBe('arrived');
+  });
+
   it('blocks a whole DST day by its local midnights: 23 hours in spring, 25 in autumn', async () => {
     api.setNow('2026-03-16T07:00:00+01:00');
     // A patient on the first slot after the skipped hour (03:00 CEST) is affected; Saturday's are not.
@@ -698,6 +712,8 @@ describe('free-slot search, absences and single slots on DST days', async () => 
     expect(autumn.absence).toMatchObject({ startAt: at('2026-10-25T00:00:00+02:00'), endAt: at('2026-10-26T00:00:00+01:00') });
     expect(autumn.slotsChanged).toBe(6);
     expect(await findNight('2026-10-24', '2026-10-25')).toHaveLength(6);
+    // The visit already marked arrived is not for rebooking; none of the others is booked.
+    expect(autumn.affectedBookings).toEqual([]);
     const listed = (from: string, to: string) => api.ok('absences.list', { resourceId: night.id, from, to });
     expect((await listed('2026-10-25', '2026-10-25')).map((a) => a.id)).toEqual([autumn.absence.id]);
     expect(await listed('2026-10-26', '2026-10-26')).toEqual([]);
