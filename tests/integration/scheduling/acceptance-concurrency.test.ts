@@ -13,12 +13,13 @@ import { createInterface } from 'node:readline';
 import type { FreeSlot, Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { ApiError, Result } from '../../../src-main/api/result.ts';
 import { dispatchSession } from '../../../src-main/api/session.ts';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { AppointmentType, Booking } from '../../../src-main/api/types.ts';
 import { main as tidbok } from '../../../src-main/cli.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startDemoSession } from '../../../src-main/services/auth.ts';
 import { SESSION_HEADER, startWebShell } from '../../../src-main/shells/web/server.ts';
-import { openTestDb } from '../../helpers/temp-db.ts';
+import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 import type { DeskCall, DeskCommand } from './desk-worker.ts';
 import { demoApi, type Api } from './helpers.ts';
 
@@ -766,4 +767,38 @@ describe('why a booking can no longer be changed', () => {
       expect(e).toMatchObject({ code: 'conflict', message });
     }
   });
+});
+
+// Last of all: a year of slots changes what "beyond the horizon" means for the tests above.
+describe('a year of slots laid out in another process', () => {
+  it('desks booking meanwhile are booked, or told in Swedish the database is busy; nothing half-done', async () => {
+    const free = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-07', limit: 3 });
+    expect(free).toHaveLength(3);
+    const before = counts();
+    const at = Date.now() + 100;
+    const year = desks[0]!.send<{ results: Result<unknown>[] }>({
+      op: 'run',
+      at,
+      calls: [{ method: 'templates.expand', input: { horizonWeeks: 52 }, roles: ['scheduler'] }],
+    });
+    while (Date.now() < at + 20) {
+      // Book while the expansion runs (how long it runs depends on the machine).
+    }
+    const answers = [];
+    for (const s of free) {
+      answers.push(
+        await dispatch({ ctx: api.ctx, caller: testCaller(['receptionist']), shell: 'web' }, 'bookings.book', {
+          slotId: s.slotId,
+          patientId: patients[6]!.id,
+          appointmentTypeId: lakbes.id,
+        }),
+      );
+    }
+    const [expanded] = (await year).results;
+    expect(okValue<{ created: number }>(expanded!).created).toBeGreaterThan(0);
+    const booked = answers.filter((a) => a.ok).length;
+    for (const a of answers.filter((x) => !x.ok)) expect(a).toMatchObject({ error: { code: 'unavailable' } });
+    free.forEach((s, i) => expect(activeOn(s.slotId)).toBe(answers[i]!.ok ? 1 : 0));
+    expect(counts().bookings).toBe(before.bookings + booked);
+  }, 60_000);
 });
