@@ -784,7 +784,7 @@ describe('a year of slots laid out in another process', () => {
     while (Date.now() < at + 20) {
       // Book while the expansion runs (how long it runs depends on the machine).
     }
-    const answers = [];
+    const answers: Result<unknown>[] = [];
     for (const s of free) {
       answers.push(
         await dispatch({ ctx: api.ctx, caller: testCaller(['receptionist']), shell: 'web' }, 'bookings.book', {
