@@ -226,7 +226,7 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
 
     // Christmas week: julafton (Thu) and juldagen (Fri) are closed by default.
     const add = await tidbok('templates', 'add', '--resource', 'anna berg', ...shape, '--types', 'LAKBES,lakvid',
-      '--from', '2026-12-21', '--to', '2026-12-27', '--weeks', '6', '--name', 'Förmiddag', '--db', db); // prettier-ignore
+      '--from', '2026-12-21', '--to', '2026-12-27', '--weeks', '6', '--name', 'Förmiddag', '--every', '2', '--db', db); // prettier-ignore
     expect(add).toMatchObject({ code: 0, err: '' });
     const [head, ...report] = add.out.trimEnd().split('\n');
     expect(head).toMatch(/^[0-9a-f-]{36} {2}schemamallen är upplagd: mån–fre 08:00–12:00\.$/);
@@ -285,11 +285,11 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     expect(list.code).toBe(0);
     const rows = list.out.trimEnd().split('\n');
     expect(rows[0]).toBe(
-      `${'ID'.padEnd(38)}RESURS     NAMN       DAGAR    VECKA  TID          MIN  TYPER          GILTIG                 WEBB  AKTIV`,
+      `${'ID'.padEnd(38)}RESURS     NAMN       DAGAR    VECKA    TID          MIN  TYPER          GILTIG                 WEBB  AKTIV`,
     );
     expect(rows.slice(1)).toEqual([
-      `${morningId}  Anna Berg  Förmiddag  mån–fre  varje  08:00–12:00  20   LAKBES,LAKVID  2026-12-21–2026-12-27  nej   ja`,
-      `${lunchChange.template.id}  Anna Berg  –          mån–ons  varje  11:30–12:30  30   LAKBES         2026-12-21–2026-12-27  ja    ja`,
+      `${morningId}  Anna Berg  Förmiddag  mån–fre  var 2:e  08:00–12:00  20   LAKBES,LAKVID  2026-12-21–2026-12-27  nej   ja`,
+      `${lunchChange.template.id}  Anna Berg  –          mån–ons  varje    11:30–12:30  30   LAKBES         2026-12-21–2026-12-27  ja    ja`,
     ]);
 
     expect(badType).toMatchObject({
