@@ -149,6 +149,16 @@ describe('a night template across the clock change (01:00–04:00, 30-minute slo
     expect(late.slots.map((s) => s.startTime)).toEqual(['03:00', '03:30']);
   });
 
+  it('shows the same night through `tidbok templates preview`', () => {
+    const r = tidbok(
+      '2026-01-05T09:00:00+01:00',
+      ...['templates', 'preview', '--resource', 'Dr Dag', '--weekdays', '7', '--start', '01:00', '--end', '04:00'],
+      ...['--slot', '30', '--types', 'BES30', '--from', '2026-03-23', '--weeks', '1', '--db', api.path],
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^2026-03-29 sön {2}01:00 01:30 03:00 03:30 {2}\(4 × 30 min\)$/m);
+  });
+
   it('skips 2027-03-28 by default: the spring-forward Sunday is påskdagen', async () => {
     const p = await api.ok('templates.preview', {
       template: night({ skipHolidays: true }),
