@@ -17,10 +17,12 @@ import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 import { SyncPage } from '../sync/SyncPage.tsx';
 import { SettingsPage, isNoUnitError } from '../settings/SettingsPage.tsx';
 import { BookingsPage } from '../bookings/BookingsPage.tsx';
+import { WaitlistPage } from '../waitlist/WaitlistPage.tsx';
 
 export const PAGES = [
   'calendar',
   'bookings',
+  'waitlist',
   'appointmentTypes',
   'templates',
   'absences',
@@ -65,6 +67,9 @@ function AppFrame() {
       break;
     case 'bookings':
       content = <BookingsPage />;
+      break;
+    case 'waitlist':
+      content = <WaitlistPage />;
       break;
     case 'audit':
       content = <AuditPage />;

@@ -14,6 +14,8 @@ import { formatIdentity, formatSpan } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
+import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
+import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
 
 export interface BookDialogProps {
   slot: Slot;
@@ -42,6 +44,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
   const [reasonText, setReasonText] = useState('');
   const [query, setQuery] = useState('');
   const [patient, setPatient] = useState<Patient | null>(null);
+  // Chosen from återbudslistan: the booking closes that entry (same patient and type).
+  const [entry, setEntry] = useState<WaitlistEntry | null>(null);
   const [newPatient, setNewPatient] = useState({ givenName: '', familyName: '', phone: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -72,7 +76,9 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
     e.preventDefault();
     setError(null);
     if (!type || !mode) return setError(t('book.chooseType'));
-    let chosen = patient ?? exact ?? null;
+    let chosen: Pick<Patient, 'id' | 'displayName' | 'protectedIdentity'> | null = entry
+      ? { id: entry.patient.id, displayName: entry.patient.displayName ?? '', protectedIdentity: entry.patient.protectedIdentity }
+      : (patient ?? exact ?? null);
     setBusy(true);
     try {
       if (!chosen && offerNew && validNumber) {
@@ -101,6 +107,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
         ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+        ...(entry ? { waitlistEntryId: entry.id } : {}),
       });
       applyBookingChange(client, [], [booking]);
       notify(
@@ -125,7 +132,26 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
           <strong>{formatSpan(slot.startAt, slot.endAt, i18n.language, true)}</strong> · {resourceName}
           {slot.webPublished && <span className="tb-mark tb-mark-web tb-mark-inline">1177</span>}
         </p>
-        {patient ? (
+        {!patient && !entry && (
+          <WaitlistMatches
+            slotId={slot.id}
+            onChoose={(e) => {
+              setEntry(e);
+              setTypeId(e.appointmentTypeId);
+            }}
+          />
+        )}
+        {entry ? (
+          <div className="tb-chosen" data-testid="chosen-patient">
+            <div>
+              <EntryPatient entry={entry} />
+              <span className="tb-wl-from">{t('waitlist.matches.chosen')}</span>
+            </div>
+            <button type="button" className="tb-button" onClick={() => setEntry(null)}>
+              {t('book.changePatient')}
+            </button>
+          </div>
+        ) : patient ? (
           <div className="tb-chosen" data-testid="chosen-patient">
             <div>
               <strong>{patient.protectedIdentity ? t('calendar.protected') : patient.displayName}</strong>

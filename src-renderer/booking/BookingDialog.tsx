@@ -8,6 +8,7 @@ import { call } from '../api/client.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
+import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
@@ -26,6 +27,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
+  const hintWaitlist = useWaitlistHint();
   const detail = useQuery({ queryKey: ['bookings.get', bookingId], queryFn: () => call('bookings.get', { id: bookingId }) });
   const [cancelling, setCancelling] = useState(false);
   const [reasonCode, setReasonCode] = useState('');
@@ -184,7 +186,10 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                       ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
                       ...(overrideRule ? { override: { reason: overrideReason } } : {}),
                     }),
-                  () => t('booking.cancelled', { name, when }),
+                  (x) => {
+                    hintWaitlist(x.slotId);
+                    return t('booking.cancelled', { name, when });
+                  },
                   true,
                 );
               }}

@@ -8,6 +8,7 @@ import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
+import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
@@ -25,6 +26,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
+  const hintWaitlist = useWaitlistHint();
   const type = types.find((x) => x.id === booking.appointmentTypeId);
   const nameOf = (id: string) => resources.find((r) => r.id === id)?.name ?? '';
   const [reasonCode, setReasonCode] = useState('');
@@ -52,6 +54,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
       });
       applyBookingChange(client, [result.old.id], [result.new]);
       notify('ok', t('rebook.done', { name: who, when: to }));
+      hintWaitlist(booking.slotId);
       onRebooked?.();
       onClose();
     } catch (err) {

@@ -1,0 +1,234 @@
+// Återbudslista: the patients who want an earlier time if someone cancels, highest priority first,
+// then whoever has waited longest. A receptionist adds a patient (found with the patient search),
+// marks that she called them about a time, changes or removes an entry. Booking from the list
+// happens where the free time is: the booking dialog of a free slot shows who on the list fits.
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { InputOf } from '../../src-main/api/contract.ts';
+import type { WaitlistEntry, WaitlistState } from '../../src-main/api/methods/waitlist.ts';
+import { call } from '../api/client.ts';
+import { NoticeProvider, useNotify } from '../booking/notices.tsx';
+import { formatDay } from '../booking/format.ts';
+import { wallParts } from '../calendar/wallclock.ts';
+import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
+import { EntryDialog } from './EntryDialog.tsx';
+import { EntryPatient, PriorityChip, daysWaiting, entryWho, periodText, wishText } from './shared.tsx';
+
+type StateChoice = 'open' | WaitlistState;
+const STATE_CHOICES: readonly StateChoice[] = ['open', 'waiting', 'offered', 'booked', 'withdrawn'];
+
+type Open = { kind: 'search' } | { kind: 'add'; patientId: string } | { kind: 'edit'; entry: WaitlistEntry } | null;
+
+export function WaitlistPage() {
+  return (
+    <NoticeProvider>
+      <WaitlistScreen />
+    </NoticeProvider>
+  );
+}
+
+function WaitlistScreen() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const client = useQueryClient();
+  const notify = useNotify();
+  const [typeId, setTypeId] = useState('');
+  const [resourceId, setResourceId] = useState('');
+  const [state, setState] = useState<StateChoice>('open');
+  const [open, setOpen] = useState<Open>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+
+  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const input: InputOf<'waitlist.list'> = {
+    ...(state === 'open' ? {} : { states: [state] }),
+    ...(typeId ? { appointmentTypeId: typeId } : {}),
+    ...(resourceId ? { resourceId } : {}),
+  };
+  const list = useQuery({ queryKey: ['waitlist.list', input], queryFn: () => call('waitlist.list', input) });
+  const rows = list.data ?? [];
+  const filtered = typeId !== '' || resourceId !== '' || state !== 'open';
+
+  async function act(entry: WaitlistEntry, run: () => Promise<WaitlistEntry>, done: string) {
+    setBusyId(entry.id);
+    try {
+      await run();
+      notify('ok', done);
+      await client.invalidateQueries({ queryKey: ['waitlist.list'] });
+    } catch (err) {
+      notify('error', (err as Error).message);
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  return (
+    <section className="tb-page tb-waitlist" aria-labelledby="waitlist-heading">
+      <div className="tb-page-head">
+        <h1 id="waitlist-heading">{t('waitlist.title')}</h1>
+        <p className="tb-muted tb-wl-count" role="status" data-testid="waitlist-count">
+          {list.data ? t('waitlist.count', { count: rows.length }) : t('app.loading')}
+        </p>
+        <button type="button" className="tb-button tb-primary tb-wl-add" onClick={() => setOpen({ kind: 'search' })}>
+          {t('waitlist.add')}
+        </button>
+      </div>
+      <p className="tb-muted tb-wl-lead">{t('waitlist.lead')}</p>
+
+      <div className="tb-filterbar tb-wl-filter" role="group" aria-label={t('waitlist.filters')}>
+        <label>
+          {t('waitlist.type')}
+          <select value={typeId} onChange={(e) => setTypeId(e.target.value)}>
+            <option value="">{t('waitlist.all')}</option>
+            {types.data?.map((x) => (
+              <option key={x.id} value={x.id}>
+                {lang === 'en' ? x.nameEn : x.nameSv}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('waitlist.resource')}
+          <select value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
+            <option value="">{t('waitlist.all')}</option>
+            {resources.data?.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('waitlist.state')}
+          <select value={state} onChange={(e) => setState(e.target.value as StateChoice)}>
+            {STATE_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {t(`waitlist.states.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {list.error && (
+        <p className="tb-form-error" role="alert">
+          {list.error.message}
+        </p>
+      )}
+
+      <div className="tb-wl-body">
+        {list.data && rows.length === 0 ? (
+          <p className="tb-empty">{filtered ? t('waitlist.emptyFiltered') : t('waitlist.empty')}</p>
+        ) : (
+          <table className="tb-table tb-list tb-wl-table" data-testid="waitlist-table" aria-busy={list.isFetching}>
+            <caption className="tb-visually-hidden">{t('waitlist.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('waitlist.col.priority')}</th>
+                <th scope="col">{t('waitlist.col.patient')}</th>
+                <th scope="col">{t('waitlist.col.phone')}</th>
+                <th scope="col">{t('waitlist.col.type')}</th>
+                <th scope="col">{t('waitlist.col.wish')}</th>
+                <th scope="col">{t('waitlist.col.period')}</th>
+                <th scope="col">{t('waitlist.col.since')}</th>
+                <th scope="col">{t('waitlist.col.state')}</th>
+                <th scope="col">{t('waitlist.col.note')}</th>
+                <th scope="col">
+                  <span className="tb-visually-hidden">{t('waitlist.col.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => {
+                const who = entryWho(e, t);
+                const isOpen = e.state === 'waiting' || e.state === 'offered';
+                const days = daysWaiting(e.createdAt);
+                return (
+                  <tr key={e.id} data-entry-id={e.id} className={isOpen ? undefined : 'tb-wl-closed'}>
+                    <td>
+                      <PriorityChip priority={e.priority} />
+                    </td>
+                    <td className="tb-nowrap">
+                      <EntryPatient entry={e} />
+                    </td>
+                    <td className="tb-nowrap">{e.patient.phone ?? ''}</td>
+                    <td className="tb-nowrap">
+                      <span className="tb-swatch" style={{ background: e.appointmentTypeColour }} aria-hidden="true" />{' '}
+                      {lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv}
+                    </td>
+                    <td className="tb-nowrap">{wishText(e, t)}</td>
+                    <td className="tb-nowrap">{periodText(e, t, lang)}</td>
+                    <td className="tb-nowrap">
+                      {formatDay(wallParts(e.createdAt).date, lang)}{' '}
+                      {days > 0 && <span className="tb-muted">({t('waitlist.days', { count: days })})</span>}
+                    </td>
+                    <td>
+                      <span className={`tb-status-chip tb-wl-state-${e.state}`}>{t(`waitlist.states.${e.state}`)}</span>
+                    </td>
+                    <td className="tb-wl-notecell">
+                      <span className="tb-wl-note" title={e.note || undefined}>
+                        {e.note}
+                      </span>
+                    </td>
+                    <td className="tb-nowrap tb-wl-actions">
+                      {isOpen && (
+                        <>
+                          {e.state === 'waiting' && (
+                            <button
+                              type="button"
+                              className="tb-button tb-small"
+                              disabled={busyId === e.id}
+                              aria-label={t('waitlist.markOfferedLabel', { who })}
+                              onClick={() =>
+                                void act(e, () => call('waitlist.markOffered', { id: e.id }), t('waitlist.offeredDone', { who }))
+                              }
+                            >
+                              {t('waitlist.markOffered')}
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            className="tb-button tb-small"
+                            aria-label={t('waitlist.editLabel', { who })}
+                            onClick={() => setOpen({ kind: 'edit', entry: e })}
+                          >
+                            {t('waitlist.edit')}
+                          </button>
+                          <button
+                            type="button"
+                            className="tb-button tb-small tb-danger"
+                            disabled={busyId === e.id}
+                            aria-label={t('waitlist.withdrawLabel', { who })}
+                            onClick={() =>
+                              void act(e, () => call('waitlist.withdraw', { id: e.id }), t('waitlist.withdrawnDone', { who }))
+                            }
+                          >
+                            {t('waitlist.withdraw')}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+
+      {open?.kind === 'search' && (
+        <PatientSearchDialog onClose={() => setOpen(null)} onOpen={(patientId) => setOpen({ kind: 'add', patientId })} />
+      )}
+      {(open?.kind === 'add' || open?.kind === 'edit') && (
+        <EntryDialog
+          target={open.kind === 'add' ? { patientId: open.patientId } : { entry: open.entry }}
+          types={types.data ?? []}
+          resources={resources.data ?? []}
+          {...(typeId ? { presetTypeId: typeId } : {})}
+          onClose={() => setOpen(null)}
+        />
+      )}
+    </section>
+  );
+}
