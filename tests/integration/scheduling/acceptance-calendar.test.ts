@@ -454,20 +454,8 @@ describe('expanding across the year boundary: report, eves, skip_holidays off, C
   });
 
   it('says the same through `tidbok templates expand`, idempotently', () => {
-    const json = tidbok(now, 'templates', 'expand', '--weeks', '3', '--json', '--db', api.path);
-    expect(json.code).toBe(0);
-    expect(JSON.parse(json.out)).toMatchObject({
-      from: '2026-12-21',
-      to: '2027-01-11',
-      created: 0,
-      existing: 45,
-      skippedHolidays: [
-        { date: '2026-12-25', holiday: 'juldagen' },
-        { date: '2027-01-01', holiday: 'nyårsdagen' },
-        { date: '2027-01-06', holiday: 'trettondedag jul' },
-      ],
-    });
     const text = tidbok(now, 'templates', 'expand', '--weeks', '3', '--db', api.path);
+    expect(text.code).toBe(0);
     expect(text.out.trim().split('\n')).toEqual([
       '2026-12-21 – 2027-01-11: 0 nya tider, 45 fanns redan.',
       'Stängt 2026-12-25: juldagen',
