@@ -6,6 +6,7 @@ import { describe, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType } from '../../../src-main/api/types.ts';
@@ -38,6 +39,24 @@ function inDb<T>(path: string, body: (ctx: ServiceContext) => T): T {
   const db = openDatabase(path);
   try {
     return body(createContext(db, { now: () => Date.parse(NOW) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The api in this process, as an admin: for what these commands do not do (bookings). */
+async function asAdmin<T>(
+  path: string,
+  body: (call: <M extends MethodName>(name: M, input: InputOf<M>) => Promise<ResultOf<M>>, ctx: ServiceContext) => Promise<T>,
+): Promise<T> {
+  const db = openDatabase(path);
+  const ctx = createContext(db, { now: () => Date.parse(NOW) });
+  try {
+    return await body(async (name, input) => {
+      const r = await dispatch({ ctx, caller: testCaller(['admin']), shell: 'electron' }, name, input);
+      if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+      return r.value as ResultOf<typeof name>;
+    }, ctx);
   } finally {
     db.close();
   }
@@ -85,7 +104,7 @@ const doctorVisit = {
   professions: ['lakare'],
   webBookable: true,
   webCancellable: true,
-};
+} satisfies InputOf<'appointmentTypes.create'>;
 const videoVisit = {
   code: 'LAKVID',
   nameSv: 'Videobesök läkare',
@@ -93,7 +112,7 @@ const videoVisit = {
   durationMin: 20,
   contactModes: ['video'],
   professions: ['lakare'],
-};
+} satisfies InputOf<'appointmentTypes.create'>;
 const nurseVisit = {
   code: 'SSKBES',
   nameSv: 'Sjuksköterskebesök',
@@ -101,7 +120,7 @@ const nurseVisit = {
   durationMin: 30,
   contactModes: ['physical', 'phone'],
   professions: ['sjukskoterska'],
-};
+} satisfies InputOf<'appointmentTypes.create'>;
 
 // The two scripts use different databases and run side by side. Some 16 spawns: the timeout
 // leaves room for a machine busy with other suites.
@@ -215,13 +234,9 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
 
   it('adds, previews (holiday week, DST week), lists and deactivates templates', async ({ expect }) => {
     const db = unitWithDoctor();
-    const caller = testCaller(['admin']);
-    const setup = openDatabase(db);
-    const ctx = createContext(setup, { now: () => Date.parse(NOW) });
-    for (const t of [doctorVisit, videoVisit, nurseVisit]) {
-      expect(await dispatch({ ctx, caller, shell: 'electron' }, 'appointmentTypes.create', t)).toMatchObject({ ok: true });
-    }
-    setup.close();
+    await asAdmin(db, async (call) => {
+      for (const t of [doctorVisit, videoVisit, nurseVisit]) await call('appointmentTypes.create', t);
+    });
     const shape = ['--weekdays', '1-5', '--start', '08:00', '--end', '12:00', '--slot', '20'];
 
     // Christmas week: julafton (Thu) and juldagen (Fri) are closed by default.
@@ -302,12 +317,33 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     });
     expect(noUnit).toMatchObject({ code: 1, err: expect.stringMatching(/tidbok unit init/) });
 
+    // A patient booked on the first morning keeps the time; the template's other 35 slots go.
+    const booking = await asAdmin(db, async (call, ctx) => {
+      const patient = await call('patients.create', {
+        identityNumber: '19121212-1212',
+        givenName: 'Tolvan',
+        familyName: 'Tolvansson',
+      });
+      const slot = ctx.db.prepare(`SELECT id FROM slots WHERE template_id = ? ORDER BY start_at LIMIT 1`).get(morningId) as {
+        id: string;
+      };
+      const type = listAppointmentTypes(ctx, {}).find((t) => t.code === 'LAKBES')!;
+      return call('bookings.book', { slotId: slot.id, patientId: patient.id, appointmentTypeId: type.id });
+    });
     const off = await tidbok('templates', 'deactivate', morningId, '--db', db);
-    expect(off).toMatchObject({ code: 0, out: 'Schemamallen är inaktiverad: 36 kommande lediga tider borttagna.\n' });
+    expect(off).toMatchObject({
+      code: 0,
+      out: [
+        'Schemamallen är inaktiverad: 35 kommande lediga tider borttagna.',
+        '1 bokade tider ligger kvar (boka om dem vid behov):',
+        `2026-12-21 08:00–08:20  bokning ${booking.id}`,
+        '',
+      ].join('\n'),
+    });
     const left = inDb(db, ({ db: d }) => ({
       templates: d.prepare(`SELECT id, active FROM schedule_templates ORDER BY start_time`).all(),
       liveSlots: d
-        .prepare(`SELECT template_id AS t, count(*) AS n FROM slots WHERE state != 'removed' GROUP BY template_id`)
+        .prepare(`SELECT template_id AS t, count(*) AS n FROM slots WHERE state != 'removed' GROUP BY template_id ORDER BY n`)
         .all(),
     }));
     expect(left).toEqual({
@@ -315,7 +351,10 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
         { id: morningId, active: 0 },
         { id: lunchChange.template.id, active: 1 },
       ],
-      liveSlots: [{ t: lunchChange.template.id, n: 3 }],
+      liveSlots: [
+        { t: morningId, n: 1 },
+        { t: lunchChange.template.id, n: 3 },
+      ],
     });
   });
 });
