@@ -191,11 +191,11 @@ async function importEntry(
  */
 async function importTypes(api: Api, env: HandlerEnv, entries: unknown[], dryRun: boolean): Promise<ImportReport> {
   const report: ImportReport = { dryRun, created: [], updated: [], unchanged: [], errors: [] };
-  const byCode = new Map((await api('appointmentTypes.list', { includeInactive: true })).map((t) => [codeKey(t.code), t]));
   const firstIndex = new Map<string, number>();
   const { db } = env.ctx;
   db.exec('BEGIN IMMEDIATE');
   try {
+    const byCode = new Map((await api('appointmentTypes.list', { includeInactive: true })).map((t) => [codeKey(t.code), t]));
     for (const [index, entry] of entries.entries()) {
       const code = isRecord(entry) && typeof entry['code'] === 'string' ? entry['code'].trim() : null;
       const bad = (message: string, field: string | null = null) => report.errors.push({ index, code, field, message });
