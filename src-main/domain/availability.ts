@@ -1,6 +1,6 @@
 // Availability, pure: overlaps of time intervals, choosing rebooking proposals, and what a
 // caller may see of a patient with protected identity.
-import type { Role } from '../api/types.ts';
+import type { PatientSummary, Role } from '../api/types.ts';
 
 /** Half-open intervals [aStart, aEnd) and [bStart, bEnd) share at least one instant. */
 export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
@@ -100,4 +100,19 @@ export const ROLES_NEEDING_CONTACT: readonly Role[] = ['receptionist'];
  */
 export function mayShowContactDetails(protectedIdentity: boolean, roles: readonly Role[]): boolean {
   return !protectedIdentity || roles.some((r) => ROLES_NEEDING_CONTACT.includes(r));
+}
+
+/**
+ * A booking as a caller with `roles` may see it. A protected patient's name is never sent (the
+ * screens say "Skyddad identitet"); the identity number and the booking note only to roles whose
+ * work needs contact details. Other patients' bookings pass unchanged.
+ */
+export function bookingSeenBy<B extends { patient: PatientSummary; note: string }>(booking: B, roles: readonly Role[]): B {
+  if (!booking.patient.protectedIdentity) return booking;
+  const shown = mayShowContactDetails(true, roles);
+  return {
+    ...booking,
+    note: shown ? booking.note : '',
+    patient: { ...booking.patient, displayName: '', identityNumber: shown ? booking.patient.identityNumber : '' },
+  };
 }

@@ -424,7 +424,8 @@ function bookedNotice(s: FutureSlot): BookedSlotNotice {
     startAt: s.start_at,
     endAt: s.end_at,
     bookingId: s.booking_id!,
-    patientName: `${s.given_name ?? ''} ${s.family_name ?? ''}`.trim(),
+    // A protected patient's name is never sent (the screens say "Skyddad identitet").
+    patientName: s.protected_identity === 1 ? '' : `${s.given_name ?? ''} ${s.family_name ?? ''}`.trim(),
     protectedIdentity: s.protected_identity === 1,
   };
 }

@@ -26,5 +26,7 @@ export function formatIdentity(value: string): string {
 }
 
 export function patientLabel(p: PatientSummary, protectedText: string): string {
-  return p.protectedIdentity ? `${protectedText} (${formatIdentity(p.identityNumber)})` : p.displayName;
+  // The identity number of a protected patient reaches only roles that need it (else it is empty).
+  if (!p.protectedIdentity) return p.displayName;
+  return p.identityNumber ? `${protectedText} (${formatIdentity(p.identityNumber)})` : protectedText;
 }

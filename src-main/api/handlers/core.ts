@@ -6,6 +6,7 @@ import { currentUnit, listAppointmentTypes, listResources } from '../../services
 import { countPendingOutbox } from '../../services/outbox.ts';
 import { recordPatientReads } from '../../services/audit.ts';
 import { engineFor } from '../../sync/engine.ts';
+import { bookingSeenBy } from '../../domain/availability.ts';
 
 export const coreHandlers: HandlersFor<typeof coreMethods> = {
   'session.info': ({ ctx, caller, shell }) => ({
@@ -27,7 +28,8 @@ export const coreHandlers: HandlersFor<typeof coreMethods> = {
       range.bookings.map((b) => b.patient.id),
       { view: 'calendar.range', from: input.from, to: input.to },
     );
-    return range;
+    // Bookings leave the api as the caller may see them (protected identity).
+    return { ...range, bookings: range.bookings.map((b) => bookingSeenBy(b, caller.roles)) };
   },
   'calendar.nextOpenDate': ({ ctx }, input) => nextOpenDate(ctx, input),
 };

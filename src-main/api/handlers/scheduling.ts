@@ -34,6 +34,13 @@ import {
   rebookBooking,
   setBookingNote,
 } from '../../services/bookings.ts';
+import { bookingSeenBy } from '../../domain/availability.ts';
+import type { Booking, Role } from '../types.ts';
+import type { Rebooking } from '../methods/scheduling.ts';
+
+// Bookings leave the api as the caller may see them (protected identity): one place, every method.
+const seen = <B extends Booking>(roles: readonly Role[], b: B): B => bookingSeenBy(b, roles);
+const seenRebooking = (roles: readonly Role[], r: Rebooking): Rebooking => ({ old: seen(roles, r.old), new: seen(roles, r.new) });
 
 export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'appointmentTypes.get': ({ ctx }, input) => getAppointmentType(ctx, input.id),
@@ -62,12 +69,22 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'slots.remove': ({ ctx, caller }, input) => removeSlot(ctx, caller, input),
   'slots.findFree': ({ ctx }, input) => findFreeSlots(ctx, input),
 
-  'absences.create': ({ ctx, caller }, input) => createAbsence(ctx, caller, input),
+  'absences.create': ({ ctx, caller }, input) => {
+    const r = createAbsence(ctx, caller, input);
+    return { ...r, affectedBookings: r.affectedBookings.map((b) => seen(caller.roles, b)) };
+  },
   'absences.list': ({ ctx }, input) => listAbsences(ctx, input),
-  'absences.withdraw': ({ ctx, caller }, input) => withdrawAbsence(ctx, caller, input),
-  'absences.affectedBookings': ({ ctx, caller }, input) => affectedBookings(ctx, caller, input),
-  'absences.proposeRebooking': ({ ctx, caller }, input) => proposeAbsenceRebooking(ctx, caller, input),
-  'absences.applyRebooking': ({ ctx, caller }, input) => applyAbsenceRebooking(ctx, caller, input),
+  'absences.withdraw': ({ ctx, caller }, input) => {
+    const r = withdrawAbsence(ctx, caller, input);
+    return { ...r, affectedBookings: r.affectedBookings.map((b) => seen(caller.roles, b)) };
+  },
+  'absences.affectedBookings': ({ ctx, caller }, input) => affectedBookings(ctx, caller, input).map((b) => seen(caller.roles, b)),
+  'absences.proposeRebooking': ({ ctx, caller }, input) =>
+    proposeAbsenceRebooking(ctx, caller, input).map((p) => ({ ...p, booking: seen(caller.roles, p.booking) })),
+  'absences.applyRebooking': ({ ctx, caller }, input) => {
+    const r = applyAbsenceRebooking(ctx, caller, input);
+    return { ...r, rebooked: r.rebooked.map((x) => seenRebooking(caller.roles, x)) };
+  },
   'absences.contactList': ({ ctx, caller }, input) => absenceContactList(ctx, caller, input),
 
   'patients.search': ({ ctx, caller }, input) => searchPatients(ctx, caller, input),
@@ -76,13 +93,14 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'patients.create': ({ ctx, caller }, input) => createPatient(ctx, caller, input),
   'patients.update': ({ ctx, caller }, input) => updatePatient(ctx, caller, input),
 
-  'bookings.get': ({ ctx, caller }, input) => getBookingDetail(ctx, caller, input),
-  'bookings.forPatient': ({ ctx, caller }, input) => bookingsForPatient(ctx, caller, input),
+  'bookings.get': ({ ctx, caller }, input) => seen(caller.roles, getBookingDetail(ctx, caller, input)),
+  'bookings.forPatient': ({ ctx, caller }, input) => bookingsForPatient(ctx, caller, input).map((b) => seen(caller.roles, b)),
   // With a central configured, the booking waits as preliminary until central confirms the claim.
-  'bookings.book': ({ ctx, caller }, input) => bookSlot(ctx, caller, { ...input, status: deskBookingStatus(ctx) }),
-  'bookings.cancel': ({ ctx, caller }, input) => cancelBooking(ctx, caller, input),
-  'bookings.rebook': ({ ctx, caller }, input) => rebookBooking(ctx, caller, input),
-  'bookings.mark': ({ ctx, caller }, input) => markBooking(ctx, caller, input),
-  'bookings.setNote': ({ ctx, caller }, input) => setBookingNote(ctx, caller, input),
+  'bookings.book': ({ ctx, caller }, input) =>
+    seen(caller.roles, bookSlot(ctx, caller, { ...input, status: deskBookingStatus(ctx) })),
+  'bookings.cancel': ({ ctx, caller }, input) => seen(caller.roles, cancelBooking(ctx, caller, input)),
+  'bookings.rebook': ({ ctx, caller }, input) => seenRebooking(caller.roles, rebookBooking(ctx, caller, input)),
+  'bookings.mark': ({ ctx, caller }, input) => seen(caller.roles, markBooking(ctx, caller, input)),
+  'bookings.setNote': ({ ctx, caller }, input) => seen(caller.roles, setBookingNote(ctx, caller, input)),
   'bookings.onlinePermissions': ({ ctx }, input) => onlinePermissions(ctx, input),
 };
