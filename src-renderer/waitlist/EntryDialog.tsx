@@ -123,6 +123,7 @@ export function EntryDialog({ target, types, resources, presetTypeId, onClose }:
             )}
           </Field>
         </div>
+        <p className="tb-field-hint tb-wl-prio-hint">{t('waitlist.priorityHint')}</p>
         <fieldset className="tb-fieldset">
           <legend>{t('waitlist.dialog.wish')}</legend>
           <div className="tb-wl-wish">
@@ -172,7 +173,6 @@ export function EntryDialog({ target, types, resources, presetTypeId, onClose }:
             )}
           </Field>
         </div>
-        <p className="tb-field-hint">{t('waitlist.priorityHint')}</p>
         <Field label={t('waitlist.dialog.note')}>
           {(id) => (
             <textarea

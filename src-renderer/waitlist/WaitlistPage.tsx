@@ -9,11 +9,10 @@ import type { InputOf } from '../../src-main/api/contract.ts';
 import type { WaitlistEntry, WaitlistState } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
-import { formatDay } from '../booking/format.ts';
 import { wallParts } from '../calendar/wallclock.ts';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
 import { EntryDialog } from './EntryDialog.tsx';
-import { EntryPatient, PriorityChip, daysWaiting, entryWho, periodText, wishText } from './shared.tsx';
+import { EntryPatient, PriorityChip, daysWaiting, entryWho, periodText, shortDay, wishText } from './shared.tsx';
 
 type StateChoice = 'open' | WaitlistState;
 const STATE_CHOICES: readonly StateChoice[] = ['open', 'waiting', 'offered', 'booked', 'withdrawn'];
@@ -150,7 +149,18 @@ function WaitlistScreen() {
                       <PriorityChip priority={e.priority} />
                     </td>
                     <td className="tb-nowrap">
-                      <EntryPatient entry={e} />
+                      {isOpen ? (
+                        <button
+                          type="button"
+                          className="tb-link tb-wl-open"
+                          aria-label={t('waitlist.editLabel', { who })}
+                          onClick={() => setOpen({ kind: 'edit', entry: e })}
+                        >
+                          <EntryPatient entry={e} />
+                        </button>
+                      ) : (
+                        <EntryPatient entry={e} />
+                      )}
                     </td>
                     <td className="tb-nowrap">{e.patient.phone ?? ''}</td>
                     <td className="tb-nowrap">
@@ -160,7 +170,7 @@ function WaitlistScreen() {
                     <td className="tb-nowrap">{wishText(e, t)}</td>
                     <td className="tb-nowrap">{periodText(e, t, lang)}</td>
                     <td className="tb-nowrap">
-                      {formatDay(wallParts(e.createdAt).date, lang)}{' '}
+                      {shortDay(wallParts(e.createdAt).date, lang)}{' '}
                       {days > 0 && <span className="tb-muted">({t('waitlist.days', { count: days })})</span>}
                     </td>
                     <td>
@@ -187,14 +197,6 @@ function WaitlistScreen() {
                               {t('waitlist.markOffered')}
                             </button>
                           )}
-                          <button
-                            type="button"
-                            className="tb-button tb-small"
-                            aria-label={t('waitlist.editLabel', { who })}
-                            onClick={() => setOpen({ kind: 'edit', entry: e })}
-                          >
-                            {t('waitlist.edit')}
-                          </button>
                           <button
                             type="button"
                             className="tb-button tb-small tb-danger"

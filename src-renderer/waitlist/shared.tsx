@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
-import { formatDay, formatIdentity } from '../booking/format.ts';
+import { formatIdentity } from '../booking/format.ts';
 import { useNotify } from '../booking/notices.tsx';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
 import './waitlist.css';
@@ -29,11 +29,19 @@ export function wishText(e: WaitlistEntry, t: TFunction): string {
   return t('waitlist.anyone');
 }
 
-/** "När som helst", "från tis 1 dec", "1 dec – 18 dec". */
+/** "1 dec" (no weekday): compact, for periods and since when. */
+export function shortDay(date: string, lang: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)))
+    .replace('.', '');
+}
+
+/** "När som helst", "från 1 dec", "30 nov – 18 dec". */
 export function periodText(e: WaitlistEntry, t: TFunction, lang: string): string {
-  if (e.earliest && e.latest) return `${formatDay(e.earliest, lang)} – ${formatDay(e.latest, lang)}`;
-  if (e.earliest) return t('waitlist.fromDate', { date: formatDay(e.earliest, lang) });
-  if (e.latest) return t('waitlist.toDate', { date: formatDay(e.latest, lang) });
+  if (e.earliest && e.latest) return `${shortDay(e.earliest, lang)} – ${shortDay(e.latest, lang)}`;
+  if (e.earliest) return t('waitlist.fromDate', { date: shortDay(e.earliest, lang) });
+  if (e.latest) return t('waitlist.toDate', { date: shortDay(e.latest, lang) });
   return t('waitlist.anytime');
 }
 
@@ -90,14 +98,19 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
               <span className="tb-wl-match-who">
                 <EntryPatient entry={e} />
               </span>
-              <span className="tb-wl-match-what">
-                {lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv} · {wishText(e, t)}
-              </span>
-              <span className="tb-muted tb-wl-match-since">
-                {t('waitlist.col.since')} {formatDay(wallParts(e.createdAt).date, lang)}
-              </span>
               <span className="tb-wl-match-choose" aria-hidden="true">
                 {t('waitlist.matches.choose')}
+              </span>
+              <span className="tb-wl-match-what">
+                {[
+                  lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv,
+                  wishText(e, t),
+                  t('waitlist.sinceShort', { date: shortDay(wallParts(e.createdAt).date, lang) }),
+                  e.patient.phone,
+                  e.note,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             </button>
           </li>

@@ -1,0 +1,130 @@
+// Återbudslistan in Chromium against the web shell (demo unit, Monday 09:10): a receptionist puts
+// a patient on the list, a booking is cancelled and the notice says the list has someone for the
+// freed time, and the booking dialog of that slot books the patient from the list; each step is
+// checked in the data afterwards, axe on each screen.
+import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../helpers/axe.ts';
+import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { AppointmentType, Booking, CalendarRange } from '../../src-main/api/types.ts';
+import type { Patient } from '../../src-main/api/methods/scheduling.ts';
+import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
+import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+const NOW = Date.parse(MONDAY);
+
+let shell: RunningShell;
+let types: AppointmentType[];
+const code = (c: string) => types.find((x) => x.code === c)!;
+
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+  types = await apiCall<AppointmentType[]>(shell, 'appointmentTypes.list', {});
+  // Two patients already waiting, so the list reads as on a working day.
+  const day = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
+  const [a, b] = [...new Set(day.bookings.filter((x) => !x.patient.protectedIdentity).map((x) => x.patient.id))];
+  await apiCall(shell, 'waitlist.add', { patientId: a, appointmentTypeId: code('FYSIO').id, note: 'Kan bara förmiddagar' });
+  await apiCall(shell, 'waitlist.add', {
+    patientId: b,
+    appointmentTypeId: code('VACC').id,
+    profession: 'sjukskoterska',
+    earliest: '2026-11-30',
+    latest: '2026-12-18',
+    priority: 1,
+  });
+});
+test.afterAll(async () => shell.stop());
+
+test('put a patient on the list, cancel a booking, book the freed time from the list', async ({ page }) => {
+  const greta = await apiCall<Patient>(shell, 'patients.create', {
+    identityNumber: makeIdentityNumber('1948-03-14', 124),
+    givenName: 'Greta',
+    familyName: 'Väntesson',
+    phone: '070-555 12 34',
+  });
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  await expect(page.getByTestId('waitlist-table')).toBeVisible();
+
+  // Add: the patient search, then type, priority and a note.
+  await page.getByRole('button', { name: 'Lägg till patient' }).click();
+  const search = page.getByTestId('patient-search');
+  await search.getByLabel(/Personnummer eller namn/i).fill('Greta Vänt');
+  await search.getByRole('button', { name: /Greta Väntesson/ }).click();
+  const dialog = page.getByTestId('waitlist-dialog');
+  await expect(dialog.getByTestId('waitlist-patient')).toContainText('Greta Väntesson');
+  await dialog.getByLabel('Besökstyp', { exact: true }).selectOption({ label: 'Läkarbesök' });
+  await dialog.getByLabel('Prioritet').selectOption({ label: 'Förtur' });
+  await dialog.getByLabel('Anteckning').fill('Vill gärna komma tidigare, ring mobilen');
+  await expectAccessible(page, 'waitlist add dialog');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-add.png' });
+  await dialog.getByRole('button', { name: 'Lägg till', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText('Greta Väntesson står nu på återbudslistan');
+  const row = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Greta Väntesson' });
+  await expect(row).toContainText('Förtur');
+  await expect(row).toContainText('Läkarbesök');
+  await expectAccessible(page, 'waitlist page');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist.png' });
+  // Changed: she is away from 19 December.
+  await row.getByRole('button', { name: 'Ändra posten för Greta Väntesson' }).click();
+  await dialog.getByLabel('Senast (datum)').fill('2026-12-18');
+  await dialog.getByRole('button', { name: 'Spara', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText('till 18 dec');
+  // Called one patient about a time; another no longer wants one.
+  const maja = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Fysioterapi' });
+  await maja.getByRole('button', { name: /^Markera att .* har erbjudits en tid$/ }).click();
+  await expect(maja.locator('.tb-status-chip')).toHaveText('Erbjuden');
+  const nils = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Vaccination' });
+  await nils.getByRole('button', { name: /^Ta bort .* från återbudslistan$/ }).click();
+  await expect(nils).toHaveCount(0);
+  const listed = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', {});
+  expect(listed.map((e) => [e.appointmentTypeId, e.state])).toEqual([
+    [code('LAKBES').id, 'waiting'],
+    [code('FYSIO').id, 'offered'],
+  ]);
+  const entry = listed.find((e) => e.patient.id === greta.id)!;
+  expect(entry).toMatchObject({ state: 'waiting', priority: 1, appointmentTypeId: code('LAKBES').id });
+
+  // A doctor's visit this afternoon is cancelled (the patient called in sick): the notice says
+  // someone on the list fits the freed time.
+  const day = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
+  const cancelled: Booking = day.bookings
+    .filter((b) => b.status === 'booked' && b.appointmentTypeId === code('LAKBES').id && b.startAt > NOW + 3 * 3_600_000)
+    .sort((x, y) => x.startAt - y.startAt)[0]!;
+  await page.getByRole('link', { name: 'Kalender' }).click();
+  await page.locator(`[data-booking-id="${cancelled.id}"]`).click();
+  const booking = page.getByTestId('booking-dialog');
+  await booking.getByRole('button', { name: 'Avboka …' }).click();
+  await booking.getByLabel('Orsakskod').selectOption('SJUK');
+  await booking.getByRole('button', { name: 'Avboka tiden' }).click();
+  await booking.getByLabel('Motivering för att åsidosätta regeln').fill('Patienten ringde, sjuk');
+  await booking.getByRole('button', { name: 'Avboka ändå' }).click();
+  await expect(booking).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText('1 på återbudslistan passar den lediga tiden');
+
+  // The freed slot: Greta is offered first; one click chooses her, Boka books from the list.
+  await page.locator(`[data-slot-id="${cancelled.slotId}"]`).click();
+  const book = page.getByTestId('book-dialog');
+  const matches = book.getByTestId('waitlist-matches');
+  await expect(matches).toContainText('Greta Väntesson');
+  await expect(matches).toContainText('Förtur');
+  await expectAccessible(page, 'book dialog with waitlist matches');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-book.png' });
+  await matches.getByRole('button', { name: 'Välj Greta Väntesson från återbudslistan' }).click();
+  await expect(book.getByTestId('chosen-patient')).toContainText('Från återbudslistan');
+  await expect(book.getByLabel('Besökstyp')).toHaveValue(code('LAKBES').id);
+  await book.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(book).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText('Bokad: Greta Väntesson');
+
+  const after = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
+  expect(after.bookings.find((b) => b.slotId === cancelled.slotId)?.patient.id).toBe(greta.id);
+  const booked = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', { states: ['booked'] });
+  expect(booked.map((e) => e.id)).toEqual([entry.id]);
+  // Off the open list.
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  await expect(page.getByTestId('waitlist-table')).not.toContainText('Greta Väntesson');
+});
