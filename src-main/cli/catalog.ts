@@ -9,7 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import type { InputOf, MethodName, ResultOf } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import type { HandlerEnv } from '../api/handler-types.ts';
-import type { ExpansionReport, ScheduleTemplate } from '../api/methods/scheduling.ts';
+import type { ExpansionReport, ScheduleTemplate, TemplateChange } from '../api/methods/scheduling.ts';
 import type { ApiError } from '../api/result.ts';
 import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
 import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
@@ -90,6 +90,23 @@ async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv) => Pro
   }
 }
 
+/**
+ * Runs `body` in ONE transaction, committed only when it says so: the api's own transactions nest
+ * in it as savepoints (better-sqlite3), so a refused call undoes only itself until the end, and
+ * the final rollback undoes everything.
+ */
+async function inOneTransaction<T>(env: HandlerEnv, body: () => Promise<{ result: T; commit: boolean }>): Promise<T> {
+  const { db } = env.ctx;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const { result, commit } = await body();
+    if (commit) db.exec('COMMIT');
+    return result;
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -152,7 +169,7 @@ const codeKey = (code: string): string => code.trim().toLowerCase();
 function readTypesFile(file: string): unknown[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file === '-' ? 0 : file, 'utf8'); // '-': standard input, for pipes
   } catch (err) {
     throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
   }
@@ -185,16 +202,13 @@ async function importEntry(
 }
 
 /**
- * The whole file in ONE transaction: dispatch's own transactions nest as savepoints, so a bad entry
- * undoes only itself while the rest are still checked, and any bad entry (or --dry-run) rolls back
- * everything at the end.
+ * The whole file in one transaction: a bad entry undoes only itself while the rest are still
+ * checked; any bad entry (or --dry-run) rolls back everything at the end.
  */
 async function importTypes(api: Api, env: HandlerEnv, entries: unknown[], dryRun: boolean): Promise<ImportReport> {
   const report: ImportReport = { dryRun, created: [], updated: [], unchanged: [], errors: [] };
   const firstIndex = new Map<string, number>();
-  const { db } = env.ctx;
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  return inOneTransaction(env, async () => {
     const byCode = new Map((await api('appointmentTypes.list', { includeInactive: true })).map((t) => [codeKey(t.code), t]));
     for (const [index, entry] of entries.entries()) {
       const code = isRecord(entry) && typeof entry['code'] === 'string' ? entry['code'].trim() : null;
@@ -224,11 +238,8 @@ async function importTypes(api: Api, env: HandlerEnv, entries: unknown[], dryRun
         for (const i of issues) bad(i.message, i.path || null);
       }
     }
-    if (report.errors.length === 0 && !dryRun) db.exec('COMMIT');
-  } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
-  }
-  return report;
+    return { result: report, commit: report.errors.length === 0 && !dryRun };
+  });
 }
 
 export function registerCatalogCommands(program: Command): void {
@@ -259,7 +270,7 @@ ${EXIT_HELP}`,
     .description('Create and update appointment types from a JSON array, matched by code (all or nothing)')
     .argument(
       '<file.json>',
-      'a JSON array of types in the api’s field names, e.g. the output of `tidbok types list --all --json`',
+      'a JSON array of types in the api’s field names, e.g. the output of `tidbok types list --all --json`; - reads standard input',
     )
     .option('--dry-run', 'check the whole file and report what would change; write nothing')
     .option('--db <file>', 'SQLite database file')
@@ -339,7 +350,8 @@ async function findResource(api: Api, key: string): Promise<Resource> {
 }
 
 interface TemplateOptions {
-  resource: string;
+  /** One for preview; for add, one or more (`--resource` repeated). */
+  resource: string[];
   weekdays: string;
   start: string;
   end: string;
@@ -357,23 +369,23 @@ interface TemplateOptions {
 
 type TemplateSpecInput = InputOf<'templates.create'>['template'];
 
-/** The options as the api's template, with types by code; valid from today unless --from. */
-async function templateFromOptions(
+/** The options as the api's template for each resource, with types by code; valid from today unless --from. */
+async function templatesFromOptions(
   api: Api,
   env: HandlerEnv,
   opts: TemplateOptions,
-): Promise<{ spec: TemplateSpecInput; resource: Resource; today: string; tz: string }> {
+): Promise<{ specs: TemplateSpecInput[]; today: string; tz: string }> {
   const { timeZone } = await api('unit.get', {});
   const today = localDate(env.ctx.now(), timeZone);
-  const resource = await findResource(api, opts.resource);
+  const resources: Resource[] = [];
+  for (const key of opts.resource) resources.push(await findResource(api, key));
   const types = await api('appointmentTypes.list', { includeInactive: true });
   const appointmentTypeIds = opts.types.split(',').map((code) => {
     const t = types.find((x) => codeKey(x.code) === codeKey(code));
     if (!t) throw new UsageError(`No appointment type with code "${code.trim()}" (tidbok types list shows them).`);
     return t.id;
   });
-  const spec: TemplateSpecInput = {
-    resourceId: resource.id,
+  const spec: Omit<TemplateSpecInput, 'resourceId'> = {
     name: opts.name ?? '',
     weekdays: parseWeekdays(opts.weekdays),
     everyNWeeks: wholeNumber('--every', opts.every),
@@ -386,7 +398,7 @@ async function templateFromOptions(
     publishWeb: opts.web === true,
     skipHolidays: opts.openOnHolidays !== true,
   };
-  return { spec, resource, today, tz: timeZone };
+  return { specs: resources.map((r) => ({ ...spec, resourceId: r.id })), today, tz: timeZone };
 }
 
 function printExpansion(report: ExpansionReport): void {
@@ -395,10 +407,12 @@ function printExpansion(report: ExpansionReport): void {
   for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 /** Options shared by `templates add` and `templates preview`. */
-function templateOptions(cmd: Command): Command {
+function templateOptions(cmd: Command, resourceHelp: string): Command {
   return cmd
-    .requiredOption('--resource <resource>', 'id, HSA-id or name of the clinician or room')
+    .requiredOption('--resource <resource>', resourceHelp, collect)
     .requiredOption('--weekdays <days>', 'ISO weekdays, 1 = Monday: 1,2,3 or 1-5')
     .requiredOption('--start <HH:mm>', 'first slot starts, wall clock, e.g. 08:00')
     .requiredOption('--end <HH:mm>', 'last slot ends, e.g. 12:00')
@@ -456,32 +470,45 @@ export function registerTemplateCommands(templates: Command): void {
   templateOptions(
     templates
       .command('add')
-      .description('Create a template and lay out its slots from today over --weeks (holidays skipped, overlaps reported)'),
+      .description(
+        'Create a template (one per --resource, all or none) and lay out its slots from today over --weeks (holidays skipped, overlaps reported)',
+      ),
+    'id, HSA-id or name of the clinician or room; repeat it to give several the same template',
   )
     .option('--weeks <n>', 'horizon in weeks to lay out now (the app keeps 12 weeks laid out)', '12')
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
-      const { template, expansion } = await withApi(cmd, async (api, env) => {
-        const { spec } = await templateFromOptions(api, env, opts);
-        return api('templates.create', { template: spec, horizonWeeks: weeks });
+      const { changes, resources } = await withApi(cmd, async (api, env) => {
+        const { specs } = await templatesFromOptions(api, env, opts);
+        // Several clinicians in one transaction: one refused (e.g. the wrong profession) means none is added.
+        const changes = await inOneTransaction(env, async () => {
+          const result: TemplateChange[] = [];
+          for (const template of specs) result.push(await api('templates.create', { template, horizonWeeks: weeks }));
+          return { result, commit: true };
+        });
+        return { changes, resources: await api('resources.list', { includeInactive: true }) };
       });
-      if (opts.json) return print(JSON.stringify({ template, expansion }, null, 2));
-      print(
-        `${template.id}  schemamallen är upplagd: ${weekdaysText(template.weekdays)} ${template.startTime}–${template.endTime}.`,
-      );
-      printExpansion(expansion);
+      if (opts.json) return print(JSON.stringify(changes, null, 2));
+      for (const { template: t, expansion } of changes) {
+        const who = resources.find((r) => r.id === t.resourceId)?.name ?? t.resourceId;
+        print(`${t.id}  ${who}: schemamallen är upplagd, ${weekdaysText(t.weekdays)} ${t.startTime}–${t.endTime}.`);
+        printExpansion(expansion);
+      }
     });
 
   templateOptions(
     templates.command('preview').description('Show the slots a template would lay out, per date, without saving anything'),
+    'id, HSA-id or name of the clinician or room',
   )
     .option('--weeks <n>', 'weeks to show from --from (or today)', '12')
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
+      if (opts.resource.length > 1) throw new UsageError('templates preview takes one --resource.');
       const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
-        const { spec, today, tz } = await templateFromOptions(api, env, opts);
+        const { specs, today, tz } = await templatesFromOptions(api, env, opts);
+        const spec = specs[0]!;
         const from = spec.validFrom > today ? spec.validFrom : today;
         const to = addDays(from, weeks * 7);
         return { preview: await api('templates.preview', { template: spec, from, to }), from, to, tz, slotMin: spec.slotMin };

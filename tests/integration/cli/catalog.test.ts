@@ -20,7 +20,9 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 // A Monday morning: "today" is 2026-11-23 for every command.
 const NOW = '2026-11-23T07:00:00+01:00';
 
-function tidbok(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+const tidbok = (...args: string[]) => run(args);
+
+function run(args: string[], stdin?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
       cwd: ROOT,
@@ -31,6 +33,7 @@ function tidbok(...args: string[]): Promise<{ code: number | null; out: string; 
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('close', (code) => done({ code, out, err }));
+    child.stdin.end(stdin ?? '');
   });
 }
 
@@ -62,18 +65,22 @@ async function asAdmin<T>(
   }
 }
 
-/** A unit set up as `tidbok unit init` + `resources add` would (those have their own CLI test). */
-function unitWithDoctor(): string {
+/**
+ * A unit set up as `tidbok unit init` + `resources add` would (those have their own CLI test):
+ * doctors Anna Berg (with an HSA-id) and Erik Lund, nurse Sara Sjöberg.
+ */
+function unitWithStaff(): string {
   const path = tempDbPath();
   inDb(path, (ctx) => {
     createUnit(ctx, testCaller(), { hsaId: 'SE2321000016-NRBY', name: 'Vårdcentralen Norrby' });
-    createResource(ctx, testCaller(), {
-      kind: 'clinician',
-      name: 'Anna Berg',
-      profession: 'lakare',
-      title: 'Distriktsläkare',
-      hsaId: 'SE2321000016-AB01',
-    });
+    const staff = [
+      ['Anna Berg', 'lakare', 'SE2321000016-AB01'],
+      ['Erik Lund', 'lakare', null],
+      ['Sara Sjöberg', 'sjukskoterska', null],
+    ] as const;
+    for (const [name, profession, hsaId] of staff) {
+      createResource(ctx, testCaller(), { kind: 'clinician', name, profession, title: null, hsaId });
+    }
   });
   return path;
 }
@@ -128,7 +135,7 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
   it('imports a catalogue by code (create, update, unchanged), all or nothing, with a dry run and a round trip', async ({
     expect,
   }) => {
-    const db = unitWithDoctor();
+    const db = unitWithStaff();
 
     const first = await tidbok('types', 'import', jsonFile(db, 'v1.json', [doctorVisit, videoVisit, nurseVisit]), '--db', db);
     expect(first).toMatchObject({ code: 0, err: '' });
@@ -218,9 +225,9 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
       ['LAKVID', 30, true],
     ]);
     const exportFile = jsonFile(db, 'export.json', catalogue);
-    const other = unitWithDoctor();
+    const other = unitWithStaff();
     const [intoOther, backHome] = await Promise.all([
-      tidbok('types', 'import', exportFile, '--db', other),
+      run(['types', 'import', '-', '--db', other], exported.out), // from a pipe
       tidbok('types', 'import', exportFile, '--db', db),
     ]);
     expect(intoOther).toMatchObject({ code: 0, out: expect.stringMatching(/: 4 nya, 0 ändrade, 0 oförändrade\.\n$/) });
@@ -233,28 +240,31 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
   });
 
   it('adds, previews (holiday week, DST week), lists and deactivates templates', async ({ expect }) => {
-    const db = unitWithDoctor();
+    const db = unitWithStaff();
     await asAdmin(db, async (call) => {
       for (const t of [doctorVisit, videoVisit, nurseVisit]) await call('appointmentTypes.create', t);
     });
     const shape = ['--weekdays', '1-5', '--start', '08:00', '--end', '12:00', '--slot', '20'];
 
     // Christmas week: julafton (Thu) and juldagen (Fri) are closed by default.
-    const add = await tidbok('templates', 'add', '--resource', 'anna berg', ...shape, '--types', 'LAKBES,lakvid',
+    // Two doctors get the same template in one call.
+    const add = await tidbok('templates', 'add', '--resource', 'anna berg', '--resource', 'Erik Lund', ...shape, '--types', 'LAKBES,lakvid',
       '--from', '2026-12-21', '--to', '2026-12-27', '--weeks', '6', '--name', 'Förmiddag', '--every', '2', '--db', db); // prettier-ignore
     expect(add).toMatchObject({ code: 0, err: '' });
-    const [head, ...report] = add.out.trimEnd().split('\n');
-    expect(head).toMatch(/^[0-9a-f-]{36} {2}schemamallen är upplagd: mån–fre 08:00–12:00\.$/);
-    const morningId = head!.slice(0, 36);
-    expect(report).toEqual([
+    const ids = [...add.out.matchAll(/^[0-9a-f-]{36}/gm)].map((m) => m[0]);
+    expect(ids).toHaveLength(2);
+    const [morningId, erikId] = ids as [string, string];
+    const laidOut = (id: string, who: string) => [
+      `${id}  ${who}: schemamallen är upplagd, mån–fre 08:00–12:00.`,
       '2026-11-23 – 2027-01-03: 36 nya tider, 0 fanns redan.',
       'Stängt 2026-12-24: julafton',
       'Stängt 2026-12-25: juldagen',
-    ]);
+    ];
+    expect(add.out).toBe([...laidOut(morningId, 'Anna Berg'), ...laidOut(erikId, 'Erik Lund'), ''].join('\n'));
 
     // With the morning laid out, side by side: a lunch template by HSA-id (11:30 overlaps the
     // morning's last slots and is reported, 12:00 fits), previews and refused input.
-    const [lunch, holidays, dst, badType, badTimes, noUnit] = await Promise.all([
+    const [lunch, holidays, dst, nurse, badType, badTimes, noUnit] = await Promise.all([
       tidbok('templates', 'add', '--resource', 'SE2321000016-AB01', '--weekdays', '1,2,3', '--start', '11:30',
         '--end', '12:30', '--slot', '30', '--types', 'LAKBES', '--from', '2026-12-21', '--to', '2026-12-27', '--web',
         '--weeks', '6', '--json', '--db', db), // prettier-ignore
@@ -263,6 +273,20 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
       // A unit open on holidays (2027-03-26 is långfredagen, 03-29 annandag påsk) around the DST night of 03-28.
       tidbok('templates', 'preview', '--resource', 'Anna Berg', ...shape, '--types', 'LAKBES', '--from', '2027-03-22',
         '--weeks', '2', '--open-on-holidays', '--json', '--db', db), // prettier-ignore
+      // A nurse cannot take doctor's visits: refused, and Anna gets no template either.
+      tidbok(
+        'templates',
+        'add',
+        '--resource',
+        'Anna Berg',
+        '--resource',
+        'Sara Sjöberg',
+        ...shape,
+        '--types',
+        'LAKBES',
+        '--db',
+        db,
+      ),
       tidbok('templates', 'add', '--resource', 'Anna Berg', ...shape, '--types', 'LAKBES,NOPE', '--db', db),
       tidbok('templates', 'add', '--resource', 'Anna Berg', ...shape, '--end', '07:00', '--types', 'LAKBES', '--db', db),
       tidbok('templates', 'list', '--db', tempDbPath()),
@@ -281,7 +305,7 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     expect(holidays.out).toMatch(/\n\d+ tider på \d+ dagar 2026-12-21 – 2027-04-04, \d+ dagar stängda\.\n$/);
 
     expect(lunch.code).toBe(0);
-    const lunchChange = JSON.parse(lunch.out) as TemplateChange;
+    const [lunchChange] = JSON.parse(lunch.out) as [TemplateChange];
     expect(lunchChange.template).toMatchObject({ weekdays: [1, 2, 3], publishWeb: true, slotMin: 30 });
     expect(lunchChange.expansion).toMatchObject({ created: 3, skippedOverlaps: 3 });
 
@@ -307,6 +331,10 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
       `${lunchChange.template.id}  Anna Berg  –          mån–ons  varje    11:30–12:30  30   LAKBES         2026-12-21–2026-12-27  ja    ja`,
     ]);
 
+    expect(nurse).toMatchObject({
+      code: 2,
+      err: 'tidbok: Sara Sjöberg kan inte ta emot Läkarbesök: besökstypen är för en annan yrkesgrupp.\n',
+    });
     expect(badType).toMatchObject({
       code: 2,
       err: 'tidbok: No appointment type with code "NOPE" (tidbok types list shows them).\n',
@@ -341,19 +369,22 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
       ].join('\n'),
     });
     const left = inDb(db, ({ db: d }) => ({
-      templates: d.prepare(`SELECT id, active FROM schedule_templates ORDER BY start_time`).all(),
+      templates: d.prepare(`SELECT id, active FROM schedule_templates ORDER BY id`).all(),
       liveSlots: d
         .prepare(`SELECT template_id AS t, count(*) AS n FROM slots WHERE state != 'removed' GROUP BY template_id ORDER BY n`)
         .all(),
     }));
     expect(left).toEqual({
+      // UUIDv7 ids sort in creation order; no template of the refused call is left.
       templates: [
         { id: morningId, active: 0 },
+        { id: erikId, active: 1 },
         { id: lunchChange.template.id, active: 1 },
       ],
       liveSlots: [
         { t: morningId, n: 1 },
         { t: lunchChange.template.id, n: 3 },
+        { t: erikId, n: 36 },
       ],
     });
   });
