@@ -209,7 +209,7 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
       reasonText: input.reasonText?.trim() || null,
     });
     const row = bookingRow(ctx, id);
-    bookingChanged(ctx, caller, [{ row, op: 'create' }], { op: 'book', channel: input.channel, override: choice.override });
+    // Before the change event: a refused entry rolls the booking back without announcing it.
     if (input.waitlistEntryId) {
       bookedFromWaitlist(ctx, caller, input.waitlistEntryId, {
         id,
@@ -217,6 +217,7 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
         appointmentTypeId: choice.type.id,
       });
     }
+    bookingChanged(ctx, caller, [{ row, op: 'create' }], { op: 'book', channel: input.channel, override: choice.override });
     return toBooking(row);
   })();
 }
