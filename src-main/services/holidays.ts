@@ -26,7 +26,7 @@ export function getHolidayRules(ctx: ServiceContext): HolidayRulesView {
   return view(unitHolidayRules(ctx));
 }
 
-/** Changes which eves the unit closes on; slots already expanded stay as they are. */
+/** Records which eves the unit closes on (services/templates.ts setEveRules brings the book in line). */
 export function setHolidayRules(
   ctx: ServiceContext,
   caller: Caller,

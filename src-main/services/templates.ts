@@ -2,10 +2,12 @@
 // Expansion is idempotent: a planned slot whose (resource, start) already has a live slot, or
 // that this template's slot was removed from by hand, is not created again. Editing a template
 // changes only future slots without active bookings and reports the booked ones it left.
+import type { Statement } from 'better-sqlite3';
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type {
   BookedSlotNotice,
   ExpansionReport,
+  HolidayRulesChange,
   ScheduleTemplate,
   TemplateChange,
   TemplatePreview,
@@ -18,12 +20,13 @@ import {
   type PlannedSlot,
   type TemplateSpec,
 } from '../domain/templates.ts';
-import { addDays, localDate } from '../domain/time.ts';
+import { addDays, localDate, startOfLocalDay } from '../domain/time.ts';
+import { EVES, holidaysOfYear, type Eve } from '../domain/holidays.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { slotWriter, toTemplate, type TemplateRow } from '../store/scheduling-rows.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
-import { unitHolidayRules } from './holidays.ts';
+import { getHolidayRules, setHolidayRules, unitHolidayRules } from './holidays.ts';
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
 import { assertTypesOffered, getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
@@ -390,11 +393,7 @@ function reconcileFuture(
   const update = ctx.db.prepare(
     `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
   );
-  // Removed because the template changed (not by hand): the slot leaves the template, so a later
-  // edit back may recreate the time.
-  const remove = ctx.db.prepare(
-    `UPDATE slots SET state = 'removed', template_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
-  );
+  const remove = leaveSchedule(ctx);
   const changed: string[] = [];
   for (const s of future) {
     const p = planned.get(s.start_at);
@@ -416,6 +415,16 @@ function reconcileFuture(
     }
   }
   for (const id of changed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+}
+
+/**
+ * Removes a slot because its template no longer plans it (not by hand): the slot leaves the
+ * template, so a later change back (template edit, an eve opened again) may recreate the time.
+ */
+function leaveSchedule(ctx: ServiceContext): Statement {
+  return ctx.db.prepare(
+    `UPDATE slots SET state = 'removed', template_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+  );
 }
 
 function bookedNotice(s: FutureSlot): BookedSlotNotice {
@@ -490,5 +499,92 @@ export function deactivateTemplate(ctx: ServiceContext, caller: Caller, input: {
     reconcileFuture(ctx, caller, template, range, report);
     templateChanged(ctx, caller, template, 'update', report, { active: false });
     return { template, expansion: report };
+  })();
+}
+
+// ------------------------------------------------------------------ eves the unit closes on
+/** Dates of `eves` in [from, to). */
+function eveDates(eves: readonly Eve[], from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    for (const h of holidaysOfYear(year)) if (h.eve && eves.includes(h.eve) && h.date >= from && h.date < to) dates.push(h.date);
+  }
+  return dates;
+}
+
+/**
+ * Changes which eves the unit closes on, and the book with it (what a scheduler expects when the
+ * unit closes on julafton): unbooked future slots of holiday-skipping templates leave newly closed
+ * eves, booked ones stay and are listed; newly opened eves get their template slots as far as the
+ * book is laid out. Slots added by hand are the scheduler's own and stay.
+ */
+export function setEveRules(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { [K in Eve]?: boolean | undefined },
+): HolidayRulesChange {
+  return ctx.db.transaction(() => {
+    const before = getHolidayRules(ctx);
+    const after = setHolidayRules(ctx, caller, input);
+    const closing = EVES.filter((e) => !before[e] && after[e]);
+    const opening = EVES.filter((e) => before[e] && !after[e]);
+    const unit = currentUnit(ctx);
+    const now = ctx.now();
+    const from = today(ctx, unit.timeZone);
+    const last = ctx.db
+      .prepare(`SELECT max(start_at) AS m FROM slots WHERE template_id IS NOT NULL AND state <> 'removed'`)
+      .get() as {
+      m: number | null;
+    };
+    const horizonEnd = addDays(from, DEFAULT_HORIZON_WEEKS * 7);
+    const lastDate = last.m === null ? horizonEnd : addDays(localDate(last.m, unit.timeZone), 1);
+    const to = lastDate > horizonEnd ? lastDate : horizonEnd;
+
+    const report = emptyReport(from, to);
+    const onDay = ctx.db.prepare(
+      `SELECT s.id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
+              b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
+         FROM slots s
+         JOIN schedule_templates t ON t.id = s.template_id AND t.skip_holidays = 1
+         LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
+         LEFT JOIN patients p ON p.id = b.patient_id
+        WHERE s.start_at >= ? AND s.start_at < ? AND s.state <> 'removed'
+        ORDER BY s.start_at`,
+    );
+    const remove = leaveSchedule(ctx);
+    const removed: string[] = [];
+    for (const date of eveDates(closing, from, to)) {
+      const dayStart = startOfLocalDay(date, unit.timeZone);
+      const rows = onDay.all(Math.max(dayStart, now), startOfLocalDay(addDays(date, 1), unit.timeZone)) as FutureSlot[];
+      for (const r of rows) {
+        if (r.booking_id) {
+          report.bookedUnchanged.push(bookedNotice(r));
+          continue;
+        }
+        remove.run(now, caller.username, r.id);
+        removed.push(r.id);
+      }
+    }
+    for (const id of removed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+    if (opening.length > 0) {
+      const templates = listTemplates(ctx, { includeInactive: false }).filter((t) => t.skipHolidays);
+      for (const date of eveDates(opening, from, to)) expandInto(ctx, caller, templates, date, addDays(date, 1), report);
+    }
+    if (removed.length > 0 || report.created > 0) {
+      recordAudit(ctx, caller, {
+        action: 'change',
+        entity: 'slot',
+        detail: {
+          op: 'eve_rules',
+          closing,
+          opening,
+          removed: removed.length,
+          created: report.created,
+          bookedKept: report.bookedUnchanged.length,
+        },
+      });
+      ctx.events.emit({ entities: ['slot'], ids: removed });
+    }
+    return { ...after, slotsRemoved: removed.length, slotsCreated: report.created, bookedKept: report.bookedUnchanged };
   })();
 }

@@ -758,11 +758,17 @@ export const en: Shape<typeof sv> = {
     kind: { clinician: 'Clinician', room: 'Room', equipment: 'Equipment' },
     eves: {
       title: 'Holiday eves',
-      lead: 'Public holidays are always closed. Choose which eves the unit closes on; it applies to slots laid out after the change.',
+      lead: 'Public holidays are always closed. Choose which eves the unit closes on. The book follows: an eve that closes loses its unbooked slots (booked ones stay), an eve that opens gets the templates’ slots.',
       julafton: 'Closed on Christmas Eve',
       nyarsafton: 'Closed on New Year’s Eve',
       midsommarafton: 'Closed on Midsummer Eve',
       saved: 'The holiday eves are saved.',
+      removed_one: '{{count}} unbooked slot was removed.',
+      removed_other: '{{count}} unbooked slots were removed.',
+      created_one: '{{count}} slot was laid out.',
+      created_other: '{{count}} slots were laid out.',
+      bookedKept_one: '{{count}} booked slot stays on a closed eve: rebook the patient (Bookings).',
+      bookedKept_other: '{{count}} booked slots stay on closed eves: rebook the patients (Bookings).',
     },
   },
 };

@@ -763,11 +763,17 @@ export const sv = {
     kind: { clinician: 'Vårdpersonal', room: 'Rum', equipment: 'Utrustning' },
     eves: {
       title: 'Helgdagsaftnar',
-      lead: 'Röda dagar är alltid stängda. Välj vilka aftnar enheten har stängt; det gäller tider som läggs ut efter ändringen.',
+      lead: 'Röda dagar är alltid stängda. Välj vilka aftnar enheten har stängt. Schemat följer med: en aft som stängs mister sina obokade tider (bokade ligger kvar), en aft som öppnas får schemamallarnas tider.',
       julafton: 'Stängt på julafton',
       nyarsafton: 'Stängt på nyårsafton',
       midsommarafton: 'Stängt på midsommarafton',
       saved: 'Helgdagsaftnarna är sparade.',
+      removed_one: '{{count}} obokad tid togs bort.',
+      removed_other: '{{count}} obokade tider togs bort.',
+      created_one: '{{count}} tid lades ut.',
+      created_other: '{{count}} tider lades ut.',
+      bookedKept_one: '{{count}} bokad tid ligger kvar på en stängd aft: boka om patienten (Bokningar).',
+      bookedKept_other: '{{count}} bokade tider ligger kvar på stängda aftnar: boka om patienterna (Bokningar).',
     },
   },
 };

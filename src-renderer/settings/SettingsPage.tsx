@@ -308,11 +308,18 @@ function EvesSection({ canEdit }: { canEdit: boolean }) {
   async function toggle(eve: (typeof EVES)[number], closed: boolean) {
     if (view) setShown({ ...view, [eve]: closed });
     try {
-      const next = await call('holidays.setRules', { [eve]: closed });
+      const { slotsRemoved, slotsCreated, bookedKept, ...next } = await call('holidays.setRules', { [eve]: closed });
       client.setQueryData(['holidays.getRules'], next);
       setShown(next);
-      notify('ok', t('settings.eves.saved'));
+      // The book follows the eve: say what moved, and which booked times the desk must rebook.
+      const moved = [
+        slotsRemoved > 0 ? t('settings.eves.removed', { count: slotsRemoved }) : '',
+        slotsCreated > 0 ? t('settings.eves.created', { count: slotsCreated }) : '',
+      ].filter(Boolean);
+      notify('ok', [t('settings.eves.saved'), ...moved].join(' '));
+      if (bookedKept.length > 0) notify('error', t('settings.eves.bookedKept', { count: bookedKept.length }));
       await client.invalidateQueries({ queryKey: ['holidays.list'] });
+      await client.invalidateQueries({ queryKey: ['calendar.range'] });
     } catch (err) {
       setShown(null);
       notify('error', (err as Error).message);

@@ -8,7 +8,7 @@ import {
   setAppointmentTypeActive,
   updateAppointmentType,
 } from '../../services/appointment-types.ts';
-import { getHolidayRules, listHolidays, setHolidayRules } from '../../services/holidays.ts';
+import { getHolidayRules, listHolidays } from '../../services/holidays.ts';
 import {
   createTemplate,
   deactivateTemplate,
@@ -16,6 +16,7 @@ import {
   getTemplate,
   listTemplates,
   previewTemplate,
+  setEveRules,
   updateTemplate,
 } from '../../services/templates.ts';
 import { blockSlot, createSlot, getSlot, removeSlot, unblockSlot, updateSlot } from '../../services/slots.ts';
@@ -51,7 +52,7 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
 
   'holidays.list': ({ ctx }, input) => listHolidays(ctx, input),
   'holidays.getRules': ({ ctx }) => getHolidayRules(ctx),
-  'holidays.setRules': ({ ctx, caller }, input) => setHolidayRules(ctx, caller, input),
+  'holidays.setRules': ({ ctx, caller }, input) => setEveRules(ctx, caller, input),
 
   'templates.list': ({ ctx }, input) => listTemplates(ctx, input),
   'templates.get': ({ ctx }, input) => getTemplate(ctx, input.id),

@@ -80,6 +80,16 @@ export interface HolidayRulesView {
   midsommarafton: boolean;
 }
 
+/** The eves the unit closes on after a change, and what the change did to the book. */
+export interface HolidayRulesChange extends HolidayRulesView {
+  /** Unbooked slots taken off eves the unit now closes on. */
+  slotsRemoved: number;
+  /** Template slots laid out on eves the unit now opens on (as far as the book reaches). */
+  slotsCreated: number;
+  /** Booked slots on eves the unit now closes on: kept, for the desk to rebook. */
+  bookedKept: BookedSlotNotice[];
+}
+
 export interface HolidayDay {
   date: string;
   name: string;
@@ -327,8 +337,11 @@ export const schedulingMethods = {
     kind: 'read',
   }),
   'holidays.getRules': method<HolidayRulesView>()({ input: z.object({}).strict(), roles: ALL_ROLES, kind: 'read' }),
-  /** Which eves the unit treats as closed days (affects later expansion only). */
-  'holidays.setRules': method<HolidayRulesView>()({
+  /**
+   * Which eves the unit treats as closed days. The book follows: unbooked template slots leave a
+   * newly closed eve (booked ones stay, listed), a newly opened eve gets its template slots.
+   */
+  'holidays.setRules': method<HolidayRulesChange>()({
     input: z
       .object({ julafton: z.boolean().optional(), nyarsafton: z.boolean().optional(), midsommarafton: z.boolean().optional() })
       .strict(),

@@ -446,9 +446,13 @@ describe('expanding across the year boundary: report, eves, skip_holidays off, C
     expect(all.closedDates).toEqual([]);
     expect(all.slots.filter((s) => localDate(s.startAt) === '2026-12-25').map((s) => localTime(s.startAt))).toEqual(['12:00']);
 
-    await api.ok('holidays.setRules', { julafton: false, nyarsafton: false });
+    // Opening the eves lays out their template slots at once (and closing takes unbooked ones off).
+    const closedAgain = await api.ok('holidays.setRules', { julafton: true, nyarsafton: true });
+    expect(closedAgain).toMatchObject({ slotsRemoved: 0, slotsCreated: 0, bookedKept: [] });
+    const opened = await api.ok('holidays.setRules', { julafton: false, nyarsafton: false });
+    expect(opened).toMatchObject({ julafton: false, nyarsafton: false, slotsCreated: 2 * 2, slotsRemoved: 0 });
     const again = await api.ok('templates.expand', { horizonWeeks: 3 });
-    expect(again).toMatchObject({ created: 2 * 2, existing: 20 + 21, skippedHolidays: [closed[1], closed[3], closed[4]] });
+    expect(again).toMatchObject({ created: 0, existing: 20 + 21 + 4, skippedHolidays: [closed[1], closed[3], closed[4]] });
     const eves = await api.ok('calendar.range', { from: '2026-12-21', to: '2027-01-04', resourceIds: [clinician.id] });
     expect(eves.closedDates).toEqual(['2026-12-25', '2026-12-26', '2026-12-27', '2027-01-01', '2027-01-02', '2027-01-03']);
   });

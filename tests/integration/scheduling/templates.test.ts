@@ -198,7 +198,7 @@ describe('schedule templates', () => {
     const dec = { ...template, weekdays: [1, 2, 3, 4, 5], validFrom: '2026-12-01' };
     const closed = await api.ok('templates.preview', { template: dec, from: '2026-12-21', to: '2027-01-02' });
     expect(closed.skipped.map((s) => s.date)).toEqual(['2026-12-24', '2026-12-25', '2026-12-31', '2027-01-01']);
-    expect(await api.ok('holidays.setRules', { julafton: false, nyarsafton: false })).toEqual({
+    expect(await api.ok('holidays.setRules', { julafton: false, nyarsafton: false })).toMatchObject({
       julafton: false,
       nyarsafton: false,
       midsommarafton: true,
