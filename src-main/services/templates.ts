@@ -114,7 +114,8 @@ function emptyReport(from: string, to: string): ExpansionReport {
 
 interface ResourceState {
   live: IntervalSet;
-  liveStarts: Set<number>;
+  /** Start of each live slot -> its template (null: added by hand). */
+  liveStarts: Map<number, string | null>;
   /** "templateId@start" of slots removed by hand: never recreated by the same template. */
   removedByHand: Set<string>;
   absences: { id: string; reason: string; startAt: number; endAt: number }[];
@@ -123,9 +124,11 @@ interface ResourceState {
 function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: number, toAt: number): ResourceState {
   // Two index range scans: live slots (slots_by_resource_start) and removed ones (migration 0004).
   const live = ctx.db
-    .prepare(`SELECT start_at, end_at FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND start_at < ?`)
+    .prepare(
+      `SELECT start_at, end_at, template_id FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND start_at < ?`,
+    )
     .raw()
-    .all(resourceId, fromAt - 8 * 3_600_000, toAt) as [number, number][];
+    .all(resourceId, fromAt - 8 * 3_600_000, toAt) as [number, number, string | null][];
   const removed = ctx.db
     .prepare(
       `SELECT template_id, start_at FROM slots
@@ -135,7 +138,7 @@ function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: numb
     .all(resourceId, fromAt, toAt) as [string, number][];
   return {
     live: new IntervalSet(live.map(([startAt, endAt]) => ({ startAt, endAt }))),
-    liveStarts: new Set(live.map(([startAt]) => startAt)),
+    liveStarts: new Map(live.map(([startAt, , templateId]) => [startAt, templateId])),
     removedByHand: new Set(removed.map(([templateId, startAt]) => `${templateId}@${startAt}`)),
     absences: ctx.db
       .prepare(
@@ -195,11 +198,14 @@ function expandInto(
   for (const { t: pt, p } of planned) {
     const t = pt.t;
     const state = states.get(t.resourceId)!;
-    if (state.liveStarts.has(p.startAt) || (state.removedByHand.size > 0 && state.removedByHand.has(`${t.id}@${p.startAt}`))) {
+    // Already there: this template's own slot at that start, or one removed from it by hand. A slot
+    // of another template (or a hand-made one) at the same start is an overlap, reported as such.
+    const atStart = state.liveStarts.get(p.startAt);
+    if (atStart === t.id || (state.removedByHand.size > 0 && state.removedByHand.has(`${t.id}@${p.startAt}`))) {
       report.existing++;
       continue;
     }
-    if (state.live.overlapsAny(p.startAt, p.endAt)) {
+    if (atStart !== undefined || state.live.overlapsAny(p.startAt, p.endAt)) {
       report.skippedOverlaps++;
       continue;
     }
@@ -220,7 +226,7 @@ function expandInto(
       caller.username,
     );
     state.live.add(p.startAt, p.endAt);
-    state.liveStarts.add(p.startAt);
+    state.liveStarts.set(p.startAt, t.id);
     created++;
   }
   if (created > 0) enqueueExpansion(ctx, templates, from, to, created);
@@ -239,24 +245,26 @@ export function expandTemplates(
   caller: Caller,
   input: { templateIds?: string[] | undefined; horizonWeeks?: number | undefined; from?: string; to?: string },
 ): ExpansionReport {
-  return ctx.db.transaction(() => {
-    const range = input.from && input.to ? { from: input.from, to: input.to } : horizon(ctx, input.horizonWeeks);
-    const templates = input.templateIds
-      ? input.templateIds.map((id) => getTemplate(ctx, id))
-      : listTemplates(ctx, { includeInactive: false });
-    const report = emptyReport(range.from, range.to);
-    expandInto(ctx, caller, templates, range.from, range.to, report);
-    // A run that created nothing changed nothing (the rolling horizon runs every few hours).
-    if (report.created > 0) {
-      recordAudit(ctx, caller, {
-        action: 'change',
-        entity: 'schedule_template',
-        detail: { op: 'expand', from: range.from, to: range.to, templates: templates.length, created: report.created },
-      });
-      ctx.events.emit({ entities: ['slot'], ids: templates.map((t) => t.id) });
-    }
-    return report;
-  })();
+  return ctx.db
+    .transaction(() => {
+      const range = input.from && input.to ? { from: input.from, to: input.to } : horizon(ctx, input.horizonWeeks);
+      const templates = input.templateIds
+        ? input.templateIds.map((id) => getTemplate(ctx, id))
+        : listTemplates(ctx, { includeInactive: false });
+      const report = emptyReport(range.from, range.to);
+      expandInto(ctx, caller, templates, range.from, range.to, report);
+      // A run that created nothing changed nothing (the rolling horizon runs every few hours).
+      if (report.created > 0) {
+        recordAudit(ctx, caller, {
+          action: 'change',
+          entity: 'schedule_template',
+          detail: { op: 'expand', from: range.from, to: range.to, templates: templates.length, created: report.created },
+        });
+        ctx.events.emit({ entities: ['slot'], ids: templates.map((t) => t.id) });
+      }
+      return report;
+    })
+    .immediate(); // outside dispatch (horizon, CLI) take the write lock first: wait, never fail on an upgrade
 }
 
 // ------------------------------------------------------------------ create / update / deactivate

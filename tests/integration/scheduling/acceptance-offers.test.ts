@@ -96,6 +96,24 @@ describe('slots and templates offer only types their resource can take', () => {
   });
 });
 
+describe('two templates on the same hours', () => {
+  it("reports the second one's slots as overlaps, also where a start coincides, and lays none of them", async () => {
+    const sunday = (slotMin: number, typeId: string) => ({
+      template: { ...template(anna.id, [typeId], slotMin).template, weekdays: [7], startTime: '13:00', endTime: '15:00' },
+    });
+    const first = await api.ok('templates.create', sunday(20, type.LAKVID!.id));
+    expect(first.expansion).toMatchObject({ created: 12 * 6, existing: 0, skippedOverlaps: 0 }); // 12 Sundays in the horizon
+    const second = await api.ok('templates.create', sunday(30, type.LAKBES!.id));
+    expect(second.expansion).toMatchObject({ created: 0, existing: 0, skippedOverlaps: 12 * 4 });
+    // Expanding again: the first template's slots exist, the second's still overlap.
+    expect(await api.ok('templates.expand', { templateIds: [first.template.id, second.template.id] })).toMatchObject({
+      created: 0,
+      existing: 12 * 6,
+      skippedOverlaps: 12 * 4,
+    });
+  });
+});
+
 describe('what the template form offers', () => {
   it('lists the active types a resource may take, and the preview names what would not fit', async () => {
     const forAnna = await api.ok('appointmentTypes.list', { forResourceId: anna.id });
