@@ -126,9 +126,10 @@ export function useWaitlistHint(): (freedSlotId: string) => void {
   const notify = useNotify();
   return useCallback(
     (freedSlotId: string) => {
-      void call('waitlist.matchesForSlot', { slotId: freedSlotId })
-        .then((list) => {
-          if (list.length > 0) notify('ok', t('waitlist.freed', { count: list.length }));
+      // Only the number: no patient is shown, so no read is logged for them.
+      void call('waitlist.countForSlot', { slotId: freedSlotId })
+        .then(({ count }) => {
+          if (count > 0) notify('ok', t('waitlist.freed', { count }));
         })
         // A hint only: the change itself succeeded and was confirmed.
         .catch(() => undefined);

@@ -37,4 +37,5 @@ export const waitlistHandlers: HandlersFor<typeof waitlistMethods> = {
     );
     return matches;
   },
+  'waitlist.countForSlot': ({ ctx, caller }, input) => ({ count: waitlistMatchesForSlot(ctx, caller, input).length }),
 };

@@ -130,4 +130,13 @@ export const waitlistMethods = {
     roles: DESK_ROLES,
     kind: 'read',
   }),
+  /**
+   * How many open entries fit a free slot, and no more: no patient leaves main, so no read is
+   * logged (the hint after a cancellation shows a number; the list itself is matchesForSlot).
+   */
+  'waitlist.countForSlot': method<{ count: number }>()({
+    input: z.object({ slotId: uuid }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
 } as const;

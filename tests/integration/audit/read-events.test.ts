@@ -26,6 +26,26 @@ interface Fixture {
 }
 let fx: Fixture;
 
+/** A free slot that a waiting patient fits (that patient is put on the list first). */
+function slotWithWaitlistMatch(): { slotId: string } {
+  const patientId = ctx.db
+    .prepare(
+      `SELECT id FROM patients p WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.patient_id = p.id
+           AND b.appointment_type_id = ? AND b.status IN ('booked', 'preliminary')) LIMIT 1`,
+    )
+    .pluck()
+    .get(fx.typeId) as string;
+  waitlistFixture(patientId);
+  const slotId = ctx.db
+    .prepare(
+      `SELECT id FROM slots s WHERE state = 'open' AND booked = 0 AND start_at > ? + 86400000
+           AND EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = ?) ORDER BY start_at LIMIT 1`,
+    )
+    .pluck()
+    .get(ctx.now(), fx.typeId) as string;
+  return { slotId };
+}
+
 type Row = { action: string; patient_id: string | null; entity: string | null };
 type Rule =
   | { rule: 'none' }
@@ -125,27 +145,12 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
   },
   'waitlist.matchesForSlot': {
     // A patient without a booked time of the type waits for it; a free slot of the type days ahead fits.
-    input: () => {
-      const patientId = ctx.db
-        .prepare(
-          `SELECT id FROM patients p WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.patient_id = p.id
-             AND b.appointment_type_id = ? AND b.status IN ('booked', 'preliminary')) LIMIT 1`,
-        )
-        .pluck()
-        .get(fx.typeId) as string;
-      waitlistFixture(patientId);
-      const slotId = ctx.db
-        .prepare(
-          `SELECT id FROM slots s WHERE state = 'open' AND booked = 0 AND start_at > ? + 86400000
-             AND EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = ?) ORDER BY start_at LIMIT 1`,
-        )
-        .pluck()
-        .get(ctx.now(), fx.typeId) as string;
-      return { slotId };
-    },
+    input: slotWithWaitlistMatch,
     rule: 'perPatient',
     shown: (r: { patient: { id: string } }[]) => ids(r, (e) => e.patient.id),
   },
+  // A number only, even when someone fits: no patient is shown, so nothing is logged.
+  'waitlist.countForSlot': { input: slotWithWaitlistMatch, rule: 'none' },
   'auth.status': { input: () => ({}), rule: 'none' },
   'users.list': { input: () => ({}), rule: 'none' },
   'audit.verify': { input: () => ({}), rule: 'none' },
@@ -207,7 +212,7 @@ beforeAll(async () => {
 /** An open återbudslista entry for the fixture's type (no wish, no period). */
 function waitlistFixture(patientId: string): void {
   ctx.db
-    .prepare(`INSERT INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`)
+    .prepare(`INSERT OR IGNORE INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`)
     .run(`waitlist-${patientId}`, patientId, fx.typeId);
 }
 

@@ -152,6 +152,11 @@ describe('matches for a freed slot', () => {
     const erikMonday = await freeSlot(lakbes, erik, '2026-11-30');
     // The protected patient can come from 1 December only.
     expect(ids(await api.ok('waitlist.matchesForSlot', { slotId: annaMonday.slotId }))).toEqual([bertil.id, astrid.id]);
+    // The hint after a cancellation asks only how many: no patient leaves main, no read is logged.
+    const reads = () => api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read'`);
+    const before = reads();
+    expect(await api.ok('waitlist.countForSlot', { slotId: annaMonday.slotId })).toEqual({ count: 2 });
+    expect(reads()).toBe(before);
     expect(ids(await api.ok('waitlist.matchesForSlot', { slotId: erikMonday.slotId }))).toEqual([astrid.id]);
     const annaTuesday = await freeSlot(lakbes, anna, '2026-12-01');
     expect(ids(await api.ok('waitlist.matchesForSlot', { slotId: annaTuesday.slotId }))).toEqual([
