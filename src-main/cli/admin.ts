@@ -5,18 +5,13 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { openDatabase } from '../store/database.ts';
-import { createContext, type Caller, type ServiceContext } from '../services/context.ts';
+import { createContext, type ServiceContext } from '../services/context.ts';
 import { countUsers, createFirstAdmin, listUsers } from '../services/auth.ts';
 import { patientLogExtract, verifyAudit } from '../services/audit-query.ts';
 import { backupTo, BackupError, restoreFrom } from '../services/backup.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { AppError } from '../api/result.ts';
-import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
-
-/** The operator at this machine's command line, as the access log names them. */
-function cliCaller(): Caller {
-  return { userId: null, username: 'cli', displayName: 'Kommandoraden', roles: ['admin'], workstation: hostname() };
-}
+import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
 
 function withContext<T>(cmd: Command, run: (ctx: ServiceContext, path: string) => T): T {
   const path = dbOption(cmd) ?? defaultDatabasePath();

@@ -5,7 +5,6 @@
 // (database, no unit); 2 bad usage or refused input.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import type { InputOf, MethodName, ResultOf } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import type { HandlerEnv } from '../api/handler-types.ts';
@@ -15,30 +14,13 @@ import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
 import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
 import { createLogger } from '../log.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
-import { createContext, type Caller } from '../services/context.ts';
+import { createContext } from '../services/context.ts';
 import { currentUnitId } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
-
-/** Whoever runs the command holds the database file: the OS user, as an admin, is logged. */
-function cliCaller(): Caller {
-  let user = 'okänd';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return {
-    userId: null,
-    username: `cli:${user}`,
-    displayName: `Kommandorad (${user})`,
-    roles: ['admin'],
-    workstation: hostname(),
-  };
-}
 
 /** An api call that answered no (its Swedish message, and the fields for a validation error). */
 class Refused extends Error {

@@ -1,5 +1,7 @@
 // Shared pieces of the command line: exit codes, usage errors, option parsing.
 import type { Command } from 'commander';
+import { hostname, userInfo } from 'node:os';
+import type { Caller } from '../services/context.ts';
 import { isIsoDate } from '../domain/time.ts';
 
 /** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
@@ -24,4 +26,18 @@ export function parsePort(value: string): number {
 export function parseDateOption(name: string, value: string): string {
   if (!isIsoDate(value)) throw new UsageError(`${name} must be a date YYYY-MM-DD, got "${value}".`);
   return value;
+}
+
+/**
+ * Whoever runs a command holds the database file: the OS user, acting in `roles` (admin by
+ * default), is who the access log and audit events name.
+ */
+export function cliCaller(roles: Caller['roles'] = ['admin']): Caller {
+  let user = 'okänd';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep 'okänd'
+  }
+  return { userId: null, username: `cli:${user}`, displayName: `Kommandorad (${user})`, roles, workstation: hostname() };
 }

@@ -3,11 +3,9 @@
 // 2 bad usage or input (bad date, unknown unit or resource, unknown format). A failed export
 // leaves no file at --out: it is written under a temporary name and renamed when complete.
 import type { Command } from 'commander';
-import { hostname, userInfo } from 'node:os';
 import { dirname, join, basename } from 'node:path';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { AppError } from '../api/result.ts';
-import type { Caller } from '../services/context.ts';
 import { createContext } from '../services/context.ts';
 import { findUnitByHsaId } from '../services/unit.ts';
 import { unitStatistics } from '../services/statistics.ts';
@@ -16,7 +14,7 @@ import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { exportToFile, type ExportFormat } from '../export/service.ts';
 import type { ExportContent } from '../export/query.ts';
 import { statisticsCsv } from '../export/stats-csv.ts';
-import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
 
 const EXIT_CODES_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, disk); ${EXIT.usage} bad usage or input (date, unit, resource, format).
@@ -24,23 +22,6 @@ A failed export leaves no file at --out; every export is recorded in the access 
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'ics', 'pdf'];
 const CONTENTS: readonly ExportContent[] = ['bookings', 'slots', 'both'];
-
-/** Whoever runs the command holds the database file: an admin, logged under the OS user name. */
-function cliCaller(): Caller {
-  let user = 'okänd';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers): keep 'okänd'
-  }
-  return {
-    userId: null,
-    username: `cli:${user}`,
-    displayName: `Kommandorad (${user})`,
-    roles: ['admin'],
-    workstation: hostname(),
-  };
-}
 
 function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value))

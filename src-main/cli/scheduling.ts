@@ -3,33 +3,21 @@
 // 0 ok; 1 failure (database unreadable, no unit); 2 bad usage or input (unknown type code, bad
 // date or number, an identity number that cannot be right).
 import type { Command } from 'commander';
-import { hostname, userInfo } from 'node:os';
 import { AppError } from '../api/result.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
-import { createContext, type Caller, type ServiceContext } from '../services/context.ts';
+import { createContext, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
 import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../services/patients.ts';
 import { expandTemplates } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
 import { registerTemplateCommands } from './catalog.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or input.`;
-
-/** Whoever runs the command holds the database file; changes are logged under the OS user. */
-function cliCaller(roles: Caller['roles']): Caller {
-  let user = 'okänd';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return { userId: null, username: `cli:${user}`, displayName: `Kommandorad (${user})`, roles, workstation: hostname() };
-}
 
 function positiveInt(name: string, value: string, max: number): number {
   const n = Number(value);

@@ -3,37 +3,19 @@
 // 1 failure (database unreadable, no unit yet); 2 bad usage or refused input (malformed HSA-id,
 // a unit already set up, unknown resource, future bookings in the way).
 import type { Command } from 'commander';
-import { hostname, userInfo } from 'node:os';
 import { AppError } from '../api/result.ts';
 import type { Resource, ResourceKind } from '../api/types.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
-import { createContext, type Caller, type ServiceContext } from '../services/context.ts';
+import { createContext, type ServiceContext } from '../services/context.ts';
 import { createResource, setResourceActive } from '../services/resources.ts';
 import { createUnit, currentUnitId, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { dbOption, EXIT, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, UsageError } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
 
 const KINDS: readonly ResourceKind[] = ['clinician', 'room', 'equipment'];
-
-/** Whoever runs the command holds the database file: the OS user, as an admin, is logged. */
-function cliCaller(): Caller {
-  let user = 'okänd';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return {
-    userId: null,
-    username: `cli:${user}`,
-    displayName: `Kommandorad (${user})`,
-    roles: ['admin'],
-    workstation: hostname(),
-  };
-}
 
 /** Opens the database, runs `body`, closes; an AppError the input caused is a usage error (exit 2). */
 function withDb<T>(cmd: Command, needsUnit: boolean, body: (ctx: ServiceContext) => T): T {
