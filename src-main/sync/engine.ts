@@ -8,6 +8,7 @@ import type { ServiceContext } from '../services/context.ts';
 import type { Logger } from '../log.ts';
 import { CentralError, type CentralApi } from './central-api.ts';
 import { backoffMs } from './local.ts';
+import { databaseBusy, isDatabaseBusy } from '../api/busy.ts';
 import { enqueueUnsent, pushOutbox } from './push.ts';
 import { pullChanges } from './pull.ts';
 
@@ -175,6 +176,15 @@ export class SyncEngine {
       this.lastSyncAt = this.ctx.now();
       this.lastError = null;
     } catch (err) {
+      if (isDatabaseBusy(err)) {
+        // Another process holds the database (a CLI run laying out slots): the central side is not
+        // at fault, so the desk stays shown as it was; the cycle is retried after a backoff.
+        this.options.log?.warn('sync: the database is busy (another writer); retrying');
+        result.error = new CentralError('network', databaseBusy().messageSv);
+        this.failures++;
+        this.lastError = result.error.message;
+        return result;
+      }
       if (!(err instanceof CentralError)) {
         this.options.log?.error({ err }, 'sync cycle failed');
         result.error = new CentralError('network', (err as Error).message);

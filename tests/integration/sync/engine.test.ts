@@ -11,6 +11,7 @@ import { bookSlot } from '../../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
+import { openDatabase } from '../../../src-main/store/database.ts';
 import { backoffMs } from '../../../src-main/sync/local.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
@@ -101,6 +102,35 @@ describe('sync engine', () => {
     } finally {
       await engine.stop();
     }
+  });
+
+  it('stays online when another process holds the database, says so, and syncs once it is free', async () => {
+    const engine = new SyncEngine(ctx, api(central.url));
+    expect((await engine.runOnce()).error).toBeNull();
+    // A second connection to the same file takes the write lock (as a CLI laying out slots would).
+    const other = openDatabase(join(dir, 'desk.db'));
+    ctx.db.pragma('busy_timeout = 50');
+    bookSlot(ctx, desk, {
+      slotId: unit.slotIds[3]!,
+      patientId: unit.patientIds[0]!,
+      appointmentTypeId: unit.typeIds.lakbes,
+      channel: 'desk',
+      note: '',
+      status: deskBookingStatus(ctx),
+    });
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const busy = await engine.runOnce();
+      expect(busy.error?.message).toMatch(/^Databasen är upptagen/);
+      expect(engine.status()).toMatchObject({ mode: 'online', lastError: busy.error!.message });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const after = await engine.runOnce();
+    expect(after.error).toBeNull();
+    expect(after.pushed).toBeGreaterThan(0); // the booking made while the database was held
+    expect(engine.status()).toMatchObject({ mode: 'online', lastError: null, pending: 0 });
   });
 
   it('backs off exponentially, with jitter', () => {
