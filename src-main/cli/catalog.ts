@@ -17,7 +17,7 @@ import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext } from '../services/context.ts';
 import { currentUnitId } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, parseDateOption, UsageError, pickResource } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -320,15 +320,9 @@ function parseWeekdays(value: string): number[] {
   return days;
 }
 
-/** A resource by id, HSA-id or (case-insensitive, unique) name, as `tidbok resources` finds it. */
+/** A resource by id, HSA-id or unique name, as `tidbok resources` finds it. */
 async function findResource(api: Api, key: string): Promise<Resource> {
-  const all = await api('resources.list', { includeInactive: true });
-  const exact = all.find((r) => r.id === key || r.hsaId === key);
-  if (exact) return exact;
-  const named = all.filter((r) => r.name.toLocaleLowerCase('sv') === key.toLocaleLowerCase('sv'));
-  if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new UsageError(`Several resources are named "${key}": give the id (tidbok resources list).`);
-  throw new UsageError(`No resource "${key}" (tidbok resources list shows them).`);
+  return pickResource(await api('resources.list', { includeInactive: true }), key);
 }
 
 interface TemplateOptions {

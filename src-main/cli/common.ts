@@ -1,6 +1,7 @@
 // Shared pieces of the command line: exit codes, usage errors, option parsing.
 import type { Command } from 'commander';
 import { hostname, userInfo } from 'node:os';
+import type { Resource } from '../api/types.ts';
 import type { Caller } from '../services/context.ts';
 import { isIsoDate } from '../domain/time.ts';
 
@@ -40,4 +41,14 @@ export function cliCaller(roles: Caller['roles'] = ['admin']): Caller {
     // no passwd entry (containers): keep 'okänd'
   }
   return { userId: null, username: `cli:${user}`, displayName: `Kommandorad (${user})`, roles, workstation: hostname() };
+}
+
+/** A resource by id, HSA-id or (case-insensitive, unique) name, among `all`; else a usage error. */
+export function pickResource(all: readonly Resource[], key: string): Resource {
+  const exact = all.find((r) => r.id === key || r.hsaId === key);
+  if (exact) return exact;
+  const named = all.filter((r) => r.name.toLocaleLowerCase('sv') === key.toLocaleLowerCase('sv'));
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) throw new UsageError(`Several resources are named "${key}": give the id (tidbok resources list).`);
+  throw new UsageError(`No resource "${key}" (tidbok resources list shows them).`);
 }

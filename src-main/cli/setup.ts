@@ -10,7 +10,7 @@ import { createContext, type ServiceContext } from '../services/context.ts';
 import { createResource, setResourceActive } from '../services/resources.ts';
 import { createUnit, currentUnitId, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { cliCaller, dbOption, EXIT, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, UsageError, pickResource } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -39,15 +39,9 @@ function withDb<T>(cmd: Command, needsUnit: boolean, body: (ctx: ServiceContext)
   }
 }
 
-/** A resource by id, HSA-id or (case-insensitive, unique) name. */
+/** A resource by id, HSA-id or unique name. */
 function findResource(ctx: ServiceContext, key: string): Resource {
-  const all = listResources(ctx, { includeInactive: true });
-  const exact = all.find((r) => r.id === key || r.hsaId === key);
-  if (exact) return exact;
-  const named = all.filter((r) => r.name.toLocaleLowerCase('sv') === key.toLocaleLowerCase('sv'));
-  if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new UsageError(`Several resources are named "${key}": give the id (tidbok resources list).`);
-  throw new UsageError(`No resource "${key}" (tidbok resources list shows them).`);
+  return pickResource(listResources(ctx, { includeInactive: true }), key);
 }
 
 const print = (line: string): void => {
