@@ -4,9 +4,10 @@
 import { AppError, invalid } from '../api/result.ts';
 import type { AbsenceRebookingResult, ContactListEntry, FreeSlot, Rebooking, RebookProposal } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
-import { chooseProposal, mayShowContactDetails } from '../domain/availability.ts';
+import { chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
 import { localDate, localTime } from '../domain/time.ts';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
 import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
@@ -19,6 +20,11 @@ const DEFAULT_SEARCH_DAYS = 90;
 /** The same clinician is preferred when their first free time is at most this much later. */
 const SAME_RESOURCE_GRACE_MS = 7 * DAY_MS;
 
+interface Interval {
+  startAt: number;
+  endAt: number;
+}
+
 function proposalsFor(ctx: ServiceContext, affected: Booking[], absentResourceId: string, searchDays: number): RebookProposal[] {
   const unit = currentUnit(ctx);
   const absent = getResource(ctx, absentResourceId);
@@ -27,6 +33,11 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absentResourceId
   const taken = new Set<string>();
   const candidatesByType = new Map<string, FreeSlot[]>();
   const out: RebookProposal[] = [];
+  const patientBusy = ctx.db.prepare(
+    `SELECT s.start_at AS startAt, s.end_at AS endAt FROM bookings b JOIN slots s ON s.id = b.slot_id
+      WHERE b.patient_id = ? AND b.id <> ? AND b.status IN ${ACTIVE_BOOKING_STATUSES} AND s.end_at > ?`,
+  );
+  const proposedTo = new Map<string, Interval[]>();
   for (const booking of affected) {
     if (booking.startAt <= now) {
       out.push({ booking, proposal: null, sameResource: false });
@@ -43,9 +54,19 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absentResourceId
       }).filter((s) => absent.profession !== null || s.profession === null);
       candidatesByType.set(booking.appointmentTypeId, candidates);
     }
-    const chosen = chooseProposal(candidates, booking.resourceId, taken, SAME_RESOURCE_GRACE_MS);
+    // Not at a time the patient is already booked elsewhere (nor proposed another of their bookings).
+    const busy = [
+      ...(patientBusy.all(booking.patient.id, booking.id, now) as Interval[]),
+      ...(proposedTo.get(booking.patient.id) ?? []),
+    ];
+    const unavailable = new Set(taken);
+    for (const c of candidates) if (busy.some((b) => overlaps(b.startAt, b.endAt, c.startAt, c.endAt))) unavailable.add(c.slotId);
+    const chosen = chooseProposal(candidates, booking.resourceId, unavailable, SAME_RESOURCE_GRACE_MS);
     const proposal = chosen ? candidates.find((c) => c.slotId === chosen.slotId)! : null;
-    if (proposal) taken.add(proposal.slotId);
+    if (proposal) {
+      taken.add(proposal.slotId);
+      proposedTo.set(booking.patient.id, [...(proposedTo.get(booking.patient.id) ?? []), proposal]);
+    }
     out.push({ booking, proposal, sameResource: proposal?.resourceId === booking.resourceId });
   }
   return out;

@@ -124,7 +124,21 @@ export function withdrawAbsence(ctx: ServiceContext, caller: Caller, input: { id
     const absence = getAbsence(ctx, before.id);
     enqueueOutbox(ctx, 'absence', absence.id, 'update', absence);
     const blocked = ctx.db.prepare(`SELECT * FROM slots WHERE absence_id = ? AND state = 'blocked'`).all(before.id) as SlotRow[];
-    const slotsChanged = changeSlots(ctx, caller, blocked, `state = 'open', absence_id = NULL, block_reason = NULL`);
+    // A slot straddling the boundary to an adjacent absence stays blocked, by that one.
+    const other = ctx.db.prepare(
+      `SELECT id, reason FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? LIMIT 1`,
+    );
+    const stillAway = new Map<string, { id: string; reason: string }>();
+    for (const s of blocked) {
+      const a = other.get(s.resource_id, s.end_at, s.start_at) as { id: string; reason: string } | undefined;
+      if (a) stillAway.set(s.id, a);
+    }
+    const reopened = blocked.filter((s) => !stillAway.has(s.id));
+    for (const s of blocked.filter((x) => stillAway.has(x.id))) {
+      const a = stillAway.get(s.id)!;
+      changeSlots(ctx, caller, [s], `absence_id = ?, block_reason = ?`, a.id, a.reason || 'Frånvaro');
+    }
+    const slotsChanged = changeSlots(ctx, caller, reopened, `state = 'open', absence_id = NULL, block_reason = NULL`);
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'absence',

@@ -1,0 +1,234 @@
+// Acceptance: absences, absence rebooking, cancel and rebook, through the api on a real SQLite
+// file (demo unit, now Monday 2026-11-23 09:10 CET). Dietitians of their own profession with
+// hand-made slots from mid-December keep the answers independent of the demo's bookings; every
+// expected answer follows from the issue's rules, not from Tidbok's output.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
+import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { demoApi, type Api } from './helpers.ts';
+
+let api: Api;
+let diet: AppointmentType;
+let d1: Resource;
+let d2: Resource;
+let d3: Resource;
+let serial = 100;
+
+async function patient(extra: { protectedIdentity?: boolean } = {}): Promise<Patient> {
+  serial += 1;
+  return api.ok('patients.create', {
+    identityNumber: makeIdentityNumber('1980-05-05', serial),
+    givenName: `Pat${serial}`,
+    familyName: 'Dietsson',
+    phone: `070${serial}0000`,
+    ...extra,
+  });
+}
+
+async function slot(r: Resource, date: string, startTime: string, endTime: string, webPublished = true) {
+  return api.ok('slots.create', { resourceId: r.id, date, startTime, endTime, appointmentTypeIds: [diet.id], webPublished });
+}
+
+async function book(slotId: string, p?: Patient, note = '') {
+  return api.ok('bookings.book', { slotId, patientId: (p ?? (await patient())).id, appointmentTypeId: diet.id, note });
+}
+
+/** Removes every free dietitian time, so that a test's proposals choose among its own slots. */
+async function clearFree() {
+  const free = await api.ok('slots.findFree', { appointmentTypeId: diet.id, to: '2027-12-31', limit: 100 });
+  for (const f of free) await api.ok('slots.remove', { id: f.slotId });
+}
+
+const slotState = async (id: string) => (await api.ok('slots.get', { id })).state;
+
+beforeAll(async () => {
+  api = demoApi();
+  const mk = (name: string) =>
+    api.ok('resources.create', {
+      kind: 'clinician',
+      name,
+      profession: 'dietist',
+      title: 'Dietist',
+    });
+  d1 = await mk('Dina Ett');
+  d2 = await mk('Dan Två');
+  d3 = await mk('Doris Tre');
+  diet = await api.ok('appointmentTypes.create', {
+    code: 'DIET',
+    nameSv: 'Dietistbesök',
+    nameEn: 'Dietitian visit',
+    durationMin: 30,
+    contactModes: ['physical', 'video'],
+    professions: ['dietist'],
+    webBookable: true,
+    webCancellable: true,
+    webRebookable: true,
+    cancelCutoffH: 24,
+    rebookCutoffH: 24,
+    reasonCancel: 'mandatory',
+    reasonCodes: [
+      { code: 'SJUK', textSv: 'Patienten är sjuk', textEn: 'Ill' },
+      { code: 'VARDEN', textSv: 'Vården ställer in', textEn: 'Unit cancels' },
+    ],
+  });
+});
+
+describe('an absence blocks exactly the slots overlapping it', () => {
+  it('part of a day: a slot straddling either end is blocked, slots touching it are not', async () => {
+    const s = {
+      s0800: await slot(d1, '2026-12-14', '08:00', '08:30'),
+      s0830: await slot(d1, '2026-12-14', '08:30', '09:00'),
+      s1145: await slot(d1, '2026-12-14', '11:45', '12:15'),
+      s1215: await slot(d1, '2026-12-14', '12:15', '12:45'),
+      s0815: await slot(d1, '2026-12-15', '08:15', '08:45'),
+    };
+    const { absence, slotsChanged } = await api.ok('absences.create', {
+      resourceId: d1.id,
+      from: '2026-12-14',
+      fromTime: '08:30',
+      to: '2026-12-14',
+      toTime: '12:00',
+      reason: 'Tandläkare',
+    });
+    expect(slotsChanged).toBe(2);
+    expect([await slotState(s.s0800.id), await slotState(s.s0830.id), await slotState(s.s1145.id)]).toEqual([
+      'open',
+      'blocked',
+      'blocked',
+    ]);
+    expect(await slotState(s.s1215.id)).toBe('open');
+    expect(await slotState(s.s0815.id)).toBe('open');
+    // An adjacent absence (12:00–13:00) does not overlap; the straddling slot overlaps both.
+    const after = await api.ok('absences.create', {
+      resourceId: d1.id,
+      from: '2026-12-14',
+      fromTime: '12:00',
+      to: '2026-12-14',
+      toTime: '13:00',
+      reason: 'Möte',
+    });
+    expect(after.slotsChanged).toBe(1);
+    expect(await slotState(s.s1215.id)).toBe('blocked');
+    // Withdrawing the first: 08:30 opens, 11:45 still overlaps the second and stays blocked.
+    const w = await api.ok('absences.withdraw', { id: absence.id });
+    expect(await slotState(s.s0830.id)).toBe('open');
+    expect(await slotState(s.s1145.id)).toBe('blocked');
+    expect(w.slotsChanged).toBe(1);
+    await api.ok('absences.withdraw', { id: after.absence.id });
+    expect(await slotState(s.s1145.id)).toBe('open');
+    expect(await slotState(s.s1215.id)).toBe('open');
+  });
+});
+
+describe('slots inside an absence stay away from the book', () => {
+  it('a hand-blocked slot keeps its own block; a slot added inside starts blocked; a freed booked slot is blocked', async () => {
+    const hand = await slot(d2, '2026-12-16', '08:00', '08:30');
+    await api.ok('slots.block', { id: hand.id, reason: 'Lokalen upptagen' });
+    const booked = await slot(d2, '2026-12-16', '09:00', '09:30');
+    const cancelMe = await slot(d2, '2026-12-17', '09:00', '09:30');
+    const b1 = await book(booked.id);
+    const b2 = await book(cancelMe.id);
+    const target = await slot(d3, '2026-12-18', '10:00', '10:30', false);
+    const { absence, affectedBookings } = await api.ok('absences.create', {
+      resourceId: d2.id,
+      from: '2026-12-16',
+      to: '2026-12-17',
+      reason: 'Utbildning',
+    });
+    expect(affectedBookings.map((b) => b.id)).toEqual([b1.id, b2.id]);
+    const added = await slot(d2, '2026-12-17', '13:00', '13:30');
+    expect(added.state).toBe('blocked');
+    expect(added.blockReason).toBe('Utbildning');
+
+    // The unit moves one booking (to an unpublished slot: the desk may use any) and cancels the other.
+    await api.ok('absences.applyRebooking', { id: absence.id, items: [{ bookingId: b1.id, slotId: target.id }] });
+    await api.ok('bookings.cancel', { id: b2.id, reasonCode: 'VARDEN' });
+    // The freed slots lie in the absence: nobody may book them, and no search offers them.
+    expect(await slotState(booked.id)).toBe('blocked');
+    expect(await slotState(cancelMe.id)).toBe('blocked');
+    const free = await api.ok('slots.findFree', {
+      appointmentTypeId: diet.id,
+      resourceId: d2.id,
+      from: '2026-12-16',
+      to: '2026-12-17',
+    });
+    expect(free).toEqual([]);
+    expect(
+      await api.err('bookings.book', { slotId: booked.id, patientId: (await patient()).id, appointmentTypeId: diet.id }),
+    ).toMatchObject({
+      code: 'conflict',
+      message: 'Tiden är spärrad.',
+    });
+
+    // Withdrawn: the absence's slots open (freed ones included); the hand-blocked one stays blocked.
+    await api.ok('absences.withdraw', { id: absence.id });
+    expect(await slotState(booked.id)).toBe('open');
+    expect(await slotState(cancelMe.id)).toBe('open');
+    expect(await slotState(added.id)).toBe('open');
+    expect(await api.ok('slots.get', { id: hand.id })).toMatchObject({ state: 'blocked', blockReason: 'Lokalen upptagen' });
+  });
+});
+
+describe('rebooking proposals', () => {
+  it('prefers the same clinician within a week of the earliest free time; otherwise the earliest of the profession', async () => {
+    await clearFree();
+    // Absent 2027-01-11 (Mon). Dan has 2027-01-12; Dina herself 2027-01-15 (3 days later): Dina.
+    const [b1] = [await book((await slot(d1, '2027-01-11', '09:00', '09:30')).id)];
+    const danSoon = await slot(d2, '2027-01-12', '09:00', '09:30');
+    const dinaLater = await slot(d1, '2027-01-15', '09:00', '09:30');
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d1.id,
+      from: '2027-01-11',
+      to: '2027-01-11',
+      reason: 'Sjuk',
+    });
+    const [p] = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(p!.booking.id).toBe(b1!.id);
+    expect(p!.proposal?.slotId).toBe(dinaLater.id);
+    expect(p!.sameResource).toBe(true);
+    // Dina's own time goes; her next is ten days after Dan's: Dan's, the earliest.
+    await book(dinaLater.id);
+    await slot(d1, '2027-01-22', '09:00', '09:30');
+    const [q] = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(q!.proposal?.slotId).toBe(danSoon.id);
+    expect(q!.sameResource).toBe(false);
+    await api.ok('absences.withdraw', { id: absence.id });
+  });
+
+  it('never proposes one time twice, a time overlapping the patient’s other booking, or a past time', async () => {
+    await clearFree();
+    // Absent 2027-02-01 (Mon) 08:00–12:00: three bookings of Doris, one of them already begun (see below).
+    const pA = await patient();
+    const pB = await patient();
+    const bA = await book((await slot(d3, '2027-02-01', '08:00', '08:30')).id, pA);
+    const bB = await book((await slot(d3, '2027-02-01', '08:30', '09:00')).id, pB);
+    // Free dietitian times: Dan 2027-02-02 10:00 and 11:00. Patient A has another booking at 10:00
+    // elsewhere (a sampling room), so A must not get 10:00.
+    const dan10 = await slot(d2, '2027-02-02', '10:00', '10:30');
+    const dan11 = await slot(d2, '2027-02-02', '11:00', '11:30');
+    const prov = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'PROV')!;
+    const room = (await api.ok('resources.list', {})).find((r) => r.name === 'Provtagningsrum 1')!;
+    const roomSlot = await api.ok('slots.create', {
+      resourceId: room.id,
+      date: '2027-02-02',
+      startTime: '10:10',
+      endTime: '10:20',
+      appointmentTypeIds: [prov.id],
+    });
+    await api.ok('bookings.book', { slotId: roomSlot.id, patientId: pA.id, appointmentTypeId: prov.id });
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d3.id,
+      from: '2027-02-01',
+      fromTime: '08:00',
+      to: '2027-02-01',
+      toTime: '12:00',
+      reason: 'Kurs',
+    });
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    const byBooking = new Map(proposals.map((p) => [p.booking.id, p.proposal?.slotId ?? null]));
+    expect(byBooking.get(bA.id)).toBe(dan11.id);
+    expect(byBooking.get(bB.id)).toBe(dan10.id);
+    await api.ok('absences.withdraw', { id: absence.id });
+  });
+});
