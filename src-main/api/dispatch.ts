@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { contract, type MethodName } from './contract.ts';
 import { AppError, type Result } from './result.ts';
+import { fieldLabel } from './field-labels.ts';
 import { databaseBusy, isDatabaseBusy } from './busy.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
 import type { ChangeEvent } from './types.ts';
@@ -17,7 +18,16 @@ export function isMethodName(name: string): name is MethodName {
 // zod's own messages (where a schema gives none) in Swedish too: staff read them. The common
 // cases read as plain Swedish; zod's Swedish locale ("För lite(t): förväntade number att ha >=0")
 // covers the rest.
-z.config({ ...z.locales.sv(), customError: plainSwedish });
+const swedish = z.locales.sv();
+z.config({ ...swedish, customError: labelled });
+
+/** zod's own message in Swedish, after the name of the field in words where the input names it. */
+function labelled(issue: z.core.$ZodRawIssue): string | undefined {
+  const own = swedish.localeError?.(issue);
+  const message = plainSwedish(issue) ?? (typeof own === 'string' ? own : own?.message);
+  const label = fieldLabel(issue.path);
+  return message && label ? `${label}: ${message}` : message;
+}
 
 function plainSwedish(issue: z.core.$ZodRawIssue): string | undefined {
   const kind = 'origin' in issue ? issue.origin : undefined;

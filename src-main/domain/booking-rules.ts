@@ -206,11 +206,11 @@ export function offerProblem(
 
 /** Checks that the type, its contact mode and the slot fit together (not whether the slot is free). */
 export function checkFit(input: {
-  type: TypeRules;
+  type: TypeRules & { durationMin: number };
   typeId: string;
   contactMode: ContactMode;
   channel: Channel;
-  slot: { state: string; appointmentTypeIds: readonly string[]; webPublished: boolean };
+  slot: { state: string; appointmentTypeIds: readonly string[]; webPublished: boolean; startAt: number; endAt: number };
   resource: { active: boolean; profession: string | null };
   invited?: boolean;
 }): RuleBreach | null {
@@ -227,6 +227,11 @@ export function checkFit(input: {
   }
   if (!professionAllowed(type.professions, input.resource.profession)) {
     return breach('validation', 'profession', 'Besökstypen får inte utföras av den här resursens yrkesgrupp.');
+  }
+  // A slot laid out before the type was lengthened: the free-slot search no longer offers it either.
+  const slotMin = (slot.endAt - slot.startAt) / 60_000;
+  if (slotMin < type.durationMin) {
+    return breach('validation', 'slot_too_short', `Tiden är ${slotMin} minuter men besökstypen tar ${type.durationMin} minuter.`);
   }
   if (input.channel === 'web') {
     if (type.invitationOnly && !input.invited) {

@@ -49,9 +49,14 @@ function checkConsistent(t: Omit<AppointmentTypeFields, 'code' | 'nameSv' | 'nam
 }
 
 function assertCodeFree(ctx: ServiceContext, unitId: string, code: string, exceptId: string | null): void {
-  const clash = ctx.db
-    .prepare(`SELECT id FROM appointment_types WHERE unit_id = ? AND code = ? COLLATE NOCASE AND id IS NOT ?`)
-    .get(unitId, code, exceptId);
+  // Case does not make another code, also for Å, Ä and Ö (SQLite's NOCASE folds only ASCII); a
+  // unit has tens of types, so they are compared here.
+  const folded = code.toLocaleUpperCase('sv');
+  const clash = (
+    ctx.db.prepare(`SELECT id, code FROM appointment_types WHERE unit_id = ? AND id IS NOT ?`).all(unitId, exceptId) as {
+      code: string;
+    }[]
+  ).some((t) => t.code.toLocaleUpperCase('sv') === folded);
   if (clash) throw conflict(`Det finns redan en besökstyp med koden ${code}.`, { field: 'code' });
 }
 

@@ -32,6 +32,7 @@ const DEFAULT_DAYS = 180;
 
 const FILTERS = `
      AND s.state = 'open' AND (@webOnly = 0 OR s.web_published = 1)
+     AND s.end_at - s.start_at >= @durationMs
      AND r.active = 1
      AND (@excludeResourceId IS NULL OR s.resource_id <> @excludeResourceId)
      AND (@profession IS NULL OR r.profession = @profession)
@@ -128,6 +129,8 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
     excludeResourceId: q.excludeResourceId ?? null,
     profession: q.profession ?? null,
     professions: JSON.stringify(type.professions),
+    // A slot laid out before the type was lengthened no longer fits it: never offered.
+    durationMs: type.durationMin * 60_000,
     limit,
   };
   let rows: Row[];

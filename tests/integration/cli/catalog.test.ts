@@ -188,10 +188,10 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     expect(bad).toMatchObject({ code: 2, out: '' });
     expect(bad.err).toBe(
       [
-        '[2] KORT durationMin: Värdet måste vara minst 5.',
-        '[3] INGEN nameEn: Uppgiften saknas.',
-        '[3] INGEN durationMin: Uppgiften saknas.',
-        '[3] INGEN contactModes: Uppgiften saknas.',
+        '[2] KORT durationMin: Längd i minuter: Värdet måste vara minst 5.',
+        '[3] INGEN nameEn: Engelskt namn: Uppgiften saknas.',
+        '[3] INGEN durationMin: Längd i minuter: Uppgiften saknas.',
+        '[3] INGEN contactModes: Kontaktsätt: Uppgiften saknas.',
         '[4] ny code: Koden ny finns redan i post 0 i filen.',
         '[5] LAKBES: En besökstyp kan inte vara både fritt webbokningsbar och bara bokningsbar efter kallelse.',
         '[6] FEL KOD code: Koden får bara innehålla bokstäver, siffror, - och _.',

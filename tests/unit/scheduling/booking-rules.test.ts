@@ -102,18 +102,26 @@ describe('reasons', () => {
 });
 
 describe('fit of type, slot and resource', () => {
-  const slot = { state: 'open', appointmentTypeIds: ['T'], webPublished: true };
+  const slot = { state: 'open', appointmentTypeIds: ['T'], webPublished: true, startAt: 0, endAt: 30 * 60_000 };
   const resource = { active: true, profession: 'lakare' };
-  const base = { type, typeId: 'T', contactMode: 'physical' as const, channel: 'desk' as const, slot, resource };
+  const base = {
+    type: { ...type, durationMin: 30 },
+    typeId: 'T',
+    contactMode: 'physical' as const,
+    channel: 'desk' as const,
+    slot,
+    resource,
+  };
   it('names why a booking does not fit', () => {
     expect(checkFit(base)).toBeNull();
     expect(checkFit({ ...base, typeId: 'X' })?.code).toBe('type_not_in_slot');
     expect(checkFit({ ...base, contactMode: 'phone' })?.code).toBe('contact_mode');
     expect(checkFit({ ...base, resource: { active: true, profession: 'psykolog' } })?.code).toBe('profession');
     expect(checkFit({ ...base, slot: { ...slot, state: 'blocked' } })).toMatchObject({ kind: 'conflict', code: 'slot_blocked' });
-    expect(checkFit({ ...base, type: { ...type, active: false } })?.code).toBe('type_inactive');
+    expect(checkFit({ ...base, type: { ...base.type, active: false } })?.code).toBe('type_inactive');
+    expect(checkFit({ ...base, type: { ...base.type, durationMin: 45 } })?.code).toBe('slot_too_short');
     expect(checkFit({ ...base, channel: 'web', slot: { ...slot, webPublished: false } })?.code).toBe('not_published');
-    const invitation = { ...type, webBookable: false, invitationOnly: true };
+    const invitation = { ...base.type, webBookable: false, invitationOnly: true };
     expect(checkFit({ ...base, type: invitation, channel: 'web' })?.code).toBe('invitation_only');
     expect(checkFit({ ...base, type: invitation, channel: 'web', invited: true })).toBeNull();
     expect(checkFit({ ...base, type: invitation })).toBeNull();
