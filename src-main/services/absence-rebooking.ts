@@ -2,7 +2,14 @@
 // the same type and profession, the same clinician preferred), applied all or in part in one
 // transaction, and the list of patients to contact, with protected identity respected.
 import { AppError, invalid } from '../api/result.ts';
-import type { AbsenceRebookingResult, ContactListEntry, FreeSlot, Rebooking, RebookProposal } from '../api/methods/scheduling.ts';
+import type {
+  Absence,
+  AbsenceRebookingResult,
+  ContactListEntry,
+  FreeSlot,
+  Rebooking,
+  RebookProposal,
+} from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
 import { chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
@@ -25,11 +32,13 @@ interface Interval {
   endAt: number;
 }
 
-function proposalsFor(ctx: ServiceContext, affected: Booking[], absentResourceId: string, searchDays: number): RebookProposal[] {
+function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence, searchDays: number): RebookProposal[] {
   const unit = currentUnit(ctx);
-  const absent = getResource(ctx, absentResourceId);
+  const absent = getResource(ctx, absence.resourceId);
   const now = ctx.now();
-  const to = localDate(now + searchDays * DAY_MS, unit.timeZone);
+  // Searched up to `searchDays` past the absence (an absence months ahead still finds times). The
+  // type's lead time stays: the patient has to be reached before a proposed time.
+  const to = localDate(Math.max(now, absence.endAt) + searchDays * DAY_MS, unit.timeZone);
   const taken = new Set<string>();
   const candidatesByType = new Map<string, FreeSlot[]>();
   const out: RebookProposal[] = [];
@@ -86,7 +95,7 @@ export function proposeAbsenceRebooking(
     affected.map((b) => b.patient.id),
     { op: 'propose', absenceId: absence.id, count: affected.length },
   );
-  return proposalsFor(ctx, affected, absence.resourceId, input.searchDays ?? DEFAULT_SEARCH_DAYS);
+  return proposalsFor(ctx, affected, absence, input.searchDays ?? DEFAULT_SEARCH_DAYS);
 }
 
 export function applyAbsenceRebooking(
@@ -96,21 +105,28 @@ export function applyAbsenceRebooking(
 ): AbsenceRebookingResult {
   return ctx.db.transaction(() => {
     const absence = getAbsence(ctx, input.id);
-    if (absence.state !== 'active') throw invalid('Frånvaron är borttagen.');
+    if (absence.state !== 'active') throw invalid('Frånvaron är återkallad; dess bokningar bokas inte om härifrån.');
     const affected = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
     const byId = new Map(affected.map((b) => [b.id, b]));
     const items =
       input.items ??
-      proposalsFor(ctx, affected, absence.resourceId, input.searchDays ?? DEFAULT_SEARCH_DAYS).flatMap((p) =>
+      proposalsFor(ctx, affected, absence, input.searchDays ?? DEFAULT_SEARCH_DAYS).flatMap((p) =>
         p.proposal ? [{ bookingId: p.booking.id, slotId: p.proposal.slotId }] : [],
       );
     const seen = new Set<string>();
+    const done = new Map<string, Rebooking>();
     for (const it of items) {
-      if (!byId.has(it.bookingId)) throw invalid('En bokning i listan berörs inte av frånvaron (eller är redan flyttad).', it);
+      const retried = byId.has(it.bookingId) ? null : alreadyMoved(ctx, absence, it);
+      if (retried) done.set(it.bookingId, retried);
+      else if (!byId.has(it.bookingId)) {
+        throw invalid('En bokning i listan berörs inte av frånvaron (eller är redan flyttad).', it);
+      }
       if (seen.has(it.slotId)) throw invalid('Samma tid har valts för två bokningar.', it);
       seen.add(it.slotId);
     }
     const rebooked: Rebooking[] = items.map((it) => {
+      const retried = done.get(it.bookingId);
+      if (retried) return retried;
       try {
         return rebookBooking(ctx, caller, {
           id: it.bookingId,
@@ -128,11 +144,30 @@ export function applyAbsenceRebooking(
       action: 'change',
       entity: 'absence',
       entityId: absence.id,
-      detail: { op: 'apply_rebooking', rebooked: rebooked.length, left: affected.length - rebooked.length },
+      detail: {
+        op: 'apply_rebooking',
+        rebooked: rebooked.length - done.size,
+        left: affected.length - rebooked.length + done.size,
+      },
     });
     const moved = new Map(rebooked.map((r) => [r.old.id, r.new]));
-    return { rebooked, contactList: contactEntries(ctx, caller, affected, moved) };
+    const listed = [...affected, ...[...done.values()].map((r) => r.old)].sort((a, b) => a.startAt - b.startAt);
+    return { rebooked, contactList: contactEntries(ctx, caller, listed, moved) };
   })();
+}
+
+/**
+ * An item this absence has already moved exactly so (the same apply retried, e.g. after a lost
+ * answer): the move as it was made, so that applying twice moves once.
+ */
+function alreadyMoved(ctx: ServiceContext, absence: Absence, it: { bookingId: string; slotId: string }): Rebooking | null {
+  const row = ctx.db.prepare(`SELECT status, rebooked_to FROM bookings WHERE id = ?`).get(it.bookingId) as
+    { status: string; rebooked_to: string | null } | undefined;
+  if (row?.status !== 'rebooked' || !row.rebooked_to) return null;
+  const old = bookingById(ctx, it.bookingId);
+  const next = bookingById(ctx, row.rebooked_to);
+  const inAbsence = old.resourceId === absence.resourceId && old.startAt < absence.endAt && old.endAt > absence.startAt;
+  return inAbsence && next.slotId === it.slotId ? { old, new: next } : null;
 }
 
 /**
@@ -203,9 +238,12 @@ export function absenceContactList(ctx: ServiceContext, caller: Caller, input: {
   const moved = new Map<string, Booking>();
   for (const m of movedRows) {
     const oldB = bookingById(ctx, m.old_id);
-    const newB = bookingById(ctx, m.new_id);
+    let newB = bookingById(ctx, m.new_id);
+    // Moved again since (at the desk): the time the patient holds now; none if it was cancelled.
+    for (let hops = 0; newB.status === 'rebooked' && newB.rebookedTo && hops < 50; hops++)
+      newB = bookingById(ctx, newB.rebookedTo);
     all.push(oldB);
-    moved.set(oldB.id, newB);
+    if (newB.status !== 'cancelled') moved.set(oldB.id, newB);
   }
   all.sort((a, b) => a.startAt - b.startAt);
   recordPatientReads(

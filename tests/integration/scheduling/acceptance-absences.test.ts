@@ -232,3 +232,77 @@ describe('rebooking proposals', () => {
     await api.ok('absences.withdraw', { id: absence.id });
   });
 });
+
+describe('applying absence rebooking', () => {
+  it('moves a subset, re-applies it as a no-op, says the new (current) time, and refuses once withdrawn', async () => {
+    await clearFree();
+    const pX = await patient();
+    const pY = await patient({ protectedIdentity: true });
+    const bX = await book((await slot(d1, '2027-03-01', '09:00', '09:30')).id, pX, 'Ta med matdagbok');
+    const bY = await book((await slot(d1, '2027-03-01', '10:00', '10:30')).id, pY);
+    const free1 = await slot(d2, '2027-03-02', '09:00', '09:30', false);
+    const free2 = await slot(d2, '2027-03-02', '10:00', '10:30');
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d1.id,
+      from: '2027-03-01',
+      to: '2027-03-01',
+      reason: 'Sjuk',
+    });
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    // Earliest first, unpublished slots included (the desk may use any), one time per booking.
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.slotId])).toEqual([
+      [bX.id, free1.id],
+      [bY.id, free2.id],
+    ]);
+
+    const item = { bookingId: bX.id, slotId: free1.id };
+    const first = await api.ok('absences.applyRebooking', { id: absence.id, items: [item] });
+    expect(first.rebooked).toHaveLength(1);
+    const moved = first.rebooked[0]!;
+    expect(moved.old).toMatchObject({ id: bX.id, status: 'rebooked', rebookedTo: moved.new.id });
+    expect(moved.new).toMatchObject({
+      slotId: free1.id,
+      rebookedFrom: bX.id,
+      note: 'Ta med matdagbok',
+      appointmentTypeId: diet.id,
+    });
+    expect(moved.new.patient.id).toBe(pX.id);
+    // The same click again (a retry): nothing more moves, the same move is reported.
+    const again = await api.ok('absences.applyRebooking', { id: absence.id, items: [item] });
+    expect(again.rebooked.map((r) => [r.old.id, r.new.id])).toEqual([[bX.id, moved.new.id]]);
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from = ?`, bX.id)).toBe(1);
+    // A booking not hit by the absence is refused in Swedish.
+    const stranger = await book((await slot(d3, '2027-03-03', '09:00', '09:30')).id);
+    expect(
+      await api.err('absences.applyRebooking', { id: absence.id, items: [{ bookingId: stranger.id, slotId: free2.id }] }),
+    ).toMatchObject({ code: 'validation', message: expect.stringMatching(/berörs inte av frånvaron/) });
+
+    // The contact list: the receptionist sees both with the new time of the moved one; the
+    // scheduler does not see the protected patient's phone.
+    const desk = await api.ok('absences.contactList', { id: absence.id }, ['receptionist']);
+    expect(desk.map((c) => [c.bookingId, c.newStartAt])).toEqual([
+      [bX.id, free1.startAt],
+      [bY.id, null],
+    ]);
+    expect((await api.ok('absences.contactList', { id: absence.id }, ['scheduler']))[1]).toMatchObject({
+      protectedIdentity: true,
+      phone: null,
+      contactMasked: true,
+    });
+    // The desk moves the patient once more: the list says where the patient is booked now.
+    const later = await slot(d3, '2027-03-04', '09:00', '09:30');
+    await api.ok('bookings.rebook', { id: moved.new.id, slotId: later.id });
+    expect((await api.ok('absences.contactList', { id: absence.id }, ['receptionist']))[0]).toMatchObject({
+      bookingId: bX.id,
+      newStartAt: later.startAt,
+      newResourceName: d3.name,
+    });
+
+    await api.ok('absences.withdraw', { id: absence.id });
+    expect(await api.ok('absences.proposeRebooking', { id: absence.id })).toEqual([]);
+    expect(await api.err('absences.applyRebooking', { id: absence.id })).toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/återkallad/),
+    });
+  });
+});
