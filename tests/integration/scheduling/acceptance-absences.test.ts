@@ -306,3 +306,196 @@ describe('applying absence rebooking', () => {
     });
   });
 });
+
+describe('rebook and cancel at the desk', () => {
+  const lastDetail = (bookingId: string) =>
+    JSON.parse(
+      (
+        api.ctx.db
+          .prepare(
+            `SELECT detail FROM audit_events WHERE entity = 'booking' AND entity_id = ? AND action = 'change' ORDER BY seq DESC LIMIT 1`,
+          )
+          .get(bookingId) as { detail: string }
+      ).detail,
+    ) as Record<string, unknown>;
+
+  it('keeps patient, type, note and the chain; the cut-off passes only with a logged staff override, never on the web', async () => {
+    const p = await patient();
+    // Tuesday 08:00 is 22 h 50 min away: inside the 24 h rebook and cancel cut-offs.
+    const soon = await book((await slot(d1, '2026-11-24', '08:00', '08:30')).id, p, 'Glutenfri kost');
+    const to = await slot(d2, '2026-12-01', '13:00', '13:30');
+    const plain = { id: soon.id, slotId: to.id };
+    expect(await api.err('bookings.rebook', plain)).toMatchObject({
+      code: 'conflict',
+      message: 'Ombokning måste göras senast 24 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+    });
+    expect(await api.err('bookings.rebook', { ...plain, override: { reason: 'ok' } })).toMatchObject({ code: 'validation' });
+    expect(
+      await api.err('bookings.rebook', { ...plain, channel: 'web', override: { reason: 'Patienten ringde' } }),
+    ).toMatchObject({
+      code: 'conflict',
+      message: 'Ombokning måste göras senast 24 timmar före besöket.',
+    });
+    expect(
+      await api.err('bookings.rebook', { id: soon.id, slotId: soon.slotId, override: { reason: 'Patienten ringde' } }),
+    ).toMatchObject({ code: 'validation', message: 'Välj en annan tid än den bokade.' });
+    // Another clinician of the profession, by video (a contact mode of the type): allowed.
+    const r = await api.ok('bookings.rebook', {
+      ...plain,
+      contactMode: 'video',
+      reasonText: 'Patienten bortrest',
+      override: { reason: 'Patienten ringde' },
+    });
+    expect(r.old).toMatchObject({ id: soon.id, status: 'rebooked', rebookedTo: r.new.id });
+    expect(r.new).toMatchObject({
+      slotId: to.id,
+      resourceId: d2.id,
+      status: 'booked',
+      contactMode: 'video',
+      note: 'Glutenfri kost',
+      appointmentTypeId: diet.id,
+      rebookedFrom: soon.id,
+    });
+    expect(r.new.patient.id).toBe(p.id);
+    expect(lastDetail(r.new.id)).toMatchObject({ op: 'rebook', override: { rule: 'cutoff_passed', reason: 'Patienten ringde' } });
+    expect(await api.ok('bookings.get', { id: soon.id })).toMatchObject({ reasonText: 'Patienten bortrest' });
+    const history = await api.ok('bookings.forPatient', { patientId: p.id, includeHistory: true });
+    expect(history.map((b) => [b.id, b.status])).toEqual([
+      [r.new.id, 'booked'],
+      [soon.id, 'rebooked'],
+    ]);
+    // The old slot is free again for anyone.
+    expect(await slotState(soon.slotId)).toBe('open');
+    expect(
+      (
+        await api.ok('slots.findFree', { appointmentTypeId: diet.id, resourceId: d1.id, from: '2026-11-24', to: '2026-11-24' })
+      ).map((f) => f.slotId),
+    ).toEqual([soon.slotId]);
+
+    // A rebooked booking is history: neither cancelled nor moved again, even with an override.
+    const again = await slot(d3, '2026-12-02', '13:00', '13:30');
+    for (const refused of [
+      await api.err('bookings.rebook', { id: soon.id, slotId: again.id, override: { reason: 'Patienten ringde' } }),
+      await api.err('bookings.cancel', { id: soon.id, reasonCode: 'SJUK', override: { reason: 'Patienten ringde' } }),
+    ]) {
+      expect(refused).toMatchObject({ code: 'conflict', message: 'Bokningen är redan ombokad och kan inte ändras.' });
+    }
+  });
+
+  let hour = 7;
+  it.each([
+    [
+      'a contact mode the type lacks',
+      { contactMode: 'phone' as const },
+      'validation',
+      'Kontaktsättet erbjuds inte för besökstypen.',
+    ],
+    ['a slot without the type', { otherType: true }, 'validation', 'Besökstypen erbjuds inte på den här tiden.'],
+    ['a clinician of another profession', { nurse: true }, 'validation', 'Besökstypen erbjuds inte på den här tiden.'],
+    ['a blocked slot', { blocked: true }, 'conflict', 'Tiden är spärrad.'],
+    ['a taken slot', { taken: true }, 'conflict', 'Tiden är redan bokad.'],
+  ])('refuses to rebook to %s, and nothing changes', async (_name, how, code, message) => {
+    const hh = String(++hour).padStart(2, '0');
+    const b = await book((await slot(d3, '2026-12-21', `${hh}:00`, `${hh}:30`)).id);
+    let target: string;
+    if ('nurse' in how || 'otherType' in how) {
+      const types = await api.ok('appointmentTypes.list', {});
+      const r = 'nurse' in how ? (await api.ok('resources.list', {})).find((x) => x.name === 'Maria Berg')! : d3;
+      const t = 'nurse' in how ? types.find((x) => x.code === 'VACC')! : types.find((x) => x.code === 'PROV')!;
+      target = (
+        await api.ok('slots.create', {
+          resourceId: r.id,
+          date: '2026-12-22',
+          startTime: `${hh}:00`,
+          endTime: `${hh}:30`,
+          appointmentTypeIds: [t.id],
+        })
+      ).id;
+    } else {
+      target = (await slot(d2, '2026-12-22', `${hh}:00`, `${hh}:30`)).id;
+      if ('blocked' in how) await api.ok('slots.block', { id: target, reason: 'Lokal' });
+      if ('taken' in how) await book(target);
+    }
+    const err = await api.err('bookings.rebook', {
+      id: b.id,
+      slotId: target,
+      ...('contactMode' in how ? { contactMode: how.contactMode } : {}),
+    });
+    expect(err).toMatchObject({ code, message });
+    expect((await api.ok('bookings.get', { id: b.id })).status).toBe('booked');
+    await api.ok('bookings.cancel', { id: b.id, reasonCode: 'VARDEN' });
+  });
+
+  it('cancels with a reason as the type says: mandatory, known codes only; the slot is free again', async () => {
+    const b = await book((await slot(d3, '2026-12-23', '08:00', '08:30')).id);
+    expect(await api.err('bookings.cancel', { id: b.id })).toMatchObject({
+      code: 'validation',
+      message: 'Ange orsak till avbokningen.',
+    });
+    expect(await api.err('bookings.cancel', { id: b.id, reasonCode: 'FEL' })).toMatchObject({
+      code: 'validation',
+      message: 'Orsakskoden FEL finns inte för besökstypen.',
+    });
+    expect(await api.err('bookings.cancel', { id: b.id, reasonText: '   ' })).toMatchObject({ code: 'validation' });
+    const c = await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', reasonText: 'Feber' });
+    expect(c.status).toBe('cancelled');
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ reasonCode: 'SJUK', reasonText: 'Feber' });
+    expect(await api.err('bookings.cancel', { id: b.id, reasonCode: 'SJUK' })).toMatchObject({
+      code: 'conflict',
+      message: 'Bokningen är avbokad och kan inte ändras.',
+    });
+    await book(b.slotId);
+  });
+});
+
+describe('bookings.onlinePermissions', () => {
+  // Now is Monday 09:10; the booking is Tuesday 10:00, 24 h 50 min away.
+  it.each([
+    [
+      { webCancellable: true, cancelCutoffH: 24 },
+      { allowed: true, reason: null, deadline: '2026-11-23T10:00:00+01:00' },
+    ],
+    [
+      { webCancellable: true, cancelCutoffH: 25 },
+      { allowed: false, reason: 'deadline_passed', deadline: '2026-11-23T09:00:00+01:00' },
+    ],
+    [
+      { webCancellable: true, cancelCutoffH: 0 },
+      { allowed: true, reason: null, deadline: '2026-11-24T10:00:00+01:00' },
+    ],
+    [
+      { webCancellable: false, cancelCutoffH: 0 },
+      { allowed: false, reason: 'type_disallows', deadline: null },
+    ],
+  ])('cancel with %o', async (flags, expected) => {
+    const b = await book((await slot(d2, '2026-11-24', '10:00', '10:30')).id);
+    await api.ok('appointmentTypes.update', { id: diet.id, ...flags });
+    const { cancel } = await api.ok('bookings.onlinePermissions', { id: b.id });
+    expect(cancel).toEqual({ ...expected, deadline: expected.deadline && Date.parse(expected.deadline) });
+    // The web follows the same answer; the desk is not bound by the web flag.
+    const web = await api.ok('bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' }).then(
+      () => true,
+      () => false,
+    );
+    expect(web).toBe(expected.allowed);
+    await api.ok('appointmentTypes.update', { id: diet.id, webCancellable: true, cancelCutoffH: 24 });
+    if (!web) await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override: { reason: 'Testets städning' } });
+    await api.ok('slots.remove', { id: b.slotId });
+  });
+
+  it.each([
+    [{ webRebookable: true, rebookCutoffH: 24 }, 'booked', { allowed: true, reason: null }],
+    [{ webRebookable: true, rebookCutoffH: 48 }, 'booked', { allowed: false, reason: 'deadline_passed' }],
+    [{ webRebookable: false, rebookCutoffH: 24 }, 'booked', { allowed: false, reason: 'type_disallows' }],
+    [{ webRebookable: true, rebookCutoffH: 24 }, 'cancelled', { allowed: false, reason: 'not_active' }],
+  ])('rebook with %o on a %s booking', async (flags, status, expected) => {
+    const b = await book((await slot(d2, '2026-11-24', '11:00', '11:30')).id);
+    if (status === 'cancelled') await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK' });
+    await api.ok('appointmentTypes.update', { id: diet.id, ...flags });
+    expect((await api.ok('bookings.onlinePermissions', { id: b.id })).rebook).toMatchObject(expected);
+    await api.ok('appointmentTypes.update', { id: diet.id, webRebookable: true, rebookCutoffH: 24 });
+    if (status === 'booked')
+      await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override: { reason: 'Testets städning' } });
+    await api.ok('slots.remove', { id: b.slotId });
+  });
+});
