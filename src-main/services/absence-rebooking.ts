@@ -114,8 +114,11 @@ export function applyAbsenceRebooking(
         p.proposal ? [{ bookingId: p.booking.id, slotId: p.proposal.slotId }] : [],
       );
     const seen = new Set<string>();
+    const seenBookings = new Set<string>();
     const done = new Map<string, Rebooking>();
     for (const it of items) {
+      if (seenBookings.has(it.bookingId)) throw invalid('Samma bokning finns två gånger i listan.', it);
+      seenBookings.add(it.bookingId);
       const retried = byId.has(it.bookingId) ? null : alreadyMoved(ctx, absence, it);
       if (retried) done.set(it.bookingId, retried);
       else if (!byId.has(it.bookingId)) {

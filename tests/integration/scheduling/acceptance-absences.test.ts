@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import { createContext } from '../../../src-main/services/context.ts';
+import { testCaller } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 let api: Api;
@@ -39,6 +42,20 @@ async function clearFree() {
   const free = await api.ok('slots.findFree', { appointmentTypeId: diet.id, to: '2027-12-31', limit: 100 });
   for (const f of free) await api.ok('slots.remove', { id: f.slotId });
 }
+
+/** Books as a desk did at an earlier instant (on the same database file). */
+async function bookAsOf(iso: string, slotId: string, p: Patient) {
+  const ctx = createContext(api.ctx.db, { now: () => Date.parse(iso) });
+  const r = await dispatch({ ctx, caller: testCaller(), shell: 'web' }, 'bookings.book', {
+    slotId,
+    patientId: p.id,
+    appointmentTypeId: diet.id,
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+const at = (iso: string) => Date.parse(iso);
 
 const slotState = async (id: string) => (await api.ok('slots.get', { id })).state;
 
@@ -497,5 +514,158 @@ describe('bookings.onlinePermissions', () => {
     if (status === 'booked')
       await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override: { reason: 'Testets städning' } });
     await api.ok('slots.remove', { id: b.slotId });
+  });
+});
+
+describe('absences over DST nights, holidays and the present', () => {
+  it('over several days and the spring night: every overlapping slot, wall-clock bounds, the right length', async () => {
+    const s = await Promise.all(
+      (
+        [
+          ['2027-03-26', '11:30', '12:00'],
+          ['2027-03-26', '12:00', '12:30'],
+          ['2027-03-28', '01:00', '01:30'],
+          ['2027-03-28', '03:00', '03:30'],
+          ['2027-03-29', '09:30', '10:00'],
+          ['2027-03-29', '10:00', '10:30'],
+        ] as const
+      ).map(([d, a, b]) => slot(d3, d, a, b)),
+    );
+    const { absence, slotsChanged } = await api.ok('absences.create', {
+      resourceId: d3.id,
+      from: '2027-03-26',
+      fromTime: '12:00',
+      to: '2027-03-29',
+      toTime: '10:00',
+      reason: 'Konferens',
+    });
+    expect(absence).toMatchObject({ startAt: at('2027-03-26T12:00:00+01:00'), endAt: at('2027-03-29T10:00:00+02:00') });
+    expect(absence.endAt - absence.startAt).toBe(69 * 3_600_000);
+    expect(slotsChanged).toBe(4);
+    expect(await Promise.all(s.map((x) => slotState(x.id)))).toEqual([
+      'open',
+      'blocked',
+      'blocked',
+      'blocked',
+      'blocked',
+      'open',
+    ]);
+    // A start in the skipped hour is refused in Swedish.
+    expect(
+      await api.err('absences.create', {
+        resourceId: d2.id,
+        from: '2027-03-28',
+        fromTime: '02:30',
+        to: '2027-03-28',
+        reason: '',
+      }),
+    ).toMatchObject({ code: 'validation', message: expect.stringMatching(/finns inte|hoppas över/) });
+    await api.ok('absences.withdraw', { id: absence.id });
+    expect(await Promise.all(s.map((x) => slotState(x.id)))).toEqual(['open', 'open', 'open', 'open', 'open', 'open']);
+  });
+
+  it('over Christmas: a hand-made holiday slot is blocked like any other; the days are whole local days', async () => {
+    const xmas = await slot(d3, '2026-12-25', '10:00', '10:30');
+    const { absence, slotsChanged } = await api.ok('absences.create', {
+      resourceId: d3.id,
+      from: '2026-12-24',
+      to: '2026-12-26',
+      reason: 'Ledig',
+    });
+    expect(absence).toMatchObject({ startAt: at('2026-12-24T00:00:00+01:00'), endAt: at('2026-12-27T00:00:00+01:00') });
+    expect(slotsChanged).toBe(1);
+    expect(await slotState(xmas.id)).toBe('blocked');
+    await api.ok('absences.withdraw', { id: absence.id });
+  });
+
+  it('from today: a booking already begun is listed without a proposal; a later one today gets a future time', async () => {
+    await clearFree();
+    const early = await slot(d3, '2026-11-23', '08:00', '08:30');
+    const late = await slot(d3, '2026-11-23', '15:00', '15:30');
+    const bEarly = await bookAsOf('2026-11-20T10:00:00+01:00', early.id, await patient());
+    const bLate = await book(late.id);
+    const free = await slot(d2, '2026-11-23', '16:00', '16:30');
+    const { absence, affectedBookings } = await api.ok('absences.create', {
+      resourceId: d3.id,
+      from: '2026-11-23',
+      to: '2026-11-23',
+      reason: 'Sjuk',
+    });
+    expect(affectedBookings.map((b) => b.id)).toEqual([bEarly.id, bLate.id]);
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.slotId ?? null])).toEqual([
+      [bEarly.id, null],
+      [bLate.id, free.id],
+    ]);
+    const applied = await api.ok('absences.applyRebooking', { id: absence.id });
+    expect(applied.rebooked.map((r) => r.old.id)).toEqual([bLate.id]);
+    expect(applied.contactList.map((c) => [c.bookingId, c.newStartAt])).toEqual([
+      [bEarly.id, null],
+      [bLate.id, free.startAt],
+    ]);
+  });
+
+  it('refuses an absence that ends before it starts, or overlaps another of the resource, in Swedish', async () => {
+    const base = { resourceId: d2.id, reason: '' };
+    expect(await api.err('absences.create', { ...base, from: '2027-05-04', to: '2027-05-03' })).toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/Slutdatum/),
+    });
+    expect(
+      await api.err('absences.create', { ...base, from: '2027-05-04', fromTime: '13:00', to: '2027-05-04', toTime: '12:00' }),
+    ).toMatchObject({ code: 'validation', message: 'Frånvaron måste sluta efter att den börjar.' });
+    const first = await api.ok('absences.create', { ...base, from: '2027-05-04', fromTime: '08:00', to: '2027-05-05' });
+    expect(
+      await api.err('absences.create', { ...base, from: '2027-05-05', fromTime: '23:00', to: '2027-05-06', toTime: '01:00' }),
+    ).toMatchObject({ code: 'conflict', message: 'Resursen har redan en frånvaro som överlappar perioden.' });
+    // Right after it (from midnight) is no overlap.
+    const next = await api.ok('absences.create', { ...base, from: '2027-05-06', to: '2027-05-06' });
+    expect(next.absence.startAt).toBe(first.absence.endAt);
+    expect(await api.err('absences.create', { ...base, from: '2027-05-07', to: '2027-05-07' }, ['receptionist'])).toMatchObject({
+      code: 'forbidden',
+    });
+  });
+});
+
+describe('a chosen list that cannot be applied', () => {
+  it('names the problem in Swedish and moves nobody', async () => {
+    const b1 = await book((await slot(d1, '2027-04-19', '09:00', '09:30')).id);
+    const b2 = await book((await slot(d1, '2027-04-19', '10:00', '10:30')).id);
+    const inside = await slot(d1, '2027-04-19', '11:00', '11:30');
+    const f1 = await slot(d2, '2027-04-20', '09:00', '09:30');
+    const f2 = await slot(d2, '2027-04-20', '10:00', '10:30');
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d1.id,
+      from: '2027-04-19',
+      to: '2027-04-19',
+      reason: 'VAB',
+    });
+    const apply = (items: { bookingId: string; slotId: string }[]) =>
+      api.err('absences.applyRebooking', { id: absence.id, items });
+    expect(
+      await apply([
+        { bookingId: b1.id, slotId: f1.id },
+        { bookingId: b1.id, slotId: f2.id },
+      ]),
+    ).toMatchObject({ code: 'validation', message: 'Samma bokning finns två gånger i listan.' });
+    expect(
+      await apply([
+        { bookingId: b1.id, slotId: f1.id },
+        { bookingId: b2.id, slotId: f1.id },
+      ]),
+    ).toMatchObject({ code: 'validation', message: 'Samma tid har valts för två bokningar.' });
+    // A time the absence itself blocked.
+    expect(
+      await apply([
+        { bookingId: b1.id, slotId: f1.id },
+        { bookingId: b2.id, slotId: inside.id },
+      ]),
+    ).toMatchObject({
+      code: 'conflict',
+      message: `Den valda tiden 2027-04-19 11:00 hos ${d1.name} går inte att använda: Tiden är spärrad. Ingen bokning har flyttats; hämta nya förslag och försök igen.`,
+    });
+    expect((await api.ok('absences.affectedBookings', { id: absence.id })).map((b) => b.id)).toEqual([b1.id, b2.id]);
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from IN (?, ?)`, b1.id, b2.id)).toBe(0);
+    await api.ok('absences.withdraw', { id: absence.id });
   });
 });
