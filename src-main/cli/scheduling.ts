@@ -11,9 +11,9 @@ import { createContext, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
 import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../services/patients.ts';
 import { expandTemplates } from '../services/templates.ts';
-import { currentUnit, listAppointmentTypes } from '../services/unit.ts';
+import { currentUnit, listAppointmentTypes, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { cliCaller, dbOption, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
 import { registerTemplateCommands } from './catalog.ts';
 
 const EXIT_HELP = `
@@ -50,6 +50,18 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+interface FreeOptions {
+  type: string;
+  from?: string;
+  to?: string;
+  limit: string;
+  resource?: string;
+  profession?: string;
+  web?: boolean;
+  invited?: boolean;
+  json?: boolean;
+}
+
 export function registerSchedulingCommands(program: Command): void {
   const templates = program.command('templates').description('Schedule templates');
   templates
@@ -80,11 +92,14 @@ export function registerSchedulingCommands(program: Command): void {
     .option('--from <date>', 'first date (YYYY-MM-DD), default today')
     .option('--to <date>', 'last date (YYYY-MM-DD), default 180 days ahead')
     .option('--limit <n>', 'how many', '10')
+    .option('--resource <name|id>', 'only this resource (name, id or HSA-id)')
+    .option('--profession <code>', 'only resources of this profession, e.g. sjukskoterska')
     .option('--web', 'only slots published for web booking')
+    .option('--invited', 'with --web: the patient was invited (types bookable on the web only after an invitation)')
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the slots as JSON')
     .addHelpText('after', EXIT_HELP)
-    .action((opts: { type: string; from?: string; to?: string; limit: string; web?: boolean; json?: boolean }, cmd: Command) => {
+    .action((opts: FreeOptions, cmd: Command) => {
       const limit = positiveInt('--limit', opts.limit, 200);
       const from = opts.from === undefined ? undefined : parseDateOption('--from', opts.from);
       const to = opts.to === undefined ? undefined : parseDateOption('--to', opts.to);
@@ -95,8 +110,20 @@ export function registerSchedulingCommands(program: Command): void {
           (t) => t.code.toLowerCase() === opts.type.toLowerCase(),
         );
         if (!type) throw new UsageError(`No appointment type with code "${opts.type}".`);
-        const found = findFreeSlots(ctx, { appointmentTypeId: type.id, from, to, limit, webOnly: opts.web === true });
+        const resource = opts.resource === undefined ? undefined : pickResource(listResources(ctx, {}), opts.resource);
+        const found = findFreeSlots(ctx, {
+          appointmentTypeId: type.id,
+          from,
+          to,
+          limit,
+          webOnly: opts.web === true,
+          invited: opts.invited === true,
+          resourceId: resource?.id,
+          profession: opts.profession,
+        });
         if (opts.json) return print(JSON.stringify(found));
+        // Why there is nothing, where the type itself says so.
+        if (!type.active) return print(`${type.code} är inaktiverad och erbjuds inte på några tider.`);
         if (found.length === 0) return print(`Inga lediga tider för ${type.code}.`);
         for (const s of found) {
           print(

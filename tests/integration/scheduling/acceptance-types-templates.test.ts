@@ -2,11 +2,14 @@
 // free-slot search ("första lediga tid"), through the api on the demo unit (now: Monday
 // 2026-11-23 09:10 in Stockholm). Expected answers are derived from the rules and the calendar by
 // hand (Saturdays of the 12-week horizon, annandag jul 2026-12-26 a holiday), not from Tidbok.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime, startOfLocalDay } from '../../../src-main/domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../../../src-main/store/rows.ts';
+import { tempDbPath } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 const TZ = 'Europe/Stockholm';
@@ -473,5 +476,37 @@ describe('free-slot search', () => {
     expect((await search())[0]!.slotId).toBe(early.id);
     await api.ok('resources.setActive', { id: locum.id, active: false }, ['scheduler']);
     expect((await search()).map((f) => f.slotId)).toEqual(before.slice(3).map((f) => f.slotId));
+  });
+});
+
+describe('tidbok slots free', () => {
+  const tidbok = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
+      cwd: resolve(import.meta.dirname, '../../..'),
+      encoding: 'utf8',
+      env: { ...process.env, TIDBOK_NOW: '2026-11-23T09:10:00+01:00' },
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('narrows to a profession or a resource as the desk does', () => {
+    const db = tempDbPath();
+    expect(tidbok('demo', 'seed', '--db', db).code).toBe(0);
+    const nurses = JSON.parse(
+      tidbok('slots', 'free', '--type', 'TELE', '--profession', 'sjukskoterska', '--json', '--db', db).out,
+    ) as {
+      profession: string;
+    }[];
+    expect(nurses).toHaveLength(10);
+    expect(nurses.every((f) => f.profession === 'sjukskoterska')).toBe(true);
+    const erik = tidbok('slots', 'free', '--type', 'LAKBES', '--resource', 'erik johansson', '--limit', '3', '--db', db);
+    expect(erik.code).toBe(0);
+    expect(
+      erik.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split('  ')[1]),
+    ).toEqual(Array(3).fill('Erik Johansson'));
   });
 });
