@@ -3,7 +3,7 @@
 // hand-made slots from mid-December keep the answers independent of the demo's bookings; every
 // expected answer follows from the rules, not from Tidbok's output.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
+import type { AppointmentType, Booking, Resource } from '../../../src-main/api/types.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -52,7 +52,7 @@ async function bookAsOf(iso: string, slotId: string, p: Patient) {
     appointmentTypeId: diet.id,
   });
   if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+  return r.value as Booking;
 }
 
 const at = (iso: string) => Date.parse(iso);
