@@ -188,7 +188,15 @@ export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: stri
   return ctx.db.transaction(() => {
     const before = getSlot(ctx, input.id);
     if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
-    if (before.state === 'blocked') return before;
+    if (before.state === 'blocked') {
+      // Blocked by an absence: the scheduler's own block takes over and outlives the absence.
+      const row = ctx.db.prepare(`SELECT absence_id FROM slots WHERE id = ?`).get(before.id) as { absence_id: string | null };
+      if (!row.absence_id) return before;
+      bump(ctx, caller, before.id, `absence_id = NULL, block_reason = ?`, input.reason || before.blockReason);
+      const slot = getSlot(ctx, before.id);
+      slotChanged(ctx, caller, slot, 'update', { state: 'blocked', fromAbsence: row.absence_id });
+      return slot;
+    }
     // A booked slot may be blocked (the booking then needs rebooking); the booking stays as it is.
     bump(ctx, caller, before.id, `state = 'blocked', block_reason = ?`, input.reason || null);
     const slot = getSlot(ctx, before.id);
@@ -206,7 +214,7 @@ export function unblockSlot(ctx: ServiceContext, caller: Caller, input: { id: st
     if (before.state === 'open') return toSlot(before);
     if (before.absence_id) {
       const active = ctx.db.prepare(`SELECT 1 FROM absences WHERE id = ? AND state = 'active'`).get(before.absence_id);
-      if (active) throw conflict('Tiden är spärrad av en frånvaro. Ta bort frånvaron i stället.');
+      if (active) throw conflict('Tiden är spärrad av en frånvaro. Återkalla frånvaron i stället.');
     }
     bump(ctx, caller, before.id, `state = 'open', block_reason = NULL, absence_id = NULL`);
     const slot = getSlot(ctx, before.id);

@@ -157,6 +157,16 @@ describe('slots inside an absence stay away from the book', () => {
     const added = await slot(d2, '2026-12-17', '13:00', '13:30');
     expect(added.state).toBe('blocked');
     expect(added.blockReason).toBe('Utbildning');
+    expect(await api.err('slots.unblock', { id: added.id })).toMatchObject({
+      code: 'conflict',
+      message: 'Tiden är spärrad av en frånvaro. Återkalla frånvaron i stället.',
+    });
+    // Blocked by hand as well: the scheduler's block outlives the absence.
+    const kept = await slot(d2, '2026-12-17', '14:00', '14:30');
+    expect(await api.ok('slots.block', { id: kept.id, reason: 'Renovering' })).toMatchObject({
+      state: 'blocked',
+      blockReason: 'Renovering',
+    });
 
     // The unit moves one booking (to an unpublished slot: the desk may use any) and cancels the other.
     await api.ok('absences.applyRebooking', { id: absence.id, items: [{ bookingId: b1.id, slotId: target.id }] });
@@ -184,6 +194,7 @@ describe('slots inside an absence stay away from the book', () => {
     expect(await slotState(cancelMe.id)).toBe('open');
     expect(await slotState(added.id)).toBe('open');
     expect(await api.ok('slots.get', { id: hand.id })).toMatchObject({ state: 'blocked', blockReason: 'Lokalen upptagen' });
+    expect(await api.ok('slots.get', { id: kept.id })).toMatchObject({ state: 'blocked', blockReason: 'Renovering' });
   });
 });
 
