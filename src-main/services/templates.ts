@@ -268,13 +268,14 @@ export function expandTemplates(
 }
 
 // ------------------------------------------------------------------ create / update / deactivate
-function validate(ctx: ServiceContext, t: TemplateInput): void {
+/** `typeIds`: the types to check against the resource and slot length (default: all of them). */
+function validate(ctx: ServiceContext, t: TemplateInput, typeIds: readonly string[] = t.appointmentTypeIds): void {
   const problem = templateProblem(toSpec(t));
   if (problem) throw invalid(problem);
   const resource = getResource(ctx, t.resourceId);
   if (resource.unitId !== currentUnit(ctx).id) throw invalid('Resursen tillhör en annan enhet.');
   if (!resource.active) throw conflict('Resursen är inaktiverad.');
-  assertTypesOffered(ctx, t.appointmentTypeIds, resource, t.slotMin);
+  assertTypesOffered(ctx, typeIds, resource, t.slotMin);
 }
 
 function templateChanged(
@@ -460,7 +461,11 @@ export function updateTemplate(
     const before = getTemplate(ctx, input.id);
     const defined = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined));
     const next: ScheduleTemplate = { ...before, ...defined };
-    validate(ctx, next);
+    // Types the edit brings in are checked; kept ones only when the slot length changes. A type
+    // deactivated or lengthened since must not stop the scheduler from e.g. ending the template
+    // (the free-slot search and booking refuse such a type anyway).
+    const added = next.appointmentTypeIds.filter((id) => !before.appointmentTypeIds.includes(id));
+    validate(ctx, next, next.slotMin === before.slotMin ? added : next.appointmentTypeIds);
     ctx.db
       .prepare(
         `UPDATE schedule_templates SET name = ?, weekdays = ?, every_n_weeks = ?, valid_from = ?, valid_to = ?, start_time = ?,

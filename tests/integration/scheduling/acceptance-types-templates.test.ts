@@ -369,6 +369,35 @@ describe('schedule templates: every edit changes only future unbooked slots, rep
   });
 });
 
+describe('schedule templates whose type was deactivated or lengthened since', () => {
+  it('may still be ended; a change of slot length or an added type is checked', async () => {
+    const { api, type, res } = await demo();
+    const fysio = type.FYSIO!;
+    const [template] = await api.ok('templates.list', { resourceId: res['Johan Ek']!.id });
+    await api.ok('appointmentTypes.setActive', { id: fysio.id, active: false });
+    const ended = await api.ok('templates.update', { id: template!.id, changes: { validTo: '2026-11-30' } });
+    const after = api.ctx.db
+      .prepare(`SELECT id FROM slots WHERE template_id = ? AND state <> 'removed' AND start_at >= ?`)
+      .pluck()
+      .all(template!.id, startOfLocalDay('2026-12-01', TZ)) as string[];
+    expect(ended.expansion.removed).toBeGreaterThan(0);
+    expect(after.sort()).toEqual(ended.expansion.bookedUnchanged.map((b) => b.slotId).sort());
+    expect(await api.err('templates.update', { id: template!.id, changes: { slotMin: 50 } })).toMatchObject({
+      code: 'validation',
+      message: 'Fysioterapi är inaktiverad och kan inte erbjudas på nya tider.',
+    });
+    await api.ok('appointmentTypes.setActive', { id: fysio.id, active: true });
+    await api.ok('appointmentTypes.update', { id: fysio.id, durationMin: 60 });
+    await api.ok('templates.update', { id: template!.id, changes: { validTo: '2026-11-27' } });
+    expect(await api.err('templates.update', { id: template!.id, changes: { slotMin: 50 } })).toMatchObject({
+      message: 'Fysioterapi tar 60 minuter men tiden är 50 minuter.',
+    });
+    expect(
+      await api.err('templates.update', { id: template!.id, changes: { appointmentTypeIds: [fysio.id, type.LAKBES!.id] } }),
+    ).toMatchObject({ message: 'Johan Ek kan inte ta emot Läkarbesök: besökstypen är för en annan yrkesgrupp.' });
+  });
+});
+
 describe('free-slot search', () => {
   let api: Api;
   let type: Record<string, AppointmentType>;
