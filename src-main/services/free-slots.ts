@@ -106,7 +106,8 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const now = ctx.now();
   const window = bookingWindow(type, now, unit.timeZone);
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
-  const to = q.to ? startOfLocalDay(addDays(q.to, 1), unit.timeZone) : now + DEFAULT_DAYS * 86_400_000;
+  // Without an end, look DEFAULT_DAYS past where the search starts (a date months ahead too).
+  const to = q.to ? startOfLocalDay(addDays(q.to, 1), unit.timeZone) : Math.max(from, now) + DEFAULT_DAYS * 86_400_000;
   const fromAt = Math.max(from, q.fromAt ?? 0, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
   const toAt = Math.min(to, window.latest + 1);
   if (toAt <= fromAt) return [];

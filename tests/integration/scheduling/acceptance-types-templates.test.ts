@@ -441,6 +441,33 @@ describe('free-slot search', () => {
     await api.ok('appointmentTypes.update', { id: type.LAKBES!.id, bookMinLeadH: 0, bookMaxDays: 180 });
   });
 
+  it('searches 180 days from the chosen date, for a type booked up to a year ahead', async () => {
+    const yearly = await api.ok('appointmentTypes.create', {
+      code: 'ARSKTRL',
+      nameSv: 'Årskontroll',
+      nameEn: 'Annual check-up',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['lakare'],
+      bookMaxDays: 365,
+    });
+    const july = await api.ok(
+      'slots.create',
+      {
+        resourceId: res['Anna Lindqvist']!.id,
+        date: '2027-07-01',
+        startTime: '10:00',
+        endTime: '10:30',
+        appointmentTypeIds: [yearly.id],
+      },
+      ['scheduler'],
+    );
+    expect(await api.ok('slots.findFree', { appointmentTypeId: yearly.id })).toEqual([]); // 220 days ahead
+    expect((await api.ok('slots.findFree', { appointmentTypeId: yearly.id, from: '2027-06-01' })).map((f) => f.slotId)).toEqual([
+      july.id,
+    ]);
+  });
+
   it('orders equal starts by the display order, also after a reorder', async () => {
     const anna = res['Anna Lindqvist']!.id;
     const erik = res['Erik Johansson']!.id;
