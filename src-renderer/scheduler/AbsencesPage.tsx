@@ -216,6 +216,9 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
       await client.invalidateQueries();
     } catch (err) {
       setError((err as Error).message);
+      // Nothing was moved (one transaction); fresh proposals go round the time taken meanwhile.
+      setChosen(null);
+      await proposals.refetch();
     }
     setBusy(false);
   }
