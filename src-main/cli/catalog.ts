@@ -508,6 +508,62 @@ export function registerTemplateCommands(templates: Command): void {
     });
 
   templates
+    .command('update')
+    .description('Change a template: its future free slots follow, booked ones stay and are listed')
+    .argument('<id>', 'template id (tidbok templates list)')
+    .option('--weekdays <days>', 'ISO weekdays, 1 = Monday: 1,2,3 or 1-5')
+    .option('--start <HH:mm>', 'first slot starts, wall clock')
+    .option('--end <HH:mm>', 'last slot ends')
+    .option('--slot <minutes>', 'slot length in minutes')
+    .option('--types <codes>', 'appointment type codes offered, e.g. LAKBES,LAKVID')
+    .option('--every <n>', 'every n weeks')
+    .option('--from <date>', 'valid from (YYYY-MM-DD)')
+    .option('--to <date>', 'valid to, inclusive (YYYY-MM-DD), or "none" for open-ended')
+    .option('--web', 'publish the slots for web booking (1177)')
+    .option('--no-web', 'stop publishing the slots for web booking')
+    .option('--name <name>', 'a name for the template')
+    .option('--weeks <n>', 'horizon in weeks to lay out now', '12')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, opts: Partial<Omit<TemplateOptions, 'resource' | 'web'>> & { web?: boolean }, cmd: Command) => {
+      const weeks = wholeNumber('--weeks', opts.weeks ?? '12');
+      const { done, tz } = await withApi(cmd, async (api) => {
+        const types = opts.types === undefined ? [] : await api('appointmentTypes.list', { includeInactive: true });
+        const typeId = (code: string) => {
+          const t = types.find((x) => codeKey(x.code) === codeKey(code));
+          if (!t) throw new UsageError(`No appointment type with code "${code.trim()}" (tidbok types list shows them).`);
+          return t.id;
+        };
+        const changes: InputOf<'templates.update'>['changes'] = {
+          ...(opts.weekdays === undefined ? {} : { weekdays: parseWeekdays(opts.weekdays) }),
+          ...(opts.start === undefined ? {} : { startTime: opts.start }),
+          ...(opts.end === undefined ? {} : { endTime: opts.end }),
+          ...(opts.slot === undefined ? {} : { slotMin: wholeNumber('--slot', opts.slot) }),
+          ...(opts.types === undefined ? {} : { appointmentTypeIds: opts.types.split(',').map(typeId) }),
+          ...(opts.every === undefined ? {} : { everyNWeeks: wholeNumber('--every', opts.every) }),
+          ...(opts.from === undefined ? {} : { validFrom: parseDateOption('--from', opts.from) }),
+          ...(opts.to === undefined ? {} : { validTo: opts.to === 'none' ? null : parseDateOption('--to', opts.to) }),
+          ...(opts.web === undefined ? {} : { publishWeb: opts.web }),
+          ...(opts.name === undefined ? {} : { name: opts.name }),
+        };
+        if (Object.keys(changes).length === 0) throw new UsageError('Nothing to change: give at least one option (see --help).');
+        return {
+          done: await api('templates.update', { id, changes, horizonWeeks: weeks }),
+          tz: (await api('unit.get', {})).timeZone,
+        };
+      });
+      if (opts.json) return print(JSON.stringify(done, null, 2));
+      const e = done.expansion;
+      print(`Schemamallen är ändrad: ${e.created} nya, ${e.updated} ändrade och ${e.removed} borttagna kommande lediga tider.`);
+      if (e.skippedOverlaps) print(`${e.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
+      if (e.bookedUnchanged.length)
+        print(`${e.bookedUnchanged.length} bokade tider ligger kvar oförändrade (boka om dem vid behov):`);
+      for (const b of e.bookedUnchanged)
+        print(`${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localTime(b.endAt, tz)}  bokning ${b.bookingId}`);
+    });
+
+  templates
     .command('deactivate')
     .description('Deactivate a template: its future free slots are removed, booked ones stay and are listed')
     .argument('<id>', 'template id (tidbok templates list)')

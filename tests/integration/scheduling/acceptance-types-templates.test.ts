@@ -2,6 +2,7 @@
 // free-slot search ("första lediga tid"), through the api on the demo unit (now: Monday
 // 2026-11-23 09:10 in Stockholm). Expected answers are derived from the rules and the calendar by
 // hand (Saturdays of the 12-week horizon, annandag jul 2026-12-26 a holiday), not from Tidbok.
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -535,7 +536,7 @@ describe('free-slot search', () => {
   });
 });
 
-describe('tidbok slots free', () => {
+describe('tidbok slots free and templates update', () => {
   const tidbok = (...args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
       cwd: resolve(import.meta.dirname, '../../..'),
@@ -546,7 +547,7 @@ describe('tidbok slots free', () => {
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
-  it('narrows to a profession or a resource as the desk does', () => {
+  it('narrows to a profession or a resource as the desk does; templates update ends a template', () => {
     const db = tempDbPath();
     expect(tidbok('demo', 'seed', '--db', db).code).toBe(0);
     const nurses = JSON.parse(
@@ -564,5 +565,32 @@ describe('tidbok slots free', () => {
         .split('\n')
         .map((l) => l.split('  ')[1]),
     ).toEqual(Array(3).fill('Erik Johansson'));
+
+    // tidbok templates update: Johan Ek's weekday template ends on 2026-11-30.
+    const sqlite = new Database(db);
+    const templateId = sqlite
+      .prepare(`SELECT t.id FROM schedule_templates t JOIN resources r ON r.id = t.resource_id WHERE r.name = 'Johan Ek'`)
+      .pluck()
+      .get() as string;
+    const laterSlots = sqlite.prepare(
+      `SELECT count(*) FROM slots s WHERE s.template_id = ? AND s.state <> 'removed' AND s.start_at >= ?
+          AND (? OR NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}))`,
+    );
+    const december = startOfLocalDay('2026-12-01', TZ);
+    const unbooked = laterSlots.pluck().get(templateId, december, 0) as number;
+    const booked = (laterSlots.pluck().get(templateId, december, 1) as number) - unbooked;
+    expect(unbooked).toBeGreaterThan(0);
+    const ended = tidbok('templates', 'update', templateId, '--to', '2026-11-30', '--db', db);
+    expect(ended.code).toBe(0);
+    expect(ended.out.split('\n')[0]).toBe(
+      `Schemamallen är ändrad: 0 nya, 0 ändrade och ${unbooked} borttagna kommande lediga tider.`,
+    );
+    expect(ended.out.includes(`${booked} bokade tider ligger kvar`)).toBe(booked > 0);
+    expect(laterSlots.pluck().get(templateId, december, 1)).toBe(booked);
+    sqlite.close();
+    expect(tidbok('templates', 'update', templateId, '--types', 'LAKBES', '--db', db)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Johan Ek kan inte ta emot Läkarbesök: besökstypen är för en annan yrkesgrupp.'),
+    });
   });
 });
