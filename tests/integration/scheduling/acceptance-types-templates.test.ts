@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputOf } from '../../../src-main/api/contract.ts';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime, startOfLocalDay } from '../../../src-main/domain/time.ts';
@@ -185,6 +186,31 @@ describe('appointment types: edits while slots and bookings exist', () => {
     expect((await web(true)).map((f) => f.slotId)).toEqual(published.map((f) => f.slotId));
     // The desk sees the unpublished ones too.
     expect((await free()).length).toBeGreaterThan(published.length);
+  });
+
+  it('reason rules edited per process apply to the next booking and rebooking', async () => {
+    const diab = type.DIAB!;
+    await api.ok('appointmentTypes.update', {
+      id: diab.id,
+      reasonNew: 'mandatory',
+      reasonRebook: 'unsupported',
+      reasonCodes: [{ code: 'KONTROLL', textSv: 'Årlig kontroll', textEn: 'Annual check' }],
+    });
+    const [a, b] = await api.ok('slots.findFree', { appointmentTypeId: diab.id, limit: 2 });
+    const p = await patient(api);
+    const book = (extra: object) =>
+      ({ slotId: a!.slotId, patientId: p.id, appointmentTypeId: diab.id, ...extra }) as InputOf<'bookings.book'>;
+    expect(await api.err('bookings.book', book({}))).toMatchObject({ code: 'validation', message: 'Ange orsak till bokningen.' });
+    expect(await api.err('bookings.book', book({ reasonCode: 'OKAND' }))).toMatchObject({
+      message: 'Orsakskoden OKAND finns inte för besökstypen.',
+    });
+    const booked = await api.ok('bookings.book', book({ reasonCode: 'KONTROLL' }));
+    expect(
+      await api.err('bookings.rebook', { id: booked.id, slotId: b!.slotId, reasonText: 'Patienten vill flytta' }),
+    ).toMatchObject({
+      message: 'Besökstypen tar inte emot orsak vid ombokning.',
+    });
+    expect((await api.ok('bookings.rebook', { id: booked.id, slotId: b!.slotId })).new.slotId).toBe(b!.slotId);
   });
 
   it('deactivated: never offered nor bookable, bookings stay; delete refused while used, allowed when unused', async () => {
