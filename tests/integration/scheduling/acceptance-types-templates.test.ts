@@ -361,6 +361,27 @@ describe('schedule templates: every edit changes only future unbooked slots, rep
     expect(live()).toEqual(expected());
   });
 
+  it('a type added: the same slots offer it in place (same ids), the booked one keeps its types', async () => {
+    const ids = () =>
+      api.ctx.db
+        .prepare(`SELECT id FROM slots WHERE template_id = ? AND state <> 'removed' ORDER BY start_at`)
+        .pluck()
+        .all(templateId);
+    const before = ids();
+    const change = await api.ok('templates.update', {
+      id: templateId,
+      changes: { appointmentTypeIds: [type.FYSIO!.id, type.PROV!.id] },
+    });
+    expect(change.expansion).toMatchObject({ updated: 38, removed: 0, created: 0 });
+    expect(ids()).toEqual(before);
+    const prov = await api.ok('slots.findFree', {
+      appointmentTypeId: type.PROV!.id,
+      resourceId: res['Johan Ek']!.id,
+      limit: 200,
+    });
+    expect(prov.map((f) => when(f.startAt))).toEqual(live().filter((t) => t !== '2026-12-05 09:00'));
+  });
+
   it('deactivated: unbooked future slots leave, the booked one stays and is reported', async () => {
     const change = await api.ok('templates.deactivate', { id: templateId });
     expect(change.expansion).toMatchObject({ removed: 38, created: 0 });
