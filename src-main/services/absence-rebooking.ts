@@ -11,7 +11,7 @@ import type {
   RebookProposal,
 } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
-import { chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
+import { bookingSeenBy, chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
@@ -205,16 +205,19 @@ function contactEntries(
   return bookings.map((b) => {
     const show = mayShowContactDetails(b.patient.protectedIdentity, caller.roles);
     const next = moved.get(b.id) ?? null;
+    // A protected patient's name never leaves; the number only to roles that need it.
+    const seen = bookingSeenBy(b, caller.roles).patient;
     return {
       bookingId: b.id,
       patientId: b.patient.id,
-      displayName: b.patient.displayName,
-      identityNumber: b.patient.identityNumber,
+      displayName: seen.displayName,
+      identityNumber: seen.identityNumber,
       protectedIdentity: b.patient.protectedIdentity,
       phone: show ? ((phone.get(b.patient.id) as { phone: string | null }).phone ?? null) : null,
       contactMasked: !show,
       oldStartAt: b.startAt,
       oldResourceName: resourceName(b.resourceId),
+      moved: next !== null,
       newStartAt: next && show ? next.startAt : null,
       newResourceName: next && show ? resourceName(next.resourceId) : null,
     };

@@ -259,9 +259,13 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
                   {formatSpan(c.oldStartAt, c.oldStartAt, i18n.language).replace(/–.*$/, '')} · {c.oldResourceName}
                 </td>
                 <td>
-                  {c.newStartAt
-                    ? `${formatSpan(c.newStartAt, c.newStartAt, i18n.language).replace(/–.*$/, '')} · ${c.newResourceName ?? ''}`
-                    : t('absence.notMoved')}
+                  {c.newStartAt ? (
+                    `${formatSpan(c.newStartAt, c.newStartAt, i18n.language).replace(/–.*$/, '')} · ${c.newResourceName ?? ''}`
+                  ) : c.moved ? (
+                    <em>{t('patients.hidden')}</em>
+                  ) : (
+                    t('absence.notMoved')
+                  )}
                 </td>
               </tr>
             ))}

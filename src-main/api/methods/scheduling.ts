@@ -196,6 +196,9 @@ export interface ContactListEntry {
   contactMasked: boolean;
   oldStartAt: number;
   oldResourceName: string;
+  /** Moved out of the absence (to a time the patient still holds); the time itself may be hidden. */
+  moved: boolean;
+  /** Null when not moved, or hidden by protected identity for this caller. */
   newStartAt: number | null;
   newResourceName: string | null;
 }

@@ -308,11 +308,15 @@ describe('applying absence rebooking', () => {
     // The contact list: the receptionist sees both with the new time of the moved one; the
     // scheduler does not see the protected patient's phone.
     const desk = await api.ok('absences.contactList', { id: absence.id }, ['receptionist']);
-    expect(desk.map((c) => [c.bookingId, c.newStartAt])).toEqual([
-      [bX.id, free1.startAt],
-      [bY.id, null],
+    expect(desk.map((c) => [c.bookingId, c.moved, c.newStartAt])).toEqual([
+      [bX.id, true, free1.startAt],
+      [bY.id, false, null],
     ]);
+    // A protected patient's name is never sent; the number only to the receptionist.
+    expect(desk[1]).toMatchObject({ displayName: '', identityNumber: pY.identityNumber, phone: pY.phone });
     expect((await api.ok('absences.contactList', { id: absence.id }, ['scheduler']))[1]).toMatchObject({
+      displayName: '',
+      identityNumber: '',
       protectedIdentity: true,
       phone: null,
       contactMasked: true,
@@ -324,6 +328,17 @@ describe('applying absence rebooking', () => {
       bookingId: bX.id,
       newStartAt: later.startAt,
       newResourceName: d3.name,
+    });
+
+    // The protected patient moved: the scheduler learns that, not when.
+    await api.ok('absences.applyRebooking', { id: absence.id, items: [{ bookingId: bY.id, slotId: free2.id }] }, [
+      'receptionist',
+    ]);
+    expect((await api.ok('absences.contactList', { id: absence.id }, ['scheduler']))[1]).toMatchObject({
+      bookingId: bY.id,
+      moved: true,
+      newStartAt: null,
+      newResourceName: null,
     });
 
     await api.ok('absences.withdraw', { id: absence.id });
