@@ -230,7 +230,8 @@ function contactEntries(
  */
 export function absenceContactList(ctx: ServiceContext, caller: Caller, input: { id: string }): ContactListEntry[] {
   const absence = getAbsence(ctx, input.id);
-  const open = bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt);
+  // Once withdrawn, those still booked in the period keep their time: only the moved need a call.
+  const open = absence.state === 'active' ? bookingsInPeriod(ctx, absence.resourceId, absence.startAt, absence.endAt) : [];
   const movedRows = ctx.db
     .prepare(
       `SELECT old.id AS old_id, new.id AS new_id FROM bookings old

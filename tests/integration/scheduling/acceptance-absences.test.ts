@@ -692,6 +692,52 @@ describe('a chosen list that cannot be applied', () => {
     });
     expect((await api.ok('absences.affectedBookings', { id: absence.id })).map((b) => b.id)).toEqual([b1.id, b2.id]);
     expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from IN (?, ?)`, b1.id, b2.id)).toBe(0);
+    expect((await api.ok('absences.contactList', { id: absence.id })).map((c) => c.bookingId)).toEqual([b1.id, b2.id]);
+    // Withdrawn before anyone moved: nobody to call.
     await api.ok('absences.withdraw', { id: absence.id });
+    expect(await api.ok('absences.contactList', { id: absence.id })).toEqual([]);
+  });
+});
+
+describe('template slots laid inside an absence', () => {
+  it('start blocked by it and open when it is withdrawn', async () => {
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d2.id,
+      from: '2027-01-25',
+      fromTime: '08:30',
+      to: '2027-01-26',
+      reason: 'Föräldraledig',
+    });
+    await api.ok('templates.create', {
+      template: {
+        resourceId: d2.id,
+        name: 'Dietmottagning',
+        weekdays: [1, 2],
+        everyNWeeks: 1,
+        validFrom: '2027-01-25',
+        validTo: '2027-01-26',
+        startTime: '08:00',
+        endTime: '09:30',
+        slotMin: 30,
+        appointmentTypeIds: [diet.id],
+        publishWeb: true,
+        withinCareGuarantee: true,
+      },
+    });
+    const states = async () =>
+      (await api.ok('calendar.range', { from: '2027-01-25', to: '2027-01-27', resourceIds: [d2.id] })).slots.map((s) =>
+        `${s.state} ${s.blockReason ?? ''}`.trim(),
+      );
+    // Monday 08:00 is before the absence; the rest lie in it.
+    expect(await states()).toEqual([
+      'open',
+      'blocked Föräldraledig',
+      'blocked Föräldraledig',
+      'blocked Föräldraledig',
+      'blocked Föräldraledig',
+      'blocked Föräldraledig',
+    ]);
+    await api.ok('absences.withdraw', { id: absence.id });
+    expect(await states()).toEqual(['open', 'open', 'open', 'open', 'open', 'open']);
   });
 });
