@@ -188,6 +188,28 @@ describe('appointment types: edits while slots and bookings exist', () => {
     expect((await free()).length).toBeGreaterThan(published.length);
   });
 
+  it('web cancel flag and cut-off: an edit applies to existing bookings at once', async () => {
+    const blodtr = type.BLODTR!;
+    const [slot] = await api.ok('slots.findFree', {
+      appointmentTypeId: blodtr.id,
+      from: '2026-11-26',
+      to: '2026-11-26',
+      limit: 1,
+    });
+    const booking = await api.ok('bookings.book', {
+      slotId: slot!.slotId,
+      patientId: (await patient(api)).id,
+      appointmentTypeId: blodtr.id,
+    });
+    const cancel = async () => (await api.ok('bookings.onlinePermissions', { id: booking.id })).cancel;
+    await api.ok('appointmentTypes.update', { id: blodtr.id, webCancellable: true, cancelCutoffH: 24 });
+    expect(await cancel()).toEqual({ allowed: true, reason: null, deadline: slot!.startAt - 24 * HOUR });
+    await api.ok('appointmentTypes.update', { id: blodtr.id, cancelCutoffH: 96 }); // before now (Monday)
+    expect(await cancel()).toEqual({ allowed: false, reason: 'deadline_passed', deadline: slot!.startAt - 96 * HOUR });
+    await api.ok('appointmentTypes.update', { id: blodtr.id, webCancellable: false });
+    expect(await cancel()).toMatchObject({ allowed: false, reason: 'type_disallows' });
+  });
+
   it('reason rules edited per process apply to the next booking and rebooking', async () => {
     const diab = type.DIAB!;
     await api.ok('appointmentTypes.update', {
