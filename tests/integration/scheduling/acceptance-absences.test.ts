@@ -437,6 +437,7 @@ describe('rebook and cancel at the desk', () => {
     ['a clinician of another profession', { nurse: true }, 'validation', 'Besökstypen erbjuds inte på den här tiden.'],
     ['a blocked slot', { blocked: true }, 'conflict', 'Tiden är spärrad.'],
     ['a taken slot', { taken: true }, 'conflict', 'Tiden är redan bokad.'],
+    ['an unpublished slot on the web', { web: true }, 'conflict', 'Tiden är inte publicerad för webbokning.'],
   ])('refuses to rebook to %s, and nothing changes', async (_name, how, code, message) => {
     const hh = String(++hour).padStart(2, '0');
     const b = await book((await slot(d3, '2026-12-21', `${hh}:00`, `${hh}:30`)).id);
@@ -455,7 +456,7 @@ describe('rebook and cancel at the desk', () => {
         })
       ).id;
     } else {
-      target = (await slot(d2, '2026-12-22', `${hh}:00`, `${hh}:30`)).id;
+      target = (await slot(d2, '2026-12-22', `${hh}:00`, `${hh}:30`, !('web' in how))).id;
       if ('blocked' in how) await api.ok('slots.block', { id: target, reason: 'Lokal' });
       if ('taken' in how) await book(target);
     }
@@ -463,6 +464,7 @@ describe('rebook and cancel at the desk', () => {
       id: b.id,
       slotId: target,
       ...('contactMode' in how ? { contactMode: how.contactMode } : {}),
+      ...('web' in how ? { channel: 'web' as const } : {}),
     });
     expect(err).toMatchObject({ code, message });
     expect((await api.ok('bookings.get', { id: b.id })).status).toBe('booked');
@@ -693,9 +695,10 @@ describe('a chosen list that cannot be applied', () => {
     expect((await api.ok('absences.affectedBookings', { id: absence.id })).map((b) => b.id)).toEqual([b1.id, b2.id]);
     expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from IN (?, ?)`, b1.id, b2.id)).toBe(0);
     expect((await api.ok('absences.contactList', { id: absence.id })).map((c) => c.bookingId)).toEqual([b1.id, b2.id]);
-    // Withdrawn before anyone moved: nobody to call.
+    // Withdrawn before anyone moved: nobody to call; the bookings keep their open slots.
     await api.ok('absences.withdraw', { id: absence.id });
     expect(await api.ok('absences.contactList', { id: absence.id })).toEqual([]);
+    expect([await slotState(b1.slotId), (await api.ok('bookings.get', { id: b1.id })).status]).toEqual(['open', 'booked']);
   });
 });
 
