@@ -1,34 +1,35 @@
 // Field names in words, for zod's generic messages ("Värdet måste vara minst 5."): staff must be
-// told which field is wrong without reading a code name. Keyed by the input field's name, so one
+// told which field is wrong without reading a code name. The words are the forms' labels
+// (renderer i18n typeForm, tpl), so the message names the field the scheduler sees. Keyed by the input field's name, so one
 // table serves every method that uses the name; fields whose schema gives its own message that
 // names the field keep it unchanged.
 const LABELS: Readonly<Record<string, string>> = {
   // appointment types
   code: 'Kod',
-  nameSv: 'Svenskt namn',
-  nameEn: 'Engelskt namn',
-  durationMin: 'Längd i minuter',
+  nameSv: 'Namn (svenska)',
+  nameEn: 'Namn (engelska)',
+  durationMin: 'Längd (minuter)',
   contactModes: 'Kontaktsätt',
-  professions: 'Yrkesgrupper',
-  cancelCutoffH: 'Avbokningsgräns i timmar',
-  rebookCutoffH: 'Ombokningsgräns i timmar',
-  reasonNew: 'Orsak vid bokning',
+  professions: 'Får utföras av',
+  cancelCutoffH: 'Avbokning senast (timmar före)',
+  rebookCutoffH: 'Ombokning senast (timmar före)',
+  reasonNew: 'Orsak vid ny bokning',
   reasonCancel: 'Orsak vid avbokning',
   reasonRebook: 'Orsak vid ombokning',
   reasonCodes: 'Orsakskoder',
-  textSv: 'Svensk text',
-  textEn: 'Engelsk text',
-  bookMinLeadH: 'Minsta framförhållning i timmar',
-  bookMaxDays: 'Längsta tid framåt i dagar',
+  textSv: 'Text (svenska)',
+  textEn: 'Text (engelska)',
+  bookMinLeadH: 'Bokas minst (timmar i förväg)',
+  bookMaxDays: 'Bokas högst (dagar framåt)',
   colour: 'Färg',
   // schedule templates and the free-slot search
   weekdays: 'Veckodagar',
   everyNWeeks: 'Var n:e vecka',
   validFrom: 'Gäller från',
   validTo: 'Gäller till',
-  startTime: 'Starttid',
-  endTime: 'Sluttid',
-  slotMin: 'Tidslängd i minuter',
+  startTime: 'Från kl.',
+  endTime: 'Till kl.',
+  slotMin: 'Tidslängd (minuter)',
   appointmentTypeIds: 'Besökstyper',
   horizonWeeks: 'Antal veckor framåt',
   limit: 'Antal',

@@ -188,9 +188,9 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     expect(bad).toMatchObject({ code: 2, out: '' });
     expect(bad.err).toBe(
       [
-        '[2] KORT durationMin: Längd i minuter: Värdet måste vara minst 5.',
-        '[3] INGEN nameEn: Engelskt namn: Uppgiften saknas.',
-        '[3] INGEN durationMin: Längd i minuter: Uppgiften saknas.',
+        '[2] KORT durationMin: Längd (minuter): Värdet måste vara minst 5.',
+        '[3] INGEN nameEn: Namn (engelska): Uppgiften saknas.',
+        '[3] INGEN durationMin: Längd (minuter): Uppgiften saknas.',
         '[3] INGEN contactModes: Kontaktsätt: Uppgiften saknas.',
         '[4] ny code: Koden ny finns redan i post 0 i filen.',
         '[5] LAKBES: En besökstyp kan inte vara både fritt webbokningsbar och bara bokningsbar efter kallelse.',

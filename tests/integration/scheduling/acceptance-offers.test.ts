@@ -145,14 +145,14 @@ describe('plain Swedish for bad input', () => {
     };
     expect(await api.err('appointmentTypes.create', base)).toMatchObject({
       code: 'validation',
-      message: 'Ogiltiga uppgifter: Avbokningsgräns i timmar: Värdet måste vara minst 0.',
-      details: { issues: [{ path: 'cancelCutoffH', message: 'Avbokningsgräns i timmar: Värdet måste vara minst 0.' }] },
+      message: 'Ogiltiga uppgifter: Avbokning senast (timmar före): Värdet måste vara minst 0.',
+      details: { issues: [{ path: 'cancelCutoffH', message: 'Avbokning senast (timmar före): Värdet måste vara minst 0.' }] },
     });
     expect(await api.err('appointmentTypes.create', { ...base, cancelCutoffH: 24, durationMin: 12.5 })).toMatchObject({
-      message: 'Ogiltiga uppgifter: Längd i minuter: Ange ett heltal.',
+      message: 'Ogiltiga uppgifter: Längd (minuter): Ange ett heltal.',
     });
     expect(await api.err('appointmentTypes.create', { ...base, cancelCutoffH: 24, nameSv: '' })).toMatchObject({
-      message: 'Ogiltiga uppgifter: Svenskt namn: Fältet får inte vara tomt.',
+      message: 'Ogiltiga uppgifter: Namn (svenska): Fältet får inte vara tomt.',
     });
     expect(
       await api.err('slots.findFree', { appointmentTypeId: type.LAKBES!.id, from: '2026-12-10', to: '2026-12-01' }),
