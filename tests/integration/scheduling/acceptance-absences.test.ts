@@ -744,3 +744,14 @@ describe('template slots laid inside an absence', () => {
     expect(await states()).toEqual(['open', 'open', 'open', 'open', 'open', 'open']);
   });
 });
+
+describe('cut-off deadlines over a clock change', () => {
+  it('are real hours: 48 h before Monday 10:00 after the spring night is Saturday 09:00', async () => {
+    const b = await book((await slot(d1, '2027-03-29', '10:00', '10:30')).id);
+    await api.ok('appointmentTypes.update', { id: diet.id, cancelCutoffH: 48 });
+    const { cancel } = await api.ok('bookings.onlinePermissions', { id: b.id });
+    expect(cancel).toEqual({ allowed: true, reason: null, deadline: at('2027-03-27T09:00:00+01:00') });
+    await api.ok('appointmentTypes.update', { id: diet.id, cancelCutoffH: 24 });
+    expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.deadline).toBe(at('2027-03-28T10:00:00+02:00'));
+  });
+});
