@@ -652,6 +652,7 @@ export const en: Shape<typeof sv> = {
     newTime: 'New time',
     notMoved: 'Not rebooked – contact the patient',
     done: 'Done',
+    showContacts: 'Show the contact list',
   },
   typeForm: {
     new: 'New appointment type',

@@ -656,6 +656,7 @@ export const sv = {
     newTime: 'Ny tid',
     notMoved: 'Ej ombokad – kontakta patienten',
     done: 'Klar',
+    showContacts: 'Visa kontaktlistan',
   },
   typeForm: {
     new: 'Ny besökstyp',

@@ -223,6 +223,15 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
     setBusy(false);
   }
 
+  async function showContacts() {
+    setError(null);
+    try {
+      setContacts(await call('absences.contactList', { id: absenceId }));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
   if (contacts) {
     return (
       <section aria-labelledby="contact-heading" data-testid="contact-list">
@@ -280,6 +289,10 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
       <div className="tb-page-head">
         <h2 id="wizard-heading">{t('absence.wizardTitle', { count: rows.length })}</h2>
         <span className="tb-toolbar-spacer" />
+        {/* Those already moved (and those left) can be called again later: the list stays at hand. */}
+        <button type="button" className="tb-button" onClick={() => void showContacts()}>
+          {t('absence.showContacts')}
+        </button>
         <button type="button" className="tb-button" onClick={onDone}>
           {t('common.back')}
         </button>

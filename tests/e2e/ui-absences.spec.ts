@@ -82,4 +82,12 @@ test('a proposed time booked meanwhile: the apply is refused and named, fresh pr
   );
   expect(movedTo.length).toBe(fresh.filter((p) => p.proposal).length);
   expect(movedTo.map((b) => b.slotId)).not.toContain(taken.slotId);
+
+  // Later: nothing left to move, and the list of whom to call is still at hand.
+  await contacts.getByRole('button', { name: 'Klar' }).click();
+  await row.getByRole('button', { name: 'Boka om' }).click();
+  await expect(wizard).toContainText('Inga bokningar behöver flyttas.');
+  await wizard.getByRole('button', { name: 'Visa kontaktlistan' }).click();
+  await expect(contacts.locator('tbody tr')).toHaveCount(affectedBookings.length);
+  await expect(contacts.locator('tbody')).not.toContainText('Ej ombokad');
 });
