@@ -1,6 +1,7 @@
 // Building blocks of the contract: how one method is declared, and shared zod pieces.
 // Pure: zod and types only (the renderer imports the contract).
 import { z } from 'zod';
+import { fieldLabel } from './field-labels.ts';
 import type { Role } from './types.ts';
 
 export interface MethodDef<I extends z.ZodType, R> {
@@ -45,14 +46,22 @@ export const ADMIN_ONLY: readonly Role[] = ['admin'];
 
 export const empty = z.object({}).strict();
 
+/** A message after the field's name in words where the input names it ("Från kl.: Tid ska …"). */
+const named = (message: string) => ({
+  error: (issue: { path?: PropertyKey[] | undefined }) => {
+    const label = fieldLabel(issue.path);
+    return label ? `${label}: ${message}` : message;
+  },
+});
+
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum ska skrivas ÅÅÅÅ-MM-DD.')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, named('Datum ska skrivas ÅÅÅÅ-MM-DD.'))
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'Datumet finns inte.');
+  }, named('Datumet finns inte.'));
 
-export const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Tid ska skrivas TT:MM.');
+export const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, named('Tid ska skrivas TT:MM.'));
 
 export const uuid = z.string().uuid('Ogiltigt id.');

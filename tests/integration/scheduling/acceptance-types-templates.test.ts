@@ -439,6 +439,42 @@ describe('schedule templates: every edit changes only future unbooked slots, rep
   });
 });
 
+describe('schedule templates: bad input is refused in Swedish, naming the field', () => {
+  let api: Api;
+  let type: Record<string, AppointmentType>;
+  let res: Record<string, Resource>;
+  beforeAll(async () => ({ api, type, res } = await demo()));
+
+  it.each([
+    [{ startTime: '9:00' }, 'Ogiltiga uppgifter: Från kl.: Tid ska skrivas TT:MM.'],
+    [{ endTime: '24:00' }, 'Ogiltiga uppgifter: Till kl.: Tid ska skrivas TT:MM.'],
+    [{ startTime: '12:00', endTime: '09:00' }, 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
+    [{ validFrom: '2027-02-29' }, 'Ogiltiga uppgifter: Gäller från: Datumet finns inte.'],
+    [{ validTo: '31/12/2026' }, 'Ogiltiga uppgifter: Gäller till: Datum ska skrivas ÅÅÅÅ-MM-DD.'],
+    [{ validTo: '2026-11-01' }, 'Ogiltiga uppgifter: Slutdatum måste vara efter startdatum.'],
+    [{ weekdays: [] }, 'Ogiltiga uppgifter: Välj minst en veckodag.'],
+    [{ weekdays: [1, 8] }, 'Ogiltiga uppgifter: Veckodagar: Värdet får vara högst 7.'],
+    [{ weekdays: [2, 2] }, 'Ogiltiga uppgifter: Veckodagar får inte upprepas.'],
+    [{ everyNWeeks: 0 }, 'Ogiltiga uppgifter: Var n:e vecka: Värdet måste vara minst 1.'],
+    [{ slotMin: 4 }, 'Ogiltiga uppgifter: Tidslängd (minuter): Värdet måste vara minst 5.'],
+    [{ slotMin: 30 }, 'Fysioterapi tar 45 minuter men tiden är 30 minuter.'],
+    [{ startTime: '09:00', endTime: '09:30' }, 'Passet är kortare än en tid.'],
+    [{ appointmentTypeIds: [] }, 'Ogiltiga uppgifter: Välj minst en besökstyp.'],
+  ])('%j: %s', async (patch, message) => {
+    const template = {
+      resourceId: res['Johan Ek']!.id,
+      weekdays: [6],
+      validFrom: '2026-11-23',
+      startTime: '09:00',
+      endTime: '12:00',
+      slotMin: 45,
+      appointmentTypeIds: [type.FYSIO!.id],
+      ...patch,
+    };
+    expect(await api.err('templates.create', { template } as never)).toMatchObject({ code: 'validation', message });
+  });
+});
+
 describe('schedule templates whose type was deactivated or lengthened since', () => {
   it('may still be ended; a change of slot length or an added type is checked', async () => {
     const { api, type, res } = await demo();
