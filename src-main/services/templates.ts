@@ -459,6 +459,8 @@ export function updateTemplate(
 ): TemplateChange {
   return ctx.db.transaction(() => {
     const before = getTemplate(ctx, input.id);
+    // An inactive template lays out nothing and cannot be activated again: an edit would do nothing.
+    if (!before.active) throw conflict('Schemamallen är inaktiverad och kan inte ändras. Lägg upp en ny mall i stället.');
     const defined = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined));
     const next: ScheduleTemplate = { ...before, ...defined };
     // Types the edit brings in are checked; kept ones only when the slot length changes. A type

@@ -411,6 +411,10 @@ describe('schedule templates: every edit changes only future unbooked slots, rep
     expect(live()).toEqual(['2026-12-05 09:00']);
     expect(await api.ok('templates.expand', { templateIds: [templateId] })).toMatchObject({ created: 0 });
     expect(live()).toEqual(['2026-12-05 09:00']);
+    expect(await api.err('templates.update', { id: templateId, changes: { publishWeb: false } })).toMatchObject({
+      code: 'conflict',
+      message: 'Schemamallen är inaktiverad och kan inte ändras. Lägg upp en ny mall i stället.',
+    });
   });
 
   it("never touches today's slots that already began", async () => {
