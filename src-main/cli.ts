@@ -10,6 +10,7 @@ import { registerSyncCommands } from './cli/sync.ts';
 import { registerSchedulingCommands } from './cli/scheduling.ts';
 import { registerSetupCommands } from './cli/setup.ts';
 import { registerCatalogCommands } from './cli/catalog.ts';
+import { registerAbsenceCommands } from './cli/absences.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 import { isDatabaseBusy } from './api/busy.ts';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerSchedulingCommands(program);
   registerSetupCommands(program);
   registerCatalogCommands(program);
+  registerAbsenceCommands(program);
   return program;
 }
 

@@ -41,7 +41,7 @@ function issuesOf(error: ApiError): { path: string; message: string }[] {
  * Opens the database, runs `body` with the api as the command-line admin, closes. No unit is a
  * failure (exit 1); an answer the input caused is a usage error (exit 2) in one line.
  */
-async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv) => Promise<T>): Promise<T> {
+export async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv) => Promise<T>): Promise<T> {
   const db = openDatabase(dbOption(cmd) ?? defaultDatabasePath());
   try {
     const ctx = createContext(db, { now: systemClock() });
@@ -89,12 +89,12 @@ async function inOneTransaction<T>(env: HandlerEnv, body: () => Promise<{ result
   }
 }
 
-const print = (line: string): void => {
+export const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
 /** Columns padded to their widest cell, two spaces apart. */
-function printTable(head: string[], rows: string[][]): void {
+export function printTable(head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of [head, ...rows])
     print(

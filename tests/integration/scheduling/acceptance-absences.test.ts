@@ -4,11 +4,13 @@
 // expected answer follows from the issue's rules, not from Tidbok's output.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType, Booking, Resource } from '../../../src-main/api/types.ts';
-import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
+import type { AbsenceResult, Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { createContext } from '../../../src-main/services/context.ts';
-import { testCaller } from '../../helpers/temp-db.ts';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 let api: Api;
@@ -754,4 +756,43 @@ describe('cut-off deadlines over a clock change', () => {
     await api.ok('appointmentTypes.update', { id: diet.id, cancelCutoffH: 24 });
     expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.deadline).toBe(at('2027-03-28T10:00:00+02:00'));
   });
+});
+
+describe('tidbok absences (the command line)', () => {
+  it('registers, proposes and applies, and refuses in Swedish with exit code 2', () => {
+    const { db, path } = openTestDb({ demo: true });
+    db.close();
+    const tidbok = (...args: string[]) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args, '--db', path], {
+        cwd: resolve(import.meta.dirname, '../../..'),
+        encoding: 'utf8',
+        env: { ...process.env, TIDBOK_NOW: '2026-11-23T09:10:00+01:00' },
+        timeout: 60_000,
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const added = tidbok(
+      'absences',
+      'add',
+      '--resource',
+      'erik johansson',
+      '--from',
+      '2026-11-30',
+      '--from-time',
+      '08:00',
+      '--to',
+      '2026-12-01',
+      '--json',
+    );
+    expect(added.code).toBe(0);
+    const r = JSON.parse(added.out) as AbsenceResult;
+    expect(r.absence).toMatchObject({ startAt: at('2026-11-30T08:00:00+01:00'), endAt: at('2026-12-02T00:00:00+01:00') });
+    expect(r.affectedBookings.length).toBeGreaterThan(0);
+    const applied = tidbok('absences', 'rebook', r.absence.id, '--apply');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toMatch(new RegExp(`^${r.affectedBookings.length} bokningar ombokade\\.`));
+    expect(applied.out).not.toMatch(/ej ombokad/);
+    const refused = tidbok('absences', 'add', '--resource', 'Erik Johansson', '--from', '2026-11-30', '--to', '2026-11-30');
+    expect(refused).toMatchObject({ code: 2, err: 'tidbok: Resursen har redan en frånvaro som överlappar perioden.\n' });
+  }, 60_000);
 });

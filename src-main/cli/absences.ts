@@ -1,0 +1,160 @@
+// Absences from a script (an HR feed, a regional admin): `tidbok absences add|list|withdraw|rebook`.
+// Every call goes through the api's `dispatch` as the command-line admin (cli/catalog.ts withApi),
+// so roles, Swedish refusals, protected identity, outbox rows and audit events are the app's.
+// Exit codes (cli/common.ts): 0 ok; 1 failure (database, no unit); 2 bad usage or refused input.
+import type { Command } from 'commander';
+import type { Absence, ContactListEntry, RebookProposal } from '../api/methods/scheduling.ts';
+import type { Booking, Resource } from '../api/types.ts';
+import { localDate, localTime } from '../domain/time.ts';
+import { print, printTable, withApi } from './catalog.ts';
+import { EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+
+const EXIT_HELP = `
+Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
+
+const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+const json = (value: unknown) => print(JSON.stringify(value, null, 2));
+/** A patient as the caller may see them: a protected identity never by name. */
+const who = (b: { patient: Booking['patient'] }) =>
+  b.patient.protectedIdentity ? `Skyddad identitet ${b.patient.identityNumber}`.trim() : b.patient.displayName;
+
+function wallTime(name: string, value: string): string {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new UsageError(`${name} must be a time HH:MM, got "${value}".`);
+  return value;
+}
+
+interface AddOptions {
+  resource: string;
+  from: string;
+  fromTime?: string;
+  to?: string;
+  toTime?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+export function registerAbsenceCommands(program: Command): void {
+  const absences = program.command('absences').description('Absences: block a clinician’s time and move the bookings it hits');
+
+  absences
+    .command('add')
+    .description('Register an absence: the resource’s slots in the period are blocked; lists the bookings to move')
+    .requiredOption('--resource <name|id|hsa>', 'the absent resource')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .option('--from-time <HH:MM>', 'from this time on the first day (default 00:00)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: the first day)')
+    .option('--to-time <HH:MM>', 'until this time on the last day (default: the end of the day)')
+    .option('--reason <text>', 'why (shown on the blocked slots)', '')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (o: AddOptions, cmd: Command) => {
+      const from = parseDateOption('--from', o.from);
+      const input = {
+        from,
+        to: o.to === undefined ? from : parseDateOption('--to', o.to),
+        reason: o.reason ?? '',
+        ...(o.fromTime === undefined ? {} : { fromTime: wallTime('--from-time', o.fromTime) }),
+        ...(o.toTime === undefined ? {} : { toTime: wallTime('--to-time', o.toTime) }),
+      };
+      await withApi(cmd, async (api) => {
+        const resource = pickResource(await api('resources.list', {}), o.resource);
+        const r = await api('absences.create', { resourceId: resource.id, ...input });
+        if (o.json) return json(r);
+        print(`Frånvaro ${r.absence.id}: ${resource.name} ${at(r.absence.startAt)} – ${at(r.absence.endAt)}`);
+        print(`${r.slotsChanged} tider spärrade, ${r.affectedBookings.length} bokningar behöver bokas om.`);
+        for (const b of r.affectedBookings) print(`  ${at(b.startAt)}  ${who(b)}  ${b.id}`);
+      });
+    });
+
+  absences
+    .command('list')
+    .description('Absences (active ones unless --all)')
+    .option('--resource <name|id|hsa>', 'one resource only')
+    .option('--from <date>', 'overlapping this day or later')
+    .option('--to <date>', 'overlapping this day or earlier')
+    .option('--all', 'withdrawn ones too')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (o: { resource?: string; from?: string; to?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+      await withApi(cmd, async (api) => {
+        const resources = await api('resources.list', {});
+        const list: Absence[] = await api('absences.list', {
+          ...(o.resource === undefined ? {} : { resourceId: pickResource(resources, o.resource).id }),
+          ...(o.from === undefined ? {} : { from: parseDateOption('--from', o.from) }),
+          ...(o.to === undefined ? {} : { to: parseDateOption('--to', o.to) }),
+          ...(o.all ? { includeWithdrawn: true } : {}),
+        });
+        if (o.json) return json(list);
+        const name = (id: string) => resources.find((r: Resource) => r.id === id)?.name ?? id;
+        printTable(
+          ['Från', 'Till', 'Resurs', 'Orsak', 'Läge', 'Id'],
+          list.map((a) => [
+            at(a.startAt),
+            at(a.endAt),
+            name(a.resourceId),
+            a.reason,
+            a.state === 'active' ? 'aktiv' : 'återkallad',
+            a.id,
+          ]),
+        );
+      });
+    });
+
+  absences
+    .command('withdraw <id>')
+    .description('Withdraw an absence: the slots it blocked open again (moved bookings stay moved)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+      await withApi(cmd, async (api) => {
+        const r = await api('absences.withdraw', { id });
+        if (o.json) return json(r);
+        print(`Frånvaron är återkallad: ${r.slotsChanged} tider öppnade igen.`);
+      });
+    });
+
+  absences
+    .command('rebook <id>')
+    .description('Propose a new time for every booking the absence hits; --apply moves them all in one transaction')
+    .option('--apply', 'move every booking that has a proposal (all or none)')
+    .option('--days <n>', 'search this many days past the absence (default 90)')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, o: { apply?: boolean; days?: string; json?: boolean }, cmd: Command) => {
+      let searchDays: number | undefined;
+      if (o.days !== undefined) {
+        if (!/^\d+$/.test(o.days)) throw new UsageError(`--days must be a whole number, got "${o.days}".`);
+        searchDays = Number(o.days);
+      }
+      const days = searchDays === undefined ? {} : { searchDays };
+      await withApi(cmd, async (api) => {
+        if (!o.apply) {
+          const proposals: RebookProposal[] = await api('absences.proposeRebooking', { id, ...days });
+          if (o.json) return json(proposals);
+          printTable(
+            ['Tid som ställs in', 'Patient', 'Förslag', 'Behandlare', 'Bokning'],
+            proposals.map((p) => [
+              at(p.booking.startAt),
+              who(p.booking),
+              p.proposal ? at(p.proposal.startAt) : 'ingen ledig tid',
+              p.proposal ? `${p.proposal.resourceName}${p.sameResource ? ' (samma)' : ''}` : '',
+              p.booking.id,
+            ]),
+          );
+          return;
+        }
+        const r = await api('absences.applyRebooking', { id, ...days });
+        if (o.json) return json(r);
+        print(`${r.rebooked.length} bokningar ombokade. Patienter att kontakta:`);
+        printTable(
+          ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],
+          r.contactList.map((c: ContactListEntry) => [
+            c.protectedIdentity ? `Skyddad identitet ${c.identityNumber}`.trim() : c.displayName,
+            c.contactMasked ? 'dolt' : (c.phone ?? '–'),
+            `${at(c.oldStartAt)} ${c.oldResourceName}`,
+            c.newStartAt !== null ? `${at(c.newStartAt)} ${c.newResourceName ?? ''}` : c.moved ? 'ombokad (dolt)' : 'ej ombokad',
+          ]),
+        );
+      });
+    });
+}
