@@ -79,13 +79,16 @@ export function mayPatientCancelOnline(
   return onlineDecision(type.webCancellable, type.cancelCutoffH, booking, now);
 }
 
-/** Whether the patient may still rebook this booking themselves on the web. */
+/**
+ * Whether the patient may still rebook this booking themselves on the web. A deactivated type
+ * cannot be booked anew, so its bookings cannot be moved online (cancelling still can).
+ */
 export function mayPatientRebookOnline(
-  type: Pick<TypeRules, 'webRebookable' | 'rebookCutoffH'>,
+  type: Pick<TypeRules, 'webRebookable' | 'rebookCutoffH' | 'active'>,
   booking: { status: BookingStatus; startAt: number },
   now: number,
 ): OnlineDecision {
-  return onlineDecision(type.webRebookable, type.rebookCutoffH, booking, now);
+  return onlineDecision(type.webRebookable && type.active, type.rebookCutoffH, booking, now);
 }
 
 /** Why a booking can no longer be cancelled or rebooked: often another desk got there first. */
@@ -103,7 +106,7 @@ const CLOSED_SV: Partial<Record<BookingStatus, string>> = {
  */
 export function checkCutoff(
   process: 'cancel' | 'rebook',
-  type: Pick<TypeRules, 'cancelCutoffH' | 'rebookCutoffH' | 'webCancellable' | 'webRebookable'>,
+  type: Pick<TypeRules, 'cancelCutoffH' | 'rebookCutoffH' | 'webCancellable' | 'webRebookable' | 'active'>,
   booking: { status: BookingStatus; startAt: number },
   channel: Channel,
   now: number,

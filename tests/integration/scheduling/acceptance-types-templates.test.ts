@@ -250,6 +250,16 @@ describe('appointment types: edits while slots and bookings exist', () => {
       },
     );
     expect((await api.ok('bookings.get', { id: booking.id })).status).toBe('booked');
+    // Online the patient may still cancel it, not move it (no new time of the type can be booked).
+    await api.ok('appointmentTypes.update', {
+      id: vacc.id,
+      webCancellable: true,
+      webRebookable: true,
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const online = await api.ok('bookings.onlinePermissions', { id: booking.id });
+    expect([online.cancel.allowed, online.rebook]).toEqual([true, { allowed: false, reason: 'type_disallows', deadline: null }]);
     expect(await api.err('appointmentTypes.delete', { id: vacc.id })).toMatchObject({
       code: 'conflict',
       message: 'Besökstypen används och kan inte tas bort. Inaktivera den i stället.',
