@@ -353,7 +353,11 @@ function BookingsScreen() {
               )}
             </p>
           ) : (
-            <table className="tb-table tb-list tb-bookings-table" data-testid="bookings-table" aria-busy={list.isFetching}>
+            <table
+              className="tb-table tb-list tb-page-table tb-bookings-table"
+              data-testid="bookings-table"
+              aria-busy={list.isFetching}
+            >
               <caption className="tb-visually-hidden">{t('bookingsPage.caption')}</caption>
               <thead>
                 <tr>

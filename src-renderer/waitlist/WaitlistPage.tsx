@@ -120,7 +120,7 @@ function WaitlistScreen() {
         {list.data && rows.length === 0 ? (
           <p className="tb-empty">{filtered ? t('waitlist.emptyFiltered') : t('waitlist.empty')}</p>
         ) : (
-          <table className="tb-table tb-list tb-wl-table" data-testid="waitlist-table" aria-busy={list.isFetching}>
+          <table className="tb-table tb-list tb-page-table tb-wl-table" data-testid="waitlist-table" aria-busy={list.isFetching}>
             <caption className="tb-visually-hidden">{t('waitlist.caption')}</caption>
             <thead>
               <tr>
