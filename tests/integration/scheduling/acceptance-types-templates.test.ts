@@ -11,7 +11,6 @@ import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime, startOfLocalDay } from '../../../src-main/domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../../../src-main/store/rows.ts';
-import { tempDbPath } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 const TZ = 'Europe/Stockholm';
@@ -667,8 +666,10 @@ describe('tidbok slots free and templates update', () => {
   };
 
   it('narrows to a profession or a resource as the desk does; templates update ends a template', () => {
-    const db = tempDbPath();
-    expect(tidbok('demo', 'seed', '--db', db).code).toBe(0);
+    // The demo unit laid out in-process (a spawned `demo seed` costs seconds), closed for the CLI.
+    const seeded = demoApi();
+    const db = seeded.path;
+    seeded.ctx.db.close();
     const nurses = JSON.parse(
       tidbok('slots', 'free', '--type', 'TELE', '--profession', 'sjukskoterska', '--json', '--db', db).out,
     ) as {
