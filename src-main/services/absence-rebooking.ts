@@ -54,12 +54,13 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
     }
     let candidates = candidatesByType.get(booking.appointmentTypeId);
     if (!candidates) {
-      // Enough candidates for every affected booking of the type, plus room for the preferred clinician.
+      // Enough candidates for every affected booking (each may also skip a few that clash with the
+      // patient's other times), plus room for the preferred clinician: a long absence has hundreds.
       candidates = findFreeSlots(ctx, {
         appointmentTypeId: booking.appointmentTypeId,
         to,
         ...(absent.profession ? { profession: absent.profession } : {}),
-        limit: 200,
+        limit: 200 + 2 * affected.length,
       }).filter((s) => absent.profession !== null || s.profession === null);
       candidatesByType.set(booking.appointmentTypeId, candidates);
     }

@@ -796,3 +796,40 @@ describe('tidbok absences (the command line)', () => {
     expect(refused).toMatchObject({ code: 2, err: 'tidbok: Resursen har redan en frånvaro som överlappar perioden.\n' });
   }, 60_000);
 });
+
+describe('a long absence', () => {
+  it('finds a time for every booking when there are enough free times, however many', async () => {
+    await clearFree();
+    // Nine working days, 24 half hours each: 216 bookings of Doris, as many free times of Dan.
+    const days = [
+      '2027-04-05',
+      '2027-04-06',
+      '2027-04-07',
+      '2027-04-08',
+      '2027-04-09',
+      '2027-04-12',
+      '2027-04-13',
+      '2027-04-14',
+      '2027-04-15',
+    ];
+    const hh = (n: number) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+    const halfHours = Array.from({ length: 24 }, (_, i) => [hh(420 + i * 30), hh(450 + i * 30)] as const);
+    const hit: string[] = [];
+    for (const d of days)
+      for (const [a, b] of halfHours) {
+        hit.push((await book((await slot(d3, d, a, b)).id)).id);
+        await slot(d2, d, a, b);
+      }
+    const { absence } = await api.ok('absences.create', {
+      resourceId: d3.id,
+      from: days[0]!,
+      to: days.at(-1)!,
+      reason: 'Föräldraledig',
+    });
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals).toHaveLength(hit.length);
+    expect(proposals.filter((x) => x.proposal === null)).toHaveLength(0);
+    expect(new Set(proposals.map((x) => x.proposal!.slotId)).size).toBe(hit.length);
+    await api.ok('absences.withdraw', { id: absence.id });
+  });
+});
