@@ -531,7 +531,12 @@ export const schedulingMethods = {
   }),
   /** Active bookings inside an absence. */
   'absences.affectedBookings': method<Booking[]>()({ input: z.object({ id: uuid }).strict(), roles: DESK_ROLES, kind: 'read' }),
-  /** For each affected booking: the earliest suitable free slot (same type, profession; same clinician preferred). */
+  /**
+   * For each affected booking: the earliest suitable free slot from now on (same type and
+   * profession, within the type's booking window, not clashing with the patient's other times;
+   * the same clinician when their first free time is at most a week later), searched up to
+   * `searchDays` (default 90) past the absence. Booking already begun: no proposal.
+   */
   'absences.proposeRebooking': method<RebookProposal[]>()({
     input: z.object({ id: uuid, searchDays: z.number().int().min(1).max(365).optional() }).strict(),
     roles: DESK_ROLES,
