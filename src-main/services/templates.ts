@@ -180,8 +180,12 @@ function expandInto(
   // Plan every template first, then write in time order: the time-ordered indexes (slots by
   // start, slots_free by type list and start) then grow at their ends instead of all over the year.
   const planned: { t: Planned; p: PlannedSlot }[] = [];
+  // A template whose every type is deactivated lays out nothing: nobody could book those slots.
+  const activeTypes = new Set(
+    ctx.db.prepare(`SELECT id FROM appointment_types WHERE unit_id = ? AND active = 1`).pluck().all(unit.id) as string[],
+  );
   for (const t of templates) {
-    if (!t.active) continue;
+    if (!t.active || !t.appointmentTypeIds.some((id) => activeTypes.has(id))) continue;
     if (!states.has(t.resourceId)) states.set(t.resourceId, loadResourceState(ctx, t.resourceId, fromAt, toAt));
     const { slots, skipped } = expandTemplate(toSpec(t), from, to, unit.timeZone, rules);
     for (const h of skipped) holidays.set(h.date, h);

@@ -114,6 +114,23 @@ describe('two templates on the same hours', () => {
   });
 });
 
+describe('a template whose types are all deactivated', () => {
+  it('lays out no new slots (nobody could book them) until a type is active again', async () => {
+    const t = await api.ok('templates.create', {
+      template: { ...template(anna.id, [type.TELE!.id], 15).template, weekdays: [7], startTime: '17:00', endTime: '18:00' },
+      horizonWeeks: 1,
+    });
+    expect(t.expansion.created).toBe(4); // Sunday 29 Nov, 17:00–18:00
+    await api.ok('appointmentTypes.setActive', { id: type.TELE!.id, active: false });
+    try {
+      expect(await api.ok('templates.expand', { templateIds: [t.template.id], horizonWeeks: 3 })).toMatchObject({ created: 0 });
+    } finally {
+      await api.ok('appointmentTypes.setActive', { id: type.TELE!.id, active: true });
+    }
+    expect(await api.ok('templates.expand', { templateIds: [t.template.id], horizonWeeks: 3 })).toMatchObject({ created: 8 });
+  });
+});
+
 describe('what the template form offers', () => {
   it('lists the active types a resource may take, and the preview names what would not fit', async () => {
     const forAnna = await api.ok('appointmentTypes.list', { forResourceId: anna.id });
