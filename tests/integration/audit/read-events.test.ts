@@ -212,7 +212,9 @@ beforeAll(async () => {
 /** An open återbudslista entry for the fixture's type (no wish, no period). */
 function waitlistFixture(patientId: string): void {
   ctx.db
-    .prepare(`INSERT OR IGNORE INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`)
+    .prepare(
+      `INSERT OR IGNORE INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`,
+    )
     .run(`waitlist-${patientId}`, patientId, fx.typeId);
 }
 
