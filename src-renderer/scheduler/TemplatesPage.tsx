@@ -1,16 +1,21 @@
 // Schemamallar: recurring slot patterns per clinician or room. The form shows, live, the slots the
 // template would create over the coming weeks and the public holidays it skips; saving creates the
-// template and lays out its slots (main expands it, idempotently).
+// template and lays out its slots (main expands it, idempotently). The same form edits a template:
+// main moves only future unbooked slots, and the result lists the booked ones it left.
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { ScheduleTemplate } from '../../src-main/api/methods/scheduling.ts';
+import type { ScheduleTemplate, TemplateChange } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { useDebounced } from '../booking/useDebounced.ts';
 import { formatDay } from '../booking/format.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
+import { BookingDialog } from '../booking/BookingDialog.tsx';
+import { PatientDialog } from '../patients/PatientDialog.tsx';
+import { TemplateEditResult } from './TemplateEditResult.tsx';
+import './templates.css';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -51,7 +56,11 @@ function TemplatesScreen() {
     queryFn: () => call('templates.list', { resourceId: rid }),
     enabled: rid !== '',
   });
-  const [creating, setCreating] = useState(false);
+  // The form, for a new template (null) or an edit; then what an edit did, and a booking or patient
+  // opened from that result (closing them returns to the result).
+  const [form, setForm] = useState<{ template: ScheduleTemplate | null } | null>(null);
+  const [result, setResult] = useState<TemplateChange | null>(null);
+  const [opened, setOpened] = useState<{ kind: 'booking' | 'patient'; id: string } | null>(null);
   const typeName = (id: string) => {
     const x = types.data?.find((y) => y.id === id);
     return x ? (i18n.language === 'en' ? x.nameEn : x.nameSv) : '';
@@ -83,7 +92,7 @@ function TemplatesScreen() {
           ))}
         </select>
         <span className="tb-toolbar-spacer" />
-        <button type="button" className="tb-button tb-primary" onClick={() => setCreating(true)} disabled={!rid}>
+        <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>
           {t('tpl.new')}
         </button>
       </div>
@@ -113,7 +122,15 @@ function TemplatesScreen() {
           )}
           {templates.data?.map((x) => (
             <tr key={x.id} className={x.active ? '' : 'tb-inactive-row'}>
-              <td>{x.name || '–'}</td>
+              <td>
+                {x.active ? (
+                  <button type="button" className="tb-link" onClick={() => setForm({ template: x })}>
+                    {templateLabel(x)}
+                  </button>
+                ) : (
+                  x.name || '–'
+                )}
+              </td>
               <td>
                 {x.weekdays.map(dayName).join(', ')}
                 {x.everyNWeeks > 1 && ` · ${t('tpl.everyN', { n: x.everyNWeeks })}`}
@@ -127,43 +144,131 @@ function TemplatesScreen() {
                 {x.validFrom} – {x.validTo ?? t('tpl.untilFurther')}
               </td>
               <td>{x.publishWeb ? t('types.yes') : t('types.no')}</td>
-              <td>
+              <td className="tb-nowrap">
                 {x.active && (
-                  <button type="button" className="tb-button tb-small" onClick={() => void deactivate(x)}>
-                    {t('typeForm.deactivate')}
-                  </button>
+                  <>
+                    <button
+                      type="button"
+                      className="tb-button tb-small"
+                      onClick={() => setForm({ template: x })}
+                      aria-label={t('tpl.editAria', { name: templateLabel(x) })}
+                    >
+                      {t('tpl.edit')}
+                    </button>{' '}
+                    <button type="button" className="tb-button tb-small" onClick={() => void deactivate(x)}>
+                      {t('typeForm.deactivate')}
+                    </button>
+                  </>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {creating && rid && (
+      {form && rid && (
         <TemplateForm
-          resourceId={rid}
-          resourceName={resources.data?.find((r) => r.id === rid)?.name ?? ''}
-          onClose={() => setCreating(false)}
-          onSaved={(created) => {
-            setCreating(false);
-            notify('ok', t('tpl.created', { count: created }));
+          resourceId={form.template?.resourceId ?? rid}
+          resourceName={resources.data?.find((r) => r.id === (form.template?.resourceId ?? rid))?.name ?? ''}
+          template={form.template}
+          onClose={() => setForm(null)}
+          onSaved={(change) => {
+            setForm(null);
+            if (form.template) setResult(change);
+            else notify('ok', t('tpl.created', { count: change.expansion.created }));
             void client.invalidateQueries();
           }}
+        />
+      )}
+      {result && !opened && (
+        <TemplateEditResult
+          change={result}
+          onOpenBooking={(id) => setOpened({ kind: 'booking', id })}
+          onClose={() => setResult(null)}
+        />
+      )}
+      {opened?.kind === 'booking' && (
+        <BookingDialog
+          bookingId={opened.id}
+          onClose={() => setOpened(null)}
+          onOpenPatient={(id) => setOpened({ kind: 'patient', id })}
+        />
+      )}
+      {opened?.kind === 'patient' && (
+        <PatientDialog
+          patientId={opened.id}
+          onClose={() => setOpened(null)}
+          onOpenBooking={(id) => setOpened({ kind: 'booking', id })}
         />
       )}
     </section>
   );
 }
 
+/** A template's name, or its hours when it has none (names are optional). */
+function templateLabel(x: ScheduleTemplate): string {
+  return x.name || `${x.startTime}–${x.endTime}`;
+}
+
+const blankDraft = (): Draft => ({
+  name: '',
+  weekdays: [1, 2, 3, 4, 5],
+  everyNWeeks: 1,
+  validFrom: todayIso(),
+  validTo: '',
+  startTime: '08:00',
+  endTime: '12:00',
+  slotMin: 30,
+  appointmentTypeIds: [],
+  publishWeb: false,
+  withinCareGuarantee: true,
+  skipHolidays: true,
+});
+
+const draftOf = (x: ScheduleTemplate): Draft => ({
+  name: x.name,
+  weekdays: [...x.weekdays],
+  everyNWeeks: x.everyNWeeks,
+  validFrom: x.validFrom,
+  validTo: x.validTo ?? '',
+  startTime: x.startTime,
+  endTime: x.endTime,
+  slotMin: x.slotMin,
+  appointmentTypeIds: [...x.appointmentTypeIds],
+  publishWeb: x.publishWeb,
+  withinCareGuarantee: x.withinCareGuarantee,
+  skipHolidays: x.skipHolidays,
+});
+
+type Spec = Omit<ScheduleTemplate, 'id' | 'resourceId' | 'active'>;
+
+/** The fields an edit changes (templates.update takes only those; the audit names them). */
+function changedFields(before: ScheduleTemplate, next: Spec): Partial<Spec> {
+  const same = (a: unknown, b: unknown) =>
+    Array.isArray(a) && Array.isArray(b) ? JSON.stringify([...a].sort()) === JSON.stringify([...b].sort()) : a === b;
+  const changes = Object.fromEntries(
+    (Object.keys(next) as (keyof Spec)[]).filter((k) => !same(before[k], next[k])).map((k) => [k, next[k]]),
+  ) as Partial<Spec>;
+  // Start and end go together, so the API can check their order on the edit itself.
+  if (changes.startTime !== undefined || changes.endTime !== undefined) {
+    changes.startTime = next.startTime;
+    changes.endTime = next.endTime;
+  }
+  return changes;
+}
+
 function TemplateForm({
   resourceId,
   resourceName,
+  template,
   onClose,
   onSaved,
 }: {
   resourceId: string;
   resourceName: string;
+  /** The template to edit; null for a new one. */
+  template: ScheduleTemplate | null;
   onClose: () => void;
-  onSaved: (created: number) => void;
+  onSaved: (change: TemplateChange) => void;
 }) {
   const { t, i18n } = useTranslation();
   // Only the active types this resource's profession may perform: the others could never be booked here.
@@ -171,23 +276,27 @@ function TemplateForm({
     queryKey: ['appointmentTypes.list', { forResourceId: resourceId }],
     queryFn: () => call('appointmentTypes.list', { forResourceId: resourceId }),
   });
-  const [d, setD] = useState<Draft>(() => ({
-    name: '',
-    weekdays: [1, 2, 3, 4, 5],
-    everyNWeeks: 1,
-    validFrom: todayIso(),
-    validTo: '',
-    startTime: '08:00',
-    endTime: '12:00',
-    slotMin: 30,
-    appointmentTypeIds: [],
-    publishWeb: false,
-    withinCareGuarantee: true,
-    skipHolidays: true,
-  }));
+  // An edited template may hold a type since deactivated or no longer fitting: still shown, so the
+  // scheduler can see it and take it off.
+  const allTypes = useQuery({
+    queryKey: ['appointmentTypes.list', { includeInactive: true }],
+    queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
+    enabled: template !== null,
+  });
+  const offered = [
+    ...(types.data ?? []),
+    ...(allTypes.data ?? []).filter(
+      (x) => template?.appointmentTypeIds.includes(x.id) && !types.data?.some((y) => y.id === x.id),
+    ),
+  ];
+  const [d, setD] = useState<Draft>(() => (template ? draftOf(template) : blankDraft()));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  // A refusal stays until the scheduler changes something (then it may no longer hold).
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setError(null);
+    setD((x) => ({ ...x, [k]: v }));
+  };
   const fid = {
     name: useId(),
     every: useId(),
@@ -198,7 +307,7 @@ function TemplateForm({
     slot: useId(),
   };
   const spec = useMemo(
-    () => ({
+    (): Spec => ({
       name: d.name,
       weekdays: d.weekdays,
       everyNWeeks: d.everyNWeeks,
@@ -240,8 +349,11 @@ function TemplateForm({
     setBusy(true);
     setError(null);
     try {
-      const r = await call('templates.create', { template: { ...spec, resourceId } });
-      onSaved(r.expansion.created);
+      onSaved(
+        template
+          ? await call('templates.update', { id: template.id, changes: changedFields(template, spec) })
+          : await call('templates.create', { template: { ...spec, resourceId } }),
+      );
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
@@ -252,7 +364,12 @@ function TemplateForm({
     on ? [...(list as (number | string)[]), v] : (list as (number | string)[]).filter((x) => x !== v);
 
   return (
-    <Dialog title={t('tpl.newFor', { name: resourceName })} onClose={onClose} wide testId="template-form">
+    <Dialog
+      title={t(template ? 'tpl.editFor' : 'tpl.newFor', { name: resourceName })}
+      onClose={onClose}
+      wide
+      testId="template-form"
+    >
       <form className="tb-form" onSubmit={(e) => void submit(e)}>
         <div className="tb-row">
           <div className="tb-field tb-grow">
@@ -326,7 +443,7 @@ function TemplateForm({
         <fieldset className="tb-fieldset">
           <legend>{t('tpl.types')}</legend>
           <div className="tb-check-grid">
-            {types.data?.map((x) => (
+            {offered.map((x) => (
               <label key={x.id} className="tb-check">
                 <input
                   type="checkbox"
@@ -358,6 +475,7 @@ function TemplateForm({
                   : ''}
             </span>
           </h3>
+          {template && <p className="tb-hint tb-muted">{t('tpl.editPreviewHint')}</p>}
           {preview.error && (
             <p role="alert" className="tb-form-error">
               {preview.error.message}
@@ -382,7 +500,12 @@ function TemplateForm({
             })}
           </ol>
         </section>
-        <FormDialogFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('tpl.save')} />
+        <FormDialogFooter
+          error={error}
+          busy={busy}
+          onCancel={onClose}
+          submitLabel={template ? t('tpl.saveEdit') : t('tpl.save')}
+        />
       </form>
     </Dialog>
   );
