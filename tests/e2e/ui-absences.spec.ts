@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
 import type { AppointmentType, Resource } from '../../src-main/api/types.ts';
 import type { AbsenceResult, BookingDetail, Patient, RebookProposal } from '../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
@@ -30,18 +31,9 @@ test('a proposed time booked meanwhile: the apply is refused and named, fresh pr
   });
   expect(affectedBookings.length).toBeGreaterThan(1);
 
-  await page.clock.setFixedTime(new Date(MONDAY));
   // The other desk's change reaches this screen too late: no change events in this test.
   await page.route('**/api/events**', (route) => route.abort());
-  await page.goto(shell.url);
-  const signOut = page.getByRole('button', { name: 'Logga ut' });
-  await expect(signOut.or(page.getByLabel('Användarnamn'))).toBeVisible();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Användarnamn').fill('schema');
-  await page.getByLabel('Lösenord').fill('demo-schema');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toHaveText('Per Schemaläggare');
-  await page.evaluate(() => (window.location.hash = '#/absences'));
+  await signInAs(page, shell, SCHEDULER, MONDAY, '#/absences');
   const row = page.getByTestId('absences-table').locator('tbody tr', { hasText: 'Kurs' });
   await row.getByRole('button', { name: 'Boka om' }).click();
   const wizard = page.getByTestId('rebook-wizard');

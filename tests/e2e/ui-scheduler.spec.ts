@@ -4,6 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
 import type { AppointmentType, CalendarRange, Resource } from '../../src-main/api/types.ts';
 import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
 
@@ -18,19 +19,7 @@ test.afterAll(async () => shell.stop());
 /** The api as the scheduler, in a session of its own (the browser signs out of the demo's). */
 const api = apiAs(() => shell, 'schema', 'demo-schema');
 
-async function openAsScheduler(page: Page, hash: string): Promise<void> {
-  await page.clock.setFixedTime(new Date(MONDAY));
-  await page.goto(shell.url);
-  // The first visit ends the demo's own session; later visits find the sign-in form straight away.
-  const signOut = page.getByRole('button', { name: 'Logga ut' });
-  await expect(signOut.or(page.getByLabel('Användarnamn'))).toBeVisible();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Användarnamn').fill('schema');
-  await page.getByLabel('Lösenord').fill('demo-schema');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toHaveText('Per Schemaläggare');
-  await page.evaluate((h) => (window.location.hash = h), hash);
-}
+const openAsScheduler = (page: Page, hash: string) => signInAs(page, shell, SCHEDULER, MONDAY, hash);
 
 test('create an appointment type with its rules, then a template: its slots appear, holidays skipped', async ({ page }) => {
   await openAsScheduler(page, '#/appointmentTypes');

@@ -4,6 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { signInAs } from '../helpers/sign-in.ts';
 import type { Resource } from '../../src-main/api/types.ts';
 import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts';
 
@@ -18,17 +19,8 @@ test.afterAll(async () => shell.stop());
 /** The api as the scheduler, in a session of its own. */
 const api = apiAs(() => shell, 'schema', 'demo-schema');
 
-async function signIn(page: Page, username: string, password: string, displayName: string): Promise<void> {
-  await page.clock.setFixedTime(new Date(MONDAY));
-  await page.goto(shell.url);
-  const signOut = page.getByRole('button', { name: 'Logga ut' });
-  await expect(signOut.or(page.getByLabel('Användarnamn'))).toBeVisible();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill(password);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toHaveText(displayName);
-}
+const signIn = (page: Page, username: string, password: string, displayName: string) =>
+  signInAs(page, shell, { username, password, displayName }, MONDAY);
 
 test('a scheduler adds a clinician, sees her in the calendar, orders, closes on an eve and deactivates', async ({ page }) => {
   await signIn(page, 'schema', 'demo-schema', 'Per Schemaläggare');

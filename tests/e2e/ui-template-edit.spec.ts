@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
 import type { CalendarRange, Resource, Slot } from '../../src-main/api/types.ts';
 import type { ScheduleTemplate, TemplatePreview } from '../../src-main/api/methods/scheduling.ts';
 
@@ -19,18 +20,7 @@ test.afterAll(async () => shell.stop());
 
 const api = apiAs(() => shell, 'schema', 'demo-schema');
 
-async function openAsScheduler(page: Page, hash: string): Promise<void> {
-  await page.clock.setFixedTime(new Date(MONDAY));
-  await page.goto(shell.url);
-  const signOut = page.getByRole('button', { name: 'Logga ut' });
-  await expect(signOut.or(page.getByLabel('Användarnamn'))).toBeVisible();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Användarnamn').fill('schema');
-  await page.getByLabel('Lösenord').fill('demo-schema');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toHaveText('Per Schemaläggare');
-  await page.evaluate((h) => (window.location.hash = h), hash);
-}
+const openAsScheduler = (page: Page, hash: string) => signInAs(page, shell, SCHEDULER, MONDAY, hash);
 
 const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
