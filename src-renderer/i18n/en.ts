@@ -266,10 +266,13 @@ export const en: Shape<typeof sv> = {
     toDate: 'until {{date}}',
     markOffered: 'Offered',
     markOfferedLabel: 'Mark that {{who}} has been offered a time',
+    declined: 'Declined',
+    declinedLabel: 'Declined: {{who}} is waiting again',
     withdraw: 'Remove',
     withdrawLabel: 'Remove {{who}} from the cancellation list',
     editLabel: 'Edit the entry of {{who}}',
     offeredDone: '{{who}} is marked as offered a time.',
+    declinedDone: '{{who}} is waiting again, in the same place on the list.',
     withdrawnDone: '{{who}} is removed from the cancellation list.',
     added: '{{who}} is now on the cancellation list.',
     saved: 'The entry is saved.',
@@ -614,6 +617,8 @@ export const en: Shape<typeof sv> = {
     none: 'The resource has no schedule templates.',
     created_one: 'The template is saved: {{count}} slot was laid out.',
     created_other: 'The template is saved: {{count}} slots were laid out.',
+    createdLater:
+      'The template is saved. It applies from {{from}}, and slots are laid out twelve weeks ahead (now up to {{until}}): its slots appear by themselves as the day comes closer.',
     deactivated: 'The template is deactivated: {{removed}} unbooked slots removed, {{kept}} booked ones kept.',
     wd: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
     edit: 'Edit',
@@ -789,5 +794,15 @@ export const en: Shape<typeof sv> = {
       bookedKept_one: '{{count}} booked slot stays on a closed eve: rebook the patient (Bookings).',
       bookedKept_other: '{{count}} booked slots stay on closed eves: rebook the patients (Bookings).',
     },
+  },
+  typeImpact: {
+    tooShort_one:
+      '{{count}} free slot is now too short for {{name}} and cannot be booked. Change the slot length of the schedule templates under Schedule templates.',
+    tooShort_other:
+      '{{count}} free slots are now too short for {{name}} and cannot be booked. Change the slot length of the schedule templates under Schedule templates.',
+    wrongProfession_one:
+      '{{count}} free slot for {{name}} is with a resource whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
+    wrongProfession_other:
+      '{{count}} free slots for {{name}} are with resources whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
   },
 };

@@ -269,10 +269,13 @@ export const sv = {
     toDate: 'till {{date}}',
     markOffered: 'Erbjuden',
     markOfferedLabel: 'Markera att {{who}} har erbjudits en tid',
+    declined: 'Tackade nej',
+    declinedLabel: 'Tackade nej: {{who}} väntar igen',
     withdraw: 'Ta bort',
     withdrawLabel: 'Ta bort {{who}} från återbudslistan',
     editLabel: 'Ändra posten för {{who}}',
     offeredDone: '{{who}} är markerad som erbjuden tid.',
+    declinedDone: '{{who}} väntar igen på sin plats i listan.',
     withdrawnDone: '{{who}} är borttagen från återbudslistan.',
     added: '{{who}} står nu på återbudslistan.',
     saved: 'Posten är ändrad.',
@@ -618,6 +621,8 @@ export const sv = {
     none: 'Resursen har inga schemamallar.',
     created_one: 'Schemamallen är sparad: {{count}} tid lades ut.',
     created_other: 'Schemamallen är sparad: {{count}} tider lades ut.',
+    createdLater:
+      'Schemamallen är sparad. Den gäller från {{from}}, och tider läggs ut tolv veckor framåt (nu till och med {{until}}): dess tider läggs ut av sig själva när dagen närmar sig.',
     deactivated: 'Mallen är inaktiverad: {{removed}} obokade tider togs bort, {{kept}} bokade ligger kvar.',
     wd: { 1: 'mån', 2: 'tis', 3: 'ons', 4: 'tors', 5: 'fre', 6: 'lör', 7: 'sön' },
     edit: 'Ändra',
@@ -794,5 +799,15 @@ export const sv = {
       bookedKept_one: '{{count}} bokad tid ligger kvar på en stängd aft: boka om patienten (Bokningar).',
       bookedKept_other: '{{count}} bokade tider ligger kvar på stängda aftnar: boka om patienterna (Bokningar).',
     },
+  },
+  typeImpact: {
+    tooShort_one:
+      '{{count}} ledig tid är nu för kort för {{name}} och kan inte bokas. Ändra schemamallarnas tidslängd under Schemamallar.',
+    tooShort_other:
+      '{{count}} lediga tider är nu för korta för {{name}} och kan inte bokas. Ändra schemamallarnas tidslängd under Schemamallar.',
+    wrongProfession_one:
+      '{{count}} ledig tid för {{name}} ligger hos en resurs vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
+    wrongProfession_other:
+      '{{count}} lediga tider för {{name}} ligger hos resurser vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
   },
 };

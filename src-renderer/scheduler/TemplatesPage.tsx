@@ -174,7 +174,16 @@ function TemplatesScreen() {
           onSaved={(change) => {
             setForm(null);
             if (form.template) setResult(change);
-            else notify('ok', t('tpl.created', { count: change.expansion.created }));
+            // A template starting past the rolling horizon lays out nothing yet: say when it will.
+            else if (change.expansion.created === 0 && change.template.validFrom >= change.expansion.to) {
+              notify(
+                'ok',
+                t('tpl.createdLater', {
+                  from: formatDay(change.template.validFrom, i18n.language, true),
+                  until: formatDay(addDaysIso(change.expansion.to, -1), i18n.language, true),
+                }),
+              );
+            } else notify('ok', t('tpl.created', { count: change.expansion.created }));
             void client.invalidateQueries();
           }}
         />

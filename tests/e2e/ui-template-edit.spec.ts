@@ -141,3 +141,19 @@ test('edit a booked template: counts as the data says, booked slots listed and o
   await page.locator('input[type="date"]').first().fill(TODAY);
   await expect(page.locator(`[data-slot-id="${todays[0]!.id}"]`)).toBeVisible();
 });
+
+test('a new template that starts past the twelve-week horizon says when its slots will appear', async ({ page }) => {
+  await openAsScheduler(page, '#/templates');
+  const lena = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Lena Holm')!;
+  await page.getByLabel('Resurs').selectOption(lena.id);
+  await page.getByRole('button', { name: 'Ny schemamall' }).click();
+  const form = page.getByTestId('template-form');
+  await form.getByLabel('Gäller från').fill('2027-06-07');
+  await form.getByLabel('Tidslängd (min)').fill('45');
+  await form.getByRole('checkbox', { name: 'Samtalsbehandling' }).check();
+  await form.getByRole('button', { name: 'Spara och lägg ut tider' }).click();
+  await expect(form).toBeHidden();
+  // 23 Nov + 12 weeks = 15 Feb 2027, exclusive: slots are laid out up to Sunday 14 Feb.
+  await expect(page.getByText(/Den gäller från mån 7 juni 2027.*till och med sön 14 feb\. 2027/)).toBeVisible();
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-template-later.png' });
+});
