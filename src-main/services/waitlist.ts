@@ -248,7 +248,7 @@ function setState(
   ctx: ServiceContext,
   caller: Caller,
   id: string,
-  state: 'offered' | 'withdrawn',
+  state: 'waiting' | 'offered' | 'withdrawn',
   detail: Record<string, unknown>,
 ): WaitlistEntry {
   return ctx.db.transaction(() => {
@@ -273,6 +273,21 @@ export function markWaitlistOffered(
   input: { id: string; slotId?: string | undefined },
 ): WaitlistEntry {
   return setState(ctx, caller, input.id, 'offered', { op: 'offered', slotId: input.slotId ?? null });
+}
+
+/**
+ * The patient declined the offered time: back to waiting. Only the state changes, so the entry
+ * keeps its place (created_at, "väntar sedan"); an entry not offered has nothing to take back.
+ */
+export function markWaitlistWaiting(ctx: ServiceContext, caller: Caller, input: { id: string }): WaitlistEntry {
+  return ctx.db.transaction(() => {
+    const before = entryRow(ctx, input.id);
+    requireOpen(before);
+    if (before.state !== 'offered') {
+      throw conflict('Posten väntar redan: patienten har inte erbjudits någon tid.', { rule: 'waitlist_not_offered' });
+    }
+    return setState(ctx, caller, input.id, 'waiting', { op: 'declined' });
+  })();
 }
 
 /**

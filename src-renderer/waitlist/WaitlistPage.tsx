@@ -184,7 +184,7 @@ function WaitlistScreen() {
                     <td className="tb-nowrap tb-wl-actions">
                       {isOpen && (
                         <>
-                          {e.state === 'waiting' && (
+                          {e.state === 'waiting' ? (
                             <button
                               type="button"
                               className="tb-button tb-small"
@@ -195,6 +195,19 @@ function WaitlistScreen() {
                               }
                             >
                               {t('waitlist.markOffered')}
+                            </button>
+                          ) : (
+                            // Offered: the patient said no to the time, so the entry waits again in its place.
+                            <button
+                              type="button"
+                              className="tb-button tb-small"
+                              disabled={busyId === e.id}
+                              aria-label={t('waitlist.declinedLabel', { who })}
+                              onClick={() =>
+                                void act(e, () => call('waitlist.markWaiting', { id: e.id }), t('waitlist.declinedDone', { who }))
+                              }
+                            >
+                              {t('waitlist.declined')}
                             </button>
                           )}
                           <button

@@ -1,7 +1,8 @@
 // Återbudslistan in Chromium against the web shell (demo unit, Monday 09:10): a receptionist puts
-// a patient on the list, a booking is cancelled and the notice says the list has someone for the
-// freed time, and the booking dialog of that slot books the patient from the list; each step is
-// checked in the data afterwards, axe on each screen.
+// a patient on the list (another, called about a time, declines it and waits again), a booking is
+// cancelled and the notice says the list has someone for the freed time, and the booking dialog
+// of that slot books the patient from the list; each step is checked in the data afterwards, axe
+// on each screen.
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
@@ -77,13 +78,20 @@ test('put a patient on the list, cancel a booking, book the freed time from the 
   const maja = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Fysioterapi' });
   await maja.getByRole('button', { name: /^Markera att .* har erbjudits en tid$/ }).click();
   await expect(maja.locator('.tb-status-chip')).toHaveText('Erbjuden');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offered.png' });
+  // She declined the time: back to waiting, same place, waiting since the same day.
+  const since = await maja.locator('td').nth(6).textContent();
+  await maja.getByRole('button', { name: /^Tackade nej: .* väntar igen$/ }).click();
+  await expect(maja.locator('.tb-status-chip')).toHaveText('Väntar');
+  await expect(page.getByTestId('notices')).toContainText('väntar igen på sin plats i listan');
+  await expect(maja.locator('td').nth(6)).toHaveText(since!);
   const nils = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Vaccination' });
   await nils.getByRole('button', { name: /^Ta bort .* från återbudslistan$/ }).click();
   await expect(nils).toHaveCount(0);
   const listed = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', {});
   expect(listed.map((e) => [e.appointmentTypeId, e.state])).toEqual([
     [code('LAKBES').id, 'waiting'],
-    [code('FYSIO').id, 'offered'],
+    [code('FYSIO').id, 'waiting'],
   ]);
   const entry = listed.find((e) => e.patient.id === greta.id)!;
   expect(entry).toMatchObject({ state: 'waiting', priority: 1, appointmentTypeId: code('LAKBES').id });

@@ -7,6 +7,7 @@ import {
   addToWaitlist,
   listWaitlist,
   markWaitlistOffered,
+  markWaitlistWaiting,
   updateWaitlistEntry,
   waitlistMatchesForSlot,
   withdrawWaitlistEntry,
@@ -27,6 +28,7 @@ export const waitlistHandlers: HandlersFor<typeof waitlistMethods> = {
   'waitlist.update': ({ ctx, caller }, input) => updateWaitlistEntry(ctx, caller, input),
   'waitlist.withdraw': ({ ctx, caller }, input) => withdrawWaitlistEntry(ctx, caller, input),
   'waitlist.markOffered': ({ ctx, caller }, input) => markWaitlistOffered(ctx, caller, input),
+  'waitlist.markWaiting': ({ ctx, caller }, input) => markWaitlistWaiting(ctx, caller, input),
   'waitlist.matchesForSlot': ({ ctx, caller }, input) => {
     const matches = waitlistMatchesForSlot(ctx, caller, input);
     recordPatientReads(

@@ -120,6 +120,12 @@ export const waitlistMethods = {
     roles: DESK_ROLES,
     kind: 'change',
   }),
+  /** The patient declined the offered time: the entry waits again, in its old place. Only an offered entry. */
+  'waitlist.markWaiting': method<WaitlistEntry>()({
+    input: z.object({ id: uuid }).strict(),
+    roles: DESK_ROLES,
+    kind: 'change',
+  }),
   /**
    * The open entries that fit a free slot: the type is offered there and bookable now (fit and
    * booking window), the wished resource or profession, the period, and no earlier booked time

@@ -271,3 +271,42 @@ describe('offered, changed, withdrawn', () => {
     await api.ok('waitlist.add', { patientId: astrid.id, appointmentTypeId: lakbes.id });
   });
 });
+
+describe('declined: an offered entry waits again', () => {
+  const lastDetail = (entryId: string) =>
+    api.ctx.db
+      .prepare(
+        `SELECT patient_id, detail FROM audit_events WHERE entity = 'waitlist' AND entity_id = ? ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(entryId) as { patient_id: string; detail: string };
+
+  it('goes back to waiting with its waiting-since and its place in the list, audited with the patient', async () => {
+    const entry = entries['hidden']!;
+    const before = await api.ok('waitlist.list', {});
+    await api.ok('waitlist.markOffered', { id: entry.id });
+    const audited = audits(entry.id);
+    const back = await api.ok('waitlist.markWaiting', { id: entry.id });
+    expect(back).toMatchObject({ state: 'waiting', createdAt: entry.createdAt, priority: 2 });
+    const after = await api.ok('waitlist.list', {});
+    expect(after.map((e) => [e.id, e.state, e.createdAt])).toEqual(before.map((e) => [e.id, e.state, e.createdAt]));
+    expect(audits(entry.id)).toBe(audited + 1);
+    const last = lastDetail(entry.id);
+    expect(last.patient_id).toBe(hidden.id);
+    expect(JSON.parse(last.detail)).toMatchObject({ op: 'declined', from: 'offered' });
+    expect(api.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'waitlist'`)).toBe(0);
+  });
+
+  it('refuses an entry that is waiting, booked or withdrawn, and changes nothing', async () => {
+    const cases: [WaitlistEntry, string, string][] = [
+      [entries['hidden']!, 'waiting', 'Posten väntar redan: patienten har inte erbjudits någon tid.'],
+      [entries['bertil']!, 'booked', 'Patienten har redan fått en tid från återbudslistan.'],
+      [entries['astrid']!, 'withdrawn', 'Posten är borttagen från återbudslistan.'],
+    ];
+    for (const [entry, state, message] of cases) {
+      const audited = audits(entry.id);
+      expect(await api.err('waitlist.markWaiting', { id: entry.id }), state).toMatchObject({ code: 'conflict', message });
+      expect(api.ctx.db.prepare(`SELECT state FROM waitlist WHERE id = ?`).pluck().get(entry.id), state).toBe(state);
+      expect(audits(entry.id), state).toBe(audited);
+    }
+  });
+});
