@@ -173,9 +173,17 @@ async function importEntry(
 ): Promise<{ type: AppointmentType; fields: string[] }> {
   const fields = Object.fromEntries(Object.entries(entry).filter(([k]) => !NOT_IMPORTED.has(k)));
   // zod checks the rest as for any api caller; the casts only hand it the unknown input.
-  let type = existing
-    ? await api('appointmentTypes.update', { ...fields, id: existing.id } as InputOf<'appointmentTypes.update'>)
-    : await api('appointmentTypes.create', fields as InputOf<'appointmentTypes.create'>);
+  let type: AppointmentType;
+  if (existing) {
+    // The free-slot impact is the desk's concern (the type form shows it); the report lists fields.
+    const { unfitFreeSlots: _impact, ...updated } = await api('appointmentTypes.update', {
+      ...fields,
+      id: existing.id,
+    } as InputOf<'appointmentTypes.update'>);
+    type = updated;
+  } else {
+    type = await api('appointmentTypes.create', fields as InputOf<'appointmentTypes.create'>);
+  }
   if ('active' in entry) type = await api('appointmentTypes.setActive', { id: type.id, active: entry['active'] as boolean });
   const changed = existing
     ? (Object.keys(type) as (keyof AppointmentType)[]).filter((k) => JSON.stringify(type[k]) !== JSON.stringify(existing[k]))

@@ -1,5 +1,6 @@
 // Appointment types: create, edit, (de)activate; delete only one that was never used.
 import { conflict, invalid, notFound } from '../api/result.ts';
+import type { AppointmentTypeChange } from '../api/methods/scheduling.ts';
 import type { AppointmentType, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
@@ -85,11 +86,37 @@ export function createAppointmentType(ctx: ServiceContext, caller: Caller, input
   })();
 }
 
+/**
+ * Future, open, unbooked slots offering the type that it no longer fits: shorter than its duration,
+ * or on a resource whose profession it does not allow. Booking and the free-slot search refuse
+ * them (checkFit), so the scheduler is told at once; the slots themselves are left as they are.
+ */
+function unfitFreeSlots(ctx: ServiceContext, t: AppointmentType): AppointmentTypeChange['unfitFreeSlots'] {
+  // A slot that is both too short and on the wrong profession counts as wrong profession: lengthening
+  // the template's slots would not make it bookable.
+  const row = ctx.db
+    .prepare(
+      `SELECT coalesce(sum(NOT wrong AND short), 0) AS tooShort, coalesce(sum(wrong), 0) AS wrongProfession
+         FROM (SELECT (s.end_at - s.start_at) < @durationMs AS short,
+                      (json_array_length(@professions) > 0
+                        AND (r.profession IS NULL
+                             OR NOT EXISTS (SELECT 1 FROM json_each(@professions) p WHERE p.value = r.profession))) AS wrong
+                 FROM slots s JOIN resources r ON r.id = s.resource_id
+                WHERE s.state = 'open' AND s.booked = 0 AND s.start_at > @now
+                  AND EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = @typeId))`,
+    )
+    .get({ durationMs: t.durationMin * 60_000, professions: JSON.stringify(t.professions), now: ctx.now(), typeId: t.id }) as {
+    tooShort: number;
+    wrongProfession: number;
+  };
+  return { tooShort: row.tooShort, wrongProfession: row.wrongProfession };
+}
+
 export function updateAppointmentType(
   ctx: ServiceContext,
   caller: Caller,
   input: { [K in keyof AppointmentTypeFields]?: AppointmentTypeFields[K] | undefined } & { id: string },
-): AppointmentType {
+): AppointmentTypeChange {
   return ctx.db.transaction(() => {
     const before = getAppointmentType(ctx, input.id);
     const merged: AppointmentType = {
@@ -109,7 +136,7 @@ export function updateAppointmentType(
       vals.push(conv(v as never));
       changed.push(key);
     }
-    if (sets.length === 0) return before;
+    if (sets.length === 0) return { ...before, unfitFreeSlots: unfitFreeSlots(ctx, before) };
     ctx.db
       .prepare(
         `UPDATE appointment_types SET ${sets.join(', ')}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
@@ -117,7 +144,7 @@ export function updateAppointmentType(
       .run(...vals, ctx.now(), caller.username, before.id);
     const t = getAppointmentType(ctx, before.id);
     afterChange(ctx, caller, t, 'update', { changed });
-    return t;
+    return { ...t, unfitFreeSlots: unfitFreeSlots(ctx, t) };
   })();
 }
 

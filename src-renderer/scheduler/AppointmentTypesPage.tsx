@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
@@ -28,6 +29,9 @@ function TypesScreen() {
     queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
   });
   const [editing, setEditing] = useState<AppointmentType | 'new' | null>(null);
+  // Free slots the last edit made unbookable: stays until dismissed, unlike a notice, because the
+  // scheduler has to go and change templates.
+  const [impact, setImpact] = useState<AppointmentTypeChange | null>(null);
 
   async function toggleActive(x: AppointmentType) {
     try {
@@ -50,6 +54,23 @@ function TypesScreen() {
       </div>
       {!canEdit && session.data && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
       {types.error && <p role="alert">{types.error.message}</p>}
+      {impact && (
+        <div className="tb-warning" role="status" data-testid="type-impact">
+          {(['tooShort', 'wrongProfession'] as const)
+            .filter((k) => impact.unfitFreeSlots[k] > 0)
+            .map((k) => (
+              <p key={k} style={{ margin: '0 0 6px' }}>
+                {t(`typeImpact.${k}`, {
+                  count: impact.unfitFreeSlots[k],
+                  name: i18n.language === 'en' ? impact.nameEn : impact.nameSv,
+                })}
+              </p>
+            ))}
+          <button type="button" className="tb-button tb-small" onClick={() => setImpact(null)}>
+            {t('common.close')}
+          </button>
+        </div>
+      )}
       <table className="tb-table tb-compact" data-testid="types-table">
         <thead>
           <tr>
@@ -111,6 +132,8 @@ function TypesScreen() {
           onSaved={(saved) => {
             setEditing(null);
             notify('ok', t('typeForm.saved', { name: saved.nameSv }));
+            const unfit = 'unfitFreeSlots' in saved && saved.unfitFreeSlots.tooShort + saved.unfitFreeSlots.wrongProfession > 0;
+            setImpact(unfit ? saved : null);
             void client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
           }}
         />

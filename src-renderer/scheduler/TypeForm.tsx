@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { Dialog, Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
@@ -41,7 +42,8 @@ export function TypeForm({
 }: {
   type: AppointmentType | null;
   onClose: () => void;
-  onSaved: (t: AppointmentType) => void;
+  /** An edit also says which free slots the type no longer fits; a new type has none yet. */
+  onSaved: (t: AppointmentType | AppointmentTypeChange) => void;
 }) {
   const { t } = useTranslation();
   const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });

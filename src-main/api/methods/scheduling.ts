@@ -10,6 +10,15 @@ import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Rol
 export const DESK_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
 
 // ---------------------------------------------------------------- result shapes
+/**
+ * An edited type and what the edit did to free slots: how many future, open, unbooked slots
+ * offering it it no longer fits (too short for its duration, or a resource of another profession).
+ * Those slots stay in the schedule but cannot be booked until their templates are changed.
+ */
+export interface AppointmentTypeChange extends AppointmentType {
+  unfitFreeSlots: { tooShort: number; wrongProfession: number };
+}
+
 export interface ScheduleTemplate {
   id: string;
   resourceId: string;
@@ -317,8 +326,12 @@ export const schedulingMethods = {
   // ------------------------------------------------------------ appointment types
   'appointmentTypes.get': method<AppointmentType>()({ input: z.object({ id: uuid }).strict(), roles: ALL_ROLES, kind: 'read' }),
   'appointmentTypes.create': method<AppointmentType>()({ input: appointmentTypeCreate, roles: SCHEDULING_ROLES, kind: 'change' }),
-  /** Changes the given fields only. */
-  'appointmentTypes.update': method<AppointmentType>()({ input: appointmentTypeUpdate, roles: SCHEDULING_ROLES, kind: 'change' }),
+  /** Changes the given fields only; says how many future free slots the type no longer fits. */
+  'appointmentTypes.update': method<AppointmentTypeChange>()({
+    input: appointmentTypeUpdate,
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
   /** Deactivated types stay on existing slots and bookings but cannot be booked anew. */
   'appointmentTypes.setActive': method<AppointmentType>()({
     input: z.object({ id: uuid, active: z.boolean() }).strict(),
