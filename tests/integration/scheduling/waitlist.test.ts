@@ -282,11 +282,14 @@ describe('declined: an offered entry waits again', () => {
 
   it('goes back to waiting with its waiting-since and its place in the list, audited with the patient', async () => {
     const entry = entries['hidden']!;
+    // She has waited three weeks (the test clock stands still, so a reset to now would show).
+    const since = entry.createdAt - 21 * 86_400_000;
+    api.ctx.db.prepare(`UPDATE waitlist SET created_at = ? WHERE id = ?`).run(since, entry.id);
     const before = await api.ok('waitlist.list', {});
     await api.ok('waitlist.markOffered', { id: entry.id });
     const audited = audits(entry.id);
     const back = await api.ok('waitlist.markWaiting', { id: entry.id });
-    expect(back).toMatchObject({ state: 'waiting', createdAt: entry.createdAt, priority: 2 });
+    expect(back).toMatchObject({ state: 'waiting', createdAt: since, priority: 2 });
     const after = await api.ok('waitlist.list', {});
     expect(after.map((e) => [e.id, e.state, e.createdAt])).toEqual(before.map((e) => [e.id, e.state, e.createdAt]));
     expect(audits(entry.id)).toBe(audited + 1);
