@@ -227,7 +227,7 @@ export function AuditPage() {
                   <td>{e.userDisplayName ?? e.username ?? '–'}</td>
                   <td>{e.workstation}</td>
                   <td>{e.patientName ? `${e.patientName} (${e.patientIdentityNumber ?? ''})` : '–'}</td>
-                  <td>{e.entity ?? '–'}</td>
+                  <td>{e.entity ? t(`audit.entity.${e.entity}`, { defaultValue: e.entity }) : '–'}</td>
                 </tr>
               ))}
             </tbody>

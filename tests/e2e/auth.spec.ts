@@ -113,6 +113,8 @@ test.describe('demo unit', () => {
     await expect(rows.first()).toBeVisible();
     // The receptionist's calendar read is in the log, with the patient and the user.
     await expect(rows.filter({ hasText: 'Karin Reception' }).filter({ hasText: 'Läsning' }).first()).toBeVisible();
+    // What each row is about reads as a Swedish word, not as the log's entity name ('patient').
+    await expect(rows.first().locator('td').last()).toHaveText('Patient');
     await page.screenshot({ path: 'tests/artifacts/screens/audit-search.png' });
     await expectAccessible(page, 'auth', 'all');
 
