@@ -130,6 +130,9 @@ export function recordAuditEvents(ctx: ServiceContext, caller: Caller, events: r
   appendEvents(ctx, caller, events);
 }
 
+/** recordAuditPerPatient's entityId when each row is about its own patient (entity 'patient'). */
+export const EACH_PATIENT = Symbol('each patient');
+
 /**
  * The same event once per patient (an export's or a printed day list's access-log rows: 20,000
  * for a 100k-row export), appended like recordAuditEvents but with what is alike in every row
@@ -140,7 +143,7 @@ export function recordAuditEvents(ctx: ServiceContext, caller: Caller, events: r
 export function recordAuditPerPatient(
   ctx: ServiceContext,
   caller: Caller,
-  event: Omit<AuditInput, 'patientId'>,
+  event: Omit<AuditInput, 'patientId' | 'entityId'> & { entityId?: string | null | typeof EACH_PATIENT },
   patientIds: readonly string[],
 ): void {
   if (patientIds.length === 0) return;
@@ -149,17 +152,20 @@ export function recordAuditPerPatient(
   const at = ctx.now();
   const unitId = currentUnitId(ctx);
   const entity = event.entity ?? null;
-  const entityId = event.entityId ?? null;
+  const perPatient = event.entityId === EACH_PATIENT;
+  const fixedEntityId = event.entityId === EACH_PATIENT ? null : (event.entityId ?? null);
   const detail = JSON.stringify(event.detail ?? {});
   const j = JSON.stringify;
   // auditHash's array: [prev_hash, id, at, action, unit_id, user_id, workstation, patient_id, entity, entity_id, detail]
   const middle = `,${j(at)},${j(event.action)},${j(unitId)},${j(caller.userId)},${j(caller.workstation)},`;
-  const tail = `,${j(entity)},${j(entityId)},${j(detail)}]`;
+  const entityPart = `,${j(entity)},`;
+  const tail = `,${j(detail)}]`;
   let seq = 0;
   let batch: unknown[] = [];
   for (const patientId of patientIds) {
     const id = ctx.newId();
-    const rowHash = hash('sha256', `[${j(prev)},${j(id)}${middle}${j(patientId)}${tail}`, 'hex');
+    const entityId = perPatient ? patientId : fixedEntityId;
+    const rowHash = hash('sha256', `[${j(prev)},${j(id)}${middle}${j(patientId)}${entityPart}${j(entityId)}${tail}`, 'hex');
     batch.push(
       id,
       at,
@@ -194,14 +200,10 @@ export function recordPatientReads(
   patientIds: Iterable<string>,
   detail: Record<string, unknown>,
 ): void {
-  const events = [...new Set(patientIds)].map((patientId): AuditInput => ({
-    action: 'read',
-    patientId,
-    entity: 'patient',
-    entityId: patientId,
-    detail,
-  }));
-  appendEvents(ctx, caller, events);
+  // One batch (a 60-resource week shows ~3,700 patients): rows as appendEvents would write them.
+  recordAuditPerPatient(ctx, caller, { action: 'read', entity: 'patient', entityId: EACH_PATIENT, detail }, [
+    ...new Set(patientIds),
+  ]);
 }
 
 /** Walks the chain; returns the first broken link (reason in Swedish, shown to admins), or null when intact. */
