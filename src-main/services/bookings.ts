@@ -25,6 +25,7 @@ import { enqueueOutbox } from './outbox.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 import { deskBookingStatus } from './sync-claims.ts';
+import { followTemplateWhenFree } from './templates.ts';
 import { bookedFromWaitlist } from './waitlist.ts';
 
 interface FullBookingRow extends BookingRow {
@@ -252,6 +253,7 @@ export function cancelBooking(
           WHERE id = ?`,
       )
       .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+    followTemplateWhenFree(ctx, caller, [before.slot_id]);
     const row = bookingRow(ctx, before.id);
     bookingChanged(ctx, caller, [{ row, op: 'update' }], {
       op: 'cancel',
@@ -327,6 +329,7 @@ export function rebookBooking(
            updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       .run(newId, input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+    followTemplateWhenFree(ctx, caller, [before.slot_id]);
     const oldRow = bookingRow(ctx, before.id);
     const newRow = bookingRow(ctx, newId);
     bookingChanged(

@@ -6,7 +6,7 @@
 // desk left on over a weekend must keep up).
 import type { Logger } from '../log.ts';
 import type { Caller, ServiceContext } from './context.ts';
-import { expandTemplates } from './templates.ts';
+import { expandTemplates, followTemplateWhenFree } from './templates.ts';
 
 /** Who expands: the application itself (the access log names it so). */
 export const HORIZON_CALLER: Caller = {
@@ -29,6 +29,9 @@ export function keepScheduleHorizon(
 ): HorizonKeeper {
   const runNow = () => {
     try {
+      // Slots a template change waited on, freed by a writer other than the booking services
+      // (a cancellation pulled from the central side).
+      ctx.db.transaction(() => followTemplateWhenFree(ctx, HORIZON_CALLER)).immediate();
       const hasTemplates = ctx.db.prepare(`SELECT 1 FROM schedule_templates WHERE active = 1 LIMIT 1`).get();
       if (!hasTemplates) return 0;
       const report = expandTemplates(ctx, HORIZON_CALLER, {});

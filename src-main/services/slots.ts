@@ -178,6 +178,8 @@ export function updateSlot(
       (input.webPublished ?? before.webPublished) ? 1 : 0,
       (input.withinCareGuarantee ?? before.withinCareGuarantee) ? 1 : 0,
     );
+    // The scheduler's own choice for this time wins over a template change it was waiting for.
+    ctx.db.prepare(`DELETE FROM slots_behind_template WHERE slot_id = ?`).run(before.id);
     const slot = getSlot(ctx, before.id);
     slotChanged(ctx, caller, slot, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
     return slot;

@@ -28,7 +28,7 @@ import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { getHolidayRules, setHolidayRules, unitHolidayRules } from './holidays.ts';
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
-import { assertTypesOffered, getResource, getSlot } from './slots.ts';
+import { assertTypesOffered, getResource, getSlot, slotChanged } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
 export const DEFAULT_HORIZON_WEEKS = 12;
@@ -351,6 +351,7 @@ export function createTemplate(
 
 interface FutureSlot {
   id: string;
+  template_id: string | null;
   start_at: number;
   end_at: number;
   state: string;
@@ -391,7 +392,7 @@ function reconcileFuture(
   }
   const future = ctx.db
     .prepare(
-      `SELECT s.id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
+      `SELECT s.id, s.template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
               b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
          FROM slots s
          LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
@@ -408,6 +409,9 @@ function reconcileFuture(
   );
   const remove = leaveSchedule(ctx);
   const changed: string[] = [];
+  // This edit decides afresh which booked slots lag behind the template.
+  ctx.db.prepare(`DELETE FROM slots_behind_template WHERE template_id = ?`).run(t.id);
+  const behind = markBehind(ctx);
   for (const s of future) {
     const p = planned.get(s.start_at);
     const fits = p !== undefined && p.endAt === s.end_at;
@@ -415,6 +419,7 @@ function reconcileFuture(
     if (same) continue;
     if (s.booking_id) {
       report.bookedUnchanged.push(bookedNotice(s));
+      behind.run(s.id, t.id, now);
       continue;
     }
     if (fits) {
@@ -438,6 +443,83 @@ function leaveSchedule(ctx: ServiceContext): Statement {
   return ctx.db.prepare(
     `UPDATE slots SET state = 'removed', template_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
   );
+}
+
+/** Marks a booked slot a change left as it was: it follows its template once freed (followTemplateWhenFree). */
+function markBehind(ctx: ServiceContext): Statement {
+  return ctx.db.prepare(
+    `INSERT INTO slots_behind_template (slot_id, template_id, marked_at) VALUES (?, ?, ?)
+     ON CONFLICT (slot_id) DO UPDATE SET template_id = excluded.template_id, marked_at = excluded.marked_at`,
+  );
+}
+
+/**
+ * Booked slots a template change left as they were, whose booking has since gone (cancelled,
+ * rebooked; all of them, or the given ones): each future one now follows its template as it is,
+ * updated in place when the template still plans that time, otherwise removed from the schedule.
+ * Call inside the transaction that freed them. Returns how many slots changed.
+ */
+export function followTemplateWhenFree(
+  ctx: ServiceContext,
+  caller: Caller,
+  slotIds?: readonly string[],
+): { updated: number; removed: number } {
+  const result = { updated: 0, removed: 0 };
+  const rows = ctx.db
+    .prepare(
+      `SELECT m.slot_id, m.template_id, s.template_id AS slot_template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids,
+              s.web_published, s.within_care_guarantee
+         FROM slots_behind_template m JOIN slots s ON s.id = m.slot_id
+        WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = m.slot_id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
+          ${slotIds ? 'AND m.slot_id IN (SELECT value FROM json_each(?))' : ''}`,
+    )
+    .all(...(slotIds ? [JSON.stringify(slotIds)] : [])) as {
+    slot_id: string;
+    template_id: string;
+    slot_template_id: string | null;
+    start_at: number;
+    end_at: number;
+    state: string;
+    appointment_type_ids: string;
+    web_published: number;
+    within_care_guarantee: number;
+  }[];
+  if (rows.length === 0) return result;
+  const unit = currentUnit(ctx);
+  const now = ctx.now();
+  const rules = unitHolidayRules(ctx);
+  const unmark = ctx.db.prepare(`DELETE FROM slots_behind_template WHERE slot_id = ?`);
+  const update = ctx.db.prepare(
+    `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+  );
+  const remove = leaveSchedule(ctx);
+  for (const s of rows) {
+    unmark.run(s.slot_id);
+    // Past, removed by hand, or no longer the template's: nothing to follow.
+    if (s.start_at < now || s.state === 'removed' || s.slot_template_id !== s.template_id) continue;
+    const t = getTemplate(ctx, s.template_id);
+    const date = localDate(s.start_at, unit.timeZone);
+    const p = t.active
+      ? expandTemplate(toSpec(t), date, addDays(date, 1), unit.timeZone, rules).slots.find((x) => x.startAt === s.start_at)
+      : undefined;
+    const typesJson = JSON.stringify(t.appointmentTypeIds);
+    const web = t.publishWeb ? 1 : 0;
+    const wcg = t.withinCareGuarantee ? 1 : 0;
+    if (p !== undefined && p.endAt === s.end_at) {
+      if (s.appointment_type_ids === typesJson && s.web_published === web && s.within_care_guarantee === wcg) continue;
+      update.run(typesJson, web, wcg, now, caller.username, s.slot_id);
+      result.updated++;
+    } else {
+      remove.run(now, caller.username, s.slot_id);
+      result.removed++;
+    }
+    slotChanged(ctx, caller, getSlot(ctx, s.slot_id), 'update', {
+      op: 'follow_template',
+      templateId: t.id,
+      removed: p === undefined || p.endAt !== s.end_at,
+    });
+  }
+  return result;
 }
 
 function bookedNotice(s: FutureSlot): BookedSlotNotice {
@@ -561,7 +643,7 @@ export function setEveRules(
 
     const report = emptyReport(from, to);
     const onDay = ctx.db.prepare(
-      `SELECT s.id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
+      `SELECT s.id, s.template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
               b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
          FROM slots s
          JOIN schedule_templates t ON t.id = s.template_id AND t.skip_holidays = 1
@@ -571,6 +653,7 @@ export function setEveRules(
         ORDER BY s.start_at`,
     );
     const remove = leaveSchedule(ctx);
+    const behind = markBehind(ctx);
     const removed: string[] = [];
     for (const date of eveDates(closing, from, to)) {
       const dayStart = startOfLocalDay(date, unit.timeZone);
@@ -578,6 +661,7 @@ export function setEveRules(
       for (const r of rows) {
         if (r.booking_id) {
           report.bookedUnchanged.push(bookedNotice(r));
+          behind.run(r.id, r.template_id, now);
           continue;
         }
         remove.run(now, caller.username, r.id);

@@ -657,6 +657,8 @@ export const en: Shape<typeof sv> = {
     resultNoBooked: 'No booked slots were affected.',
     resultBookedHeading_one: 'Booked slot left unchanged (rebook the patient if needed)',
     resultBookedHeading_other: 'Booked slots left unchanged (rebook the patients if needed)',
+    resultBookedFollow:
+      'When one of them is cancelled or moved, the slot follows the template as it is now: it is changed, or removed if the template no longer has it.',
     done: 'Done',
   },
   absence: {

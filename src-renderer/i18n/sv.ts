@@ -661,6 +661,8 @@ export const sv = {
     resultNoBooked: 'Inga bokade tider berördes.',
     resultBookedHeading_one: 'Bokad tid som inte ändrades (boka om patienten vid behov)',
     resultBookedHeading_other: 'Bokade tider som inte ändrades (boka om patienterna vid behov)',
+    resultBookedFollow:
+      'När en av dem avbokas eller flyttas följer tiden mallen som den är nu: den ändras, eller tas bort om mallen inte längre har den.',
     done: 'Klar',
   },
   absence: {

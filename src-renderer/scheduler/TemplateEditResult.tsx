@@ -40,6 +40,7 @@ export function TemplateEditResult({
           <h3 id="tpl-booked-heading" className="tb-tpl-result-heading">
             {t('tpl.resultBookedHeading', { count: booked.length })}
           </h3>
+          <p className="tb-muted">{t('tpl.resultBookedFollow')}</p>
           <div className="tb-tpl-result-scroll">
             <table className="tb-table tb-compact">
               <thead>

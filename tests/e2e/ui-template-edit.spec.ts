@@ -105,6 +105,8 @@ test('edit a booked template: counts as the data says, booked slots listed and o
   expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-booking-id')))).sort()).toEqual(
     [...expectBooked].sort(),
   );
+  // The scheduler learns what becomes of these times when their bookings go.
+  await expect(result.getByTestId('template-booked-list')).toContainText('följer tiden mallen som den är nu');
   await expectAccessible(page, 'template edit result');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-template-edit-result.png' });
 
