@@ -456,15 +456,17 @@ function markBehind(ctx: ServiceContext): Statement {
 /**
  * Booked slots a template change left as they were, whose booking has since gone (cancelled,
  * rebooked; all of them, or the given ones): each future one now follows its template as it is,
- * updated in place when the template still plans that time, otherwise removed from the schedule.
- * Call inside the transaction that freed them. Returns how many slots changed.
+ * updated in place when the template still plans that time, otherwise removed from the schedule
+ * and the template laid out on that day again (its own slots may now fit where the old one was).
+ * Call inside the transaction that freed them. Returns how many slots changed or were created.
  */
 export function followTemplateWhenFree(
   ctx: ServiceContext,
   caller: Caller,
   slotIds?: readonly string[],
-): { updated: number; removed: number } {
-  const result = { updated: 0, removed: 0 };
+): { updated: number; removed: number; created: number } {
+  const result = { updated: 0, removed: 0, created: 0 };
+  const refill: { t: ScheduleTemplate; date: string }[] = [];
   const rows = ctx.db
     .prepare(
       `SELECT m.slot_id, m.template_id, s.template_id AS slot_template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids,
@@ -512,12 +514,19 @@ export function followTemplateWhenFree(
     } else {
       remove.run(now, caller.username, s.slot_id);
       result.removed++;
+      // The time it held may now take the template's own slots (say 20 minutes where it was 30).
+      if (t.active && !refill.some((r) => r.t.id === t.id && r.date === date)) refill.push({ t, date });
     }
     slotChanged(ctx, caller, getSlot(ctx, s.slot_id), 'update', {
       op: 'follow_template',
       templateId: t.id,
       removed: p === undefined || p.endAt !== s.end_at,
     });
+  }
+  for (const { t, date } of refill) {
+    const report = emptyReport(date, addDays(date, 1));
+    expandInto(ctx, caller, [t], date, addDays(date, 1), report);
+    result.created += report.created;
   }
   return result;
 }

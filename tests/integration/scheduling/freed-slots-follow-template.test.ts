@@ -113,6 +113,33 @@ describe('a booked slot a template change left behind', () => {
     ).toBe(0);
   });
 
+  it('gives the freed time the template’s new, shorter slots at once', async () => {
+    const { template, slotId, booking } = await bookedSaturday();
+    const { expansion } = await api.ok('templates.update', {
+      id: template.id,
+      changes: { slotMin: 15, appointmentTypeIds: [lakvid.id] },
+    });
+    expect(expansion.bookedUnchanged.map((b) => b.slotId)).toEqual([slotId]);
+    const { startAt } = await slot(slotId);
+    const saturday = () =>
+      (
+        api.ctx.db
+          .prepare(
+            `SELECT start_at, end_at FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND start_at < ? ORDER BY start_at`,
+          )
+          .all(erik.id, startAt, startAt + 2 * 3_600_000) as { start_at: number; end_at: number }[]
+      ).map((r) => `${localTime(r.start_at)}–${localTime(r.end_at)}`);
+    const later = ['08:30–08:45', '08:45–09:00', '09:00–09:15', '09:15–09:30', '09:30–09:45', '09:45–10:00'];
+    // The booked 30-minute slot holds 08:00–08:30: the new 08:15 slot could not be laid out.
+    expect(saturday()).toEqual(['08:00–08:30', ...later]);
+
+    await cancel(booking.id);
+    expect((await slot(slotId)).state).toBe('removed');
+    expect(saturday()).toEqual(['08:00–08:15', '08:15–08:30', ...later]);
+    // Laid out again today, and idempotent afterwards.
+    expect((await api.ok('templates.expand', { templateIds: [template.id] })).created).toBe(0);
+  });
+
   it('follows when the patient is rebooked away from it, and when the template was deactivated', async () => {
     const { template, slotId, booking } = await bookedSaturday();
     await api.ok('templates.update', { id: template.id, changes: { appointmentTypeIds: [lakbes.id, lakvid.id] } });
