@@ -12,7 +12,7 @@ import { registerSetupCommands } from './cli/setup.ts';
 import { registerCatalogCommands } from './cli/catalog.ts';
 import { registerAbsenceCommands } from './cli/absences.ts';
 import { EXIT, UsageError } from './cli/common.ts';
-import { isDatabaseBusy } from './api/busy.ts';
+import { databaseBusy, isDatabaseBusy } from './api/busy.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -49,9 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isDatabaseBusy(err)) {
-      process.stderr.write(
-        'tidbok: the database is busy (another Tidbok process kept writing to it); nothing was changed. Try again.\n',
-      );
+      process.stderr.write(`tidbok: ${databaseBusy().messageSv}\n`);
       return EXIT.failure;
     }
     if (err instanceof StoreOpenError) {
@@ -65,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|js|mjs)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // Output piped into `head` or a closed pager: stop quietly, what was asked is done.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   main(process.argv).then(
     (code) => {
       // Long-running commands (serve, start) keep the event loop alive themselves.

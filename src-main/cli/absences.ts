@@ -7,7 +7,7 @@ import type { Absence, ContactListEntry, RebookProposal } from '../api/methods/s
 import type { Booking, Resource } from '../api/types.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -76,12 +76,16 @@ export function registerAbsenceCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(async (o: { resource?: string; from?: string; to?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+      const from = o.from === undefined ? undefined : parseDateOption('--from', o.from);
+      const to = o.to === undefined ? undefined : parseDateOption('--to', o.to);
+      // A reversed period would list nothing, as if there were no absences.
+      checkDateRange(from, to);
       await withApi(cmd, async (api) => {
         const resources = await api('resources.list', {});
         const list: Absence[] = await api('absences.list', {
           ...(o.resource === undefined ? {} : { resourceId: pickResource(resources, o.resource).id }),
-          ...(o.from === undefined ? {} : { from: parseDateOption('--from', o.from) }),
-          ...(o.to === undefined ? {} : { to: parseDateOption('--to', o.to) }),
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
           ...(o.all ? { includeWithdrawn: true } : {}),
         });
         if (o.json) return json(list);
@@ -145,6 +149,9 @@ export function registerAbsenceCommands(program: Command): void {
         }
         const r = await api('absences.applyRebooking', { id, ...days });
         if (o.json) return json(r);
+        // Run twice (or by two admins at once), the second finds the bookings already moved.
+        if (r.contactList.length === 0)
+          return print('Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).');
         print(`${r.rebooked.length} bokningar ombokade. Patienter att kontakta:`);
         printTable(
           ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],

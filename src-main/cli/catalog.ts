@@ -11,6 +11,7 @@ import type { HandlerEnv } from '../api/handler-types.ts';
 import type { ExpansionReport, ScheduleTemplate, TemplateChange } from '../api/methods/scheduling.ts';
 import type { ApiError } from '../api/result.ts';
 import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
+import { clockChangeDays, type ClockChangeDay } from '../domain/templates.ts';
 import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
 import { createLogger } from '../log.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
@@ -385,10 +386,32 @@ async function templatesFromOptions(
   return { specs: resources.map((r) => ({ ...spec, resourceId: r.id })), today, tz: timeZone };
 }
 
-function printExpansion(report: ExpansionReport): void {
+/** What a DST night does to the template's slots that day, in the scheduler's words. */
+function clockChangeText(day: ClockChangeDay): string {
+  const times = day.times.join(' ');
+  return day.change === 'forward'
+    ? `sommartid: klockan ställs fram 02:00 → 03:00, ${times} finns inte och läggs inte ut`
+    : `vintertid: klockan ställs tillbaka 03:00 → 02:00, ${times} läggs ut en gång (efter omställningen)`;
+}
+
+/** The template's DST days in the range, leaving out the days it is closed. */
+function clockChanges(
+  t: TemplateSpecInput | ScheduleTemplate,
+  from: string,
+  to: string,
+  tz: string,
+  closed: readonly { date: string }[],
+): ClockChangeDay[] {
+  const shut = new Set(closed.map((h) => h.date));
+  const spec = { ...t, everyNWeeks: t.everyNWeeks ?? 1, validTo: t.validTo ?? null, skipHolidays: false };
+  return clockChangeDays(spec, from, to, tz).filter((d) => !shut.has(d.date));
+}
+
+function printExpansion(report: ExpansionReport, dst: readonly ClockChangeDay[] = []): void {
   print(`${report.from} – ${addDays(report.to, -1)}: ${report.created} nya tider, ${report.existing} fanns redan.`);
   if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
   for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
+  for (const d of dst) print(`Omställning ${d.date}: ${clockChangeText(d)}.`);
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -463,21 +486,22 @@ export function registerTemplateCommands(templates: Command): void {
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
-      const { changes, resources } = await withApi(cmd, async (api, env) => {
-        const { specs } = await templatesFromOptions(api, env, opts);
+      const { changes, resources, tz } = await withApi(cmd, async (api, env) => {
+        const { specs, tz } = await templatesFromOptions(api, env, opts);
         // Several clinicians in one transaction: one refused (e.g. the wrong profession) means none is added.
         const changes = await inOneTransaction(env, async () => {
           const result: TemplateChange[] = [];
           for (const template of specs) result.push(await api('templates.create', { template, horizonWeeks: weeks }));
           return { result, commit: true };
         });
-        return { changes, resources: await api('resources.list', { includeInactive: true }) };
+        return { changes, resources: await api('resources.list', { includeInactive: true }), tz };
       });
       if (opts.json) return print(JSON.stringify(changes, null, 2));
       for (const { template: t, expansion } of changes) {
         const who = resources.find((r) => r.id === t.resourceId)?.name ?? t.resourceId;
         print(`${t.id}  ${who}: schemamallen är upplagd, ${weekdaysText(t.weekdays)} ${t.startTime}–${t.endTime}.`);
-        printExpansion(expansion);
+        const { from, to, skippedHolidays } = expansion;
+        printExpansion(expansion, clockChanges(t, from, to, tz, skippedHolidays));
       }
     });
 
@@ -490,12 +514,13 @@ export function registerTemplateCommands(templates: Command): void {
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
       if (opts.resource.length > 1) throw new UsageError('templates preview takes one --resource.');
-      const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
+      const { preview, from, to, tz, slotMin, spec } = await withApi(cmd, async (api, env) => {
         const { specs, today, tz } = await templatesFromOptions(api, env, opts);
         const spec = specs[0]!;
         const from = spec.validFrom > today ? spec.validFrom : today;
         const to = addDays(from, weeks * 7);
-        return { preview: await api('templates.preview', { template: spec, from, to }), from, to, tz, slotMin: spec.slotMin };
+        const preview = await api('templates.preview', { template: spec, from, to });
+        return { preview, from, to, tz, slotMin: spec.slotMin, spec };
       });
       if (opts.json) return print(JSON.stringify(preview, null, 2));
       // Dates and times read from the instants in the unit's time zone: what the calendar will show.
@@ -507,6 +532,7 @@ export function registerTemplateCommands(templates: Command): void {
       const lines = [
         ...[...byDate].map(([date, times]) => [date, `${times.join(' ')}  (${times.length} × ${slotMin} min)`] as const),
         ...preview.skipped.map((h) => [h.date, `stängt: ${h.holiday}`] as const),
+        ...clockChanges(spec, from, to, tz, preview.skipped).map((d) => [d.date, clockChangeText(d)] as const),
       ].sort((a, b) => a[0].localeCompare(b[0]));
       for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
       print(

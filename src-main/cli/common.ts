@@ -25,8 +25,17 @@ export function parsePort(value: string): number {
 }
 
 export function parseDateOption(name: string, value: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${name} must be a date YYYY-MM-DD, got "${value}".`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${name} ska vara ett datum ÅÅÅÅ-MM-DD, inte "${value}".`);
+  // The right shape but no such day (2026-02-30, 2026-13-01): say so rather than "wrong format".
+  if (!isIsoDate(value)) throw new UsageError(`${name}: datumet ${value} finns inte.`);
   return value;
+}
+
+/** A period given as --from/--to (the last day included): the end may not come before the start. */
+export function checkDateRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new UsageError(`--to (${to}) ligger före --from (${from}): ange perioden med det tidigaste datumet först.`);
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../s
 import { expandTemplates } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { cliCaller, dbOption, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, cliCaller, dbOption, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
 import { registerTemplateCommands } from './catalog.ts';
 
 const EXIT_HELP = `
@@ -103,7 +103,7 @@ export function registerSchedulingCommands(program: Command): void {
       const limit = positiveInt('--limit', opts.limit, 200);
       const from = opts.from === undefined ? undefined : parseDateOption('--from', opts.from);
       const to = opts.to === undefined ? undefined : parseDateOption('--to', opts.to);
-      if (from && to && to < from) throw new UsageError(`--to (${to}) is before --from (${from}).`);
+      checkDateRange(from, to);
       withDb(cmd, (ctx) => {
         const tz = currentUnit(ctx).timeZone;
         const type = listAppointmentTypes(ctx, { includeInactive: true }).find(

@@ -6,6 +6,7 @@ import {
   eachDate,
   isoWeekday,
   localTime,
+  minutesToWallTime,
   startOfIsoWeek,
   wallClockToInstant,
   wallTimeExists,
@@ -102,6 +103,40 @@ export function expandTemplate(
     }
   }
   return { slots, skipped };
+}
+
+export interface ClockChangeDay {
+  date: IsoDate;
+  /** 'forward': summer time begins, an hour is skipped; 'back': it ends, an hour is shown twice. */
+  change: 'forward' | 'back';
+  /** The template's slot starts in that hour: left out (forward), or laid out once (back). */
+  times: WallTime[];
+}
+
+/**
+ * The template's days in [from, to) on which the clock moves inside its window, with the slot
+ * starts that hour touches: what expandTemplate does there (no slot in the skipped hour, one per
+ * start in the doubled hour) said to the scheduler instead of left for them to notice. Holidays
+ * are not looked at: the caller leaves out the days the expansion skipped as closed.
+ */
+export function clockChangeDays(spec: TemplateSpec, from: IsoDate, to: IsoDate, tz: string): ClockChangeDay[] {
+  const days: ClockChangeDay[] = [];
+  const start = wallTimeToMinutes(spec.startTime);
+  const end = wallTimeToMinutes(spec.endTime);
+  for (const date of eachDate(from, to)) {
+    if (!templateRunsOn(spec, date)) continue;
+    const dayLength = wallClockToInstant(date, 24 * 60, tz) - wallClockToInstant(date, 0, tz);
+    if (dayLength === 86_400_000) continue;
+    const change = dayLength < 86_400_000 ? 'forward' : 'back';
+    const times: WallTime[] = [];
+    for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
+      const shownTwice =
+        wallTimeExists(date, m, tz) && localTime(wallClockToInstant(date, m, tz) - 3_600_000, tz) === minutesToWallTime(m);
+      if (change === 'forward' ? !wallTimeExists(date, m, tz) : shownTwice) times.push(minutesToWallTime(m));
+    }
+    if (times.length) days.push({ date, change, times });
+  }
+  return days;
 }
 
 /** A template's slots as the scheduler reads them: local date and wall-clock times. */

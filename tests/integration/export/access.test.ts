@@ -219,7 +219,7 @@ describe('tidbok export / stats', () => {
       out,
     );
     expect(badDate.code).toBe(2);
-    expect(badDate.err).toMatch(/--from must be a date YYYY-MM-DD, got "2026-02-30"/);
+    expect(badDate.err).toMatch(/--from: datumet 2026-02-30 finns inte/);
     const badUnit = await tidbok(
       'export',
       '--unit',
