@@ -32,6 +32,7 @@ const LABELS: Readonly<Record<string, string>> = {
   slotMin: 'Tidslängd (minuter)',
   appointmentTypeIds: 'Besökstyper',
   horizonWeeks: 'Antal veckor framåt',
+  weeks: 'Veckor framåt',
   limit: 'Antal',
 };
 

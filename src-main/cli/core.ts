@@ -83,7 +83,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
     launchSessionToken,
     log,
   });
-  // Templates stay expanded DEFAULT_HORIZON_WEEKS ahead while the app runs (before sync starts,
+  // Templates stay expanded the unit's horizon ahead while the app runs (before sync starts,
   // so the first push already carries the new slots).
   const horizon = keepScheduleHorizon(runtime.ctx, { log });
   const sync = await startShellSync(runtime.ctx, log);

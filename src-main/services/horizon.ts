@@ -1,9 +1,10 @@
 // The rolling schedule horizon: while the app runs, the unit's active templates stay expanded
-// DEFAULT_HORIZON_WEEKS ahead. A receptionist expects the book to reach as far ahead on a Monday
-// in March as it did when the templates were saved in November, without a scheduler pressing
-// "expand" every week. Expansion is idempotent, so a run that finds nothing new writes only its
-// audit event; it runs at start and then every few hours (the date moves at midnight, and a
-// desk left on over a weekend must keep up).
+// the unit's horizon ahead (units.horizon_weeks: 12 weeks unless the scheduler set another). A
+// receptionist expects the book to reach as far ahead on a Monday in March as it did when the
+// templates were saved in November, without a scheduler pressing "expand" every week. Expansion
+// is idempotent, so a run that finds nothing new writes only its audit event; it runs at start
+// and then every few hours (the date moves at midnight, and a desk left on over a weekend must
+// keep up).
 import type { Logger } from '../log.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { expandTemplates, followTemplateWhenFree } from './templates.ts';

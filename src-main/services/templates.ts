@@ -8,6 +8,8 @@ import type {
   BookedSlotNotice,
   ExpansionReport,
   HolidayRulesChange,
+  ScheduleHorizon,
+  ScheduleHorizonChange,
   ScheduleTemplate,
   TemplateChange,
   TemplatePreview,
@@ -31,6 +33,7 @@ import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
 import { assertTypesOffered, getResource, getSlot, slotChanged } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
+/** A new unit's horizon (units.horizon_weeks defaults to it; the scheduler may change it). */
 export const DEFAULT_HORIZON_WEEKS = 12;
 
 export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'active'>;
@@ -90,7 +93,7 @@ export function previewTemplate(
     assertTypesOffered(ctx, input.template.appointmentTypeIds, getResource(ctx, input.template.resourceId), spec.slotMin);
   }
   const from = input.from ?? (spec.validFrom > today(ctx, unit.timeZone) ? spec.validFrom : today(ctx, unit.timeZone));
-  const to = input.to ?? addDays(from, DEFAULT_HORIZON_WEEKS * 7);
+  const to = input.to ?? addDays(from, unitHorizonWeeks(ctx) * 7);
   if (to <= from) throw invalid('Slutdatum måste vara efter startdatum.');
   if (to > addDays(from, 366)) throw invalid('Förhandsvisningen omfattar högst ett år.');
   const { slots, skipped } = expandTemplate(spec, from, to, unit.timeZone, unitHolidayRules(ctx));
@@ -238,9 +241,57 @@ function expandInto(
   report.skippedHolidays = [...holidays.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
+/** How many weeks ahead the unit's templates are laid out (units.horizon_weeks, migration 0008). */
+export function unitHorizonWeeks(ctx: ServiceContext): number {
+  return ctx.db.prepare(`SELECT horizon_weeks FROM units WHERE id = ?`).pluck().get(currentUnit(ctx).id) as number;
+}
+
 function horizon(ctx: ServiceContext, weeks: number | undefined): { from: string; to: string } {
   const from = today(ctx, currentUnit(ctx).timeZone);
-  return { from, to: addDays(from, (weeks ?? DEFAULT_HORIZON_WEEKS) * 7) };
+  return { from, to: addDays(from, (weeks ?? unitHorizonWeeks(ctx)) * 7) };
+}
+
+export function getScheduleHorizon(ctx: ServiceContext): ScheduleHorizon {
+  const weeks = unitHorizonWeeks(ctx);
+  const range = horizon(ctx, weeks);
+  // A type bookable further ahead than the book reaches finds no slots there: the scheduler is told.
+  const typesBeyond = (
+    ctx.db
+      .prepare(
+        `SELECT id, code, name_sv, name_en, book_max_days FROM appointment_types
+          WHERE unit_id = ? AND active = 1 AND book_max_days > ? ORDER BY code`,
+      )
+      .all(currentUnit(ctx).id, weeks * 7) as {
+      id: string;
+      code: string;
+      name_sv: string;
+      name_en: string;
+      book_max_days: number;
+    }[]
+  ).map((r) => ({ id: r.id, code: r.code, nameSv: r.name_sv, nameEn: r.name_en, bookMaxDays: r.book_max_days }));
+  return { weeks, until: addDays(range.to, -1), typesBeyond };
+}
+
+/** Sets the unit's horizon and lays the active templates out that far at once (a shorter one takes nothing away). */
+export function setScheduleHorizon(ctx: ServiceContext, caller: Caller, input: { weeks: number }): ScheduleHorizonChange {
+  return ctx.db.transaction(() => {
+    const before = unitHorizonWeeks(ctx);
+    const unit = currentUnit(ctx);
+    if (input.weeks !== before) {
+      ctx.db
+        .prepare(`UPDATE units SET horizon_weeks = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+        .run(input.weeks, ctx.now(), caller.username, unit.id);
+      recordAudit(ctx, caller, {
+        action: 'change',
+        entity: 'unit',
+        entityId: unit.id,
+        detail: { op: 'horizon', from: before, to: input.weeks },
+      });
+      ctx.events.emit({ entities: ['unit'], ids: [unit.id] });
+    }
+    const expansion = expandTemplates(ctx, caller, {});
+    return { ...getScheduleHorizon(ctx), expansion };
+  })();
 }
 
 /** Expands active templates (all of the unit, or the given) from today over the horizon. */
@@ -646,7 +697,7 @@ export function setEveRules(
       .get() as {
       m: number | null;
     };
-    const horizonEnd = addDays(from, DEFAULT_HORIZON_WEEKS * 7);
+    const horizonEnd = addDays(from, unitHorizonWeeks(ctx) * 7);
     const lastDate = last.m === null ? horizonEnd : addDays(localDate(last.m, unit.timeZone), 1);
     const to = lastDate > horizonEnd ? lastDate : horizonEnd;
 

@@ -637,7 +637,7 @@ export const en: Shape<typeof sv> = {
     created_one: 'The template is saved: {{count}} slot was laid out.',
     created_other: 'The template is saved: {{count}} slots were laid out.',
     createdLater:
-      'The template is saved. It applies from {{from}}, and slots are laid out twelve weeks ahead (now up to {{until}}): its slots appear by themselves as the day comes closer.',
+      'The template is saved. It applies from {{from}}, and slots are laid out {{weeks}} weeks ahead (now up to {{until}}): its slots appear by themselves as the day comes closer.',
     deactivated: 'The template is deactivated: {{removed}} unbooked slots removed, {{kept}} booked ones kept.',
     wd: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
     edit: 'Edit',
@@ -745,7 +745,8 @@ export const en: Shape<typeof sv> = {
   },
   settings: {
     title: 'Settings',
-    readOnly: 'You can view the settings. Schedulers and admins change resources and holiday eves; admins the care unit.',
+    readOnly:
+      'You can view the settings. Schedulers and admins change resources, the schedule horizon and holiday eves; admins the care unit.',
     unit: {
       title: 'Care unit',
       name: 'Name',
@@ -801,6 +802,21 @@ export const en: Shape<typeof sv> = {
       empty: 'No resources yet. Add the first with “New resource”.',
     },
     kind: { clinician: 'Clinician', room: 'Room', equipment: 'Equipment' },
+    horizon: {
+      title: 'Schedule horizon',
+      weeks: 'Weeks ahead',
+      save: 'Save',
+      until: 'Template slots are laid out up to and including {{date}} and move along day by day.',
+      shrink: 'A shorter horizon does not remove slots already laid out.',
+      saved_one: 'The schedule is now laid out {{count}} week ahead.',
+      saved_other: 'The schedule is now laid out {{count}} weeks ahead.',
+      created_one: '{{count}} new slot was laid out.',
+      created_other: '{{count}} new slots were laid out.',
+      typesBeyond_one:
+        '{{count}} appointment type can be booked up to {{days}} days ahead but the schedule reaches {{horizonDays}} days: set at least {{weeks}} weeks so that patients find slots all the way.',
+      typesBeyond_other:
+        '{{count}} appointment types can be booked up to {{days}} days ahead but the schedule reaches {{horizonDays}} days: set at least {{weeks}} weeks so that patients find slots all the way.',
+    },
     eves: {
       title: 'Holiday eves',
       lead: 'Public holidays are always closed. Choose which eves the unit closes on. The book follows: an eve that closes loses its unbooked slots (booked ones stay), an eve that opens gets the templates’ slots.',

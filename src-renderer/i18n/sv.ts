@@ -641,7 +641,7 @@ export const sv = {
     created_one: 'Schemamallen är sparad: {{count}} tid lades ut.',
     created_other: 'Schemamallen är sparad: {{count}} tider lades ut.',
     createdLater:
-      'Schemamallen är sparad. Den gäller från {{from}}, och tider läggs ut tolv veckor framåt (nu till och med {{until}}): dess tider läggs ut av sig själva när dagen närmar sig.',
+      'Schemamallen är sparad. Den gäller från {{from}}, och tider läggs ut {{weeks}} veckor framåt (nu till och med {{until}}): dess tider läggs ut av sig själva när dagen närmar sig.',
     deactivated: 'Mallen är inaktiverad: {{removed}} obokade tider togs bort, {{kept}} bokade ligger kvar.',
     wd: { 1: 'mån', 2: 'tis', 3: 'ons', 4: 'tors', 5: 'fre', 6: 'lör', 7: 'sön' },
     edit: 'Ändra',
@@ -750,7 +750,7 @@ export const sv = {
   settings: {
     title: 'Inställningar',
     readOnly:
-      'Du kan se inställningarna. Schemaläggare och administratörer ändrar resurser och helgdagsaftnar; administratörer vårdenheten.',
+      'Du kan se inställningarna. Schemaläggare och administratörer ändrar resurser, schemahorisont och helgdagsaftnar; administratörer vårdenheten.',
     unit: {
       title: 'Vårdenhet',
       name: 'Namn',
@@ -806,6 +806,21 @@ export const sv = {
       empty: 'Inga resurser ännu. Lägg till den första med ”Ny resurs”.',
     },
     kind: { clinician: 'Vårdpersonal', room: 'Rum', equipment: 'Utrustning' },
+    horizon: {
+      title: 'Schemahorisont',
+      weeks: 'Veckor framåt',
+      save: 'Spara',
+      until: 'Schemamallarnas tider läggs ut till och med {{date}} och följer med dag för dag.',
+      shrink: 'En kortare horisont tar inte bort tider som redan är utlagda.',
+      saved_one: 'Schemat läggs nu ut {{count}} vecka framåt.',
+      saved_other: 'Schemat läggs nu ut {{count}} veckor framåt.',
+      created_one: '{{count}} ny tid lades ut.',
+      created_other: '{{count}} nya tider lades ut.',
+      typesBeyond_one:
+        '{{count}} besökstyp kan bokas upp till {{days}} dagar framåt men schemat räcker {{horizonDays}} dagar: sätt minst {{weeks}} veckor så att patienterna hittar tider hela vägen.',
+      typesBeyond_other:
+        '{{count}} besökstyper kan bokas upp till {{days}} dagar framåt men schemat räcker {{horizonDays}} dagar: sätt minst {{weeks}} veckor så att patienterna hittar tider hela vägen.',
+    },
     eves: {
       title: 'Helgdagsaftnar',
       lead: 'Röda dagar är alltid stängda. Välj vilka aftnar enheten har stängt. Schemat följer med: en aft som stängs mister sina obokade tider (bokade ligger kvar), en aft som öppnas får schemamallarnas tider.',

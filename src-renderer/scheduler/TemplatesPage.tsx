@@ -181,6 +181,7 @@ function TemplatesScreen() {
                 t('tpl.createdLater', {
                   from: formatDay(change.template.validFrom, i18n.language, true),
                   until: formatDay(addDaysIso(change.expansion.to, -1), i18n.language, true),
+                  weeks: Math.round((Date.parse(change.expansion.to) - Date.parse(change.expansion.from)) / (7 * 86_400_000)),
                 }),
               );
             } else notify('ok', t('tpl.created', { count: change.expansion.created }));

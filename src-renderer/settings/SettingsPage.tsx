@@ -1,11 +1,12 @@
 // Inställningar: the care unit (name; admins), its resources (clinicians, rooms, equipment: add,
-// edit, order, (de)activate; schedulers and admins) and which holiday eves it closes on. Everyone
-// else reads. On a database without a unit, an admin sets it up here first.
+// edit, order, (de)activate; schedulers and admins), how far ahead its schedule is laid out and
+// which holiday eves it closes on. Everyone else reads. On a database without a unit, an admin sets it up here first.
 import { useId, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Resource } from '../../src-main/api/types.ts';
 import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts';
+import { formatDay } from '../booking/format.ts';
 import { ApiCallError, call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { useAuth } from '../auth/AuthGate.tsx';
@@ -60,6 +61,7 @@ function SettingsScreen() {
           {unit.error && <p role="alert">{unit.error.message}</p>}
           {unit.data && <UnitSection key={unit.data.name} name={unit.data.name} hsaId={unit.data.hsaId} isAdmin={isAdmin} />}
           {unit.data && <ResourcesSection canEdit={canSchedule} />}
+          {unit.data && <HorizonSection canEdit={canSchedule} />}
           {unit.data && <EvesSection canEdit={canSchedule} />}
         </>
       )}
@@ -287,6 +289,92 @@ function ResourcesSection({ canEdit }: { canEdit: boolean }) {
           }}
         />
       )}
+    </div>
+  );
+}
+
+/** How many weeks ahead the templates are laid out; a longer horizon lays them out at once. */
+function HorizonSection({ canEdit }: { canEdit: boolean }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const weeksId = useId();
+  const hintId = useId();
+  const horizon = useQuery({ queryKey: ['templates.getHorizon'], queryFn: () => call('templates.getHorizon', {}) });
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const weeks = draft ?? String(horizon.data?.weeks ?? '');
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const { expansion, ...next } = await call('templates.setHorizon', { weeks: Number(weeks) });
+      client.setQueryData(['templates.getHorizon'], next);
+      setDraft(null);
+      notify(
+        'ok',
+        [t('settings.horizon.saved', { count: next.weeks }), t('settings.horizon.created', { count: expansion.created })].join(
+          ' ',
+        ),
+      );
+      await client.invalidateQueries({ queryKey: ['calendar.range'] });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  const data = horizon.data;
+  return (
+    <div className="tb-card" data-testid="settings-horizon">
+      <h2>{t('settings.horizon.title')}</h2>
+      <form className="tb-form tb-form-compact" onSubmit={(e) => void save(e)}>
+        <div className="tb-row">
+          <div className="tb-field tb-narrow-field">
+            <label htmlFor={weeksId}>{t('settings.horizon.weeks')}</label>
+            <input
+              id={weeksId}
+              type="number"
+              min={1}
+              max={104}
+              required
+              value={weeks}
+              disabled={!canEdit}
+              aria-describedby={hintId}
+              onChange={(e) => setDraft(e.target.value)}
+            />
+          </div>
+          {canEdit && (
+            <div className="tb-field tb-settings-fixed">
+              <button type="submit" className="tb-button" disabled={!data || weeks === String(data.weeks)}>
+                {t('settings.horizon.save')}
+              </button>
+            </div>
+          )}
+        </div>
+        <p id={hintId} className="tb-field-hint" data-testid="horizon-until">
+          {data && t('settings.horizon.until', { date: formatDay(data.until, i18n.language, true) })}{' '}
+          {t('settings.horizon.shrink')}
+        </p>
+        {data && data.typesBeyond.length > 0 && (
+          <p className="tb-warning" data-testid="horizon-types-beyond">
+            {t('settings.horizon.typesBeyond', {
+              count: data.typesBeyond.length,
+              days: Math.max(...data.typesBeyond.map((x) => x.bookMaxDays)),
+              horizonDays: data.weeks * 7,
+              weeks: Math.ceil(Math.max(...data.typesBeyond.map((x) => x.bookMaxDays)) / 7),
+            })}{' '}
+            <span className="tb-muted">
+              {data.typesBeyond.map((x) => (i18n.language.startsWith('en') ? x.nameEn : x.nameSv)).join(', ')}
+            </span>
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="tb-form-error">
+            {error}
+          </p>
+        )}
+      </form>
     </div>
   );
 }

@@ -91,6 +91,39 @@ test('a scheduler adds a clinician, sees her in the calendar, orders, closes on 
   await expect(page.locator('th[data-resource-id]')).toHaveCount(7);
 });
 
+test('a scheduler lays the schedule out further ahead', async ({ page }) => {
+  await signIn(page, 'schema', 'demo-schema', 'Per Schemaläggare');
+  await page.evaluate(() => (window.location.hash = '#/settings'));
+  const section = page.getByTestId('settings-horizon');
+  const weeks = section.getByLabel('Veckor framåt');
+  await expect(weeks).toHaveValue('12');
+  await expect(section.getByTestId('horizon-until')).toContainText('till och med sön 14 feb. 2027');
+  // Types bookable further ahead than 84 days are named, with the horizon that would reach them.
+  const beyond = (await api<{ typesBeyond: { bookMaxDays: number }[] }>('templates.getHorizon')).typesBeyond;
+  expect(beyond.length).toBeGreaterThan(0);
+  const longest = Math.max(...beyond.map((x) => x.bookMaxDays));
+  await expect(section.getByTestId('horizon-types-beyond')).toContainText(
+    `${beyond.length} besökstyper kan bokas upp till ${longest} dagar framåt men schemat räcker 84 dagar: sätt minst ${Math.ceil(longest / 7)} veckor`,
+  );
+  await expectAccessible(page, 'settings horizon with types beyond it');
+  await section.screenshot({ path: 'tests/artifacts/screens/settings-horizon-short.png' });
+  const slotsBefore = (await api<{ slots: unknown[] }>('calendar.range', { from: '2027-03-01', to: '2027-03-06' })).slots.length;
+  expect(slotsBefore).toBe(0);
+
+  await weeks.fill('16');
+  await section.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByTestId('notices')).toContainText(/Schemat läggs nu ut 16 veckor framåt\. \d+ nya tider lades ut\./);
+  await expect(section.getByTestId('horizon-until')).toContainText('till och med sön 14 mars 2027');
+  expect((await api<{ weeks: number }>('templates.getHorizon')).weeks).toBe(16);
+  await expect(section.getByTestId('horizon-types-beyond')).toHaveCount(longest > 16 * 7 ? 1 : 0);
+  // The first week of March now has the templates' slots.
+  expect(
+    (await api<{ slots: unknown[] }>('calendar.range', { from: '2027-03-01', to: '2027-03-06' })).slots.length,
+  ).toBeGreaterThan(0);
+  await expectAccessible(page, 'settings horizon');
+  await section.screenshot({ path: 'tests/artifacts/screens/settings-horizon.png' });
+});
+
 test('a receptionist sees the settings read-only', async ({ page }) => {
   await signIn(page, 'reception', 'demo-reception', 'Karin Reception');
   await page.evaluate(() => (window.location.hash = '#/settings'));
@@ -99,6 +132,7 @@ test('a receptionist sees the settings read-only', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Ny resurs' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Inaktivera' })).toHaveCount(0);
   await expect(page.getByTestId('settings-eves').getByRole('checkbox').first()).toBeDisabled();
+  await expect(page.getByTestId('settings-horizon').getByLabel('Veckor framåt')).toBeDisabled();
   await expect(page.getByTestId('unit-name')).toHaveText('Vårdcentralen Solbacken');
   await expect(page.getByTestId('settings-unit').getByRole('textbox')).toHaveCount(0);
   await page.screenshot({ path: 'tests/artifacts/screens/settings-readonly.png', fullPage: true });

@@ -13,10 +13,12 @@ import {
   createTemplate,
   deactivateTemplate,
   expandTemplates,
+  getScheduleHorizon,
   getTemplate,
   listTemplates,
   previewTemplate,
   setEveRules,
+  setScheduleHorizon,
   updateTemplate,
 } from '../../services/templates.ts';
 import { blockSlot, createSlot, getSlot, removeSlot, unblockSlot, updateSlot } from '../../services/slots.ts';
@@ -60,6 +62,8 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'templates.create': ({ ctx, caller }, input) => createTemplate(ctx, caller, input),
   'templates.update': ({ ctx, caller }, input) => updateTemplate(ctx, caller, input),
   'templates.deactivate': ({ ctx, caller }, input) => deactivateTemplate(ctx, caller, input),
+  'templates.getHorizon': ({ ctx }) => getScheduleHorizon(ctx),
+  'templates.setHorizon': ({ ctx, caller }, input) => setScheduleHorizon(ctx, caller, input),
   'templates.expand': ({ ctx, caller }, input) => expandTemplates(ctx, caller, input),
 
   'slots.get': ({ ctx }, input) => getSlot(ctx, input.id),

@@ -83,6 +83,20 @@ export interface TemplateChange {
   expansion: ExpansionReport;
 }
 
+/** How far ahead the unit's templates are laid out (a setting of the unit). */
+export interface ScheduleHorizon {
+  weeks: number;
+  /** The last day the horizon reaches today. */
+  until: string;
+  /** Active web- or desk-bookable types whose booking window reaches past the horizon. */
+  typesBeyond: { id: string; code: string; nameSv: string; nameEn: string; bookMaxDays: number }[];
+}
+
+export interface ScheduleHorizonChange extends ScheduleHorizon {
+  /** The templates laid out over the new horizon at once (nothing is taken away when it shrinks). */
+  expansion: ExpansionReport;
+}
+
 export interface HolidayRulesView {
   julafton: boolean;
   nyarsafton: boolean;
@@ -427,6 +441,13 @@ export const schedulingMethods = {
   /** Deactivates a template: its future unbooked slots are removed, booked ones reported. */
   'templates.deactivate': method<TemplateChange>()({
     input: z.object({ id: uuid }).strict(),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  'templates.getHorizon': method<ScheduleHorizon>()({ input: z.object({}).strict(), roles: ALL_ROLES, kind: 'read' }),
+  /** Sets how many weeks ahead the unit's templates are laid out, and lays them out that far at once. */
+  'templates.setHorizon': method<ScheduleHorizonChange>()({
+    input: z.object({ weeks: horizonWeeks }).strict(),
     roles: SCHEDULING_ROLES,
     kind: 'change',
   }),

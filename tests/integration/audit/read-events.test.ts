@@ -74,6 +74,7 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
   'holidays.getRules': { input: () => ({}), rule: 'none' },
   'templates.list': { input: () => ({}), rule: 'none' },
   'templates.get': { input: () => ({ id: fx.templateId }), rule: 'none' },
+  'templates.getHorizon': { input: () => ({}), rule: 'none' },
   'templates.preview': {
     input: () => ({
       template: {
