@@ -4,7 +4,8 @@
 // - no resource holds two active bookings that overlap in time;
 // - slots.booked (the free-slot index's flag, migration 0005) stays in step with the bookings;
 // - a rebooking keeps the patient and the number of active bookings;
-// and template expansion is idempotent for any template.
+// (checked after every command, not only at the end) and template expansion is idempotent for
+// any template.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -129,6 +130,29 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 const ACTIVE = `('preliminary', 'booked', 'arrived', 'completed', 'no_show')`;
 
+/** The invariants, checked after every command: a double booking that a later cancel undoes still counts. */
+function checkInvariants(db: Awaited<ReturnType<typeof setup>>['db'], after: Cmd) {
+  const doubleSlot = db
+    .prepare(`SELECT slot_id FROM bookings WHERE status IN ${ACTIVE} GROUP BY slot_id HAVING count(*) > 1`)
+    .all();
+  expect(doubleSlot, JSON.stringify(after)).toEqual([]);
+  const overlapping = db
+    .prepare(
+      `SELECT a.id, b.id FROM bookings a JOIN slots sa ON sa.id = a.slot_id, bookings b JOIN slots sb ON sb.id = b.slot_id
+        WHERE a.id < b.id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}
+          AND sa.resource_id = sb.resource_id AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at`,
+    )
+    .all();
+  expect(overlapping, JSON.stringify(after)).toEqual([]);
+  const outOfStep = db
+    .prepare(
+      `SELECT s.id FROM slots s
+        WHERE s.booked IS NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE})`,
+    )
+    .all();
+  expect(outOfStep, JSON.stringify(after)).toEqual([]);
+}
+
 describe('booking invariants under any sequence of desk actions', () => {
   it('never double-books a slot or a resource, and keeps slots.booked in step', async () => {
     const succeeded = new Map<string, number>();
@@ -228,26 +252,8 @@ describe('booking invariants under any sequence of desk actions', () => {
               break;
             }
           }
+          checkInvariants(db, c);
         }
-        const doubleSlot = db
-          .prepare(`SELECT slot_id FROM bookings WHERE status IN ${ACTIVE} GROUP BY slot_id HAVING count(*) > 1`)
-          .all();
-        expect(doubleSlot).toEqual([]);
-        const overlapping = db
-          .prepare(
-            `SELECT a.id, b.id FROM bookings a JOIN slots sa ON sa.id = a.slot_id, bookings b JOIN slots sb ON sb.id = b.slot_id
-              WHERE a.id < b.id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}
-                AND sa.resource_id = sb.resource_id AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at`,
-          )
-          .all();
-        expect(overlapping).toEqual([]);
-        const outOfStep = db
-          .prepare(
-            `SELECT s.id FROM slots s
-              WHERE s.booked IS NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE})`,
-          )
-          .all();
-        expect(outOfStep).toEqual([]);
         db.close();
       }),
       { numRuns: 12 },

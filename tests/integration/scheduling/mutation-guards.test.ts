@@ -1,0 +1,114 @@
+// Guards found by mutation testing of the scheduling core, through the api on a real SQLite file
+// (demo unit, now Monday 2026-11-23 09:10 CET). Each case fails with a plausible slip that the
+// other scheduling tests let pass; the expected answers follow from the issue's rules. Own
+// resources of professions the demo does not use keep the answers independent of the demo data.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
+import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { demoApi, type Api } from './helpers.ts';
+
+let api: Api;
+let serial = 300;
+
+async function patient(): Promise<Patient> {
+  serial += 1;
+  return api.ok('patients.create', {
+    identityNumber: makeIdentityNumber('1975-03-03', serial),
+    givenName: `Mut${serial}`,
+    familyName: 'Vakt',
+  });
+}
+
+const resource = (name: string, profession: string): Promise<Resource> =>
+  api.ok('resources.create', { kind: 'clinician', name, profession, title: profession });
+
+beforeAll(() => {
+  api = demoApi();
+});
+
+describe('absence rebooking', () => {
+  let counsel: AppointmentType;
+  let dietA: Resource;
+  let curator: Resource;
+  let dietB: Resource;
+
+  beforeAll(async () => {
+    dietA = await resource('Dietist Absent', 'dietist');
+    curator = await resource('Kurator Tidig', 'kurator');
+    dietB = await resource('Dietist Kollega', 'dietist');
+    // A type two professions may perform: the proposal must still keep the absent one's profession.
+    counsel = await api.ok('appointmentTypes.create', {
+      code: 'MUTSAMT',
+      nameSv: 'Levnadsvanesamtal',
+      nameEn: 'Lifestyle talk',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['dietist', 'kurator'],
+    });
+  });
+
+  it('proposes a slot of the same profession even when another profession may perform the type earlier', async () => {
+    const slot = (r: Resource, date: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime: '09:00', endTime: '09:30', appointmentTypeIds: [counsel.id] });
+    const hit = await slot(dietA, '2026-12-14');
+    const other = await slot(curator, '2026-12-15');
+    const same = await slot(dietB, '2026-12-16');
+    const booking = await api.ok('bookings.book', {
+      slotId: hit.id,
+      patientId: (await patient()).id,
+      appointmentTypeId: counsel.id,
+    });
+    const { absence } = await api.ok('absences.create', {
+      resourceId: dietA.id,
+      from: '2026-12-14',
+      to: '2026-12-14',
+      reason: 'Kurs',
+    });
+    const [proposal] = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposal!.booking.id).toBe(booking.id);
+    expect(proposal!.proposal?.slotId).toBe(same.id);
+    expect(proposal!.proposal?.slotId).not.toBe(other.id);
+  });
+});
+
+describe('free-slot search', () => {
+  let visit: AppointmentType;
+  let a: Resource;
+  let b: Resource;
+
+  beforeAll(async () => {
+    a = await resource('Logoped Ett', 'logoped');
+    b = await resource('Logoped Två', 'logoped');
+    visit = await api.ok('appointmentTypes.create', {
+      code: 'MUTLOGO',
+      nameSv: 'Logopedbesök',
+      nameEn: 'Speech therapy',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+      webBookable: true,
+    });
+  });
+
+  it('offers only web-published slots on the web, and only the asked resource when one is named', async () => {
+    const slot = (r: Resource, date: string, webPublished: boolean) =>
+      api.ok('slots.create', {
+        resourceId: r.id,
+        date,
+        startTime: '10:00',
+        endTime: '10:30',
+        appointmentTypeIds: [visit.id],
+        webPublished,
+      });
+    const hidden = await slot(a, '2026-12-07', false);
+    const onWeb = await slot(a, '2026-12-08', true);
+    const ofB = await slot(b, '2026-12-06', true);
+    const ids = async (q: { webOnly?: boolean; resourceId?: string }) =>
+      (await api.ok('slots.findFree', { appointmentTypeId: visit.id, to: '2026-12-31', limit: 10, ...q })).map((f) => f.slotId);
+    expect(await ids({})).toEqual([ofB.id, hidden.id, onWeb.id]);
+    expect(await ids({ webOnly: true })).toEqual([ofB.id, onWeb.id]);
+    expect(await ids({ resourceId: a.id })).toEqual([hidden.id, onWeb.id]);
+    expect(await ids({ resourceId: a.id, webOnly: true })).toEqual([onWeb.id]);
+  });
+});
