@@ -4,6 +4,8 @@
 // date or number, an identity number that cannot be right).
 import type { Command } from 'commander';
 import { AppError } from '../api/result.ts';
+import type { AppointmentType, Resource } from '../api/types.ts';
+import { bookingWindow } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
@@ -49,6 +51,42 @@ function withDb<T>(cmd: Command, body: (ctx: ServiceContext) => T): T {
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/**
+ * Why a free-slot search cannot find anything whatever the book holds, in the receptionist's
+ * words, or null: the type's own rules (profession, web, booking window) against the options.
+ */
+function noFreeSlotsBecause(
+  type: AppointmentType,
+  q: {
+    from?: string | undefined;
+    to?: string | undefined;
+    resource?: Resource | undefined;
+    profession?: string | undefined;
+    web: boolean;
+    invited: boolean;
+  },
+  today: string,
+  lastBookableDay: string,
+): string | null {
+  const performs = (profession: string | null) => type.professions.length === 0 || type.professions.includes(profession ?? '');
+  if (q.resource && !performs(q.resource.profession)) {
+    return `${q.resource.name} tar inte emot ${type.code}: besökstypen är för ${type.professions.join(', ')}.`;
+  }
+  if (q.profession !== undefined && !performs(q.profession)) {
+    return `${type.code} utförs inte av ${q.profession}, bara av ${type.professions.join(', ')}.`;
+  }
+  if (q.web && !type.webBookable && !(type.invitationOnly && q.invited)) {
+    return type.invitationOnly
+      ? `${type.code} kan bokas på webben först efter kallelse (lägg till --invited).`
+      : `${type.code} bokas inte på webben.`;
+  }
+  if (q.to !== undefined && q.to < today) return `perioden slutar ${q.to}, före i dag.`;
+  if (q.from !== undefined && q.from > lastBookableDay) {
+    return `${type.code} kan bokas högst ${type.bookMaxDays} dagar framåt, till och med ${lastBookableDay}.`;
+  }
+  return null;
+}
 
 interface FreeOptions {
   type: string;
@@ -110,7 +148,12 @@ export function registerSchedulingCommands(program: Command): void {
           (t) => t.code.toLowerCase() === opts.type.toLowerCase(),
         );
         if (!type) throw new UsageError(`No appointment type with code "${opts.type}".`);
-        const resource = opts.resource === undefined ? undefined : pickResource(listResources(ctx, {}), opts.resource);
+        const resources = listResources(ctx, {});
+        const resource = opts.resource === undefined ? undefined : pickResource(resources, opts.resource);
+        // A mistyped profession is bad input, not an empty book.
+        if (opts.profession !== undefined && !resources.some((r) => r.profession === opts.profession)) {
+          throw new UsageError(`Ingen resurs på enheten har yrket "${opts.profession}" (tidbok resources list visar dem).`);
+        }
         const found = findFreeSlots(ctx, {
           appointmentTypeId: type.id,
           from,
@@ -124,7 +167,13 @@ export function registerSchedulingCommands(program: Command): void {
         if (opts.json) return print(JSON.stringify(found));
         // Why there is nothing, where the type itself says so.
         if (!type.active) return print(`${type.code} är inaktiverad och erbjuds inte på några tider.`);
-        if (found.length === 0) return print(`Inga lediga tider för ${type.code}.`);
+        if (found.length === 0) {
+          const lastBookableDay = localDate(bookingWindow(type, ctx.now(), tz).latest, tz);
+          const web = opts.web === true;
+          const query = { ...opts, from, to, resource, web, invited: opts.invited === true };
+          const why = noFreeSlotsBecause(type, query, localDate(ctx.now(), tz), lastBookableDay);
+          return print(`Inga lediga tider för ${type.code}${why ? `: ${why}` : '.'}`);
+        }
         for (const s of found) {
           print(
             `${localDate(s.startAt, tz)} ${localTime(s.startAt, tz)}–${localTime(s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`,
