@@ -112,3 +112,72 @@ describe('free-slot search', () => {
     expect(await ids({ resourceId: a.id, webOnly: true })).toEqual([onWeb.id]);
   });
 });
+
+describe('rebooking at the desk', () => {
+  it('keeps the booking window: a new time too soon or too far needs an explicit override', async () => {
+    const r = await resource('Audionom Ett', 'audionom');
+    const hearing = await api.ok('appointmentTypes.create', {
+      code: 'MUTHOR',
+      nameSv: 'Hörselkontroll',
+      nameEn: 'Hearing check',
+      durationMin: 20,
+      contactModes: ['physical'],
+      professions: ['audionom'],
+      bookMinLeadH: 48,
+      bookMaxDays: 14,
+    });
+    const slot = (date: string, startTime: string, endTime: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime, endTime, appointmentTypeIds: [hearing.id] });
+    const inWindow = await slot('2026-11-30', '10:00', '10:20');
+    const tooFar = await slot('2026-12-08', '10:00', '10:20'); // 15 days after Monday 23 November
+    const tooSoon = await slot('2026-11-24', '10:00', '10:20'); // 25 hours ahead, 48 needed
+    const booking = await api.ok('bookings.book', {
+      slotId: inWindow.id,
+      patientId: (await patient()).id,
+      appointmentTypeId: hearing.id,
+    });
+    for (const target of [tooFar, tooSoon]) {
+      const e = await api.err('bookings.rebook', { id: booking.id, slotId: target.id });
+      expect(e.code).toBe('conflict');
+    }
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE id = ? AND status = 'booked'`, booking.id)).toBe(1);
+    const moved = await api.ok('bookings.rebook', {
+      id: booking.id,
+      slotId: tooFar.id,
+      override: { reason: 'Patienten reser bort' },
+    });
+    expect(moved.new.slotId).toBe(tooFar.id);
+  });
+});
+
+describe('a resource is never booked twice at once', () => {
+  it('refuses a booking on a slot that overlaps a booked one, such as a slot the central feed delivered', async () => {
+    const r = await resource('Ortoptist Ett', 'ortoptist');
+    const eye = await api.ok('appointmentTypes.create', {
+      code: 'MUTOGA',
+      nameSv: 'Ortoptistbesök',
+      nameEn: 'Orthoptist visit',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['ortoptist'],
+    });
+    const first = await api.ok('slots.create', {
+      resourceId: r.id,
+      date: '2026-12-09',
+      startTime: '10:00',
+      endTime: '10:30',
+      appointmentTypeIds: [eye.id],
+    });
+    await api.ok('bookings.book', { slotId: first.id, patientId: (await patient()).id, appointmentTypeId: eye.id });
+    // The api never lays overlapping slots itself; a pull from the central service can deliver one.
+    const pulledId = api.ctx.newId();
+    api.ctx.db
+      .prepare(
+        `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, state, updated_at) VALUES (?, ?, ?, ?, ?, 'open', 0)`,
+      )
+      .run(pulledId, r.id, first.startAt + 15 * 60_000, first.endAt + 15 * 60_000, JSON.stringify([eye.id]));
+    const e = await api.err('bookings.book', { slotId: pulledId, patientId: (await patient()).id, appointmentTypeId: eye.id });
+    expect(e.code).toBe('conflict');
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ?`, pulledId)).toBe(0);
+  });
+});
