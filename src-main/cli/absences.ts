@@ -18,8 +18,11 @@ const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 const who = (b: { patient: Booking['patient'] }) =>
   b.patient.protectedIdentity ? `Skyddad identitet ${b.patient.identityNumber}`.trim() : b.patient.displayName;
 
+const NOTHING_TO_REBOOK = 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).';
+
 function wallTime(name: string, value: string): string {
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new UsageError(`${name} must be a time HH:MM, got "${value}".`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
+    throw new UsageError(`${name} ska vara en tid TT:MM (00:00–23:59), inte "${value}".`);
   return value;
 }
 
@@ -89,6 +92,7 @@ export function registerAbsenceCommands(program: Command): void {
           ...(o.all ? { includeWithdrawn: true } : {}),
         });
         if (o.json) return json(list);
+        if (list.length === 0) return print('Inga frånvaron.');
         const name = (id: string) => resources.find((r: Resource) => r.id === id)?.name ?? id;
         printTable(
           ['Från', 'Till', 'Resurs', 'Orsak', 'Läge', 'Id'],
@@ -127,7 +131,7 @@ export function registerAbsenceCommands(program: Command): void {
     .action(async (id: string, o: { apply?: boolean; days?: string; json?: boolean }, cmd: Command) => {
       let searchDays: number | undefined;
       if (o.days !== undefined) {
-        if (!/^\d+$/.test(o.days)) throw new UsageError(`--days must be a whole number, got "${o.days}".`);
+        if (!/^\d+$/.test(o.days)) throw new UsageError(`--days ska vara ett heltal (antal dagar), inte "${o.days}".`);
         searchDays = Number(o.days);
       }
       const days = searchDays === undefined ? {} : { searchDays };
@@ -135,6 +139,7 @@ export function registerAbsenceCommands(program: Command): void {
         if (!o.apply) {
           const proposals: RebookProposal[] = await api('absences.proposeRebooking', { id, ...days });
           if (o.json) return json(proposals);
+          if (proposals.length === 0) return print(NOTHING_TO_REBOOK);
           printTable(
             ['Tid som ställs in', 'Patient', 'Förslag', 'Behandlare', 'Bokning'],
             proposals.map((p) => [
@@ -150,8 +155,7 @@ export function registerAbsenceCommands(program: Command): void {
         const r = await api('absences.applyRebooking', { id, ...days });
         if (o.json) return json(r);
         // Run twice (or by two admins at once), the second finds the bookings already moved.
-        if (r.contactList.length === 0)
-          return print('Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).');
+        if (r.contactList.length === 0) return print(NOTHING_TO_REBOOK);
         print(`${r.rebooked.length} bokningar ombokade. Patienter att kontakta:`);
         printTable(
           ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],

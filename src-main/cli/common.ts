@@ -58,6 +58,6 @@ export function pickResource(all: readonly Resource[], key: string): Resource {
   if (exact) return exact;
   const named = all.filter((r) => r.name.toLocaleLowerCase('sv') === key.toLocaleLowerCase('sv'));
   if (named.length === 1) return named[0]!;
-  if (named.length > 1) throw new UsageError(`Several resources are named "${key}": give the id (tidbok resources list).`);
-  throw new UsageError(`No resource "${key}" (tidbok resources list shows them).`);
+  if (named.length > 1) throw new UsageError(`Flera resurser heter "${key}": ange id (tidbok resources list).`);
+  throw new UsageError(`Det finns ingen resurs "${key}" (tidbok resources list visar dem).`);
 }

@@ -23,7 +23,7 @@ Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.u
 
 function positiveInt(name: string, value: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} must be a whole number 1–${max}, got "${value}".`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} ska vara ett heltal 1–${max}, inte "${value}".`);
   return n;
 }
 
@@ -35,7 +35,7 @@ function withDb<T>(cmd: Command, body: (ctx: ServiceContext) => T): T {
     try {
       currentUnit(ctx);
     } catch {
-      throw new Error('The database holds no care unit (run `tidbok demo seed` or set one up first).');
+      throw new Error('Databasen har ingen vårdenhet ännu: kör `tidbok unit init` (eller `tidbok demo seed`) först.');
     }
     try {
       return body(ctx);
@@ -147,7 +147,7 @@ export function registerSchedulingCommands(program: Command): void {
         const type = listAppointmentTypes(ctx, { includeInactive: true }).find(
           (t) => t.code.toLowerCase() === opts.type.toLowerCase(),
         );
-        if (!type) throw new UsageError(`No appointment type with code "${opts.type}".`);
+        if (!type) throw new UsageError(`Det finns ingen besökstyp med koden "${opts.type}" (tidbok types list visar dem).`);
         const resources = listResources(ctx, {});
         const resource = opts.resource === undefined ? undefined : pickResource(resources, opts.resource);
         // A mistyped profession is bad input, not an empty book.
@@ -193,7 +193,7 @@ export function registerSchedulingCommands(program: Command): void {
     .addHelpText('after', EXIT_HELP)
     .action((query: string, opts: { limit: string; json?: boolean }, cmd: Command) => {
       const limit = positiveInt('--limit', opts.limit, 100);
-      if (query.trim().length < 2) throw new UsageError('The query needs at least two characters.');
+      if (query.trim().length < 2) throw new UsageError('Sök med minst två tecken.');
       // An admin at the command line has no desk duties: protected patients' contact details stay hidden.
       const { hits, problem } = withDb(cmd, (ctx) => {
         const found = searchPatients(ctx, cliCaller(['admin']), { query, limit });

@@ -324,6 +324,18 @@ describe('bad dates and periods: exit 2 and a Swedish sentence', () => {
       ],
       /datumet 2027-02-30 finns inte/,
     ],
+    [
+      ['absences', 'add', '--resource', 'Anna Lindqvist', '--from', '2026-12-10', '--to-time', '24:00'],
+      /--to-time ska vara en tid TT:MM \(00:00–23:59\), inte "24:00"/,
+    ],
+    [
+      ['absences', 'rebook', '01a201e3-0000-7000-8000-000000000000', '--days', 'tre'],
+      /--days ska vara ett heltal \(antal dagar\), inte "tre"/,
+    ],
+    [['slots', 'free', '--type', 'NOPE'], /Det finns ingen besökstyp med koden "NOPE"/],
+    [['slots', 'free', '--type', 'LAKBES', '--resource', 'Doktor Glas'], /Det finns ingen resurs "Doktor Glas"/],
+    [['slots', 'free', '--type', 'LAKBES', '--limit', '0'], /--limit ska vara ett heltal 1–200, inte "0"/],
+    [['patients', 'search', 'x'], /Sök med minst två tecken/],
   ] as [string[], RegExp][])('%j', async (args, message) => {
     const r = await cli([...args, '--db', db]);
     expect(r).toMatchObject({ code: 2, out: '' });
@@ -406,6 +418,13 @@ describe('absences across DST: the period is whole local days', () => {
     }[];
     expect(list.map((a) => a.id)).toEqual([absence.id]);
     expect((await cli(['absences', 'withdraw', absence.id, '--db', db])).code).toBe(0);
+    // Withdrawn: nothing active in the period, nothing to move.
+    const none = await cli(['absences', 'list', '--resource', resource, '--from', from, '--to', to, '--db', db]);
+    expect(none).toMatchObject({ code: 0, out: 'Inga frånvaron.\n' });
+    expect(await cli(['absences', 'rebook', absence.id, '--db', db])).toMatchObject({
+      code: 0,
+      out: 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).\n',
+    });
   });
 });
 
