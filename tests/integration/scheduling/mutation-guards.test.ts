@@ -181,3 +181,43 @@ describe('a resource is never booked twice at once', () => {
     expect(api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ?`, pulledId)).toBe(0);
   });
 });
+
+describe('an absence that covers part of a booked slot', () => {
+  it('lists the booking as affected and proposes a new time for it', async () => {
+    const r = await resource('Arbetsterapeut Ett', 'arbetsterapeut');
+    const colleague = await resource('Arbetsterapeut Två', 'arbetsterapeut');
+    const ot = await api.ok('appointmentTypes.create', {
+      code: 'MUTAT',
+      nameSv: 'Arbetsterapi',
+      nameEn: 'Occupational therapy',
+      durationMin: 45,
+      contactModes: ['physical'],
+      professions: ['arbetsterapeut'],
+    });
+    const slot = (res: Resource, date: string, startTime: string, endTime: string) =>
+      api.ok('slots.create', { resourceId: res.id, date, startTime, endTime, appointmentTypeIds: [ot.id] });
+    const book = async (slotId: string) =>
+      api.ok('bookings.book', { slotId, patientId: (await patient()).id, appointmentTypeId: ot.id });
+    const straddlesStart = await book((await slot(r, '2026-12-10', '08:00', '08:45')).id);
+    const straddlesEnd = await book((await slot(r, '2026-12-10', '11:30', '12:15')).id);
+    const touchesEnd = await book((await slot(r, '2026-12-10', '12:15', '13:00')).id);
+    await slot(colleague, '2026-12-11', '08:00', '08:45');
+    await slot(colleague, '2026-12-11', '09:00', '09:45');
+    const { absence } = await api.ok('absences.create', {
+      resourceId: r.id,
+      from: '2026-12-10',
+      fromTime: '08:30',
+      to: '2026-12-10',
+      toTime: '12:00',
+      reason: 'Möte',
+    });
+    const affected = (await api.ok('absences.affectedBookings', { id: absence.id })).map((b) => b.id);
+    expect(affected).toEqual([straddlesStart.id, straddlesEnd.id]);
+    expect(affected).not.toContain(touchesEnd.id);
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.resourceId])).toEqual([
+      [straddlesStart.id, colleague.id],
+      [straddlesEnd.id, colleague.id],
+    ]);
+  });
+});
