@@ -591,6 +591,8 @@ export function registerTemplateCommands(templates: Command): void {
       const e = done.expansion;
       print(`Schemamallen är ändrad: ${e.created} nya, ${e.updated} ändrade och ${e.removed} borttagna kommande lediga tider.`);
       if (e.skippedOverlaps) print(`${e.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
+      for (const d of clockChanges(done.template, e.from, e.to, tz, e.skippedHolidays))
+        print(`Omställning ${d.date}: ${clockChangeText(d)}.`);
       if (e.bookedUnchanged.length)
         print(`${e.bookedUnchanged.length} bokade tider ligger kvar oförändrade (boka om dem vid behov):`);
       for (const b of e.bookedUnchanged)

@@ -255,8 +255,29 @@ describe('templates preview over DST nights and holiday weeks', () => {
       '',
     ]);
     const id = r.out.slice(0, 36);
+    // Moved to 02:00–03:00 in 20-minute slots: none on the spring night, three on the autumn night.
+    const moved = await cli([
+      'templates',
+      'update',
+      id,
+      '--start',
+      '02:00',
+      '--end',
+      '03:00',
+      '--slot',
+      '20',
+      '--weeks',
+      '50',
+      '--db',
+      db,
+    ]);
+    expect(moved).toMatchObject({ code: 0, err: '' });
+    expect(moved.out.split('\n').filter((l) => l.startsWith('Omställning'))).toEqual([
+      'Omställning 2027-03-28: sommartid: klockan ställs fram 02:00 → 03:00, 02:00 02:20 02:40 finns inte och läggs inte ut.',
+      'Omställning 2027-10-31: vintertid: klockan ställs tillbaka 03:00 → 02:00, 02:00 02:20 02:40 läggs ut en gång (efter omställningen).',
+    ]);
     expect((await cli(['templates', 'deactivate', id, '--db', db])).out).toBe(
-      'Schemamallen är inaktiverad: 130 kommande lediga tider borttagna.\n',
+      'Schemamallen är inaktiverad: 96 kommande lediga tider borttagna.\n',
     );
   });
 
