@@ -385,6 +385,22 @@ describe('bad dates and periods: exit 2 and a Swedish sentence', () => {
     expect(r).toMatchObject({ code: 0, err: '', out: `Inga lediga tider för ${args[1]}: ${why}\n` });
   });
 
+  it('finds the same wall-clock free times before and after the spring DST and Easter (today 2027-03-22)', async () => {
+    const now = '2027-03-22T07:00:00+01:00';
+    const laid = await cli(['templates', 'expand', '--weeks', '2', '--db', db], now);
+    expect(laid.out).toMatch(/\nStängt 2027-03-26: långfredagen\nStängt 2027-03-29: annandag påsk\n$/);
+    const free = await cli(['slots', 'free', '--type', 'LAKBES', '--resource', 'Anna Lindqvist', '--from', '2027-03-25', '--to', '2027-03-30', '--limit', '200', '--db', db], now); // prettier-ignore
+    const byDate = new Map<string, string[]>();
+    for (const line of free.out.trimEnd().split('\n')) {
+      const [date, times] = line.split(' ') as [string, string];
+      byDate.set(date, [...(byDate.get(date) ?? []), times]);
+    }
+    // Thursday (CET) and Tuesday (CEST); Friday and Monday are holidays, the weekend is closed.
+    expect([...byDate.keys()]).toEqual(['2027-03-25', '2027-03-30']);
+    expect(byDate.get('2027-03-30')).toEqual(byDate.get('2027-03-25'));
+    expect(byDate.get('2027-03-25')!.length).toBeGreaterThan(0);
+  });
+
   it('finds free slots across the DST and holiday weeks only on open days', async () => {
     const r = await cli([
       'slots',
