@@ -221,3 +221,34 @@ describe('an absence that covers part of a booked slot', () => {
     ]);
   });
 });
+
+describe('återbudslistan: the wished period is whole local days', () => {
+  it('matches a slot on the last and on the first wished day, also a night slot just after local midnight', async () => {
+    const r = await resource('Barnmorska Natt', 'barnmorska');
+    const mvc = await api.ok('appointmentTypes.create', {
+      code: 'MUTMVC',
+      nameSv: 'Barnmorskebesök',
+      nameEn: 'Midwife visit',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['barnmorska'],
+    });
+    const slot = (date: string, startTime: string, endTime: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime, endTime, appointmentTypeIds: [mvc.id] });
+    const lastDay = await api.ok('waitlist.add', {
+      patientId: (await patient()).id,
+      appointmentTypeId: mvc.id,
+      latest: '2026-12-10',
+    });
+    const firstDay = await api.ok('waitlist.add', {
+      patientId: (await patient()).id,
+      appointmentTypeId: mvc.id,
+      earliest: '2026-12-11',
+    });
+    const matches = async (slotId: string) => (await api.ok('waitlist.matchesForSlot', { slotId })).map((e) => e.id).sort();
+    // 15:00 on the last wished day: still in the period.
+    expect(await matches((await slot('2026-12-10', '15:00', '15:30')).id)).toEqual([lastDay.id].sort());
+    // 00:30 on 11 December in Stockholm is 23:30 on 10 December in UTC: the 11th counts.
+    expect(await matches((await slot('2026-12-11', '00:30', '01:00')).id)).toEqual([firstDay.id].sort());
+  });
+});

@@ -46,6 +46,14 @@ describe('booking window', () => {
     expect(checkBookingWindow(type, w.earliest, now, false)).toBeNull();
   });
 
+  it('refuses a time that starts now, even with an override (a visit that has begun is "started" online too)', () => {
+    const now = Date.parse('2026-11-23T10:00:00+01:00');
+    const open = { ...type, bookMinLeadH: 0 };
+    expect(checkBookingWindow(open, now, now, false)?.code).toBe('past');
+    expect(checkBookingWindow(open, now, now, true)?.code).toBe('past');
+    expect(checkBookingWindow(open, now + 60_000, now, false)).toBeNull();
+  });
+
   it('counts the days from the Stockholm date, also just after local midnight (still yesterday in UTC)', () => {
     // 00:30 on Monday 23 November in Stockholm is 23:30 on Sunday 22 November in UTC.
     const now = Date.parse('2026-11-23T00:30:00+01:00');
