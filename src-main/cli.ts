@@ -11,6 +11,7 @@ import { registerSchedulingCommands } from './cli/scheduling.ts';
 import { registerSetupCommands } from './cli/setup.ts';
 import { registerCatalogCommands } from './cli/catalog.ts';
 import { registerAbsenceCommands } from './cli/absences.ts';
+import { registerHolidayCommands } from './cli/holidays.ts';
 import { EXIT, UsageError } from './cli/common.ts';
 import { databaseBusy, isDatabaseBusy } from './api/busy.ts';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSetupCommands(program);
   registerCatalogCommands(program);
   registerAbsenceCommands(program);
+  registerHolidayCommands(program);
   return program;
 }
 

@@ -7,13 +7,10 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { InputOf, MethodName } from '../../../src-main/api/contract.ts';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { main } from '../../../src-main/cli.ts';
 import { luhnCheckDigit } from '../../../src-main/domain/personnummer.ts';
-import { createContext } from '../../../src-main/services/context.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
-import { tempDbPath, testCaller } from '../../helpers/temp-db.ts';
+import { tempDbPath } from '../../helpers/temp-db.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 // A Monday morning: "today" is 2026-11-23 unless a case says otherwise.
@@ -281,23 +278,40 @@ describe('templates preview over DST nights and holiday weeks', () => {
     );
   });
 
-  it('opens a closed eve when the unit says so (midsommarafton 2027-06-25)', async () => {
-    const handle = openDatabase(db);
-    try {
-      const env = {
-        ctx: createContext(handle, { now: () => Date.parse(NOW) }),
-        caller: testCaller(['admin']),
-        shell: 'electron' as const,
-      };
-      const set = async <M extends MethodName>(name: M, input: InputOf<M>) =>
-        expect((await dispatch(env, name, input)).ok).toBe(true);
-      await set('holidays.setRules', { midsommarafton: false });
-      const out = await preview(['--weekdays', '5', '--start', '08:00', '--end', '09:00', '--slot', '60', '--from', '2027-06-21', '--weeks', '1']); // prettier-ignore
-      expect(out).toBe('2027-06-25 fre  08:00  (1 × 60 min)\n1 tider på 1 dagar 2027-06-21 – 2027-06-27.\n');
-      await set('holidays.setRules', { midsommarafton: true });
-    } finally {
-      handle.close();
-    }
+  it('lists the holidays of 2027 and opens a closed eve when the unit says so (midsommarafton 2027-06-25)', async () => {
+    const list = await cli(['holidays', 'list', '--year', '2027', '--json', '--db', db]);
+    expect(list.code).toBe(0);
+    const days = JSON.parse(list.out) as { date: string; name: string; closed: boolean }[];
+    expect(days.map((d) => `${d.date} ${d.name}`)).toEqual([
+      '2027-01-01 nyårsdagen',
+      '2027-01-06 trettondedag jul',
+      '2027-03-26 långfredagen',
+      '2027-03-28 påskdagen',
+      '2027-03-29 annandag påsk',
+      '2027-05-01 första maj',
+      '2027-05-06 Kristi himmelsfärdsdag',
+      '2027-05-16 pingstdagen',
+      '2027-06-06 nationaldagen',
+      '2027-06-25 midsommarafton',
+      '2027-06-26 midsommardagen',
+      '2027-11-06 alla helgons dag',
+      '2027-12-24 julafton',
+      '2027-12-25 juldagen',
+      '2027-12-26 annandag jul',
+      '2027-12-31 nyårsafton',
+    ]);
+    expect(days.every((d) => d.closed)).toBe(true);
+
+    const open = await cli(['holidays', 'set', '--midsommarafton', 'open', '--db', db]);
+    expect(open).toMatchObject({ code: 0, err: '' });
+    expect(open.out).toMatch(/^Julafton stängt, nyårsafton stängt, midsommarafton öppet\.\n/);
+    const out = await preview(['--weekdays', '5', '--start', '08:00', '--end', '09:00', '--slot', '60', '--from', '2027-06-21', '--weeks', '1']); // prettier-ignore
+    expect(out).toBe('2027-06-25 fre  08:00  (1 × 60 min)\n1 tider på 1 dagar 2027-06-21 – 2027-06-27.\n');
+    expect((await cli(['holidays', 'set', '--midsommarafton', 'stängt', '--db', db])).code).toBe(0);
+    expect(await cli(['holidays', 'set', '--julafton', 'kanske', '--db', db])).toMatchObject({
+      code: 2,
+      err: 'tidbok: --julafton ska vara closed (stängt) eller open (öppet), inte "kanske".\n',
+    });
   });
 });
 
