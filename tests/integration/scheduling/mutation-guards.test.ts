@@ -113,6 +113,39 @@ describe('free-slot search', () => {
   });
 });
 
+describe('free-slot search: profession and active resources', () => {
+  it('keeps to the asked profession when the type has two, and never offers an inactive resource', async () => {
+    const nurse = await resource('Distriktssköterska Ett', 'distriktsskoterska');
+    const doctor = await resource('Distriktsläkare Ett', 'distriktslakare');
+    const gone = await resource('Distriktssköterska Slutat', 'distriktsskoterska');
+    const call = await api.ok('appointmentTypes.create', {
+      code: 'MUTRING',
+      nameSv: 'Telefonsamtal',
+      nameEn: 'Phone call',
+      durationMin: 15,
+      contactModes: ['phone'],
+      professions: ['distriktsskoterska', 'distriktslakare'],
+    });
+    const slot = (r: Resource, date: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime: '13:00', endTime: '13:15', appointmentTypeIds: [call.id] });
+    const ofDoctor = await slot(doctor, '2026-12-02');
+    const ofNurse = await slot(nurse, '2026-12-03');
+    await api.ok('resources.setActive', { id: gone.id, active: false });
+    // The api lays no slots for an inactive resource; a pull from the central service can deliver one.
+    const pulledId = api.ctx.newId();
+    api.ctx.db
+      .prepare(
+        `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, state, updated_at) VALUES (?, ?, ?, ?, ?, 'open', 0)`,
+      )
+      .run(pulledId, gone.id, ofDoctor.startAt - 86_400_000, ofDoctor.endAt - 86_400_000, JSON.stringify([call.id]));
+    const ids = async (q: { profession?: string }) =>
+      (await api.ok('slots.findFree', { appointmentTypeId: call.id, to: '2026-12-31', limit: 10, ...q })).map((f) => f.slotId);
+    expect(await ids({})).toEqual([ofDoctor.id, ofNurse.id]);
+    expect(await ids({ profession: 'distriktsskoterska' })).toEqual([ofNurse.id]);
+    expect(await ids({ profession: 'distriktslakare' })).toEqual([ofDoctor.id]);
+  });
+});
+
 describe('rebooking at the desk', () => {
   it('keeps the booking window: a new time too soon or too far needs an explicit override', async () => {
     const r = await resource('Audionom Ett', 'audionom');
