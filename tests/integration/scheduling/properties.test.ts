@@ -5,19 +5,21 @@
 // - slots.booked (the free-slot index's flag, migration 0005) stays in step with the bookings;
 // - a rebooking keeps the patient and the number of active bookings;
 // (checked after every command, not only at the end) and template expansion is idempotent for
-// any template.
+// any template, around the clock changes and holidays of 2026 and 2027, also after a slot was
+// removed by hand.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { Booking } from '../../../src-main/api/types.ts';
 import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { addDays } from '../../../src-main/domain/time.ts';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 
 const NOW = Date.parse('2026-03-23T09:00:00+01:00'); // the week before the spring DST Sunday
 
-async function setup() {
-  const { ctx, db } = openTestDb({ now: NOW });
+async function setup(now = NOW) {
+  const { ctx, db } = openTestDb({ now });
   const unitId = ctx.newId();
   db.prepare(`INSERT INTO units (id, hsa_id, name, updated_at) VALUES (?, 'SE2321000016-PROP', 'Prop', 0)`).run(unitId);
   const call = async <T>(
@@ -265,6 +267,10 @@ describe('booking invariants under any sequence of desk actions', () => {
 });
 
 describe('template expansion', () => {
+  // Three weeks from each start reach the clock changes of 2026 and 2027 and the holidays and eves
+  // around them: Easter and the spring DST Sunday (påskdagen 2027 is one), the autumn DST Sunday
+  // with allhelgona, Christmas and New Year, midsommar.
+  const STARTS = ['2026-03-23', '2026-10-19', '2026-12-21', '2027-03-22', '2027-06-21', '2027-10-25'];
   const template = fc.record({
     weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
     everyNWeeks: fc.integer({ min: 1, max: 3 }),
@@ -276,8 +282,8 @@ describe('template expansion', () => {
 
   it('is idempotent: expanding again creates nothing and leaves the same slots', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(template, { minLength: 1, maxLength: 3 }), async (specs) => {
-        const env = await setup();
+      fc.asyncProperty(fc.constantFrom(...STARTS), fc.array(template, { minLength: 1, maxLength: 3 }), async (start, specs) => {
+        const env = await setup(Date.parse(`${start}T09:00:00+01:00`));
         const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
         const ids: string[] = [];
         for (const [i, t] of specs.entries()) {
@@ -287,7 +293,7 @@ describe('template expansion', () => {
               resourceId: env.resources[i % 3],
               weekdays: t.weekdays,
               everyNWeeks: t.everyNWeeks,
-              validFrom: '2026-03-20',
+              validFrom: addDays(start, -3),
               startTime: hhmm(t.startMinute),
               endTime: hhmm(Math.max(end, t.startMinute + t.slotMin)),
               slotMin: t.slotMin,
@@ -304,6 +310,19 @@ describe('template expansion', () => {
         const again = await env.must<{ created: number }>('templates.expand', { templateIds: ids, horizonWeeks: 3 });
         expect(again.created).toBe(0);
         expect(snapshot()).toEqual(before);
+        // A slot removed by hand stays removed: expanding again neither recreates nor moves anything.
+        const someSlot = env.db
+          .prepare(`SELECT id FROM slots WHERE state = 'open' AND template_id = ? ORDER BY start_at DESC LIMIT 1`)
+          .pluck()
+          .get(ids[ids.length - 1]) as string | undefined;
+        if (someSlot) {
+          await env.must('slots.remove', { id: someSlot });
+          const afterRemoval = snapshot();
+          expect((await env.must<{ created: number }>('templates.expand', { templateIds: ids, horizonWeeks: 3 })).created).toBe(
+            0,
+          );
+          expect(snapshot()).toEqual(afterRemoval);
+        }
         // Free slots never overlap within a resource, whatever the templates.
         const free = await env.must<FreeSlot[]>('slots.findFree', { appointmentTypeId: env.types[0], limit: 200 });
         for (const r of env.resources) {
@@ -312,7 +331,7 @@ describe('template expansion', () => {
         }
         env.db.close();
       }),
-      { numRuns: 15 },
+      { numRuns: 24 },
     );
   }, 120_000);
 });
