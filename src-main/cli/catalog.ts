@@ -514,13 +514,13 @@ export function registerTemplateCommands(templates: Command): void {
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
       if (opts.resource.length > 1) throw new UsageError('templates preview takes one --resource.');
-      const { preview, from, to, tz, slotMin, spec } = await withApi(cmd, async (api, env) => {
+      const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
         const { specs, today, tz } = await templatesFromOptions(api, env, opts);
         const spec = specs[0]!;
         const from = spec.validFrom > today ? spec.validFrom : today;
         const to = addDays(from, weeks * 7);
         const preview = await api('templates.preview', { template: spec, from, to });
-        return { preview, from, to, tz, slotMin: spec.slotMin, spec };
+        return { preview, from, to, tz, slotMin: spec.slotMin };
       });
       if (opts.json) return print(JSON.stringify(preview, null, 2));
       // Dates and times read from the instants in the unit's time zone: what the calendar will show.
@@ -532,7 +532,7 @@ export function registerTemplateCommands(templates: Command): void {
       const lines = [
         ...[...byDate].map(([date, times]) => [date, `${times.join(' ')}  (${times.length} × ${slotMin} min)`] as const),
         ...preview.skipped.map((h) => [h.date, `stängt: ${h.holiday}`] as const),
-        ...clockChanges(spec, from, to, tz, preview.skipped).map((d) => [d.date, clockChangeText(d)] as const),
+        ...preview.clockChanges.map((d) => [d.date, clockChangeText(d)] as const),
       ].sort((a, b) => a[0].localeCompare(b[0]));
       for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
       print(

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../api/result.ts';
 import type { AppointmentType, Resource } from '../api/types.ts';
+import type { ExpansionReport, ScheduleHorizon } from '../api/methods/scheduling.ts';
 import { bookingWindow } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
@@ -12,7 +13,7 @@ import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
 import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../services/patients.ts';
-import { expandTemplates } from '../services/templates.ts';
+import { expandTemplates, getScheduleHorizon, setScheduleHorizon } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
 import { checkDateRange, cliCaller, dbOption, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
@@ -105,12 +106,12 @@ export function registerSchedulingCommands(program: Command): void {
   templates
     .command('expand')
     .description('Create the slots of every active template from today over the horizon (idempotent)')
-    .option('--weeks <n>', 'horizon in weeks', '12')
+    .option('--weeks <n>', "horizon in weeks (default: the unit's, see `templates horizon`)")
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', EXIT_HELP)
-    .action((opts: { weeks: string; json?: boolean }, cmd: Command) => {
-      const weeks = positiveInt('--weeks', opts.weeks, 104);
+    .action((opts: { weeks?: string; json?: boolean }, cmd: Command) => {
+      const weeks = opts.weeks === undefined ? undefined : positiveInt('--weeks', opts.weeks, 104);
       // IMMEDIATE: wait for a desk that is writing (busy_timeout) instead of failing at the first insert.
       const report = withDb(cmd, (ctx) =>
         ctx.db.transaction(() => expandTemplates(ctx, cliCaller(['scheduler']), { horizonWeeks: weeks })).immediate(),
@@ -119,6 +120,24 @@ export function registerSchedulingCommands(program: Command): void {
       print(`${report.from} – ${report.to}: ${report.created} nya tider, ${report.existing} fanns redan.`);
       if (report.skippedOverlaps) print(`${report.skippedOverlaps} tider hoppades över (överlappar en annan tid).`);
       for (const h of report.skippedHolidays) print(`Stängt ${h.date}: ${h.holiday}`);
+    });
+  templates
+    .command('horizon')
+    .description("How many weeks ahead the unit's templates are laid out; --weeks sets it and lays them out that far")
+    .option('--weeks <n>', 'new horizon in weeks (1–104)')
+    .option('--db <file>', 'SQLite database file')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action((opts: { weeks?: string; json?: boolean }, cmd: Command) => {
+      const weeks = opts.weeks === undefined ? undefined : positiveInt('--weeks', opts.weeks, 104);
+      const result: ScheduleHorizon & { expansion?: ExpansionReport } = withDb(cmd, (ctx) =>
+        weeks === undefined ? getScheduleHorizon(ctx) : setScheduleHorizon(ctx, cliCaller(['scheduler']), { weeks }),
+      );
+      if (opts.json) return print(JSON.stringify(result));
+      print(`Schemat läggs ut ${result.weeks} veckor framåt, nu till och med ${result.until}.`);
+      if (result.expansion) print(`${result.expansion.created} nya tider lades ut. En kortare horisont tar inte bort tider.`);
+      for (const x of result.typesBeyond)
+        print(`Besökstypen ${x.code} kan bokas ${x.bookMaxDays} dagar framåt, längre än schemat räcker.`);
     });
   registerTemplateCommands(templates);
 

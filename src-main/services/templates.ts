@@ -16,6 +16,7 @@ import type {
 } from '../api/methods/scheduling.ts';
 import { IntervalSet, overlaps } from '../domain/availability.ts';
 import {
+  clockChangeDays,
   describePlannedSlots,
   expandTemplate,
   templateProblem,
@@ -97,7 +98,12 @@ export function previewTemplate(
   if (to <= from) throw invalid('Slutdatum måste vara efter startdatum.');
   if (to > addDays(from, 366)) throw invalid('Förhandsvisningen omfattar högst ett år.');
   const { slots, skipped } = expandTemplate(spec, from, to, unit.timeZone, unitHolidayRules(ctx));
-  return { slots: describePlannedSlots(slots, unit.timeZone), skipped };
+  const closed = new Set(skipped.map((h) => h.date));
+  return {
+    slots: describePlannedSlots(slots, unit.timeZone),
+    skipped,
+    clockChanges: clockChangeDays(spec, from, to, unit.timeZone).filter((d) => !closed.has(d.date)),
+  };
 }
 
 // ------------------------------------------------------------------ expansion engine

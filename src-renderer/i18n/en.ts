@@ -654,6 +654,8 @@ export const en: Shape<typeof sv> = {
     resultRemoved_other: '{{count}} removed',
     resultOverlaps_one: '{{count}} slot was not laid out because it overlaps another slot of the resource.',
     resultOverlaps_other: '{{count}} slots were not laid out because they overlap other slots of the resource.',
+    clockForward: 'Summer time: {{times}} does not exist, not laid out.',
+    clockBack: 'Winter time: {{times}} occurs twice, laid out once.',
     resultNoBooked: 'No booked slots were affected.',
     resultBookedHeading_one: 'Booked slot left unchanged (rebook the patient if needed)',
     resultBookedHeading_other: 'Booked slots left unchanged (rebook the patients if needed)',

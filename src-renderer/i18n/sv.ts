@@ -658,6 +658,8 @@ export const sv = {
     resultRemoved_other: '{{count}} borttagna',
     resultOverlaps_one: '{{count}} tid lades inte ut eftersom den krockar med en annan tid för resursen.',
     resultOverlaps_other: '{{count}} tider lades inte ut eftersom de krockar med andra tider för resursen.',
+    clockForward: 'Sommartid: {{times}} finns inte, läggs inte ut.',
+    clockBack: 'Vintertid: {{times}} finns två gånger, läggs ut en gång.',
     resultNoBooked: 'Inga bokade tider berördes.',
     resultBookedHeading_one: 'Bokad tid som inte ändrades (boka om patienten vid behov)',
     resultBookedHeading_other: 'Bokade tider som inte ändrades (boka om patienterna vid behov)',

@@ -353,6 +353,7 @@ function TemplateForm({
   }, [preview.data]);
   const dates = [...Array(28).keys()].map((i) => addDaysIso(previewFrom, i));
   const skipped = new Map((preview.data?.skipped ?? []).map((s) => [s.date, s.holiday]));
+  const clockChanges = new Map((preview.data?.clockChanges ?? []).map((c) => [c.date, c]));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -495,6 +496,8 @@ function TemplateForm({
             {dates.map((date) => {
               const holiday = skipped.get(date);
               const times = byDate.get(date);
+              // DST inside the template's hours: say what the expansion does there.
+              const clock = clockChanges.get(date);
               return (
                 <li key={date} className={holiday ? 'tb-preview-holiday' : times ? 'tb-preview-open' : 'tb-preview-empty'}>
                   <span className="tb-preview-date">{formatDay(date, i18n.language)}</span>
@@ -505,6 +508,11 @@ function TemplateForm({
                       {t('tpl.slotsOnDay', { count: times.length, first: times[0], last: times[times.length - 1] })}
                     </span>
                   ) : null}
+                  {clock && !holiday && (
+                    <span className="tb-preview-note tb-preview-clock" data-testid="preview-clock-change">
+                      {t(clock.change === 'forward' ? 'tpl.clockForward' : 'tpl.clockBack', { times: clock.times.join(', ') })}
+                    </span>
+                  )}
                 </li>
               );
             })}

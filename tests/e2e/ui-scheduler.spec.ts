@@ -103,6 +103,29 @@ test('create an appointment type with its rules, then a template: its slots appe
   for (const s of created) await expect(page.locator(`[data-slot-id="${s.id}"]`)).toBeVisible();
 });
 
+test('the template preview says what the clock change does to a night template', async ({ page }) => {
+  await openAsScheduler(page, '#/templates');
+  const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+  await page.getByLabel('Resurs').selectOption(anna.id);
+  await page.getByRole('button', { name: 'Ny schemamall' }).click();
+  const tpl = page.getByTestId('template-form');
+  for (const d of ['mån', 'tis', 'ons', 'tors', 'fre']) await tpl.getByRole('checkbox', { name: d, exact: true }).uncheck();
+  await tpl.getByRole('checkbox', { name: 'sön', exact: true }).check();
+  // Sunday 2027-10-31: summer time ends at 03:00, the clock shows 02:00–02:59 twice.
+  await tpl.getByLabel('Gäller från').fill('2027-10-25');
+  await tpl.getByLabel('Från kl.').fill('01:30');
+  await tpl.getByLabel('Till kl.').fill('03:30');
+  await tpl.getByLabel('Tidslängd (min)').fill('30');
+  await tpl.getByRole('checkbox', { name: 'Läkarbesök' }).check();
+  const note = tpl.getByTestId('preview-clock-change');
+  await expect(note).toHaveCount(1);
+  await expect(note).toHaveText('Vintertid: 02:00, 02:30 finns två gånger, läggs ut en gång.');
+  // The other Sundays have four slots, 31 October too (each start once).
+  await expect(tpl.getByTestId('template-preview')).toContainText('4 tider');
+  await expectAccessible(page, 'template form over a clock change');
+  await tpl.getByTestId('template-preview').screenshot({ path: 'tests/artifacts/screens/ui-template-preview-dst.png' });
+});
+
 test('absence: slots blocked, every affected booking rebooked in one step, contact list', async ({ page }) => {
   await openAsScheduler(page, '#/absences');
   const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ALL_ROLES, SCHEDULING_ROLES, isoDate, method, uuid, wallTime } from '../define.ts';
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
+import type { ClockChangeDay } from '../../domain/templates.ts';
 
 // ---------------------------------------------------------------- roles
 /** Desk work: book, cancel, rebook, mark, search patients. */
@@ -49,6 +50,8 @@ export interface TemplatePreview {
   slots: PlannedSlotView[];
   /** Days the template would run on but skips (public holiday or closed eve). */
   skipped: { date: string; holiday: string }[];
+  /** Open days on which the clock moves inside the template's hours (DST), and the slot starts it touches. */
+  clockChanges: ClockChangeDay[];
 }
 
 /** A slot a change could not touch because it holds an active booking. */

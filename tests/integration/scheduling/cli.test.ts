@@ -37,6 +37,24 @@ describe('tidbok scheduling commands', () => {
     expect(second).toMatchObject({ created: 0, existing: a.created + a.existing });
   });
 
+  it("shows and sets the unit's horizon; expand without --weeks uses it", () => {
+    const shown = tidbok('templates', 'horizon', '--db', db);
+    expect(shown).toMatchObject({ code: 0 });
+    // Monday 2026-11-23 + 12 weeks: to Sunday 2027-02-14.
+    expect(shown.out).toContain('Schemat läggs ut 12 veckor framåt, nu till och med 2027-02-14.');
+    const set = JSON.parse(tidbok('templates', 'horizon', '--weeks', '14', '--json', '--db', db).out) as {
+      weeks: number;
+      until: string;
+      expansion: { created: number; to: string };
+    };
+    expect(set).toMatchObject({ weeks: 14, until: '2027-02-28', expansion: { to: '2027-03-01' } });
+    expect(set.expansion.created).toBeGreaterThan(0);
+    const again = JSON.parse(tidbok('templates', 'expand', '--db', db, '--json').out) as { to: string; created: number };
+    expect(again).toMatchObject({ to: '2027-03-01', created: 0 });
+    expect(tidbok('templates', 'horizon', '--weeks', '0', '--db', db).code).toBe(2);
+    expect(tidbok('templates', 'horizon', '--weeks', '12', '--db', db).out).toContain('0 nya tider lades ut');
+  });
+
   it('lists the first free slots of a type, web only on request', () => {
     const r = tidbok('slots', 'free', '--type', 'LAKBES', '--limit', '3', '--db', db);
     expect(r.code).toBe(0);

@@ -194,6 +194,22 @@ describe('schedule templates', () => {
     const autumn = await api.ok('templates.preview', { template, from: '2026-10-24', to: '2026-10-26' });
     expect(autumn.slots.filter((s) => s.date === '2026-10-25').map((s) => s.startTime)).toEqual(['08:00', '08:20', '08:40']);
     for (const s of autumn.slots) expect(localDate(s.startAt)).toBe(s.date);
+    // A day template never meets the clock change; a night one is told which starts it touches.
+    expect([...dst.clockChanges, ...autumn.clockChanges]).toEqual([]);
+    const night = { ...template, startTime: '01:30', endTime: '03:30', slotMin: 30 };
+    const spring = await api.ok('templates.preview', { template: night, from: '2026-03-28', to: '2026-03-30' });
+    // 02:00 and 02:30 do not exist on 2026-03-29 (the clock goes 02:00 → 03:00).
+    expect(spring.clockChanges).toEqual([{ date: '2026-03-29', change: 'forward', times: ['02:00', '02:30'] }]);
+    expect(spring.slots.filter((s) => s.date === '2026-03-29').map((s) => s.startTime)).toEqual(['01:30', '03:00']);
+    const fall = await api.ok('templates.preview', { template: night, from: '2026-10-24', to: '2026-10-26' });
+    // 02:00–02:59 is shown twice on 2026-10-25; each start is laid out once.
+    expect(fall.clockChanges).toEqual([{ date: '2026-10-25', change: 'back', times: ['02:00', '02:30'] }]);
+    expect(fall.slots.filter((s) => s.date === '2026-10-25').map((s) => s.startTime)).toEqual([
+      '01:30',
+      '02:00',
+      '02:30',
+      '03:00',
+    ]);
 
     const dec = { ...template, weekdays: [1, 2, 3, 4, 5], validFrom: '2026-12-01' };
     const closed = await api.ok('templates.preview', { template: dec, from: '2026-12-21', to: '2027-01-02' });
