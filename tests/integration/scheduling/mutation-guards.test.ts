@@ -285,3 +285,31 @@ describe('återbudslistan: the wished period is whole local days', () => {
     expect(await matches((await slot('2026-12-11', '00:30', '01:00')).id)).toEqual([firstDay.id].sort());
   });
 });
+
+describe('templates', () => {
+  it('lays no template on an inactive resource: its slots could never be booked', async () => {
+    const r = await resource('Kiropraktor Slutat', 'kiropraktor');
+    const visit = await api.ok('appointmentTypes.create', {
+      code: 'MUTKIRO',
+      nameSv: 'Kiropraktik',
+      nameEn: 'Chiropractic',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['kiropraktor'],
+    });
+    await api.ok('resources.setActive', { id: r.id, active: false });
+    const e = await api.err('templates.create', {
+      template: {
+        resourceId: r.id,
+        weekdays: [1, 2, 3],
+        validFrom: '2026-11-30',
+        startTime: '08:00',
+        endTime: '10:00',
+        slotMin: 30,
+        appointmentTypeIds: [visit.id],
+      },
+    });
+    expect(e.code).toBe('conflict');
+    expect(api.count(`SELECT count(*) AS n FROM slots WHERE resource_id = ?`, r.id)).toBe(0);
+  });
+});
