@@ -315,8 +315,10 @@ export function rebookBooking(
       patientId: before.patient_id,
       typeId: type.id,
       contactMode: choice.contactMode,
-      // The new time is a claim too: preliminary until central confirms it (when a central is configured).
-      status: before.status === 'preliminary' ? 'preliminary' : deskBookingStatus(ctx),
+      // The new time is a claim too: preliminary until central confirms it when a central is
+      // configured; without one nothing would ever confirm it, so it is booked (also when the old
+      // time was still preliminary).
+      status: deskBookingStatus(ctx),
       channel: input.channel,
       note: input.note ?? before.note,
       rebookedFrom: before.id,

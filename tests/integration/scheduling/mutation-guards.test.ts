@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { centralUrlSetting } from '../../../src-main/services/sync-claims.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 let api: Api;
@@ -180,6 +181,35 @@ describe('rebooking at the desk', () => {
       override: { reason: 'Patienten reser bort' },
     });
     expect(moved.new.slotId).toBe(tooFar.id);
+  });
+});
+
+describe('rebooking a preliminary booking', () => {
+  it('books the new time outright when no central service is configured to confirm it', async () => {
+    const r = await resource('Logoped Ett', 'logoped');
+    const speech = await api.ok('appointmentTypes.create', {
+      code: 'MUTLOG',
+      nameSv: 'Logopedbesök',
+      nameEn: 'Speech therapy',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+    });
+    const slot = (startTime: string, endTime: string) =>
+      api.ok('slots.create', { resourceId: r.id, date: '2026-12-01', startTime, endTime, appointmentTypeIds: [speech.id] });
+    const first = await slot('10:00', '10:30');
+    const second = await slot('11:00', '11:30');
+    const booking = await api.ok('bookings.book', {
+      slotId: first.id,
+      patientId: (await patient()).id,
+      appointmentTypeId: speech.id,
+    });
+    // Booked while a central service was configured (then removed): still waiting for its confirmation.
+    api.ctx.db.prepare(`UPDATE bookings SET status = 'preliminary' WHERE id = ?`).run(booking.id);
+    expect(centralUrlSetting(api.ctx)).toBeNull();
+    const moved = await api.ok('bookings.rebook', { id: booking.id, slotId: second.id });
+    // Nothing would ever confirm a preliminary time now: the desk's booking stands.
+    expect(moved.new.status).toBe('booked');
   });
 });
 
