@@ -406,15 +406,19 @@ export function createTemplate(
   })();
 }
 
-interface FutureSlot {
-  id: string;
-  template_id: string | null;
+/** What a template decides of a slot, as the slots table holds it. */
+interface SlotSettingsRow {
   start_at: number;
   end_at: number;
   state: string;
   appointment_type_ids: string;
   web_published: number;
   within_care_guarantee: number;
+}
+
+interface FutureSlot extends SlotSettingsRow {
+  id: string;
+  template_id: string | null;
   booking_id: string | null;
   given_name: string | null;
   family_name: string | null;
@@ -461,9 +465,7 @@ function reconcileFuture(
   const typesJson = JSON.stringify(t.appointmentTypeIds);
   const web = t.publishWeb ? 1 : 0;
   const wcg = t.withinCareGuarantee ? 1 : 0;
-  const update = ctx.db.prepare(
-    `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
-  );
+  const update = takeTemplateSettings(ctx);
   const remove = leaveSchedule(ctx);
   const changed: string[] = [];
   // This edit decides afresh which booked slots lag behind the template.
@@ -490,6 +492,13 @@ function reconcileFuture(
     }
   }
   for (const id of changed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+}
+
+/** Gives an unbooked slot its template's types, web flag and care-guarantee flag (types JSON, web, wcg, now, user, id). */
+function takeTemplateSettings(ctx: ServiceContext): Statement {
+  return ctx.db.prepare(
+    `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+  );
 }
 
 /**
@@ -532,25 +541,17 @@ export function followTemplateWhenFree(
         WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = m.slot_id AND b.status IN ${ACTIVE_BOOKING_STATUSES})
           ${slotIds ? 'AND m.slot_id IN (SELECT value FROM json_each(?))' : ''}`,
     )
-    .all(...(slotIds ? [JSON.stringify(slotIds)] : [])) as {
+    .all(...(slotIds ? [JSON.stringify(slotIds)] : [])) as (SlotSettingsRow & {
     slot_id: string;
     template_id: string;
     slot_template_id: string | null;
-    start_at: number;
-    end_at: number;
-    state: string;
-    appointment_type_ids: string;
-    web_published: number;
-    within_care_guarantee: number;
-  }[];
+  })[];
   if (rows.length === 0) return result;
   const unit = currentUnit(ctx);
   const now = ctx.now();
   const rules = unitHolidayRules(ctx);
   const unmark = ctx.db.prepare(`DELETE FROM slots_behind_template WHERE slot_id = ?`);
-  const update = ctx.db.prepare(
-    `UPDATE slots SET appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
-  );
+  const update = takeTemplateSettings(ctx);
   const remove = leaveSchedule(ctx);
   for (const s of rows) {
     unmark.run(s.slot_id);

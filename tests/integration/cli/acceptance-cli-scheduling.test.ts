@@ -11,6 +11,8 @@ import { main } from '../../../src-main/cli.ts';
 import { luhnCheckDigit } from '../../../src-main/domain/personnummer.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
+import { spawnTidbok } from '../../helpers/cli-process.ts';
+import { SWEDISH_CLOSED_DAYS } from '../../helpers/swedish-holidays.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 // A Monday morning: "today" is 2026-11-23 unless a case says otherwise.
@@ -36,20 +38,7 @@ async function cli(args: string[], now = NOW): Promise<{ code: number; out: stri
   }
 }
 
-/** The real `tidbok` as a child process. */
-function spawnCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TIDBOK_NOW: NOW },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('close', (code) => done({ code, out, err }));
-  });
-}
+const spawnCli = (args: string[]) => spawnTidbok(args, { now: NOW });
 
 /** A valid 10-digit number for YYMMDD (a samordningsnummer when DD > 60), with `sep`. */
 const pnr = (yymmdd: string, sep = '-', serial = '238') => `${yymmdd}${sep}${serial}${luhnCheckDigit(yymmdd + serial)}`;
@@ -282,24 +271,7 @@ describe('templates preview over DST nights and holiday weeks', () => {
     const list = await cli(['holidays', 'list', '--year', '2027', '--json', '--db', db]);
     expect(list.code).toBe(0);
     const days = JSON.parse(list.out) as { date: string; name: string; closed: boolean }[];
-    expect(days.map((d) => `${d.date} ${d.name}`)).toEqual([
-      '2027-01-01 nyårsdagen',
-      '2027-01-06 trettondedag jul',
-      '2027-03-26 långfredagen',
-      '2027-03-28 påskdagen',
-      '2027-03-29 annandag påsk',
-      '2027-05-01 första maj',
-      '2027-05-06 Kristi himmelsfärdsdag',
-      '2027-05-16 pingstdagen',
-      '2027-06-06 nationaldagen',
-      '2027-06-25 midsommarafton',
-      '2027-06-26 midsommardagen',
-      '2027-11-06 alla helgons dag',
-      '2027-12-24 julafton',
-      '2027-12-25 juldagen',
-      '2027-12-26 annandag jul',
-      '2027-12-31 nyårsafton',
-    ]);
+    expect(days.map((d) => `${d.date} ${d.name}`)).toEqual(SWEDISH_CLOSED_DAYS[2027]);
     expect(days.every((d) => d.closed)).toBe(true);
 
     const open = await cli(['holidays', 'set', '--midsommarafton', 'open', '--db', db]);

@@ -3,9 +3,8 @@
 // templates add / preview / list / deactivate (holiday week, DST week). Each spawn costs about a
 // second, so every spawn carries several assertions and independent ones run side by side.
 import { describe, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
@@ -15,27 +14,14 @@ import { createResource } from '../../../src-main/services/resources.ts';
 import { createUnit, listAppointmentTypes } from '../../../src-main/services/unit.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { tempDbPath, testCaller } from '../../helpers/temp-db.ts';
+import { spawnTidbok } from '../../helpers/cli-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 // A Monday morning: "today" is 2026-11-23 for every command.
 const NOW = '2026-11-23T07:00:00+01:00';
 
 const tidbok = (...args: string[]) => run(args);
 
-function run(args: string[], stdin?: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TIDBOK_NOW: NOW },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('close', (code) => done({ code, out, err }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const run = (args: string[], stdin?: string) => spawnTidbok(args, { now: NOW, ...(stdin === undefined ? {} : { stdin }) });
 
 /** Opens the file in this process (after the CLI has closed it), runs `body`, closes. */
 function inDb<T>(path: string, body: (ctx: ServiceContext) => T): T {

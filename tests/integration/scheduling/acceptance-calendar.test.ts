@@ -16,6 +16,7 @@ import type { ApiError } from '../../../src-main/api/result.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
+import { SWEDISH_CLOSED_DAYS } from '../../helpers/swedish-holidays.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const at = (iso: string) => Date.parse(iso);
@@ -251,44 +252,7 @@ describe('an 08:00–12:00 template through the DST weeks', async () => {
 describe('holidays of 2026 and 2027, eves per unit', async () => {
   const { api, type } = await freshUnit('2026-01-05T09:00:00+01:00');
   const everyDay = template(type.id, { validFrom: '2026-01-01' });
-  const byHand = {
-    2026: [
-      '2026-01-01 nyårsdagen',
-      '2026-01-06 trettondedag jul',
-      '2026-04-03 långfredagen',
-      '2026-04-05 påskdagen',
-      '2026-04-06 annandag påsk',
-      '2026-05-01 första maj',
-      '2026-05-14 Kristi himmelsfärdsdag',
-      '2026-05-24 pingstdagen',
-      '2026-06-06 nationaldagen',
-      '2026-06-19 midsommarafton',
-      '2026-06-20 midsommardagen',
-      '2026-10-31 alla helgons dag',
-      '2026-12-24 julafton',
-      '2026-12-25 juldagen',
-      '2026-12-26 annandag jul',
-      '2026-12-31 nyårsafton',
-    ],
-    2027: [
-      '2027-01-01 nyårsdagen',
-      '2027-01-06 trettondedag jul',
-      '2027-03-26 långfredagen',
-      '2027-03-28 påskdagen',
-      '2027-03-29 annandag påsk',
-      '2027-05-01 första maj',
-      '2027-05-06 Kristi himmelsfärdsdag',
-      '2027-05-16 pingstdagen',
-      '2027-06-06 nationaldagen',
-      '2027-06-25 midsommarafton',
-      '2027-06-26 midsommardagen',
-      '2027-11-06 alla helgons dag',
-      '2027-12-24 julafton',
-      '2027-12-25 juldagen',
-      '2027-12-26 annandag jul',
-      '2027-12-31 nyårsafton',
-    ],
-  };
+  const byHand = SWEDISH_CLOSED_DAYS;
   const eves = /afton$/;
 
   it.each([2026, 2027] as const)('skips exactly the closed days of %i, and only the eves follow the unit', async (year) => {
