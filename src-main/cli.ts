@@ -12,7 +12,7 @@ import { registerSetupCommands } from './cli/setup.ts';
 import { registerCatalogCommands } from './cli/catalog.ts';
 import { registerAbsenceCommands } from './cli/absences.ts';
 import { registerHolidayCommands } from './cli/holidays.ts';
-import { EXIT, UsageError } from './cli/common.ts';
+import { commanderErrorInSwedish, EXIT, UsageError } from './cli/common.ts';
 import { databaseBusy, isDatabaseBusy } from './api/busy.ts';
 
 export function buildProgram(): Command {
@@ -20,8 +20,9 @@ export function buildProgram(): Command {
   program
     .name('tidbok')
     .description('Tidbok – tidbok för vårdenheter (appointment book for Swedish care units)')
-    .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    // One Swedish line and where the help is, not the whole English help after every slip.
+    .showHelpAfterError('(lägg till --help för hjälpen)')
+    .configureOutput({ outputError: (str, write) => write(commanderErrorInSwedish(str)) })
     .exitOverride();
   program.addOption(new Option('--db <file>', 'SQLite database file (default: TIDBOK_DB or the user-data folder)'));
   registerCoreCommands(program);

@@ -18,9 +18,42 @@ export function dbOption(cmd: Command): string | undefined {
   return all.db;
 }
 
+/**
+ * Commander's own usage errors ("error: unknown option '--x'") in Swedish, as every other message
+ * of the CLI; a line it does not know is left as it is rather than lost.
+ */
+export function commanderErrorInSwedish(line: string): string {
+  const rules: [RegExp, (...m: string[]) => string][] = [
+    [
+      /^error: unknown option '([^']+)'(?:\s*\(Did you mean ([^)?]+)\?\))?/,
+      (o, hint) => `okänd flagga ${o}${hint ? ` (menade du ${hint}?)` : ''}.`,
+    ],
+    [
+      /^error: unknown command '([^']+)'(?:\s*\(Did you mean ([^)?]+)\?\))?/,
+      (c, hint) => `okänt kommando ${c}${hint ? ` (menade du ${hint}?)` : ''}.`,
+    ],
+    [/^error: required option '([^']+)' not specified/, (o) => `flaggan ${o} måste anges.`],
+    [/^error: option '([^']+)' argument missing/, (o) => `flaggan ${o} saknar värde.`],
+    [/^error: missing required argument '([^']+)'/, (a) => `argumentet ${a} måste anges.`],
+    [
+      /^error: too many arguments(?: for '([^']+)')?\. Expected (\d+) arguments? but got (\d+)/,
+      (_c, want, got) => `för många argument: ${want} väntades, ${got} gavs.`,
+    ],
+    [
+      /^error: option '([^']+)' argument '([^']*)' is invalid\.?\s*(.*)/,
+      (o, v, why) => `ogiltigt värde "${v}" för ${o}. ${why}`.trim(),
+    ],
+  ];
+  for (const [pattern, say] of rules) {
+    const m = pattern.exec(line.trim());
+    if (m) return `tidbok: ${say(...m.slice(1).map((x) => x ?? ''))}\n`;
+  }
+  return line;
+}
+
 export function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number 0–65535, got "${value}".`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port ska vara ett heltal 0–65535, inte "${value}".`);
   return n;
 }
 

@@ -25,10 +25,15 @@ describe('tidbok cli', () => {
   });
 
   it('exits 2 on an unknown command or a bad option value', () => {
-    expect(tidbok('frobnicate').code).toBe(2);
+    // Commander's own errors in Swedish, one line and where the help is (not the whole help).
+    expect(tidbok('templats')).toMatchObject({
+      code: 2,
+      err: 'tidbok: okänt kommando templats (menade du templates?).\n(lägg till --help för hjälpen)\n',
+    });
+    expect(tidbok('slots', 'free', '--type').err).toMatch(/^tidbok: flaggan --type <code> saknar värde\.$/m);
     const r = tidbok('serve', '--port', 'abc', '--db', tempDbPath());
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--port must be a whole number/);
+    expect(r.err).toMatch(/--port ska vara ett heltal 0–65535, inte "abc"/);
   });
 
   it('migrates a new database and seeds the demo once', () => {
