@@ -48,7 +48,7 @@ export async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv)
     const ctx = createContext(db, { now: systemClock() });
     if (currentUnitId(ctx) === null) {
       db.close();
-      process.stderr.write('tidbok: The database holds no care unit yet: run `tidbok unit init --hsa SE… --name "…"` first.\n');
+      process.stderr.write('tidbok: Databasen har ingen vårdenhet än: kör först `tidbok unit init --hsa SE… --name "…"`.\n');
       process.exit(EXIT.failure);
     }
     // The command line holds the database file as the desktop app does.
@@ -107,7 +107,7 @@ export function printTable(head: string[], rows: string[][]): void {
 }
 
 function wholeNumber(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number, got "${value}".`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} ska vara ett heltal, inte "${value}".`);
   return Number(value);
 }
 
@@ -154,15 +154,15 @@ function readTypesFile(file: string): unknown[] {
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8'); // '-': standard input, for pipes
   } catch (err) {
-    throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new UsageError(`Kan inte läsa ${file}: ${(err as Error).message}`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`${file} är inte JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(data)) throw new UsageError(`${file} must hold a JSON array of appointment types.`);
+  if (!Array.isArray(data)) throw new UsageError(`${file} ska innehålla en JSON-lista med besökstyper.`);
   return data;
 }
 
@@ -321,7 +321,7 @@ function parseWeekdays(value: string): number[] {
   const days: number[] = [];
   for (const part of value.split(',')) {
     const m = /^\s*(\d)\s*(?:-\s*(\d)\s*)?$/.exec(part);
-    if (!m) throw new UsageError(`--weekdays must list ISO weekdays 1 (Monday) – 7 (Sunday) like 1,2,3 or 1-5, got "${value}".`);
+    if (!m) throw new UsageError(`--weekdays ska ange veckodagar 1 (måndag) – 7 (söndag), som 1,2,3 eller 1-5, inte "${value}".`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
     for (let d = from; d <= to; d++) days.push(d);
@@ -367,7 +367,7 @@ async function templatesFromOptions(
   const types = await api('appointmentTypes.list', { includeInactive: true });
   const appointmentTypeIds = opts.types.split(',').map((code) => {
     const t = types.find((x) => codeKey(x.code) === codeKey(code));
-    if (!t) throw new UsageError(`No appointment type with code "${code.trim()}" (tidbok types list shows them).`);
+    if (!t) throw new UsageError(`Det finns ingen besökstyp med koden "${code.trim()}" (tidbok types list visar dem).`);
     return t.id;
   });
   const spec: Omit<TemplateSpecInput, 'resourceId'> = {
@@ -513,7 +513,7 @@ export function registerTemplateCommands(templates: Command): void {
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeks = wholeNumber('--weeks', opts.weeks);
-      if (opts.resource.length > 1) throw new UsageError('templates preview takes one --resource.');
+      if (opts.resource.length > 1) throw new UsageError('templates preview tar en --resource.');
       const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
         const { specs, today, tz } = await templatesFromOptions(api, env, opts);
         const spec = specs[0]!;
@@ -566,7 +566,7 @@ export function registerTemplateCommands(templates: Command): void {
         const types = opts.types === undefined ? [] : await api('appointmentTypes.list', { includeInactive: true });
         const typeId = (code: string) => {
           const t = types.find((x) => codeKey(x.code) === codeKey(code));
-          if (!t) throw new UsageError(`No appointment type with code "${code.trim()}" (tidbok types list shows them).`);
+          if (!t) throw new UsageError(`Det finns ingen besökstyp med koden "${code.trim()}" (tidbok types list visar dem).`);
           return t.id;
         };
         const changes: InputOf<'templates.update'>['changes'] = {
@@ -581,7 +581,7 @@ export function registerTemplateCommands(templates: Command): void {
           ...(opts.web === undefined ? {} : { publishWeb: opts.web }),
           ...(opts.name === undefined ? {} : { name: opts.name }),
         };
-        if (Object.keys(changes).length === 0) throw new UsageError('Nothing to change: give at least one option (see --help).');
+        if (Object.keys(changes).length === 0) throw new UsageError('Inget att ändra: ange minst en flagga (se --help).');
         return {
           done: await api('templates.update', { id, changes, horizonWeeks: weeks }),
           tz: (await api('unit.get', {})).timeZone,

@@ -177,8 +177,7 @@ export function registerCoreCommands(program: Command): void {
       const db = openDatabase(path);
       try {
         const ctx = createContext(db);
-        if (hasAnyUnit(ctx))
-          throw new UsageError(`${path} already holds a unit; demo data is only seeded into an empty database.`);
+        if (hasAnyUnit(ctx)) throw new UsageError(`${path} har redan en vårdenhet; demodata läggs bara i en tom databas.`);
         const s = seedDemo(ctx);
         process.stdout.write(`Demo seeded into ${path}: ${s.slots} slots, ${s.bookings} bookings, ${s.patients} patients.\n`);
       } finally {

@@ -25,27 +25,27 @@ const CONTENTS: readonly ExportContent[] = ['bookings', 'slots', 'both'];
 
 function choice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got "${value}".`);
+    throw new UsageError(`${name} ska vara ett av ${allowed.join(', ')}, inte "${value}".`);
   return value as T;
 }
 
 function period(opts: { from: string; to: string }): { from: string; to: string } {
   const from = parseDateOption('--from', opts.from);
   const to = parseDateOption('--to', opts.to);
-  if (to < from) throw new UsageError(`--to (${to}) is before --from (${from}).`);
+  if (to < from) throw new UsageError(`--to (${to}) är före --from (${from}).`);
   return { from, to };
 }
 
 /** Opens the database and checks the unit; input errors become usage errors (exit 2). */
 function withUnit<T>(cmd: Command, hsaId: string, run: (ctx: ReturnType<typeof createContext>) => Promise<T>): Promise<T> {
   const path = dbOption(cmd) ?? defaultDatabasePath();
-  if (!existsSync(path)) return Promise.reject(new UsageError(`No database at ${path}.`));
+  if (!existsSync(path)) return Promise.reject(new UsageError(`Ingen databas i ${path}.`));
   const db = openDatabase(path);
   const ctx = createContext(db, { now: systemClock() });
   const close = () => db.close();
   if (!findUnitByHsaId(ctx, hsaId)) {
     close();
-    return Promise.reject(new UsageError(`Unknown unit "${hsaId}": no unit with that HSA-id in this database.`));
+    return Promise.reject(new UsageError(`Okänd vårdenhet "${hsaId}": databasen har ingen enhet med det HSA-id:t.`));
   }
   return run(ctx).then(
     (v) => {

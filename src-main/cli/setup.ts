@@ -25,7 +25,7 @@ function withDb<T>(cmd: Command, needsUnit: boolean, body: (ctx: ServiceContext)
     if (needsUnit && currentUnitId(ctx) === null) {
       // A failure (exit 1), said in one line: there is nothing to list or add to yet.
       db.close();
-      process.stderr.write('tidbok: The database holds no care unit yet: run `tidbok unit init --hsa SE… --name "…"` first.\n');
+      process.stderr.write('tidbok: Databasen har ingen vårdenhet än: kör först `tidbok unit init --hsa SE… --name "…"`.\n');
       process.exit(EXIT.failure);
     }
     try {
@@ -94,7 +94,7 @@ export function registerSetupCommands(program: Command): void {
     .action(
       (opts: { kind: string; name: string; profession?: string; title?: string; hsa?: string; json?: boolean }, cmd: Command) => {
         if (!KINDS.includes(opts.kind as ResourceKind)) {
-          throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got "${opts.kind}".`);
+          throw new UsageError(`--kind ska vara ett av ${KINDS.join(', ')}, inte "${opts.kind}".`);
         }
         const r = withDb(cmd, true, (ctx) =>
           createResource(ctx, cliCaller(), {

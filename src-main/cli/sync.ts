@@ -26,7 +26,7 @@ function untilSignal(): Promise<void> {
 function parseRate(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 6000)
-    throw new UsageError(`--rate must be actions per minute (0–6000], got "${value}".`);
+    throw new UsageError(`--rate ska vara antal handlingar per minut (över 0, högst 6000), inte "${value}".`);
   return n;
 }
 

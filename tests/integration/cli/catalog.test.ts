@@ -323,7 +323,7 @@ describe.concurrent('tidbok types and templates', { timeout: 120_000 }, () => {
     });
     expect(badType).toMatchObject({
       code: 2,
-      err: 'tidbok: No appointment type with code "NOPE" (tidbok types list shows them).\n',
+      err: 'tidbok: Det finns ingen besökstyp med koden "NOPE" (tidbok types list visar dem).\n',
     });
     expect(badTimes).toMatchObject({
       code: 2,

@@ -46,7 +46,7 @@ describe('tidbok cli', () => {
     expect(s.out).toMatch(/Demo seeded .*slots/);
     const again = tidbok('demo', 'seed', '--db', db);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/already holds a unit/);
+    expect(again.err).toMatch(/har redan en vårdenhet/);
   });
 
   it('refuses a file that is not a Tidbok database, exits 1 and leaves it as it was', () => {

@@ -234,10 +234,10 @@ describe('tidbok export / stats', () => {
       out,
     );
     expect(badUnit.code).toBe(2);
-    expect(badUnit.err).toMatch(/Unknown unit "SE2321000016-NOPE"/);
+    expect(badUnit.err).toMatch(/Okänd vårdenhet "SE2321000016-NOPE"/);
     const badFormat = await tidbok(...base, '--format', 'docx', '--out', out);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.err).toMatch(/--format must be one of csv, xlsx, ics, pdf/);
+    expect(badFormat.err).toMatch(/--format ska vara ett av csv, xlsx, ics, pdf/);
     const reversed = await tidbok(
       'export',
       '--unit',
@@ -252,7 +252,7 @@ describe('tidbok export / stats', () => {
       out,
     );
     expect(reversed.code).toBe(2);
-    expect(reversed.err).toMatch(/--to \(2026-03-23\) is before --from/);
+    expect(reversed.err).toMatch(/--to \(2026-03-23\) är före --from/);
     const noFolder = await tidbok(...base, '--format', 'csv', '--out', join(dir, 'no-such-folder', 'x.csv'));
     expect(noFolder.code).toBe(2);
     expect(noFolder.err).toMatch(/finns inte/);
