@@ -115,9 +115,12 @@ export function registerAbsenceCommands(program: Command): void {
     .addHelpText('after', EXIT_HELP)
     .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
       await withApi(cmd, async (api) => {
+        // Withdrawing is idempotent; a second run says so instead of "0 tider öppnade igen".
+        const earlier = (await api('absences.list', { includeWithdrawn: true })).find((a) => a.id === id);
         const r = await api('absences.withdraw', { id });
         if (o.json) return json(r);
-        print(`Frånvaron är återkallad: ${r.slotsChanged} tider öppnade igen.`);
+        if (earlier?.state === 'withdrawn') print('Frånvaron var redan återkallad: inget ändrades.');
+        else print(`Frånvaron är återkallad: ${r.slotsChanged} tider öppnade igen.`);
       });
     });
 

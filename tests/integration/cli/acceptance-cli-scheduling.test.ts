@@ -440,7 +440,16 @@ describe('absences across DST: the period is whole local days', () => {
       id: string;
     }[];
     expect(list.map((a) => a.id)).toEqual([absence.id]);
-    expect((await cli(['absences', 'withdraw', absence.id, '--db', db])).code).toBe(0);
+    const withdrawn = await cli(['absences', 'withdraw', absence.id, '--db', db]);
+    expect(withdrawn).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Frånvaron är återkallad: \d+ tider öppnade igen\.\n$/),
+    });
+    // A second withdrawal changes nothing and says so.
+    expect(await cli(['absences', 'withdraw', absence.id, '--db', db])).toMatchObject({
+      code: 0,
+      out: 'Frånvaron var redan återkallad: inget ändrades.\n',
+    });
     // Withdrawn: nothing active in the period, nothing to move.
     const none = await cli(['absences', 'list', '--resource', resource, '--from', from, '--to', to, '--db', db]);
     expect(none).toMatchObject({ code: 0, out: 'Inga frånvaron.\n' });
