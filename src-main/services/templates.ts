@@ -704,7 +704,7 @@ export function setEveRules(
       .get() as {
       m: number | null;
     };
-    const horizonEnd = addDays(from, unitHorizonWeeks(ctx) * 7);
+    const horizonEnd = horizon(ctx, undefined).to;
     const lastDate = last.m === null ? horizonEnd : addDays(localDate(last.m, unit.timeZone), 1);
     const to = lastDate > horizonEnd ? lastDate : horizonEnd;
 

@@ -325,6 +325,7 @@ function HorizonSection({ canEdit }: { canEdit: boolean }) {
   }
 
   const data = horizon.data;
+  const longest = Math.max(0, ...(data?.typesBeyond ?? []).map((x) => x.bookMaxDays));
   return (
     <div className="tb-card" data-testid="settings-horizon">
       <h2>{t('settings.horizon.title')}</h2>
@@ -360,9 +361,9 @@ function HorizonSection({ canEdit }: { canEdit: boolean }) {
           <p className="tb-warning" data-testid="horizon-types-beyond">
             {t('settings.horizon.typesBeyond', {
               count: data.typesBeyond.length,
-              days: Math.max(...data.typesBeyond.map((x) => x.bookMaxDays)),
+              days: longest,
               horizonDays: data.weeks * 7,
-              weeks: Math.ceil(Math.max(...data.typesBeyond.map((x) => x.bookMaxDays)) / 7),
+              weeks: Math.ceil(longest / 7),
             })}{' '}
             <span className="tb-muted">
               {data.typesBeyond.map((x) => (i18n.language.startsWith('en') ? x.nameEn : x.nameSv)).join(', ')}
