@@ -2,7 +2,7 @@
 // without patient data), and the day list a receptionist prints for tomorrow. Main builds the
 // file, checks the role and writes the access log; this page only asks and downloads.
 import { useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError, call } from '../api/client.ts';
 import type { InputOf } from '../../src-main/api/contract.ts';
@@ -64,7 +64,7 @@ function PeriodExport({ isAdmin }: { isAdmin: boolean }) {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const resources = useActiveResources();
   const all = resources.data ?? [];
   const selected = chosen ?? new Set(all.map((r) => r.id));
 
@@ -221,7 +221,6 @@ function DayListPrint() {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
 
   const input = { date, includeFree, pseudonymise, ...(resourceId ? { resourceIds: [resourceId] } : {}) };
   const settle = (work: Promise<string>) => {
@@ -271,12 +270,7 @@ function DayListPrint() {
         <label className="tb-field">
           {t('export.resource')}
           <select value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
-            <option value="">{t('export.allResources')}</option>
-            {resources.data?.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <ResourceOptions allLabel={t('export.allResources')} />
           </select>
         </label>
         <label className="tb-choice">

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Booking } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
+import { useActiveResources } from '../api/resources.tsx';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { formatIdentity, formatSpan } from '../booking/format.ts';
 import { wallParts } from '../calendar/wallclock.ts';
@@ -25,7 +26,7 @@ export function PatientDialog({ patientId, onClose, onOpenBooking }: PatientDial
     queryFn: () => call('bookings.forPatient', { patientId, includeHistory: true }),
   });
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const resources = useActiveResources();
   const p = patient.data;
   const now = Date.now();
   const all = history.data ?? [];

@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Absence, ContactListEntry } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
+import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { formatIdentity, formatSpan } from '../booking/format.ts';
 import { todayIso } from '../calendar/wallclock.ts';
@@ -23,7 +24,7 @@ function AbsencesScreen() {
   const client = useQueryClient();
   const notify = useNotify();
   const fid = { resource: useId(), from: useId(), fromTime: useId(), to: useId(), toTime: useId(), reason: useId() };
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const resources = useActiveResources();
   const absences = useQuery({ queryKey: ['absences.list'], queryFn: () => call('absences.list', { from: todayIso() }) });
   const [form, setForm] = useState({ resourceId: '', from: todayIso(), fromTime: '', to: todayIso(), toTime: '', reason: '' });
   const [error, setError] = useState<string | null>(null);
@@ -76,11 +77,7 @@ function AbsencesScreen() {
               <div className="tb-field">
                 <label htmlFor={fid.resource}>{t('absence.resource')}</label>
                 <select id={fid.resource} value={rid} onChange={(e) => setForm({ ...form, resourceId: e.target.value })}>
-                  {resources.data?.map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.name}
-                    </option>
-                  ))}
+                  <ResourceOptions />
                 </select>
               </div>
               <div className="tb-field">

@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleTemplate, TemplateChange } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
+import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { useDebounced } from '../booking/useDebounced.ts';
@@ -47,7 +48,7 @@ function TemplatesScreen() {
   const client = useQueryClient();
   const notify = useNotify();
   const ids = { resource: useId() };
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const resources = useActiveResources();
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
   const [resourceId, setResourceId] = useState('');
   const rid = resourceId || resources.data?.[0]?.id || '';
@@ -85,11 +86,7 @@ function TemplatesScreen() {
           {t('tpl.resource')}
         </label>
         <select id={ids.resource} value={rid} onChange={(e) => setResourceId(e.target.value)}>
-          {resources.data?.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
+          <ResourceOptions />
         </select>
         <span className="tb-toolbar-spacer" />
         <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>

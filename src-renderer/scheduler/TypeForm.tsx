@@ -1,11 +1,11 @@
 // The appointment type form: every rule of a type in one dialog, grouped as a scheduler thinks of
 // them. Main validates (zod) and answers in Swedish; the form only shapes the input.
 import { useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType, ContactMode, ReasonCode, ReasonRule } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
+import { useActiveResources } from '../api/resources.tsx';
 import { Dialog, Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
 
 const MODES: ContactMode[] = ['physical', 'video', 'phone'];
@@ -46,7 +46,7 @@ export function TypeForm({
   onSaved: (t: AppointmentType | AppointmentTypeChange) => void;
 }) {
   const { t } = useTranslation();
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
+  const resources = useActiveResources();
   const [d, setD] = useState<Draft>(() => {
     if (!type) return EMPTY;
     const { id: _id, unitId: _unit, active: _active, ...rest } = type;

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { InputOf } from '../../src-main/api/contract.ts';
 import type { WaitlistEntry, WaitlistState } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
+import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { wallParts } from '../calendar/wallclock.ts';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
@@ -38,8 +39,8 @@ function WaitlistScreen() {
   const [open, setOpen] = useState<Open>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
 
+  const resources = useActiveResources();
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
-  const resources = useQuery({ queryKey: ['resources.list'], queryFn: () => call('resources.list', {}) });
   const input: InputOf<'waitlist.list'> = {
     ...(state === 'open' ? {} : { states: [state] }),
     ...(typeId ? { appointmentTypeId: typeId } : {}),
@@ -90,12 +91,7 @@ function WaitlistScreen() {
         <label>
           {t('waitlist.resource')}
           <select value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
-            <option value="">{t('waitlist.all')}</option>
-            {resources.data?.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <ResourceOptions allLabel={t('waitlist.all')} />
           </select>
         </label>
         <label>
