@@ -273,12 +273,18 @@ export function checkReason(
 }
 
 // ------------------------------------------------------------------ status marks
-/** Which marks are allowed from which status; undo back to 'booked' is allowed. */
+/**
+ * Which marks are allowed from which status; undo back to 'booked' is allowed. A mark needs the
+ * day of the visit (arrived early is fine); a no-show needs its time to have begun. Marks that
+ * contradict each other (arrived or completed vs. no-show: a no-show may cost the patient a fee)
+ * need the earlier mark undone first, so a slip of the hand is never silently turned around.
+ */
 export function checkMark(
   from: BookingStatus,
   to: 'booked' | 'arrived' | 'no_show' | 'completed',
   startLocalDate: string,
   today: string,
+  started: boolean,
 ): RuleBreach | null {
   if (from === 'cancelled' || from === 'rebooked') {
     return breach('conflict', 'not_active', 'Bokningen är avbokad eller ombokad och kan inte markeras.');
@@ -289,6 +295,30 @@ export function checkMark(
   }
   if (to === 'booked' && from === 'preliminary') {
     return breach('conflict', 'preliminary', 'En preliminär bokning bekräftas av centrala tjänsten, inte här.');
+  }
+  if (to === 'no_show' && from === 'arrived') {
+    return breach(
+      'conflict',
+      'contradicts_mark',
+      'Patienten är ankomstregistrerad och kan inte markeras som utebliven. Ångra ankomsten först om den blev fel.',
+    );
+  }
+  if (to === 'no_show' && from === 'completed') {
+    return breach(
+      'conflict',
+      'contradicts_mark',
+      'Besöket är avslutat och kan inte markeras som uteblivet. Ångra markeringen först om den blev fel.',
+    );
+  }
+  if (to === 'completed' && from === 'no_show') {
+    return breach(
+      'conflict',
+      'contradicts_mark',
+      'Besöket är markerat som uteblivet och kan inte avslutas. Ångra markeringen först om den blev fel.',
+    );
+  }
+  if (to === 'no_show' && !started) {
+    return breach('conflict', 'not_started', 'Uteblivet kan markeras först när besökstiden har börjat.');
   }
   return null;
 }

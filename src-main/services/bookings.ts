@@ -366,6 +366,7 @@ export function markBooking(
       input.status,
       localDate(before.start_at, tz),
       localDate(ctx.now(), tz),
+      ctx.now() >= before.start_at,
     );
     if (breach) fail(breach);
     if (before.status === input.status) return toBooking(before);

@@ -130,10 +130,10 @@ describe('fit of type, slot and resource', () => {
 
 describe('status marks', () => {
   it('marks on the day or later, undoes to booked, never touches cancelled ones', () => {
-    expect(checkMark('booked', 'arrived', '2026-11-25', '2026-11-25')).toBeNull();
-    expect(checkMark('booked', 'arrived', '2026-11-26', '2026-11-25')).toMatchObject({ code: 'future' });
-    expect(checkMark('no_show', 'booked', '2026-11-25', '2026-11-25')).toBeNull();
-    expect(checkMark('cancelled', 'arrived', '2026-11-25', '2026-11-25')).toMatchObject({ code: 'not_active' });
-    expect(checkMark('rebooked', 'completed', '2026-11-25', '2026-11-25')).toMatchObject({ code: 'not_active' });
+    expect(checkMark('booked', 'arrived', '2026-11-25', '2026-11-25', false)).toBeNull();
+    expect(checkMark('booked', 'arrived', '2026-11-26', '2026-11-25', false)).toMatchObject({ code: 'future' });
+    expect(checkMark('no_show', 'booked', '2026-11-25', '2026-11-25', false)).toBeNull();
+    expect(checkMark('cancelled', 'arrived', '2026-11-25', '2026-11-25', false)).toMatchObject({ code: 'not_active' });
+    expect(checkMark('rebooked', 'completed', '2026-11-25', '2026-11-25', false)).toMatchObject({ code: 'not_active' });
   });
 });
