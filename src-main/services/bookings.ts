@@ -285,7 +285,6 @@ export function rebookBooking(
     const before = bookingRow(ctx, input.id);
     const type = typeOf(ctx, before);
     const now = ctx.now();
-    if (before.slot_id === input.slotId) throw invalid('Välj en annan tid än den bokade.');
     const strict = checkCutoff(
       'rebook',
       type,
@@ -297,6 +296,8 @@ export function rebookBooking(
     const overridable =
       strict?.code === 'cutoff_passed' && input.channel !== 'web' && (input.override !== undefined || input.byUnit === true);
     if (strict && !overridable) fail(strict);
+    // After the status: a booking already moved says so, whichever time was asked for.
+    if (before.slot_id === input.slotId) throw invalid('Välj en annan tid än den bokade.');
     if (!input.byUnit) {
       const reason = checkReason('rebook', type, input);
       if (reason) fail(reason);
