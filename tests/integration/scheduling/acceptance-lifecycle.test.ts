@@ -418,3 +418,186 @@ describe('cut-offs and the staff override', () => {
     expect(e.message).toContain('Ange varför regeln åsidosätts.');
   });
 });
+
+// ------------------------------------------------------------------ absences
+describe('absences', () => {
+  /** A type of its own, so that the free times proposals choose among are this block's alone. */
+  let up: AppointmentType;
+  let l3: Resource;
+  const upSlot = (r: Resource, date: string, start: string, end: string) => slot(r, date, start, end, up);
+  const bookUp = async (slotId: string, p?: Patient) =>
+    api.ok('bookings.book', { slotId, patientId: (p ?? (await patient())).id, appointmentTypeId: up.id });
+  const state = async (id: string) => (await api.ok('slots.get', { id })).state;
+
+  beforeAll(async () => {
+    up = await api.ok('appointmentTypes.create', {
+      code: 'LOGUPP',
+      nameSv: 'Logopedisk uppföljning',
+      nameEn: 'Speech therapy follow-up',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+    });
+    l3 = await clinician();
+  });
+
+  it('two absences back to back: withdrawing either leaves the shared slot blocked by the other, and its booking listed', async () => {
+    const s0800 = await upSlot(l3, '2026-12-16', '08:00', '08:30');
+    const s1000 = await upSlot(l3, '2026-12-16', '10:00', '10:30');
+    const s1100 = await upSlot(l3, '2026-12-16', '11:00', '11:30');
+    const s1200 = await upSlot(l3, '2026-12-16', '12:00', '12:30');
+    const straddling = await bookUp(s1000.id);
+    const morning = await api.ok('absences.create', {
+      resourceId: l3.id,
+      from: '2026-12-16',
+      toTime: '10:15',
+      to: '2026-12-16',
+      reason: 'Tandläkare',
+    });
+    expect(morning.slotsChanged).toBe(2);
+    expect(morning.affectedBookings.map((b) => b.id)).toEqual([straddling.id]);
+    const late = await api.ok('absences.create', {
+      resourceId: l3.id,
+      from: '2026-12-16',
+      fromTime: '10:15',
+      to: '2026-12-16',
+      toTime: '12:00',
+      reason: 'Utbildning',
+    });
+    // 10:00–10:30 is blocked already (by the morning); 11:00 is new; 12:00 only touches the end.
+    expect(late.slotsChanged).toBe(1);
+    expect(late.affectedBookings.map((b) => b.id)).toEqual([straddling.id]);
+    // A third one over either is refused; it would hide which absence blocks what.
+    expect(
+      await api.err('absences.create', { resourceId: l3.id, from: '2026-12-16', fromTime: '11:30', to: '2026-12-16', toTime: '13:00' }),
+    ).toMatchObject({ code: 'conflict', message: 'Resursen har redan en frånvaro som överlappar perioden.' });
+    expect(await api.ok('absences.withdraw', { id: morning.absence.id })).toMatchObject({ slotsChanged: 1 });
+    expect([await state(s0800.id), await state(s1000.id), await state(s1100.id), await state(s1200.id)]).toEqual([
+      'open',
+      'blocked',
+      'blocked',
+      'open',
+    ]);
+    expect((await api.ok('absences.affectedBookings', { id: late.absence.id })).map((b) => b.id)).toEqual([straddling.id]);
+    expect(await api.ok('absences.affectedBookings', { id: morning.absence.id })).toEqual([]);
+    // The patient cancels meanwhile: the time stays away from first-free search and återbudslistan.
+    await api.ok('bookings.cancel', { id: straddling.id });
+    const free = async () =>
+      (await api.ok('slots.findFree', { appointmentTypeId: up.id, resourceId: l3.id, from: '2026-12-16', to: '2026-12-16' })).map(
+        (f) => f.slotId,
+      );
+    expect(await free()).toEqual([s0800.id, s1200.id]);
+    expect(await api.ok('waitlist.matchesForSlot', { slotId: s1000.id })).toEqual([]);
+    expect(await api.ok('absences.withdraw', { id: late.absence.id })).toMatchObject({ slotsChanged: 2 });
+    expect(await free()).toEqual([s0800.id, s1000.id, s1100.id, s1200.id]);
+    // Withdrawn twice: nothing more happens.
+    expect(await api.ok('absences.withdraw', { id: late.absence.id })).toMatchObject({ slotsChanged: 0 });
+    expect(rows(`SELECT op FROM outbox WHERE entity = 'absence' AND entity_id = ? ORDER BY seq`, late.absence.id)).toEqual([
+      { op: 'create' },
+      { op: 'update' },
+    ]);
+  });
+
+  it('two bookings, one free time: the earlier booking gets it; the same clinician within a week wins over an earlier colleague', async () => {
+    // Only this case's free times.
+    for (const f of await api.ok('slots.findFree', { appointmentTypeId: up.id, limit: 200 })) await api.ok('slots.remove', { id: f.slotId });
+    const [pX, pY] = [await patient(), await patient({ protectedIdentity: true })];
+    const x = await bookUp((await upSlot(l1, '2027-01-12', '09:00', '09:30')).id, pX);
+    const y = await bookUp((await upSlot(l1, '2027-01-12', '09:30', '10:00')).id, pY);
+    const only = await upSlot(l2, '2027-01-13', '10:00', '10:30');
+    const { absence } = await api.ok('absences.create', { resourceId: l1.id, from: '2027-01-12', to: '2027-01-12', reason: 'VAB' });
+    const proposed = async () =>
+      (await api.ok('absences.proposeRebooking', { id: absence.id })).map((p) => [p.booking.id, p.proposal?.slotId ?? null, p.sameResource]);
+    expect(await proposed()).toEqual([
+      [x.id, only.id, false],
+      [y.id, null, false],
+    ]);
+    // More times: l2 the next day, and l1 itself six days after the earliest.
+    const l2Next = await upSlot(l2, '2027-01-14', '08:00', '08:30');
+    const l1Own = await upSlot(l1, '2027-01-19', '09:00', '09:30');
+    const l1TooLate = await upSlot(l1, '2027-01-21', '09:00', '09:30');
+    expect(await proposed()).toEqual([
+      [x.id, l1Own.id, true],
+      [y.id, only.id, false],
+    ]);
+    // The receptionist moves only Y, to the time the patient chose on the phone.
+    const bookingsBefore = api.count(`SELECT count(*) AS n FROM bookings`);
+    const chosen = [{ bookingId: y.id, slotId: l2Next.id }];
+    const first = await api.ok('absences.applyRebooking', { id: absence.id, items: chosen }, ['receptionist']);
+    expect(first.rebooked.map((r) => [r.old.id, r.new.slotId, r.new.patient.id])).toEqual([[y.id, l2Next.id, pY.id]]);
+    // Applied twice (a retry after a lost answer): nothing more moves.
+    const again = await api.ok('absences.applyRebooking', { id: absence.id, items: chosen }, ['receptionist']);
+    expect(again.rebooked.map((r) => r.new.id)).toEqual(first.rebooked.map((r) => r.new.id));
+    expect(api.count(`SELECT count(*) AS n FROM bookings`)).toBe(bookingsBefore + 1);
+    // What is left: X, to its own clinician; then nothing.
+    const rest = await api.ok('absences.applyRebooking', { id: absence.id });
+    expect(rest.rebooked.map((r) => [r.old.id, r.new.slotId])).toEqual([[x.id, l1Own.id]]);
+    expect((await api.ok('absences.applyRebooking', { id: absence.id })).rebooked).toEqual([]);
+    expect(await api.ok('absences.affectedBookings', { id: absence.id })).toEqual([]);
+    // Each patient holds exactly one time, and the free ones are the ones nobody took.
+    for (const p of [pX, pY]) expect(await api.ok('bookings.forPatient', { patientId: p.id }, ['receptionist'])).toHaveLength(1);
+    const free = await api.ok('slots.findFree', { appointmentTypeId: up.id, from: '2027-01-12', to: '2027-01-31' });
+    expect(free.map((f) => f.slotId)).toEqual([only.id, l1TooLate.id]);
+    // The contact list: both patients with their new times for the desk; the protected one without
+    // name, and for a scheduler without number, phone or new time.
+    const desk = await api.ok('absences.contactList', { id: absence.id }, ['receptionist']);
+    expect(desk.map((c) => [c.bookingId, c.moved, c.newStartAt, c.phone])).toEqual([
+      [x.id, true, l1Own.startAt, pX.phone],
+      [y.id, true, l2Next.startAt, pY.phone],
+    ]);
+    expect(desk[1]).toMatchObject({ displayName: '', identityNumber: pY.identityNumber, protectedIdentity: true });
+    expect((await api.ok('absences.contactList', { id: absence.id }, ['scheduler']))[1]).toMatchObject({
+      displayName: '',
+      identityNumber: '',
+      phone: null,
+      contactMasked: true,
+      moved: true,
+      newStartAt: null,
+      newResourceName: null,
+    });
+  });
+
+  it('refuses a chosen list that cannot be applied, in Swedish, and moves nobody', async () => {
+    const b1 = await bookUp((await upSlot(l2, '2027-02-02', '09:00', '09:30')).id);
+    const b2 = await bookUp((await upSlot(l2, '2027-02-02', '10:00', '10:30')).id);
+    const inside = await upSlot(l2, '2027-02-02', '11:00', '11:30');
+    const otherType = await slot(l3, '2027-02-03', '08:00', '08:30', sval);
+    const good = await upSlot(l3, '2027-02-03', '09:00', '09:30');
+    const stranger = await bookUp((await upSlot(l3, '2027-02-04', '09:00', '09:30')).id);
+    const { absence } = await api.ok('absences.create', { resourceId: l2.id, from: '2027-02-02', to: '2027-02-02', reason: 'Sjuk' });
+    const cases: [items: { bookingId: string; slotId: string }[], message: string][] = [
+      [
+        [{ bookingId: b1.id, slotId: inside.id }],
+        'Den valda tiden 2027-02-02 11:00 hos Linus Två går inte att använda: Tiden är spärrad. Ingen bokning har flyttats; hämta nya förslag och försök igen.',
+      ],
+      [
+        [
+          { bookingId: b1.id, slotId: good.id },
+          { bookingId: b2.id, slotId: otherType.id },
+        ],
+        `Den valda tiden 2027-02-03 08:00 hos ${l3.name} går inte att använda: Besökstypen erbjuds inte på den här tiden. Ingen bokning har flyttats; hämta nya förslag och försök igen.`,
+      ],
+      [
+        [
+          { bookingId: b1.id, slotId: good.id },
+          { bookingId: b2.id, slotId: good.id },
+        ],
+        'Samma tid har valts för två bokningar.',
+      ],
+      [
+        [
+          { bookingId: b1.id, slotId: good.id },
+          { bookingId: b1.id, slotId: inside.id },
+        ],
+        'Samma bokning finns två gånger i listan.',
+      ],
+      [[{ bookingId: stranger.id, slotId: good.id }], 'En bokning i listan berörs inte av frånvaron (eller är redan flyttad).'],
+    ];
+    for (const [items, message] of cases) {
+      expect((await api.err('absences.applyRebooking', { id: absence.id, items })).message).toBe(message);
+    }
+    expect((await api.ok('absences.affectedBookings', { id: absence.id })).map((b) => b.id)).toEqual([b1.id, b2.id]);
+    expect(outboxOps(b1.id)).toEqual(['create']);
+    expect(outboxOps(b2.id)).toEqual(['create']);
+  });
+});
