@@ -216,6 +216,11 @@ export function checkFit(input: {
   slot: { state: string; appointmentTypeIds: readonly string[]; webPublished: boolean; startAt: number; endAt: number };
   resource: { active: boolean; profession: string | null };
   invited?: boolean;
+  /**
+   * Moving a time the patient already holds: on the web that is decided by the type's web
+   * rebooking flag and cut-off (checkCutoff), not by whether the type may be booked anew there.
+   */
+  rebooking?: boolean;
 }): RuleBreach | null {
   const { type, slot } = input;
   if (!type.active) return breach('validation', 'type_inactive', 'Besökstypen är inaktiverad och kan inte bokas.');
@@ -236,14 +241,16 @@ export function checkFit(input: {
   if (slotMin < type.durationMin) {
     return breach('validation', 'slot_too_short', `Tiden är ${slotMin} minuter men besökstypen tar ${type.durationMin} minuter.`);
   }
-  if (input.channel === 'web') {
+  if (input.channel === 'web' && !input.rebooking) {
     if (type.invitationOnly && !input.invited) {
       return breach('conflict', 'invitation_only', 'Besökstypen kan bara bokas via webben efter kallelse.');
     }
     if (!type.webBookable && !type.invitationOnly) {
       return breach('conflict', 'web_not_bookable', 'Besökstypen kan inte bokas via webben.');
     }
-    if (!slot.webPublished) return breach('conflict', 'not_published', 'Tiden är inte publicerad för webbokning.');
+  }
+  if (input.channel === 'web' && !slot.webPublished) {
+    return breach('conflict', 'not_published', 'Tiden är inte publicerad för webbokning.');
   }
   return null;
 }

@@ -94,7 +94,16 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   const resource = getResource(ctx, slot.resourceId);
   const contactMode = c.contactMode ?? type.contactModes[0]!;
   const channelOverride = c.channel === 'web' ? undefined : c.override;
-  const fit = checkFit({ type, typeId: type.id, contactMode, channel: c.channel, slot, resource, invited: c.invited === true });
+  const fit = checkFit({
+    type,
+    typeId: type.id,
+    contactMode,
+    channel: c.channel,
+    slot,
+    resource,
+    invited: c.invited === true,
+    rebooking: c.replacing !== undefined,
+  });
   if (fit) fail(fit);
   const now = ctx.now();
   const windowBreach = checkBookingWindow(type, slot.startAt, now, false, currentUnit(ctx).timeZone);
