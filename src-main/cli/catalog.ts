@@ -389,9 +389,14 @@ async function templatesFromOptions(
 /** What a DST night does to the template's slots that day, in the scheduler's words. */
 function clockChangeText(day: ClockChangeDay): string {
   const times = day.times.join(' ');
-  return day.change === 'forward'
-    ? `sommartid: klockan ställs fram 02:00 → 03:00, ${times} finns inte och läggs inte ut`
-    : `vintertid: klockan ställs tillbaka 03:00 → 02:00, ${times} läggs ut en gång (efter omställningen)`;
+  if (day.change === 'back')
+    return `vintertid: klockan ställs tillbaka 03:00 → 02:00, ${times} läggs ut en gång (efter omställningen)`;
+  const parts = [
+    ...(day.times.length ? [`${times} finns inte och läggs inte ut`] : []),
+    // The slot before runs through the skipped hour: these starts exist but would overlap it.
+    ...(day.displaced?.length ? [`${day.displaced.join(' ')} läggs inte ut (föregående tid pågår över omställningen)`] : []),
+  ];
+  return `sommartid: klockan ställs fram 02:00 → 03:00, ${parts.join('; ')}`;
 }
 
 /** The template's DST days in the range, leaving out the days it is closed. */

@@ -64,28 +64,34 @@ export interface Candidate {
 
 /**
  * The proposal for one booking: the earliest candidate, except that the same clinician is
- * preferred when their earliest candidate is at most `sameResourceGraceMs` later than the
- * overall earliest (patients usually want to keep their clinician, but not at any price).
- * `candidates` must be sorted by start; `taken` holds slots already proposed to others.
+ * preferred when their earliest candidate starts no later than `sameResourceUntil` (a grace in
+ * ms after the overall earliest, or the latest start given the earliest's start: "a week later"
+ * on the wall clock is not 7 × 24 h when the clock moves in between). Patients usually want to
+ * keep their clinician, but not at any price. `candidates` must be sorted by start; `taken`
+ * holds slots already proposed to others.
  */
 export function chooseProposal(
   candidates: readonly Candidate[],
   originalResourceId: string,
   taken: ReadonlySet<string>,
-  sameResourceGraceMs: number,
+  sameResourceUntil: number | ((earliestStartAt: number) => number),
 ): Candidate | null {
   let earliest: Candidate | null = null;
+  let latestSame = Infinity;
   let same: Candidate | null = null;
   for (const c of candidates) {
     if (taken.has(c.slotId)) continue;
-    earliest ??= c;
+    if (!earliest) {
+      earliest = c;
+      latestSame = typeof sameResourceUntil === 'number' ? c.startAt + sameResourceUntil : sameResourceUntil(c.startAt);
+    }
     if (c.resourceId === originalResourceId) {
       same = c;
       break;
     }
-    if (c.startAt > earliest.startAt + sameResourceGraceMs) break;
+    if (c.startAt > latestSame) break;
   }
-  if (same && earliest && same.startAt <= earliest.startAt + sameResourceGraceMs) return same;
+  if (same && same.startAt <= latestSame) return same;
   return earliest;
 }
 

@@ -111,6 +111,12 @@ export interface ClockChangeDay {
   change: 'forward' | 'back';
   /** The template's slot starts in that hour: left out (forward), or laid out once (back). */
   times: WallTime[];
+  /**
+   * Forward only, and only when there are some: starts that exist but are left out because the
+   * slot before them runs through the skipped hour into them (01:45 CET by 45 min lasts to 03:30
+   * CEST, so 03:15 is not laid out).
+   */
+  displaced?: WallTime[];
 }
 
 /**
@@ -128,13 +134,19 @@ export function clockChangeDays(spec: TemplateSpec, from: IsoDate, to: IsoDate, 
     const dayLength = wallClockToInstant(date, 24 * 60, tz) - wallClockToInstant(date, 0, tz);
     if (dayLength === 86_400_000) continue;
     const change = dayLength < 86_400_000 ? 'forward' : 'back';
+    const laid = new Set(
+      expandTemplate({ ...spec, skipHolidays: false }, date, addDays(date, 1), tz, {}).slots.map((s) => localTime(s.startAt, tz)),
+    );
     const times: WallTime[] = [];
+    const displaced: WallTime[] = [];
     for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
-      const shownTwice =
-        wallTimeExists(date, m, tz) && localTime(wallClockToInstant(date, m, tz) - 3_600_000, tz) === minutesToWallTime(m);
-      if (change === 'forward' ? !wallTimeExists(date, m, tz) : shownTwice) times.push(minutesToWallTime(m));
+      const time = minutesToWallTime(m);
+      const exists = wallTimeExists(date, m, tz);
+      const shownTwice = exists && localTime(wallClockToInstant(date, m, tz) - 3_600_000, tz) === time;
+      if (change === 'forward' ? !exists : shownTwice) times.push(time);
+      else if (change === 'forward' && !laid.has(time)) displaced.push(time);
     }
-    if (times.length) days.push({ date, change, times });
+    if (times.length || displaced.length) days.push({ date, change, times, ...(displaced.length ? { displaced } : {}) });
   }
   return days;
 }

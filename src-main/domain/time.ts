@@ -125,6 +125,14 @@ export function isoWeekday(date: IsoDate): number {
   return wd === 0 ? 7 : wd;
 }
 
+/**
+ * The instant `days` calendar days after `instant` at the same wall-clock time: "a week later" as
+ * staff read it, which is 7 × 24 h plus or minus the hour when the clock moves in between.
+ */
+export function sameWallClockDaysLater(instant: number, days: number, tz: string = STOCKHOLM): number {
+  return wallClockToInstant(addDays(localDate(instant, tz), days), wallTimeToMinutes(localTime(instant, tz)), tz);
+}
+
 /** Monday of the ISO week containing `date`. */
 export function startOfIsoWeek(date: IsoDate): IsoDate {
   return addDays(date, 1 - isoWeekday(date));

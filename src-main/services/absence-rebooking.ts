@@ -13,7 +13,7 @@ import type {
 import type { Booking } from '../api/types.ts';
 import { bookingSeenBy, chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
 import { DAY_MS } from '../domain/booking-rules.ts';
-import { localDate, localTime } from '../domain/time.ts';
+import { localDate, localTime, sameWallClockDaysLater } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
@@ -24,8 +24,8 @@ import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
 const DEFAULT_SEARCH_DAYS = 90;
-/** The same clinician is preferred when their first free time is at most this much later. */
-const SAME_RESOURCE_GRACE_MS = 7 * DAY_MS;
+/** The same clinician is preferred when their first free time is at most this many days later (wall clock). */
+const SAME_RESOURCE_GRACE_DAYS = 7;
 
 interface Interval {
   startAt: number;
@@ -71,7 +71,9 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
     ];
     const unavailable = new Set(taken);
     for (const c of candidates) if (busy.some((b) => overlaps(b.startAt, b.endAt, c.startAt, c.endAt))) unavailable.add(c.slotId);
-    const chosen = chooseProposal(candidates, booking.resourceId, unavailable, SAME_RESOURCE_GRACE_MS);
+    const chosen = chooseProposal(candidates, booking.resourceId, unavailable, (earliest) =>
+      sameWallClockDaysLater(earliest, SAME_RESOURCE_GRACE_DAYS, unit.timeZone),
+    );
     const proposal = chosen ? candidates.find((c) => c.slotId === chosen.slotId)! : null;
     if (proposal) {
       taken.add(proposal.slotId);
