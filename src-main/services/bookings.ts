@@ -53,9 +53,13 @@ export interface StaffOverride {
   reason: string;
 }
 
-/** What an override let through, for the access log; null when no rule needed overriding. */
-function overrideUsed(override: StaffOverride | undefined, breachWithout: RuleBreach | null): object | null {
-  return override && breachWithout ? { rule: breachWithout.code, reason: override.reason } : null;
+/**
+ * What an override let through, for the access log: every rule it passed (`rule` is the first,
+ * as older entries have it) and why; null when no rule needed overriding.
+ */
+function overrideUsed(override: StaffOverride | undefined, ...breachesWithout: (RuleBreach | null)[]): object | null {
+  const rules = breachesWithout.flatMap((b) => (b ? [b.code] : []));
+  return override && rules.length > 0 ? { rule: rules[0], rules, reason: override.reason } : null;
 }
 
 function payload(row: FullBookingRow): object {
@@ -121,7 +125,7 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
     )
     .get(slot.resourceId, slot.endAt, slot.startAt, slot.startAt - 8 * 3_600_000, slot.id, c.replacing ?? null);
   if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
-  return { slot, type, contactMode, override: overrideUsed(channelOverride, windowBreach) };
+  return { slot, type, contactMode, windowPassed: windowBreach, override: overrideUsed(channelOverride, windowBreach) };
 }
 
 function insertBooking(
@@ -356,7 +360,7 @@ export function rebookBooking(
         from: before.id,
         channel: input.channel,
         byUnit: input.byUnit === true,
-        override: overrideUsed(input.override, strict) ?? choice.override,
+        override: overrideUsed(input.override, strict, choice.windowPassed),
       },
     );
     return { old: toBooking(oldRow), new: toBooking(newRow) };

@@ -8,7 +8,9 @@
 //   core.week_query_sql_{median,p95}.ms the same weeks' SQL alone (next to the view's median),
 //   core.week_query_sql_scan_median.ms the same join counted inside SQLite (no rows to JavaScript), and
 //   core.raw_insert_year.ms the raw insert time behind the ratio (no targets: they show how much
-//   of each figure the storage itself costs).
+//   of each figure the storage itself costs);
+// - core.expand_12_weeks.ms (the default horizon) and core.week_query_10_resources_p95.ms (a
+//   receptionist's week of 10 clinicians): no targets, the sizes a unit meets every day.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +197,17 @@ export async function run(report: Report): Promise<void> {
         `raw insert ${bestRaw.toFixed(0)} ms wall / ${rawCpu.toFixed(0)} ms cpu)\n`,
     );
     report({ name: 'core.expand_year.ms', value: bestExpand, unit: 'ms', target: { op: '<', value: 1000 } });
+    // What a scheduler waits for in practice: the unit's default horizon (12 weeks) laid out at once.
+    let bestHorizon = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const f = fixture(dir, `horizon-${round}.db`, now);
+      bestHorizon = Math.min(
+        bestHorizon,
+        time(() => expandTemplates(f.ctx, CALLER, { from: '2027-01-01', to: addDays('2027-01-01', 84) })).ms,
+      );
+      f.db.close();
+    }
+    report({ name: 'core.expand_12_weeks.ms', value: bestHorizon, unit: 'ms', target: null });
     report({ name: 'core.raw_insert_year.ms', value: bestRaw, unit: 'ms', target: null });
     report({
       name: 'core.expand_vs_raw_insert.ratio',
@@ -238,6 +251,15 @@ export async function run(report: Report): Promise<void> {
     }
     process.stdout.write(`  (week view: ${percentile(weekCpu, 50).toFixed(1)} ms cpu median)\n`);
     report({ name: 'core.week_query_p95.ms', value: percentile(weekTimes, 95), unit: 'ms', target: { op: '<', value: 20 } });
+    // A receptionist's week: 10 resources (DESIGN's view B), same weeks.
+    const tenTimes: number[] = [];
+    const ten = big.resourceIds.slice(0, 10);
+    for (let i = 0; i < 120; i++) {
+      const monday = startOfIsoWeek(addDays('2026-02-02', (i * 11) % 700));
+      const t = time(() => calendarRange(big.ctx, { from: monday, to: addDays(monday, 7), resourceIds: ten }));
+      if (i >= 10) tenTimes.push(t.ms);
+    }
+    report({ name: 'core.week_query_10_resources_p95.ms', value: percentile(tenTimes, 95), unit: 'ms', target: null });
     // The same weeks' SQL alone (raw rows, no objects): the part no code above the query can save.
     const ids = JSON.stringify(big.resourceIds);
     const sqlTimes: number[] = [];
