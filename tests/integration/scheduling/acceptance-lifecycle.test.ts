@@ -409,7 +409,44 @@ describe('cut-offs and the staff override', () => {
     ).map((x) => JSON.parse(x.detail as string) as { override: unknown });
     expect(detail).toHaveLength(1);
     const late = at(when) > at('2026-11-23T14:00:00+01:00') || method === 'bookings.rebook';
-    expect(detail[0]!.override).toEqual(late && override ? { rule: 'cutoff_passed', reason: override } : null);
+    expect(detail[0]!.override).toEqual(
+      late && override ? { rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: override } : null,
+    );
+  });
+
+  it('logs every rule one override passes: a late rebooking to a time inside the lead time', async () => {
+    const led = await api.ok('appointmentTypes.create', {
+      code: 'LOGLED',
+      nameSv: 'Logoped med ledtid',
+      nameEn: 'Speech with lead time',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+      rebookCutoffH: 48,
+      bookMinLeadH: 24,
+    });
+    const r = await clinician();
+    const mk = (date: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime: '08:00', endTime: '08:30', appointmentTypeIds: [led.id] });
+    const [held, soon] = [await mk('2026-11-30'), await mk('2026-11-29')];
+    const b = await api.ok('bookings.book', { slotId: held.id, patientId: (await patient()).id, appointmentTypeId: led.id });
+    // Saturday 12:00: 44 h before the visit (rebooking closed 48 h before), 20 h before the new time (24 h lead).
+    const when = '2026-11-28T12:00:00+01:00';
+    expect((await callAt(when, 'bookings.rebook', { id: b.id, slotId: soon.id })).ok).toBe(false);
+    const moved = await okAt<'bookings.rebook'>(when, 'bookings.rebook', {
+      id: b.id,
+      slotId: soon.id,
+      override: { reason: 'Patienten opereras den 30:e' },
+    });
+    const detail = rows(
+      `SELECT detail FROM audit_events WHERE entity_id = ? AND action = 'change'`,
+      (moved as { new: Booking }).new.id,
+    ).map((x) => JSON.parse(x.detail as string) as { override: unknown });
+    expect(detail).toEqual([
+      expect.objectContaining({
+        override: { rule: 'cutoff_passed', rules: ['cutoff_passed', 'too_soon'], reason: 'Patienten opereras den 30:e' },
+      }),
+    ]);
   });
 
   it('asks for a real reason to override', async () => {
