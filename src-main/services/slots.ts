@@ -111,7 +111,7 @@ export function createSlot(
     const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
     const endAt = wallClockInstantAfter(input.date, wallTimeToMinutes(input.endTime), startAt, unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
-    if (endAt - startAt > 8 * 3_600_000) throw invalid('En tid får vara högst 8 timmar.');
+    if (endAt - startAt > 8 * 3_600_000) throw invalid(tooLongProblem(input, endAt - startAt));
     assertTypesOffered(ctx, input.appointmentTypeIds, resource, (endAt - startAt) / 60_000);
     if (overlappingSlots(ctx, resource.id, startAt, endAt).length > 0) {
       throw conflict('Resursen har redan en tid som överlappar den nya.');
@@ -143,6 +143,18 @@ export function createSlot(
     slotChanged(ctx, caller, slot, 'create', {});
     return slot;
   })();
+}
+
+/** Why a slot over 8 real hours is refused; on a DST night the clock's hours are not the real ones. */
+function tooLongProblem(input: { date: string; startTime: string; endTime: string }, ms: number): string {
+  const wallMin = wallTimeToMinutes(input.endTime) - wallTimeToMinutes(input.startTime);
+  const realMin = ms / 60_000;
+  if (realMin <= wallMin) return 'En tid får vara högst 8 timmar.';
+  const real = `${Math.floor(realMin / 60)} timmar${realMin % 60 ? ` ${realMin % 60} minuter` : ''}`;
+  return (
+    `En tid får vara högst 8 timmar. ${input.startTime}–${input.endTime} ${input.date} är ${real}: ` +
+    'klockan ställs tillbaka en timme den natten.'
+  );
 }
 
 function bump(ctx: ServiceContext, caller: Caller, id: string, sets: string, ...vals: unknown[]): void {

@@ -196,6 +196,36 @@ describe('single slots and absences on the DST nights', () => {
     });
   });
 
+  it('counts the 8-hour limit of a slot in real hours, and says why when the clock shows fewer', async () => {
+    const { api, slot, dag, type } = await freshUnit('2028-10-01T09:00:00+02:00');
+    // 00:00–08:00 is 8 hours on an ordinary night, 9 on the autumn night; 00:00–09:00 on the
+    // spring night is 8 real hours.
+    expect((await slot('2028-10-28', '00:00', '08:00')).endAt - at('2028-10-28T00:00:00+02:00')).toBe(8 * 3_600_000);
+    expect(
+      await api.err('slots.create', {
+        resourceId: dag.id,
+        date: '2028-10-29',
+        startTime: '00:00',
+        endTime: '08:00',
+        appointmentTypeIds: [type.id],
+      }),
+    ).toMatchObject({
+      code: 'validation',
+      message: 'En tid får vara högst 8 timmar. 00:00–08:00 2028-10-29 är 9 timmar: klockan ställs tillbaka en timme den natten.',
+    });
+    const spring = await slot('2029-03-25', '00:00', '09:00');
+    expect([utc(spring.startAt), utc(spring.endAt)]).toEqual(['2029-03-24T23:00', '2029-03-25T07:00']);
+    expect(
+      await api.err('slots.create', {
+        resourceId: dag.id,
+        date: '2029-03-26',
+        startTime: '00:00',
+        endTime: '09:00',
+        appointmentTypeIds: [type.id],
+      }),
+    ).toMatchObject({ code: 'validation', message: 'En tid får vara högst 8 timmar.' });
+  });
+
   it('blocks the night slots an absence spans across the change night, lists the booking, and withdraws cleanly', async () => {
     const { api, template, day, book, dag } = await freshUnit('2028-03-13T09:00:00+01:00');
     await template({ startTime: '00:30', endTime: '03:30' });
