@@ -384,11 +384,18 @@ export function markBooking(
     );
     if (breach) fail(breach);
     if (before.status === input.status) return toBooking(before);
+    // Undoing a mark on a time the central service has never confirmed (it holds no id for it)
+    // leaves it preliminary: the desk must not turn an unconfirmed claim into a booked time.
+    const unconfirmed = () =>
+      deskBookingStatus(ctx) === 'preliminary' &&
+      (ctx.db.prepare(`SELECT remote_id FROM bookings WHERE id = ?`).get(before.id) as { remote_id: string | null }).remote_id ===
+        null;
+    const to = input.status === 'booked' && unconfirmed() ? 'preliminary' : input.status;
     ctx.db
       .prepare(`UPDATE bookings SET status = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
-      .run(input.status, ctx.now(), caller.username, before.id);
+      .run(to, ctx.now(), caller.username, before.id);
     const row = bookingRow(ctx, before.id);
-    bookingChanged(ctx, caller, [{ row, op: 'update' }], { op: 'mark', from: before.status, to: input.status });
+    bookingChanged(ctx, caller, [{ row, op: 'update' }], { op: 'mark', from: before.status, to });
     return toBooking(row);
   })();
 }

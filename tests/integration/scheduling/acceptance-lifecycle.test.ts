@@ -12,6 +12,7 @@ import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { ApiError } from '../../../src-main/api/result.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { createContext } from '../../../src-main/services/context.ts';
+import { saveCentralUrl } from '../../../src-main/sync/config.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
@@ -198,6 +199,36 @@ describe('status marks through the day', () => {
     // One outbox row and one audit event per change actually made; a refused or repeated mark writes none.
     expect(outboxOps(b.id)).toEqual(['create', ...Array<string>(expectedUpdates).fill('update')]);
     expect(changeAudits(b.id)).toBe(expectedAudits);
+  });
+});
+
+describe('a preliminary booking (made while the central service could not confirm it)', () => {
+  it('may be marked on the day; undoing the mark leaves it preliminary, never confirmed by the desk', async () => {
+    saveCentralUrl(api.ctx, 'http://127.0.0.1:9');
+    try {
+      const b = await booking('2026-11-23', '16:00', '16:30');
+      expect(b.status).toBe('preliminary');
+      expect(await api.err('bookings.mark', { id: b.id, status: 'booked' })).toMatchObject({
+        code: 'conflict',
+        message: 'En preliminär bokning bekräftas av centrala tjänsten, inte här.',
+      });
+      expect((await api.ok('bookings.mark', { id: b.id, status: 'arrived' })).status).toBe('arrived');
+      expect((await api.ok('bookings.mark', { id: b.id, status: 'booked' })).status).toBe('preliminary');
+      expect(
+        (await okAt<'bookings.mark'>('2026-11-23T16:05:00+01:00', 'bookings.mark', { id: b.id, status: 'no_show' })) as Booking,
+      ).toMatchObject({ status: 'no_show' });
+      expect(
+        (await okAt<'bookings.mark'>('2026-11-23T16:06:00+01:00', 'bookings.mark', { id: b.id, status: 'booked' })) as Booking,
+      ).toMatchObject({ status: 'preliminary' });
+      // Once the central service has confirmed it (it holds it under its own id), undo means booked.
+      api.ctx.db
+        .prepare(`UPDATE bookings SET status = 'booked', remote_id = 'Appointment/1', remote_version = '1' WHERE id = ?`)
+        .run(b.id);
+      await api.ok('bookings.mark', { id: b.id, status: 'arrived' });
+      expect((await api.ok('bookings.mark', { id: b.id, status: 'booked' })).status).toBe('booked');
+    } finally {
+      api.ctx.db.prepare(`DELETE FROM settings WHERE key = 'sync.central_url'`).run();
+    }
   });
 });
 
