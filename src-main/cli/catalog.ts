@@ -393,8 +393,8 @@ function clockChangeText(day: ClockChangeDay): string {
     return `vintertid: klockan ställs tillbaka 03:00 → 02:00, ${times} läggs ut en gång (efter omställningen)`;
   const parts = [
     ...(day.times.length ? [`${times} finns inte och läggs inte ut`] : []),
-    // The slot before runs through the skipped hour: these starts exist but would overlap it.
-    ...(day.displaced?.length ? [`${day.displaced.join(' ')} läggs inte ut (föregående tid pågår över omställningen)`] : []),
+    // These starts exist, but with the hour gone the slot before runs into them or they run past the end.
+    ...(day.displaced?.length ? [`${day.displaced.join(' ')} läggs inte ut (får inte plats när klockan ställs fram)`] : []),
   ];
   return `sommartid: klockan ställs fram 02:00 → 03:00, ${parts.join('; ')}`;
 }

@@ -112,9 +112,9 @@ export interface ClockChangeDay {
   /** The template's slot starts in that hour: left out (forward), or laid out once (back). */
   times: WallTime[];
   /**
-   * Forward only, and only when there are some: starts that exist but are left out because the
-   * slot before them runs through the skipped hour into them (01:45 CET by 45 min lasts to 03:30
-   * CEST, so 03:15 is not laid out).
+   * Forward only, and only when there are some: starts that exist but do not fit once the hour is
+   * gone: the slot before runs through the skipped hour into them (01:45 CET by 45 min lasts to
+   * 03:30 CEST, so 03:15 is not laid out), or they would end after the template's end time.
    */
   displaced?: WallTime[];
 }

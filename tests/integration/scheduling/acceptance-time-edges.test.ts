@@ -486,7 +486,7 @@ describe('tidbok templates preview over the spring night of 2028', () => {
     expect(r.out.split('\n').filter(Boolean)).toEqual([
       '2028-03-19 sön  01:00 01:45 02:30 03:15  (4 × 45 min)',
       '2028-03-26 sön  01:00 01:45  (2 × 45 min)',
-      '2028-03-26 sön  sommartid: klockan ställs fram 02:00 → 03:00, 02:30 finns inte och läggs inte ut; 03:15 läggs inte ut (föregående tid pågår över omställningen)',
+      '2028-03-26 sön  sommartid: klockan ställs fram 02:00 → 03:00, 02:30 finns inte och läggs inte ut; 03:15 läggs inte ut (får inte plats när klockan ställs fram)',
       '6 tider på 2 dagar 2028-03-19 – 2028-04-01.',
     ]);
     expect(r.code).toBe(0);

@@ -137,6 +137,18 @@ describe('templates on the DST Sundays of 2027 and 2028', () => {
     expect(clockChangeDays(long, '2027-03-28', '2027-03-29', STOCKHOLM)).toEqual([
       { date: '2027-03-28', change: 'forward', times: [], displaced: ['03:00'] },
     ]);
+    // A slot that would run past the end: 01:00 CET + 90 min is 03:30 CEST, after 03:00; an
+    // 8-hour night slot from 00:00 CET would end 09:00 CEST, after 08:00.
+    for (const [startTime, endTime, slotMin, start] of [
+      ['01:00', '03:00', 90, '01:00'],
+      ['00:00', '08:00', 480, '00:00'],
+    ] as const) {
+      const s = spec({ weekdays: [7], startTime, endTime, slotMin });
+      expect(slotsOn(s, '2028-03-26')).toEqual([]);
+      expect(clockChangeDays(s, '2028-03-26', '2028-03-27', STOCKHOLM)).toEqual([
+        { date: '2028-03-26', change: 'forward', times: [], displaced: [start] },
+      ]);
+    }
     // Autumn: nothing is left out, so nothing is displaced (the field is absent).
     expect(clockChangeDays(night, '2028-10-29', '2028-10-30', STOCKHOLM)).toEqual([
       { date: '2028-10-29', change: 'back', times: ['02:30'] },
