@@ -261,11 +261,12 @@ export function getScheduleHorizon(ctx: ServiceContext): ScheduleHorizon {
   const weeks = unitHorizonWeeks(ctx);
   const range = horizon(ctx, weeks);
   // A type bookable further ahead than the book reaches finds no slots there: the scheduler is told.
+  // N weeks reach today + 7N - 1 (today is the first day); N days ahead reach today + N.
   const typesBeyond = (
     ctx.db
       .prepare(
         `SELECT id, code, name_sv, name_en, book_max_days FROM appointment_types
-          WHERE unit_id = ? AND active = 1 AND book_max_days > ? ORDER BY code`,
+          WHERE unit_id = ? AND active = 1 AND book_max_days >= ? ORDER BY code`,
       )
       .all(currentUnit(ctx).id, weeks * 7) as {
       id: string;

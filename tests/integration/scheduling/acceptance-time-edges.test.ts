@@ -429,6 +429,27 @@ describe('booking window and cut-offs across the clock changes of 2027 and 2028'
   });
 });
 
+describe('the schedule horizon against the booking window, in calendar days', () => {
+  it('names a type bookable 84 days ahead when 12 weeks reach 83 days ahead, and not at 83', async () => {
+    // Today Monday 2028-03-20: 12 weeks lay out to Sunday 2028-06-11 (today + 83); 84 days
+    // ahead is Monday 2028-06-12, which the book does not reach: nothing can be booked there.
+    const { api, template, type, patient } = await freshUnit('2028-03-20T09:00:00+01:00', { bookMaxDays: 83 });
+    await template({ weekdays: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '08:30' });
+    expect(await api.ok('templates.getHorizon', {})).toMatchObject({ weeks: 12, until: '2028-06-11', typesBeyond: [] });
+    await api.ok('appointmentTypes.update', { id: type.id, bookMaxDays: 84 });
+    const h = await api.ok('templates.getHorizon', {});
+    expect(h.typesBeyond.map((x) => [x.code, x.bookMaxDays])).toEqual([['BES15', 84]]);
+    // And indeed: the window allows 12 June, the book has no slot there until the horizon grows.
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2028-06-09', to: '2028-06-12' });
+    expect(free.map((s) => localDate(s.startAt))).toEqual(['2028-06-09']);
+    await api.ok('templates.setHorizon', { weeks: 13 });
+    const more = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2028-06-09', to: '2028-06-12' });
+    expect(more.map((s) => localDate(s.startAt))).toEqual(['2028-06-09', '2028-06-12']);
+    await api.ok('bookings.book', { slotId: more[1]!.slotId, patientId: patient.id, appointmentTypeId: type.id });
+    expect((await api.ok('templates.getHorizon', {})).typesBeyond).toEqual([]);
+  });
+});
+
 describe('absence rebooking keeps the clinician for a time a week later on the wall clock', () => {
   it.each([
     // [now, absent day, booked time, other physician's time, Dr Dag's next time, proposed]
