@@ -64,4 +64,34 @@ export const isoDate = z
 
 export const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, named('Tid ska skrivas TT:MM.'));
 
-export const uuid = z.string().uuid('Ogiltigt id.');
+export const uuid = z.string().uuid(named('Ogiltigt id.'));
+
+/**
+ * A person's given or family name as staff type it: any script, hyphens and apostrophes
+ * (Öberg-Ängström, O'Brien), but at least one letter and no control characters, so that no
+ * patient is saved with a name nobody can see or read out.
+ */
+export const personName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), named('Namnet får inte innehålla styrtecken.'))
+  .refine((s) => s === '' || /\p{L}/u.test(s), named('Namnet måste innehålla bokstäver.'));
+
+/** A phone number to call: digits with the usual separators, 5–15 digits; empty clears it. */
+export const phoneNumber = z
+  .string()
+  .trim()
+  .max(40)
+  .refine(
+    (s) => s === '' || (/^\+?[\d\s().-]+$/.test(s) && /^(\D*\d){5,15}\D*$/.test(s)),
+    named('Skriv ett telefonnummer med siffror, t.ex. 070-123 45 67.'),
+  );
+
+/** An e-mail address (name@domain.tld); empty clears it. */
+export const emailAddress = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), named('Skriv en e-postadress, t.ex. namn@exempel.se.'));

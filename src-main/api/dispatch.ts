@@ -46,14 +46,36 @@ function plainSwedish(issue: z.core.$ZodRawIssue): string | undefined {
       if (kind === 'array' || kind === 'set') return `Högst ${max} val.`;
       return undefined;
     }
-    case 'invalid_type':
+    case 'invalid_type': {
       if (issue.input === undefined) return 'Uppgiften saknas.';
       if (issue.expected === 'int') return 'Ange ett heltal.';
       if (issue.expected === 'number') return 'Ange ett tal.';
+      const given = swedishKindOf(issue.input);
+      if (issue.expected === 'string') return `Ange text, inte ${given}.`;
+      if (issue.expected === 'boolean') return 'Ange ja eller nej (true eller false).';
+      if (issue.expected === 'array') return `Ange en lista, inte ${given}.`;
+      // The whole request (path empty) is what a client sends wrong most often.
+      if (issue.expected === 'object') {
+        return issue.path?.length
+          ? `Ange ett objekt, inte ${given}.`
+          : `Begäran ska vara ett objekt med uppgifter, inte ${given}.`;
+      }
       return undefined;
+    }
     default:
       return undefined;
   }
+}
+
+/** What a client sent instead, in words ("ett tal", "en lista"). */
+function swedishKindOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'en lista';
+  if (typeof input === 'string') return 'text';
+  if (typeof input === 'number') return 'ett tal';
+  if (typeof input === 'boolean') return 'ja/nej';
+  if (typeof input === 'object') return 'ett objekt';
+  return typeof input;
 }
 
 /**

@@ -22,6 +22,10 @@ const LABELS: Readonly<Record<string, string>> = {
   bookMinLeadH: 'Bokas minst (timmar i förväg)',
   bookMaxDays: 'Bokas högst (dagar framåt)',
   colour: 'Färg',
+  webBookable: 'Kan bokas på webben',
+  invitationOnly: 'Endast efter kallelse',
+  webCancellable: 'Kan avbokas på webben',
+  webRebookable: 'Kan bokas om på webben',
   // schedule templates and the free-slot search
   weekdays: 'Veckodagar',
   everyNWeeks: 'Var n:e vecka',
@@ -34,6 +38,31 @@ const LABELS: Readonly<Record<string, string>> = {
   horizonWeeks: 'Antal veckor framåt',
   weeks: 'Veckor framåt',
   limit: 'Antal',
+  from: 'Från och med',
+  to: 'Till och med',
+  date: 'Datum',
+  fromTime: 'Från kl.',
+  toTime: 'Till kl.',
+  resourceId: 'Resurs',
+  // patients (the patient form's labels)
+  query: 'Sökord',
+  identityNumber: 'Personnummer',
+  givenName: 'Förnamn',
+  familyName: 'Efternamn',
+  phone: 'Telefon',
+  email: 'E-post',
+  address: 'Adress',
+  protectedIdentity: 'Skyddad identitet',
+  // bookings (the booking dialog's labels)
+  slotId: 'Tid',
+  patientId: 'Patient',
+  appointmentTypeId: 'Besökstyp',
+  contactMode: 'Kontaktsätt',
+  channel: 'Kanal',
+  note: 'Anteckning',
+  reasonText: 'Orsak',
+  reasonCode: 'Orsakskod',
+  status: 'Status',
 };
 
 /** The label of the innermost named field of a zod issue path, if it has one. */

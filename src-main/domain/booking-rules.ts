@@ -2,7 +2,7 @@
 // cut-offs apply on the web and at the desk; the desk may override them, the web never.
 // Every "no" comes back as a reason code plus a Swedish sentence naming why.
 import type { BookingStatus, Channel, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
-import { addDays, localDate, startOfLocalDay, STOCKHOLM } from './time.ts';
+import { addDays, localDate, localTime, startOfLocalDay, STOCKHOLM } from './time.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -40,9 +40,15 @@ export interface RuleBreach {
   kind: 'conflict' | 'validation';
   code: string;
   messageSv: string;
+  /** Precise facts for the log and the client (the limit passed, the types offered). */
+  details?: Record<string, unknown>;
 }
 
-const breach = (kind: RuleBreach['kind'], code: string, messageSv: string): RuleBreach => ({ kind, code, messageSv });
+const breach = (kind: RuleBreach['kind'], code: string, messageSv: string, details?: Record<string, unknown>): RuleBreach =>
+  details ? { kind, code, messageSv, details } : { kind, code, messageSv };
+
+/** The type by name in a message, where the caller knows it. */
+const typeName = (type: { nameSv?: string }) => type.nameSv ?? 'Besökstypen';
 
 // ------------------------------------------------------------------ deadlines
 /** Last instant at which a booking starting at `startAt` may be cancelled under a cut-off of `cutoffH` hours. */
@@ -165,7 +171,7 @@ export function bookingWindow(
 }
 
 export function checkBookingWindow(
-  type: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'>,
+  type: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'> & { nameSv?: string },
   startAt: number,
   now: number,
   override: boolean,
@@ -174,11 +180,23 @@ export function checkBookingWindow(
   if (startAt <= now) return breach('conflict', 'past', 'Tiden har redan passerat.');
   if (override) return null;
   const w = bookingWindow(type, now, tz);
+  // The message names the limit on the unit's wall clock, so the desk can tell the patient.
   if (startAt < w.earliest) {
-    return breach('conflict', 'too_soon', `Besökstypen måste bokas minst ${type.bookMinLeadH} timmar i förväg.`);
+    const earliest = Math.ceil(w.earliest / 60_000) * 60_000;
+    return breach(
+      'conflict',
+      'too_soon',
+      `${typeName(type)} måste bokas minst ${type.bookMinLeadH} timmar i förväg: tidigast ${localDate(earliest, tz)} kl. ${localTime(earliest, tz)}.`,
+      { startAt, earliest },
+    );
   }
   if (startAt > w.latest) {
-    return breach('conflict', 'too_far', `Besökstypen kan bokas högst ${type.bookMaxDays} dagar framåt.`);
+    return breach(
+      'conflict',
+      'too_far',
+      `${typeName(type)} kan bokas högst ${type.bookMaxDays} dagar framåt: senast ${localDate(w.latest, tz)}.`,
+      { startAt, latest: w.latest },
+    );
   }
   return null;
 }
@@ -207,9 +225,11 @@ export function offerProblem(
   return null;
 }
 
+const CONTACT_MODE_SV: Record<ContactMode, string> = { physical: 'fysiskt besök', video: 'videobesök', phone: 'telefonsamtal' };
+
 /** Checks that the type, its contact mode and the slot fit together (not whether the slot is free). */
 export function checkFit(input: {
-  type: TypeRules & { durationMin: number };
+  type: TypeRules & { durationMin: number; nameSv?: string };
   typeId: string;
   contactMode: ContactMode;
   channel: Channel;
@@ -228,10 +248,19 @@ export function checkFit(input: {
   if (slot.state === 'blocked') return breach('conflict', 'slot_blocked', 'Tiden är spärrad.');
   if (!input.resource.active) return breach('conflict', 'resource_inactive', 'Resursen är inaktiverad.');
   if (!slot.appointmentTypeIds.includes(input.typeId)) {
-    return breach('validation', 'type_not_in_slot', 'Besökstypen erbjuds inte på den här tiden.');
+    return breach('validation', 'type_not_in_slot', `${typeName(type)} erbjuds inte på den här tiden.`, {
+      appointmentTypeId: input.typeId,
+      offered: slot.appointmentTypeIds,
+    });
   }
   if (!type.contactModes.includes(input.contactMode)) {
-    return breach('validation', 'contact_mode', 'Kontaktsättet erbjuds inte för besökstypen.');
+    const modes = type.contactModes.map((m) => CONTACT_MODE_SV[m]).join(' eller ');
+    return breach(
+      'validation',
+      'contact_mode',
+      `${typeName(type)} erbjuds inte som ${CONTACT_MODE_SV[input.contactMode]}, bara som ${modes}.`,
+      { contactMode: input.contactMode, offered: type.contactModes },
+    );
   }
   if (!professionAllowed(type.professions, input.resource.profession)) {
     return breach('validation', 'profession', 'Besökstypen får inte utföras av den här resursens yrkesgrupp.');

@@ -46,7 +46,14 @@ export function getBookingById(ctx: ServiceContext, id: string): Booking {
 }
 
 function fail(b: RuleBreach): never {
-  throw new AppError(b.kind, b.messageSv, { rule: b.code });
+  throw new AppError(b.kind, b.messageSv, { rule: b.code, ...b.details });
+}
+
+/** A type the slot does not offer: the message also says what it does offer, as the desk would ask. */
+function offeredInstead(ctx: ServiceContext, b: RuleBreach, offered: readonly string[]): RuleBreach {
+  if (b.code !== 'type_not_in_slot' || offered.length === 0) return b;
+  const names = offered.map((id) => getAppointmentType(ctx, id).nameSv);
+  return { ...b, messageSv: `${b.messageSv} Tiden erbjuder ${names.join(', ')}.` };
 }
 
 export interface StaffOverride {
@@ -108,7 +115,7 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
     invited: c.invited === true,
     rebooking: c.replacing !== undefined,
   });
-  if (fit) fail(fit);
+  if (fit) fail(offeredInstead(ctx, fit, slot.appointmentTypeIds));
   const now = ctx.now();
   const windowBreach = checkBookingWindow(type, slot.startAt, now, false, currentUnit(ctx).timeZone);
   if (windowBreach && (windowBreach.code === 'past' || !(channelOverride || c.windowExempt))) fail(windowBreach);

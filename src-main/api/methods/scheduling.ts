@@ -2,7 +2,17 @@
 // bookings, free-slot search and absence rebooking. Result shapes are declared here (besides
 // the shared ones in types.ts) so the renderer can import them with the contract.
 import { z } from 'zod';
-import { ALL_ROLES, SCHEDULING_ROLES, isoDate, method, uuid, wallTime } from '../define.ts';
+import {
+  ALL_ROLES,
+  SCHEDULING_ROLES,
+  emailAddress,
+  isoDate,
+  method,
+  personName,
+  phoneNumber,
+  uuid,
+  wallTime,
+} from '../define.ts';
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
 import type { ClockChangeDay } from '../../domain/templates.ts';
 
@@ -629,10 +639,10 @@ export const schedulingMethods = {
         identityNumber: z.string().trim().min(1).max(40),
         /** Accept a reserve number (fails the checksum by design). */
         reserve: z.boolean().optional(),
-        givenName: z.string().trim().min(1).max(200),
-        familyName: z.string().trim().min(1).max(200),
-        phone: z.string().trim().max(40).nullable().optional(),
-        email: z.string().trim().max(200).nullable().optional(),
+        givenName: personName,
+        familyName: personName,
+        phone: phoneNumber.nullable().optional(),
+        email: emailAddress.nullable().optional(),
         address: z.string().trim().max(500).nullable().optional(),
         protectedIdentity: z.boolean().optional(),
       })
@@ -644,10 +654,10 @@ export const schedulingMethods = {
     input: z
       .object({
         id: uuid,
-        givenName: z.string().trim().min(1).max(200).optional(),
-        familyName: z.string().trim().min(1).max(200).optional(),
-        phone: z.string().trim().max(40).nullable().optional(),
-        email: z.string().trim().max(200).nullable().optional(),
+        givenName: personName.optional(),
+        familyName: personName.optional(),
+        phone: phoneNumber.nullable().optional(),
+        email: emailAddress.nullable().optional(),
         address: z.string().trim().max(500).nullable().optional(),
         protectedIdentity: z.boolean().optional(),
       })

@@ -73,20 +73,39 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   send(res, status, { ok: false, error: { code: status === 401 ? 'unauthenticated' : 'forbidden', message } });
 }
 
+/** Why a request body cannot be read as the api's input; answered with its own status. */
+class BadBody extends Error {
+  constructor(
+    readonly status: number,
+    readonly messageSv: string,
+  ) {
+    super(messageSv);
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text. Too large: read to the end but not kept, so the client gets the answer
+ * rather than a reset connection. Not UTF-8: refused, so that no name is stored with '�' in it.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (size > 16 * MAX_BODY) req.destroy(); // not a client of ours: stop reading
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > MAX_BODY) return reject(new BadBody(413, 'Begäran är för stor (högst 1 MB).'));
+      try {
+        resolveBody(strictUtf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new BadBody(400, 'Ogiltig begäran: texten är inte UTF-8.'));
+      }
+    });
     req.on('error', reject);
   });
 }
@@ -159,8 +178,9 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
         try {
           const body = await readBody(req);
           input = body === '' ? {} : JSON.parse(body);
-        } catch {
-          return send(res, 400, { ok: false, error: { code: 'validation', message: 'Ogiltig begäran (JSON).' } });
+        } catch (err) {
+          const [status, message] = err instanceof BadBody ? [err.status, err.messageSv] : [400, 'Ogiltig begäran (JSON).'];
+          return send(res, status, { ok: false, error: { code: 'validation', message } });
         }
         const header = req.headers[SESSION_HEADER];
         const port: SessionPort = {

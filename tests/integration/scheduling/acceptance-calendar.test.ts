@@ -462,7 +462,7 @@ describe('booking window and cut-offs across a clock change', async () => {
       await api.err('bookings.book', { slotId: dayAfter.id, patientId: patient.id, appointmentTypeId: type.id }),
     ).toMatchObject({
       code: 'conflict',
-      message: 'Besökstypen kan bokas högst 30 dagar framåt.',
+      message: 'Läkarbesök kan bokas högst 30 dagar framåt: senast 2026-03-31.',
     });
     await book(lastDayLate.id);
     // Autumn: today Saturday 10 October (CEST), the last day is Monday 9 November (CET).
@@ -490,7 +490,7 @@ describe('booking window and cut-offs across a clock change', async () => {
     expect(await api.err('bookings.book', { slotId: early.id, patientId: patient.id, appointmentTypeId: type.id })).toMatchObject(
       {
         code: 'conflict',
-        message: 'Besökstypen måste bokas minst 24 timmar i förväg.',
+        message: 'Läkarbesök måste bokas minst 24 timmar i förväg: tidigast 2026-03-29 kl. 10:00.',
       },
     );
     await book(onTime.id);

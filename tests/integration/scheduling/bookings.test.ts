@@ -63,7 +63,7 @@ describe('booking', () => {
       await api.err('bookings.book', { slotId: slot.slotId, patientId: patient.id, appointmentTypeId: vacc.id }),
     ).toMatchObject({
       code: 'validation',
-      message: 'Besökstypen erbjuds inte på den här tiden.',
+      message: 'Vaccination erbjuds inte på den här tiden. Tiden erbjuder Läkarbesök.',
     });
     expect(
       await api.err('bookings.book', {
@@ -72,7 +72,7 @@ describe('booking', () => {
         appointmentTypeId: lakbes.id,
         contactMode: 'video',
       }),
-    ).toMatchObject({ code: 'validation', message: 'Kontaktsättet erbjuds inte för besökstypen.' });
+    ).toMatchObject({ code: 'validation', message: 'Läkarbesök erbjuds inte som videobesök, bara som fysiskt besök.' });
     const notWeb = (await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-30', limit: 40 })).find(
       (s) => !s.webPublished,
     )!;
@@ -111,7 +111,7 @@ describe('booking', () => {
     expect(await api.err('bookings.book', { slotId: far.id, patientId: patient.id, appointmentTypeId: lakbes.id })).toMatchObject(
       {
         code: 'conflict',
-        message: 'Besökstypen kan bokas högst 90 dagar framåt.',
+        message: 'Läkarbesök kan bokas högst 90 dagar framåt: senast 2027-02-21.',
       },
     );
     const override = { reason: 'Uppföljning efter operation' };
@@ -145,7 +145,7 @@ describe('booking', () => {
       await api.err('bookings.book', { slotId: soon.id, patientId: patient.id, appointmentTypeId: lakbes.id }),
     ).toMatchObject({
       code: 'conflict',
-      message: 'Besökstypen måste bokas minst 12 timmar i förväg.',
+      message: 'Läkarbesök måste bokas minst 12 timmar i förväg: tidigast 2026-11-23 kl. 21:10.',
     });
     await api.ok('appointmentTypes.update', { id: lakbes.id, bookMinLeadH: 2 });
   });
