@@ -18,6 +18,9 @@ const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 const who = (b: { patient: Booking['patient'] }) =>
   b.patient.protectedIdentity ? `Skyddad identitet ${b.patient.identityNumber}`.trim() : b.patient.displayName;
 
+/** "1 tid spärrad", "2 tider spärrade": Swedish that counts right. */
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 const NOTHING_TO_REBOOK = 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).';
 
 function wallTime(name: string, value: string): string {
@@ -64,7 +67,9 @@ export function registerAbsenceCommands(program: Command): void {
         const r = await api('absences.create', { resourceId: resource.id, ...input });
         if (o.json) return json(r);
         print(`Frånvaro ${r.absence.id}: ${resource.name} ${at(r.absence.startAt)} – ${at(r.absence.endAt)}`);
-        print(`${r.slotsChanged} tider spärrade, ${r.affectedBookings.length} bokningar behöver bokas om.`);
+        print(
+          `${count(r.slotsChanged, 'tid spärrad', 'tider spärrade')}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
+        );
         for (const b of r.affectedBookings) print(`  ${at(b.startAt)}  ${who(b)}  ${b.id}`);
       });
     });
@@ -120,7 +125,7 @@ export function registerAbsenceCommands(program: Command): void {
         const r = await api('absences.withdraw', { id });
         if (o.json) return json(r);
         if (earlier?.state === 'withdrawn') print('Frånvaron var redan återkallad: inget ändrades.');
-        else print(`Frånvaron är återkallad: ${r.slotsChanged} tider öppnade igen.`);
+        else print(`Frånvaron är återkallad: ${count(r.slotsChanged, 'tid öppnad', 'tider öppnade')} igen.`);
       });
     });
 
@@ -159,7 +164,7 @@ export function registerAbsenceCommands(program: Command): void {
         if (o.json) return json(r);
         // Run twice (or by two admins at once), the second finds the bookings already moved.
         if (r.contactList.length === 0) return print(NOTHING_TO_REBOOK);
-        print(`${r.rebooked.length} bokningar ombokade. Patienter att kontakta:`);
+        print(`${count(r.rebooked.length, 'bokning ombokad', 'bokningar ombokade')}. Patienter att kontakta:`);
         printTable(
           ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],
           r.contactList.map((c: ContactListEntry) => [

@@ -13,6 +13,7 @@ import type { ApiError } from '../../../src-main/api/result.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { createContext } from '../../../src-main/services/context.ts';
 import { saveCentralUrl } from '../../../src-main/sync/config.ts';
+import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
@@ -800,4 +801,74 @@ describe('a cancelled or moved time', () => {
     expect(await first()).toEqual([t.id]);
     expect(await offered(t.id)).toEqual([eAny.id, eProf.id]);
   });
+});
+
+// ------------------------------------------------------------------ the command line
+describe('tidbok absences, as an HR feed or an admin runs it', () => {
+  it('registers, proposes, applies (twice), and withdraws, in Swedish that counts right', async () => {
+    // A database of its own: the CLI's admin sees what its role may see.
+    const cliApi = demoApi();
+    const r1 = await cliApi.ok('resources.create', { kind: 'clinician', name: 'Lisa Cli', profession: 'logoped', title: null });
+    const r2 = await cliApi.ok('resources.create', { kind: 'clinician', name: 'Leo Cli', profession: 'logoped', title: null });
+    const t = await cliApi.ok('appointmentTypes.create', {
+      code: 'LOGCLI',
+      nameSv: 'Logoped',
+      nameEn: 'Speech',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+    });
+    const mk = (r: Resource, date: string, start: string, end: string) =>
+      cliApi.ok('slots.create', { resourceId: r.id, date, startTime: start, endTime: end, appointmentTypeIds: [t.id] });
+    const person = (n: number, protectedIdentity: boolean) =>
+      cliApi.ok('patients.create', {
+        identityNumber: makeIdentityNumber('1962-08-30', 400 + n),
+        givenName: 'Greta',
+        familyName: `Cli${n}`,
+        phone: `07011${n}0000`,
+        protectedIdentity,
+      });
+    const [open, hidden] = [await person(1, false), await person(2, true)];
+    const bOpen = await cliApi.ok('bookings.book', {
+      slotId: (await mk(r1, '2027-01-12', '09:00', '09:30')).id,
+      patientId: open.id,
+      appointmentTypeId: t.id,
+    });
+    const bHidden = await cliApi.ok('bookings.book', {
+      slotId: (await mk(r1, '2027-01-12', '09:30', '10:00')).id,
+      patientId: hidden.id,
+      appointmentTypeId: t.id,
+    });
+    await mk(r1, '2027-01-12', '10:00', '10:30');
+    const free = await mk(r2, '2027-01-13', '10:00', '10:30');
+    const cli = (...args: string[]) => spawnTidbok([...args, '--db', cliApi.path], { now: '2026-11-23T09:10:00+01:00' });
+
+    const added = await cli('absences', 'add', '--resource', 'lisa cli', '--from', '2027-01-12', '--reason', 'Sjuk');
+    const id = /^Frånvaro (\S+):/.exec(added.out)?.[1] ?? '';
+    expect(added).toMatchObject({ code: 0, err: '' });
+    expect(added.out.split('\n').slice(1)).toEqual([
+      '3 tider spärrade, 2 bokningar behöver bokas om.',
+      `  2027-01-12 09:00  Greta Cli1  ${bOpen.id}`,
+      `  2027-01-12 09:30  Skyddad identitet  ${bHidden.id}`,
+      '',
+    ]);
+    const proposed = await cli('absences', 'rebook', id);
+    expect(proposed.code).toBe(0);
+    expect(proposed.out).toMatch(new RegExp(`2027-01-12 09:00 +Greta Cli1 +2027-01-13 10:00 +Leo Cli +${bOpen.id}`));
+    expect(proposed.out).toMatch(new RegExp(`2027-01-12 09:30 +Skyddad identitet +ingen ledig tid +${bHidden.id}`));
+    const applied = await cli('absences', 'rebook', id, '--apply');
+    expect(applied.code).toBe(0);
+    const lines = applied.out.split('\n');
+    expect(lines[0]).toBe('1 bokning ombokad. Patienter att kontakta:');
+    expect(lines[2]).toMatch(/^Greta Cli1 +0701110000 +2027-01-12 09:00 Lisa Cli +2027-01-13 10:00 Leo Cli$/);
+    // The admin does not need a protected patient's phone.
+    expect(lines[3]).toMatch(/^Skyddad identitet +dolt +2027-01-12 09:30 Lisa Cli +ej ombokad$/);
+    const again = await cli('absences', 'rebook', id, '--apply');
+    expect(again.out.split('\n')[0]).toBe('0 bokningar ombokade. Patienter att kontakta:');
+    expect(cliApi.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status = 'booked'`, free.id)).toBe(1);
+    expect(await cli('absences', 'withdraw', id)).toMatchObject({
+      code: 0,
+      out: 'Frånvaron är återkallad: 3 tider öppnade igen.\n',
+    });
+  }, 60_000);
 });
