@@ -5,13 +5,32 @@
 // tidbok_sv_sort(name) is a key whose byte order is Swedish alphabetical order: a–z, å, ä, ö.
 import type { Db } from './database.ts';
 
-/** Lower case (NFC), hyphens and runs of spaces as one space, with a leading space. */
+// Accents a Swedish keyboard does not have (é ü ñ ...) are left out, so 'muller' finds Müller; the
+// ring and dots of å ä ö are kept: they are letters of their own ('oberg' is not Öberg).
+const FOREIGN_ACCENT = /(?<![ao])[\u0300-\u036f]|(?<=[ao])[\u0300-\u0307\u0309\u030b-\u036f]/g;
+
+/**
+ * Lower case (NFC) without foreign accents, ø æ as ö ä, no apostrophes (O'Brien as obrien),
+ * hyphens and runs of spaces as one space, with a leading space.
+ */
 export function nameWords(name: string): string {
   return ` ${name
-    .normalize('NFC')
+    .normalize('NFD')
     .toLowerCase()
+    .replace(FOREIGN_ACCENT, '')
+    .normalize('NFC')
+    .replace(/[æø]/g, (c) => (c === 'æ' ? 'ä' : 'ö'))
+    .replace(/['’ʼ`´]/g, '')
     .replace(/[\s\-‐‑–—]+/g, ' ')
     .trim()}`;
+}
+
+/**
+ * A condition over a name column (SQL text): true where the name has a character nameWords drops
+ * or changes (a foreign accent, ø æ, an apostrophe), which a plain LIKE on the typed word misses.
+ */
+export function nameHasFoldedCharacters(column: string): string {
+  return `(${column} GLOB '*[^ -~åäöÅÄÖ]*' OR instr(${column}, '''') > 0 OR instr(${column}, '\`') > 0)`;
 }
 
 /** Swedish order as plain byte order: å ä ö after z ('{' '|' '}'), other accents dropped (é as e, ü as y). */

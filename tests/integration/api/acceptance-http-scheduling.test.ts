@@ -403,6 +403,20 @@ describe('identity numbers over HTTP (today is 2026-11-23)', () => {
     }
     for (const q of ['ängström', 'ÖBERG', 'åsa öberg', 'öberg-ängström', 'Ängs']) expect(await found(q), q).toContain(asa.id);
     for (const q of ["o'brien", 'seán', "O'BRIEN SEÁN"]) expect(await found(q), q).toEqual([obrien.id]);
+    // Letters a Swedish keyboard lacks are found typed plainly, the apostrophe left out; å ä ö stay letters
+    // of their own ('oberg' is not Öberg), and the Danish/Norwegian ø æ are typed as ö ä.
+    const others = [
+      await ok(
+        reception('patients.create', { identityNumber: twelve('19720202', '239'), givenName: 'Zoë', familyName: 'Müller' }),
+      ),
+      await ok(
+        reception('patients.create', { identityNumber: twelve('19730303', '238'), givenName: 'Søren', familyName: 'Kjær' }),
+      ),
+    ] as { id: string }[];
+    for (const q of ['obrien', 'sean obrien', 'OBrien']) expect(await found(q), q).toEqual([obrien.id]);
+    for (const q of ['muller', 'zoe', 'zoe müller']) expect(await found(q), q).toEqual([others[0]!.id]);
+    for (const q of ['sören', 'kjär', 'søren']) expect(await found(q), q).toEqual([others[1]!.id]);
+    for (const q of ['oberg', 'angstrom', 'asa']) expect(await found(q), q).not.toContain(asa.id);
     // A typed number that can be nobody's finds nobody (and does not fall back to a name search).
     expect(await found(digits(n).slice(0, -1) + String((luhn('640229246') + 1) % 10))).toEqual([]);
   });
