@@ -299,6 +299,8 @@ export function rebookBooking(
     override?: StaffOverride | undefined;
     /** Absence rebooking moves bookings the unit cancelled itself: the patient cut-off does not apply. */
     byUnit?: boolean;
+    /** Moved from återbudslistan: that entry becomes booked in this transaction. */
+    waitlistEntryId?: string | undefined;
   },
 ): Rebooking {
   return ctx.db.transaction(() => {
@@ -353,6 +355,14 @@ export function rebookBooking(
       )
       .run(newId, input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
     followTemplateWhenFree(ctx, caller, [before.slot_id]);
+    // Before the change event: a refused entry rolls the move back without announcing it.
+    if (input.waitlistEntryId) {
+      bookedFromWaitlist(ctx, caller, input.waitlistEntryId, {
+        id: newId,
+        patientId: before.patient_id,
+        appointmentTypeId: type.id,
+      });
+    }
     const oldRow = bookingRow(ctx, before.id);
     const newRow = bookingRow(ctx, newId);
     bookingChanged(

@@ -714,6 +714,11 @@ export const schedulingMethods = {
         note: z.string().max(2000).optional(),
         ...reason,
         override: override.optional(),
+        /**
+         * Moved to an earlier time from återbudslistan (the patient held a later one): the entry
+         * (same patient and type) becomes booked in the same transaction.
+         */
+        waitlistEntryId: uuid.optional(),
       })
       .strict(),
     roles: DESK_ROLES,

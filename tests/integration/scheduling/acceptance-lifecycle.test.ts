@@ -803,6 +803,50 @@ describe('a cancelled or moved time', () => {
   });
 });
 
+describe('återbudslistan for a patient who holds a later time', () => {
+  it('moves that time to the freed one (closing the entry), and the later time is offered to the next in line', async () => {
+    // A type of its own: the other cases' waiting patients stay out of this list.
+    const type = await api.ok('appointmentTypes.create', {
+      code: 'LOGATB',
+      nameSv: 'Logoped, återbesök',
+      nameEn: 'Speech, follow-up',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+    });
+    const r = await clinician();
+    const early = await slot(r, '2026-12-22', '10:00', '10:30', type);
+    const late = await slot(r, '2026-12-29', '10:00', '10:30', type);
+    const [gone, keen, next] = [await patient(), await patient(), await patient()];
+    const cancelled = await api.ok('bookings.book', { slotId: early.id, patientId: gone.id, appointmentTypeId: type.id });
+    const held = await api.ok('bookings.book', { slotId: late.id, patientId: keen.id, appointmentTypeId: type.id });
+    const eKeen = await api.ok('waitlist.add', { patientId: keen.id, appointmentTypeId: type.id, resourceId: r.id });
+    const eNext = await api.ok('waitlist.add', { patientId: next.id, appointmentTypeId: type.id, resourceId: r.id });
+    await api.ok('bookings.cancel', { id: cancelled.id });
+    const offered = async (slotId: string) => (await api.ok('waitlist.matchesForSlot', { slotId })).map((e) => e.id);
+    expect(await offered(early.id)).toEqual([eKeen.id, eNext.id]);
+    // Another patient's entry, or one of another type, moves nothing.
+    expect(await api.err('bookings.rebook', { id: held.id, slotId: early.id, waitlistEntryId: eNext.id })).toMatchObject({
+      code: 'validation',
+      message: 'Posten på återbudslistan gäller en annan patient.',
+    });
+    expect((await api.ok('bookings.get', { id: held.id })).status).toBe('booked');
+    const moved = await api.ok('bookings.rebook', { id: held.id, slotId: early.id, waitlistEntryId: eKeen.id });
+    expect(moved.new).toMatchObject({ slotId: early.id, rebookedFrom: held.id });
+    expect(
+      (await api.ok('waitlist.list', { states: ['booked'], appointmentTypeId: type.id, limit: 50 })).map((e) => e.id),
+    ).toContain(eKeen.id);
+    // The patient holds one time, the earlier; the later one is free and offered on.
+    expect((await api.ok('bookings.forPatient', { patientId: keen.id })).map((b) => b.slotId)).toEqual([early.id]);
+    expect(await offered(late.id)).toEqual([eNext.id]);
+    // An entry already closed cannot be used again.
+    expect(await api.err('bookings.rebook', { id: moved.new.id, slotId: late.id, waitlistEntryId: eKeen.id })).toMatchObject({
+      code: 'conflict',
+      message: 'Patienten har redan fått en tid från återbudslistan.',
+    });
+  });
+});
+
 // ------------------------------------------------------------------ the command line
 describe('tidbok absences, as an HR feed or an admin runs it', () => {
   it('registers, proposes, applies (twice), and withdraws, in Swedish that counts right', async () => {
