@@ -341,6 +341,60 @@ describe('a rebooking chain A → B → C', () => {
   });
 });
 
+// ------------------------------------------------------------------ reasons per process
+describe('reason rules per process', () => {
+  it('takes a reason as the type says for booking, cancelling and rebooking', async () => {
+    // The opposite of Logopedbesök: no reason when booking, optional when cancelling, mandatory (coded or free text) when rebooking.
+    const type = await api.ok('appointmentTypes.create', {
+      code: 'LOGORS',
+      nameSv: 'Logoped, orsaker',
+      nameEn: 'Speech, reasons',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['logoped'],
+      reasonNew: 'unsupported',
+      reasonCancel: 'optional',
+      reasonRebook: 'mandatory',
+      reasonCodes: [{ code: 'PATIENT', textSv: 'Patientens önskemål', textEn: "Patient's wish" }],
+    });
+    const r = await clinician();
+    const mk = (date: string) =>
+      api.ok('slots.create', { resourceId: r.id, date, startTime: '09:00', endTime: '09:30', appointmentTypeIds: [type.id] });
+    const [s1, s2, s3, s4] = [await mk('2026-12-07'), await mk('2026-12-08'), await mk('2026-12-09'), await mk('2026-12-10')];
+    const p = await patient();
+    const book = (slotId: string, extra: { reasonText?: string; reasonCode?: string } = {}) =>
+      api.ok('bookings.book', { slotId, patientId: p.id, appointmentTypeId: type.id, ...extra });
+    expect(
+      await api.err('bookings.book', { slotId: s1.id, patientId: p.id, appointmentTypeId: type.id, reasonText: 'Heshet' }),
+    ).toMatchObject({ code: 'validation', message: 'Besökstypen tar inte emot orsak vid bokning.' });
+    const b = await book(s1.id, { reasonText: '  ' });
+    const rebookCases: [input: { reasonCode?: string; reasonText?: string }, want: string][] = [
+      [{}, 'Ange orsak till ombokningen.'],
+      [{ reasonText: ' ' }, 'Ange orsak till ombokningen.'],
+      [{ reasonCode: 'SJUK' }, 'Orsakskoden SJUK finns inte för besökstypen.'],
+    ];
+    for (const [input, message] of rebookCases) {
+      expect(await api.err('bookings.rebook', { id: b.id, slotId: s2.id, ...input })).toMatchObject({
+        code: 'validation',
+        message,
+      });
+    }
+    const byCode = await api.ok('bookings.rebook', { id: b.id, slotId: s2.id, reasonCode: 'PATIENT' });
+    const byText = await api.ok('bookings.rebook', { id: byCode.new.id, slotId: s3.id, reasonText: 'Krockar med skolan' });
+    // The reason stays with the time that was given up.
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ reasonCode: 'PATIENT', reasonText: null });
+    expect(await api.ok('bookings.get', { id: byCode.new.id })).toMatchObject({
+      reasonCode: null,
+      reasonText: 'Krockar med skolan',
+    });
+    expect(await api.ok('bookings.get', { id: byText.new.id })).toMatchObject({ reasonCode: null, reasonText: null });
+    // Cancelling: a reason may be given, or not.
+    expect((await api.ok('bookings.cancel', { id: byText.new.id })).status).toBe('cancelled');
+    const again = await book(s4.id);
+    expect((await api.ok('bookings.cancel', { id: again.id, reasonCode: 'PATIENT' })).status).toBe('cancelled');
+  });
+});
+
 // ------------------------------------------------------------------ where a booking may move
 describe('where a booking may be moved', () => {
   it('refuses, in Swedish, a time that cannot take it, and leaves the booking as it was', async () => {
@@ -641,6 +695,49 @@ describe('absences', () => {
       newStartAt: null,
       newResourceName: null,
     });
+  });
+
+  it('a desk that moved a patient meanwhile: the stale list is refused, the rest moves on a fresh one', async () => {
+    for (const f of await api.ok('slots.findFree', { appointmentTypeId: up.id, limit: 200 }))
+      await api.ok('slots.remove', { id: f.slotId });
+    const r = await clinician();
+    const x = await bookUp((await upSlot(r, '2027-02-09', '09:00', '09:30')).id);
+    const y = await bookUp((await upSlot(r, '2027-02-09', '09:30', '10:00')).id);
+    const [f1, f2, f3] = [
+      await upSlot(l2, '2027-02-10', '09:00', '09:30'),
+      await upSlot(l2, '2027-02-10', '09:30', '10:00'),
+      await upSlot(l2, '2027-02-11', '09:00', '09:30'),
+    ];
+    const { absence } = await api.ok('absences.create', {
+      resourceId: r.id,
+      from: '2027-02-09',
+      to: '2027-02-09',
+      reason: 'Kurs',
+    });
+    const items = (await api.ok('absences.proposeRebooking', { id: absence.id })).map((p) => ({
+      bookingId: p.booking.id,
+      slotId: p.proposal!.slotId,
+    }));
+    expect(items).toEqual([
+      { bookingId: x.id, slotId: f1.id },
+      { bookingId: y.id, slotId: f2.id },
+    ]);
+    // Meanwhile the patient X calls the desk and takes the 11th instead.
+    await api.ok('bookings.rebook', { id: x.id, slotId: f3.id });
+    expect(await api.err('absences.applyRebooking', { id: absence.id, items })).toMatchObject({
+      code: 'validation',
+      message: 'En bokning i listan berörs inte av frånvaron (eller är redan flyttad).',
+    });
+    expect((await api.ok('bookings.get', { id: y.id })).status).toBe('booked');
+    const rest = await api.ok('absences.applyRebooking', { id: absence.id });
+    expect(rest.rebooked.map((m) => [m.old.id, m.new.slotId])).toEqual([[y.id, f1.id]]);
+    // Both are on the list to call: X at the time the desk gave, Y at the new one.
+    expect(
+      (await api.ok('absences.contactList', { id: absence.id }, ['receptionist'])).map((c) => [c.bookingId, c.newStartAt]),
+    ).toEqual([
+      [x.id, f3.startAt],
+      [y.id, f1.startAt],
+    ]);
   });
 
   it('refuses a chosen list that cannot be applied, in Swedish, and moves nobody', async () => {
