@@ -274,7 +274,10 @@ const appointmentTypeFields = {
     .array(contactMode)
     .min(1, 'Välj minst ett kontaktsätt.')
     .refine((a) => new Set(a).size === a.length, 'Kontaktsätt får inte upprepas.'),
-  professions: z.array(z.string().trim().min(1).max(60)).max(30),
+  professions: z
+    .array(z.string().trim().min(1).max(60))
+    .max(30)
+    .refine((a) => new Set(a).size === a.length, 'Yrkesgrupper får inte upprepas.'),
   webBookable: z.boolean(),
   invitationOnly: z.boolean(),
   webCancellable: z.boolean(),

@@ -312,6 +312,12 @@ describe('validation messages name the field in words', () => {
       { code: 'X', nameSv: 'X', nameEn: 'X', durationMin: 20, contactModes: ['physical'], webBookable: 'true' },
       'Kan bokas på webben: Ange ja eller nej (true eller false).',
     ],
+    [
+      'appointmentTypes.create',
+      'professions',
+      { code: 'X', nameSv: 'X', nameEn: 'X', durationMin: 20, contactModes: ['physical'], professions: ['lakare', ' lakare'] },
+      'Yrkesgrupper får inte upprepas.',
+    ],
   ] as const)('%s %s', async (method, path, input, message) => {
     const r =
       method.startsWith('appointmentTypes') || method.startsWith('slots.create') || method.startsWith('absences')
@@ -542,6 +548,38 @@ describe('booking refusals say which rule, as conflict or validation', () => {
     expect(
       ctx.db.prepare(`SELECT count(*) FROM bookings WHERE slot_id = ? AND status = 'booked'`).pluck().get(free[0]!.slotId),
     ).toBe(1);
+  });
+});
+
+describe('two desks at once over HTTP', () => {
+  it('moves a booking once when two desks rebook it to different times at the same moment', async () => {
+    const lakbes = types['LAKBES']!;
+    const p = await ok(
+      reception('patients.create', { identityNumber: twelve('19551212', '231'), givenName: 'Flytt', familyName: 'Två' }),
+    );
+    const [from, a, b] = (await ok(
+      reception('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-07', limit: 3 }),
+    )) as {
+      slotId: string;
+    }[];
+    const booking = await ok(reception('bookings.book', { slotId: from!.slotId, patientId: p.id, appointmentTypeId: lakbes.id }));
+    const [first, second] = await Promise.all([
+      reception('bookings.rebook', { id: booking.id, slotId: a!.slotId }),
+      as('schema')('bookings.rebook', { id: booking.id, slotId: b!.slotId }),
+    ]);
+    const answers = [first, second];
+    expect(answers.filter((r) => r.ok)).toHaveLength(1);
+    expect(answers.find((r) => !r.ok)!.error).toMatchObject({
+      code: 'conflict',
+      message: 'Bokningen är redan ombokad och kan inte ändras.',
+    });
+    const active = ctx.db
+      .prepare(`SELECT count(*) FROM bookings WHERE patient_id = ? AND status IN ('booked', 'preliminary')`)
+      .pluck()
+      .get(p.id);
+    expect(active).toBe(1);
+    const winner = answers.find((r) => r.ok)!.value;
+    expect(winner.old).toMatchObject({ id: booking.id, status: 'rebooked' });
   });
 });
 
