@@ -946,7 +946,7 @@ describe('återbudslistan for a patient who holds a later time', () => {
 
 // ------------------------------------------------------------------ the command line
 describe('tidbok absences, as an HR feed or an admin runs it', () => {
-  it('registers, proposes, applies (twice), and withdraws, in Swedish that counts right', async () => {
+  it('registers, applies and withdraws, in Swedish that counts right', async () => {
     // A database of its own: the CLI's admin sees what its role may see.
     const cliApi = demoApi();
     const r1 = await cliApi.ok('resources.create', { kind: 'clinician', name: 'Lisa Cli', profession: 'logoped', title: null });
@@ -993,19 +993,13 @@ describe('tidbok absences, as an HR feed or an admin runs it', () => {
       `  2027-01-12 09:30  Skyddad identitet  ${bHidden.id}`,
       '',
     ]);
-    const proposed = await cli('absences', 'rebook', id);
-    expect(proposed.code).toBe(0);
-    expect(proposed.out).toMatch(new RegExp(`2027-01-12 09:00 +Greta Cli1 +2027-01-13 10:00 +Leo Cli +${bOpen.id}`));
-    expect(proposed.out).toMatch(new RegExp(`2027-01-12 09:30 +Skyddad identitet +ingen ledig tid +${bHidden.id}`));
     const applied = await cli('absences', 'rebook', id, '--apply');
     expect(applied.code).toBe(0);
     const lines = applied.out.split('\n');
     expect(lines[0]).toBe('1 bokning ombokad. Patienter att kontakta:');
     expect(lines[2]).toMatch(/^Greta Cli1 +0701110000 +2027-01-12 09:00 Lisa Cli +2027-01-13 10:00 Leo Cli$/);
-    // The admin does not need a protected patient's phone.
+    // The admin does not need a protected patient's phone; nobody was free to take that time.
     expect(lines[3]).toMatch(/^Skyddad identitet +dolt +2027-01-12 09:30 Lisa Cli +ej ombokad$/);
-    const again = await cli('absences', 'rebook', id, '--apply');
-    expect(again.out.split('\n')[0]).toBe('0 bokningar ombokade. Patienter att kontakta:');
     expect(cliApi.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status = 'booked'`, free.id)).toBe(1);
     expect(await cli('absences', 'withdraw', id)).toMatchObject({
       code: 0,
