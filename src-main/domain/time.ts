@@ -1,7 +1,7 @@
 // Wall clock <-> instant for the unit's time zone (Europe/Stockholm), DST-correct.
 // Dates are 'YYYY-MM-DD' and times 'HH:mm' on the unit's wall clock; instants are epoch ms UTC.
 // Pure: no I/O, no reading of the system clock (callers pass `now`).
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 
 export const STOCKHOLM = 'Europe/Stockholm';
 
@@ -35,15 +35,29 @@ export function parseWallTime(s: WallTime): { hour: number; minute: number } {
   return { hour: Number(m[1]), minute: Number(m[2]) };
 }
 
-/** The instant at which the wall clock in `tz` shows `date` `time` (minutes past midnight allowed). */
+/**
+ * The instant at which the wall clock in `tz` shows `date` `time` (minutes past midnight allowed).
+ * A time shown twice (the autumn hour) gives the second, standard-time instant; a time the clock
+ * skips (the spring hour) gives the instant the offset before the change would name (02:30 ->
+ * 03:30 summer time). Worked out from the zone's offsets alone: TZDate's constructor answers
+ * those two hours differently depending on the computer's own time zone (date-fns/tz issues 25,
+ * 40), which would give a Swedish desk other slot instants than a server in UTC.
+ */
 export function wallClockToInstant(date: IsoDate, minutesOfDay: number, tz: string = STOCKHOLM): number {
   // Memoised: expanding a year for 60 clinicians asks for the same few (date, time) pairs tens of
-  // thousands of times, and each answer costs a time-zone database lookup.
+  // thousands of times, and each answer costs time-zone database lookups.
   const key = `${tz} ${date} ${minutesOfDay}`;
   let at = instants.get(key);
   if (at === undefined) {
     const { year, month, day } = parseIsoDate(date);
-    at = new TZDate(year, month - 1, day, Math.floor(minutesOfDay / 60), minutesOfDay % 60, 0, 0, tz).getTime();
+    const asUtc = Date.UTC(year, month - 1, day, 0, minutesOfDay);
+    // The offsets a day either side bracket the one change a date can have (changes are months apart).
+    const before = tzOffset(tz, new Date(asUtc - 86_400_000));
+    const after = tzOffset(tz, new Date(asUtc + 86_400_000));
+    const shows = (offset: number) => tzOffset(tz, new Date(asUtc - offset * 60_000)) === offset;
+    // The smaller offset is the later instant: tried first, so a time shown twice gives the later.
+    const offset = before === after ? before : ([after, before].sort((x, y) => x - y).find(shows) ?? before);
+    at = asUtc - offset * 60_000;
     if (instants.size >= 50_000) instants.clear();
     instants.set(key, at);
   }

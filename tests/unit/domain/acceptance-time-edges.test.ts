@@ -26,6 +26,7 @@ import {
   missingWallTimeProblem,
   sameWallClockDaysLater,
   STOCKHOLM,
+  wallClockToInstant,
   wallTimeExists,
   wallTimeToMinutes,
 } from '../../../src-main/domain/time.ts';
@@ -348,5 +349,50 @@ describe('"the same clinician when at most a week later" is a week on the wall c
     const spring = [c('other', 'b', '2028-03-20T08:00:00+01:00'), c('ours', 'a', '2028-03-27T08:30:00+02:00')];
     expect(chooseProposal(spring, 'a', new Set(), week)?.slotId).toBe('other');
     expect(chooseProposal(spring, 'a', new Set(), (t) => t + 7 * 24 * H + H)?.slotId).toBe('ours');
+  });
+});
+
+describe("wall clock to instant does not depend on the computer's own time zone", () => {
+  // A Swedish desk runs with TZ=Europe/Stockholm, a server often in UTC: both must lay the same
+  // slot instants. Each system zone gets DST Sundays of its own year (answers are memoised).
+  const cases = [
+    ['Europe/Stockholm', '2029-03-25', '2029-10-28'],
+    ['Europe/London', '2030-03-31', '2030-10-27'],
+    ['Asia/Kolkata', '2031-03-30', '2031-10-26'],
+    ['America/New_York', '2032-03-28', '2032-10-31'],
+    ['UTC', '2033-03-27', '2033-10-30'],
+  ] as const;
+  it.each(cases)('with TZ=%s: %s and %s', (systemTz, spring, autumn) => {
+    const saved = process.env.TZ;
+    process.env.TZ = systemTz;
+    try {
+      const utcOf = (date: string, time: string) =>
+        new Date(wallClockToInstant(date, wallTimeToMinutes(time))).toISOString().slice(0, 16);
+      const dayBefore = (date: string) => addDays(date, -1);
+      // Autumn: 01:30 is summer time (CEST, UTC+2); 02:00 and 02:30 are shown twice and mean the
+      // second, winter-time pass (CET, UTC+1); 03:00 is CET.
+      expect([utcOf(autumn, '01:30'), utcOf(autumn, '02:00'), utcOf(autumn, '02:30'), utcOf(autumn, '03:00')]).toEqual([
+        `${dayBefore(autumn)}T23:30`,
+        `${autumn}T01:00`,
+        `${autumn}T01:30`,
+        `${autumn}T02:00`,
+      ]);
+      // Spring: 01:30 CET; 02:30 does not exist (named as 03:30 CEST); 03:00 CEST.
+      expect([utcOf(spring, '01:30'), utcOf(spring, '02:30'), utcOf(spring, '03:00')]).toEqual([
+        `${spring}T00:30`,
+        `${spring}T01:30`,
+        `${spring}T01:00`,
+      ]);
+      expect(wallTimeExists(spring, wallTimeToMinutes('02:30'))).toBe(false);
+      // The night template of the autumn Sunday: each start once, 02:00 and 02:30 after the change.
+      expect(slotsOn(spec({ startTime: '01:00', endTime: '04:00', slotMin: 60 }), autumn)).toEqual([
+        '01:00-02:00/60',
+        '02:00-03:00/60',
+        '03:00-04:00/60',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
