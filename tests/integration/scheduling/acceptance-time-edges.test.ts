@@ -10,6 +10,7 @@ import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contra
 import type { ApiError } from '../../../src-main/api/result.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
+import { openDatabase } from '../../../src-main/store/database.ts';
 import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 
@@ -511,5 +512,46 @@ describe('tidbok templates preview over the spring night of 2028', () => {
       '6 tider på 2 dagar 2028-03-19 – 2028-04-01.',
     ]);
     expect(r.code).toBe(0);
+  });
+
+  it('lays the autumn night on the same instants on a desk whose own time zone is Stockholm', async () => {
+    const { api } = await freshUnit('2028-10-01T09:00:00+02:00');
+    const db = api.path;
+    api.ctx.db.close();
+    const saved = process.env.TZ;
+    process.env.TZ = 'Europe/Stockholm'; // the child inherits it, as on a Swedish desk
+    const r = await spawnTidbok(
+      [
+        'templates',
+        'add',
+        '--resource',
+        'Dr Dag',
+        '--weekdays',
+        '7',
+        '--start',
+        '01:00',
+        '--end',
+        '04:00',
+        '--slot',
+        '30',
+      ].concat(['--types', 'BES15', '--from', '2028-10-29', '--to', '2028-10-29', '--weeks', '5', '--json', '--db', db]),
+      { now: '2028-10-01T09:00:00+02:00' },
+    ).finally(() => {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    });
+    expect([r.code, r.err]).toEqual([0, '']);
+    // 01:00 and 01:30 CEST, then 02:00 … 03:30 CET: six starts, 30 real minutes each.
+    const reopened = openDatabase(db);
+    const starts = reopened.prepare(`SELECT start_at FROM slots ORDER BY start_at`).pluck().all() as number[];
+    reopened.close();
+    expect(starts.map(utc)).toEqual([
+      '2028-10-28T23:00',
+      '2028-10-28T23:30',
+      '2028-10-29T01:00',
+      '2028-10-29T01:30',
+      '2028-10-29T02:00',
+      '2028-10-29T02:30',
+    ]);
   });
 });
