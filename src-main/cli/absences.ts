@@ -153,7 +153,7 @@ export function registerAbsenceCommands(program: Command): void {
             proposals.map((p) => [
               at(p.booking.startAt),
               who(p.booking),
-              p.proposal ? at(p.proposal.startAt) : 'ingen ledig tid',
+              p.proposal ? at(p.proposal.startAt) : (p.problem ?? 'ingen ledig tid'),
               p.proposal ? `${p.proposal.resourceName}${p.sameResource ? ' (samma)' : ''}` : '',
               p.booking.id,
             ]),

@@ -284,6 +284,23 @@ export function checkFit(input: {
   return null;
 }
 
+/**
+ * Why the unit cannot move a booking to a new time on its own (absence rebooking), in Swedish for
+ * the scheduler, or null. The desk can still act: cancel, or rebook choosing another contact mode.
+ */
+export function unitMoveProblem(
+  type: { nameSv: string; active: boolean; contactModes: readonly ContactMode[] },
+  booking: { startAt: number; contactMode: ContactMode },
+  now: number,
+): string | null {
+  if (booking.startAt <= now) return 'Besöket har redan börjat.';
+  if (!type.active) return `${type.nameSv} är inaktiverad: tiden kan inte flyttas, bara avbokas.`;
+  if (!type.contactModes.includes(booking.contactMode)) {
+    return `${type.nameSv} erbjuds inte längre som ${CONTACT_MODE_SV[booking.contactMode]}: boka om tiden vid disken och välj kontaktsätt.`;
+  }
+  return null;
+}
+
 // ------------------------------------------------------------------ reasons
 const PROCESS_SV = { new: 'bokning', cancel: 'avbokning', rebook: 'ombokning' } as const;
 

@@ -12,13 +12,14 @@ import type {
 } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
 import { bookingSeenBy, chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
-import { DAY_MS } from '../domain/booking-rules.ts';
+import { DAY_MS, unitMoveProblem } from '../domain/booking-rules.ts';
 import { localDate, localTime, sameWallClockDaysLater } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
 import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
 import type { Caller, ServiceContext } from './context.ts';
+import { getAppointmentType } from './appointment-types.ts';
 import { findFreeSlots } from './free-slots.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
@@ -48,8 +49,10 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
   );
   const proposedTo = new Map<string, Interval[]>();
   for (const booking of affected) {
-    if (booking.startAt <= now) {
-      out.push({ booking, proposal: null, sameResource: false });
+    // Only what applying can do: a booking it would refuse is left for the desk, with the reason.
+    const problem = unitMoveProblem(getAppointmentType(ctx, booking.appointmentTypeId), booking, now);
+    if (problem) {
+      out.push({ booking, proposal: null, sameResource: false, problem });
       continue;
     }
     let candidates = candidatesByType.get(booking.appointmentTypeId);

@@ -219,6 +219,8 @@ export interface RebookProposal {
   /** Earliest suitable free slot, or null when none was found within the search range. */
   proposal: FreeSlot | null;
   sameResource: boolean;
+  /** Why the unit cannot move this booking itself (begun, type inactive, contact mode gone): the desk acts. */
+  problem?: string;
 }
 
 export interface ContactListEntry {

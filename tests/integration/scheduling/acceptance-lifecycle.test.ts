@@ -740,6 +740,47 @@ describe('absences', () => {
     ]);
   });
 
+  it('a booking the unit cannot move by itself (a contact mode no longer offered) is left for the desk, with the reason; the rest move', async () => {
+    const modes = await api.ok('appointmentTypes.create', {
+      code: 'LOGMOD',
+      nameSv: 'Logoped, video',
+      nameEn: 'Speech, video',
+      durationMin: 30,
+      contactModes: ['physical', 'video'],
+      professions: ['logoped'],
+    });
+    const r = await clinician();
+    const mk = (res: Resource, date: string, start: string, end: string) =>
+      api.ok('slots.create', { resourceId: res.id, date, startTime: start, endTime: end, appointmentTypeIds: [modes.id] });
+    const book = async (slotId: string, contactMode: 'physical' | 'video') =>
+      api.ok('bookings.book', { slotId, patientId: (await patient()).id, appointmentTypeId: modes.id, contactMode });
+    const viaVideo = await book((await mk(r, '2027-02-16', '09:00', '09:30')).id, 'video');
+    const inPerson = await book((await mk(r, '2027-02-16', '10:00', '10:30')).id, 'physical');
+    const [f1, f2] = [await mk(l2, '2027-02-17', '09:00', '09:30'), await mk(l2, '2027-02-17', '10:00', '10:30')];
+    // The unit stops video visits of the type; the booked one stays as it was.
+    await api.ok('appointmentTypes.update', { id: modes.id, contactModes: ['physical'] });
+    const { absence } = await api.ok('absences.create', {
+      resourceId: r.id,
+      from: '2027-02-16',
+      to: '2027-02-16',
+      reason: 'Sjuk',
+    });
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.slotId ?? null, p.problem ?? null])).toEqual([
+      [viaVideo.id, null, 'Logoped, video erbjuds inte längre som videobesök: boka om tiden vid disken och välj kontaktsätt.'],
+      [inPerson.id, f1.id, null],
+    ]);
+    const applied = await api.ok('absences.applyRebooking', { id: absence.id });
+    expect(applied.rebooked.map((m) => [m.old.id, m.new.slotId])).toEqual([[inPerson.id, f1.id]]);
+    expect(applied.contactList.map((c) => [c.bookingId, c.moved])).toEqual([
+      [viaVideo.id, false],
+      [inPerson.id, true],
+    ]);
+    // The desk moves it, choosing the mode with the patient.
+    const desk = await api.ok('bookings.rebook', { id: viaVideo.id, slotId: f2.id, contactMode: 'physical' });
+    expect(desk.new).toMatchObject({ contactMode: 'physical', slotId: f2.id });
+  });
+
   it('refuses a chosen list that cannot be applied, in Swedish, and moves nobody', async () => {
     const b1 = await bookUp((await upSlot(l2, '2027-02-02', '09:00', '09:30')).id);
     const b2 = await bookUp((await upSlot(l2, '2027-02-02', '10:00', '10:30')).id);
