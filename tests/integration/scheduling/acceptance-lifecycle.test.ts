@@ -500,6 +500,15 @@ describe('cut-offs and the staff override', () => {
     );
   });
 
+  it('counts real hours over the autumn night: 24 h before Sunday 08:00 (CET) is Saturday 09:00 (CEST)', async () => {
+    const b = await booking('2027-10-31', '08:00', '08:30', '2027-10-20T10:00:00+02:00');
+    expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.deadline).toBe(at('2027-10-30T09:00:00+02:00'));
+    const late = await callAt('2027-10-30T09:00:01+02:00', 'bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' });
+    expect(late.ok ? 'ok' : late.error.message).toBe('Avbokning måste göras senast 24 timmar före besöket.');
+    const inTime = await callAt('2027-10-30T09:00:00+02:00', 'bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' });
+    expect(inTime.ok ? inTime.value.status : inTime.error.message).toBe('cancelled');
+  });
+
   it('logs every rule one override passes: a late rebooking to a time inside the lead time', async () => {
     const led = await api.ok('appointmentTypes.create', {
       code: 'LOGLED',
