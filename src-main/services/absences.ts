@@ -103,6 +103,13 @@ export function createAbsence(
       input.reason || 'Frånvaro',
     );
     const affected = bookingsInPeriod(ctx, resource.id, startAt, endAt);
+    // The answer lists these patients to the scheduler: a read of each (Patientdatalagen).
+    recordPatientReads(
+      ctx,
+      caller,
+      affected.map((b) => b.patient.id),
+      { op: 'absence_affected', absenceId: id, count: affected.length },
+    );
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'absence',

@@ -27,7 +27,7 @@ import { addDays, localDate, startOfLocalDay } from '../domain/time.ts';
 import { EVES, holidaysOfYear, type Eve } from '../domain/holidays.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { slotWriter, toTemplate, type TemplateRow } from '../store/scheduling-rows.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { getHolidayRules, setHolidayRules, unitHolidayRules } from './holidays.ts';
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
@@ -421,6 +421,7 @@ interface FutureSlot extends SlotSettingsRow {
   id: string;
   template_id: string | null;
   booking_id: string | null;
+  patient_id: string | null;
   given_name: string | null;
   family_name: string | null;
   protected_identity: number | null;
@@ -455,7 +456,7 @@ function reconcileFuture(
   const future = ctx.db
     .prepare(
       `SELECT s.id, s.template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
-              b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
+              b.id AS booking_id, b.patient_id, p.given_name, p.family_name, p.protected_identity
          FROM slots s
          LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
          LEFT JOIN patients p ON p.id = b.patient_id
@@ -493,6 +494,20 @@ function reconcileFuture(
     }
   }
   for (const id of changed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+  readsOfBookedNotices(ctx, caller, future, report, { op: 'booked_unchanged', templateId: t.id });
+}
+
+/** The booked times a change reports list their patients to the caller: a read of each (Patientdatalagen). */
+function readsOfBookedNotices(
+  ctx: ServiceContext,
+  caller: Caller,
+  rows: readonly FutureSlot[],
+  report: ExpansionReport,
+  detail: Record<string, unknown>,
+): void {
+  const shown = new Set(report.bookedUnchanged.map((n) => n.bookingId));
+  const patients = rows.filter((r) => r.booking_id !== null && shown.has(r.booking_id)).map((r) => r.patient_id!);
+  recordPatientReads(ctx, caller, patients, detail);
 }
 
 /** Gives an unbooked slot its template's types, web flag and care-guarantee flag (types JSON, web, wcg, now, user, id). */
@@ -712,7 +727,7 @@ export function setEveRules(
     const report = emptyReport(from, to);
     const onDay = ctx.db.prepare(
       `SELECT s.id, s.template_id, s.start_at, s.end_at, s.state, s.appointment_type_ids, s.web_published, s.within_care_guarantee,
-              b.id AS booking_id, p.given_name, p.family_name, p.protected_identity
+              b.id AS booking_id, b.patient_id, p.given_name, p.family_name, p.protected_identity
          FROM slots s
          JOIN schedule_templates t ON t.id = s.template_id AND t.skip_holidays = 1
          LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
@@ -723,12 +738,14 @@ export function setEveRules(
     const remove = leaveSchedule(ctx);
     const behind = markBehind(ctx);
     const removed: string[] = [];
+    const kept: FutureSlot[] = [];
     for (const date of eveDates(closing, from, to)) {
       const dayStart = startOfLocalDay(date, unit.timeZone);
       const rows = onDay.all(Math.max(dayStart, now), startOfLocalDay(addDays(date, 1), unit.timeZone)) as FutureSlot[];
       for (const r of rows) {
         if (r.booking_id) {
           report.bookedUnchanged.push(bookedNotice(r));
+          kept.push(r);
           behind.run(r.id, r.template_id, now);
           continue;
         }
@@ -737,6 +754,7 @@ export function setEveRules(
       }
     }
     for (const id of removed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+    readsOfBookedNotices(ctx, caller, kept, report, { op: 'eve_booked_kept', closing });
     if (opening.length > 0) {
       const templates = listTemplates(ctx, { includeInactive: false }).filter((t) => t.skipHolidays);
       for (const date of eveDates(opening, from, to)) expandInto(ctx, caller, templates, date, addDays(date, 1), report);

@@ -754,3 +754,60 @@ describe('protected identity over HTTP, and the access log of every list', () =>
     }
   });
 });
+
+describe('changes that list patients log a read of each patient shown', () => {
+  const ERIK = '01a205b3-d000-7000-8002-f9816644af89'; // läkare, Mon–Thu
+  /** The read events of one user since a sequence number, as patient ids. */
+  const readsSince = (seq: number, username: string) =>
+    ctx.db
+      .prepare(
+        `SELECT patient_id FROM audit_events WHERE seq > ? AND action = 'read'
+            AND user_id = (SELECT id FROM users WHERE username = ?) ORDER BY patient_id`,
+      )
+      .pluck()
+      .all(seq, username) as string[];
+  const lastSeq = () => ctx.db.prepare(`SELECT max(seq) FROM audit_events`).pluck().get() as number;
+  const patientsOf = (bookingIds: string[]) =>
+    ctx.db
+      .prepare(`SELECT DISTINCT patient_id FROM bookings WHERE id IN (SELECT value FROM json_each(?)) ORDER BY patient_id`)
+      .pluck()
+      .all(JSON.stringify(bookingIds)) as string[];
+
+  it('absences.create: the bookings it hits', async () => {
+    const seq = lastSeq();
+    const r = await ok(scheduler('absences.create', { resourceId: ERIK, from: '2026-12-01', to: '2026-12-01', reason: 'Kurs' }));
+    const shown = (r.affectedBookings as { id: string }[]).map((b) => b.id);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(readsSince(seq, 'only-scheduler')).toEqual(patientsOf(shown));
+  });
+
+  it('templates.update and templates.deactivate: the booked times left as they were', async () => {
+    const [template] = (await ok(scheduler('templates.list', { resourceId: ERIK }))) as { id: string; endTime: string }[];
+    let seq = lastSeq();
+    const updated = await ok(scheduler('templates.update', { id: template!.id, changes: { endTime: '11:00' } }));
+    const kept = (updated.expansion.bookedUnchanged as { bookingId: string }[]).map((n) => n.bookingId);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(readsSince(seq, 'only-scheduler')).toEqual(patientsOf(kept));
+    seq = lastSeq();
+    const gone = await ok(adminOnly('templates.deactivate', { id: template!.id }));
+    const left = (gone.expansion.bookedUnchanged as { bookingId: string }[]).map((n) => n.bookingId);
+    expect(left.length).toBeGreaterThan(0);
+    expect(readsSince(seq, 'only-admin')).toEqual(patientsOf(left));
+  });
+
+  it('holidays.setRules: the bookings kept on an eve the unit closes again', async () => {
+    await ok(scheduler('holidays.setRules', { nyarsafton: false }));
+    const lakbes = types['LAKBES']!;
+    const [slot] = await ok(
+      reception('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-31', to: '2026-12-31', limit: 1 }),
+    );
+    const p = await ok(
+      reception('patients.create', { identityNumber: twelve('19610101', '233'), givenName: 'Nyår', familyName: 'Afton' }),
+    );
+    const booking = await ok(reception('bookings.book', { slotId: slot.slotId, patientId: p.id, appointmentTypeId: lakbes.id }));
+    const seq = lastSeq();
+    const closed = await ok(scheduler('holidays.setRules', { nyarsafton: true }));
+    expect((closed.bookedKept as { bookingId: string }[]).map((n) => n.bookingId)).toEqual([booking.id]);
+    expect(readsSince(seq, 'only-scheduler')).toEqual([p.id]);
+  });
+});
