@@ -89,7 +89,7 @@ const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_00
 
 describe('night templates over the clock changes of 2027 and 2028', () => {
   it.each([
-    // [now, first day, the DST Sunday, its slots, the ordinary Sunday before]
+    // [now, the DST Sunday two weeks later, its slots in order]
     // Spring: 01:30 CET lasts its 30 minutes, to 03:00 CEST; 02:00 and 02:30 do not exist.
     ['2027-03-15T09:00:00+01:00', '2027-03-28', ['00:30-01:00', '01:00-01:30', '01:30-03:00', '03:00-03:30']],
     ['2028-03-13T09:00:00+01:00', '2028-03-26', ['00:30-01:00', '01:00-01:30', '01:30-03:00', '03:00-03:30']],
