@@ -7,9 +7,11 @@ import { AppError, type Result } from './result.ts';
 import { fieldLabel } from './field-labels.ts';
 import { databaseBusy, isDatabaseBusy } from './busy.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
-import type { ChangeEvent } from './types.ts';
+import type { ChangeEvent, Role } from './types.ts';
 import type { ChangeBus } from '../services/context.ts';
 import type { Logger } from '../log.ts';
+
+const ROLE_SV: Record<Role, string> = { receptionist: 'reception', scheduler: 'schemaläggare', admin: 'administratör' };
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
@@ -120,7 +122,17 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
   // Public methods (sign-in, status) run before anyone is signed in; api/session.ts decides that.
   const isPublic = 'access' in def && def.access === 'public';
   if (!isPublic && !def.roles.some((r) => env.caller.roles.includes(r))) {
-    return { ok: false, error: { code: 'forbidden', message: 'Din roll får inte göra detta.' } };
+    // Says who may, so staff know whom to ask; the roles by their names in the user admin screen.
+    const names = def.roles.map((r) => ROLE_SV[r]);
+    const who = names.length > 1 ? `${names.slice(0, -1).join(', ')} eller ${names.at(-1)}` : names[0];
+    return {
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: `Din roll får inte göra detta. Det kräver rollen ${who}.`,
+        details: { method: name, roles: def.roles },
+      },
+    };
   }
   const parsed = def.input.safeParse(rawInput ?? {});
   if (!parsed.success) return toError(validationError(parsed.error));

@@ -58,7 +58,10 @@ describe('dispatch', () => {
     const nobody = { ...env, caller: testCaller([]) };
     expect(await dispatch(nobody, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' })).toMatchObject({
       ok: false,
-      error: { code: 'forbidden', message: 'Din roll får inte göra detta.' },
+      error: {
+        code: 'forbidden',
+        message: 'Din roll får inte göra detta. Det kräver rollen reception, schemaläggare eller administratör.',
+      },
     });
   });
 
