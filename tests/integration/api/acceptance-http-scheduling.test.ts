@@ -818,3 +818,77 @@ describe('changes that list patients log a read of each patient shown', () => {
     expect(readsSince(seq, 'only-scheduler')).toEqual([p.id]);
   });
 });
+
+describe('a clock-change week and an Easter week, laid and booked over HTTP', () => {
+  let typeId: string;
+  let resourceId: string;
+  /** Free starts as Stockholm wall clock, 'YYYY-MM-DD HH:mm', with the instant's UTC hour. */
+  const freeStarts = async (from: string, to: string) =>
+    ((await ok(reception('slots.findFree', { appointmentTypeId: typeId, from, to, limit: 200 }))) as { startAt: number }[]).map(
+      (s) => new Date(s.startAt).toISOString().slice(0, 16),
+    );
+
+  beforeAll(async () => {
+    resourceId = (await ok(scheduler('resources.create', { kind: 'clinician', name: 'Dag Klocka', profession: 'lakare' }))).id;
+    typeId = (
+      await ok(
+        scheduler('appointmentTypes.create', {
+          code: 'KLOCKA',
+          nameSv: 'Klockkontroll',
+          nameEn: 'Clock check',
+          durationMin: 30,
+          contactModes: ['physical'],
+          professions: ['lakare'],
+          bookMaxDays: 400,
+        }),
+      )
+    ).id;
+    for (const [validFrom, validTo, weekdays] of [
+      ['2027-03-21', '2027-04-04', [1, 2, 3, 4, 5, 7]],
+      ['2027-10-24', '2027-11-07', [7]],
+    ] as const) {
+      const t = {
+        resourceId,
+        weekdays,
+        validFrom,
+        validTo,
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [typeId],
+      };
+      await ok(scheduler('templates.create', { template: t, horizonWeeks: 52 }));
+    }
+  });
+
+  it('keeps 08:00 and 08:30 on the wall clock across 2027-03-28, and skips Långfredag, Påskdagen and Annandag påsk', async () => {
+    // CET (UTC+1) until Sunday 28 March 02:00, CEST (UTC+2) after; 26, 28 and 29 March are public holidays.
+    const cet = ['2027-03-21', '2027-03-22', '2027-03-23', '2027-03-24', '2027-03-25'];
+    const cest = ['2027-03-30', '2027-03-31', '2027-04-01', '2027-04-02', '2027-04-04'];
+    expect(await freeStarts('2027-03-21', '2027-04-04')).toEqual([
+      ...cet.flatMap((d) => [`${d}T07:00`, `${d}T07:30`]),
+      ...cest.flatMap((d) => [`${d}T06:00`, `${d}T06:30`]),
+    ]);
+  });
+
+  it('keeps them across 2027-10-31 too, and books that Sunday 08:00 at 07:00 UTC', async () => {
+    expect(await freeStarts('2027-10-24', '2027-11-07')).toEqual([
+      '2027-10-24T06:00',
+      '2027-10-24T06:30',
+      '2027-10-31T07:00',
+      '2027-10-31T07:30',
+      '2027-11-07T07:00',
+      '2027-11-07T07:30',
+    ]);
+    const [slot] = await ok(
+      reception('slots.findFree', { appointmentTypeId: typeId, from: '2027-10-31', to: '2027-10-31', limit: 1 }),
+    );
+    const p = await ok(
+      reception('patients.create', { identityNumber: twelve('19451031', '235'), givenName: 'Höst', familyName: 'Tid' }),
+    );
+    const b = await ok(reception('bookings.book', { slotId: slot.slotId, patientId: p.id, appointmentTypeId: typeId }));
+    expect(b.startAt).toBe(Date.parse('2027-10-31T08:00:00+01:00'));
+    const day = await ok(reception('calendar.range', { from: '2027-10-31', to: '2027-11-01', resourceIds: [resourceId] }));
+    expect(day.bookings.map((x: { id: string }) => x.id)).toEqual([b.id]);
+  });
+});
