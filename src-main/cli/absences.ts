@@ -21,6 +21,7 @@ const who = (b: { patient: Booking['patient'] }) =>
 /** "1 tid spärrad", "2 tider spärrade": Swedish that counts right. */
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+const WITHDRAWN = 'Frånvaron är återkallad; dess bokningar bokas inte om härifrån.';
 const NOTHING_TO_REBOOK = 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).';
 
 function wallTime(name: string, value: string): string {
@@ -147,7 +148,11 @@ export function registerAbsenceCommands(program: Command): void {
         if (!o.apply) {
           const proposals: RebookProposal[] = await api('absences.proposeRebooking', { id, ...days });
           if (o.json) return json(proposals);
-          if (proposals.length === 0) return print(NOTHING_TO_REBOOK);
+          if (proposals.length === 0) {
+            // A withdrawn absence proposes nothing either: say why, as --apply does.
+            const absence = (await api('absences.list', { includeWithdrawn: true })).find((a) => a.id === id);
+            return print(absence?.state === 'withdrawn' ? WITHDRAWN : NOTHING_TO_REBOOK);
+          }
           printTable(
             ['Tid som ställs in', 'Patient', 'Förslag', 'Behandlare', 'Bokning'],
             proposals.map((p) => [

@@ -450,12 +450,12 @@ describe('absences across DST: the period is whole local days', () => {
       code: 0,
       out: 'Frånvaron var redan återkallad: inget ändrades.\n',
     });
-    // Withdrawn: nothing active in the period, nothing to move.
+    // Withdrawn: nothing active in the period, nothing to move, and rebook says why.
     const none = await cli(['absences', 'list', '--resource', resource, '--from', from, '--to', to, '--db', db]);
     expect(none).toMatchObject({ code: 0, out: 'Inga frånvaron.\n' });
     expect(await cli(['absences', 'rebook', absence.id, '--db', db])).toMatchObject({
       code: 0,
-      out: 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).\n',
+      out: 'Frånvaron är återkallad; dess bokningar bokas inte om härifrån.\n',
     });
   });
 });

@@ -1055,5 +1055,10 @@ describe('tidbok absences, as an HR feed or an admin runs it', () => {
       code: 0,
       out: 'Frånvaron är återkallad: 3 tider öppnade igen.\n',
     });
+    // Withdrawn: nothing to propose, and the admin is told why.
+    expect(await cli('absences', 'rebook', id)).toMatchObject({
+      code: 0,
+      out: 'Frånvaron är återkallad; dess bokningar bokas inte om härifrån.\n',
+    });
   }, 60_000);
 });
