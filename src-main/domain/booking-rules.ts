@@ -339,8 +339,9 @@ export function checkMark(
   today: string,
   started: boolean,
 ): RuleBreach | null {
-  if (from === 'cancelled' || from === 'rebooked') {
-    return breach('conflict', 'not_active', 'Bokningen är avbokad eller ombokad och kan inte markeras.');
+  if (from === 'cancelled') return breach('conflict', 'not_active', 'Bokningen är avbokad och kan inte markeras.');
+  if (from === 'rebooked') {
+    return breach('conflict', 'not_active', 'Bokningen är ombokad och kan inte markeras: markera den nya tiden.');
   }
   if (from === to) return null;
   if (to !== 'booked' && startLocalDate > today) {
