@@ -12,20 +12,6 @@ export function toWall(instant: number, tz: string = UNIT_TZ): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
 }
 
-/** A FullCalendar Date (UTC-coerced wall clock) -> the real instant. */
-export function fromWallDate(date: Date, tz: string = UNIT_TZ): number {
-  return new TZDate(
-    date.getUTCFullYear(),
-    date.getUTCMonth(),
-    date.getUTCDate(),
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    0,
-    0,
-    tz,
-  ).getTime();
-}
-
 /** Today's date on the unit's wall clock. */
 export function todayIso(now: number = Date.now(), tz: string = UNIT_TZ): string {
   return toWall(now, tz).slice(0, 10);

@@ -655,6 +655,7 @@ export const en: Shape<typeof sv> = {
     resultOverlaps_one: '{{count}} slot was not laid out because it overlaps another slot of the resource.',
     resultOverlaps_other: '{{count}} slots were not laid out because they overlap other slots of the resource.',
     clockForward: 'Summer time: {{times}} does not exist, not laid out.',
+    clockDisplaced: 'Summer time: {{times}} no longer fits once the clock goes forward, not laid out.',
     clockBack: 'Winter time: {{times}} occurs twice, laid out once.',
     resultNoBooked: 'No booked slots were affected.',
     resultBookedHeading_one: 'Booked slot left unchanged (rebook the patient if needed)',

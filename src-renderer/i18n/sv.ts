@@ -659,6 +659,7 @@ export const sv = {
     resultOverlaps_one: '{{count}} tid lades inte ut eftersom den krockar med en annan tid för resursen.',
     resultOverlaps_other: '{{count}} tider lades inte ut eftersom de krockar med andra tider för resursen.',
     clockForward: 'Sommartid: {{times}} finns inte, läggs inte ut.',
+    clockDisplaced: 'Sommartid: {{times}} får inte plats när klockan ställs fram, läggs inte ut.',
     clockBack: 'Vintertid: {{times}} finns två gånger, läggs ut en gång.',
     resultNoBooked: 'Inga bokade tider berördes.',
     resultBookedHeading_one: 'Bokad tid som inte ändrades (boka om patienten vid behov)',

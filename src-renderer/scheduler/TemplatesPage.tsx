@@ -505,9 +505,14 @@ function TemplateForm({
                       {t('tpl.slotsOnDay', { count: times.length, first: times[0], last: times[times.length - 1] })}
                     </span>
                   ) : null}
-                  {clock && !holiday && (
+                  {clock && !holiday && clock.times.length > 0 && (
                     <span className="tb-preview-note tb-preview-clock" data-testid="preview-clock-change">
                       {t(clock.change === 'forward' ? 'tpl.clockForward' : 'tpl.clockBack', { times: clock.times.join(', ') })}
+                    </span>
+                  )}
+                  {clock?.displaced && !holiday && (
+                    <span className="tb-preview-note tb-preview-clock" data-testid="preview-clock-displaced">
+                      {t('tpl.clockDisplaced', { times: clock.displaced.join(', ') })}
                     </span>
                   )}
                 </li>

@@ -362,8 +362,9 @@ function HorizonSection({ canEdit }: { canEdit: boolean }) {
             {t('settings.horizon.typesBeyond', {
               count: data.typesBeyond.length,
               days: longest,
-              horizonDays: data.weeks * 7,
-              weeks: Math.ceil(longest / 7),
+              // N weeks reach today + 7N - 1 days (today is the first day), as services/templates.ts counts.
+              horizonDays: data.weeks * 7 - 1,
+              weeks: Math.floor(longest / 7) + 1,
             })}{' '}
             <span className="tb-muted">
               {data.typesBeyond.map((x) => (i18n.language.startsWith('en') ? x.nameEn : x.nameSv)).join(', ')}

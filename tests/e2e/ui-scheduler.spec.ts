@@ -124,6 +124,18 @@ test('the template preview says what the clock change does to a night template',
   await expect(tpl.getByTestId('template-preview')).toContainText('4 tider');
   await expectAccessible(page, 'template form over a clock change');
   await tpl.getByTestId('template-preview').screenshot({ path: 'tests/artifacts/screens/ui-template-preview-dst.png' });
+
+  // Sunday 2028-03-26: summer time begins at 02:00. By 45 minutes from 01:00, 02:30 does not exist
+  // and 03:15 no longer fits: the 01:45 slot runs to 03:30 summer time.
+  await tpl.getByLabel('Gäller från').fill('2028-03-20');
+  await tpl.getByLabel('Från kl.').fill('01:00');
+  await tpl.getByLabel('Till kl.').fill('04:00');
+  await tpl.getByLabel('Tidslängd (min)').fill('45');
+  await expect(note).toHaveText('Sommartid: 02:30 finns inte, läggs inte ut.');
+  await expect(tpl.getByTestId('preview-clock-displaced')).toHaveText(
+    'Sommartid: 03:15 får inte plats när klockan ställs fram, läggs inte ut.',
+  );
+  await tpl.getByTestId('template-preview').screenshot({ path: 'tests/artifacts/screens/ui-template-preview-spring.png' });
 });
 
 test('absence: slots blocked, every affected booking rebooked in one step, contact list', async ({ page }) => {
