@@ -1065,3 +1065,29 @@ describe('tidbok absences, as an HR feed or an admin runs it', () => {
     });
   }, 60_000);
 });
+
+// ------------------------------------------------------------------ bookkeeping over all of the above
+describe('after every case above', () => {
+  it('each booking has one outbox row per change, and every rebooking link points both ways', () => {
+    const mine = rows(
+      `SELECT b.id, b.status, b.version, b.patient_id, b.appointment_type_id, b.rebooked_from, b.rebooked_to,
+              (SELECT count(*) FROM outbox o WHERE o.entity = 'booking' AND o.entity_id = b.id) AS queued
+         FROM bookings b WHERE b.created_by = 'test'`,
+    );
+    expect(mine.length).toBeGreaterThan(50);
+    const byId = new Map(mine.map((b) => [b.id, b]));
+    for (const b of mine) {
+      expect(b.queued, `outbox rows of ${String(b.id)}`).toBe(b.version);
+      expect(b.status === 'rebooked', `status of ${String(b.id)}`).toBe(b.rebooked_to !== null);
+      if (b.rebooked_to !== null) {
+        const next = byId.get(b.rebooked_to as string)!;
+        expect([next.rebooked_from, next.patient_id, next.appointment_type_id]).toEqual([
+          b.id,
+          b.patient_id,
+          b.appointment_type_id,
+        ]);
+      }
+      if (b.rebooked_from !== null) expect(byId.get(b.rebooked_from as string)!.rebooked_to).toBe(b.id);
+    }
+  });
+});
