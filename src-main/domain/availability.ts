@@ -110,8 +110,8 @@ export function mayShowContactDetails(protectedIdentity: boolean, roles: readonl
 
 /**
  * A booking as a caller with `roles` may see it. A protected patient's name is never sent (the
- * screens say "Skyddad identitet"); the identity number and the booking note only to roles whose
- * work needs contact details. Other patients' bookings pass unchanged.
+ * screens say "Skyddad identitet"); the patient's id, identity number and the booking note only
+ * to roles whose work needs contact details. Other patients' bookings pass unchanged.
  */
 export function bookingSeenBy<B extends { patient: PatientSummary; note: string }>(booking: B, roles: readonly Role[]): B {
   if (!booking.patient.protectedIdentity) return booking;
@@ -119,6 +119,12 @@ export function bookingSeenBy<B extends { patient: PatientSummary; note: string 
   return {
     ...booking,
     note: shown ? booking.note : '',
-    patient: { ...booking.patient, displayName: '', identityNumber: shown ? booking.patient.identityNumber : '' },
+    // Nor the patient's id for those roles: patients.get would name who is seen here and when.
+    patient: {
+      ...booking.patient,
+      id: shown ? booking.patient.id : '',
+      displayName: '',
+      identityNumber: shown ? booking.patient.identityNumber : '',
+    },
   };
 }

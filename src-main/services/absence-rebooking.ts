@@ -215,7 +215,7 @@ function contactEntries(
     const seen = bookingSeenBy(b, caller.roles).patient;
     return {
       bookingId: b.id,
-      patientId: b.patient.id,
+      patientId: seen.id,
       displayName: seen.displayName,
       identityNumber: seen.identityNumber,
       protectedIdentity: b.patient.protectedIdentity,

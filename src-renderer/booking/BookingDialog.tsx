@@ -160,16 +160,20 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                   {t('booking.cancel')}
                 </button>
               )}
-              <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
-                {t('booking.openPatient')}
-              </button>
+              {b.patient.id && (
+                <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
+                  {t('booking.openPatient')}
+                </button>
+              )}
             </div>
           )}
           {!ACTIVE.has(b.status) && (
             <div className="tb-dialog-actions tb-actions-left">
-              <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
-                {t('booking.openPatient')}
-              </button>
+              {b.patient.id && (
+                <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
+                  {t('booking.openPatient')}
+                </button>
+              )}
             </div>
           )}
           {ACTIVE.has(b.status) && !cancelling && !started && <p className="tb-muted tb-hint">{t('booking.rebookHint')}</p>}

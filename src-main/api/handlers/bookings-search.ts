@@ -3,6 +3,7 @@ import type { bookingsSearchMethods } from '../methods/bookings-search.ts';
 import type { HandlersFor } from '../handler-types.ts';
 import { searchBookings } from '../../services/booking-search.ts';
 import { recordPatientReads } from '../../services/audit.ts';
+import { mayShowContactDetails } from '../../domain/availability.ts';
 
 export const bookingsSearchHandlers: HandlersFor<typeof bookingsSearchMethods> = {
   'bookings.search': ({ ctx, caller }, input) => {
@@ -14,6 +15,12 @@ export const bookingsSearchHandlers: HandlersFor<typeof bookingsSearchMethods> =
       list.rows.map((r) => r.patient.id),
       { view: 'bookings.search', from: input.from, to: input.to },
     );
-    return list;
+    // Logged with the patient's id; sent without it where the caller may not know who is seen
+    // (protected identity): patients.get would name them.
+    if (mayShowContactDetails(true, caller.roles)) return list;
+    return {
+      ...list,
+      rows: list.rows.map((r) => (r.patient.protectedIdentity ? { ...r, patient: { ...r.patient, id: '' } } : r)),
+    };
   },
 };

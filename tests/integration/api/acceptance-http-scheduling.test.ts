@@ -707,12 +707,12 @@ describe('protected identity over HTTP, and the access log of every list', () =>
       .get(patientId, userId(username)) as number;
 
   it.each([
-    ['receptionist', reception, 'only-receptionist', true],
-    ['scheduler', scheduler, 'only-scheduler', false],
-    ['admin', adminOnly, 'only-admin', false],
+    ['receptionist', true, reception, 'only-receptionist'],
+    ['scheduler', false, scheduler, 'only-scheduler'],
+    ['admin', false, adminOnly, 'only-admin'],
   ] as const)(
     '%s sees contact details and upcoming times: %s; every list read is logged',
-    async (_role, call, username, shows) => {
+    async (_role, shows, call, username) => {
       const logged = reads(secret.id, username);
       const [hit] = await ok(call('patients.search', { query: secret.identityNumber }));
       expect(hit).toMatchObject({
@@ -732,6 +732,13 @@ describe('protected identity over HTTP, and the access log of every list', () =>
         protectedIdentity: true,
         identityNumber: shows ? digits(secret.identityNumber) : '',
       });
+      // Where and when a protected patient is seen cannot be linked to who, not even by id (patients.get names them).
+      expect(b.patient.id).toBe(shows ? secret.id : '');
+      expect((await ok(call('bookings.get', { id: bookingId }))).patient.id).toBe(shows ? secret.id : '');
+      const day = new Date(b.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+      const dayList = await ok(call('bookings.search', { from: day, to: day }));
+      const row = dayList.rows.find((r: { id: string }) => r.id === bookingId);
+      expect(row.patient).toMatchObject({ id: shows ? secret.id : '', displayName: null, protectedIdentity: true });
       expect(JSON.stringify(week)).not.toContain('Hemlig');
       if (!shows) expect(JSON.stringify(week)).not.toContain('Ring före');
       const list = await ok(call('bookings.search', { from: '2026-11-23', to: '2026-12-31', patient: secret.identityNumber }));
