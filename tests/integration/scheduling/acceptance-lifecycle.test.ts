@@ -937,6 +937,8 @@ describe('a cancelled or moved time', () => {
     expect(await first()).toEqual([t.id]);
     // Priority first, then who has waited longest; not outside the wished days, resource or type.
     expect(await offered(t.id)).toEqual([eUrgent.id, eAny.id, eProf.id]);
+    // The calendar's hint on the freed time counts the same patients.
+    expect(await api.ok('waitlist.countForSlot', { slotId: t.id })).toEqual({ count: 3 });
     // The urgent patient takes it from the list; the next in line is offered the next freed time.
     const taken = await api.ok('bookings.book', {
       slotId: t.id,
