@@ -63,6 +63,11 @@ const LABELS: Readonly<Record<string, string>> = {
   reasonText: 'Orsak',
   reasonCode: 'Orsakskod',
   status: 'Status',
+  waitlistEntryId: 'Post på återbudslistan',
+  // absences and blocked slots (the absence form's labels), absence rebooking
+  reason: 'Orsak',
+  searchDays: 'Antal dagar att söka',
+  bookingId: 'Bokning',
 };
 
 /** The label of the innermost named field of a zod issue path, if it has one. */

@@ -577,6 +577,21 @@ describe('absences', () => {
     l3 = await clinician();
   });
 
+  it('names the field of bad input in words', async () => {
+    const [b] = await api.ok('absences.list', {});
+    const cases: [method: MethodName, input: unknown, start: string][] = [
+      ['absences.create', { resourceId: l1.id, from: '2027-03-01', to: '2027-03-01', reason: 'x'.repeat(501) }, 'Orsak: '],
+      ['slots.block', { id: l1.id, reason: 'x'.repeat(501) }, 'Orsak: '],
+      ['absences.proposeRebooking', { id: b?.id ?? l1.id, searchDays: 0 }, 'Antal dagar att söka: '],
+      ['absences.applyRebooking', { id: b?.id ?? l1.id, items: [{ bookingId: 'x', slotId: l1.id }] }, 'Bokning: '],
+      ['bookings.rebook', { id: l1.id, slotId: l1.id, waitlistEntryId: 'x' }, 'Post på återbudslistan: '],
+    ];
+    for (const [method, input, start] of cases) {
+      const e = await api.err(method, input as never);
+      expect(e.message, method).toMatch(new RegExp(`^Ogiltiga uppgifter: ${start}`));
+    }
+  });
+
   it('two absences back to back: withdrawing either leaves the shared slot blocked by the other, and its booking listed', async () => {
     const s0800 = await upSlot(l3, '2026-12-16', '08:00', '08:30');
     const s1000 = await upSlot(l3, '2026-12-16', '10:00', '10:30');
