@@ -8,6 +8,7 @@ import { bookingWindow } from '../domain/booking-rules.ts';
 import { addDays, startOfLocalDay } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
+import { getResource } from './slots.ts';
 import type { ServiceContext } from './context.ts';
 import { currentUnit } from './unit.ts';
 
@@ -101,6 +102,8 @@ const statements = new WeakMap<ServiceContext['db'], { typeLists: Stmt; byTypeLi
 export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[] {
   const unit = currentUnit(ctx);
   const type = getAppointmentType(ctx, q.appointmentTypeId);
+  // A clinician asked for by an id that is nobody's is a mistake to report, not "no free time".
+  if (q.resourceId !== undefined) getResource(ctx, q.resourceId);
   if (!type.active) return [];
   if (q.webOnly && !type.webBookable && !(type.invitationOnly && q.invited)) return [];
   const now = ctx.now();

@@ -125,6 +125,22 @@ describe('the HTTP boundary', () => {
     expect(ctx.db.prepare(`SELECT count(*) FROM patients`).pluck().get()).toBe(before);
   });
 
+  it.each([
+    ['slots.findFree', { appointmentTypeId: NOBODY }, 'Besökstypen hittades inte.'],
+    [
+      'slots.findFree',
+      { appointmentTypeId: '01a205b3-d000-7000-8000-045f9fbaad45', resourceId: NOBODY },
+      'Resursen hittades inte.',
+    ],
+    ['bookings.rebook', { id: NOBODY, slotId: NOBODY }, 'Bokningen hittades inte.'],
+    ['bookings.forPatient', { patientId: NOBODY }, 'Patienten hittades inte.'],
+    ['absences.proposeRebooking', { id: NOBODY }, 'Frånvaron hittades inte.'],
+    ['slots.remove', { id: NOBODY }, 'Tiden hittades inte.'],
+    ['templates.update', { id: NOBODY, changes: { name: 'x' } }, 'Schemamallen hittades inte.'],
+  ])('%s %j answers not_found: %s', async (method, input, message) => {
+    expect((await admin(method, input)).error).toMatchObject({ code: 'not_found', message, details: { id: NOBODY } });
+  });
+
   it('answers an unknown method with not_found and a GET with 405', async () => {
     expect(await reception('patients.delete', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const get = await fetch(`http://127.0.0.1:${shell.port}/api/patients.search`, {
