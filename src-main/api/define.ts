@@ -77,7 +77,9 @@ export const personName = z
   .min(1)
   .max(200)
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), named('Namnet får inte innehålla styrtecken.'))
-  .refine((s) => s === '' || /\p{L}/u.test(s), named('Namnet måste innehålla bokstäver.'));
+  .refine((s) => s === '' || /\p{L}/u.test(s), named('Namnet måste innehålla bokstäver.'))
+  // One form of å ä ö whatever the sending system used (a + ring is two characters otherwise).
+  .transform((s) => s.normalize('NFC'));
 
 /** A phone number to call: digits with the usual separators, 5–15 digits; empty clears it. */
 export const phoneNumber = z

@@ -216,6 +216,8 @@ describe('validation messages name the field in words', () => {
       'Skyddad identitet: Ange ja eller nej (true eller false).',
     ],
     ['patients.search', 'query', { query: 'a' }, 'Skriv minst två tecken.'],
+    ['patients.update', 'email', { id: NOBODY, email: 'asa@berg' }, 'E-post: Skriv en e-postadress, t.ex. namn@exempel.se.'],
+    ['patients.update', 'familyName', { id: NOBODY, familyName: "'" }, 'Efternamn: Namnet måste innehålla bokstäver.'],
     ['bookings.book', 'slotId', { patientId: NOBODY, appointmentTypeId: NOBODY }, 'Tid: Uppgiften saknas.'],
     ['bookings.book', 'slotId', { slotId: 'abc', patientId: NOBODY, appointmentTypeId: NOBODY }, 'Tid: Ogiltigt id.'],
     ['bookings.book', 'patientId', { slotId: NOBODY, appointmentTypeId: NOBODY }, 'Patient: Uppgiften saknas.'],
@@ -425,6 +427,15 @@ describe('identity numbers over HTTP (today is 2026-11-23)', () => {
     }
     for (const q of ['ängström', 'ÖBERG', 'åsa öberg', 'öberg-ängström', 'Ängs']) expect(await found(q), q).toContain(asa.id);
     for (const q of ["o'brien", 'seán', "O'BRIEN SEÁN"]) expect(await found(q), q).toEqual([obrien.id]);
+    // Typed with a decomposed 'å' (a + ring, as some systems send it): stored as the one letter.
+    const nfd = await ok(
+      reception('patients.create', {
+        identityNumber: twelve('19700303', '235'),
+        givenName: 'A\u030asa',
+        familyName: 'Lo\u0308f',
+      }),
+    );
+    expect([nfd.givenName, nfd.familyName, nfd.displayName]).toEqual(['Åsa', 'Löf', 'Åsa Löf']);
     // Letters a Swedish keyboard lacks are found typed plainly, the apostrophe left out; å ä ö stay letters
     // of their own ('oberg' is not Öberg), and the Danish/Norwegian ø æ are typed as ö ä.
     const others = [
