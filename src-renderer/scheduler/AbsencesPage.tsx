@@ -44,7 +44,10 @@ function AbsencesScreen() {
         ...(form.fromTime ? { fromTime: form.fromTime } : {}),
         ...(form.toTime ? { toTime: form.toTime } : {}),
       });
-      notify('ok', t('absence.created', { slots: r.slotsChanged, bookings: r.affectedBookings.length }));
+      notify(
+        'ok',
+        `${t('absence.createdSlots', { count: r.slotsChanged })}, ${t('absence.createdBookings', { count: r.affectedBookings.length })}`,
+      );
       await client.invalidateQueries();
       if (r.affectedBookings.length > 0) setWizard(r.absence.id);
     } catch (err) {
@@ -55,7 +58,7 @@ function AbsencesScreen() {
   async function withdraw(a: Absence) {
     try {
       const r = await call('absences.withdraw', { id: a.id });
-      notify('ok', t('absence.withdrawn', { slots: r.slotsChanged }));
+      notify('ok', t('absence.withdrawn', { count: r.slotsChanged }));
       await client.invalidateQueries();
     } catch (err) {
       notify('error', (err as Error).message);
@@ -339,7 +342,7 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
                           {r.sameResource && <span className="tb-muted"> ({t('absence.sameResource')})</span>}
                         </>
                       ) : (
-                        <span className="tb-muted">{t('absence.noProposal')}</span>
+                        <span className="tb-muted">{r.problem ?? t('absence.noProposal')}</span>
                       )}
                     </td>
                   </tr>

@@ -153,6 +153,10 @@ test('absence: slots blocked, every affected booking rebooked in one step, conta
   await form.getByLabel('Till datum').fill('2026-11-26');
   await form.getByLabel('Orsak').fill('Utbildning');
   await form.getByRole('button', { name: 'Registrera frånvaro' }).click();
+  const slotsThatDay = before.slots.filter((s) => s.state === 'open').length;
+  await expect(page.getByTestId('notices')).toContainText(
+    `${slotsThatDay} tider spärrade, ${affected.length} bokningar behöver bokas om.`,
+  );
 
   const wizard = page.getByTestId('rebook-wizard');
   await expect(wizard.locator('tbody tr')).toHaveCount(affected.length);
