@@ -610,6 +610,56 @@ describe('two desks at once over HTTP', () => {
   });
 });
 
+describe('the Christmas and New Year weeks over HTTP', () => {
+  it('closes the public holidays and the eves, and offers no free time on them', async () => {
+    // Julafton, juldagen, annandag jul, nyårsafton, nyårsdagen, trettondedag jul; and the weekends.
+    const closed = [
+      '2026-12-24',
+      '2026-12-25',
+      '2026-12-26',
+      '2026-12-27',
+      '2026-12-31',
+      '2027-01-01',
+      '2027-01-02',
+      '2027-01-03',
+      '2027-01-06',
+    ];
+    // The demo lays two weeks; a running `tidbok serve` keeps the horizon, here the scheduler lays it.
+    await ok(scheduler('templates.expand', {}));
+    const range = await ok(reception('calendar.range', { from: '2026-12-21', to: '2027-01-08' }));
+    expect(range.closedDates).toEqual(closed);
+    const free = (await ok(
+      reception('slots.findFree', { appointmentTypeId: types['LAKBES']!.id, from: '2026-12-21', to: '2027-01-07', limit: 200 }),
+    )) as { startAt: number }[];
+    const days = new Set(free.map((f) => new Date(f.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' })));
+    expect(days.size).toBeGreaterThan(0);
+    for (const d of closed) expect(days.has(d), d).toBe(false);
+  });
+});
+
+describe('two desks registering one person at once', () => {
+  it('keeps one patient whatever form each desk typed; the others get a conflict', async () => {
+    const n = twelve('19301130', '246'); // 96 years old: '-' in the ten-digit form
+    const forms = [
+      n,
+      digits(n),
+      digits(n).slice(2),
+      `${digits(n).slice(2, 8)}-${digits(n).slice(8)}`,
+      `${n.slice(0, 8)}–${n.slice(9)}`,
+    ];
+    const answers = await Promise.all(
+      forms.map((identityNumber, i) =>
+        reception('patients.create', { identityNumber, givenName: 'Samma', familyName: `Person ${i}` }),
+      ),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    for (const a of answers.filter((x) => !x.ok)) {
+      expect(a.error).toMatchObject({ code: 'conflict', message: 'Det finns redan en patient med det personnumret.' });
+    }
+    expect(ctx.db.prepare(`SELECT count(*) FROM patients WHERE identity_number = ?`).pluck().get(digits(n))).toBe(1);
+  });
+});
+
 describe('roles over HTTP: each refusal writes nothing', () => {
   const users = { receptionist: reception, scheduler, admin: adminOnly } as const;
   const domainWrites = () =>
