@@ -135,7 +135,12 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
     };
   }
   const parsed = def.input.safeParse(rawInput ?? {});
-  if (!parsed.success) return toError(validationError(parsed.error));
+  if (!parsed.success) {
+    const refused = validationError(parsed.error);
+    // Support reads why a call was refused: the fields, never the values typed.
+    log?.info({ method: name, code: refused.code, fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'api call refused');
+    return toError(refused);
+  }
 
   const handler = handlers[name] as unknown as (env: HandlerEnv, input: unknown) => unknown;
   const bus = bufferedBus(env.ctx.events);
@@ -161,7 +166,11 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
     bus.flush();
     return { ok: true, value };
   } catch (err) {
-    if (err instanceof AppError) return toError(err);
+    if (err instanceof AppError) {
+      // The rule and ids of details (no names or numbers: services put those in the message only).
+      log?.info({ method: name, code: err.code, details: err.details }, 'api call refused');
+      return toError(err);
+    }
     if (isDatabaseBusy(err)) {
       log?.warn({ err, method: name }, 'database busy: another process held the write lock past busy_timeout');
       return toError(databaseBusy());

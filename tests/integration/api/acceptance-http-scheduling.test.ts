@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SESSION_HEADER, startWebShell, type WebShell } from '../../../src-main/shells/web/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { openTestDb } from '../../helpers/temp-db.ts';
+import { createLogger } from '../../../src-main/log.ts';
 
 interface Answer {
   ok: boolean;
@@ -25,6 +26,8 @@ const PASSWORD = 'Acceptans-2026-lösen';
 let shell: WebShell;
 let ctx: ServiceContext;
 const sessions = new Map<string, string>();
+/** What the shell logged, one JSON object a line. */
+const logLines: string[] = [];
 const types: Record<string, { id: string; nameSv: string }> = {};
 
 /** Raw POST to /api/<method>: status and parsed body. */
@@ -75,7 +78,8 @@ beforeAll(async () => {
   ({ ctx } = openTestDb({ demo: true }));
   const staticDir = mkdtempSync(join(tmpdir(), 'tidbok-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Tidbok</title>');
-  shell = await startWebShell({ ctx, staticDir, workstation: 'granskning-1' });
+  const log = createLogger({ destination: { write: (line: string) => void logLines.push(line) } });
+  shell = await startWebShell({ ctx, staticDir, workstation: 'granskning-1', log });
   for (const role of ['receptionist', 'scheduler', 'admin']) {
     await ok(
       admin('users.create', { username: `only-${role}`, displayName: `Endast ${role}`, password: PASSWORD, roles: [role] }),
@@ -139,6 +143,32 @@ describe('the HTTP boundary', () => {
     ['templates.update', { id: NOBODY, changes: { name: 'x' } }, 'Schemamallen hittades inte.'],
   ])('%s %j answers not_found: %s', async (method, input, message) => {
     expect((await admin(method, input)).error).toMatchObject({ code: 'not_found', message, details: { id: NOBODY } });
+  });
+
+  it('logs why a call was refused: method, code, rule and fields, never the values typed', async () => {
+    const from = logLines.length;
+    const wrong = twelve('19640229', '246').slice(0, -1) + String((luhn('640229246') + 5) % 10);
+    expect(
+      (await reception('patients.create', { identityNumber: wrong, givenName: 'Åsa', familyName: 'Fel' })).error,
+    ).toMatchObject({
+      code: 'validation',
+    });
+    expect((await reception('patients.create', { identityNumber: wrong, givenName: '', familyName: 'Fel' })).error).toMatchObject(
+      {
+        code: 'validation',
+      },
+    );
+    const logged = logLines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        msg: 'api call refused',
+        method: 'patients.create',
+        code: 'validation',
+        details: { field: 'identityNumber' },
+      }),
+      expect.objectContaining({ msg: 'api call refused', method: 'patients.create', code: 'validation', fields: ['givenName'] }),
+    ]);
+    expect(logLines.slice(from).join('')).not.toMatch(/19640229|Åsa|Fel/);
   });
 
   it('answers an unknown method with not_found and a GET with 405', async () => {
