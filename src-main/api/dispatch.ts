@@ -137,8 +137,12 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
   const parsed = def.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const refused = validationError(parsed.error);
-    // Support reads why a call was refused: the fields, never the values typed.
-    log?.info({ method: name, code: refused.code, fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'api call refused');
+    // Support reads why a call was refused (TIDBOK_LOG_LEVEL=debug; the CLI prints info to stderr):
+    // the fields, never the values typed.
+    log?.debug(
+      { method: name, code: refused.code, fields: parsed.error.issues.map((i) => i.path.join('.')) },
+      'api call refused',
+    );
     return toError(refused);
   }
 
@@ -168,7 +172,7 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
   } catch (err) {
     if (err instanceof AppError) {
       // The rule and ids of details (no names or numbers: services put those in the message only).
-      log?.info({ method: name, code: err.code, details: err.details }, 'api call refused');
+      log?.debug({ method: name, code: err.code, details: err.details }, 'api call refused');
       return toError(err);
     }
     if (isDatabaseBusy(err)) {

@@ -78,7 +78,7 @@ beforeAll(async () => {
   ({ ctx } = openTestDb({ demo: true }));
   const staticDir = mkdtempSync(join(tmpdir(), 'tidbok-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Tidbok</title>');
-  const log = createLogger({ destination: { write: (line: string) => void logLines.push(line) } });
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   shell = await startWebShell({ ctx, staticDir, workstation: 'granskning-1', log });
   for (const role of ['receptionist', 'scheduler', 'admin']) {
     await ok(
