@@ -62,7 +62,29 @@ const ORDER = `ORDER BY w.priority DESC, w.created_at, w.id`;
 
 const json = (xs: readonly unknown[]) => JSON.stringify(xs);
 
-function toEntry(row: ListedRow, seesProtected: boolean): WaitlistEntry {
+/** Each entry's patient's next upcoming active booking of the entry's type (see WaitlistEntry.heldBooking). */
+function heldBookings(ctx: ServiceContext, rows: readonly ListedRow[]): Map<string, { id: string; startAt: number }> {
+  if (rows.length === 0) return new Map();
+  const held = ctx.db
+    .prepare(
+      // SQLite's bare columns with min(): b.id comes from the row with the earliest start.
+      `SELECT w.id AS entryId, b.id AS id, min(s.start_at) AS startAt
+         FROM waitlist w
+         JOIN bookings b ON b.patient_id = w.patient_id AND b.appointment_type_id = w.appointment_type_id
+         JOIN slots s ON s.id = b.slot_id
+        WHERE w.id IN (SELECT value FROM json_each(?)) AND b.status IN (SELECT value FROM json_each(?)) AND s.start_at > ?
+        GROUP BY w.id`,
+    )
+    .all(json(rows.map((r) => r.id)), json(OPEN_STATUSES), ctx.now()) as { entryId: string; id: string; startAt: number }[];
+  return new Map(held.map((h) => [h.entryId, { id: h.id, startAt: h.startAt }]));
+}
+
+function toEntries(ctx: ServiceContext, rows: readonly ListedRow[], seesProtected: boolean): WaitlistEntry[] {
+  const held = heldBookings(ctx, rows);
+  return rows.map((r) => toEntry(r, seesProtected, held.get(r.id) ?? null));
+}
+
+function toEntry(row: ListedRow, seesProtected: boolean, held: { id: string; startAt: number } | null): WaitlistEntry {
   const isProtected = row.protected_identity === 1;
   const shown = !isProtected || seesProtected;
   return {
@@ -87,6 +109,7 @@ function toEntry(row: ListedRow, seesProtected: boolean): WaitlistEntry {
     note: shown ? row.note : '',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    heldBooking: held && { id: held.id, startAt: shown ? held.startAt : null },
   };
 }
 
@@ -98,7 +121,7 @@ function entryRow(ctx: ServiceContext, id: string): EntryRow {
 
 function entryAsSeenBy(ctx: ServiceContext, caller: Caller, id: string): WaitlistEntry {
   const row = ctx.db.prepare(`${LIST_SELECT} WHERE w.id = ?`).get(id) as ListedRow;
-  return toEntry(row, mayShowContactDetails(true, caller.roles));
+  return toEntries(ctx, [row], mayShowContactDetails(true, caller.roles))[0]!;
 }
 
 const CLOSED_SV: Record<'booked' | 'withdrawn', string> = {
@@ -344,7 +367,7 @@ export function listWaitlist(ctx: ServiceContext, caller: Caller, input: Waitlis
     .prepare(`${LIST_SELECT} WHERE ${conds.join(' AND ')} ${ORDER} LIMIT ?`)
     .all(...params, input.limit) as ListedRow[];
   const seesProtected = mayShowContactDetails(true, caller.roles);
-  return rows.map((r) => toEntry(r, seesProtected));
+  return toEntries(ctx, rows, seesProtected);
 }
 
 /**
@@ -394,5 +417,5 @@ export function waitlistMatchesForSlot(ctx: ServiceContext, caller: Caller, inpu
       slotStart: slot.startAt,
     }) as ListedRow[];
   const seesProtected = mayShowContactDetails(true, caller.roles);
-  return rows.map((r) => toEntry(r, seesProtected));
+  return toEntries(ctx, rows, seesProtected);
 }

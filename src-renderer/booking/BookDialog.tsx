@@ -10,7 +10,7 @@ import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
-import { formatIdentity, formatSpan } from './format.ts';
+import { formatIdentity, formatSpan, formatStart } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
@@ -97,6 +97,31 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         setBusy(false);
         return setError(t('book.choosePatient'));
       }
+      // From återbudslistan, a patient who holds a later time of the type moves it here (one time,
+      // not two); the later time is then free for the next in line.
+      if (entry?.heldBooking) {
+        const moved = await call('bookings.rebook', {
+          id: entry.heldBooking.id,
+          slotId: slot.id,
+          contactMode: mode,
+          channel,
+          ...(note.trim() ? { note } : {}),
+          ...(reasonCode ? { reasonCode } : {}),
+          ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
+          ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+          waitlistEntryId: entry.id,
+        });
+        applyBookingChange(client, [moved.old.id], [moved.new]);
+        notify(
+          'ok',
+          t('book.moved', {
+            name: chosen.protectedIdentity ? t('calendar.protected') : chosen.displayName,
+            when: formatSpan(moved.new.startAt, moved.new.endAt, i18n.language),
+          }),
+        );
+        onClose();
+        return;
+      }
       const booking = await call('bookings.book', {
         slotId: slot.id,
         patientId: chosen.id,
@@ -146,6 +171,13 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
             <div>
               <EntryPatient entry={entry} />
               <span className="tb-wl-from">{t('waitlist.matches.chosen')}</span>
+              {entry.heldBooking && (
+                <p className="tb-hint" data-testid="held-booking">
+                  {entry.heldBooking.startAt === null
+                    ? t('book.heldHidden')
+                    : t('book.held', { when: formatStart(entry.heldBooking.startAt, i18n.language, true) })}
+                </p>
+              )}
             </div>
             <button type="button" className="tb-button" onClick={() => setEntry(null)}>
               {t('book.changePatient')}
@@ -258,7 +290,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         </div>
         {type && (
           <ReasonFields
-            rule={type.reasonNew}
+            rule={entry?.heldBooking ? type.reasonRebook : type.reasonNew}
             codes={type.reasonCodes}
             code={reasonCode}
             text={reasonText}
@@ -275,7 +307,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
           error={error}
           busy={busy}
           onCancel={onClose}
-          submitLabel={overrideRule ? t('override.book') : t('book.confirm')}
+          submitLabel={overrideRule ? t('override.book') : entry?.heldBooking ? t('book.confirmMove') : t('book.confirm')}
           aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
         />
       </form>

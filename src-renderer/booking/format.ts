@@ -13,6 +13,12 @@ export function formatDay(date: string, lang: string, withYear = false): string 
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/** "mån 23 nov 08:30" on the unit's wall clock. */
+export function formatStart(startAt: number, lang: string, withYear = false): string {
+  const s = wallParts(startAt);
+  return `${formatDay(s.date, lang, withYear)} ${hhmm(s.minutes)}`;
+}
+
 /** "mån 23 nov 08:30–09:00" on the unit's wall clock. */
 export function formatSpan(startAt: number, endAt: number, lang: string, withYear = false): string {
   const s = wallParts(startAt);

@@ -344,6 +344,10 @@ export const en: Shape<typeof sv> = {
     note: 'Note',
     confirm: 'Book',
     done: 'Booked: {{name}}, {{when}}',
+    held: 'Already holds a later slot, {{when}}: it moves here and is freed for the next on the list.',
+    heldHidden: 'Already holds a later slot of this type: it moves here and is freed for the next on the list.',
+    confirmMove: 'Move here',
+    moved: 'Moved here: {{name}}, {{when}}',
   },
   booking: {
     title: 'Booking',

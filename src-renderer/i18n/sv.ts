@@ -347,6 +347,10 @@ export const sv = {
     note: 'Anteckning',
     confirm: 'Boka',
     done: 'Bokad: {{name}}, {{when}}',
+    held: 'Har redan en senare tid, {{when}}: den flyttas hit och blir ledig för nästa på listan.',
+    heldHidden: 'Har redan en senare tid av typen: den flyttas hit och blir ledig för nästa på listan.',
+    confirmMove: 'Flytta hit',
+    moved: 'Flyttad hit: {{name}}, {{when}}',
   },
   booking: {
     title: 'Bokning',

@@ -136,3 +136,49 @@ test('put a patient on the list, cancel a booking, book the freed time from the 
   await page.getByRole('link', { name: 'Återbudslista' }).click();
   await expect(page.getByTestId('waitlist-table')).not.toContainText('Greta Väntesson');
 });
+
+test('a patient on the list who holds a later time is moved to the freed one, not booked twice', async ({ page }) => {
+  const harald = await apiCall<Patient>(shell, 'patients.create', {
+    identityNumber: makeIdentityNumber('1951-09-02', 131),
+    givenName: 'Harald',
+    familyName: 'Senare',
+    phone: '070-555 98 76',
+  });
+  const lakbes = code('LAKBES');
+  type Free = { slotId: string; startAt: number };
+  const [held] = await apiCall<Free[]>(shell, 'slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-03', limit: 1 });
+  const heldBooking = await apiCall<Booking>(shell, 'bookings.book', {
+    slotId: held!.slotId,
+    patientId: harald.id,
+    appointmentTypeId: lakbes.id,
+  });
+  const entry = await apiCall<WaitlistEntry>(shell, 'waitlist.add', { patientId: harald.id, appointmentTypeId: lakbes.id });
+  const [freed] = await apiCall<Free[]>(shell, 'slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-24', limit: 1 });
+  expect(freed!.startAt).toBeLessThan(held!.startAt);
+
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  const freedDate = new Date(freed!.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  await page.locator('input[type="date"]').first().fill(freedDate);
+  await page.locator(`[data-slot-id="${freed!.slotId}"]`).click();
+  const book = page.getByTestId('book-dialog');
+  await book.getByTestId('waitlist-matches').getByRole('button', { name: 'Välj Harald Senare från återbudslistan' }).click();
+  await expect(book.getByTestId('held-booking')).toContainText('Har redan en senare tid, tors 3 dec. 2026');
+  await expect(book.getByTestId('held-booking')).toContainText('den flyttas hit');
+  await expectAccessible(page, 'book dialog moving a held time');
+  await book.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-move-held.png' });
+  await book.getByRole('button', { name: 'Flytta hit', exact: true }).click();
+  await expect(book).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText('Flyttad hit: Harald Senare');
+
+  // In the data: one time, moved; the list entry booked; the later time free for the next in line.
+  const old = await apiCall<Booking>(shell, 'bookings.get', { id: heldBooking.id });
+  expect(old).toMatchObject({ status: 'rebooked' });
+  const now = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-12-07' });
+  const his = now.bookings.filter((b) => b.patient.id === harald.id && b.status === 'booked');
+  expect(his.map((b) => b.slotId)).toEqual([freed!.slotId]);
+  expect(his[0]!.rebookedFrom).toBe(heldBooking.id);
+  expect(now.bookings.some((b) => b.slotId === held!.slotId && b.status === 'booked')).toBe(false);
+  const booked = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', { states: ['booked'] });
+  expect(booked.map((e) => e.id)).toContain(entry.id);
+});

@@ -39,6 +39,12 @@ export interface WaitlistEntry {
   note: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * The patient's next upcoming active booking of this type, if any: taking a freed time from the
+   * list should move that booking (bookings.rebook with waitlistEntryId), not add a second one.
+   * `startAt` is null where the patient's upcoming times are hidden from the caller.
+   */
+  heldBooking: { id: string; startAt: number | null } | null;
 }
 
 const priority = z.union([z.literal(0), z.literal(1), z.literal(2)]);

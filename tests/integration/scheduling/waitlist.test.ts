@@ -313,3 +313,45 @@ describe('declined: an offered entry waits again', () => {
     }
   });
 });
+
+describe('a patient on the list who holds a later time of the type', () => {
+  it('shows the held time on the entry (hidden from roles that may not see a protected patient’s times), and moving it books the entry', async () => {
+    const dagny = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1962-03-14', 238),
+      givenName: 'Dagny',
+      familyName: 'Väntesson',
+    });
+    // The demo lays out two weeks (to Sunday 6 December): her two times are in the second week.
+    const held = await freeSlot(lakbes, anna, '2026-12-03');
+    const heldBooking = await api.ok('bookings.book', { slotId: held.slotId, patientId: dagny.id, appointmentTypeId: lakbes.id });
+    const later = await freeSlot(lakbes, anna, '2026-12-03');
+    await api.ok('bookings.book', { slotId: later.slotId, patientId: dagny.id, appointmentTypeId: lakbes.id });
+    expect(later.startAt).toBeGreaterThan(held.startAt);
+    const entry = await api.ok('waitlist.add', { patientId: dagny.id, appointmentTypeId: lakbes.id });
+    // The next of her two upcoming times, not the last.
+    expect(entry.heldBooking).toEqual({ id: heldBooking.id, startAt: held.startAt });
+    expect((await api.ok('waitlist.list', {})).find((e) => e.id === entries['cilla']!.id)!.heldBooking).toBeNull();
+
+    const earlier = await freeSlot(lakbes, anna, '2026-11-30');
+    expect(earlier.startAt).toBeLessThan(held.startAt);
+    const match = (await api.ok('waitlist.matchesForSlot', { slotId: earlier.slotId })).find((e) => e.id === entry.id);
+    expect(match?.heldBooking).toEqual({ id: heldBooking.id, startAt: held.startAt });
+    const moved = await api.ok('bookings.rebook', { id: heldBooking.id, slotId: earlier.slotId, waitlistEntryId: entry.id });
+    expect(moved.old).toMatchObject({ status: 'rebooked', rebookedTo: moved.new.id });
+    expect(moved.new).toMatchObject({ slotId: earlier.slotId, patient: { id: dagny.id }, appointmentTypeId: lakbes.id });
+    expect((await api.ok('waitlist.list', { states: ['booked'] })).find((e) => e.id === entry.id)?.state).toBe('booked');
+    // Still two upcoming times, not three; the one she held is free for the next in line.
+    expect(
+      api.count(`SELECT count(*) AS n FROM bookings WHERE patient_id = ? AND status IN ('booked', 'preliminary')`, dagny.id),
+    ).toBe(2);
+    expect(api.count(`SELECT count(*) AS n FROM slots WHERE id = ? AND booked = 0`, held.slotId)).toBe(1);
+
+    // A protected patient's held time: the desk sees when, a scheduler only that there is one.
+    const hiddenHeld = await freeSlot(lakbes, erik, '2026-12-02');
+    const hb = await api.ok('bookings.book', { slotId: hiddenHeld.slotId, patientId: hidden.id, appointmentTypeId: lakbes.id });
+    const seen = async (roles: ('receptionist' | 'scheduler')[]) =>
+      (await api.ok('waitlist.list', {}, roles)).find((e) => e.id === entries['hidden']!.id)!.heldBooking;
+    expect(await seen(['receptionist'])).toEqual({ id: hb.id, startAt: hiddenHeld.startAt });
+    expect(await seen(['scheduler'])).toEqual({ id: hb.id, startAt: null });
+  });
+});
