@@ -582,6 +582,29 @@ describe('booking refusals say which rule, as conflict or validation', () => {
     expect((await book({ slotId: NOBODY })).error).toMatchObject({ code: 'not_found', message: 'Tiden hittades inte.' });
   });
 
+  it('tells every open window of a booking at once (server-sent events), and of nothing refused', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${shell.port}/api/events`, {
+      headers: { authorization: `Bearer ${shell.token}` },
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    const until = async (needle: string) => {
+      while (!text.includes(needle)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await until(': ansluten');
+    const slot = free[0]!.slotId;
+    expect((await book({ slotId: slot, appointmentTypeId: types['VACC']!.id })).ok).toBe(false);
+    const booked = await ok(book({ slotId: slot }));
+    await until(booked.id);
+    controller.abort();
+    const events = text.split('\n\n').filter((f) => f.startsWith('event: changed'));
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.split('data: ')[1]!)).toEqual({ entities: ['booking', 'slot'], ids: [booked.id, slot] });
+    await ok(reception('bookings.cancel', { id: booked.id, reasonText: 'Händelsetest' }));
+  });
+
   it('gives one of eight desks booking the same slot at once the time, the rest a conflict', async () => {
     const desks = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
