@@ -1,9 +1,9 @@
 // Confirm a drag-and-drop rebooking: from where, to where, the reason the type asks for. Main
 // moves the booking in one transaction (the old one is kept as "ombokad" and points at the new).
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
+import type { AppointmentType, Booking, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
@@ -29,6 +29,12 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
   const hintWaitlist = useWaitlistHint();
   const type = types.find((x) => x.id === booking.appointmentTypeId);
   const nameOf = (id: string) => resources.find((r) => r.id === id)?.name ?? '';
+  // The booking keeps its contact mode unless the type no longer offers it (then the first one the
+  // type has); with several modes the receptionist may switch, e.g. to video, while moving it.
+  const modes = type?.contactModes ?? [];
+  const modeGone = type !== undefined && !modes.includes(booking.contactMode);
+  const [mode, setMode] = useState<ContactMode>(modeGone ? (modes[0] ?? booking.contactMode) : booking.contactMode);
+  const modeId = useId();
   const [reasonCode, setReasonCode] = useState('');
   const [reasonText, setReasonText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -48,6 +54,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
       const result = await call('bookings.rebook', {
         id: booking.id,
         slotId: slot.id,
+        ...(mode !== booking.contactMode ? { contactMode: mode } : {}),
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
         ...(overrideRule ? { override: { reason: overrideReason } } : {}),
@@ -79,6 +86,23 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
           </dd>
         </dl>
         {!typeFits && <p className="tb-warning">{t('rebook.typeMismatch')}</p>}
+        {(modes.length > 1 || modeGone) && (
+          <div className="tb-field">
+            <label htmlFor={modeId}>{t('book.mode')}</label>
+            <select id={modeId} value={mode} onChange={(e) => setMode(e.target.value as ContactMode)}>
+              {modes.map((m) => (
+                <option key={m} value={m}>
+                  {t(`mode.${m}`)}
+                </option>
+              ))}
+            </select>
+            {modeGone && (
+              <p className="tb-field-hint" data-testid="rebook-mode-gone">
+                {t('rebook.modeGone', { mode: t(`mode.${booking.contactMode}`) })}
+              </p>
+            )}
+          </div>
+        )}
         {type && (
           <ReasonFields
             rule={type.reasonRebook}

@@ -388,6 +388,7 @@ export const en: Shape<typeof sv> = {
     stop: 'Stop rebooking',
     done: 'Rebooked: {{name}} to {{when}}',
     typeMismatch: "The new slot does not offer the booking's type. Tidbok checks it when you confirm.",
+    modeGone: "The booking's contact mode ({{mode}}) is no longer offered for the type: choose a new one.",
     refused: {
       taken: 'That slot is already booked. Drop the booking on a free slot.',
       blocked: 'That slot is blocked and cannot be booked.',

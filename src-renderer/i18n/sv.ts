@@ -391,6 +391,7 @@ export const sv = {
     stop: 'Avbryt ombokning',
     done: 'Ombokad: {{name}} till {{when}}',
     typeMismatch: 'Den nya tiden erbjuder inte bokningens besökstyp. Tidbok kontrollerar det när du bekräftar.',
+    modeGone: 'Bokningens kontaktsätt ({{mode}}) finns inte längre för besökstypen: välj ett nytt.',
     refused: {
       taken: 'Tiden är redan bokad. Släpp bokningen på en ledig tid.',
       blocked: 'Tiden är spärrad och kan inte bokas.',

@@ -3,7 +3,8 @@
 // book from "Första lediga tid", mark arrived; shortcuts and dialogs by keyboard; axe on each screen.
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
-import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { RECEPTIONIST, SCHEDULER, signInAs } from '../helpers/sign-in.ts';
+import { apiAs, apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { Booking, CalendarRange, Slot } from '../../src-main/api/types.ts';
 import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
 
@@ -314,4 +315,33 @@ test('rebook without dragging: Boka om … then a slot from Första lediga tid',
   const moved = await apiCall<BookingDetail>(shell, 'bookings.get', { id: old.rebookedTo! });
   expect(moved.slotId).toBe(slotId);
   expect(moved.patient.id).toBe(target.patient.id);
+});
+
+test('rebooking a booking whose contact mode the type no longer offers asks for a new one', async ({ page }) => {
+  const types = await apiCall<{ id: string; code: string }[]>(shell, 'appointmentTypes.list', {});
+  const lakbes = types.find((x) => x.code === 'LAKBES')!;
+  const target = futureBookings(await day()).find((b) => b.appointmentTypeId === lakbes.id && b.contactMode === 'physical')!;
+  // The clinic now sees these patients by video only.
+  const asScheduler = apiAs(() => shell, SCHEDULER.username, SCHEDULER.password);
+  await asScheduler('appointmentTypes.update', { id: lakbes.id, contactModes: ['video'] });
+  // The scheduler's sign-in ended the demo's launch session: the desk signs in again.
+  await signInAs(page, shell, RECEPTIONIST, MONDAY);
+  await page.locator(`[data-booking-id="${target.id}"]`).click();
+  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Boka om …' }).click();
+  await page.getByTestId('next-free-panel').locator('[data-free-slot-id]').first().getByRole('button', { name: /^Boka/ }).click();
+  const dialog = page.getByTestId('rebook-dialog');
+  await expect(dialog.getByTestId('rebook-mode-gone')).toHaveText(
+    'Bokningens kontaktsätt (Fysiskt) finns inte längre för besökstypen: välj ett nytt.',
+  );
+  await expect(dialog.getByLabel('Kontaktsätt')).toHaveValue('video');
+  await expectAccessible(page, 'rebook dialog with a contact mode gone');
+  await dialog.screenshot({ path: 'tests/artifacts/screens/ui-rebook-mode-gone.png' });
+  await dialog.getByRole('button', { name: 'Boka om' }).click();
+  // Today's booking is inside the rebook cut-off: the desk overrides with a reason.
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Patienten vill ha video');
+  await dialog.getByRole('button', { name: 'Boka om ändå' }).click();
+  await expect(dialog).toBeHidden();
+  const old = await asScheduler<BookingDetail>('bookings.get', { id: target.id });
+  const moved = await asScheduler<BookingDetail>('bookings.get', { id: old.rebookedTo! });
+  expect(moved).toMatchObject({ contactMode: 'video', appointmentTypeId: lakbes.id });
 });

@@ -11,6 +11,7 @@ export interface DemoUser {
 }
 
 export const SCHEDULER: DemoUser = { username: 'schema', password: 'demo-schema', displayName: 'Per Schemaläggare' };
+export const RECEPTIONIST: DemoUser = { username: 'reception', password: 'demo-reception', displayName: 'Karin Reception' };
 
 /** Opens the shell at `now` (ISO), signs in as `user`, then goes to `hash` if given. */
 export async function signInAs(page: Page, shell: RunningShell, user: DemoUser, now: string, hash?: string): Promise<void> {
