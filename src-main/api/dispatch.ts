@@ -64,6 +64,8 @@ function plainSwedish(issue: z.core.$ZodRawIssue): string | undefined {
       }
       return undefined;
     }
+    case 'invalid_union':
+      return 'Ogiltigt val.';
     default:
       return undefined;
   }

@@ -68,6 +68,13 @@ const LABELS: Readonly<Record<string, string>> = {
   reason: 'Orsak',
   searchDays: 'Antal dagar att söka',
   bookingId: 'Bokning',
+  items: 'Bokningar att flytta',
+  // the rest of the scheduling forms
+  template: 'Schemamall',
+  changes: 'Ändringar',
+  active: 'Aktiv',
+  year: 'År',
+  value: 'Personnummer',
 };
 
 /** The label of the innermost named field of a zod issue path, if it has one. */

@@ -246,6 +246,10 @@ describe('validation messages name the field in words', () => {
       'Skyddad identitet: Ange ja eller nej (true eller false).',
     ],
     ['patients.search', 'query', { query: 'a' }, 'Skriv minst två tecken.'],
+    ['patients.checkIdentityNumber', 'value', { value: 191212121212 }, 'Personnummer: Ange text, inte ett tal.'],
+    ['holidays.list', 'year', { year: '2027' }, 'År: Ange ett tal.'],
+    ['templates.update', 'changes', { id: NOBODY }, 'Ändringar: Uppgiften saknas.'],
+    ['absences.applyRebooking', 'items', { id: NOBODY, items: 'alla' }, 'Bokningar att flytta: Ange en lista, inte text.'],
     ['patients.update', 'email', { id: NOBODY, email: 'asa@berg' }, 'E-post: Skriv en e-postadress, t.ex. namn@exempel.se.'],
     ['patients.update', 'familyName', { id: NOBODY, familyName: "'" }, 'Efternamn: Namnet måste innehålla bokstäver.'],
     ['bookings.book', 'slotId', { patientId: NOBODY, appointmentTypeId: NOBODY }, 'Tid: Uppgiften saknas.'],
@@ -368,7 +372,10 @@ describe('validation messages name the field in words', () => {
     ],
   ] as const)('%s %s', async (method, path, input, message) => {
     const r =
-      method.startsWith('appointmentTypes') || method.startsWith('slots.create') || method.startsWith('absences')
+      method.startsWith('appointmentTypes') ||
+      method.startsWith('templates') ||
+      method.startsWith('slots.create') ||
+      method.startsWith('absences')
         ? await scheduler(method, input)
         : await reception(method, input);
     expect(r.ok).toBe(false);
