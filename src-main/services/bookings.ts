@@ -96,6 +96,8 @@ interface SlotChoice {
   replacing?: string;
   /** The unit moves a booking it cancelled itself (absence): the booking window does not apply. */
   windowExempt?: boolean;
+  /** The patient to be booked: a slot they hold already is told apart (a retried or double-clicked booking). */
+  patientId?: string;
 }
 
 /** Checks a slot for a booking of `typeId`; returns the slot, type, contact mode and any override used. */
@@ -120,9 +122,12 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   const windowBreach = checkBookingWindow(type, slot.startAt, now, false, currentUnit(ctx).timeZone);
   if (windowBreach && (windowBreach.code === 'past' || !(channelOverride || c.windowExempt))) fail(windowBreach);
   const taken = ctx.db
-    .prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)
-    .get(slot.id, c.replacing ?? null);
-  if (taken) throw conflict('Tiden är redan bokad.', { rule: 'slot_taken' });
+    .prepare(`SELECT id, patient_id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)
+    .get(slot.id, c.replacing ?? null) as { id: string; patient_id: string } | undefined;
+  if (taken) {
+    const own = c.patientId !== undefined && taken.patient_id === c.patientId;
+    throw conflict('Tiden är redan bokad.', { rule: 'slot_taken', ...(own ? { samePatient: true, bookingId: taken.id } : {}) });
+  }
   // Slots of a resource never overlap by construction; this guards a resource's time anyway.
   const clash = ctx.db
     .prepare(
@@ -214,6 +219,7 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
       channel: input.channel,
       override: input.override,
       invited: input.invited,
+      patientId: input.patientId,
     });
     const reason = checkReason('new', choice.type, input);
     if (reason) fail(reason);

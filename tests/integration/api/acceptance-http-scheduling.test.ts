@@ -568,8 +568,21 @@ describe('booking refusals say which rule, as conflict or validation', () => {
 
   it('refuses a taken, a blocked and a past slot as conflicts', async () => {
     const second = free[1]!.slotId;
-    await ok(book({ slotId: second }));
-    expect((await book({ slotId: second })).error).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+    const mine = await ok(book({ slotId: second }));
+    // The same request again (a retry after a lost answer, a double click): taken, and by this very patient.
+    expect((await book({ slotId: second })).error).toEqual({
+      code: 'conflict',
+      message: 'Tiden är redan bokad.',
+      details: { rule: 'slot_taken', samePatient: true, bookingId: mine.id },
+    });
+    const other = await ok(
+      reception('patients.create', { identityNumber: twelve('19850505', '245'), givenName: 'Annan', familyName: 'Berg' }),
+    );
+    expect((await book({ slotId: second, patientId: other.id })).error).toEqual({
+      code: 'conflict',
+      message: 'Tiden är redan bokad.',
+      details: { rule: 'slot_taken' },
+    });
     await ok(scheduler('slots.block', { id: free[2]!.slotId, reason: 'Möte' }));
     expect((await book({ slotId: free[2]!.slotId })).error).toMatchObject({ code: 'conflict', message: 'Tiden är spärrad.' });
     // Friday's time laid afterwards (a scheduler catching up the book): never bookable, override or not.
