@@ -107,6 +107,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
     });
     req.on('error', reject);
+    // Destroyed above (or by the client) before its end: settle, so the request is not left waiting.
+    req.on('close', () => reject(new BadBody(400, 'Begäran avbröts.')));
   });
 }
 
