@@ -16,7 +16,7 @@ import {
   mayPatientRebookOnline,
   type RuleBreach,
 } from '../domain/booking-rules.ts';
-import { localDate } from '../domain/time.ts';
+import { localDate, localTime } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
 import { recordAudit } from './audit.ts';
@@ -137,7 +137,51 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
     )
     .get(slot.resourceId, slot.endAt, slot.startAt, slot.startAt - 8 * 3_600_000, slot.id, c.replacing ?? null);
   if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
-  return { slot, type, contactMode, windowPassed: windowBreach, override: overrideUsed(channelOverride, windowBreach) };
+  const patientBusy = c.patientId === undefined ? null : patientOverlap(ctx, c.patientId, slot, c.replacing);
+  if (patientBusy && !channelOverride) fail(patientBusy);
+  return {
+    slot,
+    type,
+    contactMode,
+    windowPassed: windowBreach,
+    patientBusy,
+    override: overrideUsed(channelOverride, windowBreach, patientBusy),
+  };
+}
+
+/**
+ * The patient already has an active time with another clinician overlapping a clinician's slot: a
+ * person cannot see two clinicians at once, so the desk is stopped; a joint visit (doctor and nurse
+ * together) is booked with a staff override, logged like the other overrides. Rooms and equipment
+ * do not count: a sample taken in the lab room during a long visit is a plan, not a mistake.
+ */
+function patientOverlap(
+  ctx: ServiceContext,
+  patientId: string,
+  slot: { id: string; resourceId: string; startAt: number; endAt: number },
+  replacing: string | undefined,
+): RuleBreach | null {
+  if (getResource(ctx, slot.resourceId).kind !== 'clinician') return null;
+  const other = ctx.db
+    .prepare(
+      `SELECT b.id, s.start_at, s.end_at, r.name FROM bookings b
+         JOIN slots s ON s.id = b.slot_id JOIN resources r ON r.id = s.resource_id
+        WHERE b.patient_id = ? AND b.status IN ${ACTIVE_BOOKING_STATUSES} AND s.start_at < ? AND s.end_at > ?
+          AND s.id <> ? AND b.id IS NOT ? AND r.kind = 'clinician'
+        ORDER BY s.start_at LIMIT 1`,
+    )
+    .get(patientId, slot.endAt, slot.startAt, slot.id, replacing ?? null) as
+    { id: string; start_at: number; end_at: number; name: string } | undefined;
+  if (!other) return null;
+  const tz = currentUnit(ctx).timeZone;
+  return {
+    kind: 'conflict',
+    code: 'patient_busy',
+    messageSv:
+      `Patienten har redan en tid som överlappar: ${localDate(other.start_at, tz)} kl. ` +
+      `${localTime(other.start_at, tz)}–${localTime(other.end_at, tz)} hos ${other.name}.`,
+    details: { bookingId: other.id },
+  };
 }
 
 function insertBooking(
@@ -338,6 +382,7 @@ export function rebookBooking(
       override: input.override,
       replacing: before.id,
       windowExempt: input.byUnit === true,
+      patientId: before.patient_id,
     });
     const newId = insertBooking(ctx, caller, {
       slotId: choice.slot.id,
@@ -383,7 +428,7 @@ export function rebookBooking(
         from: before.id,
         channel: input.channel,
         byUnit: input.byUnit === true,
-        override: overrideUsed(input.override, strict, choice.windowPassed),
+        override: overrideUsed(input.override, strict, choice.windowPassed, choice.patientBusy),
       },
     );
     return { old: toBooking(oldRow), new: toBooking(newRow) };

@@ -1,11 +1,12 @@
 // Staff may break a few rules at the desk with a written reason (logged by main): booking too
-// soon or too far ahead, cancelling or rebooking after the cut-off. When main refuses on one of
-// those, the dialog offers the override instead of a dead end.
+// soon or too far ahead, cancelling or rebooking after the cut-off, a patient at two clinicians at
+// once (a joint visit). When main refuses on one of those, the dialog offers the override instead
+// of a dead end.
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client.ts';
 
-const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed']);
+const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed', 'patient_busy']);
 
 /** The rule an error is about, when staff may override it. */
 export function overridableRule(err: unknown): string | null {

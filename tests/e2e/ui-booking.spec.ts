@@ -317,6 +317,36 @@ test('rebook without dragging: Boka om … then a slot from Första lediga tid',
   expect(moved.patient.id).toBe(target.patient.id);
 });
 
+test('a patient already with another clinician at that time: refused, then booked as a joint visit with a reason', async ({
+  page,
+}) => {
+  const range = await day();
+  const clinicians = new Set(range.resources.filter((r) => r.kind === 'clinician').map((r) => r.id));
+  const booked = new Set(range.bookings.map((b) => b.slotId));
+  const pair = futureBookings(range)
+    .filter((b) => clinicians.has(b.resourceId))
+    .flatMap((b) =>
+      freeSlots(range)
+        .filter((s) => clinicians.has(s.resourceId) && s.resourceId !== b.resourceId && !booked.has(s.id))
+        .filter((s) => s.startAt < b.endAt && s.endAt > b.startAt && s.appointmentTypeIds.includes(b.appointmentTypeId))
+        .map((s) => ({ b, s })),
+    )[0]!;
+  await open(page);
+  await page.locator(`[data-slot-id="${pair.s.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill(pair.b.patient.identityNumber);
+  await dialog.getByRole('button', { name: new RegExp(pair.b.patient.displayName) }).click();
+  await dialog.getByLabel('Besökstyp').selectOption(pair.b.appointmentTypeId);
+  await dialog.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Patienten har redan en tid som överlappar');
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Gemensamt besök');
+  await dialog.screenshot({ path: 'tests/artifacts/screens/ui-book-patient-busy.png' });
+  await dialog.getByRole('button', { name: 'Boka ändå' }).click();
+  await expect(dialog).toBeHidden();
+  const after = await day();
+  expect(after.bookings.find((b) => b.slotId === pair.s.id)?.patient.id).toBe(pair.b.patient.id);
+});
+
 test('rebooking a booking whose contact mode the type no longer offers asks for a new one', async ({ page }) => {
   const types = await apiCall<{ id: string; code: string }[]>(shell, 'appointmentTypes.list', {});
   const lakbes = types.find((x) => x.code === 'LAKBES')!;

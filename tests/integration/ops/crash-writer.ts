@@ -5,6 +5,7 @@ import { writeSync } from 'node:fs';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { createContext } from '../../../src-main/services/context.ts';
 import { bookSlot } from '../../../src-main/services/bookings.ts';
+import { AppError } from '../../../src-main/api/result.ts';
 
 const [dbPath, typeId] = process.argv.slice(2) as [string, string];
 const db = openDatabase(dbPath);
@@ -27,13 +28,20 @@ writeSync(1, 'READY\n');
 for (let i = 0; ; i++) {
   const slot = freeSlot.get() as { id: string } | undefined;
   if (!slot) break;
-  const booking = bookSlot(ctx, caller, {
-    slotId: slot.id,
-    patientId: patients[i % patients.length]!,
-    appointmentTypeId: typeId,
-    channel: 'desk',
-    note: `crash ${i}`,
-  });
+  let booking;
+  try {
+    booking = bookSlot(ctx, caller, {
+      slotId: slot.id,
+      patientId: patients[i % patients.length]!,
+      appointmentTypeId: typeId,
+      channel: 'desk',
+      note: `crash ${i}`,
+    });
+  } catch (err) {
+    // A patient already seen by another clinician at that time: the next patient takes a slot.
+    if (err instanceof AppError && (err.details as { rule?: string } | undefined)?.rule === 'patient_busy') continue;
+    throw err;
+  }
   // Acknowledged = committed: only now may the desk tell the patient the time is booked.
   writeSync(1, `ACK ${booking.id}\n`);
 }

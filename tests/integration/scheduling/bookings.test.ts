@@ -151,6 +151,68 @@ describe('booking', () => {
   });
 });
 
+describe('one patient, one place at a time', () => {
+  it('refuses a time overlapping one the patient holds at another clinician; a logged override books a joint visit', async () => {
+    const person = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1977-07-07', 123),
+      givenName: 'Ulla',
+      familyName: 'Överlapp',
+    });
+    // Two free doctor's times starting together at two clinicians, and one later.
+    const day = await api.ok('calendar.range', { from: '2026-11-30', to: '2026-12-05' });
+    const taken = new Set(day.bookings.map((b) => b.slotId));
+    const free = day.slots.filter((x) => x.state === 'open' && !taken.has(x.id) && x.appointmentTypeIds.includes(lakbes.id));
+    // The second one published for the web, so that the web's refusal is about her, not the slot.
+    const twin = free.find((b) => b.webPublished && free.some((a) => a.resourceId !== b.resourceId && a.startAt === b.startAt))!;
+    const first = free.find((a) => a.resourceId !== twin.resourceId && a.startAt === twin.startAt)!;
+    const later = free.find((b) => b.startAt >= first.endAt)!;
+    const held = await api.ok('bookings.book', { slotId: first.id, patientId: person.id, appointmentTypeId: lakbes.id });
+
+    const refused = await api.err('bookings.book', { slotId: twin.id, patientId: person.id, appointmentTypeId: lakbes.id });
+    const names = new Map((await api.ok('resources.list', {})).map((r) => [r.id, r.name]));
+    const date = new Date(first.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const hhmm = (at: number) =>
+      new Date(at).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' });
+    expect(refused).toMatchObject({
+      code: 'conflict',
+      message: `Patienten har redan en tid som överlappar: ${date} kl. ${hhmm(first.startAt)}–${hhmm(first.endAt)} hos ${names.get(first.resourceId)}.`,
+      details: { rule: 'patient_busy', bookingId: held.id },
+    });
+    // Moving another of her times onto the overlapping one is refused the same way.
+    const other = await api.ok('bookings.book', { slotId: later.id, patientId: person.id, appointmentTypeId: lakbes.id });
+    expect(await api.err('bookings.rebook', { id: other.id, slotId: twin.id })).toMatchObject({
+      code: 'conflict',
+      details: { rule: 'patient_busy' },
+    });
+    // The web has no override; the desk's is logged with the rule it passed.
+    const override = { reason: 'Gemensamt besök läkare och sjuksköterska' };
+    expect(
+      await api.err('bookings.book', {
+        slotId: twin.id,
+        patientId: person.id,
+        appointmentTypeId: lakbes.id,
+        channel: 'web',
+        override,
+      }),
+    ).toMatchObject({ details: { rule: 'patient_busy' } });
+    const joint = await api.ok('bookings.book', {
+      slotId: twin.id,
+      patientId: person.id,
+      appointmentTypeId: lakbes.id,
+      override,
+    });
+    const detail = api.ctx.db
+      .prepare(`SELECT detail FROM audit_events WHERE entity_id = ? AND action = 'change'`)
+      .pluck()
+      .get(joint.id);
+    expect(JSON.parse(detail as string)).toMatchObject({ override: { rules: ['patient_busy'], reason: override.reason } });
+    // Her own time does not stand in its own way: moving it to the other clinician at the same hour is fine.
+    await api.ok('bookings.cancel', { id: joint.id, override });
+    const moved = await api.ok('bookings.rebook', { id: held.id, slotId: twin.id });
+    expect(moved.new).toMatchObject({ slotId: twin.id, status: 'booked' });
+  });
+});
+
 describe('cancel and rebook', () => {
   it('applies the cancel cut-off at the desk; an override with a reason passes it and is logged', async () => {
     const tomorrow = await freeSlot('2026-11-24');
@@ -324,7 +386,12 @@ describe('roles and protected identity', () => {
       code: 'forbidden',
     });
     const slot = await freeSlot('2026-12-03');
-    await api.ok('bookings.book', { slotId: slot.slotId, patientId: other.id, appointmentTypeId: lakbes.id }, ['receptionist']);
+    const caller = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1990-02-02', 123),
+      givenName: 'Rut',
+      familyName: 'Roll',
+    });
+    await api.ok('bookings.book', { slotId: slot.slotId, patientId: caller.id, appointmentTypeId: lakbes.id }, ['receptionist']);
     await api.ok('slots.block', { id: (await freeSlot('2026-12-03')).slotId, reason: '' }, ['scheduler']);
     expect(await api.err('slots.block', { id: slot.slotId, reason: '' }, ['receptionist'])).toMatchObject({ code: 'forbidden' });
   });
