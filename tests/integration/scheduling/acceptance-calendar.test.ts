@@ -10,12 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
-import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
-import type { ApiError } from '../../../src-main/api/result.ts';
+import { demoApi } from './helpers.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
-import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 import { SWEDISH_CLOSED_DAYS } from '../../helpers/swedish-holidays.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -25,25 +22,7 @@ const MIN = 60_000;
 
 /** A fresh unit with one clinician and one 30-minute type, and a clock the test moves. */
 async function freshUnit(nowIso: string) {
-  const { ctx, path } = openTestDb({ now: at(nowIso) });
-  const call = async (method: string, input: unknown) => dispatch({ ctx, caller: testCaller(), shell: 'web' }, method, input);
-  const api = {
-    ctx,
-    path,
-    setNow: (iso: string) => {
-      ctx.now = () => at(iso);
-    },
-    async ok<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-      const r = await call(method, input);
-      if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-      return r.value as ResultOf<M>;
-    },
-    async err<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
-      const r = await call(method, input);
-      if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-      return r.error;
-    },
-  };
+  const api = demoApi({ now: at(nowIso), demo: false });
   await api.ok('unit.create', { hsaId: 'SE2321000016-A1B2', name: 'Vårdcentralen Provet' });
   const clinician = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
   const type = await api.ok('appointmentTypes.create', {

@@ -5,14 +5,12 @@
 // by hand from the Swedish calendar and Europe/Stockholm's rules (see the unit file of the same
 // name), never from Tidbok's output. "12:00Z"-style comments give the instant in UTC.
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
-import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
-import type { ApiError } from '../../../src-main/api/result.ts';
+import { demoApi } from './helpers.ts';
+import type { InputOf } from '../../../src-main/api/contract.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { spawnTidbok } from '../../helpers/cli-process.ts';
-import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
@@ -20,25 +18,7 @@ const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
 /** A fresh unit with two physicians and one type (rules overridable), at a clock the test moves. */
 async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
-  const { ctx, path } = openTestDb({ now: at(nowIso) });
-  const call = (method: string, input: unknown) => dispatch({ ctx, caller: testCaller(), shell: 'web' }, method, input);
-  const api = {
-    ctx,
-    path,
-    setNow: (iso: string) => {
-      ctx.now = () => at(iso);
-    },
-    async ok<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-      const r = await call(method, input);
-      if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-      return r.value as ResultOf<M>;
-    },
-    async err<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
-      const r = await call(method, input);
-      if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-      return r.error;
-    },
-  };
+  const api = demoApi({ now: at(nowIso), demo: false });
   await api.ok('unit.create', { hsaId: 'SE2321000016-T1ME', name: 'Vårdcentralen Klockan' });
   const dag = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
   const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Natt', profession: 'lakare' });
@@ -65,7 +45,7 @@ async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
       template: {
         resourceId: dag.id,
         weekdays: [1, 2, 3, 4, 5, 6, 7],
-        validFrom: localDate(ctx.now()),
+        validFrom: localDate(api.ctx.now()),
         startTime: '08:00',
         endTime: '12:00',
         slotMin: 30,

@@ -17,6 +17,8 @@ export interface Api {
   /** Calls and expects an error result; returns it. */
   err<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ApiError>;
   count(sql: string, ...params: unknown[]): number;
+  /** Moves the service clock to an ISO instant (with offset). */
+  setNow(iso: string): void;
 }
 
 /** Typed calls through dispatch over a fresh SQLite file, with the demo unit unless `demo: false`. */
@@ -41,6 +43,9 @@ export function demoApi(options: { now?: number; demo?: boolean } = {}): Api {
       return r.error;
     },
     count: (sql, ...params) => (ctx.db.prepare(sql).get(...params) as { n: number }).n,
+    setNow: (iso) => {
+      ctx.now = () => Date.parse(iso);
+    },
   };
 }
 

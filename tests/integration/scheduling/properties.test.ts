@@ -25,9 +25,15 @@ async function setup(now = NOW) {
   const call = async <T>(
     method: string,
     input: unknown,
-  ): Promise<{ ok: true; value: T } | { ok: false; code: string; message: string }> => {
+  ): Promise<{ ok: true; value: T } | { ok: false; code: string; message: string; rule: string | undefined }> => {
     const r = await dispatch({ ctx, caller: testCaller(), shell: 'web' }, method, input);
-    return r.ok ? { ok: true, value: r.value as T } : { ok: false, code: r.error.code, message: r.error.message };
+    if (r.ok) return { ok: true, value: r.value as T };
+    return {
+      ok: false,
+      code: r.error.code,
+      message: r.error.message,
+      rule: (r.error.details as { rule?: string } | undefined)?.rule,
+    };
   };
   const must = async <T>(method: string, input: unknown): Promise<T> => {
     const r = await call<T>(method, input);
@@ -146,6 +152,18 @@ function checkInvariants(db: Awaited<ReturnType<typeof setup>>['db'], after: Cmd
     )
     .all();
   expect(overlapping, JSON.stringify(after)).toEqual([]);
+  // One patient with two clinicians at once only where staff overrode that rule, and the log says so.
+  const patientTwice = db
+    .prepare(
+      `SELECT a.id, b.id FROM bookings a JOIN slots sa ON sa.id = a.slot_id JOIN resources ra ON ra.id = sa.resource_id,
+              bookings b JOIN slots sb ON sb.id = b.slot_id JOIN resources rb ON rb.id = sb.resource_id
+        WHERE a.id < b.id AND a.patient_id = b.patient_id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}
+          AND ra.kind = 'clinician' AND rb.kind = 'clinician' AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at
+          AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.action = 'change' AND e.entity_id IN (a.id, b.id)
+                            AND e.detail LIKE '%patient_busy%')`,
+    )
+    .all();
+  expect(patientTwice, JSON.stringify(after)).toEqual([]);
   const outOfStep = db
     .prepare(
       `SELECT s.id FROM slots s
@@ -154,6 +172,38 @@ function checkInvariants(db: Awaited<ReturnType<typeof setup>>['db'], after: Cmd
     .all();
   expect(outOfStep, JSON.stringify(after)).toEqual([]);
 }
+
+describe('one patient, one clinician at a time', () => {
+  it('never books a patient with two clinicians at once unless an override says so in the log', async () => {
+    let refused = 0;
+    let overridden = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        // Two patients and the first day's slots (three clinicians at the same times): overlaps are asked for often.
+        fc.array(fc.record({ slot: fc.nat(17), patient: fc.nat(1), override: fc.boolean() }), { minLength: 5, maxLength: 20 }),
+        async (books) => {
+          const env = await setup();
+          const slots = env.db.prepare(`SELECT id FROM slots ORDER BY start_at, id`).pluck().all() as string[];
+          for (const b of books) {
+            const r = await env.call('bookings.book', {
+              slotId: slots[b.slot]!,
+              patientId: env.patients[b.patient],
+              appointmentTypeId: env.types[0],
+              ...(b.override ? { override: { reason: 'Gemensamt besök' } } : {}),
+            });
+            if (!r.ok && r.rule === 'patient_busy') refused++;
+            if (r.ok && b.override) overridden++;
+            checkInvariants(env.db, { k: 'book', slot: b.slot, patient: b.patient, type: 0 });
+          }
+          env.db.close();
+        },
+      ),
+      { numRuns: 10 },
+    );
+    expect(refused).toBeGreaterThan(0);
+    expect(overridden).toBeGreaterThan(0);
+  });
+});
 
 describe('booking invariants under any sequence of desk actions', () => {
   it('never double-books a slot or a resource, and keeps slots.booked in step', async () => {
