@@ -137,7 +137,8 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
     )
     .get(slot.resourceId, slot.endAt, slot.startAt, slot.startAt - 8 * 3_600_000, slot.id, c.replacing ?? null);
   if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
-  const patientBusy = c.patientId === undefined ? null : patientOverlap(ctx, c.patientId, slot, c.replacing);
+  const patientBusy =
+    c.patientId === undefined || resource.kind !== 'clinician' ? null : patientOverlap(ctx, c.patientId, slot, c.replacing);
   if (patientBusy && !channelOverride) fail(patientBusy);
   return {
     slot,
@@ -150,18 +151,18 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
 }
 
 /**
- * The patient already has an active time with another clinician overlapping a clinician's slot: a
- * person cannot see two clinicians at once, so the desk is stopped; a joint visit (doctor and nurse
- * together) is booked with a staff override, logged like the other overrides. Rooms and equipment
- * do not count: a sample taken in the lab room during a long visit is a plan, not a mistake.
+ * The patient already has an active time with another clinician overlapping this clinician's slot
+ * (asked only for a clinician's slot): a person cannot see two clinicians at once, so the desk is
+ * stopped; a joint visit (doctor and nurse together) is booked with a staff override, logged like
+ * the other overrides. Rooms and equipment do not count: a sample taken in the lab room during a
+ * long visit is a plan, not a mistake.
  */
 function patientOverlap(
   ctx: ServiceContext,
   patientId: string,
-  slot: { id: string; resourceId: string; startAt: number; endAt: number },
+  slot: { id: string; startAt: number; endAt: number },
   replacing: string | undefined,
 ): RuleBreach | null {
-  if (getResource(ctx, slot.resourceId).kind !== 'clinician') return null;
   const other = ctx.db
     .prepare(
       `SELECT b.id, s.start_at, s.end_at, r.name FROM bookings b
