@@ -4,7 +4,13 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
 import { offerProblem } from '../domain/booking-rules.ts';
-import { missingWallTimeProblem, wallClockInstantAfter, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import {
+  localDate,
+  missingWallTimeProblem,
+  wallClockInstantAfter,
+  wallClockToInstant,
+  wallTimeToMinutes,
+} from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
 import { slotWriter } from '../store/scheduling-rows.ts';
 import { recordAudit } from './audit.ts';
@@ -104,6 +110,11 @@ export function createSlot(
     const unit = currentUnit(ctx);
     const resource = getResource(ctx, input.resourceId);
     if (resource.unitId !== unit.id || !resource.active) throw invalid('Resursen är inaktiv eller tillhör en annan enhet.');
+    // Today stays open (a walk-in seen this morning is registered afterwards); earlier days are
+    // history. Holidays are allowed on purpose: templates skip them, a single slot is the
+    // scheduler's explicit choice (a jour opening on nationaldagen).
+    const today = localDate(ctx.now(), unit.timeZone);
+    if (input.date < today) throw invalid(`${input.date} har redan varit: en ny tid kan läggas idag (${today}) eller senare.`);
     for (const time of [input.startTime, input.endTime]) {
       const problem = missingWallTimeProblem(input.date, time, unit.timeZone);
       if (problem) throw invalid(problem);

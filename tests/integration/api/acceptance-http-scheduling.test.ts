@@ -585,16 +585,15 @@ describe('booking refusals say which rule, as conflict or validation', () => {
     });
     await ok(scheduler('slots.block', { id: free[2]!.slotId, reason: 'Möte' }));
     expect((await book({ slotId: free[2]!.slotId })).error).toMatchObject({ code: 'conflict', message: 'Tiden är spärrad.' });
-    // Friday's time laid afterwards (a scheduler catching up the book): never bookable, override or not.
-    const past = await ok(
-      scheduler('slots.create', {
-        resourceId: ANNA,
-        date: '2026-11-20',
-        startTime: '16:00',
-        endTime: '16:30',
-        appointmentTypeIds: [lakbes().id],
-      }),
-    );
+    // Friday is history: no new time can be laid there.
+    const laid = (date: string, startTime: string, endTime: string) =>
+      scheduler('slots.create', { resourceId: ANNA, date, startTime, endTime, appointmentTypeIds: [lakbes().id] });
+    expect((await laid('2026-11-20', '16:00', '16:30')).error).toMatchObject({
+      code: 'validation',
+      message: '2026-11-20 har redan varit: en ny tid kan läggas idag (2026-11-23) eller senare.',
+    });
+    // This morning's time laid afterwards (catching up the book at 09:10): never bookable, override or not.
+    const past = await ok(laid('2026-11-23', '07:00', '07:30'));
     expect((await book({ slotId: past.id, override: { reason: 'Efterregistrering' } })).error).toMatchObject({
       code: 'conflict',
       message: 'Tiden har redan passerat.',

@@ -673,8 +673,15 @@ describe('free-slot search, absences and single slots on DST days', async () => 
       endTime,
       appointmentTypeIds: [type.id],
     });
+    api.setNow('2026-03-16T07:00:00+01:00');
     const spring = await api.ok('slots.create', add('2026-03-29', '01:30', '03:00'));
     expect([utc(spring.startAt), (spring.endAt - spring.startAt) / MIN]).toEqual(['2026-03-29 00:30', 30]);
+    api.setNow('2026-10-19T07:00:00+02:00');
+    // The spring night is history by now.
+    expect(await api.err('slots.create', add('2026-03-29', '01:30', '03:00'))).toMatchObject({
+      code: 'validation',
+      message: '2026-03-29 har redan varit: en ny tid kan läggas idag (2026-10-19) eller senare.',
+    });
     const autumn = await api.ok('slots.create', add('2026-10-25', '02:30', '03:00'));
     expect([utc(autumn.startAt), (autumn.endAt - autumn.startAt) / MIN]).toEqual(['2026-10-25 01:30', 30]);
     // In the doubled hour "01:30–02:00" ends at the first 02:00 (CEST), as the template's slot does.
@@ -682,6 +689,7 @@ describe('free-slot search, absences and single slots on DST days', async () => 
     expect([utc(doubled.startAt), (doubled.endAt - doubled.startAt) / MIN]).toEqual(['2026-10-24 23:30', 30]);
     const night = await api.ok('slots.create', add('2026-10-24', '23:00', '23:30'));
     expect((night.endAt - night.startAt) / MIN).toBe(30);
+    api.setNow('2026-03-16T07:00:00+01:00');
     for (const [start, end] of [
       ['02:15', '02:45'],
       ['02:00', '03:00'],
