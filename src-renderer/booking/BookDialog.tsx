@@ -69,6 +69,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
     enabled: debounced.length >= 2 && !patient,
   });
   const validNumber = isNumber && check.data?.ok ? check.data.normalised : null;
+  // A number refused (check digit, date) is said under the field; 'no patient found' would be noise.
+  const invalidNumber = isNumber && check.data?.ok === false;
   const exact = validNumber ? search.data?.find((p) => p.identityNumber === validNumber) : undefined;
   const offerNew = validNumber !== null && search.isSuccess && !exact;
 
@@ -199,13 +201,13 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
             <label htmlFor={ids.query}>{t('book.patient')}</label>
             <input
               id={ids.query}
-              autoFocus
+              data-autofocus
               autoComplete="off"
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               placeholder={t('book.patientPlaceholder')}
               aria-describedby={`${ids.query}-status`}
-              aria-invalid={isNumber && check.data?.ok === false ? true : undefined}
+              aria-invalid={invalidNumber || undefined}
             />
             <p id={`${ids.query}-status`} className="tb-field-hint" aria-live="polite" data-testid="identity-status">
               {isNumber && check.data
@@ -227,7 +229,9 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
                 ))}
               </ul>
             )}
-            {search.isSuccess && search.data.length === 0 && !offerNew && <p className="tb-muted">{t('book.noMatch')}</p>}
+            {search.isSuccess && search.data.length === 0 && !offerNew && !invalidNumber && (
+              <p className="tb-muted">{t('book.noMatch')}</p>
+            )}
             {offerNew && (
               <fieldset className="tb-fieldset" data-testid="new-patient">
                 <legend>{t('book.newPatient', { number: formatIdentity(validNumber ?? '') })}</legend>

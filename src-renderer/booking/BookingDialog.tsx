@@ -1,4 +1,4 @@
-// One booking: who, what, when, how it was booked; mark arrived / no-show (or undo), cancel with
+// One booking: who, what, when, how it was booked; mark arrived / no-show / completed (or undo), cancel with
 // the reason the type asks for, open the patient. Rebooking is a drag in the calendar.
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +12,7 @@ import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
+import { todayIso, wallParts } from '../calendar/wallclock.ts';
 
 export interface BookingDialogProps {
   bookingId: string;
@@ -56,6 +57,8 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const name = b ? (b.patient.protectedIdentity ? t('calendar.protected') : b.patient.displayName) : '';
   const when = b ? formatSpan(b.startAt, b.endAt, i18n.language, true) : '';
   const started = b ? b.startAt <= Date.now() : false;
+  // Marks belong to the day of the visit (main refuses them earlier): no button that can only fail.
+  const visitDay = b ? wallParts(b.startAt).date <= todayIso() : false;
 
   return (
     <Dialog title={t('booking.title')} onClose={onClose} testId="booking-dialog">
@@ -103,7 +106,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
           </dl>
           {ACTIVE.has(b.status) && !cancelling && (
             <div className="tb-dialog-actions tb-actions-left">
-              {(b.status === 'booked' || b.status === 'preliminary') && (
+              {(b.status === 'booked' || b.status === 'preliminary') && visitDay && (
                 <>
                   <button
                     type="button"
@@ -134,6 +137,21 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                     </button>
                   )}
                 </>
+              )}
+              {b.status === 'arrived' && (
+                <button
+                  type="button"
+                  className="tb-button tb-primary"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(
+                      () => call('bookings.mark', { id: b.id, status: 'completed' }),
+                      () => t('booking.markedCompleted', { name }),
+                    )
+                  }
+                >
+                  {t('booking.completed')}
+                </button>
               )}
               {(b.status === 'arrived' || b.status === 'no_show') && (
                 <button
@@ -169,6 +187,21 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
           )}
           {!ACTIVE.has(b.status) && (
             <div className="tb-dialog-actions tb-actions-left">
+              {b.status === 'completed' && (
+                <button
+                  type="button"
+                  className="tb-button"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(
+                      () => call('bookings.mark', { id: b.id, status: 'booked' }),
+                      () => t('booking.markUndone', { name }),
+                    )
+                  }
+                >
+                  {t('booking.undoMark')}
+                </button>
+              )}
               {b.patient.id && (
                 <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
                   {t('booking.openPatient')}

@@ -24,6 +24,10 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
     const dialog = ref.current!;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.showModal();
+    // React's autoFocus runs while the dialog is still closed (nothing can take focus then), and
+    // showModal() focuses the first button (×): the control that should take the first keystroke
+    // (the patient field, say) is marked data-autofocus instead and focused here.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog.open) dialog.close();
       // Back to the control that opened us; if the change removed it (a slot became a booking),
@@ -93,7 +97,7 @@ export function FormDialogFooter({
         <button type="button" className="tb-button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="tb-button tb-primary" disabled={busy} autoFocus={autoFocusSubmit}>
+        <button type="submit" className="tb-button tb-primary" disabled={busy} data-autofocus={autoFocusSubmit || undefined}>
           {submitLabel}
         </button>
       </div>

@@ -24,7 +24,7 @@ export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; 
           <label htmlFor={id}>{t('patients.searchLabel')}</label>
           <input
             id={id}
-            autoFocus
+            data-autofocus
             autoComplete="off"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
