@@ -36,13 +36,15 @@ const REASON: Record<ConflictView['kind'], string> = {
 };
 
 function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
-  const detail = JSON.parse(r.detail) as { reason?: string; central?: string; wanted?: string };
+  const detail = JSON.parse(r.detail) as { reason?: string; central?: string; wanted?: string; rule?: string };
   const hidden = r.protected_identity === 1;
   const names = new Map(
     (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
   );
   // Free times are looked up afresh while the conflict is open: the ones noted when it arose may be gone.
-  const open = r.resolved_at === null && r.kind === 'slot_taken' && r.type_id !== null;
+  // A rejected web booking offers times too; an undone slot removal kept its booking and needs none.
+  const rebookable = r.kind === 'slot_taken' || (r.kind === 'rejected' && detail.rule !== 'removal_undone');
+  const open = r.resolved_at === null && rebookable && r.type_id !== null;
   const raw = open
     ? suggestFreeSlots(ctx, r.type_id!, ctx.now())
     : (JSON.parse(r.suggested) as Omit<ConflictSuggestion, 'resourceName'>[]);
@@ -72,7 +74,9 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
     reason:
       r.kind === 'stale_version' && detail.central
         ? `${REASON.stale_version} (central status: ${detail.central})`
-        : REASON[r.kind],
+        : r.kind === 'rejected' && detail.reason
+          ? detail.reason
+          : REASON[r.kind],
     suggested,
     resolvedAt: r.resolved_at,
     resolution: r.resolution,

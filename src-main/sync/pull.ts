@@ -7,7 +7,8 @@
 // decides (central wins for bookings, the unit for its schedule).
 // Slots are applied before appointments, and the patients and slots an appointment names are read first, so references resolve.
 import type { Appointment, Patient, Resource, Slot } from '@medplum/fhirtypes';
-import type { ServiceContext } from '../services/context.ts';
+import type { Caller, ServiceContext } from '../services/context.ts';
+import type { ContactMode } from '../api/types.ts';
 import type { Statement } from 'better-sqlite3';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { searchUrl, type CentralApi } from './central-api.ts';
@@ -21,6 +22,9 @@ import {
   type AppointmentFields,
 } from './fhir/mapping.ts';
 import { hasPendingOutbox, readCursor, recordConflict, settleOutbox, suggestFreeSlots, writeCursor } from './local.ts';
+import { webBookingBreach } from './web-rules.ts';
+import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
+import type { RuleBreach } from '../domain/booking-rules.ts';
 
 // No Patient feed: a desk reads a patient when one of its unit's appointments names them
 // (missingReferences), never the region's whole register.
@@ -53,6 +57,8 @@ type StmtName =
   | 'slotInsert'
   | 'slotUpdate'
   | 'slotTypeIds'
+  | 'slotState'
+  | 'slotReopen'
   | 'bookingByRemote'
   | 'bookingById'
   | 'activeOnSlot'
@@ -96,6 +102,10 @@ function stmts(ctx: ServiceContext): Stmts {
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
+    slotState: db.prepare(`SELECT state FROM slots WHERE id = ?`),
+    slotReopen: db.prepare(
+      `UPDATE slots SET state = 'open', version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ? AND state = 'removed'`,
+    ),
     bookingByRemote: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE remote_id = ?`),
     bookingById: db.prepare(`SELECT id, remote_id, remote_version, status, slot_id FROM bookings WHERE id = ?`),
     activeOnSlot: db.prepare(
@@ -142,6 +152,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   const now = ctx.now();
   const types = new Map((s.typesByCode.all() as { id: string; code: string; contact_modes: string }[]).map((t) => [t.code, t]));
   const links: { id: string; f: AppointmentFields }[] = [];
+  // Every booking central changed here is on the audit log, as a change made by sync.
+  const audits: AuditInput[] = [];
   const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
 
   ctx.db.transaction(() => {
@@ -240,7 +252,24 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         if (!slot || !patient) continue; // not this unit's slot (or its patient is not visible to us)
         // 'rebooked' needs its target row: set below once every row of the page exists.
         const status = f.status === 'rebooked' ? 'cancelled' : f.status;
-        if (ACTIVE.has(status)) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
+        const type = local ? null : ((f.typeCode ? types.get(f.typeCode) : undefined) ?? firstTypeOfSlot(ctx, slot.id, types));
+        if (!local && !type) continue;
+        const mode = f.contactMode ?? (type ? (JSON.parse(type.contact_modes) as ContactMode[])[0]! : 'physical');
+        const slotChangePending = hasPendingOutbox(ctx, slot.id);
+        // A patient's new web booking is held to the unit's rules, as at the desk (the web never overrides).
+        const breach =
+          !local && f.channel === 'web' && ACTIVE.has(status) && !f.rebookedFromRef
+            ? webBookingBreach(ctx, {
+                slotId: slot.id,
+                typeId: type!.id,
+                contactMode: mode,
+                invited: f.invited,
+                bookedAt: f.createdAt ?? now,
+                slotChangePending,
+              })
+            : null;
+        if (ACTIVE.has(status) && !breach) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
+        let bookingId: string;
         if (local) {
           s.bookingUpdate.run(
             slot.id,
@@ -255,22 +284,20 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           );
           out.ids.push(local.id);
           links.push({ id: local.id, f });
+          bookingId = local.id;
         } else {
-          const type = (f.typeCode ? types.get(f.typeCode) : undefined) ?? firstTypeOfSlot(ctx, slot.id, types);
-          if (!type) continue;
-          const mode = f.contactMode ?? (JSON.parse(type.contact_modes) as string[])[0]!;
           const id = mine ?? localIdForRemote('Appointment', a.id!);
           s.bookingInsert.run(
             id,
             slot.id,
             patient.id,
-            type.id,
+            type!.id,
             mode,
-            status,
+            breach ? 'cancelled' : status,
             f.channel,
             f.note,
-            f.reasonCode,
-            f.reasonText,
+            breach ? WEB_REJECTED : f.reasonCode,
+            breach ? `Webbokningen avvisades: ${breach.messageSv}` : f.reasonText,
             f.createdAt ?? now,
             f.channel === 'web' ? 'web' : 'central',
             a.id,
@@ -279,6 +306,34 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           );
           out.ids.push(id);
           links.push({ id, f });
+          bookingId = id;
+        }
+        audits.push({
+          action: 'change',
+          patientId: patient.id,
+          entity: 'booking',
+          entityId: bookingId,
+          detail: {
+            op: local ? 'sync.update' : 'sync.create',
+            channel: f.channel,
+            status: f.status,
+            ...(breach ? { rejected: breach.code } : {}),
+          },
+        });
+        if (breach) {
+          rejectWebBooking(ctx, bookingId, breach);
+          out.conflicts++;
+        } else if (ACTIVE.has(status) && slotChangePending && s.slotReopen.run(now, slot.id).changes === 1) {
+          // The unit removed the slot while a patient booked it on the web: the booking stands (at the
+          // desk a booked slot cannot be removed either); the slot goes back in the book, and staff are told.
+          recordConflict(ctx, {
+            entity: 'booking',
+            entityId: bookingId,
+            kind: 'rejected',
+            detail: { reason: REMOVAL_UNDONE_SV, rule: 'removal_undone', slotId: slot.id, patientId: patient.id },
+          });
+          audits.push({ action: 'change', entity: 'slot', entityId: slot.id, detail: { op: 'sync.removal_undone', bookingId } });
+          out.conflicts++;
         }
         out.applied++;
       }
@@ -299,11 +354,55 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         s.linkDone.run(`rebooked-to:${remote}`);
       }
     }
+    if (audits.length) recordAuditEvents(ctx, SYNC_CALLER, audits);
   })();
   return out;
 }
 
 const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
+
+/** Who changes the book when central's changes are applied (audit log: no user, workstation 'sync'). */
+export const SYNC_CALLER: Caller = {
+  userId: null,
+  username: 'sync',
+  displayName: 'Synkronisering',
+  roles: [],
+  workstation: 'sync',
+};
+
+/** Reason code of a web booking the unit's rules did not let in. */
+export const WEB_REJECTED = 'WEB_REJECTED';
+
+const REMOVAL_UNDONE_SV =
+  'Tiden kunde inte tas bort: en patient bokade den via webben innan borttagningen nådde den centrala tidboken. Tiden och bokningen står kvar.';
+
+/**
+ * A web booking that breaks the unit's rules (inserted cancelled, with the rule as its reason): its
+ * cancellation goes to central (which frees the slot there and can tell the patient), and the
+ * patient goes to the Konflikter inbox with free times of the type to offer instead.
+ */
+function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBreach): void {
+  const b = ctx.db
+    .prepare(
+      `SELECT b.patient_id, b.slot_id, b.appointment_type_id, s.start_at FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`,
+    )
+    .get(bookingId) as { patient_id: string; slot_id: string; appointment_type_id: string; start_at: number };
+  requeue(ctx, bookingId);
+  recordConflict(ctx, {
+    entity: 'booking',
+    entityId: bookingId,
+    kind: 'rejected',
+    detail: {
+      reason: `Webbokningen avvisades: ${breach.messageSv} Kontakta patienten och erbjud en annan tid.`,
+      rule: breach.code,
+      patientId: b.patient_id,
+      slotId: b.slot_id,
+      startAt: b.start_at,
+      appointmentTypeId: b.appointment_type_id,
+    },
+    suggested: suggestFreeSlots(ctx, b.appointment_type_id, Math.max(ctx.now(), b.start_at - 7 * 86_400_000)),
+  });
+}
 
 function bookingIdOf(s: Stmts, ref: string): string | null {
   const remote = refId(ref, 'Appointment');
@@ -420,6 +519,13 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
       }
     }
   }
+  recordAudit(ctx, SYNC_CALLER, {
+    action: 'change',
+    patientId: b.patient_id,
+    entity: 'booking',
+    entityId: b.id,
+    detail: { op: 'sync.slot_taken', restoredBookingId: restored },
+  });
   return recordConflict(ctx, {
     entity: 'booking',
     entityId: b.id,

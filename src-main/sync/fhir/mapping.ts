@@ -467,6 +467,8 @@ export interface AppointmentFields {
   createdAt: number | null;
   rebookedFromRef: string | null;
   rebookedToRef: string | null;
+  /** Booked after an invitation or triage: based on a ServiceRequest (Inera's "hidden" time types). */
+  invited: boolean;
 }
 
 export function appointmentFields(a: Appointment): AppointmentFields {
@@ -487,6 +489,7 @@ export function appointmentFields(a: Appointment): AppointmentFields {
     createdAt: a.created ? Date.parse(a.created) : null,
     rebookedFromRef: ext(EXT.rebookedFrom)?.valueReference?.reference ?? null,
     rebookedToRef: ext(EXT.rebookedTo)?.valueReference?.reference ?? null,
+    invited: (a.basedOn ?? []).some((r) => r.reference?.startsWith('ServiceRequest/')),
   };
 }
 

@@ -1,0 +1,472 @@
+// Acceptance: the web channel (1177 patients on the central booking API, as FHIR) racing the
+// desk (the typed API) on one unit. Each case's answer comes from DESIGN's sync contract and
+// the issue's booking rules, not from Tidbok's output.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Appointment, Slot } from '@medplum/fhirtypes';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
+import type { ApiError } from '../../../src-main/api/result.ts';
+import type { Role } from '../../../src-main/api/types.ts';
+import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
+import { webBook, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
+import type { ServiceContext } from '../../../src-main/services/context.ts';
+import { SyncEngine } from '../../../src-main/sync/engine.ts';
+import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import { testCaller } from '../../helpers/temp-db.ts';
+import {
+  api,
+  centralBookings,
+  centralHolding,
+  configureCentral,
+  localBookings,
+  openLocal,
+  patientNumber,
+  seedSmallUnit,
+  sorted,
+  tempDir,
+  type SmallUnit,
+} from './helpers.ts';
+
+let central: Central;
+let ctx: ServiceContext;
+let unit: SmallUnit;
+const now = Date.parse('2026-10-19T09:00:00+02:00');
+const types: Record<string, string> = {};
+
+async function call<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]) {
+  return dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
+}
+async function ok<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ResultOf<M>> {
+  const r = await call(method, input, roles);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
+  return r.value as ResultOf<M>;
+}
+async function err<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
+  const r = await call(method, input);
+  if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+  return r.error;
+}
+const web = () => api(central.url);
+const sync = async () => {
+  const r = await new SyncEngine(ctx, api(central.url)).settle();
+  expect(r.error).toBeNull();
+  return r;
+};
+const onCentral = async (slotId: string) => (await web().byIdentifier<Slot>('Slot', ID_SYSTEM, slotId))!;
+const person = (i: number, extra: Partial<WebPatient> = {}): WebPatient => ({
+  identityNumber: patientNumber(i),
+  givenName: `Webb${i}`,
+  familyName: 'Patientsson',
+  ...extra,
+});
+
+/** A new slot via the API on a local date and time (Stockholm). */
+async function slot(date: string, start: string, end: string, typeCodes: string[], webPublished = true): Promise<string> {
+  const s = await ok('slots.create', {
+    resourceId: unit.resourceIds[0]!,
+    date,
+    startTime: start,
+    endTime: end,
+    appointmentTypeIds: typeCodes.map((c) => types[c]!),
+    webPublished,
+    withinCareGuarantee: true,
+  });
+  return s.id;
+}
+
+beforeAll(async () => {
+  // The patient's browser and central share the unit's clock (Appointment.created is judged).
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now);
+  central = await startCentral({});
+  ctx = openLocal(tempDir(), 'desk', () => now);
+  unit = seedSmallUnit(ctx, { slots: 0, patients: 4 });
+  types.LAKBES = unit.typeIds.lakbes;
+  types.TELE = unit.typeIds.tele;
+  const ins = ctx.db.prepare(
+    `INSERT INTO appointment_types (id, unit_id, code, name_sv, name_en, duration_min, contact_modes, professions, web_bookable, invitation_only,
+       web_cancellable, web_rebookable, cancel_cutoff_h, rebook_cutoff_h, book_min_lead_h, book_max_days, updated_at)
+     VALUES (?, ?, ?, ?, ?, 30, '["physical"]', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const add = (code: string, name: string, f: [number, number, number, number, number, number, number, number]) => {
+    types[code] = ctx.newId();
+    ins.run(types[code], unit.unitId, code, name, name, ...f, now);
+  };
+  // web_bookable, invitation_only, web_cancellable, web_rebookable, cancel_h, rebook_h, lead_h, max_days
+  add('INBJ', 'Kallelse', [1, 1, 1, 1, 24, 24, 0, 180]);
+  add('KORT', 'Specialistbesök', [1, 0, 1, 1, 72, 72, 48, 14]);
+  add('FAST', 'Hälsokontroll', [1, 0, 0, 0, 24, 24, 0, 180]);
+  configureCentral(ctx, central.url);
+  await sync();
+});
+
+afterAll(async () => {
+  vi.useRealTimers();
+  ctx.db.close();
+  await central.close();
+});
+
+const calendarOf = async (date: string, roles: readonly Role[] = ['receptionist']) =>
+  ok('calendar.range', { from: date, to: nextDay(date) }, roles);
+const nextDay = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const row = (id: string) =>
+  ctx.db
+    .prepare(`SELECT status, channel, reason_code, reason_text, rebooked_from, rebooked_to FROM bookings WHERE id = ?`)
+    .get(id) as {
+    status: string;
+    channel: string;
+    reason_code: string | null;
+    reason_text: string | null;
+    rebooked_from: string | null;
+    rebooked_to: string | null;
+  };
+const bookingOn = (slotId: string, active = true) =>
+  ctx.db
+    .prepare(
+      `SELECT id FROM bookings WHERE slot_id = ? ${active ? `AND status IN ('preliminary','booked','arrived','completed','no_show')` : ''} ORDER BY rowid DESC`,
+    )
+    .get(slotId) as { id: string } | undefined;
+const audited = (entityId: string) =>
+  (
+    ctx.db.prepare(`SELECT action, workstation, detail FROM audit_events WHERE entity_id = ? ORDER BY seq`).all(entityId) as {
+      action: string;
+      workstation: string;
+      detail: string;
+    }[]
+  ).map((e) => ({ action: e.action, workstation: e.workstation, op: (JSON.parse(e.detail) as { op?: string }).op }));
+const openConflicts = async () => ok('conflicts.list', {}, ['receptionist']);
+/** Central and this desk hold the same bookings, row by row, and no slot is held twice on central. */
+async function converged(): Promise<void> {
+  expect(sorted(localBookings(ctx))).toEqual(sorted(await centralBookings(web())));
+  for (const [, held] of await centralHolding(web())) expect(held).toHaveLength(1);
+  expect(ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state <> 'done'`).get()).toEqual({ n: 0 });
+}
+
+describe('a web patient and the desk race for one slot', () => {
+  it('the web booking reached central first: it stands everywhere, the desk booking goes to Konflikter in Swedish, the log shows both', async () => {
+    const S = await slot('2026-10-20', '08:00', '08:30', ['LAKBES']);
+    await sync();
+    const desk = await ok(
+      'bookings.book',
+      { slotId: S, patientId: unit.patientIds[0]!, appointmentTypeId: types.LAKBES!, channel: 'desk', note: '' },
+      ['receptionist'],
+    );
+    // A central is configured: the desk's booking is a claim until central confirms it.
+    expect(desk.status).toBe('preliminary');
+    await webBook(web(), await onCentral(S), 'LAKBES', person(20));
+    await sync();
+
+    const web20 = bookingOn(S)!.id;
+    expect(row(web20)).toMatchObject({ status: 'booked', channel: 'web' });
+    expect(row(desk.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    const inbox = (await openConflicts()).filter((c) => c.bookingId === desk.id);
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ kind: 'slot_taken', patient: { id: unit.patientIds[0] }, startAt: desk.startAt });
+    expect(inbox[0]!.reason).toMatch(/webben/);
+    // Booking it again at the desk now is refused in Swedish, naming why.
+    const again = await err('bookings.book', {
+      slotId: S,
+      patientId: unit.patientIds[0]!,
+      appointmentTypeId: types.LAKBES!,
+      channel: 'desk',
+      note: '',
+    });
+    expect(again).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+    // The calendar shows the web patient's booking, not the desk's.
+    expect((await calendarOf('2026-10-20')).bookings.filter((b) => b.slotId === S).map((b) => b.id)).toEqual([web20]);
+    // The audit log: the desk's booking, sync's cancellation of it, and the web booking's arrival.
+    expect(audited(desk.id).map((e) => e.op)).toEqual(['book', 'sync.slot_taken']);
+    expect(audited(web20)).toEqual([{ action: 'change', workstation: 'sync', op: 'sync.create' }]);
+    await converged();
+  });
+
+  it('the desk booking reached central first: the web patient is refused by central, the desk keeps it', async () => {
+    const S = await slot('2026-10-20', '09:00', '09:30', ['LAKBES']);
+    await sync();
+    const seenByPatient = await onCentral(S); // the patient's page was loaded before the desk booked
+    const desk = await ok(
+      'bookings.book',
+      { slotId: S, patientId: unit.patientIds[1]!, appointmentTypeId: types.LAKBES!, channel: 'desk', note: '' },
+      ['receptionist'],
+    );
+    await sync();
+    expect(row(desk.id).status).toBe('booked');
+    const refused = await webBook(web(), seenByPatient, 'LAKBES', person(21)).then(
+      () => null,
+      (e: unknown) => e as { status?: number },
+    );
+    expect([409, 412]).toContain(refused?.status);
+    expect((await onCentral(S)).status).toBe('busy');
+    await sync();
+    expect(bookingOn(S)?.id).toBe(desk.id);
+    await converged();
+  });
+});
+
+describe("a pulled web booking is held to the unit's rules, as at the desk", () => {
+  // [case, type, web-published, date, start, the rule it breaks (null = it stands), Swedish reason]
+  const cases: [string, string, boolean, string, string, string | null, RegExp | null][] = [
+    ['type not web-bookable', 'TELE', true, '2026-10-22', '10:00', 'web_not_bookable', /kan inte bokas via webben/],
+    ['invitation-only without invitation', 'INBJ', true, '2026-10-22', '10:30', 'invitation_only', /efter kallelse/],
+    ['slot not web-published', 'LAKBES', false, '2026-10-22', '11:00', 'not_published', /inte publicerad/],
+    // now = Mon 2026-10-19 09:00; KORT needs 48 h lead and at most 14 days ahead.
+    [
+      '47.5 h ahead, 48 h lead',
+      'KORT',
+      true,
+      '2026-10-21',
+      '08:30',
+      'too_soon',
+      /minst 48 timmar i förväg: tidigast 2026-10-21 kl. 09:00/,
+    ],
+    ['exactly 48 h ahead', 'KORT', true, '2026-10-21', '09:00', null, null],
+    ['last day of the window, 14 days', 'KORT', true, '2026-11-02', '15:00', null, null],
+    ['15 days ahead', 'KORT', true, '2026-11-03', '08:00', 'too_far', /högst 14 dagar framåt: senast 2026-11-02/],
+  ];
+  const made: { name: string; slotId: string; patient: string }[] = [];
+
+  beforeAll(async () => {
+    for (const [name, code, published, date, start] of cases) {
+      const [h, m] = start.split(':').map(Number) as [number, number];
+      const end = `${String(h + (m === 30 ? 1 : 0)).padStart(2, '0')}:${m === 30 ? '00' : '30'}`;
+      made.push({ name, slotId: await slot(date, start, end, [code], published), patient: '' });
+    }
+    await sync();
+    for (const [i, [, code]] of cases.entries()) {
+      // A central that does not enforce the rules it was given lets each of these through.
+      await webBook(web(), await onCentral(made[i]!.slotId), code, person(60 + i));
+      made[i]!.patient = patientNumber(60 + i);
+    }
+    await sync();
+  });
+
+  it.each(cases.map((c, i) => [c[0], i] as const))('%s', async (_name, i) => {
+    const [, , , , , rule, reason] = cases[i]!;
+    const { slotId } = made[i]!;
+    const booking = bookingOn(slotId, false)!;
+    const centralSlot = await onCentral(slotId);
+    const onCentralNow = (await centralBookings(web())).get(booking.id)!;
+    if (rule === null) {
+      expect(row(booking.id)).toMatchObject({ status: 'booked', channel: 'web' });
+      expect(centralSlot.status).toBe('busy');
+      expect(onCentralNow.status).toBe('booked');
+      return;
+    }
+    // Not in the book: recorded cancelled with the rule as its reason, so nothing is lost ...
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', channel: 'web', reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).reason_text).toMatch(reason!);
+    // ... central learns it (the Appointment cancelled, the slot free again) ...
+    expect(onCentralNow).toMatchObject({ status: 'cancelled', patient: made[i]!.patient });
+    expect(centralSlot.status).toBe('free');
+    const appt = (await web().searchAll<Appointment>('Appointment', { slot: `Slot/${centralSlot.id}` }))[0]!;
+    expect(appt.cancelationReason?.text).toMatch(reason!);
+    // ... and staff see the patient to contact in Konflikter, the reason in Swedish.
+    const c = (await openConflicts()).find((x) => x.bookingId === booking.id);
+    expect(c).toMatchObject({ kind: 'rejected', patient: { identityNumber: made[i]!.patient } });
+    expect(c!.reason).toMatch(reason!);
+    expect(c!.reason).toMatch(/^Webbokningen avvisades: .*Kontakta patienten/);
+    expect(audited(booking.id)[0]).toMatchObject({ workstation: 'sync', op: 'sync.create' });
+  });
+
+  it('an invitation (the Appointment based on a ServiceRequest) lets an invitation-only booking stand', async () => {
+    const S = await slot('2026-10-23', '10:00', '10:30', ['INBJ']);
+    await sync();
+    const s = await onCentral(S);
+    const patient = person(70);
+    await web().transaction([
+      {
+        fullUrl: 'urn:uuid:3f0c2a5e-0000-4000-8000-000000000001',
+        resource: {
+          resourceType: 'Patient',
+          identifier: [{ system: 'urn:oid:1.2.752.129.2.1.3.1', value: patient.identityNumber }],
+          name: [{ family: patient.familyName, given: [patient.givenName] }],
+        },
+        request: { method: 'POST', url: 'Patient' },
+      },
+      {
+        resource: {
+          resourceType: 'Appointment',
+          status: 'booked',
+          serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'INBJ' }] }],
+          basedOn: [{ reference: 'ServiceRequest/kallelse-1' }],
+          slot: [{ reference: `Slot/${s.id}` }],
+          start: s.start,
+          end: s.end,
+          created: new Date(now).toISOString(),
+          participant: [{ actor: { reference: 'urn:uuid:3f0c2a5e-0000-4000-8000-000000000001' }, status: 'accepted' }],
+        },
+        request: { method: 'POST', url: 'Appointment' },
+      },
+      {
+        resource: { ...s, status: 'busy' },
+        request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: `W/"${s.meta!.versionId}"` },
+      },
+    ]);
+    await sync();
+    expect(row(bookingOn(S)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
+    await converged();
+  });
+
+  it('a rejected web booking does not push a desk booking of the same slot aside, and the desk can book it afterwards', async () => {
+    const S = await slot('2026-10-23', '11:00', '11:30', ['TELE']);
+    await sync();
+    await webBook(web(), await onCentral(S), 'TELE', person(71));
+    await sync();
+    expect(bookingOn(S)).toBeUndefined();
+    const desk = await ok(
+      'bookings.book',
+      { slotId: S, patientId: unit.patientIds[2]!, appointmentTypeId: types.TELE!, channel: 'phone', note: '' },
+      ['receptionist'],
+    );
+    await sync();
+    expect(row(desk.id).status).toBe('booked');
+    await converged();
+  });
+});
+
+describe('schedule changes racing a web booking (made on central before the change was pushed)', () => {
+  it('an absence: the slot becomes busy-unavailable on central, the web booking stands and is on the absence list', async () => {
+    const A = await slot('2026-10-27', '08:00', '08:30', ['LAKBES']);
+    const free = await slot('2026-10-27', '08:30', '09:00', ['LAKBES']);
+    await sync();
+    const absence = await ok('absences.create', {
+      resourceId: unit.resourceIds[0]!,
+      from: '2026-10-27',
+      fromTime: '07:00',
+      to: '2026-10-27',
+      toTime: '09:00',
+      reason: 'Sjuk',
+    });
+    expect(absence.affectedBookings).toEqual([]); // the desk knew of no booking yet
+    await webBook(web(), await onCentral(A), 'LAKBES', person(80));
+    await sync();
+    expect((await onCentral(A)).status).toBe('busy-unavailable');
+    expect((await onCentral(free)).status).toBe('busy-unavailable');
+    const affected = await ok('absences.affectedBookings', { id: absence.absence.id }, ['receptionist']);
+    expect(affected.map((b) => [b.slotId, b.channel, b.patient.identityNumber])).toEqual([[A, 'web', patientNumber(80)]]);
+    await converged();
+  });
+
+  it('a removal: the slot comes back with its web booking (a booked slot cannot be removed), and staff are told', async () => {
+    const R = await slot('2026-10-27', '13:00', '13:30', ['LAKBES']);
+    await sync();
+    await ok('slots.remove', { id: R });
+    await webBook(web(), await onCentral(R), 'LAKBES', person(81));
+    await sync();
+    const b = bookingOn(R)!;
+    expect(row(b.id)).toMatchObject({ status: 'booked', channel: 'web' });
+    expect((await calendarOf('2026-10-27')).bookings.map((x) => x.id)).toContain(b.id);
+    expect((await ok('slots.get', { id: R })).state).toBe('open');
+    expect((await onCentral(R)).status).toBe('busy');
+    const c = (await openConflicts()).find((x) => x.bookingId === b.id);
+    expect(c).toMatchObject({ kind: 'rejected', suggested: [] });
+    expect(c!.reason).toMatch(/kunde inte tas bort.*står kvar/);
+    expect(audited(R).map((e) => e.op)).toContain('sync.removal_undone');
+    await converged();
+  });
+});
+
+describe("the patient's own changes reach the receptionist's calendar", () => {
+  it('a web rebooking replaces the Appointment; a cancellation carries its reason code; the freed time is free again', async () => {
+    const [X, Y] = [
+      await slot('2026-10-28', '08:00', '08:30', ['LAKBES']),
+      await slot('2026-10-29', '08:00', '08:30', ['LAKBES']),
+    ];
+    await sync();
+    const first = await webBook(web(), await onCentral(X), 'LAKBES', person(90));
+    await sync();
+    const moved = await webRebook(
+      web(),
+      (await web().read<Appointment>('Appointment', first.id!))!,
+      await onCentral(X),
+      await onCentral(Y),
+      'LAKBES',
+    );
+    await sync();
+    const oldId = bookingOn(X, false)!.id;
+    const newId = bookingOn(Y)!.id;
+    expect(row(oldId)).toMatchObject({ status: 'rebooked', rebooked_to: newId });
+    expect(row(newId)).toMatchObject({ status: 'booked', channel: 'web', rebooked_from: oldId });
+    expect((await calendarOf('2026-10-28')).bookings.map((b) => b.slotId)).not.toContain(X);
+    expect((await calendarOf('2026-10-29')).bookings.map((b) => [b.id, b.patient.identityNumber])).toEqual([
+      [newId, patientNumber(90)],
+    ]);
+
+    const a = (await web().read<Appointment>('Appointment', moved.id!))!;
+    const y = await onCentral(Y);
+    await web().transaction([
+      {
+        resource: {
+          ...a,
+          status: 'cancelled',
+          cancelationReason: { coding: [{ system: 'urn:tidbok:reason', code: 'FORHINDER' }], text: 'Förhinder' },
+        },
+        request: { method: 'PUT', url: `Appointment/${a.id}`, ifMatch: `W/"${a.meta!.versionId}"` },
+      },
+      {
+        resource: { ...y, status: 'free' },
+        request: { method: 'PUT', url: `Slot/${y.id}`, ifMatch: `W/"${y.meta!.versionId}"` },
+      },
+    ]);
+    await sync();
+    expect(row(newId)).toMatchObject({ status: 'cancelled', reason_code: 'FORHINDER', reason_text: 'Förhinder' });
+    expect((await calendarOf('2026-10-29')).bookings).toEqual([]);
+    const freeAgain = await ok('slots.findFree', { appointmentTypeId: types.LAKBES!, from: '2026-10-29', to: '2026-10-29' }, [
+      'receptionist',
+    ]);
+    expect(freeAgain.map((f) => f.slotId)).toContain(Y);
+    expect(audited(newId).map((e) => e.op)).toEqual(['sync.create', 'sync.update']);
+    await converged();
+  });
+
+  it('a patient with protected identity who booked on the web is marked, and the receptionist sees no name', async () => {
+    const Z = await slot('2026-10-28', '13:00', '13:30', ['LAKBES']);
+    await sync();
+    const p = person(91, { givenName: 'Sara', familyName: 'Skyddad' });
+    await web().transaction([
+      {
+        resource: {
+          resourceType: 'Patient',
+          meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] },
+          identifier: [{ system: 'urn:oid:1.2.752.129.2.1.3.1', value: p.identityNumber }],
+          name: [{ family: p.familyName, given: [p.givenName] }],
+        },
+        request: { method: 'POST', url: 'Patient' },
+      },
+    ]);
+    await webBook(web(), await onCentral(Z), 'LAKBES', p);
+    await sync();
+    const shown = (await calendarOf('2026-10-28')).bookings.find((b) => b.slotId === Z)!;
+    expect(shown.patient.protectedIdentity).toBe(true);
+    expect(JSON.stringify(shown)).not.toMatch(/Sara|Skyddad/);
+    await converged();
+  });
+});
+
+describe('times across the clock changes round-trip through FHIR unchanged', () => {
+  // [date, wall-clock start, the instant on the wire]
+  const cases: [string, string, string][] = [
+    ['2026-10-24', '08:00', '2026-10-24T08:00:00+02:00'],
+    ['2026-10-25', '08:00', '2026-10-25T08:00:00+01:00'],
+    ['2026-10-25', '23:00', '2026-10-25T23:00:00+01:00'],
+    ['2027-03-27', '08:00', '2027-03-27T08:00:00+01:00'],
+    ['2027-03-28', '08:00', '2027-03-28T08:00:00+02:00'],
+    ['2027-03-28', '00:30', '2027-03-28T00:30:00+01:00'],
+  ];
+  it.each(cases)('%s %s is %s on central, in the web booking and back in the calendar', async (date, start, wire) => {
+    const [h, m] = start.split(':').map(Number) as [number, number];
+    const endMin = h * 60 + m + 30;
+    const end = `${String(Math.floor(endMin / 60)).padStart(2, '0')}:${String(endMin % 60).padStart(2, '0')}`;
+    const S = await slot(date, start, end, ['LAKBES']);
+    await sync();
+    const s = await onCentral(S);
+    expect(s.start).toBe(wire);
+    expect(Date.parse(s.end) - Date.parse(s.start)).toBe(30 * 60_000);
+    const a = await webBook(web(), s, 'LAKBES', person(100 + cases.findIndex((c) => c[2] === wire)));
+    expect(a.start).toBe(wire);
+    await sync();
+    const b = (await calendarOf(date)).bookings.find((x) => x.slotId === S)!;
+    expect(b.startAt).toBe(Date.parse(wire));
+    expect(b.endAt - b.startAt).toBe(30 * 60_000);
+  });
+});
