@@ -21,7 +21,8 @@ export function OverrideField({ value, onChange }: { value: string; onChange: (v
   return (
     <div className="tb-field tb-override" data-testid="override">
       <label htmlFor={id}>{t('override.label')}</label>
-      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} required minLength={3} maxLength={500} />
+      {/* Shown only after main's refusal, in an open dialog: the reason is what the desk types next. */}
+      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} required minLength={3} maxLength={500} autoFocus />
       <p className="tb-field-hint">{t('override.hint')}</p>
     </div>
   );

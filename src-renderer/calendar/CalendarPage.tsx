@@ -352,7 +352,8 @@ function CalendarScreen() {
             types={activeTypes}
             resources={allResources}
             initialTypeId={moving?.appointmentTypeId ?? typeId}
-            from={date < todayIso() ? todayIso() : date}
+            // A rebooking asks for the first free time from today, not from the day the booking was on.
+            from={moving || date < todayIso() ? todayIso() : date}
             onClose={() => {
               setFreePanel(false);
               setMoving(null);
