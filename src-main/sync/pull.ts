@@ -59,6 +59,7 @@ type StmtName =
   | 'slotTypeIds'
   | 'slotState'
   | 'slotReopen'
+  | 'slotOpen'
   | 'bookingByRemote'
   | 'bookingById'
   | 'activeOnSlot'
@@ -102,7 +103,10 @@ function stmts(ctx: ServiceContext): Stmts {
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
-    slotState: db.prepare(`SELECT state FROM slots WHERE id = ?`),
+    slotState: db.prepare(`SELECT state, block_reason FROM slots WHERE id = ?`),
+    slotOpen: db.prepare(
+      `UPDATE slots SET state = 'open', block_reason = NULL, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ),
     slotReopen: db.prepare(
       `UPDATE slots SET state = 'open', version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ? AND state = 'removed'`,
     ),
@@ -205,12 +209,22 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           const ids = typeIds.length
             ? JSON.stringify(typeIds)
             : (s.slotTypeIds.get(local.id) as { appointment_type_ids: string }).appointment_type_ids;
+          // Central says booked where the unit has the slot closed and knows no booking, and the slot
+          // still carries its block reason (a desk that unblocks clears it) or was removed (never
+          // undone): someone booked a closed slot. The schedule is the unit's: the slot stays closed
+          // until the booking arrives and is judged.
+          const here = s.slotState.get(local.id) as { state: string; block_reason: string | null };
+          const closedHere =
+            sl.status === 'busy' &&
+            (here.state === 'removed' || (here.state === 'blocked' && !!sl.comment)) &&
+            s.activeOnSlot.get(local.id, '') === undefined;
+          if (closedHere) s.awaitLink.run(`${CLOSED_SLOT}${local.id}`, here.state, now);
           s.slotUpdate.run(
             f.startAt,
             f.endAt,
             ids,
-            f.state,
-            f.blockReason,
+            closedHere ? here.state : f.state,
+            closedHere ? here.block_reason : f.blockReason,
             f.webPublished ? 1 : 0,
             f.withinCareGuarantee ? 1 : 0,
             sl.id,
@@ -256,6 +270,12 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         if (!local && !type) continue;
         const mode = f.contactMode ?? (type ? (JSON.parse(type.contact_modes) as ContactMode[])[0]! : 'physical');
         const slotChangePending = hasPendingOutbox(ctx, slot.id);
+        const closedKey = `${CLOSED_SLOT}${slot.id}`;
+        if (ACTIVE.has(status) && s.linkWaiting.get(closedKey)) {
+          s.linkDone.run(closedKey);
+          // Booked by another desk of the unit, which can only book an open slot: it reopened it.
+          if (f.channel !== 'web') s.slotOpen.run(now, slot.id);
+        }
         // A patient's new web booking is held to the unit's rules, as at the desk (the web never overrides).
         const breach =
           !local && f.channel === 'web' && ACTIVE.has(status) && !f.rebookedFromRef
@@ -369,6 +389,9 @@ export const SYNC_CALLER: Caller = {
   roles: [],
   workstation: 'sync',
 };
+
+/** sync_state key of a slot central holds booked while it is closed here (pull, Slot then Appointment). */
+const CLOSED_SLOT = 'closed-slot:';
 
 /** Reason code of a web booking the unit's rules did not let in. */
 export const WEB_REJECTED = 'WEB_REJECTED';

@@ -268,6 +268,83 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     expect(audited(booking.id)[0]).toMatchObject({ workstation: 'sync', op: 'sync.create' });
   });
 
+  // A central that books a slot the unit had already closed on it (busy-unavailable, entered-in-error).
+  it.each([
+    ['blocked (the block already on central)', 'block', 'busy-unavailable', 'slot_blocked', /Tiden är spärrad/, 'blocked'],
+    ['removed (the removal already on central)', 'remove', 'entered-in-error', 'slot_removed', /borttagen ur schemat/, 'removed'],
+  ] as const)('a slot %s stays closed; the web booking is rejected', async (_n, how, fhirStatus, rule, reason, state) => {
+    const S = await slot('2026-11-04', how === 'block' ? '08:00' : '08:30', how === 'block' ? '08:30' : '09:00', ['LAKBES']);
+    await sync();
+    if (how === 'block') await ok('slots.block', { id: S, reason: 'Utbildning' });
+    else await ok('slots.remove', { id: S });
+    await sync();
+    expect((await onCentral(S)).status).toBe(fhirStatus);
+    await webBook(web(), await onCentral(S), 'LAKBES', person(how === 'block' ? 72 : 73));
+    await sync();
+    const booking = bookingOn(S, false)!;
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).reason_text).toMatch(reason);
+    expect((await ok('slots.get', { id: S })).state).toBe(state);
+    if (how === 'block') expect((await ok('slots.get', { id: S })).blockReason).toBe('Utbildning');
+    expect((await onCentral(S)).status).toBe(fhirStatus);
+    expect((await openConflicts()).find((c) => c.bookingId === booking.id)).toMatchObject({ kind: 'rejected' });
+    expect(audited(booking.id)[0]).toMatchObject({ op: 'sync.create', workstation: 'sync' });
+    await converged();
+  });
+
+  it('a type the slot does not offer is rejected, naming the type', async () => {
+    const S = await slot('2026-11-04', '09:00', '09:30', ['KORT']);
+    await sync();
+    await webBook(web(), await onCentral(S), 'LAKBES', person(74));
+    await sync();
+    const booking = bookingOn(S, false)!;
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).reason_text).toBe('Webbokningen avvisades: Läkarbesök erbjuds inte på den här tiden.');
+    expect((await onCentral(S)).status).toBe('free');
+    await converged();
+  });
+
+  it('another desk of the unit that unblocks a slot (clearing its reason) and books it opens it here too', async () => {
+    const S = await slot('2026-11-04', '10:00', '10:30', ['LAKBES']);
+    await ok('slots.block', { id: S, reason: '' });
+    await sync();
+    // The other desk: unblock and book in one claim (the Slot goes busy-unavailable -> busy on central).
+    const s = await onCentral(S);
+    await web().transaction([
+      {
+        fullUrl: 'urn:uuid:3f0c2a5e-0000-4000-8000-000000000009',
+        resource: {
+          resourceType: 'Patient',
+          identifier: [{ system: 'urn:oid:1.2.752.129.2.1.3.1', value: patientNumber(75) }],
+          name: [{ family: 'Kassasson', given: ['Per'] }],
+        },
+        request: { method: 'POST', url: 'Patient' },
+      },
+      {
+        resource: {
+          resourceType: 'Appointment',
+          status: 'booked',
+          serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
+          slot: [{ reference: `Slot/${s.id}` }],
+          start: s.start,
+          end: s.end,
+          created: new Date(now).toISOString(),
+          participant: [{ actor: { reference: 'urn:uuid:3f0c2a5e-0000-4000-8000-000000000009' }, status: 'accepted' }],
+          extension: [{ url: 'https://tidbok.se/fhir/StructureDefinition/booking-channel', valueCode: 'desk' }],
+        },
+        request: { method: 'POST', url: 'Appointment' },
+      },
+      {
+        resource: { ...s, status: 'busy' },
+        request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: `W/"${s.meta!.versionId}"` },
+      },
+    ]);
+    await sync();
+    expect((await ok('slots.get', { id: S })).state).toBe('open');
+    expect(row(bookingOn(S)!.id)).toMatchObject({ status: 'booked', channel: 'desk' });
+    await converged();
+  });
+
   it('an invitation (the Appointment based on a ServiceRequest) lets an invitation-only booking stand', async () => {
     const S = await slot('2026-10-23', '10:00', '10:30', ['INBJ']);
     await sync();
