@@ -12,6 +12,7 @@ import { registerSetupCommands } from './cli/setup.ts';
 import { registerCatalogCommands } from './cli/catalog.ts';
 import { registerAbsenceCommands } from './cli/absences.ts';
 import { registerHolidayCommands } from './cli/holidays.ts';
+import { registerBookingCommands } from './cli/bookings.ts';
 import { commanderErrorInSwedish, EXIT, UsageError } from './cli/common.ts';
 import { databaseBusy, isDatabaseBusy } from './api/busy.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCatalogCommands(program);
   registerAbsenceCommands(program);
   registerHolidayCommands(program);
+  registerBookingCommands(program);
   return program;
 }
 
