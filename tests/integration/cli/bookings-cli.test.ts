@@ -240,7 +240,7 @@ describe('slots at the command line', () => {
         'LAKBES',
         '--json',
       ]);
-    // Sunday 29 March 2026 is a spring-forward day: 03:00–03:30 local is 01:00–01:30 UTC.
+    // Sunday 28 March 2027 springs forward at 02:00: 03:00–03:30 local (CEST) is 01:00–01:30 UTC.
     const spring = await add('2027-03-28', '03:00', '03:30');
     expect(spring.code).toBe(0);
     const slot = JSON.parse(spring.out) as { id: string; startAt: number; endAt: number; state: string };
