@@ -21,7 +21,16 @@ import {
   slotFields,
   type AppointmentFields,
 } from './fhir/mapping.ts';
-import { hasPendingOutbox, readCursor, recordConflict, settleOutbox, suggestFreeSlots, writeCursor } from './local.ts';
+import { localDate } from '../domain/time.ts';
+import {
+  hasPendingOutbox,
+  readCursor,
+  unitTimeZone,
+  recordConflict,
+  settleOutbox,
+  suggestFreeSlots,
+  writeCursor,
+} from './local.ts';
 import { webBookingBreach } from './web-rules.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
@@ -154,6 +163,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   const out: ApplyResult = { applied: 0, conflicts: 0, ids: [] };
   const s = stmts(ctx);
   const now = ctx.now();
+  const today = localDate(now, unitTimeZone(ctx));
   const types = new Map((s.typesByCode.all() as { id: string; code: string; contact_modes: string }[]).map((t) => [t.code, t]));
   const links: { id: string; f: AppointmentFields }[] = [];
   // Every booking central changed here is on the audit log, as a change made by sync.
@@ -164,7 +174,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
     for (const r of resources) {
       if (r.resourceType === 'Patient') {
         const p = r as Patient;
-        const f = patientFields(p);
+        const f = patientFields(p, today);
         if (!f) continue;
         const mine = ourId(p);
         const local = (s.patientByRemote.get(p.id) ??

@@ -19,6 +19,7 @@ import type {
   Slot,
 } from '@medplum/fhirtypes';
 import type { BookingStatus, Channel, ContactMode } from '../../api/types.ts';
+import { parseIdentityNumber } from '../../domain/personnummer.ts';
 
 /** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
 export const ID_SYSTEM = 'urn:tidbok:id';
@@ -353,19 +354,28 @@ export interface PatientFields {
   protectedIdentity: boolean;
 }
 
-export function patientFields(p: Patient): PatientFields | null {
+/**
+ * The patient as the unit stores them. Another system may write a national number as typed
+ * (`19121212-1212`, 10 digits, a samordningsnummer under the personnummer system): it is
+ * normalised to 12 digits like one typed at the desk (`today`, the unit's date, decides the
+ * century of a 10-digit one). One that is no valid number is kept as a reserve number, so the
+ * patient's bookings still reach the desk, marked as such.
+ */
+export function patientFields(p: Patient, today: string = new Date().toISOString().slice(0, 10)): PatientFields | null {
   const kinds: [string, PatientRow['identity_kind']][] = [
     [PERSONNUMMER_SYSTEM, 'personnummer'],
     [SAMORDNINGSNUMMER_SYSTEM, 'samordningsnummer'],
     [RESERVNUMMER_SYSTEM, 'reserve'],
   ];
-  for (const [system, kind] of kinds) {
+  for (const [system, given] of kinds) {
     const value = p.identifier?.find((i) => i.system === system)?.value;
     if (!value) continue;
+    const parsed = parseIdentityNumber(value, today, { allowReserve: true });
+    if (!parsed.ok) return null; // not even a reserve number (10–20 of A–Z, 0–9, '-')
     const name = p.name?.[0];
     return {
-      identityNumber: value,
-      identityKind: kind,
+      identityNumber: parsed.normalised,
+      identityKind: given === 'reserve' ? 'reserve' : parsed.kind,
       givenName: name?.given?.join(' ') || '(okänt)',
       familyName: name?.family || '(okänt)',
       phone: p.telecom?.find((t) => t.system === 'phone')?.value ?? null,

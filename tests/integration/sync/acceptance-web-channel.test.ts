@@ -13,6 +13,7 @@ import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import {
   api,
   centralBookings,
@@ -545,5 +546,94 @@ describe('times across the clock changes round-trip through FHIR unchanged', () 
     const b = (await calendarOf(date)).bookings.find((x) => x.slotId === S)!;
     expect(b.startAt).toBe(Date.parse(wire));
     expect(b.endAt - b.startAt).toBe(30 * 60_000);
+  });
+});
+
+describe('identity numbers another system wrote on central', () => {
+  const pnr = (birth: string, serial: number, samordning = false) => makeIdentityNumber(birth, serial, samordning);
+  const dashed12 = (n: string) => `${n.slice(0, 8)}-${n.slice(8)}`;
+  const short = (n: string, sep = '-') => `${n.slice(2, 8)}${sep}${n.slice(8)}`;
+  const badSum = (n: string) => n.slice(0, 11) + String((Number(n[11]) + 1) % 10);
+  // [case, identifier system, value on central, stored number, kind] (today 2026-10-19)
+  const P = 'urn:oid:1.2.752.129.2.1.3.1';
+  const S = 'urn:oid:1.2.752.129.2.1.3.3';
+  const cases: [string, string, string, string, string][] = [
+    ['12 digits with a dash', P, dashed12(pnr('1972-04-10', 981)), pnr('1972-04-10', 981), 'personnummer'],
+    ['10 digits with a dash', P, short(pnr('1973-05-11', 982)), pnr('1973-05-11', 982), 'personnummer'],
+    ['10 digits, born 2015', P, short(pnr('2015-01-31', 983)), pnr('2015-01-31', 983), 'personnummer'],
+    ["10 digits with '+', 100 years or older", P, short(pnr('1924-02-29', 984), '+'), pnr('1924-02-29', 984), 'personnummer'],
+    [
+      'a samordningsnummer under the personnummer system',
+      P,
+      pnr('1985-06-07', 985, true),
+      pnr('1985-06-07', 985, true),
+      'samordningsnummer',
+    ],
+    ['a samordningsnummer, 10 digits', S, short(pnr('1990-12-31', 986, true)), pnr('1990-12-31', 986, true), 'samordningsnummer'],
+    [
+      'a wrong check digit: kept, as a reserve number',
+      P,
+      badSum(pnr('1974-06-12', 987)),
+      badSum(pnr('1974-06-12', 987)),
+      'reserve',
+    ],
+  ];
+
+  it('are stored normalised to 12 digits, and their web bookings reach the desk (sync is not stopped by one)', async () => {
+    const slots: string[] = [];
+    for (const i of cases.keys()) slots.push(await slot('2026-11-05', `${10 + i}:00`, `${10 + i}:30`, ['LAKBES']));
+    await sync();
+    for (const [i, [, system, value]] of cases.entries()) {
+      const s = await onCentral(slots[i]!);
+      await web().transaction([
+        {
+          fullUrl: 'urn:uuid:3f0c2a5e-0000-4000-8000-0000000000a1',
+          resource: { resourceType: 'Patient', identifier: [{ system, value }], name: [{ family: 'Form', given: [String(i)] }] },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          resource: {
+            resourceType: 'Appointment',
+            status: 'booked',
+            serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
+            slot: [{ reference: `Slot/${s.id}` }],
+            start: s.start,
+            end: s.end,
+            created: new Date(now).toISOString(),
+            participant: [{ actor: { reference: 'urn:uuid:3f0c2a5e-0000-4000-8000-0000000000a1' }, status: 'accepted' }],
+          },
+          request: { method: 'POST', url: 'Appointment' },
+        },
+        {
+          resource: { ...s, status: 'busy' },
+          request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: `W/"${s.meta!.versionId}"` },
+        },
+      ]);
+    }
+    await sync();
+    const stored = slots.map(
+      (id) =>
+        ctx.db
+          .prepare(
+            `SELECT p.identity_number AS n, p.identity_kind AS kind, b.status FROM bookings b JOIN patients p ON p.id = b.patient_id WHERE b.slot_id = ?`,
+          )
+          .get(id) as { n: string; kind: string; status: string } | undefined,
+    );
+    expect(stored).toEqual(cases.map(([, , , n, kind]) => ({ n, kind, status: 'booked' })));
+  });
+
+  it('a patient the desk knows, written in another form on central, stays one patient', async () => {
+    const known = patientNumber(3); // unit.patientIds[3]
+    const X = await slot('2026-11-05', '17:00', '17:30', ['LAKBES']);
+    await sync();
+    await webBook(web(), await onCentral(X), 'LAKBES', {
+      identityNumber: short(known),
+      givenName: 'Testa3',
+      familyName: 'Patientsson',
+    });
+    await sync();
+    const b = ctx.db.prepare(`SELECT patient_id FROM bookings WHERE slot_id = ?`).get(X) as { patient_id: string };
+    expect(b.patient_id).toBe(unit.patientIds[3]);
+    expect(ctx.db.prepare(`SELECT count(*) AS n FROM patients WHERE identity_number = ?`).get(known)).toEqual({ n: 1 });
   });
 });

@@ -149,16 +149,16 @@ describe('mapping to FHIR R4', () => {
   it('maps patients with the national identifier systems', () => {
     const p = patientToFhir({
       id: 'p',
-      identity_number: '199001709806',
+      identity_number: '199001709808',
       identity_kind: 'samordningsnummer',
       given_name: 'Leila',
       family_name: 'Ali',
       phone: null,
       protected_identity: 0,
     });
-    expect(p.identifier?.find((i) => i.system === SAMORDNINGSNUMMER_SYSTEM)?.value).toBe('199001709806');
+    expect(p.identifier?.find((i) => i.system === SAMORDNINGSNUMMER_SYSTEM)?.value).toBe('199001709808');
     expect(patientFields(p)).toMatchObject({
-      identityNumber: '199001709806',
+      identityNumber: '199001709808',
       identityKind: 'samordningsnummer',
       givenName: 'Leila',
       familyName: 'Ali',
