@@ -294,7 +294,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
                 typeId: type!.id,
                 contactMode: mode,
                 invited: f.invited,
-                bookedAt: f.createdAt ?? now,
+                bookedAt: f.createdAt ?? (a.meta?.lastUpdated ? Date.parse(a.meta.lastUpdated) : now),
                 slotChangePending,
               })
             : null;

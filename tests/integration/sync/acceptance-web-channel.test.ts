@@ -31,7 +31,7 @@ import {
 let central: Central;
 let ctx: ServiceContext;
 let unit: SmallUnit;
-const now = Date.parse('2026-10-19T09:00:00+02:00');
+let now = Date.parse('2026-10-19T09:00:00+02:00');
 const types: Record<string, string> = {};
 
 async function call<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]) {
@@ -178,6 +178,31 @@ describe('a web patient and the desk race for one slot', () => {
     // The audit log: the desk's booking, sync's cancellation of it, and the web booking's arrival.
     expect(audited(desk.id).map((e) => e.op)).toEqual(['book', 'sync.slot_taken']);
     expect(audited(web20)).toEqual([{ action: 'change', workstation: 'sync', op: 'sync.create' }]);
+    await converged();
+  });
+
+  it('a desk rebooking into a slot the web took first: the patient keeps the old time, and the desk is told', async () => {
+    const [A, S] = [
+      await slot('2026-10-20', '10:00', '10:30', ['LAKBES']),
+      await slot('2026-10-20', '10:30', '11:00', ['LAKBES']),
+    ];
+    await sync();
+    const held = await ok(
+      'bookings.book',
+      { slotId: A, patientId: unit.patientIds[3]!, appointmentTypeId: types.LAKBES!, channel: 'phone', note: '' },
+      ['receptionist'],
+    );
+    await sync();
+    const moved = await ok('bookings.rebook', { id: held.id, slotId: S, channel: 'phone' }, ['receptionist']);
+    expect(moved.new.status).toBe('preliminary');
+    await webBook(web(), await onCentral(S), 'LAKBES', person(22));
+    await sync();
+    expect(row(held.id)).toMatchObject({ status: 'booked', rebooked_to: null });
+    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    expect(row(bookingOn(S)!.id)).toMatchObject({ channel: 'web', status: 'booked' });
+    const c = (await openConflicts()).find((x) => x.bookingId === moved.new.id)!;
+    expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: unit.patientIds[3] } });
+    expect((await onCentral(A)).status).toBe('busy');
     await converged();
   });
 
@@ -344,6 +369,22 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     expect((await ok('slots.get', { id: S })).state).toBe('open');
     expect(row(bookingOn(S)!.id)).toMatchObject({ status: 'booked', channel: 'desk' });
     await converged();
+  });
+
+  it('the booking window is judged when the patient booked, not when an offline desk pulls it', async () => {
+    const S = await slot('2026-10-21', '10:00', '10:30', ['KORT']); // 49 h ahead: inside the 48 h lead
+    await sync();
+    await webBook(web(), await onCentral(S), 'KORT', person(76));
+    const back = now;
+    now += 2 * 3_600_000; // the desk was offline: at pull time the slot is 47 h ahead
+    vi.setSystemTime(now);
+    try {
+      await sync();
+      expect(row(bookingOn(S)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
+    } finally {
+      now = back;
+      vi.setSystemTime(now);
+    }
   });
 
   it('an invitation (the Appointment based on a ServiceRequest) lets an invitation-only booking stand', async () => {
@@ -517,21 +558,28 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
     const shown = (await calendarOf('2026-10-28')).bookings.find((b) => b.slotId === Z)!;
     expect(shown.patient.protectedIdentity).toBe(true);
     expect(JSON.stringify(shown)).not.toMatch(/Sara|Skyddad/);
+    // Rejected (a desk-only type), the patient is in Konflikter without where and when.
+    const T = await slot('2026-10-28', '14:00', '14:30', ['TELE']);
+    await sync();
+    await webBook(web(), await onCentral(T), 'TELE', p);
+    await sync();
+    const c = (await openConflicts()).find((x) => x.bookingId === bookingOn(T, false)!.id)!;
+    expect(c).toMatchObject({ kind: 'rejected', startAt: null, resourceName: null, patient: { protectedIdentity: true } });
     await converged();
   });
 });
 
 describe('times across the clock changes round-trip through FHIR unchanged', () => {
-  // [date, wall-clock start, the instant on the wire]
-  const cases: [string, string, string][] = [
-    ['2026-10-24', '08:00', '2026-10-24T08:00:00+02:00'],
-    ['2026-10-25', '08:00', '2026-10-25T08:00:00+01:00'],
-    ['2026-10-25', '23:00', '2026-10-25T23:00:00+01:00'],
-    ['2027-03-27', '08:00', '2027-03-27T08:00:00+01:00'],
-    ['2027-03-28', '08:00', '2027-03-28T08:00:00+02:00'],
-    ['2027-03-28', '00:30', '2027-03-28T00:30:00+01:00'],
+  // [date, wall-clock start, the instant on the wire, the web cancel deadline: 24 real hours before]
+  const cases: [string, string, string, string][] = [
+    ['2026-10-24', '08:00', '2026-10-24T08:00:00+02:00', '2026-10-23T08:00:00+02:00'],
+    ['2026-10-25', '08:00', '2026-10-25T08:00:00+01:00', '2026-10-24T09:00:00+02:00'],
+    ['2026-10-25', '23:00', '2026-10-25T23:00:00+01:00', '2026-10-25T00:00:00+02:00'],
+    ['2027-03-27', '08:00', '2027-03-27T08:00:00+01:00', '2027-03-26T08:00:00+01:00'],
+    ['2027-03-28', '08:00', '2027-03-28T08:00:00+02:00', '2027-03-27T07:00:00+01:00'],
+    ['2027-03-28', '00:30', '2027-03-28T00:30:00+01:00', '2027-03-27T00:30:00+01:00'],
   ];
-  it.each(cases)('%s %s is %s on central, in the web booking and back in the calendar', async (date, start, wire) => {
+  it.each(cases)('%s %s is %s on central, in the web booking and back in the calendar', async (date, start, wire, deadline) => {
     const [h, m] = start.split(':').map(Number) as [number, number];
     const endMin = h * 60 + m + 30;
     const end = `${String(Math.floor(endMin / 60)).padStart(2, '0')}:${String(endMin % 60).padStart(2, '0')}`;
@@ -546,6 +594,9 @@ describe('times across the clock changes round-trip through FHIR unchanged', () 
     const b = (await calendarOf(date)).bookings.find((x) => x.slotId === S)!;
     expect(b.startAt).toBe(Date.parse(wire));
     expect(b.endAt - b.startAt).toBe(30 * 60_000);
+    // The patient's own cancel deadline, as the desk sees it for the pulled web booking.
+    const may = await ok('bookings.onlinePermissions', { id: b.id }, ['receptionist']);
+    expect(may.cancel).toMatchObject({ allowed: true, deadline: Date.parse(deadline) });
   });
 });
 
