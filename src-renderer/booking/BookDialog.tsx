@@ -181,7 +181,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
                 </p>
               )}
             </div>
-            <button type="button" className="tb-button" onClick={() => setEntry(null)}>
+            <button type="button" className="tb-button" onClick={() => setEntry(null)} autoFocus>
               {t('book.changePatient')}
             </button>
           </div>
@@ -192,7 +192,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
               <span className="tb-muted"> {formatIdentity(patient.identityNumber)}</span>
               {patient.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}
             </div>
-            <button type="button" className="tb-button" onClick={() => setPatient(null)}>
+            {/* The search field it replaces had the focus: keep it in the dialog, on the next step. */}
+            <button type="button" className="tb-button" onClick={() => setPatient(null)} autoFocus>
               {t('book.changePatient')}
             </button>
           </div>
@@ -201,7 +202,9 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
             <label htmlFor={ids.query}>{t('book.patient')}</label>
             <input
               id={ids.query}
+              // data-autofocus when the dialog opens; autoFocus when it comes back after Byt patient.
               data-autofocus
+              autoFocus
               autoComplete="off"
               value={query}
               onChange={(e) => setQuery(e.target.value)}

@@ -32,8 +32,14 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
       if (dialog.open) dialog.close();
       // Back to the control that opened us; if the change removed it (a slot became a booking),
       // to the calendar's current tab stop, so keyboard users are not dropped at the page top.
+      const toTabStop = () => document.querySelector<HTMLElement>('.tb-item[tabindex="0"]')?.focus();
       if (opener?.isConnected) opener.focus();
-      else document.querySelector<HTMLElement>('.tb-item[tabindex="0"]')?.focus();
+      else toTabStop();
+      // The change often removes the opener only in the render after this one (the booked slot is
+      // redrawn as a booking): if that left the focus on the page, take it to the tab stop then.
+      setTimeout(() => {
+        if (!opener?.isConnected && (document.activeElement === document.body || !document.activeElement)) toTabStop();
+      }, 0);
     };
   }, []);
 

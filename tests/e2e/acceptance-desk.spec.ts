@@ -420,3 +420,70 @@ test('template preview over Easter and the spring clock change of 2027, and over
   await tpl.getByRole('button', { name: 'Avbryt' }).click();
   await expect(tpl).toBeHidden();
 });
+
+test('keyboard only: F, Enter, a number typed, the patient chosen and booked without the mouse; focus always visible', async ({
+  page,
+}) => {
+  await openDesk(page);
+  const today = await range('2026-11-23', '2026-11-24');
+  const patient = today.bookings.find((b) => b.status === 'booked' && !b.patient.protectedIdentity)!.patient;
+  const focusShown = () =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return 'body';
+      const s = getComputedStyle(el);
+      return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? 'visible' : `hidden on ${el.outerHTML.slice(0, 80)}`;
+    });
+  await page.keyboard.press('f');
+  const slot = page.locator('[data-slot-id]:focus');
+  const slotId = await slot.getAttribute('data-slot-id');
+  expect(await focusShown()).toBe('visible');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('book-dialog');
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toBeFocused();
+  const n = patient.identityNumber;
+  await page.keyboard.type(`${n.slice(2, 8)}-${n.slice(8)}`);
+  const result = dialog.getByRole('button', { name: new RegExp(patient.displayName) });
+  await expect(result).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(result).toBeFocused();
+  expect(await focusShown()).toBe('visible');
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('chosen-patient')).toContainText(patient.displayName);
+  // The chosen patient replaces the search field: focus stays in the dialog, on the next step.
+  await expect(dialog.getByRole('button', { name: 'Byt patient' })).toBeFocused();
+  expect(await focusShown()).toBe('visible');
+  // Byt patient brings the search field back, with the focus.
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toBeFocused();
+  await page.keyboard.type(patient.displayName);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Byt patient' })).toBeFocused();
+  // Then the form in reading order, ending on Boka.
+  const order: string[] = [];
+  for (let i = 0; i < 12 && order.at(-1) !== 'Boka'; i++) {
+    await page.keyboard.press('Tab');
+    order.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.labels?.[0]?.textContent?.trim() ?? el.textContent?.trim() ?? el.tagName;
+      }),
+    );
+  }
+  expect(order.slice(0, 3)).toEqual(['Besökstyp', 'Kontaktsätt', 'Bokas via']);
+  expect(order.slice(-2)).toEqual(['Avbryt', 'Boka']);
+  await page.keyboard.press('Enter');
+  // F found the first free slot of the morning, inside Läkarbesök's two-hour booking lead: the desk
+  // is told so and types its reason straight into the override field.
+  await expect(dialog.getByRole('alert')).toContainText('minst 2 timmar i förväg');
+  await expect(dialog.getByLabel('Motivering för att åsidosätta regeln')).toBeFocused();
+  await page.keyboard.type('Akut, ringde nyss');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText(`Bokad: ${patient.displayName}`);
+  const booking = (await range('2026-11-23', '2026-11-24')).bookings.find((b) => b.slotId === slotId && b.status === 'booked');
+  expect(booking?.patient.id).toBe(patient.id);
+  // Focus returns to the calendar, not the page top.
+  expect(await page.evaluate(() => document.activeElement?.closest('[data-booking-id],[data-slot-id]') !== null)).toBe(true);
+});
