@@ -287,6 +287,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           if (f.channel !== 'web') s.slotOpen.run(now, slot.id);
         }
         // A patient's new web booking is held to the unit's rules, as at the desk (the web never overrides).
+        const onCentralAt = a.meta?.lastUpdated ? Date.parse(a.meta.lastUpdated) : null;
         const breach =
           !local && f.channel === 'web' && ACTIVE.has(status) && !f.rebookedFromRef
             ? webBookingBreach(ctx, {
@@ -294,7 +295,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
                 typeId: type!.id,
                 contactMode: mode,
                 invited: f.invited,
-                bookedAt: f.createdAt ?? (a.meta?.lastUpdated ? Date.parse(a.meta.lastUpdated) : now),
+                bookedAt: f.createdAt ?? onCentralAt ?? now,
+                onCentralAt,
                 slotChangePending,
               })
             : null;

@@ -52,6 +52,7 @@ import {
   type SyncedEntity,
 } from './local.ts';
 import { applyResources, missingReferences, resolveSlotTaken } from './pull.ts';
+import { noteTypeRulesOnCentral } from './web-rules.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 
 const ACTIVE_LOCAL = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
@@ -515,6 +516,9 @@ async function settleAnswers(
         continue;
       }
       setRemote(ctx, u.entity, u.id, res.id, res.meta.versionId);
+      if (u.entity === 'appointment_type' && res.meta.lastUpdated) {
+        noteTypeRulesOnCentral(ctx, u.id, Date.parse(res.meta.lastUpdated));
+      }
       round.progress++;
       if (existed) continue; // it was there already: the next pass sends our current state as an update
       if (u.maxSeq) settleOutbox(ctx, u.id, u.maxSeq);

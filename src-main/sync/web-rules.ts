@@ -18,6 +18,8 @@ export interface PulledWebBooking {
   invited: boolean;
   /** When the patient booked (Appointment.created): the booking window is judged then, not at pull. */
   bookedAt: number;
+  /** Central's time of the Appointment (meta.lastUpdated), compared with when the type's rules reached central. */
+  onCentralAt: number | null;
   /**
    * A schedule change of the slot (block, removal, unpublishing) is still on its way to central:
    * the patient booked the slot as central showed it, open and published.
@@ -25,11 +27,34 @@ export interface PulledWebBooking {
   slotChangePending: boolean;
 }
 
+const RULES_AT = 'type-rules-at:';
+
+/**
+ * Push calls this when central took a version of the type (its web rules): from then on central
+ * offers the type under these rules. Server time (meta.lastUpdated).
+ */
+export function noteTypeRulesOnCentral(ctx: ServiceContext, typeId: string, at: number): void {
+  ctx.db
+    .prepare(`INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`)
+    .run(`${RULES_AT}${typeId}`, String(at), ctx.now());
+}
+
+function typeRulesOnCentralSince(ctx: ServiceContext, typeId: string): number | null {
+  const r = ctx.db.prepare(`SELECT cursor FROM sync_state WHERE feed = ?`).get(`${RULES_AT}${typeId}`) as
+    { cursor: string } | undefined;
+  return r ? Number(r.cursor) : null;
+}
+
 /** Why the unit does not take this web booking, or null. */
 export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): RuleBreach | null {
   const slot = getSlot(ctx, b.slotId);
-  const type = getAppointmentType(ctx, b.typeId);
+  const current = getAppointmentType(ctx, b.typeId);
   const asBooked = b.slotChangePending ? { ...slot, state: 'open', webPublished: true } : slot;
+  // Booked before the type's current rules reached central: the patient booked under the earlier
+  // ones, which are not kept here; only the slot (whose changes push reconciles) is judged then.
+  const since = typeRulesOnCentralSince(ctx, current.id);
+  const underOlderRules = since !== null && b.onCentralAt !== null && b.onCentralAt < since;
+  const type = underOlderRules ? { ...current, active: true, webBookable: true, invitationOnly: false } : current;
   return (
     checkFit({
       type,
@@ -39,6 +64,6 @@ export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): Rule
       slot: asBooked,
       resource: getResource(ctx, slot.resourceId),
       invited: b.invited,
-    }) ?? checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone)
+    }) ?? (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone))
   );
 }

@@ -387,6 +387,35 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     }
   });
 
+  it('a booking made before the type was closed to the web stands, even when the desk pushes the change before it pulls', async () => {
+    const [before, after] = [
+      await slot('2026-11-06', '08:00', '08:30', ['FAST']),
+      await slot('2026-11-06', '09:00', '09:30', ['FAST']),
+    ];
+    await sync();
+    await webBook(web(), await onCentral(before), 'FAST', person(77));
+    const back = now;
+    now += 60_000;
+    vi.setSystemTime(now);
+    try {
+      await ok('appointmentTypes.update', { id: types.FAST!, webBookable: false });
+      // One cycle: push (the new rules reach central) and then pull (the booking made under the old ones).
+      await sync();
+      expect(row(bookingOn(before)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
+      now += 60_000;
+      vi.setSystemTime(now);
+      await webBook(web(), await onCentral(after), 'FAST', person(78));
+      await sync();
+      expect(row(bookingOn(after, false)!.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+      await converged();
+    } finally {
+      await ok('appointmentTypes.update', { id: types.FAST!, webBookable: true });
+      await sync();
+      now = back;
+      vi.setSystemTime(now);
+    }
+  });
+
   it('an invitation (the Appointment based on a ServiceRequest) lets an invitation-only booking stand', async () => {
     const S = await slot('2026-10-23', '10:00', '10:30', ['INBJ']);
     await sync();
