@@ -267,7 +267,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
           </div>
         )}
         <div className="tb-row">
-          <div className="tb-field">
+          {/* The widest: type names with their length must read whole. */}
+          <div className="tb-field tb-grow">
             <label htmlFor={ids.type}>{t('book.type')}</label>
             <select id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
               {offered.map((x) => (

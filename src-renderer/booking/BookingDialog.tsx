@@ -23,6 +23,7 @@ export interface BookingDialogProps {
 }
 
 const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'no_show']);
+const MARKED = new Set(['arrived', 'no_show', 'completed']);
 
 export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: BookingDialogProps) {
   const { t, i18n } = useTranslation();
@@ -57,6 +58,9 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const name = b ? (b.patient.protectedIdentity ? t('calendar.protected') : b.patient.displayName) : '';
   const when = b ? formatSpan(b.startAt, b.endAt, i18n.language, true) : '';
   const started = b ? b.startAt <= Date.now() : false;
+  // Main says 'not active' of a marked visit too: the desk reads that it is marked.
+  const onlineNo =
+    b?.onlineCancel.reason === 'not_active' && MARKED.has(b.status) ? 'marked' : (b?.onlineCancel.reason ?? 'type_disallows');
   // Marks belong to the day of the visit (main refuses them earlier): no button that can only fail.
   const visitDay = b ? wallParts(b.startAt).date <= todayIso() : false;
 
@@ -101,7 +105,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                 ? t('booking.onlineUntil', {
                     when: formatSpan(b.onlineCancel.deadline, b.onlineCancel.deadline, i18n.language).replace(/–.*$/, ''),
                   })
-                : t(`booking.onlineNo.${b.onlineCancel.reason ?? 'type_disallows'}`)}
+                : t(`booking.onlineNo.${onlineNo}`)}
             </dd>
           </dl>
           {ACTIVE.has(b.status) && !cancelling && (

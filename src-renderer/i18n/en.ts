@@ -362,6 +362,7 @@ export const en: Shape<typeof sv> = {
       type_disallows: 'This appointment type cannot be cancelled on 1177.',
       deadline_passed: 'The last day to cancel on 1177 has passed.',
       not_active: 'The booking is not active.',
+      marked: 'The visit is marked and cannot be cancelled on 1177.',
       started: 'The visit has started.',
     },
     arrived: 'Arrived',

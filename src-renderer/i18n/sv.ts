@@ -365,6 +365,7 @@ export const sv = {
       type_disallows: 'Besökstypen kan inte avbokas på 1177.',
       deadline_passed: 'Sista dag för avbokning på 1177 har passerat.',
       not_active: 'Bokningen är inte aktiv.',
+      marked: 'Besöket är markerat och kan inte avbokas på 1177.',
       started: 'Besöket har börjat.',
     },
     arrived: 'Ankommen',

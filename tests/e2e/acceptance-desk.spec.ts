@@ -158,6 +158,7 @@ test('marks: no-show only once the time has begun, arrived then completed, each 
   expect(await status(begun)).toBe('arrived');
   await page.locator(`[data-booking-id="${begun.id}"]`).click();
   await expect(dialog.getByRole('button', { name: 'Uteblev' })).toHaveCount(0);
+  await expect(dialog).toContainText('Besöket är markerat och kan inte avbokas på 1177.');
   await expectAccessible(page, 'booking dialog, arrived');
   await dialog.screenshot({ path: `${SHOTS}/acc-desk-arrived.png` });
   await dialog.getByRole('button', { name: 'Genomförd' }).click();
