@@ -157,7 +157,7 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
  * the other overrides. Rooms and equipment do not count: a sample taken in the lab room during a
  * long visit is a plan, not a mistake.
  */
-function patientOverlap(
+export function patientOverlap(
   ctx: ServiceContext,
   patientId: string,
   slot: { id: string; startAt: number; endAt: number },

@@ -292,6 +292,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           !local && f.channel === 'web' && ACTIVE.has(status) && !f.rebookedFromRef
             ? webBookingBreach(ctx, {
                 slotId: slot.id,
+                patientId: patient.id,
                 typeId: type!.id,
                 contactMode: mode,
                 invited: f.invited,

@@ -7,11 +7,13 @@ import { checkBookingWindow, checkFit, type RuleBreach } from '../domain/booking
 import type { ContactMode } from '../api/types.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getAppointmentType } from '../services/appointment-types.ts';
+import { patientOverlap } from '../services/bookings.ts';
 import { getResource, getSlot } from '../services/slots.ts';
 import { currentUnit } from '../services/unit.ts';
 
 export interface PulledWebBooking {
   slotId: string;
+  patientId: string;
   typeId: string;
   contactMode: ContactMode;
   /** Booked after an invitation or triage (the Appointment is basedOn a ServiceRequest). */
@@ -55,6 +57,7 @@ export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): Rule
   const since = typeRulesOnCentralSince(ctx, current.id);
   const underOlderRules = since !== null && b.onCentralAt !== null && b.onCentralAt < since;
   const type = underOlderRules ? { ...current, active: true, webBookable: true, invitationOnly: false } : current;
+  const resource = getResource(ctx, slot.resourceId);
   return (
     checkFit({
       type,
@@ -62,8 +65,11 @@ export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): Rule
       contactMode: b.contactMode,
       channel: 'web',
       slot: asBooked,
-      resource: getResource(ctx, slot.resourceId),
+      resource,
       invited: b.invited,
-    }) ?? (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone))
+    }) ??
+    (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone)) ??
+    // One person, one clinician at a time: the desk may book a joint visit with an override, the web never.
+    (resource.kind === 'clinician' ? patientOverlap(ctx, b.patientId, slot, undefined) : null)
   );
 }

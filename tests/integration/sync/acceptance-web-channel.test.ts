@@ -33,6 +33,7 @@ let ctx: ServiceContext;
 let unit: SmallUnit;
 let now = Date.parse('2026-10-19T09:00:00+02:00');
 const types: Record<string, string> = {};
+let nurse: string;
 
 async function call<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]) {
   return dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
@@ -62,9 +63,16 @@ const person = (i: number, extra: Partial<WebPatient> = {}): WebPatient => ({
 });
 
 /** A new slot via the API on a local date and time (Stockholm). */
-async function slot(date: string, start: string, end: string, typeCodes: string[], webPublished = true): Promise<string> {
+async function slot(
+  date: string,
+  start: string,
+  end: string,
+  typeCodes: string[],
+  webPublished = true,
+  resourceId = unit.resourceIds[0]!,
+): Promise<string> {
   const s = await ok('slots.create', {
-    resourceId: unit.resourceIds[0]!,
+    resourceId,
     date,
     startTime: start,
     endTime: end,
@@ -97,6 +105,12 @@ beforeAll(async () => {
   add('INBJ', 'Kallelse', [1, 1, 1, 1, 24, 24, 0, 180]);
   add('KORT', 'Specialistbesök', [1, 0, 1, 1, 72, 72, 48, 14]);
   add('FAST', 'Hälsokontroll', [1, 0, 0, 0, 24, 24, 0, 180]);
+  nurse = ctx.newId();
+  ctx.db
+    .prepare(
+      `INSERT INTO resources (id, unit_id, kind, name, profession, title, updated_at) VALUES (?, ?, 'clinician', 'Karin Berg', 'sjukskoterska', 'Distriktssköterska', ?)`,
+    )
+    .run(nurse, unit.unitId, now);
   configureCentral(ctx, central.url);
   await sync();
 });
@@ -414,6 +428,31 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
       now = back;
       vi.setSystemTime(now);
     }
+  });
+
+  it('a patient cannot hold two clinicians at once: an overlapping web booking is rejected; a room does not count', async () => {
+    const [doctor, withNurse, room] = [
+      await slot('2026-11-09', '08:00', '08:30', ['LAKBES']),
+      await slot('2026-11-09', '08:15', '08:45', ['LAKBES'], true, nurse),
+      await slot('2026-11-09', '08:15', '08:45', ['LAKBES'], true, unit.resourceIds[1]!),
+    ];
+    await ok(
+      'bookings.book',
+      { slotId: doctor, patientId: unit.patientIds[2]!, appointmentTypeId: types.LAKBES!, channel: 'phone', note: '' },
+      ['receptionist'],
+    );
+    await sync();
+    const same = { identityNumber: patientNumber(2), givenName: 'Testa2', familyName: 'Patientsson' };
+    await webBook(web(), await onCentral(withNurse), 'LAKBES', same);
+    await webBook(web(), await onCentral(room), 'LAKBES', same);
+    await sync();
+    const rejected = bookingOn(withNurse, false)!;
+    expect(row(rejected.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+    expect(row(rejected.id).reason_text).toBe(
+      'Webbokningen avvisades: Patienten har redan en tid som överlappar: 2026-11-09 kl. 08:00–08:30 hos Anna Lindqvist.',
+    );
+    expect(row(bookingOn(room)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
+    await converged();
   });
 
   it('an invitation (the Appointment based on a ServiceRequest) lets an invitation-only booking stand', async () => {
