@@ -636,6 +636,8 @@ export const en: Shape<typeof sv> = {
     preview: 'Preview, four weeks',
     holiday: 'Public holiday: {{name}}',
     previewNeedsType: 'Choose at least one appointment type.',
+    previewNeedsDay: 'Choose at least one weekday.',
+    previewNeedsTimes: 'To must be later than From.',
     previewCount_one: '{{count}} slot',
     previewCount_other: '{{count}} slots',
     slotsOnDay_one: '{{count}} slot {{first}}',

@@ -640,6 +640,8 @@ export const sv = {
     preview: 'Förhandsvisning, fyra veckor',
     holiday: 'Helgdag: {{name}}',
     previewNeedsType: 'Välj minst en besökstyp.',
+    previewNeedsDay: 'Välj minst en veckodag.',
+    previewNeedsTimes: 'Till kl. måste vara senare än Från kl.',
     previewCount_one: '{{count}} tid',
     previewCount_other: '{{count}} tider',
     slotsOnDay_one: '{{count}} tid {{first}}',

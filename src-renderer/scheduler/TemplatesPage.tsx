@@ -476,11 +476,16 @@ function TemplateForm({
           <h3 id="tpl-preview-heading">
             {t('tpl.preview')}{' '}
             <span className="tb-muted" aria-live="polite">
+              {/* Why the preview is empty, where the scheduler looks: before saving, not after. */}
               {d.appointmentTypeIds.length === 0
                 ? t('tpl.previewNeedsType')
-                : preview.data
-                  ? t('tpl.previewCount', { count: preview.data.slots.length })
-                  : ''}
+                : d.weekdays.length === 0
+                  ? t('tpl.previewNeedsDay')
+                  : d.startTime >= d.endTime
+                    ? t('tpl.previewNeedsTimes')
+                    : preview.data
+                      ? t('tpl.previewCount', { count: preview.data.slots.length })
+                      : ''}
             </span>
           </h3>
           {template && <p className="tb-hint tb-muted">{t('tpl.editPreviewHint')}</p>}

@@ -370,10 +370,14 @@ test('template preview over Easter and the spring clock change of 2027, and over
   // Monday to Friday (the default), 08:00–12:00 by 30 minutes: eight slots a day.
   await tpl.getByLabel('Gäller från').fill('2027-03-22');
   await tpl.getByLabel('Från kl.').fill('08:00');
-  await tpl.getByLabel('Till kl.').fill('12:00');
+  await tpl.getByLabel('Till kl.', { exact: true }).fill('12:00');
   await tpl.getByLabel('Tidslängd (min)').fill('30');
   await tpl.getByRole('checkbox', { name: 'Läkarbesök', exact: true }).check();
   const preview = tpl.getByTestId('template-preview');
+  // An empty preview says why, before the scheduler saves.
+  await tpl.getByLabel('Till kl.').fill('07:00');
+  await expect(preview.getByRole('heading')).toContainText('Till kl. måste vara senare än Från kl.');
+  await tpl.getByLabel('Till kl.', { exact: true }).fill('12:00');
   const days = preview.locator('ol > li');
   // Four weeks from Monday 22 March 2027: 20 weekdays. Easter Day is 28 March, the night the clock
   // goes forward: Good Friday (26 March) and Easter Monday (29 March) are public holidays.
