@@ -579,6 +579,41 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
   });
 }
 
+/**
+ * The desk moved a booking that central meanwhile changed (central wins): the new half of the move,
+ * never confirmed by central, is cancelled too (the two halves stand or fall together) and still
+ * sent, as cancelled, so every database holds the same rows; the old one no longer points at it.
+ * Returns the new half's id, or null when there was nothing to undo.
+ */
+export function voidUnsentRebooking(ctx: ServiceContext, oldId: string, newId: string): string | null {
+  const now = ctx.now();
+  const n = ctx.db
+    .prepare(
+      `UPDATE bookings SET status = 'cancelled', reason_code = 'SYNC_CONFLICT', reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync'
+        WHERE id = ? AND remote_id IS NULL AND status IN ${ACTIVE_BOOKING_STATUSES}`,
+    )
+    .run(REBOOKING_VOID_SV, now, newId).changes;
+  if (n === 0) return null;
+  ctx.db
+    .prepare(
+      `UPDATE bookings SET rebooked_to = NULL, version = version + 1, updated_at = ? WHERE id = ? AND status <> 'rebooked'`,
+    )
+    .run(now, oldId);
+  requeue(ctx, newId);
+  const b = ctx.db.prepare(`SELECT patient_id FROM bookings WHERE id = ?`).get(newId) as { patient_id: string };
+  recordAudit(ctx, SYNC_CALLER, {
+    action: 'change',
+    patientId: b.patient_id,
+    entity: 'booking',
+    entityId: newId,
+    detail: { op: 'sync.rebooking_void', oldBookingId: oldId },
+  });
+  return newId;
+}
+
+const REBOOKING_VOID_SV =
+  'Ombokningen gjordes inte: bokningen ändrades centralt (t.ex. av patienten via 1177) innan ombokningen nådde den centrala tidboken.';
+
 const foreignSlots = new WeakMap<ServiceContext['db'], Set<string>>();
 
 async function readByIds(api: CentralApi, type: string, ids: string[]): Promise<Resource[]> {

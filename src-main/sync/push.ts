@@ -51,7 +51,7 @@ import {
   type Remote,
   type SyncedEntity,
 } from './local.ts';
-import { applyResources, missingReferences, resolveSlotTaken } from './pull.ts';
+import { applyResources, missingReferences, resolveSlotTaken, voidUnsentRebooking } from './pull.ts';
 import { noteTypeRulesOnCentral } from './web-rules.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 
@@ -641,13 +641,22 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
     // Central changed the booking meanwhile (e.g. the patient cancelled on the web): central wins.
     settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
     applyResources(ctx, [a], { respectPending: false });
+    // A move the desk made of this booking did not happen either: its new half (never confirmed) goes.
+    const voided = b.status === 'rebooked' && b.rebooked_to ? voidUnsentRebooking(ctx, b.id, b.rebooked_to) : null;
+    if (voided) changed.push(voided);
     stmt(
       ctx,
       `INSERT INTO conflicts (id, entity, entity_id, kind, detail, suggested, created_at) VALUES (?, 'booking', ?, 'stale_version', ?, '[]', ?)`,
     ).run(
       ctx.newId(),
       b.id,
-      JSON.stringify({ wanted: u.localStatus, central: a.status, patientId: b.patient_id, slotId: b.slot_id }),
+      JSON.stringify({
+        wanted: u.localStatus,
+        central: a.status,
+        patientId: b.patient_id,
+        slotId: b.slot_id,
+        ...(voided ? { voidedBookingId: voided } : {}),
+      }),
       ctx.now(),
     );
     changed.push(b.id);

@@ -8,7 +8,7 @@ import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contra
 import type { ApiError } from '../../../src-main/api/result.ts';
 import type { Role } from '../../../src-main/api/types.ts';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
-import { webBook, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
+import { webBook, webCancel, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
@@ -554,6 +554,53 @@ describe('schedule changes racing a web booking (made on central before the chan
 });
 
 describe("the patient's own changes reach the receptionist's calendar", () => {
+  it('the patient cancels on the web while the desk moves the booking: central wins, and the move is not made', async () => {
+    const [A, B] = [
+      await slot('2026-11-10', '08:00', '08:30', ['LAKBES']),
+      await slot('2026-11-10', '08:30', '09:00', ['LAKBES']),
+    ];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(130));
+    await sync();
+    const booked = bookingOn(A)!.id;
+    const moved = await ok('bookings.rebook', { id: booked, slotId: B, channel: 'phone' }, ['receptionist']);
+    await webCancel(web(), (await web().read<Appointment>('Appointment', w.id!))!, await onCentral(A));
+    await sync();
+    expect(row(booked)).toMatchObject({ status: 'cancelled', rebooked_to: null });
+    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    expect(bookingOn(B)).toBeUndefined();
+    expect((await onCentral(B)).status).toBe('free');
+    const c = (await openConflicts()).find((x) => x.bookingId === booked)!;
+    expect(c.kind).toBe('stale_version');
+    expect(c.reason).toMatch(/den centrala ändringen gäller/);
+    await converged();
+  });
+
+  it("the desk cancels while the patient rebooks on the web: the patient's rebooking stands", async () => {
+    const [C, D] = [
+      await slot('2026-11-10', '09:00', '09:30', ['LAKBES']),
+      await slot('2026-11-10', '09:30', '10:00', ['LAKBES']),
+    ];
+    await sync();
+    const w = await webBook(web(), await onCentral(C), 'LAKBES', person(131));
+    await sync();
+    const booked = bookingOn(C)!.id;
+    await ok('bookings.cancel', { id: booked, channel: 'phone', reasonCode: 'SJUK' }, ['receptionist']);
+    await webRebook(
+      web(),
+      (await web().read<Appointment>('Appointment', w.id!))!,
+      await onCentral(C),
+      await onCentral(D),
+      'LAKBES',
+    );
+    await sync();
+    const now_ = bookingOn(D)!.id;
+    expect(row(booked)).toMatchObject({ status: 'rebooked', rebooked_to: now_ });
+    expect(row(now_)).toMatchObject({ status: 'booked', channel: 'web', rebooked_from: booked });
+    expect((await openConflicts()).find((x) => x.bookingId === booked)?.kind).toBe('stale_version');
+    await converged();
+  });
+
   it('a web rebooking replaces the Appointment; a cancellation carries its reason code; the freed time is free again', async () => {
     const [X, Y] = [
       await slot('2026-10-28', '08:00', '08:30', ['LAKBES']),
