@@ -35,8 +35,29 @@ const REASON: Record<ConflictView['kind'], string> = {
   rejected: 'Den centrala tidboken tog inte emot ändringen.',
 };
 
+/** Central's Appointment status, as staff say it. */
+const CENTRAL_STATUS_SV: Record<string, string> = {
+  booked: 'bokad',
+  pending: 'preliminär',
+  arrived: 'ankommen',
+  fulfilled: 'genomförd',
+  noshow: 'uteblev',
+  cancelled: 'avbokad',
+};
+
+function staleReason(central: string, moveVoided: boolean): string {
+  const now = `${REASON.stale_version} Centralt: ${CENTRAL_STATUS_SV[central] ?? central}.`;
+  return moveVoided ? `${now} Ombokningen som gjordes här blev inte av.` : now;
+}
+
 function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
-  const detail = JSON.parse(r.detail) as { reason?: string; central?: string; wanted?: string; rule?: string };
+  const detail = JSON.parse(r.detail) as {
+    reason?: string;
+    central?: string;
+    wanted?: string;
+    rule?: string;
+    voidedBookingId?: string;
+  };
   const hidden = r.protected_identity === 1;
   const names = new Map(
     (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
@@ -73,7 +94,7 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
     appointmentTypeName: r.type_name,
     reason:
       r.kind === 'stale_version' && detail.central
-        ? `${REASON.stale_version} (central status: ${detail.central})`
+        ? staleReason(detail.central, detail.voidedBookingId !== undefined)
         : r.kind === 'rejected' && detail.reason
           ? detail.reason
           : REASON[r.kind],
