@@ -531,6 +531,17 @@ describe('schedule changes racing a web booking (made on central before the chan
     expect((await onCentral(free)).status).toBe('busy-unavailable');
     const affected = await ok('absences.affectedBookings', { id: absence.absence.id }, ['receptionist']);
     expect(affected.map((b) => [b.slotId, b.channel, b.patient.identityNumber])).toEqual([[A, 'web', patientNumber(80)]]);
+    // The unit moves the patient to the first free time of the type; the patient's 1177 sees the move.
+    const [proposal] = await ok('absences.proposeRebooking', { id: absence.absence.id }, ['receptionist']);
+    const to = proposal!.proposal!.slotId;
+    const first = await ok('slots.findFree', { appointmentTypeId: types.LAKBES!, limit: 1 }, ['receptionist']);
+    expect(to).toBe(first[0]!.slotId);
+    await ok('absences.applyRebooking', { id: absence.absence.id }, ['receptionist']);
+    await sync();
+    const oldAppt = (await web().searchAll<Appointment>('Appointment', { slot: `Slot/${(await onCentral(A)).id}` }))[0]!;
+    expect(oldAppt.status).toBe('cancelled');
+    expect((await onCentral(to)).status).toBe('busy');
+    expect(row(bookingOn(to)!.id)).toMatchObject({ status: 'booked', rebooked_from: affected[0]!.id });
     await converged();
   });
 
