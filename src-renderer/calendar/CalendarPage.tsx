@@ -101,6 +101,13 @@ function CalendarScreen() {
     queryFn: () => call('calendar.nextOpenDate', { from: addDaysIso(date, 1) }),
     enabled: closed,
   });
+  // A closed public holiday is named ('Helgdag: Kristi himmelsfärdsdag'), not guessed at.
+  const holidays = useQuery({
+    queryKey: ['holidays.list', Number(date.slice(0, 4))],
+    queryFn: () => call('holidays.list', { year: Number(date.slice(0, 4)) }),
+    enabled: closed,
+  });
+  const holiday = holidays.data?.find((h) => h.date === date && h.closed);
 
   const go = (d: string) => setDate(d);
 
@@ -290,7 +297,8 @@ function CalendarScreen() {
       {closed && (
         <div className="tb-closed" role="status" data-testid="closed-day">
           <p>
-            <strong>{t('calendar.closed', { date: formatLongDate(date, i18n.language) })}</strong> {t('calendar.closedHint')}
+            <strong>{t('calendar.closed', { date: formatLongDate(date, i18n.language) })}</strong>{' '}
+            {holiday ? t('calendar.closedHoliday', { name: holiday.name }) : t('calendar.closedHint')}
           </p>
           {nextOpen.data?.date ? (
             <button type="button" className="tb-button tb-primary" onClick={() => nextOpen.data?.date && go(nextOpen.data.date)}>

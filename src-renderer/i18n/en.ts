@@ -36,6 +36,7 @@ export const en: Shape<typeof sv> = {
     pickDate: 'Pick a date',
     closed: 'The unit has no slots on {{date}}.',
     closedHint: 'It may be a weekend or a closed day.',
+    closedHoliday: 'Public holiday: {{name}}.',
     goNextOpen: 'Go to the next open day: {{date}}',
     noOpenDay: 'No slots are laid out within the coming year.',
     free: 'Free',

@@ -32,6 +32,7 @@ export const sv = {
     pickDate: 'Välj datum',
     closed: 'Enheten har inga tider {{date}}.',
     closedHint: 'Det kan vara helg eller en stängd dag.',
+    closedHoliday: 'Helgdag: {{name}}.',
     goNextOpen: 'Gå till nästa öppna dag: {{date}}',
     noOpenDay: 'Inga tider är upplagda det närmaste året.',
     free: 'Ledig',

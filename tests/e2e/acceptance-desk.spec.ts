@@ -492,3 +492,72 @@ test('keyboard only: F, Enter, a number typed, the patient chosen and booked wit
   // Focus returns to the calendar, not the page top.
   expect(await page.evaluate(() => document.activeElement?.closest('[data-booking-id],[data-slot-id]') !== null)).toBe(true);
 });
+
+test.describe('a unit in spring 2027', () => {
+  const EASTER_WEEK = '2027-03-24T09:10:00+01:00';
+  let spring: RunningShell;
+  test.beforeAll(async () => {
+    spring = await startShell({ env: { TIDBOK_NOW: EASTER_WEEK } });
+  });
+  test.afterAll(async () => spring.stop());
+
+  test('the week views over Easter, the clock change and Kristi himmelsfärd: closed holidays, the same wall-clock rows', async ({
+    page,
+  }) => {
+    const api = apiAs(() => spring, 'admin', 'demo-admin');
+    await signInAs(page, spring, RECEPTIONIST, EASTER_WEEK);
+    await page.keyboard.press('v');
+    const week = (from: string, to: string) => api<CalendarRange>('calendar.range', { from, to });
+    const wall = (ms: number) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(ms);
+
+    // Easter week: Good Friday 26 March and Easter Monday 29 March have no times at all; Thursday
+    // 25 March (winter time) and Tuesday 30 March (summer time) both open at the same wall-clock time.
+    const easter = await week('2027-03-22', '2027-04-03');
+    const onDay = (day: string) => easter.slots.filter((s) => wall(s.startAt).startsWith(day));
+    expect(onDay('2027-03-26')).toEqual([]);
+    expect(onDay('2027-03-29')).toEqual([]);
+    const resourceId = onDay('2027-03-25').find((s) =>
+      onDay('2027-03-30').some((t) => t.resourceId === s.resourceId),
+    )!.resourceId;
+    const firstOn = (day: string) =>
+      onDay(day)
+        .filter((s) => s.resourceId === resourceId)
+        .sort((a, b) => a.startAt - b.startAt)[0]!;
+    const [thu, tue] = [firstOn('2027-03-25'), firstOn('2027-03-30')];
+    expect(wall(thu.startAt).slice(11)).toBe(wall(tue.startAt).slice(11));
+    expect(tue.startAt - thu.startAt).toBe(5 * 86_400_000 - HOUR); // one hour less: the clock went forward
+
+    await page.getByLabel('Resurs').selectOption(resourceId);
+    await page.locator('input[type="date"]').first().fill('2027-03-25');
+    const at = async (s: Slot) => {
+      const booking = easter.bookings.find((b) => b.slotId === s.id && b.status !== 'cancelled' && b.status !== 'rebooked');
+      const el = page.locator(booking ? `[data-booking-id="${booking.id}"]` : `[data-slot-id="${s.id}"]`);
+      await expect(el).toBeVisible();
+      // Height within the time grid (the toolbar above may wrap differently from week to week).
+      const grid = (await page.locator('.fc-timegrid-body').boundingBox())!;
+      return (await el.boundingBox())!.y - grid.y;
+    };
+    const yThu = await at(thu);
+    await page.screenshot({ path: `${SHOTS}/acc-desk-week-easter-2027.png` });
+    await page.getByRole('button', { name: 'Nästa vecka' }).click();
+    const yTue = await at(tue);
+    await page.screenshot({ path: `${SHOTS}/acc-desk-week-after-easter-2027.png` });
+    expect(Math.abs(yThu - yTue)).toBeLessThan(2);
+
+    // Week 18: Ascension Day, Thursday 6 May, is closed; Friday 7 May is an ordinary working day.
+    const may = await week('2027-05-03', '2027-05-08');
+    expect(may.slots.filter((s) => wall(s.startAt).startsWith('2027-05-06'))).toEqual([]);
+    expect(may.slots.filter((s) => wall(s.startAt).startsWith('2027-05-07')).length).toBeGreaterThan(10);
+    await page.locator('input[type="date"]').first().fill('2027-05-06');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 18');
+    await expectAccessible(page, 'week with a holiday');
+    await page.screenshot({ path: `${SHOTS}/acc-desk-week-ascension-2027.png` });
+    // The day itself says why it is empty, and offers the next open day.
+    await page.getByRole('button', { name: 'Dag', exact: true }).click();
+    const closed = page.getByTestId('closed-day');
+    await expect(closed).toContainText(/Helgdag: kristi himmelsfärds/i);
+    await expect(closed.getByRole('button')).toContainText('7 maj');
+    await page.screenshot({ path: `${SHOTS}/acc-desk-day-ascension-2027.png` });
+  });
+});
