@@ -561,3 +561,30 @@ test.describe('a unit in spring 2027', () => {
     await page.screenshot({ path: `${SHOTS}/acc-desk-day-ascension-2027.png` });
   });
 });
+
+test('another desk takes the slot while the dialog is open: told why, the chosen patient and the note kept', async ({ page }) => {
+  const r = await range('2026-11-26', '2026-11-27');
+  const [slot] = freeOf(r).filter((s) => s.startAt > NOW + 50 * HOUR);
+  const [mine, theirs] = r.bookings.filter((b) => b.status === 'booked' && !b.patient.protectedIdentity).map((b) => b.patient);
+  await openDesk(page, '2026-11-26');
+  await page.locator(`[data-slot-id="${slot!.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill(mine!.identityNumber);
+  await dialog.getByRole('button', { name: new RegExp(mine!.displayName) }).click();
+  await dialog.getByLabel('Anteckning').fill('Tolk: arabiska');
+  const typeId = await dialog.getByLabel('Besökstyp').inputValue();
+
+  await admin('bookings.book', { slotId: slot!.id, patientId: theirs!.id, appointmentTypeId: typeId });
+  await dialog.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText(/redan bokad/i);
+  // Nothing typed is lost, and no override is offered for a taken slot.
+  await expect(dialog.getByTestId('chosen-patient')).toContainText(mine!.displayName);
+  await expect(dialog.getByLabel('Anteckning')).toHaveValue('Tolk: arabiska');
+  await expect(dialog.getByTestId('override')).toHaveCount(0);
+  await expectAccessible(page, 'book dialog, slot taken');
+  await dialog.screenshot({ path: `${SHOTS}/acc-desk-slot-taken.png` });
+  const after = await range('2026-11-26', '2026-11-27');
+  expect(after.bookings.filter((b) => b.slotId === slot!.id && b.status === 'booked').map((b) => b.patient.id)).toEqual([
+    theirs!.id,
+  ]);
+});
