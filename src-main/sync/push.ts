@@ -560,6 +560,7 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   const type = PRIMARY_TYPE[u.entity];
   let remote: Resource | null;
   let slot: Slot | null = null;
+  let holders: Appointment[] = [];
   try {
     // By its central id when we know it (a booking born on the web carries no identifier of ours).
     const known = row<Remote>(ctx, u.entity, u.id)?.remote_id ?? null;
@@ -571,6 +572,7 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
         // Bring in what central knows about the slot (e.g. a web booking not yet pulled).
         const held = await api.searchAll<Appointment>('Appointment', { slot: `Slot/${slot.id}`, _count: '50' });
         const others = held.filter((a) => ourIdOf(a) !== u.id);
+        holders = others.filter((a) => HOLDING_STATUSES.has(a.status));
         const referenced = await missingReferences(ctx, api, others);
         const applied = applyResources(ctx, [...referenced, slot, ...others], { respectPending: true });
         result.conflicts += applied.conflicts;
@@ -607,8 +609,16 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
     const a = remote as Appointment | null;
     if (!a) {
       // Our booking is not on central: the claim lost, or only the slot's base version was stale.
-      const taken = slot === null || slot.status !== 'free';
-      if (u.create && HOLDING_STATUSES.has(u.sentStatus!) && taken) {
+      const freeing = slot !== null && slot.status !== 'free' && releasing(ctx, holders);
+      const taken = slot === null || (slot.status !== 'free' && !freeing);
+      if (freeing) {
+        // Our own cancellation of the slot's holder is queued: the claim goes behind it.
+        settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);
+        stmt(ctx, `INSERT INTO outbox (entity, entity_id, op, payload, created_at) VALUES ('booking', ?, 'create', '{}', ?)`).run(
+          b.id,
+          ctx.now(),
+        );
+      } else if (u.create && HOLDING_STATUSES.has(u.sentStatus!) && taken) {
         resolveSlotTaken(
           ctx,
           b.id,
@@ -664,6 +674,21 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   })();
   if (changed.length) ctx.events.emit({ entities: ['booking', 'conflict'], ids: changed });
   return false;
+}
+
+/**
+ * Whether every booking central holds the slot with is one this desk has cancelled and is about to
+ * send (e.g. a web booking the unit's rules rejected): the slot is being freed, not taken.
+ */
+function releasing(ctx: ServiceContext, holders: Appointment[]): boolean {
+  return (
+    holders.length > 0 &&
+    holders.every((a) => {
+      const local = stmt(ctx, `SELECT id, status FROM bookings WHERE remote_id = ?`).get(a.id) as
+        { id: string; status: string } | undefined;
+      return local !== undefined && !ACTIVE_LOCAL.has(local.status) && hasPendingOutbox(ctx, local.id);
+    })
+  );
 }
 
 function ourIdOf(r: Resource): string | null {

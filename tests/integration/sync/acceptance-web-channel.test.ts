@@ -494,6 +494,26 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     await converged();
   });
 
+  it('a desk booking of an unpublished slot wins over a web booking central let through meanwhile', async () => {
+    const S = await slot('2026-10-23', '13:00', '13:30', ['LAKBES'], false);
+    await sync();
+    const desk = await ok(
+      'bookings.book',
+      { slotId: S, patientId: unit.patientIds[1]!, appointmentTypeId: types.LAKBES!, channel: 'phone', note: '' },
+      ['receptionist'],
+    );
+    await webBook(web(), await onCentral(S), 'LAKBES', person(79));
+    await sync();
+    expect(row(desk.id).status).toBe('booked');
+    const web79 = ctx.db
+      .prepare(`SELECT b.id FROM bookings b JOIN patients p ON p.id = b.patient_id WHERE b.slot_id = ? AND p.identity_number = ?`)
+      .get(S, patientNumber(79)) as { id: string };
+    expect(row(web79.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+    expect((await centralHolding(web())).get(S)?.map((x) => x.status)).toEqual(['booked']);
+    expect((await openConflicts()).filter((c) => c.bookingId === desk.id)).toEqual([]);
+    await converged();
+  });
+
   it('a rejected web booking does not push a desk booking of the same slot aside, and the desk can book it afterwards', async () => {
     const S = await slot('2026-10-23', '11:00', '11:30', ['TELE']);
     await sync();
