@@ -1,6 +1,8 @@
 // Acceptance: the web channel (1177 patients on the central booking API, as FHIR) racing the
 // desk (the typed API) on one unit. Each case's answer comes from DESIGN's sync contract and
 // the booking rules, not from Tidbok's output.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -34,6 +36,7 @@ let unit: SmallUnit;
 let now = Date.parse('2026-10-19T09:00:00+02:00');
 const types: Record<string, string> = {};
 let nurse: string;
+let dir: string;
 
 async function call<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]) {
   return dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
@@ -88,7 +91,8 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(now);
   central = await startCentral({});
-  ctx = openLocal(tempDir(), 'desk', () => now);
+  dir = tempDir();
+  ctx = openLocal(dir, 'desk', () => now);
   unit = seedSmallUnit(ctx, { slots: 0, patients: 4 });
   types.LAKBES = unit.typeIds.lakbes;
   types.TELE = unit.typeIds.tele;
@@ -492,6 +496,27 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     await sync();
     expect(row(bookingOn(S)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
     await converged();
+  });
+
+  it('two desks of the unit both judge the web booking and end equal with central', async () => {
+    const S = await slot('2026-10-23', '15:00', '15:30', ['TELE']);
+    await sync();
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    copyFileSync(join(dir, 'desk.db'), join(dir, 'desk-b.db'));
+    const b = openLocal(dir, 'desk-b', () => now);
+    try {
+      await webBook(web(), await onCentral(S), 'TELE', person(140));
+      // Desk B pulls first (rejects, sends the cancellation); desk A pulls the same booking later.
+      expect((await new SyncEngine(b, api(central.url)).settle()).error).toBeNull();
+      await sync();
+      expect((await new SyncEngine(b, api(central.url)).settle()).error).toBeNull();
+      const onCentralNow = await centralBookings(web());
+      expect(sorted(localBookings(ctx))).toEqual(sorted(onCentralNow));
+      expect(sorted(localBookings(b))).toEqual(sorted(onCentralNow));
+      expect((await onCentral(S)).status).toBe('free');
+    } finally {
+      b.db.close();
+    }
   });
 
   it('a desk booking of an unpublished slot wins over a web booking central let through meanwhile', async () => {
