@@ -26,6 +26,8 @@ export interface BookDialogProps {
 }
 
 const LOOKS_LIKE_NUMBER = /^[\d\s+-]{6,}$/;
+/** What patients.checkIdentityNumber accepts as a reserve number when the desk flags it. */
+const LOOKS_LIKE_RESERVE = /^[0-9A-Za-z-]{10,20}$/;
 
 export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }: BookDialogProps) {
   const { t, i18n } = useTranslation();
@@ -43,6 +45,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
   const [reasonCode, setReasonCode] = useState('');
   const [reasonText, setReasonText] = useState('');
   const [query, setQuery] = useState('');
+  // A patient without personnummer and samordningsnummer: main accepts a reserve number only when flagged.
+  const [reserve, setReserve] = useState(false);
   const [patient, setPatient] = useState<Patient | null>(null);
   // Chosen from återbudslistan: the booking closes that entry (same patient and type).
   const [entry, setEntry] = useState<WaitlistEntry | null>(null);
@@ -57,10 +61,10 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
     if (type && (!mode || !type.contactModes.includes(mode))) setMode(type.contactModes[0] ?? '');
   }, [type, mode]);
 
-  const isNumber = LOOKS_LIKE_NUMBER.test(debounced);
+  const isNumber = reserve ? LOOKS_LIKE_RESERVE.test(debounced) : LOOKS_LIKE_NUMBER.test(debounced);
   const check = useQuery({
-    queryKey: ['patients.checkIdentityNumber', debounced],
-    queryFn: () => call('patients.checkIdentityNumber', { value: debounced }),
+    queryKey: ['patients.checkIdentityNumber', debounced, reserve],
+    queryFn: () => call('patients.checkIdentityNumber', { value: debounced, ...(reserve ? { reserve: true } : {}) }),
     enabled: isNumber && !patient,
   });
   const search = useQuery({
@@ -73,6 +77,8 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
   const invalidNumber = isNumber && check.data?.ok === false;
   const exact = validNumber ? search.data?.find((p) => p.identityNumber === validNumber) : undefined;
   const offerNew = validNumber !== null && search.isSuccess && !exact;
+  const noMatch = search.isSuccess && search.data.length === 0 && !offerNew && !invalidNumber;
+  const offerReserve = reserve || invalidNumber || (noMatch && LOOKS_LIKE_RESERVE.test(debounced));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -90,6 +96,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         }
         chosen = await call('patients.create', {
           identityNumber: validNumber,
+          ...(check.data?.kind === 'reserve' ? { reserve: true } : {}),
           givenName: newPatient.givenName,
           familyName: newPatient.familyName,
           phone: newPatient.phone.trim() || null,
@@ -232,9 +239,15 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
                 ))}
               </ul>
             )}
-            {search.isSuccess && search.data.length === 0 && !offerNew && !invalidNumber && (
-              <p className="tb-muted">{t('book.noMatch')}</p>
+            {offerReserve && (
+              <div>
+                <label className="tb-check">
+                  <input type="checkbox" checked={reserve} onChange={(e) => setReserve(e.target.checked)} />
+                  {t('book.reserve')}
+                </label>
+              </div>
             )}
+            {noMatch && <p className="tb-muted">{t('book.noMatch')}</p>}
             {offerNew && (
               <fieldset className="tb-fieldset" data-testid="new-patient">
                 <legend>{t('book.newPatient', { number: formatIdentity(validNumber ?? '') })}</legend>

@@ -333,6 +333,7 @@ export const en: Shape<typeof sv> = {
     patientHint: 'Type a personnummer, samordningsnummer or name.',
     results: 'Matches',
     noMatch: 'No patient found.',
+    reserve: 'Reserve number – the patient has no personnummer or samordningsnummer',
     changePatient: 'Change patient',
     newPatient: 'New patient {{number}}',
     newPatientNames: 'Enter given and family name for the new patient.',

@@ -336,6 +336,7 @@ export const sv = {
     patientHint: 'Skriv personnummer, samordningsnummer eller namn.',
     results: 'Träffar',
     noMatch: 'Ingen patient hittades.',
+    reserve: 'Reservnummer – patienten saknar personnummer och samordningsnummer',
     changePatient: 'Byt patient',
     newPatient: 'Ny patient {{number}}',
     newPatientNames: 'Fyll i för- och efternamn för den nya patienten.',
