@@ -168,6 +168,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   const links: { id: string; f: AppointmentFields }[] = [];
   // Every booking central changed here is on the audit log, as a change made by sync.
   const audits: AuditInput[] = [];
+  // Rejected web rebookings: the old time is given back once its own change of this page is applied.
+  const restores: { rejectedId: string; breach: RuleBreach; fromId: string }[] = [];
   const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
 
   ctx.db.transaction(() => {
@@ -288,8 +290,10 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         }
         // A patient's new web booking is held to the unit's rules, as at the desk (the web never overrides).
         const onCentralAt = a.meta?.lastUpdated ? Date.parse(a.meta.lastUpdated) : null;
+        // A web rebooking is judged against the time it moves (cut-off); one whose old half is not here is not judged.
+        const movedFrom = f.rebookedFromRef ? movedBooking(ctx, s, f.rebookedFromRef) : undefined;
         const breach =
-          !local && f.channel === 'web' && ACTIVE.has(status) && !f.rebookedFromRef
+          !local && f.channel === 'web' && ACTIVE.has(status) && (!f.rebookedFromRef || movedFrom)
             ? webBookingBreach(ctx, {
                 slotId: slot.id,
                 patientId: patient.id,
@@ -299,6 +303,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
                 bookedAt: f.createdAt ?? onCentralAt ?? now,
                 onCentralAt,
                 slotChangePending,
+                rebooking: movedFrom,
               })
             : null;
         if (ACTIVE.has(status) && !breach) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
@@ -354,7 +359,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           },
         });
         if (breach) {
-          rejectWebBooking(ctx, bookingId, breach);
+          if (movedFrom) restores.push({ rejectedId: bookingId, breach, fromId: movedFrom.fromId });
+          else rejectWebBooking(ctx, bookingId, breach, null);
           out.conflicts++;
         } else if (ACTIVE.has(status) && slotChangePending && s.slotReopen.run(now, slot.id).changes === 1) {
           // The unit removed the slot while a patient booked it on the web: the booking stands (at the
@@ -387,6 +393,19 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         s.linkDone.run(`rebooked-to:${remote}`);
       }
     }
+    for (const r of restores) {
+      const back = restoreOldTime(ctx, r.fromId);
+      if (back) {
+        out.ids.push(back);
+        audits.push({
+          action: 'change',
+          entity: 'booking',
+          entityId: back,
+          detail: { op: 'sync.rebooking_rejected', rejectedId: r.rejectedId },
+        });
+      }
+      rejectWebBooking(ctx, r.rejectedId, r.breach, back);
+    }
     if (audits.length) recordAuditEvents(ctx, SYNC_CALLER, audits);
   })();
   return out;
@@ -417,7 +436,56 @@ const REMOVAL_UNDONE_SV =
  * cancellation goes to central (which frees the slot there and can tell the patient), and the
  * patient goes to the Konflikter inbox with free times of the type to offer instead.
  */
-function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBreach): void {
+/** The local booking a web rebooking moved (by its central reference), with the start it had. */
+function movedBooking(ctx: ServiceContext, s: Stmts, ref: string): { fromId: string; fromStartAt: number } | undefined {
+  const id = bookingIdOf(s, ref);
+  if (!id) return undefined;
+  const r = ctx.db.prepare(`SELECT s.start_at FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`).get(id) as {
+    start_at: number;
+  };
+  return { fromId: id, fromStartAt: r.start_at };
+}
+
+/**
+ * Books the patient's old time again after their web rebooking was rejected: a new booking of the
+ * old slot, a claim like a desk booking (preliminary until central confirms it; if the slot was
+ * taken meanwhile, a slot_taken conflict). Only when the old time is free here; returns its id.
+ */
+function restoreOldTime(ctx: ServiceContext, fromId: string): string | null {
+  const old = ctx.db.prepare(`SELECT * FROM bookings WHERE id = ?`).get(fromId) as {
+    slot_id: string;
+    patient_id: string;
+    appointment_type_id: string;
+    contact_mode: string;
+    channel: string;
+    note: string;
+    status: string;
+  };
+  if (ACTIVE.has(old.status) || stmts(ctx).activeOnSlot.get(old.slot_id, '') !== undefined) return null;
+  const id = ctx.newId();
+  const now = ctx.now();
+  stmts(ctx).bookingInsert.run(
+    id,
+    old.slot_id,
+    old.patient_id,
+    old.appointment_type_id,
+    old.contact_mode,
+    'preliminary',
+    old.channel,
+    old.note,
+    null,
+    null,
+    now,
+    'sync',
+    null,
+    null,
+    now,
+  );
+  requeue(ctx, id);
+  return id;
+}
+
+function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBreach, restoredId: string | null): void {
   const b = ctx.db
     .prepare(
       `SELECT b.patient_id, b.slot_id, b.appointment_type_id, s.start_at FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`,
@@ -429,8 +497,12 @@ function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBr
     entityId: bookingId,
     kind: 'rejected',
     detail: {
-      reason: `Webbokningen avvisades: ${breach.messageSv} Kontakta patienten och erbjud en annan tid.`,
+      reason:
+        restoredId !== null
+          ? `Ombokningen via webben avvisades: ${breach.messageSv} Patientens tidigare tid är bokad igen.`
+          : `Webbokningen avvisades: ${breach.messageSv} Kontakta patienten och erbjud en annan tid.`,
       rule: breach.code,
+      ...(restoredId !== null ? { restoredBookingId: restoredId } : {}),
       patientId: b.patient_id,
       slotId: b.slot_id,
       startAt: b.start_at,

@@ -3,7 +3,7 @@
 // flags) and the web never overrides them, so a central that let a booking through anyway does
 // not get it into the book: pull records it cancelled, sends that to central, and puts the
 // patient in the Konflikter inbox (pull.ts rejectWebBooking).
-import { checkBookingWindow, checkFit, type RuleBreach } from '../domain/booking-rules.ts';
+import { checkBookingWindow, checkCutoff, checkFit, type RuleBreach } from '../domain/booking-rules.ts';
 import type { ContactMode } from '../api/types.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getAppointmentType } from '../services/appointment-types.ts';
@@ -27,6 +27,8 @@ export interface PulledWebBooking {
    * the patient booked the slot as central showed it, open and published.
    */
   slotChangePending: boolean;
+  /** The patient moved a booking they held (a web rebooking): its id and start. */
+  rebooking?: { fromId: string; fromStartAt: number } | undefined;
 }
 
 const RULES_AT = 'type-rules-at:';
@@ -67,9 +69,13 @@ export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): Rule
       slot: asBooked,
       resource,
       invited: b.invited,
+      rebooking: b.rebooking !== undefined,
     }) ??
+    (b.rebooking && !underOlderRules
+      ? checkCutoff('rebook', type, { status: 'booked', startAt: b.rebooking.fromStartAt }, 'web', b.bookedAt, false)
+      : null) ??
     (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone)) ??
     // One person, one clinician at a time: the desk may book a joint visit with an override, the web never.
-    (resource.kind === 'clinician' ? patientOverlap(ctx, b.patientId, slot, undefined) : null)
+    (resource.kind === 'clinician' ? patientOverlap(ctx, b.patientId, slot, b.rebooking?.fromId) : null)
   );
 }

@@ -610,6 +610,69 @@ describe('schedule changes racing a web booking (made on central before the chan
 });
 
 describe("the patient's own changes reach the receptionist's calendar", () => {
+  // now = Mon 2026-10-19 09:00. KORT: rebook cut-off 72 h; FAST: not rebookable on the web.
+  it.each([
+    [
+      'inside the 72 h cut-off',
+      'KORT',
+      '2026-10-22',
+      '2026-10-30',
+      '08:00',
+      true,
+      /Ombokning måste göras senast 72 timmar före besöket/,
+    ],
+    [
+      'into a slot not published on the web',
+      'LAKBES',
+      '2026-11-11',
+      '2026-11-12',
+      '08:00',
+      false,
+      /inte publicerad för webbokning/,
+    ],
+    [
+      'of a type the patient may not rebook online',
+      'FAST',
+      '2026-11-11',
+      '2026-11-12',
+      '09:00',
+      true,
+      /får inte ombokas via webben/,
+    ],
+  ] as const)(
+    'a web rebooking %s is rejected and the patient gets the old time back',
+    async (_n, code, date, toDate, start, published, reason) => {
+      const end = `${start.slice(0, 2)}:30`;
+      const from = await slot(date, start, end, [code]);
+      const to = await slot(toDate, start, end, [code], published);
+      await sync();
+      const w = await webBook(web(), await onCentral(from), code, person(150 + Number(start.slice(0, 2))));
+      await sync();
+      const held = bookingOn(from)!.id;
+      await webRebook(
+        web(),
+        (await web().read<Appointment>('Appointment', w.id!))!,
+        await onCentral(from),
+        await onCentral(to),
+        code,
+      );
+      await sync();
+      const newHalf = bookingOn(to, false)!.id;
+      expect(row(newHalf)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+      expect(row(newHalf).reason_text).toMatch(reason);
+      expect(row(held).status).toBe('rebooked');
+      // The old time is the patient's again, confirmed by central; the new one is free there.
+      const back = bookingOn(from)!;
+      expect(row(back.id)).toMatchObject({ status: 'booked', channel: 'web' });
+      expect((await onCentral(from)).status).toBe('busy');
+      expect((await onCentral(to)).status).toBe('free');
+      const c = (await openConflicts()).find((x) => x.bookingId === newHalf)!;
+      expect(c.kind).toBe('rejected');
+      expect(c.reason).toMatch(/^Ombokningen via webben avvisades: .*Patientens tidigare tid är bokad igen\.$/);
+      await converged();
+    },
+  );
+
   it('the patient cancels on the web while the desk moves the booking: central wins, and the move is not made', async () => {
     const [A, B] = [
       await slot('2026-11-10', '08:00', '08:30', ['LAKBES']),
