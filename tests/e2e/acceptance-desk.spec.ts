@@ -45,7 +45,9 @@ const freeOf = (r: CalendarRange): Slot[] => {
   return r.slots.filter((s) => s.state === 'open' && !taken.has(s.id));
 };
 
-test('book by personnummer in every accepted form: wrong ones told next to the field, nothing typed lost', async ({ page }) => {
+test('book by personnummer in every accepted form, a reserve number only when flagged; wrong ones told at the field, nothing typed lost', async ({
+  page,
+}) => {
   const r = await range('2026-11-25', '2026-11-26');
   const types = await admin<AppointmentType[]>('appointmentTypes.list', {});
   // A free slot offering a type with several contact modes (Diabetes, Fysioterapi, Samtal).
