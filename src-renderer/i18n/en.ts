@@ -761,6 +761,8 @@ export const en: Shape<typeof sv> = {
     addCode: 'Add a reason code',
     remove: 'Remove',
     saved: 'The appointment type {{name}} is saved.',
+    deactivated: '{{name}} is deactivated and can no longer be booked. Booked visits stay.',
+    activated: '{{name}} is active and can be booked again.',
   },
   settings: {
     title: 'Settings',

@@ -765,6 +765,8 @@ export const sv = {
     addCode: 'Lägg till orsakskod',
     remove: 'Ta bort',
     saved: 'Besökstypen {{name}} är sparad.',
+    deactivated: '{{name}} är inaktiverad och kan inte bokas längre. Bokade besök ligger kvar.',
+    activated: '{{name}} är aktiv och kan bokas igen.',
   },
   settings: {
     title: 'Inställningar',

@@ -35,8 +35,10 @@ function TypesScreen() {
 
   async function toggleActive(x: AppointmentType) {
     try {
-      await call('appointmentTypes.setActive', { id: x.id, active: !x.active });
+      const changed = await call('appointmentTypes.setActive', { id: x.id, active: !x.active });
       await client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
+      // Said, not only shown by the row: what becomes of the type's times from now on.
+      notify('ok', t(changed.active ? 'typeForm.activated' : 'typeForm.deactivated', { name: changed.nameSv }));
     } catch (err) {
       notify('error', (err as Error).message);
     }

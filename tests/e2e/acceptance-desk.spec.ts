@@ -215,6 +215,13 @@ test('the scheduler tightens a type (48 h cut-off, reason mandatory); the desk t
   await expect(form).toBeHidden();
   await expect(page.locator('[data-type-code="VACC"]')).toContainText('48 h / 48 h');
   const scheduler = apiAs(() => shell, SCHEDULER.username, SCHEDULER.password);
+  // Deactivating a type in use is said in words (what becomes of it), and undone the same way.
+  const row = page.locator('[data-type-code="FYSIO"]');
+  await row.getByRole('button', { name: 'Inaktivera' }).click();
+  await expect(page.getByTestId('notices')).toContainText('Fysioterapi är inaktiverad och kan inte bokas längre.');
+  await expect(row).toContainText('Inaktiv');
+  await row.getByRole('button', { name: 'Aktivera' }).click();
+  await expect(page.getByTestId('notices')).toContainText('Fysioterapi är aktiv och kan bokas igen.');
   const vacc = (await scheduler<AppointmentType[]>('appointmentTypes.list', {})).find((x) => x.code === 'VACC')!;
   expect(vacc).toMatchObject({ cancelCutoffH: 48, rebookCutoffH: 48, reasonCancel: 'mandatory', reasonRebook: 'mandatory' });
 
