@@ -31,7 +31,7 @@ import {
   suggestFreeSlots,
   writeCursor,
 } from './local.ts';
-import { webBookingBreach } from './web-rules.ts';
+import { webBookingBreach, WebRulesLookups } from './web-rules.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
@@ -166,8 +166,9 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   const today = localDate(now, unitTimeZone(ctx));
   const types = new Map((s.typesByCode.all() as { id: string; code: string; contact_modes: string }[]).map((t) => [t.code, t]));
   const links: { id: string; f: AppointmentFields }[] = [];
-  // Every booking central changed here is on the audit log, as a change made by sync.
+  // The unit's own decisions on central's changes go on the audit log, as changes made by sync.
   const audits: AuditInput[] = [];
+  const lookups = new WebRulesLookups(ctx);
   // Rejected web rebookings: the old time is given back once its own change of this page is applied.
   const restores: { rejectedId: string; breach: RuleBreach; fromId: string }[] = [];
   const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
@@ -294,17 +295,21 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         const movedFrom = f.rebookedFromRef ? movedBooking(ctx, s, f.rebookedFromRef) : undefined;
         const breach =
           !local && f.channel === 'web' && ACTIVE.has(status) && (!f.rebookedFromRef || movedFrom)
-            ? webBookingBreach(ctx, {
-                slotId: slot.id,
-                patientId: patient.id,
-                typeId: type!.id,
-                contactMode: mode,
-                invited: f.invited,
-                bookedAt: f.createdAt ?? onCentralAt ?? now,
-                onCentralAt,
-                slotChangePending,
-                rebooking: movedFrom,
-              })
+            ? webBookingBreach(
+                ctx,
+                {
+                  slotId: slot.id,
+                  patientId: patient.id,
+                  typeId: type!.id,
+                  contactMode: mode,
+                  invited: f.invited,
+                  bookedAt: f.createdAt ?? onCentralAt ?? now,
+                  onCentralAt,
+                  slotChangePending,
+                  rebooking: movedFrom,
+                },
+                lookups,
+              )
             : null;
         if (ACTIVE.has(status) && !breach) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
         let bookingId: string;
@@ -346,18 +351,17 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           links.push({ id, f });
           bookingId = id;
         }
-        audits.push({
-          action: 'change',
-          patientId: patient.id,
-          entity: 'booking',
-          entityId: bookingId,
-          detail: {
-            op: local ? 'sync.update' : 'sync.create',
-            channel: f.channel,
-            status: f.status,
-            ...(breach ? { rejected: breach.code } : {}),
-          },
-        });
+        // The log records what the unit decided about a booking central changed (routine arrivals are
+        // central's and the patient's own, logged there).
+        if (breach) {
+          audits.push({
+            action: 'change',
+            patientId: patient.id,
+            entity: 'booking',
+            entityId: bookingId,
+            detail: { op: 'sync.web_rejected', rule: breach.code },
+          });
+        }
         if (breach) {
           if (movedFrom) restores.push({ rejectedId: bookingId, breach, fromId: movedFrom.fromId });
           else rejectWebBooking(ctx, bookingId, breach, null);

@@ -8,7 +8,10 @@ import type { ContactMode } from '../api/types.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getAppointmentType } from '../services/appointment-types.ts';
 import { patientOverlap } from '../services/bookings.ts';
-import { getResource, getSlot } from '../services/slots.ts';
+import { getResource } from '../services/slots.ts';
+import { toSlot, type SlotRow } from '../store/rows.ts';
+import type { AppointmentType, Resource } from '../api/types.ts';
+import { stmt } from './local.ts';
 import { currentUnit } from '../services/unit.ts';
 
 export interface PulledWebBooking {
@@ -44,22 +47,46 @@ export function noteTypeRulesOnCentral(ctx: ServiceContext, typeId: string, at: 
 }
 
 function typeRulesOnCentralSince(ctx: ServiceContext, typeId: string): number | null {
-  const r = ctx.db.prepare(`SELECT cursor FROM sync_state WHERE feed = ?`).get(`${RULES_AT}${typeId}`) as
+  const r = stmt(ctx, `SELECT cursor FROM sync_state WHERE feed = ?`).get(`${RULES_AT}${typeId}`) as
     { cursor: string } | undefined;
   return r ? Number(r.cursor) : null;
 }
 
+/** What the bookings of one pulled page share (types, resources, the unit's zone): read once. */
+export class WebRulesLookups {
+  private readonly types = new Map<string, { type: AppointmentType; since: number | null }>();
+  private readonly resources = new Map<string, Resource>();
+  private zone: string | null = null;
+  constructor(private readonly ctx: ServiceContext) {}
+  type(id: string) {
+    let t = this.types.get(id);
+    if (!t) this.types.set(id, (t = { type: getAppointmentType(this.ctx, id), since: typeRulesOnCentralSince(this.ctx, id) }));
+    return t;
+  }
+  resource(id: string): Resource {
+    let r = this.resources.get(id);
+    if (!r) this.resources.set(id, (r = getResource(this.ctx, id)));
+    return r;
+  }
+  tz(): string {
+    return (this.zone ??= currentUnit(this.ctx).timeZone);
+  }
+}
+
 /** Why the unit does not take this web booking, or null. */
-export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): RuleBreach | null {
-  const slot = getSlot(ctx, b.slotId);
-  const current = getAppointmentType(ctx, b.typeId);
+export function webBookingBreach(
+  ctx: ServiceContext,
+  b: PulledWebBooking,
+  lookups: WebRulesLookups = new WebRulesLookups(ctx),
+): RuleBreach | null {
+  const slot = toSlot(stmt(ctx, `SELECT * FROM slots WHERE id = ?`).get(b.slotId) as SlotRow);
+  const { type: current, since } = lookups.type(b.typeId);
   const asBooked = b.slotChangePending ? { ...slot, state: 'open', webPublished: true } : slot;
   // Booked before the type's current rules reached central: the patient booked under the earlier
   // ones, which are not kept here; only the slot (whose changes push reconciles) is judged then.
-  const since = typeRulesOnCentralSince(ctx, current.id);
   const underOlderRules = since !== null && b.onCentralAt !== null && b.onCentralAt < since;
   const type = underOlderRules ? { ...current, active: true, webBookable: true, invitationOnly: false } : current;
-  const resource = getResource(ctx, slot.resourceId);
+  const resource = lookups.resource(slot.resourceId);
   return (
     checkFit({
       type,
@@ -74,7 +101,7 @@ export function webBookingBreach(ctx: ServiceContext, b: PulledWebBooking): Rule
     (b.rebooking && !underOlderRules
       ? checkCutoff('rebook', type, { status: 'booked', startAt: b.rebooking.fromStartAt }, 'web', b.bookedAt, false)
       : null) ??
-    (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, currentUnit(ctx).timeZone)) ??
+    (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, lookups.tz())) ??
     // One person, one clinician at a time: the desk may book a joint visit with an override, the web never.
     (resource.kind === 'clinician' ? patientOverlap(ctx, b.patientId, slot, b.rebooking?.fromId) : null)
   );
