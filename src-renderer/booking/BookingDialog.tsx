@@ -1,6 +1,6 @@
 // One booking: who, what, when, how it was booked; mark arrived / no-show / completed (or undo), cancel with
 // the reason the type asks for, open the patient. Rebooking is a drag in the calendar.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Booking } from '../../src-main/api/types.ts';
@@ -39,6 +39,11 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
   const b = detail.data;
+  // Avboka … is gone once pressed: the focus goes to the first thing to fill in, not to the page.
+  const cancelForm = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (cancelling) cancelForm.current?.querySelector<HTMLElement>('select, input, button[type="submit"]')?.focus();
+  }, [cancelling]);
 
   async function act(run: () => Promise<Booking>, done: (x: Booking) => string, remove = false) {
     setBusy(true);
@@ -216,6 +221,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
           {ACTIVE.has(b.status) && !cancelling && !started && <p className="tb-muted tb-hint">{t('booking.rebookHint')}</p>}
           {cancelling && (
             <form
+              ref={cancelForm}
               className="tb-form"
               onSubmit={(e) => {
                 e.preventDefault();

@@ -243,6 +243,9 @@ test('the scheduler tightens a type (48 h cut-off, reason mandatory); the desk t
   await page.locator(`[data-booking-id="${outside[0]!.id}"]`).click();
   await dialog.getByRole('button', { name: 'Avboka …' }).click();
   await expect(dialog.getByRole('group', { name: /Orsak till avbokning/ })).toContainText('obligatoriskt');
+  // The button pressed is gone: the focus goes to the first thing to fill in, not to the page.
+  await expect(dialog.getByLabel('Orsakskod')).toBeFocused();
+  await dialog.getByLabel('Orsak (fritext)').focus();
   await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
   await expect(dialog.getByLabel('Orsakskod')).toBeFocused(); // the browser points at what is missing
   expect((await detail(outside[0]!)).status).toBe('booked');
