@@ -43,6 +43,7 @@ const CENTRAL_STATUS_SV: Record<string, string> = {
   fulfilled: 'genomförd',
   noshow: 'uteblev',
   cancelled: 'avbokad',
+  rebooked: 'ombokad',
 };
 
 function staleReason(central: string, moveVoided: boolean): string {

@@ -662,7 +662,7 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
       b.id,
       JSON.stringify({
         wanted: u.localStatus,
-        central: a.status,
+        central: appointmentFields(a).status === 'rebooked' ? 'rebooked' : a.status,
         patientId: b.patient_id,
         slotId: b.slot_id,
         ...(voided ? { voidedBookingId: voided } : {}),

@@ -721,7 +721,10 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
     const now_ = bookingOn(D)!.id;
     expect(row(booked)).toMatchObject({ status: 'rebooked', rebooked_to: now_ });
     expect(row(now_)).toMatchObject({ status: 'booked', channel: 'web', rebooked_from: booked });
-    expect((await openConflicts()).find((x) => x.bookingId === booked)?.kind).toBe('stale_version');
+    expect((await openConflicts()).find((x) => x.bookingId === booked)).toMatchObject({
+      kind: 'stale_version',
+      reason: expect.stringMatching(/Centralt: ombokad\.$/) as unknown,
+    });
     await converged();
   });
 
