@@ -58,14 +58,18 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
     wanted?: string;
     rule?: string;
     voidedBookingId?: string;
+    restoredBookingId?: string;
   };
   const hidden = r.protected_identity === 1;
   const names = new Map(
     (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
   );
   // Free times are looked up afresh while the conflict is open: the ones noted when it arose may be gone.
-  // A rejected web booking offers times too; an undone slot removal kept its booking and needs none.
-  const rebookable = r.kind === 'slot_taken' || (r.kind === 'rejected' && detail.rule !== 'removal_undone');
+  // A rejected web booking offers times too; an undone slot removal kept its booking, and a rejected
+  // web rebooking gave the patient the old time back: those need none.
+  const rebookable =
+    r.kind === 'slot_taken' ||
+    (r.kind === 'rejected' && detail.rule !== 'removal_undone' && detail.restoredBookingId === undefined);
   const open = r.resolved_at === null && rebookable && r.type_id !== null;
   const raw = open
     ? suggestFreeSlots(ctx, r.type_id!, ctx.now())

@@ -512,7 +512,8 @@ function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBr
       startAt: b.start_at,
       appointmentTypeId: b.appointment_type_id,
     },
-    suggested: suggestFreeSlots(ctx, b.appointment_type_id, Math.max(ctx.now(), b.start_at - 7 * 86_400_000)),
+    suggested:
+      restoredId !== null ? [] : suggestFreeSlots(ctx, b.appointment_type_id, Math.max(ctx.now(), b.start_at - 7 * 86_400_000)),
   });
 }
 
