@@ -67,6 +67,7 @@ type StmtName =
   | 'slotUpdate'
   | 'slotTypeIds'
   | 'slotState'
+  | 'bookingPatient'
   | 'slotReopen'
   | 'slotOpen'
   | 'bookingByRemote'
@@ -112,6 +113,7 @@ function stmts(ctx: ServiceContext): Stmts {
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
+    bookingPatient: db.prepare(`SELECT patient_id FROM bookings WHERE id = ?`),
     slotState: db.prepare(`SELECT state, block_reason FROM slots WHERE id = ?`),
     slotOpen: db.prepare(
       `UPDATE slots SET state = 'open', block_reason = NULL, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
@@ -361,8 +363,6 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             entityId: bookingId,
             detail: { op: 'sync.web_rejected', rule: breach.code },
           });
-        }
-        if (breach) {
           if (movedFrom) restores.push({ rejectedId: bookingId, breach, fromId: movedFrom.fromId });
           else rejectWebBooking(ctx, bookingId, breach, null);
           out.conflicts++;
@@ -403,6 +403,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         out.ids.push(back);
         audits.push({
           action: 'change',
+          patientId: (s.bookingPatient.get(back) as { patient_id: string }).patient_id,
           entity: 'booking',
           entityId: back,
           detail: { op: 'sync.rebooking_rejected', rejectedId: r.rejectedId },
@@ -435,11 +436,6 @@ export const WEB_REJECTED = 'WEB_REJECTED';
 const REMOVAL_UNDONE_SV =
   'Tiden kunde inte tas bort: en patient bokade den via webben innan borttagningen nådde den centrala tidboken. Tiden och bokningen står kvar.';
 
-/**
- * A web booking that breaks the unit's rules (inserted cancelled, with the rule as its reason): its
- * cancellation goes to central (which frees the slot there and can tell the patient), and the
- * patient goes to the Konflikter inbox with free times of the type to offer instead.
- */
 /** The local booking a web rebooking moved (by its central reference), with the start it had. */
 function movedBooking(ctx: ServiceContext, s: Stmts, ref: string): { fromId: string; fromStartAt: number } | undefined {
   const id = bookingIdOf(s, ref);
@@ -489,6 +485,12 @@ function restoreOldTime(ctx: ServiceContext, fromId: string): string | null {
   return id;
 }
 
+/**
+ * A web booking that breaks the unit's rules (inserted cancelled, with the rule as its reason): its
+ * cancellation goes to central (which frees the slot there and can tell the patient), and the
+ * patient goes to the Konflikter inbox with free times of the type to offer instead, or, for a
+ * rejected rebooking whose old time was booked again (`restoredId`), told so.
+ */
 function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBreach, restoredId: string | null): void {
   const b = ctx.db
     .prepare(
