@@ -184,6 +184,9 @@ function AbsencesScreen() {
 }
 
 /** Step 2 and 3: proposals to accept (all or some), then the contact list to print. */
+/** Each step replaces the one whose button was pressed: its heading takes the focus (and is read). */
+const focusOnMount = (el: HTMLElement | null) => el?.focus();
+
 function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -234,9 +237,12 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
 
   if (contacts) {
     return (
-      <section aria-labelledby="contact-heading" data-testid="contact-list">
+      // Keyed: a step of its own (React would reuse the wizard's heading, which then keeps no focus).
+      <section key="contacts" aria-labelledby="contact-heading" data-testid="contact-list">
         <div className="tb-page-head tb-no-print">
-          <h2 id="contact-heading">{t('absence.contactTitle')}</h2>
+          <h2 id="contact-heading" tabIndex={-1} ref={focusOnMount}>
+            {t('absence.contactTitle')}
+          </h2>
           <span className="tb-toolbar-spacer" />
           <button type="button" className="tb-button" onClick={() => window.print()}>
             {t('common.print')}
@@ -285,9 +291,11 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
   }
 
   return (
-    <section aria-labelledby="wizard-heading" data-testid="rebook-wizard">
+    <section key="wizard" aria-labelledby="wizard-heading" data-testid="rebook-wizard">
       <div className="tb-page-head">
-        <h2 id="wizard-heading">{t('absence.wizardTitle', { count: rows.length })}</h2>
+        <h2 id="wizard-heading" tabIndex={-1} ref={focusOnMount}>
+          {t('absence.wizardTitle', { count: rows.length })}
+        </h2>
         <span className="tb-toolbar-spacer" />
         {/* Those already moved (and those left) can be called again later: the list stays at hand. */}
         <button type="button" className="tb-button" onClick={() => void showContacts()}>

@@ -341,6 +341,8 @@ test('absence over a booked day: proposals, a chosen subset moved, the contact l
   const wizard = page.getByTestId('rebook-wizard');
   await expect(wizard.locator('tbody tr')).toHaveCount(booked.length);
   await expect(wizard.getByRole('heading', { level: 2 })).toHaveText(`${booked.length} bokningar berörs`);
+  // The form pressed is gone: the focus is on the new step's heading, not on the page.
+  await expect(wizard.getByRole('heading', { level: 2 })).toBeFocused();
   const hiddenRow = wizard.locator(`tr[data-booking-id="${hidden.id}"]`);
   await expect(hiddenRow).toContainText('Skyddad identitet');
   await expect(hiddenRow).not.toContainText(hidden.patient.displayName);
@@ -356,6 +358,7 @@ test('absence over a booked day: proposals, a chosen subset moved, the contact l
 
   const contacts = page.getByTestId('contact-list');
   await expect(contacts.locator('tbody tr')).toHaveCount(booked.length);
+  await expect(contacts.getByRole('heading', { name: 'Patienter att kontakta' })).toBeFocused();
   await expect(contacts.locator('tbody tr').filter({ hasText: left.patient.displayName })).toContainText(
     'Ej ombokad – kontakta patienten',
   );
