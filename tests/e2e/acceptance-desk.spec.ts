@@ -504,8 +504,8 @@ test('keyboard only: F, Enter, a number typed, the patient chosen and booked wit
     await page.keyboard.press('Tab');
     order.push(
       await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
-        return el.labels?.[0]?.textContent?.trim() ?? el.textContent?.trim() ?? el.tagName;
+        const el = document.activeElement as HTMLSelectElement | HTMLButtonElement;
+        return el.labels[0]?.textContent?.trim() ?? el.textContent?.trim() ?? el.tagName;
       }),
     );
   }
