@@ -21,7 +21,7 @@ import {
   slotFields,
   type AppointmentFields,
 } from './fhir/mapping.ts';
-import { localDate } from '../domain/time.ts';
+import { localDate, localTime } from '../domain/time.ts';
 import {
   hasPendingOutbox,
   readCursor,
@@ -278,7 +278,13 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         const f = appointmentFields(a);
         const slot = s.slotByRemote.get(refId(f.slotRef, 'Slot')) as Known | undefined;
         const patient = s.patientByRemote.get(refId(f.patientRef, 'Patient')) as Known | undefined;
-        if (!slot || !patient) continue; // not this unit's slot (or its patient is not visible to us)
+        if (!slot) continue; // not this unit's slot
+        if (!patient) {
+          // Its patient carries no number the unit can store: the booking cannot be kept here, but
+          // staff are told the time is taken centrally (once per booking).
+          if (ACTIVE.has(appointmentFields(a).status)) out.conflicts += unreadablePatient(ctx, slot.id, a.id!);
+          continue;
+        }
         // 'rebooked' needs its target row: set below once every row of the page exists.
         const status = f.status === 'rebooked' ? 'cancelled' : f.status;
         const type = local ? null : ((f.typeCode ? types.get(f.typeCode) : undefined) ?? firstTypeOfSlot(ctx, slot.id, types));
@@ -435,6 +441,32 @@ export const WEB_REJECTED = 'WEB_REJECTED';
 
 const REMOVAL_UNDONE_SV =
   'Tiden kunde inte tas bort: en patient bokade den via webben innan borttagningen nådde den centrala tidboken. Tiden och bokningen står kvar.';
+
+function unreadablePatient(ctx: ServiceContext, slotId: string, appointmentId: string): number {
+  const seen = ctx.db
+    .prepare(`SELECT 1 FROM conflicts WHERE entity = 'slot' AND entity_id = ? AND json_extract(detail, '$.appointment') = ?`)
+    .get(slotId, appointmentId);
+  if (seen) return 0;
+  const where = ctx.db
+    .prepare(`SELECT s.start_at, r.name FROM slots s JOIN resources r ON r.id = s.resource_id WHERE s.id = ?`)
+    .get(slotId) as { start_at: number; name: string };
+  const tz = unitTimeZone(ctx);
+  recordConflict(ctx, {
+    entity: 'slot',
+    entityId: slotId,
+    kind: 'rejected',
+    detail: {
+      reason:
+        `Tiden ${localDate(where.start_at, tz)} kl. ${localTime(where.start_at, tz)} hos ${where.name} är bokad i den centrala ` +
+        'tidboken av en patient utan personnummer, samordningsnummer eller reservnummer som går att läsa; bokningen kunde inte ' +
+        'läggas in här. Kontrollera den i den centrala tidboken.',
+      rule: 'unreadable_patient',
+      appointment: appointmentId,
+      slotId,
+    },
+  });
+  return 1;
+}
 
 /** The local booking a web rebooking moved (by its central reference), with the start it had. */
 function movedBooking(ctx: ServiceContext, s: Stmts, ref: string): { fromId: string; fromStartAt: number } | undefined {

@@ -914,6 +914,46 @@ describe('identity numbers another system wrote on central', () => {
     expect(stored).toEqual(cases.map(([, , , n, kind]) => ({ n, kind, status: 'booked' })));
   });
 
+  it('a web booking by a patient with no number the unit can read is not dropped silently: Konflikter names the time', async () => {
+    const X = await slot('2026-11-05', '18:00', '18:30', ['LAKBES']);
+    await sync();
+    const s = await onCentral(X);
+    const regional = { system: 'urn:oid:1.2.752.97.3.1.3', value: 'RES-0042-XY' }; // a region's own reserve numbers
+    await web().transaction([
+      {
+        fullUrl: 'urn:uuid:3f0c2a5e-0000-4000-8000-0000000000b1',
+        resource: { resourceType: 'Patient', identifier: [regional], name: [{ family: 'Okänd', given: ['Ingen'] }] },
+        request: { method: 'POST', url: 'Patient' },
+      },
+      {
+        resource: {
+          resourceType: 'Appointment',
+          status: 'booked',
+          serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
+          slot: [{ reference: `Slot/${s.id}` }],
+          start: s.start,
+          end: s.end,
+          created: new Date(now).toISOString(),
+          participant: [{ actor: { reference: 'urn:uuid:3f0c2a5e-0000-4000-8000-0000000000b1' }, status: 'accepted' }],
+        },
+        request: { method: 'POST', url: 'Appointment' },
+      },
+      {
+        resource: { ...s, status: 'busy' },
+        request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: `W/"${s.meta!.versionId}"` },
+      },
+    ]);
+    await sync();
+    await sync(); // seen again: still one entry
+    const about = (await openConflicts()).filter((c) => c.reason.includes('2026-11-05 kl. 18:00'));
+    expect(about).toHaveLength(1);
+    expect(about[0]).toMatchObject({ kind: 'rejected', patient: null });
+    expect(about[0]!.reason).toBe(
+      'Tiden 2026-11-05 kl. 18:00 hos Anna Lindqvist är bokad i den centrala tidboken av en patient utan personnummer, ' +
+        'samordningsnummer eller reservnummer som går att läsa; bokningen kunde inte läggas in här. Kontrollera den i den centrala tidboken.',
+    );
+  });
+
   it('a patient the desk knows, written in another form on central, stays one patient', async () => {
     const known = patientNumber(3); // unit.patientIds[3]
     const X = await slot('2026-11-05', '17:00', '17:30', ['LAKBES']);
