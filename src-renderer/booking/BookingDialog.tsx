@@ -39,10 +39,15 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
   const b = detail.data;
-  // Avboka … is gone once pressed: the focus goes to the first thing to fill in, not to the page.
+  // Avboka … is gone once pressed: the focus goes to the first thing to fill in, not to the page;
+  // Tillbaka gives it back to Avboka ….
   const cancelForm = useRef<HTMLFormElement>(null);
+  const cancelOpener = useRef<HTMLButtonElement>(null);
+  const wasCancelling = useRef(false);
   useEffect(() => {
     if (cancelling) cancelForm.current?.querySelector<HTMLElement>('select, input, button[type="submit"]')?.focus();
+    else if (wasCancelling.current) cancelOpener.current?.focus();
+    wasCancelling.current = cancelling;
   }, [cancelling]);
 
   async function act(run: () => Promise<Booking>, done: (x: Booking) => string, remove = false) {
@@ -183,7 +188,13 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                 </button>
               )}
               {!started && (
-                <button type="button" className="tb-button tb-danger" onClick={() => setCancelling(true)} disabled={busy}>
+                <button
+                  ref={cancelOpener}
+                  type="button"
+                  className="tb-button tb-danger"
+                  onClick={() => setCancelling(true)}
+                  disabled={busy}
+                >
                   {t('booking.cancel')}
                 </button>
               )}

@@ -243,7 +243,12 @@ test('the scheduler tightens a type (48 h cut-off, reason mandatory); the desk t
   await page.locator(`[data-booking-id="${outside[0]!.id}"]`).click();
   await dialog.getByRole('button', { name: 'Avboka …' }).click();
   await expect(dialog.getByRole('group', { name: /Orsak till avbokning/ })).toContainText('obligatoriskt');
-  // The button pressed is gone: the focus goes to the first thing to fill in, not to the page.
+  // The button pressed is gone: the focus goes to the first thing to fill in, not to the page;
+  // Tillbaka gives it back.
+  await expect(dialog.getByLabel('Orsakskod')).toBeFocused();
+  await dialog.getByRole('button', { name: 'Tillbaka' }).click();
+  await expect(dialog.getByRole('button', { name: 'Avboka …' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(dialog.getByLabel('Orsakskod')).toBeFocused();
   await dialog.getByLabel('Orsak (fritext)').focus();
   await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
