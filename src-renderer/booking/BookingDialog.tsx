@@ -1,5 +1,5 @@
-// One booking: who, what, when, how it was booked; mark arrived / no-show / completed (or undo), cancel with
-// the reason the type asks for, open the patient. Rebooking is a drag in the calendar.
+// One booking: who, what, when, how it was booked; mark arrived / no-show / completed (or undo),
+// cancel with the reason the type asks for, open the patient. Rebooking is a drag in the calendar.
 import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
