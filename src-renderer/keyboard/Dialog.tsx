@@ -25,7 +25,7 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.showModal();
     // React's autoFocus runs while the dialog is still closed (nothing can take focus then), and
-    // showModal() then focuses the dialog's first focusable control (×): the control that should
+    // showModal() then puts the focus elsewhere in the dialog (not the field): the control that should
     // take the first keystroke (the patient field, say) is marked data-autofocus and focused here.
     dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
