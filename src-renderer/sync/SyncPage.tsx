@@ -130,7 +130,8 @@ function ConflictItem({ c }: { c: ConflictView }) {
       <p className="tb-sync-conflict-reason">{c.reason}</p>
       {c.resolvedAt === null ? (
         <div className="tb-sync-conflict-actions">
-          {c.kind === 'slot_taken' &&
+          {/* A taken time, or a web booking the unit rejected: offer the patient other free times. */}
+          {(c.kind === 'slot_taken' || c.suggested.length > 0) &&
             (c.suggested.length ? (
               <div role="group" aria-label={t('sync.suggestions')} className="tb-sync-conflict-slots">
                 <span className="tb-sync-conflict-label">{t('sync.suggestions')}:</span>

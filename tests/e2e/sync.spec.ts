@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { openDatabase } from '../../src-main/store/database.ts';
 import { createContext } from '../../src-main/services/context.ts';
 import { seedDemo } from '../../src-main/demo/seed.ts';
-import { resolveSlotTaken } from '../../src-main/sync/pull.ts';
-import { suggestFreeSlots } from '../../src-main/sync/local.ts';
+import { resolveSlotTaken, WEB_REJECTED } from '../../src-main/sync/pull.ts';
+import { recordConflict, suggestFreeSlots } from '../../src-main/sync/local.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { ConflictView } from '../../src-main/api/methods/sync.ts';
 import type { CalendarRange } from '../../src-main/api/types.ts';
@@ -81,6 +81,78 @@ test.describe('sync page offline, with a conflict', () => {
     const bookings = await apiCall<{ slotId: string; status: string }[]>(shell, 'bookings.forPatient', { patientId });
     expect(bookings.find((b) => b.slotId === slotId)?.status).toBe('preliminary');
     await page.screenshot({ path: 'tests/artifacts/screens/sync-conflict-resolved.png', fullPage: true });
+  });
+});
+
+/**
+ * A demo database where a pulled web booking broke the type's web rules: the unit cancelled it
+ * (WEB_REJECTED) and put it in Konflikter with other free times, as sync/pull.ts does.
+ */
+function databaseWithRejectedWebBooking(): { dbPath: string; patientId: string } {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'tidbok-e2e-sync-')), 'tidbok.db');
+  const ctx = createContext(openDatabase(dbPath), { now: () => Date.parse(MONDAY) });
+  seedDemo(ctx);
+  const type = ctx.db.prepare(`SELECT id FROM appointment_types WHERE code = 'LAKBES'`).get() as { id: string };
+  const [slot, ...others] = suggestFreeSlots(ctx, type.id, Date.parse(MONDAY) + 86_400_000, 4);
+  // The rejected booking's own time is free again here (central was told to free it).
+  const patient = ctx.db
+    .prepare(`SELECT id FROM patients WHERE protected_identity = 0 ORDER BY rowid LIMIT 1 OFFSET 1`)
+    .get() as {
+    id: string;
+  };
+  const bookingId = ctx.newId();
+  ctx.db
+    .prepare(
+      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, reason_code, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'physical', 'cancelled', 'web', ?, ?, ?)`,
+    )
+    .run(bookingId, slot!.slotId, patient.id, type.id, WEB_REJECTED, ctx.now(), ctx.now());
+  recordConflict(ctx, {
+    entity: 'booking',
+    entityId: bookingId,
+    kind: 'rejected',
+    detail: {
+      reason: 'Webbokningen avvisades: Läkarbesök bokas inte på webben. Kontakta patienten och erbjud en annan tid.',
+      rule: 'not_web_bookable',
+      patientId: patient.id,
+      slotId: slot!.slotId,
+      startAt: slot!.startAt,
+      appointmentTypeId: type.id,
+    },
+    suggested: others,
+  });
+  ctx.db.close();
+  return { dbPath, patientId: patient.id };
+}
+
+test.describe('sync page, a web booking the unit rejected', () => {
+  let shell: RunningShell;
+  let patientId: string;
+  test.beforeAll(async () => {
+    const fx = databaseWithRejectedWebBooking();
+    patientId = fx.patientId;
+    shell = await startShell({
+      dbPath: fx.dbPath,
+      env: { TIDBOK_NOW: MONDAY, TIDBOK_CENTRAL_URL: 'http://127.0.0.1:9/fhir/R4' },
+    });
+  });
+  test.afterAll(async () => shell.stop());
+
+  test('says why and offers the patient other free times, booked with one click', async ({ page }) => {
+    await page.clock.setFixedTime(new Date(MONDAY));
+    await page.goto(`${shell.url}#/sync`);
+    const conflict = page.locator('[data-conflict-id]');
+    await expect(conflict).toHaveCount(1, { timeout: 15_000 });
+    await expect(conflict).toContainText('Webbokningen avvisades: Läkarbesök bokas inte på webben.');
+    const offers = conflict.locator('button[data-slot-id]');
+    // Free times are looked up afresh while the conflict is open (not only the ones noted with it).
+    await expect(offers.first()).toBeVisible();
+    await page.screenshot({ path: 'tests/artifacts/screens/sync-rejected-web-booking.png', fullPage: true });
+    const slotId = await offers.first().getAttribute('data-slot-id');
+    await offers.first().click();
+    await expect(conflict).toHaveCount(0);
+    const bookings = await apiCall<{ slotId: string; status: string }[]>(shell, 'bookings.forPatient', { patientId });
+    expect(bookings.find((b) => b.slotId === slotId)?.status).toBe('preliminary');
   });
 });
 
