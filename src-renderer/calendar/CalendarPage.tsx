@@ -101,13 +101,19 @@ function CalendarScreen() {
     queryFn: () => call('calendar.nextOpenDate', { from: addDaysIso(date, 1) }),
     enabled: closed,
   });
-  // A closed public holiday is named ('Helgdag: Kristi himmelsfärdsdag'), not guessed at.
+  // Closed public holidays and eves are named ('Helgdag: Kristi himmelsfärdsdag' on a closed day,
+  // the name under the date in the week view), not guessed at. A week may reach into next year.
+  const years = [...new Set([visible.from.slice(0, 4), addDaysIso(visible.to, -1).slice(0, 4)])];
   const holidays = useQuery({
-    queryKey: ['holidays.list', Number(date.slice(0, 4))],
-    queryFn: () => call('holidays.list', { year: Number(date.slice(0, 4)) }),
-    enabled: closed,
+    queryKey: ['holidays.list', years.join(',')],
+    queryFn: async () => (await Promise.all(years.map((y) => call('holidays.list', { year: Number(y) })))).flat(),
+    staleTime: 5 * 60_000,
   });
-  const holiday = holidays.data?.find((h) => h.date === date && h.closed);
+  const holidayNames = useMemo(
+    () => new Map((holidays.data ?? []).filter((h) => h.closed).map((h) => [h.date, h.name])),
+    [holidays.data],
+  );
+  const holiday = closed ? holidayNames.get(date) : undefined;
 
   const go = (d: string) => setDate(d);
 
@@ -298,7 +304,7 @@ function CalendarScreen() {
         <div className="tb-closed" role="status" data-testid="closed-day">
           <p>
             <strong>{t('calendar.closed', { date: formatLongDate(date, i18n.language) })}</strong>{' '}
-            {holiday ? t('calendar.closedHoliday', { name: holiday.name }) : t('calendar.closedHint')}
+            {holiday ? t('calendar.closedHoliday', { name: holiday }) : t('calendar.closedHint')}
           </p>
           {nextOpen.data?.date ? (
             <button type="button" className="tb-button tb-primary" onClick={() => nextOpen.data?.date && go(nextOpen.data.date)}>
@@ -344,6 +350,7 @@ function CalendarScreen() {
                 types={types.data}
                 typeFilter={typeId || null}
                 weekends={weekends}
+                holidayNames={holidayNames}
                 onSlot={(slot) =>
                   setOpen(moving ? { kind: 'rebook', booking: moving, slot } : { kind: 'book', slot, typeId: typeId || null })
                 }

@@ -35,6 +35,8 @@ export interface ResourceCalendarProps {
   typeFilter: string | null;
   /** Show Saturday and Sunday in the week view. */
   weekends: boolean;
+  /** Public holidays and eves the unit closes on, by date: named under the week view's date. */
+  holidayNames?: ReadonlyMap<string, string>;
   onSlot?: (slot: Slot) => void;
   onBooking?: (booking: Booking) => void;
   onDrop?: (booking: Booking, target: DropTarget) => void;
@@ -101,6 +103,19 @@ function resourceLabel(resource: ResourceApi): HTMLElement {
   title.textContent = String(resource.extendedProps['subtitle'] ?? '');
   box.append(name, title);
   return box;
+}
+
+/** A week column's header: its date, and under it the holiday the unit closes on, if any. */
+function fillHeader(el: HTMLElement, date: string, lang: string, holidays: ReadonlyMap<string, string> | undefined): void {
+  el.textContent = headerLabel(date, lang);
+  const name = holidays?.get(date);
+  el.title = name ?? '';
+  if (!name) return;
+  const note = document.createElement('span');
+  note.className = 'tb-day-holiday';
+  // The holiday library writes some names in lower case ('långfredagen'): a heading starts with a capital.
+  note.textContent = name.charAt(0).toLocaleUpperCase('sv-SE') + name.slice(1);
+  el.append(note);
 }
 
 export function ResourceCalendar(props: ResourceCalendarProps) {
@@ -223,7 +238,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
           header = { el: document.createElement('span'), date: day };
           headersRef.current.set(key, header);
         }
-        header.el.textContent = headerLabel(addDaysIso(day, shiftRef.current), i18n.language);
+        fillHeader(header.el, addDaysIso(day, shiftRef.current), i18n.language, propsRef.current.holidayNames);
         return { domNodes: [header.el] };
       },
       dayHeaderWillUnmount: (arg) => {
@@ -284,7 +299,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       }
     });
     for (const h of headersRef.current.values())
-      h.el.textContent = headerLabel(addDaysIso(h.date, shiftRef.current), i18n.language);
+      fillHeader(h.el, addDaysIso(h.date, shiftRef.current), i18n.language, props.holidayNames);
     applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {
@@ -298,7 +313,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       }
     }
     ensureTabStop(rootRef.current!);
-  }, [view, date, fcResources, weekends, i18n.language, hours.minMin, hours.maxMin, laneCtx]);
+  }, [view, date, fcResources, weekends, i18n.language, hours.minMin, hours.maxMin, laneCtx, props.holidayNames]);
 
   // Clicks, keys and drags on what the lanes painted (one listener each for the whole grid).
   useEffect(() => {

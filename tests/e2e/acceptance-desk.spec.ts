@@ -577,6 +577,8 @@ test.describe('a unit in spring 2027', () => {
       return (await el.boundingBox())!.y - grid.y;
     };
     const yThu = await at(thu);
+    // The closed holidays are named under their dates in the week view.
+    await expect(page.locator('.tb-day-holiday').first()).toHaveText('Långfredagen');
     await page.screenshot({ path: `${SHOTS}/acc-desk-week-easter-2027.png` });
     await page.getByRole('button', { name: 'Nästa vecka' }).click();
     const yTue = await at(tue);
@@ -589,6 +591,7 @@ test.describe('a unit in spring 2027', () => {
     expect(may.slots.filter((s) => wall(s.startAt).startsWith('2027-05-07')).length).toBeGreaterThan(10);
     await page.locator('input[type="date"]').first().fill('2027-05-06');
     await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 18');
+    await expect(page.locator('.tb-day-holiday')).toHaveText([/kristi himmelsfärdsdag/i]);
     await expectAccessible(page, 'week with a holiday');
     await page.screenshot({ path: `${SHOTS}/acc-desk-week-ascension-2027.png` });
     // The day itself says why it is empty, and offers the next open day.
