@@ -73,6 +73,22 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
     b?.onlineCancel.reason === 'not_active' && MARKED.has(b.status) ? 'marked' : (b?.onlineCancel.reason ?? 'type_disallows');
   // Marks belong to the day of the visit (main refuses them earlier): no button that can only fail.
   const visitDay = b ? wallParts(b.startAt).date <= todayIso() : false;
+  /** A button that marks the visit (or takes a mark back) and says so. */
+  const markButton = (status: 'arrived' | 'no_show' | 'completed' | 'booked', label: string, done: string, primary = false) => (
+    <button
+      type="button"
+      className={primary ? 'tb-button tb-primary' : 'tb-button'}
+      disabled={busy}
+      onClick={() =>
+        void act(
+          () => call('bookings.mark', { id: b!.id, status }),
+          () => t(done, { name }),
+        )
+      }
+    >
+      {t(label)}
+    </button>
+  );
 
   return (
     <Dialog title={t('booking.title')} onClose={onClose} testId="booking-dialog">
@@ -122,66 +138,13 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
             <div className="tb-dialog-actions tb-actions-left">
               {(b.status === 'booked' || b.status === 'preliminary') && visitDay && (
                 <>
-                  <button
-                    type="button"
-                    className="tb-button tb-primary"
-                    disabled={busy}
-                    onClick={() =>
-                      void act(
-                        () => call('bookings.mark', { id: b.id, status: 'arrived' }),
-                        () => t('booking.markedArrived', { name }),
-                      )
-                    }
-                  >
-                    {t('booking.arrived')}
-                  </button>
-                  {started && (
-                    <button
-                      type="button"
-                      className="tb-button"
-                      disabled={busy}
-                      onClick={() =>
-                        void act(
-                          () => call('bookings.mark', { id: b.id, status: 'no_show' }),
-                          () => t('booking.markedNoShow', { name }),
-                        )
-                      }
-                    >
-                      {t('booking.noShow')}
-                    </button>
-                  )}
+                  {markButton('arrived', 'booking.arrived', 'booking.markedArrived', true)}
+                  {started && markButton('no_show', 'booking.noShow', 'booking.markedNoShow')}
                 </>
               )}
-              {b.status === 'arrived' && (
-                <button
-                  type="button"
-                  className="tb-button tb-primary"
-                  disabled={busy}
-                  onClick={() =>
-                    void act(
-                      () => call('bookings.mark', { id: b.id, status: 'completed' }),
-                      () => t('booking.markedCompleted', { name }),
-                    )
-                  }
-                >
-                  {t('booking.completed')}
-                </button>
-              )}
-              {(b.status === 'arrived' || b.status === 'no_show') && (
-                <button
-                  type="button"
-                  className="tb-button"
-                  disabled={busy}
-                  onClick={() =>
-                    void act(
-                      () => call('bookings.mark', { id: b.id, status: 'booked' }),
-                      () => t('booking.markUndone', { name }),
-                    )
-                  }
-                >
-                  {t('booking.undoMark')}
-                </button>
-              )}
+              {b.status === 'arrived' && markButton('completed', 'booking.completed', 'booking.markedCompleted', true)}
+              {(b.status === 'arrived' || b.status === 'no_show') &&
+                markButton('booked', 'booking.undoMark', 'booking.markUndone')}
               {!started && onRebook && (b.status === 'booked' || b.status === 'preliminary') && (
                 <button type="button" className="tb-button" onClick={() => onRebook(b)} disabled={busy}>
                   {t('booking.rebook')}
@@ -207,21 +170,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
           )}
           {!ACTIVE.has(b.status) && (
             <div className="tb-dialog-actions tb-actions-left">
-              {b.status === 'completed' && (
-                <button
-                  type="button"
-                  className="tb-button"
-                  disabled={busy}
-                  onClick={() =>
-                    void act(
-                      () => call('bookings.mark', { id: b.id, status: 'booked' }),
-                      () => t('booking.markUndone', { name }),
-                    )
-                  }
-                >
-                  {t('booking.undoMark')}
-                </button>
-              )}
+              {b.status === 'completed' && markButton('booked', 'booking.undoMark', 'booking.markUndone')}
               {b.patient.id && (
                 <button type="button" className="tb-button" onClick={() => onOpenPatient(b.patient.id)}>
                   {t('booking.openPatient')}

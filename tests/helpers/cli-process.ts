@@ -2,6 +2,7 @@
 // its exit code and output. Each spawn costs about a second: tests batch assertions per spawn.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { main } from '../../src-main/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -24,4 +25,27 @@ export function spawnTidbok(
     child.on('close', (code) => done({ code, out, err }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/**
+ * `tidbok …args` in this process (fast: no spawn), its output captured and "now" pinned by
+ * TIDBOK_NOW for the call. For cases that need two processes at once, use spawnTidbok.
+ */
+export async function runTidbok(args: readonly string[], now = CLI_NOW): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const { write: stdout } = process.stdout;
+  const { write: stderr } = process.stderr;
+  const before = process.env['TIDBOK_NOW'];
+  process.env['TIDBOK_NOW'] = now;
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(['node', 'tidbok', ...args]), out, err };
+  } finally {
+    process.stdout.write = stdout;
+    process.stderr.write = stderr;
+    if (before === undefined) delete process.env['TIDBOK_NOW'];
+    else process.env['TIDBOK_NOW'] = before;
+  }
 }

@@ -7,36 +7,17 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli.ts';
 import { luhnCheckDigit } from '../../../src-main/domain/personnummer.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
-import { spawnTidbok } from '../../helpers/cli-process.ts';
+import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { SWEDISH_CLOSED_DAYS } from '../../helpers/swedish-holidays.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 // A Monday morning: "today" is 2026-11-23 unless a case says otherwise.
 const NOW = '2026-11-23T07:00:00+01:00';
 
-/** `tidbok …args` in this process, its output captured; TIDBOK_NOW pinned for the call. */
-async function cli(args: string[], now = NOW): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const { write: stdout } = process.stdout;
-  const { write: stderr } = process.stderr;
-  const before = process.env['TIDBOK_NOW'];
-  process.env['TIDBOK_NOW'] = now;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(['node', 'tidbok', ...args]), out, err };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-    if (before === undefined) delete process.env['TIDBOK_NOW'];
-    else process.env['TIDBOK_NOW'] = before;
-  }
-}
+const cli = (args: string[], now = NOW) => runTidbok(args, now);
 
 const spawnCli = (args: string[]) => spawnTidbok(args, { now: NOW });
 

@@ -4,31 +4,12 @@
 // identity numbers in any accepted form), not from Tidbok's output. Two real processes booking the
 // same slot at once show that the command line is serialised like two desks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src-main/cli.ts';
 import { luhnCheckDigit } from '../../../src-main/domain/personnummer.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
-import { CLI_NOW, spawnTidbok } from '../../helpers/cli-process.ts';
+import { CLI_NOW, runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 
-/** `tidbok …args` in this process, output captured, "now" pinned (Monday 2026-11-23 07:00). */
-async function cli(args: string[], now = CLI_NOW): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const { write: stdout } = process.stdout;
-  const { write: stderr } = process.stderr;
-  const before = process.env['TIDBOK_NOW'];
-  process.env['TIDBOK_NOW'] = now;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(['node', 'tidbok', ...args]), out, err };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-    if (before === undefined) delete process.env['TIDBOK_NOW'];
-    else process.env['TIDBOK_NOW'] = before;
-  }
-}
+const cli = (args: string[], now = CLI_NOW) => runTidbok(args, now);
 
 /** A valid 10-digit personnummer for YYMMDD and serial, with `sep`. */
 const pnr = (yymmdd: string, serial: string, sep = '-') => `${yymmdd}${sep}${serial}${luhnCheckDigit(yymmdd + serial)}`;
