@@ -365,6 +365,26 @@ function templateChanged(
   ctx.events.emit({ entities: ['schedule_template', 'slot'], ids: [t.id] });
 }
 
+/** A template's settings as schedule_templates stores them (named parameters of its insert and update). */
+function templateColumns(t: TemplateInput, ctx: ServiceContext, caller: Caller) {
+  return {
+    name: t.name,
+    weekdays: JSON.stringify([...t.weekdays].sort()),
+    everyNWeeks: t.everyNWeeks,
+    validFrom: t.validFrom,
+    validTo: t.validTo,
+    startTime: t.startTime,
+    endTime: t.endTime,
+    slotMin: t.slotMin,
+    typeIds: JSON.stringify([...new Set(t.appointmentTypeIds)]),
+    publishWeb: t.publishWeb ? 1 : 0,
+    withinCareGuarantee: t.withinCareGuarantee ? 1 : 0,
+    skipHolidays: t.skipHolidays ? 1 : 0,
+    now: ctx.now(),
+    by: caller.username,
+  };
+}
+
 export function createTemplate(
   ctx: ServiceContext,
   caller: Caller,
@@ -378,26 +398,10 @@ export function createTemplate(
       .prepare(
         `INSERT INTO schedule_templates (id, resource_id, name, weekdays, every_n_weeks, valid_from, valid_to, start_time, end_time,
            slot_min, appointment_type_ids, publish_web, within_care_guarantee, skip_holidays, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@id, @resourceId, @name, @weekdays, @everyNWeeks, @validFrom, @validTo, @startTime, @endTime, @slotMin, @typeIds,
+           @publishWeb, @withinCareGuarantee, @skipHolidays, @now, @by)`,
       )
-      .run(
-        id,
-        t.resourceId,
-        t.name,
-        JSON.stringify([...t.weekdays].sort()),
-        t.everyNWeeks,
-        t.validFrom,
-        t.validTo,
-        t.startTime,
-        t.endTime,
-        t.slotMin,
-        JSON.stringify([...new Set(t.appointmentTypeIds)]),
-        t.publishWeb ? 1 : 0,
-        t.withinCareGuarantee ? 1 : 0,
-        t.skipHolidays ? 1 : 0,
-        ctx.now(),
-        caller.username,
-      );
+      .run({ ...templateColumns(t, ctx, caller), id, resourceId: t.resourceId });
     const template = getTemplate(ctx, id);
     const range = horizon(ctx, input.horizonWeeks);
     const report = emptyReport(range.from, range.to);
@@ -639,28 +643,13 @@ export function updateTemplate(
     validate(ctx, next, next.slotMin === before.slotMin ? added : next.appointmentTypeIds);
     ctx.db
       .prepare(
-        `UPDATE schedule_templates SET name = ?, weekdays = ?, every_n_weeks = ?, valid_from = ?, valid_to = ?, start_time = ?,
-           end_time = ?, slot_min = ?, appointment_type_ids = ?, publish_web = ?, within_care_guarantee = ?, skip_holidays = ?,
-           version = version + 1, updated_at = ?, updated_by = ?
-         WHERE id = ?`,
+        `UPDATE schedule_templates SET name = @name, weekdays = @weekdays, every_n_weeks = @everyNWeeks, valid_from = @validFrom,
+           valid_to = @validTo, start_time = @startTime, end_time = @endTime, slot_min = @slotMin, appointment_type_ids = @typeIds,
+           publish_web = @publishWeb, within_care_guarantee = @withinCareGuarantee, skip_holidays = @skipHolidays,
+           version = version + 1, updated_at = @now, updated_by = @by
+         WHERE id = @id`,
       )
-      .run(
-        next.name,
-        JSON.stringify([...next.weekdays].sort()),
-        next.everyNWeeks,
-        next.validFrom,
-        next.validTo,
-        next.startTime,
-        next.endTime,
-        next.slotMin,
-        JSON.stringify([...new Set(next.appointmentTypeIds)]),
-        next.publishWeb ? 1 : 0,
-        next.withinCareGuarantee ? 1 : 0,
-        next.skipHolidays ? 1 : 0,
-        ctx.now(),
-        caller.username,
-        before.id,
-      );
+      .run({ ...templateColumns(next, ctx, caller), id: before.id });
     const template = getTemplate(ctx, before.id);
     const range = horizon(ctx, input.horizonWeeks);
     const report = emptyReport(range.from, range.to);
