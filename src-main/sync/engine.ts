@@ -78,6 +78,8 @@ export class SyncEngine {
       fastMs?: number;
       idleMaxMs?: number;
       backoffMaxMs?: number;
+      /** Entries per pull page (tests make it small to split what central changed together). */
+      pullPageSize?: number;
     } = {},
   ) {}
 
@@ -168,7 +170,11 @@ export class SyncEngine {
       result.failed = push.failed;
       result.conflicts = push.conflicts;
       if (push.error) throw push.error;
-      const pull = await pullChanges(this.ctx, this.api);
+      const pull = await pullChanges(
+        this.ctx,
+        this.api,
+        this.options.pullPageSize ? { pageSize: this.options.pullPageSize } : {},
+      );
       result.pulled = pull.applied;
       result.conflicts += pull.conflicts;
       this.online = true;

@@ -172,7 +172,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   const audits: AuditInput[] = [];
   const lookups = new WebRulesLookups(ctx);
   // Rejected web rebookings: the old time is given back once its own change of this page is applied.
-  const restores: { rejectedId: string; breach: RuleBreach; fromId: string }[] = [];
+  const restores: { rejectedId: string; breach: RuleBreach; fromId: string; queued?: boolean }[] = [];
   const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
 
   ctx.db.transaction(() => {
@@ -403,7 +403,22 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         s.linkDone.run(`rebooked-to:${remote}`);
       }
     }
+    // A rejected rebooking whose old half arrived now (this page, or push reading central): give back.
+    for (const { id } of links) {
+      const held = s.linkWaiting.get(`${REJECTED_REBOOKING}${id}`) as { cursor: string } | undefined;
+      if (!held || ACTIVE.has((s.bookingById.get(id) as { status: string }).status)) continue;
+      s.linkDone.run(`${REJECTED_REBOOKING}${id}`);
+      restores.push({ ...(JSON.parse(held.cursor) as { rejectedId: string; breach: RuleBreach }), fromId: id, queued: true });
+    }
     for (const r of restores) {
+      if (ACTIVE.has((s.bookingById.get(r.fromId) as { status: string }).status)) {
+        // Its old half (cancelled on central in the same transaction) is on a later page: here the
+        // patient still holds the old time. The rejection goes to central now; the old time is
+        // given back, and Konflikter told, when that half is applied (above), as if both came together.
+        s.awaitLink.run(`${REJECTED_REBOOKING}${r.fromId}`, JSON.stringify({ rejectedId: r.rejectedId, breach: r.breach }), now);
+        requeue(ctx, r.rejectedId);
+        continue;
+      }
       const back = restoreOldTime(ctx, r.fromId);
       if (back) {
         out.ids.push(back);
@@ -415,7 +430,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           detail: { op: 'sync.rebooking_rejected', rejectedId: r.rejectedId },
         });
       }
-      rejectWebBooking(ctx, r.rejectedId, r.breach, back);
+      rejectWebBooking(ctx, r.rejectedId, r.breach, back, !r.queued);
     }
     if (audits.length) recordAuditEvents(ctx, SYNC_CALLER, audits);
   })();
@@ -432,6 +447,12 @@ export const SYNC_CALLER: Caller = {
   roles: [],
   workstation: 'sync',
 };
+
+/**
+ * sync_state key of a booking whose web rebooking was rejected before its own half (cancelled,
+ * rebooked-to) arrived; the value holds the rejected booking and the rule.
+ */
+const REJECTED_REBOOKING = 'rebooking-rejected:';
 
 /** sync_state key of a slot central holds booked while it is closed here (pull, Slot then Appointment). */
 const CLOSED_SLOT = 'closed-slot:';
@@ -523,13 +544,19 @@ function restoreOldTime(ctx: ServiceContext, fromId: string): string | null {
  * patient goes to the Konflikter inbox with free times of the type to offer instead, or, for a
  * rejected rebooking whose old time was booked again (`restoredId`), told so.
  */
-function rejectWebBooking(ctx: ServiceContext, bookingId: string, breach: RuleBreach, restoredId: string | null): void {
+function rejectWebBooking(
+  ctx: ServiceContext,
+  bookingId: string,
+  breach: RuleBreach,
+  restoredId: string | null,
+  send = true,
+): void {
   const b = ctx.db
     .prepare(
       `SELECT b.patient_id, b.slot_id, b.appointment_type_id, s.start_at FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`,
     )
     .get(bookingId) as { patient_id: string; slot_id: string; appointment_type_id: string; start_at: number };
-  requeue(ctx, bookingId);
+  if (send) requeue(ctx, bookingId);
   recordConflict(ctx, {
     entity: 'booking',
     entityId: bookingId,
