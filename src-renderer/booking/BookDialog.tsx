@@ -1,12 +1,13 @@
 // Book a free slot: find the patient by identity number (checked by main as you type and shown
 // normalised) or by name, or register a new patient; type preset from the slot; contact mode,
 // reason when the type asks for one, note; confirm. Main decides; its Swedish "no" is shown here.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// A time someone else took meanwhile is replaced by one of the next free times, all else kept.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentType, Channel, ContactMode, Slot } from '../../src-main/api/types.ts';
+import type { AppointmentType, Channel, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
 import type { Patient } from '../../src-main/api/methods/scheduling.ts';
-import { call } from '../api/client.ts';
+import { ApiCallError, call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
@@ -16,12 +17,15 @@ import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
+import { TakenAlternatives } from './TakenAlternatives.tsx';
+import { toSlot } from './NextFreePanel.tsx';
+import './booking.css';
 
 export interface BookDialogProps {
   slot: Slot;
   presetTypeId: string | null;
   types: readonly AppointmentType[];
-  resourceName: string;
+  resources: readonly Resource[];
   onClose: () => void;
 }
 
@@ -29,11 +33,29 @@ const LOOKS_LIKE_NUMBER = /^[\d\s+-]{6,}$/;
 /** What patients.checkIdentityNumber accepts as a reserve number when the desk flags it. */
 const LOOKS_LIKE_RESERVE = /^[0-9A-Za-z-]{10,20}$/;
 
-export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }: BookDialogProps) {
+/** What main said of a booking refused because the slot has an active booking. */
+function slotTaken(err: unknown): { samePatient: boolean } | null {
+  const details =
+    err instanceof ApiCallError ? (err.error.details as { rule?: unknown; samePatient?: unknown } | undefined) : undefined;
+  return details?.rule === 'slot_taken' ? { samePatient: details.samePatient === true } : null;
+}
+
+export function BookDialog({ slot: opened, presetTypeId, types, resources, onClose }: BookDialogProps) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
   const ids = { query: useId(), type: useId(), mode: useId(), note: useId(), channel: useId() };
+  // The time being booked: the one opened, or one offered after it was taken by someone else.
+  const [slot, setSlot] = useState(opened);
+  const [taken, setTaken] = useState(false);
+  const resourceName = resources.find((r) => r.id === slot.resourceId)?.name ?? '';
+  const form = useRef<HTMLFormElement>(null);
+  const focusSubmit = useRef(false);
+  useEffect(() => {
+    if (!focusSubmit.current) return;
+    focusSubmit.current = false;
+    form.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
+  }, [slot]);
   const offered = slot.appointmentTypeIds.map((id) => types.find((x) => x.id === id)).filter((x): x is AppointmentType => !!x);
   const [typeId, setTypeId] = useState(
     presetTypeId && slot.appointmentTypeIds.includes(presetTypeId) ? presetTypeId : (offered[0]?.id ?? ''),
@@ -153,19 +175,34 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
       );
       onClose();
     } catch (err) {
-      setError((err as Error).message);
+      const gone = slotTaken(err);
+      // Taken by another desk or on 1177: the calendar behind shows it booked; unless it is this
+      // patient's already, the dialog offers the next free times instead.
+      if (gone) void client.invalidateQueries({ queryKey: ['calendar.range'] });
+      if (gone && !gone.samePatient) setTaken(true);
+      else setError(gone?.samePatient ? t('book.takenSamePatient') : (err as Error).message);
       setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
   }
 
+  /** One of the offered times replaces the taken one; the patient, type and note stay. */
+  function pickInstead(free: Parameters<typeof toSlot>[0]) {
+    focusSubmit.current = true;
+    setTaken(false);
+    setSlot(toSlot(free));
+  }
+
   return (
     <Dialog title={t('book.title')} onClose={onClose} testId="book-dialog">
-      <form onSubmit={(e) => void submit(e)} className="tb-form">
-        <p className="tb-dialog-lead">
+      <form ref={form} onSubmit={(e) => void submit(e)} className="tb-form">
+        {/* Live: a time picked instead of a taken one is read out. */}
+        <p className={`tb-dialog-lead${taken ? ' tb-lead-taken' : ''}`} data-testid="book-slot" aria-live="polite">
           <strong>{formatSpan(slot.startAt, slot.endAt, i18n.language, true)}</strong> · {resourceName}
           {slot.webPublished && <span className="tb-mark tb-mark-web tb-mark-inline">1177</span>}
+          {taken && <span className="tb-taken-chip">{t('book.takenChip')}</span>}
         </p>
+        {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}
         {!patient && !entry && (
           <WaitlistMatches
             slotId={slot.id}
@@ -326,7 +363,7 @@ export function BookDialog({ slot, presetTypeId, types, resourceName, onClose }:
         </div>
         <FormDialogFooter
           error={error}
-          busy={busy}
+          busy={busy || taken}
           onCancel={onClose}
           submitLabel={overrideRule ? t('override.book') : entry?.heldBooking ? t('book.confirmMove') : t('book.confirm')}
           aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}

@@ -385,7 +385,7 @@ function CalendarScreen() {
           slot={open.slot}
           presetTypeId={open.typeId}
           types={types.data ?? []}
-          resourceName={allResources.find((r) => r.id === open.slot.resourceId)?.name ?? ''}
+          resources={allResources}
           onClose={() => setOpen(null)}
         />
       )}

@@ -350,6 +350,17 @@ export const en: Shape<typeof sv> = {
     heldHidden: 'Already holds a later slot of this type: it moves here and is freed for the next on the list.',
     confirmMove: 'Move here',
     moved: 'Moved here: {{name}}, {{when}}',
+    taken:
+      'The slot is already booked – someone else got there first. Choose another time below; the patient and what you typed are kept.',
+    takenChip: 'Booked by someone else',
+    takenSamePatient: 'The patient already has this slot.',
+    alternatives: 'Free slots instead',
+    alternativesSame: 'With {{name}}',
+    alternativesOthers: 'Other clinicians – {{profession}}',
+    alternativesAny: 'Other clinicians',
+    searchingAlternatives: 'Searching for free slots …',
+    noAlternatives:
+      'No other free slots of this appointment type. Close and search in First free slot, or put the patient on the cancellation list.',
   },
   booking: {
     title: 'Booking',

@@ -353,6 +353,16 @@ export const sv = {
     heldHidden: 'Har redan en senare tid av typen: den flyttas hit och blir ledig för nästa på listan.',
     confirmMove: 'Flytta hit',
     moved: 'Flyttad hit: {{name}}, {{when}}',
+    taken: 'Tiden är redan bokad – någon annan hann före. Välj en annan tid nedan; patienten och det du skrivit finns kvar.',
+    takenChip: 'Bokad av någon annan',
+    takenSamePatient: 'Patienten har redan den här tiden.',
+    alternatives: 'Lediga tider i stället',
+    alternativesSame: 'Hos {{name}}',
+    alternativesOthers: 'Andra behandlare – {{profession}}',
+    alternativesAny: 'Andra behandlare',
+    searchingAlternatives: 'Söker lediga tider …',
+    noAlternatives:
+      'Inga andra lediga tider av besökstypen. Stäng och sök i Första lediga tid eller lägg patienten på återbudslistan.',
   },
   booking: {
     title: 'Bokning',

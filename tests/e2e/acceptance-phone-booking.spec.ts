@@ -1,0 +1,115 @@
+// The receptionist on the phone, at speed and by keyboard, in Chromium against the web shell: a
+// time taken by someone else while the patient is on the line, the toolbar at desk widths, and the
+// path from personnummer to confirmed booking, cancellation and rebooking. Expected answers come
+// from the calendar's data read as the admin, never from the screen under test.
+import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible } from '../helpers/axe.ts';
+import { RECEPTIONIST, signInAs } from '../helpers/sign-in.ts';
+import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { AppointmentType, Booking, CalendarRange, Resource, Slot } from '../../src-main/api/types.ts';
+
+const MONDAY = '2026-11-23T09:10:00+01:00';
+const NOW = Date.parse(MONDAY);
+const HOUR = 3_600_000;
+const SHOTS = 'tests/artifacts/screens';
+
+let shell: RunningShell;
+test.beforeAll(async () => {
+  shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
+});
+test.afterAll(async () => shell.stop());
+
+/** Another desk of the unit, in a session of its own (also reads every patient, for checking). */
+const otherDesk = apiAs(() => shell, 'admin', 'demo-admin');
+
+/** The unit's wall-clock date of an instant (Stockholm is UTC+1 from November to March). */
+const wallDate = (at: number) => new Date(at + HOUR).toISOString().slice(0, 10);
+
+const range = (from: string, to: string) => otherDesk<CalendarRange>('calendar.range', { from, to });
+
+function freeOf(r: CalendarRange): Slot[] {
+  const taken = new Set(r.bookings.filter((b) => b.status !== 'cancelled' && b.status !== 'rebooked').map((b) => b.slotId));
+  return r.slots.filter((s) => s.state === 'open' && s.startAt > NOW && !taken.has(s.id));
+}
+
+async function openDesk(page: Page, day: string): Promise<void> {
+  await signInAs(page, shell, RECEPTIONIST, MONDAY);
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+  await page.locator('input[type="date"]').first().fill(day);
+}
+
+test('a time taken while the patient is on the line: said so, shown booked, the next free times of the type offered and one booked by keyboard without retyping', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const resources = await otherDesk<Resource[]>('resources.list', {});
+  const lakbes = types.find((x) => x.code === 'LAKBES')!;
+  const day = '2026-11-26';
+  const r = await range(day, '2026-12-10');
+  const ofType = freeOf(r)
+    .filter((s) => s.appointmentTypeIds.includes(lakbes.id) && s.startAt > NOW + 50 * HOUR)
+    .sort((a, b) => a.startAt - b.startAt);
+  const slot = ofType.find((s) => wallDate(s.startAt) === day)!;
+  const clinician = resources.find((x) => x.id === slot.resourceId)!;
+  const [mine, theirs] = r.bookings.filter((b) => b.status === 'booked' && !b.patient.protectedIdentity).map((b) => b.patient);
+
+  await openDesk(page, day);
+  await page.locator(`[data-slot-id="${slot.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  const field = dialog.getByLabel('Patient (personnummer eller namn)');
+  await expect(field).toBeFocused();
+  // Ten digits with a dash, as the patient says it.
+  await page.keyboard.type(`${mine!.identityNumber.slice(2, 8)}-${mine!.identityNumber.slice(8)}`);
+  await dialog.getByRole('button', { name: new RegExp(mine!.displayName) }).click();
+  await dialog.getByLabel('Besökstyp').selectOption(lakbes.id);
+  await dialog.getByLabel('Anteckning').fill('Tolk: arabiska');
+
+  // Meanwhile another desk books the same time.
+  const taken = await otherDesk<Booking>('bookings.book', {
+    slotId: slot.id,
+    patientId: theirs!.id,
+    appointmentTypeId: lakbes.id,
+  });
+  await dialog.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Tiden är redan bokad – någon annan hann före');
+  // The calendar behind shows the time booked.
+  await expect(page.locator(`[data-booking-id="${taken.id}"]`)).toBeAttached();
+  await expect(page.locator(`[data-slot-id="${slot.id}"]`)).toHaveCount(0);
+
+  // The next free times of the type: the same clinician's first, then the other doctors'.
+  const others = ofType.filter((s) => s.id !== slot.id);
+  const same = others.filter((s) => s.resourceId === clinician.id).slice(0, 3);
+  const peers = new Set(resources.filter((x) => x.profession === clinician.profession && x.id !== clinician.id).map((x) => x.id));
+  const elsewhere = others.filter((s) => peers.has(s.resourceId)).slice(0, 3);
+  expect(same.length).toBe(3);
+  expect(elsewhere.length).toBe(3);
+  const offered = dialog.getByTestId('taken-alternatives').locator('[data-free-slot-id]');
+  await expect(offered).toHaveCount(6);
+  expect(await offered.evaluateAll((els) => els.map((e) => e.getAttribute('data-free-slot-id')))).toEqual(
+    [...same, ...elsewhere].map((s) => s.id),
+  );
+  await expect(offered.first()).toBeFocused();
+  await expectAccessible(page, 'book dialog, time taken, alternatives offered', 'all');
+  await dialog.screenshot({ path: `${SHOTS}/phone-slot-taken-alternatives.png` });
+
+  // Down to the second, Enter: the dialog now books that time, nothing retyped.
+  await page.keyboard.press('Tab');
+  await expect(offered.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('taken-alternatives')).toHaveCount(0);
+  await expect(dialog.getByTestId('book-slot')).toContainText(clinician.name);
+  await expect(dialog.getByTestId('chosen-patient')).toContainText(mine!.displayName);
+  await expect(dialog.getByLabel('Besökstyp')).toHaveValue(lakbes.id);
+  await expect(dialog.getByLabel('Anteckning')).toHaveValue('Tolk: arabiska');
+  await expect(dialog.getByRole('button', { name: 'Boka', exact: true })).toBeFocused();
+  await dialog.screenshot({ path: `${SHOTS}/phone-slot-taken-picked.png` });
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText(`Bokad: ${mine!.displayName}`);
+
+  const after = await range(day, '2026-12-10');
+  const booked = after.bookings.find((b) => b.slotId === same[1]!.id && b.status === 'booked');
+  expect(booked).toMatchObject({ appointmentTypeId: lakbes.id, note: 'Tolk: arabiska', channel: 'phone' });
+  expect(booked?.patient.id).toBe(mine!.id);
+  expect(after.bookings.filter((b) => b.slotId === slot.id && b.status === 'booked').map((b) => b.id)).toEqual([taken.id]);
+});
