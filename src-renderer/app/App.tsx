@@ -34,6 +34,8 @@ export const PAGES = [
   'users',
 ] as const;
 export type Page = (typeof PAGES)[number];
+/** Pages only an admin can use: the menu leaves them out for other roles (a link still says why). */
+const ADMIN_PAGES: ReadonlySet<Page> = new Set(['statistics', 'audit', 'users']);
 
 function pageFromHash(): Page {
   const h = window.location.hash.replace(/^#\/?/, '');
@@ -135,7 +137,7 @@ function AppFrame() {
       </header>
       <nav className="tb-nav" aria-label={t('nav.label')}>
         <ul>
-          {PAGES.filter((p) => (p !== 'audit' && p !== 'users') || isAdmin).map((p) => (
+          {PAGES.filter((p) => !ADMIN_PAGES.has(p) || isAdmin).map((p) => (
             <li key={p}>
               <a href={`#/${p}`} aria-current={p === current ? 'page' : undefined} data-page={p}>
                 {t(`nav.${p}`)}

@@ -26,6 +26,23 @@ export function formatSpan(startAt: number, endAt: number, lang: string, withYea
   return `${formatDay(s.date, lang, withYear)} ${hhmm(s.minutes)}–${hhmm(e.minutes)}`;
 }
 
+/**
+ * A period that may cover days, as an absence: whole days read as dates ("mån 30 nov. 2026",
+ * "mån 21 dec. 2026 – fre 1 jan. 2027"), never as "00:00–00:00"; a part of one day as a span;
+ * otherwise both ends with their dates.
+ */
+export function formatPeriod(startAt: number, endAt: number, lang: string): string {
+  const s = wallParts(startAt);
+  const e = wallParts(endAt);
+  if (s.minutes === 0 && e.minutes === 0 && endAt > startAt) {
+    const last = wallParts(endAt - 1).date;
+    const first = formatDay(s.date, lang, true);
+    return last === s.date ? first : `${first} – ${formatDay(last, lang, true)}`;
+  }
+  if (s.date === e.date) return formatSpan(startAt, endAt, lang, true);
+  return `${formatStart(startAt, lang, true)} – ${formatStart(endAt, lang, true)}`;
+}
+
 /** 12 digits -> "ÅÅÅÅMMDD-NNNN", the form staff read aloud. */
 export function formatIdentity(value: string): string {
   return /^\d{12}$/.test(value) ? `${value.slice(0, 8)}-${value.slice(8)}` : value;

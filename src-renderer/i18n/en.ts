@@ -625,6 +625,7 @@ export const en: Shape<typeof sv> = {
     rebook: 'Rebook anyway',
   },
   tpl: {
+    readOnly: 'You can see the schedule templates. Schedulers and administrators change them.',
     resource: 'Resource',
     new: 'New schedule template',
     newFor: 'New schedule template for {{name}}',
@@ -688,6 +689,7 @@ export const en: Shape<typeof sv> = {
     done: 'Done',
   },
   absence: {
+    readOnly: 'Schedulers and administrators register absences. You can rebook the patients an absence affects.',
     title: 'Absence and rebooking',
     new: 'Register an absence',
     resource: 'Resource',

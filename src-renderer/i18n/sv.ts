@@ -628,6 +628,7 @@ export const sv = {
     rebook: 'Boka om ändå',
   },
   tpl: {
+    readOnly: 'Du kan se schemamallarna. Schemaläggare och administratörer ändrar dem.',
     resource: 'Resurs',
     new: 'Ny schemamall',
     newFor: 'Ny schemamall för {{name}}',
@@ -691,6 +692,7 @@ export const sv = {
     done: 'Klar',
   },
   absence: {
+    readOnly: 'Schemaläggare och administratörer registrerar frånvaro. Du kan boka om patienterna som en frånvaro berör.',
     title: 'Frånvaro och ombokning',
     new: 'Registrera frånvaro',
     resource: 'Resurs',

@@ -8,8 +8,9 @@ import type { Absence, ContactListEntry } from '../../src-main/api/methods/sched
 import { call } from '../api/client.ts';
 import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
-import { formatIdentity, formatSpan } from '../booking/format.ts';
+import { formatIdentity, formatPeriod, formatSpan, formatStart } from '../booking/format.ts';
 import { todayIso } from '../calendar/wallclock.ts';
+import { useRoles } from '../auth/roles.ts';
 
 export function AbsencesPage() {
   return (
@@ -23,6 +24,7 @@ function AbsencesScreen() {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
+  const { canSchedule, known } = useRoles();
   const fid = { resource: useId(), from: useId(), fromTime: useId(), to: useId(), toTime: useId(), reason: useId() };
   const resources = useActiveResources();
   const absences = useQuery({ queryKey: ['absences.list'], queryFn: () => call('absences.list', { from: todayIso() }) });
@@ -74,70 +76,74 @@ function AbsencesScreen() {
         <RebookWizard absenceId={wizard} onDone={() => setWizard(null)} />
       ) : (
         <>
-          <form className="tb-form tb-card" onSubmit={(e) => void submit(e)} data-testid="absence-form">
-            <h2>{t('absence.new')}</h2>
-            <div className="tb-row">
-              <div className="tb-field">
-                <label htmlFor={fid.resource}>{t('absence.resource')}</label>
-                <select id={fid.resource} value={rid} onChange={(e) => setForm({ ...form, resourceId: e.target.value })}>
-                  <ResourceOptions />
-                </select>
+          {/* Registering and withdrawing are the scheduler's; the desk moves the bookings an absence hits. */}
+          {!canSchedule && known && <p className="tb-muted">{t('absence.readOnly')}</p>}
+          {canSchedule && (
+            <form className="tb-form tb-card" onSubmit={(e) => void submit(e)} data-testid="absence-form">
+              <h2>{t('absence.new')}</h2>
+              <div className="tb-row">
+                <div className="tb-field">
+                  <label htmlFor={fid.resource}>{t('absence.resource')}</label>
+                  <select id={fid.resource} value={rid} onChange={(e) => setForm({ ...form, resourceId: e.target.value })}>
+                    <ResourceOptions />
+                  </select>
+                </div>
+                <div className="tb-field">
+                  <label htmlFor={fid.from}>{t('absence.from')}</label>
+                  <input
+                    id={fid.from}
+                    type="date"
+                    value={form.from}
+                    onChange={(e) => setForm({ ...form, from: e.target.value })}
+                    required
+                  />
+                </div>
+                <div className="tb-field">
+                  <label htmlFor={fid.fromTime}>{t('absence.fromTime')}</label>
+                  <input
+                    id={fid.fromTime}
+                    type="time"
+                    value={form.fromTime}
+                    onChange={(e) => setForm({ ...form, fromTime: e.target.value })}
+                  />
+                </div>
+                <div className="tb-field">
+                  <label htmlFor={fid.to}>{t('absence.to')}</label>
+                  <input
+                    id={fid.to}
+                    type="date"
+                    value={form.to}
+                    onChange={(e) => setForm({ ...form, to: e.target.value })}
+                    required
+                  />
+                </div>
+                <div className="tb-field">
+                  <label htmlFor={fid.toTime}>{t('absence.toTime')}</label>
+                  <input
+                    id={fid.toTime}
+                    type="time"
+                    value={form.toTime}
+                    onChange={(e) => setForm({ ...form, toTime: e.target.value })}
+                  />
+                </div>
+                <div className="tb-field tb-grow">
+                  <label htmlFor={fid.reason}>{t('absence.reason')}</label>
+                  <input id={fid.reason} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+                </div>
               </div>
-              <div className="tb-field">
-                <label htmlFor={fid.from}>{t('absence.from')}</label>
-                <input
-                  id={fid.from}
-                  type="date"
-                  value={form.from}
-                  onChange={(e) => setForm({ ...form, from: e.target.value })}
-                  required
-                />
+              <p className="tb-field-hint">{t('absence.hint')}</p>
+              {error && (
+                <p role="alert" className="tb-form-error">
+                  {error}
+                </p>
+              )}
+              <div>
+                <button type="submit" className="tb-button tb-primary">
+                  {t('absence.register')}
+                </button>
               </div>
-              <div className="tb-field">
-                <label htmlFor={fid.fromTime}>{t('absence.fromTime')}</label>
-                <input
-                  id={fid.fromTime}
-                  type="time"
-                  value={form.fromTime}
-                  onChange={(e) => setForm({ ...form, fromTime: e.target.value })}
-                />
-              </div>
-              <div className="tb-field">
-                <label htmlFor={fid.to}>{t('absence.to')}</label>
-                <input
-                  id={fid.to}
-                  type="date"
-                  value={form.to}
-                  onChange={(e) => setForm({ ...form, to: e.target.value })}
-                  required
-                />
-              </div>
-              <div className="tb-field">
-                <label htmlFor={fid.toTime}>{t('absence.toTime')}</label>
-                <input
-                  id={fid.toTime}
-                  type="time"
-                  value={form.toTime}
-                  onChange={(e) => setForm({ ...form, toTime: e.target.value })}
-                />
-              </div>
-              <div className="tb-field tb-grow">
-                <label htmlFor={fid.reason}>{t('absence.reason')}</label>
-                <input id={fid.reason} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
-              </div>
-            </div>
-            <p className="tb-field-hint">{t('absence.hint')}</p>
-            {error && (
-              <p role="alert" className="tb-form-error">
-                {error}
-              </p>
-            )}
-            <div>
-              <button type="submit" className="tb-button tb-primary">
-                {t('absence.register')}
-              </button>
-            </div>
-          </form>
+            </form>
+          )}
           <table className="tb-table tb-compact" data-testid="absences-table">
             <caption>{t('absence.current')}</caption>
             <thead>
@@ -163,15 +169,20 @@ function AbsencesScreen() {
                 .map((a) => (
                   <tr key={a.id}>
                     <td>{nameOf(a.resourceId)}</td>
-                    <td>{formatSpan(a.startAt, a.endAt, i18n.language, true)}</td>
+                    <td>{formatPeriod(a.startAt, a.endAt, i18n.language)}</td>
                     <td>{a.reason || '–'}</td>
                     <td className="tb-nowrap">
                       <button type="button" className="tb-button tb-small" onClick={() => setWizard(a.id)}>
                         {t('absence.rebook')}
-                      </button>{' '}
-                      <button type="button" className="tb-button tb-small" onClick={() => void withdraw(a)}>
-                        {t('absence.withdraw')}
                       </button>
+                      {canSchedule && (
+                        <>
+                          {' '}
+                          <button type="button" className="tb-button tb-small" onClick={() => void withdraw(a)}>
+                            {t('absence.withdraw')}
+                          </button>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -271,11 +282,11 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
                 <td className="tb-nowrap">{formatIdentity(c.identityNumber)}</td>
                 <td>{c.contactMasked ? <em>{t('patients.hidden')}</em> : (c.phone ?? '–')}</td>
                 <td>
-                  {formatSpan(c.oldStartAt, c.oldStartAt, i18n.language).replace(/–.*$/, '')} · {c.oldResourceName}
+                  {formatStart(c.oldStartAt, i18n.language)} · {c.oldResourceName}
                 </td>
                 <td>
                   {c.newStartAt ? (
-                    `${formatSpan(c.newStartAt, c.newStartAt, i18n.language).replace(/–.*$/, '')} · ${c.newResourceName ?? ''}`
+                    `${formatStart(c.newStartAt, i18n.language)} · ${c.newResourceName ?? ''}`
                   ) : c.moved ? (
                     <em>{t('patients.hidden')}</em>
                   ) : (

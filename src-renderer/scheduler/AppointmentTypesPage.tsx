@@ -9,6 +9,7 @@ import type { AppointmentType } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { TypeForm } from './TypeForm.tsx';
+import { useRoles } from '../auth/roles.ts';
 
 export function AppointmentTypesPage() {
   return (
@@ -22,8 +23,7 @@ function TypesScreen() {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
-  const session = useQuery({ queryKey: ['session.info'], queryFn: () => call('session.info', {}) });
-  const canEdit = session.data?.user.roles.some((r) => r === 'scheduler' || r === 'admin') ?? false;
+  const { canSchedule: canEdit, known } = useRoles();
   const types = useQuery({
     queryKey: ['appointmentTypes.list', 'all'],
     queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
@@ -54,7 +54,7 @@ function TypesScreen() {
           </button>
         )}
       </div>
-      {!canEdit && session.data && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
+      {!canEdit && known && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
       {types.error && <p role="alert">{types.error.message}</p>}
       {impact && (
         <div className="tb-warning" role="status" data-testid="type-impact">

@@ -16,6 +16,7 @@ import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { BookingDialog } from '../booking/BookingDialog.tsx';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
 import { TemplateEditResult } from './TemplateEditResult.tsx';
+import { useRoles } from '../auth/roles.ts';
 import './templates.css';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -47,6 +48,7 @@ function TemplatesScreen() {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
+  const { canSchedule, known } = useRoles();
   const ids = { resource: useId() };
   const resources = useActiveResources();
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
@@ -89,10 +91,13 @@ function TemplatesScreen() {
           <ResourceOptions />
         </select>
         <span className="tb-toolbar-spacer" />
-        <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>
-          {t('tpl.new')}
-        </button>
+        {canSchedule && (
+          <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>
+            {t('tpl.new')}
+          </button>
+        )}
       </div>
+      {!canSchedule && known && <p className="tb-muted">{t('tpl.readOnly')}</p>}
       {templates.error && <p role="alert">{templates.error.message}</p>}
       <table className="tb-table tb-compact" data-testid="templates-table">
         <thead>
@@ -120,12 +125,12 @@ function TemplatesScreen() {
           {templates.data?.map((x) => (
             <tr key={x.id} className={x.active ? '' : 'tb-inactive-row'}>
               <td>
-                {x.active ? (
+                {x.active && canSchedule ? (
                   <button type="button" className="tb-link" onClick={() => setForm({ template: x })}>
                     {templateLabel(x)}
                   </button>
                 ) : (
-                  x.name || '–'
+                  (x.active ? templateLabel(x) : x.name) || '–'
                 )}
               </td>
               <td>
@@ -142,7 +147,7 @@ function TemplatesScreen() {
               </td>
               <td>{x.publishWeb ? t('types.yes') : t('types.no')}</td>
               <td className="tb-nowrap">
-                {x.active && (
+                {x.active && canSchedule && (
                   <>
                     <button
                       type="button"

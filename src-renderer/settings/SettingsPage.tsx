@@ -9,7 +9,7 @@ import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts'
 import { formatDay } from '../booking/format.ts';
 import { ApiCallError, call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
-import { useAuth } from '../auth/AuthGate.tsx';
+import { useRoles } from '../auth/roles.ts';
 import { ResourceForm } from './ResourceForm.tsx';
 import { ConfirmDeactivate } from './ConfirmDeactivate.tsx';
 import { CreateUnitForm } from './CreateUnitForm.tsx';
@@ -21,16 +21,6 @@ export function SettingsPage() {
       <SettingsScreen />
     </NoticeProvider>
   );
-}
-
-/** Roles from the signed-in user (auth.status answers even before the unit exists). */
-function useRoles() {
-  const roles = useAuth().status.user?.roles ?? [];
-  return {
-    isAdmin: roles.includes('admin'),
-    canSchedule: roles.some((r) => r === 'scheduler' || r === 'admin'),
-    known: roles.length > 0,
-  };
 }
 
 /** The answer of a database without a unit (a fresh installation): the app shows this page first. */
