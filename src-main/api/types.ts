@@ -114,7 +114,8 @@ export interface SessionInfo {
   user: { id: string; username: string; displayName: string; roles: Role[] };
   workstation: string;
   shell: 'electron' | 'web';
-  sync: { mode: 'local' | 'online' | 'offline'; pending: number };
+  /** errorKind: in mode 'error', what failed (the desk's own database, central refusing, Tidbok itself). */
+  sync: { mode: 'local' | 'online' | 'offline' | 'error'; errorKind: 'local' | 'central' | 'program' | null; pending: number };
 }
 
 /** Change notification: the renderer refetches what it shows of these entities. */

@@ -4,23 +4,30 @@
 // - A local change (a desk booking waiting for its claim) runs a cycle at once.
 // - A failure (network, timeout, 5xx) turns it offline and it backs off exponentially with
 //   jitter, then catches up by itself when the network returns.
+// - A failure that waiting will not mend (the desk's own database, central refusing the desk, a
+//   fault in Tidbok) is mode 'error' with its kind: staff are told to call IT, the log says what
+//   failed, and the engine retries slowly (failure.ts) so it resumes once the cause is fixed.
 import type { ServiceContext } from '../services/context.ts';
 import type { Logger } from '../log.ts';
-import { CentralError, type CentralApi } from './central-api.ts';
-import { backoffMs } from './local.ts';
-import { databaseBusy, isDatabaseBusy } from '../api/busy.ts';
+import type { CentralApi } from './central-api.ts';
+import { databaseBusy } from '../api/busy.ts';
+import { failureKind, retryDelayMs, sqliteCode, type SyncFailureKind, type SyncProblem } from './failure.ts';
 import { enqueueUnsent, pushOutbox } from './push.ts';
 import { pullChanges } from './pull.ts';
 
 export interface SyncStatus {
   configured: boolean;
-  mode: 'local' | 'online' | 'offline';
+  mode: 'local' | 'online' | 'offline' | 'error';
+  /** In mode 'error': the desk's own database, central refusing the desk, or a fault in Tidbok. */
+  errorKind: SyncProblem | null;
   centralUrl: string | null;
   pending: number;
   failed: number;
   conflicts: number;
   lastSyncAt: number | null;
   lastError: string | null;
+  /** When the running engine tries again after a failure (null while all is well). */
+  nextAttemptAt: number | null;
 }
 
 export interface CycleResult {
@@ -28,7 +35,9 @@ export interface CycleResult {
   pulled: number;
   conflicts: number;
   failed: number;
-  error: CentralError | null;
+  error: Error | null;
+  /** Where the fault lies, when the cycle failed. */
+  failure: SyncFailureKind | null;
 }
 
 const FAST_MS = 500;
@@ -50,8 +59,22 @@ export function countsOf(ctx: ServiceContext): { pending: number; failed: number
   return { pending: o.pending ?? 0, failed: o.failed ?? 0, conflicts: c.n };
 }
 
+/** The header's indicator: the engine's mode, without reading the counts. */
+export function syncMode(ctx: ServiceContext): Pick<SyncStatus, 'mode' | 'errorKind'> {
+  return engineFor(ctx)?.modeNow() ?? { mode: 'local', errorKind: null };
+}
+
 export function localStatus(ctx: ServiceContext): SyncStatus {
-  return { configured: false, mode: 'local', centralUrl: null, ...countsOf(ctx), lastSyncAt: null, lastError: null };
+  return {
+    configured: false,
+    mode: 'local',
+    errorKind: null,
+    centralUrl: null,
+    ...countsOf(ctx),
+    lastSyncAt: null,
+    lastError: null,
+    nextAttemptAt: null,
+  };
 }
 
 export class SyncEngine {
@@ -61,8 +84,12 @@ export class SyncEngine {
   private loopDone: Promise<void> = Promise.resolve();
   private inFlight: Promise<CycleResult> | null = null;
   private again = false;
-  private online: boolean | null = null;
+  private mode: 'online' | 'offline' | 'error' | null = null;
+  private errorKind: SyncProblem | null = null;
   private failures = 0;
+  private nextAttemptAt: number | null = null;
+  /** The counts last read: a database too broken to read them still shows the last known. */
+  private counts = { pending: 0, failed: 0, conflicts: 0 };
   private idleMs = FAST_MS;
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
@@ -78,6 +105,8 @@ export class SyncEngine {
       fastMs?: number;
       idleMaxMs?: number;
       backoffMaxMs?: number;
+      /** Slowest retry after a failure that needs IT (failure.ts; tests shorten it). */
+      problemBackoffMaxMs?: number;
       /** Entries per pull page (tests make it small to split what central changed together). */
       pullPageSize?: number;
     } = {},
@@ -88,10 +117,10 @@ export class SyncEngine {
     if (this.running) return;
     this.running = true;
     engines.set(this.ctx.db, this);
-    enqueueUnsent(this.ctx);
+    this.queueUnsent();
     // A local change that queued something (e.g. a desk booking awaiting its claim): sync now.
     this.unsubscribe = this.ctx.events.subscribe(() => {
-      if (this.running && countsOf(this.ctx).pending > 0) this.kick();
+      if (this.running && this.readCounts().pending > 0) this.kick();
     });
     this.loopDone = this.loop();
   }
@@ -105,15 +134,29 @@ export class SyncEngine {
     await this.inFlight?.catch(() => undefined);
   }
 
+  modeNow(): Pick<SyncStatus, 'mode' | 'errorKind'> {
+    return { mode: this.mode ?? 'online', errorKind: this.mode === 'error' ? this.errorKind : null };
+  }
+
   status(): SyncStatus {
     return {
       configured: true,
-      mode: this.online === false ? 'offline' : 'online',
+      ...this.modeNow(),
       centralUrl: this.api.baseUrl,
-      ...countsOf(this.ctx),
+      ...this.readCounts(),
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
+      nextAttemptAt: this.nextAttemptAt,
     };
+  }
+
+  private readCounts(): { pending: number; failed: number; conflicts: number } {
+    try {
+      this.counts = countsOf(this.ctx);
+    } catch {
+      // Unreadable (a corrupt file): the cycle's own error says so; show what was last known.
+    }
+    return this.counts;
   }
 
   /** The one loop: a cycle, then a pause (cut short by a local change), while running. */
@@ -122,6 +165,7 @@ export class SyncEngine {
       const r = await this.runOnce();
       if (!this.running) break;
       const delay = this.nextDelay(r);
+      this.nextAttemptAt = r.failure ? this.ctx.now() + delay : null;
       if (delay > 0) {
         await new Promise<void>((wake) => {
           this.wake = wake;
@@ -145,7 +189,13 @@ export class SyncEngine {
       this.again = false;
       return 0;
     }
-    if (r.error) return Math.min(this.options.backoffMaxMs ?? BACKOFF_MAX_MS, backoffMs(this.failures, this.options.random));
+    if (r.failure) {
+      return retryDelayMs(r.failure, this.failures, {
+        offlineMaxMs: this.options.backoffMaxMs ?? BACKOFF_MAX_MS,
+        ...(this.options.problemBackoffMaxMs !== undefined ? { problemMaxMs: this.options.problemBackoffMaxMs } : {}),
+        ...(this.options.random ? { random: this.options.random } : {}),
+      });
+    }
     const flowed = r.pushed + r.pulled > 0;
     const fast = this.options.fastMs ?? FAST_MS;
     this.idleMs = flowed ? fast : Math.min(this.options.idleMaxMs ?? IDLE_MAX_MS, Math.round(this.idleMs * 1.5));
@@ -162,14 +212,16 @@ export class SyncEngine {
   }
 
   private async cycle(): Promise<CycleResult> {
-    const result: CycleResult = { pushed: 0, pulled: 0, conflicts: 0, failed: 0, error: null };
-    const wasOnline = this.online;
+    const result: CycleResult = { pushed: 0, pulled: 0, conflicts: 0, failed: 0, error: null, failure: null };
+    const was = { mode: this.mode, errorKind: this.errorKind };
+    let step: 'push' | 'pull' = 'push';
     try {
       const push = await pushOutbox(this.ctx, this.api);
       result.pushed = push.pushed;
       result.failed = push.failed;
       result.conflicts = push.conflicts;
       if (push.error) throw push.error;
+      step = 'pull';
       const pull = await pullChanges(
         this.ctx,
         this.api,
@@ -177,36 +229,61 @@ export class SyncEngine {
       );
       result.pulled = pull.applied;
       result.conflicts += pull.conflicts;
-      this.online = true;
+      this.mode = 'online';
+      this.errorKind = null;
       this.failures = 0;
       this.lastSyncAt = this.ctx.now();
       this.lastError = null;
     } catch (err) {
-      if (isDatabaseBusy(err)) {
+      const kind = failureKind(err);
+      result.failure = kind;
+      this.failures++;
+      if (kind === 'busy') {
         // Another process holds the database (a CLI run laying out slots): the central side is not
         // at fault, so the desk stays shown as it was; the cycle is retried after a backoff.
-        this.options.log?.warn('sync: the database is busy (another writer); retrying');
-        result.error = new CentralError('network', databaseBusy().messageSv);
-        this.failures++;
+        this.options.log?.warn({ step }, 'sync: the database is busy (another writer); retrying');
+        result.error = new Error(databaseBusy().messageSv);
         this.lastError = result.error.message;
         return result;
       }
-      if (!(err instanceof CentralError)) {
-        this.options.log?.error({ err }, 'sync cycle failed');
-        result.error = new CentralError('network', (err as Error).message);
-      } else result.error = err;
-      this.online = false;
-      this.failures++;
-      this.lastError = result.error.message;
+      result.error = err instanceof Error ? err : new Error(String(err));
+      if (kind === 'offline') {
+        this.mode = 'offline';
+        this.errorKind = null;
+        this.lastError = result.error.message;
+      } else {
+        this.mode = 'error';
+        this.errorKind = kind;
+        const code = sqliteCode(err);
+        // For IT, precisely: the step, SQLite's extended code, the file, the stack. Nothing was
+        // lost: the page or outbox entry is still there and is tried again.
+        this.lastError = code ? `${code}: ${result.error.message}` : result.error.message;
+        this.options.log?.error(
+          {
+            step,
+            code,
+            // Spelled out: log.ts's JSON pass drops an Error's message and stack.
+            error: result.error.message,
+            stack: result.error.stack,
+            failures: this.failures,
+            ...(kind === 'local' ? { database: this.ctx.db.name } : {}),
+          },
+          kind === 'local'
+            ? `sync: the local database failed in ${step} (${code}); call IT`
+            : kind === 'central'
+              ? `sync: central refused ${step} (${result.error.message}); call IT`
+              : `sync: ${step} failed in Tidbok itself; call IT`,
+        );
+      }
     }
     if (result.conflicts || result.failed) {
       // Counts only: which patient is in the inbox is for the Sync page, never the log.
       this.options.log?.warn({ conflicts: result.conflicts, failed: result.failed }, 'sync: conflicts or refused entries');
     }
-    if (wasOnline !== this.online) {
+    if (was.mode !== this.mode || was.errorKind !== this.errorKind) {
       this.options.log?.info(
-        { online: this.online, error: result.error?.message },
-        this.online ? 'sync: online' : 'sync: offline',
+        { mode: this.mode, errorKind: this.errorKind, error: result.error?.message },
+        `sync: ${this.mode}${this.errorKind ? ` (${this.errorKind})` : ''}`,
       );
       this.ctx.events.emit({ entities: ['sync'], ids: [] });
     } else if (result.pushed || result.pulled || result.conflicts || result.failed) {
@@ -215,10 +292,19 @@ export class SyncEngine {
     return result;
   }
 
+  private queueUnsent(): void {
+    try {
+      enqueueUnsent(this.ctx);
+    } catch (err) {
+      // A database that cannot be written: the cycle meets it too, and says so in the status.
+      this.options.log?.error({ code: sqliteCode(err), error: (err as Error).message }, 'sync: could not queue unsent rows');
+    }
+  }
+
   /** Cycles until nothing is waiting and a cycle moved nothing (or `maxCycles`). For the CLI and tests. */
   async settle(maxCycles = 20): Promise<CycleResult> {
-    const total: CycleResult = { pushed: 0, pulled: 0, conflicts: 0, failed: 0, error: null };
-    enqueueUnsent(this.ctx);
+    const total: CycleResult = { pushed: 0, pulled: 0, conflicts: 0, failed: 0, error: null, failure: null };
+    this.queueUnsent();
     for (let i = 0; i < maxCycles; i++) {
       const r = await this.runOnce();
       total.pushed += r.pushed;
@@ -226,6 +312,7 @@ export class SyncEngine {
       total.conflicts += r.conflicts;
       total.failed += r.failed;
       total.error = r.error;
+      total.failure = r.failure;
       if (r.error) break;
       if (r.pushed + r.pulled + r.conflicts + r.failed === 0 && countsOf(this.ctx).pending === 0) break;
     }

@@ -15,6 +15,7 @@ import { UsersPage } from '../admin/UsersPage.tsx';
 import { ExportPage } from '../export/ExportPage.tsx';
 import { StatisticsPage } from '../stats/StatisticsPage.tsx';
 import { SyncPage } from '../sync/SyncPage.tsx';
+import { SyncIndicator } from '../sync/SyncIndicator.tsx';
 import { SettingsPage, isNoUnitError } from '../settings/SettingsPage.tsx';
 import { BookingsPage } from '../bookings/BookingsPage.tsx';
 import { WaitlistPage } from '../waitlist/WaitlistPage.tsx';
@@ -119,13 +120,7 @@ function AppFrame() {
           {noUnit ? t('header.noUnit') : (session.data?.unit.name ?? '…')}
         </span>
         <span className="tb-header-spacer" />
-        {sync && (
-          <span className={`tb-sync tb-sync-${sync.mode}`} data-testid="sync-state">
-            <span className="tb-sync-dot" aria-hidden="true" />
-            {t(`header.sync.${sync.mode}`)}
-            {sync.pending > 0 && <span className="tb-sync-pending"> · {t('header.pending', { count: sync.pending })}</span>}
-          </span>
-        )}
+        {sync && <SyncIndicator sync={sync} />}
         <UserMenu />
         <label className="tb-lang">
           <span className="tb-visually-hidden">{t('header.language')}</span>

@@ -568,6 +568,20 @@ export const en: Shape<typeof sv> = {
     never: 'Never',
     central: 'Central booking system',
     lastError: 'Last error',
+    problem: {
+      local: 'Local database error – contact IT support',
+      central: 'Central booking system refuses – contact IT support',
+      program: 'Sync error – contact IT support',
+    },
+    problemDetail: {
+      local:
+        'This is not a network problem: this computer’s own database could not save what was synchronised (for example a full disk, a read-only or damaged file). Contact IT support and quote the error below. What is already saved is kept.',
+      central:
+        'The central booking system answers but refuses this computer (for example an invalid or revoked token). Contact IT support and quote the error below. Changes are saved here and sent once it is fixed.',
+      program:
+        'Synchronisation was stopped by a fault in Tidbok. Contact IT support and quote the error below. Changes are saved here and sent once it is fixed.',
+    },
+    nextAttempt: 'Next attempt {{time}}',
     syncNow: 'Sync now',
     syncing: 'Syncing …',
     result: 'Sent {{pushed}}, received {{pulled}}, conflicts {{conflicts}}.',

@@ -571,6 +571,21 @@ export const sv = {
     never: 'Aldrig',
     central: 'Central tidbok',
     lastError: 'Senaste fel',
+    // Sync stopped on something waiting will not mend: header (short) and Sync page (what to do).
+    problem: {
+      local: 'Lokalt databasfel – kontakta IT-support',
+      central: 'Centrala tidboken nekar – kontakta IT-support',
+      program: 'Fel i synkningen – kontakta IT-support',
+    },
+    problemDetail: {
+      local:
+        'Det här är inget nätverksfel: datorns egen databas kunde inte spara det som synkades (till exempel full disk, skrivskyddad eller skadad fil). Kontakta IT-support och uppge felet nedan. Det som redan är sparat finns kvar.',
+      central:
+        'Den centrala tidboken svarar men nekar den här datorn (till exempel en ogiltig eller återkallad token). Kontakta IT-support och uppge felet nedan. Ändringar sparas här och skickas när felet är åtgärdat.',
+      program:
+        'Synkningen stoppades av ett fel i Tidbok. Kontakta IT-support och uppge felet nedan. Ändringar sparas här och skickas när felet är åtgärdat.',
+    },
+    nextAttempt: 'Nytt försök {{time}}',
     syncNow: 'Synka nu',
     syncing: 'Synkar …',
     result: 'Skickade {{pushed}}, hämtade {{pulled}}, konflikter {{conflicts}}.',

@@ -44,8 +44,9 @@ function StatusCard() {
       </h2>
       <p className="tb-sync-state">
         <span className="tb-sync-dot" aria-hidden="true" />
-        <strong>{t(`sync.mode.${s.mode}`)}</strong>
+        <strong>{s.mode === 'error' ? t(`sync.problem.${s.errorKind ?? 'program'}`) : t(`sync.mode.${s.mode}`)}</strong>
       </p>
+      {s.mode === 'error' && <p className="tb-sync-problem">{t(`sync.problemDetail.${s.errorKind ?? 'program'}`)}</p>}
       <dl className="tb-sync-facts">
         <div>
           <dt>{t('sync.waiting')}</dt>
@@ -74,7 +75,8 @@ function StatusCard() {
       </dl>
       {s.lastError && (
         <p className="tb-sync-lasterror">
-          {t('sync.lastError')}: {s.lastError}
+          {t('sync.lastError')}: <span data-testid="sync-last-error">{s.lastError}</span>
+          {s.nextAttemptAt !== null && <> · {t('sync.nextAttempt', { time: fmt.stamp(s.nextAttemptAt) })}</>}
         </p>
       )}
       {s.configured && (

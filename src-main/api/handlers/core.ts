@@ -5,7 +5,7 @@ import { calendarRange, nextOpenDate } from '../../services/calendar.ts';
 import { currentUnit, listAppointmentTypes, listResources } from '../../services/unit.ts';
 import { countPendingOutbox } from '../../services/outbox.ts';
 import { recordPatientReads } from '../../services/audit.ts';
-import { engineFor } from '../../sync/engine.ts';
+import { syncMode } from '../../sync/engine.ts';
 import { bookingSeenBy } from '../../domain/availability.ts';
 
 export const coreHandlers: HandlersFor<typeof coreMethods> = {
@@ -14,7 +14,7 @@ export const coreHandlers: HandlersFor<typeof coreMethods> = {
     user: { id: caller.userId ?? '', username: caller.username, displayName: caller.displayName, roles: [...caller.roles] },
     workstation: caller.workstation,
     shell,
-    sync: { mode: engineFor(ctx)?.status().mode ?? 'local', pending: countPendingOutbox(ctx) },
+    sync: { ...syncMode(ctx), pending: countPendingOutbox(ctx) },
   }),
   'unit.get': ({ ctx }) => currentUnit(ctx),
   'resources.list': ({ ctx }, input) => listResources(ctx, input),

@@ -8,13 +8,17 @@ const DESK: readonly Role[] = ['receptionist', 'scheduler', 'admin'];
 
 export interface SyncStatusView {
   configured: boolean;
-  mode: 'local' | 'online' | 'offline';
+  /** 'error': sync stopped on something waiting will not mend; `errorKind` says what, `lastError` precisely. */
+  mode: 'local' | 'online' | 'offline' | 'error';
+  errorKind: 'local' | 'central' | 'program' | null;
   centralUrl: string | null;
   pending: number;
   failed: number;
   conflicts: number;
   lastSyncAt: number | null;
   lastError: string | null;
+  /** When the running engine tries again after a failure. */
+  nextAttemptAt: number | null;
 }
 
 export interface SyncRunView {

@@ -1,10 +1,15 @@
 // Acceptance: two gaps in sync that staff and IT would meet, against the real stand-in central.
+// - A failure inside the desk's own database (a trigger refusing a page, a read-only or full
+//   database: real SQLite faults) is not "offline": the status says error/local so staff call IT,
+//   the log says what failed, the engine retries slowly, and nothing is lost once it is mended.
+//   The network, 5xx and timeouts stay "offline"; central refusing the desk is error/central.
 // - A web rebooking is one transaction on central; pulled in pages of one entry its two halves
 //   arrive apart (either first), and the desk must end exactly as when they arrive together: the
 //   old booking rebooked to the new, the new pointing back, and a rebooking the unit's rules reject
 //   gives the patient the old time back. Re-reading the pages changes nothing.
 import { v4 as uuidv4 } from 'uuid';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
 import type { Appointment, BundleEntry, Slot } from '@medplum/fhirtypes';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
@@ -18,11 +23,17 @@ import { EXT, ID_SYSTEM, localIdForRemote, typeCoding } from '../../../src-main/
 import { pullChanges } from '../../../src-main/sync/pull.ts';
 import { readCursor, writeCursor } from '../../../src-main/sync/local.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
+import { bookSlot } from '../../../src-main/services/bookings.ts';
+import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
+import { createLogger, type Logger } from '../../../src-main/log.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 import {
   api,
   centralBookings,
   centralHolding,
   configureCentral,
+  desk as deskCaller,
+  localActive,
   localBookings,
   openLocal,
   patientNumber,
@@ -297,5 +308,169 @@ describe('a web rebooking whose two halves arrive on different pull pages', () =
     writeCursor(ctx, 'Appointment', cursorBefore!);
     await pullChanges(ctx, api(central.url), { pageSize: 1, feeds: ['Appointment'] });
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe("a failure inside the desk's own database is not shown as offline", () => {
+  let c: Central;
+  let desk: ServiceContext;
+  let small: SmallUnit;
+  let dir: string;
+  let logLines: Record<string, unknown>[];
+  let log: Logger;
+
+  beforeEach(async () => {
+    c = await startCentral({});
+    dir = tempDir();
+    desk = openLocal(dir, 'desk');
+    small = seedSmallUnit(desk, { slots: 40, patients: 2 });
+    configureCentral(desk, c.url);
+    logLines = [];
+    log = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } });
+  });
+  afterEach(async () => {
+    desk.db.close();
+    await c.close();
+  });
+
+  const engineOf = (central: CentralApi = api(c.url), extra: ConstructorParameters<typeof SyncEngine>[2] = {}) =>
+    new SyncEngine(desk, central, { log, ...extra });
+  const online = async (engine: SyncEngine) => {
+    expect((await engine.settle()).error).toBeNull();
+    expect(engine.status()).toMatchObject({ mode: 'online', errorKind: null });
+  };
+  const webBookOn = async (i: number) =>
+    webBook(api(c.url), (await api(c.url).byIdentifier<Slot>('Slot', ID_SYSTEM, small.slotIds[i]!))!, 'LAKBES', person(400 + i));
+  const deskBook = (i: number, patient = 0) =>
+    bookSlot(desk, deskCaller, {
+      slotId: small.slotIds[i]!,
+      patientId: small.patientIds[patient]!,
+      appointmentTypeId: small.typeIds.lakbes,
+      channel: 'desk',
+      note: '',
+      status: deskBookingStatus(desk),
+    });
+  const errors = () => logLines.filter((l) => l['level'] === 50);
+
+  it('a trigger refusing a pulled page: error (local), the log names step and code, the page is kept; the desk still sends', async () => {
+    const engine = engineOf();
+    await online(engine);
+    desk.db.exec(
+      `CREATE TRIGGER refuse_pulled_booking BEFORE INSERT ON bookings WHEN NEW.updated_by = 'central'
+         BEGIN SELECT RAISE(ABORT, 'injected: this desk refuses pulled bookings'); END`,
+    );
+    await webBookOn(1);
+    const cursor = readCursor(desk, 'Appointment');
+    const r = await engine.runOnce();
+    expect(r.failure).toBe('local');
+    expect(engine.status()).toMatchObject({ mode: 'error', errorKind: 'local' });
+    expect(engine.status().lastError).toBe('SQLITE_CONSTRAINT_TRIGGER: injected: this desk refuses pulled bookings');
+    // Nothing of the page was applied, and its cursor did not pass it.
+    expect(localActive(desk).get(small.slotIds[1]!)).toBeUndefined();
+    expect(readCursor(desk, 'Appointment')).toBe(cursor);
+    expect(errors()).toHaveLength(1);
+    expect(errors()[0]).toMatchObject({
+      step: 'pull',
+      code: 'SQLITE_CONSTRAINT_TRIGGER',
+      database: join(dir, 'desk.db'),
+      error: 'injected: this desk refuses pulled bookings',
+      msg: 'sync: the local database failed in pull (SQLITE_CONSTRAINT_TRIGGER); call IT',
+    });
+    expect(logLines.some((l) => l['msg'] === 'sync: error (local)')).toBe(true);
+
+    // The desk books on, and its changes still reach central (push comes before the refused pull).
+    const b = deskBook(2);
+    const again = await engine.runOnce();
+    expect(again).toMatchObject({ failure: 'local', pushed: 1 });
+    expect((await centralHolding(api(c.url))).has(small.slotIds[2]!)).toBe(true);
+
+    desk.db.exec(`DROP TRIGGER refuse_pulled_booking`);
+    expect((await engine.settle()).error).toBeNull();
+    expect(engine.status()).toMatchObject({ mode: 'online', errorKind: null, lastError: null });
+    expect(localActive(desk).get(small.slotIds[1]!)).toMatchObject({ channel: 'web', status: 'booked' });
+    expect(localActive(desk).get(small.slotIds[2]!)).toMatchObject({ id: b.id, status: 'booked' });
+  });
+
+  it('a read-only database: error (local); the booking central took meanwhile is not sent twice once it is writable', async () => {
+    const engine = engineOf();
+    await online(engine);
+    const b = deskBook(3);
+    desk.db.pragma('query_only = ON');
+    const r = await engine.runOnce();
+    expect(r.failure).toBe('local');
+    expect(engine.status()).toMatchObject({ mode: 'error', errorKind: 'local' });
+    expect(engine.status().lastError).toMatch(/^SQLITE_READONLY: /);
+    expect(errors()[0]).toMatchObject({ step: 'push', code: 'SQLITE_READONLY' });
+    // Central took the booking; the desk could not note that it did (as if the answer were lost).
+    expect((await centralHolding(api(c.url))).get(small.slotIds[3]!)).toHaveLength(1);
+    expect(localActive(desk).get(small.slotIds[3]!)?.status).toBe('preliminary');
+    desk.db.pragma('query_only = OFF');
+    expect((await engine.settle()).error).toBeNull();
+    expect(localActive(desk).get(small.slotIds[3]!)).toMatchObject({ id: b.id, status: 'booked' });
+    expect(sorted(localBookings(desk))).toEqual(sorted(await centralBookings(api(c.url))));
+    for (const [, held] of await centralHolding(api(c.url))) expect(held).toHaveLength(1);
+  });
+
+  it('a full database (disk full): error (local) until there is room, then every web booking arrives', async () => {
+    const engine = engineOf();
+    await online(engine);
+    for (let i = 0; i < 40; i++) await webBookOn(i);
+    // No room left: no free page in the file, and it may not grow.
+    desk.db.exec('VACUUM');
+    desk.db.pragma(`max_page_count = ${desk.db.pragma('page_count', { simple: true }) as number}`);
+    const r = await engine.runOnce();
+    expect(r.failure).toBe('local');
+    expect(engine.status().lastError).toMatch(/^SQLITE_FULL: /);
+    expect(localActive(desk).size).toBe(0);
+    desk.db.pragma('max_page_count = 1073741823');
+    expect((await engine.settle()).error).toBeNull();
+    expect([...localActive(desk).values()].filter((b) => b.channel === 'web')).toHaveLength(40);
+  });
+
+  it('the running engine retries a local error slowly, and a 5xx or a timeout fast, as offline (the network: engine.test.ts)', async () => {
+    const proxy = await startFaultProxy(c.url, { timeoutMs: 300 });
+    const engine = engineOf(api(proxy.url, null, 300), { random: () => 0, idleMaxMs: 200, backoffMaxMs: 30_000 });
+    try {
+      await online(engine);
+      engine.start();
+      const nextIn = async (mode: string) => {
+        await vi.waitFor(() => expect(engine.status()).toMatchObject({ mode, nextAttemptAt: expect.any(Number) as unknown }), {
+          timeout: 10_000,
+          interval: 20,
+        });
+        return engine.status().nextAttemptAt! - desk.now();
+      };
+      for (const fault of ['error503', 'timeout'] as const) {
+        proxy.setChooser(() => fault);
+        expect(await nextIn('offline')).toBeLessThanOrEqual(2_000); // 1 s, then 2 s: back soon after the network
+        expect(engine.status().errorKind).toBeNull();
+        proxy.setChooser(() => 'none');
+        await vi.waitFor(() => expect(engine.status()).toMatchObject({ mode: 'online', nextAttemptAt: null }), {
+          timeout: 10_000,
+          interval: 20,
+        });
+      }
+      desk.db.exec(
+        `CREATE TRIGGER refuse_pulled_booking BEFORE INSERT ON bookings WHEN NEW.updated_by = 'central'
+           BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+      );
+      await webBookOn(4); // the next poll pulls it, and the database refuses the page
+      expect(await nextIn('error')).toBeGreaterThanOrEqual(15_000); // no spinning on a broken database
+      expect(engine.status().errorKind).toBe('local');
+    } finally {
+      await engine.stop();
+      await proxy.close();
+    }
+  });
+
+  it('central refusing the desk (401) is error (central), not offline', async () => {
+    await c.close();
+    c = await startCentral({ token: 'the-right-token' });
+    configureCentral(desk, c.url);
+    const engine = engineOf(api(c.url, 'a-revoked-token'));
+    const r = await engine.runOnce();
+    expect(r.failure).toBe('central');
+    expect(engine.status()).toMatchObject({ mode: 'error', errorKind: 'central' });
+    expect(errors()[0]).toMatchObject({ step: 'pull', error: expect.stringMatching(/HTTP 401/) as unknown });
   });
 });
