@@ -11,6 +11,20 @@ import { makeIdentityNumber } from '../domain/personnummer.ts';
 import { hashPassword } from '../services/passwords.ts';
 import type { ContactMode, Role } from '../api/types.ts';
 
+/**
+ * When a demo booking was made, 1–20 days before its time (from one random number, so the rest of
+ * the demo stays as it was): a patient books on 1177 at any hour, the desk and the phone answer in
+ * office hours (weekdays 08:00–16:30).
+ */
+function bookedAt(startAt: number, channel: 'web' | 'phone' | 'desk', u: number, tz: string): number {
+  const daysBefore = 1 + u * 20;
+  if (channel === 'web') return startAt - Math.floor(daysBefore * 86_400_000);
+  let date = localDate(startAt - Math.floor(daysBefore) * 86_400_000, tz);
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  if (weekday === 0 || weekday === 6) date = addDays(date, weekday === 0 ? -2 : -1); // the Friday before
+  return wallClockToInstant(date, 8 * 60 + Math.floor((daysBefore % 1) * 510), tz);
+}
+
 export const DEMO_UNIT_HSA_ID = 'SE2321000016-7SOL';
 export const DEMO_USERS: readonly { username: string; password: string; displayName: string; roles: Role[] }[] = [
   { username: 'reception', password: 'demo-reception', displayName: 'Karin Reception', roles: ['receptionist'] },
@@ -463,7 +477,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
             ? 'arrived'
             : 'completed'
         : 'booked';
-      const createdAt = s.startAt - Math.floor((1 + rand() * 20) * 86_400_000);
+      const createdAt = bookedAt(s.startAt, channel, rand(), tz);
       // A few cancelled bookings in the history (the slot was then rebooked by someone else or left free).
       if (rand() < 0.06) {
         insBooking.run(
