@@ -10,7 +10,7 @@ import { call } from '../api/client.ts';
 import { focusItem, ResourceCalendar, type DropTarget } from './ResourceCalendar.tsx';
 import { buildIndex } from './model.ts';
 import { rangeFor, rangeKey, step, type PageView } from './ranges.ts';
-import { addDaysIso, formatLongDate, isoWeekday, todayIso, wallParts } from './wallclock.ts';
+import { addDaysIso, formatLongDate, formatShortDate, isoWeekday, todayIso, wallParts } from './wallclock.ts';
 import { ListView } from './ListView.tsx';
 import { Legend } from './Legend.tsx';
 import { BookDialog } from '../booking/BookDialog.tsx';
@@ -22,7 +22,6 @@ import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
 import { HelpOverlay } from '../keyboard/HelpOverlay.tsx';
 import { useCalendarShortcuts, type CalendarAction } from '../keyboard/shortcuts.ts';
-import { formatDay } from '../booking/format.ts';
 
 type Open =
   | { kind: 'book'; slot: Slot; typeId: string | null }
@@ -165,22 +164,25 @@ function CalendarScreen() {
   useCalendarShortcuts(run);
 
   const movingName = moving ? (moving.patient.protectedIdentity ? t('calendar.protected') : moving.patient.displayName) : '';
-  const heading =
-    view === 'week'
-      ? t('calendar.weekHeading', {
-          week: getISOWeek(new Date(`${visible.from}T12:00:00Z`)),
-          from: formatDay(visible.from, i18n.language),
-          // Without weekend slots the week shows Monday to Friday: so does the heading.
-          to: formatDay(addDaysIso(visible.to, weekends ? -1 : -3), i18n.language, true),
-        })
-      : formatLongDate(date, i18n.language);
+  // The week number above the date or dates: the heading stays two short lines at any date, so
+  // the toolbar never wraps at desk widths (1280 px and up).
+  const lastDay = addDaysIso(visible.to, weekends ? -1 : -3); // Without weekend slots: Monday to Friday.
+  const heading = {
+    week: t('calendar.weekNumber', { week: getISOWeek(new Date(`${view === 'week' ? visible.from : date}T12:00:00Z`)) }),
+    dates:
+      view === 'week'
+        ? t('calendar.weekRange', {
+            // A week starts on Monday: no weekday names. A week across New Year names both years.
+            from: formatShortDate(visible.from, i18n.language, visible.from.slice(0, 4) !== lastDay.slice(0, 4)),
+            to: formatShortDate(lastDay, i18n.language, true),
+          })
+        : formatLongDate(date, i18n.language),
+  };
 
   return (
     <section className="tb-calendar-page" aria-labelledby="calendar-heading">
       <div className="tb-toolbar" role="toolbar" aria-label={t('calendar.title')}>
-        <h1 id="calendar-heading" className="tb-date-heading">
-          {heading}
-        </h1>
+        {/* Idag and the arrows come first, so they stay put under the mouse while the heading changes. */}
         <div className="tb-toolbar-group">
           <button type="button" onClick={() => go(todayIso())} className="tb-button" aria-keyshortcuts="t">
             {t('calendar.today')}
@@ -203,6 +205,15 @@ function CalendarScreen() {
           >
             ›
           </button>
+        </div>
+        <h1 id="calendar-heading" className="tb-date-heading">
+          <span className="tb-heading-week">
+            {heading.week}
+            <span className="tb-visually-hidden"> · </span>
+          </span>
+          <span className="tb-heading-dates">{heading.dates}</span>
+        </h1>
+        <div className="tb-toolbar-group">
           <label className="tb-date-picker">
             <span className="tb-visually-hidden">{t('calendar.pickDate')}</span>
             <input type="date" value={date} onChange={(e) => e.target.value && go(e.target.value)} />
@@ -222,7 +233,6 @@ function CalendarScreen() {
             </button>
           ))}
         </div>
-        <span className="tb-toolbar-spacer" />
         <button
           type="button"
           className="tb-button"

@@ -113,3 +113,51 @@ test('a time taken while the patient is on the line: said so, shown booked, the 
   expect(booked?.patient.id).toBe(mine!.id);
   expect(after.bookings.filter((b) => b.slotId === slot.id && b.status === 'booked').map((b) => b.id)).toEqual([taken.id]);
 });
+
+test('the toolbar keeps one row at 1280 and 1440 px for the longest week heading, in Swedish and English, the heading whole', async ({
+  page,
+}) => {
+  // A Sunday slot makes week 53 run Monday to Sunday across New Year: the longest heading there is.
+  const resources = await otherDesk<Resource[]>('resources.list', {});
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const nurse = resources.find((x) => x.profession === 'sjukskoterska')!;
+  const vacc = types.find((x) => x.code === 'VACC')!;
+  await otherDesk('slots.create', {
+    resourceId: nurse.id,
+    date: '2027-01-03',
+    startTime: '10:00',
+    endTime: '10:15',
+    appointmentTypeIds: [vacc.id],
+  });
+  await openDesk(page, '2026-12-28');
+  await page.getByRole('button', { name: 'Vecka', exact: true }).click();
+  const toolbar = page.getByRole('toolbar', { name: /^(Kalender|Calendar)$/ });
+  const dates = page.locator('.tb-heading-dates');
+  for (const [lang, week, range] of [
+    ['sv', 'Vecka 53', '28 dec. 2026 – 3 jan. 2027'],
+    ['en', 'Week 53', '28 Dec 2026 – 3 Jan 2027'],
+  ] as const) {
+    if (lang === 'en') await page.getByLabel('Språk').selectOption('en');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${week} · ${range}`);
+    for (const width of [1280, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      // One row: every control of the toolbar overlaps every other vertically.
+      const rows = await toolbar.evaluate((el) =>
+        Array.from(el.children).map((c) => {
+          const r = c.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom, text: c.textContent };
+        }),
+      );
+      const lowestTop = Math.max(...rows.map((r) => r.top));
+      const highestBottom = Math.min(...rows.map((r) => r.bottom));
+      expect(lowestTop, JSON.stringify(rows)).toBeLessThan(highestBottom);
+      // The heading reads whole: nothing clipped or wrapped inside it.
+      expect(await dates.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getClientRects().length === 1)).toBe(true);
+      await page.screenshot({
+        path: `${SHOTS}/phone-toolbar-week53-${lang}-${width}.png`,
+        clip: { x: 0, y: 0, width, height: 160 },
+      });
+    }
+  }
+  await expectAccessible(page, 'calendar week 53 (English)');
+});

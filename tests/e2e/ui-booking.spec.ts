@@ -250,7 +250,7 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await expect(page.getByTestId('book-dialog')).toHaveCount(0);
 
   await page.keyboard.press('v');
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 48 · mån 23 nov. – fre 27 nov. 2026');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 48 · 23 nov. – 27 nov. 2026');
   await expect(page.locator('[data-booking-id]').first()).toBeVisible();
   await expectAccessible(page, 'calendar week');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-calendar-week.png' });
