@@ -63,7 +63,7 @@ export function registerSyncCommands(program: Command): void {
           const r = await engine.settle(50);
           const c = countsOf(runtime.ctx);
           process.stdout.write(
-            `sync: pushed ${r.pushed}, pulled ${r.pulled}, conflicts ${r.conflicts}, failed ${c.failed}, waiting ${c.pending}${r.error ? ` — ${r.error.message}` : ''}\n`,
+            `sync: pushed ${r.pushed}, pulled ${r.pulled}, conflicts ${r.conflicts}, failed ${c.failed}, waiting ${c.pending}${r.error ? ` — ${r.failure}: ${engine.status().lastError ?? r.error.message}` : ''}\n`,
           );
           process.exitCode =
             r.error || c.failed > 0 ? EXIT.failure : r.conflicts > 0 || c.conflicts > 0 ? EXIT.conflicts : EXIT.ok;

@@ -27,6 +27,7 @@ import { bookSlot } from '../../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import { createLogger, type Logger } from '../../../src-main/log.ts';
 import { startFaultProxy } from './fault-proxy.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 import {
   api,
   centralBookings,
@@ -377,6 +378,12 @@ describe("a failure inside the desk's own database is not shown as offline", () 
       msg: 'sync: the local database failed in pull (SQLITE_CONSTRAINT_TRIGGER); call IT',
     });
     expect(logLines.some((l) => l['msg'] === 'sync: error (local)')).toBe(true);
+    // `tidbok sync --once` (a scheduled job) says the same, and fails.
+    const cli = await runTidbok(['sync', '--central', c.url, '--once', '--db', join(dir, 'desk.db')]);
+    const exitCode = process.exitCode; // the command sets it (in this process: put it back)
+    process.exitCode = undefined;
+    expect(exitCode).toBe(1);
+    expect(cli.out).toMatch(/ — local: SQLITE_CONSTRAINT_TRIGGER: injected: this desk refuses pulled bookings\n$/);
 
     // The desk books on, and its changes still reach central (push comes before the refused pull).
     const b = deskBook(2);
