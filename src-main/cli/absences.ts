@@ -13,6 +13,14 @@ const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
 
 const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+/**
+ * An absence's first and last moment as the admin typed them: whole days as dates, the last one
+ * included ("2026-11-30" – "2026-12-02", not "2026-12-03 00:00"); otherwise date and time.
+ */
+function periodEnds(startAt: number, endAt: number): [string, string] {
+  const wholeDays = localTime(startAt) === '00:00' && localTime(endAt) === '00:00';
+  return wholeDays ? [localDate(startAt), localDate(endAt - 1)] : [at(startAt), at(endAt)];
+}
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 /** A patient as the caller may see them: a protected identity never by name. */
 const who = (b: { patient: Booking['patient'] }) =>
@@ -67,7 +75,8 @@ export function registerAbsenceCommands(program: Command): void {
         const resource = pickResource(await api('resources.list', {}), o.resource);
         const r = await api('absences.create', { resourceId: resource.id, ...input });
         if (o.json) return json(r);
-        print(`Frånvaro ${r.absence.id}: ${resource.name} ${at(r.absence.startAt)} – ${at(r.absence.endAt)}`);
+        const [first, last] = periodEnds(r.absence.startAt, r.absence.endAt);
+        print(`Frånvaro ${r.absence.id}: ${resource.name} ${first === last ? first : `${first} – ${last}`}`);
         print(
           `${count(r.slotsChanged, 'tid spärrad', 'tider spärrade')}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
         );
@@ -103,8 +112,7 @@ export function registerAbsenceCommands(program: Command): void {
         printTable(
           ['Från', 'Till', 'Resurs', 'Orsak', 'Läge', 'Id'],
           list.map((a) => [
-            at(a.startAt),
-            at(a.endAt),
+            ...periodEnds(a.startAt, a.endAt),
             name(a.resourceId),
             a.reason,
             a.state === 'active' ? 'aktiv' : 'återkallad',

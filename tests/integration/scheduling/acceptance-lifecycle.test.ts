@@ -1057,6 +1057,9 @@ describe('tidbok absences, as an HR feed or an admin runs it', () => {
     const added = await cli('absences', 'add', '--resource', 'lisa cli', '--from', '2027-01-12', '--reason', 'Sjuk');
     const id = /^Frånvaro (\S+):/.exec(added.out)?.[1] ?? '';
     expect(added).toMatchObject({ code: 0, err: '' });
+    // A whole day reads as the day typed, not as "2027-01-12 00:00 – 2027-01-13 00:00".
+    expect(added.out.split('\n')[0]).toBe(`Frånvaro ${id}: Lisa Cli 2027-01-12`);
+    expect((await cli('absences', 'list')).out).toMatch(/^2027-01-12 +2027-01-12 +Lisa Cli +Sjuk +aktiv/m);
     expect(added.out.split('\n').slice(1)).toEqual([
       '3 tider spärrade, 2 bokningar behöver bokas om.',
       `  2027-01-12 09:00  Greta Cli1  ${bOpen.id}`,
