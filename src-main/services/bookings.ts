@@ -320,10 +320,11 @@ export function cancelBooking(
     if (reason) fail(reason);
     ctx.db
       .prepare(
-        `UPDATE bookings SET status = 'cancelled', reason_code = ?, reason_text = ?, version = version + 1, updated_at = ?, updated_by = ?
-          WHERE id = ?`,
+        `UPDATE bookings SET status = 'cancelled', reason_code = ?, reason_text = ?, cancelled_via = ?, version = version + 1, updated_at = ?,
+           updated_by = ? WHERE id = ?`,
       )
-      .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+      // Who cancelled travels to central (`cancelled-via`): other desks then do not take it for the patient's.
+      .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, input.channel, now, caller.username, before.id);
     followTemplateWhenFree(ctx, caller, [before.slot_id]);
     const row = bookingRow(ctx, before.id);
     bookingChanged(ctx, caller, [{ row, op: 'update' }], {

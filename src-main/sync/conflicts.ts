@@ -33,6 +33,7 @@ const REASON: Record<ConflictView['kind'], string> = {
   slot_taken: 'Tiden bokades på annat håll (webben eller en annan kassa) innan bokningen nådde den centrala tidboken.',
   stale_version: 'Bokningen ändrades centralt (t.ex. av patienten via 1177) samtidigt som här; den centrala ändringen gäller.',
   rejected: 'Den centrala tidboken tog inte emot ändringen.',
+  web_cancel: 'Avbokad via 1177 i strid med besökstypens regler för avbokning.',
 };
 
 /** Central's Appointment status, as staff say it. */
@@ -100,7 +101,7 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
     reason:
       r.kind === 'stale_version' && detail.central
         ? staleReason(detail.central, detail.voidedBookingId !== undefined)
-        : r.kind === 'rejected' && detail.reason
+        : (r.kind === 'rejected' || r.kind === 'web_cancel') && detail.reason
           ? detail.reason
           : REASON[r.kind],
     suggested,

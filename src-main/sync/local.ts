@@ -101,7 +101,7 @@ export function suggestFreeSlots(ctx: ServiceContext, typeId: string, fromAt: nu
   }));
 }
 
-export type ConflictKind = 'slot_taken' | 'stale_version' | 'rejected';
+export type ConflictKind = 'slot_taken' | 'stale_version' | 'rejected' | 'web_cancel';
 
 export function recordConflict(
   ctx: ServiceContext,

@@ -32,6 +32,7 @@ import {
   writeCursor,
 } from './local.ts';
 import { webBookingBreach, WebRulesLookups } from './web-rules.ts';
+import { notePulledCancellation } from './web-cancel.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
@@ -358,6 +359,18 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           out.ids.push(id);
           links.push({ id, f });
           bookingId = id;
+        }
+        // Who cancelled is kept; the patient's own cancellation is held to the cut-offs (web-cancel.ts).
+        const lateCancel = f.cancelledVia
+          ? notePulledCancellation(
+              ctx,
+              { bookingId, cancelledVia: f.cancelledVia, statusBefore: local?.status ?? null, at: onCentralAt ?? now },
+              lookups,
+            )
+          : null;
+        if (lateCancel) {
+          audits.push(lateCancel);
+          out.conflicts++;
         }
         // The log records what the unit decided about a booking central changed (routine arrivals are
         // central's and the patient's own, logged there).

@@ -51,7 +51,8 @@ export interface ConflictSuggestion {
 
 export interface ConflictView {
   id: string;
-  kind: 'slot_taken' | 'stale_version' | 'rejected';
+  /** web_cancel: a patient's cancellation on 1177 that broke the type's web rules (it stands; follow up). */
+  kind: 'slot_taken' | 'stale_version' | 'rejected' | 'web_cancel';
   createdAt: number;
   bookingId: string;
   /** The patient who lost the slot (masked per protected identity like any list). */

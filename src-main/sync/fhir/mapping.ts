@@ -40,7 +40,15 @@ export const EXT = {
   contactMode: 'https://tidbok.se/fhir/StructureDefinition/contact-mode',
   rebookedFrom: 'https://tidbok.se/fhir/StructureDefinition/rebooked-from',
   rebookedTo: 'https://tidbok.se/fhir/StructureDefinition/rebooked-to',
+  cancelledVia: 'https://tidbok.se/fhir/StructureDefinition/cancelled-via',
 } as const;
+
+/**
+ * Who cancelled a booking: staff at the desk or on the phone, the patient on the web, or the unit's
+ * own sync (a rejected web booking, a lost claim). On the wire a cancellation without the marker
+ * came from outside the unit: the patient on 1177.
+ */
+export type CancelledVia = 'desk' | 'phone' | 'web' | 'unit';
 
 /** Namespace for local ids of resources born on the central side (web patients and bookings). */
 const REMOTE_NAMESPACE = '4f1d6a52-3b7e-4c8e-9a43-6f0f1c2b9d10';
@@ -137,6 +145,8 @@ export interface BookingRow {
   reason_code: string | null;
   reason_text: string | null;
   created_at: number;
+  /** Who cancelled it; NULL: the unit's own sync decisions (and cancellations from before it was kept). */
+  cancelled_via?: CancelledVia | null;
 }
 
 /** How a row refers to another entity: its central reference, or a placeholder in the same Bundle. */
@@ -460,6 +470,8 @@ export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefO
       { url: EXT.contactMode, valueCode: b.contact_mode },
       ...(b.rebooked_from ? [{ url: EXT.rebookedFrom, valueReference: { reference: ref('Appointment', b.rebooked_from) } }] : []),
       ...(b.rebooked_to ? [{ url: EXT.rebookedTo, valueReference: { reference: ref('Appointment', b.rebooked_to) } }] : []),
+      // A cancellation made in the unit says so: other desks then know it was not the patient's.
+      ...(b.status === 'cancelled' ? [{ url: EXT.cancelledVia, valueCode: b.cancelled_via ?? 'unit' }] : []),
     ],
   };
 }
@@ -479,6 +491,8 @@ export interface AppointmentFields {
   rebookedToRef: string | null;
   /** Booked after an invitation or triage: based on a ServiceRequest (Inera's "hidden" time types). */
   invited: boolean;
+  /** Who cancelled it (only for status cancelled): see cancelledVia. */
+  cancelledVia: CancelledVia | null;
 }
 
 export function appointmentFields(a: Appointment): AppointmentFields {
@@ -486,8 +500,9 @@ export function appointmentFields(a: Appointment): AppointmentFields {
   const reason = a.status === 'cancelled' ? a.cancelationReason : a.reasonCode?.[0];
   const channel = ext(EXT.channel)?.valueCode;
   const mode = ext(EXT.contactMode)?.valueCode;
+  const status = bookingStatusFromFhir(a);
   return {
-    status: bookingStatusFromFhir(a),
+    status,
     channel: channel === 'desk' || channel === 'phone' ? channel : 'web',
     contactMode: mode === 'physical' || mode === 'video' || mode === 'phone' ? mode : null,
     typeCode: (a.serviceType ?? []).flatMap((c) => c.coding ?? []).find((c) => c.system === TYPE_SYSTEM)?.code ?? null,
@@ -500,7 +515,21 @@ export function appointmentFields(a: Appointment): AppointmentFields {
     rebookedFromRef: ext(EXT.rebookedFrom)?.valueReference?.reference ?? null,
     rebookedToRef: ext(EXT.rebookedTo)?.valueReference?.reference ?? null,
     invited: (a.basedOn ?? []).some((r) => r.reference?.startsWith('ServiceRequest/')),
+    cancelledVia: status === 'cancelled' ? cancelledVia(a) : null,
   };
+}
+
+const CANCELLED_VIA = new Set<string>(['desk', 'phone', 'web', 'unit']);
+
+/**
+ * Who cancelled a cancelled Appointment. The marker says it; without one, a reason coded in
+ * Tidbok's own reason system was still written by a Tidbok desk (one from before the marker:
+ * 1177 does not know those codes), and anything else came from outside the unit: the patient.
+ */
+export function cancelledVia(a: Appointment): CancelledVia {
+  const marker = a.extension?.find((e) => e.url === EXT.cancelledVia)?.valueCode;
+  if (marker && CANCELLED_VIA.has(marker)) return marker as CancelledVia;
+  return a.cancelationReason?.coding?.some((c) => c.system === REASON_SYSTEM) ? 'unit' : 'web';
 }
 
 /** "Slot/abc" -> "abc" (only for the expected type). */
