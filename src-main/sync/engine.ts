@@ -255,25 +255,32 @@ export class SyncEngine {
         this.mode = 'error';
         this.errorKind = kind;
         const code = sqliteCode(err);
-        // For IT, precisely: the step, SQLite's extended code, the file, the stack. Nothing was
-        // lost: the page or outbox entry is still there and is tried again.
-        this.lastError = code ? `${code}: ${result.error.message}` : result.error.message;
-        this.options.log?.error(
-          {
-            step,
-            code,
-            // Spelled out: log.ts's JSON pass drops an Error's message and stack.
-            error: result.error.message,
-            stack: result.error.stack,
-            failures: this.failures,
-            ...(kind === 'local' ? { database: this.ctx.db.name } : {}),
-          },
-          kind === 'local'
-            ? `sync: the local database failed in ${step} (${code}); call IT`
-            : kind === 'central'
-              ? `sync: central refused ${step} (${result.error.message}); call IT`
-              : `sync: ${step} failed in Tidbok itself; call IT`,
-        );
+        const error = code ? `${code}: ${result.error.message}` : result.error.message;
+        const repeated = was.mode === 'error' && this.lastError === error;
+        this.lastError = error;
+        if (repeated) {
+          // Already logged in full: a line per retry, not a stack per desk booking that kicks a cycle.
+          this.options.log?.warn({ step, code, failures: this.failures }, `sync: still failing (${kind})`);
+        } else {
+          // For IT, precisely: the step, SQLite's extended code, the file, the stack. Nothing was
+          // lost: the page or outbox entry is still there and is tried again.
+          this.options.log?.error(
+            {
+              step,
+              code,
+              // Spelled out: log.ts's JSON pass drops an Error's message and stack.
+              error: result.error.message,
+              stack: result.error.stack,
+              failures: this.failures,
+              ...(kind === 'local' ? { database: this.ctx.db.name } : {}),
+            },
+            kind === 'local'
+              ? `sync: the local database failed in ${step} (${code}); call IT`
+              : kind === 'central'
+                ? `sync: central refused ${step} (${result.error.message}); call IT`
+                : `sync: ${step} failed in Tidbok itself; call IT`,
+          );
+        }
       }
     }
     if (result.conflicts || result.failed) {

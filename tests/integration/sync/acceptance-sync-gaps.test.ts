@@ -406,6 +406,9 @@ describe("a failure inside the desk's own database is not shown as offline", () 
     const b = deskBook(2);
     const again = await engine.runOnce();
     expect(again).toMatchObject({ failure: 'local', pushed: 1 });
+    // Logged in full once; a retry meeting the same error says so in a line.
+    expect(errors()).toHaveLength(1);
+    expect(logLines.filter((l) => l['msg'] === 'sync: still failing (local)')).toHaveLength(1);
     expect((await centralHolding(api(c.url))).has(small.slotIds[2]!)).toBe(true);
 
     desk.db.exec(`DROP TRIGGER refuse_pulled_booking`);
