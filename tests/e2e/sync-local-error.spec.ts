@@ -62,6 +62,11 @@ test.describe('sync with a local database error', () => {
       'SQLITE_CONSTRAINT_TRIGGER: injected: the outbox cannot be written',
     );
     await expect(card).toContainText('Nytt försök');
+    // "Synka nu" tries at once and says the same, precisely.
+    await page.getByRole('button', { name: 'Synka nu' }).click();
+    await expect(card.getByRole('status')).toHaveText(
+      'Synkningen misslyckades: SQLITE_CONSTRAINT_TRIGGER: injected: the outbox cannot be written',
+    );
     await expectAccessible(page, 'sync page with a local error');
     await page.screenshot({ path: 'tests/artifacts/screens/sync-local-error.png', fullPage: true });
     const status = await apiCall<SyncStatusView>(shell, 'sync.status', {});

@@ -13,7 +13,9 @@ export const syncHandlers: HandlersFor<typeof syncMethods> = {
     const engine = engineFor(ctx);
     if (!engine) throw new AppError('unavailable', 'Ingen central tidbok är inställd; enheten arbetar lokalt.');
     const r = await engine.runOnce();
-    return { pushed: r.pushed, pulled: r.pulled, conflicts: r.conflicts, failed: r.failed, error: r.error?.message ?? null };
+    // The error as the status shows it (with SQLite's code for a local database error).
+    const error = r.error ? (engine.status().lastError ?? r.error.message) : null;
+    return { pushed: r.pushed, pulled: r.pulled, conflicts: r.conflicts, failed: r.failed, error };
   },
   'sync.configure': async ({ ctx }, input) => {
     try {

@@ -1,5 +1,8 @@
 // Where a failed sync cycle puts the fault, and how soon it is tried again.
 import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CentralError } from '../../../src-main/sync/central-api.ts';
 import { failureKind, PROBLEM_BACKOFF_MAX_MS, retryDelayMs } from '../../../src-main/sync/failure.ts';
@@ -14,6 +17,32 @@ function sqliteError(setup: string, sql: string): unknown {
     return err;
   } finally {
     db.close();
+  }
+  throw new Error('no error');
+}
+
+/** A real database file with a damaged page, read. */
+function corruptRead(): unknown {
+  const path = join(mkdtempSync(join(tmpdir(), 'tidbok-corrupt-')), 'desk.db');
+  const db = new Database(path);
+  db.exec(`CREATE TABLE t (x TEXT); CREATE INDEX t_x ON t (x)`);
+  db.exec(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO t SELECT printf('row %d', i) FROM n`,
+  );
+  db.close();
+  const file = readFileSync(path);
+  file.fill(0xa5, 3 * 4096 + 8, 3 * 4096 + 4000); // inside a B-tree page: its cells are now garbage
+  writeFileSync(path, file);
+  const damaged = new Database(path);
+  try {
+    damaged.prepare(`SELECT count(*), max(x) FROM t WHERE x > ''`).get();
+    damaged.prepare(`SELECT count(*) FROM t`).get();
+    damaged.exec('PRAGMA quick_check');
+  } catch (err) {
+    expect((err as { code: string }).code).toMatch(/^SQLITE_CORRUPT/);
+    return err;
+  } finally {
+    damaged.close();
   }
   throw new Error('no error');
 }
@@ -34,6 +63,7 @@ describe('failureKind', () => {
     expect((trigger as { code: string }).code).toBe('SQLITE_CONSTRAINT_TRIGGER');
     expect(failureKind(trigger)).toBe('local');
     expect(failureKind(sqliteError('CREATE TABLE t (x)', 'PRAGMA query_only = 1; INSERT INTO t VALUES (1)'))).toBe('local');
+    expect(failureKind(corruptRead())).toBe('local');
     expect(failureKind(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))).toBe('busy');
     expect(failureKind(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe('program');
   });
