@@ -293,7 +293,7 @@ describe("another desk's late cancellation", () => {
 describe('a cancellation without the marker, from a desk older than it', () => {
   // Decision (sync/fhir/README.md): no marker means from outside the unit, except a reason coded in
   // Tidbok's own system, which 1177 does not know: such a cancellation was written by a Tidbok desk.
-  const olderDeskCancel = async (id: string, reason: Appointment['cancelationReason']) => {
+  const olderDeskCancel = async (id: string, reason: NonNullable<Appointment['cancelationReason']>) => {
     const current = await centralAppointment(a, id);
     await cancelOnCentral({ ...current, status: 'cancelled', cancelationReason: reason }, slotOf(id));
   };
