@@ -124,7 +124,9 @@ function ConflictItem({ c }: { c: ConflictView }) {
         {c.startAt !== null && (
           <>
             {' · '}
-            {t('sync.wanted')}: <span className="tb-nowrap">{fmt.slot(c.startAt)}</span>
+            {/* A patient's web cancellation names the time they gave up, not one they want. */}
+            {c.kind === 'web_cancel' ? t('sync.cancelledTime') : t('sync.wanted')}:{' '}
+            <span className="tb-nowrap">{fmt.slot(c.startAt)}</span>
             {c.resourceName ? `, ${c.resourceName}` : ''}
           </>
         )}
