@@ -57,11 +57,19 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     {
       level: options.level ?? process.env['TIDBOK_LOG_LEVEL'] ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Errors are serialised in formatters.log below (before masking); pino's own err serializer,
+      // which runs after it, would only rename their type to Object.
+      serializers: { err: (e: unknown) => e },
       formatters: {
         log(obj) {
+          // An Error's message and stack are not own enumerable fields: serialise errors first (type,
+          // message, stack, cause), or the round trip below would log them as {}.
+          const plain = Object.fromEntries(
+            Object.entries(obj).map(([k, v]) => [k, v instanceof Error ? pino.stdSerializers.errWithCause(v) : v]),
+          );
           // Error messages can quote user input: mask identity numbers in every string field, and
           // redact sensitive keys at any depth (redact paths above cover only fixed depths).
-          return JSON.parse(maskIdentityNumbers(JSON.stringify(obj)), (key, value: unknown) =>
+          return JSON.parse(maskIdentityNumbers(JSON.stringify(plain)), (key, value: unknown) =>
             SENSITIVE_KEYS.has(key) && value !== null && typeof value !== 'object' ? '[redacted]' : value,
           ) as Record<string, unknown>;
         },

@@ -55,6 +55,20 @@ describe('log redaction', () => {
     expect(text()).toContain('[personnummer]');
   });
 
+  it('keeps an error’s message, stack and cause (masked), not an empty object', () => {
+    const { log, text } = capture();
+    const cause = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    log.error({ err: new Error(`could not book ${SHORT}`, { cause }) }, 'booking failed');
+    const line = JSON.parse(text().trim().split('\n').at(-1)!) as {
+      err: { type: string; message: string; stack: string; cause: { message: string; code: string } };
+    };
+    expect(line.err.type).toBe('Error');
+    expect(line.err.message).toBe('could not book [personnummer]');
+    expect(line.err.cause).toMatchObject({ message: 'database or disk is full', code: 'SQLITE_FULL' });
+    expect(line.err.stack).toContain('redaction.test.ts');
+    expectClean(text());
+  });
+
   it.each([PNR, SHORT, SHORT.replace('-', ''), SHORT.replace('-', '+'), `${PNR.slice(0, 8)}-${PNR.slice(8)}`])(
     'maskIdentityNumbers hides %s',
     (n) => {
