@@ -83,17 +83,19 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     if (type && (!mode || !type.contactModes.includes(mode))) setMode(type.contactModes[0] ?? '');
   }, [type, mode]);
 
-  const isNumber = reserve ? LOOKS_LIKE_RESERVE.test(debounced) : LOOKS_LIKE_NUMBER.test(debounced);
-  const check = useQuery({
-    queryKey: ['patients.checkIdentityNumber', debounced, reserve],
-    queryFn: () => call('patients.checkIdentityNumber', { value: debounced, ...(reserve ? { reserve: true } : {}) }),
-    enabled: isNumber && !patient,
+  const looksLikeNumber = (text: string) => (reserve ? LOOKS_LIKE_RESERVE : LOOKS_LIKE_NUMBER).test(text);
+  const isNumber = looksLikeNumber(debounced);
+  // The same two look-ups serve typing (debounced) and Enter pressed before they caught up (below).
+  const checkQuery = (text: string) => ({
+    queryKey: ['patients.checkIdentityNumber', text, reserve],
+    queryFn: () => call('patients.checkIdentityNumber', { value: text, ...(reserve ? { reserve: true } : {}) }),
   });
-  const search = useQuery({
-    queryKey: ['patients.search', debounced],
-    queryFn: () => call('patients.search', { query: debounced, limit: 8 }),
-    enabled: debounced.length >= 2 && !patient,
+  const searchQuery = (text: string) => ({
+    queryKey: ['patients.search', text],
+    queryFn: () => call('patients.search', { query: text, limit: 8 }),
   });
+  const check = useQuery({ ...checkQuery(debounced), enabled: isNumber && !patient });
+  const search = useQuery({ ...searchQuery(debounced), enabled: debounced.length >= 2 && !patient });
   const validNumber = isNumber && check.data?.ok ? check.data.normalised : null;
   // A number refused (check digit, date) is said under the field; 'no patient found' would be noise.
   const invalidNumber = isNumber && check.data?.ok === false;
@@ -101,6 +103,19 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const offerNew = validNumber !== null && search.isSuccess && !exact;
   const noMatch = search.isSuccess && search.data.length === 0 && !offerNew && !invalidNumber;
   const offerReserve = reserve || invalidNumber || (noMatch && LOOKS_LIKE_RESERVE.test(debounced));
+
+  /**
+   * A number typed and Enter pressed at once, before the look-ups as you type caught up: the
+   * patient it names, 'new' for a valid number nobody has yet, null for anything else.
+   */
+  async function findTyped(): Promise<Patient | 'new' | null> {
+    const typed = query.trim();
+    if (!looksLikeNumber(typed)) return null;
+    const checked = await client.fetchQuery(checkQuery(typed));
+    if (!checked.ok || !checked.normalised) return null;
+    const found = await client.fetchQuery(searchQuery(typed));
+    return found.find((p) => p.identityNumber === checked.normalised) ?? 'new';
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -111,6 +126,15 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
       : (patient ?? exact ?? null);
     setBusy(true);
     try {
+      // Unless the form already asks for the new patient's names (the look-ups are in for this text).
+      if (!chosen && !entry && !(offerNew && query.trim() === debounced)) {
+        const typed = await findTyped();
+        if (typed === 'new') {
+          setBusy(false);
+          return setError(t('book.newPatientNames'));
+        }
+        if (typed) setPatient((chosen = typed));
+      }
       if (!chosen && offerNew && validNumber) {
         if (!newPatient.givenName.trim() || !newPatient.familyName.trim()) {
           setBusy(false);
@@ -259,7 +283,12 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
             <p id={`${ids.query}-status`} className="tb-field-hint" aria-live="polite" data-testid="identity-status">
               {isNumber && check.data
                 ? check.data.ok
-                  ? `✓ ${formatIdentity(check.data.normalised ?? '')} · ${t(`patients.kind.${check.data.kind ?? 'personnummer'}`)}`
+                  ? // The name too, once found: the desk reads it back to the caller; a screen reader hears it.
+                    [
+                      `✓ ${formatIdentity(check.data.normalised ?? '')}`,
+                      t(`patients.kind.${check.data.kind ?? 'personnummer'}`),
+                      ...(exact ? [exact.protectedIdentity ? t('calendar.protected') : exact.displayName] : []),
+                    ].join(' · ')
                   : check.data.message
                 : t('book.patientHint')}
             </p>

@@ -1,6 +1,8 @@
 // Första lediga tid: type, profession or clinician, from date, web-only -> the first free slots;
-// one click opens the booking for that slot with the type preset.
-import { useId, useState, type ReactNode } from 'react';
+// one click opens the booking for that slot with the type preset. Opened, it takes the focus (the
+// type to choose; while rebooking, whose type is known, the first time); Enter in a search field
+// goes to the first time; Escape closes it.
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.ts';
@@ -17,6 +19,8 @@ export interface NextFreePanelProps {
   onPick: (slot: Slot, typeId: string) => void;
   /** Set while rebooking: says whose new time is being chosen. */
   banner?: ReactNode;
+  /** Rebooking: the type is the booking's, so the first offered time takes the focus, not the type. */
+  focusFirstTime?: boolean;
 }
 
 export function toSlot(f: FreeSlot): Slot {
@@ -34,7 +38,16 @@ export function toSlot(f: FreeSlot): Slot {
   };
 }
 
-export function NextFreePanel({ types, resources, initialTypeId, from, onClose, onPick, banner }: NextFreePanelProps) {
+export function NextFreePanel({
+  types,
+  resources,
+  initialTypeId,
+  from,
+  onClose,
+  onPick,
+  banner,
+  focusFirstTime,
+}: NextFreePanelProps) {
   const { t, i18n } = useTranslation();
   const ids = { type: useId(), who: useId(), from: useId(), web: useId() };
   const [typeId, setTypeId] = useState(initialTypeId || types[0]?.id || '');
@@ -56,8 +69,32 @@ export function NextFreePanel({ types, resources, initialTypeId, from, onClose, 
     enabled: typeId !== '',
   });
 
+  const panel = useRef<HTMLElement>(null);
+  const typeField = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (!focusFirstTime) typeField.current?.focus();
+  }, [focusFirstTime]);
+  // Once, when the first answer is in; not again when the desk changes the search.
+  const timeFocused = useRef(false);
+  useEffect(() => {
+    if (!focusFirstTime || timeFocused.current || !found.data) return;
+    timeFocused.current = true;
+    (panel.current?.querySelector<HTMLElement>('[data-free-slot-id] button') ?? typeField.current)?.focus();
+  }, [focusFirstTime, found.data]);
+
   return (
-    <aside id="next-free-panel" className="tb-side-panel" aria-labelledby="next-free-heading" data-testid="next-free-panel">
+    <aside
+      ref={panel}
+      id="next-free-panel"
+      className="tb-side-panel"
+      aria-labelledby="next-free-heading"
+      data-testid="next-free-panel"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        e.preventDefault();
+        onClose();
+      }}
+    >
       <div className="tb-side-head">
         <h2 id="next-free-heading">{t('nextFree.title')}</h2>
         <button type="button" className="tb-button tb-icon-button" onClick={onClose} aria-label={t('common.close')}>
@@ -65,10 +102,20 @@ export function NextFreePanel({ types, resources, initialTypeId, from, onClose, 
         </button>
       </div>
       {banner}
-      <div className="tb-form tb-form-compact">
+      {/* Enter in a search field goes to the first time found: type, Enter, Enter books. */}
+      <div
+        className="tb-form tb-form-compact"
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter' || !(e.target instanceof HTMLSelectElement || e.target instanceof HTMLInputElement)) return;
+          const first = panel.current?.querySelector<HTMLElement>('[data-free-slot-id] button');
+          if (!first) return;
+          e.preventDefault();
+          first.focus();
+        }}
+      >
         <div className="tb-field">
           <label htmlFor={ids.type}>{t('nextFree.type')}</label>
-          <select id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
+          <select ref={typeField} id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
             {types.map((x) => (
               <option key={x.id} value={x.id}>
                 {i18n.language === 'en' ? x.nameEn : x.nameSv}

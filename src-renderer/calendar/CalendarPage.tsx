@@ -60,6 +60,13 @@ function CalendarScreen() {
   // Rebooking without a drag: the booking whose new slot is being chosen.
   const [moving, setMoving] = useState<Booking | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  // Where the focus goes back to when Första lediga tid closes (it held the focus).
+  const freeButton = useRef<HTMLButtonElement>(null);
+  function closeFreePanel() {
+    setFreePanel(false);
+    setMoving(null);
+    freeButton.current?.focus();
+  }
 
   const visible = rangeFor(view, date);
   const range = useQuery({ ...rangeQuery(visible), placeholderData: (prev) => prev });
@@ -234,6 +241,7 @@ function CalendarScreen() {
           ))}
         </div>
         <button
+          ref={freeButton}
           type="button"
           className="tb-button"
           aria-expanded={freePanel}
@@ -328,14 +336,7 @@ function CalendarScreen() {
       {moving && (
         <div className="tb-moving-bar" role="status" data-testid="rebook-mode">
           <span>{t('rebook.choosing', { name: movingName })}</span>
-          <button
-            type="button"
-            className="tb-button tb-small"
-            onClick={() => {
-              setMoving(null);
-              setFreePanel(false);
-            }}
-          >
+          <button type="button" className="tb-button tb-small" onClick={closeFreePanel}>
             {t('rebook.stop')}
           </button>
         </div>
@@ -379,10 +380,8 @@ function CalendarScreen() {
             initialTypeId={moving?.appointmentTypeId ?? typeId}
             // A rebooking asks for the first free time from today, not from the day the booking was on.
             from={moving || date < todayIso() ? todayIso() : date}
-            onClose={() => {
-              setFreePanel(false);
-              setMoving(null);
-            }}
+            onClose={closeFreePanel}
+            focusFirstTime={moving !== null}
             onPick={(slot, pickedType) =>
               setOpen(moving ? { kind: 'rebook', booking: moving, slot } : { kind: 'book', slot, typeId: pickedType })
             }

@@ -7,6 +7,7 @@ import { expectAccessible } from '../helpers/axe.ts';
 import { RECEPTIONIST, signInAs } from '../helpers/sign-in.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { AppointmentType, Booking, CalendarRange, Resource, Slot } from '../../src-main/api/types.ts';
+import type { BookingDetail } from '../../src-main/api/methods/scheduling.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 const NOW = Date.parse(MONDAY);
@@ -160,4 +161,125 @@ test('the toolbar keeps one row at 1280 and 1440 px for the longest week heading
     }
   }
   await expectAccessible(page, 'calendar week 53 (English)');
+});
+
+test('phone booking at speed, by keyboard only: Första lediga tid takes the focus, a personnummer typed and Enter books at once, the field names who was found, cancel with a reason, Boka om … lands on the first time, Escape closes the panel', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const vacc = types.find((x) => x.code === 'VACC')!;
+  const week = await range('2026-11-23', '2026-11-30');
+  // Callers with no time on Monday or Wednesday, so no rule about a patient's other times interferes.
+  const busyDays = new Set(['2026-11-23', '2026-11-25']);
+  const taken = new Set(week.bookings.filter((b) => busyDays.has(wallDate(b.startAt))).map((b) => b.patient.id));
+  const callers = [
+    ...new Map(
+      week.bookings.filter((b) => !b.patient.protectedIdentity && !taken.has(b.patient.id)).map((b) => [b.patient.id, b.patient]),
+    ).values(),
+  ];
+  const [first, second] = callers;
+  const dashed = (n: string) => `${n.slice(2, 8)}-${n.slice(8)}`;
+  /** The first free Vaccination times from Wednesday, read from the calendar's data. */
+  const firstFree = async () =>
+    freeOf(await range('2026-11-25', '2026-11-30'))
+      .filter((s) => s.appointmentTypeIds.includes(vacc.id))
+      .sort((a, b) => a.startAt - b.startAt);
+
+  await openDesk(page, '2026-11-25');
+  const freeButton = page.getByRole('button', { name: 'Första lediga tid' });
+  await freeButton.focus();
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('next-free-panel');
+  const typeField = panel.getByLabel('Besökstyp');
+  await expect(typeField).toBeFocused();
+  await page.keyboard.type('Vacc');
+  await expect(typeField).toHaveValue(vacc.id);
+  const offered = panel.locator('[data-free-slot-id]');
+  const expected = (await firstFree())[0]!;
+  await expect(offered.first()).toHaveAttribute('data-free-slot-id', expected.id);
+  // Enter in the search goes straight to the first time's Boka (not through the date's three parts).
+  await page.keyboard.press('Enter');
+  await expect(offered.first().getByRole('button')).toBeFocused();
+  await expectAccessible(page, 'Första lediga tid, keyboard', 'all');
+  await page.screenshot({ path: `${SHOTS}/phone-next-free-focus.png` });
+  await page.keyboard.press('Enter');
+
+  // Ten digits without a dash, Enter at once: booked, no "choose a patient".
+  const dialog = page.getByTestId('book-dialog');
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toBeFocused();
+  await page.keyboard.type(first!.identityNumber.slice(2));
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText(`Bokad: ${first!.displayName}`);
+  // The confirmation does not cover the panel the next call is booked from.
+  const notice = (await page.getByTestId('notices').boundingBox())!;
+  const side = (await panel.boundingBox())!;
+  expect(notice.x + notice.width).toBeLessThanOrEqual(side.x);
+  let after = await range('2026-11-25', '2026-11-30');
+  const firstBooking = after.bookings.find((b) => b.slotId === expected.id && b.status === 'booked')!;
+  expect(firstBooking).toMatchObject({ appointmentTypeId: vacc.id, channel: 'phone' });
+  expect(firstBooking.patient.id).toBe(first!.id);
+
+  // With a dash: the field says whose number it is before anything is chosen.
+  const next = (await firstFree())[0]!;
+  await expect(offered.first()).toHaveAttribute('data-free-slot-id', next.id);
+  await offered.first().getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(dashed(second!.identityNumber));
+  await expect(dialog.getByTestId('identity-status')).toHaveText(
+    `✓ ${second!.identityNumber.slice(0, 8)}-${second!.identityNumber.slice(8)} · personnummer · ${second!.displayName}`,
+  );
+  await expectAccessible(page, 'book dialog, patient found', 'all');
+  await dialog.screenshot({ path: `${SHOTS}/phone-identity-found.png` });
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  after = await range('2026-11-25', '2026-11-30');
+  const secondBooking = after.bookings.find((b) => b.slotId === next.id && b.status === 'booked')!;
+  expect(secondBooking.patient.id).toBe(second!.id);
+
+  // The first caller cancels: Avboka …, a reason code by its first letters, Enter in the text.
+  const booking = page.getByTestId('booking-dialog');
+  await page.locator(`[data-booking-id="${firstBooking.id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await booking.getByRole('button', { name: 'Avboka …' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(booking.getByLabel('Orsakskod')).toBeFocused();
+  await page.keyboard.type('Patienten är');
+  await expect(booking.getByLabel('Orsakskod')).toHaveValue('SJUK');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Feber');
+  await page.keyboard.press('Enter');
+  await expect(booking).toBeHidden();
+  expect(await otherDesk<BookingDetail>('bookings.get', { id: firstBooking.id })).toMatchObject({
+    status: 'cancelled',
+    reasonCode: 'SJUK',
+    reasonText: 'Feber',
+  });
+
+  // The second caller wants an earlier time: Boka om … puts the focus on the first time offered.
+  await page.locator(`[data-booking-id="${secondBooking.id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await booking.getByRole('button', { name: 'Boka om …' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('rebook-mode')).toContainText(second!.displayName);
+  const earlier = offered.first();
+  await expect(earlier.getByRole('button')).toBeFocused();
+  const earlierId = await earlier.getAttribute('data-free-slot-id');
+  await page.screenshot({ path: `${SHOTS}/phone-rebook-first-time.png` });
+  await page.keyboard.press('Enter');
+  const rebook = page.getByTestId('rebook-dialog');
+  await expect(rebook.getByRole('button', { name: 'Boka om' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(rebook).toBeHidden();
+  const moved = (await range('2026-11-23', '2026-11-30')).bookings.find((b) => b.slotId === earlierId && b.status === 'booked');
+  expect(moved?.patient.id).toBe(second!.id);
+  expect(moved?.appointmentTypeId).toBe(vacc.id);
+
+  // Escape closes Första lediga tid and gives the focus back to its button.
+  await freeButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(typeField).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(freeButton).toBeFocused();
 });
