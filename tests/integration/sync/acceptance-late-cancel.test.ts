@@ -140,9 +140,17 @@ beforeAll(async () => {
     .prepare(
       `INSERT INTO appointment_types (id, unit_id, code, name_sv, name_en, duration_min, contact_modes, professions, web_bookable,
          web_cancellable, web_rebookable, cancel_cutoff_h, rebook_cutoff_h, book_min_lead_h, book_max_days, updated_at)
-       VALUES (?, ?, 'FAST', 'Hälsokontroll', 'Health check', 30, '["physical"]', '[]', 1, 0, 0, 24, 24, 0, 180, ?)`,
+       VALUES (?, ?, ?, ?, ?, 30, '["physical"]', '[]', 1, ?, 0, 24, 24, 0, 180, ?)`,
     )
-    .run(types.FAST, unit.unitId, now);
+    .run(types.FAST, unit.unitId, 'FAST', 'Hälsokontroll', 'Health check', 0, now);
+  types.KONT = a.newId(); // web-cancellable, cut-off 24 h until a scheduler raises it
+  a.db
+    .prepare(
+      `INSERT INTO appointment_types (id, unit_id, code, name_sv, name_en, duration_min, contact_modes, professions, web_bookable,
+         web_cancellable, web_rebookable, cancel_cutoff_h, rebook_cutoff_h, book_min_lead_h, book_max_days, updated_at)
+       VALUES (?, ?, ?, ?, ?, 30, '["physical"]', '[]', 1, ?, 0, 24, 24, 0, 180, ?)`,
+    )
+    .run(types.KONT, unit.unitId, 'KONT', 'Kontrollbesök', 'Follow-up', 1, now);
   configureCentral(a, central.url);
   await sync(a);
   // The other desk starts from the unit's database as installed (a copy after the first sync).
@@ -318,6 +326,29 @@ describe('a cancellation without the marker, from a desk older than it', () => {
     const closed = await ok(a, 'conflicts.resolve', { id: conflict!.id, action: 'dismiss', note: 'Ringt från kassa 2' });
     expect(closed.conflict.resolvedAt).toBe(now);
     expect(row(a, id).status).toBe('cancelled');
+  });
+});
+
+describe('the cut-off changed while the cancellation was on its way', () => {
+  it("a patient who cancelled under the rules central showed is not judged by the unit's newer ones", async () => {
+    const id = await deskBooking(await slot('2026-11-03', '10:00', '10:30', 'KONT'), 2, 'KONT');
+    // 26 hours before: in time under the 24 hours central shows.
+    at('2026-11-02T08:00:00+01:00');
+    await webCancel(web(), await centralAppointment(a, id), await centralSlot(slotOf(id)));
+    // Before this desk hears of it, a scheduler raises the cut-off to 48 hours.
+    at('2026-11-02T08:05:00+01:00');
+    await ok(a, 'appointmentTypes.update', { id: types.KONT!, cancelCutoffH: 48 });
+    await sync(a);
+    expect(row(a, id)).toMatchObject({ status: 'cancelled', cancelled_via: 'web' });
+    expect(await lateCancelRows(a, id)).toEqual([]);
+
+    // Once central has the new rules, a cancellation 30 hours before is late.
+    const next = await deskBooking(await slot('2026-11-04', '14:00', '14:30', 'KONT'), 3, 'KONT');
+    at('2026-11-03T08:00:00+01:00');
+    await webCancel(web(), await centralAppointment(a, next), await centralSlot(slotOf(next)));
+    await sync(a);
+    const [late48] = await lateCancelRows(a, next);
+    expect(late48!.reason).toMatch(/^Avbokad via 1177 efter avbokningsgränsen \(48 h före besöket\)/);
   });
 });
 
