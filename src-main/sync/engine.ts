@@ -268,9 +268,7 @@ export class SyncEngine {
             {
               step,
               code,
-              // Spelled out: log.ts's JSON pass drops an Error's message and stack.
-              error: result.error.message,
-              stack: result.error.stack,
+              err: result.error,
               failures: this.failures,
               ...(kind === 'local' ? { database: this.ctx.db.name } : {}),
             },

@@ -391,7 +391,7 @@ describe("a failure inside the desk's own database is not shown as offline", () 
       step: 'pull',
       code: 'SQLITE_CONSTRAINT_TRIGGER',
       database: join(dir, 'desk.db'),
-      error: 'injected: this desk refuses pulled bookings',
+      err: { message: 'injected: this desk refuses pulled bookings', stack: expect.stringContaining('pull') as unknown },
       msg: 'sync: the local database failed in pull (SQLITE_CONSTRAINT_TRIGGER); call IT',
     });
     expect(logLines.some((l) => l['msg'] === 'sync: error (local)')).toBe(true);
@@ -498,6 +498,6 @@ describe("a failure inside the desk's own database is not shown as offline", () 
     const r = await engine.runOnce();
     expect(r.failure).toBe('central');
     expect(engine.status()).toMatchObject({ mode: 'error', errorKind: 'central' });
-    expect(errors()[0]).toMatchObject({ step: 'pull', error: expect.stringMatching(/HTTP 401/) as unknown });
+    expect(errors()[0]).toMatchObject({ step: 'pull', err: { message: expect.stringMatching(/HTTP 401/) as unknown } });
   });
 });
