@@ -7,7 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Channel, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
 import type { Patient } from '../../src-main/api/methods/scheduling.ts';
-import { ApiCallError, call } from '../api/client.ts';
+import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
@@ -17,7 +17,7 @@ import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
-import { TakenAlternatives } from './TakenAlternatives.tsx';
+import { slotTaken, TakenAlternatives } from './TakenAlternatives.tsx';
 import { toSlot } from './NextFreePanel.tsx';
 import './booking.css';
 
@@ -32,13 +32,6 @@ export interface BookDialogProps {
 const LOOKS_LIKE_NUMBER = /^[\d\s+-]{6,}$/;
 /** What patients.checkIdentityNumber accepts as a reserve number when the desk flags it. */
 const LOOKS_LIKE_RESERVE = /^[0-9A-Za-z-]{10,20}$/;
-
-/** What main said of a booking refused because the slot has an active booking. */
-function slotTaken(err: unknown): { samePatient: boolean } | null {
-  const details =
-    err instanceof ApiCallError ? (err.error.details as { rule?: unknown; samePatient?: unknown } | undefined) : undefined;
-  return details?.rule === 'slot_taken' ? { samePatient: details.samePatient === true } : null;
-}
 
 export function BookDialog({ slot: opened, presetTypeId, types, resources, onClose }: BookDialogProps) {
   const { t, i18n } = useTranslation();

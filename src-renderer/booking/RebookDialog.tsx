@@ -1,6 +1,7 @@
 // Confirm a drag-and-drop rebooking: from where, to where, the reason the type asks for. Main
 // moves the booking in one transaction (the old one is kept as "ombokad" and points at the new).
-import { useId, useState, type FormEvent } from 'react';
+// A new time someone else took meanwhile is replaced by one of the next free times, as in Boka tid.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Booking, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
@@ -12,6 +13,8 @@ import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
+import { slotTaken, TakenAlternatives } from './TakenAlternatives.tsx';
+import { toSlot } from './NextFreePanel.tsx';
 
 export interface RebookDialogProps {
   booking: Booking;
@@ -22,7 +25,7 @@ export interface RebookDialogProps {
   onRebooked?: () => void;
 }
 
-export function RebookDialog({ booking, slot, types, resources, onClose, onRebooked }: RebookDialogProps) {
+export function RebookDialog({ booking, slot: chosen, types, resources, onClose, onRebooked }: RebookDialogProps) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
@@ -41,6 +44,15 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
   const [busy, setBusy] = useState(false);
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
+  const [slot, setSlot] = useState(chosen);
+  const [taken, setTaken] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const focusSubmit = useRef(false);
+  useEffect(() => {
+    if (!focusSubmit.current) return;
+    focusSubmit.current = false;
+    form.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
+  }, [slot]);
   const who = booking.patient.protectedIdentity ? t('calendar.protected') : booking.patient.displayName;
   const from = `${formatSpan(booking.startAt, booking.endAt, i18n.language)} · ${nameOf(booking.resourceId)}`;
   const to = `${formatSpan(slot.startAt, slot.endAt, i18n.language)} · ${nameOf(slot.resourceId)}`;
@@ -65,7 +77,10 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
       onRebooked?.();
       onClose();
     } catch (err) {
-      setError((err as Error).message);
+      if (slotTaken(err)) {
+        void client.invalidateQueries({ queryKey: ['calendar.range'] });
+        setTaken(true);
+      } else setError((err as Error).message);
       setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
@@ -73,7 +88,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
 
   return (
     <Dialog title={t('rebook.title')} onClose={onClose} testId="rebook-dialog">
-      <form className="tb-form" onSubmit={(e) => void submit(e)}>
+      <form ref={form} className="tb-form" onSubmit={(e) => void submit(e)}>
         <p className="tb-dialog-lead">
           <strong>{who}</strong>
         </p>
@@ -81,10 +96,24 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
           <dt>{t('rebook.from')}</dt>
           <dd>{from}</dd>
           <dt>{t('rebook.to')}</dt>
-          <dd>
+          {/* Live: a time picked instead of a taken one is read out. */}
+          <dd className={taken ? 'tb-lead-taken' : undefined} aria-live="polite" data-testid="rebook-to">
             <strong>{to}</strong>
+            {taken && <span className="tb-taken-chip">{t('book.takenChip')}</span>}
           </dd>
         </dl>
+        {taken && type && (
+          <TakenAlternatives
+            taken={slot}
+            type={type}
+            resources={resources}
+            onPick={(free) => {
+              focusSubmit.current = true;
+              setTaken(false);
+              setSlot(toSlot(free));
+            }}
+          />
+        )}
         {!typeFits && <p className="tb-warning">{t('rebook.typeMismatch')}</p>}
         {(modes.length > 1 || modeGone) && (
           <div className="tb-field">
@@ -116,7 +145,7 @@ export function RebookDialog({ booking, slot, types, resources, onClose, onReboo
         )}
         <FormDialogFooter
           error={error}
-          busy={busy}
+          busy={busy || taken}
           onCancel={onClose}
           submitLabel={overrideRule ? t('override.rebook') : t('rebook.confirm')}
           aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}

@@ -6,12 +6,19 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.ts';
 import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
-import { call } from '../api/client.ts';
+import { ApiCallError, call } from '../api/client.ts';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
 import { formatSpan } from './format.ts';
 
 /** Offered per group: enough to choose from on the phone, few enough to read out. */
 const PER_GROUP = 3;
+
+/** What main said of a booking refused because the slot has an active booking. */
+export function slotTaken(err: unknown): { samePatient: boolean } | null {
+  const details =
+    err instanceof ApiCallError ? (err.error.details as { rule?: unknown; samePatient?: unknown } | undefined) : undefined;
+  return details?.rule === 'slot_taken' ? { samePatient: details.samePatient === true } : null;
+}
 
 export interface TakenAlternativesProps {
   taken: Slot;
@@ -38,7 +45,8 @@ export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlter
     return { queryKey: ['slots.findFree', input], queryFn: () => call('slots.findFree', input), staleTime: 0 };
   };
   const same = useQuery(search({ resourceId: taken.resourceId }, PER_GROUP + 1));
-  const any = useQuery(search(profession ? { profession } : {}, 2 * PER_GROUP + 1));
+  // Enough to leave PER_GROUP once the clinician's own are taken out.
+  const any = useQuery(search(profession ? { profession } : {}, 4 * PER_GROUP));
   const notTaken = (f: FreeSlot) => f.slotId !== taken.id;
   const mine = (same.data ?? []).filter(notTaken).slice(0, PER_GROUP);
   const others = (any.data ?? []).filter((f) => notTaken(f) && f.resourceId !== taken.resourceId).slice(0, PER_GROUP);

@@ -283,3 +283,50 @@ test('phone booking at speed, by keyboard only: Första lediga tid takes the foc
   await expect(panel).toBeHidden();
   await expect(freeButton).toBeFocused();
 });
+
+test('rebooking onto a time someone else takes meanwhile: the same offer of next free times, the move made by keyboard', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const lakbes = types.find((x) => x.code === 'LAKBES')!;
+  const day = '2026-11-27';
+  const r = await range(day, '2026-11-28');
+  const target = r.bookings.find(
+    (b) =>
+      b.status === 'booked' && b.appointmentTypeId === lakbes.id && !b.patient.protectedIdentity && b.startAt > NOW + 72 * HOUR,
+  )!;
+  await openDesk(page, day);
+  await page.locator(`[data-booking-id="${target.id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Boka om …' }).focus();
+  await page.keyboard.press('Enter');
+  const first = page.getByTestId('next-free-panel').locator('[data-free-slot-id]').first();
+  await expect(first.getByRole('button')).toBeFocused();
+  const wanted = (await first.getAttribute('data-free-slot-id'))!;
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('rebook-dialog');
+  await expect(dialog.getByRole('button', { name: 'Boka om' })).toBeFocused();
+
+  // Another desk books the wanted time for someone else; then Enter.
+  const other = r.bookings.find((b) => b.patient.id !== target.patient.id && !b.patient.protectedIdentity)!.patient;
+  await otherDesk('bookings.book', { slotId: wanted, patientId: other.id, appointmentTypeId: lakbes.id });
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('alert')).toContainText('Tiden är redan bokad – någon annan hann före');
+  const offered = dialog.getByTestId('taken-alternatives').locator('[data-free-slot-id]');
+  await expect(offered.first()).toBeFocused();
+  const instead = (await offered.first().getAttribute('data-free-slot-id'))!;
+  expect(instead).not.toBe(wanted);
+  await expectAccessible(page, 'rebook dialog, time taken', 'all');
+  await dialog.screenshot({ path: `${SHOTS}/phone-rebook-taken.png` });
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('taken-alternatives')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Boka om' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+
+  const old = await otherDesk<BookingDetail>('bookings.get', { id: target.id });
+  expect(old.status).toBe('rebooked');
+  const moved = await otherDesk<BookingDetail>('bookings.get', { id: old.rebookedTo! });
+  expect(moved).toMatchObject({ slotId: instead, appointmentTypeId: lakbes.id });
+  expect(moved.patient.id).toBe(target.patient.id);
+});
