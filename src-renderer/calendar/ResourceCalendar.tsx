@@ -67,6 +67,22 @@ interface MountedLane {
   signature: string;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** "tors 26 nov.": the day of a week view's slot or booking, read out in its name. */
+function spokenDay(date: string, lang: string): string {
+  let f = dayFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    });
+    dayFormats.set(lang, f);
+  }
+  return f.format(new Date(`${date}T00:00:00Z`));
+}
+
 const headerFormats = new Map<string, Intl.DateTimeFormat>();
 /** "ons 25/11": the week view's date headers, for the date a column shows. */
 function headerLabel(date: string, lang: string): string {
@@ -178,11 +194,12 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       minMin: hours.minMin,
       maxMin: hours.maxMin,
       typeFilter,
+      dayLabel: view === 'week' ? (d: string) => spokenDay(d, i18n.language) : null,
       today: todayIso(),
       nowMin: now.minutes,
     }),
     // now.minutes is read on each render on purpose; the rest decides when to repaint.
-    [index, typeById, resourceName, labels, i18n.language, hours.minMin, hours.maxMin, typeFilter, minuteTick],
+    [index, typeById, resourceName, labels, i18n.language, hours.minMin, hours.maxMin, typeFilter, minuteTick, view],
   );
   const ctxRef = useRef(laneCtx);
   ctxRef.current = laneCtx;

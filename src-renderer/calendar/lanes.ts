@@ -32,6 +32,8 @@ export interface LaneContext {
   maxMin: number;
   /** Free slots not offering this type are dimmed; null shows all. */
   typeFilter: string | null;
+  /** Week view: the day ("tors 26 nov.") that starts each item's accessible name; the day view's heading says it. */
+  dayLabel: ((date: string) => string) | null;
   /** Today's date and the minute of now on the wall clock: earlier free slots are passed. */
   today: string;
   nowMin: number;
@@ -64,7 +66,7 @@ function typeLabel(ids: readonly string[], ctx: LaneContext): string {
   return ids.length > 1 ? `${name} +${ids.length - 1}` : name;
 }
 
-function slotElement(slot: Slot, item: LaneItem, date: string, ctx: LaneContext): HTMLElement {
+function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx: LaneContext): HTMLElement {
   const blocked = slot.state === 'blocked';
   const passed = !blocked && (date < ctx.today || (date === ctx.today && item.startMin < ctx.nowMin));
   const matches = slotOffersType(slot, ctx.typeFilter);
@@ -76,7 +78,7 @@ function slotElement(slot: Slot, item: LaneItem, date: string, ctx: LaneContext)
   );
   e.dataset['slotId'] = slot.id;
   e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : 'free';
-  const time = `${hhmm(item.startMin)}–${hhmm(item.endMin)}`;
+  const time = `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)}`;
   const types = typeLabel(slot.appointmentTypeIds, ctx);
   const who = ctx.resourceName.get(slot.resourceId) ?? '';
   e.setAttribute('role', 'button');
@@ -97,7 +99,7 @@ function slotElement(slot: Slot, item: LaneItem, date: string, ctx: LaneContext)
   return e;
 }
 
-function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTMLElement {
+function bookingElement(booking: Booking, item: LaneItem, day: string, ctx: LaneContext): HTMLElement {
   const type = ctx.typeById.get(booking.appointmentTypeId);
   const colour = type?.colour ?? '#4a78b5';
   const filteredOut = ctx.typeFilter !== null && booking.appointmentTypeId !== ctx.typeFilter;
@@ -120,7 +122,7 @@ function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTM
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
   e.setAttribute(
     'aria-label',
-    `${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.cols > 1 ? `, ${ctx.labels.conflict}` : ''}`,
+    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.cols > 1 ? `, ${ctx.labels.conflict}` : ''}`,
   );
   // One element and one text node per booking (time and type come from CSS generated content);
   // a mark span only where there is something to mark. DOM size is what costs at 4,000 items.
@@ -142,7 +144,7 @@ function bookingElement(booking: Booking, item: LaneItem, ctx: LaneContext): HTM
  */
 export function laneSignature(resourceId: string, date: string, ctx: LaneContext): string {
   const items = ctx.index.lanes.get(laneKey(resourceId, date)) ?? [];
-  let sig = `${date}|${ctx.lang}|${ctx.typeFilter}|${ctx.minMin}-${ctx.maxMin}|${date === ctx.today ? ctx.nowMin : ''}|${ctx.resourceName.get(resourceId)}`;
+  let sig = `${date}|${ctx.lang}|${ctx.dayLabel ? 'day' : ''}|${ctx.typeFilter}|${ctx.minMin}-${ctx.maxMin}|${date === ctx.today ? ctx.nowMin : ''}|${ctx.resourceName.get(resourceId)}`;
   for (const i of items) {
     sig +=
       i.kind === 'slot'
@@ -157,9 +159,11 @@ export function laneSignature(resourceId: string, date: string, ctx: LaneContext
 export function paintLane(lane: HTMLElement, resourceId: string, date: string, ctx: LaneContext): void {
   const items = ctx.index.lanes.get(laneKey(resourceId, date));
   const frag = document.createDocumentFragment();
+  const day = ctx.dayLabel ? `${ctx.dayLabel(date)} ` : '';
   if (items) {
     for (const item of items) {
-      const e = item.kind === 'slot' ? slotElement(item.slot, item, date, ctx) : bookingElement(item.booking, item, ctx);
+      const e =
+        item.kind === 'slot' ? slotElement(item.slot, item, date, day, ctx) : bookingElement(item.booking, item, day, ctx);
       place(e, item, ctx);
       frag.append(e);
     }

@@ -123,7 +123,7 @@ test('the toolbar keeps one row at 1280 and 1440 px for the longest week heading
   const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
   const nurse = resources.find((x) => x.profession === 'sjukskoterska')!;
   const vacc = types.find((x) => x.code === 'VACC')!;
-  await otherDesk('slots.create', {
+  const sunday = await otherDesk<Slot>('slots.create', {
     resourceId: nurse.id,
     date: '2027-01-03',
     startTime: '10:00',
@@ -132,6 +132,11 @@ test('the toolbar keeps one row at 1280 and 1440 px for the longest week heading
   });
   await openDesk(page, '2026-12-28');
   await page.getByRole('button', { name: 'Vecka', exact: true }).click();
+  // A screen reader hears the day of a week view's time, not only the clock.
+  await expect(page.locator(`[data-slot-id="${sunday.id}"]`)).toHaveAttribute(
+    'aria-label',
+    `Ledig sön 3 jan. 10:00–10:15, ${nurse.name}, Vaccination`,
+  );
   const toolbar = page.getByRole('toolbar', { name: /^(Kalender|Calendar)$/ });
   const dates = page.locator('.tb-heading-dates');
   for (const [lang, week, range] of [
