@@ -73,7 +73,13 @@ test.describe('sync page, a late cancellation on 1177', () => {
     expect(results.violations).toEqual([]);
     await page.screenshot({ path: 'tests/artifacts/screens/sync-late-web-cancel.png', fullPage: true });
 
-    await conflict.getByRole('button', { name: 'Markera som hanterad' }).click();
+    // English second: the kind and the time's label follow the language (the reason is the unit's, in Swedish).
+    await page.getByLabel('Språk').selectOption('en');
+    await expect(conflict.locator('.tb-sync-conflict-kind')).toHaveText('Cancelled on 1177');
+    await expect(conflict).toContainText('Cancelled time: Tue 24 Nov');
+    await page.screenshot({ path: 'tests/artifacts/screens/sync-late-web-cancel-en.png', fullPage: true });
+
+    await conflict.getByRole('button', { name: 'Mark as handled' }).click();
     await expect(conflict).toHaveCount(0);
     const all = await apiCall<ConflictView[]>(shell, 'conflicts.list', { includeResolved: true });
     expect(all.find((c) => c.bookingId === fx.bookingId)).toMatchObject({ kind: 'web_cancel', startAt: fx.startAt });
