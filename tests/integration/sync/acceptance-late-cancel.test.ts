@@ -352,6 +352,22 @@ describe('the cut-off changed while the cancellation was on its way', () => {
   });
 });
 
+describe('the desk changed the booking while the patient cancelled it late', () => {
+  it('central wins the race (stale_version) and the late cancellation is still named, once each', async () => {
+    const id = await deskBooking(await slot('2026-11-05', '10:00', '10:30', 'LAKBES'), 0, 'LAKBES');
+    at('2026-11-04T12:00:00+01:00');
+    await webCancel(web(), await centralAppointment(a, id), await centralSlot(slotOf(id)));
+    await ok(a, 'bookings.setNote', { id, note: 'Tolk behövs' });
+    await sync(a);
+
+    expect(row(a, id)).toMatchObject({ status: 'cancelled', cancelled_via: 'web' });
+    const kinds = (await ok(a, 'conflicts.list', {})).filter((c) => c.bookingId === id).map((c) => c.kind);
+    expect(kinds.sort()).toEqual(['stale_version', 'web_cancel']);
+    expect(syncDecisions(a, id)).toMatchObject([{ op: 'sync.web_cancel_breach', rule: 'deadline_passed' }]);
+    expect(sorted(localBookings(a))).toEqual(sorted(await centralBookings(web())));
+  });
+});
+
 function slotOf(bookingId: string): string {
   return (a.db.prepare(`SELECT slot_id FROM bookings WHERE id = ?`).get(bookingId) as { slot_id: string }).slot_id;
 }
