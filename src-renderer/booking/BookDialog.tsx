@@ -143,6 +143,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
       }
       if (!chosen) {
         setBusy(false);
+        // Enter on a name: the hits are right there; the first takes the focus.
+        form.current?.querySelector<HTMLElement>('.tb-results button')?.focus();
         return setError(t('book.choosePatient'));
       }
       // From återbudslistan, a patient who holds a later time of the type moves it here (one time,
@@ -289,7 +291,14 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
               <ul className="tb-results" aria-label={t('book.results')}>
                 {search.data.map((p) => (
                   <li key={p.id}>
-                    <button type="button" className="tb-result" onClick={() => setPatient(p)}>
+                    <button
+                      type="button"
+                      className="tb-result"
+                      onClick={() => {
+                        setPatient(p);
+                        setError(null);
+                      }}
+                    >
                       <strong>{p.protectedIdentity ? t('calendar.protected') : p.displayName}</strong>
                       <span className="tb-muted">{formatIdentity(p.identityNumber)}</span>
                       {p.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}

@@ -81,6 +81,15 @@ export function NextFreePanel({
     timeFocused.current = true;
     (panel.current?.querySelector<HTMLElement>('[data-free-slot-id] button') ?? typeField.current)?.focus();
   }, [focusFirstTime, found.data]);
+  // A time booked from here leaves the list (its button had the focus, and the dialog gave it
+  // back there): the focus goes to the next time, ready for the next call, not to the page.
+  const pickedHere = useRef(false);
+  useEffect(() => {
+    if (!pickedHere.current || !found.data) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    pickedHere.current = false;
+    (panel.current?.querySelector<HTMLElement>('[data-free-slot-id] button') ?? typeField.current)?.focus();
+  }, [found.data]);
 
   return (
     <aside
@@ -174,7 +183,10 @@ export function NextFreePanel({
               <button
                 type="button"
                 className="tb-button tb-primary"
-                onClick={() => onPick(toSlot(f), typeId)}
+                onClick={() => {
+                  pickedHere.current = true;
+                  onPick(toSlot(f), typeId);
+                }}
                 aria-label={t('nextFree.bookAria', { when: formatSpan(f.startAt, f.endAt, i18n.language), who: f.resourceName })}
               >
                 {t('nextFree.book')}

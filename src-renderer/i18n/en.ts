@@ -189,6 +189,7 @@ export const en: Shape<typeof sv> = {
     arrows: 'Move between slots in the calendar',
     enter: 'Open the chosen slot or booking',
     escape: 'Close the dialog',
+    submit: 'Confirm the dialog from any field (Book, Rebook, Cancel slot)',
   },
   bookingsPage: {
     title: 'Bookings',

@@ -192,6 +192,7 @@ export const sv = {
     arrows: 'Flytta mellan tider i kalendern',
     enter: 'Öppna vald tid eller bokning',
     escape: 'Stäng dialogen',
+    submit: 'Bekräfta dialogen var du än står (Boka, Boka om, Avboka tiden)',
   },
   bookingsPage: {
     title: 'Bokningar',

@@ -1,6 +1,6 @@
 // A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert
-// (focus stays inside), Escape closes, and focus returns to where it was when the dialog opened.
-// Mount it only while open.
+// (focus stays inside), Escape closes, Ctrl+Enter confirms its form from any field (a note's
+// textarea too), and focus returns to where it was when the dialog opened. Mount it only while open.
 import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -54,7 +54,19 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
   }, []);
 
   return (
-    <dialog ref={ref} className={`tb-dialog${wide ? ' tb-dialog-wide' : ''}`} aria-labelledby={titleId} data-testid={testId}>
+    <dialog
+      ref={ref}
+      className={`tb-dialog${wide ? ' tb-dialog-wide' : ''}`}
+      aria-labelledby={titleId}
+      data-testid={testId}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+        const form = ref.current?.querySelector('form');
+        if (!form) return;
+        e.preventDefault();
+        form.requestSubmit();
+      }}
+    >
       <div className="tb-dialog-head">
         <h2 id={titleId}>{title}</h2>
         <button

@@ -41,6 +41,12 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
             <td>{t('keys.enter')}</td>
           </tr>
           <tr>
+            <td className="tb-nowrap">
+              <kbd>Ctrl</kbd> + <kbd>Enter</kbd>
+            </td>
+            <td>{t('keys.submit')}</td>
+          </tr>
+          <tr>
             <td>
               <kbd>Esc</kbd>
             </td>

@@ -225,10 +225,11 @@ test('phone booking at speed, by keyboard only: Första lediga tid takes the foc
   expect(firstBooking).toMatchObject({ appointmentTypeId: vacc.id, channel: 'phone' });
   expect(firstBooking.patient.id).toBe(first!.id);
 
-  // With a dash: the field says whose number it is before anything is chosen.
+  // The booked time leaves the list: the focus goes to the next one, ready for the next call.
   const next = (await firstFree())[0]!;
   await expect(offered.first()).toHaveAttribute('data-free-slot-id', next.id);
-  await offered.first().getByRole('button').focus();
+  await expect(offered.first().getByRole('button')).toBeFocused();
+  // With a dash: the field says whose number it is before anything is chosen.
   await page.keyboard.press('Enter');
   await page.keyboard.type(dashed(second!.identityNumber));
   await expect(dialog.getByTestId('identity-status')).toHaveText(
@@ -334,4 +335,39 @@ test('rebooking onto a time someone else takes meanwhile: the same offer of next
   const moved = await otherDesk<BookingDetail>('bookings.get', { id: old.rebookedTo! });
   expect(moved).toMatchObject({ slotId: instead, appointmentTypeId: lakbes.id });
   expect(moved.patient.id).toBe(target.patient.id);
+});
+
+test('a name and Enter goes to the hits; Ctrl+Enter books from the note; the help lists it', async ({ page }) => {
+  const day = '2026-11-30';
+  const r = await range(day, '2026-12-01');
+  const slot = freeOf(r).sort((a, b) => a.startAt - b.startAt)[0]!;
+  const caller = r.bookings.find((b) => b.status === 'booked' && !b.patient.protectedIdentity)!.patient;
+  await openDesk(page, day);
+  await page.locator(`[data-slot-id="${slot.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await page.keyboard.type(caller.displayName);
+  // Namesakes are common: the hit is told by its number.
+  const number = `${caller.identityNumber.slice(0, 8)}-${caller.identityNumber.slice(8)}`;
+  const hit = dialog.getByRole('button', { name: new RegExp(`${caller.displayName}.*${number}`) });
+  await expect(hit).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('alert')).toHaveText('Välj en patient eller skriv ett giltigt personnummer.');
+  await expect(dialog.locator('.tb-results button').first()).toBeFocused();
+  await hit.focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('chosen-patient')).toContainText(caller.displayName);
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await dialog.getByLabel('Anteckning').focus();
+  await page.keyboard.type('Ring före 08:00');
+  await page.keyboard.press('Control+Enter');
+  await expect(dialog).toBeHidden();
+  const booked = (await range(day, '2026-12-01')).bookings.find((b) => b.slotId === slot.id && b.status === 'booked');
+  expect(booked?.patient.id).toBe(caller.id);
+  expect(booked?.note).toBe('Ring före 08:00');
+
+  await page.keyboard.press('?');
+  const help = page.getByTestId('help-overlay');
+  await expect(help.getByRole('row', { name: /Ctrl \+ Enter/ })).toContainText('Bekräfta dialogen var du än står');
+  await expectAccessible(page, 'help overlay', 'all');
+  await help.screenshot({ path: `${SHOTS}/phone-help.png` });
 });
