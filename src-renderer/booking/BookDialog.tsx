@@ -112,15 +112,18 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // The look-ups as you type lag the field by the debounce: what they found counts only once they
+    // caught up with the text (else a number typed over another would book the first one's patient).
+    const settled = query.trim() === debounced;
     setError(null);
     if (!type || !mode) return setError(t('book.chooseType'));
     let chosen: Pick<Patient, 'id' | 'displayName' | 'protectedIdentity'> | null = entry
       ? { id: entry.patient.id, displayName: entry.patient.displayName ?? '', protectedIdentity: entry.patient.protectedIdentity }
-      : (patient ?? exact ?? null);
+      : (patient ?? (settled ? exact : undefined) ?? null);
     setBusy(true);
     try {
       // Unless the form already asks for the new patient's names (the look-ups are in for this text).
-      if (!chosen && !entry && !(offerNew && query.trim() === debounced)) {
+      if (!chosen && !entry && !(settled && offerNew)) {
         const typed = await findTyped();
         if (typed === 'new') {
           setBusy(false);
@@ -128,7 +131,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         }
         if (typed) setPatient((chosen = typed));
       }
-      if (!chosen && offerNew && validNumber) {
+      if (!chosen && settled && offerNew && validNumber) {
         if (!newPatient.givenName.trim() || !newPatient.familyName.trim()) {
           setBusy(false);
           return setError(t('book.newPatientNames'));

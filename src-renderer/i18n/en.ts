@@ -359,7 +359,7 @@ export const en: Shape<typeof sv> = {
     alternatives: 'Free slots instead',
     alternativesSame: 'With {{name}}',
     alternativesOthers: 'Other clinicians – {{profession}}',
-    alternativesAny: 'Other clinicians',
+    alternativesAny: 'With others',
     searchingAlternatives: 'Searching for free slots …',
     noAlternatives:
       'No other free slots of this appointment type. Close and search in First free slot, or put the patient on the cancellation list.',

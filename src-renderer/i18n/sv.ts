@@ -361,7 +361,7 @@ export const sv = {
     alternatives: 'Lediga tider i stället',
     alternativesSame: 'Hos {{name}}',
     alternativesOthers: 'Andra behandlare – {{profession}}',
-    alternativesAny: 'Andra behandlare',
+    alternativesAny: 'Hos andra',
     searchingAlternatives: 'Söker lediga tider …',
     noAlternatives:
       'Inga andra lediga tider av besökstypen. Stäng och sök i Första lediga tid eller lägg patienten på återbudslistan.',

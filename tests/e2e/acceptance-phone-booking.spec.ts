@@ -231,12 +231,15 @@ test('phone booking at speed, by keyboard only: Första lediga tid takes the foc
   await expect(offered.first().getByRole('button')).toBeFocused();
   // With a dash: the field says whose number it is before anything is chosen.
   await page.keyboard.press('Enter');
-  await page.keyboard.type(dashed(second!.identityNumber));
+  await page.keyboard.type(dashed(first!.identityNumber));
   await expect(dialog.getByTestId('identity-status')).toHaveText(
-    `✓ ${second!.identityNumber.slice(0, 8)}-${second!.identityNumber.slice(8)} · personnummer · ${second!.displayName}`,
+    `✓ ${first!.identityNumber.slice(0, 8)}-${first!.identityNumber.slice(8)} · personnummer · ${first!.displayName}`,
   );
   await expectAccessible(page, 'book dialog, patient found', 'all');
   await dialog.screenshot({ path: `${SHOTS}/phone-identity-found.png` });
+  // The caller corrects herself: another number typed over it and Enter at once books that one.
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(second!.identityNumber.slice(2));
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
   after = await range('2026-11-25', '2026-11-30');
