@@ -136,13 +136,17 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           setBusy(false);
           return setError(t('book.newPatientNames'));
         }
-        chosen = await call('patients.create', {
+        const created = await call('patients.create', {
           identityNumber: validNumber,
           ...(check.data?.kind === 'reserve' ? { reserve: true } : {}),
           givenName: newPatient.givenName,
           familyName: newPatient.familyName,
           phone: newPatient.phone.trim() || null,
         });
+        // Registered now, whatever the booking's fate: a retry (another time, an override) books
+        // this patient, never registers the number twice.
+        setPatient(created);
+        chosen = created;
       }
       if (!chosen) {
         setBusy(false);

@@ -374,3 +374,42 @@ test('a name and Enter goes to the hits; Ctrl+Enter books from the note; the hel
   await expectAccessible(page, 'help overlay', 'all');
   await help.screenshot({ path: `${SHOTS}/phone-help.png` });
 });
+
+test('a new patient registered in the dialog whose time was taken meanwhile: booked on another time, registered once', async ({
+  page,
+}) => {
+  // Skatteverket's check digit: Luhn over the ten-digit form's first nine digits.
+  const nine = '770412123';
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    const d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
+  }
+  const ten = `${nine}${(10 - (sum % 10)) % 10}`;
+  const day = '2026-12-01';
+  const r = await range(day, '2026-12-02');
+  const slot = freeOf(r).sort((a, b) => a.startAt - b.startAt)[0]!;
+  const someone = r.bookings.find((b) => !b.patient.protectedIdentity)!.patient;
+  await openDesk(page, day);
+  await page.locator(`[data-slot-id="${slot.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await page.keyboard.type(ten);
+  const fresh = dialog.getByTestId('new-patient');
+  await fresh.getByLabel('Förnamn').fill('Ny');
+  await fresh.getByLabel('Efternamn').fill('Ringsson');
+  const typeId = await dialog.getByLabel('Besökstyp').inputValue();
+  await otherDesk('bookings.book', { slotId: slot.id, patientId: someone.id, appointmentTypeId: typeId });
+  await page.keyboard.press('Control+Enter');
+  const offered = dialog.getByTestId('taken-alternatives').locator('[data-free-slot-id]');
+  await expect(offered.first()).toBeFocused();
+  const instead = (await offered.first().getAttribute('data-free-slot-id'))!;
+  // Registered already: the dialog now holds the patient, not the form for a new one.
+  await expect(dialog.getByTestId('chosen-patient')).toContainText('Ny Ringsson');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  const found = await otherDesk<{ id: string; identityNumber: string }[]>('patients.search', { query: ten });
+  expect(found.map((p) => p.identityNumber)).toEqual([`19${ten}`]);
+  const booked = await range(day, '2026-12-10');
+  expect(booked.bookings.find((b) => b.slotId === instead && b.status === 'booked')?.patient.id).toBe(found[0]!.id);
+});
