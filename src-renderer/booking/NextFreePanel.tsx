@@ -168,6 +168,16 @@ export function NextFreePanel({
           {found.error.message}
         </p>
       )}
+      {/* What a changed search found, read out without leaving the field (the list is further on). */}
+      <p className="tb-visually-hidden" aria-live="polite" data-testid="next-free-found">
+        {found.data?.[0]
+          ? t('nextFree.found', {
+              count: found.data.length,
+              when: formatSpan(found.data[0].startAt, found.data[0].endAt, i18n.language),
+              who: found.data[0].resourceName,
+            })
+          : ''}
+      </p>
       {found.data && found.data.length === 0 && <p className="tb-muted">{t('nextFree.none')}</p>}
       {found.data && found.data.length > 0 && (
         <ol className="tb-free-list" aria-label={t('nextFree.results')}>

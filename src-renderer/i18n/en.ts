@@ -429,6 +429,8 @@ export const en: Shape<typeof sv> = {
     none: 'No free slots found.',
     book: 'Book',
     bookAria: 'Book {{when}} with {{who}}',
+    found_one: '{{count}} free slot, first {{when}} with {{who}}',
+    found_other: '{{count}} free slots, first {{when}} with {{who}}',
   },
   patients: {
     title: 'Patient',

@@ -431,6 +431,8 @@ export const sv = {
     none: 'Inga lediga tider hittades.',
     book: 'Boka',
     bookAria: 'Boka {{when}} hos {{who}}',
+    found_one: '{{count}} ledig tid, först {{when}} hos {{who}}',
+    found_other: '{{count}} lediga tider, först {{when}} hos {{who}}',
   },
   patients: {
     title: 'Patient',

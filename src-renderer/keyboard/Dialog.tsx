@@ -115,7 +115,13 @@ export function FormDialogFooter({
         <button type="button" className="tb-button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="tb-button tb-primary" disabled={busy} data-autofocus={autoFocusSubmit || undefined}>
+        <button
+          type="submit"
+          className="tb-button tb-primary"
+          disabled={busy}
+          data-autofocus={autoFocusSubmit || undefined}
+          aria-keyshortcuts="Control+Enter"
+        >
           {submitLabel}
         </button>
       </div>

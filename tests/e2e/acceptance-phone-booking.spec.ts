@@ -25,6 +25,7 @@ const otherDesk = apiAs(() => shell, 'admin', 'demo-admin');
 
 /** The unit's wall-clock date of an instant (Stockholm is UTC+1 from November to March). */
 const wallDate = (at: number) => new Date(at + HOUR).toISOString().slice(0, 10);
+const wallTime = (at: number) => new Date(at + HOUR).toISOString().slice(11, 16);
 
 const range = (from: string, to: string) => otherDesk<CalendarRange>('calendar.range', { from, to });
 
@@ -202,6 +203,13 @@ test('phone booking at speed, by keyboard only: Första lediga tid takes the foc
   const offered = panel.locator('[data-free-slot-id]');
   const expected = (await firstFree())[0]!;
   await expect(offered.first()).toHaveAttribute('data-free-slot-id', expected.id);
+  // Read out from the type field: how many, and the first.
+  const firstName = (await otherDesk<Resource[]>('resources.list', {})).find((x) => x.id === expected.resourceId)!.name;
+  await expect(panel.getByTestId('next-free-found')).toHaveText(
+    new RegExp(
+      `^\\d+ lediga tider, först ons 25 nov\\. ${wallTime(expected.startAt)}–${wallTime(expected.endAt)} hos ${firstName}$`,
+    ),
+  );
   // Enter in the search goes straight to the first time's Boka (not through the date's three parts).
   await page.keyboard.press('Enter');
   await expect(offered.first().getByRole('button')).toBeFocused();
