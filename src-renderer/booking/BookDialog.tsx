@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Channel, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
-import type { Patient } from '../../src-main/api/methods/scheduling.ts';
+import type { FreeSlot, Patient } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
@@ -213,7 +213,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   }
 
   /** One of the offered times replaces the taken one; the patient, type and note stay. */
-  function pickInstead(free: Parameters<typeof toSlot>[0]) {
+  function pickInstead(free: FreeSlot) {
     focusSubmit.current = true;
     setTaken(false);
     setSlot(toSlot(free));
