@@ -51,6 +51,7 @@ export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlter
   const mine = (same.data ?? []).filter(notTaken).slice(0, PER_GROUP);
   const others = (any.data ?? []).filter((f) => notTaken(f) && f.resourceId !== taken.resourceId).slice(0, PER_GROUP);
   const ready = same.isSuccess && any.isSuccess;
+  const failed = same.error ?? any.error;
 
   // Once, when the times first arrive (the Boka button that had the focus is disabled now); not
   // again when a changed type fetches others while the desk is in the type field.
@@ -58,10 +59,10 @@ export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlter
   const focused = useRef(false);
   const message = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
-    if (!ready || focused.current) return;
+    if (!(ready || failed) || focused.current) return;
     focused.current = true;
     (list.current?.querySelector<HTMLElement>('[data-free-slot-id]') ?? message.current)?.focus();
-  }, [ready]);
+  }, [ready, failed]);
 
   const group = (heading: string, slots: FreeSlot[]) =>
     slots.length > 0 && (
@@ -86,8 +87,8 @@ export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlter
         {t('book.taken')}
       </p>
       <div ref={list} aria-busy={!ready}>
-        {(same.error ?? any.error) && <p className="tb-form-error">{(same.error ?? any.error)!.message}</p>}
-        {!ready && !(same.error ?? any.error) && <p className="tb-muted">{t('book.searchingAlternatives')}</p>}
+        {failed && <p className="tb-form-error">{failed.message}</p>}
+        {!ready && !failed && <p className="tb-muted">{t('book.searchingAlternatives')}</p>}
         {ready && mine.length + others.length === 0 && <p className="tb-muted">{t('book.noAlternatives')}</p>}
         {ready && group(t('book.alternativesSame', { name: clinician?.name ?? '' }), mine)}
         {ready &&
