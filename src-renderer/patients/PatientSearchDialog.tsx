@@ -1,6 +1,6 @@
 // Patient search (shortcut S or /): identity number in any accepted form, or a name.
 import { useId, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
@@ -12,11 +12,19 @@ export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; 
   const id = useId();
   const [query, setQuery] = useState('');
   const q = useDebounced(query.trim(), 180);
-  const found = useQuery({
-    queryKey: ['patients.search', q],
-    queryFn: () => call('patients.search', { query: q, limit: 20 }),
-    enabled: q.length >= 2,
+  const client = useQueryClient();
+  const searchFor = (text: string) => ({
+    queryKey: ['patients.search', text],
+    queryFn: () => call('patients.search', { query: text, limit: 20 }),
   });
+  const found = useQuery({ ...searchFor(q), enabled: q.length >= 2 });
+  /** Enter opens the first hit for what is typed now, not for what the lagging search last saw. */
+  async function openFirst(): Promise<void> {
+    const text = query.trim();
+    if (text.length < 2) return;
+    const hits = await client.fetchQuery(searchFor(text));
+    if (hits[0]) onOpen(hits[0].id);
+  }
   return (
     <Dialog title={t('patients.search')} onClose={onClose} testId="patient-search">
       <div className="tb-form">
@@ -29,7 +37,10 @@ export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; 
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && found.data?.[0]) onOpen(found.data[0].id);
+              if (e.key !== 'Enter') return;
+              // Else the Enter goes on to the patient view's first button (Stäng) once it opens.
+              e.preventDefault();
+              void openFirst();
             }}
             placeholder={t('book.patientPlaceholder')}
           />

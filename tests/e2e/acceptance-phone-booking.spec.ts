@@ -421,3 +421,34 @@ test('a new patient registered in the dialog whose time was taken meanwhile: boo
   const booked = await range(day, '2026-12-10');
   expect(booked.bookings.find((b) => b.slotId === instead && b.status === 'booked')?.patient.id).toBe(found[0]!.id);
 });
+
+test('Sök patient: a personnummer and Enter opens that patient, also when typed over another and Enter pressed at once', async ({
+  page,
+}) => {
+  const r = await range('2026-11-23', '2026-11-30');
+  const [a, b] = [
+    ...new Map(r.bookings.filter((x) => !x.patient.protectedIdentity).map((x) => [x.patient.id, x.patient])).values(),
+  ].slice(-2);
+  await openDesk(page, '2026-11-23');
+  await page.getByRole('heading', { level: 1 }).click(); // out of the date field: shortcuts sleep while typing
+  await page.keyboard.press('s');
+  const search = page.getByTestId('patient-search');
+  const field = search.getByLabel('Personnummer eller namn');
+  await expect(field).toBeFocused();
+  await page.keyboard.type(`${a!.identityNumber.slice(2, 8)}-${a!.identityNumber.slice(8)}`);
+  await expect(search.getByRole('button', { name: new RegExp(a!.displayName) })).toBeVisible();
+  await page.keyboard.press('Enter');
+  const view = page.getByTestId('patient-dialog');
+  await expect(view).toContainText(a!.displayName);
+  await page.keyboard.press('Escape');
+  await expect(view).toBeHidden();
+
+  await page.keyboard.press('s');
+  await page.keyboard.type(a!.identityNumber.slice(2));
+  await expect(search.getByRole('button', { name: new RegExp(a!.displayName) })).toBeVisible();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(b!.identityNumber.slice(2));
+  await page.keyboard.press('Enter');
+  await expect(view).toContainText(b!.displayName);
+  await expect(view).not.toContainText(a!.displayName);
+});
