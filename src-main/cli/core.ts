@@ -1,7 +1,7 @@
 // Core commands: start (Electron, or the web shell when Electron is missing), serve, db migrate, demo seed.
 import type { Command } from 'commander';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +52,12 @@ export function ensureBuilt(): void {
   if (!stale) return;
   process.stdout.write('Bygger gränssnittet (första start eller ändrad kod) …\n');
   const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  const startedAt = new Date();
   const r = spawnSync(bin, ['build', '-c', 'electron.config.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`Building the renderer failed (electron-vite exit ${String(r.status)}).`);
+  // Dated when the build began: a source saved while it ran (the build may have missed it) is then
+  // newer than the output, and the next start builds again.
+  utimesSync(index, startedAt, startedAt);
 }
 
 async function serve(opts: { port: number; db?: string | undefined; demo: boolean; quietHint?: boolean }): Promise<void> {
