@@ -220,7 +220,13 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   }
 
   return (
-    <Dialog title={t('book.title')} onClose={onClose} testId="book-dialog">
+    <Dialog
+      title={t('book.title')}
+      onClose={onClose}
+      testId="book-dialog"
+      // A number or name typed in the search is quick to type again; a chosen patient and written text are not.
+      unsaved={patient !== null || [note, reasonText, newPatient.givenName, newPatient.familyName].some((x) => x.trim() !== '')}
+    >
       <form ref={form} onSubmit={(e) => void submit(e)} className="tb-form">
         {/* Live: a time picked instead of a taken one is read out. */}
         <p className={`tb-dialog-lead${taken ? ' tb-lead-taken' : ''}`} data-testid="book-slot" aria-live="polite">

@@ -163,6 +163,9 @@ export const en: Shape<typeof sv> = {
     action: { read: 'Read', change: 'Change', print: 'Print', export: 'Export', login: 'Sign-in', logout: 'Sign-out' },
   },
   common: {
+    discardQuestion: 'What you have chosen and typed is not saved. Close anyway? (Esc again closes.)',
+    discard: 'Close without saving',
+    keepEditing: 'Keep editing',
     close: 'Close',
     cancel: 'Cancel',
     back: 'Back',
@@ -188,7 +191,7 @@ export const en: Shape<typeof sv> = {
     help: 'Show keyboard shortcuts',
     arrows: 'Move between slots in the calendar',
     enter: 'Open the chosen slot or booking',
-    escape: 'Close the dialog',
+    escape: 'Close the dialog (with a patient chosen or something typed it asks first; Esc again closes)',
     submit: 'Confirm the dialog from any field (Book, Rebook, Cancel slot)',
   },
   bookingsPage: {

@@ -166,6 +166,9 @@ export const sv = {
     },
   },
   common: {
+    discardQuestion: 'Det du har valt och skrivit sparas inte. Stänga ändå? (Esc igen stänger.)',
+    discard: 'Stäng utan att spara',
+    keepEditing: 'Fortsätt',
     close: 'Stäng',
     cancel: 'Avbryt',
     back: 'Tillbaka',
@@ -191,7 +194,7 @@ export const sv = {
     help: 'Visa kortkommandon',
     arrows: 'Flytta mellan tider i kalendern',
     enter: 'Öppna vald tid eller bokning',
-    escape: 'Stäng dialogen',
+    escape: 'Stäng dialogen (har du valt en patient eller skrivit något frågar den först; Esc igen stänger)',
     submit: 'Bekräfta dialogen var du än står (Boka, Boka om, Avboka tiden)',
   },
   bookingsPage: {

@@ -1,7 +1,9 @@
 // A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert
 // (focus stays inside), Escape closes, Ctrl+Enter confirms its form from any field (a note's
 // textarea too), and focus returns to where it was when the dialog opened. Mount it only while open.
-import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+// With `unsaved`, Escape and × first ask (a second Escape closes): a stray key must not throw away
+// a patient chosen and a note typed while on the phone. Avbryt closes at once: that is a decision.
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface DialogProps {
@@ -11,14 +13,23 @@ export interface DialogProps {
   /** Wider layout for lists and wizards. */
   wide?: boolean;
   testId?: string;
+  /** Something typed or chosen would be lost: Escape and × ask before closing. */
+  unsaved?: boolean;
 }
 
-export function Dialog({ title, onClose, children, wide, testId }: DialogProps) {
+export function Dialog({ title, onClose, children, wide, testId, unsaved = false }: DialogProps) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  const [asking, setAsking] = useState(false);
+  const requestClose = () => {
+    if (unsaved && !asking) setAsking(true);
+    else onClose();
+  };
+  const requestCloseRef = useRef(requestClose);
+  requestCloseRef.current = requestClose;
+  // The question takes the focus once, on "keep editing" (the safe answer to a stray key).
+  const focusOnce = useCallback((el: HTMLElement | null) => el?.focus(), []);
 
   useLayoutEffect(() => {
     const dialog = ref.current!;
@@ -47,7 +58,7 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
     const dialog = ref.current!;
     const onCancel = (e: Event) => {
       e.preventDefault();
-      onCloseRef.current();
+      requestCloseRef.current();
     };
     dialog.addEventListener('cancel', onCancel);
     return () => dialog.removeEventListener('cancel', onCancel);
@@ -72,12 +83,28 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
         <button
           type="button"
           className="tb-button tb-icon-button tb-dialog-close"
-          onClick={onClose}
+          onClick={requestClose}
           aria-label={t('common.close')}
         >
           ×
         </button>
       </div>
+      {asking && (
+        <div
+          className="tb-dialog-discard"
+          role="alertdialog"
+          aria-label={t('common.discardQuestion')}
+          data-testid="discard-question"
+        >
+          <span>{t('common.discardQuestion')}</span>
+          <button type="button" className="tb-button tb-small" onClick={onClose}>
+            {t('common.discard')}
+          </button>
+          <button type="button" className="tb-button tb-small tb-primary" ref={focusOnce} onClick={() => setAsking(false)}>
+            {t('common.keepEditing')}
+          </button>
+        </div>
+      )}
       <div className="tb-dialog-body">{children}</div>
     </dialog>
   );

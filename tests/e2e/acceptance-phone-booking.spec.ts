@@ -452,3 +452,41 @@ test('Sök patient: a personnummer and Enter opens that patient, also when typed
   await expect(view).toContainText(b!.displayName);
   await expect(view).not.toContainText(a!.displayName);
 });
+
+test('a stray Escape does not throw away a chosen patient and a typed note: the dialog asks, keeps them, and a second Escape closes', async ({
+  page,
+}) => {
+  const day = '2026-11-27';
+  const r = await range(day, '2026-11-28');
+  const [slot, other] = freeOf(r).sort((a, b) => a.startAt - b.startAt);
+  const patient = r.bookings.find((b) => b.status === 'booked' && !b.patient.protectedIdentity)!.patient;
+  await openDesk(page, day);
+  await page.locator(`[data-slot-id="${slot!.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await page.keyboard.type(patient.identityNumber);
+  await dialog.getByRole('button', { name: new RegExp(patient.displayName) }).click();
+  await dialog.getByLabel('Anteckning').fill('Ring 30 min innan');
+
+  await page.keyboard.press('Escape');
+  const question = dialog.getByTestId('discard-question');
+  await expect(question).toContainText('sparas inte');
+  await expect(question.getByRole('button', { name: 'Fortsätt' })).toBeFocused();
+  await page.screenshot({ path: `${SHOTS}/phone-discard-question.png` });
+  await expectAccessible(page, 'discard question', 'all');
+  await page.keyboard.press('Enter'); // keep editing
+  await expect(question).toHaveCount(0);
+  await expect(dialog.getByLabel('Anteckning')).toHaveValue('Ring 30 min innan');
+  await expect(dialog).toContainText(patient.displayName);
+
+  // Deliberately: Escape twice closes, nothing booked.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  expect((await range(day, '2026-11-28')).bookings.some((b) => b.slotId === slot!.id)).toBe(false);
+
+  // Nothing chosen or written: Escape closes at once.
+  await page.locator(`[data-slot-id="${other!.id}"]`).click();
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
