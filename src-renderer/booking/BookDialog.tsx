@@ -2,11 +2,11 @@
 // normalised) or by name, or register a new patient; type preset from the slot; contact mode,
 // reason when the type asks for one, note; confirm. Main decides; its Swedish "no" is shown here.
 // A time someone else took meanwhile is replaced by one of the next free times, all else kept.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Channel, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
-import type { FreeSlot, Patient } from '../../src-main/api/methods/scheduling.ts';
+import type { Patient } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
@@ -17,8 +17,7 @@ import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
-import { slotTaken, TakenAlternatives } from './TakenAlternatives.tsx';
-import { toSlot } from './NextFreePanel.tsx';
+import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
 import './booking.css';
 
 export interface BookDialogProps {
@@ -39,16 +38,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const notify = useNotify();
   const ids = { query: useId(), type: useId(), mode: useId(), note: useId(), channel: useId() };
   // The time being booked: the one opened, or one offered after it was taken by someone else.
-  const [slot, setSlot] = useState(opened);
-  const [taken, setTaken] = useState(false);
+  const { slot, taken, form, markTaken, pickInstead } = useTakenSlot(opened);
   const resourceName = resources.find((r) => r.id === slot.resourceId)?.name ?? '';
-  const form = useRef<HTMLFormElement>(null);
-  const focusSubmit = useRef(false);
-  useEffect(() => {
-    if (!focusSubmit.current) return;
-    focusSubmit.current = false;
-    form.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
-  }, [slot]);
   const offered = slot.appointmentTypeIds.map((id) => types.find((x) => x.id === id)).filter((x): x is AppointmentType => !!x);
   const [typeId, setTypeId] = useState(
     presetTypeId && slot.appointmentTypeIds.includes(presetTypeId) ? presetTypeId : (offered[0]?.id ?? ''),
@@ -205,18 +196,11 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
       // Taken by another desk or on 1177: the calendar behind shows it booked; unless it is this
       // patient's already, the dialog offers the next free times instead.
       if (gone) void client.invalidateQueries({ queryKey: ['calendar.range'] });
-      if (gone && !gone.samePatient) setTaken(true);
+      if (gone && !gone.samePatient) markTaken();
       else setError(gone?.samePatient ? t('book.takenSamePatient') : (err as Error).message);
       setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
     }
-  }
-
-  /** One of the offered times replaces the taken one; the patient, type and note stay. */
-  function pickInstead(free: FreeSlot) {
-    focusSubmit.current = true;
-    setTaken(false);
-    setSlot(toSlot(free));
   }
 
   return (

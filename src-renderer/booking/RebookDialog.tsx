@@ -1,7 +1,7 @@
 // Confirm a drag-and-drop rebooking: from where, to where, the reason the type asks for. Main
 // moves the booking in one transaction (the old one is kept as "ombokad" and points at the new).
 // A new time someone else took meanwhile is replaced by one of the next free times, as in Boka tid.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Booking, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
@@ -13,8 +13,7 @@ import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
-import { slotTaken, TakenAlternatives } from './TakenAlternatives.tsx';
-import { toSlot } from './NextFreePanel.tsx';
+import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
 
 export interface RebookDialogProps {
   booking: Booking;
@@ -44,15 +43,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
   const [busy, setBusy] = useState(false);
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
-  const [slot, setSlot] = useState(chosen);
-  const [taken, setTaken] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  const focusSubmit = useRef(false);
-  useEffect(() => {
-    if (!focusSubmit.current) return;
-    focusSubmit.current = false;
-    form.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
-  }, [slot]);
+  const { slot, taken, form, markTaken, pickInstead } = useTakenSlot(chosen);
   const who = booking.patient.protectedIdentity ? t('calendar.protected') : booking.patient.displayName;
   const from = `${formatSpan(booking.startAt, booking.endAt, i18n.language)} · ${nameOf(booking.resourceId)}`;
   const to = `${formatSpan(slot.startAt, slot.endAt, i18n.language)} · ${nameOf(slot.resourceId)}`;
@@ -79,7 +70,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
     } catch (err) {
       if (slotTaken(err)) {
         void client.invalidateQueries({ queryKey: ['calendar.range'] });
-        setTaken(true);
+        markTaken();
       } else setError((err as Error).message);
       setOverrideRule((r) => r ?? overridableRule(err));
       setBusy(false);
@@ -102,18 +93,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
             {taken && <span className="tb-taken-chip">{t('book.takenChip')}</span>}
           </dd>
         </dl>
-        {taken && type && (
-          <TakenAlternatives
-            taken={slot}
-            type={type}
-            resources={resources}
-            onPick={(free) => {
-              focusSubmit.current = true;
-              setTaken(false);
-              setSlot(toSlot(free));
-            }}
-          />
-        )}
+        {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}
         {!typeFits && <p className="tb-warning">{t('rebook.typeMismatch')}</p>}
         {(modes.length > 1 || modeGone) && (
           <div className="tb-field">

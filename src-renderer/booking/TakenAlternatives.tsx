@@ -1,7 +1,7 @@
 // "Tiden är redan bokad" while the patient is on the line: the next free times of the same type,
 // the same clinician's first, then other clinicians of that profession, so the desk picks one
 // and books without retyping the patient. The first offered time takes the focus.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.ts';
@@ -9,6 +9,35 @@ import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import { ApiCallError, call } from '../api/client.ts';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
 import { formatSpan } from './format.ts';
+import { toSlot } from './NextFreePanel.tsx';
+
+/**
+ * The time a booking or rebooking dialog is about: the one opened, or one offered after it was
+ * taken by someone else (`markTaken`). Picking an offered time replaces it and puts the focus on
+ * the dialog's submit button (in `form`), so the desk confirms with one more key.
+ */
+export function useTakenSlot(opened: Slot) {
+  const [slot, setSlot] = useState(opened);
+  const [taken, setTaken] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const focusSubmit = useRef(false);
+  useEffect(() => {
+    if (!focusSubmit.current) return;
+    focusSubmit.current = false;
+    form.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus();
+  }, [slot]);
+  return {
+    slot,
+    taken,
+    form,
+    markTaken: () => setTaken(true),
+    pickInstead(free: FreeSlot) {
+      focusSubmit.current = true;
+      setTaken(false);
+      setSlot(toSlot(free));
+    },
+  };
+}
 
 /** Offered per group: enough to choose from on the phone, few enough to read out. */
 const PER_GROUP = 3;
