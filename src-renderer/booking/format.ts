@@ -2,15 +2,24 @@
 import type { PatientSummary } from '../../src-main/api/types.ts';
 import { hhmm, wallParts } from '../calendar/wallclock.ts';
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "tors 26 nov." (with the year: "tors 26 nov. 2026"). Formatters are kept: the week view names every slot's day. */
 export function formatDay(date: string, lang: string, withYear = false): string {
+  const key = `${lang}|${String(withYear)}`;
+  let f = dayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      ...(withYear ? { year: 'numeric' } : {}),
+      timeZone: 'UTC',
+    });
+    dayFormats.set(key, f);
+  }
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    ...(withYear ? { year: 'numeric' } : {}),
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d)));
+  return f.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** "mån 23 nov 08:30" on the unit's wall clock. */

@@ -21,6 +21,7 @@ import type { CalendarIndex } from './model.ts';
 import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
 import { addDaysIso, hhmm, startOfWeekIso, todayIso, wallParts } from './wallclock.ts';
+import { formatDay } from '../booking/format.ts';
 
 export type { DropTarget } from './drag.ts';
 export type CalendarView = 'day' | 'week';
@@ -65,22 +66,6 @@ interface MountedLane {
   shown: string;
   paintedWith: LaneContext | null;
   signature: string;
-}
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-/** "tors 26 nov.": the day of a week view's slot or booking, read out in its name. */
-function spokenDay(date: string, lang: string): string {
-  let f = dayFormats.get(lang);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      timeZone: 'UTC',
-    });
-    dayFormats.set(lang, f);
-  }
-  return f.format(new Date(`${date}T00:00:00Z`));
 }
 
 const headerFormats = new Map<string, Intl.DateTimeFormat>();
@@ -194,7 +179,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       minMin: hours.minMin,
       maxMin: hours.maxMin,
       typeFilter,
-      dayLabel: view === 'week' ? (d: string) => spokenDay(d, i18n.language) : null,
+      dayLabel: view === 'week' ? (d: string) => formatDay(d, i18n.language) : null,
       today: todayIso(),
       nowMin: now.minutes,
     }),
