@@ -37,7 +37,11 @@ export async function runTidbok(args: readonly string[], now = CLI_NOW): Promise
   const { write: stdout } = process.stdout;
   const { write: stderr } = process.stderr;
   const before = process.env['TIDBOK_NOW'];
+  const level = process.env['TIDBOK_LOG_LEVEL'];
   process.env['TIDBOK_NOW'] = now;
+  // The CLI's log goes straight to file descriptor 2 (past the capture below): keep it out of the
+  // test run's output unless asked for (tests read what the command prints, not its log).
+  process.env['TIDBOK_LOG_LEVEL'] = level ?? 'silent';
   process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
   process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
   try {
@@ -47,5 +51,7 @@ export async function runTidbok(args: readonly string[], now = CLI_NOW): Promise
     process.stderr.write = stderr;
     if (before === undefined) delete process.env['TIDBOK_NOW'];
     else process.env['TIDBOK_NOW'] = before;
+    if (level === undefined) delete process.env['TIDBOK_LOG_LEVEL'];
+    else process.env['TIDBOK_LOG_LEVEL'] = level;
   }
 }
