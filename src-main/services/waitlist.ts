@@ -31,6 +31,7 @@ interface EntryRow {
   priority: number;
   state: WaitlistState;
   note: string;
+  offered_slot_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -45,17 +46,26 @@ interface ListedRow extends EntryRow {
   name_en: string;
   colour: string;
   resource_name: string | null;
+  offered_start_at: number | null;
+  offered_taken: number | null;
 }
 
 const LIST_SELECT = `
   SELECT w.id, w.patient_id, w.appointment_type_id, w.resource_id, w.profession, w.earliest, w.latest, w.priority,
-         w.state, w.note, w.created_at, w.updated_at,
+         w.state, w.note, w.offered_slot_id, w.created_at, w.updated_at,
          p.given_name, p.family_name, p.identity_number, p.protected_identity, p.phone,
-         t.name_sv, t.name_en, t.colour, r.name AS resource_name
+         t.name_sv, t.name_en, t.colour, r.name AS resource_name,
+         os.start_at AS offered_start_at, (os.booked = 1 OR os.state <> 'open') AS offered_taken
     FROM waitlist w
     JOIN patients p ON p.id = w.patient_id
     JOIN appointment_types t ON t.id = w.appointment_type_id
-    LEFT JOIN resources r ON r.id = w.resource_id`;
+    LEFT JOIN resources r ON r.id = w.resource_id
+    LEFT JOIN slots os ON os.id = w.offered_slot_id`;
+
+/** What listWaitlist's filters select, shared by the list and its count. */
+const LIST_FROM = `
+    FROM waitlist w
+    JOIN appointment_types t ON t.id = w.appointment_type_id`;
 
 /** Highest priority first; within a priority, whoever has waited longest. */
 const ORDER = `ORDER BY w.priority DESC, w.created_at, w.id`;
@@ -110,6 +120,9 @@ function toEntry(row: ListedRow, seesProtected: boolean, held: { id: string; sta
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     heldBooking: held && { id: held.id, startAt: shown ? held.startAt : null },
+    offeredSlot: row.offered_slot_id
+      ? { id: row.offered_slot_id, startAt: shown ? row.offered_start_at : null, taken: row.offered_taken === 1 }
+      : null,
   };
 }
 
@@ -267,49 +280,98 @@ export function updateWaitlistEntry(ctx: ServiceContext, caller: Caller, input: 
   })();
 }
 
+/**
+ * Moves an open entry to another state. Any move but to `offered` clears the offered time: the
+ * time is released for the next patient on the list (migration 0010).
+ */
 function setState(
   ctx: ServiceContext,
   caller: Caller,
-  id: string,
+  before: EntryRow,
   state: 'waiting' | 'offered' | 'withdrawn',
+  offeredSlotId: string | null,
   detail: Record<string, unknown>,
 ): WaitlistEntry {
-  return ctx.db.transaction(() => {
-    const before = entryRow(ctx, id);
-    requireOpen(before);
-    ctx.db
-      .prepare(`UPDATE waitlist SET state = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
-      .run(state, ctx.now(), caller.username, id);
-    changed(ctx, caller, before, { ...detail, from: before.state });
-    return entryAsSeenBy(ctx, caller, id);
-  })();
+  ctx.db
+    .prepare(
+      `UPDATE waitlist SET state = ?, offered_slot_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+    )
+    .run(state, offeredSlotId, ctx.now(), caller.username, before.id);
+  changed(ctx, caller, before, {
+    ...detail,
+    from: before.state,
+    ...(before.offered_slot_id ? { released: before.offered_slot_id } : {}),
+  });
+  return entryAsSeenBy(ctx, caller, before.id);
 }
 
 export function withdrawWaitlistEntry(ctx: ServiceContext, caller: Caller, input: { id: string }): WaitlistEntry {
-  return setState(ctx, caller, input.id, 'withdrawn', { op: 'withdraw' });
+  return ctx.db.transaction(() => {
+    const before = entryRow(ctx, input.id);
+    requireOpen(before);
+    return setState(ctx, caller, before, 'withdrawn', null, { op: 'withdraw' });
+  })();
 }
 
-/** The receptionist called the patient about a time (slotId: which one, for the access log). */
+/**
+ * A free time may be offered to one patient on the list at a time: it must offer the entry's type,
+ * be open and unbooked, and not be offered to anyone else (the unique index would refuse it too).
+ */
+function checkOfferable(ctx: ServiceContext, entry: EntryRow, slotId: string): void {
+  const slot = getSlot(ctx, slotId);
+  if (!slot.appointmentTypeIds.includes(entry.appointment_type_id)) {
+    throw invalid('Tiden kan inte bokas för besökstypen som patienten väntar på.', { rule: 'waitlist_slot_type' });
+  }
+  const booked = ctx.db.prepare(`SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(slot.id);
+  if (slot.state !== 'open' || booked) throw conflict('Tiden är inte längre ledig.', { rule: 'slot_taken' });
+  const other = ctx.db
+    .prepare(`SELECT 1 FROM waitlist WHERE offered_slot_id = ? AND state = 'offered' AND id <> ?`)
+    .get(slot.id, entry.id);
+  if (other) {
+    throw conflict(
+      'Tiden är redan erbjuden till en annan patient på återbudslistan. Vänta på svar, eller lägg tillbaka den patienten som väntande först.',
+      { rule: 'waitlist_slot_offered' },
+    );
+  }
+}
+
+/**
+ * The receptionist called the patient about a time. With slotId the time is held for her until
+ * she answers (no one else on the list is offered it); without, the call was about times in general.
+ */
 export function markWaitlistOffered(
   ctx: ServiceContext,
   caller: Caller,
   input: { id: string; slotId?: string | undefined },
 ): WaitlistEntry {
-  return setState(ctx, caller, input.id, 'offered', { op: 'offered', slotId: input.slotId ?? null });
+  return ctx.db.transaction(() => {
+    const before = entryRow(ctx, input.id);
+    requireOpen(before);
+    if (input.slotId) checkOfferable(ctx, before, input.slotId);
+    return setState(ctx, caller, before, 'offered', input.slotId ?? null, { op: 'offered', slotId: input.slotId ?? null });
+  })();
 }
 
+/** Why an offered entry goes back to waiting: the patient said no, or could not be reached. */
+export type WaitlistReturnReason = 'declined' | 'no_answer';
+
 /**
- * The patient declined the offered time: back to waiting. Only the state changes, so the entry
- * keeps its place (created_at, "väntar sedan"); an entry not offered has nothing to take back.
+ * Back to waiting after an offer. Only the state and the offered time change, so the entry keeps
+ * its priority, wish, period and place (created_at, "väntar sedan"), and the time it was offered
+ * is free to offer to the next patient; an entry not offered has nothing to take back.
  */
-export function markWaitlistWaiting(ctx: ServiceContext, caller: Caller, input: { id: string }): WaitlistEntry {
+export function markWaitlistWaiting(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; reason?: WaitlistReturnReason | undefined },
+): WaitlistEntry {
   return ctx.db.transaction(() => {
     const before = entryRow(ctx, input.id);
     requireOpen(before);
     if (before.state !== 'offered') {
       throw conflict('Posten väntar redan: patienten har inte erbjudits någon tid.', { rule: 'waitlist_not_offered' });
     }
-    return setState(ctx, caller, input.id, 'waiting', { op: 'declined' });
+    return setState(ctx, caller, before, 'waiting', null, { op: 'returned', reason: input.reason ?? 'declined' });
   })();
 }
 
@@ -332,7 +394,9 @@ export function bookedFromWaitlist(
   }
   requireOpen(before);
   ctx.db
-    .prepare(`UPDATE waitlist SET state = 'booked', version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
+    .prepare(
+      `UPDATE waitlist SET state = 'booked', offered_slot_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+    )
     .run(ctx.now(), caller.username, entryId);
   changed(ctx, caller, before, { op: 'booked', bookingId: booking.id, from: before.state });
 }
@@ -348,7 +412,7 @@ export interface WaitlistListInput {
  * The list, the unit's types only. With a resource: the entries it could serve by their wish
  * (that resource, its profession, or no wish) and by the type (the resource's profession may do it).
  */
-export function listWaitlist(ctx: ServiceContext, caller: Caller, input: WaitlistListInput): WaitlistEntry[] {
+function listFilter(ctx: ServiceContext, input: Omit<WaitlistListInput, 'limit'>): { where: string; params: unknown[] } {
   const conds = ['t.unit_id = ?', 'w.state IN (SELECT value FROM json_each(?))'];
   const params: unknown[] = [currentUnit(ctx).id, json(input.states ?? OPEN_WAITLIST_STATES)];
   if (input.appointmentTypeId) {
@@ -363,11 +427,20 @@ export function listWaitlist(ctx: ServiceContext, caller: Caller, input: Waitlis
     );
     params.push(resource.id, resource.profession, resource.profession);
   }
-  const rows = ctx.db
-    .prepare(`${LIST_SELECT} WHERE ${conds.join(' AND ')} ${ORDER} LIMIT ?`)
-    .all(...params, input.limit) as ListedRow[];
+  return { where: conds.join(' AND '), params };
+}
+
+export function listWaitlist(ctx: ServiceContext, caller: Caller, input: WaitlistListInput): WaitlistEntry[] {
+  const { where, params } = listFilter(ctx, input);
+  const rows = ctx.db.prepare(`${LIST_SELECT} WHERE ${where} ${ORDER} LIMIT ?`).all(...params, input.limit) as ListedRow[];
   const seesProtected = mayShowContactDetails(true, caller.roles);
   return toEntries(ctx, rows, seesProtected);
+}
+
+/** How many entries the same filters select, however many the list was limited to (no patient shown). */
+export function countWaitlist(ctx: ServiceContext, input: Omit<WaitlistListInput, 'limit'>): { count: number } {
+  const { where, params } = listFilter(ctx, input);
+  return ctx.db.prepare(`SELECT count(*) AS count ${LIST_FROM} WHERE ${where}`).get(...params) as { count: number };
 }
 
 /**

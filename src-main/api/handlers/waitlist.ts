@@ -5,6 +5,7 @@ import type { HandlersFor } from '../handler-types.ts';
 import { recordPatientReads } from '../../services/audit.ts';
 import {
   addToWaitlist,
+  countWaitlist,
   listWaitlist,
   markWaitlistOffered,
   markWaitlistWaiting,
@@ -25,6 +26,7 @@ export const waitlistHandlers: HandlersFor<typeof waitlistMethods> = {
     );
     return list;
   },
+  'waitlist.count': ({ ctx }, input) => countWaitlist(ctx, input),
   'waitlist.update': ({ ctx, caller }, input) => updateWaitlistEntry(ctx, caller, input),
   'waitlist.withdraw': ({ ctx, caller }, input) => withdrawWaitlistEntry(ctx, caller, input),
   'waitlist.markOffered': ({ ctx, caller }, input) => markWaitlistOffered(ctx, caller, input),

@@ -45,6 +45,12 @@ export interface WaitlistEntry {
    * `startAt` is null where the patient's upcoming times are hidden from the caller.
    */
   heldBooking: { id: string; startAt: number | null } | null;
+  /**
+   * The free time the patient was called about while the entry is offered: held for her, so no one
+   * else on the list is offered it until she answers. `startAt` is hidden like heldBooking's;
+   * `taken` once someone else booked the time meanwhile (or it was removed or blocked).
+   */
+  offeredSlot: { id: string; startAt: number | null; taken: boolean } | null;
 }
 
 const priority = z.union([z.literal(0), z.literal(1), z.literal(2)]);
@@ -105,6 +111,21 @@ export const waitlistMethods = {
     roles: DESK_ROLES,
     kind: 'read',
   }),
+  /**
+   * How many entries `waitlist.list` with the same filters would give, past its limit too: the
+   * page says when it shows fewer than there are. A number only, so no read is logged.
+   */
+  'waitlist.count': method<{ count: number }>()({
+    input: z
+      .object({
+        states: z.array(z.enum(WAITLIST_STATES)).min(1).max(4).optional(),
+        appointmentTypeId: uuid.optional(),
+        resourceId: uuid.optional(),
+      })
+      .strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
+  }),
   /** Changes the wish, period, priority or note of an open entry (fields left out stay). */
   'waitlist.update': method<WaitlistEntry>()({
     input: z
@@ -120,15 +141,23 @@ export const waitlistMethods = {
     roles: DESK_ROLES,
     kind: 'change',
   }),
-  /** The receptionist called the patient about a time (the slot, if given, goes to the access log). */
+  /**
+   * The receptionist called the patient about a time. With `slotId` the time is held for her: it
+   * must offer the entry's type and be free, and is offered to one entry at a time (conflict
+   * `waitlist_slot_offered` otherwise) until she answers.
+   */
   'waitlist.markOffered': method<WaitlistEntry>()({
     input: z.object({ id: uuid, slotId: uuid.optional() }).strict(),
     roles: DESK_ROLES,
     kind: 'change',
   }),
-  /** The patient declined the offered time: the entry waits again, in its old place. Only an offered entry. */
+  /**
+   * Tillbaka till väntande: the patient declined the offered time or did not answer. The entry
+   * waits again in its old place with its priority and wish; the time it was offered is released
+   * for the next patient. Only an offered entry.
+   */
   'waitlist.markWaiting': method<WaitlistEntry>()({
-    input: z.object({ id: uuid }).strict(),
+    input: z.object({ id: uuid, reason: z.enum(['declined', 'no_answer']).default('declined') }).strict(),
     roles: DESK_ROLES,
     kind: 'change',
   }),

@@ -152,6 +152,14 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
   },
   // A number only, even when someone fits: no patient is shown, so nothing is logged.
   'waitlist.countForSlot': { input: slotWithWaitlistMatch, rule: 'none' },
+  // The whole list's size past its limit: a number only, no patient shown.
+  'waitlist.count': {
+    input: () => {
+      waitlistFixture(fx.patientId);
+      return {};
+    },
+    rule: 'none',
+  },
   'auth.status': { input: () => ({}), rule: 'none' },
   'users.list': { input: () => ({}), rule: 'none' },
   'audit.verify': { input: () => ({}), rule: 'none' },

@@ -295,7 +295,7 @@ describe('declined: an offered entry waits again', () => {
     expect(audits(entry.id)).toBe(audited + 1);
     const last = lastDetail(entry.id);
     expect(last.patient_id).toBe(hidden.id);
-    expect(JSON.parse(last.detail)).toMatchObject({ op: 'declined', from: 'offered' });
+    expect(JSON.parse(last.detail)).toMatchObject({ op: 'returned', reason: 'declined', from: 'offered' });
     expect(api.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'waitlist'`)).toBe(0);
   });
 
