@@ -107,6 +107,11 @@ export interface CalendarRange {
   bookings: Booking[];
   /** Dates in [from, to) on which no resource has any slot. */
   closedDates: string[];
+  /**
+   * Whether the access log holds this view's reads of its patients: false for a range fetched
+   * ahead (`prefetch`), which the renderer fetches again the moment it shows it.
+   */
+  readsLogged: boolean;
 }
 
 export interface SessionInfo {

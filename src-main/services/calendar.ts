@@ -118,7 +118,7 @@ export function calendarRange(
     }
     if (!open) closedDates.push(date);
   }
-  return { from: input.from, to: input.to, resources, slots, bookings, closedDates };
+  return { from: input.from, to: input.to, resources, slots, bookings, closedDates, readsLogged: false };
 }
 
 /** First date from `from` (inclusive) in `direction` on which the unit has any live slot. */

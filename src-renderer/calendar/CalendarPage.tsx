@@ -34,8 +34,12 @@ type Open =
 
 const VIEWS: readonly PageView[] = ['day', 'week', 'list'];
 
-function rangeQuery(r: { from: string; to: string }) {
-  return { queryKey: rangeKey(r), queryFn: () => call('calendar.range', { from: r.from, to: r.to }) };
+/** `prefetch`: fetched ahead of being shown, so main logs no reads of its patients yet. */
+function rangeQuery(r: { from: string; to: string }, prefetch = false) {
+  return {
+    queryKey: rangeKey(r),
+    queryFn: () => call('calendar.range', { from: r.from, to: r.to, ...(prefetch && { prefetch }) }),
+  };
 }
 
 export function CalendarPage() {
@@ -75,10 +79,17 @@ function CalendarScreen() {
   // Prefetch the neighbouring ranges once the visible one is in: next/previous paint from cache.
   useEffect(() => {
     if (!range.isSuccess) return;
-    for (const dir of [1, -1] as const) void client.prefetchQuery(rangeQuery(rangeFor(view, step(view, date, dir))));
+    for (const dir of [1, -1] as const) void client.prefetchQuery(rangeQuery(rangeFor(view, step(view, date, dir)), true));
   }, [client, range.isSuccess, view, date]);
 
   const data = range.data && range.data.from === visible.from ? range.data : undefined;
+  // A range fetched ahead paints at once from the cache and is fetched again, logged, now that
+  // its patients are on screen (the access log records what staff saw, not what was prefetched).
+  const { refetch } = range;
+  const unlogged = data !== undefined && !data.readsLogged;
+  useEffect(() => {
+    if (unlogged) void refetch();
+  }, [unlogged, refetch, visible.from]);
   const index = useMemo(() => buildIndex(data ? [data] : []), [data]);
   const allResources = useMemo(() => data?.resources ?? range.data?.resources ?? [], [data, range.data]);
   const professions = useMemo(

@@ -2,6 +2,8 @@
 // - security.sign_in_median.ms: one sign-in (scrypt N=2^14, off the main thread);
 // - security.calendar_day_p95.ms / security.calendar_day_raw_p95.ms: the day view through the api
 //   with its per-patient read events, and the bare query, so the access log's cost shows;
+// - security.calendar_day_refetch_p95.ms and .rows: a signed-in receptionist's refetch of that day
+//   while her reads stand (VIEW_READ_STANDS_MS): its time and the log rows it adds (per refetch);
 // - security.audit_verify_100k.ms: walking a 100k-event hash chain (`tidbok audit verify`);
 // - security.backup_demo.ms: an online backup of the demo database plus its integrity check.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +50,20 @@ export async function run(report: Report): Promise<void> {
     }
     report({ name: 'security.calendar_day_p95.ms', value: percentile(viaApi, 95), unit: 'ms', target: null });
     report({ name: 'security.calendar_day_raw_p95.ms', value: percentile(raw, 95), unit: 'ms', target: null });
+    // The same day for a signed-in receptionist, refetched (a change elsewhere in the unit) while
+    // her first load's reads stand: what the calendar costs all day, and the log rows it adds.
+    const desk: Caller = { ...CALLER, userId: 'bench-reception', roles: ['receptionist'] };
+    const rows = () => db.prepare(`SELECT count(*) FROM audit_events`).pluck().get() as number;
+    const beforeFirst = rows();
+    await dispatch({ ctx, caller: desk, shell: 'web' }, 'calendar.range', day);
+    const firstRows = rows() - beforeFirst;
+    const refetch: number[] = [];
+    const beforeRefetch = rows();
+    for (let i = 0; i < 60; i++)
+      refetch.push(await time(() => dispatch({ ctx, caller: desk, shell: 'web' }, 'calendar.range', day)));
+    report({ name: 'security.calendar_day_refetch_p95.ms', value: percentile(refetch, 95), unit: 'ms', target: null });
+    report({ name: 'security.calendar_day_first_load.rows', value: firstRows, unit: 'count', target: null });
+    report({ name: 'security.calendar_day_refetch.rows', value: (rows() - beforeRefetch) / 60, unit: 'count', target: null });
 
     db.transaction(() => {
       for (let i = 0; i < 100_000; i++) {

@@ -29,6 +29,8 @@ export const coreMethods = {
         from: isoDate,
         to: isoDate,
         resourceIds: z.array(uuid).max(200).optional(),
+        /** Fetched ahead of being shown (the neighbouring day or week): its patients' reads are not logged yet. */
+        prefetch: z.boolean().optional(),
       })
       .strict()
       .refine((v) => v.from < v.to, { message: 'Slutdatum måste vara efter startdatum.', path: ['to'] })

@@ -44,6 +44,7 @@ const range = (slots: Slot[], bookings: Booking[]): CalendarRange => ({
   slots,
   bookings,
   closedDates: [],
+  readsLogged: true,
 });
 
 describe('wallParts', () => {
