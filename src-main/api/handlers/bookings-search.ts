@@ -2,7 +2,7 @@
 import type { bookingsSearchMethods } from '../methods/bookings-search.ts';
 import type { HandlersFor } from '../handler-types.ts';
 import { searchBookings } from '../../services/booking-search.ts';
-import { recordPatientReads } from '../../services/audit.ts';
+import { recordPatientReads, VIEW_READ_STANDS_MS } from '../../services/audit.ts';
 import { mayShowContactDetails } from '../../domain/availability.ts';
 
 export const bookingsSearchHandlers: HandlersFor<typeof bookingsSearchMethods> = {
@@ -14,6 +14,7 @@ export const bookingsSearchHandlers: HandlersFor<typeof bookingsSearchMethods> =
       caller,
       list.rows.map((r) => r.patient.id),
       { view: 'bookings.search', from: input.from, to: input.to },
+      { notAgainWithinMs: VIEW_READ_STANDS_MS }, // the list refetches on every change in the unit
     );
     // Logged with the patient's id; sent without it where the caller may not know who is seen
     // (protected identity): patients.get would name them.

@@ -105,6 +105,28 @@ describe('calendar reads in the access log', () => {
     expect(views[1]).not.toBe('calendar.range');
   });
 
+  it('the booking list (Bokningar) refetched while its reads stand logs nobody again', async () => {
+    const t = setup();
+    const anna = t.staff('user-anna');
+    const search = async () => {
+      const before = t.ctx.db.prepare(`SELECT coalesce(max(seq), 0) FROM audit_events`).pluck().get() as number;
+      const r = await dispatch({ ctx: t.ctx, caller: anna, shell: 'web' }, 'bookings.search', {
+        from: '2026-11-23',
+        to: '2026-11-25',
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      return t.ctx.db
+        .prepare(`SELECT count(*) FROM audit_events WHERE seq > ? AND action = 'read'`)
+        .pluck()
+        .get(before) as number;
+    };
+    expect(await search()).toBeGreaterThan(10);
+    t.advance(60_000);
+    expect(await search()).toBe(0);
+    t.advance(VIEW_READ_STANDS_MS);
+    expect(await search()).toBeGreaterThan(10);
+  });
+
   it('callers without a user (the CLI, scripts) log every load', async () => {
     const t = setup();
     const script: Caller = { userId: null, username: 'cli', displayName: 'cli', roles: ['admin'], workstation: 'cli' };
