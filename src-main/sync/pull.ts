@@ -5,8 +5,9 @@
 // and applying it twice changes nothing: an entry whose (id, versionId) the row already holds is
 // skipped. Rows with changes still waiting in the outbox are left to push, whose If-Match
 // decides (central wins for bookings, the unit for its schedule).
-// Slots are applied before appointments, and the patients and slots an appointment names are read first, so references resolve.
-import type { Appointment, Patient, Resource, Slot } from '@medplum/fhirtypes';
+// Appointment types (HealthcareService) come first, then slots, then appointments, and the
+// patients and slots an appointment names are read first, so references resolve.
+import type { Appointment, HealthcareService, Patient, Resource, Slot } from '@medplum/fhirtypes';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import type { ContactMode } from '../api/types.ts';
 import type { Statement } from 'better-sqlite3';
@@ -14,6 +15,7 @@ import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { searchUrl, type CentralApi } from './central-api.ts';
 import {
   appointmentFields,
+  healthcareServiceFields,
   localIdForRemote,
   ourId,
   patientFields,
@@ -28,17 +30,19 @@ import {
   unitTimeZone,
   recordConflict,
   settleOutbox,
+  stmt,
   suggestFreeSlots,
   writeCursor,
 } from './local.ts';
-import { webBookingBreach, WebRulesLookups } from './web-rules.ts';
+import { noteTypeRulesOnCentral, webBookingBreach, WebRulesLookups } from './web-rules.ts';
 import { notePulledCancellation } from './web-cancel.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
 // No Patient feed: a desk reads a patient when one of its unit's appointments names them
-// (missingReferences), never the region's whole register.
-export const FEEDS = ['Slot', 'Appointment'] as const;
+// (missingReferences), never the region's whole register. Appointment types first: a slot
+// offering a type another desk just created maps only once the type is here.
+export const FEEDS = ['HealthcareService', 'Slot', 'Appointment'] as const;
 export type Feed = (typeof FEEDS)[number];
 
 export interface PullResult {
@@ -178,7 +182,14 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
 
   ctx.db.transaction(() => {
     for (const r of resources) {
-      if (r.resourceType === 'Patient') {
+      if (r.resourceType === 'HealthcareService') {
+        const t = applyType(ctx, r as HealthcareService, skip, audits);
+        if (!t) continue;
+        for (const [code, known] of types) if (known.id === t.id) types.delete(code); // its code may have changed
+        types.set(t.code, t);
+        out.ids.push(t.id);
+        out.applied++;
+      } else if (r.resourceType === 'Patient') {
         const p = r as Patient;
         const f = patientFields(p, today);
         if (!f) continue;
@@ -451,6 +462,76 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
 }
 
 const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
+
+type TypeRef = { id: string; code: string; contact_modes: string };
+
+/**
+ * An appointment type another desk of the unit created or changed (its HealthcareService): the
+ * local row is found by central id, our identifier, or (not yet linked) its code, keeps its id,
+ * and takes every column central carries; a type deactivated there is deactivated here, never
+ * deleted. A row with a change of its own still queued is left to push (the same rule as for
+ * slots and bookings: the unit's schedule is re-sent on central's current version, so the desk
+ * that reaches central last wins, with its whole row). Returns the row, or null when nothing applied.
+ */
+function applyType(
+  ctx: ServiceContext,
+  hs: HealthcareService,
+  skip: (local: Known | undefined) => boolean,
+  audits: AuditInput[],
+): TypeRef | null {
+  const f = healthcareServiceFields(hs);
+  const unit = stmt(ctx, `SELECT id, remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
+    { id: string; remote_id: string | null } | undefined;
+  // Another unit's service (possible only when handed resources outside the unit's feed).
+  if (!f || !unit || refId(hs.providedBy?.reference, 'Organization') !== unit.remote_id) return null;
+  const mine = ourId(hs);
+  const byCode = stmt(ctx, `SELECT * FROM appointment_types WHERE unit_id = ? AND code = ?`);
+  const local = (stmt(ctx, `SELECT * FROM appointment_types WHERE remote_id = ?`).get(hs.id) ??
+    (mine ? stmt(ctx, `SELECT * FROM appointment_types WHERE id = ?`).get(mine) : undefined) ??
+    (byCode.get(unit.id, f.code) as Known | undefined)) as (Known & Record<string, unknown>) | undefined;
+  if (unchanged(local, hs) || skip(local)) return null;
+  // One code, one type: a code held by another type here (linked to another central service)
+  // cannot be taken over; that type's own change will move it first.
+  const holder = byCode.get(unit.id, f.code) as Known | undefined;
+  if (holder && holder.id !== local?.id) return null;
+  if (local && local.remote_id !== null && local.remote_id !== hs.id) return null;
+  const { code, ...rest } = f;
+  const now = ctx.now();
+  let id: string;
+  let changed: string[];
+  if (local) {
+    id = local.id;
+    const cols = Object.entries({ code, ...rest });
+    changed = cols.filter(([c, v]) => local[c] !== v).map(([c]) => c);
+    stmt(
+      ctx,
+      `UPDATE appointment_types SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, remote_id = ?, remote_version = ?,
+         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ).run(...cols.map(([, v]) => v), hs.id, hs.meta!.versionId, now, id);
+  } else {
+    id = mine ?? localIdForRemote('HealthcareService', hs.id!);
+    // name_en is required here; a service from a desk that did not send it shows the Swedish name.
+    if (f.name_sv === undefined) return null;
+    const cols = Object.entries({ name_en: f.name_sv, duration_min: 30, contact_modes: '["physical"]', ...f });
+    changed = cols.map(([c]) => c);
+    stmt(
+      ctx,
+      `INSERT INTO appointment_types (id, unit_id, ${cols.map(([c]) => c).join(', ')}, remote_id, remote_version, updated_at, updated_by)
+         VALUES (?, ?, ${cols.map(() => '?').join(', ')}, ?, ?, ?, 'central')`,
+    ).run(id, unit.id, ...cols.map(([, v]) => v), hs.id, hs.meta!.versionId, now);
+  }
+  // From central's time of this version on, web bookings are judged by these rules (web-rules.ts).
+  if (hs.meta?.lastUpdated) noteTypeRulesOnCentral(ctx, id, Date.parse(hs.meta.lastUpdated));
+  if (changed.length) {
+    audits.push({
+      action: 'change',
+      entity: 'appointment_type',
+      entityId: id,
+      detail: { op: local ? 'sync.type_changed' : 'sync.type_added', code, changed },
+    });
+  }
+  return stmt(ctx, `SELECT id, code, contact_modes FROM appointment_types WHERE id = ?`).get(id) as TypeRef;
+}
 
 /** Who changes the book when central's changes are applied (audit log: no user, workstation 'sync'). */
 export const SYNC_CALLER: Caller = {
@@ -816,6 +897,12 @@ export async function missingReferences(ctx: ServiceContext, api: CentralApi, re
   return [...patients, ...slots];
 }
 
+/** The unit's own services only: `organization=Organization/<unit>`; null before the unit is on central. */
+function ourOrganization(ctx: ServiceContext): Record<string, string> | null {
+  const unit = stmt(ctx, `SELECT remote_id FROM units ORDER BY rowid LIMIT 1`).get() as { remote_id: string | null } | undefined;
+  return unit?.remote_id ? { organization: `Organization/${unit.remote_id}` } : null;
+}
+
 /** Slots of this unit only: `schedule=Schedule/a,Schedule/b,…` (none before its schedules are on central). */
 function ourSchedules(ctx: ServiceContext): Record<string, string> {
   const ids = (
@@ -836,9 +923,12 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
   const result: PullResult = { pulled: 0, applied: 0, conflicts: 0 };
   for (const feed of options.feeds ?? FEEDS) {
     const cursor = readCursor(ctx, feed);
+    const organization = ourOrganization(ctx);
+    if (feed === 'HealthcareService' && !organization) continue;
     let url: string | null = searchUrl(api.baseUrl, feed, {
       ...(cursor ? { _lastUpdated: `ge${cursor}` } : {}),
       ...(feed === 'Slot' ? ourSchedules(ctx) : {}),
+      ...(feed === 'HealthcareService' ? organization : {}),
       _sort: '_lastUpdated',
       _count: String(options.pageSize ?? 500),
     });
@@ -857,7 +947,8 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
       })();
       result.applied += applied.applied;
       result.conflicts += applied.conflicts;
-      if (applied.ids.length) ctx.events.emit({ entities: ['booking', 'slot', 'patient'], ids: [...new Set(applied.ids)] });
+      const entities = feed === 'HealthcareService' ? ['appointment_type'] : ['booking', 'slot', 'patient'];
+      if (applied.ids.length) ctx.events.emit({ entities, ids: [...new Set(applied.ids)] });
       url = page.next;
     }
   }

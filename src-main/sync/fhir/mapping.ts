@@ -18,7 +18,8 @@ import type {
   Schedule,
   Slot,
 } from '@medplum/fhirtypes';
-import type { BookingStatus, Channel, ContactMode } from '../../api/types.ts';
+import { z } from 'zod';
+import type { BookingStatus, Channel, ContactMode, ReasonCode } from '../../api/types.ts';
 import { parseIdentityNumber } from '../../domain/personnummer.ts';
 
 /** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
@@ -41,7 +42,13 @@ export const EXT = {
   rebookedFrom: 'https://tidbok.se/fhir/StructureDefinition/rebooked-from',
   rebookedTo: 'https://tidbok.se/fhir/StructureDefinition/rebooked-to',
   cancelledVia: 'https://tidbok.se/fhir/StructureDefinition/cancelled-via',
+  durationMinutes: 'https://tidbok.se/fhir/StructureDefinition/duration-minutes',
+  profession: 'https://tidbok.se/fhir/StructureDefinition/allowed-profession',
+  reasonRules: 'https://tidbok.se/fhir/StructureDefinition/reason-rules',
+  colour: 'https://tidbok.se/fhir/StructureDefinition/colour',
 } as const;
+/** HL7's core extension for a translated string (on `_name`). */
+const TRANSLATION = 'http://hl7.org/fhir/StructureDefinition/translation';
 
 /**
  * Who cancelled a booking: staff at the desk or on the phone, the patient on the web, or the unit's
@@ -112,6 +119,14 @@ export interface TypeRow {
   book_min_lead_h: number;
   book_max_days: number;
   active: number;
+  // Carried since types are pulled too; optional so a row of an older shape still maps.
+  name_en?: string;
+  professions?: string;
+  reason_new?: string;
+  reason_cancel?: string;
+  reason_rebook?: string;
+  reason_codes?: string;
+  colour?: string;
 }
 export interface SlotRow {
   id: string;
@@ -269,12 +284,134 @@ export function typeToHealthcareService(t: TypeRow, unitId: string, ref: RefOf):
     providedBy: { reference: ref('Organization', unitId) },
     type: [typeCoding(t.code, t.name_sv)],
     name: t.name_sv,
+    ...(t.name_en
+      ? {
+          _name: {
+            extension: [
+              {
+                url: TRANSLATION,
+                extension: [
+                  { url: 'lang', valueCode: 'en' },
+                  { url: 'content', valueString: t.name_en },
+                ],
+              },
+            ],
+          },
+        }
+      : {}),
     extension: [
       webRulesExtension(t),
       ...(JSON.parse(t.contact_modes) as string[]).map((m) => ({ url: EXT.contactMode, valueCode: m })),
-      { url: 'https://tidbok.se/fhir/StructureDefinition/duration-minutes', valueInteger: t.duration_min },
+      { url: EXT.durationMinutes, valueInteger: t.duration_min },
+      ...(t.professions ? (JSON.parse(t.professions) as string[]).map((p) => ({ url: EXT.profession, valueCode: p })) : []),
+      ...(t.reason_new && t.reason_cancel && t.reason_rebook && t.reason_codes
+        ? [reasonRulesExtension(t.reason_new, t.reason_cancel, t.reason_rebook, JSON.parse(t.reason_codes) as ReasonCode[])]
+        : []),
+      ...(t.colour ? [{ url: EXT.colour, valueString: t.colour }] : []),
     ],
   };
+}
+
+/** Reason rules per process (new / cancel / rebook) and the unit's reason codes, as one complex extension. */
+function reasonRulesExtension(onNew: string, onCancel: string, onRebook: string, codes: ReasonCode[]): Extension {
+  return {
+    url: EXT.reasonRules,
+    extension: [
+      { url: 'new', valueCode: onNew },
+      { url: 'cancel', valueCode: onCancel },
+      { url: 'rebook', valueCode: onRebook },
+      ...codes.map((c) => ({
+        url: 'code',
+        extension: [
+          { url: 'code', valueString: c.code },
+          { url: 'textSv', valueString: c.textSv },
+          { url: 'textEn', valueString: c.textEn },
+        ],
+      })),
+    ],
+  };
+}
+
+/**
+ * Checks on what a pulled HealthcareService may write into a type row (the table's own limits):
+ * a value outside them is not taken, so central's data can never break a page or a rule.
+ */
+const typeColumn = {
+  code: z.string().trim().min(1).max(40),
+  name_sv: z.string().min(1).max(200),
+  name_en: z.string().min(1).max(200),
+  duration_min: z.number().int().min(5).max(480),
+  contact_modes: z.array(z.enum(['physical', 'video', 'phone'])).min(1),
+  professions: z.array(z.string().min(1).max(60)),
+  web_bookable: z.boolean(),
+  invitation_only: z.boolean(),
+  web_cancellable: z.boolean(),
+  web_rebookable: z.boolean(),
+  cancel_cutoff_h: z.number().int().min(0).max(8760),
+  rebook_cutoff_h: z.number().int().min(0).max(8760),
+  book_min_lead_h: z.number().int().min(0).max(8760),
+  book_max_days: z.number().int().min(1).max(1095),
+  reason_new: z.enum(['mandatory', 'optional', 'unsupported']),
+  reason_cancel: z.enum(['mandatory', 'optional', 'unsupported']),
+  reason_rebook: z.enum(['mandatory', 'optional', 'unsupported']),
+  reason_codes: z.array(z.object({ code: z.string().min(1).max(40), textSv: z.string().min(1), textEn: z.string().min(1) })),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  active: z.boolean(),
+};
+type TypeColumn = keyof typeof typeColumn;
+
+/**
+ * The type row a pulled HealthcareService describes, as column values ready to store (booleans
+ * 0/1, lists as JSON). A column the resource does not carry (one sent by an older desk) or carries
+ * out of bounds is absent: the local value stays. Null when it names no type code of ours.
+ */
+export function healthcareServiceFields(
+  hs: HealthcareService,
+): ({ code: string } & Partial<Record<TypeColumn, string | number>>) | null {
+  const code = hs.type?.flatMap((c) => c.coding ?? []).find((c) => c.system === TYPE_SYSTEM)?.code;
+  const rules = readWebRules(hs);
+  const reasons = hs.extension?.find((e) => e.url === EXT.reasonRules)?.extension;
+  const part = (name: string) => reasons?.find((e) => e.url === name)?.valueCode;
+  const listOf = (url: string) => hs.extension?.filter((e) => e.url === url).map((e) => e.valueCode) ?? [];
+  const candidate: Record<TypeColumn, unknown> = {
+    code,
+    name_sv: hs.name,
+    // Primitive extensions (`_name`) are valid FHIR JSON but not in Medplum's types.
+    name_en: (hs as { _name?: { extension?: Extension[] } })._name?.extension
+      ?.filter((e) => e.url === TRANSLATION && e.extension?.some((x) => x.url === 'lang' && x.valueCode?.startsWith('en')))
+      .flatMap((e) => e.extension ?? [])
+      .find((x) => x.url === 'content')?.valueString,
+    duration_min: hs.extension?.find((e) => e.url === EXT.durationMinutes)?.valueInteger,
+    contact_modes: listOf(EXT.contactMode),
+    professions: hs.extension?.some((e) => e.url === EXT.profession) || reasons ? listOf(EXT.profession) : undefined,
+    web_bookable: rules?.webBookable,
+    invitation_only: rules?.invitationOnly,
+    web_cancellable: rules?.webCancellable,
+    web_rebookable: rules?.webRebookable,
+    cancel_cutoff_h: rules?.cancelCutoffH,
+    rebook_cutoff_h: rules?.rebookCutoffH,
+    book_min_lead_h: rules?.bookMinLeadH,
+    book_max_days: rules?.bookMaxDays,
+    reason_new: part('new'),
+    reason_cancel: part('cancel'),
+    reason_rebook: part('rebook'),
+    reason_codes: reasons
+      ?.filter((e) => e.url === 'code')
+      .map((e) => {
+        const text = (n: string) => e.extension?.find((x) => x.url === n)?.valueString;
+        return { code: text('code'), textSv: text('textSv'), textEn: text('textEn') };
+      }),
+    colour: hs.extension?.find((e) => e.url === EXT.colour)?.valueString,
+    active: hs.active,
+  };
+  const out: Partial<Record<TypeColumn, string | number>> = {};
+  for (const col of Object.keys(typeColumn) as TypeColumn[]) {
+    const parsed = typeColumn[col].safeParse(candidate[col]);
+    if (!parsed.success) continue;
+    const v: unknown = parsed.data;
+    out[col] = typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
+  }
+  return typeof out.code === 'string' ? { ...out, code: out.code } : null;
 }
 
 // ------------------------------------------------------------------ slots
