@@ -5,8 +5,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentType, Channel, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
-import type { Patient } from '../../src-main/api/methods/scheduling.ts';
+import type { AppointmentType, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
+import type { DeskChannel, Patient } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
@@ -46,7 +46,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   );
   const type = offered.find((x) => x.id === typeId);
   const [mode, setMode] = useState<ContactMode | ''>(type?.contactModes[0] ?? '');
-  const [channel, setChannel] = useState<Channel>('phone');
+  const [channel, setChannel] = useState<DeskChannel>('phone');
   const [note, setNote] = useState('');
   const [reasonCode, setReasonCode] = useState('');
   const [reasonText, setReasonText] = useState('');
@@ -368,7 +368,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           </div>
           <div className="tb-field">
             <label htmlFor={ids.channel}>{t('book.channel')}</label>
-            <select id={ids.channel} value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+            <select id={ids.channel} value={channel} onChange={(e) => setChannel(e.target.value as DeskChannel)}>
               <option value="phone">{t('calendar.channel.phone')}</option>
               <option value="desk">{t('calendar.channel.desk')}</option>
             </select>

@@ -250,7 +250,20 @@ export interface AbsenceRebookingResult {
 // ---------------------------------------------------------------- input pieces
 const contactMode = z.enum(['physical', 'video', 'phone']);
 const reasonRule = z.enum(['mandatory', 'optional', 'unsupported']);
-const channel = z.enum(['desk', 'phone', 'web']);
+/**
+ * How staff took a booking, cancellation or rebooking. 'web' is the patient's own channel on 1177:
+ * only the sync pull records it (services accept it from there), so Statistik's web share and the
+ * web rules never count a desk's work.
+ */
+const channel = z.enum(['desk', 'phone'], {
+  // Any other value gets zod's message after the field's label (dispatch, field-labels.ts).
+  error: (issue) =>
+    issue.input === 'web'
+      ? 'Kanal: Webb (1177) är patientens egen kanal och kommer bara in via synken. Ange desk (reception) eller phone (telefon).'
+      : undefined,
+});
+/** The channels staff may give (everything but the patient's own 'web'). */
+export type DeskChannel = z.infer<typeof channel>;
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Färg ska anges som #RRGGBB.');
 const reasonCode = z
   .object({ code: z.string().min(1).max(40), textSv: z.string().min(1).max(200), textEn: z.string().min(1).max(200) })

@@ -11,9 +11,11 @@ import { createContext } from '../../../src-main/services/context.ts';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
-import { demoApi, type Api } from './helpers.ts';
+import { demoApi, patientOnWeb, type Api } from './helpers.ts';
 
 let api: Api;
+/** The patient on 1177: the web rules, as the pull applies them (the staff api refuses 'web'). */
+let web: ReturnType<typeof patientOnWeb>;
 let diet: AppointmentType;
 let d1: Resource;
 let d2: Resource;
@@ -63,6 +65,7 @@ const slotState = async (id: string) => (await api.ok('slots.get', { id })).stat
 
 beforeAll(async () => {
   api = demoApi();
+  web = patientOnWeb(api);
   const mk = (name: string) =>
     api.ok('resources.create', {
       kind: 'clinician',
@@ -375,9 +378,7 @@ describe('rebook and cancel at the desk', () => {
       message: 'Ombokning måste göras senast 24 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
     });
     expect(await api.err('bookings.rebook', { ...plain, override: { reason: 'ok' } })).toMatchObject({ code: 'validation' });
-    expect(
-      await api.err('bookings.rebook', { ...plain, channel: 'web', override: { reason: 'Patienten ringde' } }),
-    ).toMatchObject({
+    expect(await web.err('rebook', { ...plain, override: { reason: 'Patienten ringde' } })).toMatchObject({
       code: 'conflict',
       message: 'Ombokning måste göras senast 24 timmar före besöket.',
     });
@@ -472,12 +473,8 @@ describe('rebook and cancel at the desk', () => {
       if ('blocked' in how) await api.ok('slots.block', { id: target, reason: 'Lokal' });
       if ('taken' in how) await book(target);
     }
-    const err = await api.err('bookings.rebook', {
-      id: b.id,
-      slotId: target,
-      ...('contactMode' in how ? { contactMode: how.contactMode } : {}),
-      ...('web' in how ? { channel: 'web' as const } : {}),
-    });
+    const move = { id: b.id, slotId: target, ...('contactMode' in how ? { contactMode: how.contactMode } : {}) };
+    const err = 'web' in how ? await web.err('rebook', move) : await api.err('bookings.rebook', move);
     expect(err).toMatchObject({ code, message });
     expect((await api.ok('bookings.get', { id: b.id })).status).toBe('booked');
     await api.ok('bookings.cancel', { id: b.id, reasonCode: 'VARDEN' });
@@ -530,13 +527,13 @@ describe('bookings.onlinePermissions', () => {
     const { cancel } = await api.ok('bookings.onlinePermissions', { id: b.id });
     expect(cancel).toEqual({ ...expected, deadline: expected.deadline && Date.parse(expected.deadline) });
     // The web follows the same answer; the desk is not bound by the web flag.
-    const web = await api.ok('bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' }).then(
+    const onWeb = await web.ok('cancel', { id: b.id, reasonCode: 'SJUK' }).then(
       () => true,
       () => false,
     );
-    expect(web).toBe(expected.allowed);
+    expect(onWeb).toBe(expected.allowed);
     await api.ok('appointmentTypes.update', { id: diet.id, webCancellable: true, cancelCutoffH: 24 });
-    if (!web) await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override: { reason: 'Testets städning' } });
+    if (!onWeb) await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override: { reason: 'Testets städning' } });
     await api.ok('slots.remove', { id: b.slotId });
   });
 

@@ -15,7 +15,7 @@ import { createContext } from '../../../src-main/services/context.ts';
 import { saveCentralUrl } from '../../../src-main/sync/config.ts';
 import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
-import { demoApi, type Api } from './helpers.ts';
+import { demoApi, patientOnWeb, type Api } from './helpers.ts';
 
 let api: Api;
 /** Logopedbesök: 30 min, cancel cut-off 24 h (reason mandatory, coded), rebook cut-off 48 h (no reason taken). */
@@ -59,6 +59,11 @@ async function callAt<M extends MethodName>(
   const ctx = createContext(api.ctx.db, { now: () => at(iso) });
   return (await dispatch({ ctx, caller: testCaller(), shell: 'web' }, method, input)) as never;
 }
+/**
+ * The patient on 1177 at another instant: the web rules as the pull applies them (the staff api
+ * refuses 'web'), through the booking services on the same database file.
+ */
+const webAt = (iso: string) => patientOnWeb({ ctx: createContext(api.ctx.db, { now: () => at(iso) }) });
 async function okAt<M extends MethodName>(iso: string, method: M, input: InputOf<M>) {
   const r = await callAt(iso, method, input);
   if (!r.ok) throw new Error(`${method} failed: ${r.error.message}`);
@@ -477,11 +482,16 @@ describe('cut-offs and the staff override', () => {
   it.each(cases)('%s', async (_what, when, method, channel, override, want) => {
     const b = await booking('2026-11-24', '14:00', '14:30', '2026-11-20T10:00:00+01:00');
     const target = await slot(await clinician(), '2026-12-21', '08:00', '08:30');
-    const common = { id: b.id, channel, ...(override ? { override: { reason: override } } : {}) };
+    const common = { id: b.id, ...(override ? { override: { reason: override } } : {}) };
+    const web = webAt(when);
     const r =
-      method === 'bookings.cancel'
-        ? await callAt(when, method, { ...common, reasonCode: 'SJUK' })
-        : await callAt(when, method, { ...common, slotId: target.id });
+      channel === 'web'
+        ? method === 'bookings.cancel'
+          ? await web.call('cancel', { ...common, reasonCode: 'SJUK' })
+          : await web.call('rebook', { ...common, slotId: target.id })
+        : method === 'bookings.cancel'
+          ? await callAt(when, method, { ...common, channel, reasonCode: 'SJUK' })
+          : await callAt(when, method, { ...common, channel, slotId: target.id });
     if (want !== 'ok') {
       expect(r.ok ? 'ok' : r.error).toMatchObject({ code: 'conflict', message: want });
       expect(outboxOps(b.id)).toEqual(['create']);
@@ -506,9 +516,9 @@ describe('cut-offs and the staff override', () => {
   it('counts real hours over the autumn night: 24 h before Sunday 08:00 (CET) is Saturday 09:00 (CEST)', async () => {
     const b = await booking('2027-10-31', '08:00', '08:30', '2027-10-20T10:00:00+02:00');
     expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.deadline).toBe(at('2027-10-30T09:00:00+02:00'));
-    const late = await callAt('2027-10-30T09:00:01+02:00', 'bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' });
+    const late = await webAt('2027-10-30T09:00:01+02:00').call('cancel', { id: b.id, reasonCode: 'SJUK' });
     expect(late.ok ? 'ok' : late.error.message).toBe('Avbokning måste göras senast 24 timmar före besöket.');
-    const inTime = await callAt('2027-10-30T09:00:00+02:00', 'bookings.cancel', { id: b.id, channel: 'web', reasonCode: 'SJUK' });
+    const inTime = await webAt('2027-10-30T09:00:00+02:00').call('cancel', { id: b.id, reasonCode: 'SJUK' });
     expect(inTime.ok ? inTime.value.status : inTime.error.message).toBe('cancelled');
   });
 
@@ -863,6 +873,8 @@ describe('absences', () => {
 // ------------------------------------------------------------------ rebooking on the web
 describe('a patient rebooking on the web (1177)', () => {
   it('may move a time the unit booked when the type allows web rebooking, to a published time only', async () => {
+    // The patient's own moves: the web rules as the pull applies them (the staff api refuses 'web').
+    const web = patientOnWeb(api);
     // Invited by the unit (Inera's hidden time type) or never web-bookable: the patient holds the
     // time, so moving it is governed by web rebooking alone, not by whether the type may be booked anew on the web.
     const kinds = [
@@ -897,20 +909,19 @@ describe('a patient rebooking on the web (1177)', () => {
       ];
       const b = await api.ok('bookings.book', { slotId: from.id, patientId: (await patient()).id, appointmentTypeId: type.id });
       expect((await api.ok('bookings.onlinePermissions', { id: b.id })).rebook.allowed, k.code).toBe(true);
-      expect(await api.err('bookings.rebook', { id: b.id, slotId: unpublished.id, channel: 'web' }), k.code).toMatchObject({
+      expect(await web.err('rebook', { id: b.id, slotId: unpublished.id }), k.code).toMatchObject({
         code: 'conflict',
         message: 'Tiden är inte publicerad för webbokning.',
       });
-      const moved = await api.ok('bookings.rebook', { id: b.id, slotId: published.id, channel: 'web' });
+      const moved = await web.ok('rebook', { id: b.id, slotId: published.id });
       expect(moved.new, k.code).toMatchObject({ slotId: published.id, channel: 'web', rebookedFrom: b.id });
       // A new booking of the type on the web is still refused.
       expect(
         (
-          await api.err('bookings.book', {
+          await web.err('book', {
             slotId: from.id,
             patientId: (await patient()).id,
             appointmentTypeId: type.id,
-            channel: 'web',
           })
         ).code,
         k.code,
@@ -1092,8 +1103,9 @@ describe('after every case above', () => {
     const mine = rows(
       `SELECT b.id, b.status, b.version, b.patient_id, b.appointment_type_id, b.rebooked_from, b.rebooked_to,
               (SELECT count(*) FROM outbox o WHERE o.entity = 'booking' AND o.entity_id = b.id) AS queued
-         FROM bookings b WHERE b.created_by = 'test'`,
-    );
+         FROM bookings b
+        WHERE b.created_by = 'test' OR b.rebooked_from IN (SELECT id FROM bookings WHERE created_by = 'test')`,
+    ); // the second: where a patient moved a time of the tests on the web (patientOnWeb, created by 'web')
     expect(mine.length).toBeGreaterThan(50);
     const byId = new Map(mine.map((b) => [b.id, b]));
     for (const b of mine) {

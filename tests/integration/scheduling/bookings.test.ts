@@ -5,9 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentType } from '../../../src-main/api/types.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
-import { demoApi, type Api } from './helpers.ts';
+import { demoApi, patientOnWeb, type Api } from './helpers.ts';
 
 let api: Api;
+/** The patient on 1177: the web rules, as the pull applies them (the staff api refuses 'web'). */
+let web: ReturnType<typeof patientOnWeb>;
 let lakbes: AppointmentType;
 let vacc: AppointmentType;
 let patient: Patient;
@@ -15,6 +17,7 @@ let other: Patient;
 
 beforeAll(async () => {
   api = demoApi();
+  web = patientOnWeb(api);
   const types = await api.ok('appointmentTypes.list', {});
   lakbes = types.find((t) => t.code === 'LAKBES')!;
   vacc = types.find((t) => t.code === 'VACC')!;
@@ -77,11 +80,10 @@ describe('booking', () => {
       (s) => !s.webPublished,
     )!;
     expect(
-      await api.err('bookings.book', {
+      await web.err('book', {
         slotId: notWeb.slotId,
         patientId: patient.id,
         appointmentTypeId: lakbes.id,
-        channel: 'web',
       }),
     ).toMatchObject({
       code: 'conflict',
@@ -116,11 +118,10 @@ describe('booking', () => {
     );
     const override = { reason: 'Uppföljning efter operation' };
     expect(
-      await api.err('bookings.book', {
+      await web.err('book', {
         slotId: far.id,
         patientId: patient.id,
         appointmentTypeId: lakbes.id,
-        channel: 'web',
         override,
       }),
     ).toMatchObject({
@@ -187,11 +188,10 @@ describe('one patient, one place at a time', () => {
     // The web has no override; the desk's is logged with the rule it passed.
     const override = { reason: 'Gemensamt besök läkare och sjuksköterska' };
     expect(
-      await api.err('bookings.book', {
+      await web.err('book', {
         slotId: twin.id,
         patientId: person.id,
         appointmentTypeId: lakbes.id,
-        channel: 'web',
         override,
       }),
     ).toMatchObject({ details: { rule: 'patient_busy' } });
@@ -221,7 +221,7 @@ describe('cancel and rebook', () => {
     const refused = await api.err('bookings.cancel', { id: b.id });
     expect(refused.code).toBe('conflict');
     expect(refused.message).toMatch(/senast 24 timmar före/);
-    expect(await api.err('bookings.cancel', { id: b.id, channel: 'web', override: { reason: 'Ringde in' } })).toMatchObject({
+    expect(await web.err('cancel', { id: b.id, override: { reason: 'Ringde in' } })).toMatchObject({
       code: 'conflict',
     });
     const cancelled = await api.ok('bookings.cancel', {
@@ -312,11 +312,10 @@ describe('cancel and rebook', () => {
 
   it('tells whether the patient may still cancel or rebook online', async () => {
     const slot = await freeSlot('2026-12-07', true);
-    const b = await api.ok('bookings.book', {
+    const b = await web.ok('book', {
       slotId: slot.slotId,
       patientId: other.id,
       appointmentTypeId: lakbes.id,
-      channel: 'web',
     });
     const p = await api.ok('bookings.onlinePermissions', { id: b.id });
     expect(p.cancel).toEqual({ allowed: true, reason: null, deadline: slot.startAt - 24 * 3_600_000 });
