@@ -9,7 +9,13 @@
 // shows in a list; the identity number, phone and note only to roles that need them.
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type { AppointmentType } from '../api/types.ts';
-import { OPEN_WAITLIST_STATES, type WaitlistEntry, type WaitlistPriority, type WaitlistState } from '../api/methods/waitlist.ts';
+import {
+  OPEN_WAITLIST_STATES,
+  type WaitlistEntry,
+  type WaitlistPriority,
+  type WaitlistReturnReason,
+  type WaitlistState,
+} from '../api/methods/waitlist.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
 import { checkBookingWindow, checkFit, OPEN_STATUSES, professionAllowed } from '../domain/booking-rules.ts';
 import { localDate } from '../domain/time.ts';
@@ -351,9 +357,6 @@ export function markWaitlistOffered(
     return setState(ctx, caller, before, 'offered', input.slotId ?? null, { op: 'offered', slotId: input.slotId ?? null });
   })();
 }
-
-/** Why an offered entry goes back to waiting: the patient said no, or could not be reached. */
-export type WaitlistReturnReason = 'declined' | 'no_answer';
 
 /**
  * Back to waiting after an offer. Only the state and the offered time change, so the entry keeps

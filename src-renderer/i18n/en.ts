@@ -291,13 +291,27 @@ export const en: Shape<typeof sv> = {
     toDate: 'until {{date}}',
     markOffered: 'Offered',
     markOfferedLabel: 'Mark that {{who}} has been offered a time',
-    declined: 'Declined',
-    declinedLabel: 'Declined: {{who}} is waiting again',
+    back: 'Back to waiting',
+    backOpen: 'Back to waiting: {{who}} (declined or no answer)',
+    backGroup: 'Back to waiting: {{who}}, why?',
+    backReason: { declined: 'Declined', no_answer: 'No answer' },
+    backLabel: {
+      declined: 'Declined: {{who}} back to waiting',
+      no_answer: 'No answer: {{who}} back to waiting',
+    },
+    backDone: '{{who}} is waiting again, in the same place on the list.',
+    backDoneReleased:
+      '{{who}} is waiting again, in the same place on the list. The time {{time}} can be offered to the next patient.',
+    offeredTaken: '(the time is now booked)',
+    countOf: '{{shown}} of {{count}} patients shown',
+    more_one:
+      'The list shows the first ones. {{count}} more patient is on the list: filter by type, resource or state to see them.',
+    more_other:
+      'The list shows the first ones. {{count}} more patients are on the list: filter by type, resource or state to see them.',
     withdraw: 'Remove',
     withdrawLabel: 'Remove {{who}} from the cancellation list',
     editLabel: 'Edit the entry of {{who}}',
     offeredDone: '{{who}} is marked as offered a time.',
-    declinedDone: '{{who}} is waiting again, in the same place on the list.',
     withdrawnDone: '{{who}} is removed from the cancellation list.',
     added: '{{who}} is now on the cancellation list.',
     saved: 'The entry is saved.',
@@ -327,6 +341,10 @@ export const en: Shape<typeof sv> = {
       choose: 'Choose',
       chooseLabel: 'Choose {{who}} from the cancellation list',
       chosen: 'From the cancellation list',
+      offer: 'Offer the time',
+      offerLabel: 'Offer the time to {{who}} (held for the patient until they answer)',
+      offeredDone: 'The time is offered to {{who}} and held until the patient answers.',
+      offeredHere: 'Offered this time',
     },
     freed_one: '{{count}} on the cancellation list fits the free time.',
     freed_other: '{{count}} on the cancellation list fit the free time.',
@@ -897,5 +915,10 @@ export const en: Shape<typeof sv> = {
       '{{count}} free slot for {{name}} is with a resource whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
     wrongProfession_other:
       '{{count}} free slots for {{name}} are with resources whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
+  },
+  // Book appointment: the next step after a patient is chosen (booking/next-step.ts).
+  bookSteps: {
+    typeOpen: 'This time offers several visit types: choose one and press Enter.',
+    chosen: 'Patient chosen: {{name}}, {{number}}',
   },
 };

@@ -294,13 +294,26 @@ export const sv = {
     toDate: 'till {{date}}',
     markOffered: 'Erbjuden',
     markOfferedLabel: 'Markera att {{who}} har erbjudits en tid',
-    declined: 'Tackade nej',
-    declinedLabel: 'Tackade nej: {{who}} väntar igen',
+    back: 'Tillbaka till väntande',
+    backOpen: 'Tillbaka till väntande: {{who}} (tackade nej eller svarade inte)',
+    backGroup: 'Tillbaka till väntande: {{who}}, varför?',
+    backReason: { declined: 'Tackade nej', no_answer: 'Svarade inte' },
+    backLabel: {
+      declined: 'Tackade nej: {{who}} tillbaka till väntande',
+      no_answer: 'Svarade inte: {{who}} tillbaka till väntande',
+    },
+    backDone: '{{who}} väntar igen på sin plats i listan.',
+    backDoneReleased: '{{who}} väntar igen på sin plats i listan. Tiden {{time}} kan erbjudas nästa patient.',
+    offeredTaken: '(tiden är nu bokad)',
+    countOf: '{{shown}} av {{count}} patienter visas',
+    more_one:
+      'Listan visar de första. {{count}} patient till står på listan: filtrera på besökstyp, resurs eller status för att se den.',
+    more_other:
+      'Listan visar de första. {{count}} patienter till står på listan: filtrera på besökstyp, resurs eller status för att se dem.',
     withdraw: 'Ta bort',
     withdrawLabel: 'Ta bort {{who}} från återbudslistan',
     editLabel: 'Ändra posten för {{who}}',
     offeredDone: '{{who}} är markerad som erbjuden tid.',
-    declinedDone: '{{who}} väntar igen på sin plats i listan.',
     withdrawnDone: '{{who}} är borttagen från återbudslistan.',
     added: '{{who}} står nu på återbudslistan.',
     saved: 'Posten är ändrad.',
@@ -330,6 +343,10 @@ export const sv = {
       choose: 'Välj',
       chooseLabel: 'Välj {{who}} från återbudslistan',
       chosen: 'Från återbudslistan',
+      offer: 'Erbjud tiden',
+      offerLabel: 'Erbjud tiden till {{who}}: den hålls tills patienten svarat',
+      offeredDone: 'Tiden är erbjuden {{who}} och hålls tills patienten svarat.',
+      offeredHere: 'Erbjuden tiden',
     },
     freed_one: '{{count}} på återbudslistan passar den lediga tiden.',
     freed_other: '{{count}} på återbudslistan passar den lediga tiden.',
@@ -901,5 +918,10 @@ export const sv = {
       '{{count}} ledig tid för {{name}} ligger hos en resurs vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
     wrongProfession_other:
       '{{count}} lediga tider för {{name}} ligger hos resurser vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
+  },
+  // Boka tid: the next step after a patient is chosen (booking/next-step.ts).
+  bookSteps: {
+    typeOpen: 'Tiden erbjuder flera besökstyper: välj vilken och tryck Enter.',
+    chosen: 'Vald patient: {{name}}, {{number}}',
   },
 };

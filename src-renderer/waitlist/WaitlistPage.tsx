@@ -1,7 +1,9 @@
 // Återbudslista: the patients who want an earlier time if someone cancels, highest priority first,
 // then whoever has waited longest. A receptionist adds a patient (found with the patient search),
-// marks that she called them about a time, changes or removes an entry. Booking from the list
-// happens where the free time is: the booking dialog of a free slot shows who on the list fits.
+// marks that she called them about a time, puts an offered patient back to waiting (she said no
+// or did not answer: her place, priority and wishes kept, the time released for the next one),
+// changes or removes an entry. Booking from the list happens where the free time is: the booking
+// dialog of a free slot shows who on the list fits.
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +15,18 @@ import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { wallParts } from '../calendar/wallclock.ts';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
 import { EntryDialog } from './EntryDialog.tsx';
-import { EntryPatient, PriorityChip, daysWaiting, entryWho, periodText, shortDay, wishText } from './shared.tsx';
+import {
+  BackToWaiting,
+  EntryPatient,
+  OfferedTime,
+  PriorityChip,
+  backDoneText,
+  daysWaiting,
+  entryWho,
+  periodText,
+  shortDay,
+  wishText,
+} from './shared.tsx';
 
 type StateChoice = 'open' | WaitlistState;
 const STATE_CHOICES: readonly StateChoice[] = ['open', 'waiting', 'offered', 'booked', 'withdrawn'];
@@ -47,7 +60,10 @@ function WaitlistScreen() {
     ...(resourceId ? { resourceId } : {}),
   };
   const list = useQuery({ queryKey: ['waitlist.list', input], queryFn: () => call('waitlist.list', input) });
+  // The list is limited (500): the count says when there are more than it shows.
+  const total = useQuery({ queryKey: ['waitlist.list', 'count', input], queryFn: () => call('waitlist.count', input) });
   const rows = list.data ?? [];
+  const hidden = total.data ? total.data.count - rows.length : 0;
   const filtered = typeId !== '' || resourceId !== '' || state !== 'open';
 
   async function act(entry: WaitlistEntry, run: () => Promise<WaitlistEntry>, done: string) {
@@ -68,7 +84,11 @@ function WaitlistScreen() {
       <div className="tb-page-head">
         <h1 id="waitlist-heading">{t('waitlist.title')}</h1>
         <p className="tb-muted tb-wl-count" role="status" data-testid="waitlist-count">
-          {list.data ? t('waitlist.count', { count: rows.length }) : t('app.loading')}
+          {!list.data
+            ? t('app.loading')
+            : hidden > 0
+              ? t('waitlist.countOf', { shown: rows.length, count: total.data!.count })
+              : t('waitlist.count', { count: rows.length })}
         </p>
         <button type="button" className="tb-button tb-primary tb-wl-add" onClick={() => setOpen({ kind: 'search' })}>
           {t('waitlist.add')}
@@ -106,6 +126,12 @@ function WaitlistScreen() {
         </label>
       </div>
 
+      {hidden > 0 && (
+        <p className="tb-warning tb-wl-more" data-testid="waitlist-more">
+          {t('waitlist.more', { count: hidden })}
+        </p>
+      )}
+
       {list.error && (
         <p className="tb-form-error" role="alert">
           {list.error.message}
@@ -139,6 +165,19 @@ function WaitlistScreen() {
                 const who = entryWho(e, t);
                 const isOpen = e.state === 'waiting' || e.state === 'offered';
                 const days = daysWaiting(e.createdAt);
+                const withdraw = (
+                  <button
+                    type="button"
+                    className="tb-button tb-small tb-danger"
+                    disabled={busyId === e.id}
+                    aria-label={t('waitlist.withdrawLabel', { who })}
+                    onClick={() =>
+                      void act(e, () => call('waitlist.withdraw', { id: e.id }), t('waitlist.withdrawnDone', { who }))
+                    }
+                  >
+                    {t('waitlist.withdraw')}
+                  </button>
+                );
                 return (
                   <tr key={e.id} data-entry-id={e.id} className={isOpen ? undefined : 'tb-wl-closed'}>
                     <td>
@@ -169,8 +208,9 @@ function WaitlistScreen() {
                       {shortDay(wallParts(e.createdAt).date, lang)}{' '}
                       {days > 0 && <span className="tb-muted">({t('waitlist.days', { count: days })})</span>}
                     </td>
-                    <td>
+                    <td className="tb-nowrap tb-wl-statecell">
                       <span className={`tb-status-chip tb-wl-state-${e.state}`}>{t(`waitlist.states.${e.state}`)}</span>
+                      {e.state === 'offered' && e.offeredSlot && <OfferedTime offered={e.offeredSlot} lang={lang} />}
                     </td>
                     <td className="tb-wl-notecell">
                       <span className="tb-wl-note" title={e.note || undefined}>
@@ -178,46 +218,32 @@ function WaitlistScreen() {
                       </span>
                     </td>
                     <td className="tb-nowrap tb-wl-actions">
-                      {isOpen && (
+                      {e.state === 'waiting' && (
                         <>
-                          {e.state === 'waiting' ? (
-                            <button
-                              type="button"
-                              className="tb-button tb-small"
-                              disabled={busyId === e.id}
-                              aria-label={t('waitlist.markOfferedLabel', { who })}
-                              onClick={() =>
-                                void act(e, () => call('waitlist.markOffered', { id: e.id }), t('waitlist.offeredDone', { who }))
-                              }
-                            >
-                              {t('waitlist.markOffered')}
-                            </button>
-                          ) : (
-                            // Offered: the patient said no to the time, so the entry waits again in its place.
-                            <button
-                              type="button"
-                              className="tb-button tb-small"
-                              disabled={busyId === e.id}
-                              aria-label={t('waitlist.declinedLabel', { who })}
-                              onClick={() =>
-                                void act(e, () => call('waitlist.markWaiting', { id: e.id }), t('waitlist.declinedDone', { who }))
-                              }
-                            >
-                              {t('waitlist.declined')}
-                            </button>
-                          )}
                           <button
                             type="button"
-                            className="tb-button tb-small tb-danger"
+                            className="tb-button tb-small"
                             disabled={busyId === e.id}
-                            aria-label={t('waitlist.withdrawLabel', { who })}
+                            aria-label={t('waitlist.markOfferedLabel', { who })}
                             onClick={() =>
-                              void act(e, () => call('waitlist.withdraw', { id: e.id }), t('waitlist.withdrawnDone', { who }))
+                              void act(e, () => call('waitlist.markOffered', { id: e.id }), t('waitlist.offeredDone', { who }))
                             }
                           >
-                            {t('waitlist.withdraw')}
+                            {t('waitlist.markOffered')}
                           </button>
+                          {withdraw}
                         </>
+                      )}
+                      {e.state === 'offered' && (
+                        <BackToWaiting
+                          who={who}
+                          busy={busyId === e.id}
+                          onBack={(reason) =>
+                            void act(e, () => call('waitlist.markWaiting', { id: e.id, reason }), backDoneText(e, t, lang))
+                          }
+                          besides={withdraw}
+                          stacked
+                        />
                       )}
                     </td>
                   </tr>

@@ -1,15 +1,16 @@
 // Pieces of återbudslistan that other screens use too: the priority chip, how an entry's patient
-// and wish read, the "Från återbudslistan" picker of the booking dialog, and the notice that a
-// freed slot fits someone on the list.
-import { useCallback } from 'react';
-import { useQuery } from '@tanstack/react-query';
+// and wish read, "Tillbaka till väntande", the "Från återbudslistan" picker of the booking dialog
+// (choose, or offer the time and hold it until the patient answers), and the notice that a freed
+// slot fits someone on the list.
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
+import type { WaitlistEntry, WaitlistReturnReason } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
-import { formatIdentity } from '../booking/format.ts';
+import { formatIdentity, formatStart } from '../booking/format.ts';
 import { useNotify } from '../booking/notices.tsx';
-import { todayIso, wallParts } from '../calendar/wallclock.ts';
+import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
 import './waitlist.css';
 
 /** The name as a list may show it: never a protected identity's. */
@@ -51,6 +52,108 @@ export function daysWaiting(createdAt: number): number {
   return Math.round((Date.parse(todayIso()) - from) / 86_400_000);
 }
 
+/** "24 nov 14:00" (compact, the row stays one line), the time an offered patient was called about; marked when it was booked meanwhile. */
+export function OfferedTime({ offered, lang }: { offered: NonNullable<WaitlistEntry['offeredSlot']>; lang: string }) {
+  const { t } = useTranslation();
+  const at = offered.startAt === null ? null : wallParts(offered.startAt);
+  return (
+    <span className="tb-wl-offered" data-testid="offered-time">
+      {at && <span className="tb-muted">{`${shortDay(at.date, lang)} ${hhmm(at.minutes)}`}</span>}
+      {offered.taken && <span className="tb-wl-offered-taken"> {t('waitlist.offeredTaken')}</span>}
+    </span>
+  );
+}
+
+const BACK_REASONS: readonly WaitlistReturnReason[] = ['declined', 'no_answer'];
+
+/**
+ * Tillbaka till väntande: one button that opens its two reasons in place (the patient said no, or
+ * did not answer), so a row stays one line; the access log says which (after no answer a call-back
+ * may be worth it). Both keep her place, priority and wishes and release the time for the next patient.
+ */
+export function BackToWaiting({
+  who,
+  busy,
+  onBack,
+  besides,
+  stacked = false,
+}: {
+  who: string;
+  busy: boolean;
+  onBack: (reason: WaitlistReturnReason) => void;
+  /** Shown after the button and hidden while the reasons are open (Ta bort), so the row keeps its width. */
+  besides?: ReactNode;
+  /** One button a line (a table row's narrow actions cell), instead of side by side. */
+  stacked?: boolean;
+}) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const first = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const opened = useRef(false);
+  const layout = stacked ? 'tb-wl-back tb-wl-back-stacked' : 'tb-wl-back';
+  // The reasons replace the button that opened them: the focus goes to the first, and back when closed.
+  useEffect(() => {
+    if (asking) first.current?.focus();
+    else if (opened.current) opener.current?.focus();
+    opened.current = asking;
+  }, [asking]);
+  if (!asking) {
+    return (
+      <span className={layout}>
+        <button
+          type="button"
+          className="tb-button tb-small"
+          disabled={busy}
+          aria-label={t('waitlist.backOpen', { who })}
+          ref={opener}
+          onClick={() => setAsking(true)}
+        >
+          {t('waitlist.back')}
+        </button>
+        {besides}
+      </span>
+    );
+  }
+  return (
+    <span
+      role="group"
+      className={layout}
+      aria-label={t('waitlist.backGroup', { who })}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          setAsking(false);
+        }
+      }}
+    >
+      {BACK_REASONS.map((reason, i) => (
+        <button
+          key={reason}
+          type="button"
+          className="tb-button tb-small"
+          disabled={busy}
+          ref={i === 0 ? first : undefined}
+          aria-label={t(`waitlist.backLabel.${reason}`, { who })}
+          onClick={() => onBack(reason)}
+        >
+          {t(`waitlist.backReason.${reason}`)}
+        </button>
+      ))}
+      <button type="button" className="tb-button tb-small" onClick={() => setAsking(false)}>
+        {t('common.cancel')}
+      </button>
+    </span>
+  );
+}
+
+/** What the notice says after "Tillbaka till väntande": the released time, when one was held. */
+export function backDoneText(entry: WaitlistEntry, t: TFunction, lang: string): string {
+  const who = entryWho(entry, t);
+  const at = entry.offeredSlot?.startAt;
+  return at != null ? t('waitlist.backDoneReleased', { who, time: formatStart(at, lang) }) : t('waitlist.backDone', { who });
+}
+
 /** The patient cell: name (or the protected mark) and the identity number when the role may see it. */
 export function EntryPatient({ entry }: { entry: WaitlistEntry }) {
   const { t } = useTranslation();
@@ -73,6 +176,9 @@ export function EntryPatient({ entry }: { entry: WaitlistEntry }) {
  */
 export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose: (entry: WaitlistEntry) => void }) {
   const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
   const matches = useQuery({
     queryKey: ['waitlist.matchesForSlot', slotId],
     queryFn: () => call('waitlist.matchesForSlot', { slotId }),
@@ -80,6 +186,21 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
   const list = matches.data ?? [];
   if (list.length === 0) return null;
   const lang = i18n.language;
+  // One patient at a time is called about this time: while she is, nobody else is offered it.
+  const holder = list.find((e) => e.state === 'offered' && e.offeredSlot?.id === slotId) ?? null;
+
+  async function act(run: () => Promise<WaitlistEntry>, done: (e: WaitlistEntry) => string) {
+    setBusy(true);
+    try {
+      notify('ok', done(await run()));
+    } catch (err) {
+      notify('error', (err as Error).message);
+    } finally {
+      setBusy(false);
+      await client.invalidateQueries({ queryKey: ['waitlist.matchesForSlot', slotId] });
+      void client.invalidateQueries({ queryKey: ['waitlist.list'] });
+    }
+  }
   return (
     <section className="tb-wl-matches" aria-labelledby={`wl-matches-${slotId}`} data-testid="waitlist-matches">
       <h3 id={`wl-matches-${slotId}`}>
@@ -87,7 +208,7 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
       </h3>
       <ul>
         {list.slice(0, 6).map((e) => (
-          <li key={e.id}>
+          <li key={e.id} data-entry-id={e.id}>
             <button
               type="button"
               className="tb-wl-match"
@@ -113,6 +234,38 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
                   .join(' · ')}
               </span>
             </button>
+            {holder === e ? (
+              <span className="tb-wl-match-offer tb-wl-match-held">
+                <span className="tb-status-chip tb-wl-state-offered">{t('waitlist.matches.offeredHere')}</span>
+                <BackToWaiting
+                  who={entryWho(e, t)}
+                  busy={busy}
+                  onBack={(reason) =>
+                    void act(
+                      () => call('waitlist.markWaiting', { id: e.id, reason }),
+                      () => backDoneText(e, t, lang),
+                    )
+                  }
+                />
+              </span>
+            ) : (
+              !holder && (
+                <button
+                  type="button"
+                  className="tb-button tb-small tb-wl-match-offer"
+                  disabled={busy}
+                  aria-label={t('waitlist.matches.offerLabel', { who: entryWho(e, t) })}
+                  onClick={() =>
+                    void act(
+                      () => call('waitlist.markOffered', { id: e.id, slotId }),
+                      () => t('waitlist.matches.offeredDone', { who: entryWho(e, t) }),
+                    )
+                  }
+                >
+                  {t('waitlist.matches.offer')}
+                </button>
+              )
+            )}
           </li>
         ))}
       </ul>

@@ -1,8 +1,9 @@
 // Återbudslistan in Chromium against the web shell (demo unit, Monday 09:10): a receptionist puts
 // a patient on the list (another, called about a time, declines it and waits again), a booking is
 // cancelled and the notice says the list has someone for the freed time, and the booking dialog
-// of that slot books the patient from the list; each step is checked in the data afterwards, axe
-// on each screen.
+// of that slot books the patient from the list; a time offered from the booking dialog is held
+// for one patient until "Tillbaka till väntande" releases it. Each step is checked in the data
+// afterwards, axe on each screen.
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
@@ -81,7 +82,9 @@ test('put a patient on the list, cancel a booking, book the freed time from the 
   await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offered.png' });
   // She declined the time: back to waiting, same place, waiting since the same day.
   const since = await maja.locator('td').nth(6).textContent();
-  await maja.getByRole('button', { name: /^Tackade nej: .* väntar igen$/ }).click();
+  await maja.getByRole('button', { name: /^Tillbaka till väntande: .* \(tackade nej eller svarade inte\)$/ }).click();
+  await expect(maja.getByRole('button', { name: /^Tackade nej: .* tillbaka till väntande$/ })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(maja.locator('.tb-status-chip')).toHaveText('Väntar');
   await expect(page.getByTestId('notices')).toContainText('väntar igen på sin plats i listan');
   await expect(maja.locator('td').nth(6)).toHaveText(since!);
@@ -181,4 +184,81 @@ test('a patient on the list who holds a later time is moved to the freed one, no
   expect(now.bookings.some((b) => b.slotId === held!.slotId && b.status === 'booked')).toBe(false);
   const booked = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', { states: ['booked'] });
   expect(booked.map((e) => e.id)).toContain(entry.id);
+});
+
+test('a time offered from the booking dialog is held for one patient; Tillbaka till väntande releases it', async ({ page }) => {
+  const lakbes = code('LAKBES');
+  const make = (givenName: string, day: string, serial: number) =>
+    apiCall<Patient>(shell, 'patients.create', {
+      identityNumber: makeIdentityNumber(day, serial),
+      givenName,
+      familyName: 'Erbjudsson',
+      phone: '070-555 11 22',
+    });
+  const ines = await make('Ines', '1957-04-21', 142);
+  const jon = await make('Jon', '1966-10-05', 153);
+  const first = await apiCall<WaitlistEntry>(shell, 'waitlist.add', {
+    patientId: ines.id,
+    appointmentTypeId: lakbes.id,
+    priority: 2,
+    note: 'Ring mobilen',
+  });
+  const second = await apiCall<WaitlistEntry>(shell, 'waitlist.add', { patientId: jon.id, appointmentTypeId: lakbes.id });
+  type Free = { slotId: string; startAt: number };
+  const [free] = await apiCall<Free[]>(shell, 'slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-25', limit: 1 });
+
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  const freeDate = new Date(free!.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  await page.locator('input[type="date"]').first().fill(freeDate);
+  await page.locator(`[data-slot-id="${free!.slotId}"]`).click();
+  const book = page.getByTestId('book-dialog');
+  const matches = book.getByTestId('waitlist-matches');
+  // Ines (brådskande) is called first: the time is held for her, so nobody else is offered it.
+  await matches.getByRole('button', { name: 'Erbjud tiden till Ines Erbjudsson: den hålls tills patienten svarat' }).click();
+  await expect(page.getByTestId('notices')).toContainText('Tiden är erbjuden Ines Erbjudsson');
+  const inesRow = matches.locator(`li[data-entry-id="${first.id}"]`);
+  await expect(inesRow).toContainText('Erbjuden tiden');
+  await expect(matches.getByRole('button', { name: /^Erbjud tiden till/ })).toHaveCount(0);
+  await expect(
+    inesRow.getByRole('button', { name: 'Tillbaka till väntande: Ines Erbjudsson (tackade nej eller svarade inte)' }),
+  ).toBeVisible();
+  await expectAccessible(page, 'book dialog with a time offered from the list');
+  await book.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offer-held.png' });
+  await page.keyboard.press('Escape');
+  await expect(book).toBeHidden();
+
+  // On the list: she is offered that time; she did not answer, so back to waiting.
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  const row = page.locator(`[data-testid="waitlist-table"] tbody tr[data-entry-id="${first.id}"]`);
+  await expect(row.locator('.tb-status-chip')).toHaveText('Erbjuden');
+  const wall = new Date(free!.startAt).toLocaleTimeString('sv-SE', {
+    timeZone: 'Europe/Stockholm',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  await expect(row.getByTestId('offered-time')).toContainText(wall);
+  await expectAccessible(page, 'waitlist page with an offered time');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offered-time.png' });
+  await row.getByRole('button', { name: 'Tillbaka till väntande: Ines Erbjudsson (tackade nej eller svarade inte)' }).click();
+  const why = row.getByRole('group', { name: 'Tillbaka till väntande: Ines Erbjudsson, varför?' });
+  await expect(why.getByRole('button', { name: 'Tackade nej: Ines Erbjudsson tillbaka till väntande' })).toBeFocused();
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-back.png' });
+  await why.getByRole('button', { name: 'Svarade inte: Ines Erbjudsson tillbaka till väntande' }).click();
+  await expect(row.locator('.tb-status-chip')).toHaveText('Väntar');
+  await expect(row.getByTestId('offered-time')).toHaveCount(0);
+  await expect(page.getByTestId('notices')).toContainText(`Ines Erbjudsson väntar igen på sin plats i listan. Tiden`);
+  await expect(page.getByTestId('notices')).toContainText('kan erbjudas nästa patient');
+
+  // In the data: her priority, note and place kept, the time no longer held; Jon can be offered it.
+  const listed = await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', { appointmentTypeId: lakbes.id });
+  expect(listed.find((e) => e.id === first.id)).toMatchObject({
+    state: 'waiting',
+    priority: 2,
+    note: 'Ring mobilen',
+    createdAt: first.createdAt,
+    offeredSlot: null,
+  });
+  const jonOffered = await apiCall<WaitlistEntry>(shell, 'waitlist.markOffered', { id: second.id, slotId: free!.slotId });
+  expect(jonOffered.offeredSlot?.id).toBe(free!.slotId);
 });

@@ -18,6 +18,10 @@ export const OPEN_WAITLIST_STATES: readonly WaitlistState[] = ['waiting', 'offer
  * 2 brådskande (medically urgent, should be seen as soon as anything frees up). Not "akut":
  * acute patients get a same-day time, never a place on a cancellation list.
  */
+/** Why an offered entry goes back to waiting: the patient said no, or could not be reached. */
+export const WAITLIST_RETURN_REASONS = ['declined', 'no_answer'] as const;
+export type WaitlistReturnReason = (typeof WAITLIST_RETURN_REASONS)[number];
+
 export const WAITLIST_PRIORITIES = [0, 1, 2] as const;
 export type WaitlistPriority = (typeof WAITLIST_PRIORITIES)[number];
 
@@ -157,7 +161,7 @@ export const waitlistMethods = {
    * for the next patient. Only an offered entry.
    */
   'waitlist.markWaiting': method<WaitlistEntry>()({
-    input: z.object({ id: uuid, reason: z.enum(['declined', 'no_answer']).default('declined') }).strict(),
+    input: z.object({ id: uuid, reason: z.enum(WAITLIST_RETURN_REASONS).default('declined') }).strict(),
     roles: DESK_ROLES,
     kind: 'change',
   }),
