@@ -1,9 +1,10 @@
 // Appointment types: create, edit, (de)activate; delete only one that was never used.
 import { conflict, invalid, notFound } from '../api/result.ts';
-import type { AppointmentTypeChange } from '../api/methods/scheduling.ts';
+import type { AppointmentTypeChange, UnfitBookedSlot } from '../api/methods/scheduling.ts';
 import type { AppointmentType, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
-import { recordAudit } from './audit.ts';
+import { OPEN_STATUSES } from '../domain/booking-rules.ts';
+import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
@@ -112,6 +113,68 @@ function unfitFreeSlots(ctx: ServiceContext, t: AppointmentType): AppointmentTyp
   return { tooShort: row.tooShort, wrongProfession: row.wrongProfession };
 }
 
+/**
+ * Future booked times of the type that it no longer fits, by the same rules as unfitFreeSlots.
+ * Tidbok leaves them booked as they were (a patient was told that time; moving her is the desk's
+ * call), so the scheduler is shown each one. The list names patients: a read of each is logged.
+ */
+function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): UnfitBookedSlot[] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT s.id AS slotId, s.start_at AS startAt, s.end_at AS endAt, b.id AS bookingId, b.patient_id AS patientId,
+              p.given_name AS givenName, p.family_name AS familyName, p.protected_identity AS protectedIdentity,
+              (json_array_length(@professions) > 0
+                AND (r.profession IS NULL
+                     OR NOT EXISTS (SELECT 1 FROM json_each(@professions) x WHERE x.value = r.profession))) AS wrong
+         FROM bookings b
+         JOIN slots s ON s.id = b.slot_id
+         JOIN resources r ON r.id = s.resource_id
+         JOIN patients p ON p.id = b.patient_id
+        WHERE b.appointment_type_id = @typeId AND b.status IN (SELECT value FROM json_each(@open)) AND s.start_at > @now
+          AND ((s.end_at - s.start_at) < @durationMs OR wrong)
+        ORDER BY s.start_at, b.id`,
+    )
+    .all({
+      typeId: t.id,
+      open: JSON.stringify(OPEN_STATUSES),
+      now: ctx.now(),
+      durationMs: t.durationMin * 60_000,
+      professions: JSON.stringify(t.professions),
+    }) as {
+    slotId: string;
+    startAt: number;
+    endAt: number;
+    bookingId: string;
+    patientId: string;
+    givenName: string;
+    familyName: string;
+    protectedIdentity: number;
+    wrong: number;
+  }[];
+  recordPatientReads(
+    ctx,
+    caller,
+    rows.map((r) => r.patientId),
+    { op: 'type_unfit_booked', appointmentTypeId: t.id },
+  );
+  return rows.map((r) => ({
+    slotId: r.slotId,
+    startAt: r.startAt,
+    endAt: r.endAt,
+    bookingId: r.bookingId,
+    // A protected patient's name is never sent (the screens say "Skyddad identitet").
+    patientName: r.protectedIdentity === 1 ? '' : `${r.givenName} ${r.familyName}`,
+    protectedIdentity: r.protectedIdentity === 1,
+    // As for free slots: the wrong profession wins, since a longer slot would not make it fit.
+    reason: r.wrong ? 'wrongProfession' : 'tooShort',
+  }));
+}
+
+/** What a saved type no longer fits from now on: free slots counted, booked times listed. */
+function impactOf(ctx: ServiceContext, caller: Caller, t: AppointmentType): AppointmentTypeChange {
+  return { ...t, unfitFreeSlots: unfitFreeSlots(ctx, t), unfitBooked: unfitBooked(ctx, caller, t) };
+}
+
 export function updateAppointmentType(
   ctx: ServiceContext,
   caller: Caller,
@@ -136,15 +199,21 @@ export function updateAppointmentType(
       vals.push(conv(v as never));
       changed.push(key);
     }
-    if (sets.length === 0) return { ...before, unfitFreeSlots: unfitFreeSlots(ctx, before) };
+    if (sets.length === 0) return impactOf(ctx, caller, before);
     ctx.db
       .prepare(
         `UPDATE appointment_types SET ${sets.join(', ')}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       .run(...vals, ctx.now(), caller.username, before.id);
     const t = getAppointmentType(ctx, before.id);
-    afterChange(ctx, caller, t, 'update', { changed });
-    return { ...t, unfitFreeSlots: unfitFreeSlots(ctx, t) };
+    const impact = impactOf(ctx, caller, t);
+    // Logged with the change, as template edits log the booked slots they left.
+    afterChange(ctx, caller, t, 'update', {
+      changed,
+      unfitFreeSlots: impact.unfitFreeSlots,
+      unfitBooked: impact.unfitBooked.length,
+    });
+    return impact;
   })();
 }
 

@@ -28,6 +28,16 @@ export const DESK_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'
  */
 export interface AppointmentTypeChange extends AppointmentType {
   unfitFreeSlots: { tooShort: number; wrongProfession: number };
+  /**
+   * Future booked times of the type it no longer fits, for the same two reasons: left booked as
+   * they were (the patient keeps the time, at its old length), for the desk to check or rebook;
+   * as template edits report the booked slots they leave (`ExpansionReport.bookedUnchanged`).
+   */
+  unfitBooked: UnfitBookedSlot[];
+}
+
+export interface UnfitBookedSlot extends BookedSlotNotice {
+  reason: 'tooShort' | 'wrongProfession';
 }
 
 export interface ScheduleTemplate {
