@@ -7,7 +7,16 @@
 // decides (central wins for bookings, the unit for its schedule).
 // Appointment types (HealthcareService) come first, then slots, then appointments, and the
 // patients and slots an appointment names are read first, so references resolve.
-import type { Appointment, HealthcareService, Patient, Resource, Slot } from '@medplum/fhirtypes';
+import type {
+  Appointment,
+  HealthcareService,
+  Location,
+  Patient,
+  PractitionerRole,
+  Resource,
+  Schedule,
+  Slot,
+} from '@medplum/fhirtypes';
 import type { Caller, ServiceContext } from '../services/context.ts';
 import type { ContactMode } from '../api/types.ts';
 import type { Statement } from 'better-sqlite3';
@@ -16,10 +25,12 @@ import { searchUrl, type CentralApi } from './central-api.ts';
 import {
   appointmentFields,
   healthcareServiceFields,
+  ID_SYSTEM,
   localIdForRemote,
   ourId,
   patientFields,
   refId,
+  resourceFields,
   slotFields,
   type AppointmentFields,
 } from './fhir/mapping.ts';
@@ -40,9 +51,12 @@ import { recordAudit, recordAuditEvents, type AuditInput } from '../services/aud
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
 // No Patient feed: a desk reads a patient when one of its unit's appointments names them
-// (missingReferences), never the region's whole register. Appointment types first: a slot
-// offering a type another desk just created maps only once the type is here.
-export const FEEDS = ['HealthcareService', 'Slot', 'Appointment'] as const;
+// (missingReferences), never the region's whole register. Appointment types and resources
+// (clinicians as PractitionerRole, rooms as Location, each with its Schedule) first: a slot
+// offering a type, or on a clinician, another desk just created maps only once they are here.
+export const FEEDS = ['HealthcareService', 'PractitionerRole', 'Location', 'Slot', 'Appointment'] as const;
+/** Feeds read by the unit's Organization (`organization=`): the unit's own services and resources. */
+const BY_ORGANIZATION = new Set<Feed>(['HealthcareService', 'PractitionerRole', 'Location']);
 export type Feed = (typeof FEEDS)[number];
 
 export interface PullResult {
@@ -57,6 +71,13 @@ export interface ApplyResult {
   /** Local ids that changed, for the change event. */
   ids: string[];
 }
+
+/**
+ * sync_state key of a resource another desk created, whose Schedule's slots (and their bookings)
+ * are still to be read from the start: the Slot feed's cursor may have passed them while the
+ * resource was unknown here. Written with the resource, removed with its slots.
+ */
+const CATCH_UP = 'schedule-catch-up:';
 
 type StmtName =
   | 'patientByRemote'
@@ -179,6 +200,9 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
   // Rejected web rebookings: the old time is given back once its own change of this page is applied.
   const restores: { rejectedId: string; breach: RuleBreach; fromId: string; queued?: boolean }[] = [];
   const skip = (local: Known | undefined) => local !== undefined && options.respectPending && hasPendingOutbox(ctx, local.id);
+  const schedules = new Map(
+    resources.filter((r): r is Schedule => r.resourceType === 'Schedule').map((r) => [ourId(r), r] as const),
+  );
 
   ctx.db.transaction(() => {
     for (const r of resources) {
@@ -188,6 +212,11 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         for (const [code, known] of types) if (known.id === t.id) types.delete(code); // its code may have changed
         types.set(t.code, t);
         out.ids.push(t.id);
+        out.applied++;
+      } else if (r.resourceType === 'PractitionerRole' || r.resourceType === 'Location') {
+        const id = applyResource(ctx, r as PractitionerRole | Location, schedules, skip, audits);
+        if (!id) continue;
+        out.ids.push(id);
         out.applied++;
       } else if (r.resourceType === 'Patient') {
         const p = r as Patient;
@@ -531,6 +560,62 @@ function applyType(
     });
   }
   return stmt(ctx, `SELECT id, code, contact_modes FROM appointment_types WHERE id = ?`).get(id) as TypeRef;
+}
+
+const RESOURCE_COLUMNS = ['name', 'profession', 'title', 'hsa_id', 'active'] as const;
+
+/**
+ * A clinician, room or equipment another desk of the unit added or changed: found by our id (or
+ * its Schedule's central id), its id kept, the columns central carries taken, and its Schedule's
+ * id and version kept as the row's remote (push updates the Schedule). Deactivation is a column
+ * (the slots it removed come through the Slot feed); nothing is deleted. A row with a change of its
+ * own still queued is left to push, as for types. Returns the local id, or null when nothing applied.
+ */
+function applyResource(
+  ctx: ServiceContext,
+  r: PractitionerRole | Location,
+  schedules: Map<string | null, Schedule>,
+  skip: (local: Known | undefined) => boolean,
+  audits: AuditInput[],
+): string | null {
+  const mine = ourId(r);
+  const schedule = schedules.get(mine);
+  const f = resourceFields(r, schedule);
+  const unit = stmt(ctx, `SELECT id, remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
+    { id: string; remote_id: string | null } | undefined;
+  const org = r.resourceType === 'PractitionerRole' ? r.organization?.reference : r.managingOrganization?.reference;
+  if (!f || !schedule?.id || !unit || refId(org, 'Organization') !== unit.remote_id) return null;
+  const local = (stmt(ctx, `SELECT * FROM resources WHERE id = ?`).get(f.id) ??
+    stmt(ctx, `SELECT * FROM resources WHERE remote_id = ?`).get(schedule.id)) as (Known & Record<string, unknown>) | undefined;
+  if (skip(local) || (local && local.kind !== f.kind)) return null;
+  const now = ctx.now();
+  const version = schedule.meta!.versionId!;
+  if (local) {
+    const changed = RESOURCE_COLUMNS.filter((c) => local[c] !== f[c]);
+    if (changed.length === 0 && local.remote_id === schedule.id && local.remote_version === version) return null;
+    stmt(
+      ctx,
+      `UPDATE resources SET ${RESOURCE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, remote_id = ?, remote_version = ?,
+         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ).run(...RESOURCE_COLUMNS.map((c) => f[c]), schedule.id, version, now, local.id);
+    if (changed.length) {
+      audits.push({ action: 'change', entity: 'resource', entityId: local.id, detail: { op: 'sync.resource_changed', changed } });
+    }
+    return local.id;
+  }
+  stmt(
+    ctx,
+    `INSERT INTO resources (id, unit_id, kind, ${RESOURCE_COLUMNS.join(', ')}, sort_order, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ${RESOURCE_COLUMNS.map(() => '?').join(', ')},
+               (SELECT coalesce(max(sort_order), -1) + 1 FROM resources WHERE unit_id = ?), ?, ?, ?, 'central')`,
+  ).run(f.id, unit.id, f.kind, ...RESOURCE_COLUMNS.map((c) => f[c]), unit.id, schedule.id, version, now);
+  stmt(ctx, `INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`).run(
+    `${CATCH_UP}${f.id}`,
+    schedule.id,
+    now,
+  );
+  audits.push({ action: 'change', entity: 'resource', entityId: f.id, detail: { op: 'sync.resource_added', kind: f.kind } });
+  return f.id;
 }
 
 /** Who changes the book when central's changes are applied (audit log: no user, workstation 'sync'). */
@@ -913,6 +998,62 @@ function ourSchedules(ctx: ServiceContext): Record<string, string> {
   return ids.length ? { schedule: ids.join(',') } : {};
 }
 
+const ENTITIES_OF: Record<Feed, string[]> = {
+  HealthcareService: ['appointment_type'],
+  PractitionerRole: ['resource'],
+  Location: ['resource'],
+  Slot: ['booking', 'slot', 'patient'],
+  Appointment: ['booking', 'slot', 'patient'],
+};
+
+/** The Schedules of a page of roles and locations (the row keeps the Schedule's id and version). */
+async function schedulesOf(api: CentralApi, resources: Resource[]): Promise<Resource[]> {
+  const ids = [...new Set(resources.map((r) => ourId(r as PractitionerRole)).filter((x): x is string => x !== null))];
+  const out: Resource[] = [];
+  for (let i = 0; i < ids.length; i += 50) {
+    const chunk = ids.slice(i, i + 50);
+    out.push(
+      ...(await api.searchAll('Schedule', { identifier: chunk.map((id) => `${ID_SYSTEM}|${id}`).join(','), _count: '50' })),
+    );
+  }
+  return out;
+}
+
+/**
+ * Reads, from the start, the slots of resources another desk created and their bookings (with the
+ * patients they name), and applies them in one transaction with the end of the catch-up.
+ */
+async function catchUpNewSchedules(ctx: ServiceContext, api: CentralApi): Promise<PullResult> {
+  const result: PullResult = { pulled: 0, applied: 0, conflicts: 0 };
+  const waiting = ctx.db
+    .prepare(`SELECT feed, cursor FROM sync_state WHERE feed >= ? AND feed < ?`)
+    .all(CATCH_UP, `${CATCH_UP}\uffff`) as {
+    feed: string;
+    cursor: string;
+  }[];
+  if (waiting.length === 0) return result;
+  const slots = await api.searchAll<Slot>('Slot', {
+    schedule: waiting.map((w) => `Schedule/${w.cursor}`).join(','),
+    _count: '500',
+  });
+  const appointments: Resource[] = [];
+  for (let i = 0; i < slots.length; i += 50) {
+    const refs = slots.slice(i, i + 50).map((sl) => `Slot/${sl.id}`);
+    appointments.push(...(await api.searchAll('Appointment', { slot: refs.join(','), _count: '500' })));
+  }
+  result.pulled = slots.length + appointments.length;
+  const patients = await missingReferences(ctx, api, appointments);
+  const applied = ctx.db.transaction(() => {
+    const a = applyResources(ctx, [...patients, ...slots, ...appointments], { respectPending: true });
+    for (const w of waiting) ctx.db.prepare(`DELETE FROM sync_state WHERE feed = ?`).run(w.feed);
+    return a;
+  })();
+  result.applied = applied.applied;
+  result.conflicts = applied.conflicts;
+  if (applied.ids.length) ctx.events.emit({ entities: ENTITIES_OF.Slot, ids: [...new Set(applied.ids)] });
+  return result;
+}
+
 export interface PullOptions {
   pageSize?: number;
   feeds?: readonly Feed[];
@@ -924,18 +1065,27 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
   for (const feed of options.feeds ?? FEEDS) {
     const cursor = readCursor(ctx, feed);
     const organization = ourOrganization(ctx);
-    if (feed === 'HealthcareService' && !organization) continue;
+    if (BY_ORGANIZATION.has(feed) && !organization) continue;
+    if (feed === 'Slot') {
+      const caught = await catchUpNewSchedules(ctx, api);
+      result.pulled += caught.pulled;
+      result.applied += caught.applied;
+      result.conflicts += caught.conflicts;
+    }
     let url: string | null = searchUrl(api.baseUrl, feed, {
       ...(cursor ? { _lastUpdated: `ge${cursor}` } : {}),
       ...(feed === 'Slot' ? ourSchedules(ctx) : {}),
-      ...(feed === 'HealthcareService' ? organization : {}),
+      ...(BY_ORGANIZATION.has(feed) ? organization : {}),
       _sort: '_lastUpdated',
       _count: String(options.pageSize ?? 500),
     });
     for (let guard = 0; url && guard < 100_000; guard++) {
       const page: { resources: Resource[]; next: string | null } = await api.searchPage(url);
       result.pulled += page.resources.length;
-      const referenced = await missingReferences(ctx, api, page.resources);
+      const referenced =
+        feed === 'PractitionerRole' || feed === 'Location'
+          ? await schedulesOf(api, page.resources)
+          : await missingReferences(ctx, api, page.resources);
       const applied = ctx.db.transaction(() => {
         const a = applyResources(ctx, [...referenced, ...page.resources], { respectPending: true });
         const last = page.resources.reduce<string | null>(
@@ -947,7 +1097,7 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
       })();
       result.applied += applied.applied;
       result.conflicts += applied.conflicts;
-      const entities = feed === 'HealthcareService' ? ['appointment_type'] : ['booking', 'slot', 'patient'];
+      const entities = ENTITIES_OF[feed];
       if (applied.ids.length) ctx.events.emit({ entities, ids: [...new Set(applied.ids)] });
       url = page.next;
     }

@@ -31,6 +31,8 @@ export const RESERVNUMMER_SYSTEM = 'urn:tidbok:reservnummer';
 export const HSA_SYSTEM = 'urn:oid:1.2.752.129.2.1.4.1';
 export const TYPE_SYSTEM = 'urn:tidbok:appointment-type';
 export const PROFESSION_SYSTEM = 'urn:tidbok:profession';
+/** Whether a Location is a room or equipment (FHIR has no kind for equipment one could book). */
+export const RESOURCE_KIND_SYSTEM = 'urn:tidbok:resource-kind';
 export const REASON_SYSTEM = 'urn:tidbok:reason';
 /** Canonical URLs of our extensions (identifiers, not necessarily resolvable). */
 export const EXT = {
@@ -194,7 +196,13 @@ export function clinicianToRole(r: ResourceRow, unitId: string, ref: RefOf): Pra
     resourceType: 'PractitionerRole',
     identifier: [ourIdentifier(r.id)],
     active: r.active === 1,
-    practitioner: { reference: ref('Practitioner', r.id) },
+    // The name and HSA-id ride on the reference too: the role is what other desks of the unit
+    // read (by organization), so it changes whenever anything they show of the clinician does.
+    practitioner: {
+      reference: ref('Practitioner', r.id),
+      display: r.name,
+      ...(r.hsa_id ? { identifier: { system: HSA_SYSTEM, value: r.hsa_id } } : {}),
+    },
     organization: { reference: ref('Organization', unitId) },
     code: [{ coding: [{ system: PROFESSION_SYSTEM, code: r.profession ?? 'okand' }], ...(r.title ? { text: r.title } : {}) }],
   };
@@ -204,10 +212,11 @@ export function clinicianToRole(r: ResourceRow, unitId: string, ref: RefOf): Pra
 export function roomToLocation(r: ResourceRow, unitId: string, ref: RefOf): Location {
   return {
     resourceType: 'Location',
-    identifier: [ourIdentifier(r.id)],
+    identifier: [ourIdentifier(r.id), ...(r.hsa_id ? [{ system: HSA_SYSTEM, value: r.hsa_id }] : [])],
     status: r.active === 1 ? 'active' : 'inactive',
     name: r.name,
     mode: 'instance',
+    type: [{ coding: [{ system: RESOURCE_KIND_SYSTEM, code: r.kind }] }],
     physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'ro' }] },
     managingOrganization: { reference: ref('Organization', unitId) },
   };
@@ -224,6 +233,54 @@ export function resourceToSchedule(r: ResourceRow, ref: RefOf): Schedule {
     active: r.active === 1,
     actor,
     comment: r.name,
+  };
+}
+
+/**
+ * The resource row a pulled PractitionerRole (clinician) or Location (room, equipment) of the unit
+ * describes; `schedule` (the resource's Schedule, whose id and version the row keeps) gives the
+ * name when a role from an older desk does not carry it. Null when it is not one of ours or lacks
+ * what the row needs.
+ */
+export function resourceFields(r: PractitionerRole | Location, schedule: Schedule | undefined): ResourceRow | null {
+  const id = ourId(r);
+  if (!id) return null;
+  const column = {
+    name: z.string().trim().min(1).max(200),
+    profession: z.string().trim().min(1).max(60),
+    title: z.string().trim().min(1).max(200).nullable(),
+    hsa: z.string().min(1).max(40).nullable(),
+  };
+  const ok = <T>(schema: z.ZodType<T>, v: unknown): T | null => {
+    const parsed = schema.safeParse(v);
+    return parsed.success ? parsed.data : null;
+  };
+  if (r.resourceType === 'PractitionerRole') {
+    const code = r.code?.[0];
+    const name = ok(column.name, r.practitioner?.display ?? schedule?.comment);
+    const profession = ok(column.profession, code?.coding?.find((c) => c.system === PROFESSION_SYSTEM)?.code);
+    if (!name || !profession) return null;
+    return {
+      id,
+      kind: 'clinician',
+      name,
+      profession,
+      title: ok(column.title, code?.text ?? null),
+      hsa_id: ok(column.hsa, r.practitioner?.identifier?.system === HSA_SYSTEM ? r.practitioner.identifier.value : null),
+      active: r.active === false ? 0 : 1,
+    };
+  }
+  const name = ok(column.name, r.name ?? schedule?.comment);
+  if (!name) return null;
+  const kind = r.type?.flatMap((t) => t.coding ?? []).find((c) => c.system === RESOURCE_KIND_SYSTEM)?.code;
+  return {
+    id,
+    kind: kind === 'equipment' ? 'equipment' : 'room',
+    name,
+    profession: null,
+    title: null,
+    hsa_id: ok(column.hsa, r.identifier?.find((i) => i.system === HSA_SYSTEM)?.value ?? null),
+    active: r.status === 'inactive' ? 0 : 1,
   };
 }
 

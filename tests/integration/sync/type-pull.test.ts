@@ -236,3 +236,94 @@ describe('appointment types made or changed on one desk reach the others', () =>
     ]);
   });
 });
+
+describe('clinicians and rooms added or changed on one desk reach the others', () => {
+  let doctor: string;
+  let ekg: string;
+  const inDays = (n: number) => new Date(a.now() + n * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  const resourceOf = async (ctx: ServiceContext, id: string) =>
+    (await ok(ctx, 'resources.list', { includeInactive: true })).find((r) => r.id === id);
+
+  it("a new clinician, its slot and a booking of it reach B, also when B's Slot feed passed them before the clinician was known", async () => {
+    doctor = (
+      await ok(a, 'resources.create', {
+        kind: 'clinician',
+        name: 'Karin Berg',
+        profession: 'lakare',
+        title: 'ST-läkare',
+        hsaId: 'SE2321000016-9KB1',
+      })
+    ).id;
+    ekg = (
+      await ok(a, 'resources.create', { kind: 'equipment', name: 'EKG-apparat', profession: null, title: null, hsaId: null })
+    ).id;
+    const slot = await ok(a, 'slots.create', {
+      resourceId: doctor,
+      date: inDays(5),
+      startTime: '09:00',
+      endTime: '09:30',
+      appointmentTypeIds: [unit.typeIds.lakbes],
+      webPublished: false,
+      withinCareGuarantee: true,
+    });
+    const booking = await ok(a, 'bookings.book', {
+      slotId: slot.id,
+      patientId: unit.patientIds[3]!,
+      appointmentTypeId: unit.typeIds.lakbes,
+      channel: 'desk',
+      note: '',
+    });
+    await sync(a);
+    // A round of B that read the resource feeds just before A's push and the Slot and Appointment
+    // feeds just after: their cursors pass the new clinician's slot and booking.
+    await pullChanges(b, api(central.url), { feeds: ['Slot', 'Appointment'] });
+    expect((await call(b, 'slots.get', { id: slot.id })).ok).toBe(false);
+
+    const seen = recordEvents(b);
+    await sync(b);
+    seen.stop();
+    expect(await resourceOf(b, doctor)).toEqual(await resourceOf(a, doctor));
+    expect(await resourceOf(b, doctor)).toMatchObject({
+      kind: 'clinician',
+      name: 'Karin Berg',
+      profession: 'lakare',
+      title: 'ST-läkare',
+    });
+    expect(await resourceOf(b, ekg)).toEqual(await resourceOf(a, ekg));
+    expect(await resourceOf(b, ekg)).toMatchObject({ kind: 'equipment', name: 'EKG-apparat', active: true });
+    expect(await ok(b, 'slots.get', { id: slot.id })).toEqual(await ok(a, 'slots.get', { id: slot.id }));
+    expect(await ok(b, 'bookings.get', { id: booking.id })).toMatchObject({
+      status: 'booked',
+      slotId: slot.id,
+      patient: { id: unit.patientIds[3] },
+    });
+    expect(seen.events.some((e) => e.entities.includes('resource') && e.ids.includes(doctor))).toBe(true);
+    expect(
+      b.db.prepare(`SELECT workstation, json_extract(detail, '$.op') AS op FROM audit_events WHERE entity_id = ?`).all(doctor),
+    ).toEqual([{ workstation: 'sync', op: 'sync.resource_added' }]);
+    // Nothing pulled goes back out, and no catch-up is left waiting.
+    expect(pendingOutbox(b)).toBe(0);
+    expect(b.db.prepare(`SELECT count(*) AS n FROM sync_state WHERE feed LIKE 'schedule-catch-up:%'`).get()).toEqual({ n: 0 });
+  });
+
+  it("a rename and a deactivation on A follow on B; B's own rename still waiting to be sent is not overwritten, and wins", async () => {
+    await ok(a, 'resources.update', { id: doctor, name: 'Karin Berg Lund', title: 'Specialistläkare' });
+    await ok(a, 'resources.setActive', { id: ekg, active: false });
+    await ok(a, 'resources.update', { id: unit.resourceIds[1]!, name: 'Provtagning A' });
+    await sync(a);
+    // B, offline, renames the same room: its change waits in the outbox.
+    await ok(b, 'resources.update', { id: unit.resourceIds[1]!, name: 'Provtagning B' });
+
+    await pullChanges(b, api(central.url), { feeds: ['PractitionerRole', 'Location'] });
+    expect(await resourceOf(b, doctor)).toMatchObject({ name: 'Karin Berg Lund', title: 'Specialistläkare', active: true });
+    expect(await resourceOf(b, ekg)).toMatchObject({ name: 'EKG-apparat', active: false });
+    expect(await resourceOf(b, unit.resourceIds[1]!)).toMatchObject({ name: 'Provtagning B' });
+
+    await sync(b);
+    await sync(a);
+    for (const id of [doctor, ekg, unit.resourceIds[1]!]) expect(await resourceOf(b, id)).toEqual(await resourceOf(a, id));
+    expect(await resourceOf(a, unit.resourceIds[1]!)).toMatchObject({ name: 'Provtagning B' });
+    expect(pendingOutbox(a)).toBe(0);
+    expect(pendingOutbox(b)).toBe(0);
+  });
+});
