@@ -590,14 +590,16 @@ function applyResource(
   if (skip(local) || (local && local.kind !== f.kind)) return null;
   const now = ctx.now();
   const version = schedule.meta!.versionId!;
+  // What an older desk did not send (its HSA-id) keeps the local value.
+  const carried = RESOURCE_COLUMNS.filter((c) => f[c] !== undefined);
   if (local) {
-    const changed = RESOURCE_COLUMNS.filter((c) => local[c] !== f[c]);
+    const changed = carried.filter((c) => local[c] !== f[c]);
     if (changed.length === 0 && local.remote_id === schedule.id && local.remote_version === version) return null;
     stmt(
       ctx,
-      `UPDATE resources SET ${RESOURCE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, remote_id = ?, remote_version = ?,
+      `UPDATE resources SET ${carried.map((c) => `${c} = ?`).join(', ')}, remote_id = ?, remote_version = ?,
          version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
-    ).run(...RESOURCE_COLUMNS.map((c) => f[c]), schedule.id, version, now, local.id);
+    ).run(...carried.map((c) => f[c]), schedule.id, version, now, local.id);
     if (changed.length) {
       audits.push({ action: 'change', entity: 'resource', entityId: local.id, detail: { op: 'sync.resource_changed', changed } });
     }
@@ -605,10 +607,10 @@ function applyResource(
   }
   stmt(
     ctx,
-    `INSERT INTO resources (id, unit_id, kind, ${RESOURCE_COLUMNS.join(', ')}, sort_order, remote_id, remote_version, updated_at, updated_by)
-       VALUES (?, ?, ?, ${RESOURCE_COLUMNS.map(() => '?').join(', ')},
+    `INSERT INTO resources (id, unit_id, kind, ${carried.join(', ')}, sort_order, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ${carried.map(() => '?').join(', ')},
                (SELECT coalesce(max(sort_order), -1) + 1 FROM resources WHERE unit_id = ?), ?, ?, ?, 'central')`,
-  ).run(f.id, unit.id, f.kind, ...RESOURCE_COLUMNS.map((c) => f[c]), unit.id, schedule.id, version, now);
+  ).run(f.id, unit.id, f.kind, ...carried.map((c) => f[c]), unit.id, schedule.id, version, now);
   stmt(ctx, `INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`).run(
     `${CATCH_UP}${f.id}`,
     schedule.id,

@@ -239,10 +239,14 @@ export function resourceToSchedule(r: ResourceRow, ref: RefOf): Schedule {
 /**
  * The resource row a pulled PractitionerRole (clinician) or Location (room, equipment) of the unit
  * describes; `schedule` (the resource's Schedule, whose id and version the row keeps) gives the
- * name when a role from an older desk does not carry it. Null when it is not one of ours or lacks
- * what the row needs.
+ * name when a role from an older desk does not carry it; such a role (or Location) carries no
+ * HSA-id either, so `hsa_id` is then absent (the local value stays). Null when it is not one of
+ * ours or lacks what the row needs.
  */
-export function resourceFields(r: PractitionerRole | Location, schedule: Schedule | undefined): ResourceRow | null {
+export function resourceFields(
+  r: PractitionerRole | Location,
+  schedule: Schedule | undefined,
+): (Omit<ResourceRow, 'hsa_id'> & { hsa_id?: string | null }) | null {
   const id = ourId(r);
   if (!id) return null;
   const column = {
@@ -266,8 +270,10 @@ export function resourceFields(r: PractitionerRole | Location, schedule: Schedul
       name,
       profession,
       title: ok(column.title, code?.text ?? null),
-      hsa_id: ok(column.hsa, r.practitioner?.identifier?.system === HSA_SYSTEM ? r.practitioner.identifier.value : null),
       active: r.active === false ? 0 : 1,
+      ...(r.practitioner?.display
+        ? { hsa_id: ok(column.hsa, r.practitioner.identifier?.system === HSA_SYSTEM ? r.practitioner.identifier.value : null) }
+        : {}),
     };
   }
   const name = ok(column.name, r.name ?? schedule?.comment);
@@ -279,8 +285,8 @@ export function resourceFields(r: PractitionerRole | Location, schedule: Schedul
     name,
     profession: null,
     title: null,
-    hsa_id: ok(column.hsa, r.identifier?.find((i) => i.system === HSA_SYSTEM)?.value ?? null),
     active: r.status === 'inactive' ? 0 : 1,
+    ...(kind ? { hsa_id: ok(column.hsa, r.identifier?.find((i) => i.system === HSA_SYSTEM)?.value ?? null) } : {}),
   };
 }
 
