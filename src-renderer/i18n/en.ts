@@ -907,14 +907,25 @@ export const en: Shape<typeof sv> = {
     },
   },
   typeImpact: {
+    title: '{{name}} is saved: this no longer fits',
     tooShort_one:
-      '{{count}} free slot is now too short for {{name}} and cannot be booked. Change the slot length of the schedule templates under Schedule templates.',
+      '{{count}} free slot is shorter than {{minutes}} min and can no longer be booked for {{name}}. Tidbok left it in the schedule. Change the slot length of the schedule templates under Schedule templates.',
     tooShort_other:
-      '{{count}} free slots are now too short for {{name}} and cannot be booked. Change the slot length of the schedule templates under Schedule templates.',
+      '{{count}} free slots are shorter than {{minutes}} min and can no longer be booked for {{name}}. Tidbok left them in the schedule. Change the slot length of the schedule templates under Schedule templates.',
+    bookedHeading_one: '{{count}} booked time no longer fits {{name}}',
+    bookedHeading_other: '{{count}} booked times no longer fit {{name}}',
+    bookedKept:
+      'Tidbok changed no booking: the patients keep their times as booked. Check them and rebook the patient where the visit will not fit.',
+    time: 'Time',
+    patient: 'Patient',
+    why: 'Why',
+    whyTooShort: 'The time is {{minutes}} min, the type {{typeMinutes}} min',
+    whyWrongProfession: 'The resource’s profession no longer performs the type',
     wrongProfession_one:
       '{{count}} free slot for {{name}} is with a resource whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
     wrongProfession_other:
       '{{count}} free slots for {{name}} are with resources whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
+    noneBooked: 'No booked times were affected.',
   },
   // Book appointment: the next step after a patient is chosen (booking/next-step.ts).
   bookSteps: {

@@ -910,14 +910,25 @@ export const sv = {
     },
   },
   typeImpact: {
+    title: '{{name}} är sparad: det här passar inte längre',
     tooShort_one:
-      '{{count}} ledig tid är nu för kort för {{name}} och kan inte bokas. Ändra schemamallarnas tidslängd under Schemamallar.',
+      '{{count}} ledig tid är kortare än {{minutes}} min och kan inte längre bokas för {{name}}. Tidbok lät den ligga kvar i schemat. Ändra schemamallarnas tidslängd under Schemamallar.',
     tooShort_other:
-      '{{count}} lediga tider är nu för korta för {{name}} och kan inte bokas. Ändra schemamallarnas tidslängd under Schemamallar.',
+      '{{count}} lediga tider är kortare än {{minutes}} min och kan inte längre bokas för {{name}}. Tidbok lät dem ligga kvar i schemat. Ändra schemamallarnas tidslängd under Schemamallar.',
+    bookedHeading_one: '{{count}} bokad tid passar inte längre {{name}}',
+    bookedHeading_other: '{{count}} bokade tider passar inte längre {{name}}',
+    bookedKept:
+      'Tidbok ändrade inga bokningar: patienterna har kvar sina tider som de bokades. Se över dem och boka om patienten där besöket inte hinns med.',
+    time: 'Tid',
+    patient: 'Patient',
+    why: 'Varför',
+    whyTooShort: 'Tiden är {{minutes}} min, besökstypen {{typeMinutes}} min',
+    whyWrongProfession: 'Resursens yrkesgrupp utför inte längre besökstypen',
     wrongProfession_one:
       '{{count}} ledig tid för {{name}} ligger hos en resurs vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
     wrongProfession_other:
       '{{count}} lediga tider för {{name}} ligger hos resurser vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
+    noneBooked: 'Inga bokade tider berördes.',
   },
   // Boka tid: the next step after a patient is chosen (booking/next-step.ts).
   bookSteps: {

@@ -9,6 +9,7 @@ import type { AppointmentType } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { TypeForm } from './TypeForm.tsx';
+import { TypeImpact, hasTypeImpact } from './TypeImpact.tsx';
 import { useRoles } from '../auth/roles.ts';
 
 export function AppointmentTypesPage() {
@@ -29,8 +30,8 @@ function TypesScreen() {
     queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
   });
   const [editing, setEditing] = useState<AppointmentType | 'new' | null>(null);
-  // Free slots the last edit made unbookable: stays until dismissed, unlike a notice, because the
-  // scheduler has to go and change templates.
+  // What the last edit no longer fits (free slots, booked times): stays until dismissed, unlike a
+  // notice, because the scheduler has templates to change and bookings to check.
   const [impact, setImpact] = useState<AppointmentTypeChange | null>(null);
 
   async function toggleActive(x: AppointmentType) {
@@ -56,23 +57,7 @@ function TypesScreen() {
       </div>
       {!canEdit && known && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
       {types.error && <p role="alert">{types.error.message}</p>}
-      {impact && (
-        <div className="tb-warning" role="status" data-testid="type-impact">
-          {(['tooShort', 'wrongProfession'] as const)
-            .filter((k) => impact.unfitFreeSlots[k] > 0)
-            .map((k) => (
-              <p key={k} style={{ margin: '0 0 6px' }}>
-                {t(`typeImpact.${k}`, {
-                  count: impact.unfitFreeSlots[k],
-                  name: i18n.language === 'en' ? impact.nameEn : impact.nameSv,
-                })}
-              </p>
-            ))}
-          <button type="button" className="tb-button tb-small" onClick={() => setImpact(null)}>
-            {t('common.close')}
-          </button>
-        </div>
-      )}
+      {impact && <TypeImpact impact={impact} onClose={() => setImpact(null)} />}
       <table className="tb-table tb-compact" data-testid="types-table">
         <thead>
           <tr>
@@ -134,8 +119,7 @@ function TypesScreen() {
           onSaved={(saved) => {
             setEditing(null);
             notify('ok', t('typeForm.saved', { name: saved.nameSv }));
-            const unfit = 'unfitFreeSlots' in saved && saved.unfitFreeSlots.tooShort + saved.unfitFreeSlots.wrongProfession > 0;
-            setImpact(unfit ? saved : null);
+            setImpact('unfitFreeSlots' in saved && hasTypeImpact(saved) ? saved : null);
             void client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
           }}
         />

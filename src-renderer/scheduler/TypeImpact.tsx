@@ -1,0 +1,85 @@
+// What a saved appointment type no longer fits, and what Tidbok did about it: free slots are
+// counted (left in the schedule, no longer bookable for the type), booked times are listed (left
+// booked as they were, for the desk to check), as a template edit reports its booked slots. Stays
+// until closed, unlike a notice: the scheduler has templates to change and bookings to check.
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
+import { formatSpan } from '../booking/format.ts';
+import './type-impact.css';
+
+/** Whether a save left anything the scheduler must hear about. */
+export function hasTypeImpact(change: AppointmentTypeChange): boolean {
+  return change.unfitFreeSlots.tooShort + change.unfitFreeSlots.wrongProfession + change.unfitBooked.length > 0;
+}
+
+export function TypeImpact({ impact, onClose }: { impact: AppointmentTypeChange; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const name = lang === 'en' ? impact.nameEn : impact.nameSv;
+  const booked = impact.unfitBooked;
+  // The form closed: the focus goes to what the save left to do (read from its heading), not the page.
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), [impact]);
+  return (
+    <section className="tb-warning tb-type-impact" aria-labelledby="type-impact-title" data-testid="type-impact">
+      <h2 id="type-impact-title" className="tb-type-impact-title" tabIndex={-1} ref={title}>
+        {t('typeImpact.title', { name })}
+      </h2>
+      {(['tooShort', 'wrongProfession'] as const)
+        .filter((k) => impact.unfitFreeSlots[k] > 0)
+        .map((k) => (
+          <p key={k} data-testid={`type-impact-free-${k}`}>
+            {t(`typeImpact.${k}`, { count: impact.unfitFreeSlots[k], name, minutes: impact.durationMin })}
+          </p>
+        ))}
+      {booked.length === 0 ? (
+        <p className="tb-muted">{t('typeImpact.noneBooked')}</p>
+      ) : (
+        <>
+          <h3 id="type-impact-booked" className="tb-type-impact-heading">
+            {t('typeImpact.bookedHeading', { count: booked.length, name })}
+          </h3>
+          <p>{t('typeImpact.bookedKept')}</p>
+          {/* Scrolls on its own, so it takes the focus to scroll by keyboard. */}
+          <div className="tb-type-impact-scroll" role="region" aria-labelledby="type-impact-booked" tabIndex={0}>
+            <table className="tb-table tb-compact" data-testid="type-impact-booked">
+              <thead>
+                <tr>
+                  <th scope="col">{t('typeImpact.time')}</th>
+                  <th scope="col">{t('typeImpact.patient')}</th>
+                  <th scope="col">{t('typeImpact.why')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {booked.map((b) => (
+                  <tr key={b.bookingId} data-booking-id={b.bookingId}>
+                    <td className="tb-nowrap">{formatSpan(b.startAt, b.endAt, lang, true)}</td>
+                    <td>
+                      {b.protectedIdentity ? (
+                        <span className="tb-protected-mark">{t('patients.protectedMark')}</span>
+                      ) : (
+                        b.patientName
+                      )}
+                    </td>
+                    <td>
+                      {b.reason === 'tooShort'
+                        ? t('typeImpact.whyTooShort', {
+                            minutes: Math.round((b.endAt - b.startAt) / 60_000),
+                            typeMinutes: impact.durationMin,
+                          })
+                        : t('typeImpact.whyWrongProfession')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      <button type="button" className="tb-button tb-small" onClick={onClose}>
+        {t('common.close')}
+      </button>
+    </section>
+  );
+}
