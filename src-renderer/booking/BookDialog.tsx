@@ -2,7 +2,7 @@
 // normalised) or by name, or register a new patient; type preset from the slot; contact mode,
 // reason when the type asks for one, note; confirm. Main decides; its Swedish "no" is shown here.
 // A time someone else took meanwhile is replaced by one of the next free times, all else kept.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, ContactMode, Resource, Slot } from '../../src-main/api/types.ts';
@@ -18,6 +18,7 @@ import { OverrideField, overridableRule } from './override.tsx';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
 import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
+import { nextBookStep, type BookStep } from './next-step.ts';
 import './booking.css';
 
 export interface BookDialogProps {
@@ -45,6 +46,11 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     presetTypeId && slot.appointmentTypeIds.includes(presetTypeId) ? presetTypeId : (offered[0]?.id ?? ''),
   );
   const type = offered.find((x) => x.id === typeId);
+  // Whether the type is known, not just the first the time offers: given by whoever opened the
+  // dialog, the only one, or chosen here. Until then Enter in the patient field books nothing.
+  const [typeSettled, setTypeSettled] = useState(
+    (presetTypeId !== null && opened.appointmentTypeIds.includes(presetTypeId)) || opened.appointmentTypeIds.length <= 1,
+  );
   const [mode, setMode] = useState<ContactMode | ''>(type?.contactModes[0] ?? '');
   const [channel, setChannel] = useState<DeskChannel>('phone');
   const [note, setNote] = useState('');
@@ -62,6 +68,37 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
   const debounced = useDebounced(query.trim(), 180);
+  const reasonRule = entry?.heldBooking ? type?.reasonRebook : type?.reasonNew;
+  const stepState = {
+    typeSettled,
+    modes: type?.contactModes.length ?? 0,
+    missingRequired: reasonRule === 'mandatory' && !reasonCode && !reasonText.trim(),
+  };
+  const stepElement = (step: BookStep): HTMLElement | null => {
+    const f = form.current;
+    if (step === 'type') return document.getElementById(ids.type);
+    if (step === 'mode') return document.getElementById(ids.mode);
+    // The reason the type requires: the browser marks its empty control invalid.
+    if (step === 'required') return f?.querySelector<HTMLElement>('input:invalid, select:invalid, textarea:invalid') ?? null;
+    return f?.querySelector<HTMLElement>('button[type="submit"]') ?? null;
+  };
+  // Set when a patient (or an entry of återbudslistan) is chosen: the control that had the focus
+  // (the patient field, a hit) is gone with the search, so once the dialog is idle the focus goes
+  // to what she fills next, unless something else took it (the override reason, the next free times).
+  const focusNext = useRef(false);
+  useEffect(() => {
+    if (!focusNext.current || busy || taken) return;
+    focusNext.current = false;
+    if (form.current?.contains(document.activeElement)) return;
+    stepElement(nextBookStep(stepState))?.focus();
+  });
+  /** Enter on Besökstyp or Kontaktsätt: that choice is made, on to the next step. */
+  const onEnterMoveOn = (after: 'type' | 'mode') => (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    if (after === 'type') setTypeSettled(true);
+    stepElement(nextBookStep({ ...stepState, typeSettled: true }, after))?.focus();
+  };
 
   useEffect(() => {
     if (type && (!mode || !type.contactModes.includes(mode))) setMode(type.contactModes[0] ?? '');
@@ -103,6 +140,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // Enter in the patient field: take the patient; book at once only when nothing is left open.
+    const fromSearch = document.activeElement?.id === ids.query;
     // The look-ups as you type lag the field by the debounce: what they found counts only once they
     // caught up with the text (else a number typed over another would book the first one's patient).
     const settled = query.trim() === debounced;
@@ -120,7 +159,10 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           setBusy(false);
           return setError(t('book.newPatientNames'));
         }
-        if (typed) setPatient((chosen = typed));
+        if (typed) {
+          setPatient((chosen = typed));
+          focusNext.current = true;
+        }
       }
       if (!chosen && settled && offerNew && validNumber) {
         if (!newPatient.givenName.trim() || !newPatient.familyName.trim()) {
@@ -137,6 +179,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         // Registered now, whatever the booking's fate: a retry (another time, an override) books
         // this patient, never registers the number twice.
         setPatient(created);
+        focusNext.current = true;
         chosen = created;
       }
       if (!chosen) {
@@ -144,6 +187,15 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         // Enter on a name: the hits are right there; the first takes the focus.
         form.current?.querySelector<HTMLElement>('.tb-results button')?.focus();
         return setError(t('book.choosePatient'));
+      }
+      // The time offers several types and none was given or chosen: the patient is taken, the
+      // focus goes on to Besökstyp (not a booking of whichever type happens to be listed first).
+      if (fromSearch && !entry && !typeSettled) {
+        // Found as typed (the look-ups had caught up): held as chosen like a hit clicked.
+        if (exact && chosen === exact) setPatient(exact);
+        focusNext.current = true;
+        setBusy(false);
+        return;
       }
       // From återbudslistan, a patient who holds a later time of the type moves it here (one time,
       // not two); the later time is then free for the next in line.
@@ -225,9 +277,25 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
             onChoose={(e) => {
               setEntry(e);
               setTypeId(e.appointmentTypeId);
+              setTypeSettled(true);
+              focusNext.current = true;
             }}
           />
         )}
+        {/* Who is chosen, read out when it changes: the focus has moved on to the next field. */}
+        <p className="tb-visually-hidden" aria-live="polite" data-testid="chosen-announcement">
+          {entry
+            ? t('bookSteps.chosen', {
+                name: entry.patient.displayName ?? t('calendar.protected'),
+                number: t('waitlist.matches.chosen'),
+              })
+            : patient
+              ? t('bookSteps.chosen', {
+                  name: patient.protectedIdentity ? t('calendar.protected') : patient.displayName,
+                  number: formatIdentity(patient.identityNumber),
+                })
+              : ''}
+        </p>
         {entry ? (
           <div className="tb-chosen" data-testid="chosen-patient">
             <div>
@@ -241,7 +309,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
                 </p>
               )}
             </div>
-            <button type="button" className="tb-button" onClick={() => setEntry(null)} autoFocus>
+            <button type="button" className="tb-button" onClick={() => setEntry(null)}>
               {t('book.changePatient')}
             </button>
           </div>
@@ -252,8 +320,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
               <span className="tb-muted"> {formatIdentity(patient.identityNumber)}</span>
               {patient.protectedIdentity && <span className="tb-protected-mark">{t('patients.protectedMark')}</span>}
             </div>
-            {/* The search field it replaces had the focus: keep it in the dialog, on the next step. */}
-            <button type="button" className="tb-button" onClick={() => setPatient(null)} autoFocus>
+            {/* Not the focus: a second Enter would un-choose the patient. Tab and Shift+Tab reach it. */}
+            <button type="button" className="tb-button" onClick={() => setPatient(null)}>
               {t('book.changePatient')}
             </button>
           </div>
@@ -294,6 +362,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
                       onClick={() => {
                         setPatient(p);
                         setError(null);
+                        focusNext.current = true;
                       }}
                     >
                       <strong>{p.protectedIdentity ? t('calendar.protected') : p.displayName}</strong>
@@ -348,7 +417,16 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           {/* The widest: type names with their length must read whole. */}
           <div className="tb-field tb-grow">
             <label htmlFor={ids.type}>{t('book.type')}</label>
-            <select id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
+            <select
+              id={ids.type}
+              value={typeId}
+              onChange={(e) => {
+                setTypeId(e.target.value);
+                setTypeSettled(true);
+              }}
+              onKeyDown={onEnterMoveOn('type')}
+              aria-describedby={typeSettled ? undefined : `${ids.type}-open`}
+            >
               {offered.map((x) => (
                 <option key={x.id} value={x.id}>
                   {i18n.language === 'en' ? x.nameEn : x.nameSv} ({t('types.minutes', { count: x.durationMin })})
@@ -358,7 +436,12 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           </div>
           <div className="tb-field">
             <label htmlFor={ids.mode}>{t('book.mode')}</label>
-            <select id={ids.mode} value={mode} onChange={(e) => setMode(e.target.value as ContactMode)}>
+            <select
+              id={ids.mode}
+              value={mode}
+              onChange={(e) => setMode(e.target.value as ContactMode)}
+              onKeyDown={onEnterMoveOn('mode')}
+            >
               {(type?.contactModes ?? []).map((m) => (
                 <option key={m} value={m}>
                   {t(`mode.${m}`)}
@@ -374,9 +457,15 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
             </select>
           </div>
         </div>
+        {/* Under the row, not the field: the three choices stay on one line. */}
+        {!typeSettled && (
+          <p id={`${ids.type}-open`} className="tb-field-hint tb-step-hint">
+            {t('bookSteps.typeOpen')}
+          </p>
+        )}
         {type && (
           <ReasonFields
-            rule={entry?.heldBooking ? type.reasonRebook : type.reasonNew}
+            rule={reasonRule ?? type.reasonNew}
             codes={type.reasonCodes}
             code={reasonCode}
             text={reasonText}

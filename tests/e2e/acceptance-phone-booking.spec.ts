@@ -490,3 +490,70 @@ test('a stray Escape does not throw away a chosen patient and a typed note: the 
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
+
+test('a number typed and Enter twice on a time offering several types: the patient stays chosen, the focus moves on to Besökstyp and Boka, and the booking is made by keyboard alone', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const day = '2026-12-02';
+  const r = await range(day, '2026-12-03');
+  // Clicked in the calendar with no type filter: the time's types are all open.
+  const slot = freeOf(r)
+    .filter((s) => s.appointmentTypeIds.length > 1 && s.startAt > NOW + 72 * HOUR)
+    .sort((a, b) => a.startAt - b.startAt)[0]!;
+  const listedFirst = types.find((x) => x.id === slot.appointmentTypeIds[0])!;
+  // A caller with no time that day, so no rule about a patient's other times interferes.
+  const busy = new Set(r.bookings.map((b) => b.patient.id));
+  const caller = (await range('2026-11-23', '2026-11-30')).bookings.find(
+    (b) => !b.patient.protectedIdentity && !busy.has(b.patient.id),
+  )!.patient;
+  const number = `${caller.identityNumber.slice(0, 8)}-${caller.identityNumber.slice(8)}`;
+
+  await openDesk(page, day);
+  await page.locator(`[data-slot-id="${slot.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toBeFocused();
+  await page.keyboard.type(`${caller.identityNumber.slice(2, 8)}-${caller.identityNumber.slice(8)}`);
+  await page.keyboard.press('Enter');
+  // The first Enter takes the patient and books nothing: which of the time's types is still open.
+  const chosen = dialog.getByTestId('chosen-patient');
+  const typeField = dialog.getByLabel('Besökstyp');
+  await expect(chosen).toContainText(caller.displayName);
+  await expect(typeField).toBeFocused();
+  await expect(typeField).toHaveAccessibleDescription('Tiden erbjuder flera besökstyper: välj vilken och tryck Enter.');
+  // A screen reader hears who was chosen, though the focus is on the type.
+  await expect(dialog.getByTestId('chosen-announcement')).toHaveText(`Vald patient: ${caller.displayName}, ${number}`);
+  expect((await range(day, '2026-12-03')).bookings.some((b) => b.slotId === slot.id)).toBe(false);
+  await expectAccessible(page, 'book dialog, patient chosen, type open', 'all');
+  await dialog.screenshot({ path: `${SHOTS}/phone-patient-chosen-type-open.png` });
+
+  // The second Enter takes the listed type; the patient is still chosen, Byt patient untouched.
+  await page.keyboard.press('Enter');
+  await expect(chosen).toContainText(caller.displayName);
+  await expect(dialog.getByLabel('Patient (personnummer eller namn)')).toHaveCount(0);
+  await expect(typeField).toHaveValue(listedFirst.id);
+  await expect(typeField).not.toHaveAttribute('aria-describedby');
+  const boka = dialog.getByRole('button', { name: 'Boka', exact: true });
+  if (listedFirst.contactModes.length > 1) {
+    // Several contact modes: asked next, Enter takes the one shown.
+    await expect(dialog.getByLabel('Kontaktsätt')).toBeFocused();
+    await page.keyboard.press('Enter');
+  }
+  await expect(boka).toBeFocused();
+  await dialog.screenshot({ path: `${SHOTS}/phone-patient-chosen-boka.png` });
+  // Byt patient is still there for Shift+Tab, back past the type.
+  await typeField.focus();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Byt patient' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(typeField).toBeFocused();
+  await page.keyboard.press('Enter');
+  if (listedFirst.contactModes.length > 1) await page.keyboard.press('Enter');
+  await expect(boka).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText(`Bokad: ${caller.displayName}`);
+  const booked = (await range(day, '2026-12-03')).bookings.find((b) => b.slotId === slot.id && b.status === 'booked');
+  expect(booked).toMatchObject({ appointmentTypeId: listedFirst.id, contactMode: listedFirst.contactModes[0], channel: 'phone' });
+  expect(booked?.patient.id).toBe(caller.id);
+});
