@@ -557,3 +557,47 @@ test('a number typed and Enter twice on a time offering several types: the patie
   expect(booked).toMatchObject({ appointmentTypeId: listedFirst.id, contactMode: listedFirst.contactModes[0], channel: 'phone' });
   expect(booked?.patient.id).toBe(caller.id);
 });
+
+test('a hit chosen by keyboard on a type with two contact modes and a required reason: the focus goes to Kontaktsätt, then the reason, and Ctrl+Enter books', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const samt = types.find((x) => x.code === 'SAMT')!;
+  expect(samt.contactModes).toEqual(['physical', 'video']);
+  await otherDesk('appointmentTypes.update', { id: samt.id, reasonNew: 'mandatory' });
+  try {
+    const r = await range('2026-12-01', '2026-12-05');
+    const slot = freeOf(r)
+      .filter((s) => s.appointmentTypeIds.length === 1 && s.appointmentTypeIds[0] === samt.id && s.startAt > NOW + 72 * HOUR)
+      .sort((a, b) => a.startAt - b.startAt)[0]!;
+    const busy = new Set(r.bookings.map((b) => b.patient.id));
+    const caller = (await range('2026-11-23', '2026-11-30')).bookings.find(
+      (b) => !b.patient.protectedIdentity && !busy.has(b.patient.id),
+    )!.patient;
+    await openDesk(page, wallDate(slot.startAt));
+    await page.locator(`[data-slot-id="${slot.id}"]`).click();
+    const dialog = page.getByTestId('book-dialog');
+    await page.keyboard.type(caller.identityNumber.slice(2));
+    const hit = dialog.getByRole('button', { name: new RegExp(caller.displayName) });
+    await expect(hit).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(hit).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByTestId('chosen-patient')).toContainText(caller.displayName);
+    // One type, given by the time: on to the contact mode, then the reason the type now requires.
+    await expect(dialog.getByLabel('Kontaktsätt')).toBeFocused();
+    await page.keyboard.press('Enter');
+    const code = dialog.getByLabel('Orsakskod');
+    await expect(code).toBeFocused();
+    await page.keyboard.type('Patienten är');
+    await expect(code).toHaveValue('SJUK');
+    await page.keyboard.press('Control+Enter');
+    await expect(dialog).toBeHidden();
+    const booked = (await range('2026-12-01', '2026-12-05')).bookings.find((b) => b.slotId === slot.id && b.status === 'booked');
+    expect(booked).toMatchObject({ appointmentTypeId: samt.id, contactMode: 'physical' });
+    expect(booked?.patient.id).toBe(caller.id);
+    expect(await otherDesk<BookingDetail>('bookings.get', { id: booked!.id })).toMatchObject({ reasonCode: 'SJUK' });
+  } finally {
+    await otherDesk('appointmentTypes.update', { id: samt.id, reasonNew: 'optional' });
+  }
+});
