@@ -1008,9 +1008,18 @@ const ENTITIES_OF: Record<Feed, string[]> = {
   Appointment: ['booking', 'slot', 'patient'],
 };
 
-/** The Schedules of a page of roles and locations (the row keeps the Schedule's id and version). */
-async function schedulesOf(api: CentralApi, resources: Resource[]): Promise<Resource[]> {
-  const ids = [...new Set(resources.map((r) => ourId(r as PractitionerRole)).filter((x): x is string => x !== null))];
+/**
+ * The Schedules of a page of roles and locations (the row keeps the Schedule's id and version),
+ * read only for those that add or change something here: an idle poll, which gets its last role
+ * back (`ge`), then costs no read. (A desk's push changes role and Schedule together.)
+ */
+async function schedulesOf(ctx: ServiceContext, api: CentralApi, resources: Resource[]): Promise<Resource[]> {
+  const news = resources.filter((r) => {
+    const f = resourceFields(r as PractitionerRole | Location, undefined);
+    const local = f && (stmt(ctx, `SELECT * FROM resources WHERE id = ?`).get(f.id) as Record<string, unknown> | undefined);
+    return !f || !local || local['remote_id'] === null || RESOURCE_COLUMNS.some((c) => f[c] !== undefined && local[c] !== f[c]);
+  });
+  const ids = [...new Set(news.map((r) => ourId(r as PractitionerRole)).filter((x): x is string => x !== null))];
   const out: Resource[] = [];
   for (let i = 0; i < ids.length; i += 50) {
     const chunk = ids.slice(i, i + 50);
@@ -1086,7 +1095,7 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
       result.pulled += page.resources.length;
       const referenced =
         feed === 'PractitionerRole' || feed === 'Location'
-          ? await schedulesOf(api, page.resources)
+          ? await schedulesOf(ctx, api, page.resources)
           : await missingReferences(ctx, api, page.resources);
       const applied = ctx.db.transaction(() => {
         const a = applyResources(ctx, [...referenced, ...page.resources], { respectPending: true });
@@ -1094,7 +1103,9 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
           (m, r) => (r.meta?.lastUpdated && (!m || r.meta.lastUpdated > m) ? r.meta.lastUpdated : m),
           null,
         );
-        if (last && (!cursor || last >= cursor)) writeCursor(ctx, feed, last);
+        // Only forward: an idle poll (`ge` returns the boundary entry again) then writes nothing, and
+        // costs the desk no fsync per feed.
+        if (last && (!cursor || last > cursor)) writeCursor(ctx, feed, last);
         return a;
       })();
       result.applied += applied.applied;
