@@ -305,9 +305,9 @@ export const en: Shape<typeof sv> = {
     offeredTaken: '(the time is now booked)',
     countOf: '{{shown}} of {{count}} patients shown',
     more_one:
-      'The list shows the first ones. {{count}} more patient is on the list: filter by type, resource or state to see them.',
+      'The list shows the first {{shown}}. {{count}} more patient is on the list: filter by type, resource or state to see them.',
     more_other:
-      'The list shows the first ones. {{count}} more patients are on the list: filter by type, resource or state to see them.',
+      'The list shows the first {{shown}}. {{count}} more patients are on the list: filter by type, resource or state to see them.',
     withdraw: 'Remove',
     withdrawLabel: 'Remove {{who}} from the cancellation list',
     editLabel: 'Edit the entry of {{who}}',

@@ -307,9 +307,9 @@ export const sv = {
     offeredTaken: '(tiden är nu bokad)',
     countOf: '{{shown}} av {{count}} patienter visas',
     more_one:
-      'Listan visar de första. {{count}} patient till står på listan: filtrera på besökstyp, resurs eller status för att se den.',
+      'Listan visar de {{shown}} första. {{count}} patient till står på listan: filtrera på besökstyp, resurs eller status för att se den.',
     more_other:
-      'Listan visar de första. {{count}} patienter till står på listan: filtrera på besökstyp, resurs eller status för att se dem.',
+      'Listan visar de {{shown}} första. {{count}} patienter till står på listan: filtrera på besökstyp, resurs eller status för att se dem.',
     withdraw: 'Ta bort',
     withdrawLabel: 'Ta bort {{who}} från återbudslistan',
     editLabel: 'Ändra posten för {{who}}',

@@ -128,7 +128,7 @@ function WaitlistScreen() {
 
       {hidden > 0 && (
         <p className="tb-warning tb-wl-more" data-testid="waitlist-more">
-          {t('waitlist.more', { count: hidden })}
+          {t('waitlist.more', { count: hidden, shown: rows.length })}
         </p>
       )}
 

@@ -2,9 +2,10 @@
 // a patient on the list (another, called about a time, declines it and waits again), a booking is
 // cancelled and the notice says the list has someone for the freed time, and the booking dialog
 // of that slot books the patient from the list; a time offered from the booking dialog is held
-// for one patient until "Tillbaka till väntande" releases it. Each step is checked in the data
-// afterwards, axe on each screen.
+// for one patient until "Tillbaka till väntande" releases it; a list longer than the page shows
+// says how many more there are. Each step is checked in the data afterwards, axe on each screen.
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { AppointmentType, Booking, CalendarRange } from '../../src-main/api/types.ts';
@@ -261,4 +262,42 @@ test('a time offered from the booking dialog is held for one patient; Tillbaka t
   });
   const jonOffered = await apiCall<WaitlistEntry>(shell, 'waitlist.markOffered', { id: second.id, slotId: free!.slotId });
   expect(jonOffered.offeredSlot?.id).toBe(free!.slotId);
+});
+
+test('a list longer than the 500 the page shows says how many more there are', async ({ page }) => {
+  // A long list, written straight into the book (the api would take 500 calls): the demo's
+  // patients waiting for each of its active types, as many as it takes to pass 500.
+  const db = new Database(shell.dbPath);
+  let open: number;
+  try {
+    db.prepare(
+      `INSERT INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at)
+       SELECT lower(hex(randomblob(16))), p.id, t.id, @since, @since
+         FROM patients p CROSS JOIN appointment_types t
+        WHERE t.active = 1 AND NOT EXISTS (SELECT 1 FROM waitlist w WHERE w.patient_id = p.id AND w.appointment_type_id = t.id)
+        LIMIT 520`,
+    ).run({ since: Date.parse('2026-11-13T08:00:00+01:00') });
+    open = db.prepare(`SELECT count(*) FROM waitlist WHERE state IN ('waiting', 'offered')`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+  expect(open).toBeGreaterThan(500);
+
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  await expect(page.getByTestId('waitlist-table').locator('tbody tr')).toHaveCount(500);
+  await expect(page.getByTestId('waitlist-count')).toHaveText(`500 av ${open} patienter visas`);
+  await expect(page.getByTestId('waitlist-more')).toHaveText(
+    `Listan visar de 500 första. ${open - 500} patienter till står på listan: filtrera på besökstyp, resurs eller status för att se dem.`,
+  );
+  // The head of the page only: axe over 500 rows takes a minute on this machine, and the note is
+  // plain text in the page's own styles (the page itself is checked by the tests above).
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-more.png', clip: { x: 0, y: 0, width: 1440, height: 420 } });
+  // Filtered to one type, all of it fits: no note.
+  await page.getByLabel('Besökstyp').selectOption({ label: 'Läkarbesök' });
+  const lakbes = await apiCall<{ count: number }>(shell, 'waitlist.count', { appointmentTypeId: code('LAKBES').id });
+  expect(lakbes.count).toBeLessThan(500);
+  await expect(page.getByTestId('waitlist-count')).toHaveText(`${lakbes.count} patienter`);
+  await expect(page.getByTestId('waitlist-more')).toHaveCount(0);
 });
