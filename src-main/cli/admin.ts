@@ -12,6 +12,10 @@ import { backupTo, BackupError, restoreFrom } from '../services/backup.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { AppError } from '../api/result.ts';
 import { cliCaller, dbOption, EXIT, parseDateOption, UsageError } from './common.ts';
+import { centralAuditCheck } from '../sync/audit-ship.ts';
+import { FhirCentralApi } from '../sync/central-api.ts';
+import { resolveToken } from '../sync/config.ts';
+import { centralUrlSetting } from '../services/sync-claims.ts';
 
 function withContext<T>(cmd: Command, run: (ctx: ServiceContext, path: string) => T): T {
   const path = dbOption(cmd) ?? defaultDatabasePath();
@@ -66,15 +70,39 @@ export function registerAdminCommands(program: Command): void {
   audit
     .command('verify')
     .description('Check the hash chain of the access log; exit 1 when a row was edited or deleted')
+    .option('--central', "also compare it with central's copy (the configured central booking API)")
     .option('--db <file>', 'SQLite database file')
-    .action((_opts: unknown, cmd: Command) => {
-      const result = withContext(cmd, (ctx) => verifyAudit(ctx));
-      if (result.intact) {
-        process.stdout.write(`Åtkomstloggen är obruten: ${result.events} händelser.\n`);
-        return;
+    .action(async (opts: { central?: boolean }, cmd: Command) => {
+      const path = dbOption(cmd) ?? defaultDatabasePath();
+      const db = openDatabase(path);
+      try {
+        const ctx = createContext(db, { now: systemClock() });
+        const result = verifyAudit(ctx);
+        if (result.intact) process.stdout.write(`Åtkomstloggen är obruten: ${result.events} händelser.\n`);
+        else {
+          process.stderr.write(`tidbok: Åtkomstloggen är BRUTEN vid rad ${result.broken!.seq}: ${result.broken!.reason}.\n`);
+          process.exitCode = EXIT.failure;
+        }
+        if (!opts.central) return;
+        const url = centralUrlSetting(ctx);
+        if (!url) throw new UsageError('Ingen central tidbok är inställd för databasen (tidbok sync --central URL --save).');
+        const check = await centralAuditCheck(ctx, new FhirCentralApi({ baseUrl: url, token: resolveToken(ctx) }));
+        if (check?.unreachable) {
+          process.stderr.write(`tidbok: Kopian hos den centrala tidboken kunde inte läsas: ${check.unreachable}\n`);
+          process.exitCode = EXIT.failure;
+        } else if (check?.problem) {
+          process.stderr.write(
+            `tidbok: Åtkomstloggen skiljer sig från kopian hos den centrala tidboken vid rad ${check.problem.seq}: ${check.problem.reason}.\n`,
+          );
+          process.exitCode = EXIT.failure;
+        } else {
+          process.stdout.write(
+            `Kopian hos den centrala tidboken stämmer: ${check!.atCentral} händelser (${check!.unsent} ännu inte skickade).\n`,
+          );
+        }
+      } finally {
+        db.close();
       }
-      process.stderr.write(`tidbok: Åtkomstloggen är BRUTEN vid rad ${result.broken!.seq}: ${result.broken!.reason}.\n`);
-      process.exitCode = EXIT.failure;
     });
   audit
     .command('extract')

@@ -14,6 +14,7 @@ import { databaseBusy } from '../api/busy.ts';
 import { failureKind, retryDelayMs, sqliteCode, type SyncFailureKind, type SyncProblem } from './failure.ts';
 import { enqueueUnsent, pushOutbox } from './push.ts';
 import { pullChanges } from './pull.ts';
+import { shipAuditLog, unshippedAuditRows } from './audit-ship.ts';
 
 export interface SyncStatus {
   configured: boolean;
@@ -28,6 +29,9 @@ export interface SyncStatus {
   lastError: string | null;
   /** When the running engine tries again after a failure (null while all is well). */
   nextAttemptAt: number | null;
+  /** Access-log rows central has not acknowledged yet (audit-ship.ts), and why the last shipment failed. */
+  auditUnsent: number;
+  auditError: string | null;
 }
 
 export interface CycleResult {
@@ -74,6 +78,8 @@ export function localStatus(ctx: ServiceContext): SyncStatus {
     lastSyncAt: null,
     lastError: null,
     nextAttemptAt: null,
+    auditUnsent: 0,
+    auditError: null,
   };
 }
 
@@ -93,6 +99,7 @@ export class SyncEngine {
   private idleMs = FAST_MS;
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
+  private auditError: string | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -147,7 +154,35 @@ export class SyncEngine {
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       nextAttemptAt: this.nextAttemptAt,
+      auditUnsent: this.readAuditUnsent(),
+      auditError: this.auditError,
     };
+  }
+
+  private readAuditUnsent(): number {
+    try {
+      return unshippedAuditRows(this.ctx);
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * After a good cycle, the access log's new rows go to central. Its failure never holds up the
+   * bookings: it is logged (once per distinct error: a refused row means the desk's log differs
+   * from central's copy) and shown on the Sync page, and the next cycle tries again.
+   */
+  private async shipAudit(): Promise<void> {
+    try {
+      await shipAuditLog(this.ctx, this.api);
+      this.auditError = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.auditError) {
+        this.options.log?.error({ err }, 'sync: the access log could not be sent to central; call IT if it persists');
+      }
+      this.auditError = message;
+    }
   }
 
   private readCounts(): { pending: number; failed: number; conflicts: number } {
@@ -234,6 +269,7 @@ export class SyncEngine {
       this.failures = 0;
       this.lastSyncAt = this.ctx.now();
       this.lastError = null;
+      await this.shipAudit();
     } catch (err) {
       const kind = failureKind(err);
       result.failure = kind;

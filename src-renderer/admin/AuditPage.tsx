@@ -51,12 +51,33 @@ function ChainStatus() {
   const verify = useQuery({ queryKey: ['audit.verify'], queryFn: () => call('audit.verify', {}) });
   if (!verify.data) return null;
   const v = verify.data;
+  const c = v.central;
   return (
-    <p className={v.intact ? 'tb-audit-chain tb-audit-chain-ok' : 'tb-audit-chain tb-audit-chain-broken'} role="status">
-      {v.intact
-        ? t('audit.chainOk', { count: v.events })
-        : t('audit.chainBroken', { seq: v.broken?.seq, reason: v.broken?.reason })}
-    </p>
+    <div className="tb-audit-chains" role="status">
+      <p className={v.intact ? 'tb-audit-chain tb-audit-chain-ok' : 'tb-audit-chain tb-audit-chain-broken'}>
+        {v.intact
+          ? t('audit.chainOk', { count: v.events })
+          : t('audit.chainBroken', { seq: v.broken?.seq, reason: v.broken?.reason })}
+      </p>
+      {c && (
+        <p
+          className={
+            c.problem
+              ? 'tb-audit-chain tb-audit-chain-broken'
+              : c.unreachable
+                ? 'tb-audit-chain'
+                : 'tb-audit-chain tb-audit-chain-ok'
+          }
+          data-testid="audit-central"
+        >
+          {c.problem
+            ? t('audit.centralProblem', { seq: c.problem.seq, reason: c.problem.reason })
+            : c.unreachable
+              ? t('audit.centralUnreachable', { error: c.unreachable })
+              : t('audit.centralOk', { count: c.atCentral, unsent: c.unsent })}
+        </p>
+      )}
+    </div>
   );
 }
 

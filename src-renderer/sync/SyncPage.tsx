@@ -66,6 +66,12 @@ function StatusCard() {
             <dd>{s.lastSyncAt ? fmt.stamp(s.lastSyncAt) : t('sync.never')}</dd>
           </div>
         )}
+        {s.configured && (
+          <div>
+            <dt>{t('sync.auditLog')}</dt>
+            <dd data-testid="sync-audit">{t('sync.auditUnsent', { count: s.auditUnsent })}</dd>
+          </div>
+        )}
         {s.centralUrl && (
           <div className="tb-sync-url">
             <dt>{t('sync.central')}</dt>
@@ -73,6 +79,11 @@ function StatusCard() {
           </div>
         )}
       </dl>
+      {s.auditError && (
+        <p className="tb-sync-lasterror" data-testid="sync-audit-error">
+          {t('sync.auditError', { error: s.auditError })}
+        </p>
+      )}
       {s.lastError && (
         <p className="tb-sync-lasterror">
           {t('sync.lastError')}: <span data-testid="sync-last-error">{s.lastError}</span>

@@ -19,6 +19,8 @@ import {
   updateUser,
 } from '../../services/auth.ts';
 import { exportAudit, patientLogExtract, searchAudit, verifyAudit } from '../../services/audit-query.ts';
+import { centralAuditCheck } from '../../sync/audit-ship.ts';
+import { engineFor } from '../../sync/engine.ts';
 
 /** Sign-in needs a shell that can keep a session (not the CLI, not a bare dispatch in tests). */
 function sessionOf(env: HandlerEnv): SessionHandle {
@@ -87,5 +89,8 @@ export const authHandlers: HandlersFor<typeof authMethods> = {
   'audit.search': ({ ctx, caller }, input) => searchAudit(ctx, caller, input),
   'audit.export': ({ ctx, caller }, input) => exportAudit(ctx, caller, input),
   'audit.patientExtract': ({ ctx, caller }, input) => patientLogExtract(ctx, caller, input),
-  'audit.verify': ({ ctx }) => verifyAudit(ctx),
+  'audit.verify': async ({ ctx }) => ({
+    ...verifyAudit(ctx),
+    central: await centralAuditCheck(ctx, engineFor(ctx)?.api ?? null),
+  }),
 };

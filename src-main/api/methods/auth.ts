@@ -172,9 +172,24 @@ export const authMethods = {
     roles: ADMIN_ONLY,
     kind: 'read',
   }),
-  'audit.verify': method<{ intact: boolean; events: number; broken: { seq: number; reason: string } | null }>()({
+  /** The desk's chain, and (when a central is configured) the desk's log against central's copy. */
+  'audit.verify': method<AuditVerification>()({
     input: empty,
     roles: ADMIN_ONLY,
     kind: 'read',
+    async: true, // reads central's copy over the network
   }),
 } as const;
+
+export interface AuditVerification {
+  intact: boolean;
+  events: number;
+  broken: { seq: number; reason: string } | null;
+  /** null without a central; `unreachable` when central could not be read (the check then says nothing). */
+  central: {
+    atCentral: number;
+    unsent: number;
+    problem: { seq: number; reason: string } | null;
+    unreachable: string | null;
+  } | null;
+}

@@ -19,6 +19,9 @@ export interface SyncStatusView {
   lastError: string | null;
   /** When the running engine tries again after a failure. */
   nextAttemptAt: number | null;
+  /** Access-log rows not yet acknowledged by central, and why the last shipment failed. */
+  auditUnsent: number;
+  auditError: string | null;
 }
 
 export interface SyncRunView {

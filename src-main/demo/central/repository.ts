@@ -60,6 +60,14 @@ interface FeedEntry {
 const DEFAULT_COUNT = 100;
 const MAX_COUNT = 1000;
 
+/** JSON with every object's keys sorted: equal resources, equal text. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_key, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1)))
+      : x,
+  );
+
 export class CentralRepository extends MemoryRepository {
   private undoLog: Undo[] | null = null;
   private lastStamp = 0;
@@ -94,6 +102,7 @@ export class CentralRepository extends MemoryRepository {
     validateResource(resource); // throws OperationOutcomeError (400) with the issues
     const id = resource.id ?? this.generateId();
     const prev = this.current(resource.resourceType, id);
+    if (resource.resourceType === 'AuditEvent' && prev) return this.sameAuditEvent(prev as WithId<T>, resource);
     if (resource.resourceType === 'Appointment') this.checkSlotsFree(resource as Appointment, id);
     const at = this.stamp();
     const stored = {
@@ -172,6 +181,18 @@ export class CentralRepository extends MemoryRepository {
   }
 
   /** One active Appointment per Slot: the last line of defence against a double booking. */
+  /**
+   * A log is append-only (as a region's log server keeps it): a desk sending an access-log event
+   * again (a lost answer) gets the stored one back; one that differs is refused, so a desk whose
+   * log was rewritten cannot rewrite central's copy too.
+   */
+  private sameAuditEvent<T extends Resource>(stored: WithId<T>, sent: T): WithId<T> {
+    const { meta: _stored, ...a } = stored;
+    const { meta: _sent, ...b } = sent;
+    if (canonical(a) === canonical({ ...b, id: stored.id })) return stored;
+    throw new OperationOutcomeError(conflict(`AuditEvent/${stored.id} is already recorded differently`));
+  }
+
   private checkSlotsFree(a: Appointment, id: string): void {
     if (!HOLDING.has(a.status)) return;
     for (const s of a.slot ?? []) {
