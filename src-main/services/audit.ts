@@ -233,6 +233,28 @@ export function recordPatientReads(
  */
 export const VIEW_READ_STANDS_MS = 15 * 60_000;
 
+const CHAIN_SETTING = 'audit_chain_id';
+
+/**
+ * The chain's id, by which central keeps this desk's copy of the log (sync/audit-ship.ts): made
+ * once, on the first shipment (`create`).
+ */
+export function auditChainId(ctx: ServiceContext, create = false): string | null {
+  const row = ctx.db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck().get(CHAIN_SETTING) as string | undefined;
+  if (row || !create) return row ? (JSON.parse(row) as string) : null;
+  const id = ctx.newId();
+  ctx.db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)`).run(CHAIN_SETTING, JSON.stringify(id));
+  return id;
+}
+
+/**
+ * A restored backup goes on as a new chain at central: its rows after the backup was taken are
+ * not the rows central holds under the old id (which keeps them, the only copy left).
+ */
+export function startNewAuditChain(db: ServiceContext['db']): void {
+  db.prepare(`DELETE FROM settings WHERE key = ?`).run(CHAIN_SETTING);
+}
+
 /** Walks the chain; returns the first broken link (reason in Swedish, shown to admins), or null when intact. */
 export function verifyAuditChain(ctx: ServiceContext): { seq: number; reason: string } | null {
   let prev = GENESIS_HASH;

@@ -9,7 +9,7 @@ import { loadMigrations, openDatabase, TIDBOK_APPLICATION_ID, type Db, type Open
 import type { Logger } from '../log.ts';
 import { missingFromShape, schemaShape } from '../store/schema-shape.ts';
 import { createContext } from './context.ts';
-import { verifyAuditChain } from './audit.ts';
+import { startNewAuditChain, verifyAuditChain } from './audit.ts';
 
 export class BackupError extends Error {
   constructor(
@@ -205,6 +205,7 @@ export function restoreFrom(
         );
       }
       auditIntact = verifyAuditChain(createContext(migrated)) === null;
+      startNewAuditChain(migrated);
       migrated.pragma('wal_checkpoint(TRUNCATE)');
       migrated.pragma('journal_mode = DELETE');
     } finally {

@@ -9,7 +9,7 @@
 // so central's copy can be checked on its own. `source.site` names the desk's chain (settings
 // `audit_chain_id`), which is how a region finds one desk's log.
 import type { AuditEvent, AuditEventEntity, BundleEntry } from '@medplum/fhirtypes';
-import { auditHash, type AuditAction, type AuditRow } from '../services/audit.ts';
+import { auditChainId, auditHash, type AuditAction, type AuditRow } from '../services/audit.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { CentralError, type CentralApi } from './central-api.ts';
 import { ourIdentifier } from './fhir/mapping.ts';
@@ -17,7 +17,6 @@ import { readCursor, writeCursor } from './local.ts';
 
 /** sync_state feed: the seq of the last row central has acknowledged. */
 export const AUDIT_SHIPPED_FEED = 'audit-shipped';
-const CHAIN_SETTING = 'audit_chain_id';
 const ACTION_SYSTEM = 'urn:tidbok:audit-action';
 const USER_SYSTEM = 'urn:tidbok:user';
 
@@ -45,15 +44,6 @@ const FIELDS = [
   'prev-hash',
   'hash',
 ];
-
-/** The desk's chain id: made once, on the first shipment. */
-export function auditChainId(ctx: ServiceContext, create = false): string | null {
-  const row = ctx.db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck().get(CHAIN_SETTING) as string | undefined;
-  if (row || !create) return row ? (JSON.parse(row) as string) : null;
-  const id = ctx.newId();
-  ctx.db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)`).run(CHAIN_SETTING, JSON.stringify(id));
-  return id;
-}
 
 export function toAuditEvent(
   row: AuditRow,

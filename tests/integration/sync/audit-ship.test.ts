@@ -2,10 +2,12 @@
 // carrying all that its hash covers; a retry after a lost answer duplicates nothing; a desk log
 // rewritten whole (a fresh chain that passes the local check) differs from central's copy and
 // central refuses the rewritten rows; a refused shipment never holds up the bookings.
+import { basename, dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
-import { auditHash, recordAudit, verifyAuditChain, type AuditRow } from '../../../src-main/services/audit.ts';
+import { auditChainId, auditHash, recordAudit, verifyAuditChain, type AuditRow } from '../../../src-main/services/audit.ts';
+import { backupTo, restoreFrom } from '../../../src-main/services/backup.ts';
 import { bookSlot } from '../../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
@@ -13,7 +15,6 @@ import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { CentralError } from '../../../src-main/sync/central-api.ts';
 import {
   AUDIT_SHIPPED_FEED,
-  auditChainId,
   auditRowOf,
   shipAuditLog,
   unshippedAuditRows,
@@ -138,6 +139,28 @@ describe('the access log at central', () => {
     expect(await verifyAuditAtCentral(ctx, api(central.url))).toMatchObject({
       problem: { seq: rows.at(-2)!.seq, reason: 'raden finns på centralen men saknas här (raderad)' },
     });
+  });
+
+  it('a restored backup goes on as a new chain; central keeps the rows the restore lost under the old one', async () => {
+    book(0);
+    await shipAuditLog(ctx, api(central.url));
+    const path = ctx.db.name;
+    const backup = `${path}.bak`;
+    await backupTo(ctx.db, backup);
+    book(1); // rows after the backup: central gets them, the restore loses them
+    await shipAuditLog(ctx, api(central.url));
+    const oldChain = auditChainId(ctx)!;
+    const beforeRestore = (await centralRows()).length;
+    ctx.db.close();
+    restoreFrom(path, backup, Date.now());
+    ctx = openLocal(dirname(path), basename(path, '.db'));
+    expect(auditChainId(ctx)).toBeNull();
+    recordAudit(ctx, staff, { action: 'read', patientId: unit.patientIds[0]!, entity: 'patient' });
+    await shipAuditLog(ctx, api(central.url));
+    expect(auditChainId(ctx)).not.toBe(oldChain);
+    expect(await verifyAuditAtCentral(ctx, api(central.url))).toMatchObject({ problem: null });
+    const old = await api(central.url).searchAll<AuditEvent>('AuditEvent', { site: oldChain, _count: '1000' });
+    expect(old).toHaveLength(beforeRestore);
   });
 
   it('`tidbok audit verify --central` says whether the copy matches, and exits 1 when it does not', async () => {
