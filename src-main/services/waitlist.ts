@@ -1,4 +1,5 @@
-// Återbudslistan: add, change, withdraw and mark offered; the open entries by type or resource;
+// Återbudslistan: add, change, withdraw, mark offered (a freed time held for one patient until she
+// answers) and back to waiting (the time released); the open entries by type or resource;
 // and the entries that fit a slot that just freed up. Whether a type may be booked in the slot
 // now is decided by the booking rules (checkFit, the booking window), exactly as bookings.book
 // decides it; this file adds only the patient's wish (resource or profession, period) and
@@ -306,7 +307,7 @@ function setState(
   changed(ctx, caller, before, {
     ...detail,
     from: before.state,
-    ...(before.offered_slot_id ? { released: before.offered_slot_id } : {}),
+    ...(before.offered_slot_id && before.offered_slot_id !== offeredSlotId ? { released: before.offered_slot_id } : {}),
   });
   return entryAsSeenBy(ctx, caller, before.id);
 }
