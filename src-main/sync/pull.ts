@@ -5,8 +5,9 @@
 // and applying it twice changes nothing: an entry whose (id, versionId) the row already holds is
 // skipped. Rows with changes still waiting in the outbox are left to push, whose If-Match
 // decides (central wins for bookings, the unit for its schedule).
-// Appointment types (HealthcareService) come first, then slots, then appointments, and the
-// patients and slots an appointment names are read first, so references resolve.
+// Appointment types (HealthcareService) and resources (PractitionerRole, Location) come first,
+// then slots, then appointments, and the patients and slots an appointment names are read first,
+// so references resolve.
 import type {
   Appointment,
   HealthcareService,
@@ -540,7 +541,8 @@ function applyType(
   } else {
     id = mine ?? localIdForRemote('HealthcareService', hs.id!);
     // name_en is required here; a service from a desk that did not send it shows the Swedish name.
-    if (f.name_sv === undefined) return null;
+    // A type this desk deleted (its outbox keeps the deletion) is not brought back.
+    if (f.name_sv === undefined || stmt(ctx, DELETED_HERE).get(id)) return null;
     const cols = Object.entries({ name_en: f.name_sv, duration_min: 30, contact_modes: '["physical"]', ...f });
     changed = cols.map(([c]) => c);
     stmt(
@@ -561,6 +563,9 @@ function applyType(
   }
   return stmt(ctx, `SELECT id, code, contact_modes FROM appointment_types WHERE id = ?`).get(id) as TypeRef;
 }
+
+/** A type this desk deleted: appointment-types.ts queues the deletion with `deleted: true`. */
+const DELETED_HERE = `SELECT 1 FROM outbox WHERE entity = 'appointment_type' AND entity_id = ? AND json_extract(payload, '$.deleted') = 1`;
 
 const RESOURCE_COLUMNS = ['name', 'profession', 'title', 'hsa_id', 'active'] as const;
 

@@ -12,7 +12,7 @@
 import type { Appointment, BundleEntry, OperationOutcome, Resource, Slot } from '@medplum/fhirtypes';
 import type { ServiceContext } from '../services/context.ts';
 import { EXPANSION_PREFIX } from '../services/outbox.ts';
-import type { BookingStatus } from '../api/types.ts';
+import type { AppointmentType, BookingStatus } from '../api/types.ts';
 import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
 import {
   appointmentFields,
@@ -65,6 +65,8 @@ const PRIMARY_TYPE: Record<SyncedEntity, string> = {
   patient: 'Patient',
   booking: 'Appointment',
 };
+
+const PRIMARY_ENTITY = Object.fromEntries(Object.entries(PRIMARY_TYPE).map(([e, t]) => [t, e as SyncedEntity]));
 
 /** Medplum (and so the stand-in) refuses larger transactions with conditional entries. */
 const MAX_CONDITIONAL_ENTRIES = 8;
@@ -163,6 +165,7 @@ class Planner {
     if (claimed.has(id)) return;
     claimed.add(id);
     const r = row<Record<string, unknown>>(this.ctx, entity, id);
+    if (!r && entity === 'appointment_type') return this.addDeletedType(group, claimed, id);
     if (!r) throw new Error(`${entity} ${id} is missing locally`);
     const create = r.remote_id === null;
     const type = PRIMARY_TYPE[entity];
@@ -238,6 +241,62 @@ class Planner {
     if (create) group.conditional = true;
     group.keys.add(id);
     group.units.push(unit);
+  }
+
+  /**
+   * A type deleted here (never used): nothing is deleted on the wire, so central and the other
+   * desks see it inactive. Its row is gone, and with it the central version: the service is
+   * updated by our identifier, unconditionally (the unit owns its types), from the last payload.
+   */
+  private addDeletedType(group: Group, claimed: Set<string>, id: string): void {
+    const last = stmt(this.ctx, `SELECT payload FROM outbox WHERE entity_id = ? ORDER BY seq DESC LIMIT 1`).get(id) as
+      { payload: string } | undefined;
+    if (!last) throw new Error(`appointment_type ${id} is missing locally`);
+    const t = JSON.parse(last.payload) as AppointmentType;
+    const bit = (v: boolean) => (v ? 1 : 0);
+    const resource = typeToHealthcareService(
+      {
+        id,
+        code: t.code,
+        name_sv: t.nameSv,
+        name_en: t.nameEn,
+        duration_min: t.durationMin,
+        contact_modes: JSON.stringify(t.contactModes),
+        professions: JSON.stringify(t.professions),
+        web_bookable: bit(t.webBookable),
+        invitation_only: bit(t.invitationOnly),
+        web_cancellable: bit(t.webCancellable),
+        web_rebookable: bit(t.webRebookable),
+        cancel_cutoff_h: t.cancelCutoffH,
+        rebook_cutoff_h: t.rebookCutoffH,
+        reason_new: t.reasonNew,
+        reason_cancel: t.reasonCancel,
+        reason_rebook: t.reasonRebook,
+        reason_codes: JSON.stringify(t.reasonCodes),
+        book_min_lead_h: t.bookMinLeadH,
+        book_max_days: t.bookMaxDays,
+        colour: t.colour,
+        active: 0,
+      },
+      this.unitId,
+      (type, localId) => this.refTo(group, claimed, PRIMARY_ENTITY[type]!, localId),
+    );
+    group.conditional = true;
+    group.keys.add(id);
+    group.units.push({
+      entity: 'appointment_type',
+      id,
+      maxSeq: this.seqOf(id),
+      entries: [
+        {
+          fullUrl: placeholder('HealthcareService', id),
+          resource,
+          request: { method: 'PUT', url: `HealthcareService?identifier=${ID_SYSTEM}|${id}` },
+        },
+      ],
+      primary: 0,
+      create: false,
+    });
   }
 
   private isSlotHeld(slotId: string): boolean {

@@ -237,6 +237,29 @@ describe('appointment types made or changed on one desk reach the others', () =>
   });
 });
 
+describe('a type deleted on the desk that made it (never used)', () => {
+  it('is not brought back there by the pull, and is inactive on the other desks', async () => {
+    const t = await ok(a, 'appointmentTypes.create', {
+      code: 'RADERAS',
+      nameSv: 'Felregistrerad typ',
+      nameEn: 'Mistyped type',
+      durationMin: 30,
+      contactModes: ['phone'],
+    });
+    await sync(a);
+    await sync(b);
+    expect(await typeOf(b, t.id)).toMatchObject({ active: true });
+    await ok(a, 'appointmentTypes.delete', { id: t.id });
+    await sync(a);
+    await sync(b);
+    await sync(a);
+    expect((await call(a, 'appointmentTypes.get', { id: t.id })).ok).toBe(false);
+    expect((await centralService(t.id)).active).toBe(false);
+    expect(await typeOf(b, t.id)).toMatchObject({ active: false, code: 'RADERAS' });
+    expect(a.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state <> 'done'`).get()).toEqual({ n: 0 });
+  });
+});
+
 describe('clinicians and rooms added or changed on one desk reach the others', () => {
   let doctor: string;
   let ekg: string;
