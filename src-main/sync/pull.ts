@@ -510,8 +510,7 @@ function applyType(
   audits: AuditInput[],
 ): TypeRef | null {
   const f = healthcareServiceFields(hs);
-  const unit = stmt(ctx, `SELECT id, remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
-    { id: string; remote_id: string | null } | undefined;
+  const unit = ourUnit(ctx);
   // Another unit's service (possible only when handed resources outside the unit's feed).
   if (!f || !unit || refId(hs.providedBy?.reference, 'Organization') !== unit.remote_id) return null;
   const mine = ourId(hs);
@@ -586,8 +585,7 @@ function applyResource(
   const mine = ourId(r);
   const schedule = schedules.get(mine);
   const f = resourceFields(r, schedule);
-  const unit = stmt(ctx, `SELECT id, remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
-    { id: string; remote_id: string | null } | undefined;
+  const unit = ourUnit(ctx);
   const org = r.resourceType === 'PractitionerRole' ? r.organization?.reference : r.managingOrganization?.reference;
   if (!f || !schedule?.id || !unit || refId(org, 'Organization') !== unit.remote_id) return null;
   const local = (stmt(ctx, `SELECT * FROM resources WHERE id = ?`).get(f.id) ??
@@ -989,10 +987,15 @@ export async function missingReferences(ctx: ServiceContext, api: CentralApi, re
   return [...patients, ...slots];
 }
 
-/** The unit's own services only: `organization=Organization/<unit>`; null before the unit is on central. */
+function ourUnit(ctx: ServiceContext): { id: string; remote_id: string | null } | undefined {
+  return stmt(ctx, `SELECT id, remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
+    { id: string; remote_id: string | null } | undefined;
+}
+
+/** The unit's own services and resources only: `organization=Organization/<unit>`; null before the unit is on central. */
 function ourOrganization(ctx: ServiceContext): Record<string, string> | null {
-  const unit = stmt(ctx, `SELECT remote_id FROM units ORDER BY rowid LIMIT 1`).get() as { remote_id: string | null } | undefined;
-  return unit?.remote_id ? { organization: `Organization/${unit.remote_id}` } : null;
+  const remote = ourUnit(ctx)?.remote_id;
+  return remote ? { organization: `Organization/${remote}` } : null;
 }
 
 /** Slots of this unit only: `schedule=Schedule/a,Schedule/b,…` (none before its schedules are on central). */
