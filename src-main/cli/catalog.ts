@@ -176,8 +176,13 @@ async function importEntry(
   // zod checks the rest as for any api caller; the casts only hand it the unknown input.
   let type: AppointmentType;
   if (existing) {
-    // The free-slot impact is the desk's concern (the type form shows it); the report lists fields.
-    const { unfitFreeSlots: _impact, ...updated } = await api('appointmentTypes.update', {
+    // The impact on free slots and booked times is the scheduler's concern (the type form shows
+    // it); the report lists fields.
+    const {
+      unfitFreeSlots: _free,
+      unfitBooked: _booked,
+      ...updated
+    } = await api('appointmentTypes.update', {
       ...fields,
       id: existing.id,
     } as InputOf<'appointmentTypes.update'>);
