@@ -350,6 +350,7 @@ export const en: Shape<typeof sv> = {
       offerLabel: 'Offer the time to {{who}} (held for the patient until they answer)',
       offeredDone: 'The time is offered to {{who}} and held until the patient answers.',
       offeredHere: 'Offered this time',
+      offeredOther: 'offered another time, awaiting an answer',
     },
     freed_one: '{{count}} on the cancellation list fits the free time.',
     freed_other: '{{count}} on the cancellation list fit the free time.',

@@ -351,6 +351,7 @@ export const sv = {
       offerLabel: 'Erbjud tiden till {{who}}: den hålls tills patienten svarat',
       offeredDone: 'Tiden är erbjuden {{who}} och hålls tills patienten svarat.',
       offeredHere: 'Erbjuden tiden',
+      offeredOther: 'erbjuden en annan tid, väntar på svar',
     },
     freed_one: '{{count}} på återbudslistan passar den lediga tiden.',
     freed_other: '{{count}} på återbudslistan passar den lediga tiden.',

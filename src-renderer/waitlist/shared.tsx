@@ -227,6 +227,8 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
                   lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv,
                   wishText(e, t),
                   t('waitlist.sinceShort', { date: shortDay(wallParts(e.createdAt).date, lang) }),
+                  // Called about another time and not answered yet: worth knowing before calling again.
+                  e.state === 'offered' && e.offeredSlot?.id !== slotId ? t('waitlist.matches.offeredOther') : null,
                   e.patient.phone,
                   e.note,
                 ]

@@ -206,7 +206,11 @@ test('a time offered from the booking dialog is held for one patient; Tillbaka t
   });
   const second = await apiCall<WaitlistEntry>(shell, 'waitlist.add', { patientId: jon.id, appointmentTypeId: lakbes.id });
   type Free = { slotId: string; startAt: number };
-  const [free] = await apiCall<Free[]>(shell, 'slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-25', limit: 1 });
+  const [free, other] = await apiCall<Free[]>(shell, 'slots.findFree', {
+    appointmentTypeId: lakbes.id,
+    from: '2026-11-25',
+    limit: 2,
+  });
 
   await page.clock.setFixedTime(new Date(MONDAY));
   await page.goto(shell.url);
@@ -226,6 +230,13 @@ test('a time offered from the booking dialog is held for one patient; Tillbaka t
   ).toBeVisible();
   await expectAccessible(page, 'book dialog with a time offered from the list');
   await book.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offer-held.png' });
+  await page.keyboard.press('Escape');
+  await expect(book).toBeHidden();
+  // Another free time of the day: she is still on its list, marked as waiting for an answer.
+  expect(new Date(other!.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' })).toBe(freeDate);
+  await page.locator(`[data-slot-id="${other!.slotId}"]`).click();
+  await expect(matches.locator(`li[data-entry-id="${first.id}"]`)).toContainText('erbjuden en annan tid, väntar på svar');
+  await expect(matches.locator(`li[data-entry-id="${second.id}"]`)).not.toContainText('erbjuden');
   await page.keyboard.press('Escape');
   await expect(book).toBeHidden();
 
