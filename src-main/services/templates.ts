@@ -2,7 +2,9 @@
 // Expansion is idempotent: a planned slot whose (resource, start) already has a live slot, or
 // that this template's slot was removed from by hand, is not created again. Editing a template
 // changes only future slots without active bookings and reports the booked ones it left.
+import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
 import { conflict, invalid, notFound } from '../api/result.ts';
 import type {
   BookedSlotNotice,
@@ -127,6 +129,8 @@ interface ResourceState {
   liveStarts: Map<number, string | null>;
   /** "templateId@start" of slots removed by hand: never recreated by the same template. */
   removedByHand: Set<string>;
+  /** How many removed slots (kept for the sync feed) each start has: a new slot's id must differ from theirs. */
+  removedAt: Map<number, number>;
   absences: { id: string; reason: string; startAt: number; endAt: number }[];
 }
 
@@ -140,15 +144,19 @@ function loadResourceState(ctx: ServiceContext, resourceId: string, fromAt: numb
     .all(resourceId, fromAt - 8 * 3_600_000, toAt) as [number, number, string | null][];
   const removed = ctx.db
     .prepare(
-      `SELECT template_id, start_at FROM slots
-        WHERE resource_id = ? AND state = 'removed' AND start_at >= ? AND start_at < ? AND template_id IS NOT NULL`,
+      `SELECT template_id, start_at FROM slots WHERE resource_id = ? AND state = 'removed' AND start_at >= ? AND start_at < ?`,
     )
     .raw()
-    .all(resourceId, fromAt, toAt) as [string, number][];
+    .all(resourceId, fromAt, toAt) as [string | null, number][];
+  const removedAt = new Map<number, number>();
+  for (const [, startAt] of removed) removedAt.set(startAt, (removedAt.get(startAt) ?? 0) + 1);
   return {
     live: new IntervalSet(live.map(([startAt, endAt]) => ({ startAt, endAt }))),
     liveStarts: new Map(live.map(([startAt, , templateId]) => [startAt, templateId])),
-    removedByHand: new Set(removed.map(([templateId, startAt]) => `${templateId}@${startAt}`)),
+    removedByHand: new Set(
+      removed.filter(([templateId]) => templateId !== null).map(([templateId, startAt]) => `${templateId}@${startAt}`),
+    ),
+    removedAt,
     absences: ctx.db
       .prepare(
         `SELECT id, reason, start_at AS startAt, end_at AS endAt FROM absences
@@ -163,6 +171,32 @@ interface Planned {
   typesJson: string;
   web: 0 | 1;
   wcg: 0 | 1;
+  /** The template's part of its slots' ids (templateSlotId). */
+  idSeed: SlotIdSeed;
+}
+
+interface SlotIdSeed {
+  seq: number;
+  random: Uint8Array;
+}
+
+export function slotIdSeed(templateId: string): SlotIdSeed {
+  const digest = createHash('sha256').update(`tidbok-template-slot|${templateId}`).digest();
+  return { seq: digest.readUInt32BE(16), random: new Uint8Array(digest.subarray(0, 16)) };
+}
+
+/**
+ * A template's slot has the same id on every desk that lays it out. The desks of a unit start
+ * from one database (a copy), so each holds the unit's templates and each desk's horizon lays out
+ * the same new days: with ids of their own, central got two slots at one time and both desks'
+ * pull then stopped for good on the second (one live slot per resource and start). With this id
+ * the second desk's slot is the first's (push adopts it, pull updates it). UUIDv7-shaped, its time
+ * the slot's start (ids sort by when the slot is), the rest from the template and from how many
+ * removed slots (kept for the feed) that start already has: a template edit removes a slot and
+ * may lay out that start again, and desks that share their history count the same.
+ */
+export function templateSlotId(seed: SlotIdSeed, startAt: number, removedBefore: number): string {
+  return uuidv7({ msecs: startAt, seq: (seed.seq + removedBefore) >>> 0, random: seed.random });
 }
 
 /**
@@ -203,6 +237,7 @@ function expandInto(
       typesJson: JSON.stringify(t.appointmentTypeIds),
       web: t.publishWeb ? 1 : 0,
       wcg: t.withinCareGuarantee ? 1 : 0,
+      idSeed: slotIdSeed(t.id),
     };
     for (const p of slots) if (p.startAt >= now) planned.push({ t: pt, p });
   }
@@ -224,7 +259,7 @@ function expandInto(
     }
     const absence = state.absences.find((a) => overlaps(a.startAt, a.endAt, p.startAt, p.endAt));
     w.insertSlot(
-      ctx.newId(),
+      templateSlotId(pt.idSeed, p.startAt, state.removedAt.get(p.startAt) ?? 0),
       t.resourceId,
       p.startAt,
       p.endAt,
