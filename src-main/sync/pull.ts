@@ -49,6 +49,8 @@ import {
 import { noteTypeRulesOnCentral, webBookingBreach, WebRulesLookups } from './web-rules.ts';
 import { notePulledCancellation } from './web-cancel.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
+import { enqueueOutbox } from '../services/outbox.ts';
+import { getSlot } from '../services/slots.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
 // No Patient feed: a desk reads a patient when one of its unit's appointments names them
@@ -294,13 +296,20 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
           if (!resource || typeIds.length === 0) continue; // another unit's schedule, or types we do not offer
           const id = mine ?? localIdForRemote('Slot', sl.id!);
+          const twin = f.state === 'removed' ? undefined : liveTwin(ctx, resource.id, f.startAt, id);
+          // Two desks laid out one time with ids of their own (edited copies of a template, or a
+          // single slot each): one live slot per time, the same one on every desk. The loser is
+          // kept removed, here and at central, so the feed stays in step instead of stopping on
+          // the second live slot.
+          const pulledWins = twin ? twinPulledWins(ctx, twin, id, sl.status) : true;
+          if (twin && pulledWins) retireTwin(ctx, twin.id, id);
           s.slotInsert.run(
             id,
             resource.id,
             f.startAt,
             f.endAt,
             JSON.stringify(typeIds),
-            f.state,
+            pulledWins ? f.state : 'removed',
             f.blockReason,
             f.webPublished ? 1 : 0,
             f.withinCareGuarantee ? 1 : 0,
@@ -308,6 +317,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             sl.meta!.versionId,
             now,
           );
+          if (twin && !pulledWins) retireTwin(ctx, id, twin.id);
           out.ids.push(id);
         }
         out.applied++;
@@ -624,6 +634,42 @@ function applyResource(
 }
 
 /** Who changes the book when central's changes are applied (audit log: no user, workstation 'sync'). */
+/** A live slot of the resource at that start other than `id` (the unique index allows one). */
+function liveTwin(ctx: ServiceContext, resourceId: string, startAt: number, id: string): { id: string } | undefined {
+  return stmt(ctx, `SELECT id FROM slots WHERE resource_id = ? AND start_at = ? AND state <> 'removed' AND id <> ?`).get(
+    resourceId,
+    startAt,
+    id,
+  ) as { id: string } | undefined;
+}
+
+/**
+ * Which of two live slots at one time stays, decided alike on every desk: the one with a booking
+ * (here, or busy at central), else the smaller id.
+ */
+function twinPulledWins(ctx: ServiceContext, twin: { id: string }, pulledId: string, pulledStatus: Slot['status']): boolean {
+  const twinBooked =
+    stmt(ctx, `SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(twin.id) !== undefined;
+  const pulledBooked = pulledStatus === 'busy' || pulledStatus === 'busy-tentative';
+  if (twinBooked !== pulledBooked) return pulledBooked;
+  return pulledId < twin.id;
+}
+
+/** The losing twin is removed here and the removal queued for central; the audit log says why. */
+function retireTwin(ctx: ServiceContext, loserId: string, keptId: string): void {
+  stmt(
+    ctx,
+    `UPDATE slots SET state = 'removed', version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ? AND state <> 'removed'`,
+  ).run(ctx.now(), loserId);
+  enqueueOutbox(ctx, 'slot', loserId, 'update', getSlot(ctx, loserId));
+  recordAudit(ctx, SYNC_CALLER, {
+    action: 'change',
+    entity: 'slot',
+    entityId: loserId,
+    detail: { op: 'remove', why: 'twin', kept: keptId },
+  });
+}
+
 export const SYNC_CALLER: Caller = {
   userId: null,
   username: 'sync',

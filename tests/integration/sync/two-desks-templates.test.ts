@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import { createTemplate, expandTemplates } from '../../../src-main/services/templates.ts';
+import { createSlot } from '../../../src-main/services/slots.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { api, configureCentral, desk, openLocal, seedSmallUnit, tempDir, type SmallUnit } from './helpers.ts';
@@ -82,5 +83,35 @@ describe('two desks laying out the same templates', () => {
     expect(times.length).toBeGreaterThan(80);
     expect(new Set(times).size).toBe(times.length);
     expect(liveSlots(b)).toEqual(liveSlots(a));
+  });
+
+  it('keep one of two slots both desks made by hand at the same time, the same one everywhere', async () => {
+    const single = {
+      resourceId: unit.resourceIds[0]!,
+      date: '2026-12-05', // a Saturday: no template slot there
+      startTime: '10:00',
+      endTime: '10:30',
+      appointmentTypeIds: [unit.typeIds.lakbes],
+      webPublished: true,
+      withinCareGuarantee: true,
+    };
+    const x = createSlot(a, desk, single).id;
+    const y = createSlot(b, desk, single).id;
+    expect(x).not.toBe(y);
+    const engineA = new SyncEngine(a, api(central.url));
+    const engineB = new SyncEngine(b, api(central.url));
+    for (const engine of [engineA, engineB, engineA, engineB, engineA]) expect((await engine.settle()).error).toBeNull();
+    const kept = x < y ? x : y;
+    const at = (ctx: ServiceContext) =>
+      ctx.db.prepare(`SELECT id, state FROM slots WHERE id IN (?, ?) ORDER BY id`).all(x, y) as { id: string; state: string }[];
+    expect(at(a)).toEqual(at(b));
+    expect(at(a).find((r) => r.id === kept)?.state).toBe('open');
+    expect(at(a).filter((r) => r.state === 'removed')).toHaveLength(1);
+    const central10 = (await api(central.url).searchAll<Slot>('Slot', { _count: '1000' })).filter(
+      (s) => Date.parse(s.start) === Date.parse('2026-12-05T10:00:00+01:00'),
+    );
+    expect(central10.map((s) => s.status).sort()).toEqual(['entered-in-error', 'free']);
+    expect(engineA.status()).toMatchObject({ mode: 'online', pending: 0, failed: 0 });
+    expect(engineB.status()).toMatchObject({ mode: 'online', pending: 0, failed: 0 });
   });
 });
