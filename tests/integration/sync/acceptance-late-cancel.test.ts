@@ -4,8 +4,6 @@
 // stands (the patient was told; central may have given the time away) and goes to Konflikter.
 // Two desks (two databases) and the real stand-in central over HTTP; the patient's late
 // cancellations are written to central directly (the stand-in's own web patient refuses them).
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -29,6 +27,7 @@ import {
   sorted,
   tempDir,
   type SmallUnit,
+  deskCopiedFrom,
 } from './helpers.ts';
 
 let central: Central;
@@ -154,9 +153,7 @@ beforeAll(async () => {
   configureCentral(a, central.url);
   await sync(a);
   // The other desk starts from the unit's database as installed (a copy after the first sync).
-  a.db.pragma('wal_checkpoint(TRUNCATE)');
-  copyFileSync(join(dir, 'a.db'), join(dir, 'b.db'));
-  b = openLocal(dir, 'b', () => now);
+  b = deskCopiedFrom(a, dir, 'b', () => now);
 });
 
 afterAll(async () => {

@@ -1,8 +1,6 @@
 // Acceptance: the web channel (1177 patients on the central booking API, as FHIR) racing the
 // desk (the typed API) on one unit. Each case's answer comes from DESIGN's sync contract and
 // the booking rules, not from Tidbok's output.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -28,6 +26,7 @@ import {
   sorted,
   tempDir,
   type SmallUnit,
+  deskCopiedFrom,
 } from './helpers.ts';
 
 let central: Central;
@@ -503,9 +502,7 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
   it('two desks of the unit both judge the web booking and end equal with central', async () => {
     const S = await slot('2026-10-23', '15:00', '15:30', ['TELE']);
     await sync();
-    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
-    copyFileSync(join(dir, 'desk.db'), join(dir, 'desk-b.db'));
-    const b = openLocal(dir, 'desk-b', () => now);
+    const b = deskCopiedFrom(ctx, dir, 'desk-b', () => now);
     try {
       await webBook(web(), await onCentral(S), 'TELE', person(140));
       // Desk B pulls first (rejects, sends the cancellation); desk A pulls the same booking later.

@@ -3,8 +3,6 @@
 // the faults stop and sync settles, central and both databases agree, no booking is doubled,
 // none is lost (each desk booking is on central or in that desk's Konflikter inbox), and the
 // outboxes are empty. Seeded, so a failure replays.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
@@ -31,6 +29,7 @@ import {
   seedSmallUnit,
   sorted,
   tempDir,
+  deskCopiedFrom,
 } from './helpers.ts';
 import { seededRandom } from '../../../src-main/demo/prng.ts';
 
@@ -69,9 +68,7 @@ async function scenario(ops: Op[], faultSeed: number): Promise<void> {
     const unit = seedSmallUnit(a, { slots: SLOTS, patients: 4 });
     configureCentral(a, central.url);
     await new SyncEngine(a, api(central.url)).settle();
-    a.db.pragma('wal_checkpoint(TRUNCATE)');
-    copyFileSync(join(dir, 'a.db'), join(dir, 'b.db'));
-    desks.push(openLocal(dir, 'b'));
+    desks.push(deskCopiedFrom(a, dir, 'b'));
     const engines = desks.map((d) => new SyncEngine(d, api(proxy.url, null, TIMEOUT_MS)));
     const web = api(central.url);
     const made: { desk: number; id: string }[] = [];

@@ -1,6 +1,6 @@
 // Shared set-up for the sync tests: a small unit in a real SQLite file, the real stand-in
 // central over HTTP, and readers that compare both sides.
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -104,6 +104,16 @@ export function patientNumber(i: number): string {
 export function openLocal(dir: string, name: string, now?: () => number): ServiceContext {
   const db = openDatabase(join(dir, `${name}.db`));
   return createContext(db, now ? { now } : {});
+}
+
+/**
+ * Another desk of the unit, installed as a unit installs one: from `from`'s database as it is now
+ * (a copy after its first sync), as `<name>.db` in `dir`.
+ */
+export function deskCopiedFrom(from: ServiceContext, dir: string, name: string, now?: () => number): ServiceContext {
+  from.db.pragma('wal_checkpoint(TRUNCATE)');
+  copyFileSync(from.db.name, join(dir, `${name}.db`));
+  return openLocal(dir, name, now);
 }
 
 export function configureCentral(ctx: ServiceContext, url: string): void {

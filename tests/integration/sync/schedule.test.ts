@@ -2,8 +2,6 @@
 // book it), unblocking frees it again; and when a web patient booked the slot just before the
 // block was pushed, the block still goes through on central's current version and the desk sees
 // the web booking it must now move.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
@@ -23,6 +21,7 @@ import {
   seedSmallUnit,
   tempDir,
   type SmallUnit,
+  deskCopiedFrom,
 } from './helpers.ts';
 
 let central: Central;
@@ -49,10 +48,7 @@ const onCentral = async (i: number) => (await api(central.url).byIdentifier<Slot
 
 describe('schedule changes', () => {
   it("reach the unit's other desks through the Slot feed (this unit's schedules only)", async () => {
-    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
-    const dir = tempDir();
-    copyFileSync(ctx.db.name, join(dir, 'other.db'));
-    const other = openLocal(dir, 'other');
+    const other = deskCopiedFrom(ctx, tempDir(), 'other');
     try {
       blockSlot(ctx, scheduler, { id: unit.slotIds[2]!, reason: 'Möte' });
       await engine.settle();

@@ -3,8 +3,6 @@
 // days before it has seen the other's. Central must end with one slot per time and both desks in
 // step (before template slots had ids of their own per desk, central got two slots per time and
 // both desks' pull stopped for good on a second live slot at the same resource and start).
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
@@ -12,7 +10,7 @@ import { createTemplate, expandTemplates } from '../../../src-main/services/temp
 import { createSlot } from '../../../src-main/services/slots.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { api, configureCentral, desk, openLocal, seedSmallUnit, tempDir, type SmallUnit } from './helpers.ts';
+import { api, configureCentral, desk, openLocal, seedSmallUnit, tempDir, type SmallUnit, deskCopiedFrom } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
 let central: Central;
@@ -51,9 +49,7 @@ beforeAll(async () => {
   configureCentral(a, central.url);
   expect((await new SyncEngine(a, api(central.url)).settle()).error).toBeNull();
   // The second desk is installed from the first's database (as two-desks.test.ts does).
-  a.db.pragma('wal_checkpoint(TRUNCATE)');
-  copyFileSync(join(dir, 'a.db'), join(dir, 'b.db'));
-  b = openLocal(dir, 'b', () => NOW);
+  b = deskCopiedFrom(a, dir, 'b', () => NOW);
 });
 
 afterAll(async () => {

@@ -1,7 +1,5 @@
 // Two workstations (two databases) and the web against one central: books, cancels and
 // rebooks on all three, a race for one slot between the desks, then all three agree.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
@@ -27,6 +25,7 @@ import {
   sorted,
   tempDir,
   type SmallUnit,
+  deskCopiedFrom,
 } from './helpers.ts';
 
 let central: Central;
@@ -42,9 +41,7 @@ beforeAll(async () => {
   configureCentral(a, central.url);
   await new SyncEngine(a, api(central.url)).settle();
   // The second desk starts from the unit's database as installed (a copy after the first sync).
-  a.db.pragma('wal_checkpoint(TRUNCATE)');
-  copyFileSync(join(dir, 'a.db'), join(dir, 'b.db'));
-  b = openLocal(dir, 'b');
+  b = deskCopiedFrom(a, dir, 'b');
 });
 
 afterAll(async () => {

@@ -2,8 +2,6 @@
 // desk A is pulled by desk B from central's HealthcareService feed, and B books and cancels by it.
 // Two desk databases in a temp dir and the real stand-in central over HTTP; every change through
 // the api as staff make it.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthcareService } from '@medplum/fhirtypes';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -15,7 +13,16 @@ import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
 import { pullChanges } from '../../../src-main/sync/pull.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
-import { api, configureCentral, openLocal, pendingOutbox, seedSmallUnit, tempDir, type SmallUnit } from './helpers.ts';
+import {
+  api,
+  configureCentral,
+  openLocal,
+  pendingOutbox,
+  seedSmallUnit,
+  tempDir,
+  type SmallUnit,
+  deskCopiedFrom,
+} from './helpers.ts';
 
 let central: Central;
 let a: ServiceContext; // the scheduler's desk
@@ -62,9 +69,7 @@ beforeAll(async () => {
   configureCentral(a, central.url);
   await sync(a);
   // Desk B starts from the unit's database as installed (a copy after the first sync).
-  a.db.pragma('wal_checkpoint(TRUNCATE)');
-  copyFileSync(join(dir, 'a.db'), join(dir, 'b.db'));
-  b = openLocal(dir, 'b');
+  b = deskCopiedFrom(a, dir, 'b');
 });
 
 afterAll(async () => {
