@@ -97,7 +97,7 @@ export function registerAdminCommands(program: Command): void {
           process.exitCode = EXIT.failure;
         } else {
           process.stdout.write(
-            `Kopian hos den centrala tidboken stämmer: ${check!.atCentral} händelser (${check!.unsent} ännu inte skickade).\n`,
+            `Kopian hos den centrala tidboken stämmer till och med rad ${check!.upTo} (${check!.unsent} händelser ännu inte skickade).\n`,
           );
         }
       } finally {

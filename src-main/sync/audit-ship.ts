@@ -11,7 +11,7 @@
 import type { AuditEvent, AuditEventEntity, BundleEntry } from '@medplum/fhirtypes';
 import { auditChainId, auditHash, type AuditAction, type AuditRow } from '../services/audit.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { CentralError, type CentralApi } from './central-api.ts';
+import { CentralError, searchUrl, type CentralApi } from './central-api.ts';
 import { ourIdentifier } from './fhir/mapping.ts';
 import { readCursor, writeCursor } from './local.ts';
 
@@ -189,42 +189,48 @@ export async function shipAuditLog(ctx: ServiceContext, api: CentralApi, options
 }
 
 export interface CentralAuditCheck {
-  /** Rows central holds for this desk's chain. */
-  atCentral: number;
+  /** The last row central holds of this desk's chain (0: none yet). */
+  upTo: number;
   /** The first row where the desk's log and central's copy disagree (Swedish reason), or null. */
   problem: { seq: number; reason: string } | null;
 }
 
+const DIFFERS = 'raden skiljer sig från centralens kopia (ändrad eller ersatt)';
+const MISSING = 'raden finns på centralen men saknas här (raderad)';
+const BAD_COPY = 'centralens kopia av raden stämmer inte med sin hash';
+
 /**
- * Compares the desk's log with central's copy: every row central holds must be here unchanged,
- * and must itself hash right. A desk log rewritten whole (a fresh chain that verifies locally)
- * differs from central's copy at its first rewritten row.
+ * Compares the desk's log with central's copy. One read is enough when all is well: the desk's
+ * chain checks out locally (verifyAuditChain), so if its row at central's last seq has the hash
+ * central holds, every row before it is as it was sent. Only when that row differs or is gone is
+ * the whole copy read, to name the first row that differs. A desk log rewritten whole (a fresh
+ * chain that verifies locally) differs at its first rewritten row.
  */
 export async function verifyAuditAtCentral(ctx: ServiceContext, api: CentralApi): Promise<CentralAuditCheck> {
   const chainId = auditChainId(ctx);
-  if (!chainId) return { atCentral: 0, problem: null };
+  if (!chainId) return { upTo: 0, problem: null };
+  const local = ctx.db.prepare(`SELECT * FROM audit_events WHERE seq = ?`);
+  const differs = (c: AuditRow): string | null => {
+    if (auditHash(c) !== c.hash) return BAD_COPY;
+    const here = local.get(c.seq) as AuditRow | undefined;
+    if (!here) return MISSING;
+    return here.id !== c.id || here.hash !== c.hash ? DIFFERS : null;
+  };
+  const latestPage = await api.searchPage<AuditEvent>(
+    searchUrl(api.baseUrl, 'AuditEvent', { site: chainId, _sort: '-_lastUpdated', _count: '1' }),
+  );
+  const latest = latestPage.resources.map(auditRowOf)[0];
+  if (!latest) return { upTo: 0, problem: null };
+  if (differs(latest) === null) return { upTo: latest.seq, problem: null };
   const central = (await api.searchAll<AuditEvent>('AuditEvent', { site: chainId, _count: '1000' }))
     .map(auditRowOf)
     .filter((r): r is AuditRow => r !== null)
     .sort((a, b) => a.seq - b.seq);
-  const local = ctx.db.prepare(`SELECT * FROM audit_events WHERE seq = ?`);
   for (const c of central) {
-    if (auditHash(c) !== c.hash)
-      return {
-        atCentral: central.length,
-        problem: { seq: c.seq, reason: 'centralens kopia av raden stämmer inte med sin hash' },
-      };
-    const here = local.get(c.seq) as AuditRow | undefined;
-    if (!here)
-      return { atCentral: central.length, problem: { seq: c.seq, reason: 'raden finns på centralen men saknas här (raderad)' } };
-    if (here.id !== c.id || here.hash !== c.hash) {
-      return {
-        atCentral: central.length,
-        problem: { seq: c.seq, reason: 'raden skiljer sig från centralens kopia (ändrad eller ersatt)' },
-      };
-    }
+    const reason = differs(c);
+    if (reason) return { upTo: latest.seq, problem: { seq: c.seq, reason } };
   }
-  return { atCentral: central.length, problem: null };
+  return { upTo: latest.seq, problem: { seq: latest.seq, reason: differs(latest)! } };
 }
 
 /** The Åtkomstlogg page's line about central's copy: null without a central; never throws. */
@@ -237,6 +243,6 @@ export async function centralAuditCheck(
   try {
     return { ...(await verifyAuditAtCentral(ctx, api)), unsent, unreachable: null };
   } catch (err) {
-    return { atCentral: 0, problem: null, unsent, unreachable: err instanceof Error ? err.message : String(err) };
+    return { upTo: 0, problem: null, unsent, unreachable: err instanceof Error ? err.message : String(err) };
   }
 }

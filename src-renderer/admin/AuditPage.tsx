@@ -74,7 +74,7 @@ function ChainStatus() {
             ? t('audit.centralProblem', { seq: c.problem.seq, reason: c.problem.reason })
             : c.unreachable
               ? t('audit.centralUnreachable', { error: c.unreachable })
-              : t('audit.centralOk', { count: c.atCentral, unsent: c.unsent })}
+              : t('audit.centralOk', { seq: c.upTo, count: c.unsent })}
         </p>
       )}
     </div>

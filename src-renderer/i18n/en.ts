@@ -133,8 +133,8 @@ export const en: Shape<typeof sv> = {
     chainOk_one: 'The log chain is intact ({{count}} event).',
     chainOk_other: 'The log chain is intact ({{count}} events).',
     chainBroken: 'The log chain is broken at row {{seq}}: {{reason}}. Contact IT security.',
-    centralOk_one: 'The copy at the central booking service matches ({{count}} event; {{unsent}} not sent yet).',
-    centralOk_other: 'The copy at the central booking service matches ({{count}} events; {{unsent}} not sent yet).',
+    centralOk_one: 'The copy at the central booking service matches up to row {{seq}} ({{count}} event not sent yet).',
+    centralOk_other: 'The copy at the central booking service matches up to row {{seq}} ({{count}} events not sent yet).',
     centralProblem:
       'The log differs from the copy at the central booking service at row {{seq}}: {{reason}}. Contact IT security.',
     centralUnreachable: 'The copy at the central booking service could not be read now ({{error}}).',

@@ -129,8 +129,9 @@ export const sv = {
     chainOk_one: 'Loggkedjan är obruten ({{count}} händelse).',
     chainOk_other: 'Loggkedjan är obruten ({{count}} händelser).',
     chainBroken: 'Loggkedjan är bruten vid rad {{seq}}: {{reason}}. Kontakta IT-säkerhet.',
-    centralOk_one: 'Kopian hos den centrala tidboken stämmer ({{count}} händelse; {{unsent}} ännu inte skickade).',
-    centralOk_other: 'Kopian hos den centrala tidboken stämmer ({{count}} händelser; {{unsent}} ännu inte skickade).',
+    centralOk_one: 'Kopian hos den centrala tidboken stämmer till och med rad {{seq}} ({{count}} händelse ännu inte skickad).',
+    centralOk_other:
+      'Kopian hos den centrala tidboken stämmer till och med rad {{seq}} ({{count}} händelser ännu inte skickade).',
     centralProblem: 'Loggen skiljer sig från kopian hos den centrala tidboken vid rad {{seq}}: {{reason}}. Kontakta IT-säkerhet.',
     centralUnreachable: 'Kopian hos den centrala tidboken kunde inte läsas nu ({{error}}).',
     patient: 'Patient (personnummer)',

@@ -187,7 +187,8 @@ export interface AuditVerification {
   broken: { seq: number; reason: string } | null;
   /** null without a central; `unreachable` when central could not be read (the check then says nothing). */
   central: {
-    atCentral: number;
+    /** The last row central holds of this desk's chain (0: none yet). */
+    upTo: number;
     unsent: number;
     problem: { seq: number; reason: string } | null;
     unreachable: string | null;

@@ -87,7 +87,7 @@ describe('the access log at central', () => {
     expect(await shipAuditLog(ctx, api(central.url))).toBe(0);
     recordAudit(ctx, staff, { action: 'print', entity: 'day_list' });
     expect(await shipAuditLog(ctx, api(central.url))).toBe(1);
-    expect(await verifyAuditAtCentral(ctx, api(central.url))).toEqual({ atCentral: local.length + 1, problem: null });
+    expect(await verifyAuditAtCentral(ctx, api(central.url))).toEqual({ upTo: localRows().at(-1)!.seq, problem: null });
   });
 
   it('a retry after a lost answer sends the rows again and duplicates nothing', async () => {
@@ -177,7 +177,7 @@ describe('the access log at central', () => {
     const ok = await verify();
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(
-      /^Åtkomstloggen är obruten: \d+ händelser\.\nKopian hos den centrala tidboken stämmer: \d+ händelser \(0 ännu inte skickade\)\.\n$/,
+      /^Åtkomstloggen är obruten: \d+ händelser\.\nKopian hos den centrala tidboken stämmer till och med rad \d+ \(0 händelser ännu inte skickade\)\.\n$/,
     );
     rewriteLocalLog((rows) => rows.map((r, i) => (i === 0 ? { ...r, at: r.at - 60_000 } : r)));
     const differs = await verify();
