@@ -35,6 +35,19 @@ export interface Runtime {
  * The clock. TIDBOK_NOW (an ISO instant) pins it, for demos and end-to-end tests that need a
  * known weekday; nothing else reads the system clock.
  */
+/**
+ * Whether this desk keeps the schedule horizon (services/horizon.ts). A unit's other desks are
+ * installed from the first desk's database, and templates do not sync between desks: with
+ * TIDBOK_SCHEDULE_HORIZON=off they leave laying out new days to the desk where the templates are
+ * kept, and take its slots from central.
+ */
+export function keepsScheduleHorizon(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['TIDBOK_SCHEDULE_HORIZON'] !== 'off';
+}
+
+export const HORIZON_OFF_NOTICE =
+  'Schemahorisonten läggs inte ut på den här datorn (TIDBOK_SCHEDULE_HORIZON=off): nya dagar kommer från den kassa där schemamallarna finns.';
+
 export function systemClock(): () => number {
   const pinned = process.env['TIDBOK_NOW'];
   if (pinned) {

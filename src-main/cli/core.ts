@@ -16,7 +16,7 @@ import { keepScheduleHorizon } from '../services/horizon.ts';
 import { createFileLogger, logDirFor } from '../log.ts';
 import { startShellSync } from './sync.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
-import { defaultDatabasePath, userDataDir } from '../runtime.ts';
+import { defaultDatabasePath, HORIZON_OFF_NOTICE, keepsScheduleHorizon, userDataDir } from '../runtime.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -89,7 +89,8 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   });
   // Templates stay expanded the unit's horizon ahead while the app runs (before sync starts,
   // so the first push already carries the new slots).
-  const horizon = keepScheduleHorizon(runtime.ctx, { log });
+  const horizon = keepsScheduleHorizon() ? keepScheduleHorizon(runtime.ctx, { log }) : null;
+  if (!horizon) process.stdout.write(`${HORIZON_OFF_NOTICE}\n`);
   const sync = await startShellSync(runtime.ctx, log);
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
@@ -102,7 +103,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   const stop = () => {
     void shell
       .close()
-      .then(() => horizon.stop())
+      .then(() => horizon?.stop())
       .then(() => backups?.stop())
       .then(() => sync?.stop())
       .finally(() => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openRuntime, type Runtime } from '../../runtime.ts';
+import { HORIZON_OFF_NOTICE, keepsScheduleHorizon, openRuntime, type Runtime } from '../../runtime.ts';
 import { createFileLogger, createLogger, logDirFor, type Logger } from '../../log.ts';
 import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
 import { backupSettings, scheduleBackups, type BackupSchedule } from '../../services/backup.ts';
@@ -89,7 +89,8 @@ app.whenReady().then(
       open: nativeBinding ? { nativeBinding } : {},
     });
     const rt = runtime;
-    horizon = keepScheduleHorizon(rt.ctx, { log });
+    if (keepsScheduleHorizon()) horizon = keepScheduleHorizon(rt.ctx, { log });
+    else log.info(HORIZON_OFF_NOTICE);
     startDesktopSync(rt.ctx, log);
     backups = scheduleBackups(rt.ctx.db, {
       ...backupSettings(rt.dbPath),
