@@ -15,6 +15,7 @@ import {
 } from '../define.ts';
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
 import type { ClockChangeDay } from '../../domain/templates.ts';
+import { appointmentTypeFields, colour, contactMode, reasonRule } from '../../domain/appointment-type-fields.ts';
 
 // ---------------------------------------------------------------- roles
 /** Desk work: book, cancel, rebook, mark, search patients. */
@@ -258,8 +259,6 @@ export interface AbsenceRebookingResult {
 }
 
 // ---------------------------------------------------------------- input pieces
-const contactMode = z.enum(['physical', 'video', 'phone']);
-const reasonRule = z.enum(['mandatory', 'optional', 'unsupported']);
 /**
  * How staff took a booking, cancellation or rebooking. 'web' is the patient's own channel on 1177:
  * only the sync pull records it (services accept it from there), so Statistik's web share and the
@@ -274,10 +273,6 @@ const channel = z.enum(['desk', 'phone'], {
 });
 /** The channels staff may give (everything but the patient's own 'web'). */
 export type DeskChannel = z.infer<typeof channel>;
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Färg ska anges som #RRGGBB.');
-const reasonCode = z
-  .object({ code: z.string().min(1).max(40), textSv: z.string().min(1).max(200), textEn: z.string().min(1).max(200) })
-  .strict();
 const reason = {
   reasonCode: z.string().min(1).max(40).optional(),
   reasonText: z.string().max(1000).optional(),
@@ -285,38 +280,6 @@ const reason = {
 /** Staff override of a cut-off or booking window at the desk: always logged with its reason. */
 const override = z.object({ reason: z.string().trim().min(3, 'Ange varför regeln åsidosätts.').max(500) }).strict();
 
-const appointmentTypeFields = {
-  code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(40)
-    .regex(/^[A-Za-z0-9_ÅÄÖåäö-]+$/, 'Koden får bara innehålla bokstäver, siffror, - och _.'),
-  nameSv: z.string().trim().min(1).max(200),
-  nameEn: z.string().trim().min(1).max(200),
-  durationMin: z.number().int().min(5).max(480),
-  contactModes: z
-    .array(contactMode)
-    .min(1, 'Välj minst ett kontaktsätt.')
-    .refine((a) => new Set(a).size === a.length, 'Kontaktsätt får inte upprepas.'),
-  professions: z
-    .array(z.string().trim().min(1).max(60))
-    .max(30)
-    .refine((a) => new Set(a).size === a.length, 'Yrkesgrupper får inte upprepas.'),
-  webBookable: z.boolean(),
-  invitationOnly: z.boolean(),
-  webCancellable: z.boolean(),
-  webRebookable: z.boolean(),
-  cancelCutoffH: z.number().int().min(0).max(8760),
-  rebookCutoffH: z.number().int().min(0).max(8760),
-  reasonNew: reasonRule,
-  reasonCancel: reasonRule,
-  reasonRebook: reasonRule,
-  reasonCodes: z.array(reasonCode).max(100),
-  bookMinLeadH: z.number().int().min(0).max(8760),
-  bookMaxDays: z.number().int().min(1).max(1095),
-  colour,
-};
 const appointmentTypeCreate = z
   .object({
     ...appointmentTypeFields,

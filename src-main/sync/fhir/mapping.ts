@@ -20,6 +20,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import type { BookingStatus, Channel, ContactMode, ReasonCode } from '../../api/types.ts';
+import { appointmentTypeFields } from '../../domain/appointment-type-fields.ts';
 import { parseIdentityNumber } from '../../domain/personnummer.ts';
 
 /** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
@@ -396,29 +397,31 @@ function reasonRulesExtension(onNew: string, onCancel: string, onRebook: string,
 }
 
 /**
- * Checks on what a pulled HealthcareService may write into a type row (the table's own limits):
- * a value outside them is not taken, so central's data can never break a page or a rule.
+ * Checks on what a pulled HealthcareService may write into a type row: the api's own limits on
+ * staff input (domain/appointment-type-fields.ts). A value outside them is not taken, so central's
+ * data can never break a page or a rule.
  */
+const f = appointmentTypeFields;
 const typeColumn = {
-  code: z.string().trim().min(1).max(40),
-  name_sv: z.string().min(1).max(200),
-  name_en: z.string().min(1).max(200),
-  duration_min: z.number().int().min(5).max(480),
-  contact_modes: z.array(z.enum(['physical', 'video', 'phone'])).min(1),
-  professions: z.array(z.string().min(1).max(60)),
-  web_bookable: z.boolean(),
-  invitation_only: z.boolean(),
-  web_cancellable: z.boolean(),
-  web_rebookable: z.boolean(),
-  cancel_cutoff_h: z.number().int().min(0).max(8760),
-  rebook_cutoff_h: z.number().int().min(0).max(8760),
-  book_min_lead_h: z.number().int().min(0).max(8760),
-  book_max_days: z.number().int().min(1).max(1095),
-  reason_new: z.enum(['mandatory', 'optional', 'unsupported']),
-  reason_cancel: z.enum(['mandatory', 'optional', 'unsupported']),
-  reason_rebook: z.enum(['mandatory', 'optional', 'unsupported']),
-  reason_codes: z.array(z.object({ code: z.string().min(1).max(40), textSv: z.string().min(1), textEn: z.string().min(1) })),
-  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  code: f.code,
+  name_sv: f.nameSv,
+  name_en: f.nameEn,
+  duration_min: f.durationMin,
+  contact_modes: f.contactModes,
+  professions: f.professions,
+  web_bookable: f.webBookable,
+  invitation_only: f.invitationOnly,
+  web_cancellable: f.webCancellable,
+  web_rebookable: f.webRebookable,
+  cancel_cutoff_h: f.cancelCutoffH,
+  rebook_cutoff_h: f.rebookCutoffH,
+  book_min_lead_h: f.bookMinLeadH,
+  book_max_days: f.bookMaxDays,
+  reason_new: f.reasonNew,
+  reason_cancel: f.reasonCancel,
+  reason_rebook: f.reasonRebook,
+  reason_codes: f.reasonCodes,
+  colour: f.colour,
   active: z.boolean(),
 };
 type TypeColumn = keyof typeof typeColumn;
