@@ -7,8 +7,9 @@
 // - core.week_query_p95.ms: the resource week view (services/calendar.ts calendarRange), 60 resources;
 //   core.week_query_sql_{median,p95}.ms the same weeks' SQL alone (next to the view's median),
 //   core.week_query_sql_scan_median.ms the same join counted inside SQLite (no rows to JavaScript), and
-//   core.raw_insert_year.ms the raw insert time behind the ratio (no targets: they show how much
-//   of each figure the storage itself costs);
+//   core.raw_insert_year.ms the raw insert time behind the ratio, core.bare_insert_year.ms the same
+//   rows into a table with no key, constraint or index (no targets: they show how much of each
+//   figure the storage itself costs, and how little of expand_year's second is left to any code);
 // - core.expand_12_weeks.ms (the default horizon) and core.week_query_10_resources_p95.ms (a
 //   receptionist's week of 10 clinicians): no targets, the sizes a unit meets every day.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -105,6 +106,19 @@ function rawInsert(source: Db, target: Db): { ms: number; cpuMs: number } {
   );
 }
 
+/**
+ * The same slot rows into a table with the same columns and nothing else: no key, constraint,
+ * index or trigger (CREATE TABLE AS). The floor any store that writes one row per slot meets on
+ * this machine, next to which core.expand_year.ms's target can be read.
+ */
+function bareInsert(source: Db, target: Db): { ms: number; cpuMs: number } {
+  const slots = source.prepare(`SELECT * FROM slots`).raw().all() as unknown[][];
+  target.exec(`CREATE TABLE bare_slots AS SELECT * FROM slots WHERE 0`);
+  const n = slots[0]?.length ?? 0;
+  const ins = target.prepare(`INSERT INTO bare_slots VALUES (${Array.from({ length: n }, () => '?').join(',')})`);
+  return time(() => target.transaction(() => slots.forEach((r) => ins.run(...r)))());
+}
+
 /** Books ~`target` slots: heavily near "now", lighter further out, most of the past. */
 function book(f: Fixture, now: number, target: number, rand: () => number): number {
   const { db, ctx } = f;
@@ -176,6 +190,7 @@ export async function run(report: Report): Promise<void> {
     const now = Date.parse('2026-12-31T12:00:00+01:00');
     let bestExpand = Infinity;
     let bestRaw = Infinity;
+    let bestBare = Infinity;
     let expandCpu = Infinity;
     let rawCpu = Infinity;
     let slotsPerYear = 0;
@@ -190,6 +205,9 @@ export async function run(report: Report): Promise<void> {
       bestRaw = Math.min(bestRaw, rawTime.ms);
       rawCpu = Math.min(rawCpu, rawTime.cpuMs);
       raw.close();
+      const bare = openDatabase(join(dir, `bare-${round}.db`));
+      bestBare = Math.min(bestBare, bareInsert(f.db, bare).ms);
+      bare.close();
       f.db.close();
     }
     process.stdout.write(
@@ -209,6 +227,7 @@ export async function run(report: Report): Promise<void> {
     }
     report({ name: 'core.expand_12_weeks.ms', value: bestHorizon, unit: 'ms', target: null });
     report({ name: 'core.raw_insert_year.ms', value: bestRaw, unit: 'ms', target: null });
+    report({ name: 'core.bare_insert_year.ms', value: bestBare, unit: 'ms', target: null });
     report({
       name: 'core.expand_vs_raw_insert.ratio',
       value: bestRaw / bestExpand,
