@@ -9,6 +9,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Chromium on Linux takes its own language (which formats <input type=date> and <input
+ * type=time>) from LANGUAGE, not from the page's locale: Swedish, as a receptionist's desk has it
+ * (2026-11-23, 08:30). Needs the browser's Swedish strings (Debian: chromium-l10n); without
+ * them Chromium falls back to English formats and nothing else changes.
+ */
+export const CHROMIUM_ENV = { ...process.env, LANGUAGE: 'sv' };
+
 export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',
@@ -21,7 +29,11 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     locale: 'sv-SE',
     timezoneId: 'Europe/Stockholm',
-    launchOptions: { executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: {
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      env: CHROMIUM_ENV,
+    },
     trace: 'off',
   },
 });

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../playwright.config.ts';
+import { CHROMIUM_ARGS, CHROMIUM_ENV } from '../../playwright.config.ts';
 import { median, type Report } from './figures.ts';
 import { measureDragRebook } from './ui/drag-rebook.ts';
 
@@ -78,6 +78,7 @@ export async function run(report: Report): Promise<void> {
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
+    env: CHROMIUM_ENV,
   });
   try {
     for (const s of SCENARIOS) {
