@@ -2,7 +2,7 @@
 // bearer token, a timeout on every request (AbortSignal), paging through Bundle.link "next",
 // transaction Bundles. Errors are typed so push and the engine can tell "try again later"
 // (network, timeout, 5xx, 429) from "the server said no" (4xx) and from a version conflict.
-import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 
 export type CentralErrorKind = 'network' | 'timeout' | 'http';
 
@@ -42,7 +42,15 @@ export interface CentralApi {
   byIdentifier<T extends Resource>(resourceType: string, system: string, value: string): Promise<T | null>;
   /** Cheap reachability check (GET metadata). */
   ping(): Promise<void>;
+  /**
+   * The websocket for R4 Subscriptions, as the CapabilityStatement advertises it, with the headers
+   * to open it (the bearer token); null when central offers none (notifications.ts).
+   */
+  notificationChannel?(): Promise<{ url: string; headers: Record<string, string> } | null>;
 }
+
+/** The standard CapabilityStatement extension naming a server's Subscription websocket. */
+export const WEBSOCKET_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket';
 
 export interface FhirCentralOptions {
   baseUrl: string;
@@ -188,6 +196,14 @@ export class FhirCentralApi implements CentralApi {
 
   async ping(): Promise<void> {
     await this.request('GET', `${this.baseUrl}/metadata`);
+  }
+
+  async notificationChannel(): Promise<{ url: string; headers: Record<string, string> } | null> {
+    const cs = await this.request<CapabilityStatement>('GET', `${this.baseUrl}/metadata`);
+    const uri = (cs?.rest ?? []).flatMap((r) => r.extension ?? []).find((e) => e.url === WEBSOCKET_EXTENSION)?.valueUri;
+    if (!uri) return null;
+    const token = this.token();
+    return { url: new URL(uri, `${this.baseUrl}/`).toString(), headers: token ? { authorization: `Bearer ${token}` } : {} };
   }
 }
 

@@ -15,6 +15,7 @@ import { failureKind, retryDelayMs, sqliteCode, type SyncFailureKind, type SyncP
 import { enqueueUnsent, pushOutbox } from './push.ts';
 import { pullChanges } from './pull.ts';
 import { shipAuditLog, unshippedAuditRows } from './audit-ship.ts';
+import { CentralNotifications, type NotificationState } from './notifications.ts';
 
 export interface SyncStatus {
   configured: boolean;
@@ -32,6 +33,8 @@ export interface SyncStatus {
   /** Access-log rows central has not acknowledged yet (audit-ship.ts), and why the last shipment failed. */
   auditUnsent: number;
   auditError: string | null;
+  /** Central's change notifications (notifications.ts): 'on' while the websocket is bound. */
+  notifications: NotificationState;
 }
 
 export interface CycleResult {
@@ -47,6 +50,8 @@ export interface CycleResult {
 const FAST_MS = 500;
 const IDLE_MAX_MS = 3000;
 const BACKOFF_MAX_MS = 30_000;
+/** While central's notifications are heard, the idle poll is only a safety net. */
+const SAFETY_POLL_MS = 5 * 60_000;
 
 const engines = new WeakMap<ServiceContext['db'], SyncEngine>();
 
@@ -80,6 +85,7 @@ export function localStatus(ctx: ServiceContext): SyncStatus {
     nextAttemptAt: null,
     auditUnsent: 0,
     auditError: null,
+    notifications: 'off',
   };
 }
 
@@ -101,6 +107,8 @@ export class SyncEngine {
   private lastError: string | null = null;
   private auditError: string | null = null;
   private unsubscribe: (() => void) | null = null;
+  private notifier: CentralNotifications | null = null;
+  private cycles = 0;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -116,6 +124,13 @@ export class SyncEngine {
       problemBackoffMaxMs?: number;
       /** Entries per pull page (tests make it small to split what central changed together). */
       pullPageSize?: number;
+      /** Hear central's changes over its Subscription websocket when it offers one (default on). */
+      notifications?: boolean;
+      /** The idle poll while notifications are on; slowest reconnect of their socket (tests shorten them). */
+      safetyPollMs?: number;
+      reconnectMaxMs?: number;
+      /** Pings within this window ask for one cycle. */
+      coalesceMs?: number;
     } = {},
   ) {}
 
@@ -130,11 +145,45 @@ export class SyncEngine {
       if (this.running && this.readCounts().pending > 0) this.kick();
     });
     this.loopDone = this.loop();
+    this.startNotifications();
+  }
+
+  /** Cycles run since start (tests and the bench count them). */
+  get cycleCount(): number {
+    return this.cycles;
+  }
+
+  private startNotifications(): void {
+    if (this.options.notifications === false || !this.api.notificationChannel) return;
+    this.notifier = new CentralNotifications(
+      this.ctx,
+      this.api,
+      {
+        // A change at central: a cycle soon, unless a failed cycle's retry is due anyway.
+        changed: () => {
+          if (this.nextAttemptAt === null) this.kick();
+        },
+        // Bound: catch up what passed meanwhile. Dropped: poll adaptively again, from now.
+        stateChanged: () => {
+          if (this.nextAttemptAt === null) this.kick();
+          this.ctx.events.emit({ entities: ['sync'], ids: [] });
+        },
+      },
+      {
+        log: this.options.log,
+        random: this.options.random,
+        reconnectMaxMs: this.options.reconnectMaxMs,
+        coalesceMs: this.options.coalesceMs,
+      },
+    );
+    this.notifier.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
+    this.notifier?.stop();
+    this.notifier = null;
     this.kick();
     if (engines.get(this.ctx.db) === this) engines.delete(this.ctx.db);
     await this.loopDone;
@@ -156,6 +205,7 @@ export class SyncEngine {
       nextAttemptAt: this.nextAttemptAt,
       auditUnsent: this.readAuditUnsent(),
       auditError: this.auditError,
+      notifications: this.notifier?.state ?? 'off',
     };
   }
 
@@ -234,6 +284,11 @@ export class SyncEngine {
     const flowed = r.pushed + r.pulled > 0;
     const fast = this.options.fastMs ?? FAST_MS;
     this.idleMs = flowed ? fast : Math.min(this.options.idleMaxMs ?? IDLE_MAX_MS, Math.round(this.idleMs * 1.5));
+    // Notifications on: central's changes wake the loop, so poll only as a safety net (unless the
+    // desk still has changes to push, which drain at the adaptive pace).
+    if (this.notifier?.state === 'on' && r.pushed === 0 && this.readCounts().pending === 0) {
+      return this.options.safetyPollMs ?? SAFETY_POLL_MS;
+    }
     return this.idleMs;
   }
 
@@ -247,6 +302,7 @@ export class SyncEngine {
   }
 
   private async cycle(): Promise<CycleResult> {
+    this.cycles++;
     const result: CycleResult = { pushed: 0, pulled: 0, conflicts: 0, failed: 0, error: null, failure: null };
     const was = { mode: this.mode, errorKind: this.errorKind };
     let step: 'push' | 'pull' = 'push';
@@ -270,6 +326,7 @@ export class SyncEngine {
       this.lastSyncAt = this.ctx.now();
       this.lastError = null;
       await this.shipAudit();
+      this.notifier?.refresh();
     } catch (err) {
       const kind = failureKind(err);
       result.failure = kind;

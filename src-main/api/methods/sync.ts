@@ -22,6 +22,9 @@ export interface SyncStatusView {
   /** Access-log rows not yet acknowledged by central, and why the last shipment failed. */
   auditUnsent: number;
   auditError: string | null;
+  /** Central's change notifications: 'on' while its Subscription websocket is bound; 'reconnecting' /
+   *  'unsupported': the desk polls; 'off': sync not running. */
+  notifications: 'on' | 'reconnecting' | 'unsupported' | 'off';
 }
 
 export interface SyncRunView {

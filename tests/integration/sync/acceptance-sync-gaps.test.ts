@@ -456,7 +456,13 @@ describe("a failure inside the desk's own database is not shown as offline", () 
 
   it('the running engine retries a local error slowly, and a 5xx or a timeout fast, as offline (the network: engine.test.ts)', async () => {
     const proxy = await startFaultProxy(c.url, { timeoutMs: 300 });
-    const engine = engineOf(api(proxy.url, null, 300), { random: () => 0, idleMaxMs: 200, backoffMaxMs: 30_000 });
+    // The proxy carries HTTP only: this is the polling path (notifications: subscription.test.ts).
+    const engine = engineOf(api(proxy.url, null, 300), {
+      random: () => 0,
+      idleMaxMs: 200,
+      backoffMaxMs: 30_000,
+      notifications: false,
+    });
     try {
       await online(engine);
       engine.start();
