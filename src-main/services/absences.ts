@@ -11,6 +11,7 @@ import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { getResource } from './slots.ts';
 import { currentUnit } from './unit.ts';
+import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 
 export function getAbsence(ctx: ServiceContext, id: string): Absence {
   const row = ctx.db.prepare(`SELECT * FROM absences WHERE id = ?`).get(id) as AbsenceRow | undefined;
@@ -102,6 +103,8 @@ export function createAbsence(
       id,
       input.reason || 'Frånvaro',
     );
+    // A blocked time held on återbudslistan is given back to the list.
+    releaseOffersNoLongerFree(ctx, caller);
     const affected = bookingsInPeriod(ctx, resource.id, startAt, endAt);
     // The answer lists these patients to the scheduler: a read of each (Patientdatalagen).
     recordPatientReads(

@@ -27,6 +27,7 @@ import { currentUnit } from './unit.ts';
 import { deskBookingStatus } from './sync-claims.ts';
 import { followTemplateWhenFree } from './templates.ts';
 import { bookedFromWaitlist } from './waitlist.ts';
+import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 
 interface FullBookingRow extends BookingRow {
   reason_code: string | null;
@@ -232,6 +233,8 @@ function insertBooking(
       throw conflict('Tiden är redan bokad.', { rule: 'slot_taken' });
     throw err;
   }
+  // A time held on återbudslistan for another patient is no longer hers to take.
+  releaseOffersNoLongerFree(ctx, caller);
   return id;
 }
 

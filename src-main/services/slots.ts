@@ -17,6 +17,7 @@ import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
+import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 
 export function getSlot(ctx: ServiceContext, id: string): Slot {
   const row = ctx.db.prepare(`SELECT * FROM slots WHERE id = ?`).get(id) as SlotRow | undefined;
@@ -90,6 +91,8 @@ export function overlappingSlots(
 export function slotChanged(ctx: ServiceContext, caller: Caller, slot: Slot, op: 'create' | 'update', detail: object): void {
   enqueueOutbox(ctx, 'slot', slot.id, op, slot);
   recordAudit(ctx, caller, { action: 'change', entity: 'slot', entityId: slot.id, detail: { op, ...detail } });
+  // Blocked, removed or another type list: a time held on återbudslistan may be closed to its patient.
+  releaseOffersNoLongerFree(ctx, caller);
   ctx.events.emit({ entities: ['slot'], ids: [slot.id] });
 }
 

@@ -35,6 +35,7 @@ import { getHolidayRules, setHolidayRules, unitHolidayRules } from './holidays.t
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
 import { assertTypesOffered, getResource, getSlot, slotChanged } from './slots.ts';
 import { currentUnit } from './unit.ts';
+import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 
 /** A new unit's horizon (units.horizon_weeks defaults to it; the scheduler may change it). */
 export const DEFAULT_HORIZON_WEEKS = 12;
@@ -533,6 +534,7 @@ function reconcileFuture(
     }
   }
   for (const id of changed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+  if (changed.length > 0) releaseOffersNoLongerFree(ctx, caller);
   readsOfBookedNotices(ctx, caller, future, report, { op: 'booked_unchanged', templateId: t.id });
 }
 
@@ -778,6 +780,7 @@ export function setEveRules(
       }
     }
     for (const id of removed) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+    if (removed.length > 0) releaseOffersNoLongerFree(ctx, caller);
     readsOfBookedNotices(ctx, caller, kept, report, { op: 'eve_booked_kept', closing });
     if (opening.length > 0) {
       const templates = listTemplates(ctx, { includeInactive: false }).filter((t) => t.skipHolidays);

@@ -1,9 +1,13 @@
 // Återbudslistan: add, change, withdraw, mark offered (a freed time held for one patient until she
 // answers) and back to waiting (the time released); the open entries by type or resource;
-// and the entries that fit a slot that just freed up. Whether a type may be booked in the slot
-// now is decided by the booking rules (checkFit, the booking window), exactly as bookings.book
-// decides it; this file adds only the patient's wish (resource or profession, period) and
-// "no earlier time already booked". Each change: the row and its audit event in one transaction.
+// the entries that fit a slot that just freed up, and the free times that fit an entry. A held
+// time ends by itself once it can no longer be given to her: in the transaction of the write that
+// booked it for someone else or closed it (waitlist-holds.ts, small so that the booking and slot
+// writers can import it), and on read once the time has started (LISTED_STATE).
+// Whether a type may be booked in the slot now is decided by the booking rules (checkFit, the
+// booking window), exactly as bookings.book decides it; this file adds only the patient's wish
+// (resource or profession, period) and "no earlier time already booked". Each change: the row and
+// its audit event in one transaction.
 // No outbox row: the central booking API has no mapping for waitlist entries (they stay local).
 //
 // Masking as in bookings.search (services/booking-search.ts): a protected patient's name never
@@ -21,9 +25,11 @@ import { mayShowContactDetails } from '../domain/availability.ts';
 import { checkBookingWindow, checkFit, OPEN_STATUSES, professionAllowed } from '../domain/booking-rules.ts';
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import type { FreeSlot } from '../api/methods/scheduling.ts';
 import { getAppointmentType } from './appointment-types.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
+import { findFreeSlots } from './free-slots.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 
@@ -72,7 +78,15 @@ const LIST_SELECT = `
 /** What listWaitlist's filters select, shared by the list and its count. */
 const LIST_FROM = `
     FROM waitlist w
-    JOIN appointment_types t ON t.id = w.appointment_type_id`;
+    JOIN appointment_types t ON t.id = w.appointment_type_id
+    LEFT JOIN slots os ON os.id = w.offered_slot_id`;
+
+/**
+ * The state an entry lists in: an offer whose time has started holds nothing any more, so it
+ * waits again (computed on read: nothing happens at the moment a time passes that could write it).
+ * One parameter: now.
+ */
+const LISTED_STATE = `(CASE WHEN w.state = 'offered' AND os.start_at <= ? THEN 'waiting' ELSE w.state END)`;
 
 /** Highest priority first; within a priority, whoever has waited longest. */
 const ORDER = `ORDER BY w.priority DESC, w.created_at, w.id`;
@@ -98,12 +112,20 @@ function heldBookings(ctx: ServiceContext, rows: readonly ListedRow[]): Map<stri
 
 function toEntries(ctx: ServiceContext, rows: readonly ListedRow[], seesProtected: boolean): WaitlistEntry[] {
   const held = heldBookings(ctx, rows);
-  return rows.map((r) => toEntry(r, seesProtected, held.get(r.id) ?? null));
+  const now = ctx.now();
+  return rows.map((r) => toEntry(r, seesProtected, held.get(r.id) ?? null, now));
 }
 
-function toEntry(row: ListedRow, seesProtected: boolean, held: { id: string; startAt: number } | null): WaitlistEntry {
+function toEntry(
+  row: ListedRow,
+  seesProtected: boolean,
+  held: { id: string; startAt: number } | null,
+  now: number,
+): WaitlistEntry {
   const isProtected = row.protected_identity === 1;
   const shown = !isProtected || seesProtected;
+  // As LISTED_STATE: the offered time has started, so she waits again in her place.
+  const passed = row.state === 'offered' && row.offered_start_at !== null && row.offered_start_at <= now;
   return {
     id: row.id,
     patient: {
@@ -122,13 +144,18 @@ function toEntry(row: ListedRow, seesProtected: boolean, held: { id: string; sta
     earliest: row.earliest,
     latest: row.latest,
     priority: row.priority as WaitlistPriority,
-    state: row.state,
+    state: passed ? 'waiting' : row.state,
     note: shown ? row.note : '',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     heldBooking: held && { id: held.id, startAt: shown ? held.startAt : null },
     offeredSlot: row.offered_slot_id
-      ? { id: row.offered_slot_id, startAt: shown ? row.offered_start_at : null, taken: row.offered_taken === 1 }
+      ? {
+          id: row.offered_slot_id,
+          startAt: shown ? row.offered_start_at : null,
+          taken: row.offered_taken === 1,
+          passed,
+        }
       : null,
   };
 }
@@ -331,6 +358,7 @@ function checkOfferable(ctx: ServiceContext, entry: EntryRow, slotId: string): v
   }
   const booked = ctx.db.prepare(`SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(slot.id);
   if (slot.state !== 'open' || booked) throw conflict('Tiden är inte längre ledig.', { rule: 'slot_taken' });
+  if (slot.startAt <= ctx.now()) throw conflict('Tiden har redan passerat.', { rule: 'past' });
   const other = ctx.db
     .prepare(`SELECT 1 FROM waitlist WHERE offered_slot_id = ? AND state = 'offered' AND id <> ?`)
     .get(slot.id, entry.id);
@@ -405,6 +433,45 @@ export function bookedFromWaitlist(
   changed(ctx, caller, before, { op: 'booked', bookingId: booking.id, from: before.state });
 }
 
+/**
+ * "Erbjud tid" on the list: the first free times that fit the entry's wish, from the free-slot
+ * search (type, resource or profession, earliest/latest, within the type's booking window), less
+ * the times held for another patient and, when she already holds a time of the type, the times
+ * not earlier than it (she waits for an earlier one). No patient is shown: only the times.
+ */
+export function offerableSlots(ctx: ServiceContext, input: { id: string; limit: number }): FreeSlot[] {
+  const entry = entryRow(ctx, input.id);
+  requireOpen(entry);
+  const heldElsewhere = new Set(
+    (
+      ctx.db
+        .prepare(
+          `SELECT w.offered_slot_id AS id FROM waitlist w JOIN slots s ON s.id = w.offered_slot_id
+            WHERE w.state = 'offered' AND w.offered_slot_id IS NOT NULL AND w.id <> ? AND s.start_at > ?`,
+        )
+        .all(entry.id, ctx.now()) as { id: string }[]
+    ).map((r) => r.id),
+  );
+  const own = ctx.db
+    .prepare(
+      `SELECT min(s.start_at) AS startAt FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE b.patient_id = ? AND b.appointment_type_id = ? AND b.status IN (SELECT value FROM json_each(?)) AND s.start_at > ?`,
+    )
+    .get(entry.patient_id, entry.appointment_type_id, json(OPEN_STATUSES), ctx.now()) as { startAt: number | null };
+  const free = findFreeSlots(ctx, {
+    appointmentTypeId: entry.appointment_type_id,
+    resourceId: entry.resource_id ?? undefined,
+    profession: entry.profession ?? undefined,
+    from: entry.earliest ?? undefined,
+    to: entry.latest ?? undefined,
+    // Enough to fill the page after the held ones are left out.
+    limit: input.limit + heldElsewhere.size,
+  });
+  return free
+    .filter((f) => !heldElsewhere.has(f.slotId) && (own.startAt === null || f.startAt < own.startAt))
+    .slice(0, input.limit);
+}
+
 export interface WaitlistListInput {
   states?: WaitlistState[] | undefined;
   appointmentTypeId?: string | undefined;
@@ -417,8 +484,8 @@ export interface WaitlistListInput {
  * (that resource, its profession, or no wish) and by the type (the resource's profession may do it).
  */
 function listFilter(ctx: ServiceContext, input: Omit<WaitlistListInput, 'limit'>): { where: string; params: unknown[] } {
-  const conds = ['t.unit_id = ?', 'w.state IN (SELECT value FROM json_each(?))'];
-  const params: unknown[] = [currentUnit(ctx).id, json(input.states ?? OPEN_WAITLIST_STATES)];
+  const conds = ['t.unit_id = ?', `${LISTED_STATE} IN (SELECT value FROM json_each(?))`];
+  const params: unknown[] = [currentUnit(ctx).id, ctx.now(), json(input.states ?? OPEN_WAITLIST_STATES)];
   if (input.appointmentTypeId) {
     conds.push('w.appointment_type_id = ?');
     params.push(input.appointmentTypeId);

@@ -51,6 +51,7 @@ import { notePulledCancellation } from './web-cancel.ts';
 import { recordAudit, recordAuditEvents, type AuditInput } from '../services/audit.ts';
 import { enqueueOutbox } from '../services/outbox.ts';
 import { getSlot } from '../services/slots.ts';
+import { releaseOffersNoLongerFree } from '../services/waitlist-holds.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
 // No Patient feed: a desk reads a patient when one of its unit's appointments names them
@@ -497,6 +498,9 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
       rejectWebBooking(ctx, r.rejectedId, r.breach, back, !r.queued);
     }
     if (audits.length) recordAuditEvents(ctx, SYNC_CALLER, audits);
+    // A time held on återbudslistan that this page booked for someone else (a patient on 1177,
+    // another desk) or closed is given back to the list, in the page's transaction.
+    releaseOffersNoLongerFree(ctx, SYNC_CALLER);
   })();
   return out;
 }

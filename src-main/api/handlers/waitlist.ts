@@ -9,6 +9,7 @@ import {
   listWaitlist,
   markWaitlistOffered,
   markWaitlistWaiting,
+  offerableSlots,
   updateWaitlistEntry,
   waitlistMatchesForSlot,
   withdrawWaitlistEntry,
@@ -31,6 +32,7 @@ export const waitlistHandlers: HandlersFor<typeof waitlistMethods> = {
   'waitlist.withdraw': ({ ctx, caller }, input) => withdrawWaitlistEntry(ctx, caller, input),
   'waitlist.markOffered': ({ ctx, caller }, input) => markWaitlistOffered(ctx, caller, input),
   'waitlist.markWaiting': ({ ctx, caller }, input) => markWaitlistWaiting(ctx, caller, input),
+  'waitlist.offerableSlots': ({ ctx }, input) => offerableSlots(ctx, input),
   'waitlist.matchesForSlot': ({ ctx, caller }, input) => {
     const matches = waitlistMatchesForSlot(ctx, caller, input);
     recordPatientReads(

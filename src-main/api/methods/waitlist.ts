@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isoDate, method, uuid } from '../define.ts';
 import type { ListedPatient } from './bookings-search.ts';
-import { DESK_ROLES } from './scheduling.ts';
+import { DESK_ROLES, type FreeSlot } from './scheduling.ts';
 
 export const WAITLIST_STATES = ['waiting', 'offered', 'booked', 'withdrawn'] as const;
 export type WaitlistState = (typeof WAITLIST_STATES)[number];
@@ -51,10 +51,12 @@ export interface WaitlistEntry {
   heldBooking: { id: string; startAt: number | null } | null;
   /**
    * The free time the patient was called about while the entry is offered: held for her, so no one
-   * else on the list is offered it until she answers. `startAt` is hidden like heldBooking's;
-   * `taken` once someone else booked the time meanwhile (or it was removed or blocked).
+   * else on the list is offered it until she answers. `startAt` is hidden like heldBooking's.
+   * The hold ends by itself when someone else books the time or it is blocked, removed or no longer
+   * offers the type (the entry waits again); `taken` is left for her own booking of it made outside
+   * the list. `passed`: the time has started, so nothing is held and the entry lists as waiting.
    */
-  offeredSlot: { id: string; startAt: number | null; taken: boolean } | null;
+  offeredSlot: { id: string; startAt: number | null; taken: boolean; passed: boolean } | null;
 }
 
 const priority = z.union([z.literal(0), z.literal(1), z.literal(2)]);
@@ -154,6 +156,16 @@ export const waitlistMethods = {
     input: z.object({ id: uuid, slotId: uuid.optional() }).strict(),
     roles: DESK_ROLES,
     kind: 'change',
+  }),
+  /**
+   * "Erbjud tid" from the list: the first free times that fit an open entry's wish (free-slot
+   * search with its type, resource or profession and period), without the times held for another
+   * patient or not earlier than a time of the type she already holds. Times only: no read is logged.
+   */
+  'waitlist.offerableSlots': method<FreeSlot[]>()({
+    input: z.object({ id: uuid, limit: z.number().int().min(1).max(50).default(8) }).strict(),
+    roles: DESK_ROLES,
+    kind: 'read',
   }),
   /**
    * Tillbaka till väntande: the patient declined the offered time or did not answer. The entry

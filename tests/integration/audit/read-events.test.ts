@@ -152,6 +152,17 @@ const TABLE: Record<string, { input: () => unknown } & Rule> = {
   },
   // A number only, even when someone fits: no patient is shown, so nothing is logged.
   'waitlist.countForSlot': { input: slotWithWaitlistMatch, rule: 'none' },
+  // The free times that fit an entry's wish: times only, no patient shown.
+  'waitlist.offerableSlots': {
+    input: () => {
+      const id = ctx.newId();
+      ctx.db
+        .prepare(`INSERT INTO waitlist (id, patient_id, appointment_type_id, created_at, updated_at) VALUES (?, ?, ?, 0, 0)`)
+        .run(id, fx.patientId, fx.typeId);
+      return { id };
+    },
+    rule: 'none',
+  },
   // The whole list's size past its limit: a number only, no patient shown.
   'waitlist.count': {
     input: () => {

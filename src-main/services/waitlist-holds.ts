@@ -1,0 +1,69 @@
+// The end of a held återbudstid (waitlist.offered_slot_id, migration 0010) that no one ends by
+// hand: the time was booked for someone else or closed. Kept apart from waitlist.ts so that the
+// writers of bookings and slots can call it without importing the list's other rules.
+import type { Statement } from 'better-sqlite3';
+import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
+import { recordAudit } from './audit.ts';
+import type { Caller, ServiceContext } from './context.ts';
+
+/** Why a held time ended by itself (the audit detail's `reason`). */
+export type OfferEnd = 'taken' | 'closed' | 'type_removed';
+
+/**
+ * Ends every held offer whose time can no longer be given to its patient: booked for someone else
+ * (this desk, another desk, the patient's own web booking pulled by sync), blocked or removed (by
+ * hand, an absence, a template, central), or no longer offering her type. She waits again in her
+ * place with her priority and wishes, as after "Tillbaka till väntande"; her own booking of the
+ * time is no reason (booking her from the list closes the entry as before).
+ *
+ * Called inside the transaction of every write that can make a time unavailable: the bookings
+ * service's insert, slotChanged, absences, templates, and each page sync pulls. No SQL trigger:
+ * the release is a change to a patient's entry, so it writes its access-log row (hash-chained in
+ * code) and a change event for the list. It sweeps all held offers rather than the writer's slots:
+ * they are a handful (one per time, on the partial unique index), and an offer a writer missed is
+ * ended by the next write that calls this.
+ */
+export function releaseOffersNoLongerFree(ctx: ServiceContext, caller: Caller): number {
+  const s = statements(ctx);
+  const ended = s.ended.all() as { id: string; patient_id: string; offered_slot_id: string; why: OfferEnd }[];
+  for (const row of ended) {
+    s.release.run(ctx.now(), caller.username, row.id);
+    recordAudit(ctx, caller, {
+      action: 'change',
+      patientId: row.patient_id,
+      entity: 'waitlist',
+      entityId: row.id,
+      detail: { op: 'offer_ended', reason: row.why, from: 'offered', released: row.offered_slot_id },
+    });
+    ctx.events.emit({ entities: ['waitlist'], ids: [row.id] });
+  }
+  return ended.length;
+}
+
+/** Prepared once per connection: every booking and slot write asks. */
+const cache = new WeakMap<ServiceContext['db'], { ended: Statement; release: Statement }>();
+
+function statements(ctx: ServiceContext): { ended: Statement; release: Statement } {
+  let s = cache.get(ctx.db);
+  if (s) return s;
+  s = {
+    ended: ctx.db.prepare(
+      `SELECT w.id, w.patient_id, w.offered_slot_id,
+              CASE WHEN s.state <> 'open' THEN 'closed'
+                   WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
+                                   AND b.patient_id <> w.patient_id) THEN 'taken'
+                   WHEN NOT EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = w.appointment_type_id)
+                     THEN 'type_removed'
+              END AS why
+         FROM waitlist w INDEXED BY waitlist_one_offer_per_slot
+         JOIN slots s ON s.id = w.offered_slot_id
+        WHERE w.offered_slot_id IS NOT NULL AND w.state = 'offered' AND why IS NOT NULL`,
+    ),
+    release: ctx.db.prepare(
+      `UPDATE waitlist SET state = 'waiting', offered_slot_id = NULL, version = version + 1, updated_at = ?, updated_by = ?
+        WHERE id = ?`,
+    ),
+  };
+  cache.set(ctx.db, s);
+  return s;
+}
