@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiCallError, call } from '../api/client.ts';
-import type { Statistics, UtilisationRow } from '../../src-main/api/methods/export.ts';
+import type { Statistics, UtilisationRow, WeekStats } from '../../src-main/api/methods/export.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { downloadFile } from '../export/download.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
@@ -37,6 +37,20 @@ function useFormats() {
     week: (label: string) => t('stats.week', { week: Number(label.slice(-2)) }),
   };
 }
+
+/** The per-week table's number columns (heading `stats.col.<key>`), in order. */
+const WEEK_COLUMNS: { key: string; value: (w: WeekStats, f: ReturnType<typeof useFormats>) => ReactNode }[] = [
+  { key: 'web', value: (w) => w.bookings.web },
+  { key: 'desk', value: (w) => w.bookings.desk },
+  { key: 'phone', value: (w) => w.bookings.phone },
+  { key: 'total', value: (w) => w.bookings.total },
+  { key: 'webShare', value: (w, f) => f.pct(w.bookings.total === 0 ? null : w.bookings.web / w.bookings.total) },
+  { key: 'rebookings', value: (w) => w.rebookings },
+  { key: 'cancellations', value: (w) => w.cancellations },
+  { key: 'noShows', value: (w) => w.noShows },
+  { key: 'open', value: (w) => w.openSlots },
+  { key: 'booked', value: (w) => w.bookedSlots },
+];
 
 function Kpi({
   label,
@@ -206,52 +220,22 @@ function Report({ stats }: { stats: Statistics }) {
               <thead>
                 <tr>
                   <th scope="col">{t('stats.col.week')}</th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.web')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.desk')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.phone')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.total')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.webShare')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.rebookings')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.cancellations')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.noShows')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.open')}
-                  </th>
-                  <th scope="col" className="tb-num">
-                    {t('stats.col.booked')}
-                  </th>
+                  {WEEK_COLUMNS.map((c) => (
+                    <th key={c.key} scope="col" className="tb-num">
+                      {t(`stats.col.${c.key}`)}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
                 {stats.weeks.map((w) => (
                   <tr key={w.week} data-week={w.week}>
                     <th scope="row">{f.week(w.week)}</th>
-                    <td className="tb-num">{w.bookings.web}</td>
-                    <td className="tb-num">{w.bookings.desk}</td>
-                    <td className="tb-num">{w.bookings.phone}</td>
-                    <td className="tb-num">{w.bookings.total}</td>
-                    <td className="tb-num">{f.pct(w.bookings.total === 0 ? null : w.bookings.web / w.bookings.total)}</td>
-                    <td className="tb-num">{w.rebookings}</td>
-                    <td className="tb-num">{w.cancellations}</td>
-                    <td className="tb-num">{w.noShows}</td>
-                    <td className="tb-num">{w.openSlots}</td>
-                    <td className="tb-num">{w.bookedSlots}</td>
+                    {WEEK_COLUMNS.map((c) => (
+                      <td key={c.key} className="tb-num">
+                        {c.value(w, f)}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
