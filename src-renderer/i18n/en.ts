@@ -938,6 +938,16 @@ export const en: Shape<typeof sv> = {
       '{{count}} free slots for {{name}} are with resources whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
     noneBooked: 'No booked times were affected.',
   },
+  // Sync: whether central's changes are heard as they happen (sync/notifications.ts).
+  syncNotifications: {
+    label: 'Notifications from the central booking system',
+    state: {
+      on: 'on',
+      reconnecting: 'off – reconnecting',
+      unsupported: 'not offered – changes are fetched regularly',
+      off: 'off',
+    },
+  },
   // Book appointment: the next step after a patient is chosen (booking/next-step.ts).
   bookSteps: {
     typeOpen: 'This time offers several visit types: choose one and press Enter.',

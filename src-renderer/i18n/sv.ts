@@ -941,6 +941,16 @@ export const sv = {
       '{{count}} lediga tider för {{name}} ligger hos resurser vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
     noneBooked: 'Inga bokade tider berördes.',
   },
+  // Synk: whether central's changes are heard as they happen (sync/notifications.ts).
+  syncNotifications: {
+    label: 'Aviseringar från den centrala tidboken',
+    state: {
+      on: 'på',
+      reconnecting: 'av – återansluter',
+      unsupported: 'erbjuds inte – ändringar hämtas regelbundet',
+      off: 'av',
+    },
+  },
   // Boka tid: the next step after a patient is chosen (booking/next-step.ts).
   bookSteps: {
     typeOpen: 'Tiden erbjuder flera besökstyper: välj vilken och tryck Enter.',

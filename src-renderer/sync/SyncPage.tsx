@@ -68,6 +68,12 @@ function StatusCard() {
         )}
         {s.configured && (
           <div>
+            <dt>{t('syncNotifications.label')}</dt>
+            <dd data-testid="sync-notifications">{t(`syncNotifications.state.${s.notifications}`)}</dd>
+          </div>
+        )}
+        {s.configured && (
+          <div>
             <dt>{t('sync.auditLog')}</dt>
             <dd data-testid="sync-audit">{t('sync.auditUnsent', { count: s.auditUnsent })}</dd>
           </div>

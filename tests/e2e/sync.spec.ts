@@ -62,6 +62,8 @@ test.describe('sync page offline, with a conflict', () => {
     await page.goto(`${shell.origin}/#/sync`);
     await expect(page.getByRole('heading', { level: 1, name: 'Synkronisering' })).toBeVisible();
     await expect(page.getByTestId('sync-status')).toContainText('Ingen kontakt med den centrala tidboken');
+    // No central, no notifications: the desk says it polls meanwhile.
+    await expect(page.getByTestId('sync-notifications')).toContainText('återansluter');
     const conflict = page.locator('[data-conflict-id]');
     await expect(conflict).toHaveCount(1);
     await expect(conflict).toContainText('Tiden togs');
@@ -183,6 +185,8 @@ test.describe('demo mode with its stand-in central', () => {
       .toBeGreaterThan(0);
     await page.goto(`${shell.origin}/#/sync`);
     await expect(page.getByTestId('sync-status')).toContainText('I kontakt med den centrala tidboken');
+    // The stand-in offers websocket Subscriptions: central's changes are heard, not polled for.
+    await expect(page.getByTestId('sync-notifications')).toHaveText('på');
     await page.screenshot({ path: 'tests/artifacts/screens/sync-online-demo.png', fullPage: true });
   });
 });
