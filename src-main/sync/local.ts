@@ -16,19 +16,19 @@ export function stmt(ctx: ServiceContext, sql: string): Statement {
   return s;
 }
 
-export type SyncedEntity = 'unit' | 'resource' | 'appointment_type' | 'slot' | 'patient' | 'booking';
+export type SyncedEntity =
+  'unit' | 'resource' | 'appointment_type' | 'schedule_template' | 'absence' | 'slot' | 'patient' | 'booking';
 
 export const TABLE: Record<SyncedEntity, string> = {
   unit: 'units',
   resource: 'resources',
   appointment_type: 'appointment_types',
+  schedule_template: 'schedule_templates',
+  absence: 'absences',
   slot: 'slots',
   patient: 'patients',
   booking: 'bookings',
 };
-
-/** Outbox entities with no counterpart on the wire (the unit's own planning). */
-export const LOCAL_ONLY = new Set(['schedule_template', 'absence']);
 
 export interface Remote {
   remote_id: string | null;

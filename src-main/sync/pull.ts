@@ -6,10 +6,11 @@
 // skipped. Rows with changes still waiting in the outbox are left to push, whose If-Match
 // decides (central wins for bookings, the unit for its schedule).
 // Appointment types (HealthcareService) and resources (PractitionerRole, Location) come first,
-// then slots, then appointments, and the patients and slots an appointment names are read first,
+// then the unit's templates and absences (Basic, which name them), then slots, then appointments, and the patients and slots an appointment names are read first,
 // so references resolve.
 import type {
   Appointment,
+  Basic,
   HealthcareService,
   Location,
   Patient,
@@ -25,12 +26,15 @@ import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { searchUrl, type CentralApi } from './central-api.ts';
 import {
   appointmentFields,
+  BASIC_CODE,
+  basicFields,
   healthcareServiceFields,
   ID_SYSTEM,
   localIdForRemote,
   ourId,
   patientFields,
   refId,
+  RESOURCE_KIND_SYSTEM,
   resourceFields,
   slotFields,
   type AppointmentFields,
@@ -58,9 +62,10 @@ import type { RuleBreach } from '../domain/booking-rules.ts';
 // (missingReferences), never the region's whole register. Appointment types and resources
 // (clinicians as PractitionerRole, rooms as Location, each with its Schedule) first: a slot
 // offering a type, or on a clinician, another desk just created maps only once they are here.
-export const FEEDS = ['HealthcareService', 'PractitionerRole', 'Location', 'Slot', 'Appointment'] as const;
-/** Feeds read by the unit's Organization (`organization=`): the unit's own services and resources. */
-const BY_ORGANIZATION = new Set<Feed>(['HealthcareService', 'PractitionerRole', 'Location']);
+// Templates and absences (Basic) after them, before slots: they name types and resources.
+export const FEEDS = ['HealthcareService', 'PractitionerRole', 'Location', 'Basic', 'Slot', 'Appointment'] as const;
+/** Feeds of the unit's own set-up, read by its Organization (`organization=`, for Basic `author=`). */
+const BY_ORGANIZATION = new Set<Feed>(['HealthcareService', 'PractitionerRole', 'Location', 'Basic']);
 export type Feed = (typeof FEEDS)[number];
 
 export interface PullResult {
@@ -222,6 +227,11 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         if (!id) continue;
         out.ids.push(id);
         out.applied++;
+      } else if (r.resourceType === 'Basic') {
+        const id = applyPlanning(ctx, r as Basic, types, skip, audits);
+        if (!id) continue;
+        out.ids.push(id);
+        out.applied++;
       } else if (r.resourceType === 'Patient') {
         const p = r as Patient;
         const f = patientFields(p, today);
@@ -292,6 +302,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             now,
             local.id,
           );
+          if (f.state === 'blocked') linkAbsence(ctx, local.id);
           out.ids.push(local.id);
         } else {
           const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
@@ -319,6 +330,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             now,
           );
           if (twin && !pulledWins) retireTwin(ctx, id, twin.id);
+          if (f.state === 'blocked') linkAbsence(ctx, id);
           out.ids.push(id);
         }
         out.applied++;
@@ -581,6 +593,114 @@ function applyType(
 const DELETED_HERE = `SELECT 1 FROM outbox WHERE entity = 'appointment_type' AND entity_id = ? AND json_extract(payload, '$.deleted') = 1`;
 
 const RESOURCE_COLUMNS = ['name', 'profession', 'title', 'hsa_id', 'active'] as const;
+
+const TEMPLATE_COLUMNS = [
+  'resource_id',
+  'name',
+  'weekdays',
+  'every_n_weeks',
+  'valid_from',
+  'valid_to',
+  'start_time',
+  'end_time',
+  'slot_min',
+  'appointment_type_ids',
+  'publish_web',
+  'within_care_guarantee',
+  'skip_holidays',
+  'active',
+] as const;
+const ABSENCE_COLUMNS = ['resource_id', 'start_at', 'end_at', 'reason', 'state'] as const;
+
+/**
+ * A schedule template or absence another desk of the unit made or changed (its Basic): found by
+ * central id or our identifier, its id kept, every column taken (a template's types mapped from
+ * their codes, as a slot's). A row with a change of its own still queued is left to push (the rule
+ * of types and slots: the desk whose change reaches central last wins, with its whole row).
+ * Nothing more is done here: a template is not laid out (the sender's slots come by the Slot feed,
+ * and this desk's horizon makes the same ids), and an absence blocks nothing (its blocked slots come
+ * by the Slot feed) but is listed, and its bookings offered for rebooking, as on the desk that made
+ * it. Deactivation and withdrawal are columns; nothing is deleted. Returns the local id, or null.
+ */
+function applyPlanning(
+  ctx: ServiceContext,
+  b: Basic,
+  types: Map<string, TypeRef>,
+  skip: (local: Known | undefined) => boolean,
+  audits: AuditInput[],
+): string | null {
+  const f = basicFields(b);
+  const unit = ourUnit(ctx);
+  if (!f || !unit || refId(b.author?.reference, 'Organization') !== unit.remote_id) return null;
+  // Its clinician or room came by the resource feeds before it (push sends those first).
+  const resource = stmt(ctx, `SELECT unit_id FROM resources WHERE id = ?`).get(f.resource_id) as { unit_id: string } | undefined;
+  if (resource?.unit_id !== unit.id) return null;
+  const template = f.kind === 'template';
+  const table = template ? 'schedule_templates' : 'absences';
+  const local = (stmt(ctx, `SELECT * FROM ${table} WHERE remote_id = ?`).get(b.id) ??
+    stmt(ctx, `SELECT * FROM ${table} WHERE id = ?`).get(f.id)) as (Known & Record<string, unknown>) | undefined;
+  if (unchanged(local, b) || skip(local)) return null;
+  let values: Record<string, unknown>;
+  if (f.kind === 'template') {
+    const typeIds = f.typeCodes.map((c) => types.get(c)?.id).filter((x): x is string => x !== undefined);
+    if (typeIds.length === 0) return null; // types this unit does not have
+    const { kind: _k, id: _i, typeCodes: _c, ...columns } = f;
+    values = { ...columns, appointment_type_ids: JSON.stringify(typeIds) };
+  } else {
+    const { kind: _k, id: _i, ...columns } = f;
+    values = columns;
+  }
+  const cols = template ? TEMPLATE_COLUMNS : ABSENCE_COLUMNS;
+  const now = ctx.now();
+  const id = local?.id ?? f.id;
+  const changed = cols.filter((c) => local?.[c] !== values[c]);
+  if (local) {
+    stmt(
+      ctx,
+      `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, remote_id = ?, remote_version = ?,
+         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+    ).run(...cols.map((c) => values[c]), b.id, b.meta!.versionId, now, id);
+  } else {
+    stmt(
+      ctx,
+      `INSERT INTO ${table} (id, ${cols.join(', ')}, remote_id, remote_version, updated_at, updated_by)
+         VALUES (?, ${cols.map(() => '?').join(', ')}, ?, ?, ?, 'central')`,
+    ).run(id, ...cols.map((c) => values[c]), b.id, b.meta!.versionId, now);
+  }
+  if (!template && values['state'] === 'active') {
+    // Its slots blocked here (by the Slot feed) are the absence's: withdrawing it here opens them.
+    stmt(
+      ctx,
+      `UPDATE slots SET absence_id = ? WHERE resource_id = ? AND state = 'blocked' AND absence_id IS NULL
+          AND start_at < ? AND end_at > ? AND start_at > ?`,
+    ).run(id, values['resource_id'], values['end_at'], values['start_at'], (values['start_at'] as number) - 8 * 3_600_000);
+  }
+  if (changed.length) {
+    const what = template ? 'template' : 'absence';
+    audits.push({
+      action: 'change',
+      entity: template ? 'schedule_template' : 'absence',
+      entityId: id,
+      detail: { op: local ? `sync.${what}_changed` : `sync.${what}_added`, changed },
+    });
+  }
+  return id;
+}
+
+function removedFirst(resources: Resource[]): Resource[] {
+  const removed = (r: Resource) => (r as Slot).status === 'entered-in-error';
+  return [...resources.filter(removed), ...resources.filter((r) => !removed(r))];
+}
+
+/** A pulled blocked slot inside an active absence here is that absence's (withdrawing it opens the slot). */
+function linkAbsence(ctx: ServiceContext, slotId: string): void {
+  stmt(
+    ctx,
+    `UPDATE slots SET absence_id = (SELECT a.id FROM absences a WHERE a.resource_id = slots.resource_id AND a.state = 'active'
+                                      AND a.start_at < slots.end_at AND a.end_at > slots.start_at ORDER BY a.start_at LIMIT 1)
+      WHERE id = ? AND state = 'blocked' AND absence_id IS NULL`,
+  ).run(slotId);
+}
 
 /**
  * A clinician, room or equipment another desk of the unit added or changed: found by our id (or
@@ -1042,10 +1162,16 @@ function ourUnit(ctx: ServiceContext): { id: string; remote_id: string | null } 
     { id: string; remote_id: string | null } | undefined;
 }
 
-/** The unit's own services and resources only: `organization=Organization/<unit>`; null before the unit is on central. */
-function ourOrganization(ctx: ServiceContext): Record<string, string> | null {
+/**
+ * The unit's own services, resources, templates and absences only: `organization=Organization/<unit>`
+ * (Basic: `author=`, both its codes in one search); null before the unit is on central.
+ */
+function ourOrganization(ctx: ServiceContext, feed: Feed): Record<string, string> | null {
   const remote = ourUnit(ctx)?.remote_id;
-  return remote ? { organization: `Organization/${remote}` } : null;
+  if (!remote) return null;
+  if (feed !== 'Basic') return { organization: `Organization/${remote}` };
+  const codes = Object.values(BASIC_CODE).map((c) => `${RESOURCE_KIND_SYSTEM}|${c}`);
+  return { author: `Organization/${remote}`, code: codes.join(',') };
 }
 
 /** Slots of this unit only: `schedule=Schedule/a,Schedule/b,…` (none before its schedules are on central). */
@@ -1062,6 +1188,7 @@ const ENTITIES_OF: Record<Feed, string[]> = {
   HealthcareService: ['appointment_type'],
   PractitionerRole: ['resource'],
   Location: ['resource'],
+  Basic: ['schedule_template', 'absence'],
   Slot: ['booking', 'slot', 'patient'],
   Appointment: ['booking', 'slot', 'patient'],
 };
@@ -1133,7 +1260,7 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
   const result: PullResult = { pulled: 0, applied: 0, conflicts: 0 };
   for (const feed of options.feeds ?? FEEDS) {
     const cursor = readCursor(ctx, feed);
-    const organization = ourOrganization(ctx);
+    const organization = ourOrganization(ctx, feed);
     if (BY_ORGANIZATION.has(feed) && !organization) continue;
     if (feed === 'Slot') {
       const caught = await catchUpNewSchedules(ctx, api);
@@ -1155,8 +1282,11 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
         feed === 'PractitionerRole' || feed === 'Location'
           ? await schedulesOf(ctx, api, page.resources)
           : await missingReferences(ctx, api, page.resources);
+      // Within a page a removed slot goes first: the slot a template edit lays out at its time then
+      // meets no live twin here, whatever order central wrote them in.
+      const resources = feed === 'Slot' ? removedFirst(page.resources) : page.resources;
       const applied = ctx.db.transaction(() => {
-        const a = applyResources(ctx, [...referenced, ...page.resources], { respectPending: true });
+        const a = applyResources(ctx, [...referenced, ...resources], { respectPending: true });
         const last = page.resources.reduce<string | null>(
           (m, r) => (r.meta?.lastUpdated && (!m || r.meta.lastUpdated > m) ? r.meta.lastUpdated : m),
           null,

@@ -15,6 +15,7 @@ import { EXPANSION_PREFIX } from '../services/outbox.ts';
 import type { AppointmentType, BookingStatus } from '../api/types.ts';
 import { CentralError, ifMatch, type CentralApi } from './central-api.ts';
 import {
+  absenceToBasic,
   appointmentFields,
   bookingStatusToFhir,
   bookingToAppointment,
@@ -29,6 +30,7 @@ import {
   resourceToSchedule,
   roomToLocation,
   slotToFhir,
+  templateToBasic,
   typeToHealthcareService,
   unitToOrganization,
   type BookingRow,
@@ -38,11 +40,11 @@ import {
   type TypeRow,
   type UnitRow,
 } from './fhir/mapping.ts';
+import type { AbsenceRow, TemplateRow } from '../store/scheduling-rows.ts';
 import {
   deferOutbox,
   failOutbox,
   hasPendingOutbox,
-  LOCAL_ONLY,
   row,
   setRemote,
   settleOutbox,
@@ -61,6 +63,9 @@ const PRIMARY_TYPE: Record<SyncedEntity, string> = {
   unit: 'Organization',
   resource: 'Schedule',
   appointment_type: 'HealthcareService',
+  // Templates and absences are the unit's own planning: FHIR has no resource for them (mapping.ts).
+  schedule_template: 'Basic',
+  absence: 'Basic',
   slot: 'Slot',
   patient: 'Patient',
   booking: 'Appointment',
@@ -229,6 +234,20 @@ class Planner {
       case 'patient':
         unit = simpleUnit(patientToFhir(r as unknown as PatientRow));
         break;
+      case 'schedule_template': {
+        const t = r as unknown as TemplateRow;
+        const codes = this.typeCodesOnWire(group, claimed, t.appointment_type_ids);
+        unit = simpleUnit(
+          templateToBasic(t, codes, this.subjectOnWire(group, claimed, t.resource_id), ref('Organization', this.unitId)),
+        );
+        break;
+      }
+      case 'absence': {
+        const a = r as unknown as AbsenceRow;
+        const subject = this.subjectOnWire(group, claimed, a.resource_id);
+        unit = simpleUnit(absenceToBasic(a, subject, ref('Organization', this.unitId), this.tz));
+        break;
+      }
       case 'slot': {
         const s = r as unknown as SlotRow;
         unit = simpleUnit(this.slotResource(s, this.isSlotHeld(s.id), ref));
@@ -296,6 +315,23 @@ class Planner {
       ],
       primary: 0,
       create: false,
+    });
+  }
+
+  /**
+   * The resource a template or absence is of, on the wire before it (or in its group): a desk
+   * pulling the Basic finds the clinician or room it names (the Basic names it by our identifier).
+   */
+  private subjectOnWire(group: Group, claimed: Set<string>, resourceId: string): { id: string; kind: ResourceRow['kind'] } {
+    this.refTo(group, claimed, 'resource', resourceId);
+    return { id: resourceId, kind: row<ResourceRow>(this.ctx, 'resource', resourceId)!.kind };
+  }
+
+  /** A template's type codes, in its order; each type on the wire before it (a desk maps codes to its types). */
+  private typeCodesOnWire(group: Group, claimed: Set<string>, typeIdsJson: string): string[] {
+    return (JSON.parse(typeIdsJson) as string[]).map((id) => {
+      this.refTo(group, claimed, 'appointment_type', id);
+      return row<TypeRow>(this.ctx, 'appointment_type', id)!.code;
     });
   }
 
@@ -394,19 +430,25 @@ function bundles(groups: Group[]): { type: 'transaction' | 'batch'; groups: Grou
   let type: 'transaction' | 'batch' = 'transaction';
   let size = 0;
   let conditional = false;
+  let method: string | undefined;
   for (const g of groups) {
     const n = g.units.reduce((a, u) => a + u.entries.length, 0);
     // One resource on its own needs no transaction: it goes in a batch, which the server takes
     // in one request however many entries have conditions (Medplum caps such transactions at 8).
     const t = g.units.length === 1 && n === 1 ? 'batch' : 'transaction';
     const limit = t === 'batch' ? MAX_BATCH_ENTRIES : conditional || g.conditional ? MAX_CONDITIONAL_ENTRIES : MAX_ENTRIES;
-    if (current.length && (t !== type || size + n > limit)) {
+    // A server runs a Bundle's creates before its updates (FHIR's order for transactions; Medplum
+    // does so for batches too), so a batch holds one kind: central's feed then keeps the outbox's
+    // order, and a template edit's removed slots reach other desks before the new ones at their times.
+    const m = t === 'batch' ? g.units[0]!.entries[0]!.request?.method : undefined;
+    if (current.length && (t !== type || size + n > limit || m !== method)) {
       out.push({ type, groups: current });
       current = [];
       size = 0;
       conditional = false;
     }
     type = t;
+    method = m;
     current.push(g);
     size += n;
     conditional ||= g.conditional;
@@ -439,8 +481,7 @@ export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: 
       const seqs = new Map(pending.map((p) => [p.entity_id, p.max_seq]));
       const planner = new Planner(ctx, seqs);
       for (const p of pending) {
-        if (LOCAL_ONLY.has(p.entity)) settleOutbox(ctx, p.entity_id, p.max_seq);
-        else planner.plan(p.entity as SyncedEntity, p.entity_id);
+        planner.plan(p.entity as SyncedEntity, p.entity_id);
       }
       result.failed += planner.failed;
       round.progress += planner.failed;
@@ -572,6 +613,14 @@ async function settleAnswers(
       }
       if (existed && u.entity === 'booking') {
         toReconcile.push(u); // our create landed before (response lost); check what central holds now
+        continue;
+      }
+      if (existed && onlyBackfill(ctx, u)) {
+        // Sent once from before templates and absences synced, and another desk's copy was there
+        // first: central's stands (the pull takes it here), so desks that drifted apart while these
+        // stayed local do not overwrite each other in turn.
+        settleOutbox(ctx, u.id, u.maxSeq || Number.MAX_SAFE_INTEGER);
+        round.progress++;
         continue;
       }
       setRemote(ctx, u.entity, u.id, res.id, res.meta.versionId);
@@ -760,6 +809,10 @@ function ourIdOf(r: Resource): string | null {
  * Queues a create for every synced row that never went through the outbox: data from before a
  * central was configured (e.g. the demo seed). A row the outbox already handled (sent, or a
  * claim that lost its slot) is left alone. Idempotent.
+ * Templates and absences were local until they synced: their old entries were settled unsent. Each
+ * one still in use (an active template, an absence not over) that central never acknowledged is
+ * sent once, its current state (`backfill`), whatever its history in the outbox; past absences and
+ * deactivated templates stay here.
  */
 export function enqueueUnsent(ctx: ServiceContext): number {
   let n = 0;
@@ -774,8 +827,34 @@ export function enqueueUnsent(ctx: ServiceContext): number {
     ] as const) {
       n += enqueueUnsentOf(ctx, entity, table);
     }
+    n += stmt(
+      ctx,
+      `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
+         SELECT 'schedule_template', t.id, 'create', '{"backfill":true}', ? FROM schedule_templates t
+          WHERE t.remote_id IS NULL AND t.active = 1
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id AND o.state <> 'done') ORDER BY t.rowid`,
+    ).run(ctx.now()).changes;
+    n += stmt(
+      ctx,
+      `INSERT INTO outbox (entity, entity_id, op, payload, created_at)
+         SELECT 'absence', a.id, 'create', '{"backfill":true}', ? FROM absences a
+          WHERE a.remote_id IS NULL AND a.state = 'active' AND a.end_at > ?
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = a.id AND o.state <> 'done') ORDER BY a.rowid`,
+    ).run(ctx.now(), ctx.now()).changes;
   })();
   return n;
+}
+
+/** Whether every entry a unit settles is a backfill (enqueueUnsent): nothing changed here since. */
+function onlyBackfill(ctx: ServiceContext, u: WorkUnit): boolean {
+  if (u.entity !== 'schedule_template' && u.entity !== 'absence') return false;
+  return (
+    stmt(
+      ctx,
+      `SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' AND seq <= ?
+          AND coalesce(json_extract(payload, '$.backfill'), 0) <> 1 LIMIT 1`,
+    ).get(u.id, u.maxSeq || Number.MAX_SAFE_INTEGER) === undefined
+  );
 }
 
 function enqueueUnsentOf(ctx: ServiceContext, entity: SyncedEntity, table: string): number {

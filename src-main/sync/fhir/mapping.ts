@@ -6,6 +6,7 @@ import { formatISO } from 'date-fns';
 import { v5 as uuidv5 } from 'uuid';
 import type {
   Appointment,
+  Basic,
   Extension,
   HealthcareService,
   Identifier,
@@ -14,6 +15,7 @@ import type {
   Patient,
   Practitioner,
   PractitionerRole,
+  Reference,
   Resource,
   Schedule,
   Slot,
@@ -22,6 +24,8 @@ import { z } from 'zod';
 import type { BookingStatus, Channel, ContactMode, ReasonCode } from '../../api/types.ts';
 import { appointmentTypeFields } from '../../domain/appointment-type-fields.ts';
 import { parseIdentityNumber } from '../../domain/personnummer.ts';
+import { templateProblem } from '../../domain/templates.ts';
+import type { AbsenceRow, TemplateRow } from '../../store/scheduling-rows.ts';
 
 /** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
 export const ID_SYSTEM = 'urn:tidbok:id';
@@ -49,7 +53,14 @@ export const EXT = {
   profession: 'https://tidbok.se/fhir/StructureDefinition/allowed-profession',
   reasonRules: 'https://tidbok.se/fhir/StructureDefinition/reason-rules',
   colour: 'https://tidbok.se/fhir/StructureDefinition/colour',
+  scheduleTemplate: 'https://tidbok.se/fhir/StructureDefinition/schedule-template',
+  absence: 'https://tidbok.se/fhir/StructureDefinition/absence',
 } as const;
+/**
+ * What a `Basic` of ours is, as a code of RESOURCE_KIND_SYSTEM (the system of Tidbok's own kinds:
+ * a Location's room or equipment, and these): FHIR has no resource for a slot template or an absence.
+ */
+export const BASIC_CODE = { template: 'schedule-template', absence: 'absence' } as const;
 /** HL7's core extension for a translated string (on `_name`). */
 const TRANSLATION = 'http://hl7.org/fhir/StructureDefinition/translation';
 
@@ -740,6 +751,189 @@ export function refId(ref: string | null | undefined, resourceType: string): str
   if (!ref) return null;
   const m = /^(?:.*\/)?([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/.exec(ref);
   return m && m[1] === resourceType ? m[2]! : null;
+}
+
+// ------------------------------------------------------------------ templates and absences (Basic)
+
+/** The resource a template or absence is of: the Practitioner (clinician) or Location (room, equipment). */
+export interface BasicSubject {
+  id: string;
+  kind: ResourceRow['kind'];
+}
+
+/**
+ * A logical reference by our identifier: a desk keeps its Schedule's central id, not the
+ * Practitioner's or Location's, and both carry our UUID (so any desk resolves it without a read).
+ */
+function subjectReference(s: BasicSubject): Reference {
+  return { type: s.kind === 'clinician' ? 'Practitioner' : 'Location', identifier: ourIdentifier(s.id) };
+}
+
+function basicOf(id: string, code: string, subject: BasicSubject, unitRef: string, extension: Extension): Basic {
+  return {
+    resourceType: 'Basic',
+    identifier: [ourIdentifier(id)],
+    code: { coding: [{ system: RESOURCE_KIND_SYSTEM, code }] },
+    subject: subjectReference(subject),
+    author: { reference: unitRef },
+    extension: [extension],
+  };
+}
+
+/** FHIR `time` is hh:mm:ss; templates keep the unit's wall clock as HH:mm. */
+const fhirTime = (hhmm: string) => `${hhmm}:00`;
+
+/**
+ * A schedule template (slot template of a clinician or room): one complex extension with every
+ * setting; its appointment types by code (`typeCodes`, in the template's order), as a Slot carries them.
+ */
+export function templateToBasic(
+  t: Omit<TemplateRow, 'appointment_type_ids'>,
+  typeCodes: string[],
+  subject: BasicSubject,
+  unitRef: string,
+): Basic {
+  return basicOf(t.id, BASIC_CODE.template, subject, unitRef, {
+    url: EXT.scheduleTemplate,
+    extension: [
+      ...(t.name ? [{ url: 'name', valueString: t.name }] : []),
+      ...(JSON.parse(t.weekdays) as number[]).map((d) => ({ url: 'weekday', valueInteger: d })),
+      { url: 'everyNWeeks', valueInteger: t.every_n_weeks },
+      { url: 'validFrom', valueDate: t.valid_from },
+      ...(t.valid_to ? [{ url: 'validTo', valueDate: t.valid_to }] : []),
+      { url: 'startTime', valueTime: fhirTime(t.start_time) },
+      { url: 'endTime', valueTime: fhirTime(t.end_time) },
+      { url: 'slotMinutes', valueInteger: t.slot_min },
+      ...typeCodes.map((code) => ({ url: 'appointmentType', valueCoding: { system: TYPE_SYSTEM, code } })),
+      { url: 'publishWeb', valueBoolean: t.publish_web === 1 },
+      { url: 'withinCareGuarantee', valueBoolean: t.within_care_guarantee === 1 },
+      { url: 'skipHolidays', valueBoolean: t.skip_holidays === 1 },
+      { url: 'active', valueBoolean: t.active === 1 },
+    ],
+  });
+}
+
+/** An absence of a clinician or room: its period (instants with the unit's offset), reason and state. */
+export function absenceToBasic(a: AbsenceRow, subject: BasicSubject, unitRef: string, tz: string): Basic {
+  return basicOf(a.id, BASIC_CODE.absence, subject, unitRef, {
+    url: EXT.absence,
+    extension: [
+      { url: 'period', valuePeriod: { start: toFhirInstant(a.start_at, tz), end: toFhirInstant(a.end_at, tz) } },
+      ...(a.reason ? [{ url: 'reason', valueString: a.reason }] : []),
+      { url: 'state', valueCode: a.state },
+    ],
+  });
+}
+
+/** A pulled template as the table stores it (lists as JSON, flags 0/1), its types still as codes. */
+export type PulledTemplate = Omit<TemplateRow, 'appointment_type_ids'> & { kind: 'template'; typeCodes: string[] };
+export type PulledAbsence = AbsenceRow & { kind: 'absence' };
+
+const isoDay = z.string().regex(/^\d{4}-[01]\d-[0-3]\d$/);
+const hhmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/);
+/** The same bounds staff input has (api/methods/scheduling.ts) and the table's checks. */
+const pulledTemplate = z.object({
+  name: z.string().max(200),
+  weekdays: z
+    .array(z.number().int().min(1).max(7))
+    .min(1)
+    .refine((a) => new Set(a).size === a.length),
+  everyNWeeks: z.number().int().min(1).max(52),
+  validFrom: isoDay,
+  validTo: isoDay.nullable(),
+  startTime: hhmm,
+  endTime: hhmm,
+  slotMin: z.number().int().min(5).max(480),
+  typeCodes: z.array(z.string().min(1)).min(1).max(50),
+  publishWeb: z.boolean(),
+  withinCareGuarantee: z.boolean(),
+  skipHolidays: z.boolean(),
+  active: z.boolean(),
+});
+const pulledAbsence = z.object({
+  startAt: z.number().int(),
+  endAt: z.number().int(),
+  reason: z.string().max(500),
+  state: z.enum(['active', 'withdrawn']),
+});
+
+/**
+ * The template or absence a pulled Basic describes, with our id and the resource's. Null when it is
+ * not one of ours or breaks the bounds staff input has (a template or absence is sent whole, so
+ * nothing is taken from half of one).
+ */
+export function basicFields(b: Basic): PulledTemplate | PulledAbsence | null {
+  const id = ourId(b);
+  const code = b.code.coding?.find((c) => c.system === RESOURCE_KIND_SYSTEM)?.code;
+  const resourceId = b.subject?.identifier?.system === ID_SYSTEM ? b.subject.identifier.value : undefined;
+  if (!id || !resourceId) return null;
+  const partsOf = (url: string) => b.extension?.find((e) => e.url === url)?.extension ?? [];
+  if (code === BASIC_CODE.template) {
+    const parts = partsOf(EXT.scheduleTemplate);
+    const one = (name: string) => parts.find((e) => e.url === name);
+    const parsed = pulledTemplate.safeParse({
+      name: one('name')?.valueString ?? '',
+      weekdays: parts.filter((e) => e.url === 'weekday').map((e) => e.valueInteger),
+      everyNWeeks: one('everyNWeeks')?.valueInteger,
+      validFrom: one('validFrom')?.valueDate,
+      validTo: one('validTo')?.valueDate ?? null,
+      startTime: one('startTime')?.valueTime?.slice(0, 5),
+      endTime: one('endTime')?.valueTime?.slice(0, 5),
+      slotMin: one('slotMinutes')?.valueInteger,
+      typeCodes: parts
+        .filter((e) => e.url === 'appointmentType' && e.valueCoding?.system === TYPE_SYSTEM)
+        .map((e) => e.valueCoding?.code),
+      publishWeb: one('publishWeb')?.valueBoolean,
+      withinCareGuarantee: one('withinCareGuarantee')?.valueBoolean,
+      skipHolidays: one('skipHolidays')?.valueBoolean,
+      active: one('active')?.valueBoolean,
+    });
+    if (!parsed.success || templateProblem(parsed.data)) return null;
+    const t = parsed.data;
+    const bit = (v: boolean) => (v ? 1 : 0);
+    return {
+      kind: 'template',
+      id,
+      resource_id: resourceId,
+      name: t.name,
+      weekdays: JSON.stringify([...t.weekdays].sort()),
+      every_n_weeks: t.everyNWeeks,
+      valid_from: t.validFrom,
+      valid_to: t.validTo,
+      start_time: t.startTime,
+      end_time: t.endTime,
+      slot_min: t.slotMin,
+      typeCodes: t.typeCodes,
+      publish_web: bit(t.publishWeb),
+      within_care_guarantee: bit(t.withinCareGuarantee),
+      skip_holidays: bit(t.skipHolidays),
+      active: bit(t.active),
+    };
+  }
+  if (code === BASIC_CODE.absence) {
+    const parts = partsOf(EXT.absence);
+    const one = (name: string) => parts.find((e) => e.url === name);
+    const period = one('period')?.valuePeriod;
+    const instant = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
+    const parsed = pulledAbsence.safeParse({
+      startAt: instant(period?.start),
+      endAt: instant(period?.end),
+      reason: one('reason')?.valueString ?? '',
+      state: one('state')?.valueCode,
+    });
+    if (!parsed.success || parsed.data.endAt <= parsed.data.startAt) return null;
+    const a = parsed.data;
+    return {
+      kind: 'absence',
+      id,
+      resource_id: resourceId,
+      start_at: a.startAt,
+      end_at: a.endAt,
+      reason: a.reason,
+      state: a.state,
+    };
+  }
+  return null;
 }
 
 export type AnyResource = Resource;
