@@ -295,3 +295,104 @@ describe('an absence made on one desk reaches the others', () => {
     expect(pendingOutbox(b)).toBe(0);
   });
 });
+
+describe('a unit whose templates and absences stayed local until now', () => {
+  let old: Central;
+  let c: ServiceContext; // the desk the templates were kept on
+  let d: ServiceContext; // another desk, installed from a copy, whose template drifted meanwhile
+  let kept: string;
+  let pendingOnly: string;
+  let ended: string;
+  let current: string;
+  let past: string;
+
+  beforeAll(async () => {
+    old = await startCentral({});
+    const dir = tempDir();
+    c = openLocal(dir, 'c', () => NOW);
+    const small = seedSmallUnit(c, { slots: 0, patients: 1 });
+    const spec = {
+      resourceId: small.resourceIds[0]!,
+      name: 'Mottagning',
+      weekdays: [2, 4],
+      everyNWeeks: 1,
+      validFrom: '2026-11-23',
+      validTo: null,
+      startTime: '13:00',
+      endTime: '16:00',
+      slotMin: 30,
+      appointmentTypeIds: [small.typeIds.lakbes],
+      publishWeb: false,
+      withinCareGuarantee: true,
+      skipHolidays: true,
+    };
+    kept = (await ok(c, 'templates.create', { template: spec, horizonWeeks: 1 })).template.id;
+    for (const name of ['Mottagning 2', 'Mottagning 3', 'Mottagning 4']) {
+      await ok(c, 'templates.update', { id: kept, changes: { name } });
+    }
+    ended = (await ok(c, 'templates.create', { template: { ...spec, startTime: '08:00', endTime: '09:00' }, horizonWeeks: 1 }))
+      .template.id;
+    await ok(c, 'templates.deactivate', { id: ended });
+    past = (
+      await ok(c, 'absences.create', { resourceId: small.resourceIds[1]!, from: '2026-11-02', to: '2026-11-03', reason: '' })
+    ).absence.id;
+    current = (
+      await ok(c, 'absences.create', { resourceId: small.resourceIds[1]!, from: '2026-12-01', to: '2026-12-02', reason: 'Kurs' })
+    ).absence.id;
+    // The old push settled these entries unsent ('done'), as it did for everything local.
+    c.db.prepare(`UPDATE outbox SET state = 'done' WHERE entity IN ('schedule_template', 'absence')`).run();
+    // A template made just before the update, whose entries are still waiting (no central configured yet).
+    pendingOnly = (await ok(c, 'templates.create', { template: { ...spec, weekdays: [5] }, horizonWeeks: 1 })).template.id;
+    await ok(c, 'templates.update', { id: pendingOnly, changes: { name: 'Fredag' } });
+    c.db.pragma('wal_checkpoint(TRUNCATE)');
+    d = deskCopiedFrom(c, dir, 'd', () => NOW);
+    // Desk D's copy of the template was edited there while templates stayed on each desk.
+    await ok(d, 'templates.update', { id: kept, changes: { name: 'Mottagning D' } });
+    d.db.prepare(`UPDATE outbox SET state = 'done' WHERE entity IN ('schedule_template', 'absence')`).run();
+    configureCentral(c, old.url);
+    configureCentral(d, old.url);
+  });
+
+  afterAll(async () => {
+    c.db.close();
+    d.db.close();
+    await old.close();
+  });
+
+  /** How many versions central holds of each Basic, by our id. */
+  const versionsAtCentral = () => {
+    const history = (old.repo as unknown as { history: Map<string, Map<string, Basic[]>> }).history.get('Basic');
+    return new Map([...(history?.values() ?? [])].map((versions) => [versions[0]!.identifier![0]!.value!, versions.length]));
+  };
+
+  it('sends each template in use and each absence not over once, in its current state, and nothing of the rest', async () => {
+    const engine = new SyncEngine(c, api(old.url));
+    expect((await engine.settle()).error).toBeNull();
+    expect(engine.status()).toMatchObject({ pending: 0, failed: 0 });
+    expect(versionsAtCentral()).toEqual(
+      new Map([
+        [kept, 1],
+        [current, 1],
+        [pendingOnly, 1],
+      ]),
+    );
+    const basics = await api(old.url).searchAll<Basic>('Basic', { _count: '100' });
+    const name = (id: string) =>
+      basics.find((x) => x.identifier![0]!.value === id)!.extension![0]!.extension!.find((e) => e.url === 'name')?.valueString;
+    expect([name(kept), name(pendingOnly)]).toEqual(['Mottagning 4', 'Fredag']);
+    // A deactivated template and an absence already over stay on their desk.
+    expect([versionsAtCentral().has(ended), versionsAtCentral().has(past)]).toEqual([false, false]);
+  });
+
+  it("a desk whose copy drifted takes central's, instead of both desks overwriting each other in turn", async () => {
+    const engine = new SyncEngine(d, api(old.url));
+    expect((await engine.settle()).error).toBeNull();
+    expect(engine.status()).toMatchObject({ pending: 0, failed: 0 });
+    expect((await ok(d, 'templates.get', { id: kept })).name).toBe('Mottagning 4');
+    expect(templateRow(d, kept)).toEqual(templateRow(c, kept));
+    expect(versionsAtCentral().get(kept)).toBe(1);
+    // Sent once: the next rounds send nothing more.
+    expect((await engine.settle()).pushed).toBe(0);
+    expect((await new SyncEngine(c, api(old.url)).settle()).pushed).toBe(0);
+  });
+});
