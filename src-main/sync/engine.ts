@@ -2,6 +2,8 @@
 // - Online it polls adaptively: fast while changes flow, slower when idle, never slower than
 //   IDLE_MAX_MS so a web booking reaches the open calendar within 5 s.
 // - A local change (a desk booking waiting for its claim) runs a cycle at once.
+// - When central offers Subscription notifications (notifications.ts), a change there runs a cycle
+//   soon and the idle poll is only a safety net; without them (or with the socket down) it polls.
 // - A failure (network, timeout, 5xx) turns it offline and it backs off exponentially with
 //   jitter, then catches up by itself when the network returns.
 // - A failure that waiting will not mend (the desk's own database, central refusing the desk, a
