@@ -12,6 +12,7 @@ import { startCentral, type Central } from '../../../src-main/demo/central/serve
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { expandTemplates } from '../../../src-main/services/templates.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
+import { templateToBasic } from '../../../src-main/sync/fhir/mapping.ts';
 import { pullChanges } from '../../../src-main/sync/pull.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
 import {
@@ -394,5 +395,43 @@ describe('a unit whose templates and absences stayed local until now', () => {
     // Sent once: the next rounds send nothing more.
     expect((await engine.settle()).pushed).toBe(0);
     expect((await new SyncEngine(c, api(old.url)).settle()).pushed).toBe(0);
+  });
+});
+
+describe("the stand-in central's Basic", () => {
+  it("validates it, and a unit's author search finds only the unit's templates and absences", async () => {
+    const other = templateToBasic(
+      {
+        id: '01900000-0000-7000-8000-00000000f0f0',
+        resource_id: unit.resourceIds[0]!, // a clinician of ours, named by another unit: still not ours
+        name: 'Annan enhet',
+        weekdays: '[1]',
+        every_n_weeks: 1,
+        valid_from: '2026-11-23',
+        valid_to: null,
+        start_time: '08:00',
+        end_time: '09:00',
+        slot_min: 30,
+        publish_web: 0,
+        within_care_guarantee: 1,
+        skip_holidays: 1,
+        active: 1,
+      },
+      ['LAKBES'],
+      { id: unit.resourceIds[0]!, kind: 'clinician' },
+      'Organization/another-unit',
+    );
+    const answers = await api(central.url).batch([
+      { resource: other, request: { method: 'POST', url: 'Basic' } },
+      { resource: { ...other, code: undefined } as unknown as Basic, request: { method: 'POST', url: 'Basic' } },
+    ]);
+    expect(answers.map((x) => x.response?.status?.slice(0, 3))).toEqual(['201', '400']);
+    const organization = a.db.prepare(`SELECT remote_id FROM units`).pluck().get() as string;
+    const ours = await api(central.url).searchAll<Basic>('Basic', { author: `Organization/${organization}`, _count: '100' });
+    expect(ours.map((x) => x.identifier![0]!.value).sort()).toEqual(
+      (b.db.prepare(`SELECT id FROM schedule_templates UNION ALL SELECT id FROM absences`).pluck().all() as string[]).sort(),
+    );
+    expect((await pullChanges(b, api(central.url))).applied).toBe(0);
+    expect(b.db.prepare(`SELECT count(*) FROM schedule_templates WHERE name = 'Annan enhet'`).pluck().get()).toBe(0);
   });
 });
