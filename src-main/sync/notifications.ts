@@ -23,6 +23,7 @@ export const SUBSCRIPTION_TAG_SYSTEM = 'urn:tidbok:subscriber';
 const DESK_ID_KEY = 'notifications-desk';
 /** Feeds pull reads by the unit's Organization (as pull.ts does). */
 const BY_ORGANIZATION = new Set<string>(['HealthcareService', 'PractitionerRole', 'Location']);
+const BIND_TIMEOUT_MS = 15_000;
 
 export interface NotifierOptions {
   log?: Logger | undefined;
@@ -275,6 +276,13 @@ export class CentralNotifications {
       this.socket = ws;
       const waiting = new Set(this.ids.values());
       let alive = true;
+      // A bind central never answers (or refuses: it lost the Subscription) must not hang the desk.
+      const giveUp = (why: string) => {
+        clearTimeout(bindTimer);
+        ws.terminate();
+        fail(new Error(why));
+      };
+      const bindTimer = setTimeout(() => giveUp('central did not bind every Subscription in time'), BIND_TIMEOUT_MS);
       ws.on('open', () => {
         for (const id of waiting) ws.send(`bind ${id}`);
       });
@@ -282,6 +290,7 @@ export class CentralNotifications {
         const m = parseNotification(String(data));
         if (m.verb === 'ping') this.changed();
         else if (m.verb === 'bound' && waiting.delete(m.id) && waiting.size === 0) {
+          clearTimeout(bindTimer);
           this.attempts = 0;
           this.startHeartbeat(
             ws,
@@ -290,15 +299,16 @@ export class CentralNotifications {
           );
           this.setState('on');
           done();
-        } else if (m.verb === 'error') this.options.log?.warn({ message: String(data) }, 'sync: central refused a bind');
+        } else if (m.verb === 'error') {
+          this.options.log?.warn({ message: String(data).slice(0, 200) }, 'sync: central refused a bind');
+          if (waiting.has(m.id)) giveUp(`central refused to bind Subscription/${m.id}`);
+        }
       });
       ws.on('pong', () => (alive = true));
-      ws.on('unexpected-response', (_req, res) => {
-        ws.terminate();
-        fail(new Error(`websocket refused: HTTP ${res.statusCode ?? '?'}`));
-      });
+      ws.on('unexpected-response', (_req, res) => giveUp(`websocket refused: HTTP ${res.statusCode ?? '?'}`));
       ws.on('error', (err) => fail(err));
       ws.on('close', () => {
+        clearTimeout(bindTimer);
         fail(new Error('websocket closed before every Subscription was bound'));
         if (this.socket !== ws) return;
         this.socket = null;
@@ -313,6 +323,7 @@ export class CentralNotifications {
   private startHeartbeat(ws: WebSocket, alive: () => boolean, set: (v: boolean) => void): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!alive()) return ws.terminate();
       set(false);
       ws.ping();

@@ -45,6 +45,8 @@ export class SubscriptionHub implements WriteObserver {
   private readonly wss = new WebSocketServer({ noServer: true });
   /** Pings sent since start, for tests and the demo console. */
   pings = 0;
+  /** False: new connections are refused (503), as while a region's socket tier is down (tests). */
+  accepting = true;
 
   accept<T extends Resource>(resource: T): T {
     if (resource.resourceType !== 'Subscription') return resource;
@@ -91,6 +93,7 @@ export class SubscriptionHub implements WriteObserver {
       const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (pathname !== path) return refuse(socket, 404, 'Not Found');
       if (!authorised(req)) return refuse(socket, 401, 'Unauthorized');
+      if (!this.accepting) return refuse(socket, 503, 'Service Unavailable');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws));
     });
   }

@@ -116,6 +116,21 @@ describe('desk hears central', () => {
     await vi.waitFor(() => expect(webBooked(5)).toBe(true), WAIT);
   });
 
+  it('polls adaptively while the socket is down, and listens again once it is back', async () => {
+    const engine = startEngine(ctx, { fastMs: 100, idleMaxMs: 300, safetyPollMs: MINUTES, reconnectMaxMs: 1000 });
+    await vi.waitFor(() => expect(engine.status().notifications).toBe('on'), WAIT);
+    const hub = central.subscriptions!;
+    hub.accepting = false;
+    hub.dropSockets();
+    await vi.waitFor(() => expect(engine.status().notifications).toBe('reconnecting'), WAIT);
+    // No socket, no ping: the booking comes by the poll.
+    await bookOnWeb(6, 64);
+    await vi.waitFor(() => expect(webBooked(6)).toBe(true), WAIT);
+    expect(hub.sockets.size).toBe(0);
+    hub.accepting = true;
+    await vi.waitFor(() => expect(engine.status().notifications).toBe('on'), WAIT);
+  });
+
   it('reuses its Subscriptions after a restart instead of creating new ones', async () => {
     const ours = async () =>
       (await api(central.url, TOKEN).searchAll<Subscription>('Subscription', { _count: '100' })).filter((s) =>
@@ -193,9 +208,12 @@ describe("central's websocket", () => {
     const appointmentSub = await subscribe('Appointment');
     const c = connect({ authorization: `Bearer ${TOKEN}` });
     expect(await c.opened).toBe(101);
+    c.ws.send('bind no-such-subscription');
     c.ws.send(`bind ${slotSub}`);
     c.ws.send(`bind ${appointmentSub}`);
-    await vi.waitFor(() => expect(c.messages).toEqual([`bound ${slotSub}`, `bound ${appointmentSub}`]), WAIT);
+    await vi.waitFor(() => expect(c.messages).toHaveLength(3), WAIT);
+    expect(c.messages[0]).toMatch(/^error no-such-subscription/);
+    expect(c.messages.slice(1)).toEqual([`bound ${slotSub}`, `bound ${appointmentSub}`]);
     const central_ = api(central.url, TOKEN);
     const slot = (await central_.byIdentifier<Slot>('Slot', ID_SYSTEM, unit.slotIds[1]!))!;
     // A transaction whose last entry fails (a stale If-Match on the Slot) writes, and pings, nothing.
@@ -210,8 +228,8 @@ describe("central's websocket", () => {
         request: { method: 'PUT', url: `Slot/${slot.id}`, ifMatch: `W/"${slot.meta!.versionId}"` },
       },
     ]);
-    await vi.waitFor(() => expect(c.messages.length).toBeGreaterThan(2), WAIT);
-    expect(c.messages.slice(2)).toEqual([`ping ${slotSub}`]);
+    await vi.waitFor(() => expect(c.messages.length).toBeGreaterThan(3), WAIT);
+    expect(c.messages.slice(3)).toEqual([`ping ${slotSub}`]);
     c.ws.close();
   });
 });
