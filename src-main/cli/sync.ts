@@ -36,9 +36,10 @@ export function registerSyncCommands(program: Command): void {
     .description('Run the stand-in central booking API (FHIR R4) on 127.0.0.1')
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .option('--token <token>', 'bearer token clients must send (default: TIDBOK_CENTRAL_TOKEN, else none)')
-    .action(async (opts: { port: string; token?: string }) => {
+    .option('--no-websocket', 'offer no Subscription websocket (desks then poll)')
+    .action(async (opts: { port: string; token?: string; websocket: boolean }) => {
       const token = opts.token ?? process.env['TIDBOK_CENTRAL_TOKEN'] ?? null;
-      const central = await startCentral({ port: parsePort(opts.port), token });
+      const central = await startCentral({ port: parsePort(opts.port), token, websocket: opts.websocket });
       process.stdout.write(`Central (FHIR R4) körs på ${central.url}${token ? ' (kräver token)' : ''}\n`);
       await untilSignal();
       await central.close();

@@ -64,7 +64,7 @@ export class SubscriptionHub implements WriteObserver {
     for (const r of resources) {
       if (r.resourceType === 'Subscription') this.track(r as Subscription);
       for (const [id, a] of this.active) {
-        if (a.search.resourceType === r.resourceType && matchesSearchRequest(r, a.search)) ping.add(id);
+        if (a.search.resourceType === r.resourceType && matches(r, a.search)) ping.add(id);
       }
     }
     for (const id of ping) {
@@ -138,6 +138,15 @@ function criteriaSearch(criteria: string | undefined): SearchRequest {
     throw new OperationOutcomeError(badRequest(`Subscription.criteria is not a search: ${criteria ?? '(none)'}`));
   }
   return search;
+}
+
+/** Medplum's matcher; a criteria it cannot apply (a malformed date) matches nothing rather than failing the write. */
+function matches(r: Resource, search: SearchRequest): boolean {
+  try {
+    return matchesSearchRequest(r, search);
+  } catch {
+    return false;
+  }
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
