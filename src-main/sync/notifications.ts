@@ -59,6 +59,8 @@ export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const feed of FEEDS) {
     if (BY_ORGANIZATION.has(feed) && unit?.remote_id) out.set(feed, `${feed}?organization=Organization/${unit.remote_id}`);
+    // The unit's templates and absences (pull reads them by author, both codes).
+    else if (feed === 'Basic' && unit?.remote_id) out.set(feed, `Basic?author=Organization/${unit.remote_id}`);
     else if (feed === 'Slot' && schedules.length) out.set(feed, `Slot?schedule=${schedules.join(',')}`);
     else out.set(feed, feed);
   }
