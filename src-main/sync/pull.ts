@@ -140,11 +140,12 @@ function stmts(ctx: ServiceContext): Stmts {
     typesByCode: db.prepare(`SELECT id, code, contact_modes FROM appointment_types`),
     slotInsert: db.prepare(
       `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, state, block_reason, web_published, within_care_guarantee,
-         remote_id, remote_version, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+         template_id, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM schedule_templates WHERE id = ?), ?, ?, ?, 'central')`,
     ),
     slotUpdate: db.prepare(
       `UPDATE slots SET start_at = ?, end_at = ?, appointment_type_ids = ?, state = ?, block_reason = ?, web_published = ?, within_care_guarantee = ?,
+         template_id = (SELECT id FROM schedule_templates WHERE id = ?),
          remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
     ),
     slotTypeIds: db.prepare(`SELECT appointment_type_ids FROM slots WHERE id = ?`),
@@ -297,6 +298,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             closedHere ? here.block_reason : f.blockReason,
             f.webPublished ? 1 : 0,
             f.withinCareGuarantee ? 1 : 0,
+            f.templateId,
             sl.id,
             sl.meta!.versionId,
             now,
@@ -325,6 +327,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             f.blockReason,
             f.webPublished ? 1 : 0,
             f.withinCareGuarantee ? 1 : 0,
+            f.templateId,
             sl.id,
             sl.meta!.versionId,
             now,

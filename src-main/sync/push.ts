@@ -250,6 +250,8 @@ class Planner {
       }
       case 'slot': {
         const s = r as unknown as SlotRow;
+        // Its template on the wire first: a desk pulling the slot then knows which template laid it out.
+        if (s.template_id) this.refTo(group, claimed, 'schedule_template', s.template_id);
         unit = simpleUnit(this.slotResource(s, this.isSlotHeld(s.id), ref));
         break;
       }

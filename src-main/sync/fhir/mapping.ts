@@ -54,6 +54,7 @@ export const EXT = {
   reasonRules: 'https://tidbok.se/fhir/StructureDefinition/reason-rules',
   colour: 'https://tidbok.se/fhir/StructureDefinition/colour',
   scheduleTemplate: 'https://tidbok.se/fhir/StructureDefinition/schedule-template',
+  slotTemplate: 'https://tidbok.se/fhir/StructureDefinition/slot-template',
   absence: 'https://tidbok.se/fhir/StructureDefinition/absence',
 } as const;
 /**
@@ -151,6 +152,8 @@ export interface SlotRow {
   block_reason: string | null;
   web_published: number;
   within_care_guarantee: number;
+  /** The template that laid it out (null: made by hand, or left its template); optional for rows of an older shape. */
+  template_id?: string | null;
 }
 export interface PatientRow {
   id: string;
@@ -512,6 +515,10 @@ export function slotToFhir(s: SlotRow, typeCodes: string[], booked: boolean, tz:
     extension: [
       { url: EXT.webPublished, valueBoolean: s.web_published === 1 },
       { url: EXT.careGuarantee, valueBoolean: s.within_care_guarantee === 1 },
+      // Which template laid it out: another desk then edits, follows and keeps it as this one does.
+      ...(s.template_id
+        ? [{ url: EXT.slotTemplate, valueReference: { type: 'Basic' as const, identifier: ourIdentifier(s.template_id) } }]
+        : []),
     ],
     ...(s.block_reason ? { comment: s.block_reason } : {}),
   };
@@ -526,8 +533,11 @@ export function slotFields(s: Slot): {
   webPublished: boolean;
   withinCareGuarantee: boolean;
   typeCodes: string[];
+  /** Our id of the template that laid it out, or null. */
+  templateId: string | null;
 } {
   const flag = (url: string) => s.extension?.find((e) => e.url === url)?.valueBoolean;
+  const template = s.extension?.find((e) => e.url === EXT.slotTemplate)?.valueReference?.identifier;
   return {
     startAt: fromFhirInstant(s.start),
     endAt: fromFhirInstant(s.end),
@@ -539,6 +549,7 @@ export function slotFields(s: Slot): {
       .flatMap((c) => c.coding ?? [])
       .filter((c) => c.system === TYPE_SYSTEM)
       .map((c) => c.code!),
+    templateId: template?.system === ID_SYSTEM ? (template.value ?? null) : null,
   };
 }
 

@@ -49,7 +49,11 @@ async function sync(...desks: ServiceContext[]) {
 }
 /** Every slot row as sync and the book see it (removed ones too: no extra removed rows on either desk). */
 const slotRows = (ctx: ServiceContext) =>
-  ctx.db.prepare(`SELECT id, resource_id, start_at, end_at, state FROM slots ORDER BY id`).all() as {
+  ctx.db
+    .prepare(
+      `SELECT id, resource_id, start_at, end_at, state, template_id, web_published, appointment_type_ids FROM slots ORDER BY id`,
+    )
+    .all() as {
     id: string;
     start_at: number;
     end_at: number;

@@ -109,6 +109,7 @@ describe('mapping to FHIR R4', () => {
         webPublished: true,
         withinCareGuarantee: false,
         typeCodes: ['LAKBES', 'TELE'],
+        templateId: null,
       });
     }
     expect(

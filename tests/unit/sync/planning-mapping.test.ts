@@ -12,6 +12,8 @@ import {
   EXT,
   ID_SYSTEM,
   RESOURCE_KIND_SYSTEM,
+  slotFields,
+  slotToFhir,
   templateToBasic,
 } from '../../../src-main/sync/fhir/mapping.ts';
 import type { AbsenceRow, TemplateRow } from '../../../src-main/store/scheduling-rows.ts';
@@ -115,5 +117,26 @@ describe('absence <-> Basic', () => {
     );
     expect(basicFields(backwards)).toBeNull();
     expect(basicFields(withParts(basic, (p) => p.filter((e) => e.url !== 'state')))).toBeNull();
+  });
+});
+
+describe('a template slot names its template', () => {
+  it('by our identifier, valid FHIR R4, read back; a slot made by hand names none', () => {
+    const row = {
+      id: '01900000-0000-7000-8000-0000000000s1',
+      resource_id: clinician.id,
+      start_at: wallClockToInstant('2026-11-24', 8 * 60, TZ),
+      end_at: wallClockToInstant('2026-11-24', 8 * 60 + 30, TZ),
+      state: 'open' as const,
+      block_reason: null,
+      web_published: 1,
+      within_care_guarantee: 1,
+      template_id: template.id,
+    };
+    const slot = slotToFhir(row, ['LAKBES'], false, TZ, (t, id) => `${t}/${id.slice(0, 8)}`);
+    expect(() => validateResource(slot)).not.toThrow();
+    expect(slotFields(slot).templateId).toBe(template.id);
+    const byHand = slotToFhir({ ...row, template_id: null }, ['LAKBES'], false, TZ, (t, id) => `${t}/${id.slice(0, 8)}`);
+    expect(slotFields(byHand).templateId).toBeNull();
   });
 });
