@@ -294,8 +294,6 @@ export const en: Shape<typeof sv> = {
     anytime: 'Any time',
     fromDate: 'from {{date}}',
     toDate: 'until {{date}}',
-    markOffered: 'Offered',
-    markOfferedLabel: 'Mark that {{who}} has been offered a time',
     back: 'Back to waiting',
     backOpen: 'Back to waiting: {{who}} (declined or no answer)',
     backGroup: 'Back to waiting: {{who}}, why?',
@@ -308,6 +306,21 @@ export const en: Shape<typeof sv> = {
     backDoneReleased:
       '{{who}} is waiting again, in the same place on the list. The time {{time}} can be offered to the next patient.',
     offeredTaken: '(the time is now booked)',
+    offeredPassed: 'The time has passed',
+    offerTime: {
+      open: 'Offer a time',
+      openLabel: 'Offer a time to {{who}}',
+      title: 'Offer a time',
+      phone: 'Call',
+      lead_one: 'The first free time that fits the wishes:',
+      lead_other: 'The first {{count}} free times that fit the wishes:',
+      offer: 'Offer',
+      offerLabel: 'Offer {{when}} with {{resource}} to {{who}}: the time is held until the patient answers',
+      holdHint:
+        'The time is held until the patient answers. It is released by itself if someone else books it, if it is closed, or once it has passed.',
+      none: 'No free time fits the wishes right now (appointment type, clinician and period, within the booking window). Times already offered to others on the list are not shown.',
+      done: '{{time}} is offered to {{who}} and held until the patient answers.',
+    },
     countOf: '{{shown}} of {{count}} patients shown',
     more_one:
       'The list shows the first {{shown}}. {{count}} more patient is on the list: filter by type, resource or state to see them.',
@@ -316,7 +329,6 @@ export const en: Shape<typeof sv> = {
     withdraw: 'Remove',
     withdrawLabel: 'Remove {{who}} from the cancellation list',
     editLabel: 'Edit the entry of {{who}}',
-    offeredDone: '{{who}} is marked as offered a time.',
     withdrawnDone: '{{who}} is removed from the cancellation list.',
     added: '{{who}} is now on the cancellation list.',
     saved: 'The entry is saved.',

@@ -1,8 +1,10 @@
 // Återbudslista: the patients who want an earlier time if someone cancels, highest priority first,
 // then whoever has waited longest. A receptionist adds a patient (found with the patient search),
-// marks that she called them about a time, puts an offered patient back to waiting (she said no
-// or did not answer: her place, priority and wishes kept, the time released for the next one),
-// changes or removes an entry. Booking from the list happens where the free time is: the booking
+// offers a waiting patient one of the free times that fit her wish and holds it while she calls
+// (Erbjud tid), puts an offered patient back to waiting (she said no or did not answer: her place,
+// priority and wishes kept, the time released for the next one), changes or removes an entry.
+// There is no "offered" without a time: such a mark held nothing and nothing ended it, so it
+// said "Erbjuden" for good; an unanswered call is a time offered, then "Svarade inte". Booking from the list happens where the free time is: the booking
 // dialog of a free slot shows who on the list fits.
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -15,6 +17,7 @@ import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { wallParts } from '../calendar/wallclock.ts';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
 import { EntryDialog } from './EntryDialog.tsx';
+import { OfferTimeDialog } from './OfferTimeDialog.tsx';
 import {
   BackToWaiting,
   EntryPatient,
@@ -31,7 +34,12 @@ import {
 type StateChoice = 'open' | WaitlistState;
 const STATE_CHOICES: readonly StateChoice[] = ['open', 'waiting', 'offered', 'booked', 'withdrawn'];
 
-type Open = { kind: 'search' } | { kind: 'add'; patientId: string } | { kind: 'edit'; entry: WaitlistEntry } | null;
+type Open =
+  | { kind: 'search' }
+  | { kind: 'add'; patientId: string }
+  | { kind: 'edit'; entry: WaitlistEntry }
+  | { kind: 'offer'; entry: WaitlistEntry }
+  | null;
 
 export function WaitlistPage() {
   return (
@@ -202,15 +210,27 @@ function WaitlistScreen() {
                       <span className="tb-swatch" style={{ background: e.appointmentTypeColour }} aria-hidden="true" />{' '}
                       {lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv}
                     </td>
-                    <td className="tb-nowrap">{wishText(e, t)}</td>
-                    <td className="tb-nowrap">{periodText(e, t, lang)}</td>
+                    {/* Wish and period may take two lines when the actions need the width (an offered row's time). */}
+                    <td className="tb-wl-wrap">{wishText(e, t)}</td>
+                    <td className="tb-wl-wrap">
+                      {/* A period breaks only at its dash: "25 nov –" over "11 dec", never inside a date. */}
+                      {periodText(e, t, lang)
+                        .split(' – ')
+                        .map((part, i, all) => (
+                          <span key={i} className="tb-nowrap">
+                            {part}
+                            {i < all.length - 1 ? ' –' : ''}{' '}
+                          </span>
+                        ))}
+                    </td>
                     <td className="tb-nowrap">
                       {shortDay(wallParts(e.createdAt).date, lang)}{' '}
                       {days > 0 && <span className="tb-muted">({t('waitlist.days', { count: days })})</span>}
                     </td>
                     <td className="tb-nowrap tb-wl-statecell">
                       <span className={`tb-status-chip tb-wl-state-${e.state}`}>{t(`waitlist.states.${e.state}`)}</span>
-                      {e.state === 'offered' && e.offeredSlot && <OfferedTime offered={e.offeredSlot} lang={lang} />}
+                      {/* Offered: the time held; waiting again after its time passed: that time, marked passed. */}
+                      {e.offeredSlot && <OfferedTime offered={e.offeredSlot} lang={lang} />}
                     </td>
                     <td className="tb-wl-notecell">
                       <span className="tb-wl-note" title={e.note || undefined}>
@@ -224,12 +244,10 @@ function WaitlistScreen() {
                             type="button"
                             className="tb-button tb-small"
                             disabled={busyId === e.id}
-                            aria-label={t('waitlist.markOfferedLabel', { who })}
-                            onClick={() =>
-                              void act(e, () => call('waitlist.markOffered', { id: e.id }), t('waitlist.offeredDone', { who }))
-                            }
+                            aria-label={t('waitlist.offerTime.openLabel', { who })}
+                            onClick={() => setOpen({ kind: 'offer', entry: e })}
                           >
-                            {t('waitlist.markOffered')}
+                            {t('waitlist.offerTime.open')}
                           </button>
                           {withdraw}
                         </>
@@ -257,6 +275,7 @@ function WaitlistScreen() {
       {open?.kind === 'search' && (
         <PatientSearchDialog onClose={() => setOpen(null)} onOpen={(patientId) => setOpen({ kind: 'add', patientId })} />
       )}
+      {open?.kind === 'offer' && <OfferTimeDialog entry={open.entry} onClose={() => setOpen(null)} />}
       {(open?.kind === 'add' || open?.kind === 'edit') && (
         <EntryDialog
           target={open.kind === 'add' ? { patientId: open.patientId } : { entry: open.entry }}

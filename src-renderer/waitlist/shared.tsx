@@ -52,14 +52,21 @@ export function daysWaiting(createdAt: number): number {
   return Math.round((Date.parse(todayIso()) - from) / 86_400_000);
 }
 
-/** "24 nov 14:00" (compact, the row stays one line), the time an offered patient was called about; marked when it was booked meanwhile. */
+/**
+ * "24 nov 14:00" (compact, the row stays one line), the time an offered patient was called about;
+ * marked when she was booked into it outside the list, or when it has passed (nothing held then).
+ */
 export function OfferedTime({ offered, lang }: { offered: NonNullable<WaitlistEntry['offeredSlot']>; lang: string }) {
   const { t } = useTranslation();
   const at = offered.startAt === null ? null : wallParts(offered.startAt);
   return (
-    <span className="tb-wl-offered" data-testid="offered-time">
+    <span className={`tb-wl-offered${offered.passed ? ' tb-wl-offered-passed' : ''}`} data-testid="offered-time">
       {at && <span className="tb-muted">{`${shortDay(at.date, lang)} ${hhmm(at.minutes)}`}</span>}
-      {offered.taken && <span className="tb-wl-offered-taken"> {t('waitlist.offeredTaken')}</span>}
+      {offered.passed ? (
+        <span className="tb-wl-offered-passed-note"> {t('waitlist.offeredPassed')}</span>
+      ) : (
+        offered.taken && <span className="tb-wl-offered-taken"> {t('waitlist.offeredTaken')}</span>
+      )}
     </span>
   );
 }

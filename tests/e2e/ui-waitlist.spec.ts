@@ -2,8 +2,9 @@
 // a patient on the list (another, called about a time, declines it and waits again), a booking is
 // cancelled and the notice says the list has someone for the freed time, and the booking dialog
 // of that slot books the patient from the list; a time offered from the booking dialog is held
-// for one patient until "Tillbaka till väntande" releases it; a list longer than the page shows
-// says how many more there are. Each step is checked in the data afterwards, axe on each screen.
+// for one patient until "Tillbaka till väntande" releases it; the list's own "Erbjud tid" holds one
+// of the free times that fit the wish, and a booking of it for someone else ends the hold; a list
+// longer than the page shows says how many more there are. Each step is checked in the data afterwards, axe on each screen.
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { expectAccessible } from '../helpers/axe.ts';
@@ -76,9 +77,13 @@ test('put a patient on the list, cancel a booking, book the freed time from the 
   await dialog.getByRole('button', { name: 'Spara', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(row).toContainText('till 18 dec');
-  // Called one patient about a time; another no longer wants one.
+  // Called one patient about a time (Erbjud tid, the first free time by keyboard); another no longer wants one.
   const maja = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Fysioterapi' });
-  await maja.getByRole('button', { name: /^Markera att .* har erbjudits en tid$/ }).click();
+  await maja.getByRole('button', { name: /^Erbjud en tid till / }).click();
+  const offer = page.getByTestId('offer-time-dialog');
+  await expect(offer.getByTestId('offer-times').getByRole('button').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(offer).toBeHidden();
   await expect(maja.locator('.tb-status-chip')).toHaveText('Erbjuden');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offered.png' });
   // She declined the time: back to waiting, same place, waiting since the same day.
@@ -273,6 +278,106 @@ test('a time offered from the booking dialog is held for one patient; Tillbaka t
   });
   const jonOffered = await apiCall<WaitlistEntry>(shell, 'waitlist.markOffered', { id: second.id, slotId: free!.slotId });
   expect(jonOffered.offeredSlot?.id).toBe(free!.slotId);
+});
+
+test('Erbjud tid on the list: the first free times of her wish, one held for her; booked for someone else, she waits again', async ({
+  page,
+}) => {
+  const lakbes = code('LAKBES');
+  const resources = await apiCall<{ id: string; name: string }[]>(shell, 'resources.list', {});
+  const erik = resources.find((r) => r.name === 'Erik Johansson')!;
+  const lova = await apiCall<Patient>(shell, 'patients.create', {
+    identityNumber: makeIdentityNumber('1959-06-12', 164),
+    givenName: 'Lova',
+    familyName: 'Erbjudsson',
+    phone: '070-555 33 44',
+  });
+  const entry = await apiCall<WaitlistEntry>(shell, 'waitlist.add', {
+    patientId: lova.id,
+    appointmentTypeId: lakbes.id,
+    resourceId: erik.id,
+    earliest: '2026-11-25',
+    latest: '2026-12-11',
+    priority: 1,
+    note: 'Kan med kort varsel',
+  });
+  // What the page should offer, from the free-slot search and the list's holds (not from the page).
+  type Free = { slotId: string; startAt: number; endAt: number; resourceName: string };
+  const search = await apiCall<Free[]>(shell, 'slots.findFree', {
+    appointmentTypeId: lakbes.id,
+    resourceId: erik.id,
+    from: '2026-11-25',
+    to: '2026-12-11',
+    limit: 20,
+  });
+  const held = new Set(
+    (await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', { states: ['offered'] })).map((e) => e.offeredSlot?.id),
+  );
+  const expected = search.filter((f) => !held.has(f.slotId)).slice(0, 8);
+  expect(expected.length).toBe(8);
+
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  const row = page.locator(`[data-testid="waitlist-table"] tbody tr[data-entry-id="${entry.id}"]`);
+  await row.getByRole('button', { name: 'Erbjud en tid till Lova Erbjudsson' }).click();
+  const dialog = page.getByTestId('offer-time-dialog');
+  await expect(dialog.getByRole('heading', { name: 'Erbjud tid' })).toBeVisible();
+  await expect(dialog).toContainText('Ring 070-555 33 44');
+  await expect(dialog).toContainText('Läkarbesök · Erik Johansson · 25 nov – 11 dec');
+  const times = dialog.getByTestId('offer-times').locator('li');
+  await expect(times).toHaveCount(8);
+  expect(await times.evaluateAll((xs) => xs.map((x) => x.getAttribute('data-slot-id')))).toEqual(expected.map((f) => f.slotId));
+  const wall = (at: number) =>
+    new Date(at).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' });
+  await expect(times.nth(1)).toContainText(`${wall(expected[1]!.startAt)}–${wall(expected[1]!.endAt)}`);
+  await expect(times.first().getByRole('button')).toBeFocused();
+  await expectAccessible(page, 'offer a time from the list');
+  await dialog.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offer-time.png' });
+
+  // The second time, by keyboard: held for her.
+  await page.keyboard.press('Tab');
+  await expect(times.nth(1).getByRole('button')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('notices')).toContainText('är erbjuden Lova Erbjudsson och hålls tills patienten svarat');
+  await expect(row.locator('.tb-status-chip')).toHaveText('Erbjuden');
+  await expect(row.getByTestId('offered-time')).toContainText(wall(expected[1]!.startAt));
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offer-time-held.png' });
+  const offered = (await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', {})).find((e) => e.id === entry.id)!;
+  expect(offered).toMatchObject({ state: 'offered', offeredSlot: { id: expected[1]!.slotId, taken: false, passed: false } });
+
+  // Another desk books that time for someone else: the hold ends, she waits again with her priority.
+  const day = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
+  const other = day.bookings.find((b) => !b.patient.protectedIdentity && b.patient.id !== lova.id)!.patient;
+  await apiCall(shell, 'bookings.book', {
+    slotId: expected[1]!.slotId,
+    patientId: other.id,
+    appointmentTypeId: lakbes.id,
+    override: { reason: 'Akut' },
+  });
+  await expect(row.locator('.tb-status-chip')).toHaveText('Väntar');
+  await expect(row.getByTestId('offered-time')).toHaveCount(0);
+  await expect(row).toContainText('Förtur');
+  await row.getByRole('button', { name: 'Erbjud en tid till Lova Erbjudsson' }).click();
+  await expect(dialog.getByTestId('offer-times').locator(`li[data-slot-id="${expected[1]!.slotId}"]`)).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // A time held this morning that has started (written into the book: the shell's clock stands
+  // still): listed as waiting, the time marked passed, and she can be offered another at once.
+  const started = day.slots.filter((x) => x.startAt < NOW && x.appointmentTypeIds.includes(lakbes.id)).at(-1)!;
+  const db = new Database(shell.dbPath);
+  try {
+    db.prepare(`UPDATE waitlist SET state = 'offered', offered_slot_id = ? WHERE id = ?`).run(started.id, entry.id);
+  } finally {
+    db.close();
+  }
+  await page.reload();
+  await expect(row.locator('.tb-status-chip')).toHaveText('Väntar');
+  await expect(row.getByTestId('offered-time')).toHaveText(`23 nov ${wall(started.startAt)} Tiden har passerat`);
+  await expect(row.getByRole('button', { name: 'Erbjud en tid till Lova Erbjudsson' })).toBeVisible();
+  await row.screenshot({ path: 'tests/artifacts/screens/ui-waitlist-offer-passed.png' });
 });
 
 test('a list longer than the 500 the page shows says how many more there are', async ({ page }) => {
