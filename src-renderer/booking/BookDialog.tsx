@@ -138,7 +138,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     return found.find((p) => p.identityNumber === checked.normalised) ?? 'new';
   }
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent | KeyboardEvent) {
     e.preventDefault();
     // Enter in the patient field: take the patient; book at once only when nothing is left open.
     const fromSearch = document.activeElement?.id === ids.query;
@@ -188,9 +188,10 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         form.current?.querySelector<HTMLElement>('.tb-results button')?.focus();
         return setError(t('book.choosePatient'));
       }
-      // The time offers several types and none was given or chosen: the patient is taken, the
-      // focus goes on to Besökstyp (not a booking of whichever type happens to be listed first).
-      if (fromSearch && !entry && !typeSettled) {
+      // The time offers several types and none was given or chosen, or the type requires a reason
+      // still empty: the patient is taken, the focus goes on to what is open (Besökstyp, not a
+      // booking of whichever type happens to be listed first; Kontaktsätt, then the reason).
+      if (fromSearch && !entry && (!typeSettled || stepState.missingRequired)) {
         // Found as typed (the look-ups had caught up): held as chosen like a hit clicked.
         if (exact && chosen === exact) setPatient(exact);
         focusNext.current = true;
@@ -336,6 +337,12 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
               autoComplete="off"
               value={query}
               onChange={(e) => setQuery(e.target.value)}
+              // Enter here chooses the patient and never submits the form: the browser would first
+              // check the fields still to fill (a required reason) and stop there, patient unchosen.
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.nativeEvent.isComposing) return;
+                void submit(e);
+              }}
               placeholder={t('book.patientPlaceholder')}
               aria-describedby={`${ids.query}-status`}
               aria-invalid={invalidNumber || undefined}

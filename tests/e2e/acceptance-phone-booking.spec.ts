@@ -601,3 +601,47 @@ test('a hit chosen by keyboard on a type with two contact modes and a required r
     await otherDesk('appointmentTypes.update', { id: samt.id, reasonNew: 'optional' });
   }
 });
+
+test('a number typed and Enter on a type that requires a reason: the patient is chosen (no stop at the empty reason), nothing booked, the focus goes on to Kontaktsätt and the reason', async ({
+  page,
+}) => {
+  const types = await otherDesk<AppointmentType[]>('appointmentTypes.list', {});
+  const samt = types.find((x) => x.code === 'SAMT')!;
+  expect(samt.contactModes).toEqual(['physical', 'video']);
+  await otherDesk('appointmentTypes.update', { id: samt.id, reasonNew: 'mandatory' });
+  try {
+    const r = await range('2026-12-07', '2026-12-12');
+    const slot = freeOf(r)
+      .filter((s) => s.appointmentTypeIds.length === 1 && s.appointmentTypeIds[0] === samt.id)
+      .sort((a, b) => a.startAt - b.startAt)[0]!;
+    const busy = new Set(r.bookings.map((b) => b.patient.id));
+    const caller = (await range('2026-11-23', '2026-11-30')).bookings.find(
+      (b) => !b.patient.protectedIdentity && !busy.has(b.patient.id),
+    )!.patient;
+    await openDesk(page, wallDate(slot.startAt));
+    await page.locator(`[data-slot-id="${slot.id}"]`).click();
+    const dialog = page.getByTestId('book-dialog');
+    const field = dialog.getByLabel('Patient (personnummer eller namn)');
+    await expect(field).toBeFocused();
+    // Typed and Enter at once, before the look-ups as you type caught up.
+    await page.keyboard.type(`${caller.identityNumber.slice(2, 8)}-${caller.identityNumber.slice(8)}`);
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByTestId('chosen-patient')).toContainText(caller.displayName);
+    await expect(dialog.getByLabel('Kontaktsätt')).toBeFocused();
+    // The browser's own "fill in this field" never came up: the reason is untouched and still to fill.
+    expect(await dialog.getByLabel('Orsakskod').evaluate((el: HTMLSelectElement) => el.matches(':user-invalid'))).toBe(false);
+    expect((await range('2026-12-07', '2026-12-12')).bookings.some((b) => b.slotId === slot.id)).toBe(false);
+    await dialog.screenshot({ path: `${SHOTS}/phone-enter-required-reason.png` });
+    await page.keyboard.press('Enter');
+    const code = dialog.getByLabel('Orsakskod');
+    await expect(code).toBeFocused();
+    await page.keyboard.type('Patienten är');
+    await page.keyboard.press('Control+Enter');
+    await expect(dialog).toBeHidden();
+    const booked = (await range('2026-12-07', '2026-12-12')).bookings.find((b) => b.slotId === slot.id && b.status === 'booked');
+    expect(booked?.patient.id).toBe(caller.id);
+    expect(await otherDesk<BookingDetail>('bookings.get', { id: booked!.id })).toMatchObject({ reasonCode: 'SJUK' });
+  } finally {
+    await otherDesk('appointmentTypes.update', { id: samt.id, reasonNew: 'optional' });
+  }
+});
