@@ -13,6 +13,7 @@ import { registerCatalogCommands } from './cli/catalog.ts';
 import { registerAbsenceCommands } from './cli/absences.ts';
 import { registerHolidayCommands } from './cli/holidays.ts';
 import { registerBookingCommands } from './cli/bookings.ts';
+import { registerDeskCommands } from './cli/desk.ts';
 import { commanderErrorInSwedish, EXIT, UsageError } from './cli/common.ts';
 import { databaseBusy, isDatabaseBusy } from './api/busy.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerAbsenceCommands(program);
   registerHolidayCommands(program);
   registerBookingCommands(program);
+  registerDeskCommands(program);
   return program;
 }
 

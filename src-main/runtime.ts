@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { openDatabase, type OpenOptions } from './store/database.ts';
 import { createContext, type ServiceContext } from './services/context.ts';
 import { hasAnyUnit, seedDemo, type SeedSummary } from './demo/seed.ts';
+import { checkDeskPlace } from './services/desk-identity.ts';
+import type { Logger } from './log.ts';
 
 /** The platform's user-data folder, as Electron's app.getPath('userData') would give it. */
 export function userDataDir(): string {
@@ -60,12 +62,27 @@ export function systemClock(): () => number {
 }
 
 export function openRuntime(
-  options: { dbPath?: string | undefined; demo?: boolean; open?: OpenOptions; now?: () => number } = {},
+  options: {
+    dbPath?: string | undefined;
+    demo?: boolean;
+    open?: OpenOptions;
+    now?: () => number;
+    log?: Pick<Logger, 'warn'> | undefined;
+  } = {},
 ): Runtime {
   const dbPath = options.dbPath ?? defaultDatabasePath();
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const db = openDatabase(dbPath, options.open);
   const ctx = createContext(db, { now: options.now ?? systemClock() });
+  // A file copied by hand is the first desk twice (one access-log chain, one subscriber id): say
+  // so, change nothing (a moved folder is the same desk); the Sync page asks the admin which.
+  const moved = checkDeskPlace(ctx);
+  if (moved) {
+    options.log?.warn(
+      { recorded: moved.recorded, here: moved.here },
+      'the database was first opened elsewhere: a copy needs `tidbok desk copy` to be a desk of its own; an admin confirms a move on the Sync page',
+    );
+  }
   let seeded: SeedSummary | null = null;
   if (options.demo !== false && !hasAnyUnit(ctx)) seeded = seedDemo(ctx);
   return { ctx, dbPath, seeded, close: () => db.close() };

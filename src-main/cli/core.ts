@@ -64,7 +64,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   ensureBuilt();
   // The web shell logs like the desktop app: a rotating file in the user-data folder.
   const log = await createFileLogger({ dir: logDirFor(userDataDir()) });
-  const runtime = openRuntime({ dbPath: opts.db, demo: opts.demo });
+  const runtime = openRuntime({ dbPath: opts.db, demo: opts.demo, log });
   if (runtime.seeded) {
     const s = runtime.seeded;
     process.stdout.write(

@@ -247,12 +247,33 @@ export function auditChainId(ctx: ServiceContext, create = false): string | null
   return id;
 }
 
+const CHAIN_START_SETTING = 'audit_chain_start';
+
 /**
- * A restored backup goes on as a new chain at central: its rows after the backup was taken are
- * not the rows central holds under the old id (which keeps them, the only copy left).
+ * The seq after which this desk's chain begins (0: the whole log is its own). The rows before
+ * were shipped, or are shipped, under another chain id: a restored backup's (its old chain), a
+ * copied desk's (the desk it was copied from). Shipping and the check against central read only
+ * the rows after it; locally the log stays one unbroken hash chain.
  */
-export function startNewAuditChain(db: ServiceContext['db']): void {
+export function auditChainStart(ctx: Pick<ServiceContext, 'db'>): number {
+  const v = ctx.db.prepare(`SELECT value FROM settings WHERE key = ?`).pluck().get(CHAIN_START_SETTING) as string | undefined;
+  return v ? Number(JSON.parse(v)) : 0;
+}
+
+/**
+ * Goes on as a new chain at central, starting after the rows the log holds now: a restored
+ * backup (its rows were shipped under the old id, which central keeps; sent again under a new id
+ * central would refuse them) or a copied desk (its rows are the other desk's to ship). Returns
+ * the seq the new chain starts after. Call inside a transaction when it goes with other changes.
+ */
+export function startNewAuditChain(db: ServiceContext['db']): number {
+  const last = (db.prepare(`SELECT max(seq) FROM audit_events`).pluck().get() as number | null) ?? 0;
   db.prepare(`DELETE FROM settings WHERE key = ?`).run(CHAIN_SETTING);
+  db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
+    CHAIN_START_SETTING,
+    JSON.stringify(last),
+  );
+  return last;
 }
 
 /** Walks the chain; returns the first broken link (reason in Swedish, shown to admins), or null when intact. */

@@ -9,7 +9,7 @@ import { loadMigrations, openDatabase, TIDBOK_APPLICATION_ID, type Db, type Open
 import type { Logger } from '../log.ts';
 import { missingFromShape, schemaShape } from '../store/schema-shape.ts';
 import { createContext } from './context.ts';
-import { startNewAuditChain, verifyAuditChain } from './audit.ts';
+import { auditChainId, startNewAuditChain, verifyAuditChain } from './audit.ts';
 
 export class BackupError extends Error {
   constructor(
@@ -204,8 +204,12 @@ export function restoreFrom(
           `${basename(source)} saknar delar av Tidboks schema: ${missing.slice(0, 5).join(', ')}.`,
         );
       }
-      auditIntact = verifyAuditChain(createContext(migrated)) === null;
-      startNewAuditChain(migrated);
+      const restored = createContext(migrated);
+      auditIntact = verifyAuditChain(restored) === null;
+      // Its rows went to central under the old chain id (central keeps them): the new chain starts
+      // after them, so none is sent again under the new id (central would refuse it). A log never
+      // shipped (no chain yet) stays whole for this desk to ship.
+      if (auditChainId(restored)) startNewAuditChain(migrated);
       migrated.pragma('wal_checkpoint(TRUNCATE)');
       migrated.pragma('journal_mode = DELETE');
     } finally {

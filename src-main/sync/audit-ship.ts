@@ -7,9 +7,11 @@
 //
 // Each AuditEvent carries every field auditHash covers (as entity.detail of the log row itself),
 // so central's copy can be checked on its own. `source.site` names the desk's chain (settings
-// `audit_chain_id`), which is how a region finds one desk's log.
+// `audit_chain_id`), which is how a region finds one desk's log. A chain may start after rows of
+// another (settings `audit_chain_start`: a restored backup, a desk copied from another): those
+// rows are never sent under this chain, and the check against central reads only this chain's.
 import type { AuditEvent, AuditEventEntity, BundleEntry } from '@medplum/fhirtypes';
-import { auditChainId, auditHash, type AuditAction, type AuditRow } from '../services/audit.ts';
+import { auditChainId, auditChainStart, auditHash, type AuditAction, type AuditRow } from '../services/audit.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { CentralError, searchUrl, type CentralApi } from './central-api.ts';
 import { ourIdentifier } from './fhir/mapping.ts';
@@ -140,9 +142,14 @@ export interface ShipOptions {
   maxBatches?: number;
 }
 
-/** Rows not yet acknowledged by central. */
+/** The seq after which rows are still to ship: central's acknowledgement, or this chain's start. */
+function shipAfter(ctx: ServiceContext): number {
+  return Math.max(Number(readCursor(ctx, AUDIT_SHIPPED_FEED) ?? 0), auditChainStart(ctx));
+}
+
+/** Rows of this desk's chain not yet acknowledged by central. */
 export function unshippedAuditRows(ctx: ServiceContext): number {
-  const after = Number(readCursor(ctx, AUDIT_SHIPPED_FEED) ?? 0);
+  const after = shipAfter(ctx);
   return ctx.db.prepare(`SELECT count(*) FROM audit_events WHERE seq > ?`).pluck().get(after) as number;
 }
 
@@ -163,7 +170,7 @@ export async function shipAuditLog(ctx: ServiceContext, api: CentralApi, options
   );
   let shipped = 0;
   for (let b = 0; b < maxBatches; b++) {
-    const after = Number(readCursor(ctx, AUDIT_SHIPPED_FEED) ?? 0);
+    const after = shipAfter(ctx);
     const rows = rowsAfter.all(after, batch) as (AuditRow & { username: string | null; patient_remote_id: string | null })[];
     if (rows.length === 0) break;
     const entries: BundleEntry[] = rows.map((r) => ({
@@ -233,16 +240,21 @@ export async function verifyAuditAtCentral(ctx: ServiceContext, api: CentralApi)
   return { upTo: latest.seq, problem: { seq: latest.seq, reason: differs(latest)! } };
 }
 
-/** The Åtkomstlogg page's line about central's copy: null without a central; never throws. */
+/**
+ * The Åtkomstlogg page's line about central's copy: null without a central; never throws.
+ * `chainStartsAfter`: the rows up to it belong to an earlier chain (a restored backup's, or the
+ * desk this one was copied from) and are not this chain's to send or compare.
+ */
 export async function centralAuditCheck(
   ctx: ServiceContext,
   api: CentralApi | null,
-): Promise<(CentralAuditCheck & { unsent: number; unreachable: string | null }) | null> {
+): Promise<(CentralAuditCheck & { unsent: number; chainStartsAfter: number; unreachable: string | null }) | null> {
   if (!api) return null;
   const unsent = unshippedAuditRows(ctx);
+  const chainStartsAfter = auditChainStart(ctx);
   try {
-    return { ...(await verifyAuditAtCentral(ctx, api)), unsent, unreachable: null };
+    return { ...(await verifyAuditAtCentral(ctx, api)), unsent, chainStartsAfter, unreachable: null };
   } catch (err) {
-    return { upTo: 0, problem: null, unsent, unreachable: err instanceof Error ? err.message : String(err) };
+    return { upTo: 0, problem: null, unsent, chainStartsAfter, unreachable: err instanceof Error ? err.message : String(err) };
   }
 }

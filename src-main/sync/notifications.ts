@@ -9,6 +9,7 @@
 import type { BundleEntry, Subscription } from '@medplum/fhirtypes';
 import { WebSocket } from 'ws';
 import type { ServiceContext } from '../services/context.ts';
+import { SUBSCRIBER_ID_KEY } from '../services/desk-identity.ts';
 import type { Logger } from '../log.ts';
 import { ifMatch, type CentralApi } from './central-api.ts';
 import { FEEDS } from './pull.ts';
@@ -20,7 +21,8 @@ export type NotificationState = 'on' | 'reconnecting' | 'unsupported' | 'off';
 
 /** Tag system of the Subscriptions a desk keeps; the code is the desk's own id (sync_state). */
 export const SUBSCRIPTION_TAG_SYSTEM = 'urn:tidbok:subscriber';
-const DESK_ID_KEY = 'notifications-desk';
+/** Kept in the database, so a restart finds its Subscriptions; a desk copy drops it (services/desk-identity.ts). */
+const DESK_ID_KEY = SUBSCRIBER_ID_KEY;
 /** Feeds pull reads by the unit's Organization (as pull.ts does). */
 const BY_ORGANIZATION = new Set<string>(['HealthcareService', 'PractitionerRole', 'Location']);
 const BIND_TIMEOUT_MS = 15_000;

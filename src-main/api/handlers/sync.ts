@@ -1,14 +1,25 @@
 // Handlers of the sync methods: the engine for this database (if a central is configured) and
 // the conflicts inbox.
-import type { syncMethods } from '../methods/sync.ts';
+import type { SyncStatusView, syncMethods } from '../methods/sync.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { confirmDeskMoved, deskMoved } from '../../services/desk-identity.ts';
 import type { HandlersFor } from '../handler-types.ts';
 import { engineFor, localStatus } from '../../sync/engine.ts';
 import { listConflicts, listFailed, resolveConflict, retryFailed } from '../../sync/conflicts.ts';
 import { AppError } from '../result.ts';
 import { configureSync, SyncConfigError } from '../../sync/config.ts';
 
+/** The engine's status (or the local one) and whether the database was first opened elsewhere. */
+function statusView(ctx: ServiceContext): SyncStatusView {
+  return { ...(engineFor(ctx)?.status() ?? localStatus(ctx)), deskMoved: deskMoved(ctx) };
+}
+
 export const syncHandlers: HandlersFor<typeof syncMethods> = {
-  'sync.status': ({ ctx }) => engineFor(ctx)?.status() ?? localStatus(ctx),
+  'sync.status': ({ ctx }) => statusView(ctx),
+  'sync.confirmDeskMoved': ({ ctx, caller }) => {
+    confirmDeskMoved(ctx, caller);
+    return statusView(ctx);
+  },
   'sync.now': async ({ ctx }) => {
     const engine = engineFor(ctx);
     if (!engine) throw new AppError('unavailable', 'Ingen central tidbok är inställd; enheten arbetar lokalt.');
@@ -24,7 +35,7 @@ export const syncHandlers: HandlersFor<typeof syncMethods> = {
       if (err instanceof SyncConfigError) throw new AppError('validation', err.message);
       throw err;
     }
-    return engineFor(ctx)?.status() ?? localStatus(ctx);
+    return statusView(ctx);
   },
   'sync.failed': ({ ctx }) => listFailed(ctx),
   'sync.retryFailed': ({ ctx }, input) => retryFailed(ctx, input),

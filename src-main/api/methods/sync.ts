@@ -25,6 +25,14 @@ export interface SyncStatusView {
   /** Central's change notifications: 'on' while its Subscription websocket is bound; 'reconnecting' /
    *  'unsupported': the desk polls; 'off': sync not running. */
   notifications: 'on' | 'reconnecting' | 'unsupported' | 'off';
+  /** The database was first opened elsewhere (another computer or path): a copy made by hand, or
+   *  the same desk moved. Nothing was reset; an admin says which (`sync.confirmDeskMoved`). */
+  deskMoved: { recorded: DeskPlaceView; here: DeskPlaceView } | null;
+}
+
+export interface DeskPlaceView {
+  host: string;
+  path: string;
 }
 
 export interface SyncRunView {
@@ -102,6 +110,8 @@ export const syncMethods = {
     kind: 'change',
     async: true,
   }),
+  /** Admin: "same desk, moved": the database's new place is recorded and the Sync page's flag clears. */
+  'sync.confirmDeskMoved': method<SyncStatusView>()({ input: empty, roles: ADMIN_ONLY, kind: 'change' }),
   'conflicts.list': method<ConflictView[]>()({
     input: z.object({ includeResolved: z.boolean().optional() }).strict(),
     roles: DESK,

@@ -87,6 +87,7 @@ app.whenReady().then(
       dbPath: process.env['TIDBOK_DB'] ?? join(app.getPath('userData'), 'tidbok.db'),
       demo: process.env['TIDBOK_NO_DEMO'] !== '1',
       open: nativeBinding ? { nativeBinding } : {},
+      log,
     });
     const rt = runtime;
     if (keepsScheduleHorizon()) horizon = keepScheduleHorizon(rt.ctx, { log });
