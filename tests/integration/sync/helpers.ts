@@ -10,6 +10,7 @@ import { createContext, type Caller, type ServiceContext } from '../../../src-ma
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, wallClockToInstant } from '../../../src-main/domain/time.ts';
 import { CENTRAL_URL_SETTING } from '../../../src-main/services/sync-claims.ts';
+import { giveDeskOwnIdentity, placeOf } from '../../../src-main/services/desk-identity.ts';
 import { FhirCentralApi, type CentralApi } from '../../../src-main/sync/central-api.ts';
 import {
   appointmentFields,
@@ -107,10 +108,23 @@ export function openLocal(dir: string, name: string, now?: () => number): Servic
 }
 
 /**
- * Another desk of the unit, installed as a unit installs one: from `from`'s database as it is now
- * (a copy after its first sync), as `<name>.db` in `dir`.
+ * Another desk of the unit, installed as a unit installs one (`tidbok desk copy`): from `from`'s
+ * database as it is now (a copy after its first sync), as `<name>.db` in `dir`, given its own
+ * identity (services/desk-identity.ts). The file is copied after a checkpoint rather than by the
+ * online backup, so the helper stays synchronous; the identity is what `desk copy` gives.
  */
 export function deskCopiedFrom(from: ServiceContext, dir: string, name: string, now?: () => number): ServiceContext {
+  const copy = deskPlainCopyFrom(from, dir, name, now);
+  giveDeskOwnIdentity(
+    copy,
+    { ...desk, username: 'installer' },
+    { copiedFrom: placeOf(from.db.name), here: placeOf(copy.db.name) },
+  );
+  return copy;
+}
+
+/** The same file copied by hand and nothing else: the first desk twice (the problem desk copy solves). */
+export function deskPlainCopyFrom(from: ServiceContext, dir: string, name: string, now?: () => number): ServiceContext {
   from.db.pragma('wal_checkpoint(TRUNCATE)');
   copyFileSync(from.db.name, join(dir, `${name}.db`));
   return openLocal(dir, name, now);
