@@ -38,17 +38,17 @@ export interface Runtime {
  * known weekday; nothing else reads the system clock.
  */
 /**
- * Whether this desk keeps the schedule horizon (services/horizon.ts). A unit's other desks are
- * installed from the first desk's database, and templates do not sync between desks: with
- * TIDBOK_SCHEDULE_HORIZON=off they leave laying out new days to the desk where the templates are
- * kept, and take its slots from central.
+ * Whether this desk keeps the schedule horizon (services/horizon.ts). Templates sync between a
+ * unit's desks and their slots have the same ids on every desk, so every desk may lay out new
+ * days; with TIDBOK_SCHEDULE_HORIZON=off a desk leaves that to the others (one planning desk is
+ * enough) and takes their slots from central.
  */
 export function keepsScheduleHorizon(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['TIDBOK_SCHEDULE_HORIZON'] !== 'off';
 }
 
 export const HORIZON_OFF_NOTICE =
-  'Schemahorisonten läggs inte ut på den här datorn (TIDBOK_SCHEDULE_HORIZON=off): nya dagar kommer från den kassa där schemamallarna finns.';
+  'Schemahorisonten läggs inte ut på den här datorn (TIDBOK_SCHEDULE_HORIZON=off): nya dagar läggs ut av enhetens andra datorer och hämtas från den centrala tidboken.';
 
 export function systemClock(): () => number {
   const pinned = process.env['TIDBOK_NOW'];

@@ -1,4 +1,4 @@
-// A unit's other desks can leave laying out new days to the desk where the templates are kept:
+// A unit's other desks can leave laying out new days to one planning desk:
 // the real web shell with TIDBOK_SCHEDULE_HORIZON=off adds no slots at start, where the same
 // database served without it lays out the unit's horizon (here two weeks more than the demo has).
 import Database from 'better-sqlite3';
