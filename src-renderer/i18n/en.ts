@@ -951,6 +951,13 @@ export const en: Shape<typeof sv> = {
     noneBooked: 'No booked times were affected.',
   },
   // Sync: whether central's changes are heard as they happen (sync/notifications.ts).
+  // A database opened elsewhere than first (sync/DeskMovedNotice.tsx): a hand copy, or the same desk moved.
+  deskPlace: {
+    moved:
+      'This database was first opened on the computer {{host}} as {{path}}. If this computer is to be a new desk, make it with tidbok desk copy (a copied file shares the first desk’s access log and notifications); if it is the same desk, moved, confirm that.',
+    confirm: 'Same desk, moved',
+    askAdmin: 'An administrator needs to decide this.',
+  },
   syncNotifications: {
     label: 'Notifications from the central booking system',
     state: {

@@ -954,6 +954,13 @@ export const sv = {
     noneBooked: 'Inga bokade tider berördes.',
   },
   // Synk: whether central's changes are heard as they happen (sync/notifications.ts).
+  // A database opened elsewhere than first (sync/DeskMovedNotice.tsx): a hand copy, or the same desk moved.
+  deskPlace: {
+    moved:
+      'Databasen öppnades först på datorn {{host}} som {{path}}. Ska den här datorn vara en ny kassa, gör den med tidbok desk copy (en kopierad fil delar den första kassans åtkomstlogg och aviseringar); är det samma kassa, flyttad, bekräfta det.',
+    confirm: 'Samma kassa, flyttad',
+    askAdmin: 'En administratör behöver ta ställning till detta.',
+  },
   syncNotifications: {
     label: 'Aviseringar från den centrala tidboken',
     state: {

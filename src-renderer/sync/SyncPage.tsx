@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError, call } from '../api/client.ts';
 import type { ConflictView } from '../../src-main/api/methods/sync.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
+import { DeskMovedNotice } from './DeskMovedNotice.tsx';
 import './sync.css';
 
 function useFormat() {
@@ -35,6 +36,7 @@ function StatusCard() {
     mutationFn: () => call('sync.now', {}),
     onSettled: () => void qc.invalidateQueries(),
   });
+  const isAdmin = useAuth().status.user?.roles.includes('admin') ?? false;
   const s = status.data;
   if (!s) return <p>{t('app.loading')}</p>;
   return (
@@ -47,6 +49,7 @@ function StatusCard() {
         <strong>{s.mode === 'error' ? t(`sync.problem.${s.errorKind ?? 'program'}`) : t(`sync.mode.${s.mode}`)}</strong>
       </p>
       {s.mode === 'error' && <p className="tb-sync-problem">{t(`sync.problemDetail.${s.errorKind ?? 'program'}`)}</p>}
+      {s.deskMoved && <DeskMovedNotice moved={s.deskMoved} isAdmin={isAdmin} />}
       <dl className="tb-sync-facts">
         <div>
           <dt>{t('sync.waiting')}</dt>
