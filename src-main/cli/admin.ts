@@ -99,6 +99,12 @@ export function registerAdminCommands(program: Command): void {
           process.stdout.write(
             `Kopian hos den centrala tidboken stämmer till och med rad ${check!.upTo} (${check!.unsent} händelser ännu inte skickade).\n`,
           );
+          // A desk copy or a restore: the rows before belong to another chain at central.
+          if (check!.chainStartsAfter > 0) {
+            process.stdout.write(
+              `Kassans egen kedja börjar efter rad ${check!.chainStartsAfter}; raderna före hör till en tidigare kedja hos den centrala tidboken.\n`,
+            );
+          }
         }
       } finally {
         db.close();

@@ -75,6 +75,7 @@ function ChainStatus() {
             : c.unreachable
               ? t('audit.centralUnreachable', { error: c.unreachable })
               : t('audit.centralOk', { seq: c.upTo, count: c.unsent })}
+          {c.chainStartsAfter > 0 && ` ${t('deskPlace.ownChain', { seq: c.chainStartsAfter })}`}
         </p>
       )}
     </div>

@@ -957,6 +957,7 @@ export const en: Shape<typeof sv> = {
       'This database was first opened on the computer {{host}} as {{path}}. If this computer is to be a new desk, make it with tidbok desk copy (a copied file shares the first desk’s access log and notifications); if it is the same desk, moved, confirm that.',
     confirm: 'Same desk, moved',
     askAdmin: 'An administrator needs to decide this.',
+    ownChain: 'This desk’s own chain starts after row {{seq}}; the rows before belong to an earlier chain at central.',
   },
   syncNotifications: {
     label: 'Notifications from the central booking system',

@@ -960,6 +960,8 @@ export const sv = {
       'Databasen öppnades först på datorn {{host}} som {{path}}. Ska den här datorn vara en ny kassa, gör den med tidbok desk copy (en kopierad fil delar den första kassans åtkomstlogg och aviseringar); är det samma kassa, flyttad, bekräfta det.',
     confirm: 'Samma kassa, flyttad',
     askAdmin: 'En administratör behöver ta ställning till detta.',
+    // Åtkomstlogg, after the line on central's copy: a desk copy or a restore started a new chain.
+    ownChain: 'Kassans egen kedja börjar efter rad {{seq}}; raderna före hör till en tidigare kedja hos den centrala tidboken.',
   },
   syncNotifications: {
     label: 'Aviseringar från den centrala tidboken',

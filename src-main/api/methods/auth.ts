@@ -190,6 +190,8 @@ export interface AuditVerification {
     /** The last row central holds of this desk's chain (0: none yet). */
     upTo: number;
     unsent: number;
+    /** This desk's chain starts after this row (a desk copy, a restore): the rows before are another chain's. */
+    chainStartsAfter: number;
     problem: { seq: number; reason: string } | null;
     unreachable: string | null;
   } | null;

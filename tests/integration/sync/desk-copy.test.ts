@@ -5,6 +5,7 @@
 // here too, and a hand copy opened elsewhere is flagged on the Sync page's status (nothing reset)
 // until an admin says "same desk, moved". A restored backup ships on without a refusal.
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent, Subscription } from '@medplum/fhirtypes';
@@ -17,7 +18,7 @@ import { createFirstAdmin, resolveSession, signIn } from '../../../src-main/serv
 import { backupTo, restoreFrom } from '../../../src-main/services/backup.ts';
 import { bookSlot } from '../../../src-main/services/bookings.ts';
 import type { Caller, ServiceContext } from '../../../src-main/services/context.ts';
-import { SUBSCRIBER_ID_KEY } from '../../../src-main/services/desk-identity.ts';
+import { deskMoved, SUBSCRIBER_ID_KEY } from '../../../src-main/services/desk-identity.ts';
 import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import { auditRowOf, shipAuditLog, unshippedAuditRows, verifyAuditAtCentral } from '../../../src-main/sync/audit-ship.ts';
 import { readCursor } from '../../../src-main/sync/local.ts';
@@ -168,6 +169,14 @@ describe('tidbok desk copy', () => {
     expect(await centralChain(auditChainId(a)!)).toEqual(rows(a));
     expect(await centralChain(auditChainId(b)!)).toEqual(rows(b).filter((r) => r.seq > start));
 
+    // `tidbok audit verify --central` on the copy: its own chain matches, and says where it starts.
+    const verified = await runTidbok(['audit', 'verify', '--central', '--db', b.db.name]);
+    const exitCode = process.exitCode ?? verified.code;
+    process.exitCode = undefined;
+    expect(exitCode).toBe(0);
+    expect(verified.out).toContain(`stämmer till och med rad ${lastSeq(b)} (0 händelser ännu inte skickade)`);
+    expect(verified.out).toContain(`Kassans egen kedja börjar efter rad ${start};`);
+
     // The same first desk copied by hand: one chain id for two desks' rows, and the checks fail.
     const c = deskPlainCopyFrom(a, dir, 'c');
     open.push(c);
@@ -247,6 +256,24 @@ describe('a database copied by hand and opened elsewhere', () => {
     const again = openRuntime({ dbPath: path, demo: false, log: { warn } as never });
     again.close();
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('tidbok desk moved', () => {
+  it('records the new place of a database opened elsewhere, once', async () => {
+    openRuntime({ dbPath: a.db.name, demo: false }).close();
+    const moved = deskPlainCopyFrom(a, dir, 'moved');
+    open.push(moved);
+    expect(deskMoved(moved)).not.toBeNull();
+    const first = await runTidbok(['desk', 'moved', '--db', moved.db.name]);
+    expect(first).toMatchObject({ code: 0, err: '' });
+    expect(first.out).toBe(
+      `Bekräftat: samma kassa, flyttad från ${hostname()}:${realpathSync(a.db.name)} till ${hostname()}:${realpathSync(moved.db.name)}.\n`,
+    );
+    expect(deskMoved(moved)).toBeNull();
+    expect((await runTidbok(['desk', 'moved', '--db', moved.db.name])).out).toContain('inget att bekräfta');
+    // The first desk is still where it was.
+    expect(deskMoved(a)).toBeNull();
   });
 });
 
