@@ -36,6 +36,12 @@ export function registerDeskCommands(program: Command): void {
         `${r.sessionsEnded} inloggningar från den kassan gäller inte här; prenumerationerna hos den centrala tidboken blir kassans egna vid första synken.`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
+      if (!r.unitOnCentral) {
+        // Not wrong, but both desks would then send the whole unit to central (the same rows: no harm, twice the work).
+        process.stderr.write(
+          'tidbok: OBS: kassan som kopierades har ännu inte synkat med någon central tidbok; gör nästa kopia efter dess första synk.\n',
+        );
+      }
     });
   desk
     .command('moved')

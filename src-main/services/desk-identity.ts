@@ -105,6 +105,8 @@ export interface DeskIdentityReset {
   sessionsEnded: number;
   /** Open conflicts left to the first desk, where they arose. */
   conflictsLeft: number;
+  /** Whether the unit had reached central when copied (a desk is copied after its first sync). */
+  unitOnCentral: boolean;
 }
 
 /**
@@ -132,7 +134,8 @@ export function giveDeskOwnIdentity(
       .prepare(`UPDATE conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE resolved_at IS NULL`)
       .run(ctx.now(), caller.username, JSON.stringify({ action: 'dismiss', note: LEFT_TO_FIRST_DESK })).changes;
     recordPlace(ctx, input.here);
-    const reset = { copiedChain, chain, chainStartsAfter, outboxLeft, sessionsEnded, conflictsLeft };
+    const unitOnCentral = ctx.db.prepare(`SELECT 1 FROM units WHERE remote_id IS NOT NULL LIMIT 1`).get() !== undefined;
+    const reset = { copiedChain, chain, chainStartsAfter, outboxLeft, sessionsEnded, conflictsLeft, unitOnCentral };
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'desk',

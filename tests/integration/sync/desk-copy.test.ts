@@ -192,6 +192,18 @@ describe('tidbok desk copy', () => {
     expect(new Set(mixed.map((r) => r.seq)).size).toBeLessThan(mixed.length); // two desks' rows under one seq
   });
 
+  it('says so when the desk copied had not synced yet', async () => {
+    const fresh = openLocal(dir, 'fresh');
+    open.push(fresh);
+    seedSmallUnit(fresh);
+    const r = await runTidbok(['desk', 'copy', '--from', fresh.db.name, '--db', join(dir, 'fresh-copy.db')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      'tidbok: OBS: kassan som kopierades har ännu inte synkat med någon central tidbok; gör nästa kopia efter dess första synk.\n',
+    );
+    expect(r.out).toContain('Åtkomstloggen går vidare i en egen kedja.\n0 ändringar');
+  });
+
   it("keeps its own Subscriptions: neither desk rewrites the other's", async () => {
     const { ctx: b } = await deskCopy('b');
     const aSubs = await subscriptionsOf(a);
