@@ -112,7 +112,19 @@ describe('tidbok desk copy', () => {
     const aChain = auditChainId(a)!;
     expect(aChain).not.toBeNull();
 
+    // An open conflict of the first desk's (its offline booking lost the time): its to resolve.
+    a.db
+      .prepare(
+        `INSERT INTO conflicts (id, entity, entity_id, kind, created_at) VALUES ('konflikt-1', 'booking', 'b-1', 'slot_taken', ?)`,
+      )
+      .run(a.now());
+    const openConflicts = (c: ServiceContext) =>
+      c.db.prepare(`SELECT count(*) FROM conflicts WHERE resolved_at IS NULL`).pluck().get();
+
     const { ctx: b, out } = await deskCopy('b');
+    expect(openConflicts(b)).toBe(0);
+    expect(openConflicts(a)).toBe(1);
+    expect(out).toContain('1 öppna konflikter lämnas åt kassan den kopierades från.');
     expect(out).toContain(`Ny kassa skapad: ${join(realpathSync(dir), 'b.db')}`);
     expect(out).toContain(`egen kedja från rad ${copiedRows + 1}; rad 1–${copiedRows} skickas`);
     expect(out).toContain(`${waiting} ändringar som ännu inte var skickade lämnas åt kassan den kopierades från`);
