@@ -12,7 +12,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { SUBSCRIBER_ID_KEY } from '../services/desk-identity.ts';
 import type { Logger } from '../log.ts';
 import { ifMatch, type CentralApi } from './central-api.ts';
-import { FEEDS } from './pull.ts';
+import { FEEDS, ourAppointments } from './pull.ts';
 import { backoffMs, readCursor, writeCursor } from './local.ts';
 
 /** on: bound, central's changes wake the engine; reconnecting: the socket is down (polling meanwhile);
@@ -47,8 +47,8 @@ export interface NotifierEvents {
 
 /**
  * What each feed's Subscription must match: exactly what pull reads for this unit, or more (a
- * superset costs an empty cycle, a subset a missed change). Appointments carry no unit on the wire,
- * so pull, and this, read every Appointment at central.
+ * superset costs an empty cycle, a subset a missed change). Appointments by the unit's tag, as pull
+ * reads them; one written without the tag changes its Slot too, which wakes the desk (pull's safety net).
  */
 export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
   const unit = ctx.db.prepare(`SELECT remote_id FROM units ORDER BY rowid LIMIT 1`).get() as
@@ -58,12 +58,14 @@ export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
       remote_id: string;
     }[]
   ).map((r) => `Schedule/${r.remote_id}`);
+  const tag = ourAppointments(ctx)._tag;
   const out = new Map<string, string>();
   for (const feed of FEEDS) {
     if (BY_ORGANIZATION.has(feed) && unit?.remote_id) out.set(feed, `${feed}?organization=Organization/${unit.remote_id}`);
     // The unit's templates and absences (pull reads them by author, both codes).
     else if (feed === 'Basic' && unit?.remote_id) out.set(feed, `Basic?author=Organization/${unit.remote_id}`);
     else if (feed === 'Slot' && schedules.length) out.set(feed, `Slot?schedule=${schedules.join(',')}`);
+    else if (feed === 'Appointment' && tag) out.set(feed, `Appointment?_tag=${tag}`);
     else out.set(feed, feed);
   }
   return out;

@@ -123,13 +123,17 @@ class Planner {
   private readonly planned = new Set<string>();
   private readonly tz: string;
   private readonly unitId: string;
+  /** The unit's HSA-id: the tag on every Slot and Appointment sent (mapping.ts unitTag). */
+  private readonly unitHsaId: string;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly pendingSeq: Map<string, number>,
   ) {
     this.tz = unitTimeZone(ctx);
-    this.unitId = (stmt(ctx, `SELECT id FROM units ORDER BY rowid LIMIT 1`).get() as { id: string }).id;
+    const unit = stmt(ctx, `SELECT id, hsa_id FROM units ORDER BY rowid LIMIT 1`).get() as { id: string; hsa_id: string };
+    this.unitId = unit.id;
+    this.unitHsaId = unit.hsa_id;
   }
 
   plan(entity: SyncedEntity, id: string): void {
@@ -350,7 +354,7 @@ class Planner {
         (s as unknown as { appointment_type_ids: string }).appointment_type_ids,
       ) as { code: string }[]
     ).map((c) => c.code);
-    return slotToFhir(s, codes, held, this.tz, ref);
+    return slotToFhir(s, codes, held, this.tz, ref, this.unitHsaId);
   }
 
   private bookingUnit(
@@ -382,7 +386,7 @@ class Planner {
     const sent = b.status === 'preliminary' ? 'booked' : bookingStatusToFhir(b.status);
     const appointment = bookingToAppointment(
       { ...b, status: b.status === 'preliminary' ? 'booked' : b.status },
-      { startAt: slot.start_at, endAt: slot.end_at, typeCode: type.code, tz: this.tz },
+      { startAt: slot.start_at, endAt: slot.end_at, typeCode: type.code, tz: this.tz, unitHsaId: this.unitHsaId },
       ref,
     );
     const index = primary(appointment);

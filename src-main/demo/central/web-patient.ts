@@ -4,7 +4,15 @@
 // allowed and until when. Used by the patient simulator and by the sync tests.
 import type { Appointment, BundleEntry, HealthcareService, Patient, Slot } from '@medplum/fhirtypes';
 import { ifMatch, type CentralApi } from '../../sync/central-api.ts';
-import { EXT, PERSONNUMMER_SYSTEM, readWebRules, TYPE_SYSTEM, typeCoding, type WebRules } from '../../sync/fhir/mapping.ts';
+import {
+  EXT,
+  PERSONNUMMER_SYSTEM,
+  readWebRules,
+  TYPE_SYSTEM,
+  typeCoding,
+  unitTagsOf,
+  type WebRules,
+} from '../../sync/fhir/mapping.ts';
 
 export interface WebPatient {
   identityNumber: string;
@@ -57,9 +65,12 @@ function patientEntry(p: WebPatient): BundleEntry {
   };
 }
 
+/** A new booking of slot `s`; it carries the Slot's unit tag, as 1177 copies it, so the unit's desks read it. */
 function appointmentFor(s: Slot, code: string, patientRef: string, extra: Partial<Appointment> = {}): Appointment {
+  const tags = unitTagsOf(s);
   return {
     resourceType: 'Appointment',
+    ...(tags.length ? { meta: { tag: tags } } : {}),
     status: 'booked',
     serviceType: [typeCoding(code)],
     slot: [{ reference: `Slot/${s.id}` }],

@@ -7,10 +7,12 @@ import { v5 as uuidv5 } from 'uuid';
 import type {
   Appointment,
   Basic,
+  Coding,
   Extension,
   HealthcareService,
   Identifier,
   Location,
+  Meta,
   Organization,
   Patient,
   Practitioner,
@@ -91,6 +93,22 @@ export const ourIdentifier = (id: string): Identifier => ({ system: ID_SYSTEM, v
 export function ourId(r: { identifier?: Identifier[] | undefined }): string | null {
   return r.identifier?.find((i) => i.system === ID_SYSTEM)?.value ?? null;
 }
+
+/**
+ * The unit's tag: every Slot and Appointment a desk writes carries the unit's HSA-id in `meta.tag`,
+ * so a desk reads (and is woken for) its own unit's Appointments by `_tag`, not the region's feed.
+ * A 1177 integration copies it from the Slot it books.
+ */
+export const unitTag = (hsaId: string): Coding => ({ system: HSA_SYSTEM, code: hsaId });
+
+/** The `_tag` search value of the unit's Slots and Appointments. */
+export const unitTagSearch = (hsaId: string): string => `${HSA_SYSTEM}|${hsaId}`;
+
+/** The unit tags a resource carries (a web booking copies its Slot's). */
+export const unitTagsOf = (r: Resource): Coding[] => (r.meta?.tag ?? []).filter((t) => t.system === HSA_SYSTEM);
+
+/** `meta` with the unit's tag; central keeps its own tags on update (FHIR's rule), so only ours is sent. */
+const unitMeta = (hsaId: string | undefined): { meta?: Meta } => (hsaId ? { meta: { tag: [unitTag(hsaId)] } } : {});
 
 /** FHIR instant with the unit's offset (national contracts carry local time; FHIR carries offsets). */
 export function toFhirInstant(ms: number, tz: string): string {
@@ -503,9 +521,11 @@ export function slotStatus(s: Pick<SlotRow, 'state'>, booked: boolean): Slot['st
   return booked ? 'busy' : 'free';
 }
 
-export function slotToFhir(s: SlotRow, typeCodes: string[], booked: boolean, tz: string, ref: RefOf): Slot {
+/** `unitHsaId`: the unit's tag (a desk always sends it; see unitTag). */
+export function slotToFhir(s: SlotRow, typeCodes: string[], booked: boolean, tz: string, ref: RefOf, unitHsaId?: string): Slot {
   return {
     resourceType: 'Slot',
+    ...unitMeta(unitHsaId),
     identifier: [ourIdentifier(s.id)],
     schedule: { reference: ref('Schedule', s.resource_id) },
     status: slotStatus(s, booked),
@@ -665,6 +685,8 @@ export interface BookingContext {
   endAt: number;
   typeCode: string;
   tz: string;
+  /** The unit's HSA-id, sent as its tag (see unitTag). */
+  unitHsaId?: string;
 }
 
 export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefOf): Appointment {
@@ -679,6 +701,7 @@ export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefO
       : null;
   return {
     resourceType: 'Appointment',
+    ...unitMeta(c.unitHsaId),
     identifier: [ourIdentifier(b.id)],
     status,
     serviceType: [typeCoding(c.typeCode)],
