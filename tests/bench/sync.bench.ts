@@ -1,6 +1,6 @@
 // Sync benchmark (issue 5), against the real stand-in central on loopback:
-// - sync.pull_apply_10k.ms: a desk pulls 10k changed appointments (and their 200 web patients)
-//   from the change feed and applies them, page by page, each page in one SQLite transaction;
+// - sync.pull_apply_10k.ms: a desk pulls 10k changed appointments of its unit (tagged, and their 200
+//   web patients) from the change feed and applies them, page by page, each page in one SQLite transaction;
 // - sync.push_1k.ms: a desk pushes 1k queued changes (a newly published schedule of 1k slots
 //   and its unit, clinicians, types and patients) as conditional creates;
 // - sync.claim_roundtrip.ms: median time from a desk booking to its confirmation by central
@@ -19,7 +19,7 @@ import { SyncEngine } from '../../src-main/sync/engine.ts';
 import { startCentral } from '../../src-main/demo/central/server.ts';
 import { bookSlot } from '../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../src-main/services/sync-claims.ts';
-import { EXT, PERSONNUMMER_SYSTEM, typeCoding, toFhirInstant } from '../../src-main/sync/fhir/mapping.ts';
+import { EXT, PERSONNUMMER_SYSTEM, typeCoding, toFhirInstant, unitTag } from '../../src-main/sync/fhir/mapping.ts';
 import { enqueueUnsent, pushOutbox } from '../../src-main/sync/push.ts';
 import { pullChanges } from '../../src-main/sync/pull.ts';
 import { api, configureCentral, desk, openLocal, patientNumber, seedSmallUnit, tempDir } from '../integration/sync/helpers.ts';
@@ -139,10 +139,13 @@ export async function run(report: Report): Promise<void> {
     // 10k appointment changes: the later slots get one web booking each, the rest are earlier
     // bookings that were cancelled (they hold no slot), as a busy day of 1177 traffic leaves them.
     const free = remoteSlots.slice(slots.length, -10);
+    // Each carries the unit's tag, as a 1177 client copies it from the Slot it books (the desk reads by it).
+    const { hsa_id: hsa } = puller.db.prepare(`SELECT hsa_id FROM units`).get() as { hsa_id: string };
     for (let i = 0; i < 10_000; i++) {
       const s = free[i % free.length]!;
       await central.repo.createResource<Appointment>({
         resourceType: 'Appointment',
+        meta: { tag: [unitTag(hsa)] },
         status: i < free.length ? 'booked' : 'cancelled',
         serviceType: [typeCoding('LAKBES')],
         slot: [{ reference: `Slot/${s.remote_id}` }],

@@ -19,7 +19,7 @@ import { webBook, webRebook, type WebPatient } from '../../../src-main/demo/cent
 import { ifMatch, type CentralApi } from '../../../src-main/sync/central-api.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { EXT, ID_SYSTEM, localIdForRemote, typeCoding } from '../../../src-main/sync/fhir/mapping.ts';
+import { EXT, ID_SYSTEM, localIdForRemote, typeCoding, unitTagsOf } from '../../../src-main/sync/fhir/mapping.ts';
 import { pullChanges } from '../../../src-main/sync/pull.ts';
 import { readCursor, writeCursor } from '../../../src-main/sync/local.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
@@ -111,6 +111,8 @@ async function webRebookOldFirst(central: CentralApi, a: Appointment, from: Slot
     {
       resource: {
         resourceType: 'Appointment',
+        // The unit's tag, copied from the Slot as 1177 does.
+        meta: { tag: unitTagsOf(to) },
         id: newId,
         status: 'booked',
         serviceType: [typeCoding(code)],

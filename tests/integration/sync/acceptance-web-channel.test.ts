@@ -11,7 +11,7 @@ import { startCentral, type Central } from '../../../src-main/demo/central/serve
 import { webBook, webCancel, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import { ID_SYSTEM, unitTagsOf } from '../../../src-main/sync/fhir/mapping.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import {
@@ -368,6 +368,7 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
       {
         resource: {
           resourceType: 'Appointment',
+          meta: { tag: unitTagsOf(s) },
           status: 'booked',
           serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
           slot: [{ reference: `Slot/${s.id}` }],
@@ -478,6 +479,7 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
       {
         resource: {
           resourceType: 'Appointment',
+          meta: { tag: unitTagsOf(s) },
           status: 'booked',
           serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'INBJ' }] }],
           basedOn: [{ reference: 'ServiceRequest/kallelse-1' }],
@@ -883,6 +885,7 @@ describe('identity numbers another system wrote on central', () => {
         {
           resource: {
             resourceType: 'Appointment',
+            meta: { tag: unitTagsOf(s) },
             status: 'booked',
             serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
             slot: [{ reference: `Slot/${s.id}` }],
@@ -925,6 +928,7 @@ describe('identity numbers another system wrote on central', () => {
       {
         resource: {
           resourceType: 'Appointment',
+          meta: { tag: unitTagsOf(s) },
           status: 'booked',
           serviceType: [{ coding: [{ system: 'urn:tidbok:appointment-type', code: 'LAKBES' }] }],
           slot: [{ reference: `Slot/${s.id}` }],
