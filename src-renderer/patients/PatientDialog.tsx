@@ -8,6 +8,7 @@ import { useActiveResources } from '../api/resources.tsx';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { formatIdentity, formatSpan } from '../booking/format.ts';
 import { wallParts } from '../calendar/wallclock.ts';
+import { displayPhone } from './phone.ts';
 
 export interface PatientDialogProps {
   patientId: string;
@@ -93,7 +94,7 @@ export function PatientDialog({ patientId, onClose, onOpenBooking }: PatientDial
           </div>
           <dl className="tb-facts">
             <dt>{t('patients.phone')}</dt>
-            <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.phone ?? '–')}</dd>
+            <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (displayPhone(p.phone) ?? '–')}</dd>
             <dt>{t('patients.email')}</dt>
             <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.email ?? '–')}</dd>
             <dt>{t('patients.address')}</dt>

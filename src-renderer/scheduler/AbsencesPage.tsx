@@ -11,6 +11,7 @@ import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { formatIdentity, formatPeriod, formatSpan, formatStart } from '../booking/format.ts';
 import { todayIso } from '../calendar/wallclock.ts';
 import { useRoles } from '../auth/roles.ts';
+import { displayPhone } from '../patients/phone.ts';
 
 export function AbsencesPage() {
   return (
@@ -280,7 +281,7 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
                   {c.protectedIdentity ? <span className="tb-protected-mark">{t('patients.protectedMark')}</span> : c.displayName}
                 </td>
                 <td className="tb-nowrap">{formatIdentity(c.identityNumber)}</td>
-                <td>{c.contactMasked ? <em>{t('patients.hidden')}</em> : (c.phone ?? '–')}</td>
+                <td>{c.contactMasked ? <em>{t('patients.hidden')}</em> : (displayPhone(c.phone) ?? '–')}</td>
                 <td>
                   {formatStart(c.oldStartAt, i18n.language)} · {c.oldResourceName}
                 </td>

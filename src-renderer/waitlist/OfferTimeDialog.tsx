@@ -13,6 +13,7 @@ import { useNotify } from '../booking/notices.tsx';
 import { hhmm, wallParts } from '../calendar/wallclock.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { EntryPatient, entryWho, periodText, wishText } from './shared.tsx';
+import { displayPhone } from '../patients/phone.ts';
 
 /** How many times the dialog lists: a call is about one of the first few, not a calendar. */
 const SHOWN = 8;
@@ -59,7 +60,7 @@ export function OfferTimeDialog({ entry, onClose }: { entry: WaitlistEntry; onCl
         <EntryPatient entry={entry} />
         {entry.patient.phone && (
           <span className="tb-wl-offer-phone">
-            {t('waitlist.offerTime.phone')} <strong>{entry.patient.phone}</strong>
+            {t('waitlist.offerTime.phone')} <strong>{displayPhone(entry.patient.phone)}</strong>
           </span>
         )}
       </p>

@@ -30,6 +30,7 @@ import {
   shortDay,
   wishText,
 } from './shared.tsx';
+import { displayPhone } from '../patients/phone.ts';
 
 type StateChoice = 'open' | WaitlistState;
 const STATE_CHOICES: readonly StateChoice[] = ['open', 'waiting', 'offered', 'booked', 'withdrawn'];
@@ -205,7 +206,9 @@ function WaitlistScreen() {
                         <EntryPatient entry={e} />
                       )}
                     </td>
-                    <td className="tb-nowrap">{e.patient.phone ?? ''}</td>
+                    <td className="tb-nowrap" data-testid="waitlist-phone">
+                      {displayPhone(e.patient.phone) ?? ''}
+                    </td>
                     <td className="tb-nowrap">
                       <span className="tb-swatch" style={{ background: e.appointmentTypeColour }} aria-hidden="true" />{' '}
                       {lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv}

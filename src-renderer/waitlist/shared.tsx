@@ -12,6 +12,7 @@ import { formatIdentity, formatStart } from '../booking/format.ts';
 import { useNotify } from '../booking/notices.tsx';
 import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
 import './waitlist.css';
+import { displayPhone } from '../patients/phone.ts';
 
 /** The name as a list may show it: never a protected identity's. */
 export function entryWho(e: WaitlistEntry, t: TFunction): string {
@@ -236,7 +237,7 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
                   t('waitlist.sinceShort', { date: shortDay(wallParts(e.createdAt).date, lang) }),
                   // Called about another time and not answered yet: worth knowing before calling again.
                   e.state === 'offered' && e.offeredSlot?.id !== slotId ? t('waitlist.matches.offeredOther') : null,
-                  e.patient.phone,
+                  displayPhone(e.patient.phone),
                   e.note,
                 ]
                   .filter(Boolean)

@@ -69,6 +69,11 @@ test('put a patient on the list, cancel a booking, book the freed time from the 
   const row = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Greta Väntesson' });
   await expect(row).toContainText('Förtur');
   await expect(row).toContainText('Läkarbesök');
+  // Phone numbers grouped as the desk reads them aloud, whatever way they were typed (the demo's
+  // patients have theirs stored as ten digits).
+  await expect(row.getByTestId('waitlist-phone')).toHaveText('070-555 12 34');
+  const demoRow = page.locator('[data-testid="waitlist-table"] tbody tr', { hasText: 'Kan bara förmiddagar' });
+  await expect(demoRow.getByTestId('waitlist-phone')).toHaveText(/^07\d-\d{3} \d{2} \d{2}$/);
   await expectAccessible(page, 'waitlist page');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-waitlist.png' });
   // Changed: she is away from 19 December.
