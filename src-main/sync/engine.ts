@@ -17,7 +17,7 @@ import { failureKind, retryDelayMs, sqliteCode, type SyncFailureKind, type SyncP
 import { enqueueUnsent, pushOutbox } from './push.ts';
 import { pullChanges } from './pull.ts';
 import { shipAuditLog, unshippedAuditRows } from './audit-ship.ts';
-import { CentralNotifications, type NotificationState } from './notifications.ts';
+import { CentralNotifications, SUBSCRIPTION_LEASE_MS, type NotificationState } from './notifications.ts';
 
 export interface SyncStatus {
   configured: boolean;
@@ -133,6 +133,8 @@ export class SyncEngine {
       reconnectMaxMs?: number;
       /** Pings within this window ask for one cycle. */
       coalesceMs?: number;
+      /** How far ahead each Subscription's `end` is set; renewed after a good cycle once half spent (tests shorten it). */
+      subscriptionLeaseMs?: number;
     } = {},
   ) {}
 
@@ -176,6 +178,7 @@ export class SyncEngine {
         random: this.options.random,
         reconnectMaxMs: this.options.reconnectMaxMs,
         coalesceMs: this.options.coalesceMs,
+        leaseMs: this.options.subscriptionLeaseMs,
       },
     );
     this.notifier.start();
@@ -289,7 +292,10 @@ export class SyncEngine {
     // Notifications on: central's changes wake the loop, so poll only as a safety net (unless the
     // desk still has changes to push, which drain at the adaptive pace).
     if (this.notifier?.state === 'on' && r.pushed === 0 && this.readCounts().pending === 0) {
-      return this.options.safetyPollMs ?? SAFETY_POLL_MS;
+      // A cycle at least every quarter lease, so the Subscriptions are renewed (after a good
+      // cycle, once half spent) before they lapse, even if a cycle or two fails.
+      const lease = this.options.subscriptionLeaseMs ?? SUBSCRIPTION_LEASE_MS;
+      return Math.min(this.options.safetyPollMs ?? SAFETY_POLL_MS, lease / 4);
     }
     return this.idleMs;
   }

@@ -3,8 +3,10 @@
 // feed that pull reads, whose criteria cover what pull reads for this unit; it opens the socket,
 // sends `bind <id>` for each, and every `ping <id>` asks the engine for a pull cycle (a burst of
 // pings within `coalesceMs` asks once). The Subscriptions carry a tag naming this desk, so a restart
-// finds and reuses them instead of piling new ones up at central. While the socket is bound the
-// engine only polls as a safety net; when it drops (or central offers none) the engine polls
+// finds and reuses them instead of piling new ones up at central. Each is leased (`end`): a running
+// desk renews it after a good cycle once half the lease has passed, so a desk retired, reinstalled
+// or replaced leaves nothing active at central once its lease runs out. While the socket is bound
+// the engine only polls as a safety net; when it drops (or central offers none) the engine polls
 // adaptively again, and this reconnects with backoff.
 import type { BundleEntry, Subscription } from '@medplum/fhirtypes';
 import { WebSocket } from 'ws';
@@ -26,6 +28,8 @@ const DESK_ID_KEY = SUBSCRIBER_ID_KEY;
 /** Feeds pull reads by the unit's Organization (as pull.ts does). */
 const BY_ORGANIZATION = new Set<string>(['HealthcareService', 'PractitionerRole', 'Location']);
 const BIND_TIMEOUT_MS = 15_000;
+/** How long central keeps a desk's Subscription without a renewal (`Subscription.end`). */
+export const SUBSCRIPTION_LEASE_MS = 24 * 3_600_000;
 
 export interface NotifierOptions {
   log?: Logger | undefined;
@@ -36,6 +40,14 @@ export interface NotifierOptions {
   coalesceMs?: number | undefined;
   /** A websocket ping this often; a socket that missed its pong is closed (a dead network). */
   heartbeatMs?: number | undefined;
+  /** Each Subscription's `end` is this far ahead (default SUBSCRIPTION_LEASE_MS; tests shorten it). */
+  leaseMs?: number | undefined;
+}
+
+/** The lease a Subscription is written with, from the desk's clock. */
+export interface Lease {
+  now: number;
+  leaseMs: number;
 }
 
 export interface NotifierEvents {
@@ -75,29 +87,42 @@ export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
 const criteriaType = (criteria: string | undefined): string => (criteria ?? '').split('?')[0]!;
 
 /**
+ * When a Subscription ending at `end` is due for renewal: half a lease before it ends, so a desk
+ * whose cycles fail for a while still renews in time. One without `end` (written before leases)
+ * is due at once.
+ */
+export const renewalDueAt = (end: string | undefined, leaseMs: number): number =>
+  end ? Date.parse(end) - leaseMs / 2 : -Infinity;
+
+/**
  * The writes that make central hold one active websocket Subscription per feed with the wanted
- * criteria: a matching one is kept, a stale or inactive one updated (If-Match), a missing one
- * created, and spares (two of a feed) turned off.
+ * criteria and a lease not half spent: a matching one is kept; a stale, inactive (a lapsed one is
+ * `off`) or half-spent one updated (If-Match) to requested with a fresh `end`; a missing one
+ * created; and spares (two of a feed) turned off.
  */
 export function subscriptionPlan(
   existing: Subscription[],
   wanted: Map<string, string>,
   deskId: string,
+  lease: Lease,
 ): { keep: Map<string, string>; writes: { feed: string; entry: BundleEntry }[] } {
   const keep = new Map<string, string>();
   const writes: { feed: string; entry: BundleEntry }[] = [];
+  const end = new Date(lease.now + lease.leaseMs).toISOString();
   const mine = existing.filter((s) => s.id && s.channel?.type === 'websocket');
   for (const [feed, criteria] of wanted) {
     const ofFeed = mine
       .filter((s) => criteriaType(s.criteria) === feed)
       .sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
     const [first, ...spares] = ofFeed;
-    if (first && first.status === 'active' && first.criteria === criteria) keep.set(feed, first.id!);
+    const current =
+      first?.status === 'active' && first.criteria === criteria && lease.now < renewalDueAt(first.end, lease.leaseMs);
+    if (current) keep.set(feed, first.id!);
     else if (first) {
       writes.push({
         feed,
         entry: {
-          resource: { ...first, status: 'requested', criteria },
+          resource: { ...first, status: 'requested', criteria, end },
           request: { method: 'PUT', url: `Subscription/${first.id}`, ...versionMatch(first) },
         },
       });
@@ -111,6 +136,7 @@ export function subscriptionPlan(
             status: 'requested',
             reason: `Tidbok: ändringar i ${feed} som en tidbok hämtar`,
             criteria,
+            end,
             channel: { type: 'websocket' },
           },
           request: { method: 'POST', url: 'Subscription' },
@@ -143,30 +169,39 @@ export function deskSubscriberId(ctx: ServiceContext): string {
   })();
 }
 
-/** Makes central hold this desk's Subscriptions; returns their ids by feed. */
+/**
+ * Makes central hold this desk's Subscriptions, leased from now; returns their ids by feed and
+ * when the first of them is due for renewal.
+ */
 export async function ensureSubscriptions(
   ctx: ServiceContext,
   api: CentralApi,
   wanted: Map<string, string>,
-): Promise<Map<string, string>> {
+  leaseMs: number = SUBSCRIPTION_LEASE_MS,
+): Promise<{ ids: Map<string, string>; renewAt: number }> {
   const deskId = deskSubscriberId(ctx);
   const existing = await api.searchAll<Subscription>('Subscription', {
     _tag: `${SUBSCRIPTION_TAG_SYSTEM}|${deskId}`,
     _count: '100',
   });
-  const { keep, writes } = subscriptionPlan(existing, wanted, deskId);
-  if (writes.length === 0) return keep;
-  const answers = await api.transaction(writes.map((w) => w.entry));
+  const { keep, writes } = subscriptionPlan(existing, wanted, deskId, { now: ctx.now(), leaseMs });
+  const ends = existing.filter((s) => [...keep.values()].includes(s.id!)).map((s) => s.end);
+  const answers = writes.length ? await api.transaction(writes.map((w) => w.entry)) : [];
   writes.forEach((w, i) => {
     const s = answers[i]?.resource as Subscription | undefined;
-    if (w.feed && s?.id) keep.set(w.feed, s.id);
+    if (!w.feed) return;
+    if (s?.id) keep.set(w.feed, s.id);
+    // Central may shorten the lease; a minimal answer leaves the one asked for.
+    ends.push(s?.end ?? (w.entry.resource as Subscription).end);
   });
-  return keep;
+  return { ids: keep, renewAt: Math.min(...ends.map((e) => renewalDueAt(e, leaseMs))) };
 }
 
 /** A server message: `bound <id>`, `ping <id>` or `error …`. */
 export function parseNotification(text: string): { verb: 'bound' | 'ping' | 'error' | 'other'; id: string } {
-  const [verb = '', id = ''] = text.trim().split(/\s+/, 2);
+  const [verb = '', word = ''] = text.trim().split(/\s+/, 2);
+  // `error <id>: why` names the id before its colon.
+  const id = word.replace(/:$/, '');
   return { verb: verb === 'bound' || verb === 'ping' || verb === 'error' ? verb : 'other', id };
 }
 
@@ -178,9 +213,10 @@ export class CentralNotifications {
   private coalesceTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private attempts = 0;
-  /** Criteria as central holds them, and the subscription ids bound on the socket. */
+  /** Criteria as central holds them, the subscription ids bound on the socket, and when the first is due for renewal. */
   private criteria = '';
   private ids = new Map<string, string>();
+  private renewAt = -Infinity;
   /** One connect or criteria update at a time. */
   private work: Promise<void> = Promise.resolve();
 
@@ -210,11 +246,14 @@ export class CentralNotifications {
     this._state = 'off';
   }
 
-  /** After a good cycle: the unit's schedules or organization may be new on central; follow them. */
+  /**
+   * After a good cycle: the unit's schedules or organization may be new on central; follow them.
+   * A lease half spent is renewed here too (the plan decides which), so a running desk never lets one lapse.
+   */
   refresh(): void {
     if (this._state !== 'on') return;
     const wanted = subscriptionCriteria(this.ctx);
-    if (JSON.stringify([...wanted]) === this.criteria) return;
+    if (JSON.stringify([...wanted]) === this.criteria && this.ctx.now() < this.renewAt) return;
     this.work = this.work.then(async () => {
       try {
         await this.subscribe(wanted);
@@ -270,7 +309,7 @@ export class CentralNotifications {
 
   /** Central holds the wanted Subscriptions; any id not bound on the open socket is bound. */
   private async subscribe(wanted: Map<string, string>): Promise<void> {
-    this.ids = await ensureSubscriptions(this.ctx, this.api, wanted);
+    ({ ids: this.ids, renewAt: this.renewAt } = await ensureSubscriptions(this.ctx, this.api, wanted, this.options.leaseMs));
     this.criteria = JSON.stringify([...wanted]);
     if (this.socket?.readyState === WebSocket.OPEN) for (const id of this.ids.values()) this.socket.send(`bind ${id}`);
   }
@@ -306,8 +345,11 @@ export class CentralNotifications {
           this.setState('on');
           done();
         } else if (m.verb === 'error') {
-          this.options.log?.warn({ message: String(data).slice(0, 200) }, 'sync: central refused a bind');
+          this.options.log?.warn({ message: String(data).slice(0, 200) }, 'sync: central refused or ended a Subscription');
           if (waiting.has(m.id)) giveUp(`central refused to bind Subscription/${m.id}`);
+          // A bound one ended (its lease ran out while the desk was suspended): reconnect, which
+          // reactivates it, and poll meanwhile.
+          else if ([...this.ids.values()].includes(m.id)) ws.terminate();
         }
       });
       ws.on('pong', () => (alive = true));

@@ -99,7 +99,7 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
   const router = new FhirRouter();
   const queue = serialQueue();
   const token = options.token ?? null;
-  const hub = options.websocket === false ? null : new SubscriptionHub();
+  const hub = options.websocket === false ? null : new SubscriptionHub(repo, options.clock);
   repo.observer = hub;
   let base = '';
 
@@ -168,6 +168,7 @@ export function startCentral(options: CentralOptions = {}): Promise<Central> {
     };
     const [outcome, resource] = await queue(async () => {
       try {
+        await hub?.expireLapsed(); // Subscriptions whose end passed are off before anything reads or pings
         return await router.handleRequest(fhirReq, repo);
       } catch (err) {
         return [normalizeOperationOutcome(err)] as [OperationOutcome];

@@ -8,6 +8,12 @@
 //   transaction tells nothing, so it pings nobody. Matching is Medplum's own search matcher, the
 //   same one the REST searches use, so a ping means "your search would now find this".
 // - The socket takes the REST API's bearer token rule; a connection without it is refused (401).
+// - `Subscription.end` is a lease: once it has passed (by the stand-in's clock) the Subscription
+//   pings nobody, and the next request to the server turns it `off` (stored, so a search shows it)
+//   and tells its bound sockets `error <id>: …ended…`. One swept per request, not a timer each:
+//   the hub knows the earliest end and looks only once it has passed. A Subscription written
+//   `requested` or `active` with an `end` already passed is refused (400), so no client believes
+//   it holds one that central will never honour.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -17,6 +23,7 @@ import {
   OperationOutcomeError,
   parseSearchRequest,
   type SearchRequest,
+  type WithId,
 } from '@medplum/core';
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -36,21 +43,40 @@ export interface WriteObserver {
 
 interface Active {
   search: SearchRequest;
+  /** Subscription.end in ms (Infinity: none). */
+  end: number;
+}
+
+/** Where the hub turns a lapsed Subscription off: the central repository. */
+export interface SubscriptionStore {
+  readResource(resourceType: 'Subscription', id: string): Promise<WithId<Subscription>>;
+  updateResource(resource: Subscription): Promise<WithId<Subscription>>;
 }
 
 export class SubscriptionHub implements WriteObserver {
   private readonly active = new Map<string, Active>();
+  /** The earliest end among the active ones: the sweep looks no closer before it. */
+  private nextEnd = Infinity;
   /** Sockets bound to each subscription id. */
   private readonly bound = new Map<string, Set<WebSocket>>();
   private readonly wss = new WebSocketServer({ noServer: true });
-  /** Pings sent since start, for tests and the demo console. */
+  /** Pings sent since start, and Subscriptions turned off because their end passed (tests, demo console). */
   pings = 0;
+  lapsed = 0;
   /** False: new connections are refused (503), as while a region's socket tier is down (tests). */
   accepting = true;
+
+  constructor(
+    private readonly store: SubscriptionStore,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
 
   accept<T extends Resource>(resource: T): T {
     if (resource.resourceType !== 'Subscription') return resource;
     const s = resource as Subscription;
+    if ((s.status === 'requested' || s.status === 'active') && endOf(s) <= this.clock()) {
+      throw new OperationOutcomeError(badRequest(`Subscription.end has passed: ${s.end}`));
+    }
     if (s.status !== 'requested') return resource;
     if (s.channel?.type !== 'websocket') {
       throw new OperationOutcomeError(badRequest('Only websocket Subscription channels are offered here.'));
@@ -63,8 +89,10 @@ export class SubscriptionHub implements WriteObserver {
     const ping = new Set<string>();
     for (const r of resources) {
       if (r.resourceType === 'Subscription') this.track(r as Subscription);
+      const now = this.clock();
       for (const [id, a] of this.active) {
-        if (a.search.resourceType === r.resourceType && matches(r, a.search)) ping.add(id);
+        // Lapsed but not swept yet (the sweep runs before the next request): pings nobody.
+        if (a.end > now && a.search.resourceType === r.resourceType && matches(r, a.search)) ping.add(id);
       }
     }
     for (const id of ping) {
@@ -77,11 +105,33 @@ export class SubscriptionHub implements WriteObserver {
 
   private track(s: Subscription): void {
     if (s.status === 'active' && s.channel?.type === 'websocket') {
-      this.active.set(s.id!, { search: criteriaSearch(s.criteria) });
+      const end = endOf(s);
+      this.active.set(s.id!, { search: criteriaSearch(s.criteria), end });
+      this.nextEnd = Math.min(this.nextEnd, end);
     } else {
       // Turned off (or in error): its sockets hear no more.
       this.active.delete(s.id!);
     }
+  }
+
+  /**
+   * Turns off every active Subscription whose end has passed, and tells its sockets. The server
+   * calls it before each request (inside its queue, so no transaction is open): cheap until the
+   * earliest end has passed.
+   */
+  async expireLapsed(): Promise<void> {
+    const now = this.clock();
+    if (now < this.nextEnd) return;
+    const lapsed = [...this.active].filter(([, a]) => a.end <= now).map(([id]) => id);
+    for (const id of lapsed) {
+      this.active.delete(id);
+      for (const ws of this.bound.get(id) ?? []) ws.send(`error ${id}: Subscription ended (its end has passed)`);
+      this.bound.delete(id);
+      const s = await this.store.readResource('Subscription', id);
+      await this.store.updateResource({ ...s, status: 'off' });
+      this.lapsed++;
+    }
+    this.nextEnd = Math.min(Infinity, ...[...this.active.values()].map((a) => a.end));
   }
 
   /**
@@ -103,7 +153,9 @@ export class SubscriptionHub implements WriteObserver {
     ws.on('message', (data) => {
       const [verb, id] = String(data).trim().split(/\s+/);
       if (verb !== 'bind' || !id) return ws.send(`error ${String(data).slice(0, 80)}: expected "bind <subscription id>"`);
-      if (!this.active.has(id)) return ws.send(`error ${id}: no active websocket Subscription with this id`);
+      if (!((this.active.get(id)?.end ?? 0) > this.clock())) {
+        return ws.send(`error ${id}: no active websocket Subscription with this id`);
+      }
       let set = this.bound.get(id);
       if (!set) this.bound.set(id, (set = new Set()));
       set.add(ws);
@@ -139,6 +191,8 @@ function criteriaSearch(criteria: string | undefined): SearchRequest {
   }
   return search;
 }
+
+const endOf = (s: Subscription): number => (s.end ? Date.parse(s.end) : Infinity);
 
 /** Medplum's matcher; a criteria it cannot apply (a malformed date) matches nothing rather than failing the write. */
 function matches(r: Resource, search: SearchRequest): boolean {
