@@ -11,6 +11,7 @@ import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, wallClockToInstant } from '../../../src-main/domain/time.ts';
 import { CENTRAL_URL_SETTING } from '../../../src-main/services/sync-claims.ts';
 import { giveDeskOwnIdentity, placeOf } from '../../../src-main/services/desk-identity.ts';
+import type { TemplateInput } from '../../../src-main/services/templates.ts';
 import { FhirCentralApi, type CentralApi } from '../../../src-main/sync/central-api.ts';
 import {
   appointmentFields,
@@ -202,4 +203,31 @@ export function localBookings(ctx: ServiceContext): Map<string, BookingFact> {
 
 export function sorted(m: Map<string, unknown>): [string, unknown][] {
   return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * A weekday template's input as the sync tests make them: every week from Monday 23 November
+ * 2026, published, within the care guarantee, holidays skipped; `fields` changes the rest.
+ */
+export function weekdayTemplate(
+  resourceId: string,
+  appointmentTypeIds: string[],
+  fields: Partial<TemplateInput> = {},
+): TemplateInput {
+  return {
+    resourceId,
+    name: 'Förmiddag',
+    weekdays: [1, 2, 3, 4, 5],
+    everyNWeeks: 1,
+    validFrom: '2026-11-23',
+    validTo: null,
+    startTime: '08:00',
+    endTime: '12:00',
+    slotMin: 30,
+    appointmentTypeIds,
+    publishWeb: true,
+    withinCareGuarantee: true,
+    skipHolidays: true,
+    ...fields,
+  };
 }

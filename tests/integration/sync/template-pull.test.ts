@@ -24,6 +24,7 @@ import {
   seedSmallUnit,
   tempDir,
   type SmallUnit,
+  weekdayTemplate,
 } from './helpers.ts';
 
 // Monday morning; the template starts today.
@@ -103,21 +104,7 @@ afterAll(async () => {
 describe('schedule templates made or changed on one desk reach the others', () => {
   it("a template created on A is on B after one round, and B's horizon lays out the same slot ids as A's", async () => {
     const created = await ok(a, 'templates.create', {
-      template: {
-        resourceId: unit.resourceIds[0]!,
-        name: 'Förmiddag',
-        weekdays: [1, 2, 3, 4, 5],
-        everyNWeeks: 1,
-        validFrom: '2026-11-23',
-        validTo: null,
-        startTime: '08:00',
-        endTime: '12:00',
-        slotMin: 30,
-        appointmentTypeIds: [unit.typeIds.lakbes, unit.typeIds.tele],
-        publishWeb: true,
-        withinCareGuarantee: true,
-        skipHolidays: true,
-      },
+      template: weekdayTemplate(unit.resourceIds[0]!, [unit.typeIds.lakbes, unit.typeIds.tele]),
       horizonWeeks: 1,
     });
     templateId = created.template.id;
@@ -202,21 +189,11 @@ describe('an absence made on one desk reaches the others', () => {
 
   it("is in B's absence list, and B's absence rebooking lists the bookings it hits", async () => {
     const template = await ok(a, 'templates.create', {
-      template: {
-        resourceId: unit.resourceIds[0]!,
+      template: weekdayTemplate(unit.resourceIds[0]!, [unit.typeIds.lakbes], {
         name: 'Eftermiddag',
-        weekdays: [1, 2, 3, 4, 5],
-        everyNWeeks: 1,
-        validFrom: '2026-11-23',
-        validTo: null,
         startTime: '13:00',
         endTime: '15:00',
-        slotMin: 30,
-        appointmentTypeIds: [unit.typeIds.lakbes],
-        publishWeb: true,
-        withinCareGuarantee: true,
-        skipHolidays: true,
-      },
+      }),
       horizonWeeks: 2,
     });
     await sync(a, b);
@@ -320,21 +297,13 @@ describe('a unit whose templates and absences stayed local until now', () => {
     const dir = tempDir();
     c = openLocal(dir, 'c', () => NOW);
     const small = seedSmallUnit(c, { slots: 0, patients: 1 });
-    const spec = {
-      resourceId: small.resourceIds[0]!,
+    const spec = weekdayTemplate(small.resourceIds[0]!, [small.typeIds.lakbes], {
       name: 'Mottagning',
       weekdays: [2, 4],
-      everyNWeeks: 1,
-      validFrom: '2026-11-23',
-      validTo: null,
       startTime: '13:00',
       endTime: '16:00',
-      slotMin: 30,
-      appointmentTypeIds: [small.typeIds.lakbes],
       publishWeb: false,
-      withinCareGuarantee: true,
-      skipHolidays: true,
-    };
+    });
     kept = (await ok(c, 'templates.create', { template: spec, horizonWeeks: 1 })).template.id;
     for (const name of ['Mottagning 2', 'Mottagning 3', 'Mottagning 4']) {
       await ok(c, 'templates.update', { id: kept, changes: { name } });

@@ -10,7 +10,17 @@ import { createTemplate, expandTemplates } from '../../../src-main/services/temp
 import { createSlot } from '../../../src-main/services/slots.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { api, configureCentral, desk, openLocal, seedSmallUnit, tempDir, type SmallUnit, deskCopiedFrom } from './helpers.ts';
+import {
+  api,
+  configureCentral,
+  desk,
+  openLocal,
+  seedSmallUnit,
+  tempDir,
+  type SmallUnit,
+  deskCopiedFrom,
+  weekdayTemplate,
+} from './helpers.ts';
 
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
 let central: Central;
@@ -29,21 +39,7 @@ beforeAll(async () => {
   a = openLocal(dir, 'a', () => NOW);
   unit = seedSmallUnit(a, { slots: 0, patients: 2 });
   createTemplate(a, desk, {
-    template: {
-      resourceId: unit.resourceIds[0]!,
-      name: 'Förmiddag',
-      weekdays: [1, 2, 3, 4, 5],
-      everyNWeeks: 1,
-      validFrom: '2026-11-23',
-      validTo: null,
-      startTime: '08:00',
-      endTime: '12:00',
-      slotMin: 30,
-      appointmentTypeIds: [unit.typeIds.lakbes],
-      publishWeb: true,
-      withinCareGuarantee: true,
-      skipHolidays: true,
-    },
+    template: weekdayTemplate(unit.resourceIds[0]!, [unit.typeIds.lakbes]),
     horizonWeeks: 2,
   });
   configureCentral(a, central.url);
