@@ -87,12 +87,19 @@ export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
 const criteriaType = (criteria: string | undefined): string => (criteria ?? '').split('?')[0]!;
 
 /**
- * When a Subscription ending at `end` is due for renewal: half a lease before it ends, so a desk
- * whose cycles fail for a while still renews in time. One without `end` (written before leases)
- * is due at once.
+ * When a Subscription is due for renewal: once half the lease central granted is spent, so a desk
+ * whose cycles fail for a while still renews in time. The grant is `end` less the time it was
+ * written (`meta.lastUpdated`), at most the lease asked for: a central that shortens leases is
+ * then renewed at half its own lease, not on every cycle. One without `end` (written before
+ * leases) is due at once.
  */
-export const renewalDueAt = (end: string | undefined, leaseMs: number): number =>
-  end ? Date.parse(end) - leaseMs / 2 : -Infinity;
+export function renewalDueAt(s: Pick<Subscription, 'end' | 'meta'>, leaseMs: number): number {
+  if (!s.end) return -Infinity;
+  const end = Date.parse(s.end);
+  const written = Date.parse(s.meta?.lastUpdated ?? '');
+  const granted = written < end ? Math.min(leaseMs, end - written) : leaseMs;
+  return end - granted / 2;
+}
 
 /**
  * The writes that make central hold one active websocket Subscription per feed with the wanted
@@ -115,8 +122,7 @@ export function subscriptionPlan(
       .filter((s) => criteriaType(s.criteria) === feed)
       .sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
     const [first, ...spares] = ofFeed;
-    const current =
-      first?.status === 'active' && first.criteria === criteria && lease.now < renewalDueAt(first.end, lease.leaseMs);
+    const current = first?.status === 'active' && first.criteria === criteria && lease.now < renewalDueAt(first, lease.leaseMs);
     if (current) keep.set(feed, first.id!);
     else if (first) {
       writes.push({
@@ -185,16 +191,18 @@ export async function ensureSubscriptions(
     _count: '100',
   });
   const { keep, writes } = subscriptionPlan(existing, wanted, deskId, { now: ctx.now(), leaseMs });
-  const ends = existing.filter((s) => [...keep.values()].includes(s.id!)).map((s) => s.end);
+  const leases: Pick<Subscription, 'end' | 'meta'>[] = existing.filter((s) => [...keep.values()].includes(s.id!));
   const answers = writes.length ? await api.transaction(writes.map((w) => w.entry)) : [];
   writes.forEach((w, i) => {
     const s = answers[i]?.resource as Subscription | undefined;
     if (!w.feed) return;
     if (s?.id) keep.set(w.feed, s.id);
-    // Central may shorten the lease; a minimal answer leaves the one asked for.
-    ends.push(s?.end ?? (w.entry.resource as Subscription).end);
+    // Central may shorten the lease; a minimal answer leaves the one asked for, written now.
+    leases.push(
+      s?.end ? s : { end: (w.entry.resource as Subscription).end, meta: { lastUpdated: new Date(ctx.now()).toISOString() } },
+    );
   });
-  return { ids: keep, renewAt: Math.min(...ends.map((e) => renewalDueAt(e, leaseMs))) };
+  return { ids: keep, renewAt: Math.min(...leases.map((s) => renewalDueAt(s, leaseMs))) };
 }
 
 /** A server message: `bound <id>`, `ping <id>` or `error …`. */

@@ -135,6 +135,21 @@ describe('subscriptionPlan: the lease', () => {
     expect([...plan.keep]).toEqual([['Appointment', 'a']]);
     expect(plan.writes.map((w) => (w.entry.resource as Subscription).end)).toEqual([at(NOW + 2000)]);
   });
+  it('renews one central granted a shorter lease at half that lease, not on every cycle', () => {
+    // Asked for 24 h, central granted 2 h (written 30 min ago): 1.5 h left is more than half of 2 h.
+    const granted = (id: string, criteria: string, writtenAgo: number, endIn: number): Subscription => ({
+      ...sub(id, criteria, 'active', at(NOW + endIn)),
+      meta: { versionId: `v-${id}`, lastUpdated: at(NOW - writtenAgo) },
+    });
+    const plan = subscriptionPlan(
+      [granted('s', 'Slot', HOUR / 2, 1.5 * HOUR), granted('a', 'Appointment', 1.25 * HOUR, 0.75 * HOUR)],
+      wanted,
+      DESK,
+      LEASE,
+    );
+    expect([...plan.keep]).toEqual([['Slot', 's']]);
+    expect(plan.writes.map((w) => [w.feed, w.entry.request])).toEqual([['Appointment', renewal('a')]]);
+  });
 });
 
 describe('parseNotification', () => {
