@@ -38,9 +38,13 @@ export function placeOf(file: string): DeskPlace {
   return { host: hostname(), path };
 }
 
-/** Host names compare without case (Windows' do not keep it); paths exactly. */
+/** A Windows path: a drive letter or a UNC share (its file systems do not keep case either). */
+const windowsPath = (p: string): boolean => /^([A-Za-z]:\\|\\\\)/.test(p);
+
+/** Host names compare without case (Windows' do not keep it), Windows paths too; other paths exactly. */
 export function samePlace(a: DeskPlace, b: DeskPlace): boolean {
-  return a.host.toLowerCase() === b.host.toLowerCase() && a.path === b.path;
+  const samePath = windowsPath(a.path) && windowsPath(b.path) ? a.path.toLowerCase() === b.path.toLowerCase() : a.path === b.path;
+  return a.host.toLowerCase() === b.host.toLowerCase() && samePath;
 }
 
 function recordedPlace(ctx: Pick<ServiceContext, 'db'>): DeskPlace | null {

@@ -12,6 +12,19 @@ describe('samePlace', () => {
     expect(samePlace({ host: 'kassa-1', path: '/data/tidbok.db' }, { host: 'kassa-2', path: '/data/tidbok.db' })).toBe(false);
     expect(samePlace({ host: 'kassa-1', path: '/data/tidbok.db' }, { host: 'kassa-1', path: '/data/b/tidbok.db' })).toBe(false);
   });
+
+  it('compares Windows paths without case, POSIX paths with it', () => {
+    const win = (path: string) => ({ host: 'KASSA-1', path });
+    expect(
+      samePlace(
+        win('C:\\Users\\Karin\\AppData\\Roaming\\Tidbok\\tidbok.db'),
+        win('c:\\users\\karin\\AppData\\Roaming\\Tidbok\\TIDBOK.db'),
+      ),
+    ).toBe(true);
+    expect(samePlace(win('\\\\server\\share\\tidbok.db'), win('\\\\SERVER\\Share\\tidbok.db'))).toBe(true);
+    expect(samePlace(win('C:\\Tidbok\\tidbok.db'), win('D:\\Tidbok\\tidbok.db'))).toBe(false);
+    expect(samePlace(win('/data/Tidbok.db'), win('/data/tidbok.db'))).toBe(false);
+  });
 });
 
 describe('placeOf', () => {
