@@ -151,6 +151,9 @@ export function migrate(db: Db, migrations: Migration[]): { from: number; to: nu
   for (const m of migrations) {
     if (m.version <= from) continue;
     const step = db.transaction(() => {
+      // Another process opening the file at the same moment (a second desk, the CLI) may have run
+      // it while this one waited for the write lock: the version read under the lock decides.
+      if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`application_id = ${TIDBOK_APPLICATION_ID}`);
       db.pragma(`user_version = ${m.version}`);
