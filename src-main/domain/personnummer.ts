@@ -34,9 +34,16 @@ function isRealDate(y: number, m: number, d: number): boolean {
 // hyphen, figure dash, en and em dash, minus sign, small and full-width hyphen-minus.
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 
-/** The input as staff meant it: full-width digits and '+' as ASCII (NFKC), any dash as '-', no spaces. */
+// Characters nobody sees (Unicode format characters: zero-width space, soft hyphen, direction
+// marks, word joiner) come along when a number is copied from a web page, an e-mail or a journal.
+const INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * The input as staff meant it: full-width digits and '+' as ASCII (NFKC), any dash as '-', no
+ * spaces and no invisible characters.
+ */
 export function cleanIdentityInput(input: string): string {
-  return input.normalize('NFKC').replace(DASHES, '-').replace(/\s+/g, '');
+  return input.normalize('NFKC').replace(INVISIBLE, '').replace(DASHES, '-').replace(/\s+/g, '');
 }
 
 const fail = (reason: 'format' | 'length' | 'checksum' | 'date', messageSv: string): IdentityParse => ({
@@ -54,7 +61,7 @@ const latestYearEndingIn = (yy: number, notAfter: number) => notAfter - ((((notA
  * the century of a 10-digit number: with '+' the latest year at least 100 years back (the '+'
  * is used from the year of the 100th birthday); otherwise the latest year that puts the birth
  * date not in the future. `allowReserve` accepts what is no valid identity number as a reserve
- * number (letters, digits and '-', 10–20 characters).
+ * number (letters, digits and '-', 10–20 characters, at least one digit).
  */
 export function parseIdentityNumber(input: string, today: string, options: { allowReserve?: boolean } = {}): IdentityParse {
   const raw = cleanIdentityInput(input);
@@ -64,6 +71,9 @@ export function parseIdentityNumber(input: string, today: string, options: { all
   if (!/^[0-9A-Za-z-]{10,20}$/.test(raw)) {
     return fail('format', 'Ett reservnummer ska ha 10–20 tecken: bokstäver A–Z, siffror och bindestreck.');
   }
+  // Every region's reserve numbers carry digits, and the desk finds one again by them (a search
+  // word with a digit): only letters or dashes is a slip, not a number.
+  if (!/\d/.test(raw)) return fail('format', 'Ett reservnummer ska innehålla minst en siffra.');
   // A reserve number shaped like a personnummer is kept as its digits, like one; others as typed, upper case.
   const normalised = /^\d{6,8}[-+]?\d{4}$/.test(raw) ? raw.replace(/[-+]/, '') : raw.toUpperCase();
   return { ok: true, normalised, kind: 'reserve', birthDate: null };
