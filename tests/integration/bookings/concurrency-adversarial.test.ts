@@ -9,9 +9,14 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
+import type { ApiError, Result } from '../../../src-main/api/result.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { defaultMigrationsDir, loadMigrations, openDatabase } from '../../../src-main/store/database.ts';
-import type { ContentionCommand } from '../../helpers/contention-worker.ts';
+import type { ContentionCall, ContentionCommand } from '../../helpers/contention-worker.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
+import { demoApi, type Api } from '../scheduling/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -76,4 +81,224 @@ describe('opening one database file from several processes at once', () => {
     },
     30_000,
   );
+});
+
+const ANNA = '01a205b3-d000-7000-8000-2f8605734dbe'; // läkare, weekdays
+const ERIK = '01a205b3-d000-7000-8002-f9816644af89'; // läkare, Mon–Thu
+/** Statuses that hold a slot (the partial unique index's). */
+const ACTIVE = `('preliminary', 'booked', 'arrived', 'completed', 'no_show')`;
+
+let api: Api;
+let typeId: (code: string) => string;
+let patients: string[];
+/** Free LAKBES slots of Anna and Erik in the week of 2026-11-30, handed out a few per test. */
+let pool: FreeSlot[];
+const take = (n: number): FreeSlot[] => {
+  const out = pool.splice(0, n);
+  if (out.length < n) throw new Error('slot pool used up');
+  return out;
+};
+const book = (slotId: string, patientId: string, code = 'LAKBES'): ContentionCall => ({
+  method: 'bookings.book',
+  input: { slotId, patientId, appointmentTypeId: typeId(code) },
+});
+const rebook = (id: string, slotId: string): ContentionCall => ({ method: 'bookings.rebook', input: { id, slotId } });
+/** Each desk runs its calls in order; all desks start at the same instant. */
+async function race(...perDesk: ContentionCall[][]): Promise<Result<unknown>[][]> {
+  const at = Date.now() + 250;
+  const answers = await Promise.all(
+    perDesk.map((calls, i) => desks[i]!.send<{ results: Result<unknown>[] }>({ op: 'run', at, calls })),
+  );
+  return answers.map((a) => a.results);
+}
+const value = <T>(r: Result<unknown>): T => {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+};
+const errorOf = (r: Result<unknown>): ApiError => {
+  if (r.ok) throw new Error('expected a refusal');
+  return r.error;
+};
+const row = (id: string) =>
+  api.ctx.db.prepare(`SELECT status, slot_id, patient_id, rebooked_to FROM bookings WHERE id = ?`).get(id) as {
+    status: string;
+    slot_id: string;
+    patient_id: string;
+    rebooked_to: string | null;
+  };
+const activeOn = (slotId: string) =>
+  api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`, slotId);
+const counts = () => ({
+  bookings: api.count(`SELECT count(*) AS n FROM bookings`),
+  outbox: api.count(`SELECT count(*) AS n FROM outbox`),
+  changes: api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change'`),
+});
+/** Pairs of active bookings of one resource overlapping in time (slots of any lengths). */
+const overlappingActive = () =>
+  api.count(
+    `SELECT count(*) AS n FROM bookings a JOIN slots sa ON sa.id = a.slot_id, bookings b JOIN slots sb ON sb.id = b.slot_id
+      WHERE a.id < b.id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}
+        AND sa.resource_id = sb.resource_id AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at`,
+  );
+const bookNow = (slotId: string, patientId: string, code = 'LAKBES') =>
+  api.ok('bookings.book', { slotId, patientId, appointmentTypeId: typeId(code) });
+
+describe('desks in their own processes on one database file', () => {
+  beforeAll(async () => {
+    api = demoApi();
+    const types = await api.ok('appointmentTypes.list', {});
+    typeId = (code) => types.find((t) => t.code === code)!.id;
+    patients = [];
+    for (let i = 0; i < 8; i++) {
+      const p = await api.ok('patients.create', {
+        identityNumber: makeIdentityNumber(`19${60 + i}-0${1 + i}-1${i}`, 800 + i),
+        givenName: ['Alva', 'Bror', 'Cilla', 'Dag', 'Elsa', 'Folke', 'Greta', 'Harald'][i]!,
+        familyName: 'Kapplöpning',
+      });
+      patients.push(p.id);
+    }
+    pool = (
+      await api.ok('slots.findFree', { appointmentTypeId: typeId('LAKBES'), from: '2026-11-30', to: '2026-12-04', limit: 100 })
+    ).filter((s) => s.resourceId === ANNA || s.resourceId === ERIK);
+    await Promise.all(desks.map((d) => d.send({ op: 'open', path: api.path, now: api.ctx.now() })));
+  }, 60_000);
+
+  afterAll(() => {
+    // Whatever the races did, nothing in the book breaks the issue's invariants or the access log.
+    expect(
+      api.count(
+        `SELECT count(*) AS n FROM (SELECT slot_id FROM bookings WHERE status IN ${ACTIVE} GROUP BY slot_id HAVING count(*) > 1)`,
+      ),
+    ).toBe(0);
+    expect(overlappingActive()).toBe(0);
+    expect(verifyAuditChain(api.ctx)).toBeNull();
+  });
+
+  it('two rebookings of different patients into the same free time: one moves, the other keeps the old time', async () => {
+    const [fromA, fromB, target] = take(3);
+    const a = await bookNow(fromA!.slotId, patients[0]!);
+    const b = await bookNow(fromB!.slotId, patients[1]!);
+    const before = counts();
+    const [[ra], [rb]] = await race([rebook(a.id, target!.slotId)], [rebook(b.id, target!.slotId)]);
+    expect([ra!.ok, rb!.ok].filter(Boolean)).toHaveLength(1);
+    const [won, lost, lostResult] = ra!.ok ? [a, b, rb!] : [b, a, ra!];
+    expect(errorOf(lostResult)).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+    expect(row(won.id)).toMatchObject({ status: 'rebooked' });
+    // Atomic: the loser is exactly as before, in its own time.
+    expect(row(lost.id)).toMatchObject({ status: 'booked', slot_id: lost.slotId, rebooked_to: null });
+    expect(activeOn(target!.slotId)).toBe(1);
+    expect(activeOn(lost.slotId)).toBe(1);
+    // One rebooking: one new row, its two outbox rows (new, old) and one audit event.
+    expect(counts()).toEqual({ bookings: before.bookings + 1, outbox: before.outbox + 2, changes: before.changes + 1 });
+  }, 30_000);
+
+  it('three desks cancel the same booking at once: cancelled once, the others told it already is', async () => {
+    const [slot] = take(1);
+    const b = await bookNow(slot!.slotId, patients[2]!);
+    const before = counts();
+    const cancel: ContentionCall = { method: 'bookings.cancel', input: { id: b.id, reasonCode: 'SJUK' } };
+    const results = (await race([cancel], [cancel], [cancel])).map((r) => r[0]!);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    for (const r of results.filter((x) => !x.ok)) {
+      expect(errorOf(r)).toMatchObject({ code: 'conflict', message: 'Bokningen är avbokad och kan inte ändras.' });
+    }
+    expect(row(b.id).status).toBe('cancelled');
+    expect(counts()).toEqual({ ...before, outbox: before.outbox + 1, changes: before.changes + 1 });
+    // The freed time can be booked again, once.
+    await bookNow(slot!.slotId, patients[3]!);
+    expect(activeOn(slot!.slotId)).toBe(1);
+  }, 30_000);
+
+  it("today's visit marked arrived while another desk rebooks it: one of the two, never an arrived rebooked booking", async () => {
+    // This afternoon's demo bookings (not begun: the rebooking passes the cut-off with an override).
+    const today = api.ctx.db
+      .prepare(
+        `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN appointment_types t ON t.id = b.appointment_type_id
+          WHERE b.status = 'booked' AND t.code = 'LAKBES' AND s.start_at > ? AND s.start_at < ? ORDER BY s.start_at LIMIT 3`,
+      )
+      .pluck()
+      .all(api.ctx.now() + 3_600_000, Date.parse('2026-11-23T17:00:00+01:00')) as string[];
+    expect(today).toHaveLength(3);
+    const targets = take(3);
+    const override = { reason: 'Patienten ringde' };
+    const [marks, moves] = await race(
+      today.map((id) => ({ method: 'bookings.mark', input: { id, status: 'arrived' } })),
+      today.map((id, i) => ({ method: 'bookings.rebook', input: { id, slotId: targets[i]!.slotId, override } })),
+    );
+    today.forEach((id, i) => {
+      const [m, r] = [marks![i]!, moves![i]!];
+      expect([m.ok, r.ok].filter(Boolean)).toHaveLength(1);
+      if (m.ok) {
+        expect(errorOf(r)).toMatchObject({
+          code: 'conflict',
+          message: 'Patienten är redan ankomstregistrerad; bokningen kan inte ändras.',
+        });
+        expect(row(id)).toMatchObject({ status: 'arrived', rebooked_to: null });
+        expect(activeOn(targets[i]!.slotId)).toBe(0);
+      } else {
+        expect(errorOf(m)).toMatchObject({
+          code: 'conflict',
+          message: 'Bokningen är ombokad och kan inte markeras: markera den nya tiden.',
+        });
+        expect(row(id).status).toBe('rebooked');
+        expect(activeOn(targets[i]!.slotId)).toBe(1);
+      }
+    });
+  }, 30_000);
+
+  it('two schedulers lay out 20- and 30-minute templates over the same hours of one doctor: no two times overlap, nor two bookings', async () => {
+    // Saturdays are free of Anna's templates; both desks want 09:00–11:00 on 2026-12-05.
+    const template = (slotMin: number): ContentionCall => ({
+      method: 'templates.create',
+      input: {
+        template: {
+          resourceId: ANNA,
+          name: `Lördag ${slotMin}`,
+          weekdays: [6],
+          validFrom: '2026-12-05',
+          validTo: '2026-12-05',
+          startTime: '09:00',
+          endTime: '11:00',
+          slotMin,
+          appointmentTypeIds: [typeId('LAKVID')],
+        },
+      },
+      roles: ['scheduler'],
+    });
+    const [[a], [b]] = await race([template(20)], [template(30)]);
+    const created = [a!, b!].map((r) => value<{ expansion: { created: number; skippedOverlaps: number } }>(r).expansion);
+    // One lays out its day; the other's slots all overlap it and are skipped, reported as such.
+    expect(created.map((e) => e.created).sort()).toEqual([0, created[0]!.created + created[1]!.created].sort());
+    expect(created.find((e) => e.created === 0)!.skippedOverlaps).toBeGreaterThan(0);
+    // A hand-made 25-minute slot across two of them is refused as well.
+    expect(
+      await api.err('slots.create', {
+        resourceId: ANNA,
+        date: '2026-12-05',
+        startTime: '09:10',
+        endTime: '09:35',
+        appointmentTypeIds: [typeId('LAKVID')],
+        webPublished: false,
+        withinCareGuarantee: false,
+      }),
+    ).toMatchObject({ code: 'conflict', message: 'Resursen har redan en tid som överlappar den nya.' });
+    const live = api.ctx.db
+      .prepare(
+        `SELECT id, start_at, end_at FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND start_at < ? ORDER BY start_at`,
+      )
+      .all(ANNA, Date.parse('2026-12-05T00:00:00+01:00'), Date.parse('2026-12-06T00:00:00+01:00')) as {
+      id: string;
+      start_at: number;
+      end_at: number;
+    }[];
+    expect(live.length).toBeGreaterThan(0);
+    for (let i = 1; i < live.length; i++) expect(live[i]!.start_at).toBeGreaterThanOrEqual(live[i - 1]!.end_at);
+    // Every desk books every time of the day at once, one patient per desk and time.
+    const results = await race(...desks.map((_, d) => live.map((s, i) => book(s.id, patients[(d * 3 + i) % 8]!, 'LAKVID'))));
+    live.forEach((s, i) => {
+      expect(results.filter((r) => r[i]!.ok)).toHaveLength(1);
+      expect(activeOn(s.id)).toBe(1);
+    });
+    expect(overlappingActive()).toBe(0);
+  }, 30_000);
 });
