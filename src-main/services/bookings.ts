@@ -233,8 +233,6 @@ function insertBooking(
       throw conflict('Tiden är redan bokad.', { rule: 'slot_taken' });
     throw err;
   }
-  // A time held on återbudslistan for another patient is no longer hers to take.
-  releaseOffersNoLongerFree(ctx, caller);
   return id;
 }
 
@@ -292,6 +290,9 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
         appointmentTypeId: choice.type.id,
       });
     }
+    // After the list's own close: a time held for another patient is no longer hers to take, and
+    // a time held for this one, booked outside the list, ends her wait.
+    releaseOffersNoLongerFree(ctx, caller);
     bookingChanged(ctx, caller, [{ row, op: 'create' }], { op: 'book', channel: input.channel, override: choice.override });
     return toBooking(row);
   })();
@@ -419,6 +420,7 @@ export function rebookBooking(
         appointmentTypeId: type.id,
       });
     }
+    releaseOffersNoLongerFree(ctx, caller); // as in bookSlot
     const oldRow = bookingRow(ctx, before.id);
     const newRow = bookingRow(ctx, newId);
     bookingChanged(

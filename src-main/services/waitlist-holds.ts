@@ -6,15 +6,17 @@ import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 
-/** Why a held time ended by itself (the audit detail's `reason`). */
-export type OfferEnd = 'taken' | 'closed' | 'type_removed';
+/** Why a held time ended by itself (the audit detail's `reason`); `booked`: she has it now. */
+export type OfferEnd = 'taken' | 'closed' | 'type_removed' | 'booked';
 
 /**
  * Ends every held offer whose time can no longer be given to its patient: booked for someone else
  * (this desk, another desk, the patient's own web booking pulled by sync), blocked or removed (by
  * hand, an absence, a template, central), or no longer offering her type. She waits again in her
- * place with her priority and wishes, as after "Tillbaka till väntande"; her own booking of the
- * time is no reason (booking her from the list closes the entry as before).
+ * place with her priority and wishes, as after "Tillbaka till väntande". When she has booked the
+ * held time herself outside the list (at the desk's "Boka tid", a rebooking, or on 1177, pulled
+ * by sync), her wait is over: the entry closes as booked, as booking her from the list does
+ * (which closes it before this runs, so it is not seen here).
  *
  * Called inside the transaction of every write that can make a time unavailable: the bookings
  * service's insert, slotChanged, absences, templates, and each page sync pulls. No SQL trigger:
@@ -25,15 +27,18 @@ export type OfferEnd = 'taken' | 'closed' | 'type_removed';
  */
 export function releaseOffersNoLongerFree(ctx: ServiceContext, caller: Caller): number {
   const s = statements(ctx);
-  const ended = s.ended.all() as { id: string; patient_id: string; offered_slot_id: string; why: OfferEnd }[];
+  const ended = s.ended.all() as { id: string; patient_id: string; offered_slot_id: string; why: OfferEnd; own: string | null }[];
   for (const row of ended) {
-    s.release.run(ctx.now(), caller.username, row.id);
+    const booked = row.why === 'booked';
+    (booked ? s.close : s.release).run(ctx.now(), caller.username, row.id);
     recordAudit(ctx, caller, {
       action: 'change',
       patientId: row.patient_id,
       entity: 'waitlist',
       entityId: row.id,
-      detail: { op: 'offer_ended', reason: row.why, from: 'offered', released: row.offered_slot_id },
+      detail: booked
+        ? { op: 'booked', bookingId: row.own, from: 'offered', outsideList: true }
+        : { op: 'offer_ended', reason: row.why, from: 'offered', released: row.offered_slot_id },
     });
     ctx.events.emit({ entities: ['waitlist'], ids: [row.id] });
   }
@@ -41,26 +46,32 @@ export function releaseOffersNoLongerFree(ctx: ServiceContext, caller: Caller): 
 }
 
 /** Prepared once per connection: every booking and slot write asks. */
-const cache = new WeakMap<ServiceContext['db'], { ended: Statement; release: Statement }>();
+const cache = new WeakMap<ServiceContext['db'], { ended: Statement; release: Statement; close: Statement }>();
 
-function statements(ctx: ServiceContext): { ended: Statement; release: Statement } {
+function statements(ctx: ServiceContext): { ended: Statement; release: Statement; close: Statement } {
   let s = cache.get(ctx.db);
   if (s) return s;
   s = {
     ended: ctx.db.prepare(
-      `SELECT w.id, w.patient_id, w.offered_slot_id,
-              CASE WHEN s.state <> 'open' THEN 'closed'
-                   WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
-                                   AND b.patient_id <> w.patient_id) THEN 'taken'
+      `SELECT w.id, w.patient_id, w.offered_slot_id, b.id AS own,
+              CASE WHEN b.id IS NOT NULL AND b.patient_id = w.patient_id AND b.appointment_type_id = w.appointment_type_id
+                     THEN 'booked'
+                   WHEN s.state <> 'open' THEN 'closed'
+                   WHEN b.id IS NOT NULL THEN 'taken'
                    WHEN NOT EXISTS (SELECT 1 FROM json_each(s.appointment_type_ids) WHERE value = w.appointment_type_id)
                      THEN 'type_removed'
               END AS why
          FROM waitlist w INDEXED BY waitlist_one_offer_per_slot
          JOIN slots s ON s.id = w.offered_slot_id
+         LEFT JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}
         WHERE w.offered_slot_id IS NOT NULL AND w.state = 'offered' AND why IS NOT NULL`,
     ),
     release: ctx.db.prepare(
       `UPDATE waitlist SET state = 'waiting', offered_slot_id = NULL, version = version + 1, updated_at = ?, updated_by = ?
+        WHERE id = ?`,
+    ),
+    close: ctx.db.prepare(
+      `UPDATE waitlist SET state = 'booked', offered_slot_id = NULL, version = version + 1, updated_at = ?, updated_by = ?
         WHERE id = ?`,
     ),
   };

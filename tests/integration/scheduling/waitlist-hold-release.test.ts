@@ -121,6 +121,24 @@ describe('a held time ends when its slot can no longer be given to her', () => {
     expectReleased(agnes, slot.slotId, 'taken');
   });
 
+  it('booked for her outside the list (Boka tid, or her booking moved into it): her wait is over, the entry closes as booked', async () => {
+    const { a, b, agnes, bodil, slot } = await heldFor(4);
+    const booking = await api.ok('bookings.book', { slotId: slot.slotId, patientId: a.id, appointmentTypeId: lakbes.id });
+    expect(entryRow(agnes.id)).toMatchObject({ state: 'booked', slot: null });
+    expect(lastAudit(agnes.id)).toEqual({ op: 'booked', bookingId: booking.id, from: 'offered', outsideList: true });
+    expect((await api.ok('waitlist.list', {})).map((e) => e.id)).toEqual([bodil.id]);
+
+    // Bodil holds a time and already has a later one: moving that booking into the held time ends her wait too.
+    const held = await freeLakbes(5);
+    await api.ok('waitlist.markOffered', { id: bodil.id, slotId: held.slotId });
+    const later = await freeLakbes(9);
+    const own = await api.ok('bookings.book', { slotId: later.slotId, patientId: b.id, appointmentTypeId: lakbes.id });
+    expect(entryRow(bodil.id)).toMatchObject({ state: 'offered', slot: held.slotId });
+    const moved = await api.ok('bookings.rebook', { id: own.id, slotId: held.slotId, override: { reason: 'test' } });
+    expect(entryRow(bodil.id)).toMatchObject({ state: 'booked', slot: null });
+    expect(lastAudit(bodil.id)).toEqual({ op: 'booked', bookingId: moved.new.id, from: 'offered', outsideList: true });
+  });
+
   it('blocked, removed, taken by an absence, or no longer offering her type: closed to her, she waits again', async () => {
     const blocked = await heldFor(3);
     await api.ok('slots.block', { id: blocked.slot.slotId, reason: 'Möte' });

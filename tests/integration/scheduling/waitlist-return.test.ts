@@ -146,7 +146,7 @@ describe('an offered time is held for one patient until she answers', () => {
     expect(api.count(`SELECT count(*) AS n FROM waitlist WHERE offered_slot_id = ?`, s2.slotId)).toBe(0);
   });
 
-  it('only a free time of the entry’s type can be offered; a time she was booked into outside the list shows as taken', async () => {
+  it('only a free time of the entry’s type can be offered; a time she is booked into outside the list closes her entry', async () => {
     const [a, b] = [await patient('Hanna', '1980-07-08'), await patient('Ines', '1982-09-10')];
     const ea = await api.ok('waitlist.add', { patientId: a.id, appointmentTypeId: lakbes.id });
     const slot = await freeLakbes(5);
@@ -169,14 +169,13 @@ describe('an offered time is held for one patient until she answers', () => {
     });
     expect(api.ctx.db.prepare(`SELECT state FROM waitlist WHERE id = ?`).pluck().get(ea.id)).toBe('waiting');
 
-    // Someone else booked into a held time ends the hold (waitlist-hold-release.test.ts); her own
-    // booking of it, made without the list, keeps it and says the time is taken.
+    // Someone else booked into a held time ends the hold; her own booking of it, made without the
+    // list, ends her wait (both in waitlist-hold-release.test.ts): the entry leaves the list.
     const later = await freeLakbes(6);
     await api.ok('waitlist.markOffered', { id: ea.id, slotId: later.slotId });
     await api.ok('bookings.book', { slotId: later.slotId, patientId: a.id, appointmentTypeId: lakbes.id });
-    const entry = (await api.ok('waitlist.list', {})).find((e) => e.id === ea.id)!;
-    expect(entry.state).toBe('offered');
-    expect(entry.offeredSlot).toEqual({ id: later.slotId, startAt: later.startAt, taken: true, passed: false });
+    expect((await api.ok('waitlist.list', {})).find((e) => e.id === ea.id)).toBeUndefined();
+    expect(api.ctx.db.prepare(`SELECT state FROM waitlist WHERE id = ?`).pluck().get(ea.id)).toBe('booked');
   });
 
   it('a protected patient’s offered time is hidden from roles that may not see her times', async () => {
