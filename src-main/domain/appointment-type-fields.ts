@@ -6,8 +6,13 @@ import { z } from 'zod';
 export const contactMode = z.enum(['physical', 'video', 'phone']);
 export const reasonRule = z.enum(['mandatory', 'optional', 'unsupported']);
 export const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Färg ska anges som #RRGGBB.');
+// Trimmed: the desk's code is trimmed before it is compared, so a stored ' SJUK ' could never match.
 const reasonCode = z
-  .object({ code: z.string().min(1).max(40), textSv: z.string().min(1).max(200), textEn: z.string().min(1).max(200) })
+  .object({
+    code: z.string().trim().min(1).max(40),
+    textSv: z.string().trim().min(1).max(200),
+    textEn: z.string().trim().min(1).max(200),
+  })
   .strict();
 
 export const appointmentTypeFields = {

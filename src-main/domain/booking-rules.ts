@@ -319,7 +319,15 @@ export function checkReason(
   if (rule === 'mandatory' && !code && !text) {
     return breach('validation', 'reason_missing', `Ange orsak till ${PROCESS_SV[process]}en.`);
   }
-  if (code && type.reasonCodes.length > 0 && !type.reasonCodes.some((c) => c.code === code)) {
+  // A type without codes takes none: a code nobody defined would be stored without a meaning.
+  if (code && type.reasonCodes.length === 0) {
+    return breach(
+      'validation',
+      'reason_code',
+      `Orsakskoden ${code} finns inte för besökstypen: den har inga orsakskoder. Skriv orsaken som text.`,
+    );
+  }
+  if (code && !type.reasonCodes.some((c) => c.code === code)) {
     return breach('validation', 'reason_code', `Orsakskoden ${code} finns inte för besökstypen.`);
   }
   return null;

@@ -708,7 +708,7 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
     const w = await webBook(web(), await onCentral(C), 'LAKBES', person(131));
     await sync();
     const booked = bookingOn(C)!.id;
-    await ok('bookings.cancel', { id: booked, channel: 'phone', reasonCode: 'SJUK' }, ['receptionist']);
+    await ok('bookings.cancel', { id: booked, channel: 'phone', reasonText: 'Sjuk' }, ['receptionist']);
     await webRebook(
       web(),
       (await web().read<Appointment>('Appointment', w.id!))!,

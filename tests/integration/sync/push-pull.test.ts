@@ -270,7 +270,7 @@ describe('conflict: desk offline vs web patient', () => {
     await pushOutbox(ctx, online());
     const b = deskBook(unit.slotIds[0]!, unit.patientIds[0]!);
     await pushOutbox(ctx, online());
-    cancelBooking(ctx, desk, { id: b.id, channel: 'desk', reasonCode: 'SJUK' });
+    cancelBooking(ctx, desk, { id: b.id, channel: 'desk', reasonText: 'Sjuk' });
     const r = await pushOutbox(ctx, online());
     expect(r.error).toBeNull();
     expect((await slotOnCentral(unit.slotIds[0]!)).status).toBe('free');

@@ -86,8 +86,8 @@ describe('two desks and the web', () => {
     await syncB.settle();
 
     // A cancels 0; B rebooks its 2 to 5 and rebooks A's booking 1 to 6; the web cancels 3 and rebooks 4 to 7.
-    cancelBooking(a, desk, { id: a0.id, channel: 'desk', reasonCode: 'SJUK' });
-    rebookBooking(b, desk, { id: b2.id, slotId: unit.slotIds[5]!, channel: 'desk', reasonCode: 'KAN_EJ' });
+    cancelBooking(a, desk, { id: a0.id, channel: 'desk', reasonText: 'Sjuk' });
+    rebookBooking(b, desk, { id: b2.id, slotId: unit.slotIds[5]!, channel: 'desk', reasonText: 'Kan inte komma' });
     const aBooking1 = localActive(b).get(unit.slotIds[1]!)!;
     rebookBooking(b, desk, { id: aBooking1.id, slotId: unit.slotIds[6]!, channel: 'phone' });
     await webCancel(web, (await web.read<Appointment>('Appointment', w3.id!))!, await slotOnCentral(3));
