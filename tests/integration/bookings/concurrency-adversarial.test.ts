@@ -15,7 +15,9 @@ import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { defaultMigrationsDir, loadMigrations, openDatabase } from '../../../src-main/store/database.ts';
 import type { ContentionCall, ContentionCommand } from '../../helpers/contention-worker.ts';
+import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
+import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -104,12 +106,12 @@ const book = (slotId: string, patientId: string, code = 'LAKBES'): ContentionCal
 });
 const rebook = (id: string, slotId: string): ContentionCall => ({ method: 'bookings.rebook', input: { id, slotId } });
 /** Each desk runs its calls in order; all desks start at the same instant. */
-async function race(...perDesk: ContentionCall[][]): Promise<Result<unknown>[][]> {
+async function race<T extends ContentionCall[][]>(...perDesk: T): Promise<{ [K in keyof T]: Result<unknown>[] }> {
   const at = Date.now() + 250;
   const answers = await Promise.all(
     perDesk.map((calls, i) => desks[i]!.send<{ results: Result<unknown>[] }>({ op: 'run', at, calls })),
   );
-  return answers.map((a) => a.results);
+  return answers.map((a) => a.results) as { [K in keyof T]: Result<unknown>[] };
 }
 const value = <T>(r: Result<unknown>): T => {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
@@ -301,4 +303,81 @@ describe('desks in their own processes on one database file', () => {
     });
     expect(overlappingActive()).toBe(0);
   }, 30_000);
+});
+
+describe('two web shells and the CLI on one database file', () => {
+  it('book the same times at once over HTTP and from the command line: one booking per time, the rest refused in Swedish', async () => {
+    const book2 = demoApi();
+    const types = await book2.ok('appointmentTypes.list', {});
+    const lakbes = types.find((t) => t.code === 'LAKBES')!.id;
+    const free = await book2.ok('slots.findFree', {
+      appointmentTypeId: lakbes,
+      resourceId: ANNA,
+      from: '2026-12-01',
+      to: '2026-12-01',
+      limit: 3,
+    });
+    expect(free).toHaveLength(3);
+    const people: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await book2.ok('patients.create', {
+        identityNumber: makeIdentityNumber(`198${i}-11-2${i}`, 900 + i),
+        givenName: 'Skal',
+        familyName: `Samtidig ${i}`,
+      });
+      people.push(p.id);
+    }
+    const env = { TIDBOK_NOW: new Date(book2.ctx.now()).toISOString() };
+    const shells = await Promise.all([startShell({ dbPath: book2.path, env }), startShell({ dbPath: book2.path, env })]);
+    try {
+      const call = async (shell: RunningShell, method: string, input: unknown): Promise<Result<unknown>> => {
+        const res = await fetch(`${shell.origin}/api/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${shell.token}` },
+          body: JSON.stringify(input),
+        });
+        return (await res.json()) as Result<unknown>;
+      };
+      const before = {
+        outbox: book2.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),
+        changes: book2.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`),
+      };
+      // The CLI takes a second to start: it joins the race late, on the first two times.
+      const cli = free.slice(0, 2).map((s) =>
+        spawnTidbok(['bookings', 'book', '--slot', s.slotId, '--patient', people[2]!, '--type', 'LAKBES', '--db', book2.path], {
+          now: env.TIDBOK_NOW,
+        }),
+      );
+      const viaHttp = await Promise.all(
+        free.flatMap((s) =>
+          shells.map((shell, i) =>
+            call(shell, 'bookings.book', { slotId: s.slotId, patientId: people[i]!, appointmentTypeId: lakbes }),
+          ),
+        ),
+      );
+      const viaCli = await Promise.all(cli);
+      free.forEach((s, i) => {
+        const http = viaHttp.slice(2 * i, 2 * i + 2);
+        const fromCli = viaCli[i];
+        const wins = http.filter((r) => r.ok).length + (fromCli?.code === 0 ? 1 : 0);
+        expect(wins).toBe(1);
+        for (const r of http.filter((x) => !x.ok))
+          expect(errorOf(r)).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+        if (fromCli && fromCli.code !== 0) {
+          expect(fromCli.code).toBe(2);
+          expect(fromCli.err).toContain('Tiden är redan bokad.');
+        }
+        expect(book2.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`, s.slotId)).toBe(1);
+      });
+      // Three bookings: three outbox rows and three audit events, none from the refusals.
+      expect({
+        outbox: book2.count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),
+        changes: book2.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`),
+      }).toEqual({ outbox: before.outbox + 3, changes: before.changes + 3 });
+      expect(verifyAuditChain(book2.ctx)).toBeNull();
+    } finally {
+      await Promise.all(shells.map((s) => s.stop()));
+      book2.ctx.db.close();
+    }
+  }, 120_000);
 });
