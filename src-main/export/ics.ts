@@ -1,8 +1,9 @@
 // ICS (RFC 5545) with ical-generator: one VEVENT per booking (or per free slot), UIDs from our
 // UUIDs so a re-import updates instead of duplicating, SEQUENCE from the row's version, times in
 // Europe/Stockholm with its VTIMEZONE so Outlook and Thunderbird place them right on both sides
-// of the DST Sundays. Events are written one by one between the calendar's head and tail, so a
-// large export is streamed like the other formats.
+// of the DST Sundays (in UTC when the autumn night's doubled hour would make them ambiguous).
+// Events are written one by one between the calendar's head and tail, so a large export is
+// streamed like the other formats.
 import type { Writable } from 'node:stream';
 import { TZDate } from '@date-fns/tz';
 import ical, {
@@ -14,6 +15,7 @@ import ical, {
   ICalEventTransparency,
 } from 'ical-generator';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from './columns.ts';
+import { localClock, type LocalClock } from './local-clock.ts';
 import type { ExportQuery, ExportRow, PatientTally } from './query.ts';
 import { endStream, writeChunk } from './stream.ts';
 
@@ -45,6 +47,18 @@ export function vtimezone(tzid: string): string | null {
     'END:STANDARD',
     'END:VTIMEZONE',
   ].join('\r\n');
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Whether the wall clock shows this instant's time twice (02:00–02:59 on the night summer time
+ * ends). RFC 5545 reads such a DTSTART;TZID as the first of the two, ical.js as the second, so a
+ * night slot there would land an hour off in one calendar or the other: its event is written in UTC.
+ */
+function shownTwice(clock: LocalClock, instant: number): boolean {
+  const time = clock.time(instant);
+  return clock.time(instant - HOUR) === time || clock.time(instant + HOUR) === time;
 }
 
 /** The UID of a row's event: the booking's UUID if booked, else the slot's. */
@@ -99,19 +113,21 @@ export async function writeIcs(
   const tailAt = empty.lastIndexOf('END:VCALENDAR');
   await writeChunk(out, `${empty.slice(0, tailAt)}${zone}\r\n`);
   const stamp = new Date(options.stamp);
+  const clock = localClock(tz);
   for (const page of query.pages(tally)) {
     let chunk = '';
     for (const row of page) {
       const { summary, description } = describe(row);
       const free = !row.booked;
+      const local = !shownTwice(clock, row.startAt) && !shownTwice(clock, row.endAt);
       const event = new ICalEvent(
         {
           id: eventUid(row),
           sequence: row.booking ? row.booking.version : row.slotVersion,
           stamp,
-          start: new TZDate(row.startAt, tz),
-          end: new TZDate(row.endAt, tz),
-          timezone: tz,
+          ...(local
+            ? { start: new TZDate(row.startAt, tz), end: new TZDate(row.endAt, tz), timezone: tz }
+            : { start: new Date(row.startAt), end: new Date(row.endAt) }),
           summary,
           description,
           location: row.resourceName,

@@ -102,8 +102,14 @@ export function previewTemplate(
   if (to > addDays(from, 366)) throw invalid('Förhandsvisningen omfattar högst ett år.');
   const { slots, skipped } = expandTemplate(spec, from, to, unit.timeZone, unitHolidayRules(ctx));
   const closed = new Set(skipped.map((h) => h.date));
+  // Saving lays out no time that has begun (expandInto), so neither does the preview: today's
+  // earlier times would be counted, and shown, but never made.
+  const now = ctx.now();
   return {
-    slots: describePlannedSlots(slots, unit.timeZone),
+    slots: describePlannedSlots(
+      slots.filter((s) => s.startAt >= now),
+      unit.timeZone,
+    ),
     skipped,
     clockChanges: clockChangeDays(spec, from, to, unit.timeZone).filter((d) => !closed.has(d.date)),
   };

@@ -229,7 +229,8 @@ describe('an 08:00–12:00 template through the DST weeks', async () => {
 });
 
 describe('holidays of 2026 and 2027, eves per unit', async () => {
-  const { api, type } = await freshUnit('2026-01-05T09:00:00+01:00');
+  // Before 2026 begins: a preview shows only times still to come (what saving would lay out).
+  const { api, type } = await freshUnit('2025-12-31T09:00:00+01:00');
   const everyDay = template(type.id, { validFrom: '2026-01-01' });
   const byHand = SWEDISH_CLOSED_DAYS;
   const eves = /afton$/;

@@ -187,6 +187,9 @@ describe('schedule templates', () => {
       slotMin: 20,
       appointmentTypeIds: [lakbes.id],
     };
+    // A preview shows only times still to come (what saving would lay out): the 2026 DST weeks
+    // are looked at from before them.
+    api.setNow('2026-03-01T09:00:00+01:00');
     const dst = await api.ok('templates.preview', { template, from: '2026-03-28', to: '2026-03-30' });
     const byDate = (d: string) => dst.slots.filter((s) => s.date === d).map((s) => `${s.startTime}-${s.endTime}`);
     expect(byDate('2026-03-29')).toEqual(['08:00-08:20', '08:20-08:40', '08:40-09:00']);
@@ -210,6 +213,7 @@ describe('schedule templates', () => {
       '02:30',
       '03:00',
     ]);
+    api.setNow('2026-11-23T09:10:00+01:00'); // the file's Monday again
 
     const dec = { ...template, weekdays: [1, 2, 3, 4, 5], validFrom: '2026-12-01' };
     const closed = await api.ok('templates.preview', { template: dec, from: '2026-12-21', to: '2027-01-02' });

@@ -41,7 +41,7 @@ describe('VTIMEZONE for Europe/Stockholm', () => {
     for (let at = from + HOUR / 2; at < to; at += HOUR) {
       const wall = new TZDate(at, TZ);
       // In the hour the clocks go back a wall time occurs twice: RFC 5545 means the first,
-      // ical.js takes the second. No clinic is open at 02:30 at night; both are skipped.
+      // ical.js takes the second: the ICS writer puts such times in UTC (ics.ts), so both are skipped.
       const ambiguous = clock.time(at - HOUR) === clock.time(at) || clock.time(at + HOUR) === clock.time(at);
       if (ambiguous) continue;
       const t = ICAL.Time.fromData(
