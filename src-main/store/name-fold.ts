@@ -11,7 +11,8 @@ const FOREIGN_ACCENT = /(?<![ao])[\u0300-\u036f]|(?<=[ao])[\u0300-\u0307\u0309\u
 
 /**
  * Lower case (NFC) without foreign accents, ø æ as ö ä, no apostrophes (O'Brien as obrien),
- * hyphens and runs of spaces as one space, with a leading space.
+ * hyphens, commas, semicolons and runs of spaces as one space ("Ågren, Karin", as lists print a
+ * patient, is two words), with a leading space.
  */
 export function nameWords(name: string): string {
   return ` ${name
@@ -21,7 +22,7 @@ export function nameWords(name: string): string {
     .normalize('NFC')
     .replace(/[æø]/g, (c) => (c === 'æ' ? 'ä' : 'ö'))
     .replace(/['’ʼ`´]/g, '')
-    .replace(/[\s\-‐‑–—]+/g, ' ')
+    .replace(/[\s,;\-‐‑–—]+/g, ' ')
     .trim()}`;
 }
 

@@ -6,6 +6,7 @@ import type { Booking } from '../api/types.ts';
 import { bookSlot } from '../services/bookings.ts';
 import { recordAudit } from '../services/audit.ts';
 import type { Caller, ServiceContext } from '../services/context.ts';
+import { mayShowContactDetails } from '../domain/availability.ts';
 import { deskBookingStatus } from '../services/sync-claims.ts';
 import { suggestFreeSlots } from './local.ts';
 
@@ -52,7 +53,7 @@ function staleReason(central: string, moveVoided: boolean): string {
   return moveVoided ? `${now} Ombokningen som gjordes här blev inte av.` : now;
 }
 
-function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
+function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView {
   const detail = JSON.parse(r.detail) as {
     reason?: string;
     central?: string;
@@ -62,6 +63,9 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
     restoredBookingId?: string;
   };
   const hidden = r.protected_identity === 1;
+  // As in every list (bookingSeenBy): a protected patient's name never; the number and the id
+  // (patients.get would name her) only to roles whose work needs them.
+  const seen = mayShowContactDetails(hidden, caller.roles);
   const names = new Map(
     (ctx.db.prepare(`SELECT id, name FROM resources`).all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
   );
@@ -88,9 +92,9 @@ function view(ctx: ServiceContext, r: ConflictRow): ConflictView {
       r.patient_id === null
         ? null
         : {
-            id: r.patient_id,
-            displayName: `${r.given_name ?? ''} ${r.family_name ?? ''}`.trim(),
-            identityNumber: r.identity_number ?? '',
+            id: seen ? r.patient_id : '',
+            displayName: hidden ? '' : `${r.given_name ?? ''} ${r.family_name ?? ''}`.trim(),
+            identityNumber: seen ? (r.identity_number ?? '') : '',
             protectedIdentity: hidden,
           },
     // Where and when a patient with protected identity is seen never shows in a list.
@@ -129,9 +133,9 @@ export function listConflicts(
   const rows = ctx.db
     .prepare(`${SELECT} WHERE (c.resolved_at IS NULL OR ?) ORDER BY c.resolved_at IS NOT NULL, c.created_at DESC LIMIT 500`)
     .all(input.includeResolved ? 1 : 0) as ConflictRow[];
-  const views = rows.map((r) => view(ctx, r));
-  // A list that shows patients is a read of their data (Patientdatalagen).
-  for (const p of new Set(views.map((v) => v.patient?.id).filter((x): x is string => !!x))) {
+  const views = rows.map((r) => view(ctx, caller, r));
+  // A list that shows patients is a read of their data (Patientdatalagen), masked or not.
+  for (const p of new Set(rows.map((r) => r.patient_id).filter((x): x is string => !!x))) {
     recordAudit(ctx, caller, { action: 'read', patientId: p, entity: 'conflicts', detail: { view: 'conflicts.list' } });
   }
   return views;
@@ -177,7 +181,7 @@ export function resolveConflict(
       detail: { op: `conflict.${input.action}` },
     });
     ctx.events.emit({ entities: ['conflict', 'booking'], ids: [c.id, ...(booking ? [booking.id] : [])] });
-    return { conflict: view(ctx, conflictRow(ctx, c.id)), booking };
+    return { conflict: view(ctx, caller, conflictRow(ctx, c.id)), booking };
   })();
 }
 

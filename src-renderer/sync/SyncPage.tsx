@@ -130,7 +130,8 @@ function ConflictItem({ c }: { c: ConflictView }) {
   });
   const number = c.patient?.identityNumber ?? '';
   const shown = /^\d{12}$/.test(number) ? `${number.slice(0, 8)}-${number.slice(8)}` : number;
-  const name = c.patient ? `${c.patient.displayName}, ${shown}` : '—';
+  // A protected patient comes without a name (and without a number to roles that do not need it).
+  const name = c.patient ? [c.patient.displayName, shown].filter(Boolean).join(', ') : '—';
   return (
     <li className="tb-sync-conflict" data-conflict-id={c.id}>
       <div className="tb-sync-conflict-head">

@@ -8,6 +8,7 @@ import { engineFor, localStatus } from '../../sync/engine.ts';
 import { listConflicts, listFailed, resolveConflict, retryFailed } from '../../sync/conflicts.ts';
 import { AppError } from '../result.ts';
 import { configureSync, SyncConfigError } from '../../sync/config.ts';
+import { bookingSeenBy } from '../../domain/availability.ts';
 
 /** The engine's status (or the local one) and whether the database was first opened elsewhere. */
 function statusView(ctx: ServiceContext): SyncStatusView {
@@ -40,5 +41,9 @@ export const syncHandlers: HandlersFor<typeof syncMethods> = {
   'sync.failed': ({ ctx }) => listFailed(ctx),
   'sync.retryFailed': ({ ctx }, input) => retryFailed(ctx, input),
   'conflicts.list': ({ ctx, caller }, input) => listConflicts(ctx, caller, input),
-  'conflicts.resolve': ({ ctx, caller }, input) => resolveConflict(ctx, caller, input),
+  'conflicts.resolve': ({ ctx, caller }, input) => {
+    const r = resolveConflict(ctx, caller, input);
+    // The booking leaves the api as the caller may see it (protected identity), as in scheduling's handlers.
+    return { ...r, booking: r.booking && bookingSeenBy(r.booking, caller.roles) };
+  },
 };

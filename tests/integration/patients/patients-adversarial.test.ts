@@ -1,0 +1,232 @@
+// Patients as an adversarial regional tester tries them through the api (dispatch on a real
+// SQLite file with the demo unit) and the CLI, beyond tests/integration/scheduling/
+// acceptance-identity.test.ts: names as the app itself prints them ("Efternamn, Förnamn"),
+// numbers pasted with invisible characters, one person typed in several forms, and protected
+// identity in the Konflikter list. "Today" is Sunday 2026-11-22 in Stockholm.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
+import type { Role } from '../../../src-main/api/types.ts';
+import { main } from '../../../src-main/cli.ts';
+import { recordConflict } from '../../../src-main/sync/local.ts';
+import { demoApi, type Api } from '../scheduling/helpers.ts';
+
+const SUNDAY_NOON = '2026-11-22T12:00:00+01:00';
+
+/** Luhn check digit over nine digits, written here so the test does not trust the code under test. */
+const luhn = (nine: string) =>
+  (10 -
+    ([...nine].reduce((sum, c, i) => {
+      const v = Number(c) * (i % 2 === 0 ? 2 : 1);
+      return sum + (v > 9 ? v - 9 : v);
+    }, 0) %
+      10)) %
+  10;
+/** YYYYMMDD + sep + NNN + the right check digit. */
+const twelve = (yyyymmdd: string, nnn: string, sep = '-') => `${yyyymmdd}${sep}${nnn}${luhn(yyyymmdd.slice(2) + nnn)}`;
+
+let api: Api;
+beforeAll(() => {
+  api = demoApi({ now: Date.parse(SUNDAY_NOON) });
+});
+
+describe('searching by name as staff type it, and as the app prints it', () => {
+  const made: Record<string, Patient> = {};
+  const found = async (query: string) => {
+    const mine = new Map(Object.entries(made).map(([k, p]) => [p.id, k]));
+    const hits = await api.ok('patients.search', { query, limit: 100 });
+    return hits.flatMap((p) => (mine.has(p.id) ? [mine.get(p.id)!] : [])).sort();
+  };
+
+  beforeAll(async () => {
+    const people: [string, string, string, string][] = [
+      ['karin', 'Karin', 'Ågren', twelve('19700102', '411')],
+      ['lars', 'Lars', 'O\u0308berg', twelve('19700103', '411')], // stored decomposed, as another system sent it
+      ['annakarin', 'Anna-Karin', 'von Ärlemalm-Åström', twelve('19700104', '411')],
+      ['sean', 'Sean', "O'Brien", twelve('19700105', '411')],
+      ['jons', 'Jöns', 'Ståhl', twelve('19700106', '411')],
+      ['maja', 'Maja', 'Ek  Lund', twelve('19700107', '411')],
+    ];
+    for (const [key, givenName, familyName, identityNumber] of people) {
+      made[key] = await api.ok('patients.create', { identityNumber, givenName, familyName });
+    }
+  });
+
+  it.each([
+    // "Efternamn, Förnamn": how Tidbok's lists, the CLI and most journal systems write a patient
+    ['Ågren, Karin', ['karin']],
+    ['ågren,karin', ['karin']],
+    ['Ståhl, Jöns', ['jons']],
+    ['von Ärlemalm-Åström, Anna-Karin', ['annakarin']],
+    ['Öberg; Lars', ['lars']],
+  ])('%j finds %j', async (query, who) => {
+    expect(await found(query)).toEqual(who);
+  });
+
+  it.each([
+    ['ågren', ['karin']],
+    ['ÅGREN', ['karin']],
+    ['agren', []], // Å is a letter of its own
+    ['öberg', ['lars']], // typed composed, stored decomposed
+    ['OBERG', []],
+    ['åström', ['annakarin']],
+    ['ärlemalm åström', ['annakarin']],
+    ['anna-karin', ['annakarin']],
+    ['karin', ['annakarin', 'karin']],
+    ['von ärle', ['annakarin']],
+    ['obrien', ['sean']],
+    ['O’Brien', ['sean']],
+    ['ek lund', ['maja']],
+    ['ågren*', []],
+    ['ågren 19700102', []], // a name and a number together: every word must start a name word
+  ])('%j finds %j (already so)', async (query, who) => {
+    expect(await found(query)).toEqual(who);
+  });
+});
+
+describe('one person, however the number is typed or pasted', () => {
+  const number = twelve('19261123', '407'); // turns 100 tomorrow: the '+' from this year
+  const short = `${number.slice(2, 8)}+${number.slice(9)}`;
+  let hundred: Patient;
+
+  beforeAll(async () => {
+    hundred = await api.ok('patients.create', { identityNumber: short, givenName: 'Hundra', familyName: 'Snart' });
+  });
+
+  it.each([
+    ['12 digits', number.replace('-', '')],
+    ['12 digits with a dash', number],
+    ["12 digits with '+'", number.replace('-', '+')],
+    ['10 digits without the + (2026-11-23 has not come)', number.slice(2)],
+    ['pasted with a zero-width space', `${number.slice(0, 8)}\u200B${number.slice(8)}`],
+    ['pasted with a soft hyphen for the dash', number.replace('-', '\u00AD')],
+    ['pasted from a right-to-left page', `\u202B${short}\u202C`],
+    ['full-width', number.replace(/[0-9-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))],
+  ])('%s is the same patient: found, and not registered twice', async (_, typed) => {
+    expect((await api.ok('patients.search', { query: typed })).map((p) => p.id)).toEqual([hundred.id]);
+    expect(await api.err('patients.create', { identityNumber: typed, givenName: 'Hundra', familyName: 'Igen' })).toMatchObject({
+      code: 'conflict',
+      details: { patientId: hundred.id },
+    });
+    expect(await api.ok('patients.checkIdentityNumber', { value: typed })).toMatchObject({
+      ok: true,
+      normalised: number.replace('-', ''),
+      birthDate: '1926-11-23',
+    });
+  });
+
+  it('refuses a reserve number without a digit, writing nothing', async () => {
+    const before = api.count(`SELECT count(*) AS n FROM patients`);
+    for (const identityNumber of ['----------', 'OKANDPERSON']) {
+      const e = await api.err('patients.create', { identityNumber, reserve: true, givenName: 'Okänd', familyName: 'Person' });
+      expect(e, identityNumber).toMatchObject({ code: 'validation', message: 'Ett reservnummer ska innehålla minst en siffra.' });
+    }
+    expect(api.count(`SELECT count(*) AS n FROM patients`)).toBe(before);
+  });
+});
+
+describe('protected identity in Konflikter (conflicts.list)', () => {
+  const RECEPTION: Role[] = ['receptionist'];
+  let secret: Patient;
+  let bookingId: string;
+
+  beforeAll(async () => {
+    secret = await api.ok('patients.create', {
+      identityNumber: twelve('19810203', '419'),
+      givenName: 'Hemliga',
+      familyName: 'Konfliktsson',
+      phone: '070-7654321',
+      protectedIdentity: true,
+    });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-26', limit: 1 });
+    bookingId = (
+      await api.ok('bookings.book', { slotId: slot!.slotId, patientId: secret.id, appointmentTypeId: lakbes.id }, RECEPTION)
+    ).id;
+    // As sync's pull records it when the time was taken on 1177 before this booking reached central.
+    recordConflict(api.ctx, { entity: 'booking', entityId: bookingId, kind: 'slot_taken', detail: {} });
+  });
+
+  it.each([
+    ['receptionist', ['receptionist'], true],
+    ['scheduler', ['scheduler'], false],
+    ['admin', ['admin'], false],
+  ] as const)('%s: never the name; number and patient id only to the desk', async (_, roles, desk) => {
+    const reads = api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, secret.id);
+    const c = (await api.ok('conflicts.list', {}, roles)).find((x) => x.bookingId === bookingId)!;
+    expect(c.patient).toEqual({
+      id: desk ? secret.id : '',
+      displayName: '',
+      identityNumber: desk ? secret.identityNumber : '',
+      protectedIdentity: true,
+    });
+    expect(c).toMatchObject({ startAt: null, resourceName: null });
+    expect(JSON.stringify(c)).not.toMatch(/Hemliga|Konfliktsson/);
+    // The list still counts as a read of her data, whoever looked.
+    expect(api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, secret.id)).toBe(
+      reads + 1,
+    );
+  });
+
+  it('resolving it by rebooking answers with the booking as the caller may see it', async () => {
+    const [conflict] = (await api.ok('conflicts.list', {}, ['scheduler'])).filter((x) => x.bookingId === bookingId);
+    const resolved = await api.ok(
+      'conflicts.resolve',
+      { id: conflict!.id, action: 'rebook', slotId: conflict!.suggested[0]!.slotId },
+      ['scheduler'],
+    );
+    expect(resolved.booking!.patient).toEqual({ id: '', displayName: '', identityNumber: '', protectedIdentity: true });
+    expect(resolved.conflict.patient).toMatchObject({ id: '', displayName: '' });
+    expect(JSON.stringify(resolved)).not.toMatch(/Hemliga|Konfliktsson/);
+  });
+});
+
+describe('the CLI', () => {
+  // In-process (main() is what bin/tidbok runs): the real commands on the same database file.
+  const tidbok = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    const pinned = process.env['TIDBOK_NOW'];
+    process.env['TIDBOK_NOW'] = SUNDAY_NOON;
+    try {
+      const code = await main(['node', 'tidbok', ...args, '--db', api.path]);
+      return { code, out: out.join(''), err: err.join('') };
+    } finally {
+      so.mockRestore();
+      se.mockRestore();
+      if (pinned === undefined) delete process.env['TIDBOK_NOW'];
+      else process.env['TIDBOK_NOW'] = pinned;
+    }
+  };
+
+  it('finds a patient again by the line it printed when adding her', async () => {
+    const number = twelve('19550505', '421');
+    const added = await tidbok('patients', 'add', '--number', number.slice(2), '--given', 'Örjan', '--family', 'Åhlén-Öst');
+    expect(added).toMatchObject({ code: 0, out: expect.stringContaining(`${number}  Åhlén-Öst, Örjan`) });
+    for (const query of ['Åhlén-Öst, Örjan', 'åhlén-öst,örjan', number, number.slice(2)]) {
+      const hit = await tidbok('patients', 'search', query);
+      expect(hit, query).toMatchObject({ code: 0, out: `${number}  Åhlén-Öst, Örjan\n` });
+    }
+  });
+
+  it('adds a number pasted with an invisible character, and refuses the same person again (exit 2)', async () => {
+    const number = twelve('19600606', '433');
+    const pasted = `\u200E${number.slice(0, 8)}\u200B${number.slice(8)}`;
+    expect(await tidbok('patients', 'add', '--number', pasted, '--given', 'Inklistrad', '--family', 'Person')).toMatchObject({
+      code: 0,
+    });
+    const again = await tidbok(
+      'patients',
+      'add',
+      '--number',
+      number.replace('-', ''),
+      '--given',
+      'Inklistrad',
+      '--family',
+      'Igen',
+    );
+    expect(again).toMatchObject({ code: 2, out: '' });
+    expect(again.err).toMatch(/Det finns redan en patient med det personnumret/);
+  });
+});
