@@ -244,9 +244,17 @@ export function unblockSlot(ctx: ServiceContext, caller: Caller, input: { id: st
       const active = ctx.db.prepare(`SELECT 1 FROM absences WHERE id = ? AND state = 'active'`).get(before.absence_id);
       if (active) throw conflict('Tiden är spärrad av en frånvaro. Återkalla frånvaron i stället.');
     }
-    bump(ctx, caller, before.id, `state = 'open', block_reason = NULL, absence_id = NULL`);
+    // The scheduler's own block lifted while the clinician is away: the absence blocks it now (as a
+    // slot added inside one), so it never opens during the absence and opens when it is withdrawn.
+    const away = ctx.db
+      .prepare(
+        `SELECT id, reason FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? LIMIT 1`,
+      )
+      .get(before.resource_id, before.end_at, before.start_at) as { id: string; reason: string } | undefined;
+    if (away) bump(ctx, caller, before.id, `absence_id = ?, block_reason = ?`, away.id, away.reason || 'Frånvaro');
+    else bump(ctx, caller, before.id, `state = 'open', block_reason = NULL, absence_id = NULL`);
     const slot = getSlot(ctx, before.id);
-    slotChanged(ctx, caller, slot, 'update', { state: 'open' });
+    slotChanged(ctx, caller, slot, 'update', away ? { state: 'blocked', toAbsence: away.id } : { state: 'open' });
     return slot;
   })();
 }
