@@ -4,6 +4,7 @@
 // booked twice at one time, a loser refused with a Swedish `conflict` and leaving no row, outbox
 // row or audit event behind, and the access log's chain still whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -379,5 +380,254 @@ describe('two web shells and the CLI on one database file', () => {
       await Promise.all(shells.map((s) => s.stop()));
       book2.ctx.db.close();
     }
+  }, 120_000);
+});
+
+// Two desks in their own processes each run a random sequence of desk and scheduler actions on a
+// small book, starting at the same instant, so their transactions truly interleave. Afterwards the
+// book must hold the invariants and the accounting must add up: every booking a desk was told it
+// made is there, each change left exactly its outbox rows and audit event, and nothing else.
+describe('property: two desks in two processes, any interleaving', () => {
+  const NOW = Date.parse('2026-03-23T09:00:00+01:00'); // the week of the spring clock change
+  type Cmd =
+    | { k: 'book'; slot: number; patient: number }
+    | { k: 'cancel'; booking: number }
+    | { k: 'rebook'; booking: number; slot: number }
+    | { k: 'block' | 'unblock' | 'remove'; slot: number }
+    | { k: 'extra'; resource: number; day: number; minute: number; len: number }
+    | { k: 'template'; resource: number; slotMin: number; minute: number };
+  const cmd: fc.Arbitrary<Cmd> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ k: fc.constant('book' as const), slot: fc.nat(59), patient: fc.nat(3) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('cancel' as const), booking: fc.nat(5) }) },
+    { weight: 4, arbitrary: fc.record({ k: fc.constant('rebook' as const), booking: fc.nat(5), slot: fc.nat(59) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ k: fc.constantFrom('block' as const, 'unblock' as const, 'remove' as const), slot: fc.nat(59) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('extra' as const),
+        resource: fc.nat(1),
+        day: fc.nat(4),
+        minute: fc.integer({ min: 9 * 12, max: 11 * 12 }).map((m) => m * 5), // 09:00–11:00: across template slots too
+        len: fc.integer({ min: 1, max: 12 }).map((m) => m * 5),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant('template' as const),
+        resource: fc.nat(1),
+        slotMin: fc.constantFrom(15, 20, 25, 30, 45),
+        minute: fc.constantFrom(9 * 60 + 30, 10 * 60, 10 * 60 + 10),
+      }),
+    },
+  );
+
+  async function smallBook() {
+    const a = demoApi({ now: NOW, demo: false });
+    const unitId = a.ctx.newId();
+    a.ctx.db
+      .prepare(`INSERT INTO units (id, hsa_id, name, updated_at) VALUES (?, 'SE2321000016-KAPP', 'Kapplöpning', 0)`)
+      .run(unitId);
+    const resources = [a.ctx.newId(), a.ctx.newId()];
+    resources.forEach((id, i) =>
+      a.ctx.db
+        .prepare(
+          `INSERT INTO resources (id, unit_id, kind, name, profession, sort_order, updated_at) VALUES (?, ?, 'clinician', ?, 'lakare', ?, 0)`,
+        )
+        .run(id, unitId, `Doktor ${i}`, i),
+    );
+    const type = await a.ok('appointmentTypes.create', {
+      code: 'K',
+      nameSv: 'Kort besök',
+      nameEn: 'Short visit',
+      durationMin: 5,
+      contactModes: ['physical'],
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    // Doctor 0: 20-minute slots 08–10, and a 30-minute template over the same hours (its slots all overlap).
+    for (const [r, slotMin] of [
+      [0, 20],
+      [0, 30],
+      [1, 30],
+    ] as const) {
+      await a.ok('templates.create', {
+        template: {
+          resourceId: resources[r]!,
+          weekdays: [1, 2, 3, 4, 5],
+          validFrom: '2026-03-24',
+          startTime: '08:00',
+          endTime: '10:00',
+          slotMin,
+          appointmentTypeIds: [type.id],
+        },
+        horizonWeeks: 1,
+      });
+    }
+    const patients: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const p = await a.ok('patients.create', {
+        identityNumber: makeIdentityNumber(`19${70 + i}-04-0${1 + i}`, 950 + i),
+        givenName: 'Prop',
+        familyName: `Desk ${i}`,
+      });
+      patients.push(p.id);
+    }
+    const slots = a.ctx.db.prepare(`SELECT id FROM slots WHERE state = 'open' ORDER BY start_at, id`).pluck().all() as string[];
+    // Six bookings to cancel and rebook: doctor 0's first six times, one patient each at a time.
+    const bookings: string[] = [];
+    const first = a.ctx.db
+      .prepare(`SELECT id FROM slots WHERE resource_id = ? ORDER BY start_at LIMIT 6`)
+      .pluck()
+      .all(resources[0]) as string[];
+    for (const [i, slotId] of first.entries()) {
+      bookings.push((await a.ok('bookings.book', { slotId, patientId: patients[i % 4]!, appointmentTypeId: type.id })).id);
+    }
+    return { a, resources, typeId: type.id, patients, slots, bookings };
+  }
+
+  it('keeps one booking per slot and per resource time, the rebooking chains, and the accounting, whatever the order', async () => {
+    let raced = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(cmd, { minLength: 4, maxLength: 14 }),
+        fc.array(cmd, { minLength: 4, maxLength: 14 }),
+        async (first, second) => {
+          const small = await smallBook();
+          const { a } = small;
+          const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+          const date = (day: number) => `2026-03-${24 + day}`;
+          const toCall = (c: Cmd): ContentionCall => {
+            const slotId = 'slot' in c ? small.slots[c.slot % small.slots.length]! : '';
+            switch (c.k) {
+              case 'book':
+                return {
+                  method: 'bookings.book',
+                  input: { slotId, patientId: small.patients[c.patient]!, appointmentTypeId: small.typeId },
+                };
+              case 'cancel':
+                return { method: 'bookings.cancel', input: { id: small.bookings[c.booking]! } };
+              case 'rebook':
+                return rebook(small.bookings[c.booking]!, slotId);
+              case 'block':
+                return { method: 'slots.block', input: { id: slotId, reason: 'Möte' }, roles: ['scheduler'] };
+              case 'unblock':
+              case 'remove':
+                return { method: `slots.${c.k}`, input: { id: slotId }, roles: ['scheduler'] };
+              case 'extra':
+                return {
+                  method: 'slots.create',
+                  input: {
+                    resourceId: small.resources[c.resource]!,
+                    date: date(c.day),
+                    startTime: hhmm(c.minute),
+                    endTime: hhmm(c.minute + c.len),
+                    appointmentTypeIds: [small.typeId],
+                    webPublished: false,
+                    withinCareGuarantee: false,
+                  },
+                  roles: ['scheduler'],
+                };
+              case 'template':
+                return {
+                  method: 'templates.create',
+                  input: {
+                    template: {
+                      resourceId: small.resources[c.resource]!,
+                      weekdays: [1, 2, 3, 4, 5],
+                      validFrom: '2026-03-24',
+                      startTime: hhmm(c.minute),
+                      endTime: hhmm(c.minute + 90),
+                      slotMin: c.slotMin,
+                      appointmentTypeIds: [small.typeId],
+                    },
+                    horizonWeeks: 1,
+                  },
+                  roles: ['scheduler'],
+                };
+            }
+          };
+          const count = (sql: string) => a.count(sql);
+          const before = {
+            active: count(`SELECT count(*) AS n FROM bookings WHERE status IN ${ACTIVE}`),
+            outbox: count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),
+            changes: count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`),
+          };
+          await Promise.all(desks.slice(0, 2).map((d) => d.send({ op: 'open', path: a.path, now: NOW })));
+          const at = Date.now() + 150;
+          const [r1, r2] = await Promise.all(
+            [first, second].map((cmds, i) =>
+              desks[i]!.send<{ results: Result<unknown>[] }>({ op: 'run', at, calls: cmds.map(toCall) }),
+            ),
+          );
+          const done = [
+            ...first.map((c, i) => [c, r1!.results[i]!] as const),
+            ...second.map((c, i) => [c, r2!.results[i]!] as const),
+          ];
+          raced += done.filter(([c, r]) => r.ok && (c.k === 'book' || c.k === 'rebook')).length;
+          // Every refusal is one the desk can read: a known code and a Swedish sentence, never `internal`.
+          for (const [c, r] of done) {
+            if (!r.ok) {
+              expect(['conflict', 'validation', 'not_found', 'unavailable'], JSON.stringify([c, r])).toContain(r.error.code);
+              expect(r.error.message).toMatch(/[a-zåäö].*\.$/);
+            }
+          }
+          const ok = (k: Cmd['k']) => done.filter(([c, r]) => c.k === k && r.ok).length;
+          // The accounting: rebookings keep the number of active bookings, cancellations lower it.
+          expect(count(`SELECT count(*) AS n FROM bookings WHERE status IN ${ACTIVE}`)).toBe(
+            before.active + ok('book') - ok('cancel'),
+          );
+          expect(count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`)).toBe(
+            before.outbox + ok('book') + ok('cancel') + 2 * ok('rebook'),
+          );
+          expect(count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`)).toBe(
+            before.changes + ok('book') + ok('cancel') + ok('rebook'),
+          );
+          expect(
+            count(
+              `SELECT count(*) AS n FROM (SELECT slot_id FROM bookings WHERE status IN ${ACTIVE} GROUP BY slot_id HAVING count(*) > 1)`,
+            ),
+          ).toBe(0);
+          expect(
+            count(
+              `SELECT count(*) AS n FROM bookings a JOIN slots sa ON sa.id = a.slot_id, bookings b JOIN slots sb ON sb.id = b.slot_id
+                WHERE a.id < b.id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}
+                  AND sa.resource_id = sb.resource_id AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at`,
+            ),
+          ).toBe(0);
+          expect(
+            count(
+              `SELECT count(*) AS n FROM slots x JOIN slots y ON y.resource_id = x.resource_id AND y.id <> x.id
+                  AND y.start_at >= x.start_at AND y.start_at < x.end_at
+                WHERE x.state <> 'removed' AND y.state <> 'removed'`,
+            ),
+          ).toBe(0);
+          // Each rebooked booking has one successor, same patient and type, pointing back; none is lost.
+          expect(
+            count(
+              `SELECT count(*) AS n FROM bookings o WHERE o.status = 'rebooked' AND 1 <> (SELECT count(*) FROM bookings n
+                 WHERE n.id = o.rebooked_to AND n.rebooked_from = o.id AND n.patient_id = o.patient_id
+                   AND n.appointment_type_id = o.appointment_type_id)`,
+            ),
+          ).toBe(0);
+          expect(count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from IS NOT NULL`)).toBe(
+            count(`SELECT count(*) AS n FROM bookings WHERE status = 'rebooked'`),
+          );
+          expect(
+            count(
+              `SELECT count(*) AS n FROM slots s WHERE s.booked IS NOT EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE})`,
+            ),
+          ).toBe(0);
+          expect(verifyAuditChain(a.ctx)).toBeNull();
+          a.ctx.db.close();
+        },
+      ),
+      { numRuns: 8 },
+    );
+    // The sequences did real work, not only refusals.
+    expect(raced).toBeGreaterThan(8);
   }, 120_000);
 });
