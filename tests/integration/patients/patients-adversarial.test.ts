@@ -180,6 +180,54 @@ describe('protected identity in Konflikter (conflicts.list)', () => {
   });
 });
 
+describe('protected identity on återbudslistan (waitlist)', () => {
+  // The entry's id is stable: a scheduler who put a protected patient on the list (her id from
+  // patients.search) knows whose entry it is. The held booking's and the offered slot's ids would
+  // then give her time and clinician through bookings.get / slots.get, which patients.get and
+  // bookings.forPatient hide from that role. So, like bookingSeenBy: no ids to roles without the need.
+  let secret: Patient;
+  let heldId: string;
+  let offeredId: string;
+  let entryId: string;
+
+  beforeAll(async () => {
+    secret = await api.ok('patients.create', {
+      identityNumber: twelve('19790909', '425'),
+      givenName: 'Väntande',
+      familyName: 'Hemlig',
+      protectedIdentity: true,
+    });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const free = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-30', limit: 40 });
+    heldId = (await api.ok('bookings.book', { slotId: free.at(-1)!.slotId, patientId: secret.id, appointmentTypeId: lakbes.id }))
+      .id;
+    entryId = (await api.ok('waitlist.add', { patientId: secret.id, appointmentTypeId: lakbes.id }, ['scheduler'])).id;
+    offeredId = (await api.ok('waitlist.offerableSlots', { id: entryId, limit: 1 }))[0]!.slotId;
+    await api.ok('waitlist.markOffered', { id: entryId, slotId: offeredId }, ['receptionist']);
+  });
+
+  it.each([
+    ['receptionist', ['receptionist'], true],
+    ['scheduler', ['scheduler'], false],
+    ['admin', ['admin'], false],
+  ] as const)('%s: the ids that lead to her times only to the desk', async (_, roles, desk) => {
+    const reads = api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, secret.id);
+    const listed = (await api.ok('waitlist.list', {}, roles)).find((e) => e.id === entryId)!;
+    const matched = (await api.ok('waitlist.matchesForSlot', { slotId: offeredId }, roles)).find((e) => e.id === entryId)!;
+    const updated = await api.ok('waitlist.update', { id: entryId, priority: 1 }, roles);
+    for (const e of [listed, matched, updated]) {
+      expect(e.patient).toMatchObject({ id: desk ? secret.id : '', displayName: null, protectedIdentity: true });
+      expect(e.heldBooking).toMatchObject({ id: desk ? heldId : '' });
+      expect(e.offeredSlot).toMatchObject({ id: desk ? offeredId : '' });
+      expect(JSON.stringify(e)).not.toMatch(/Väntande|Hemlig/);
+    }
+    // The two lists are still reads of her data, whoever looked.
+    expect(api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, secret.id)).toBe(
+      reads + 2,
+    );
+  });
+});
+
 describe('the CLI', () => {
   // In-process (main() is what bin/tidbok runs): the real commands on the same database file.
   const tidbok = async (...args: string[]) => {
