@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
 import type { ApiError, Result } from '../../../src-main/api/result.ts';
+import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { defaultMigrationsDir, loadMigrations, openDatabase } from '../../../src-main/store/database.ts';
@@ -247,6 +248,62 @@ describe('desks in their own processes on one database file', () => {
         expect(activeOn(targets[i]!.slotId)).toBe(1);
       }
     });
+  }, 30_000);
+
+  it('two desks rebook the same booking into the same time at once: moved once, the other told it is already moved', async () => {
+    const [from, target] = take(2);
+    const b = await bookNow(from!.slotId, patients[4]!);
+    const before = counts();
+    const [[x], [y]] = await race([rebook(b.id, target!.slotId)], [rebook(b.id, target!.slotId)]);
+    expect([x!.ok, y!.ok].filter(Boolean)).toHaveLength(1);
+    expect(errorOf(x!.ok ? y! : x!)).toMatchObject({
+      code: 'conflict',
+      message: 'Bokningen är redan ombokad och kan inte ändras.',
+    });
+    expect(activeOn(target!.slotId)).toBe(1);
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE rebooked_from = ?`, b.id)).toBe(1);
+    expect(counts()).toEqual({ bookings: before.bookings + 1, outbox: before.outbox + 2, changes: before.changes + 1 });
+  }, 30_000);
+
+  it('one patient booked with two doctors at the same time from two desks: one booking, the other refused by name of the first', async () => {
+    // Anna's and Erik's free times that start together.
+    const pair = pool.flatMap((a) =>
+      a.resourceId === ANNA ? pool.filter((e) => e.resourceId === ERIK && e.startAt === a.startAt).map((e) => [a, e]) : [],
+    )[0]!;
+    pool = pool.filter((s) => !pair.includes(s));
+    const [[a], [e]] = await race([book(pair[0]!.slotId, patients[5]!)], [book(pair[1]!.slotId, patients[5]!)]);
+    expect([a!.ok, e!.ok].filter(Boolean)).toHaveLength(1);
+    expect(errorOf(a!.ok ? e! : a!)).toMatchObject({ code: 'conflict', details: { rule: 'patient_busy' } });
+    expect(errorOf(a!.ok ? e! : a!).message).toMatch(
+      /^Patienten har redan en tid som överlappar: 2026-1\d-\d\d kl\. \d\d:\d\d–\d\d:\d\d hos /,
+    );
+  }, 30_000);
+
+  it("rebookings into a doctor's day while another desk registers his absence that day: each lands before it (and is listed) or is refused", async () => {
+    const day = '2026-12-03';
+    const dayOf = (s: FreeSlot) => new Date(s.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const targets = pool.filter((s) => s.resourceId === ERIK && dayOf(s) === day).slice(0, 3);
+    expect(targets).toHaveLength(3);
+    // The absence blocks all of Erik's times that day: none of them is handed out after this test.
+    pool = pool.filter((s) => !(s.resourceId === ERIK && dayOf(s) === day));
+    const moving = [];
+    for (const [i, s] of take(3).entries()) moving.push(await bookNow(s.slotId, patients[i]!));
+    const [moves, [absence]] = await race(
+      moving.map((b, i) => rebook(b.id, targets[i]!.slotId)),
+      [{ method: 'absences.create', input: { resourceId: ERIK, from: day, to: day, reason: 'Sjuk' }, roles: ['scheduler'] }],
+    );
+    const listed = value<{ affectedBookings: Booking[] }>(absence!).affectedBookings.map((b) => b.id);
+    moving.forEach((b, i) => {
+      const r = moves[i]!;
+      if (r.ok) {
+        expect(listed).toContain(value<{ new: Booking }>(r).new.id);
+      } else {
+        expect(errorOf(r)).toMatchObject({ code: 'conflict', message: 'Tiden är spärrad.' });
+        expect(row(b.id)).toMatchObject({ status: 'booked', slot_id: b.slotId, rebooked_to: null });
+      }
+    });
+    // Rebookings are one transaction each, in the desk's order: those before the absence are a prefix.
+    expect(moves.map((r) => r.ok)).toEqual(moves.map((_, i) => i < moves.filter((r) => r.ok).length));
   }, 30_000);
 
   it('two schedulers lay out 20- and 30-minute templates over the same hours of one doctor: no two times overlap, nor two bookings', async () => {
