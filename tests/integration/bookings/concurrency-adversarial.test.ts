@@ -306,6 +306,29 @@ describe('desks in their own processes on one database file', () => {
     expect(moves.map((r) => r.ok)).toEqual(moves.map((_, i) => i < moves.filter((r) => r.ok).length));
   }, 30_000);
 
+  it('two desks give one återbudslista entry two different times at once: one booking, the entry booked once', async () => {
+    const entry = await api.ok('waitlist.add', { patientId: patients[6]!, appointmentTypeId: typeId('LAKBES') });
+    const first = pool[0]!;
+    const second = pool.find((s) => s.startAt >= first.endAt)!;
+    pool = pool.filter((s) => s !== first && s !== second);
+    const before = counts();
+    const fromList = (slotId: string): ContentionCall => ({
+      method: 'bookings.book',
+      input: { slotId, patientId: patients[6]!, appointmentTypeId: typeId('LAKBES'), waitlistEntryId: entry.id },
+    });
+    const [[a], [b]] = await race([fromList(first.slotId)], [fromList(second.slotId)]);
+    expect([a!.ok, b!.ok].filter(Boolean)).toHaveLength(1);
+    expect(errorOf(a!.ok ? b! : a!)).toMatchObject({
+      code: 'conflict',
+      message: 'Patienten har redan fått en tid från återbudslistan.',
+    });
+    // The loser's booking was rolled back with its refusal: one booking, one outbox row, and the
+    // audit events of one booking and one entry change.
+    expect(activeOn(first.slotId) + activeOn(second.slotId)).toBe(1);
+    expect(counts()).toEqual({ bookings: before.bookings + 1, outbox: before.outbox + 1, changes: before.changes + 2 });
+    expect(api.count(`SELECT count(*) AS n FROM waitlist WHERE id = ? AND state = 'booked'`, entry.id)).toBe(1);
+  }, 30_000);
+
   it('two schedulers lay out 20- and 30-minute templates over the same hours of one doctor: no two times overlap, nor two bookings', async () => {
     // Saturdays are free of Anna's templates; both desks want 09:00–11:00 on 2026-12-05.
     const template = (slotMin: number): ContentionCall => ({
