@@ -3,10 +3,16 @@
 // acceptance-identity.test.ts: names as the app itself prints them ("Efternamn, Förnamn"),
 // numbers pasted with invisible characters, one person typed in several forms, and protected
 // identity in the Konflikter list. "Today" is Sunday 2026-11-22 in Stockholm.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Role } from '../../../src-main/api/types.ts';
 import { main } from '../../../src-main/cli.ts';
+import { SESSION_HEADER, startWebShell, type WebShell } from '../../../src-main/shells/web/server.ts';
 import { recordConflict } from '../../../src-main/sync/local.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
 
@@ -180,6 +186,75 @@ describe('protected identity in Konflikter (conflicts.list)', () => {
   });
 });
 
+describe('protected identity in the booking list and every export format', () => {
+  let secret: Patient;
+  let bookingId: string;
+  let day: string;
+  // What must never leave for her in a list or file: name, number (either form), phone, e-mail, address, note.
+  const SECRETS =
+    /Dolda|Exportsson|19771111-?4\d{3}|771111-?4\d{3}|0709112233|dold@example\.se|Okänd väg 9|Ring via skyddsadress/;
+
+  beforeAll(async () => {
+    secret = await api.ok('patients.create', {
+      identityNumber: twelve('19771111', '441'),
+      givenName: 'Dolda',
+      familyName: 'Exportsson',
+      phone: '0709112233',
+      email: 'dold@example.se',
+      address: 'Okänd väg 9',
+      protectedIdentity: true,
+    });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-27', limit: 1 });
+    bookingId = (
+      await api.ok('bookings.book', {
+        slotId: slot!.slotId,
+        patientId: secret.id,
+        appointmentTypeId: lakbes.id,
+        note: 'Ring via skyddsadress',
+      })
+    ).id;
+    day = new Date(slot!.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  });
+
+  it.each([
+    ['receptionist', ['receptionist'], true],
+    ['scheduler', ['scheduler'], false],
+    ['admin', ['admin'], false],
+  ] as const)(
+    'bookings.search as %s finds her bookings by name or part of the number only for the desk',
+    async (_, roles, desk) => {
+      for (const patient of ['Dolda', 'exportsson', 'Exportsson, Dolda', '19771111', secret.identityNumber.slice(2, 8)]) {
+        const list = await api.ok('bookings.search', { from: day, to: day, patient }, roles);
+        expect(
+          list.rows.map((r) => r.id),
+          patient,
+        ).toEqual(desk ? [bookingId] : []);
+      }
+    },
+  );
+
+  it.each(['csv', 'xlsx', 'ics', 'pdf'] as const)('%s, full and pseudonymised: the time is there, she is not', async (format) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidbok-export-'));
+    for (const patientData of ['full', 'pseudonymised'] as const) {
+      const file = await api.ok('export.create', { from: day, to: day, content: 'bookings', patientData, format }, ['admin']);
+      const bytes = Buffer.from(file.base64, 'base64');
+      let text: string;
+      if (format === 'xlsx') {
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.load(bytes as unknown as ArrayBuffer);
+        text = book.worksheets.flatMap((w) => w.getSheetValues().map((row) => JSON.stringify(row))).join('\n');
+      } else if (format === 'pdf') {
+        const path = join(dir, `${patientData}.pdf`);
+        writeFileSync(path, bytes);
+        text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+      } else text = bytes.toString('utf8');
+      expect(text, patientData).not.toMatch(SECRETS);
+      expect(text, patientData).toMatch(/Skyddad identitet/);
+    }
+  });
+});
+
 describe('protected identity on återbudslistan (waitlist)', () => {
   // The entry's id is stable: a scheduler who put a protected patient on the list (her id from
   // patients.search) knows whose entry it is. The held booking's and the offered slot's ids would
@@ -225,6 +300,88 @@ describe('protected identity on återbudslistan (waitlist)', () => {
     expect(api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, secret.id)).toBe(
       reads + 2,
     );
+  });
+});
+
+describe('over HTTP (the web shell), just after midnight in Stockholm', () => {
+  // 2026-11-22 23:30 UTC is 00:30 on Monday the 23rd in Stockholm: a child born on the 23rd is
+  // born "today", so 261123-NNNC is 2026's, not 1926's (UTC's date would say the 22nd).
+  let shell: WebShell;
+  let web: Api;
+  const sessions = new Map<string, string>();
+  const call = async (username: string, method: string, input: unknown) => {
+    const post = async (m: string, body: unknown, session?: string) =>
+      (await (
+        await fetch(`http://127.0.0.1:${shell.port}/api/${m}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${shell.token}`,
+            ...(session ? { [SESSION_HEADER]: session } : {}),
+          },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { ok: boolean; value?: any; error?: { code: string; message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!sessions.has(username)) {
+      const r = await post('auth.signIn', { username, password: `demo-${username}` });
+      sessions.set(username, r.value.token as string);
+    }
+    return post(method, input, sessions.get(username));
+  };
+
+  beforeAll(async () => {
+    web = demoApi({ now: Date.parse('2026-11-22T23:30:00Z') });
+    const staticDir = mkdtempSync(join(tmpdir(), 'tidbok-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Tidbok</title>');
+    shell = await startWebShell({ ctx: web.ctx, staticDir, workstation: 'granskning-2' });
+    await web.ok('users.create', {
+      username: 'planerare',
+      displayName: 'Planerare',
+      password: 'demo-planerare',
+      roles: ['scheduler'],
+    });
+    await web.ok('users.create', { username: 'kassa', displayName: 'Kassa', password: 'demo-kassa', roles: ['receptionist'] });
+  });
+  afterAll(() => shell.close());
+
+  it("reads the century from the unit's date, adds the child once, and finds her by 'Efternamn, Förnamn'", async () => {
+    const child = `261123-402${luhn('261123402')}`;
+    expect(await call('kassa', 'patients.checkIdentityNumber', { value: child })).toMatchObject({
+      ok: true,
+      value: { ok: true, normalised: `20${child.replace('-', '')}`, birthDate: '2026-11-23' },
+    });
+    const made = await call('kassa', 'patients.create', { identityNumber: child, givenName: 'Nyfödd', familyName: 'Åström' });
+    expect(made).toMatchObject({ ok: true, value: { identityNumber: `20${child.replace('-', '')}` } });
+    expect(
+      await call('kassa', 'patients.create', { identityNumber: `20${child}`, givenName: 'Nyfödd', familyName: 'Igen' }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const found = await call('kassa', 'patients.search', { query: 'Åström, Nyfödd' });
+    expect(found.value.map((p: Patient) => p.id)).toEqual([made.value.id]);
+  });
+
+  it("gives the scheduler neither a protected patient's name in Konflikter nor the ids to her times on the list", async () => {
+    const secret = await web.ok('patients.create', {
+      identityNumber: twelve('19820304', '437'),
+      givenName: 'Skyddade',
+      familyName: 'Webbsson',
+      protectedIdentity: true,
+    });
+    const lakbes = (await web.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [free] = await web.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-25', limit: 1 });
+    const booking = await web.ok('bookings.book', { slotId: free!.slotId, patientId: secret.id, appointmentTypeId: lakbes.id });
+    recordConflict(web.ctx, { entity: 'booking', entityId: booking.id, kind: 'slot_taken', detail: {} });
+    const entry = await web.ok('waitlist.add', { patientId: secret.id, appointmentTypeId: lakbes.id });
+
+    const conflicts = await call('planerare', 'conflicts.list', {});
+    const conflict = conflicts.value.find((c: { bookingId: string }) => c.bookingId === booking.id);
+    expect(conflict.patient).toEqual({ id: '', displayName: '', identityNumber: '', protectedIdentity: true });
+    const list = await call('planerare', 'waitlist.list', {});
+    const listed = list.value.find((e: { id: string }) => e.id === entry.id);
+    expect(listed).toMatchObject({ patient: { id: '' }, heldBooking: { id: '', startAt: null } });
+    expect(JSON.stringify([conflicts, list])).not.toMatch(/Skyddade|Webbsson/);
+    // The receptionist still gets what her work needs.
+    const desk = (await call('kassa', 'waitlist.list', {})).value.find((e: { id: string }) => e.id === entry.id);
+    expect(desk).toMatchObject({ patient: { id: secret.id }, heldBooking: { id: booking.id } });
   });
 });
 
