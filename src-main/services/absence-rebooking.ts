@@ -40,7 +40,17 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
   // Searched up to `searchDays` past the absence (an absence months ahead still finds times). The
   // type's lead time stays: the patient has to be reached before a proposed time.
   const to = localDate(Math.max(now, absence.endAt) + searchDays * DAY_MS, unit.timeZone);
-  const taken = new Set<string>();
+  // Times held on återbudslistan for a patient being called are hers until she answers (as
+  // "Erbjud tid" leaves them out); the scheduler may still choose one by hand.
+  const taken = new Set(
+    ctx.db
+      .prepare(
+        `SELECT w.offered_slot_id FROM waitlist w JOIN slots s ON s.id = w.offered_slot_id
+          WHERE w.state = 'offered' AND s.start_at > ?`,
+      )
+      .pluck()
+      .all(now) as string[],
+  );
   const candidatesByType = new Map<string, FreeSlot[]>();
   const out: RebookProposal[] = [];
   const patientBusy = ctx.db.prepare(
@@ -63,7 +73,7 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
         appointmentTypeId: booking.appointmentTypeId,
         to,
         ...(absent.profession ? { profession: absent.profession } : {}),
-        limit: 200 + 2 * affected.length,
+        limit: 200 + 2 * affected.length + taken.size,
       }).filter((s) => absent.profession !== null || s.profession === null);
       candidatesByType.set(booking.appointmentTypeId, candidates);
     }

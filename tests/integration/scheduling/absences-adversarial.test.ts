@@ -182,6 +182,36 @@ describe('absence rebooking proposals around the absence', () => {
   });
 });
 
+describe('a time held on återbudslistan', () => {
+  it('is not proposed for absence rebooking while it is offered to a waiting patient; the next free time is', async () => {
+    const held = await slot(k2, '2026-12-01', '08:00', '08:30');
+    const next = await slot(k2, '2026-12-01', '09:00', '09:30');
+    const waiting = await api.ok('waitlist.add', { patientId: (await patient()).id, appointmentTypeId: type.id });
+    await api.ok('waitlist.markOffered', { id: waiting.id, slotId: held.id });
+    const b = await book((await slot(k1, '2026-12-02', '08:00', '08:30')).id);
+    const b2 = await book((await slot(k1, '2026-12-02', '09:00', '09:30')).id);
+    const { absence } = await api.ok('absences.create', {
+      resourceId: k1.id,
+      from: '2026-12-02',
+      to: '2026-12-02',
+      reason: 'Sjuk',
+    });
+    const proposals = async () =>
+      (await api.ok('absences.proposeRebooking', { id: absence.id })).map((p) => [p.booking.id, p.proposal?.slotId ?? null]);
+    expect(await proposals()).toEqual([
+      [b.id, next.id],
+      [b2.id, null],
+    ]);
+    // Moved there; the offer stays as it was.
+    await api.ok('absences.applyRebooking', { id: absence.id });
+    const entry = (await api.ok('waitlist.list', {})).find((e) => e.id === waiting.id);
+    expect(entry).toMatchObject({ state: 'offered', offeredSlot: { id: held.id } });
+    // The patient said no: the time is free to propose again.
+    await api.ok('waitlist.markWaiting', { id: waiting.id });
+    expect(await proposals()).toEqual([[b2.id, held.id]]);
+  });
+});
+
 describe('applying a hand-chosen absence rebooking list', () => {
   async function setup() {
     const p = await patient();
