@@ -5,7 +5,7 @@
 // in time order up to N, and merge. The slot and booking checks stay as a guard.
 import type { FreeSlot } from '../api/methods/scheduling.ts';
 import { bookingWindow } from '../domain/booking-rules.ts';
-import { addDays, startOfLocalDay } from '../domain/time.ts';
+import { addDays, sameWallClockDaysLater, startOfLocalDay } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
 import { getResource } from './slots.ts';
@@ -109,8 +109,14 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const now = ctx.now();
   const window = bookingWindow(type, now, unit.timeZone);
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
-  // Without an end, look DEFAULT_DAYS past where the search starts (a date months ahead too).
-  const to = q.to ? startOfLocalDay(addDays(q.to, 1), unit.timeZone) : Math.max(from, now) + DEFAULT_DAYS * 86_400_000;
+  // Without an end, look DEFAULT_DAYS past where the search starts (a date months ahead too), in
+  // calendar days: a fixed 180 × 24 h would end an hour early or late on the wall clock when the
+  // clocks change in between (the 180th day losing its last hour, or the 181st gaining one).
+  const to = q.to
+    ? startOfLocalDay(addDays(q.to, 1), unit.timeZone)
+    : q.from && from > now
+      ? startOfLocalDay(addDays(q.from, DEFAULT_DAYS), unit.timeZone)
+      : sameWallClockDaysLater(now, DEFAULT_DAYS, unit.timeZone);
   const fromAt = Math.max(from, q.fromAt ?? 0, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
   const toAt = Math.min(to, window.latest + 1);
   if (toAt <= fromAt) return [];

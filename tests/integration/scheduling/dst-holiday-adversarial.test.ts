@@ -390,3 +390,24 @@ describe('eve rules changed after the book is laid out', () => {
     ]);
   });
 });
+
+describe('"första lediga tid" looks 180 calendar days ahead, whatever the clock does in between', () => {
+  it.each([
+    // [now, search from, a slot on the 180th day (found), one on the 181st (not found)]
+    // From summer time into winter: the 180th day, 2027-02-27, keeps its last hour.
+    ['2026-08-20T10:00:00+02:00', '2026-09-01', ['2027-02-27', '23:15', '23:45'], ['2027-02-28', '00:15', '00:45']],
+    // From winter into summer: the 181st day, 2027-06-30, gains no first hour.
+    ['2026-12-20T10:00:00+01:00', '2027-01-01', ['2027-06-29', '23:15', '23:45'], ['2027-06-30', '00:15', '00:45']],
+    // Without a date: from now, 180 days on the wall clock (10:00 CEST -> 10:00 CET).
+    ['2026-09-01T10:00:00+02:00', undefined, ['2027-02-28', '09:15', '09:45'], ['2027-02-28', '10:00', '10:30']],
+  ] as const)('now %s, from %s', async (now, from, inside, outside) => {
+    const { api, dr, type } = await freshUnit(now);
+    const slot = ([date, startTime, endTime]: readonly [string, string, string]) =>
+      api.ok('slots.create', { resourceId: dr.id, date, startTime, endTime, appointmentTypeIds: [type.id] });
+    const found = await slot(inside);
+    await slot(outside);
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, ...(from ? { from } : {}) });
+    expect(free.map((s) => `${localDate(s.startAt)} ${localTime(s.startAt)}`)).toEqual([`${inside[0]} ${inside[1]}`]);
+    expect(free[0]!.slotId).toBe(found.id);
+  });
+});
