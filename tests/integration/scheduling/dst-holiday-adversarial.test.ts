@@ -12,7 +12,10 @@ import { demoApi } from './helpers.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, localTime } from '../../../src-main/domain/time.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
+import type { FreeSlot, TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
+import type { AppointmentType, CalendarRange, Resource } from '../../../src-main/api/types.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiAs, startShell } from '../../helpers/web-shell.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
@@ -410,4 +413,50 @@ describe('"första lediga tid" looks 180 calendar days ahead, whatever the clock
     expect(free.map((s) => `${localDate(s.startAt)} ${localTime(s.startAt)}`)).toEqual([`${inside[0]} ${inside[1]}`]);
     expect(free[0]!.slotId).toBe(found.id);
   });
+});
+
+describe('the web shell on the autumn night (HTTP api, the process clock pinned to 2026-10-24)', () => {
+  it('lays a night template out, shows it per local date and finds its first free times in real order', async () => {
+    const shell = await startShell({ env: { TIDBOK_NOW: '2026-10-24T10:00:00+02:00', TZ: 'Europe/Stockholm' } });
+    try {
+      const call = apiAs(() => shell, 'schema', 'demo-schema');
+      const anna = (await call<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+      const lakbes = (await call<AppointmentType[]>('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+      const template = {
+        resourceId: anna.id,
+        weekdays: [7],
+        validFrom: '2026-10-25',
+        validTo: '2026-10-25',
+        startTime: '01:00',
+        endTime: '04:00',
+        slotMin: 30,
+        appointmentTypeIds: [lakbes.id],
+        skipHolidays: false,
+      };
+      const preview = await call<TemplatePreview>('templates.preview', { template });
+      const made = await call<TemplateChange>('templates.create', { template });
+      expect([made.expansion.created, preview.slots.length]).toEqual([6, 6]);
+      expect(preview.clockChanges).toEqual([{ date: '2026-10-25', change: 'back', times: ['02:00', '02:30'] }]);
+      const night = await call<CalendarRange>('calendar.range', { from: '2026-10-25', to: '2026-10-26', resourceIds: [anna.id] });
+      expect(night.slots.map((s) => `${utc(s.startAt)} ${localTime(s.startAt)}`)).toEqual([
+        '2026-10-24T23:00 01:00',
+        '2026-10-24T23:30 01:30',
+        '2026-10-25T01:00 02:00',
+        '2026-10-25T01:30 02:30',
+        '2026-10-25T02:00 03:00',
+        '2026-10-25T02:30 03:30',
+      ]);
+      expect(preview.slots.map((s) => s.startAt)).toEqual(night.slots.map((s) => s.startAt));
+      const free = await call<FreeSlot[]>('slots.findFree', {
+        appointmentTypeId: lakbes.id,
+        resourceId: anna.id,
+        from: '2026-10-25',
+        to: '2026-10-25',
+        limit: 3,
+      });
+      expect(free.map((s) => localTime(s.startAt))).toEqual(['01:00', '01:30', '02:00']);
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
 });
