@@ -56,22 +56,26 @@ function reasonAndOverride(o: { reasonCode?: string; reasonText?: string; overri
 }
 
 /**
- * A patient by id or identity number in any accepted form (10 or 12 digits, - or +). A number that
- * cannot be anyone's is refused with Skatteverket's reason; a valid one nobody has is "not found".
+ * A patient by id or identity number in any accepted form (10 or 12 digits, - or +), or the reserve
+ * number she was registered with. A number that cannot be anyone's is refused with Skatteverket's
+ * reason; a valid one (or a reserve number) nobody has is "not found".
  */
 async function pickPatient(api: Api, key: string): Promise<string> {
   if (UUID.test(key)) return key.toLowerCase();
   const check = await api('patients.checkIdentityNumber', { value: key });
-  if (!check.ok || check.normalised === null) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);
-  const hit = (await api('patients.search', { query: check.normalised, limit: 5 })).find(
-    (p) => p.identityNumber === check.normalised,
+  // No personnummer: it may still be the reserve number of someone not yet identified.
+  const reserve = check.ok ? null : await api('patients.checkIdentityNumber', { value: key, reserve: true });
+  const number = check.normalised ?? reserve?.normalised ?? null;
+  const hit =
+    number === null
+      ? undefined
+      : (await api('patients.search', { query: number, limit: 5 })).find((p) => p.identityNumber === number);
+  if (hit) return hit.id;
+  // Digits only were meant as a personnummer: say what is wrong with it.
+  if (!check.ok && !/[A-Za-z]/.test(key)) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);
+  throw new UsageError(
+    `Ingen patient har nummer ${formatIdentityNumber(number ?? key.trim())} (lägg till med tidbok patients add).`,
   );
-  if (!hit) {
-    throw new UsageError(
-      `Ingen patient har nummer ${formatIdentityNumber(check.normalised)} (lägg till med tidbok patients add).`,
-    );
-  }
-  return hit.id;
 }
 
 /** An appointment type by code (case-insensitive) or id. */

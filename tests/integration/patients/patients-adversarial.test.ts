@@ -415,6 +415,38 @@ describe('the CLI', () => {
     }
   });
 
+  it('books a patient known only by a reserve number, typed as on her wristband (any case)', async () => {
+    const reserve = await api.ok('patients.create', {
+      identityNumber: '99RES-0815',
+      reserve: true,
+      givenName: 'Okänd',
+      familyName: 'Kvinna',
+    });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-30', limit: 1 });
+    const booked = await tidbok(
+      'bookings',
+      'book',
+      '--slot',
+      slot!.slotId,
+      '--patient',
+      '99res-0815',
+      '--type',
+      'LAKBES',
+      '--json',
+    );
+    expect(booked.err).toBe('');
+    expect(booked.code).toBe(0);
+    expect(JSON.parse(booked.out)).toMatchObject({ slotId: slot!.slotId, patient: { id: reserve.id } });
+    // A reserve number nobody has is "not found", not a lesson in personnummer.
+    const nobody = await tidbok('bookings', 'book', '--slot', slot!.slotId, '--patient', '99RES-0816', '--type', 'LAKBES');
+    expect(nobody).toMatchObject({ code: 2, out: '' });
+    expect(nobody.err).toMatch(/Ingen patient har nummer 99RES-0816/);
+    // And a mistyped personnummer still gets Skatteverket's reason.
+    const typo = await tidbok('bookings', 'book', '--slot', slot!.slotId, '--patient', '19121212-1213', '--type', 'LAKBES');
+    expect(typo.err).toMatch(/Kontrollsiffran stämmer inte/);
+  });
+
   it('adds a number pasted with an invisible character, and refuses the same person again (exit 2)', async () => {
     const number = twelve('19600606', '433');
     const pasted = `\u200E${number.slice(0, 8)}\u200B${number.slice(8)}`;
