@@ -394,6 +394,47 @@ describe('eve rules changed after the book is laid out', () => {
   });
 });
 
+describe('holiday settings changed after the book is laid out', () => {
+  it('a template told to skip holidays leaves Easter 2026, keeping the booked långfredag time, and comes back when told again', async () => {
+    const { api, type, patient, template } = await freshUnit('2026-03-20T10:00:00+01:00');
+    const made = await template({ weekdays: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '09:00', skipHolidays: false });
+    const easter = async () => {
+      const r = await api.ok('calendar.range', { from: '2026-04-02', to: '2026-04-08' });
+      return r.slots.map((s) => `${localDate(s.startAt).slice(5)} ${localTime(s.startAt)}`);
+    };
+    const everyDay = ['04-02', '04-03', '04-06', '04-07'].flatMap((d) => [`${d} 08:00`, `${d} 08:30`]);
+    expect(await easter()).toEqual(everyDay);
+    const [friday] = (await api.ok('calendar.range', { from: '2026-04-03', to: '2026-04-04' })).slots;
+    const booking = await api.ok('bookings.book', { slotId: friday!.id, patientId: patient.id, appointmentTypeId: type.id });
+    const skip = await api.ok('templates.update', { id: made.template.id, changes: { skipHolidays: true } });
+    // Within the 12 weeks: långfredagen, annandag påsk, första maj, Kristi himmelsfärdsdag (2 each, 1 booked).
+    expect([skip.expansion.removed, skip.expansion.bookedUnchanged.map((b) => b.bookingId)]).toEqual([7, [booking.id]]);
+    expect(skip.expansion.skippedHolidays.map((h) => h.holiday)).toEqual([
+      'långfredagen',
+      'annandag påsk',
+      'första maj',
+      'Kristi himmelsfärdsdag',
+    ]);
+    expect(await easter()).toEqual(['04-02 08:00', '04-02 08:30', '04-03 08:00', '04-07 08:00', '04-07 08:30']);
+    const back = await api.ok('templates.update', { id: made.template.id, changes: { skipHolidays: false } });
+    expect([back.expansion.created, back.expansion.removed]).toEqual([7, 0]);
+    expect(await easter()).toEqual(everyDay);
+  });
+
+  it('closing nyårsafton leaves a template that opens on holidays (the on-call) as it was', async () => {
+    const { api, template, day } = await freshUnit('2026-12-01T09:00:00+01:00');
+    await api.ok('holidays.setRules', { nyarsafton: false });
+    const dagjour = await template({ weekdays: [4], startTime: '08:00', endTime: '09:00' });
+    const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Jour', profession: 'lakare' });
+    await template({ resourceId: natt.id, weekdays: [4], startTime: '09:00', endTime: '10:00', skipHolidays: false });
+    expect((await day('2026-12-31')).map((s) => s.text)).toEqual(['08:00-08:30', '08:30-09:00', '09:00-09:30', '09:30-10:00']);
+    const closing = await api.ok('holidays.setRules', { nyarsafton: true });
+    expect([closing.slotsRemoved, closing.slotsCreated]).toEqual([2, 0]);
+    expect((await day('2026-12-31')).map((s) => s.text)).toEqual(['09:00-09:30', '09:30-10:00']);
+    expect(api.count(`SELECT count(*) AS n FROM slots WHERE template_id = ? AND state = 'removed'`, dagjour.template.id)).toBe(0);
+  });
+});
+
 describe('"första lediga tid" looks 180 calendar days ahead, whatever the clock does in between', () => {
   it.each([
     // [now, search from, a slot on the 180th day (found), one on the 181st (not found)]
