@@ -1,6 +1,10 @@
 // Days a unit is closed: Swedish public holidays from date-holidays (a maintained library, not a
 // hand-written table), plus the eves (julafton, nyårsafton, midsommarafton) that are not public
-// holidays by law but on which most units close; each is configurable per unit.
+// holidays by law but on which most units close; each is configurable per unit. Påskafton and
+// pingstafton stay open: always Saturdays, which no law treats as holidays (semesterlagen names
+// only midsommar-, jul- and nyårsafton), so only a unit with Saturday hours meets them, and a
+// helgmottagning works them. The library's other days (observances, the half-day eves such as
+// valborgsmässoafton, annandag pingst since 2005) are working days.
 import Holidays from 'date-holidays';
 import type { IsoDate } from './time.ts';
 
