@@ -475,7 +475,8 @@ describe('property: two desks in two processes, any interleaving', () => {
     | { k: 'rebook'; booking: number; slot: number }
     | { k: 'block' | 'unblock' | 'remove'; slot: number }
     | { k: 'extra'; resource: number; day: number; minute: number; len: number }
-    | { k: 'template'; resource: number; slotMin: number; minute: number };
+    | { k: 'template'; resource: number; slotMin: number; minute: number }
+    | { k: 'retime'; template: number; slotMin: number; endTime: string };
   const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ k: fc.constant('book' as const), slot: fc.nat(59), patient: fc.nat(3) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('cancel' as const), booking: fc.nat(5) }) },
@@ -501,6 +502,17 @@ describe('property: two desks in two processes, any interleaving', () => {
         resource: fc.nat(1),
         slotMin: fc.constantFrom(15, 20, 25, 30, 45),
         minute: fc.constantFrom(9 * 60 + 30, 10 * 60, 10 * 60 + 10),
+      }),
+    },
+    {
+      // A scheduler edits one of the book's templates: booked times stay behind it, and follow it
+      // once cancelled or rebooked (removed, the day laid out anew) while the other desk books.
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant('retime' as const),
+        template: fc.nat(2),
+        slotMin: fc.constantFrom(15, 20, 30),
+        endTime: fc.constantFrom('09:00', '10:00', '11:00'),
       }),
     },
   );
@@ -529,12 +541,13 @@ describe('property: two desks in two processes, any interleaving', () => {
       rebookCutoffH: 0,
     });
     // Doctor 0: 20-minute slots 08–10, and a 30-minute template over the same hours (its slots all overlap).
+    const templates: string[] = [];
     for (const [r, slotMin] of [
       [0, 20],
       [0, 30],
       [1, 30],
     ] as const) {
-      await a.ok('templates.create', {
+      const made = await a.ok('templates.create', {
         template: {
           resourceId: resources[r]!,
           weekdays: [1, 2, 3, 4, 5],
@@ -546,6 +559,7 @@ describe('property: two desks in two processes, any interleaving', () => {
         },
         horizonWeeks: 1,
       });
+      templates.push(made.template.id);
     }
     const patients: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -566,7 +580,7 @@ describe('property: two desks in two processes, any interleaving', () => {
     for (const [i, slotId] of first.entries()) {
       bookings.push((await a.ok('bookings.book', { slotId, patientId: patients[i % 4]!, appointmentTypeId: type.id })).id);
     }
-    return { a, resources, typeId: type.id, patients, slots, bookings };
+    return { a, resources, typeId: type.id, templates, patients, slots, bookings };
   }
 
   it('keeps one booking per slot and per resource time, the rebooking chains, and the accounting, whatever the order', async () => {
@@ -624,6 +638,16 @@ describe('property: two desks in two processes, any interleaving', () => {
                       slotMin: c.slotMin,
                       appointmentTypeIds: [small.typeId],
                     },
+                    horizonWeeks: 1,
+                  },
+                  roles: ['scheduler'],
+                };
+              case 'retime':
+                return {
+                  method: 'templates.update',
+                  input: {
+                    id: small.templates[c.template]!,
+                    changes: { slotMin: c.slotMin, endTime: c.endTime },
                     horizonWeeks: 1,
                   },
                   roles: ['scheduler'],
