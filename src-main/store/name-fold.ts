@@ -10,12 +10,13 @@ import type { Db } from './database.ts';
 const FOREIGN_ACCENT = /(?<![ao])[\u0300-\u036f]|(?<=[ao])[\u0300-\u0307\u0309\u030b-\u036f]/g;
 
 /**
- * Lower case (NFC) without foreign accents, ø æ as ö ä, no apostrophes (O'Brien as obrien),
- * hyphens, commas, semicolons and runs of spaces as one space ("Ågren, Karin", as lists print a
- * patient, is two words), with a leading space.
+ * Lower case (NFC) without foreign accents or invisible characters, ø æ as ö ä, no apostrophes
+ * (O'Brien as obrien), hyphens, commas, semicolons and runs of spaces as one space ("Ågren, Karin",
+ * as lists print a patient, is two words), with a leading space.
  */
 export function nameWords(name: string): string {
   return ` ${name
+    .replace(/\p{Cf}/gu, '') // invisible characters pasted along (soft hyphen, zero-width space)
     .normalize('NFD')
     .toLowerCase()
     .replace(FOREIGN_ACCENT, '')

@@ -64,6 +64,10 @@ describe('searching by name as staff type it, and as the app prints it', () => {
     ['Ståhl, Jöns', ['jons']],
     ['von Ärlemalm-Åström, Anna-Karin', ['annakarin']],
     ['Öberg; Lars', ['lars']],
+    // pasted from a web page or an e-mail: a soft hyphen, a zero-width space, direction marks
+    ['Å\u00ADgren', ['karin']],
+    ['ågren\u200B', ['karin']],
+    ['\u200EStåhl\u200E', ['jons']],
   ])('%j finds %j', async (query, who) => {
     expect(await found(query)).toEqual(who);
   });
