@@ -402,8 +402,9 @@ export function rebookBooking(
       channel: input.channel,
       note: input.note ?? before.note,
       rebookedFrom: before.id,
-      reasonCode: null,
-      reasonText: null,
+      // The same visit, moved: why it was booked goes with it (the old row keeps why it was moved).
+      reasonCode: before.reason_code,
+      reasonText: before.reason_text,
     });
     ctx.db
       .prepare(

@@ -157,6 +157,59 @@ describe('reason codes of a type', () => {
   });
 });
 
+describe('the reason a visit was booked for', () => {
+  it('moves with the visit on every rebooking, by the desk and by an absence; the time given up keeps why it was moved', async () => {
+    const t = await api.ok('appointmentTypes.create', {
+      ...base,
+      code: 'PSYREM',
+      reasonNew: 'mandatory',
+      reasonRebook: 'optional',
+      rebookCutoffH: 0,
+      reasonCodes: [{ code: 'REM', textSv: 'Remiss', textEn: 'Referral' }],
+    });
+    const [s1, s2, s3] = [
+      await slot('2026-12-14', '08:00', '08:45', t),
+      await slot('2026-12-15', '08:00', '08:45', t),
+      await slot('2026-12-16', '08:00', '08:45', t),
+    ];
+    const other = await api.ok('resources.create', {
+      kind: 'clinician',
+      name: 'Pål Psykolog',
+      profession: 'psykolog',
+      title: null,
+    });
+    const s4 = await slot('2026-12-17', '08:00', '08:45', t, other);
+    const p = await patient();
+    const b = await api.ok('bookings.book', {
+      slotId: s1.id,
+      patientId: p.id,
+      appointmentTypeId: t.id,
+      reasonCode: 'REM',
+      reasonText: 'Sömnbesvär',
+    });
+    const visit = { reasonCode: 'REM', reasonText: 'Sömnbesvär' };
+    const moved1 = await api.ok('bookings.rebook', { id: b.id, slotId: s2.id });
+    const moved2 = await api.ok('bookings.rebook', { id: moved1.new.id, slotId: s3.id, reasonText: 'Krockar med jobbet' });
+    const { absence } = await api.ok('absences.create', {
+      resourceId: psy.id,
+      from: '2026-12-16',
+      to: '2026-12-16',
+      reason: 'Sjuk',
+    });
+    const [byAbsence] = (
+      await api.ok('absences.applyRebooking', { id: absence.id, items: [{ bookingId: moved2.new.id, slotId: s4.id }] })
+    ).rebooked;
+    const reasons = async (id: string) => {
+      const d = await api.ok('bookings.get', { id });
+      return { status: d.status, reasonCode: d.reasonCode, reasonText: d.reasonText };
+    };
+    expect(await reasons(b.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: null });
+    expect(await reasons(moved1.new.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: 'Krockar med jobbet' });
+    expect(await reasons(moved2.new.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: 'Sjuk' });
+    expect(await reasons(byAbsence!.new.id)).toEqual({ status: 'booked', ...visit });
+  });
+});
+
 describe('deleting an appointment type', () => {
   const mk = (code: string) => api.ok('appointmentTypes.create', { ...base, code });
   it.each<[string, (t: AppointmentType) => Promise<unknown>, Record<string, number>]>([
