@@ -90,7 +90,12 @@ export function expandTemplate(
       // template has no slots then); in the doubled autumn hour each start is taken once, at the
       // instant wallClockToInstant gives. Every slot lasts slotMin real minutes, none overlaps
       // another and none runs past the template's end time.
-      const windowEnd = wallClockToInstant(date, end, tz);
+      // An end time the spring clock skips ("until 02:30") ends the window when the clock jumps
+      // past it (03:00 CEST), the first moment it shows that time or later; wallClockToInstant
+      // would name 03:30 CEST, later than an end of 03:00 itself.
+      let endShown = end;
+      while (endShown < 24 * 60 && !wallTimeExists(date, endShown, tz)) endShown++;
+      const windowEnd = wallClockToInstant(date, endShown, tz);
       let lastEnd = -Infinity;
       for (let m = start; m + spec.slotMin <= end; m += spec.slotMin) {
         if (!wallTimeExists(date, m, tz)) continue;

@@ -137,6 +137,33 @@ describe('preview equals what saving creates', () => {
   });
 });
 
+describe('a night template ending inside the hour the spring clock skips', () => {
+  it('ends when the clock jumps: no slot runs to 03:15 for a template "until 02:15", and the scheduler is told', async () => {
+    const { api, dr, type, template } = await freshUnit('2027-03-15T09:00:00+01:00');
+    const night = {
+      resourceId: dr.id,
+      weekdays: [7],
+      validFrom: '2027-03-21',
+      validTo: '2027-03-28',
+      startTime: '00:00',
+      endTime: '02:15',
+      slotMin: 45,
+      appointmentTypeIds: [type.id],
+      skipHolidays: false,
+    };
+    const preview = await api.ok('templates.preview', { template: night, from: '2027-03-21', to: '2027-03-29' });
+    expect(preview.slots.map((s) => `${s.date} ${s.startTime}-${s.endTime}`)).toEqual([
+      '2027-03-21 00:00-00:45',
+      '2027-03-21 00:45-01:30',
+      '2027-03-21 01:30-02:15',
+      '2027-03-28 00:00-00:45',
+      '2027-03-28 00:45-01:30',
+    ]);
+    expect(preview.clockChanges).toEqual([{ date: '2027-03-28', change: 'forward', times: [], displaced: ['01:30'] }]);
+    expect((await template(night)).expansion.created).toBe(5);
+  });
+});
+
 describe('night templates on all six clock changes of 2026–2028, laid out by the rolling horizon', () => {
   // [DST Sunday, the 00:00–06:00 on-call by 60, the 01:30–03:30 by 30], wall clock and real minutes.
   const SPRING = [

@@ -4,10 +4,19 @@
 // October; Sweden's public holidays are the thirteen of lagen (1989:253) om allmänna helgdagar,
 // and the unit closes on julafton, nyårsafton and midsommarafton unless it opens them.
 import Holidays from 'date-holidays';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { closedDayName, holidaysOfYear } from '../../../src-main/domain/holidays.ts';
 import { clockChangeDays, expandTemplate, templateRunsOn, type TemplateSpec } from '../../../src-main/domain/templates.ts';
-import { addDays, isoWeekday, localDate, localTime, STOCKHOLM } from '../../../src-main/domain/time.ts';
+import {
+  addDays,
+  isoWeekday,
+  localDate,
+  localTime,
+  minutesToWallTime,
+  STOCKHOLM,
+  wallClockToInstant,
+} from '../../../src-main/domain/time.ts';
 
 const spec = (over: Partial<TemplateSpec> = {}): TemplateSpec => ({
   weekdays: [1, 2, 3, 4, 5, 6, 7],
@@ -164,6 +173,66 @@ describe('templates on the six DST Sundays of 2026–2028', () => {
     expect(
       clockChangeDays(spec({ startTime: '00:00', endTime: '06:00', slotMin: 50 }), '2026-10-25', '2026-10-26', STOCKHOLM),
     ).toEqual([{ date: '2026-10-25', change: 'back', times: ['02:30'] }]);
+  });
+});
+
+describe('a night template whose end time the spring clock skips', () => {
+  // "Until 02:30" on a night that has no 02:30 ends when the clock jumps from 02:00 CET to 03:00
+  // CEST: the first moment the clock shows 02:30 or later. A slot may not run past it, as it may
+  // not run past an end time that exists (01:00–03:00 by 90 lays nothing that night).
+  it.each([
+    // [spring Sunday, start, end, minutes, the ordinary Sunday before, that night]
+    ['2026-03-29', '01:00', '02:30', 90, ['01:00-02:30/90'], []],
+    [
+      '2027-03-28',
+      '00:00',
+      '02:15',
+      45,
+      ['00:00-00:45/45', '00:45-01:30/45', '01:30-02:15/45'],
+      ['00:00-00:45/45', '00:45-01:30/45'],
+    ],
+    // A slot ending exactly as the clock jumps still fits.
+    [
+      '2028-03-26',
+      '00:00',
+      '02:40',
+      40,
+      ['00:00-00:40/40', '00:40-01:20/40', '01:20-02:00/40', '02:00-02:40/40'],
+      ['00:00-00:40/40', '00:40-01:20/40', '01:20-03:00/40'],
+    ],
+  ] as const)('%s %s–%s by %i', (date, startTime, endTime, slotMin, before, that) => {
+    const s = spec({ weekdays: [7], startTime, endTime, slotMin });
+    expect(slotsOn(s, addDays(date, -7))).toEqual(before);
+    expect(slotsOn(s, date)).toEqual(that);
+  });
+
+  it('names the start that no longer fits', () => {
+    const s = spec({ weekdays: [7], startTime: '00:00', endTime: '02:15', slotMin: 45 });
+    expect(clockChangeDays(s, '2027-03-28', '2027-03-29', STOCKHOLM)).toEqual([
+      { date: '2027-03-28', change: 'forward', times: [], displaced: ['01:30'] },
+    ]);
+  });
+
+  it('never lays a slot past the jump, for any end in the skipped hour (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SPRING),
+        fc.integer({ min: 0, max: 119 }),
+        fc.integer({ min: 120, max: 179 }),
+        fc.integer({ min: 5, max: 150 }),
+        (date, startMin, endMin, slotMin) => {
+          fc.pre(endMin - startMin >= slotMin);
+          const s = spec({ startTime: minutesToWallTime(startMin), endTime: minutesToWallTime(endMin), slotMin });
+          const jump = wallClockToInstant(date, 180); // 03:00 CEST, the first instant after 01:59 CET
+          for (const x of expandTemplate(s, date, addDays(date, 1), STOCKHOLM, {}).slots)
+            expect(x.endAt).toBeLessThanOrEqual(jump);
+          // And a template ending at 03:00 (which exists) lays at least as much.
+          const to3 = expandTemplate({ ...s, endTime: '03:00' }, date, addDays(date, 1), STOCKHOLM, {}).slots;
+          expect(to3.length).toBeGreaterThanOrEqual(expandTemplate(s, date, addDays(date, 1), STOCKHOLM, {}).slots.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
