@@ -329,6 +329,53 @@ describe('desks in their own processes on one database file', () => {
     expect(api.count(`SELECT count(*) AS n FROM waitlist WHERE id = ? AND state = 'booked'`, entry.id)).toBe(1);
   }, 30_000);
 
+  it('one desk adds times to a free Saturday while another registers an absence over part of it, then books them: none of the absent hours opens', async () => {
+    const day = '2026-12-12';
+    const add = (start: string, end: string): ContentionCall => ({
+      method: 'slots.create',
+      input: {
+        resourceId: ERIK,
+        date: day,
+        startTime: start,
+        endTime: end,
+        appointmentTypeIds: [typeId('LAKBES')],
+        webPublished: false,
+        withinCareGuarantee: false,
+      },
+      roles: ['scheduler'],
+    });
+    const [made, [absence]] = await race(
+      [add('09:00', '09:30'), add('09:30', '10:00'), add('10:00', '10:30'), add('11:00', '11:45')],
+      [
+        {
+          method: 'absences.create',
+          input: { resourceId: ERIK, from: day, fromTime: '09:45', to: day, toTime: '11:15', reason: 'Utbildning' },
+          roles: ['scheduler'],
+        },
+      ],
+    );
+    const { absence: registered } = value<{ absence: { id: string; startAt: number; endAt: number } }>(absence!);
+    const slots = made.map((r) => value<{ id: string; startAt: number; endAt: number }>(r));
+    // Every time overlapping 09:45–11:15 is blocked by the absence, whichever came first; the first stays open.
+    const state = (id: string) =>
+      api.ctx.db.prepare(`SELECT state, absence_id FROM slots WHERE id = ?`).get(id) as {
+        state: string;
+        absence_id: string | null;
+      };
+    for (const s of slots) {
+      const hit = s.startAt < registered.endAt && s.endAt > registered.startAt;
+      expect(state(s.id), `${new Date(s.startAt).toISOString()}`).toEqual(
+        hit ? { state: 'blocked', absence_id: registered.id } : { state: 'open', absence_id: null },
+      );
+    }
+    // Three desks try each of the times at once: only 09:00 can be booked, once.
+    const results = await race(...desks.map((_, d) => slots.map((s) => book(s.id, patients[d]!))));
+    expect(slots.map((_, i) => results.filter((r) => r[i]!.ok).length)).toEqual([1, 0, 0, 0]);
+    for (const r of results.flatMap((x) => x.slice(1))) {
+      expect(errorOf(r)).toMatchObject({ code: 'conflict', message: 'Tiden är spärrad.' });
+    }
+  }, 30_000);
+
   it('two schedulers lay out 20- and 30-minute templates over the same hours of one doctor: no two times overlap, nor two bookings', async () => {
     // Saturdays are free of Anna's templates; both desks want 09:00–11:00 on 2026-12-05.
     const template = (slotMin: number): ContentionCall => ({
