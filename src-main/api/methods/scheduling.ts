@@ -557,7 +557,12 @@ export const schedulingMethods = {
         to: isoDate.optional(),
         includeWithdrawn: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      // A reversed period would list nothing, as if there were no absences.
+      .refine((v) => !v.from || !v.to || v.from <= v.to, {
+        message: 'Slutdatum får inte vara före startdatum.',
+        path: ['to'],
+      }),
     roles: ALL_ROLES,
     kind: 'read',
   }),

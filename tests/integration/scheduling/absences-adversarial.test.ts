@@ -160,6 +160,25 @@ describe('a multi-day absence over the autumn night (2027-10-29 12:00 – 2027-1
   });
 });
 
+describe('listing absences', () => {
+  it('by a period of whole local days; a reversed period is refused in Swedish, not answered with none', async () => {
+    const { absence } = await api.ok('absences.create', {
+      resourceId: k1.id,
+      from: '2026-12-05',
+      to: '2026-12-06',
+      reason: 'Ledig',
+    });
+    const ids = async (from: string, to: string) => (await api.ok('absences.list', { from, to })).map((a) => a.id);
+    expect(await ids('2026-12-06', '2026-12-06')).toEqual([absence.id]);
+    expect(await ids('2026-12-07', '2026-12-08')).toEqual([]);
+    expect(await ids('2026-12-01', '2026-12-04')).toEqual([]);
+    expect(await api.err('absences.list', { from: '2026-12-06', to: '2026-12-05' })).toMatchObject({
+      code: 'validation',
+      message: 'Ogiltiga uppgifter: Slutdatum får inte vara före startdatum.',
+    });
+  });
+});
+
 describe('absence rebooking proposals around the absence', () => {
   it('propose the absent clinician’s own time ending exactly when the absence starts, never one inside it', async () => {
     const earlierSame = await slot(k1, '2026-12-15', '09:30', '10:00');
