@@ -17,7 +17,7 @@ import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { defaultMigrationsDir, loadMigrations, openDatabase } from '../../../src-main/store/database.ts';
 import type { ContentionCall, ContentionCommand } from '../../helpers/contention-worker.ts';
-import { spawnTidbok } from '../../helpers/cli-process.ts';
+import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
@@ -781,4 +781,47 @@ describe('property: two desks in two processes, any interleaving', () => {
     // The sequences did real work, not only refusals.
     expect(raced).toBeGreaterThan(8);
   }, 120_000);
+});
+
+describe('the command line on a booking that can no longer change', () => {
+  // What a second desk (or a script) meets after the first one won: the same refusals through
+  // `tidbok bookings cancel|rebook`, exit code 2, nothing written.
+  it.each([
+    ['cancelled', 'Bokningen är avbokad och kan inte ändras.'],
+    ['rebooked', 'Bokningen är redan ombokad och kan inte ändras.'],
+    ['completed', 'Besöket är avslutat och kan inte ändras.'],
+    ['no_show', 'Besöket är markerat som uteblivet och kan inte ändras.'],
+  ] as const)('a booking %s: cancel and rebook both refuse it, saying why', async (status, message) => {
+    const cli = demoApi();
+    const lakbes = (await cli.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!.id;
+    // This morning's demo visit, begun (a visit is marked on its day).
+    const id = cli.ctx.db
+      .prepare(
+        `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+          WHERE b.status = 'booked' AND b.appointment_type_id = ? AND s.start_at < ? AND s.start_at > ? ORDER BY s.start_at LIMIT 1`,
+      )
+      .pluck()
+      .get(lakbes, cli.ctx.now(), cli.ctx.now() - 4 * 3_600_000) as string;
+    const [target, other] = await cli.ok('slots.findFree', { appointmentTypeId: lakbes, from: '2026-12-01', limit: 2 });
+    const override = { reason: 'Patienten ringde' };
+    if (status === 'cancelled') await cli.ok('bookings.cancel', { id, override });
+    else if (status === 'rebooked') await cli.ok('bookings.rebook', { id, slotId: target!.slotId, override });
+    else await cli.ok('bookings.mark', { id, status });
+    const written = () =>
+      cli.count(
+        `SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM bookings)
+              + (SELECT count(*) FROM audit_events WHERE action = 'change') AS n`,
+      );
+    const before = written();
+    const now = new Date(cli.ctx.now()).toISOString();
+    const db = ['--db', cli.path];
+    for (const args of [
+      ['bookings', 'cancel', id, '--override', 'Patienten ringde'],
+      ['bookings', 'rebook', id, '--slot', other!.slotId, '--override', 'Patienten ringde'],
+    ]) {
+      expect(await runTidbok([...args, ...db], now)).toEqual({ code: 2, out: '', err: `tidbok: ${message}\n` });
+    }
+    expect(written()).toBe(before);
+    cli.ctx.db.close();
+  });
 });
