@@ -93,7 +93,7 @@ const criteriaType = (criteria: string | undefined): string => (criteria ?? '').
  * then renewed at half its own lease, not on every cycle. One without `end` (written before
  * leases) is due at once.
  */
-export function renewalDueAt(s: Pick<Subscription, 'end' | 'meta'>, leaseMs: number): number {
+export function renewalDueAt(s: { end?: string | undefined; meta?: Subscription['meta'] }, leaseMs: number): number {
   if (!s.end) return -Infinity;
   const end = Date.parse(s.end);
   const written = Date.parse(s.meta?.lastUpdated ?? '');
@@ -191,7 +191,9 @@ export async function ensureSubscriptions(
     _count: '100',
   });
   const { keep, writes } = subscriptionPlan(existing, wanted, deskId, { now: ctx.now(), leaseMs });
-  const leases: Pick<Subscription, 'end' | 'meta'>[] = existing.filter((s) => [...keep.values()].includes(s.id!));
+  const leases: { end?: string | undefined; meta?: Subscription['meta'] }[] = existing.filter((s) =>
+    [...keep.values()].includes(s.id!),
+  );
   const answers = writes.length ? await api.transaction(writes.map((w) => w.entry)) : [];
   writes.forEach((w, i) => {
     const s = answers[i]?.resource as Subscription | undefined;
