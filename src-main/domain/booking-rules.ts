@@ -139,7 +139,8 @@ export function checkCutoff(
     return null;
   }
   const cutoffH = process === 'cancel' ? type.cancelCutoffH : type.rebookCutoffH;
-  if (now > cutoffDeadline(booking.startAt, cutoffH) && !override) {
+  // As on the web: once the visit has begun it is too late, also under a cut-off of 0 hours.
+  if ((now > cutoffDeadline(booking.startAt, cutoffH) || now >= booking.startAt) && !override) {
     return breach(
       'conflict',
       'cutoff_passed',

@@ -236,6 +236,20 @@ describe('online cancel and rebook, at and around the deadline', () => {
     }
   });
 
+  it('with a 0 h cut-off, closes at the start for the desk as for the web (the visit has begun)', () => {
+    const type = rules({ cancelCutoffH: 0, rebookCutoffH: 0 });
+    const booking = { status: 'booked' as const, startAt: start };
+    for (const process of ['cancel', 'rebook'] as const) {
+      for (const channel of ['web', 'desk', 'phone'] as const) {
+        expect(checkCutoff(process, type, booking, channel, start - 1, false), `${process} ${channel} before`).toBeNull();
+        expect(checkCutoff(process, type, booking, channel, start, false)?.code, `${process} ${channel} at start`).toBe(
+          'cutoff_passed',
+        );
+      }
+      expect(checkCutoff(process, type, booking, 'desk', start, true)).toBeNull();
+    }
+  });
+
   it.each(ALL_STATUSES.filter((s) => s !== 'booked' && s !== 'preliminary'))(
     'a %s booking is closed to cancel and rebook, override or not, with a Swedish reason',
     (status) => {
