@@ -147,6 +147,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     const settled = query.trim() === debounced;
     setError(null);
     if (!type || !mode) return setError(t('book.chooseType'));
+    // A protected patient's entry reaches roles without contact needs without her id (api/handlers/waitlist.ts).
+    if (entry && !entry.patient.id) return setError(t('book.protectedEntry'));
     let chosen: Pick<Patient, 'id' | 'displayName' | 'protectedIdentity'> | null = entry
       ? { id: entry.patient.id, displayName: entry.patient.displayName ?? '', protectedIdentity: entry.patient.protectedIdentity }
       : (patient ?? (settled ? exact : undefined) ?? null);

@@ -379,6 +379,7 @@ export const en: Shape<typeof sv> = {
     newPatient: 'New patient {{number}}',
     newPatientNames: 'Enter given and family name for the new patient.',
     choosePatient: 'Choose a patient or type a valid identity number.',
+    protectedEntry: 'The patient has a protected identity: the reception books her from the waiting list.',
     chooseType: 'Choose an appointment type and contact mode.',
     type: 'Appointment type',
     mode: 'Contact mode',

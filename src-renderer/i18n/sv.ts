@@ -381,6 +381,7 @@ export const sv = {
     newPatient: 'Ny patient {{number}}',
     newPatientNames: 'Fyll i för- och efternamn för den nya patienten.',
     choosePatient: 'Välj en patient eller skriv ett giltigt personnummer.',
+    protectedEntry: 'Patienten har skyddad identitet: receptionen bokar henne från återbudslistan.',
     chooseType: 'Välj besökstyp och kontaktsätt.',
     type: 'Besökstyp',
     mode: 'Kontaktsätt',
