@@ -360,6 +360,33 @@ describe('the command line', () => {
   });
 });
 
+describe('a type in use, from the command line', () => {
+  it('has no delete command (exit 2); an import deactivates it, its booking stays, and it is no longer bookable', async () => {
+    const t = await api.ok('appointmentTypes.create', { ...base, code: 'PSYCLI' });
+    const b = await book((await slot('2026-12-09', '08:00', '08:45', t)).id, t);
+    const free = await slot('2026-12-09', '09:00', '09:45', t);
+    const now = '2026-11-23T09:10:00+01:00';
+    const del = await runTidbok(['types', 'delete', 'PSYCLI', '--db', api.path], now);
+    expect(del.code).toBe(2);
+    expect(del.err).toContain('okänt kommando delete');
+    const dir = mkdtempSync(join(tmpdir(), 'tidbok-types-'));
+    writeFileSync(join(dir, 'types.json'), JSON.stringify([{ code: 'PSYCLI', active: false }]));
+    const imported = await runTidbok(['types', 'import', join(dir, 'types.json'), '--db', api.path], now);
+    expect([imported.code, imported.out.trim().split('\n').at(-1)]).toEqual([
+      0,
+      'Besökstyper importerade: 0 nya, 1 ändrade, 0 oförändrade.',
+    ]);
+    expect((await api.ok('appointmentTypes.get', { id: t.id })).active).toBe(false);
+    expect((await api.ok('bookings.get', { id: b.id })).status).toBe('booked');
+    expect(
+      await api.err('bookings.book', { slotId: free.id, patientId: (await patient()).id, appointmentTypeId: t.id }),
+    ).toMatchObject({
+      code: 'validation',
+      message: 'Besökstypen är inaktiverad och kan inte bokas.',
+    });
+  });
+});
+
 describe('over HTTP: a receptionist’s override of a cut-off', () => {
   let shell: WebShell;
   let ctx: ReturnType<typeof openTestDb>['ctx'];
