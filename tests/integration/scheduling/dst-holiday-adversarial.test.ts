@@ -1,6 +1,6 @@
 // An outside tester's cases for DST weeks and holiday weeks (issue 3 items 2 and 6) that the
-// other suites leave out, through the api (dispatch) on fresh units in real SQLite files and
-// through the CLI (`main()` in this process). Expected answers are derived by hand from
+// other suites leave out, through the api (dispatch) on fresh units in real SQLite files, through
+// the CLI (`main()` in this process) and once through the real web shell's HTTP api. Expected answers are derived by hand from
 // Europe/Stockholm's rules (02:00 CET -> 03:00 CEST on the last Sunday of March, 03:00 CEST ->
 // 02:00 CET on the last Sunday of October) and the Swedish calendar, never from Tidbok's output.
 // "Z" comments give the instant in UTC.
