@@ -576,8 +576,9 @@ export const schedulingMethods = {
   'absences.affectedBookings': method<Booking[]>()({ input: z.object({ id: uuid }).strict(), roles: DESK_ROLES, kind: 'read' }),
   /**
    * For each affected booking: the earliest suitable free slot from now on (same type and
-   * profession, within the type's booking window, not clashing with the patient's other times;
-   * the same clinician when their first free time is at most a week later), searched up to
+   * profession, within the type's booking window, not clashing with the patient's other times,
+   * not a time held on återbudslistan for a patient being called; the same clinician when their
+   * first free time is at most a week later), searched up to
    * `searchDays` (default 90) past the absence. Booking already begun: no proposal.
    */
   'absences.proposeRebooking': method<RebookProposal[]>()({
