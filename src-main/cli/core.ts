@@ -13,6 +13,7 @@ import { startWebShell } from '../shells/web/server.ts';
 import { isDemoDatabase, startDemoSession } from '../services/auth.ts';
 import { backupSettings, scheduleBackups } from '../services/backup.ts';
 import { keepScheduleHorizon } from '../services/horizon.ts';
+import { watchExternalChanges } from '../services/external-changes.ts';
 import { createFileLogger, logDirFor } from '../log.ts';
 import { startShellSync } from './sync.ts';
 import { dbOption, parsePort, UsageError } from './common.ts';
@@ -92,6 +93,8 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
   const horizon = keepsScheduleHorizon() ? keepScheduleHorizon(runtime.ctx, { log }) : null;
   if (!horizon) process.stdout.write(`${HORIZON_OFF_NOTICE}\n`);
   const sync = await startShellSync(runtime.ctx, log);
+  // Another process's writes (the CLI, a second shell) reach the screens and the sync engine too.
+  const external = watchExternalChanges(runtime.ctx);
   process.stdout.write(`Databas: ${runtime.dbPath}\n`);
   process.stdout.write(`Tidbok (webbskal) körs på ${shell.url}\n`);
   process.stdout.write('Öppna adressen ovan i en webbläsare. Avsluta med Ctrl+C.\n');
@@ -104,6 +107,7 @@ async function serve(opts: { port: number; db?: string | undefined; demo: boolea
     void shell
       .close()
       .then(() => horizon?.stop())
+      .then(() => external.stop())
       .then(() => backups?.stop())
       .then(() => sync?.stop())
       .finally(() => {

@@ -29,7 +29,8 @@ test.beforeAll(async () => {
     protectedIdentity: true,
   });
   await desk('waitlist.add', { patientId: hidden.id, appointmentTypeId: lakbes.id, priority: 2 });
-  [slot] = await desk<FreeSlot[]>('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-23', limit: 1 });
+  const [first] = await desk<FreeSlot[]>('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-11-23', limit: 1 });
+  slot = first!;
 });
 test.afterAll(async () => shell.stop());
 

@@ -11,6 +11,7 @@ import { createFileLogger, createLogger, logDirFor, type Logger } from '../../lo
 import { isDemoDatabase, startDemoSession } from '../../services/auth.ts';
 import { backupSettings, scheduleBackups, type BackupSchedule } from '../../services/backup.ts';
 import { keepScheduleHorizon, type HorizonKeeper } from '../../services/horizon.ts';
+import { watchExternalChanges, type ExternalChangeWatcher } from '../../services/external-changes.ts';
 import { DEMO_USERS } from '../../demo/seed.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './security.ts';
@@ -24,6 +25,7 @@ let log: Logger = createLogger();
 let runtime: Runtime | null = null;
 let backups: BackupSchedule | null = null;
 let horizon: HorizonKeeper | null = null;
+let external: ExternalChangeWatcher | null = null;
 const sessions = new WindowSessions();
 // Only ever called with URLs isAllowedExternalUrl passed (allow-listed https; tests/unit/security).
 const openExternal = (url: string) => void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
@@ -92,6 +94,8 @@ app.whenReady().then(
     const rt = runtime;
     if (keepsScheduleHorizon()) horizon = keepScheduleHorizon(rt.ctx, { log });
     else log.info(HORIZON_OFF_NOTICE);
+    // Another process's writes (the CLI) reach the window and the sync engine too.
+    external = watchExternalChanges(rt.ctx);
     startDesktopSync(rt.ctx, log);
     backups = scheduleBackups(rt.ctx.db, {
       ...backupSettings(rt.dbPath),
@@ -119,6 +123,7 @@ app.whenReady().then(
 app.on('window-all-closed', () => {
   // The quit-time backup first, then close the database.
   horizon?.stop();
+  external?.stop();
   void (backups?.stop() ?? Promise.resolve(null)).finally(() => {
     runtime?.close();
     app.quit();
