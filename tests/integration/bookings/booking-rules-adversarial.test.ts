@@ -360,6 +360,28 @@ describe('the command line', () => {
   });
 });
 
+describe('status marks and closed bookings, from the command line', () => {
+  it('refuses each wrong step with exit 2 and the Swedish reason, and writes nothing', async () => {
+    const now = '2026-11-23T09:10:00+01:00';
+    const future = await book((await slot('2026-12-10', '08:00', '08:45')).id);
+    const gone = await book((await slot('2026-12-10', '09:00', '09:45')).id);
+    await api.ok('bookings.cancel', { id: gone.id, reasonText: 'Flyttar' });
+    const cases: [string[], string][] = [
+      [['bookings', 'mark', future.id, 'arrived'], 'Ett besök kan markeras först den dag det äger rum.'],
+      [['bookings', 'mark', future.id, 'no-show'], 'Ett besök kan markeras först den dag det äger rum.'],
+      [['bookings', 'mark', gone.id, 'completed'], 'Bokningen är avbokad och kan inte markeras.'],
+      [['bookings', 'cancel', gone.id, '--reason-text', 'Igen'], 'Bokningen är avbokad och kan inte ändras.'],
+      [['bookings', 'mark', future.id, 'done'], 'status ska vara arrived, no-show, completed eller booked, inte "done".'],
+    ];
+    const before = [outboxRows(future.id), outboxRows(gone.id)];
+    for (const [args, message] of cases) {
+      const r = await runTidbok([...args, '--db', api.path], now);
+      expect([r.code, r.err], args.join(' ')).toEqual([2, expect.stringContaining(message)]);
+    }
+    expect([outboxRows(future.id), outboxRows(gone.id)]).toEqual(before);
+  });
+});
+
 describe('a type in use, from the command line', () => {
   it('has no delete command (exit 2); an import deactivates it, its booking stays, and it is no longer bookable', async () => {
     const t = await api.ok('appointmentTypes.create', { ...base, code: 'PSYCLI' });
