@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openDatabase, type OpenOptions } from './store/database.ts';
 import { createContext, type ServiceContext } from './services/context.ts';
-import { hasAnyUnit, seedDemo, type SeedSummary } from './demo/seed.ts';
+import { AlreadySeeded, hasAnyUnit, seedDemo, type SeedSummary } from './demo/seed.ts';
 import { checkDeskPlace } from './services/desk-identity.ts';
 import type { Logger } from './log.ts';
 
@@ -84,6 +84,10 @@ export function openRuntime(
     );
   }
   let seeded: SeedSummary | null = null;
-  if (options.demo !== false && !hasAnyUnit(ctx)) seeded = seedDemo(ctx);
+  try {
+    if (options.demo !== false && !hasAnyUnit(ctx)) seeded = seedDemo(ctx);
+  } catch (err) {
+    if (!(err instanceof AlreadySeeded)) throw err; // another desk process seeded it a moment ago
+  }
   return { ctx, dbPath, seeded, close: () => db.close() };
 }

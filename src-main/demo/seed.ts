@@ -304,6 +304,11 @@ export interface SeedSummary {
   to: string;
 }
 
+/** The database got a unit first (another process seeding the same new file at the same moment). */
+export class AlreadySeeded extends Error {
+  override name = 'AlreadySeeded';
+}
+
 export function hasAnyUnit(ctx: ServiceContext): boolean {
   return ctx.db.prepare(`SELECT 1 FROM units LIMIT 1`).get() !== undefined;
 }
@@ -320,217 +325,222 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
   // The same ids on every workstation seeded the same day: two demo desks are one unit on a central.
   ctx = { ...ctx, newId: demoIds(options.seed ?? 20_260_101, today) };
 
-  return db.transaction((): SeedSummary => {
-    if (hasAnyUnit(ctx)) throw new Error('The database already holds a unit; the demo is only seeded into an empty database.');
-    const unitId = ctx.newId();
-    db.prepare(`INSERT INTO units (id, hsa_id, name, time_zone, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)`).run(
-      unitId,
-      DEMO_UNIT_HSA_ID,
-      'Vårdcentralen Solbacken',
-      tz,
-      now,
-      by,
-    );
-    db.prepare(`INSERT INTO settings (key, value) VALUES ('current_unit', ?)`).run(JSON.stringify(unitId));
-    // Marks the demo unit: its printed address signs in as the demo receptionist by itself.
-    db.prepare(`INSERT INTO settings (key, value) VALUES ('demo', 'true')`).run();
+  // Immediate: the unit check below runs under the write lock, so two processes starting on one
+  // new file seed it once (the other finds the unit) instead of one failing with SQLITE_BUSY.
+  return db
+    .transaction((): SeedSummary => {
+      if (hasAnyUnit(ctx))
+        throw new AlreadySeeded('The database already holds a unit; the demo is only seeded into an empty database.');
+      const unitId = ctx.newId();
+      db.prepare(`INSERT INTO units (id, hsa_id, name, time_zone, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)`).run(
+        unitId,
+        DEMO_UNIT_HSA_ID,
+        'Vårdcentralen Solbacken',
+        tz,
+        now,
+        by,
+      );
+      db.prepare(`INSERT INTO settings (key, value) VALUES ('current_unit', ?)`).run(JSON.stringify(unitId));
+      // Marks the demo unit: its printed address signs in as the demo receptionist by itself.
+      db.prepare(`INSERT INTO settings (key, value) VALUES ('demo', 'true')`).run();
 
-    const typeIds = new Map<string, string>();
-    const insType = db.prepare(
-      `INSERT INTO appointment_types (id, unit_id, code, name_sv, name_en, duration_min, contact_modes, professions, web_bookable,
+      const typeIds = new Map<string, string>();
+      const insType = db.prepare(
+        `INSERT INTO appointment_types (id, unit_id, code, name_sv, name_en, duration_min, contact_modes, professions, web_bookable,
          invitation_only, web_cancellable, web_rebookable, cancel_cutoff_h, rebook_cutoff_h, reason_cancel, reason_codes,
          book_min_lead_h, book_max_days, colour, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 24, 24, ?, ?, ?, 90, ?, ?, ?)`,
-    );
-    const cancelReasons = JSON.stringify([
-      { code: 'SJUK', textSv: 'Patienten är sjuk', textEn: 'Patient is ill' },
-      { code: 'KAN_EJ', textSv: 'Patienten kan inte komma', textEn: 'Patient cannot come' },
-      { code: 'VARDEN', textSv: 'Vården ställer in', textEn: 'Cancelled by the unit' },
-    ]);
-    for (const t of TYPES) {
-      const id = ctx.newId();
-      typeIds.set(t.code, id);
-      insType.run(
-        id,
-        unitId,
-        t.code,
-        t.sv,
-        t.en,
-        t.min,
-        JSON.stringify(t.modes),
-        JSON.stringify(t.professions),
-        t.web ? 1 : 0,
-        t.invitation ? 1 : 0,
-        t.web || t.invitation ? 1 : 0,
-        t.web ? 1 : 0,
-        'optional',
-        cancelReasons,
-        t.web ? 2 : 0,
-        t.colour,
-        now,
-        by,
       );
-    }
-
-    const from = startOfIsoWeek(today);
-    const to = addDays(today, 15) > addDays(from, 14) ? addDays(today, 15) : addDays(from, 14);
-    const insRes = db.prepare(
-      `INSERT INTO resources (id, unit_id, kind, name, profession, title, sort_order, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insTpl = db.prepare(
-      `INSERT INTO schedule_templates (id, resource_id, name, weekdays, every_n_weeks, valid_from, valid_to, start_time, end_time,
-         slot_min, appointment_type_ids, publish_web, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insSlot = db.prepare(
-      `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const slots: { id: string; startAt: number; types: string[] }[] = [];
-    RESOURCES.forEach((r, i) => {
-      const resourceId = ctx.newId();
-      insRes.run(resourceId, unitId, r.kind, r.name, r.profession, r.title, i, now, by);
-      for (const t of r.templates) {
-        const templateId = ctx.newId();
-        const ids = t.types.map((c) => typeIds.get(c)!);
-        insTpl.run(
-          templateId,
-          resourceId,
-          `${t.startTime}–${t.endTime}`,
-          JSON.stringify(t.weekdays),
-          from,
-          t.startTime,
-          t.endTime,
-          t.slotMin,
-          JSON.stringify(ids),
+      const cancelReasons = JSON.stringify([
+        { code: 'SJUK', textSv: 'Patienten är sjuk', textEn: 'Patient is ill' },
+        { code: 'KAN_EJ', textSv: 'Patienten kan inte komma', textEn: 'Patient cannot come' },
+        { code: 'VARDEN', textSv: 'Vården ställer in', textEn: 'Cancelled by the unit' },
+      ]);
+      for (const t of TYPES) {
+        const id = ctx.newId();
+        typeIds.set(t.code, id);
+        insType.run(
+          id,
+          unitId,
+          t.code,
+          t.sv,
+          t.en,
+          t.min,
+          JSON.stringify(t.modes),
+          JSON.stringify(t.professions),
           t.web ? 1 : 0,
+          t.invitation ? 1 : 0,
+          t.web || t.invitation ? 1 : 0,
+          t.web ? 1 : 0,
+          'optional',
+          cancelReasons,
+          t.web ? 2 : 0,
+          t.colour,
           now,
           by,
         );
-        const spec: TemplateSpec = { ...t, everyNWeeks: 1, validFrom: from, validTo: null, skipHolidays: true };
-        for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
-          const slotId = ctx.newId();
-          insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
-          slots.push({ id: slotId, startAt: s.startAt, types: ids });
-        }
       }
-    });
 
-    const insPatient = db.prepare(
-      `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, protected_identity, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const patientIds: string[] = [];
-    const usedNumbers = new Set<string>();
-    for (let i = 0; i < 140; i++) {
-      const year = 1935 + Math.floor(rand() * 85);
-      const birth = `${year}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
-      const samordning = i === 7;
-      const number = makeIdentityNumber(birth, 980 + (i % 20), samordning);
-      if (usedNumbers.has(number)) continue;
-      usedNumbers.add(number);
-      const id = ctx.newId();
-      patientIds.push(id);
-      insPatient.run(
-        id,
-        number,
-        samordning ? 'samordningsnummer' : 'personnummer',
-        pick(GIVEN),
-        pick(FAMILY),
-        `07${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`,
-        i === 3 || i === 41 ? 1 : 0,
-        now,
-        by,
+      const from = startOfIsoWeek(today);
+      const to = addDays(today, 15) > addDays(from, 14) ? addDays(today, 15) : addDays(from, 14);
+      const insRes = db.prepare(
+        `INSERT INTO resources (id, unit_id, kind, name, profession, title, sort_order, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-    }
+      const insTpl = db.prepare(
+        `INSERT INTO schedule_templates (id, resource_id, name, weekdays, every_n_weeks, valid_from, valid_to, start_time, end_time,
+         slot_min, appointment_type_ids, publish_web, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const insSlot = db.prepare(
+        `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const slots: { id: string; startAt: number; types: string[] }[] = [];
+      RESOURCES.forEach((r, i) => {
+        const resourceId = ctx.newId();
+        insRes.run(resourceId, unitId, r.kind, r.name, r.profession, r.title, i, now, by);
+        for (const t of r.templates) {
+          const templateId = ctx.newId();
+          const ids = t.types.map((c) => typeIds.get(c)!);
+          insTpl.run(
+            templateId,
+            resourceId,
+            `${t.startTime}–${t.endTime}`,
+            JSON.stringify(t.weekdays),
+            from,
+            t.startTime,
+            t.endTime,
+            t.slotMin,
+            JSON.stringify(ids),
+            t.web ? 1 : 0,
+            now,
+            by,
+          );
+          const spec: TemplateSpec = { ...t, everyNWeeks: 1, validFrom: from, validTo: null, skipHolidays: true };
+          for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
+            const slotId = ctx.newId();
+            insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
+            slots.push({ id: slotId, startAt: s.startAt, types: ids });
+          }
+        }
+      });
 
-    const typeById = new Map(TYPES.map((t) => [typeIds.get(t.code)!, t]));
-    const insBooking = db.prepare(
-      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, created_at, created_by, updated_at, updated_by)
+      const insPatient = db.prepare(
+        `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, protected_identity, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const patientIds: string[] = [];
+      const usedNumbers = new Set<string>();
+      for (let i = 0; i < 140; i++) {
+        const year = 1935 + Math.floor(rand() * 85);
+        const birth = `${year}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
+        const samordning = i === 7;
+        const number = makeIdentityNumber(birth, 980 + (i % 20), samordning);
+        if (usedNumbers.has(number)) continue;
+        usedNumbers.add(number);
+        const id = ctx.newId();
+        patientIds.push(id);
+        insPatient.run(
+          id,
+          number,
+          samordning ? 'samordningsnummer' : 'personnummer',
+          pick(GIVEN),
+          pick(FAMILY),
+          `07${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`,
+          i === 3 || i === 41 ? 1 : 0,
+          now,
+          by,
+        );
+      }
+
+      const typeById = new Map(TYPES.map((t) => [typeIds.get(t.code)!, t]));
+      const insBooking = db.prepare(
+        `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, created_at, created_by, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const notes = [
-      '',
-      '',
-      '',
-      '',
-      'Tolk behövs (arabiska)',
-      'Uppföljning efter provsvar',
-      'Har hörapparat',
-      'Önskar kvinnlig läkare',
-      'Ring 30 min innan',
-    ];
-    let bookings = 0;
-    for (const s of slots) {
-      const dayOffset = Math.round((s.startAt - wallClockToInstant(today, 0, tz)) / 86_400_000);
-      const fill = dayOffset < 0 ? 0.85 : dayOffset < 3 ? 0.75 : dayOffset < 8 ? 0.5 : 0.25;
-      if (rand() > fill) continue;
-      const typeId = pick(s.types);
-      const type = typeById.get(typeId)!;
-      const r = rand();
-      const channel = type.web && r < 0.4 ? 'web' : r < 0.8 ? 'phone' : 'desk';
-      const isPast = s.startAt + 30 * 60_000 < now;
-      const status = isPast
-        ? rand() < 0.05
-          ? 'no_show'
-          : localDate(s.startAt, tz) === today
-            ? 'arrived'
-            : 'completed'
-        : 'booked';
-      const createdAt = bookedAt(s.startAt, channel, rand(), tz);
-      // A few cancelled bookings in the history (the slot was then rebooked by someone else or left free).
-      if (rand() < 0.06) {
+      );
+      const notes = [
+        '',
+        '',
+        '',
+        '',
+        'Tolk behövs (arabiska)',
+        'Uppföljning efter provsvar',
+        'Har hörapparat',
+        'Önskar kvinnlig läkare',
+        'Ring 30 min innan',
+      ];
+      let bookings = 0;
+      for (const s of slots) {
+        const dayOffset = Math.round((s.startAt - wallClockToInstant(today, 0, tz)) / 86_400_000);
+        const fill = dayOffset < 0 ? 0.85 : dayOffset < 3 ? 0.75 : dayOffset < 8 ? 0.5 : 0.25;
+        if (rand() > fill) continue;
+        const typeId = pick(s.types);
+        const type = typeById.get(typeId)!;
+        const r = rand();
+        const channel = type.web && r < 0.4 ? 'web' : r < 0.8 ? 'phone' : 'desk';
+        const isPast = s.startAt + 30 * 60_000 < now;
+        const status = isPast
+          ? rand() < 0.05
+            ? 'no_show'
+            : localDate(s.startAt, tz) === today
+              ? 'arrived'
+              : 'completed'
+          : 'booked';
+        const createdAt = bookedAt(s.startAt, channel, rand(), tz);
+        // A few cancelled bookings in the history (the slot was then rebooked by someone else or left free).
+        if (rand() < 0.06) {
+          insBooking.run(
+            ctx.newId(),
+            s.id,
+            pick(patientIds),
+            typeId,
+            type.modes[0]!,
+            'cancelled',
+            channel,
+            '',
+            'KAN_EJ',
+            createdAt - 86_400_000,
+            by,
+            createdAt,
+            by,
+          );
+          if (rand() < 0.5) continue;
+        }
         insBooking.run(
           ctx.newId(),
           s.id,
           pick(patientIds),
           typeId,
-          type.modes[0]!,
-          'cancelled',
+          pick(type.modes),
+          status,
           channel,
-          '',
-          'KAN_EJ',
-          createdAt - 86_400_000,
-          by,
-          createdAt,
+          pick(notes),
+          null,
+          Math.min(createdAt, now),
+          channel === 'web' ? 'web' : by,
+          now,
           by,
         );
-        if (rand() < 0.5) continue;
+        bookings++;
       }
-      insBooking.run(
-        ctx.newId(),
-        s.id,
-        pick(patientIds),
-        typeId,
-        pick(type.modes),
-        status,
-        channel,
-        pick(notes),
-        null,
-        Math.min(createdAt, now),
-        channel === 'web' ? 'web' : by,
-        now,
-        by,
+
+      const insUser = db.prepare(
+        `INSERT INTO users (id, unit_id, username, display_name, password_hash, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      bookings++;
-    }
+      for (const u of DEMO_USERS) {
+        insUser.run(ctx.newId(), unitId, u.username, u.displayName, hashPassword(u.password), JSON.stringify(u.roles), now, now);
+      }
 
-    const insUser = db.prepare(
-      `INSERT INTO users (id, unit_id, username, display_name, password_hash, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const u of DEMO_USERS) {
-      insUser.run(ctx.newId(), unitId, u.username, u.displayName, hashPassword(u.password), JSON.stringify(u.roles), now, now);
-    }
-
-    return {
-      unitId,
-      resources: RESOURCES.length,
-      appointmentTypes: TYPES.length,
-      slots: slots.length,
-      patients: patientIds.length,
-      bookings,
-      from,
-      to,
-    };
-  })();
+      return {
+        unitId,
+        resources: RESOURCES.length,
+        appointmentTypes: TYPES.length,
+        slots: slots.length,
+        patients: patientIds.length,
+        bookings,
+        from,
+        to,
+      };
+    })
+    .immediate();
 }
