@@ -97,12 +97,37 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) migrate(db, loadMigrations(options.migrationsDir));
+    if (!options.readonly) {
+      migrate(db, loadMigrations(options.migrationsDir));
+      takeWriteLockAtBegin(db);
+    }
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Makes `db.transaction(fn)()` begin IMMEDIATE instead of DEFERRED. A service reads, then writes,
+ * in one transaction; begun deferred, it holds only a read snapshot until its first write, and if
+ * another process on the file (the CLI, a second shell, `tidbok sync`) commits in between, SQLite
+ * refuses the write at once (SQLITE_BUSY, stale snapshot: no busy timeout helps). Begun
+ * immediate, it waits its turn for the write lock (busy_timeout) and then runs alone. In one
+ * process nothing changes: its one connection runs one transaction at a time. Nested calls stay
+ * savepoints; `.deferred()` remains for a caller that wants a plain snapshot.
+ */
+function takeWriteLockAtBegin(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => {
+    const t = transaction(fn);
+    return Object.assign((...args: unknown[]) => t.immediate(...args), {
+      default: t.default,
+      deferred: t.deferred,
+      immediate: t.immediate,
+      exclusive: t.exclusive,
+    });
+  }) as Db['transaction'];
 }
 
 /** Refuses a file that is not (or not yet) a Tidbok database, or is damaged. */

@@ -421,11 +421,30 @@ describe("a failure inside the desk's own database is not shown as offline", () 
   });
 
   it('a read-only database: error (local); the booking central took meanwhile is not sent twice once it is writable', async () => {
-    const engine = engineOf();
+    // The file turns read-only while central answers: central has the booking, the desk cannot
+    // note that it does. (Read-only before the push, nothing is sent: the push's transactions take
+    // the write lock when they begin, store/database.ts.)
+    let readOnlyOnAnswer = false;
+    const central = api(c.url);
+    const engine = engineOf(
+      new Proxy(central, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target) as unknown;
+          if (key !== 'transaction' || typeof value !== 'function')
+            return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<CentralApi['transaction']>) => {
+            const answer = await central.transaction(...args);
+            if (readOnlyOnAnswer) desk.db.pragma('query_only = ON');
+            return answer;
+          };
+        },
+      }),
+    );
     await online(engine);
     const b = deskBook(3);
-    desk.db.pragma('query_only = ON');
+    readOnlyOnAnswer = true;
     const r = await engine.runOnce();
+    readOnlyOnAnswer = false;
     expect(r.failure).toBe('local');
     expect(engine.status()).toMatchObject({ mode: 'error', errorKind: 'local' });
     expect(engine.status().lastError).toMatch(/^SQLITE_READONLY: /);
