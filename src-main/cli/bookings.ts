@@ -66,10 +66,10 @@ async function pickPatient(api: Api, key: string): Promise<string> {
   // No personnummer: it may still be the reserve number of someone not yet identified.
   const reserve = check.ok ? null : await api('patients.checkIdentityNumber', { value: key, reserve: true });
   const number = check.normalised ?? reserve?.normalised ?? null;
-  const hit =
-    number === null
-      ? undefined
-      : (await api('patients.search', { query: number, limit: 5 })).find((p) => p.identityNumber === number);
+  // A personnummer as typed, so the search's reading applies (a centenarian's 10 digits typed
+  // without '+' find her when nobody holds them this century); a reserve number as normalised.
+  const found = number === null ? [] : await api('patients.search', { query: check.ok ? key : number, limit: 5 });
+  const hit = found.find((p) => p.identityNumber === number) ?? (check.ok && found.length === 1 ? found[0] : undefined);
   if (hit) return hit.id;
   // Digits only were meant as a personnummer: say what is wrong with it.
   if (!check.ok && !/[A-Za-z]/.test(key)) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);

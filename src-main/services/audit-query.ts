@@ -9,6 +9,7 @@ import { parseIdentityNumber } from '../domain/personnummer.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { recordAudit, verifyAuditChain } from './audit.ts';
 import { currentUnit } from './unit.ts';
+import { patientMatch } from './patient-match.ts';
 
 export interface AuditFilter {
   patientId?: string | undefined;
@@ -40,11 +41,20 @@ interface EntryRow {
 
 /** The patient id an identity number (any accepted spelling) names; not_found if none. */
 function patientIdFor(ctx: ServiceContext, identityNumber: string): string {
-  const parsed = parseIdentityNumber(identityNumber, localDate(ctx.now()), { allowReserve: true });
-  const normalised = parsed.ok ? parsed.normalised : identityNumber.trim();
-  const row = ctx.db.prepare(`SELECT id FROM patients WHERE identity_number = ?`).get(normalised) as { id: string } | undefined;
-  if (!row) throw notFound('Patienten');
-  return row.id;
+  const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
+  const parsed = parseIdentityNumber(identityNumber, today, { allowReserve: true });
+  // A personnummer as the patient search reads it (a centenarian's typed without '+' too); a
+  // reserve number exactly as stored.
+  const match = parsed.ok && parsed.kind !== 'reserve' ? patientMatch(ctx, identityNumber, today) : null;
+  const rows = (
+    match
+      ? ctx.db.prepare(`SELECT id FROM patients WHERE ${match.where} LIMIT 2`).all(...match.params)
+      : ctx.db
+          .prepare(`SELECT id FROM patients WHERE identity_number = ?`)
+          .all(parsed.ok ? parsed.normalised : identityNumber.trim())
+  ) as { id: string }[];
+  if (rows.length !== 1) throw notFound('Patienten');
+  return rows[0]!.id;
 }
 
 function query(ctx: ServiceContext, filter: AuditFilter, limit: number): AuditPage {

@@ -96,6 +96,31 @@ describe('patients add and booking by identity number in any accepted form', () 
   });
 });
 
+describe('a patient of a hundred, her number typed without the +', () => {
+  it('is booked and her log extract found, as the patient search finds her, when nobody holds the digits this century', async () => {
+    // Born 31 December 1925: 100 years old; "251231-…" with a '-' reads as born 2025.
+    const ten = pnr('251231', '942');
+    const added = await json<{ id: string; identityNumber: string }>([
+      'patients',
+      'add',
+      '--number',
+      ten.replace('-', '+'),
+      '--given',
+      'Elsa',
+      '--family',
+      'Hundraårsdotter',
+    ]);
+    expect(added.identityNumber).toBe(`19${ten.replace('-', '')}`);
+    const [slot] = await free(1, '2026-12-07');
+    const booked = await json<CliBooking>(['bookings', 'book', '--slot', slot!, '--patient', ten, '--type', 'LAKBES']);
+    expect(booked.patient.id).toBe(added.id);
+    const extract = await run(['audit', 'extract', '--patient', ten]);
+    expect([extract.code, extract.err]).toEqual([0, '']);
+    // Her registration, the booking's read and its change, at least.
+    expect(extract.out.trim().split('\n').length).toBeGreaterThanOrEqual(4);
+  });
+});
+
 describe('bookings: the desk rules at the command line', () => {
   it('refuses a second booking of a slot, rebooks atomically, marks, and cancels with the type’s reason rules', async () => {
     const [first, second, third] = await free(3, '2026-12-07');
