@@ -535,19 +535,27 @@ export function registerTemplateCommands(templates: Command): void {
       if (opts.json) return print(JSON.stringify(preview, null, 2));
       // Dates and times read from the instants in the unit's time zone: what the calendar will show.
       const byDate = new Map<string, string[]>();
+      // Times another template or a hand-made slot of the resource already holds: saving skips them.
+      const held = new Set(preview.overlapping.map((s) => s.startAt));
+      const overlapping = new Map<string, string[]>();
       for (const s of preview.slots) {
         const date = localDate(s.startAt, tz);
-        byDate.set(date, [...(byDate.get(date) ?? []), localTime(s.startAt, tz)]);
+        const list = held.has(s.startAt) ? overlapping : byDate;
+        list.set(date, [...(list.get(date) ?? []), localTime(s.startAt, tz)]);
       }
       const lines = [
         ...[...byDate].map(([date, times]) => [date, `${times.join(' ')}  (${times.length} × ${slotMin} min)`] as const),
         ...preview.skipped.map((h) => [h.date, `stängt: ${h.holiday}`] as const),
         ...preview.clockChanges.map((d) => [d.date, clockChangeText(d)] as const),
+        ...[...overlapping].map(
+          ([date, times]) => [date, `läggs inte ut, resursen har redan en tid då: ${times.join(' ')}`] as const,
+        ),
       ].sort((a, b) => a[0].localeCompare(b[0]));
       for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
       print(
-        `${preview.slots.length} tider på ${byDate.size} dagar ${from} – ${addDays(to, -1)}` +
-          `${preview.skipped.length ? `, ${preview.skipped.length} dagar stängda` : ''}.`,
+        `${preview.slots.length - held.size} tider på ${byDate.size} dagar ${from} – ${addDays(to, -1)}` +
+          `${preview.skipped.length ? `, ${preview.skipped.length} dagar stängda` : ''}` +
+          `${held.size ? `; ${held.size} tider läggs inte ut (resursen har redan tider då)` : ''}.`,
       );
     });
 

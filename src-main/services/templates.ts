@@ -84,6 +84,7 @@ export function previewTemplate(
   ctx: ServiceContext,
   input: {
     template: Omit<TemplateInput, 'resourceId'> & { resourceId?: string | undefined };
+    templateId?: string | undefined;
     from?: string | undefined;
     to?: string | undefined;
   },
@@ -105,14 +106,50 @@ export function previewTemplate(
   // Saving lays out no time that has begun (expandInto), so neither does the preview: today's
   // earlier times would be counted, and shown, but never made.
   const now = ctx.now();
+  const laid = slots.filter((s) => s.startAt >= now);
+  const resourceId = input.template.resourceId;
   return {
-    slots: describePlannedSlots(
-      slots.filter((s) => s.startAt >= now),
-      unit.timeZone,
-    ),
+    slots: describePlannedSlots(laid, unit.timeZone),
     skipped,
     clockChanges: clockChangeDays(spec, from, to, unit.timeZone).filter((d) => !closed.has(d.date)),
+    overlapping: resourceId
+      ? describePlannedSlots(overlappingPlanned(ctx, resourceId, input.templateId, laid), unit.timeZone)
+      : [],
   };
+}
+
+/**
+ * The planned slots that saving would skip as overlaps (expandInto): the resource's live slots
+ * hold them, except the edited template's own free future slots, which the edit changes or removes.
+ * One of its slots at exactly the planned time is that time, already there.
+ */
+function overlappingPlanned(
+  ctx: ServiceContext,
+  resourceId: string,
+  templateId: string | undefined,
+  planned: readonly PlannedSlot[],
+): PlannedSlot[] {
+  if (planned.length === 0) return [];
+  const now = ctx.now();
+  const held = ctx.db
+    .prepare(
+      `SELECT s.start_at, s.end_at, s.template_id,
+              EXISTS (SELECT 1 FROM bookings b WHERE b.slot_id = s.id AND b.status IN ${ACTIVE_BOOKING_STATUSES}) AS booked
+         FROM slots s WHERE s.resource_id = ? AND s.state <> 'removed' AND s.start_at >= ? AND s.start_at < ?`,
+    )
+    .all(resourceId, planned[0]!.startAt - 8 * 3_600_000, planned[planned.length - 1]!.endAt) as {
+    start_at: number;
+    end_at: number;
+    template_id: string | null;
+    booked: number;
+  }[];
+  const own = (h: (typeof held)[number]) => templateId !== undefined && h.template_id === templateId;
+  const blocking = held.filter((h) => !own(h) || h.booked === 1 || h.start_at < now);
+  return planned.filter((p) =>
+    blocking.some(
+      (h) => overlaps(h.start_at, h.end_at, p.startAt, p.endAt) && !(own(h) && h.start_at === p.startAt && h.end_at === p.endAt),
+    ),
+  );
 }
 
 // ------------------------------------------------------------------ expansion engine

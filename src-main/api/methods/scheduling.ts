@@ -73,6 +73,12 @@ export interface TemplatePreview {
   skipped: { date: string; holiday: string }[];
   /** Open days on which the clock moves inside the template's hours (DST), and the slot starts it touches. */
   clockChanges: ClockChangeDay[];
+  /**
+   * With a resource: the times among `slots` that saving would not lay out because the resource
+   * already has a time then (another template's, a hand-made one, or a booked one an edit leaves;
+   * pass `templateId` when previewing an edit). Saving lays out `slots` less these.
+   */
+  overlapping: PlannedSlotView[];
 }
 
 /** A slot a change could not touch because it holds an active booking. */
@@ -395,6 +401,8 @@ export const schedulingMethods = {
     input: z
       .object({
         template: templateSpec.omit({ resourceId: true }).extend({ resourceId: uuid.optional() }),
+        /** The template being edited: its own free future times give way to the edit, not overlap it. */
+        templateId: uuid.optional(),
         from: isoDate.optional(),
         to: isoDate.optional(),
       })
