@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { AppError } from '../api/result.ts';
 import type { AppointmentType, Resource } from '../api/types.ts';
 import type { ExpansionReport, ScheduleHorizon } from '../api/methods/scheduling.ts';
-import { bookingWindow } from '../domain/booking-rules.ts';
+import { bookingWindow, mayBookTypeOnWeb } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
@@ -77,7 +77,7 @@ function noFreeSlotsBecause(
   if (q.profession !== undefined && !performs(q.profession)) {
     return `${type.code} utförs inte av ${q.profession}, bara av ${type.professions.join(', ')}.`;
   }
-  if (q.web && !type.webBookable && !(type.invitationOnly && q.invited)) {
+  if (q.web && !mayBookTypeOnWeb(type, q.invited)) {
     return type.invitationOnly
       ? `${type.code} kan bokas på webben först efter kallelse (lägg till --invited).`
       : `${type.code} bokas inte på webben.`;

@@ -286,6 +286,14 @@ export function checkFit(input: {
 }
 
 /**
+ * Whether a patient may book the type anew on the web, as checkFit decides it: an invitation-only
+ * type needs the invitation whatever its web-bookable flag (central may send both set).
+ */
+export function mayBookTypeOnWeb(type: Pick<TypeRules, 'webBookable' | 'invitationOnly'>, invited: boolean): boolean {
+  return type.invitationOnly ? invited : type.webBookable;
+}
+
+/**
  * Why the unit cannot move a booking to a new time on its own (absence rebooking), in Swedish for
  * the scheduler, or null. The desk can still act: cancel, or rebook choosing another contact mode.
  */

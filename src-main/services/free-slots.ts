@@ -3,8 +3,11 @@
 // kept by triggers, migration 0005), so the cost does not grow with the number of booked slots:
 // find the distinct type lists that offer the type (one index seek each), walk each list's slots
 // in time order up to N, and merge. The slot and booking checks stay as a guard.
+// A time held on återbudslistan (waitlist.offered_slot_id) is listed: the hold keeps it from the
+// list's other patients (waitlist.offerableSlots, absence proposals), not from the desk, whose
+// booking releases it (services/waitlist-holds.ts).
 import type { FreeSlot } from '../api/methods/scheduling.ts';
-import { bookingWindow } from '../domain/booking-rules.ts';
+import { bookingWindow, mayBookTypeOnWeb } from '../domain/booking-rules.ts';
 import { addDays, sameWallClockDaysLater, startOfLocalDay } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
@@ -105,7 +108,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   // A clinician asked for by an id that is nobody's is a mistake to report, not "no free time".
   if (q.resourceId !== undefined) getResource(ctx, q.resourceId);
   if (!type.active) return [];
-  if (q.webOnly && !type.webBookable && !(type.invitationOnly && q.invited)) return [];
+  if (q.webOnly && !mayBookTypeOnWeb(type, q.invited === true)) return [];
   const now = ctx.now();
   const window = bookingWindow(type, now, unit.timeZone);
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
