@@ -171,6 +171,18 @@ function tooLongProblem(input: { date: string; startTime: string; endTime: strin
   );
 }
 
+/**
+ * A slot of an earlier day is history (as for createSlot): removing, blocking or changing it would
+ * rewrite what the book offered that day (utilisation, the central side's record). Today's stay
+ * open to correction.
+ */
+function assertNotHistory(ctx: ServiceContext, slot: { startAt: number }): void {
+  const tz = currentUnit(ctx).timeZone;
+  const day = localDate(slot.startAt, tz);
+  if (day < localDate(ctx.now(), tz))
+    throw conflict(`Tiden ${day} har redan varit och hör till historiken: den kan inte ändras.`);
+}
+
 function bump(ctx: ServiceContext, caller: Caller, id: string, sets: string, ...vals: unknown[]): void {
   ctx.db
     .prepare(`UPDATE slots SET ${sets}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
@@ -190,6 +202,7 @@ export function updateSlot(
   return ctx.db.transaction(() => {
     const before = getSlot(ctx, input.id);
     if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    assertNotHistory(ctx, before);
     if (activeBookingId(ctx, before.id)) throw conflict('Tiden är bokad och kan inte ändras. Boka om patienten först.');
     const types = input.appointmentTypeIds ? [...new Set(input.appointmentTypeIds)] : before.appointmentTypeIds;
     if (input.appointmentTypeIds) {
@@ -216,6 +229,7 @@ export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: stri
   return ctx.db.transaction(() => {
     const before = getSlot(ctx, input.id);
     if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    assertNotHistory(ctx, before);
     if (before.state === 'blocked') {
       // Blocked by an absence: the scheduler's own block takes over and outlives the absence.
       const row = ctx.db.prepare(`SELECT absence_id FROM slots WHERE id = ?`).get(before.id) as { absence_id: string | null };
@@ -239,6 +253,7 @@ export function unblockSlot(ctx: ServiceContext, caller: Caller, input: { id: st
       (SlotRow & { absence_id: string | null }) | undefined;
     if (!before) throw notFound('Tiden', input.id);
     if (before.state === 'removed') throw conflict('Tiden är borttagen ur schemat.');
+    assertNotHistory(ctx, { startAt: before.start_at });
     if (before.state === 'open') return toSlot(before);
     if (before.absence_id) {
       const active = ctx.db.prepare(`SELECT 1 FROM absences WHERE id = ? AND state = 'active'`).get(before.absence_id);
@@ -263,6 +278,7 @@ export function removeSlot(ctx: ServiceContext, caller: Caller, input: { id: str
   return ctx.db.transaction(() => {
     const before = getSlot(ctx, input.id);
     if (before.state === 'removed') return before;
+    assertNotHistory(ctx, before);
     if (activeBookingId(ctx, before.id))
       throw conflict('Tiden är bokad och kan inte tas bort. Avboka eller boka om patienten först.');
     bump(ctx, caller, before.id, `state = 'removed'`);

@@ -372,3 +372,45 @@ describe('two templates of one resource that overlap in time', () => {
     env.db.close();
   });
 });
+
+describe('single slots of an earlier day are history', () => {
+  it('refuses to remove, block, unblock or change them in Swedish and writes nothing; today stays open', async () => {
+    const env = await setup(NOWS[0]!); // Monday 2026-11-23 09:10
+    const add = (date: string, startTime: string) =>
+      env.must<{ id: string }>('slots.create', {
+        resourceId: env.doctor,
+        date,
+        startTime,
+        endTime: `${startTime.slice(0, 3)}40`,
+        appointmentTypeIds: [env.types.lak],
+      });
+    const monday = await add('2026-11-23', '15:00');
+    const blockedMonday = await add('2026-11-23', '16:00');
+    await env.must('slots.block', { id: blockedMonday.id, reason: 'Möte' });
+    const wednesdayMorning = await add('2026-11-25', '08:00');
+    env.setNow(Date.parse('2026-11-25T10:00:00+01:00'));
+    const written = () => [
+      env.db.prepare(`SELECT count(*) FROM outbox`).pluck().get(),
+      env.db.prepare(`SELECT group_concat(state || version) FROM slots ORDER BY id`).pluck().get(),
+    ];
+    const before = written();
+    for (const [method, input] of [
+      ['slots.remove', { id: monday.id }],
+      ['slots.block', { id: monday.id, reason: 'Efterhand' }],
+      ['slots.update', { id: monday.id, webPublished: true }],
+      ['slots.unblock', { id: blockedMonday.id }],
+    ] as const) {
+      const e = await env.refused(method, input);
+      expect([method, e.code, e.message]).toEqual([
+        method,
+        'conflict',
+        'Tiden 2026-11-23 har redan varit och hör till historiken: den kan inte ändras.',
+      ]);
+    }
+    expect(written()).toEqual(before);
+    // Today's time that has ended may still be corrected (as a time may be added today afterwards).
+    await env.must('slots.block', { id: wednesdayMorning.id, reason: 'Läkaren var sjuk' });
+    await env.must('slots.remove', { id: wednesdayMorning.id });
+    env.db.close();
+  });
+});
