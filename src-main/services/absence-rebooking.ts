@@ -12,8 +12,8 @@ import type {
 } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
 import { bookingSeenBy, chooseProposal, mayShowContactDetails, overlaps } from '../domain/availability.ts';
-import { DAY_MS, unitMoveProblem } from '../domain/booking-rules.ts';
-import { localDate, localTime, sameWallClockDaysLater } from '../domain/time.ts';
+import { unitMoveProblem } from '../domain/booking-rules.ts';
+import { addDays, localDate, localTime, sameWallClockDaysLater } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { bookingsInPeriod, getAbsence } from './absences.ts';
@@ -37,9 +37,10 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
   const unit = currentUnit(ctx);
   const absent = getResource(ctx, absence.resourceId);
   const now = ctx.now();
-  // Searched up to `searchDays` past the absence (an absence months ahead still finds times). The
+  // Searched up to `searchDays` past the absence (an absence months ahead still finds times), in
+  // calendar days: N × 24 h from a midnight ends an hour short of one over the autumn night. The
   // type's lead time stays: the patient has to be reached before a proposed time.
-  const to = localDate(Math.max(now, absence.endAt) + searchDays * DAY_MS, unit.timeZone);
+  const to = addDays(localDate(Math.max(now, absence.endAt), unit.timeZone), searchDays);
   // Times held on återbudslistan for a patient being called are hers until she answers (as
   // "Erbjud tid" leaves them out); the scheduler may still choose one by hand.
   const taken = new Set(
@@ -69,12 +70,18 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
     if (!candidates) {
       // Enough candidates for every affected booking (each may also skip a few that clash with the
       // patient's other times), plus room for the preferred clinician: a long absence has hundreds.
-      candidates = findFreeSlots(ctx, {
+      const search = {
         appointmentTypeId: booking.appointmentTypeId,
         to,
         ...(absent.profession ? { profession: absent.profession } : {}),
         limit: 200 + 2 * affected.length + taken.size,
-      }).filter((s) => absent.profession !== null || s.profession === null);
+      };
+      const anyone = findFreeSlots(ctx, search).filter((s) => absent.profession !== null || s.profession === null);
+      // The absent clinician's own times, asked for apart: on a full unit the others' first few
+      // hundred free times can all come before hers, and hers are preferred up to a week later.
+      const listed = new Set(anyone.map((s) => s.slotId));
+      const own = findFreeSlots(ctx, { ...search, resourceId: absent.id }).filter((s) => !listed.has(s.slotId));
+      candidates = [...anyone, ...own].sort((a, b) => a.startAt - b.startAt); // stable: ties keep the search's order
       candidatesByType.set(booking.appointmentTypeId, candidates);
     }
     // Not at a time the patient is already booked elsewhere (nor proposed another of their bookings).
