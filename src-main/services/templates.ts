@@ -743,6 +743,11 @@ export function updateTemplate(
 export function deactivateTemplate(ctx: ServiceContext, caller: Caller, input: { id: string }): TemplateChange {
   return ctx.db.transaction(() => {
     const before = getTemplate(ctx, input.id);
+    // Already inactive (a second click, a script run twice): nothing to do, nothing to push or log.
+    if (!before.active) {
+      const range = horizon(ctx, undefined);
+      return { template: before, expansion: emptyReport(range.from, range.to) };
+    }
     ctx.db
       .prepare(`UPDATE schedule_templates SET active = 0, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(ctx.now(), caller.username, before.id);

@@ -414,3 +414,44 @@ describe('single slots of an earlier day are history', () => {
     env.db.close();
   });
 });
+
+describe('deactivating a template', () => {
+  it('removes its free future slots, keeps the past and the booked ones; a second deactivation writes nothing', async () => {
+    const env = await setup(NOWS[0]!); // Monday 09:10
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [1, 2],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '10:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak],
+      },
+      horizonWeeks: 1,
+    });
+    const rows = slotsOf(env.db, env.doctor); // Mon 09:30 (09:00 had begun), Tue 08:00–09:30
+    expect(rows.map((s) => localTime(s.start_at))).toEqual(['09:30', '08:00', '08:30', '09:00', '09:30']);
+    await env.must('bookings.book', {
+      slotId: rows[2]!.id,
+      patientId: env.patients[0],
+      appointmentTypeId: env.types.lak,
+      contactMode: 'physical',
+    });
+    env.setNow(Date.parse('2026-11-23T09:45:00+01:00')); // Monday's 09:30 has begun
+    const first = await env.must<TemplateChange>('templates.deactivate', { id: template.id });
+    expect(first.expansion).toMatchObject({ removed: 3, created: 0 });
+    expect(first.expansion.bookedUnchanged.map((b) => b.slotId)).toEqual([rows[2]!.id]);
+    expect(slotsOf(env.db, env.doctor).map((s) => s.state)).toEqual(['open', 'removed', 'open', 'removed', 'removed']);
+    const written = () =>
+      [`outbox`, `audit_events`, `slots_behind_template`].map((t) => env.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
+    const before = [written(), env.db.prepare(`SELECT version FROM schedule_templates`).pluck().get()];
+    const again = await env.must<TemplateChange>('templates.deactivate', { id: template.id });
+    expect(again.template.active).toBe(false);
+    expect(again.expansion).toMatchObject({ removed: 0, updated: 0, created: 0, bookedUnchanged: [] });
+    expect([written(), env.db.prepare(`SELECT version FROM schedule_templates`).pluck().get()]).toEqual(before);
+    // Nor does an expansion bring its times back.
+    expect((await env.must<ExpansionReport>('templates.expand', { horizonWeeks: 2 })).created).toBe(0);
+    env.db.close();
+  });
+});
