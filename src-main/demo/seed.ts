@@ -5,6 +5,7 @@
 import type { ServiceContext } from '../services/context.ts';
 import { seededRandom } from './prng.ts';
 import { demoIds } from './ids.ts';
+import { seedDemoLists } from './seed-lists.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
 import { makeIdentityNumber } from '../domain/personnummer.ts';
@@ -396,8 +397,10 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const slots: { id: string; startAt: number; types: string[] }[] = [];
+      const resourceIds = new Map<string, string>();
       RESOURCES.forEach((r, i) => {
         const resourceId = ctx.newId();
+        resourceIds.set(r.key, resourceId);
         insRes.run(resourceId, unitId, r.kind, r.name, r.profession, r.title, i, now, by);
         for (const t of r.templates) {
           const templateId = ctx.newId();
@@ -530,6 +533,8 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       for (const u of DEMO_USERS) {
         insUser.run(ctx.newId(), unitId, u.username, u.displayName, hashPassword(u.password), JSON.stringify(u.roles), now, now);
       }
+      // Återbudslistan and Frånvaro with something on them (last: the ids above stay as they were).
+      seedDemoLists(ctx, { seed: options.seed ?? 20_260_101, today, tz, resourceIds, typeIds, patientIds, by });
 
       return {
         unitId,

@@ -24,6 +24,9 @@ const code = (c: string) => types.find((x) => x.code === c)!;
 test.beforeAll(async () => {
   shell = await startShell({ env: { TIDBOK_NOW: MONDAY } });
   types = await apiCall<AppointmentType[]>(shell, 'appointmentTypes.list', {});
+  // The demo's own list is withdrawn: these tests decide who waits, and in which order.
+  for (const e of await apiCall<WaitlistEntry[]>(shell, 'waitlist.list', {}))
+    await apiCall(shell, 'waitlist.withdraw', { id: e.id });
   // Two patients already waiting, so the list reads as on a working day.
   const day = await apiCall<CalendarRange>(shell, 'calendar.range', { from: '2026-11-23', to: '2026-11-24' });
   const [a, b] = [...new Set(day.bookings.filter((x) => !x.patient.protectedIdentity).map((x) => x.patient.id))];

@@ -21,7 +21,16 @@ export interface DemoCentral {
 /** The in-process central starts empty each time: forget what an earlier one knew. */
 function forgetEarlierCentral(ctx: ServiceContext, url: string): void {
   ctx.db.transaction(() => {
-    for (const t of ['units', 'resources', 'appointment_types', 'slots', 'patients', 'bookings']) {
+    for (const t of [
+      'units',
+      'resources',
+      'appointment_types',
+      'schedule_templates',
+      'absences',
+      'slots',
+      'patients',
+      'bookings',
+    ]) {
       ctx.db.prepare(`UPDATE ${t} SET remote_id = NULL, remote_version = NULL WHERE remote_id IS NOT NULL`).run();
     }
     ctx.db.prepare(`DELETE FROM sync_state`).run();

@@ -168,7 +168,8 @@ describe('listing absences', () => {
       to: '2026-12-06',
       reason: 'Ledig',
     });
-    const ids = async (from: string, to: string) => (await api.ok('absences.list', { from, to })).map((a) => a.id);
+    const ids = async (from: string, to: string) =>
+      (await api.ok('absences.list', { from, to, resourceId: k1.id })).map((a) => a.id);
     expect(await ids('2026-12-06', '2026-12-06')).toEqual([absence.id]);
     expect(await ids('2026-12-07', '2026-12-08')).toEqual([]);
     expect(await ids('2026-12-01', '2026-12-04')).toEqual([]);

@@ -126,7 +126,8 @@ describe('a held time ends when its slot can no longer be given to her', () => {
     const booking = await api.ok('bookings.book', { slotId: slot.slotId, patientId: a.id, appointmentTypeId: lakbes.id });
     expect(entryRow(agnes.id)).toMatchObject({ state: 'booked', slot: null });
     expect(lastAudit(agnes.id)).toEqual({ op: 'booked', bookingId: booking.id, from: 'offered', outsideList: true });
-    expect((await api.ok('waitlist.list', {})).map((e) => e.id)).toEqual([bodil.id]);
+    const listed = (await api.ok('waitlist.list', {})).map((e) => e.id);
+    expect([agnes.id, bodil.id].filter((id) => listed.includes(id))).toEqual([bodil.id]);
 
     // Bodil holds a time and already has a later one: moving that booking into the held time ends her wait too.
     const held = await freeLakbes(5);
