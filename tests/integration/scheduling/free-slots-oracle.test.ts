@@ -584,3 +584,86 @@ describe('the web flags as the web booking rules read them', () => {
     expect(web.ok).toBe(listed);
   });
 });
+
+describe('the edges of the booking window, as bookings.book draws them', () => {
+  // A time is listed exactly when a desk booking without override is accepted: lead hours are real
+  // hours (over the spring night too), max days are whole Stockholm days (the 25-hour autumn
+  // Sunday included), and a time that has begun is never free.
+  it.each([
+    // [now, lead hours, max days, [date, start, end, listed]...]
+    [
+      '2026-03-27T14:05:00+01:00',
+      48,
+      30,
+      [
+        ['2026-03-29', '14:05', '14:15', false], // 47 real hours: the clock skipped one
+        ['2026-03-29', '15:00', '15:10', false],
+        ['2026-03-29', '15:05', '15:15', true], // exactly 48 h
+        ['2026-03-29', '15:10', '15:20', true],
+      ],
+    ],
+    [
+      '2026-10-23T16:40:00+02:00',
+      0,
+      2,
+      [
+        ['2026-10-23', '16:30', '16:40', false], // ended
+        ['2026-10-23', '16:40', '16:50', false], // begins now
+        ['2026-10-23', '16:45', '16:55', true],
+        ['2026-10-25', '23:50', '23:59', true], // the last day, 25 hours long
+        ['2026-10-26', '00:00', '00:10', false],
+      ],
+    ],
+    [
+      '2026-12-06T22:30:00+01:00',
+      1,
+      1,
+      [
+        ['2026-12-06', '23:25', '23:35', false], // 55 minutes ahead
+        ['2026-12-06', '23:30', '23:40', true],
+        ['2026-12-07', '23:45', '23:55', true],
+        ['2026-12-08', '07:00', '07:10', false],
+      ],
+    ],
+  ] as [string, number, number, [string, string, string, boolean][]][])(
+    'now %s, lead %i h, %i days ahead',
+    async (now, lead, maxDays, times) => {
+      const api = demoApi({ demo: false, now: Date.parse(now) });
+      await api.ok('unit.create', { hsaId: 'SE2321000016-KANT', name: 'Kantenheten' });
+      const type = await api.ok('appointmentTypes.create', {
+        code: 'KANT',
+        nameSv: 'Kantbesök',
+        nameEn: 'Edge visit',
+        durationMin: 9,
+        contactModes: ['physical'],
+        bookMinLeadH: lead,
+        bookMaxDays: maxDays,
+      });
+      const slots = [];
+      // One clinician per time (some overlap), in display order as listed: ties are none.
+      for (const [i, [date, startTime, endTime]] of times.entries()) {
+        const doc = await api.ok('resources.create', { kind: 'clinician', name: `Karin Kant ${i}`, profession: 'lakare' });
+        slots.push(await api.ok('slots.create', { resourceId: doc.id, date, startTime, endTime, appointmentTypeIds: [type.id] }));
+      }
+      const found = await api.ok('slots.findFree', { appointmentTypeId: type.id, limit: 50 });
+      expect(found.map((f) => f.slotId)).toEqual(slots.filter((_, i) => times[i]![3]).map((s) => s.id));
+      const p = await api.ok('patients.create', {
+        identityNumber: makeIdentityNumber('1980-02-02', 555),
+        givenName: 'Kant',
+        familyName: 'Fall',
+      });
+      for (const [i, s] of slots.entries()) {
+        const r = await api.err('bookings.book', { slotId: s.id, patientId: p.id, appointmentTypeId: type.id }).catch(() => null);
+        // Refused (a rule) exactly when not listed; a booked one is cancelled to leave the patient free.
+        expect(r === null, `${times[i]!.slice(0, 2).join(' ')}: ${r?.message ?? 'booked'}`).toBe(times[i]![3]);
+        if (r === null) {
+          const b = api.ctx.db
+            .prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status = 'booked'`)
+            .pluck()
+            .get(s.id) as string;
+          await api.ok('bookings.cancel', { id: b, override: { reason: 'Bara ett prov' } });
+        }
+      }
+    },
+  );
+});
