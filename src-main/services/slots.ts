@@ -225,6 +225,18 @@ export function updateSlot(
   })();
 }
 
+/**
+ * A booked time is not blocked by hand: nothing would list its booking for rebooking (an absence
+ * does, and the calendar shows the booking as any other), so the patient would come to a closed time.
+ */
+function assertNotBooked(ctx: ServiceContext, slotId: string): void {
+  if (activeBookingId(ctx, slotId)) {
+    throw conflict(
+      'Tiden är bokad. Boka om eller avboka patienten först, eller lägg in en frånvaro: den listar bokningarna som behöver flyttas.',
+    );
+  }
+}
+
 export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: string; reason: string }): Slot {
   return ctx.db.transaction(() => {
     const before = getSlot(ctx, input.id);
@@ -234,15 +246,16 @@ export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: stri
       // Blocked by an absence: the scheduler's own block takes over and outlives the absence.
       const row = ctx.db.prepare(`SELECT absence_id FROM slots WHERE id = ?`).get(before.id) as { absence_id: string | null };
       if (!row.absence_id) return before;
+      assertNotBooked(ctx, before.id);
       bump(ctx, caller, before.id, `absence_id = NULL, block_reason = ?`, input.reason || before.blockReason);
       const slot = getSlot(ctx, before.id);
       slotChanged(ctx, caller, slot, 'update', { state: 'blocked', fromAbsence: row.absence_id });
       return slot;
     }
-    // A booked slot may be blocked (the booking then needs rebooking); the booking stays as it is.
+    assertNotBooked(ctx, before.id);
     bump(ctx, caller, before.id, `state = 'blocked', block_reason = ?`, input.reason || null);
     const slot = getSlot(ctx, before.id);
-    slotChanged(ctx, caller, slot, 'update', { state: 'blocked', booked: activeBookingId(ctx, slot.id) !== null });
+    slotChanged(ctx, caller, slot, 'update', { state: 'blocked' });
     return slot;
   })();
 }

@@ -455,3 +455,58 @@ describe('deactivating a template', () => {
     env.db.close();
   });
 });
+
+describe('blocking a booked time', () => {
+  // Nothing lists a booking in a time blocked by hand (an absence lists its bookings for rebooking;
+  // the calendar shows the booking as any other), so the patient would come to a closed time.
+  it('is refused in Swedish, naming the way (rebook, cancel, or an absence), and writes nothing', async () => {
+    const env = await setup(NOWS[0]!);
+    const add = (startTime: string, endTime: string) =>
+      env.must<{ id: string }>('slots.create', {
+        resourceId: env.doctor,
+        date: '2026-11-25',
+        startTime,
+        endTime,
+        appointmentTypeIds: [env.types.lak],
+      });
+    const morning = await add('08:00', '08:30');
+    const noon = await add('12:00', '12:30');
+    const book = (slotId: string, i: number) =>
+      env.must<{ id: string }>('bookings.book', {
+        slotId,
+        patientId: env.patients[i],
+        appointmentTypeId: env.types.lak,
+        contactMode: 'physical',
+      });
+    const booking = await book(morning.id, 0);
+    await book(noon.id, 1);
+    await env.must('absences.create', {
+      resourceId: env.doctor,
+      from: '2026-11-25',
+      fromTime: '11:00',
+      to: '2026-11-25',
+      toTime: '13:00',
+      reason: 'Kurs',
+    });
+    const written = () => [
+      env.db.prepare(`SELECT count(*) FROM outbox`).pluck().get(),
+      env.db.prepare(`SELECT group_concat(state || version || ifnull(absence_id, '-')) FROM slots ORDER BY id`).pluck().get(),
+    ];
+    const before = written();
+    // Open and booked; blocked by the absence and booked (a block of one's own would outlive it).
+    for (const id of [morning.id, noon.id]) {
+      expect(await env.refused('slots.block', { id, reason: 'Möte' })).toMatchObject({
+        code: 'conflict',
+        message:
+          'Tiden är bokad. Boka om eller avboka patienten först, eller lägg in en frånvaro: den listar bokningarna som behöver flyttas.',
+      });
+    }
+    expect(written()).toEqual(before);
+    expect(await env.must<{ status: string }>('bookings.get', { id: booking.id })).toMatchObject({ status: 'booked' });
+    // Once the patient is rebooked away, the time may be blocked.
+    const later = await add('15:00', '15:30');
+    await env.must('bookings.rebook', { id: booking.id, slotId: later.id });
+    expect(await env.must('slots.block', { id: morning.id, reason: 'Möte' })).toMatchObject({ state: 'blocked' });
+    env.db.close();
+  });
+});
