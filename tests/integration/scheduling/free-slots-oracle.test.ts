@@ -23,6 +23,7 @@ import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../../../src-main/store/rows.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiAs, startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { demoApi, patientOnWeb, type Api } from './helpers.ts';
 
 const HOUR = 3_600_000;
@@ -531,6 +532,50 @@ describe('slots.findFree against a brute-force oracle', () => {
     expect(lines).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('the web shell (HTTP api, its own process on the same file)', () => {
+  it('answers slots.findFree as the oracle does', async () => {
+    const [spec] = fc.sample(book$, { numRuns: 1, seed: 77 });
+    const queries = fc.sample(query, { numRuns: 20, seed: 78 });
+    const book = await buildBook(...spec!);
+    const inputs = queries.map((q) => apiInput(book, q));
+    const expected = inputs.map(({ appointmentTypeId, webOnly, invited, ...rest }) =>
+      oracle(book, { typeId: appointmentTypeId, webOnly: webOnly === true, invited: invited === true, ...rest }),
+    );
+    book.api.ctx.db.close();
+    const shell = await startShell({
+      dbPath: book.api.path,
+      demo: false,
+      // The shell's clock is the book's; it lays out no further days of the templates meanwhile.
+      env: { TIDBOK_NOW: new Date(book.now).toISOString(), TIDBOK_SCHEDULE_HORIZON: 'off' },
+    });
+    try {
+      const call = apiAs(() => shell, 'orakel', 'orakel-losen-2026');
+      await post(shell, 'auth.setupAdmin', { username: 'orakel', displayName: 'Orakel', password: 'orakel-losen-2026' });
+      for (const [i, input] of inputs.entries()) {
+        const found = await call<FreeSlot[]>('slots.findFree', input);
+        expect(
+          found.map((f) => f.slotId),
+          JSON.stringify(input),
+        ).toEqual(expected[i]);
+      }
+      expect(expected.some((e) => e.length > 0)).toBe(true);
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
+});
+
+/** A public method of the web shell (no session), as the first-start screen calls it. */
+async function post(shell: RunningShell, method: string, input: unknown): Promise<void> {
+  const res = await fetch(`${shell.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${shell.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message ?? res.status}`);
+}
 
 describe('the web flags as the web booking rules read them', () => {
   // Central may send a type both web-bookable and invitation-only (the services refuse that mix,
