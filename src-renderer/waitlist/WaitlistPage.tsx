@@ -192,7 +192,7 @@ function WaitlistScreen() {
                     <td>
                       <PriorityChip priority={e.priority} />
                     </td>
-                    <td className="tb-nowrap">
+                    <td className="tb-wl-patientcell">
                       {isOpen ? (
                         <button
                           type="button"

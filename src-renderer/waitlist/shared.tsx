@@ -172,7 +172,7 @@ export function EntryPatient({ entry }: { entry: WaitlistEntry }) {
       ) : (
         <strong>{entry.patient.displayName}</strong>
       )}{' '}
-      {entry.patient.identityNumber && <span className="tb-muted">{formatIdentity(entry.patient.identityNumber)}</span>}
+      {entry.patient.identityNumber && <span className="tb-muted tb-nowrap">{formatIdentity(entry.patient.identityNumber)}</span>}
     </>
   );
 }
