@@ -510,3 +510,129 @@ describe('blocking a booked time', () => {
     env.db.close();
   });
 });
+
+describe('who may offer what: rooms and equipment against the types’ professions', () => {
+  it.each([
+    // [resource, type, refusal or null] for a template, its preview and a single slot alike
+    ['room', 'any', null],
+    ['ecg', 'any', null],
+    ['doctor', 'any', null],
+    ['doctor', 'lak', null],
+    ['room', 'lak', 'Rum 4 kan inte ta emot Typ LAK: besökstypen är för en annan yrkesgrupp.'],
+    ['ecg', 'lak', 'EKG-apparat kan inte ta emot Typ LAK: besökstypen är för en annan yrkesgrupp.'],
+    ['doctor', 'lak30', 'Typ LAK30 tar 30 minuter men tiden är 20 minuter.'],
+  ] as const)('%s offering %s: %s', async (who, type, refusal) => {
+    const env = await setup(NOWS[0]!);
+    const resourceId = env[who];
+    const types = [env.types[type]];
+    const template = {
+      resourceId,
+      weekdays: [3],
+      validFrom: '2026-11-23',
+      startTime: '08:00',
+      endTime: '09:00',
+      slotMin: 20,
+      appointmentTypeIds: types,
+    };
+    const slot = { resourceId, date: '2026-11-26', startTime: '08:00', endTime: '08:20', appointmentTypeIds: types };
+    const calls = [
+      ['templates.preview', { template }],
+      ['templates.create', { template, horizonWeeks: 1 }],
+      ['slots.create', slot],
+    ] as const;
+    for (const [method, input] of calls) {
+      const r = await env.call(method, input);
+      expect([method, r.ok ? null : r.error.message]).toEqual([method, refusal]);
+    }
+    expect(slotsOf(env.db, resourceId)).toHaveLength(refusal ? 0 : 4); // Wed 25 08:00–09:00 and the Thursday slot
+    env.db.close();
+  });
+});
+
+describe('a template whose types are deactivated later', () => {
+  it('lays out nothing new while none of its types is active, keeps its free slots unofferable, and resumes when one is', async () => {
+    const env = await setup(NOWS[0]!);
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [1, 2, 3, 4, 5],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak],
+      },
+      horizonWeeks: 1,
+    });
+    const laid = slotsOf(env.db, env.doctor).length; // Tue–Fri, two a day (Monday's had begun)
+    expect(laid).toBe(8);
+    await env.must('appointmentTypes.setActive', { id: env.types.lak, active: false });
+    expect(await env.must<ExpansionReport>('templates.expand', { horizonWeeks: 3 })).toMatchObject({ created: 0 });
+    expect(await env.must<unknown[]>('slots.findFree', { appointmentTypeId: env.types.lak })).toEqual([]);
+    // The scheduler may still end the template (the type is not checked again) ...
+    await env.must('templates.update', { id: template.id, changes: { validTo: '2026-12-31' }, horizonWeeks: 1 });
+    // ... but not bring in the inactive type anew elsewhere.
+    expect(
+      (
+        await env.refused('templates.create', {
+          template: {
+            resourceId: env.doctor,
+            weekdays: [6],
+            validFrom: '2026-11-23',
+            startTime: '08:00',
+            endTime: '09:00',
+            slotMin: 30,
+            appointmentTypeIds: [env.types.lak],
+          },
+        })
+      ).message,
+    ).toBe('Typ LAK är inaktiverad och kan inte erbjudas på nya tider.');
+    await env.must('appointmentTypes.setActive', { id: env.types.lak, active: true });
+    const resumed = await env.must<ExpansionReport>('templates.expand', { horizonWeeks: 3 });
+    expect(resumed).toMatchObject({ created: 2 * 2 * 5, existing: 8 });
+    env.db.close();
+  });
+});
+
+describe('a slot removed by hand', () => {
+  it('stays removed through re-expansion and through edits of its template; a hand-made time may take its place', async () => {
+    const env = await setup(NOWS[0]!);
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [3],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak, env.types.any],
+      },
+      horizonWeeks: 2,
+    });
+    const first = slotsOf(env.db, env.doctor)[0]!; // Wed 2026-11-25 08:00
+    await env.must('slots.remove', { id: first.id });
+    const live = () =>
+      slotsOf(env.db, env.doctor)
+        .filter((s) => s.state !== 'removed')
+        .map((s) => `${localDate(s.start_at)} ${localTime(s.start_at)}`);
+    const without = ['2026-11-25 08:30', '2026-12-02 08:00', '2026-12-02 08:30'];
+    expect(live()).toEqual(without);
+    expect((await env.must<ExpansionReport>('templates.expand', { horizonWeeks: 2 })).created).toBe(0);
+    for (const changes of [{ publishWeb: true }, { appointmentTypeIds: [env.types.lak] }, { endTime: '09:30' }]) {
+      await env.must('templates.update', { id: template.id, changes, horizonWeeks: 2 });
+      expect(live()).toEqual(
+        changes.endTime ? [...without.slice(0, 1), '2026-11-25 09:00', ...without.slice(1), '2026-12-02 09:00'] : without,
+      );
+    }
+    // The time is free for a slot added by hand (the removed one is history for the sync feed).
+    await env.must('slots.create', {
+      resourceId: env.doctor,
+      date: '2026-11-25',
+      startTime: '08:00',
+      endTime: '08:30',
+      appointmentTypeIds: [env.types.lak],
+    });
+    expect(live()[0]).toBe('2026-11-25 08:00');
+    env.db.close();
+  });
+});
