@@ -11,6 +11,7 @@ import { SESSION_HEADER, startWebShell, type WebShell } from '../../../src-main/
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { openTestDb } from '../../helpers/temp-db.ts';
 import { createLogger } from '../../../src-main/log.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
 
 interface Answer {
   ok: boolean;
@@ -67,9 +68,6 @@ async function ok(call: Promise<Answer>) {
   return r.value;
 }
 
-/** Luhn over nine digits, written here so the test does not trust the code under test. */
-const luhn = (nine: string) =>
-  (10 - ([...nine].reduce((s, c, i) => s + ((v) => (v > 9 ? v - 9 : v))(Number(c) * (i % 2 === 0 ? 2 : 1)), 0) % 10)) % 10;
 const ten = (yymmdd: string, sep: string, nnn: string) => `${yymmdd}${sep}${nnn}${luhn(yymmdd + nnn)}`;
 const twelve = (yyyymmdd: string, nnn: string, sep = '-') => `${yyyymmdd}${sep}${nnn}${luhn(yyyymmdd.slice(2) + nnn)}`;
 const digits = (n: string) => n.replace(/\D/g, '');

@@ -15,18 +15,10 @@ import { main } from '../../../src-main/cli.ts';
 import { SESSION_HEADER, startWebShell, type WebShell } from '../../../src-main/shells/web/server.ts';
 import { recordConflict } from '../../../src-main/sync/local.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
 
 const SUNDAY_NOON = '2026-11-22T12:00:00+01:00';
 
-/** Luhn check digit over nine digits, written here so the test does not trust the code under test. */
-const luhn = (nine: string) =>
-  (10 -
-    ([...nine].reduce((sum, c, i) => {
-      const v = Number(c) * (i % 2 === 0 ? 2 : 1);
-      return sum + (v > 9 ? v - 9 : v);
-    }, 0) %
-      10)) %
-  10;
 /** YYYYMMDD + sep + NNN + the right check digit. */
 const twelve = (yyyymmdd: string, nnn: string, sep = '-') => `${yyyymmdd}${sep}${nnn}${luhn(yyyymmdd.slice(2) + nnn)}`;
 

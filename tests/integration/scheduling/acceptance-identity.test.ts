@@ -8,18 +8,10 @@ import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Role } from '../../../src-main/api/types.ts';
 import { main } from '../../../src-main/cli.ts';
 import { demoApi, type Api } from './helpers.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
 
 const SUNDAY_NOON = '2026-11-22T12:00:00+01:00';
 
-/** Luhn check digit over nine digits, written here so the test does not trust the code under test. */
-const luhn = (nine: string) =>
-  (10 -
-    ([...nine].reduce((sum, c, i) => {
-      const v = Number(c) * (i % 2 === 0 ? 2 : 1);
-      return sum + (v > 9 ? v - 9 : v);
-    }, 0) %
-      10)) %
-  10;
 /** YYMMDD + sep + NNN + the right check digit. */
 const ten = (yymmdd: string, sep: string, nnn: string) => `${yymmdd}${sep}${nnn}${luhn(yymmdd + nnn)}`;
 /** YYYYMMDD + sep + NNN + the right check digit. */

@@ -5,16 +5,9 @@
 // birthday; century 18/19/20; samordningsnummer = day + 60).
 import { describe, expect, it } from 'vitest';
 import { parseIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
 
 const TODAY = '2026-11-22';
-const luhn = (nine: string) =>
-  (10 -
-    ([...nine].reduce((sum, c, i) => {
-      const v = Number(c) * (i % 2 === 0 ? 2 : 1);
-      return sum + (v > 9 ? v - 9 : v);
-    }, 0) %
-      10)) %
-  10;
 /** YYMMDD + sep + NNN + the right check digit. */
 const ten = (yymmdd: string, sep: string, nnn = '123') => `${yymmdd}${sep}${nnn}${luhn(yymmdd + nnn)}`;
 /** YYYYMMDD + sep + NNN + the right check digit. */
