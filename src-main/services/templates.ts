@@ -472,6 +472,12 @@ export function createTemplate(
   return ctx.db.transaction(() => {
     const t = input.template;
     validate(ctx, t);
+    // A new template that ended before today lays out nothing: a mistyped year, not a template.
+    // (An edit may end one in the past: that is how a template is ended.)
+    const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
+    if (t.validTo !== null && t.validTo < today) {
+      throw invalid(`Mallen gäller bara till ${t.validTo}, före i dag (${today}): den skulle inte lägga ut några tider.`);
+    }
     const id = ctx.newId();
     ctx.db
       .prepare(

@@ -122,7 +122,8 @@ function templateInput(env: Env, t: Arb, today: string) {
     weekdays: t.weekdays,
     everyNWeeks: t.everyNWeeks,
     validFrom,
-    validTo: t.validDays === null ? null : addDays(validFrom, t.validDays),
+    // A new template runs until today at least (one that ended before today is refused, tested below).
+    validTo: t.validDays === null ? null : [addDays(validFrom, t.validDays), today].sort()[1]!,
     startTime: hhmm(t.startMinute),
     endTime: hhmm(t.endMinute),
     slotMin: t.slotMin,
@@ -633,6 +634,34 @@ describe('a slot removed by hand', () => {
       appointmentTypeIds: [env.types.lak],
     });
     expect(live()[0]).toBe('2026-11-25 08:00');
+    env.db.close();
+  });
+});
+
+describe('a new template that ended before today', () => {
+  it('is refused in Swedish (a mistyped year), while an edit may still end a template in the past', async () => {
+    const env = await setup(NOWS[0]!); // Monday 2026-11-23
+    const template = {
+      resourceId: env.doctor,
+      weekdays: [1, 2, 3, 4, 5],
+      validFrom: '2025-11-23',
+      validTo: '2025-12-31',
+      startTime: '08:00',
+      endTime: '09:00',
+      slotMin: 30,
+      appointmentTypeIds: [env.types.lak],
+    };
+    expect(await env.refused('templates.create', { template })).toMatchObject({
+      code: 'validation',
+      message: 'Mallen gäller bara till 2025-12-31, före i dag (2026-11-23): den skulle inte lägga ut några tider.',
+    });
+    expect(env.db.prepare(`SELECT count(*) FROM schedule_templates`).pluck().get()).toBe(0);
+    // Ending today or later is a template; ending yesterday by an edit ends it now.
+    const { template: t } = await env.must<TemplateChange>('templates.create', {
+      template: { ...template, validFrom: '2026-11-01', validTo: '2026-11-23' },
+    });
+    const ended = await env.must<TemplateChange>('templates.update', { id: t.id, changes: { validTo: '2026-11-22' } });
+    expect(ended.expansion).toMatchObject({ removed: 0, created: 0 }); // today's times (08:00–09:00) had begun
     env.db.close();
   });
 });
