@@ -3,7 +3,7 @@
 // acceptance-identity.test.ts: names as the app itself prints them ("Efternamn, Förnamn"),
 // numbers pasted with invisible characters, one person typed in several forms, and protected
 // identity in the Konflikter list. "Today" is Sunday 2026-11-22 in Stockholm.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Role } from '../../../src-main/api/types.ts';
-import { main } from '../../../src-main/cli.ts';
 import { SESSION_HEADER, startWebShell, type WebShell } from '../../../src-main/shells/web/server.ts';
 import { recordConflict } from '../../../src-main/sync/local.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
 import { luhn } from '../../helpers/luhn-oracle.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 
 const SUNDAY_NOON = '2026-11-22T12:00:00+01:00';
 
@@ -383,23 +383,7 @@ describe('over HTTP (the web shell), just after midnight in Stockholm', () => {
 
 describe('the CLI', () => {
   // In-process (main() is what bin/tidbok runs): the real commands on the same database file.
-  const tidbok = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-    const pinned = process.env['TIDBOK_NOW'];
-    process.env['TIDBOK_NOW'] = SUNDAY_NOON;
-    try {
-      const code = await main(['node', 'tidbok', ...args, '--db', api.path]);
-      return { code, out: out.join(''), err: err.join('') };
-    } finally {
-      so.mockRestore();
-      se.mockRestore();
-      if (pinned === undefined) delete process.env['TIDBOK_NOW'];
-      else process.env['TIDBOK_NOW'] = pinned;
-    }
-  };
+  const tidbok = (...args: string[]) => runTidbok([...args, '--db', api.path], SUNDAY_NOON);
 
   it('finds a patient again by the line it printed when adding her', async () => {
     const number = twelve('19550505', '421');

@@ -3,12 +3,12 @@
 // Sunday 2026-11-22 in Stockholm. Every expected answer is worked out by hand from Skatteverket's
 // rules (18 § FOL: '+' from the YEAR of the 100th birthday; century 18/19/20; Luhn over the ten
 // digits; samordningsnummer = day + 60), never read off Tidbok's output.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Role } from '../../../src-main/api/types.ts';
-import { main } from '../../../src-main/cli.ts';
 import { demoApi, type Api } from './helpers.ts';
 import { luhn } from '../../helpers/luhn-oracle.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 
 const SUNDAY_NOON = '2026-11-22T12:00:00+01:00';
 
@@ -362,23 +362,7 @@ describe('protected identity, by role', () => {
 describe('the CLI', () => {
   // In-process (main() is what bin/tidbok runs): the real commands on the same database file,
   // with stdout, stderr and the exit code captured.
-  const tidbok = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-    const pinned = process.env['TIDBOK_NOW'];
-    process.env['TIDBOK_NOW'] = SUNDAY_NOON;
-    try {
-      const code = await main(['node', 'tidbok', ...args, '--db', api.path]);
-      return { code, out: out.join(''), err: err.join('') };
-    } finally {
-      so.mockRestore();
-      se.mockRestore();
-      if (pinned === undefined) delete process.env['TIDBOK_NOW'];
-      else process.env['TIDBOK_NOW'] = pinned;
-    }
-  };
+  const tidbok = (...args: string[]) => runTidbok([...args, '--db', api.path], SUNDAY_NOON);
 
   it('checks a number: the normalised form, or the Swedish reason and exit 2', async () => {
     expect(await tidbok('patients', 'check', ten('261123', '+', '402'))).toMatchObject({

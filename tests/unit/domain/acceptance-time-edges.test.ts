@@ -30,25 +30,11 @@ import {
   wallTimeExists,
   wallTimeToMinutes,
 } from '../../../src-main/domain/time.ts';
+import { slotsOn, specFrom } from '../../helpers/template-spec.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const H = 3_600_000;
-const spec = (over: Partial<TemplateSpec> = {}): TemplateSpec => ({
-  weekdays: [1, 2, 3, 4, 5, 6, 7],
-  everyNWeeks: 1,
-  validFrom: '2027-01-01',
-  validTo: null,
-  startTime: '08:00',
-  endTime: '12:00',
-  slotMin: 30,
-  skipHolidays: false,
-  ...over,
-});
-/** "HH:mm-HH:mm/real minutes" of the slots a spec lays out on one date. */
-const slotsOn = (s: TemplateSpec, date: string) =>
-  expandTemplate(s, date, addDays(date, 1), STOCKHOLM, {}).slots.map(
-    (x) => `${localTime(x.startAt)}-${localTime(x.endAt)}/${(x.endAt - x.startAt) / 60_000}`,
-  );
+const spec = specFrom('2027-01-01');
 
 const SPRING = ['2027-03-28', '2028-03-26'];
 const AUTUMN = ['2027-10-31', '2028-10-29'];
