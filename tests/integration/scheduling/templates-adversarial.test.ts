@@ -8,12 +8,15 @@
 // - single slots (add, block with a booking in it, remove) and the horizon setting.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { ExpansionReport, TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, localTime } from '../../../src-main/domain/time.ts';
-import type { Db } from '../../../src-main/store/database.ts';
-import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
+import { openDatabase, type Db } from '../../../src-main/store/database.ts';
+import { openTestDb, tempDbPath, testCaller } from '../../helpers/temp-db.ts';
+import { startShell } from '../../helpers/web-shell.ts';
 
 const TZ = 'Europe/Stockholm';
 
@@ -664,4 +667,110 @@ describe('a new template that ended before today', () => {
     expect(ended.expansion).toMatchObject({ removed: 0, created: 0 }); // today's times (08:00–09:00) had begun
     env.db.close();
   });
+});
+
+describe('through the web shell over HTTP (demo unit, Monday 2026-11-23 09:10)', () => {
+  it('previews held times and refuses to block a booked time, in Swedish', async () => {
+    const shell = await startShell({ env: { TIDBOK_NOW: '2026-11-23T09:10:00+01:00' } });
+    try {
+      let session: string | null = null;
+      const post = async (method: string, input: unknown) => {
+        const res = await fetch(`${shell.origin}/api/${method}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${shell.token}`,
+            ...(session ? { 'x-tidbok-session': session } : {}),
+          },
+          body: JSON.stringify(input),
+        });
+        return (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      };
+      session = (await post('auth.signIn', { username: 'schema', password: 'demo-schema' })).value.token as string;
+      const anna = ((await post('resources.list', {})).value as { id: string; name: string }[]).find(
+        (r) => r.name === 'Anna Lindqvist',
+      )!;
+      const lakbes = ((await post('appointmentTypes.list', {})).value as { id: string; code: string }[]).find(
+        (t) => t.code === 'LAKBES',
+      )!;
+      // Anna's own morning template, once more: every time it would lay out is hers already.
+      const template = {
+        resourceId: anna.id,
+        weekdays: [1, 2, 3, 4, 5],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '12:00',
+        slotMin: 30,
+        appointmentTypeIds: [lakbes.id],
+      };
+      const preview = (await post('templates.preview', { template, from: '2026-11-24', to: '2026-12-05' }))
+        .value as TemplatePreview;
+      expect(preview.slots.length).toBe(8 * 9); // Tue 24 – Fri 4 Dec, no holiday
+      expect(preview.overlapping).toEqual(preview.slots);
+      const created = (await post('templates.create', { template, horizonWeeks: 2 })).value as TemplateChange;
+      expect(created.expansion.created).toBe(0);
+
+      // A booked time of Anna's this week: blocking it is refused, the booking stays.
+      const week = (await post('calendar.range', { from: '2026-11-24', to: '2026-11-28', resourceIds: [anna.id] })).value as {
+        slots: { id: string; startAt: number; state: string }[];
+        bookings: { id: string; slotId: string; status: string }[];
+      };
+      const booked = week.bookings.find((b) => b.status === 'booked')!;
+      const block = await post('slots.block', { id: booked.slotId, reason: 'Möte' });
+      expect(block).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: expect.stringMatching(/^Tiden är bokad\./) },
+      });
+      expect((await post('slots.get', { id: booked.slotId })).value).toMatchObject({ state: 'open' });
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
+});
+
+describe('tidbok templates from the command line (demo unit, Monday 2026-11-23 07:00)', () => {
+  const ROOT = resolve(import.meta.dirname, '../../..');
+  const tidbok = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TIDBOK_NOW: '2026-11-23T07:00:00+01:00' },
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('expands beyond the horizon without changing it; refuses a template that ended; deactivates once', () => {
+    const db = tempDbPath();
+    expect(tidbok('demo', 'seed', '--db', db).code).toBe(0);
+    const far = JSON.parse(tidbok('templates', 'expand', '--weeks', '30', '--json', '--db', db).out) as ExpansionReport;
+    expect(far).toMatchObject({ from: '2026-11-23', to: addDays('2026-11-23', 30 * 7) });
+    expect(far.created).toBeGreaterThan(0);
+    expect(tidbok('templates', 'horizon', '--db', db).out).toMatch(
+      /^Schemat läggs ut 12 veckor framåt, nu till och med 2027-02-14\.\n/,
+    );
+
+    const ended = tidbok('templates', 'add', '--resource', 'Anna Lindqvist', '--weekdays', '6', '--start', '08:00', '--end', '10:00',
+      '--slot', '30', '--types', 'LAKBES', '--from', '2025-01-04', '--to', '2025-06-28', '--db', db); // prettier-ignore
+    expect(ended).toMatchObject({
+      code: 2,
+      err: 'tidbok: Mallen gäller bara till 2025-06-28, före i dag (2026-11-23): den skulle inte lägga ut några tider.\n',
+    });
+
+    const [first] = JSON.parse(tidbok('templates', 'list', '--json', '--db', db).out) as { id: string }[];
+    const once = tidbok('templates', 'deactivate', first!.id, '--json', '--db', db);
+    expect(once.code).toBe(0);
+    const outbox = () => {
+      const d = openDatabase(db);
+      try {
+        return d.prepare(`SELECT count(*) FROM outbox`).pluck().get();
+      } finally {
+        d.close();
+      }
+    };
+    const queued = outbox();
+    const twice = JSON.parse(tidbok('templates', 'deactivate', first!.id, '--json', '--db', db).out) as TemplateChange;
+    expect(twice.expansion).toMatchObject({ removed: 0, bookedUnchanged: [] });
+    expect(outbox()).toBe(queued);
+  }, 120_000);
 });
