@@ -159,8 +159,8 @@ const query: fc.Arbitrary<Query> = fc.record({
   // Mostly the whole unit, as the desk asks; sometimes one clinician or one profession.
   resource: fc.constantFrom(null, null, null, 0, 1, 2, 3, 4),
   profession: fc.constantFrom(null, null, null, null, ...PROFESSIONS),
-  from: fc.option(fc.integer({ min: -2, max: 8 }), { nil: null }),
-  span: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
+  from: fc.option(fc.integer({ min: -2, max: 8 }), { nil: null, freq: 2 }),
+  span: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null, freq: 2 }),
   webOnly: fc.constantFrom(false, false, true),
   invited: fc.boolean(),
   limit: fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
@@ -208,7 +208,10 @@ async function buildBook(nowIso: string, specs: TypeSpec[], templates: TemplateS
         (t.professions.length === 0 || t.professions.includes(RESOURCE_SPECS[r]!.profession ?? '')),
     );
   const today = dateOf(now);
-  for (const [r, t] of templates.entries()) {
+  for (const [r, own] of templates.entries()) {
+    // The two doctors keep the same hours and types (as a unit's doctors often do): equal starts
+    // in one type list, which the display order must sort.
+    const t = r === 1 ? { ...templates[0]!, web: own.web } : own;
     const offered = fitting(r, t.typeMask, t.slotMin);
     if (offered.length === 0) continue;
     await api.ok('templates.create', {
