@@ -517,6 +517,21 @@ interface FutureSlot extends SlotSettingsRow {
 }
 
 /**
+ * How far a template's book reaches: the day after its last live future slot (laid out beyond the
+ * horizon by `tidbok templates expand --weeks`, or when the horizon was longer), at least `to`.
+ * An edit reshapes the book that far, so a change of slot length does not leave those weeks empty.
+ */
+function bookReach(ctx: ServiceContext, t: ScheduleTemplate, to: string): string {
+  const last = ctx.db
+    .prepare(
+      `SELECT max(start_at) AS m FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND template_id = ?`,
+    )
+    .get(t.resourceId, ctx.now(), t.id) as { m: number | null };
+  const lastDate = last.m === null ? to : addDays(localDate(last.m, currentUnit(ctx).timeZone), 1);
+  return lastDate > to ? lastDate : to;
+}
+
+/**
  * Brings the template's future slots in line with its (changed) definition: unbooked slots that
  * still fit are updated in place, the others removed; booked slots are left and reported.
  */
@@ -531,15 +546,8 @@ function reconcileFuture(
   const now = ctx.now();
   const planned = new Map<number, PlannedSlot>();
   if (t.active) {
-    // Plan as far as the template's slots reach today, at least the horizon.
-    const last = ctx.db
-      .prepare(
-        `SELECT max(start_at) AS m FROM slots WHERE resource_id = ? AND state <> 'removed' AND start_at >= ? AND template_id = ?`,
-      )
-      .get(t.resourceId, now, t.id) as { m: number | null };
-    const lastDate = last.m === null ? range.to : addDays(localDate(last.m, unit.timeZone), 1);
-    const to = lastDate > range.to ? lastDate : range.to;
-    for (const p of expandTemplate(toSpec(t), range.from, to, unit.timeZone, unitHolidayRules(ctx)).slots)
+    // The caller's range reaches as far as the template's slots do (bookReach), at least the horizon.
+    for (const p of expandTemplate(toSpec(t), range.from, range.to, unit.timeZone, unitHolidayRules(ctx)).slots)
       planned.set(p.startAt, p);
   }
   const future = ctx.db
@@ -737,7 +745,8 @@ export function updateTemplate(
       )
       .run({ ...templateColumns(next, ctx, caller), id: before.id });
     const template = getTemplate(ctx, before.id);
-    const range = horizon(ctx, input.horizonWeeks);
+    const horizonRange = horizon(ctx, input.horizonWeeks);
+    const range = { from: horizonRange.from, to: bookReach(ctx, template, horizonRange.to) };
     const report = emptyReport(range.from, range.to);
     reconcileFuture(ctx, caller, template, range, report);
     expandInto(ctx, caller, [template], range.from, range.to, report);

@@ -774,3 +774,31 @@ describe('tidbok templates from the command line (demo unit, Monday 2026-11-23 0
     expect(outbox()).toBe(queued);
   }, 120_000);
 });
+
+describe('an edit of a template laid out beyond the horizon', () => {
+  it('lays the new plan as far as the book reached, not only over the horizon', async () => {
+    const env = await setup(NOWS[0]!); // Monday 2026-11-23; the unit's horizon is 12 weeks
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [3],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak],
+        skipHolidays: false,
+      },
+      horizonWeeks: 30, // as `tidbok templates expand --weeks 30` does
+    });
+    const lastDay = () =>
+      localDate(env.db.prepare(`SELECT max(start_at) FROM slots WHERE state <> 'removed'`).pluck().get() as number);
+    expect(lastDay()).toBe('2027-06-16');
+    const { expansion } = await env.must<TemplateChange>('templates.update', { id: template.id, changes: { slotMin: 20 } });
+    // 30 Wednesdays, three 20-minute times each, where there were two of 30 minutes.
+    expect(expansion).toMatchObject({ removed: 60, created: 90, to: '2027-06-17' }); // the day after the book's last time
+    expect(lastDay()).toBe('2027-06-16');
+    expect(slotsOf(env.db, env.doctor).filter((s) => s.state !== 'removed')).toHaveLength(90);
+    env.db.close();
+  });
+});
