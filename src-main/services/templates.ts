@@ -562,6 +562,7 @@ function reconcileFuture(
     )
     .all(t.resourceId, now, t.id) as FutureSlot[];
   const typesJson = JSON.stringify(t.appointmentTypeIds);
+  const types = typeSet(typesJson);
   const web = t.publishWeb ? 1 : 0;
   const wcg = t.withinCareGuarantee ? 1 : 0;
   const update = takeTemplateSettings(ctx);
@@ -573,7 +574,7 @@ function reconcileFuture(
   for (const s of future) {
     const p = planned.get(s.start_at);
     const fits = p !== undefined && p.endAt === s.end_at;
-    const same = fits && s.appointment_type_ids === typesJson && s.web_published === web && s.within_care_guarantee === wcg;
+    const same = fits && typeSet(s.appointment_type_ids) === types && s.web_published === web && s.within_care_guarantee === wcg;
     if (same) continue;
     if (s.booking_id) {
       report.bookedUnchanged.push(bookedNotice(s));
@@ -594,6 +595,9 @@ function reconcileFuture(
   if (changed.length > 0) releaseOffersNoLongerFree(ctx, caller);
   readsOfBookedNotices(ctx, caller, future, report, { op: 'booked_unchanged', templateId: t.id });
 }
+
+/** A slot's or template's types as a set (their order means nothing: the same types reordered is no change). */
+const typeSet = (json: string): string => JSON.stringify((JSON.parse(json) as string[]).toSorted());
 
 /** The booked times a change reports list their patients to the caller: a read of each (Patientdatalagen). */
 function readsOfBookedNotices(

@@ -806,3 +806,39 @@ describe('an edit of a template laid out beyond the horizon', () => {
     env.db.close();
   });
 });
+
+describe('an edit that names the same types in another order', () => {
+  it('changes nothing booked: no booked time is reported, marked or read', async () => {
+    const env = await setup(NOWS[0]!);
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [3],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak, env.types.any],
+      },
+      horizonWeeks: 1,
+    });
+    const [first] = slotsOf(env.db, env.doctor);
+    await env.must('bookings.book', {
+      slotId: first!.id,
+      patientId: env.patients[0],
+      appointmentTypeId: env.types.lak,
+      contactMode: 'physical',
+    });
+    const reads = () => env.db.prepare(`SELECT count(*) FROM audit_events WHERE action = 'read'`).pluck().get();
+    const before = reads();
+    const { expansion } = await env.must<TemplateChange>('templates.update', {
+      id: template.id,
+      changes: { appointmentTypeIds: [env.types.any, env.types.lak] },
+      horizonWeeks: 1,
+    });
+    expect(expansion.bookedUnchanged).toEqual([]);
+    expect(env.db.prepare(`SELECT count(*) FROM slots_behind_template`).pluck().get()).toBe(0);
+    expect(reads()).toBe(before);
+    env.db.close();
+  });
+});
