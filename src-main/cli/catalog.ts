@@ -632,6 +632,8 @@ export function registerTemplateCommands(templates: Command): void {
       if (opts.json) return print(JSON.stringify(done, null, 2));
       const booked = done.expansion.bookedUnchanged;
       print(`Schemamallen är inaktiverad: ${done.expansion.removed} kommande lediga tider borttagna.`);
+      // Times the resource's other templates plan there (they overlapped this one until now).
+      if (done.expansion.created) print(`${done.expansion.created} tider från resursens andra mallar lades ut i stället.`);
       if (booked.length) print(`${booked.length} bokade tider ligger kvar (boka om dem vid behov):`);
       for (const b of booked)
         print(`${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localTime(b.endAt, tz)}  bokning ${b.bookingId}`);

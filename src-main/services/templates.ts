@@ -517,6 +517,29 @@ interface FutureSlot extends SlotSettingsRow {
 }
 
 /**
+ * Times a change of `t` gave up may be planned by the resource's other active templates (skipped
+ * there as overlaps until now): each lays them out at once, as far as its own book already reaches
+ * (nothing is laid further than it was). Their new slots count as created.
+ */
+function layOthersIntoFreedTimes(
+  ctx: ServiceContext,
+  caller: Caller,
+  t: ScheduleTemplate,
+  from: string,
+  report: ExpansionReport,
+): void {
+  if (report.removed === 0) return;
+  for (const other of listTemplates(ctx, { resourceId: t.resourceId })) {
+    if (other.id === t.id) continue;
+    const reach = bookReach(ctx, other, from);
+    if (reach <= from) continue;
+    const own = emptyReport(from, reach);
+    expandInto(ctx, caller, [other], from, reach, own);
+    report.created += own.created;
+  }
+}
+
+/**
  * How far a template's book reaches: the day after its last live future slot (laid out beyond the
  * horizon by `tidbok templates expand --weeks`, or when the horizon was longer), at least `to`.
  * An edit reshapes the book that far, so a change of slot length does not leave those weeks empty.
@@ -754,6 +777,7 @@ export function updateTemplate(
     const report = emptyReport(range.from, range.to);
     reconcileFuture(ctx, caller, template, range, report);
     expandInto(ctx, caller, [template], range.from, range.to, report);
+    layOthersIntoFreedTimes(ctx, caller, template, range.from, report);
     templateChanged(ctx, caller, template, 'update', report, { changed: Object.keys(defined) });
     return { template, expansion: report };
   })();
@@ -774,6 +798,7 @@ export function deactivateTemplate(ctx: ServiceContext, caller: Caller, input: {
     const range = horizon(ctx, undefined);
     const report = emptyReport(range.from, range.to);
     reconcileFuture(ctx, caller, template, range, report);
+    layOthersIntoFreedTimes(ctx, caller, template, range.from, report);
     templateChanged(ctx, caller, template, 'update', report, { active: false });
     return { template, expansion: report };
   })();

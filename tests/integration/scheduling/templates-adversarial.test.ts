@@ -842,3 +842,44 @@ describe('an edit that names the same types in another order', () => {
     env.db.close();
   });
 });
+
+describe('times one template gives up, another of the resource plans', () => {
+  it('are laid out by that template at once when the first is shortened or deactivated, as far as its book reaches', async () => {
+    const env = await setup(NOWS[0]!); // Monday 09:10
+    const tpl = (startTime: string, endTime: string, weeks: number) =>
+      env.must<TemplateChange>('templates.create', {
+        template: {
+          resourceId: env.doctor,
+          weekdays: [3],
+          validFrom: '2026-11-23',
+          startTime,
+          endTime,
+          slotMin: 30,
+          appointmentTypeIds: [env.types.lak],
+        },
+        horizonWeeks: weeks,
+      });
+    const morning = await tpl('08:00', '11:00', 3);
+    const late = await tpl('10:00', '12:00', 2); // 10:00–11:00 is the morning's: only 11:00 and 11:30 laid
+    expect(late.expansion).toMatchObject({ created: 4, skippedOverlaps: 4 });
+    const times = () =>
+      slotsOf(env.db, env.doctor)
+        .filter((s) => s.state !== 'removed')
+        .map((s) => `${localDate(s.start_at).slice(5)} ${localTime(s.start_at)}`);
+    const shortened = await env.must<TemplateChange>('templates.update', {
+      id: morning.template.id,
+      changes: { endTime: '10:00' },
+      horizonWeeks: 1,
+    });
+    // The late template's 10:00 and 10:30 on its two Wednesdays (its book reaches no further).
+    expect(shortened.expansion).toMatchObject({ removed: 6, created: 4 });
+    const day = (d: string) => ['08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30'].map((t) => `${d} ${t}`);
+    expect(times()).toEqual([...day('11-25'), ...day('12-02'), '12-09 08:00', '12-09 08:30', '12-09 09:00', '12-09 09:30']);
+    await env.must('templates.deactivate', { id: morning.template.id });
+    expect(times()).toEqual([...day('11-25').slice(4), ...day('12-02').slice(4)]);
+    await env.must('templates.update', { id: late.template.id, changes: { startTime: '08:00' } }); // over the horizon now
+    const laid = times();
+    expect(laid.filter((t) => t.startsWith('11-25'))).toEqual(day('11-25'));
+    env.db.close();
+  });
+});
