@@ -185,9 +185,14 @@ const bookSpec = fc.record({
     }),
     { minLength: 5, maxLength: 5 },
   ),
-  annaBookings: fc.array(fc.record({ slot: fc.nat(40), patient: fc.nat(5), type: fc.nat(2) }), { minLength: 3, maxLength: 12 }),
-  otherBookings: fc.array(fc.record({ slot: fc.nat(300), patient: fc.nat(5), type: fc.nat(2) }), { maxLength: 30 }),
-  holds: fc.array(fc.record({ slot: fc.nat(300), patient: fc.nat(5) }), { maxLength: 4 }),
+  annaBookings: fc.array(fc.record({ slot: fc.nat(40), patient: fc.nat(3), type: fc.nat(2) }), { minLength: 3, maxLength: 12 }),
+  // Other times of the same patients, mostly among the first free ones (where proposals fall).
+  otherBookings: fc.array(fc.record({ slot: fc.oneof(fc.nat(40), fc.nat(300)), patient: fc.nat(5), type: fc.nat(2) }), {
+    maxLength: 30,
+  }),
+  // Anna's patients also booked with Bo or Cilla, among their first free times: where proposals fall.
+  withOthers: fc.array(fc.record({ slot: fc.nat(30), patient: fc.nat(3), type: fc.nat(2) }), { maxLength: 8 }),
+  holds: fc.array(fc.record({ slot: fc.nat(20), patient: fc.nat(5) }), { maxLength: 4 }), // among the doctors' first free times
   blocks: fc.array(fc.nat(300), { maxLength: 10 }),
   protectedPatients: fc.subarray([0, 1, 2, 3, 4, 5]),
   absence: fc.record({
@@ -234,7 +239,7 @@ async function build(spec: BookSpec) {
         weekdays: r === 0 ? [1, 2, 3, 4, 5] : t.weekdays,
         validFrom: today,
         startTime: '08:00',
-        endTime: t.end,
+        endTime: r === 0 ? '09:00' : t.end, // few own times: proposals spill over to the others
         slotMin: 20,
         appointmentTypeIds: offers(r).map((x) => x.id),
         publishWeb: t.web,
@@ -247,10 +252,10 @@ async function build(spec: BookSpec) {
   const free = (resourceId: string | null) =>
     api.ctx.db
       .prepare(
-        `SELECT id, appointment_type_ids FROM slots WHERE state = 'open' AND booked = 0 AND start_at > ?
+        `SELECT id, appointment_type_ids, start_at FROM slots WHERE state = 'open' AND booked = 0 AND start_at > ?
             AND (? IS NULL OR resource_id = ?) AND start_at < ? ORDER BY start_at, resource_id`,
       )
-      .all(now, resourceId, resourceId, now + 12 * 24 * HOUR) as { id: string; appointment_type_ids: string }[];
+      .all(now, resourceId, resourceId, now + 12 * 24 * HOUR) as { id: string; appointment_type_ids: string; start_at: number }[];
   const tryBook = async (
     list: { id: string; appointment_type_ids: string }[],
     b: { slot: number; patient: number; type: number },
@@ -269,8 +274,10 @@ async function build(spec: BookSpec) {
   };
   for (const b of spec.annaBookings) await tryBook(free(resources[0]!.id), b);
   for (const b of spec.otherBookings) await tryBook(free(null), b);
+  const doctorsFree = () => [...free(resources[1]!.id), ...free(resources[2]!.id)].sort((a, b) => a.start_at - b.start_at);
+  for (const b of spec.withOthers) await tryBook(doctorsFree(), b);
   for (const h of spec.holds) {
-    const list = free(null);
+    const list = [...doctorsFree(), ...free(resources[0]!.id)].sort((a, b) => a.start_at - b.start_at);
     const slot = list.length ? list[h.slot % list.length]! : undefined;
     if (!slot) continue;
     const typeId = (JSON.parse(slot.appointment_type_ids) as string[])[0]!;
@@ -488,7 +495,7 @@ describe('absence rebooking against an oracle', () => {
           api.ctx.db.close();
         }
       }),
-      { numRuns: Number(process.env['ORACLE_RUNS'] ?? 15), ...(process.env['ORACLE_RUNS'] ? {} : { seed: 20261125 }) },
+      { numRuns: Number(process.env['ORACLE_RUNS'] ?? 15), ...(process.env['ORACLE_RUNS'] ? {} : { seed: 3 }) },
     );
     expect(proposalsSeen).toBeGreaterThan(10);
     expect(sameSeen).toBeGreaterThan(0);
