@@ -137,6 +137,42 @@ describe('the same profession', () => {
   });
 });
 
+describe('a time held on återbudslistan, chosen by hand', () => {
+  it('is not proposed, but the scheduler may apply it: the booking moves there and the patient waits again', async () => {
+    const api = await unit('2026-11-23T09:10:00+01:00');
+    const [anna, bo] = [await doctor(api, 'Anna Al'), await doctor(api, 'Bo Bok')];
+    const type = await lakbes(api);
+    const at = (r: Resource, date: string, start: string) =>
+      api.ok('slots.create', {
+        resourceId: r.id,
+        date,
+        startTime: start,
+        endTime: `${start.slice(0, 3)}10`,
+        appointmentTypeIds: [type.id],
+      });
+    const annaSlot = await at(anna, '2026-11-25', '09:00');
+    const held = await at(bo, '2026-11-24', '09:00');
+    const next = await at(bo, '2026-11-26', '09:00');
+    const p = await patient(api);
+    const booking = await api.ok('bookings.book', { slotId: annaSlot.id, patientId: p.id, appointmentTypeId: type.id });
+    const waiting = await api.ok('waitlist.add', { patientId: (await patient(api)).id, appointmentTypeId: type.id, priority: 1 });
+    await api.ok('waitlist.markOffered', { id: waiting.id, slotId: held.id });
+    const { absence } = await api.ok('absences.create', {
+      resourceId: anna.id,
+      from: '2026-11-25',
+      to: '2026-11-25',
+      reason: 'Sjuk',
+    });
+    expect((await api.ok('absences.proposeRebooking', { id: absence.id }))[0]!.proposal?.slotId).toBe(next.id);
+
+    const r = await api.ok('absences.applyRebooking', { id: absence.id, items: [{ bookingId: booking.id, slotId: held.id }] });
+    expect(r.rebooked.map((x) => [x.old.id, x.new.slotId])).toEqual([[booking.id, held.id]]);
+    const entry = (await api.ok('waitlist.list', {})).find((e) => e.id === waiting.id);
+    // Back to waiting with her priority and place; the time is gone from her entry.
+    expect(entry).toMatchObject({ state: 'waiting', priority: 1, offeredSlot: null });
+  });
+});
+
 describe('the search end', () => {
   // An absence over day D ends at midnight starting D+1; `searchDays` N then reaches the Stockholm
   // date D+1+N, as in any week (N × 24 h from a midnight is a midnight, unless the clock changes).
