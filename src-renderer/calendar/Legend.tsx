@@ -11,6 +11,7 @@ export function Legend() {
     ['tb-booking tb-status-preliminary', t('calendar.status.preliminary'), t('calendar.markPreliminary')],
     ['tb-booking', t('calendar.legendWeb'), '1177'],
     ['tb-slot tb-slot-blocked', t('calendar.legendBlocked')],
+    ['tb-booking tb-booking-blocked', t('calendar.legendBlockedBooking')],
     ['tb-booking tb-conflict', t('calendar.legendConflict'), '!'],
   ];
   return (

@@ -160,6 +160,8 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       markArrived: t('calendar.markArrived'),
       markNoShow: t('calendar.markNoShow'),
       markPreliminary: t('calendar.markPreliminary'),
+      markBlocked: t('calendar.markBlocked'),
+      blockedBooking: t('calendar.blockedBooking'),
     }),
     [t],
   );

@@ -19,6 +19,9 @@ export interface LaneLabels {
   markArrived: string;
   markNoShow: string;
   markPreliminary: string;
+  /** On a booking whose time is blocked (an absence): it is to be moved. */
+  markBlocked: string;
+  blockedBooking: string;
 }
 
 export interface LaneContext {
@@ -99,15 +102,17 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
   return e;
 }
 
-function bookingElement(booking: Booking, item: LaneItem, day: string, ctx: LaneContext): HTMLElement {
+function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem, day: string, ctx: LaneContext): HTMLElement {
   const type = ctx.typeById.get(booking.appointmentTypeId);
+  // A patient still booked on a time since blocked (the clinician's absence): to be rebooked.
+  const toMove = slot?.state === 'blocked' && (booking.status === 'booked' || booking.status === 'preliminary');
   const colour = type?.colour ?? '#4a78b5';
   const filteredOut = ctx.typeFilter !== null && booking.appointmentTypeId !== ctx.typeFilter;
   const e = el(
     'div',
     `tb-item tb-booking tb-status-${booking.status} tb-channel-${booking.channel}${filteredOut ? ' tb-dimmed' : ''}${
       item.cols > 1 ? ' tb-conflict' : ''
-    }`,
+    }${toMove ? ' tb-booking-blocked' : ''}`,
   );
   e.dataset['bookingId'] = booking.id;
   e.dataset['status'] = booking.status;
@@ -122,7 +127,9 @@ function bookingElement(booking: Booking, item: LaneItem, day: string, ctx: Lane
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
   e.setAttribute(
     'aria-label',
-    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.cols > 1 ? `, ${ctx.labels.conflict}` : ''}`,
+    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.cols > 1 ? `, ${ctx.labels.conflict}` : ''}${
+      toMove ? `, ${ctx.labels.blockedBooking}${slot.blockReason ? `: ${slot.blockReason}` : ''}` : ''
+    }`,
   );
   // One element and one text node per booking (time and type come from CSS generated content);
   // a mark span only where there is something to mark. DOM size is what costs at 4,000 items.
@@ -132,6 +139,7 @@ function bookingElement(booking: Booking, item: LaneItem, day: string, ctx: Lane
   else if (booking.status === 'no_show') e.append(el('span', 'tb-mark tb-mark-noshow', ctx.labels.markNoShow));
   else if (booking.status === 'preliminary') e.append(el('span', 'tb-mark tb-mark-prel', ctx.labels.markPreliminary));
   if (item.cols > 1) e.append(el('span', 'tb-mark tb-mark-conflict', '!'));
+  if (toMove) e.append(el('span', 'tb-mark tb-mark-blocked', ctx.labels.markBlocked));
   if (booking.channel === 'web') e.append(el('span', 'tb-mark tb-mark-web', '1177'));
   e.append(name);
   if (booking.patient.protectedIdentity) e.classList.add('tb-booking-protected');
@@ -149,7 +157,7 @@ export function laneSignature(resourceId: string, date: string, ctx: LaneContext
     sig +=
       i.kind === 'slot'
         ? `|s${i.slot.id}${i.slot.state}${i.slot.webPublished ? 'w' : ''}${i.slot.appointmentTypeIds.join()}${i.slot.blockReason ?? ''}`
-        : `|b${i.booking.id}${i.booking.status}${i.booking.channel}${i.booking.appointmentTypeId}${i.booking.patient.displayName}`;
+        : `|b${i.booking.id}${i.booking.status}${i.booking.channel}${i.booking.appointmentTypeId}${i.booking.patient.displayName}${i.slot?.state ?? ''}${i.slot?.blockReason ?? ''}`;
     sig += `${i.startMin}-${i.endMin}/${i.col}${i.cols}`;
   }
   return sig;
@@ -163,7 +171,9 @@ export function paintLane(lane: HTMLElement, resourceId: string, date: string, c
   if (items) {
     for (const item of items) {
       const e =
-        item.kind === 'slot' ? slotElement(item.slot, item, date, day, ctx) : bookingElement(item.booking, item, day, ctx);
+        item.kind === 'slot'
+          ? slotElement(item.slot, item, date, day, ctx)
+          : bookingElement(item.booking, item.slot, item, day, ctx);
       place(e, item, ctx);
       frag.append(e);
     }

@@ -5,8 +5,8 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
-import type { AppointmentType, Resource } from '../../src-main/api/types.ts';
-import type { AbsenceResult, BookingDetail, Patient, RebookProposal } from '../../src-main/api/methods/scheduling.ts';
+import type { AppointmentType, Booking, Resource } from '../../src-main/api/types.ts';
+import type { Absence, AbsenceResult, BookingDetail, Patient, RebookProposal } from '../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
@@ -82,4 +82,32 @@ test('a proposed time booked meanwhile: the apply is refused and named, fresh pr
   await wizard.getByRole('button', { name: 'Visa kontaktlistan' }).click();
   await expect(contacts.locator('tbody tr')).toHaveCount(affectedBookings.length);
   await expect(contacts.locator('tbody')).not.toContainText('Ej ombokad');
+});
+
+test('the day of an absence: each patient still booked on its blocked times is marked to rebook, until moved', async ({
+  page,
+}) => {
+  // The demo's course day: Johan Ek's slots blocked, his booked patients not yet moved.
+  const course = (await api<Absence[]>('absences.list', {})).find((a) => a.reason === 'Utbildning');
+  expect(course).toBeDefined();
+  const affected = await api<Booking[]>('absences.affectedBookings', { id: course!.id });
+  expect(affected.length).toBeGreaterThan(0);
+  const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(course!.startAt);
+
+  await signInAs(page, shell, SCHEDULER, MONDAY);
+  await page.getByLabel('Välj datum').fill(day);
+  const marked = page.locator('[data-booking-id].tb-booking-blocked');
+  await expect(marked).toHaveCount(affected.length);
+  for (const b of affected) {
+    const item = page.locator(`[data-booking-id="${b.id}"]`);
+    await expect(item).toHaveClass(/tb-booking-blocked/);
+    await expect(item).toHaveAttribute('aria-label', /, tiden är spärrad, boka om: Utbildning$/);
+    await expect(item.locator('.tb-mark-blocked')).toHaveText('Boka om');
+  }
+  await expectAccessible(page, 'calendar, bookings on an absence day');
+  await page.screenshot({ path: 'tests/artifacts/screens/ui-absence-day.png' });
+
+  // Moved: the day shows the blocked times only, nothing left to rebook.
+  await api('absences.applyRebooking', { id: course!.id });
+  await expect(marked).toHaveCount(0);
 });
