@@ -52,7 +52,12 @@ async function setup(now: number) {
       cancelCutoffH: 0,
       rebookCutoffH: 0,
     }).then((t) => t.id);
-  const types = { lak: await type('LAK', ['lakare']), any: await type('PROV', []), lak30: await type('LAK30', ['lakare'], 30) };
+  const types = {
+    lak: await type('LAK', ['lakare']),
+    any: await type('PROV', []),
+    lak30: await type('LAK30', ['lakare'], 30),
+    lak20: await type('LAK20', ['lakare'], 20),
+  };
   const patients: string[] = [];
   for (let i = 0; i < 8; i++) {
     const p = await must<{ id: string }>('patients.create', {
@@ -880,6 +885,49 @@ describe('times one template gives up, another of the resource plans', () => {
     await env.must('templates.update', { id: late.template.id, changes: { startTime: '08:00' } }); // over the horizon now
     const laid = times();
     expect(laid.filter((t) => t.startsWith('11-25'))).toEqual(day('11-25'));
+    env.db.close();
+  });
+});
+
+describe('adding single slots: the edges', () => {
+  // Monday 2026-11-23 09:10; a slot 10:00–10:20 on Tuesday 24 is there already.
+  it.each([
+    ['right after the existing one', '2026-11-24', '10:20', '10:40', null],
+    ['right before it', '2026-11-24', '09:40', '10:00', null],
+    ['inside it', '2026-11-24', '10:05', '10:25', 'Resursen har redan en tid som överlappar den nya.'],
+    ['around it', '2026-11-24', '09:50', '10:30', 'Resursen har redan en tid som överlappar den nya.'],
+    ['at the same time', '2026-11-24', '10:00', '10:20', 'Resursen har redan en tid som överlappar den nya.'],
+    ['earlier today (registered afterwards)', '2026-11-23', '08:00', '08:20', null],
+    [
+      'yesterday',
+      '2026-11-22',
+      '10:00',
+      '10:20',
+      '2026-11-22 har redan varit: en ny tid kan läggas idag (2026-11-23) eller senare.',
+    ],
+    ['on juldagen (a single slot is the scheduler’s explicit choice)', '2026-12-25', '10:00', '10:20', null],
+    ['the last minutes of the day', '2026-11-25', '23:39', '23:59', null],
+    ['of no length', '2026-11-25', '10:00', '10:00', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
+    ['across midnight', '2026-11-25', '23:30', '00:30', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
+    ['ending 24:00', '2026-11-25', '23:40', '24:00', 'Ogiltiga uppgifter: Till kl.: Tid ska skrivas TT:MM.'],
+    ['on 30 February', '2027-02-30', '10:00', '10:20', 'Ogiltiga uppgifter: Datum: Datumet finns inte.'],
+    ['exactly 8 hours', '2026-11-26', '08:00', '16:00', null],
+    ['over 8 hours', '2026-11-26', '08:00', '16:05', 'En tid får vara högst 8 timmar.'],
+    ['shorter than the type', '2026-11-27', '10:00', '10:15', 'Typ LAK20 tar 20 minuter men tiden är 15 minuter.'],
+  ])('%s (%s %s–%s): %s', async (_what, date, startTime, endTime, refusal) => {
+    const env = await setup(NOWS[0]!);
+    const slot = (d: string, s: string, e: string) => ({
+      resourceId: env.doctor,
+      date: d,
+      startTime: s,
+      endTime: e,
+      appointmentTypeIds: [env.types.lak20, env.types.lak20],
+    });
+    await env.must('slots.create', slot('2026-11-24', '10:00', '10:20'));
+    const r = await env.call('slots.create', slot(date, startTime, endTime));
+    expect(r.ok ? null : r.error.message).toBe(refusal);
+    if (r.ok) expect((r.value as { appointmentTypeIds: string[] }).appointmentTypeIds).toEqual([env.types.lak20]);
+    expect(slotsOf(env.db, env.doctor)).toHaveLength(refusal ? 1 : 2);
     env.db.close();
   });
 });
