@@ -756,6 +756,14 @@ export function updateTemplate(
     // An inactive template lays out nothing and cannot be activated again: an edit would do nothing.
     if (!before.active) throw conflict('Schemamallen är inaktiverad och kan inte ändras. Lägg upp en ny mall i stället.');
     const defined = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined));
+    // Nothing to change (a form saved as it was): no new version to push and nothing to log; at
+    // most the template is laid out further, as templates.expand does.
+    if (Object.keys(defined).length === 0) {
+      return {
+        template: before,
+        expansion: expandTemplates(ctx, caller, { templateIds: [before.id], horizonWeeks: input.horizonWeeks }),
+      };
+    }
     const next: ScheduleTemplate = { ...before, ...defined };
     // Types the edit brings in are checked; kept ones only when the slot length changes. A type
     // deactivated or lengthened since must not stop the scheduler from e.g. ending the template

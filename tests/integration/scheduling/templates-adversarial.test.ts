@@ -931,3 +931,32 @@ describe('adding single slots: the edges', () => {
     env.db.close();
   });
 });
+
+describe('an edit that changes nothing', () => {
+  it('writes no new version, outbox row or audit event (a form saved as it was)', async () => {
+    const env = await setup(NOWS[0]!);
+    const { template } = await env.must<TemplateChange>('templates.create', {
+      template: {
+        resourceId: env.doctor,
+        weekdays: [3],
+        validFrom: '2026-11-23',
+        startTime: '08:00',
+        endTime: '09:00',
+        slotMin: 30,
+        appointmentTypeIds: [env.types.lak],
+      },
+      horizonWeeks: 2,
+    });
+    const written = () =>
+      [`outbox`, `audit_events`, `slots`].map((t) => env.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
+    const before = [written(), env.db.prepare(`SELECT version FROM schedule_templates`).pluck().get()];
+    const same = await env.must<TemplateChange>('templates.update', { id: template.id, changes: {}, horizonWeeks: 2 });
+    expect(same.template).toEqual(template);
+    expect(same.expansion).toMatchObject({ created: 0, updated: 0, removed: 0, existing: 4 });
+    expect([written(), env.db.prepare(`SELECT version FROM schedule_templates`).pluck().get()]).toEqual(before);
+    // Asked to reach further, it lays the template out that far (as templates.expand would).
+    const further = await env.must<TemplateChange>('templates.update', { id: template.id, changes: {}, horizonWeeks: 3 });
+    expect(further.expansion).toMatchObject({ created: 2 });
+    env.db.close();
+  });
+});
