@@ -342,6 +342,8 @@ function TemplateForm({
     queryFn: () =>
       call('templates.preview', {
         template: { ...settled, resourceId },
+        // An edit's own free times give way to it; other times the resource holds are named.
+        ...(template ? { templateId: template.id } : {}),
         from: settled.validFrom > todayIso() ? settled.validFrom : todayIso(),
         to: addDaysIso(settled.validFrom > todayIso() ? settled.validFrom : todayIso(), 28),
       }),
@@ -356,6 +358,12 @@ function TemplateForm({
   const dates = [...Array(28).keys()].map((i) => addDaysIso(previewFrom, i));
   const skipped = new Map((preview.data?.skipped ?? []).map((s) => [s.date, s.holiday]));
   const clockChanges = new Map((preview.data?.clockChanges ?? []).map((c) => [c.date, c]));
+  // Times the resource already holds (another template's, a hand-made or a booked one): not laid out.
+  const heldByDate = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const s of preview.data?.overlapping ?? []) m.set(s.date, [...(m.get(s.date) ?? []), s.startTime]);
+    return m;
+  }, [preview.data]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -489,11 +497,12 @@ function TemplateForm({
                   : d.startTime >= d.endTime
                     ? t('tpl.previewNeedsTimes')
                     : preview.data
-                      ? t('tpl.previewCount', { count: preview.data.slots.length })
+                      ? t('tpl.previewCount', { count: preview.data.slots.length - preview.data.overlapping.length })
                       : ''}
             </span>
           </h3>
           {template && <p className="tb-hint tb-muted">{t('tpl.editPreviewHint')}</p>}
+          {heldByDate.size > 0 && <p className="tb-hint tb-preview-held">{t('tpl.heldHint')}</p>}
           {preview.error && (
             <p role="alert" className="tb-form-error">
               {preview.error.message}
@@ -505,6 +514,7 @@ function TemplateForm({
               const times = byDate.get(date);
               // DST inside the template's hours: say what the expansion does there.
               const clock = clockChanges.get(date);
+              const held = byDate.has(date) ? heldByDate.get(date) : undefined;
               return (
                 <li key={date} className={holiday ? 'tb-preview-holiday' : times ? 'tb-preview-open' : 'tb-preview-empty'}>
                   <span className="tb-preview-date">{formatDay(date, i18n.language)}</span>
@@ -518,6 +528,14 @@ function TemplateForm({
                   {clock && !holiday && clock.times.length > 0 && (
                     <span className="tb-preview-note tb-preview-clock" data-testid="preview-clock-change">
                       {t(clock.change === 'forward' ? 'tpl.clockForward' : 'tpl.clockBack', { times: clock.times.join(', ') })}
+                    </span>
+                  )}
+                  {held && !holiday && (
+                    <span className="tb-preview-note tb-preview-held" data-testid="preview-held">
+                      {t('tpl.heldOnDay', {
+                        count: held.length,
+                        times: held.length > 4 ? `${held.slice(0, 3).join(', ')} … ${held[held.length - 1]}` : held.join(', '),
+                      })}
                     </span>
                   )}
                   {clock?.displaced && !holiday && (

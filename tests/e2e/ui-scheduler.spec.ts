@@ -138,6 +138,49 @@ test('the template preview says what the clock change does to a night template',
   await tpl.getByTestId('template-preview').screenshot({ path: 'tests/artifacts/screens/ui-template-preview-spring.png' });
 });
 
+test('the template preview names the times the clinician already holds, and counts only what saving lays out', async ({
+  page,
+}) => {
+  await openAsScheduler(page, '#/templates');
+  const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+  await page.getByLabel('Resurs').selectOption(anna.id);
+  await page.getByRole('button', { name: 'Ny schemamall' }).click();
+  const tpl = page.getByTestId('template-form');
+  // Her morning template runs 08:00–12:00 on weekdays: a new 11:00–13:00 overlaps its last hour.
+  await tpl.getByLabel('Från kl.').fill('11:00');
+  await tpl.getByLabel('Till kl.').fill('13:00');
+  await tpl.getByLabel('Tidslängd (min)').fill('30');
+  await tpl.getByRole('checkbox', { name: 'Läkarbesök' }).check();
+  const held = tpl.getByTestId('preview-held');
+  await expect(held.first()).toHaveText('2 upptagna: 11:00, 11:30');
+  await expect(tpl.getByText('Upptagna tider har resursen redan')).toBeVisible();
+  const preview = await api<{ slots: unknown[]; overlapping: unknown[] }>('templates.preview', {
+    template: {
+      resourceId: anna.id,
+      weekdays: [1, 2, 3, 4, 5],
+      everyNWeeks: 1,
+      validFrom: '2026-11-23',
+      validTo: null,
+      startTime: '11:00',
+      endTime: '13:00',
+      slotMin: 30,
+      appointmentTypeIds: [
+        (await api<{ id: string; code: string }[]>('appointmentTypes.list', {})).find((x) => x.code === 'LAKBES')!.id,
+      ],
+      publishWeb: false,
+      skipHolidays: true,
+    },
+    from: '2026-11-23',
+    to: '2026-12-21',
+  });
+  expect(preview.overlapping.length).toBeGreaterThan(0);
+  await expect(tpl.getByTestId('template-preview').locator('h3')).toContainText(
+    `${preview.slots.length - preview.overlapping.length} tider`,
+  );
+  await expectAccessible(page, 'template form, times already held');
+  await tpl.getByTestId('template-preview').screenshot({ path: 'tests/artifacts/screens/ui-template-preview-held.png' });
+});
+
 test('absence: slots blocked, every affected booking rebooked in one step, contact list', async ({ page }) => {
   await openAsScheduler(page, '#/absences');
   const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
