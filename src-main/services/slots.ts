@@ -146,7 +146,7 @@ export function createSlot(
       JSON.stringify(types),
       absence ? 'blocked' : 'open',
       absence?.id ?? null,
-      absence ? absence.reason : null,
+      absence ? absence.reason || 'Frånvaro' : null, // as the absence's own blocks (services/absences.ts)
       input.webPublished ? 1 : 0,
       input.withinCareGuarantee ? 1 : 0,
       null,

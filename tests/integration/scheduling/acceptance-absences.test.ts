@@ -201,6 +201,17 @@ describe('slots inside an absence stay away from the book', () => {
     expect(await api.ok('slots.get', { id: hand.id })).toMatchObject({ state: 'blocked', blockReason: 'Lokalen upptagen' });
     expect(await api.ok('slots.get', { id: kept.id })).toMatchObject({ state: 'blocked', blockReason: 'Renovering' });
   });
+
+  it('an absence given without a reason: its blocks, and a slot added inside it, all say "Frånvaro"', async () => {
+    const before = await slot(d2, '2027-01-20', '08:00', '08:30');
+    await api.ok('absences.create', { resourceId: d2.id, from: '2027-01-20', to: '2027-01-20', reason: '' });
+    const added = await slot(d2, '2027-01-20', '13:00', '13:30');
+    const reasons = api.ctx.db
+      .prepare(`SELECT block_reason FROM slots WHERE id IN (?, ?) ORDER BY start_at`)
+      .pluck()
+      .all(before.id, added.id);
+    expect(reasons).toEqual(['Frånvaro', 'Frånvaro']);
+  });
 });
 
 describe('rebooking proposals', () => {
