@@ -512,7 +512,10 @@ export const schedulingMethods = {
   'slots.remove': method<Slot>()({ input: z.object({ id: uuid }).strict(), roles: SCHEDULING_ROLES, kind: 'change' }),
   /**
    * First N free, bookable slots of a type ("första lediga tid"), earliest first, within the
-   * type's booking window. `webOnly` limits to web-published slots of web-bookable types.
+   * type's booking window. `webOnly` limits to web-published slots of types a patient may book
+   * on the web (an invitation-only type only with `invited`: domain mayBookTypeOnWeb). Without
+   * `to`, the search looks 180 calendar days ahead: from `from`'s date (that day included), or
+   * from now to the same wall-clock time 180 days later.
    */
   'slots.findFree': method<FreeSlot[]>()({
     input: z
