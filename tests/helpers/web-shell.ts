@@ -72,7 +72,23 @@ export function apiAs(shell: () => RunningShell, username: string, password: str
   };
 }
 
-async function post<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<T> {
+/** What the api answers, ok or not. */
+export interface ApiResult<T> {
+  ok: boolean;
+  value?: T;
+  error?: { code: string; message: string };
+}
+
+/** The api as a signed-in user, answering with the result itself (for tests of refusals). */
+export function apiResultAs(shell: () => RunningShell, username: string, password: string) {
+  let session: string | null = null;
+  return async <T = unknown>(method: string, input: unknown = {}): Promise<ApiResult<T>> => {
+    session ??= (await post<{ token: string }>(shell(), 'auth.signIn', { username, password }, null)).token;
+    return postRaw<T>(shell(), method, input, session);
+  };
+}
+
+async function postRaw<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<ApiResult<T>> {
   const res = await fetch(`${shell.origin}/api/${method}`, {
     method: 'POST',
     headers: {
@@ -82,7 +98,11 @@ async function post<T>(shell: RunningShell, method: string, input: unknown, sess
     },
     body: JSON.stringify(input),
   });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  return (await res.json()) as ApiResult<T>;
+}
+
+async function post<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<T> {
+  const body = await postRaw<T>(shell, method, input, session);
   if (!body.ok) throw new Error(`${method}: ${body.error?.message ?? 'failed'}`);
   return body.value as T;
 }

@@ -16,7 +16,7 @@ import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, localTime } from '../../../src-main/domain/time.ts';
 import { openDatabase, type Db } from '../../../src-main/store/database.ts';
 import { openTestDb, tempDbPath, testCaller } from '../../helpers/temp-db.ts';
-import { startShell } from '../../helpers/web-shell.ts';
+import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
 
 const TZ = 'Europe/Stockholm';
 
@@ -682,20 +682,7 @@ describe('through the web shell over HTTP (demo unit, Monday 2026-11-23 09:10)',
   it('previews held times and refuses to block a booked time, in Swedish', async () => {
     const shell = await startShell({ env: { TIDBOK_NOW: '2026-11-23T09:10:00+01:00' } });
     try {
-      let session: string | null = null;
-      const post = async (method: string, input: unknown) => {
-        const res = await fetch(`${shell.origin}/api/${method}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${shell.token}`,
-            ...(session ? { 'x-tidbok-session': session } : {}),
-          },
-          body: JSON.stringify(input),
-        });
-        return (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      };
-      session = (await post('auth.signIn', { username: 'schema', password: 'demo-schema' })).value.token as string;
+      const post = apiResultAs(() => shell, 'schema', 'demo-schema');
       const anna = ((await post('resources.list', {})).value as { id: string; name: string }[]).find(
         (r) => r.name === 'Anna Lindqvist',
       )!;
