@@ -165,6 +165,9 @@ export function laneSignature(resourceId: string, date: string, ctx: LaneContext
 
 /** Replaces the content of a column's lane element with what the index holds for it. */
 export function paintLane(lane: HTMLElement, resourceId: string, date: string, ctx: LaneContext): void {
+  // The keyboard focus stays on its time when the lane is repainted under it (a refetch after a
+  // booking turns the free slot into a booking; another desk's change repaints the column).
+  const focusedTime = lane.contains(document.activeElement) ? itemSlotId(document.activeElement as HTMLElement, ctx) : undefined;
   const items = ctx.index.lanes.get(laneKey(resourceId, date));
   const frag = document.createDocumentFragment();
   const day = ctx.dayLabel ? `${ctx.dayLabel(date)} ` : '';
@@ -196,4 +199,16 @@ export function paintLane(lane: HTMLElement, resourceId: string, date: string, c
   }
   lane.classList.toggle('tb-lane-items', hasItems);
   lane.replaceChildren(frag);
+  if (focusedTime) {
+    const again = [...lane.querySelectorAll<HTMLElement>('.tb-item')].find((e) => itemSlotId(e, ctx) === focusedTime);
+    if (again) {
+      again.tabIndex = 0;
+      again.focus({ preventScroll: true });
+    }
+  }
+}
+
+/** The slot a calendar item stands for: its own, or its booking's. */
+function itemSlotId(e: HTMLElement, ctx: LaneContext): string | undefined {
+  return e.dataset['slotId'] ?? ctx.index.bookingsById.get(e.dataset['bookingId'] ?? '')?.slotId;
 }

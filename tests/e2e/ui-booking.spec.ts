@@ -375,3 +375,23 @@ test('rebooking a booking whose contact mode the type no longer offers asks for 
   const moved = await asScheduler<BookingDetail>('bookings.get', { id: old.rebookedTo! });
   expect(moved).toMatchObject({ contactMode: 'video', appointmentTypeId: lakbes.id });
 });
+
+test('the keyboard focus stays on its time when another desk books it: the free slot turns into the booking, still focused', async ({
+  page,
+}) => {
+  await open(page);
+  await page.keyboard.press('f');
+  const focused = page.locator('[data-slot-id]:focus');
+  await expect(focused).toHaveCount(1);
+  const slotId = (await focused.getAttribute('data-slot-id'))!;
+  const range = await day();
+  const slot = range.slots.find((s) => s.id === slotId)!;
+  // Another desk books that very time: the change reaches this screen and the column is repainted.
+  const booking = await apiCall<Booking>(shell, 'bookings.book', {
+    slotId,
+    patientId: futureBookings(range)[0]!.patient.id,
+    appointmentTypeId: slot.appointmentTypeIds[0],
+    override: { reason: 'Annan kassa' },
+  });
+  await expect(page.locator(`[data-booking-id="${booking.id}"]`)).toBeFocused();
+});
