@@ -379,15 +379,18 @@ test('rebooking a booking whose contact mode the type no longer offers asks for 
 test('the keyboard focus stays on its time when another desk books it: the free slot turns into the booking, still focused', async ({
   page,
 }) => {
-  await open(page);
+  // Signed in at the desk (earlier tests here end the demo's own session); the other desk is the scheduler.
+  await signInAs(page, shell, RECEPTIONIST, MONDAY);
+  const otherDesk = apiAs(() => shell, SCHEDULER.username, SCHEDULER.password);
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
   await page.keyboard.press('f');
   const focused = page.locator('[data-slot-id]:focus');
   await expect(focused).toHaveCount(1);
   const slotId = (await focused.getAttribute('data-slot-id'))!;
-  const range = await day();
+  const range = await otherDesk<CalendarRange>('calendar.range', DAY);
   const slot = range.slots.find((s) => s.id === slotId)!;
   // Another desk books that very time: the change reaches this screen and the column is repainted.
-  const booking = await apiCall<Booking>(shell, 'bookings.book', {
+  const booking = await otherDesk<Booking>('bookings.book', {
     slotId,
     patientId: futureBookings(range)[0]!.patient.id,
     appointmentTypeId: slot.appointmentTypeIds[0],
