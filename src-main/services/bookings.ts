@@ -28,13 +28,15 @@ import { deskBookingStatus } from './sync-claims.ts';
 import { followTemplateWhenFree } from './templates.ts';
 import { bookedFromWaitlist } from './waitlist.ts';
 import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 
 interface FullBookingRow extends BookingRow {
   reason_code: string | null;
   reason_text: string | null;
+  version: number;
 }
 
-const FULL_SELECT = BOOKING_SELECT.replace('b.created_at', 'b.created_at, b.reason_code, b.reason_text');
+const FULL_SELECT = BOOKING_SELECT.replace('b.created_at', 'b.created_at, b.reason_code, b.reason_text, b.version');
 
 function bookingRow(ctx: ServiceContext, id: string): FullBookingRow {
   const row = ctx.db.prepare(`${FULL_SELECT} WHERE b.id = ?`).get(id) as FullBookingRow | undefined;
@@ -476,10 +478,15 @@ export function markBooking(
   })();
 }
 
-export function setBookingNote(ctx: ServiceContext, caller: Caller, input: { id: string; note: string }): Booking {
+export function setBookingNote(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: { id: string; note: string; expectedVersion?: number | undefined },
+): Booking {
   return ctx.db.transaction(() => {
     const before = bookingRow(ctx, input.id);
     if (before.note === input.note) return toBooking(before);
+    refuseStaleEdit(input.expectedVersion, before.version, 'Bokningen', 'öppnade den');
     ctx.db
       .prepare(`UPDATE bookings SET note = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(input.note, ctx.now(), caller.username, before.id);
@@ -519,6 +526,7 @@ export function getBookingDetail(ctx: ServiceContext, caller: Caller, input: { i
     resourceName: resource.name,
     onlineCancel: perms.cancel,
     onlineRebook: perms.rebook,
+    version: row.version,
   };
 }
 

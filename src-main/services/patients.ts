@@ -7,6 +7,7 @@ import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
@@ -149,10 +150,12 @@ export function updatePatient(
     email?: string | null | undefined;
     address?: string | null | undefined;
     protectedIdentity?: boolean | undefined;
+    expectedVersion?: number | undefined;
   },
 ): Patient {
   return ctx.db.transaction(() => {
     const before = patientRow(ctx, input.id);
+    refuseStaleEdit(input.expectedVersion, before.version, 'Patientens uppgifter', 'öppnade dem');
     // A caller who may not see the contact details may not overwrite them either, nor lift the
     // protection (and then read them).
     if (!mayShowContactDetails(before.protected_identity === 1, caller.roles)) {
@@ -180,6 +183,8 @@ export function updatePatient(
         caller.username,
         before.id,
       );
-    return patientChanged(ctx, caller, before.id, 'update', { changed: Object.keys(input).filter((k) => k !== 'id') });
+    return patientChanged(ctx, caller, before.id, 'update', {
+      changed: Object.keys(input).filter((k) => k !== 'id' && k !== 'expectedVersion'),
+    });
   })();
 }

@@ -67,6 +67,7 @@ export interface PatientRow {
   email: string | null;
   address: string | null;
   protected_identity: number;
+  version: number;
 }
 
 /** A patient as the caller may see them: contact details hidden unless `showContact`. */
@@ -82,6 +83,7 @@ export const toPatient = (r: PatientRow, showContact: boolean): Patient => ({
   email: showContact ? r.email : null,
   address: showContact ? r.address : null,
   contactMasked: !showContact && (r.phone !== null || r.email !== null || r.address !== null || r.protected_identity === 1),
+  version: r.version,
 });
 
 /** The columns of a new slot, in the order of SlotWriter.insertSlot's statement. */

@@ -182,6 +182,8 @@ export interface Patient {
   address: string | null;
   /** True when contact details were hidden from this caller. */
   contactMasked: boolean;
+  /** Row version: an edit form sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface PatientDetail extends Patient {
@@ -213,6 +215,8 @@ export interface BookingDetail extends Booking {
   resourceName: string;
   onlineCancel: OnlinePermission;
   onlineRebook: OnlinePermission;
+  /** Row version: the note editor sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface Rebooking {
@@ -345,6 +349,8 @@ const timesInOrder = (v: { startTime?: string | undefined; endTime?: string | un
 const datesInOrder = (v: { validFrom?: string | undefined; validTo?: string | null | undefined }) =>
   v.validFrom === undefined || v.validTo === undefined || v.validTo === null || v.validFrom <= v.validTo;
 const horizonWeeks = z.number().int().min(1).max(104);
+/** The version an edit form showed (optimistic concurrency, services/edit-versions.ts). */
+const expectedVersion = z.number().int().min(1);
 
 export const schedulingMethods = {
   // ------------------------------------------------------------ appointment types
@@ -668,6 +674,7 @@ export const schedulingMethods = {
         email: emailAddress.nullable().optional(),
         address: z.string().trim().max(500).nullable().optional(),
         protectedIdentity: z.boolean().optional(),
+        expectedVersion: expectedVersion.optional(),
       })
       .strict(),
     roles: DESK_ROLES,
@@ -739,7 +746,7 @@ export const schedulingMethods = {
     kind: 'change',
   }),
   'bookings.setNote': method<Booking>()({
-    input: z.object({ id: uuid, note: z.string().max(2000) }).strict(),
+    input: z.object({ id: uuid, note: z.string().max(2000), expectedVersion: expectedVersion.optional() }).strict(),
     roles: DESK_ROLES,
     kind: 'change',
   }),
