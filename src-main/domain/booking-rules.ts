@@ -152,8 +152,12 @@ export function checkCutoff(
 
 function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
   const what = process === 'cancel' ? 'Avbokning' : 'Ombokning';
-  return `${what} måste göras senast ${cutoffH} timmar före besöket.`;
+  return `${what} måste göras senast ${hoursSv(cutoffH)} före besöket.`;
 }
+
+/** A limit as the desk reads it aloud: "1 timme", "24 timmar"; "1 dag", "30 dagar". */
+const hoursSv = (n: number) => `${n} ${n === 1 ? 'timme' : 'timmar'}`;
+const daysSv = (n: number) => `${n} ${n === 1 ? 'dag' : 'dagar'}`;
 
 // ------------------------------------------------------------------ booking window
 /**
@@ -187,7 +191,7 @@ export function checkBookingWindow(
     return breach(
       'conflict',
       'too_soon',
-      `${typeName(type)} måste bokas minst ${type.bookMinLeadH} timmar i förväg: tidigast ${localDate(earliest, tz)} kl. ${localTime(earliest, tz)}.`,
+      `${typeName(type)} måste bokas minst ${hoursSv(type.bookMinLeadH)} i förväg: tidigast ${localDate(earliest, tz)} kl. ${localTime(earliest, tz)}.`,
       { startAt, earliest },
     );
   }
@@ -195,7 +199,7 @@ export function checkBookingWindow(
     return breach(
       'conflict',
       'too_far',
-      `${typeName(type)} kan bokas högst ${type.bookMaxDays} dagar framåt: senast ${localDate(w.latest, tz)}.`,
+      `${typeName(type)} kan bokas högst ${daysSv(type.bookMaxDays)} framåt: senast ${localDate(w.latest, tz)}.`,
       { startAt, latest: w.latest },
     );
   }
