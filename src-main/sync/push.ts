@@ -24,6 +24,7 @@ import {
   HOLDING_STATUSES,
   ID_SYSTEM,
   identitySystem,
+  localIdForRemote,
   patientToFhir,
   placeholder,
   refId,
@@ -675,10 +676,17 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   let remote: Resource | null;
   let slot: Slot | null = null;
   let holders: Appointment[] = [];
+  let movedTo: string | null = null;
   try {
     // By its central id when we know it (a booking born on the web carries no identifier of ours).
     const known = row<Remote>(ctx, u.entity, u.id)?.remote_id ?? null;
     remote = (known ? await api.read(type, known) : null) ?? (await api.byIdentifier(type, ID_SYSTEM, u.id));
+    // Where central says a rebooked booking went: the patient may have moved it on the web to
+    // another time than the desk did, and a rebooking is only ours when it points at our new half.
+    const to =
+      u.entity === 'booking' && remote ? refId(appointmentFields(remote as Appointment).rebookedToRef, 'Appointment') : null;
+    const target = to ? await api.read<Appointment>('Appointment', to) : null;
+    movedTo = target ? (ourIdOf(target) ?? localIdForRemote('Appointment', target.id!)) : null;
     if (u.entity === 'booking' || u.entity === 'slot') {
       const slotId = u.entity === 'slot' ? u.id : row<BookingRow>(ctx, 'booking', u.id)!.slot_id;
       slot = await api.byIdentifier<Slot>('Slot', ID_SYSTEM, slotId);
@@ -748,7 +756,10 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
     }
     // Compared as Tidbok statuses: 'rebooked' is 'cancelled' plus the link, and both must be there.
     const wanted = u.localStatus === 'preliminary' ? 'booked' : u.localStatus;
-    const sameAsWanted = appointmentFields(a).status === wanted && refId(a.slot?.[0]?.reference, 'Slot') === (slot?.id ?? null);
+    const sameAsWanted =
+      appointmentFields(a).status === wanted &&
+      refId(a.slot?.[0]?.reference, 'Slot') === (slot?.id ?? null) &&
+      (wanted !== 'rebooked' || movedTo === b.rebooked_to);
     if (sameAsWanted || a.meta?.versionId === b.remote_version) {
       // Either our change is there already (lost answer), or only the slot's base was stale.
       setRemote(ctx, 'booking', b.id, a.id!, a.meta!.versionId!);

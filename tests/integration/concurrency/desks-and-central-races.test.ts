@@ -1,0 +1,343 @@
+// Second round, concurrency: the desk (typed API) racing the web channel (1177 patients on the
+// stand-in central, as FHIR) and a pull in flight. Expected answers come from DESIGN's sync
+// contract (central decides for bookings patients make; a lost desk claim never disappears
+// silently: Konflikter with suggested free slots) and the issue's booking rules, not from Tidbok.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Appointment, Slot } from '@medplum/fhirtypes';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
+import type { ApiError } from '../../../src-main/api/result.ts';
+import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
+import { webBook, webCancel, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
+import type { Caller, ServiceContext } from '../../../src-main/services/context.ts';
+import { FhirCentralApi } from '../../../src-main/sync/central-api.ts';
+import { SyncEngine } from '../../../src-main/sync/engine.ts';
+import { pushOutbox } from '../../../src-main/sync/push.ts';
+import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import {
+  api,
+  centralBookings,
+  centralHolding,
+  configureCentral,
+  localBookings,
+  openLocal,
+  patientNumber,
+  seedSmallUnit,
+  sorted,
+  tempDir,
+  type SmallUnit,
+} from '../sync/helpers.ts';
+
+const ACTIVE = `('preliminary','booked','arrived','completed','no_show')`;
+let central: Central;
+let ctx: ServiceContext;
+let unit: SmallUnit;
+const now = Date.parse('2026-11-23T09:00:00+01:00'); // Monday
+const anna: Caller = {
+  userId: null,
+  username: 'anna.r',
+  displayName: 'Anna Reception',
+  roles: ['receptionist'],
+  workstation: 'kassa-1',
+};
+const per: Caller = { userId: null, username: 'per.s', displayName: 'Per Schema', roles: ['scheduler'], workstation: 'schema-1' };
+
+async function call<M extends MethodName>(method: M, input: InputOf<M>, caller: Caller = anna) {
+  return dispatch({ ctx, caller, shell: 'web' }, method, input);
+}
+async function ok<M extends MethodName>(method: M, input: InputOf<M>, caller: Caller = anna): Promise<ResultOf<M>> {
+  const r = await call(method, input, caller);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
+  return r.value as ResultOf<M>;
+}
+async function refused<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
+  const r = await call(method, input);
+  if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
+  return r.error;
+}
+const web = () => api(central.url);
+const engine = () => new SyncEngine(ctx, api(central.url));
+async function sync() {
+  const r = await engine().settle();
+  expect(r.error).toBeNull();
+}
+const onCentral = async (slotId: string) => (await web().byIdentifier<Slot>('Slot', ID_SYSTEM, slotId))!;
+const appt = async (id: string) => (await web().read<Appointment>('Appointment', id))!;
+const person = (i: number): WebPatient => ({
+  identityNumber: patientNumber(i),
+  givenName: `Webb${i}`,
+  familyName: 'Patientsson',
+});
+const deskPatient = (i: number) => unit.patientIds[i]!;
+const lakbes = () => unit.typeIds.lakbes;
+
+let minute = 8 * 60;
+/** A fresh published 30-minute LAKBES slot for Anna Lindqvist on 2 December (each test its own times). */
+async function freshSlot(): Promise<string> {
+  const start = minute;
+  minute += 30;
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const s = await ok(
+    'slots.create',
+    {
+      resourceId: unit.resourceIds[0]!,
+      date: '2026-12-02',
+      startTime: hhmm(start),
+      endTime: hhmm(start + 30),
+      appointmentTypeIds: [lakbes()],
+      webPublished: true,
+      withinCareGuarantee: true,
+    },
+    per,
+  );
+  return s.id;
+}
+
+const row = (id: string) =>
+  ctx.db
+    .prepare(`SELECT status, channel, patient_id, rebooked_from, rebooked_to, reason_code FROM bookings WHERE id = ?`)
+    .get(id) as {
+    status: string;
+    channel: string;
+    patient_id: string;
+    rebooked_from: string | null;
+    rebooked_to: string | null;
+    reason_code: string | null;
+  };
+const activeOn = (slotId: string) =>
+  ctx.db
+    .prepare(`SELECT id, patient_id, channel, status FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`)
+    .all(slotId) as {
+    id: string;
+    patient_id: string;
+    channel: string;
+    status: string;
+  }[];
+const openConflicts = () => ok('conflicts.list', {});
+
+/** The invariants after every race: one active booking per slot and per resource time, central and desk equal. */
+async function invariants(): Promise<void> {
+  expect(
+    ctx.db.prepare(`SELECT slot_id FROM bookings WHERE status IN ${ACTIVE} GROUP BY slot_id HAVING count(*) > 1`).all(),
+  ).toEqual([]);
+  expect(
+    ctx.db
+      .prepare(
+        `SELECT a.id FROM bookings a JOIN slots sa ON sa.id = a.slot_id, bookings b JOIN slots sb ON sb.id = b.slot_id
+          WHERE a.id < b.id AND a.status IN ${ACTIVE} AND b.status IN ${ACTIVE} AND sa.resource_id = sb.resource_id
+            AND sa.start_at < sb.end_at AND sb.start_at < sa.end_at`,
+      )
+      .all(),
+  ).toEqual([]);
+  expect(sorted(localBookings(ctx))).toEqual(sorted(await centralBookings(web())));
+  for (const [, held] of await centralHolding(web())) expect(held).toHaveLength(1);
+  expect(ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state <> 'done'`).get()).toEqual({ n: 0 });
+  // No local booking is preliminary once everything is settled: central confirmed or refused each claim.
+  expect(ctx.db.prepare(`SELECT count(*) AS n FROM bookings WHERE status = 'preliminary'`).get()).toEqual({ n: 0 });
+}
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now);
+  central = await startCentral({});
+  ctx = openLocal(tempDir(), 'desk', () => now);
+  unit = seedSmallUnit(ctx, { slots: 0, patients: 8 });
+  configureCentral(ctx, central.url);
+  await sync();
+});
+
+afterAll(async () => {
+  vi.useRealTimers();
+  ctx.db.close();
+  await central.close();
+});
+
+describe('a pull in flight while the desk writes', () => {
+  it('the desk books a time the web took, while the pull bringing that web booking is on its way: the web booking stands, the desk patient is in Konflikter', async () => {
+    const X = await freshSlot();
+    const spare = await freshSlot();
+    await sync();
+    const w = await webBook(web(), await onCentral(X), 'LAKBES', person(40));
+    const pulling = engine().settle(); // its first request is out; the desk answers meanwhile
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(0),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    expect(desk.status).toBe('preliminary');
+    expect((await pulling).error).toBeNull();
+    await sync();
+    const [holder] = activeOn(X);
+    expect(holder).toMatchObject({ channel: 'web', status: 'booked' });
+    expect(row(desk.id).status).toBe('cancelled');
+    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
+    expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: deskPatient(0) } });
+    expect(c.suggested.map((s) => s.slotId)).toContain(spare);
+    expect((await appt(w.id!)).status).toBe('booked');
+    await invariants();
+  });
+
+  it('the desk moves a web booking while the pull with its web cancellation is on its way: the cancellation stands, the move is not made', async () => {
+    const [A, B] = [await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(41));
+    await sync();
+    const booked = activeOn(A)[0]!.id;
+    await webCancel(web(), await appt(w.id!), await onCentral(A));
+    const pulling = engine().settle();
+    const moved = await ok('bookings.rebook', { id: booked, slotId: B, channel: 'phone' });
+    expect((await pulling).error).toBeNull();
+    await sync();
+    expect(row(booked).status).toBe('cancelled');
+    expect(row(moved.new.id).status).toBe('cancelled');
+    expect(activeOn(A)).toEqual([]);
+    expect(activeOn(B)).toEqual([]);
+    expect((await onCentral(B)).status).toBe('free');
+    expect((await openConflicts()).find((x) => x.bookingId === booked)).toMatchObject({ kind: 'stale_version' });
+    await invariants();
+  });
+});
+
+describe('desk changes not yet on central, racing the web', () => {
+  it('booked and cancelled at the desk before it reached central, the web books that time: the web booking stands, no conflict', async () => {
+    const X = await freshSlot();
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(1),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    await ok('bookings.cancel', { id: desk.id, channel: 'phone', reasonText: 'Fel patient' });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(42));
+    const before = (await openConflicts()).length;
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(desk.id).status).toBe('cancelled');
+    expect((await openConflicts()).length).toBe(before);
+    await invariants();
+  });
+
+  it('booked, then moved at the desk before either reached central, the web takes the first time: the patient is on the second, the web patient on the first', async () => {
+    const [X, Y] = [await freshSlot(), await freshSlot()];
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(2),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    const moved = await ok('bookings.rebook', { id: desk.id, slotId: Y, channel: 'phone' });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(43));
+    const before = (await openConflicts()).length;
+    await sync();
+    expect(activeOn(Y)).toMatchObject([{ id: moved.new.id, patient_id: deskPatient(2), status: 'booked' }]);
+    expect(activeOn(X)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(desk.id)).toMatchObject({ status: 'rebooked', rebooked_to: moved.new.id });
+    expect((await openConflicts()).length).toBe(before);
+    await invariants();
+  });
+
+  it('a web rebooking into a time the desk booked offline: the web patient moves there, the desk patient is in Konflikter', async () => {
+    const [A, B, spare] = [await freshSlot(), await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(44));
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: B,
+      patientId: deskPatient(3),
+      appointmentTypeId: lakbes(),
+      channel: 'desk',
+    });
+    await webRebook(web(), await appt(w.id!), await onCentral(A), await onCentral(B), 'LAKBES');
+    await sync();
+    expect(activeOn(A)).toEqual([]);
+    expect(activeOn(B)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(desk.id).status).toBe('cancelled');
+    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
+    expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: deskPatient(3) } });
+    expect(c.suggested.map((s) => s.slotId)).toContain(spare);
+    await invariants();
+  });
+
+  it('the desk and the web patient both move the same booking to different times: the web move stands, the desk move is undone and named', async () => {
+    const [A, B, C] = [await freshSlot(), await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(45));
+    await sync();
+    const booked = activeOn(A)[0]!.id;
+    const moved = await ok('bookings.rebook', { id: booked, slotId: C, channel: 'phone' });
+    await webRebook(web(), await appt(w.id!), await onCentral(A), await onCentral(B), 'LAKBES');
+    await sync();
+    expect(activeOn(B)).toMatchObject([{ channel: 'web', status: 'booked', patient_id: row(booked).patient_id }]);
+    expect(activeOn(A)).toEqual([]);
+    expect(activeOn(C)).toEqual([]);
+    expect(row(moved.new.id).status).toBe('cancelled');
+    expect((await onCentral(C)).status).toBe('free');
+    expect(
+      ctx.db
+        .prepare(`SELECT count(*) AS n FROM bookings WHERE patient_id = ? AND status IN ${ACTIVE}`)
+        .get(row(booked).patient_id),
+    ).toEqual({ n: 1 });
+    expect((await openConflicts()).find((x) => x.bookingId === booked)).toMatchObject({
+      kind: 'stale_version',
+      reason: expect.stringMatching(/Centralt: ombokad\. Ombokningen som gjordes här blev inte av\.$/) as unknown,
+    });
+    await invariants();
+  });
+});
+
+describe("the desk's own move, its answer lost on the way back", () => {
+  it('is taken as made when sent again (central points at our new half): no conflict, nothing undone', async () => {
+    const [A, C] = [await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(47));
+    await sync();
+    const booked = activeOn(A)[0]!.id;
+    const moved = await ok('bookings.rebook', { id: booked, slotId: C, channel: 'phone' });
+    let lost = 0;
+    const lossy = new FhirCentralApi({
+      baseUrl: central.url,
+      token: null,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'POST' && lost++ === 0) throw new TypeError('socket hang up'); // committed, answer lost
+        return res;
+      },
+    });
+    const before = (await openConflicts()).length;
+    expect((await pushOutbox(ctx, lossy)).error?.kind).toBe('network');
+    expect((await appt(w.id!)).status).toBe('cancelled'); // the move did land on central
+    await sync();
+    expect(row(booked)).toMatchObject({ status: 'rebooked', rebooked_to: moved.new.id });
+    expect(activeOn(C)).toMatchObject([{ id: moved.new.id, status: 'booked' }]);
+    expect((await appt(w.id!)).status).toBe('cancelled');
+    expect((await openConflicts()).length).toBe(before);
+    await invariants();
+  });
+});
+
+describe('återbudslistan and the web', () => {
+  it('a time held for a waiting patient is booked on the web: the web booking stands and the patient waits again', async () => {
+    const X = await freshSlot();
+    await sync();
+    const entry = await ok('waitlist.add', { patientId: deskPatient(4), appointmentTypeId: lakbes() });
+    await ok('waitlist.markOffered', { id: entry.id, slotId: X });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(46));
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ channel: 'web' }]);
+    const [after] = (await ok('waitlist.list', {})).filter((e) => e.id === entry.id);
+    expect(after).toMatchObject({ state: 'waiting' });
+    // The list's booking of that time is refused in Swedish, not made twice.
+    const e = await refused('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(4),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+      waitlistEntryId: entry.id,
+    });
+    expect(e).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+    await invariants();
+  });
+});
