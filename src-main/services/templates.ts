@@ -98,9 +98,18 @@ export function previewTemplate(
     assertTypesOffered(ctx, input.template.appointmentTypeIds, getResource(ctx, input.template.resourceId), spec.slotMin);
   }
   const from = input.from ?? (spec.validFrom > today(ctx, unit.timeZone) ? spec.validFrom : today(ctx, unit.timeZone));
-  const to = input.to ?? addDays(from, unitHorizonWeeks(ctx) * 7);
+  const weeks = unitHorizonWeeks(ctx);
+  const to = input.to ?? addDays(from, weeks * 7);
   if (to <= from) throw invalid('Slutdatum måste vara efter startdatum.');
-  if (to > addDays(from, 366)) throw invalid('Förhandsvisningen omfattar högst ett år.');
+  // At most a year, or the unit's horizon when longer: the preview of what saving lays out
+  // (its default range) is always allowed.
+  if (to > addDays(from, Math.max(366, weeks * 7))) {
+    throw invalid(
+      weeks * 7 > 366
+        ? `Förhandsvisningen omfattar högst ${weeks} veckor (schemahorisonten).`
+        : 'Förhandsvisningen omfattar högst ett år.',
+    );
+  }
   const { slots, skipped } = expandTemplate(spec, from, to, unit.timeZone, unitHolidayRules(ctx));
   const closed = new Set(skipped.map((h) => h.date));
   // Saving lays out no time that has begun (expandInto), so neither does the preview: today's

@@ -1,0 +1,306 @@
+// Second-round checks of templates at the calendar's rare edges, through the api (dispatch) on
+// fresh units in real SQLite files and through `tidbok`: every-N-weeks rhythms anchored before ISO
+// week 53 of 2026, validity ends on holidays, the holiday weeks of 2026–2027 on a seven-day
+// template whose slot length does not divide its hours, weekend templates, eves switched after the
+// book holds bookings, and the horizon at its edges. Every expected date is derived by hand from
+// the Swedish calendar (see the comments), never from Tidbok's output.
+import { describe, expect, it } from 'vitest';
+import { demoApi } from './helpers.ts';
+import type { InputOf } from '../../../src-main/api/contract.ts';
+import { localDate, localTime } from '../../../src-main/domain/time.ts';
+
+const at = (iso: string) => Date.parse(iso);
+/** 08:00–11:50 in 20-minute slots: 230 minutes hold 11 slots, the last 11:20–11:40. */
+const ELEVEN = ['08:00', '08:20', '08:40', '09:00', '09:20', '09:40', '10:00', '10:20', '10:40', '11:00', '11:20'];
+
+type TemplateInput = InputOf<'templates.create'>['template'];
+
+/** A fresh unit (no demo data) with one type of 20 minutes, at a clock the test sets. */
+async function freshUnit(nowIso: string) {
+  const api = demoApi({ now: at(nowIso), demo: false });
+  await api.ok('unit.create', { hsaId: 'SE2321000016-KAL1', name: 'Vårdcentralen Kalendern' });
+  const type = await api.ok('appointmentTypes.create', {
+    code: 'BES20',
+    nameSv: 'Läkarbesök 20 min',
+    nameEn: 'Doctor visit 20 min',
+    durationMin: 20,
+    contactModes: ['physical'],
+    professions: ['lakare'],
+    webBookable: true,
+    webCancellable: true,
+    webRebookable: true,
+    bookMaxDays: 800,
+  });
+  let n = 0;
+  const clinician = () => api.ok('resources.create', { kind: 'clinician', name: `Dr Vecka ${++n}`, profession: 'lakare' });
+  const spec = (over: Partial<TemplateInput> = {}): Omit<TemplateInput, 'resourceId'> => ({
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+    validFrom: localDate(api.ctx.now()),
+    startTime: '08:00',
+    endTime: '11:50',
+    slotMin: 20,
+    appointmentTypeIds: [type.id],
+    ...over,
+  });
+  /** Live slots of a resource on the local dates [from, to), as instants in time order. */
+  const saved = (resourceId: string, from: string, to: string) =>
+    (
+      api.ctx.db
+        .prepare(`SELECT start_at FROM slots WHERE resource_id = ? AND state <> 'removed' ORDER BY start_at`)
+        .pluck()
+        .all(resourceId) as number[]
+    ).filter((s) => localDate(s) >= from && localDate(s) < to);
+  return { api, type, clinician, spec, saved };
+}
+
+const datesOf = (starts: readonly number[]) => [...new Set(starts.map((s) => localDate(s)))];
+
+describe('every N weeks anchored before ISO week 53 of 2026 (28 Dec – 3 Jan) keeps its rhythm by real weeks', () => {
+  // Weeks are counted from the Monday of valid_from's week. A rhythm by ISO week numbers mod N
+  // would jump at the new year (week 53 is followed by week 1): the cases tell the two apart.
+  it.each([
+    // Every 4th Monday from Monday 2 Nov (week 45): 2 Nov, 30 Nov, 28 Dec (week 53), 25 Jan, 22 Feb.
+    [
+      { weekdays: [1], everyNWeeks: 4, validFrom: '2026-11-02' },
+      ['2026-11-02', '2026-11-30', '2026-12-28', '2027-01-25', '2027-02-22'],
+      [],
+    ],
+    // Every 3rd Thursday from 19 Nov (week 47): weeks of 16 Nov, 7 Dec, 28 Dec, 18 Jan, 8 Feb;
+    // Thursday 31 Dec is nyårsafton (closed by default).
+    [
+      { weekdays: [4], everyNWeeks: 3, validFrom: '2026-11-19' },
+      ['2026-11-19', '2026-12-10', '2027-01-21', '2027-02-11'],
+      ['2026-12-31 nyårsafton'],
+    ],
+    // Every 2nd Sunday from 20 Dec (week 51): Sunday 3 Jan is in week 53, then 17 Jan, 31 Jan …
+    [
+      { weekdays: [7], everyNWeeks: 2, validFrom: '2026-12-20' },
+      ['2026-12-20', '2027-01-03', '2027-01-17', '2027-01-31', '2027-02-14', '2027-02-28'],
+      [],
+    ],
+    // Fridays and Saturdays every 2nd week, valid from Thursday 24 Dec (not one of its days):
+    // the week of 21 Dec runs (juldagen and annandag jul closed), week 53 does not, 4 Jan's does.
+    [
+      { weekdays: [5, 6], everyNWeeks: 2, validFrom: '2026-12-24' },
+      ['2027-01-08', '2027-01-09', '2027-01-22', '2027-01-23', '2027-02-05', '2027-02-06', '2027-02-19', '2027-02-20'],
+      ['2026-12-25 juldagen', '2026-12-26 annandag jul'],
+    ],
+    // Every 2nd Wednesday from 30 Dec (week 53) to 10 Feb inclusive: trettondedagen (6 Jan) is
+    // in an off week, 10 Feb is the last day.
+    [
+      { weekdays: [3], everyNWeeks: 2, validFrom: '2026-12-30', validTo: '2027-02-10' },
+      ['2026-12-30', '2027-01-13', '2027-01-27', '2027-02-10'],
+      [],
+    ],
+    // Weekdays every 4th week from week 53: 28–30 Dec (31 Dec and 1 Jan closed), then the weeks
+    // of 25 Jan and 22 Feb.
+    [
+      { weekdays: [1, 2, 3, 4, 5], everyNWeeks: 4, validFrom: '2026-12-28' },
+      [
+        ...['2026-12-28', '2026-12-29', '2026-12-30'],
+        ...['2027-01-25', '2027-01-26', '2027-01-27', '2027-01-28', '2027-01-29'],
+        ...['2027-02-22', '2027-02-23', '2027-02-24', '2027-02-25', '2027-02-26'],
+      ],
+      ['2026-12-31 nyårsafton', '2027-01-01 nyårsdagen'],
+    ],
+  ])('%j', async (over, dates, skipped) => {
+    const { api, clinician, spec, saved } = await freshUnit('2026-11-02T07:00:00+01:00');
+    const from = '2026-11-02';
+    const to = '2027-03-01';
+    const preview = await api.ok('templates.preview', { template: spec(over), from, to });
+    expect(datesOf(preview.slots.map((s) => s.startAt))).toEqual(dates);
+    expect(preview.skipped.map((s) => `${s.date} ${s.holiday}`)).toEqual(skipped);
+    expect(preview.slots.filter((s) => s.date === dates[0]).map((s) => s.startTime)).toEqual(ELEVEN);
+    // Saving over 17 weeks (to 1 March) lays out exactly those slots.
+    const resource = await clinician();
+    await api.ok('templates.create', { template: { ...spec(over), resourceId: resource.id }, horizonWeeks: 17 });
+    expect(saved(resource.id, from, to)).toEqual(preview.slots.map((s) => s.startAt));
+  });
+});
+
+describe('the holiday weeks of 2026 and 2027 on a seven-day template (08:00–11:50, 20 minutes)', () => {
+  // Laid out once from Tuesday 1 Dec 2026 over 57 weeks (to 4 Jan 2028); each week is previewed
+  // and compared with what saving laid out and with the hand-made calendar.
+  const book = (async () => {
+    const u = await freshUnit('2026-12-01T07:00:00+01:00');
+    const resource = await u.clinician();
+    const created = await u.api.ok('templates.create', { template: { ...u.spec(), resourceId: resource.id }, horizonWeeks: 57 });
+    return { ...u, resource, created };
+  })();
+
+  it('skips exactly the closed days of the 57 weeks, and lays 11 slots on every other day', async () => {
+    const { created, saved, resource } = await book;
+    // Annandag pingst (17 May 2027) has been a working day since 2005; påskafton, pingstafton,
+    // trettondagsafton, valborgsmässoafton and alla helgons afton are open too.
+    expect(created.expansion.skippedHolidays.map((h) => h.date)).toEqual([
+      ...['2026-12-24', '2026-12-25', '2026-12-26', '2026-12-31', '2027-01-01', '2027-01-06'],
+      ...['2027-03-26', '2027-03-28', '2027-03-29', '2027-05-01', '2027-05-06', '2027-05-16', '2027-06-06'],
+      ...['2027-06-25', '2027-06-26', '2027-11-06', '2027-12-24', '2027-12-25', '2027-12-26', '2027-12-31', '2028-01-01'],
+    ]);
+    // 399 days from 1 Dec 2026 to 3 Jan 2028, less those 21: 378 days of 11 slots.
+    expect(created.expansion.created).toBe(378 * 11);
+    const all = saved(resource.id, '2026-12-01', '2028-01-04');
+    expect(all.length).toBe(378 * 11);
+    for (const date of ['2027-03-27', '2027-04-30', '2027-05-15', '2027-05-17', '2027-11-05', '2027-01-05']) {
+      expect(all.filter((s) => localDate(s) === date).map((s) => localTime(s))).toEqual(ELEVEN);
+    }
+  });
+
+  it.each([
+    // Julveckan 2026: julafton Thu, juldagen Fri, annandag jul Sat.
+    ['2026-12-21', ['2026-12-21', '2026-12-22', '2026-12-23', '2026-12-27'], ['julafton', 'juldagen', 'annandag jul']],
+    // Week 53: nyårsafton Thu, nyårsdagen Fri.
+    ['2026-12-28', ['2026-12-28', '2026-12-29', '2026-12-30', '2027-01-02', '2027-01-03'], ['nyårsafton', 'nyårsdagen']],
+    // Påskveckan 2027: långfredag 26 Mar, påskdagen 28 Mar = the spring clock change; påskafton open.
+    ['2027-03-22', ['2027-03-22', '2027-03-23', '2027-03-24', '2027-03-25', '2027-03-27'], ['långfredagen', 'påskdagen']],
+    // Annandag påsk Mon 29 Mar, the first day of summer time's first week.
+    ['2027-03-29', ['2027-03-30', '2027-03-31', '2027-04-01', '2027-04-02', '2027-04-03', '2027-04-04'], ['annandag påsk']],
+    // Kristi himmelsfärdsdag Thu 6 May (its Friday is a working day).
+    [
+      '2027-05-03',
+      ['2027-05-03', '2027-05-04', '2027-05-05', '2027-05-07', '2027-05-08', '2027-05-09'],
+      ['Kristi himmelsfärdsdag'],
+    ],
+    // Pingstdagen Sun 16 May; pingstafton Sat 15 May open.
+    ['2027-05-10', ['2027-05-10', '2027-05-11', '2027-05-12', '2027-05-13', '2027-05-14', '2027-05-15'], ['pingstdagen']],
+    // Nationaldagen on a Sunday (6 June 2027): no day in lieu.
+    ['2027-05-31', ['2027-05-31', '2027-06-01', '2027-06-02', '2027-06-03', '2027-06-04', '2027-06-05'], ['nationaldagen']],
+    // Midsommarafton Fri 25 June (closed eve), midsommardagen Sat 26 June.
+    ['2027-06-21', ['2027-06-21', '2027-06-22', '2027-06-23', '2027-06-24', '2027-06-27'], ['midsommarafton', 'midsommardagen']],
+    // The autumn clock change (Sun 31 Oct 2027) is an ordinary open day: same wall-clock slots.
+    ['2027-10-25', ['2027-10-25', '2027-10-26', '2027-10-27', '2027-10-28', '2027-10-29', '2027-10-30', '2027-10-31'], []],
+    // Alla helgons dag Sat 6 Nov 2027; its afton (Fri 5 Nov) open.
+    ['2027-11-01', ['2027-11-01', '2027-11-02', '2027-11-03', '2027-11-04', '2027-11-05', '2027-11-07'], ['alla helgons dag']],
+    // Julveckan 2027: julafton Fri, juldagen Sat, annandag jul Sun.
+    ['2027-12-20', ['2027-12-20', '2027-12-21', '2027-12-22', '2027-12-23'], ['julafton', 'juldagen', 'annandag jul']],
+    // Nyårsafton Fri 31 Dec 2027, nyårsdagen Sat 1 Jan 2028.
+    ['2027-12-27', ['2027-12-27', '2027-12-28', '2027-12-29', '2027-12-30', '2028-01-02'], ['nyårsafton', 'nyårsdagen']],
+  ])('week of %s: preview = saved = the calendar', async (monday, dates, closed) => {
+    const { api, spec, saved, resource } = await book;
+    const to = localDate(at(`${monday}T12:00:00+01:00`) + 7 * 86_400_000);
+    const preview = await api.ok('templates.preview', { template: spec({ validFrom: '2026-12-01' }), from: monday, to });
+    expect(datesOf(preview.slots.map((s) => s.startAt))).toEqual(dates);
+    expect(preview.skipped.map((s) => s.holiday)).toEqual(closed);
+    for (const date of dates) expect(preview.slots.filter((s) => s.date === date).map((s) => s.startTime)).toEqual(ELEVEN);
+    expect(saved(resource.id, monday, to)).toEqual(preview.slots.map((s) => s.startAt));
+    expect(preview.clockChanges).toEqual([]);
+  });
+});
+
+describe('a weekend template (Saturdays and Sundays 09:00–10:00) over 2027', () => {
+  it('opens every weekend day but the eight public holidays that fall on one', async () => {
+    const { api, spec } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const preview = await api.ok('templates.preview', {
+      template: spec({ weekdays: [6, 7], startTime: '09:00', endTime: '10:00', slotMin: 60 }),
+      from: '2027-01-01',
+      to: '2028-01-01',
+    });
+    // 2027 begins on a Friday: 52 Saturdays (2 Jan …) and 52 Sundays (3 Jan …), by date arithmetic.
+    const weekend: string[] = [];
+    for (let d = Date.UTC(2027, 0, 2); d < Date.UTC(2028, 0, 1); d += 86_400_000) {
+      if ([0, 6].includes(new Date(d).getUTCDay())) weekend.push(new Date(d).toISOString().slice(0, 10));
+    }
+    const closed = [
+      '2027-03-28 påskdagen',
+      '2027-05-01 första maj',
+      '2027-05-16 pingstdagen',
+      '2027-06-06 nationaldagen',
+      '2027-06-26 midsommardagen',
+      '2027-11-06 alla helgons dag',
+      '2027-12-25 juldagen',
+      '2027-12-26 annandag jul',
+    ];
+    expect(weekend.length).toBe(104);
+    expect(preview.skipped.map((s) => `${s.date} ${s.holiday}`)).toEqual(closed);
+    expect(preview.slots.map((s) => s.date)).toEqual(weekend.filter((d) => !closed.some((c) => c.startsWith(d))));
+    expect(new Set(preview.slots.map((s) => `${s.startTime}-${s.endTime}`))).toEqual(new Set(['09:00-10:00']));
+  });
+});
+
+describe('the horizon at its edges, from Monday 28 Dec 2026 (week 53)', () => {
+  it('1 week reaches Sunday 3 Jan; lengthened, shortened and lengthened again it lays each slot once; 104 weeks end on julafton 2028', async () => {
+    const { api, clinician, spec, saved } = await freshUnit('2026-12-28T07:00:00+01:00');
+    const resource = await clinician();
+    const count = () => saved(resource.id, '2026-01-01', '2030-01-01').length;
+    expect(await api.ok('templates.setHorizon', { weeks: 1 })).toMatchObject({ weeks: 1, until: '2027-01-03' });
+    const { expansion } = await api.ok('templates.create', { template: { ...spec(), resourceId: resource.id } });
+    // 28, 29, 30 Dec, 2 and 3 Jan (nyårsafton and nyårsdagen closed).
+    expect(datesOf(saved(resource.id, '2026-01-01', '2030-01-01'))).toEqual([
+      '2026-12-28',
+      '2026-12-29',
+      '2026-12-30',
+      '2027-01-02',
+      '2027-01-03',
+    ]);
+    expect(expansion).toMatchObject({ from: '2026-12-28', to: '2027-01-04', created: 55 });
+    // 3 weeks: 4–17 Jan less trettondedagen: 13 days of 11.
+    const three = await api.ok('templates.setHorizon', { weeks: 3 });
+    expect(three).toMatchObject({ until: '2027-01-17', expansion: { created: 143 } });
+    expect(count()).toBe(198);
+    expect((await api.ok('templates.setHorizon', { weeks: 1 })).expansion.created).toBe(0);
+    expect(count()).toBe(198);
+    expect((await api.ok('templates.setHorizon', { weeks: 3 })).expansion).toMatchObject({ created: 0, existing: 198 });
+    expect(await api.ok('templates.expand', {})).toMatchObject({ created: 0, existing: 198 });
+    expect(count()).toBe(198);
+    // 104 weeks = 728 days (2028 is a leap year): to Sunday 24 Dec 2028, julafton, closed.
+    const longest = await api.ok('templates.setHorizon', { weeks: 104 });
+    expect(longest.until).toBe('2028-12-24');
+    const all = saved(resource.id, '2026-01-01', '2030-01-01');
+    expect(localDate(all.at(-1)!)).toBe('2028-12-23');
+    expect((await api.ok('templates.expand', {})).created).toBe(0);
+    // The preview's default range is the horizon: what saving the same template lays out.
+    const preview = await api.ok('templates.preview', { template: spec() });
+    expect(preview.slots.map((s) => s.startAt)).toEqual(all);
+    expect(await api.err('templates.preview', { template: spec(), from: '2026-12-28', to: '2028-12-26' })).toMatchObject({
+      code: 'validation',
+      message: 'Förhandsvisningen omfattar högst 104 veckor (schemahorisonten).',
+    });
+  });
+
+  it.each([
+    ['templates.setHorizon', { weeks: -1 }, 'Veckor framåt: Värdet måste vara minst 1.'],
+    ['templates.setHorizon', { weeks: '12' }, 'Veckor framåt: Ange ett tal.'],
+    ['templates.expand', { horizonWeeks: 0 }, 'Antal veckor framåt: Värdet måste vara minst 1.'],
+    ['templates.expand', { horizonWeeks: 1.5 }, 'Antal veckor framåt: Ange ett heltal.'],
+    ['templates.expand', { horizonWeeks: 105 }, 'Antal veckor framåt: Värdet får vara högst 104.'],
+  ] as const)('%s %j is refused in Swedish', async (method, input, message) => {
+    const { api } = await freshUnit('2026-12-28T07:00:00+01:00');
+    expect(await api.err(method, input as never)).toMatchObject({
+      code: 'validation',
+      message: `Ogiltiga uppgifter: ${message}`,
+    });
+  });
+});
+
+describe('"every N weeks" and the horizon of one template: nonsense is refused in Swedish, naming the field', () => {
+  it.each([
+    ['preview', { everyNWeeks: -1 }, 'Var n:e vecka: Värdet måste vara minst 1.'],
+    ['preview', { everyNWeeks: 1.5 }, 'Var n:e vecka: Ange ett heltal.'],
+    ['create', { everyNWeeks: -2 }, 'Var n:e vecka: Värdet måste vara minst 1.'],
+    ['create', { everyNWeeks: 0.5 }, 'Var n:e vecka: Ange ett heltal.'],
+    ['create', { everyNWeeks: 53 }, 'Var n:e vecka: Värdet får vara högst 52.'],
+    ['create', { everyNWeeks: '2' }, 'Var n:e vecka: Ange ett tal.'],
+    ['create-horizon', { horizonWeeks: 0 }, 'Antal veckor framåt: Värdet måste vara minst 1.'],
+    ['update', { everyNWeeks: 0 }, 'Var n:e vecka: Värdet måste vara minst 1.'],
+    ['update', { everyNWeeks: 2.5 }, 'Var n:e vecka: Ange ett heltal.'],
+    ['update-horizon', { horizonWeeks: -4 }, 'Antal veckor framåt: Värdet måste vara minst 1.'],
+  ])('%s %j', async (what, patch, message) => {
+    const { api, clinician, spec, saved } = await freshUnit('2026-12-28T07:00:00+01:00');
+    const resource = await clinician();
+    const { template } = await api.ok('templates.create', { template: { ...spec({ everyNWeeks: 2 }), resourceId: resource.id } });
+    const before = saved(resource.id, '2026-01-01', '2030-01-01');
+    const err =
+      what === 'preview'
+        ? await api.err('templates.preview', { template: { ...spec(), ...patch } } as never)
+        : what === 'create'
+          ? await api.err('templates.create', { template: { ...spec(), ...patch, resourceId: resource.id } } as never)
+          : what === 'create-horizon'
+            ? await api.err('templates.create', { template: { ...spec(), resourceId: resource.id }, ...patch } as never)
+            : what === 'update'
+              ? await api.err('templates.update', { id: template.id, changes: patch } as never)
+              : await api.err('templates.update', { id: template.id, changes: { name: 'x' }, ...patch } as never);
+    expect(err).toMatchObject({ code: 'validation', message: `Ogiltiga uppgifter: ${message}` });
+    expect(saved(resource.id, '2026-01-01', '2030-01-01')).toEqual(before);
+    expect(await api.ok('templates.get', { id: template.id })).toMatchObject({ everyNWeeks: 2, name: '' });
+  });
+});
