@@ -15,6 +15,9 @@ const reasonCode = z
   })
   .strict();
 
+/** The longest booking window a type may have, in calendar days: no slot is bookable further ahead. */
+export const MAX_BOOK_DAYS = 1095;
+
 export const appointmentTypeFields = {
   code: z
     .string()
@@ -44,6 +47,6 @@ export const appointmentTypeFields = {
   reasonRebook: reasonRule,
   reasonCodes: z.array(reasonCode).max(100),
   bookMinLeadH: z.number().int().min(0).max(8760),
-  bookMaxDays: z.number().int().min(1).max(1095),
+  bookMaxDays: z.number().int().min(1).max(MAX_BOOK_DAYS),
   colour,
 };

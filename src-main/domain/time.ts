@@ -93,6 +93,24 @@ export function missingWallTimeProblem(date: IsoDate, time: WallTime, tz: string
   return `Klockan ${time} finns inte ${date}: klockan ställs fram en timme när sommartiden börjar. Välj en annan tid.`;
 }
 
+/** A slot is at most 8 real hours long (services/slots.ts; overlap queries rely on it). */
+export const MAX_SLOT_MINUTES = 480;
+
+/**
+ * Staff's Swedish sentence when a slot's wall-clock end is not after its start, or null. A slot
+ * lies within one day (times 00:00–23:59), so an end that reads earlier than the start, when the
+ * two would be at most 8 hours apart across midnight, is a night time: it is named as such.
+ */
+export function slotTimesProblem(date: IsoDate, startTime: WallTime, endTime: WallTime): string | null {
+  const start = wallTimeToMinutes(startTime);
+  const end = wallTimeToMinutes(endTime);
+  if (end > start) return null;
+  if (end === start || end + 24 * 60 - start > MAX_SLOT_MINUTES) return 'Sluttiden måste vara efter starttiden.';
+  const why = `En tid kan inte gå över midnatt (${startTime}–${endTime} slutar nästa dygn).`;
+  if (end === 0) return `${why} Dygnets sista tid slutar senast 23:59.`;
+  return `${why} Lägg två tider: en som slutar senast 23:59 den ${date} och en som börjar 00:00 den ${addDays(date, 1)}.`;
+}
+
 export function wallTimeToMinutes(t: WallTime): number {
   const { hour, minute } = parseWallTime(t);
   return hour * 60 + minute;

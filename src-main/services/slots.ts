@@ -4,9 +4,13 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, Slot } from '../api/types.ts';
 import { overlaps } from '../domain/availability.ts';
 import { offerProblem } from '../domain/booking-rules.ts';
+import { MAX_BOOK_DAYS } from '../domain/appointment-type-fields.ts';
 import {
+  addDays,
   localDate,
+  MAX_SLOT_MINUTES,
   missingWallTimeProblem,
+  slotTimesProblem,
   wallClockInstantAfter,
   wallClockToInstant,
   wallTimeToMinutes,
@@ -118,6 +122,15 @@ export function createSlot(
     // scheduler's explicit choice (a jour opening on nationaldagen).
     const today = localDate(ctx.now(), unit.timeZone);
     if (input.date < today) throw invalid(`${input.date} har redan varit: en ny tid kan läggas idag (${today}) eller senare.`);
+    // A date past every type's booking window is a mistyped year: nobody could book it, nor see it.
+    const last = addDays(today, MAX_BOOK_DAYS);
+    if (input.date > last) {
+      throw invalid(
+        `${input.date} ligger längre fram än någon besökstyp kan bokas (högst ${MAX_BOOK_DAYS} dagar): en ny tid kan läggas till och med ${last}.`,
+      );
+    }
+    const wrongOrder = slotTimesProblem(input.date, input.startTime, input.endTime);
+    if (wrongOrder) throw invalid(wrongOrder);
     for (const time of [input.startTime, input.endTime]) {
       const problem = missingWallTimeProblem(input.date, time, unit.timeZone);
       if (problem) throw invalid(problem);
@@ -125,7 +138,7 @@ export function createSlot(
     const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
     const endAt = wallClockInstantAfter(input.date, wallTimeToMinutes(input.endTime), startAt, unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
-    if (endAt - startAt > 8 * 3_600_000) throw invalid(tooLongProblem(input, endAt - startAt));
+    if (endAt - startAt > MAX_SLOT_MINUTES * 60_000) throw invalid(tooLongProblem(input, endAt - startAt));
     assertTypesOffered(ctx, input.appointmentTypeIds, resource, (endAt - startAt) / 60_000);
     if (overlappingSlots(ctx, resource.id, startAt, endAt).length > 0) {
       throw conflict('Resursen har redan en tid som överlappar den nya.');
@@ -208,14 +221,24 @@ export function updateSlot(
     if (input.appointmentTypeIds) {
       assertTypesOffered(ctx, types, getResource(ctx, before.resourceId), (before.endAt - before.startAt) / 60_000);
     }
+    const webPublished = input.webPublished ?? before.webPublished;
+    const withinCareGuarantee = input.withinCareGuarantee ?? before.withinCareGuarantee;
+    // A form saved as it was (the same types in any order) writes nothing, unless the slot waits
+    // for its template: then saving is the scheduler's own choice, which clears the mark below.
+    const sameTypes =
+      types.length === before.appointmentTypeIds.length && types.every((t) => before.appointmentTypeIds.includes(t));
+    const marked = ctx.db.prepare(`SELECT 1 FROM slots_behind_template WHERE slot_id = ?`).get(before.id) !== undefined;
+    if (sameTypes && webPublished === before.webPublished && withinCareGuarantee === before.withinCareGuarantee && !marked) {
+      return before;
+    }
     bump(
       ctx,
       caller,
       before.id,
       'appointment_type_ids = ?, web_published = ?, within_care_guarantee = ?',
       JSON.stringify(types),
-      (input.webPublished ?? before.webPublished) ? 1 : 0,
-      (input.withinCareGuarantee ?? before.withinCareGuarantee) ? 1 : 0,
+      webPublished ? 1 : 0,
+      withinCareGuarantee ? 1 : 0,
     );
     // The scheduler's own choice for this time wins over a template change it was waiting for.
     ctx.db.prepare(`DELETE FROM slots_behind_template WHERE slot_id = ?`).run(before.id);
@@ -245,7 +268,14 @@ export function blockSlot(ctx: ServiceContext, caller: Caller, input: { id: stri
     if (before.state === 'blocked') {
       // Blocked by an absence: the scheduler's own block takes over and outlives the absence.
       const row = ctx.db.prepare(`SELECT absence_id FROM slots WHERE id = ?`).get(before.id) as { absence_id: string | null };
-      if (!row.absence_id) return before;
+      if (!row.absence_id) {
+        // Blocked by hand already: a new reason replaces the old one; none, or the same, changes nothing.
+        if (!input.reason || input.reason === before.blockReason) return before;
+        bump(ctx, caller, before.id, `block_reason = ?`, input.reason);
+        const slot = getSlot(ctx, before.id);
+        slotChanged(ctx, caller, slot, 'update', { state: 'blocked', reasonChanged: true });
+        return slot;
+      }
       assertNotBooked(ctx, before.id);
       bump(ctx, caller, before.id, `absence_id = NULL, block_reason = ?`, input.reason || before.blockReason);
       const slot = getSlot(ctx, before.id);

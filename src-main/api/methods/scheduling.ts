@@ -15,6 +15,7 @@ import {
 } from '../define.ts';
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
 import type { ClockChangeDay } from '../../domain/templates.ts';
+import { slotTimesProblem } from '../../domain/time.ts';
 import { appointmentTypeFields, colour, contactMode, reasonRule } from '../../domain/appointment-type-fields.ts';
 
 // ---------------------------------------------------------------- roles
@@ -491,7 +492,12 @@ export const schedulingMethods = {
         withinCareGuarantee: z.boolean().default(true),
       })
       .strict()
-      .refine((v) => v.startTime < v.endTime, { message: 'Sluttiden måste vara efter starttiden.', path: ['endTime'] }),
+      .superRefine((v, ctx) => {
+        // zod runs this also when a field was refused; its own issue names that one.
+        if (![v.startTime, v.endTime].every((t) => wallTime.safeParse(t).success) || !isoDate.safeParse(v.date).success) return;
+        const problem = slotTimesProblem(v.date, v.startTime, v.endTime);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['endTime'] });
+      }),
     roles: SCHEDULING_ROLES,
     kind: 'change',
   }),
