@@ -136,6 +136,17 @@ function parseStrict(raw: string, today: string): IdentityParse {
   return { ok: true, normalised: `${year}${ten.slice(2)}`, kind, birthDate: date };
 }
 
+/**
+ * The stored forms naming the same personnummer-shaped reserve number: a wristband's ten digits
+ * are the same number as those ten digits after a century (18, 19, 20), and each is kept as first
+ * registered (a reserve number is the region's, never given an invented century).
+ */
+export function reserveNumberForms(normalised: string): string[] {
+  if (/^\d{10}$/.test(normalised)) return [normalised, `18${normalised}`, `19${normalised}`, `20${normalised}`];
+  if (/^(18|19|20)\d{10}$/.test(normalised)) return [normalised, normalised.slice(2)];
+  return [normalised];
+}
+
 /** 12 digits -> 'YYYYMMDD-NNNN' for display; other forms unchanged. */
 export function formatIdentityNumber(normalised: string): string {
   return /^\d{12}$/.test(normalised) ? `${normalised.slice(0, 8)}-${normalised.slice(8)}` : normalised;

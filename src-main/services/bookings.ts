@@ -101,6 +101,8 @@ interface SlotChoice {
   windowExempt?: boolean;
   /** The patient to be booked: a slot they hold already is told apart (a retried or double-clicked booking). */
   patientId?: string;
+  /** Who asks: a protected patient's other time is named only to roles that may see her times. */
+  caller?: Caller;
 }
 
 /** Checks a slot for a booking of `typeId`; returns the slot, type, contact mode and any override used. */
@@ -142,7 +144,7 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
   const patientBusy =
     c.patientId === undefined || resource.kind !== 'clinician' ? null : patientOverlap(ctx, c.patientId, slot, c.replacing);
-  if (patientBusy && !channelOverride) fail(patientBusy);
+  if (patientBusy && !channelOverride) fail(c.caller ? patientBusySeenBy(ctx, patientBusy, c.patientId!, c.caller) : patientBusy);
   return {
     slot,
     type,
@@ -186,6 +188,17 @@ export function patientOverlap(
       `${localTime(other.start_at, tz)}–${localTime(other.end_at, tz)} hos ${other.name}.`,
     details: { bookingId: other.id },
   };
+}
+
+/**
+ * The patient_busy refusal as `caller` may read it: for a protected patient and a role that may
+ * not see her upcoming times (getPatient's rule), without the other time, clinician or booking id.
+ */
+function patientBusySeenBy(ctx: ServiceContext, busy: RuleBreach, patientId: string, caller: Caller): RuleBreach {
+  const row = ctx.db.prepare(`SELECT protected_identity FROM patients WHERE id = ?`).get(patientId) as
+    { protected_identity: number } | undefined;
+  if (mayShowContactDetails(row?.protected_identity === 1, caller.roles)) return busy;
+  return { ...busy, messageSv: 'Patienten har redan en tid som överlappar.', details: {} };
 }
 
 function insertBooking(
@@ -268,6 +281,7 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
       override: input.override,
       invited: input.invited,
       patientId: input.patientId,
+      caller,
     });
     const reason = checkReason('new', choice.type, input);
     if (reason) fail(reason);
@@ -391,6 +405,7 @@ export function rebookBooking(
       replacing: before.id,
       windowExempt: input.byUnit === true,
       patientId: before.patient_id,
+      caller,
     });
     const newId = insertBooking(ctx, caller, {
       slotId: choice.slot.id,

@@ -7,7 +7,7 @@
 // - Other digits (the start of a number): prefix of the 12-digit form or of the 10-digit form.
 // - Words: each must start a word of the given or family name, in any case, å ä ö included.
 //   A word with a digit may also be the start of a reserve number.
-import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
+import { cleanIdentityInput, parseIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
 import { ensureNameFunctions, nameHasFoldedCharacters, nameWords } from '../store/name-fold.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -30,17 +30,24 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
     const full = parseIdentityNumber(q, today);
     if (full.ok && digits.length === 10) {
       const tail = full.normalised.slice(2);
+      // Ten digits without a sign that begin with a century may also be the start of a 12-digit
+      // number still being typed (2010050315 of 201005031453): those patients too.
+      const typing = cleaned === digits && /^(18|19|20)/.test(digits);
       return {
         where: `(identity_number = ? OR (identity_number IN (?, ?, ?)
-                  AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number = ?)))`,
-        params: [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`, full.normalised],
+                  AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number = ?))
+                  OR (? AND identity_number LIKE ? ESCAPE '\\'))`,
+        params: [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`, full.normalised, typing ? 1 : 0, `${digits}%`],
       };
     }
     if (full.ok) return { where: `identity_number = ?`, params: [full.normalised] };
     const like = `${escapeLike(digits)}%`;
+    // A personnummer-shaped reserve number kept as ten digits is found by its 12-digit form too.
+    const [, ...sameReserve] = reserveNumberForms(digits);
     return {
-      where: `(identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\')`,
-      params: [like, like],
+      where: `(identity_number LIKE ? ESCAPE '\\' OR substr(identity_number, 3) LIKE ? ESCAPE '\\'
+               OR identity_number IN (SELECT value FROM json_each(?)))`,
+      params: [like, like, JSON.stringify(digits.length === 12 ? sameReserve : [])],
     };
   }
   const words = nameWords(q.normalize('NFKC')).trim().split(' ').filter(Boolean).slice(0, 4);

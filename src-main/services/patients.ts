@@ -3,7 +3,7 @@
 import { AppError, conflict, invalid, notFound } from '../api/result.ts';
 import type { IdentityCheck, Patient, PatientDetail } from '../api/methods/scheduling.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
-import { cleanIdentityInput, parseIdentityNumber } from '../domain/personnummer.ts';
+import { cleanIdentityInput, parseIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { toPatient, type PatientRow } from '../store/scheduling-rows.ts';
@@ -105,9 +105,15 @@ export function createPatient(
     const check = checkIdentityNumber(ctx, { value: input.identityNumber, reserve: input.reserve });
     if (!check.ok || !check.normalised || !check.kind)
       throw invalid(check.message ?? 'Ogiltigt personnummer.', { field: 'identityNumber' });
-    const clash = ctx.db.prepare(`SELECT id FROM patients WHERE identity_number = ?`).get(check.normalised) as
-      { id: string } | undefined;
-    if (clash) throw conflict('Det finns redan en patient med det personnumret.', { patientId: clash.id });
+    // A reserve number typed with and without its century is one wristband: one patient.
+    const forms = check.kind === 'reserve' ? reserveNumberForms(check.normalised) : [check.normalised];
+    const clash = ctx.db
+      .prepare(`SELECT id FROM patients WHERE identity_number IN (SELECT value FROM json_each(?)) LIMIT 1`)
+      .get(JSON.stringify(forms)) as { id: string } | undefined;
+    if (clash) {
+      const what = check.kind === 'reserve' ? 'reservnumret' : 'personnumret';
+      throw conflict(`Det finns redan en patient med det ${what}.`, { patientId: clash.id });
+    }
     const id = ctx.newId();
     ctx.db
       .prepare(
