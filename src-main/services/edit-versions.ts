@@ -15,7 +15,7 @@ export function refuseStaleEdit(
   openedSv: string,
 ): void {
   if (expectedVersion === undefined || expectedVersion === currentVersion) return;
-  throw conflict(`${whatSv} har ändrats av någon annan sedan du ${openedSv}. Stäng, öppna igen och gör om din ändring.`, {
+  throw conflict(`${whatSv} har ändrats av någon annan sedan du ${openedSv}. Läs in på nytt och gör om din ändring.`, {
     rule: 'stale_version',
     expectedVersion,
     currentVersion,

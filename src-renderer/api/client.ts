@@ -23,6 +23,11 @@ interface Transport {
   onChanged(listener: (change: ChangeEvent) => void): () => void;
 }
 
+/** Main refused an edit because another desk saved first (services/edit-versions.ts). */
+export function isStaleEdit(err: unknown): boolean {
+  return err instanceof ApiCallError && (err.error.details as { rule?: unknown } | undefined)?.rule === 'stale_version';
+}
+
 const TOKEN_KEY = 'tidbok.token';
 const SESSION_KEY = 'tidbok.session';
 

@@ -11,6 +11,7 @@ import { useNotify } from './notices.tsx';
 import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
+import { BookingNote } from './BookingNote.tsx';
 import { OverrideField, overridableRule } from './override.tsx';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
 
@@ -38,6 +39,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const [busy, setBusy] = useState(false);
   const [overrideRule, setOverrideRule] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
+  const [noteDirty, setNoteDirty] = useState(false);
   const b = detail.data;
   // Avboka … is gone once pressed: the focus goes to the first thing to fill in, not to the page;
   // Tillbaka gives it back to Avboka ….
@@ -91,7 +93,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   );
 
   return (
-    <Dialog title={t('booking.title')} onClose={onClose} testId="booking-dialog">
+    <Dialog title={t('booking.title')} onClose={onClose} testId="booking-dialog" unsaved={noteDirty}>
       {detail.error && <p role="alert">{detail.error.message}</p>}
       {!b ? (
         !detail.error && <p>{t('app.loading')}</p>
@@ -119,12 +121,16 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
               </span>{' '}
               · {b.channel === 'web' ? <span className="tb-mark tb-mark-web">1177</span> : t(`calendar.channel.${b.channel}`)}
             </dd>
-            {b.note && (
-              <>
-                <dt>{t('booking.note')}</dt>
-                <dd>{b.note}</dd>
-              </>
-            )}
+            <BookingNote
+              booking={b}
+              editable={!!b.patient.id}
+              onDirty={setNoteDirty}
+              onStale={async () => (await detail.refetch()).data}
+              onSaved={(saved) => {
+                applyBookingChange(client, [], [saved]);
+                void client.invalidateQueries({ queryKey: ['bookings.get', bookingId] });
+              }}
+            />
             <dt>{t('booking.online')}</dt>
             <dd className="tb-muted">
               {b.onlineCancel.allowed && b.onlineCancel.deadline

@@ -414,6 +414,11 @@ export const en: Shape<typeof sv> = {
     type: 'Appointment type',
     status: 'Status',
     note: 'Note',
+    noteAdd: 'Add a note',
+    noteEdit: 'Edit',
+    noteSave: 'Save note',
+    noteStale:
+      'Someone else changed the booking while you were typing. The note now shows what is saved – make your change again.',
     online: 'On 1177',
     onlineUntil: 'The patient can cancel on 1177 until {{when}}.',
     onlineNo: {
@@ -490,6 +495,12 @@ export const en: Shape<typeof sv> = {
     upcoming: 'Upcoming bookings',
     past: 'Past bookings',
     none: 'None.',
+    edit: {
+      open: 'Edit details',
+      save: 'Save details',
+      stale:
+        "Someone else changed the patient's details while you were typing. The form now shows what is saved – make your change again.",
+    },
     kind: { personnummer: 'personnummer', samordningsnummer: 'samordningsnummer', reserve: 'reserve number' },
   },
   profession: {

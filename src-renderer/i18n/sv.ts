@@ -415,6 +415,10 @@ export const sv = {
     type: 'Besökstyp',
     status: 'Status',
     note: 'Anteckning',
+    noteAdd: 'Lägg till anteckning',
+    noteEdit: 'Ändra',
+    noteSave: 'Spara anteckning',
+    noteStale: 'Någon annan ändrade bokningen medan du skrev. Anteckningen visar nu det som är sparat – gör om din ändring.',
     online: 'På 1177',
     onlineUntil: 'Patienten kan avboka på 1177 till {{when}}.',
     onlineNo: {
@@ -491,6 +495,12 @@ export const sv = {
     upcoming: 'Kommande bokningar',
     past: 'Tidigare bokningar',
     none: 'Inga.',
+    edit: {
+      open: 'Ändra uppgifter',
+      save: 'Spara uppgifter',
+      stale:
+        'Någon annan ändrade patientens uppgifter medan du skrev. Formuläret visar nu det som är sparat – gör om din ändring.',
+    },
     kind: { personnummer: 'personnummer', samordningsnummer: 'samordningsnummer', reserve: 'reservnummer' },
   },
   profession: {

@@ -1,6 +1,7 @@
 // The patient view: identity, contact details (hidden for protected identity, with a clear mark),
 // upcoming and past bookings. Opening it is an access-log read in main (Patientdatalagen).
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Booking } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
@@ -9,6 +10,7 @@ import { Dialog } from '../keyboard/Dialog.tsx';
 import { formatIdentity, formatSpan } from '../booking/format.ts';
 import { wallParts } from '../calendar/wallclock.ts';
 import { displayPhone } from './phone.ts';
+import { PatientContactForm } from './PatientContactForm.tsx';
 
 export interface PatientDialogProps {
   patientId: string;
@@ -27,6 +29,9 @@ export function PatientDialog({ patientId, onClose, onOpenBooking }: PatientDial
     queryFn: () => call('bookings.forPatient', { patientId, includeHistory: true }),
   });
   const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [dirty, setDirty] = useState(false);
   const resources = useActiveResources();
   const p = patient.data;
   const now = Date.now();
@@ -77,7 +82,7 @@ export function PatientDialog({ patientId, onClose, onOpenBooking }: PatientDial
   );
 
   return (
-    <Dialog title={t('patients.title')} onClose={onClose} wide testId="patient-dialog">
+    <Dialog title={t('patients.title')} onClose={onClose} wide testId="patient-dialog" unsaved={editing && dirty}>
       {patient.error && <p role="alert">{patient.error.message}</p>}
       {p && (
         <div className="tb-patient">
@@ -92,14 +97,38 @@ export function PatientDialog({ patientId, onClose, onOpenBooking }: PatientDial
               </p>
             )}
           </div>
-          <dl className="tb-facts">
-            <dt>{t('patients.phone')}</dt>
-            <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (displayPhone(p.phone) ?? '–')}</dd>
-            <dt>{t('patients.email')}</dt>
-            <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.email ?? '–')}</dd>
-            <dt>{t('patients.address')}</dt>
-            <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.address ?? '–')}</dd>
-          </dl>
+          {editing ? (
+            <PatientContactForm
+              patient={p}
+              onDirty={setDirty}
+              onCancel={() => {
+                setEditing(false);
+                setDirty(false);
+              }}
+              onStale={async () => (await patient.refetch()).data}
+              onSaved={(saved) => {
+                queryClient.setQueryData(['patients.get', patientId], saved);
+                setEditing(false);
+                setDirty(false);
+              }}
+            />
+          ) : (
+            <div className="tb-patient-contact">
+              <dl className="tb-facts">
+                <dt>{t('patients.phone')}</dt>
+                <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (displayPhone(p.phone) ?? '–')}</dd>
+                <dt>{t('patients.email')}</dt>
+                <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.email ?? '–')}</dd>
+                <dt>{t('patients.address')}</dt>
+                <dd>{p.contactMasked ? <em>{t('patients.hidden')}</em> : (p.address ?? '–')}</dd>
+              </dl>
+              {!p.contactMasked && (
+                <button type="button" className="tb-button" onClick={() => setEditing(true)} data-testid="patient-edit">
+                  {t('patients.edit.open')}
+                </button>
+              )}
+            </div>
+          )}
           {history.error && <p role="alert">{history.error.message}</p>}
           {table(upcoming, t('patients.upcoming'), 'patient-upcoming')}
           {table(past, t('patients.past'), 'patient-past')}

@@ -25,7 +25,7 @@ describe('edits refuse a version another desk has replaced', () => {
     const err = await api.err('patients.update', { id, phone: '070-222 22 22', expectedVersion: opened.version });
     expect(err.code).toBe('conflict');
     expect(err.message).toBe(
-      'Patientens uppgifter har ändrats av någon annan sedan du öppnade dem. Stäng, öppna igen och gör om din ändring.',
+      'Patientens uppgifter har ändrats av någon annan sedan du öppnade dem. Läs in på nytt och gör om din ändring.',
     );
     expect(err.details).toEqual({ rule: 'stale_version', expectedVersion: opened.version, currentVersion: opened.version + 1 });
     const after = await api.ok('patients.get', { id });

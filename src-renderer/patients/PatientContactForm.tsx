@@ -1,0 +1,98 @@
+// The patient's names and contact details, edited at the desk (a new phone number, a misspelt
+// name). Saves only what changed, with the version the form was opened on: when another desk
+// saved in between, main refuses, the form shows what is now stored and asks for the edit again.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Patient } from '../../src-main/api/methods/scheduling.ts';
+import { call, isStaleEdit } from '../api/client.ts';
+import { Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
+
+type Draft = Record<'givenName' | 'familyName' | 'phone' | 'email' | 'address', string>;
+
+const draftOf = (p: Patient): Draft => ({
+  givenName: p.givenName,
+  familyName: p.familyName,
+  phone: p.phone ?? '',
+  email: p.email ?? '',
+  address: p.address ?? '',
+});
+
+/** Only the fields the user changed: the access log names them, and nothing else is rewritten. */
+function changes(before: Draft, after: Draft) {
+  const out: { givenName?: string; familyName?: string; phone?: string | null; email?: string | null; address?: string | null } =
+    {};
+  const differs = (k: keyof Draft) => after[k].trim() !== before[k].trim();
+  if (differs('givenName')) out.givenName = after.givenName;
+  if (differs('familyName')) out.familyName = after.familyName;
+  for (const k of ['phone', 'email', 'address'] as const) if (differs(k)) out[k] = after[k].trim() || null;
+  return out;
+}
+
+export function PatientContactForm({
+  patient,
+  onSaved,
+  onCancel,
+  onStale,
+  onDirty,
+}: {
+  patient: Patient;
+  onSaved: (p: Patient) => void;
+  onCancel: () => void;
+  /** Another desk saved first: the caller reloads the patient (this form then shows it). */
+  onStale: () => Promise<Patient | undefined>;
+  onDirty: (dirty: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const [opened, setOpened] = useState(patient);
+  const [d, setD] = useState<Draft>(() => draftOf(patient));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof Draft, v: string) =>
+    setD((x) => {
+      const next = { ...x, [k]: v };
+      onDirty(Object.keys(changes(draftOf(opened), next)).length > 0);
+      return next;
+    });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const changed = changes(draftOf(opened), d);
+    if (Object.keys(changed).length === 0) return onCancel();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await call('patients.update', { id: opened.id, ...changed, expectedVersion: opened.version }));
+    } catch (err) {
+      if (isStaleEdit(err)) {
+        const fresh = await onStale();
+        if (fresh) {
+          setOpened(fresh);
+          setD(draftOf(fresh));
+          onDirty(false);
+        }
+        setError(t('patients.edit.stale'));
+      } else setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const text = (
+    k: keyof Draft,
+    label: string,
+    props: { type?: string; autoComplete?: string; required?: boolean; maxLength: number },
+  ) => <Field label={label}>{(id) => <input id={id} value={d[k]} onChange={(e) => set(k, e.target.value)} {...props} />}</Field>;
+  return (
+    <form className="tb-form tb-patient-form" onSubmit={(e) => void submit(e)} data-testid="patient-contact-form">
+      <div className="tb-row">
+        {text('givenName', t('patients.givenName'), { required: true, maxLength: 200, autoComplete: 'off' })}
+        {text('familyName', t('patients.familyName'), { required: true, maxLength: 200, autoComplete: 'off' })}
+      </div>
+      <div className="tb-row">
+        {text('phone', t('patients.phone'), { type: 'tel', maxLength: 40, autoComplete: 'off' })}
+        {text('email', t('patients.email'), { type: 'email', maxLength: 200, autoComplete: 'off' })}
+      </div>
+      {text('address', t('patients.address'), { maxLength: 500, autoComplete: 'off' })}
+      <FormDialogFooter error={error} busy={busy} onCancel={onCancel} submitLabel={t('patients.edit.save')} />
+    </form>
+  );
+}
