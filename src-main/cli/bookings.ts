@@ -46,6 +46,15 @@ function contactMode(value: string | undefined): ContactMode | undefined {
   return mode;
 }
 
+/** How the booking, cancellation or rebooking came in: the web channel is the central booking API's (sync). */
+function deskChannel(value: string): 'desk' | 'phone' {
+  if (value !== 'desk' && value !== 'phone') {
+    throw new UsageError(`--channel ska vara desk eller phone, inte "${value}" (webbokningar kommer via synk).`);
+  }
+  return value;
+}
+const CHANNEL_OPTION = ['--channel <desk|phone>', 'how it came in: at the desk or by phone', 'desk'] as const;
+
 /** Reason and override flags, as the api names them (absent flags are left out, not sent empty). */
 function reasonAndOverride(o: { reasonCode?: string; reasonText?: string; override?: string }) {
   return {
@@ -132,7 +141,7 @@ export function registerBookingCommands(program: Command): void {
     .requiredOption('--patient <personnummer|id>', 'the patient: identity number in any form, or id')
     .requiredOption('--type <code|id>', 'appointment type, e.g. LAKBES')
     .option('--mode <physical|video|phone>', "contact mode (default: the type's first)")
-    .option('--channel <desk|phone>', 'how the booking came in', 'desk')
+    .option(...CHANNEL_OPTION)
     .option('--note <text>', 'a note for the staff')
     .option('--reason-code <code>', 'reason code (when the type asks for one)')
     .option('--reason-text <text>', 'reason in words')
@@ -142,16 +151,13 @@ export function registerBookingCommands(program: Command): void {
     .action(async (o: BookOptions, cmd: Command) => {
       const slotId = uuidArgument('--slot', o.slot);
       const mode = contactMode(o.mode);
-      // The web channel is the central booking API's (sync); a script speaks for the desk or the phone.
-      if (o.channel !== 'desk' && o.channel !== 'phone') {
-        throw new UsageError(`--channel ska vara desk eller phone, inte "${o.channel}" (webbokningar kommer via synk).`);
-      }
+      const channel = deskChannel(o.channel);
       await withApi(cmd, async (api) => {
         const booking = await api('bookings.book', {
           slotId,
           patientId: await pickPatient(api, o.patient),
           appointmentTypeId: await pickType(api, o.type),
-          channel: o.channel as 'desk' | 'phone',
+          channel,
           note: o.note ?? '',
           ...(mode === undefined ? {} : { contactMode: mode }),
           ...reasonAndOverride(o),
@@ -167,16 +173,24 @@ export function registerBookingCommands(program: Command): void {
     .option('--reason-code <code>', 'reason code')
     .option('--reason-text <text>', 'reason in words')
     .option('--override <why>', 'cancel past the cut-off; the reason is logged')
+    .option(...CHANNEL_OPTION)
     .option('--json', 'print the booking as JSON')
     .addHelpText('after', EXIT_HELP)
-    .action(async (id: string, o: { reasonCode?: string; reasonText?: string; override?: string; json?: boolean }, cmd) => {
-      const bookingId = uuidArgument('booking-id', id);
-      await withApi(cmd, async (api) => {
-        const booking = await api('bookings.cancel', { id: bookingId, ...reasonAndOverride(o) });
-        if (o.json) return json(booking);
-        printBooking(booking, 'Avbokad');
-      });
-    });
+    .action(
+      async (
+        id: string,
+        o: { reasonCode?: string; reasonText?: string; override?: string; channel: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const bookingId = uuidArgument('booking-id', id);
+        const channel = deskChannel(o.channel);
+        await withApi(cmd, async (api) => {
+          const booking = await api('bookings.cancel', { id: bookingId, channel, ...reasonAndOverride(o) });
+          if (o.json) return json(booking);
+          printBooking(booking, 'Avbokad');
+        });
+      },
+    );
 
   bookings
     .command('rebook <booking-id>')
@@ -186,21 +200,32 @@ export function registerBookingCommands(program: Command): void {
     .option('--reason-code <code>', 'reason code')
     .option('--reason-text <text>', 'reason in words')
     .option('--override <why>', 'rebook past the cut-off or outside the window; the reason is logged')
+    .option(...CHANNEL_OPTION)
     .option('--json', 'print the old and the new booking as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(
       async (
         id: string,
-        o: { slot: string; mode?: string; reasonCode?: string; reasonText?: string; override?: string; json?: boolean },
+        o: {
+          slot: string;
+          mode?: string;
+          reasonCode?: string;
+          reasonText?: string;
+          override?: string;
+          channel: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const bookingId = uuidArgument('booking-id', id);
         const slotId = uuidArgument('--slot', o.slot);
         const mode = contactMode(o.mode);
+        const channel = deskChannel(o.channel);
         await withApi(cmd, async (api) => {
           const moved = await api('bookings.rebook', {
             id: bookingId,
             slotId,
+            channel,
             ...(mode === undefined ? {} : { contactMode: mode }),
             ...reasonAndOverride(o),
           });
