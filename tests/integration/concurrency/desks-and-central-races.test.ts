@@ -4,6 +4,7 @@
 // silently: Konflikter with suggested free slots) and the issue's booking rules, not from Tidbok.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
+import Database from 'better-sqlite3';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import type { ApiError } from '../../../src-main/api/result.ts';
@@ -57,6 +58,39 @@ async function refused<M extends MethodName>(method: M, input: InputOf<M>): Prom
 }
 const web = () => api(central.url);
 const engine = () => new SyncEngine(ctx, api(central.url));
+/**
+ * A sync round whose pull has read central's booking feed and waits, holding that page, until
+ * `apply()`: what the desk does meanwhile happens after the page was read and before it is applied.
+ */
+async function pullHeldAfterReading(): Promise<{ apply: () => Promise<Awaited<ReturnType<SyncEngine['settle']>>> }> {
+  let read!: () => void;
+  let go!: () => void;
+  const pageRead = new Promise<void>((r) => (read = r));
+  const gate = new Promise<void>((r) => (go = r));
+  let held = false;
+  const central_ = new FhirCentralApi({
+    baseUrl: central.url,
+    token: null,
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      const url = String(input);
+      if (!held && (init?.method ?? 'GET') === 'GET' && url.includes('/Appointment?') && url.includes('_lastUpdated')) {
+        held = true;
+        read();
+        await gate;
+      }
+      return res;
+    },
+  });
+  const done = new SyncEngine(ctx, central_).settle();
+  await pageRead;
+  return {
+    apply: () => {
+      go();
+      return done;
+    },
+  };
+}
 async function sync() {
   const r = await engine().settle();
   expect(r.error).toBeNull();
@@ -72,8 +106,8 @@ const deskPatient = (i: number) => unit.patientIds[i]!;
 const lakbes = () => unit.typeIds.lakbes;
 
 let minute = 8 * 60;
-/** A fresh published 30-minute LAKBES slot for Anna Lindqvist on 2 December (each test its own times). */
-async function freshSlot(): Promise<string> {
+/** A fresh published 30-minute LAKBES slot for Anna Lindqvist (2 December unless told; each test its own times). */
+async function freshSlot(date = '2026-12-02'): Promise<string> {
   const start = minute;
   minute += 30;
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -81,7 +115,7 @@ async function freshSlot(): Promise<string> {
     'slots.create',
     {
       resourceId: unit.resourceIds[0]!,
-      date: '2026-12-02',
+      date,
       startTime: hhmm(start),
       endTime: hhmm(start + 30),
       appointmentTypeIds: [lakbes()],
@@ -155,10 +189,10 @@ afterAll(async () => {
 describe('a pull in flight while the desk writes', () => {
   it('the desk books a time the web took, while the pull bringing that web booking is on its way: the web booking stands, the desk patient is in Konflikter', async () => {
     const X = await freshSlot();
-    const spare = await freshSlot();
+    await freshSlot(); // a free time to suggest
     await sync();
     const w = await webBook(web(), await onCentral(X), 'LAKBES', person(40));
-    const pulling = engine().settle(); // its first request is out; the desk answers meanwhile
+    const pulling = await pullHeldAfterReading();
     const desk = await ok('bookings.book', {
       slotId: X,
       patientId: deskPatient(0),
@@ -166,14 +200,16 @@ describe('a pull in flight while the desk writes', () => {
       channel: 'phone',
     });
     expect(desk.status).toBe('preliminary');
-    expect((await pulling).error).toBeNull();
+    expect((await pulling.apply()).error).toBeNull();
     await sync();
     const [holder] = activeOn(X);
     expect(holder).toMatchObject({ channel: 'web', status: 'booked' });
     expect(row(desk.id).status).toBe('cancelled');
     const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
     expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: deskPatient(0) } });
-    expect(c.suggested.map((s) => s.slotId)).toContain(spare);
+    expect(c.suggested.length).toBeGreaterThan(0);
+    for (const s of c.suggested) expect(activeOn(s.slotId)).toEqual([]);
+    expect(c.suggested.map((s) => s.slotId)).not.toContain(X);
     expect((await appt(w.id!)).status).toBe('booked');
     await invariants();
   });
@@ -185,9 +221,9 @@ describe('a pull in flight while the desk writes', () => {
     await sync();
     const booked = activeOn(A)[0]!.id;
     await webCancel(web(), await appt(w.id!), await onCentral(A));
-    const pulling = engine().settle();
+    const pulling = await pullHeldAfterReading();
     const moved = await ok('bookings.rebook', { id: booked, slotId: B, channel: 'phone' });
-    expect((await pulling).error).toBeNull();
+    expect((await pulling.apply()).error).toBeNull();
     await sync();
     expect(row(booked).status).toBe('cancelled');
     expect(row(moved.new.id).status).toBe('cancelled');
@@ -195,6 +231,80 @@ describe('a pull in flight while the desk writes', () => {
     expect(activeOn(B)).toEqual([]);
     expect((await onCentral(B)).status).toBe('free');
     expect((await openConflicts()).find((x) => x.bookingId === booked)).toMatchObject({ kind: 'stale_version' });
+    await invariants();
+  });
+});
+
+describe('a pull in flight while the desk writes (more)', () => {
+  it('a scheduler registers an absence over a time the web booked, while the pull bringing it is on its way: the booking stands and is on the absence list', async () => {
+    const X = await freshSlot('2026-12-03');
+    await sync();
+    await webBook(web(), await onCentral(X), 'LAKBES', person(48));
+    const pulling = await pullHeldAfterReading();
+    const absence = await ok(
+      'absences.create',
+      {
+        resourceId: unit.resourceIds[0]!,
+        from: '2026-12-03',
+        fromTime: '07:00',
+        to: '2026-12-03',
+        toTime: '12:00',
+        reason: 'Kurs',
+      },
+      per,
+    );
+    expect(absence.affectedBookings).toEqual([]);
+    expect((await pulling.apply()).error).toBeNull();
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    const affected = await ok('absences.affectedBookings', { id: absence.absence.id });
+    expect(affected.map((b) => [b.slotId, b.channel])).toEqual([[X, 'web']]);
+    expect((await onCentral(X)).status).toBe('busy-unavailable');
+    await invariants();
+  });
+
+  it('a pull that finds the book locked by another process past the wait: busy, nothing applied or lost, the next round brings it', async () => {
+    const [X, Y] = [await freshSlot(), await freshSlot()];
+    await sync();
+    await webBook(web(), await onCentral(Y), 'LAKBES', person(49));
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(5),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    const holder = new Database(ctx.db.name); // another desk's process, writing
+    holder.exec('BEGIN IMMEDIATE');
+    ctx.db.pragma('busy_timeout = 100');
+    try {
+      const r = await engine().settle();
+      expect(r.failure).toBe('busy');
+      expect(activeOn(Y)).toEqual([]);
+    } finally {
+      ctx.db.pragma('busy_timeout = 5000');
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await sync();
+    expect(activeOn(Y)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(desk.id).status).toBe('booked');
+    expect((await onCentral(X)).status).toBe('busy');
+    await invariants();
+  });
+
+  it('the desk and the web patient both cancel the same booking: cancelled once, no conflict, the time free on both sides', async () => {
+    const X = await freshSlot();
+    await sync();
+    const w = await webBook(web(), await onCentral(X), 'LAKBES', person(50));
+    await sync();
+    const booked = activeOn(X)[0]!.id;
+    const before = (await openConflicts()).length;
+    await ok('bookings.cancel', { id: booked, channel: 'phone', reasonText: 'Ringde in' });
+    await webCancel(web(), await appt(w.id!), await onCentral(X));
+    await sync();
+    expect(row(booked).status).toBe('cancelled');
+    expect((await onCentral(X)).status).toBe('free');
+    expect((await openConflicts()).length).toBe(before);
     await invariants();
   });
 });
@@ -240,7 +350,7 @@ describe('desk changes not yet on central, racing the web', () => {
   });
 
   it('a web rebooking into a time the desk booked offline: the web patient moves there, the desk patient is in Konflikter', async () => {
-    const [A, B, spare] = [await freshSlot(), await freshSlot(), await freshSlot()];
+    const [A, B] = [await freshSlot(), await freshSlot()];
     await sync();
     const w = await webBook(web(), await onCentral(A), 'LAKBES', person(44));
     await sync();
@@ -257,7 +367,9 @@ describe('desk changes not yet on central, racing the web', () => {
     expect(row(desk.id).status).toBe('cancelled');
     const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
     expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: deskPatient(3) } });
-    expect(c.suggested.map((s) => s.slotId)).toContain(spare);
+    expect(c.suggested.length).toBeGreaterThan(0);
+    for (const s of c.suggested) expect(activeOn(s.slotId)).toEqual([]);
+    expect(c.suggested.map((s) => s.slotId)).not.toContain(B);
     await invariants();
   });
 
