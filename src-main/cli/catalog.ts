@@ -111,6 +111,15 @@ function wholeNumber(name: string, value: string): number {
   return Number(value);
 }
 
+/** --weeks of add, preview and update: undefined (the unit's horizon, as the api and the app use) or 1–104. */
+function horizonWeeksOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 104) {
+    throw new UsageError(`--weeks ska vara ett heltal 1–104, inte "${value}".`);
+  }
+  return Number(value);
+}
+
 // ------------------------------------------------------------------ appointment types
 const CONTACT_SV: Record<ContactMode, string> = { physical: 'fysiskt', video: 'video', phone: 'telefon' };
 
@@ -353,7 +362,7 @@ interface TemplateOptions {
   web?: boolean;
   openOnHolidays?: boolean;
   name?: string;
-  weeks: string;
+  weeks?: string;
   json?: boolean;
 }
 
@@ -492,10 +501,10 @@ export function registerTemplateCommands(templates: Command): void {
       ),
     'id, HSA-id or name of the clinician or room; repeat it to give several the same template',
   )
-    .option('--weeks <n>', 'horizon in weeks to lay out now (the app keeps 12 weeks laid out)', '12')
+    .option('--weeks <n>', "horizon in weeks to lay out now (default: the unit's, see `templates horizon`)")
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
-      const weeks = wholeNumber('--weeks', opts.weeks);
+      const weeks = horizonWeeksOption(opts.weeks);
       const { changes, resources, tz } = await withApi(cmd, async (api, env) => {
         const { specs, tz } = await templatesFromOptions(api, env, opts);
         // Several clinicians in one transaction: one refused (e.g. the wrong profession) means none is added.
@@ -519,15 +528,16 @@ export function registerTemplateCommands(templates: Command): void {
     templates.command('preview').description('Show the slots a template would lay out, per date, without saving anything'),
     'id, HSA-id or name of the clinician or room',
   )
-    .option('--weeks <n>', 'weeks to show from --from (or today)', '12')
+    .option('--weeks <n>', "weeks to show from --from (or today); default: the unit's horizon, what add lays out")
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: TemplateOptions, cmd: Command) => {
-      const weeks = wholeNumber('--weeks', opts.weeks);
+      const weeksGiven = horizonWeeksOption(opts.weeks);
       if (opts.resource.length > 1) throw new UsageError('templates preview tar en --resource.');
       const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
         const { specs, today, tz } = await templatesFromOptions(api, env, opts);
         const spec = specs[0]!;
         const from = spec.validFrom > today ? spec.validFrom : today;
+        const weeks = weeksGiven ?? (await api('templates.getHorizon', {})).weeks;
         const to = addDays(from, weeks * 7);
         const preview = await api('templates.preview', { template: spec, from, to });
         return { preview, from, to, tz, slotMin: spec.slotMin };
@@ -574,12 +584,12 @@ export function registerTemplateCommands(templates: Command): void {
     .option('--web', 'publish the slots for web booking (1177)')
     .option('--no-web', 'stop publishing the slots for web booking')
     .option('--name <name>', 'a name for the template')
-    .option('--weeks <n>', 'horizon in weeks to lay out now', '12')
+    .option('--weeks <n>', "horizon in weeks to lay out now (default: the unit's)")
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(async (id: string, opts: Partial<Omit<TemplateOptions, 'resource' | 'web'>> & { web?: boolean }, cmd: Command) => {
-      const weeks = wholeNumber('--weeks', opts.weeks ?? '12');
+      const weeks = horizonWeeksOption(opts.weeks);
       const { done, tz } = await withApi(cmd, async (api) => {
         const types = opts.types === undefined ? [] : await api('appointmentTypes.list', { includeInactive: true });
         const typeId = (code: string) => {

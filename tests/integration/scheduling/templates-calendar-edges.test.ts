@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { demoApi } from './helpers.ts';
 import type { InputOf } from '../../../src-main/api/contract.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
+import type { TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 
 const at = (iso: string) => Date.parse(iso);
 /** 08:00–11:50 in 20-minute slots: 230 minutes hold 11 slots, the last 11:20–11:40. */
@@ -302,5 +304,60 @@ describe('"every N weeks" and the horizon of one template: nonsense is refused i
     expect(err).toMatchObject({ code: 'validation', message: `Ogiltiga uppgifter: ${message}` });
     expect(saved(resource.id, '2026-01-01', '2030-01-01')).toEqual(before);
     expect(await api.ok('templates.get', { id: template.id })).toMatchObject({ everyNWeeks: 2, name: '' });
+  });
+});
+
+describe('tidbok templates on a unit whose horizon is 20 weeks (Monday 28 Dec 2026)', () => {
+  const NOW = '2026-12-28T07:00:00+01:00';
+  const opts = ['--weekdays', '1-5', '--start', '08:00', '--end', '11:50', '--slot', '20', '--types', 'BES20'];
+
+  it("add and preview default to the unit's horizon, and preview shows what add lays out", async () => {
+    const { api, clinician, saved } = await freshUnit(NOW);
+    const resource = await clinician();
+    await api.ok('templates.setHorizon', { weeks: 20 });
+    const db = ['--resource', resource.name, ...opts, '--json', '--db', api.path];
+    const preview = await runTidbok(['templates', 'preview', ...db], NOW);
+    expect(preview.code).toBe(0);
+    const shown = JSON.parse(preview.out) as TemplatePreview;
+    const added = await runTidbok(['templates', 'add', ...db], NOW);
+    expect(added.code).toBe(0);
+    const [change] = JSON.parse(added.out) as TemplateChange[];
+    // 20 weeks from Monday 28 Dec reach Sunday 16 May 2027 (the last weekday Friday 14 May).
+    expect(change!.expansion).toMatchObject({ from: '2026-12-28', to: '2027-05-17' });
+    const laid = saved(resource.id, '2026-01-01', '2030-01-01');
+    expect(localDate(laid.at(-1)!)).toBe('2027-05-14');
+    expect(shown.slots.map((s) => s.startAt)).toEqual(laid);
+  });
+
+  it.each([
+    [['templates', 'preview', '--weeks', '0'], 'tidbok: --weeks ska vara ett heltal 1–104, inte "0".'],
+    [['templates', 'preview', '--weeks', '105'], 'tidbok: --weeks ska vara ett heltal 1–104, inte "105".'],
+    [['templates', 'add', '--weeks', '0'], 'tidbok: --weeks ska vara ett heltal 1–104, inte "0".'],
+    [['templates', 'add', '--weeks', '1.5'], 'tidbok: --weeks ska vara ett heltal 1–104, inte "1.5".'],
+    [
+      ['templates', 'add', '--every', '0'],
+      'tidbok: Ogiltiga uppgifter: Var n:e vecka: Värdet måste vara minst 1. (template.everyNWeeks)',
+    ],
+    [['templates', 'add', '--every', '-2'], 'tidbok: --every ska vara ett heltal, inte "-2".'],
+    [['templates', 'add', '--every', '1.5'], 'tidbok: --every ska vara ett heltal, inte "1.5".'],
+    [
+      ['templates', 'add', '--every', '53'],
+      'tidbok: Ogiltiga uppgifter: Var n:e vecka: Värdet får vara högst 52. (template.everyNWeeks)',
+    ],
+  ])('%j exits 2: %s', async (args, message) => {
+    const { api, clinician } = await freshUnit(NOW);
+    const resource = await clinician();
+    const r = await runTidbok([...args, '--resource', resource.name, ...opts, '--db', api.path], NOW);
+    expect(r).toMatchObject({ code: 2, err: `${message}\n` });
+    expect(api.count(`SELECT count(*) AS n FROM schedule_templates`)).toBe(0);
+  });
+
+  it('update --weeks 0 exits 2 and changes nothing', async () => {
+    const { api, clinician, spec } = await freshUnit(NOW);
+    const resource = await clinician();
+    const { template } = await api.ok('templates.create', { template: { ...spec(), resourceId: resource.id } });
+    const r = await runTidbok(['templates', 'update', template.id, '--every', '2', '--weeks', '0', '--db', api.path], NOW);
+    expect(r).toMatchObject({ code: 2, err: 'tidbok: --weeks ska vara ett heltal 1–104, inte "0".\n' });
+    expect((await api.ok('templates.get', { id: template.id })).everyNWeeks).toBe(1);
   });
 });
