@@ -248,3 +248,100 @@ describe('tidbok records how a cancellation or rebooking came in', () => {
     expect(footprint(plain.id).row).toMatchObject({ cancelled_via: 'desk' });
   });
 });
+
+// ------------------------------------------------------------------ overrides without a reason
+describe('an override needs a reason in words', () => {
+  it.each<[string, string]>([
+    ['empty', ''],
+    ['spaces and a tab', '   \t '],
+    ['two letters between spaces', '  ok  '],
+  ])('%s: refused in Swedish for book, cancel and rebook, at the api and from tidbok, writing nothing', async (_n, reason) => {
+    const r = await clinician();
+    // Tomorrow 08:00: inside the cancel cut-off (24 h) from 09:10 today, so each call needs its override.
+    const [held, free, far] = [
+      await slot(r, '2026-11-24', '08:00', '08:45'),
+      await slot(r, '2026-11-24', '09:00', '09:45'),
+      await slot(r, '2026-11-25', '09:00', '09:45'),
+    ];
+    const b: Booking = await api.ok('bookings.book', { slotId: held.id, patientId: await patientId(), appointmentTypeId: at.id });
+    const before = footprint(b.id);
+    const override = { reason };
+    const refusals = [
+      await api.err('bookings.cancel', { id: b.id, reasonCode: 'SJUK', override }),
+      await api.err('bookings.rebook', { id: b.id, slotId: free.id, override }),
+      // Two days ahead is past the type's one-day window.
+      await api.err('bookings.book', { slotId: far.id, patientId: await patientId(), appointmentTypeId: at.id, override }),
+    ];
+    for (const e of refusals) {
+      expect(e).toMatchObject({ code: 'validation', message: 'Ogiltiga uppgifter: Ange varför regeln åsidosätts.' });
+    }
+    const cli = await runTidbok(
+      ['bookings', 'cancel', b.id, '--reason-code', 'SJUK', '--override', reason, '--db', api.path],
+      NOW,
+    );
+    expect([cli.code, cli.err]).toEqual([2, 'tidbok: Ogiltiga uppgifter: Ange varför regeln åsidosätts. (override.reason)\n']);
+    expect(footprint(b.id)).toEqual(before);
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id IN (?, ?)`, free.id, far.id)).toBe(0);
+  });
+
+  it('is logged trimmed, with the rule it passed, and the channel it came by', async () => {
+    const r = await clinician();
+    const s = await slot(r, '2026-11-24', '08:00', '08:45');
+    const b: Booking = await api.ok('bookings.book', { slotId: s.id, patientId: await patientId(), appointmentTypeId: at.id });
+    await api.ok('bookings.cancel', {
+      id: b.id,
+      channel: 'phone',
+      reasonCode: 'SJUK',
+      override: { reason: '  Ringde kl. 8, feber  ' },
+    });
+    const detail = api.ctx.db
+      .prepare(`SELECT detail FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = 'cancel'`)
+      .pluck()
+      .get(b.id) as string;
+    expect(JSON.parse(detail)).toMatchObject({
+      channel: 'phone',
+      reasonCode: 'SJUK',
+      override: { rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: 'Ringde kl. 8, feber' },
+    });
+  });
+});
+
+// ------------------------------------------------------------------ the largest cut-off
+describe('a cut-off of a whole year (8760 h, the most a type may hold)', () => {
+  it('closes online (its deadline) and at the desk alike exactly 8760 real hours before the visit; more is refused in Swedish', async () => {
+    const year = await api.ok('appointmentTypes.create', {
+      code: 'ARBTAR',
+      nameSv: 'Årskontroll',
+      nameEn: 'Yearly check',
+      durationMin: 45,
+      contactModes: ['physical'],
+      professions: ['arbetsterapeut'],
+      webCancellable: true,
+      cancelCutoffH: 8760,
+      bookMaxDays: 400,
+    });
+    expect(await api.err('appointmentTypes.update', { id: year.id, cancelCutoffH: 8761 })).toMatchObject({
+      code: 'validation',
+      message: 'Ogiltiga uppgifter: Avbokning senast (timmar före): Värdet får vara högst 8760.',
+    });
+    const r = await clinician();
+    const s = await api.ok('slots.create', {
+      resourceId: r.id,
+      date: '2027-11-23',
+      startTime: '10:00',
+      endTime: '10:45',
+      appointmentTypeIds: [year.id],
+    });
+    const b: Booking = await api.ok('bookings.book', { slotId: s.id, patientId: await patientId(), appointmentTypeId: year.id });
+    // 2027 is no leap year and both ends are winter time: a year of hours ends on the same wall clock.
+    const deadline = Date.parse('2026-11-23T10:00:00+01:00');
+    const perms = await api.ok('bookings.onlinePermissions', { id: b.id });
+    expect(perms.cancel).toEqual({ allowed: true, reason: null, deadline });
+    const late = await callAt('2026-11-23T10:00:01+01:00', 'bookings.cancel', { id: b.id });
+    expect(late.ok ? 'ok' : late.error.message).toBe(
+      'Avbokning måste göras senast 8760 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+    );
+    const inTime = await callAt('2026-11-23T10:00:00+01:00', 'bookings.cancel', { id: b.id });
+    expect(inTime.ok ? (inTime.value as Booking).status : inTime.error.message).toBe('cancelled');
+  });
+});
