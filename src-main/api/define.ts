@@ -81,6 +81,18 @@ export const personName = z
   // One form of å ä ö whatever the sending system used (a + ring is two characters otherwise).
   .transform((s) => s.normalize('NFC'));
 
+/**
+ * The name of a resource or an appointment type as lists, the calendar and screen readers show it:
+ * one line with at least one letter, no control or invisible characters (a name of only a
+ * zero-width space looks blank everywhere), å ä ö in one form. Callers add their length bounds.
+ */
+export const shownName = z
+  .string()
+  .trim()
+  .normalize('NFC')
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), named('Namnet får inte innehålla styrtecken.'))
+  .refine((s) => s === '' || /\p{L}/u.test(s), named('Namnet måste innehålla bokstäver.'));
+
 /** A phone number to call: digits with the usual separators, 5–15 digits; empty clears it. */
 export const phoneNumber = z
   .string()

@@ -49,6 +49,8 @@ function withDb<T>(cmd: Command, body: (ctx: ServiceContext) => T): T {
   }
 }
 
+const sameName = (a: string, b: string) => a.toLocaleLowerCase('sv') === b.toLocaleLowerCase('sv');
+
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -71,6 +73,7 @@ function noFreeSlotsBecause(
   lastBookableDay: string,
 ): string | null {
   const performs = (profession: string | null) => type.professions.length === 0 || type.professions.includes(profession ?? '');
+  if (q.resource && !q.resource.active) return `${q.resource.name} är inaktiverad.`;
   if (q.resource && !performs(q.resource.profession)) {
     return `${q.resource.name} tar inte emot ${type.code}: besökstypen är för ${type.professions.join(', ')}.`;
   }
@@ -168,7 +171,13 @@ export function registerSchedulingCommands(program: Command): void {
         );
         if (!type) throw new UsageError(`Det finns ingen besökstyp med koden "${opts.type}" (tidbok types list visar dem).`);
         const resources = listResources(ctx, {});
-        const resource = opts.resource === undefined ? undefined : pickResource(resources, opts.resource);
+        // A deactivated clinician named is told as such, not as unknown (an active one of the same name first).
+        const resource =
+          opts.resource === undefined
+            ? undefined
+            : resources.some((r) => r.id === opts.resource || r.hsaId === opts.resource || sameName(r.name, opts.resource!))
+              ? pickResource(resources, opts.resource)
+              : pickResource(listResources(ctx, { includeInactive: true }), opts.resource);
         // A mistyped profession is bad input, not an empty book.
         if (opts.profession !== undefined && !resources.some((r) => r.profession === opts.profession)) {
           throw new UsageError(`Ingen resurs på enheten har yrket "${opts.profession}" (tidbok resources list visar dem).`);

@@ -22,6 +22,8 @@ export const appointmentTypeFields = {
   code: z
     .string()
     .trim()
+    // Å typed as A + ring (a file saved on a Mac) is one letter, as the rule and the clash check expect.
+    .normalize('NFC')
     .min(1)
     .max(40)
     .regex(/^[A-Za-z0-9_ÅÄÖåäö-]+$/, 'Koden får bara innehålla bokstäver, siffror, - och _.'),

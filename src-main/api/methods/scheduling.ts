@@ -9,6 +9,7 @@ import {
   isoDate,
   method,
   personName,
+  shownName,
   phoneNumber,
   uuid,
   wallTime,
@@ -291,9 +292,13 @@ const reason = {
 /** Staff override of a cut-off or booking window at the desk: always logged with its reason. */
 const override = z.object({ reason: z.string().trim().min(3, 'Ange varför regeln åsidosätts.').max(500) }).strict();
 
+// Staff's names are held to what a list can show (shownName); a type pulled from central keeps the
+// shared bounds of appointment-type-fields.
+const typeNames = { nameSv: shownName.min(1).max(200), nameEn: shownName.min(1).max(200) };
 const appointmentTypeCreate = z
   .object({
     ...appointmentTypeFields,
+    ...typeNames,
     professions: appointmentTypeFields.professions.default([]),
     webBookable: z.boolean().default(false),
     invitationOnly: z.boolean().default(false),
@@ -311,7 +316,7 @@ const appointmentTypeCreate = z
   })
   .strict();
 const appointmentTypeUpdate = z
-  .object({ id: uuid, ...appointmentTypeFields })
+  .object({ id: uuid, ...appointmentTypeFields, ...typeNames })
   .partial()
   .required({ id: true })
   .strict();

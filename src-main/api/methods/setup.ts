@@ -1,7 +1,7 @@
 // Setting up the unit and its resources: the unit of a fresh installation (admins), and the
 // clinicians, rooms and equipment schedules are laid out for (schedulers and admins).
 import { z } from 'zod';
-import { ADMIN_ONLY, SCHEDULING_ROLES, method, uuid } from '../define.ts';
+import { ADMIN_ONLY, SCHEDULING_ROLES, method, shownName, uuid } from '../define.ts';
 import type { Resource, Unit } from '../types.ts';
 import { HSA_ID_MESSAGE, HSA_ID_PATTERN, normaliseHsaId } from '../../domain/hsa.ts';
 
@@ -15,7 +15,7 @@ export interface ResourceDeactivationView {
 
 const hsaId = z.string().transform(normaliseHsaId).pipe(z.string().regex(HSA_ID_PATTERN, HSA_ID_MESSAGE));
 const unitName = z.string().trim().min(1, 'Ange vårdenhetens namn.').max(200, 'Högst 200 tecken.');
-const resourceName = z.string().trim().min(1, 'Ange ett namn.').max(200, 'Högst 200 tecken.');
+const resourceName = shownName.min(1, 'Ange ett namn.').max(200, 'Högst 200 tecken.');
 /** A profession code as appointment types list them (lakare, sjukskoterska, ...): the two must match. */
 const profession = z.string().trim().min(1).max(60);
 const optionalText = z.string().trim().max(200, 'Högst 200 tecken.').nullable();
