@@ -5,6 +5,7 @@
 // (appointment-type-fields), and what is refused writes nothing (no outbox row, no audit event).
 import { describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
 import { demoApi, type Api } from './helpers.ts';
@@ -152,5 +153,132 @@ describe('slots.update that changes nothing', () => {
     const changed = await api.ok('slots.update', { id: s.id, appointmentTypeIds: [type.LAKBES!.id, type.TELE!.id] });
     expect(changed.appointmentTypeIds).toEqual([type.LAKBES!.id, type.TELE!.id]);
     expect(written(api)).toEqual({ outbox: before.outbox + 1, audit: before.audit + 1, versions: before.versions + 1 });
+  });
+});
+
+describe('names nobody can see or read out, and codes typed on a Mac', () => {
+  const base = { code: 'NY', nameSv: 'Ny typ', nameEn: 'New type', durationMin: 20, contactModes: ['physical' as const] };
+
+  it.each([
+    [{ nameSv: '\u200B' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet får inte innehålla styrtecken.'],
+    [{ nameEn: 'Visit\u200B' }, 'Ogiltiga uppgifter: Namn (engelska): Namnet får inte innehålla styrtecken.'],
+    [{ nameSv: 'Läkar-\nbesök' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet får inte innehålla styrtecken.'],
+    [{ nameSv: 'Ny\ttyp' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet får inte innehålla styrtecken.'],
+    [{ nameSv: '-' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet måste innehålla bokstäver.'],
+  ])('type %j: %s', async (patch, message) => {
+    const { api } = await demo();
+    const before = written(api);
+    expect(await api.err('appointmentTypes.create', { ...base, ...patch })).toMatchObject({ code: 'validation', message });
+    expect(written(api)).toEqual(before);
+  });
+
+  it('a code and names written with a separate ring or dots (Å as A + ˚) are stored as one letter and clash with the same code', async () => {
+    const { api } = await demo();
+    const t = await api.ok('appointmentTypes.create', {
+      ...base,
+      code: 'A\u030ATERBESO\u0308K',
+      nameSv: 'A\u030Aterbeso\u0308k',
+    });
+    expect(t).toMatchObject({ code: 'ÅTERBESÖK', nameSv: 'Återbesök' });
+    expect(await api.err('appointmentTypes.create', { ...base, code: 'a\u030Aterbeso\u0308k' })).toMatchObject({
+      code: 'conflict',
+      message: 'Det finns redan en besökstyp med koden återbesök.',
+    });
+  });
+
+  it.each([
+    [{ kind: 'room' as const, name: '\u200B' }, 'Ogiltiga uppgifter: Namnet får inte innehålla styrtecken.'],
+    [
+      { kind: 'clinician' as const, name: 'Anna\nLind', profession: 'lakare' },
+      'Ogiltiga uppgifter: Namnet får inte innehålla styrtecken.',
+    ],
+    [{ kind: 'equipment' as const, name: '--' }, 'Ogiltiga uppgifter: Namnet måste innehålla bokstäver.'],
+  ])('resource %j: %s', async (input, message) => {
+    const { api } = await demo();
+    const before = written(api);
+    expect(await api.err('resources.create', input)).toMatchObject({ code: 'validation', message });
+    expect(written(api)).toEqual(before);
+  });
+});
+
+describe('cases that already hold (no test named them before)', () => {
+  const base = { code: 'NY', nameSv: 'Ny typ', nameEn: 'New type', durationMin: 20, contactModes: ['physical' as const] };
+
+  it.each([
+    [{ code: 'K'.repeat(41) }, 'Ogiltiga uppgifter: Kod: Högst 40 tecken.'],
+    [{ code: 'CAFÉ' }, 'Ogiltiga uppgifter: Koden får bara innehålla bokstäver, siffror, - och _.'],
+    [{ durationMin: 1440 }, 'Ogiltiga uppgifter: Längd (minuter): Värdet får vara högst 480.'],
+    [{ durationMin: '30' }, 'Ogiltiga uppgifter: Längd (minuter): Ange ett tal.'],
+    [{ bookMaxDays: 1096 }, 'Ogiltiga uppgifter: Bokas högst (dagar framåt): Värdet får vara högst 1095.'],
+    [{ bookMinLeadH: 1e9 }, 'Ogiltiga uppgifter: Bokas minst (timmar i förväg): Värdet får vara högst 8760.'],
+    [{ nameSv: 'x'.repeat(201) }, 'Ogiltiga uppgifter: Namn (svenska): Högst 200 tecken.'],
+    [{ nameEn: '\u00A0 ' }, 'Ogiltiga uppgifter: Namn (engelska): Fältet får inte vara tomt.'],
+  ])('type %j is refused: %s', async (patch, message) => {
+    const { api } = await demo();
+    const before = written(api);
+    expect(await api.err('appointmentTypes.create', { ...base, ...patch } as never)).toMatchObject({
+      code: 'validation',
+      message,
+    });
+    expect(written(api)).toEqual(before);
+  });
+
+  it('a code of 40 characters with surrounding spaces is stored trimmed; a 22-minute type fits a 25-minute slot', async () => {
+    const { api, slot } = await demo();
+    const t = await api.ok('appointmentTypes.create', { ...base, code: `  ${'Å'.repeat(40)}  `, durationMin: 22 });
+    expect(t.code).toBe('Å'.repeat(40));
+    expect((await api.ok('slots.create', slot('2026-11-28', '10:00', '10:25', { appointmentTypeIds: [t.id] }))).state).toBe(
+      'open',
+    );
+    expect(await api.err('slots.create', slot('2026-11-28', '11:00', '11:20', { appointmentTypeIds: [t.id] }))).toMatchObject({
+      code: 'validation',
+      message: 'Ny typ tar 22 minuter men tiden är 20 minuter.',
+    });
+  });
+
+  it('a deactivated resource gets no new time; nothing is written', async () => {
+    const { api, slot } = await demo();
+    const room = await api.ok('resources.create', { kind: 'room', name: 'Rum 2' });
+    await api.ok('resources.setActive', { id: room.id, active: false });
+    const before = written(api);
+    expect(
+      await api.err(
+        'slots.create',
+        slot('2026-11-28', '10:00', '10:20', { resourceId: room.id, appointmentTypeIds: [] as string[] }),
+      ),
+    ).toMatchObject({ code: 'validation', message: 'Ogiltiga uppgifter: Välj minst en besökstyp.' });
+    const prov = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'PROV')!;
+    expect(
+      await api.err('slots.create', slot('2026-11-28', '10:00', '10:20', { resourceId: room.id, appointmentTypeIds: [prov.id] })),
+    ).toMatchObject({ code: 'validation', message: 'Resursen är inaktiv eller tillhör en annan enhet.' });
+    expect(written(api)).toEqual(before);
+  });
+
+  it('removing a time whose booking was cancelled keeps the booking in the history; the removed time is neither booked nor changed', async () => {
+    const { api, slot, type } = await demo();
+    const s = await api.ok('slots.create', slot('2026-11-30', '18:00', '18:30'));
+    const p = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1960-05-05', 123),
+      givenName: 'Eva',
+      familyName: 'Historik',
+    });
+    const b = await api.ok('bookings.book', { slotId: s.id, patientId: p.id, appointmentTypeId: type.LAKBES!.id });
+    expect(await api.err('slots.remove', { id: s.id })).toMatchObject({ code: 'conflict' });
+    await api.ok('bookings.cancel', { id: b.id, reasonText: 'Förhinder', override: { reason: 'Patienten ringde i dag' } });
+    expect((await api.ok('slots.remove', { id: s.id })).state).toBe('removed');
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ id: b.id, status: 'cancelled', slotId: s.id });
+    expect(api.count('SELECT count(*) AS n FROM bookings WHERE slot_id = ?', s.id)).toBe(1);
+    const before = written(api);
+    expect(await api.err('bookings.book', { slotId: s.id, patientId: p.id, appointmentTypeId: type.LAKBES!.id })).toMatchObject({
+      code: 'conflict',
+      message: 'Tiden är borttagen ur schemat.',
+    });
+    for (const m of ['slots.block', 'slots.unblock', 'slots.update'] as const) {
+      expect(await api.err(m, { id: s.id } as never)).toMatchObject({
+        code: 'conflict',
+        message: 'Tiden är borttagen ur schemat.',
+      });
+    }
+    expect(written(api)).toEqual(before);
   });
 });
