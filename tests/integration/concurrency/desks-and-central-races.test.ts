@@ -20,6 +20,7 @@ import {
   centralBookings,
   centralHolding,
   configureCentral,
+  deskCopiedFrom,
   localBookings,
   openLocal,
   patientNumber,
@@ -32,6 +33,7 @@ import {
 const ACTIVE = `('preliminary','booked','arrived','completed','no_show')`;
 let central: Central;
 let ctx: ServiceContext;
+let dir: string;
 let unit: SmallUnit;
 const now = Date.parse('2026-11-23T09:00:00+01:00'); // Monday
 const anna: Caller = {
@@ -166,6 +168,17 @@ async function invariants(): Promise<void> {
   expect(sorted(localBookings(ctx))).toEqual(sorted(await centralBookings(web())));
   for (const [, held] of await centralHolding(web())) expect(held).toHaveLength(1);
   expect(ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state <> 'done'`).get()).toEqual({ n: 0 });
+  // A booking made at this desk: one version and one audit event per change (its own, or sync's decision on it).
+  expect(
+    ctx.db
+      .prepare(
+        `SELECT b.id, b.version, (SELECT count(*) FROM audit_events e WHERE e.action = 'change'
+            AND (e.entity_id = b.id OR json_extract(e.detail, '$.from') = b.id)) AS audits
+           FROM bookings b WHERE b.created_by = ?`,
+      )
+      .all(anna.username)
+      .filter((r) => (r as { version: number; audits: number }).version !== (r as { audits: number }).audits),
+  ).toEqual([]);
   // No local booking is preliminary once everything is settled: central confirmed or refused each claim.
   expect(ctx.db.prepare(`SELECT count(*) AS n FROM bookings WHERE status = 'preliminary'`).get()).toEqual({ n: 0 });
 }
@@ -174,7 +187,8 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(now);
   central = await startCentral({});
-  ctx = openLocal(tempDir(), 'desk', () => now);
+  dir = tempDir();
+  ctx = openLocal(dir, 'desk', () => now);
   unit = seedSmallUnit(ctx, { slots: 0, patients: 8 });
   configureCentral(ctx, central.url);
   await sync();
@@ -397,6 +411,78 @@ describe('desk changes not yet on central, racing the web', () => {
       reason: expect.stringMatching(/Centralt: ombokad\. Ombokningen som gjordes här blev inte av\.$/) as unknown,
     });
     await invariants();
+  });
+});
+
+describe('the desk and the web patient move one booking to the same new time', () => {
+  it('the patient is on it once (the web move); Konflikter does not offer to book her again', async () => {
+    const [A, S] = [await freshSlot(), await freshSlot()];
+    await freshSlot(); // a free time a wrong suggestion could use
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(51));
+    await sync();
+    const booked = activeOn(A)[0]!.id;
+    const patient = row(booked).patient_id;
+    const moved = await ok('bookings.rebook', { id: booked, slotId: S, channel: 'phone' });
+    await webRebook(web(), await appt(w.id!), await onCentral(A), await onCentral(S), 'LAKBES');
+    await sync();
+    expect(activeOn(S)).toMatchObject([{ channel: 'web', status: 'booked', patient_id: patient }]);
+    expect(row(moved.new.id).status).toBe('cancelled');
+    expect(
+      ctx.db.prepare(`SELECT count(*) AS n FROM bookings WHERE patient_id = ? AND status IN ${ACTIVE}`).get(patient),
+    ).toEqual({
+      n: 1,
+    });
+    // She did not lose a time: no row asks staff to find her one.
+    const rows = (await openConflicts()).filter((c) => c.patient?.id === patient);
+    expect(rows.filter((c) => c.kind === 'slot_taken')).toEqual([]);
+    await invariants();
+  });
+});
+
+describe('two desks of the unit (own database files) move one booking at once', () => {
+  const bo: Caller = { ...anna, username: 'bo.r', displayName: 'Bo Reception', workstation: 'kassa-2' };
+  it.each([
+    ['to different times', false],
+    ['to the same time', true],
+  ] as const)('%s: the move that reached central first stands on both desks, the other is undone there', async (_n, same) => {
+    const [A, S1, S2] = [await freshSlot(), await freshSlot(), await freshSlot()];
+    await sync();
+    await webBook(web(), await onCentral(A), 'LAKBES', person(same ? 53 : 52));
+    await sync();
+    const other = deskCopiedFrom(ctx, dir, `kassa2-${String(same)}`, () => now);
+    try {
+      const booked = activeOn(A)[0]!.id;
+      const patient = row(booked).patient_id;
+      const first = await ok('bookings.rebook', { id: booked, slotId: S1, channel: 'phone' });
+      const r = await dispatch({ ctx: other, caller: bo, shell: 'web' }, 'bookings.rebook', {
+        id: booked,
+        slotId: same ? S1 : S2,
+        channel: 'phone',
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      const second = (r.value as { new: { id: string } }).new.id;
+      await sync();
+      expect((await new SyncEngine(other, api(central.url)).settle()).error).toBeNull();
+      await sync();
+      for (const desk of [ctx, other]) {
+        const active = desk.db
+          .prepare(`SELECT id, slot_id FROM bookings WHERE patient_id = ? AND status IN ${ACTIVE}`)
+          .all(patient) as { id: string; slot_id: string }[];
+        expect(active).toEqual([{ id: first.new.id, slot_id: S1 }]);
+        expect(sorted(localBookings(desk))).toEqual(sorted(await centralBookings(web())));
+      }
+      expect(other.db.prepare(`SELECT status FROM bookings WHERE id = ?`).get(second)).toEqual({ status: 'cancelled' });
+      expect(
+        other.db
+          .prepare(`SELECT kind FROM conflicts WHERE json_extract(detail, '$.patientId') = ? OR entity_id IN (?, ?)`)
+          .all(patient, booked, second),
+      ).toEqual([{ kind: 'stale_version' }]);
+      if (!same) expect((await onCentral(S2)).status).toBe('free');
+      await invariants();
+    } finally {
+      other.db.close();
+    }
   });
 });
 
