@@ -34,7 +34,10 @@ export function setHolidayRules(
 ): HolidayRulesView {
   return ctx.db.transaction(() => {
     const unit = currentUnit(ctx);
-    const next = { ...getHolidayRules(ctx), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    const before = getHolidayRules(ctx);
+    const next = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    // The rules as they were (a settings form saved unchanged): no new unit version to sync, no event.
+    if (EVES.every((eve) => next[eve] === before[eve])) return before;
     ctx.db
       .prepare(`UPDATE units SET holiday_rules = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(JSON.stringify(next), ctx.now(), caller.username, unit.id);

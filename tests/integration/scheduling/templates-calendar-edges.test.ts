@@ -10,6 +10,7 @@ import type { InputOf } from '../../../src-main/api/contract.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import type { TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 
 const at = (iso: string) => Date.parse(iso);
 /** 08:00–11:50 in 20-minute slots: 230 minutes hold 11 slots, the last 11:20–11:40. */
@@ -359,5 +360,93 @@ describe('tidbok templates on a unit whose horizon is 20 weeks (Monday 28 Dec 20
     const r = await runTidbok(['templates', 'update', template.id, '--every', '2', '--weeks', '0', '--db', api.path], NOW);
     expect(r).toMatchObject({ code: 2, err: 'tidbok: --weeks ska vara ett heltal 1–104, inte "0".\n' });
     expect((await api.ok('templates.get', { id: template.id })).everyNWeeks).toBe(1);
+  });
+});
+
+describe('eves switched after the book holds bookings (Tuesday 1 Dec 2026, horizon 30 weeks)', () => {
+  it('nyårsafton 2026 and midsommarafton 2027: opened on the web, closed keeping the booking and the hand-made time, reopened around it', async () => {
+    const { api, clinician, spec, type } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const resource = await clinician();
+    await api.ok('templates.setHorizon', { weeks: 30 }); // to Monday 28 June 2027
+    await api.ok('templates.create', {
+      template: {
+        ...spec({ weekdays: [1, 2, 3, 4, 5], endTime: '10:00', slotMin: 30, publishWeb: true }),
+        resourceId: resource.id,
+      },
+    });
+    const patient = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1961-12-31', 7),
+      givenName: 'Sylvia',
+      familyName: 'Nyår',
+    });
+    const freeOn = async (date: string, webOnly: boolean) =>
+      (await api.ok('slots.findFree', { appointmentTypeId: type.id, from: date, to: date, webOnly })).map((f) =>
+        localTime(f.startAt),
+      );
+    const day = async (date: string) =>
+      (await api.ok('calendar.range', { from: date, to: localDate(at(`${date}T12:00:00+01:00`) + 86_400_000) })).slots.map(
+        (s) => `${localTime(s.startAt)} ${s.state}${s.templateId ? '' : ' hand'}`,
+      );
+    const outbox = () => api.count(`SELECT count(*) AS n FROM outbox`);
+    const audit = () => api.count(`SELECT count(*) AS n FROM audit_events`);
+    expect(await day('2026-12-31')).toEqual([]);
+
+    // Opened: both eves get the template's four times, on the web like the rest, queued for sync.
+    let queued = outbox();
+    const opened = await api.ok('holidays.setRules', { nyarsafton: false, midsommarafton: false });
+    expect(opened).toMatchObject({ julafton: true, nyarsafton: false, midsommarafton: false, slotsRemoved: 0, slotsCreated: 8 });
+    expect(opened.bookedKept).toEqual([]);
+    expect(outbox()).toBeGreaterThan(queued);
+    expect(await freeOn('2026-12-31', true)).toEqual(['08:00', '08:30', '09:00', '09:30']);
+    expect(await freeOn('2027-06-25', true)).toEqual(['08:00', '08:30', '09:00', '09:30']);
+
+    // A booking at 09:00 and a hand-made time at 10:00 (not on the web).
+    const nine = (await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2026-12-31', to: '2026-12-31' }))[2]!;
+    const booking = await api.ok('bookings.book', {
+      slotId: nine.slotId,
+      patientId: patient.id,
+      appointmentTypeId: type.id,
+      channel: 'desk',
+    });
+    await api.ok('slots.create', {
+      resourceId: resource.id,
+      date: '2026-12-31',
+      startTime: '10:00',
+      endTime: '10:30',
+      appointmentTypeIds: [type.id],
+      webPublished: false,
+    });
+
+    // Closed again: the free template times leave (queued), the booking and the hand-made time stay.
+    queued = outbox();
+    const closed = await api.ok('holidays.setRules', { nyarsafton: true });
+    expect(closed).toMatchObject({ nyarsafton: true, midsommarafton: false, slotsRemoved: 3, slotsCreated: 0 });
+    expect(closed.bookedKept.map((b) => [b.bookingId, localTime(b.startAt), b.patientName])).toEqual([
+      [booking.id, '09:00', 'Sylvia Nyår'],
+    ]);
+    expect(outbox()).toBeGreaterThanOrEqual(queued + 3);
+    expect(await day('2026-12-31')).toEqual(['09:00 open', '10:00 open hand']);
+    expect(await freeOn('2026-12-31', true)).toEqual([]);
+    expect(await freeOn('2026-12-31', false)).toEqual(['10:00']);
+    expect(await freeOn('2027-06-25', true)).toEqual(['08:00', '08:30', '09:00', '09:30']);
+
+    // The same rule again changes nothing: no slot, no unit version, no outbox row, no audit event.
+    const version = api.count(`SELECT version AS n FROM units`);
+    [queued] = [outbox()];
+    const events = audit();
+    expect(await api.ok('holidays.setRules', { nyarsafton: true })).toMatchObject({
+      slotsRemoved: 0,
+      slotsCreated: 0,
+      bookedKept: [],
+    });
+    expect([api.count(`SELECT version AS n FROM units`), outbox(), audit()]).toEqual([version, queued, events]);
+
+    // Reopened: the three free times come back around the booked one (one slot at 09:00, not two).
+    const reopened = await api.ok('holidays.setRules', { nyarsafton: false });
+    expect(reopened).toMatchObject({ slotsRemoved: 0, slotsCreated: 3, bookedKept: [] });
+    expect(await day('2026-12-31')).toEqual(['08:00 open', '08:30 open', '09:00 open', '09:30 open', '10:00 open hand']);
+    // Cancelled, the 09:00 time is the template's again (the eve is open): on the web like the rest.
+    await api.ok('bookings.cancel', { id: booking.id });
+    expect(await freeOn('2026-12-31', true)).toEqual(['08:00', '08:30', '09:00', '09:30']);
   });
 });
