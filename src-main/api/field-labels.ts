@@ -44,6 +44,7 @@ const LABELS: Readonly<Record<string, string>> = {
   fromTime: 'Från kl.',
   toTime: 'Till kl.',
   resourceId: 'Resurs',
+  profession: 'Yrke',
   // patients (the patient form's labels)
   query: 'Sökord',
   identityNumber: 'Personnummer',

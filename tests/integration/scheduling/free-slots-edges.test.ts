@@ -149,6 +149,9 @@ describe('which days (from, to)', () => {
     [{ from: '2026-02-29' }, 'Från och med: Datumet finns inte.'],
     [{ to: '2026-13-01' }, 'Till och med: Datumet finns inte.'],
     [{ from: '24/11/2026' }, 'Från och med: Datum ska skrivas ÅÅÅÅ-MM-DD.'],
+    // The profession filter names its field, as the form's label does
+    [{ profession: '' }, 'Yrke: Fältet får inte vara tomt.'],
+    [{ profession: 'x'.repeat(61) }, 'Yrke: Högst 60 tecken.'],
   ])('%j is refused: %s', async (q, message) => {
     const error = await api.err('slots.findFree', { appointmentTypeId: ids.kant, ...q });
     expect(error).toMatchObject({ code: 'validation', message: `Ogiltiga uppgifter: ${message}` });
