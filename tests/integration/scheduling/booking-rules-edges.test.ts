@@ -11,6 +11,8 @@ import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { createContext } from '../../../src-main/services/context.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
+import { openDatabase } from '../../../src-main/store/database.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
 import { demoApi, type Api } from './helpers.ts';
 
@@ -344,4 +346,64 @@ describe('a cut-off of a whole year (8760 h, the most a type may hold)', () => {
     const inTime = await callAt('2026-11-23T10:00:00+01:00', 'bookings.cancel', { id: b.id });
     expect(inTime.ok ? (inTime.value as Booking).status : inTime.error.message).toBe('cancelled');
   });
+});
+
+// ------------------------------------------------------------------ over HTTP
+describe("a receptionist's marks over the web shell's HTTP api (Monday 2026-11-23 14:20)", () => {
+  it('refuses a no-show before the start and contradicting marks, in Swedish, writing nothing; repeats change nothing', async () => {
+    const shell = await startShell({ env: { TIDBOK_NOW: '2026-11-23T14:20:00+01:00' } });
+    try {
+      const post = apiResultAs(() => shell, 'reception', 'demo-reception');
+      type Day = { bookings: { id: string; startAt: number; status: string }[] };
+      const day = (await post<Day>('calendar.range', { from: '2026-11-23', to: '2026-11-24' })).value!;
+      const now = Date.parse('2026-11-23T14:20:00+01:00');
+      const begun = day.bookings.find((b) => b.status === 'booked' && b.startAt <= now)!;
+      const coming = day.bookings.find(
+        (b) => b.status === 'booked' && b.startAt > now && b.startAt < Date.parse('2026-11-24T00:00:00+01:00'),
+      )!;
+      expect([begun, coming].every(Boolean)).toBe(true);
+      const db = openDatabase(shell.dbPath);
+      const state = (id: string) => ({
+        row: db.prepare(`SELECT status, version, updated_at FROM bookings WHERE id = ?`).get(id),
+        outbox: db.prepare(`SELECT count(*) FROM outbox WHERE entity_id = ?`).pluck().get(id),
+        audit: db.prepare(`SELECT count(*) FROM audit_events WHERE action = 'change' AND entity_id = ?`).pluck().get(id),
+      });
+      const steps: [string, string, string][] = [
+        [coming.id, 'no_show', 'Uteblivet kan markeras först när besökstiden har börjat.'],
+        [coming.id, 'arrived', 'ok'],
+        [coming.id, 'arrived', 'ok'],
+        [
+          coming.id,
+          'no_show',
+          'Patienten är ankomstregistrerad och kan inte markeras som utebliven. Ångra ankomsten först om den blev fel.',
+        ],
+        [begun.id, 'no_show', 'ok'],
+        [
+          begun.id,
+          'completed',
+          'Besöket är markerat som uteblivet och kan inte avslutas. Ångra markeringen först om den blev fel.',
+        ],
+      ];
+      for (const [id, status, want] of steps) {
+        const before = state(id);
+        const r = await post<{ status: string }>('bookings.mark', { id, status });
+        expect(r.ok ? 'ok' : r.error!.message, `${status}`).toBe(want);
+        const changed = want === 'ok' && (before.row as { status: string }).status !== status;
+        if (!changed) expect(state(id), `${status} wrote nothing`).toEqual(before);
+        else expect(state(id).row).toMatchObject({ status, version: (before.row as { version: number }).version + 1 });
+      }
+      const cancel = await post('bookings.cancel', {
+        id: coming.id,
+        reasonText: 'Gick hem',
+        override: { reason: 'Ångrade sig' },
+      });
+      expect(cancel).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: 'Patienten är redan ankomstregistrerad; bokningen kan inte ändras.' },
+      });
+      db.close();
+    } finally {
+      await shell.stop();
+    }
+  }, 60_000);
 });
