@@ -8,6 +8,7 @@ import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 async function demo() {
@@ -281,4 +282,53 @@ describe('cases that already hold (no test named them before)', () => {
     }
     expect(written(api)).toEqual(before);
   });
+});
+
+describe('through the web shell over HTTP (demo unit, Monday 2026-11-23 09:10)', () => {
+  it('says the night time, the far date and the invisible name in Swedish to the scheduler; the desk may not add or block times', async () => {
+    const shell = await startShell({ env: { TIDBOK_NOW: '2026-11-23T09:10:00+01:00' } });
+    try {
+      const scheduler = apiResultAs(() => shell, 'schema', 'demo-schema');
+      const desk = apiResultAs(() => shell, 'reception', 'demo-reception');
+      const johan = ((await scheduler('resources.list', {})).value as Resource[]).find((r) => r.name === 'Johan Ek')!;
+      const fysio = ((await scheduler('appointmentTypes.list', {})).value as AppointmentType[]).find((t) => t.code === 'FYSIO')!;
+      const slot = (date: string, startTime: string, endTime: string) => ({
+        resourceId: johan.id,
+        date,
+        startTime,
+        endTime,
+        appointmentTypeIds: [fysio.id],
+      });
+      const refusal = async (p: Promise<{ ok: boolean; error?: { code: string; message: string } }>) => (await p).error;
+      expect(await refusal(scheduler('slots.create', slot('2026-12-31', '23:15', '00:15')))).toEqual({
+        code: 'validation',
+        message:
+          'Ogiltiga uppgifter: En tid kan inte gå över midnatt (23:15–00:15 slutar nästa dygn). Lägg två tider: en som slutar senast 23:59 den 2026-12-31 och en som börjar 00:00 den 2027-01-01.',
+        details: expect.anything(),
+      });
+      expect((await refusal(scheduler('slots.create', slot('2206-11-28', '10:00', '10:45'))))?.message).toBe(
+        '2206-11-28 ligger längre fram än någon besökstyp kan bokas (högst 1095 dagar): en ny tid kan läggas till och med 2029-11-22.',
+      );
+      expect((await refusal(scheduler('resources.create', { kind: 'room', name: '\u200B\u200B' })))?.message).toBe(
+        'Ogiltiga uppgifter: Namnet får inte innehålla styrtecken.',
+      );
+      // A 45-minute type in a 30-minute time: the model refuses it, naming both lengths.
+      expect((await refusal(scheduler('slots.create', slot('2026-11-28', '10:00', '10:30'))))?.message).toBe(
+        'Fysioterapi tar 45 minuter men tiden är 30 minuter.',
+      );
+      const made = await scheduler('slots.create', slot('2026-11-28', '10:00', '10:45'));
+      expect(made.ok).toBe(true);
+      const id = (made.value as { id: string }).id;
+      for (const [m, input] of [
+        ['slots.create', slot('2026-11-28', '11:00', '11:45')],
+        ['slots.block', { id, reason: 'Möte' }],
+        ['slots.remove', { id }],
+      ] as const) {
+        expect((await refusal(desk(m, input)))?.code).toBe('forbidden');
+      }
+      expect((await scheduler('slots.get', { id })).value).toMatchObject({ state: 'open', blockReason: null });
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
 });
