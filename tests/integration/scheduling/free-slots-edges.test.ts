@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 const NOW = '2026-11-23T09:10:00+01:00';
@@ -264,4 +265,30 @@ describe('tidbok slots free', () => {
     const r = await tidbok('--resource', 'Kant D');
     expect(r).toMatchObject({ code: 0, err: '', out: 'Inga lediga tider för KANT: Kant D är inaktiverad.\n' });
   });
+});
+
+describe('the web shell (HTTP api, its own process on the same file)', () => {
+  it('answers a single day as the api does, and refuses a bad limit and a reversed range in Swedish', async () => {
+    const day = { appointmentTypeId: ids.kant, from: '2026-12-02', to: '2026-12-02' };
+    const expected = await api.ok('slots.findFree', day);
+    const shell = await startShell({
+      dbPath: api.path,
+      demo: false,
+      env: { TIDBOK_NOW: new Date(NOW).toISOString(), TIDBOK_SCHEDULE_HORIZON: 'off' },
+    });
+    try {
+      const call = apiResultAs(() => shell, 'reception', 'demo-reception');
+      const found = await call<FreeSlot[]>('slots.findFree', day);
+      expect(found.value?.map(who)).toEqual(times('2026-12-02', 'B', 'A')); // the display order set above
+      expect(found.value).toEqual(expected);
+      for (const [input, message] of [
+        [{ ...day, limit: 0 }, 'Ogiltiga uppgifter: Antal: Värdet måste vara minst 1.'],
+        [{ ...day, from: '2026-12-03' }, 'Ogiltiga uppgifter: Slutdatum får inte vara före startdatum.'],
+      ] as const) {
+        expect(await call('slots.findFree', input)).toMatchObject({ ok: false, error: { code: 'validation', message } });
+      }
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
 });
