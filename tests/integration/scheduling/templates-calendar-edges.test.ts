@@ -450,3 +450,50 @@ describe('eves switched after the book holds bookings (Tuesday 1 Dec 2026, horiz
     expect(await freeOn('2026-12-31', true)).toEqual(['08:00', '08:30', '09:00', '09:30']);
   });
 });
+
+describe('editing the rhythm and validity across week 53 (Monday 14 Dec 2026, Mondays 08:00–09:00 weekly)', () => {
+  it.each([
+    // Laid out 9 weeks; the edit lays out the unit's 12 (to Sunday 7 March). Every 2nd week from
+    // week 51: 14 Dec, 28 Dec (week 53), 11 Jan, 25 Jan, 8 Feb, 22 Feb. The booked 4 Jan (week 1)
+    // is no longer planned: kept and reported; 21 Dec, 18 Jan, 1 Feb leave.
+    [
+      { everyNWeeks: 2 },
+      ['2026-12-14', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-25', '2027-02-08', '2027-02-22'],
+      ['2027-01-04'],
+    ],
+    // Valid from Wednesday 23 Dec (week 52), every 2nd week: Mondays 4 Jan, 18 Jan, 1 Feb, 15 Feb.
+    // Today's 08:00 (not begun at 07:00) is before valid_from and leaves; the booked 28 Dec
+    // (week 53, an off week now) stays, reported.
+    [
+      { everyNWeeks: 2, validFrom: '2026-12-23' },
+      ['2026-12-28', '2027-01-04', '2027-01-18', '2027-02-01', '2027-02-15'],
+      ['2026-12-28'],
+    ],
+    // Every 3rd week, valid to trettondedagen (Wednesday 6 Jan): 14 Dec and 4 Jan; the booked
+    // 28 Dec stays, reported.
+    [{ everyNWeeks: 3, validTo: '2027-01-06' }, ['2026-12-14', '2026-12-28', '2027-01-04'], ['2026-12-28']],
+  ])('%j', async (changes, dates, reported) => {
+    const { api, clinician, spec, type, saved } = await freshUnit('2026-12-14T07:00:00+01:00');
+    const resource = await clinician();
+    const { template } = await api.ok('templates.create', {
+      template: { ...spec({ weekdays: [1], endTime: '09:00', slotMin: 60 }), resourceId: resource.id },
+      horizonWeeks: 9,
+    });
+    const patient = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1970-01-04', 3),
+      givenName: 'Vecka',
+      familyName: 'Femtiotre',
+    });
+    const slotOn = (date: string) => saved(resource.id, date, localDate(at(`${date}T12:00:00+01:00`) + 86_400_000))[0]!;
+    for (const date of ['2026-12-28', '2027-01-04']) {
+      const slotId = api.ctx.db
+        .prepare(`SELECT id FROM slots WHERE start_at = ? AND resource_id = ?`)
+        .pluck()
+        .get(slotOn(date), resource.id) as string;
+      await api.ok('bookings.book', { slotId, patientId: patient.id, appointmentTypeId: type.id, channel: 'desk' });
+    }
+    const { expansion } = await api.ok('templates.update', { id: template.id, changes });
+    expect(expansion.bookedUnchanged.map((b) => localDate(b.startAt))).toEqual(reported);
+    expect(datesOf(saved(resource.id, '2026-12-01', '2027-03-01'))).toEqual(dates);
+  });
+});
