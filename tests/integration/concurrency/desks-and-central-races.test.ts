@@ -15,6 +15,9 @@ import { FhirCentralApi } from '../../../src-main/sync/central-api.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { pushOutbox } from '../../../src-main/sync/push.ts';
 import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { apiResultAs, startShell, type RunningShell } from '../../helpers/web-shell.ts';
+import { demoApi } from '../scheduling/helpers.ts';
 import {
   api,
   centralBookings,
@@ -538,4 +541,95 @@ describe('återbudslistan and the web', () => {
     expect(e).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
     await invariants();
   });
+});
+
+describe('two web shells on one database file, each with its own signed-in user', () => {
+  it('a double-clicked booking and another desk moving a patient into the same time: one booking, the rest refused in Swedish, the winner logged under her own name', async () => {
+    const book = demoApi();
+    const types = await book.ok('appointmentTypes.list', {});
+    const lakbes = types.find((t) => t.code === 'LAKBES')!.id;
+    const free = await book.ok('slots.findFree', { appointmentTypeId: lakbes, from: '2026-12-01', limit: 6 });
+    const [targets, homes] = [free.slice(0, 3), free.slice(3, 6)];
+    const people = [];
+    for (let i = 0; i < 6; i++) {
+      people.push(
+        await book.ok('patients.create', {
+          identityNumber: makeIdentityNumber(`1979-0${1 + i}-1${i}`, 960 + i),
+          givenName: 'Dubbel',
+          familyName: `Klick ${i}`,
+        }),
+      );
+    }
+    // Patients 3-5 hold a time each, to be moved by the second desk into the contested times.
+    const held = [];
+    for (let i = 0; i < 3; i++) {
+      held.push(
+        await book.ok('bookings.book', { slotId: homes[i]!.slotId, patientId: people[3 + i]!.id, appointmentTypeId: lakbes }),
+      );
+    }
+    const users = book.ctx.db.prepare(`SELECT id, username FROM users`).all() as { id: string; username: string }[];
+    const userId = (name: string) => users.find((u) => u.username === name)!.id;
+    const count = (sql: string) => (book.ctx.db.prepare(sql).get() as { n: number }).n;
+    const before = {
+      outbox: count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),
+      audits: count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`),
+    };
+    const env = { TIDBOK_NOW: new Date(book.ctx.now()).toISOString() };
+    const shells: RunningShell[] = await Promise.all([
+      startShell({ dbPath: book.path, env }),
+      startShell({ dbPath: book.path, env }),
+    ]);
+    try {
+      const reception = apiResultAs(() => shells[0]!, 'reception', 'demo-reception');
+      const schema = apiResultAs(() => shells[1]!, 'schema', 'demo-schema');
+      await Promise.all([reception('unit.get'), schema('unit.get')]); // signed in before the race
+      const results = await Promise.all(
+        targets.flatMap((t, i) => {
+          const input = { slotId: t.slotId, patientId: people[i]!.id, appointmentTypeId: lakbes };
+          return [
+            reception('bookings.book', input),
+            reception('bookings.book', input),
+            schema('bookings.rebook', { id: held[i]!.id, slotId: t.slotId, channel: 'phone' }),
+          ];
+        }),
+      );
+      let made = 0;
+      targets.forEach((t, i) => {
+        const [first, again, move] = results.slice(3 * i, 3 * i + 3);
+        const wins = [first, again, move].filter((r) => r!.ok);
+        expect(wins).toHaveLength(1);
+        for (const r of [first, again, move].filter((x) => !x!.ok))
+          expect(r!.error).toMatchObject({ code: 'conflict', message: 'Tiden är redan bokad.' });
+        // The double click that lost to its own twin says so, for the dialog to take the booking as made.
+        if (first!.ok || again!.ok) {
+          const lost = (first!.ok ? again : first)!.error as { details?: { samePatient?: boolean } };
+          expect(lost.details?.samePatient).toBe(true);
+        }
+        const active = book.ctx.db
+          .prepare(`SELECT id, patient_id, created_by FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`)
+          .all(t.slotId) as { id: string; patient_id: string; created_by: string }[];
+        expect(active).toHaveLength(1);
+        const byMove = move!.ok;
+        expect(active[0]!.patient_id).toBe(byMove ? people[3 + i]!.id : people[i]!.id);
+        expect(active[0]!.created_by).toBe(byMove ? 'schema' : 'reception');
+        // The patient moved away keeps her old time when the move lost.
+        expect(book.count(`SELECT count(*) AS n FROM bookings WHERE id = ? AND status IN ${ACTIVE}`, held[i]!.id)).toBe(
+          byMove ? 0 : 1,
+        );
+        const logged = book.ctx.db
+          .prepare(`SELECT user_id FROM audit_events WHERE action = 'change' AND entity = 'booking' AND entity_id = ?`)
+          .all(active[0]!.id) as { user_id: string }[];
+        expect(logged).toEqual([{ user_id: userId(byMove ? 'schema' : 'reception') }]);
+        made += byMove ? 2 : 1;
+      });
+      // One outbox row per booking row written (a move writes two) and one audit event per change; none from refusals.
+      expect(count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`)).toBe(before.outbox + made);
+      expect(count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`)).toBe(
+        before.audits + 3,
+      );
+    } finally {
+      await Promise.all(shells.map((s) => s.stop()));
+      book.ctx.db.close();
+    }
+  }, 120_000);
 });
