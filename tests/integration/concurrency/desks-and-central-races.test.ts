@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import type { ApiError } from '../../../src-main/api/result.ts';
+import type { Booking } from '../../../src-main/api/types.ts';
+import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import { webBook, webCancel, webRebook, type WebPatient } from '../../../src-main/demo/central/web-patient.ts';
 import type { Caller, ServiceContext } from '../../../src-main/services/context.ts';
@@ -550,7 +552,7 @@ describe('two web shells on one database file, each with its own signed-in user'
     const lakbes = types.find((t) => t.code === 'LAKBES')!.id;
     const free = await book.ok('slots.findFree', { appointmentTypeId: lakbes, from: '2026-12-01', limit: 6 });
     const [targets, homes] = [free.slice(0, 3), free.slice(3, 6)];
-    const people = [];
+    const people: Patient[] = [];
     for (let i = 0; i < 6; i++) {
       people.push(
         await book.ok('patients.create', {
@@ -561,7 +563,7 @@ describe('two web shells on one database file, each with its own signed-in user'
       );
     }
     // Patients 3-5 hold a time each, to be moved by the second desk into the contested times.
-    const held = [];
+    const held: Booking[] = [];
     for (let i = 0; i < 3; i++) {
       held.push(
         await book.ok('bookings.book', { slotId: homes[i]!.slotId, patientId: people[3 + i]!.id, appointmentTypeId: lakbes }),
