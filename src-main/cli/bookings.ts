@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.ts';
 import type { Booking, BookingStatus, ContactMode, Slot } from '../api/types.ts';
-import { formatIdentityNumber } from '../domain/personnummer.ts';
+import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
 import { print, printTable, withApi } from './catalog.ts';
@@ -78,7 +78,9 @@ async function pickPatient(api: Api, key: string): Promise<string> {
   // A personnummer as typed, so the search's reading applies (a centenarian's 10 digits typed
   // without '+' find her when nobody holds them this century); a reserve number as normalised.
   const found = number === null ? [] : await api('patients.search', { query: check.ok ? key : number, limit: 5 });
-  const hit = found.find((p) => p.identityNumber === number) ?? (check.ok && found.length === 1 ? found[0] : undefined);
+  // A personnummer-shaped reserve number may be registered with or without its century.
+  const same = number === null ? [] : check.ok ? [number] : reserveNumberForms(number);
+  const hit = found.find((p) => same.includes(p.identityNumber)) ?? (check.ok && found.length === 1 ? found[0] : undefined);
   if (hit) return hit.id;
   // Digits only were meant as a personnummer: say what is wrong with it.
   if (!check.ok && !/[A-Za-z]/.test(key)) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);

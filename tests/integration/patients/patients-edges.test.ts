@@ -6,6 +6,7 @@
 // independent Luhn oracle, never from the code under test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src-main/api/types.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 import { luhn } from '../../helpers/luhn-oracle.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
 
@@ -207,5 +208,39 @@ describe('protected identity when booking', () => {
     // The receptionist, who sees her times, is told which one.
     const asDesk = await api.err('bookings.book', book, ['receptionist']);
     expect(asDesk.message).toMatch(/Patienten har redan en tid som överlappar: 2026-12-01 kl\. \d{2}:\d{2}/);
+  });
+});
+
+describe('the CLI on the pinned date', () => {
+  const tidbok = (...args: string[]) => runTidbok([...args, '--db', api.path], MONDAY);
+
+  it.each([
+    [ten('261123', '+', '531'), `19261123-531${luhn('261123531')}  personnummer  född 1926-11-23`],
+    [ten('261123', '-', '531'), `20261123-531${luhn('261123531')}  personnummer  född 2026-11-23`],
+    [ten('261183', '+', '532'), `19261183-532${luhn('261183532')}  samordningsnummer  född 1926-11-23`],
+  ])('patients check %s', async (input, line) => {
+    expect(await tidbok('patients', 'check', input)).toMatchObject({ code: 0, err: '', out: `${line}\n` });
+  });
+
+  it('books a patient by her personnummer-shaped reserve number in the other form than it was registered in', async () => {
+    const p = await create('6512121213', { reserve: true });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-02', limit: 1 });
+    const r = await tidbok(
+      'bookings',
+      'book',
+      '--slot',
+      slot!.slotId,
+      '--patient',
+      '19651212-1213',
+      '--type',
+      'LAKBES',
+      '--json',
+    );
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({ slotId: slot!.slotId, patient: { id: p.id } });
+    const again = await tidbok('patients', 'add', '--number', '196512121213', '--reserve', '--given', 'Två', '--family', 'Kant');
+    expect(again).toMatchObject({ code: 2, out: '' });
+    expect(again.err).toMatch(/Det finns redan en patient med det reservnumret/);
   });
 });
