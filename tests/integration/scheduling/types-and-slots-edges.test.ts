@@ -332,3 +332,35 @@ describe('through the web shell over HTTP (demo unit, Monday 2026-11-23 09:10)',
     }
   }, 120_000);
 });
+
+describe("a clinician's profession changed while she has patients booked", () => {
+  it('is refused when a booked type may not be performed by the new profession (a typo such as "lakre"); nothing is written', async () => {
+    const { api, type, anna } = await demo();
+    const now = api.ctx.now();
+    // Every upcoming booking of Anna's is of a type for läkare (LAKBES, LAKVID, TELE): none allows "lakre".
+    const booked = api.count(
+      `SELECT count(*) AS n FROM bookings b JOIN slots s ON s.id = b.slot_id
+        WHERE s.resource_id = ? AND s.start_at >= ? AND b.status IN ('booked', 'preliminary', 'arrived')`,
+      anna,
+      now,
+    );
+    expect(booked).toBeGreaterThan(1);
+    const freeBefore = await api.ok('slots.findFree', { appointmentTypeId: type.LAKBES!.id, resourceId: anna, limit: 200 });
+    const before = written(api);
+    const e = await api.err('resources.update', { id: anna, profession: 'lakre' });
+    expect(e).toMatchObject({ code: 'conflict', details: { field: 'profession', bookings: booked } });
+    expect(e.message).toMatch(
+      new RegExp(
+        `^Anna Lindqvist har ${booked} kommande bokningar av besökstyper som yrket lakre inte får utföra \\(.*Läkarbesök.*\\)\\. Boka om dem först, eller välj ett yrke som får utföra dem\\.$`,
+      ),
+    );
+    expect(written(api)).toEqual(before);
+    expect((await api.ok('resources.list', {})).find((r) => r.id === anna)?.profession).toBe('lakare');
+    expect(await api.ok('slots.findFree', { appointmentTypeId: type.LAKBES!.id, resourceId: anna, limit: 200 })).toEqual(
+      freeBefore,
+    );
+    // A clinician without bookings may change profession.
+    const ny = await api.ok('resources.create', { kind: 'clinician', name: 'Nils Ny', profession: 'lakare' });
+    expect((await api.ok('resources.update', { id: ny.id, profession: 'kurator' })).profession).toBe('kurator');
+  });
+});
