@@ -84,31 +84,6 @@ function assertBookingsFitProfession(ctx: ServiceContext, r: Resource, professio
   );
 }
 
-/**
- * Upcoming bookings of types the new profession may not perform would stay booked on times no
- * search offers and no desk could book again, with nothing listing them (a typo such as "lakre"
- * does it to every one): refused, as deactivating a resource with bookings is.
- */
-function assertBookingsFitProfession(ctx: ServiceContext, r: Resource, profession: string | null): void {
-  const rows = ctx.db
-    .prepare(
-      `SELECT t.name_sv AS name, count(*) AS n
-         FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN appointment_types t ON t.id = b.appointment_type_id
-        WHERE s.resource_id = ? AND s.start_at >= ? AND b.status IN ${ACTIVE_BOOKING_STATUSES}
-          AND json_array_length(t.professions) > 0
-          AND NOT EXISTS (SELECT 1 FROM json_each(t.professions) p WHERE p.value IS ?)
-        GROUP BY t.id ORDER BY t.name_sv`,
-    )
-    .all(r.id, ctx.now(), profession) as { name: string; n: number }[];
-  const total = rows.reduce((sum, row) => sum + row.n, 0);
-  if (total === 0) return;
-  throw conflict(
-    `${r.name} har ${total} ${total === 1 ? 'kommande bokning' : 'kommande bokningar'} av besökstyper som yrket ${profession ?? '(inget)'} inte får utföra (${rows.map((row) => row.name).join(', ')}). ` +
-      `Boka om ${total === 1 ? 'den' : 'dem'} först, eller välj ett yrke som får utföra ${total === 1 ? 'den' : 'dem'}.`,
-    { field: 'profession', bookings: total },
-  );
-}
-
 export function createResource(ctx: ServiceContext, caller: Caller, input: ResourceFields & { kind: ResourceKind }): Resource {
   return ctx.db.transaction(() => {
     const unit = currentUnit(ctx);
@@ -145,7 +120,6 @@ export function updateResource(
     const columns = { name: 'name', profession: 'profession', title: 'title', hsaId: 'hsa_id' } as const;
     const changed = (Object.keys(columns) as (keyof ResourceFields)[]).filter((k) => f[k] !== before[k]);
     if (changed.length === 0) return before;
-    if (changed.includes('profession')) assertBookingsFitProfession(ctx, before, f.profession);
     if (changed.includes('profession')) assertBookingsFitProfession(ctx, before, f.profession);
     ctx.db
       .prepare(
