@@ -55,11 +55,19 @@ function assertCodeFree(ctx: ServiceContext, unitId: string, code: string, excep
   // unit has tens of types, so they are compared here.
   const folded = code.toLocaleUpperCase('sv');
   const clash = (
-    ctx.db.prepare(`SELECT id, code FROM appointment_types WHERE unit_id = ? AND id IS NOT ?`).all(unitId, exceptId) as {
-      code: string;
-    }[]
-  ).some((t) => t.code.toLocaleUpperCase('sv') === folded);
-  if (clash) throw conflict(`Det finns redan en besökstyp med koden ${code}.`, { field: 'code' });
+    ctx.db
+      .prepare(`SELECT id, code, name_sv AS nameSv, active FROM appointment_types WHERE unit_id = ? AND id IS NOT ?`)
+      .all(unitId, exceptId) as { id: string; code: string; nameSv: string; active: number }[]
+  ).find((t) => t.code.toLocaleUpperCase('sv') === folded);
+  if (!clash) return;
+  // The list hides deactivated types: say where the code is, and that activating it is the way.
+  if (clash.active === 0) {
+    throw conflict(
+      `Det finns redan en inaktiverad besökstyp med koden ${clash.code} (${clash.nameSv}). Aktivera den i stället för att lägga upp en ny.`,
+      { field: 'code', id: clash.id },
+    );
+  }
+  throw conflict(`Det finns redan en besökstyp med koden ${code}.`, { field: 'code' });
 }
 
 function afterChange(ctx: ServiceContext, caller: Caller, t: AppointmentType, op: 'create' | 'update', detail: object): void {

@@ -129,6 +129,19 @@ describe('which days (from, to)', () => {
     expect(await free(input)).toEqual(expected);
   });
 
+  it.each([
+    ['08:30, the 08:20 time under way', '2026-11-25T08:30:00+01:00', ['08:40 A', '08:40 B']],
+    ['08:40:00 exactly, the 08:40 time just begun', '2026-11-25T08:40:00+01:00', []],
+    ['08:39:59', '2026-11-25T08:39:59+01:00', ['08:40 A', '08:40 B']],
+  ])('at %s, the day offers no time that has begun', async (_, now, expected) => {
+    api.setNow(now);
+    try {
+      expect(await free({ from: '2026-11-25', to: '2026-11-25' })).toEqual(expected.map((t) => `2026-11-25 ${t}`));
+    } finally {
+      api.setNow(NOW);
+    }
+  });
+
   it('over the spring clock change, the instants move an hour (CET 07:00Z, CEST 06:00Z)', async () => {
     const found = await api.ok('slots.findFree', {
       appointmentTypeId: ids.kant,
