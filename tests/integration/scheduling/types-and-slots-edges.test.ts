@@ -364,3 +364,21 @@ describe("a clinician's profession changed while she has patients booked", () =>
     expect((await api.ok('resources.update', { id: ny.id, profession: 'kurator' })).profession).toBe('kurator');
   });
 });
+
+describe('a new type with the code of a deactivated one', () => {
+  it('is refused, saying the code belongs to a deactivated type to activate again (the list hides it)', async () => {
+    const { api } = await demo();
+    const base = { nameSv: 'Hälsosamtal', nameEn: 'Health talk', durationMin: 30, contactModes: ['physical' as const] };
+    const old = await api.ok('appointmentTypes.create', { ...base, code: 'HÄLSA' });
+    await api.ok('appointmentTypes.setActive', { id: old.id, active: false });
+    expect((await api.ok('appointmentTypes.list', {})).some((t) => t.code === 'HÄLSA')).toBe(false);
+    const before = written(api);
+    expect(await api.err('appointmentTypes.create', { ...base, code: 'hälsa' })).toMatchObject({
+      code: 'conflict',
+      message:
+        'Det finns redan en inaktiverad besökstyp med koden HÄLSA (Hälsosamtal). Aktivera den i stället för att lägga upp en ny.',
+      details: { field: 'code', id: old.id },
+    });
+    expect(written(api)).toEqual(before);
+  });
+});
