@@ -157,7 +157,7 @@ function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
 
 /** A limit as the desk reads it aloud: "1 timme", "24 timmar"; "1 dag", "30 dagar". */
 const hoursSv = (n: number) => `${n} ${n === 1 ? 'timme' : 'timmar'}`;
-const daysSv = (n: number) => `${n} ${n === 1 ? 'dag' : 'dagar'}`;
+export const daysSv = (n: number) => `${n} ${n === 1 ? 'dag' : 'dagar'}`;
 
 // ------------------------------------------------------------------ booking window
 /**

@@ -251,6 +251,29 @@ describe('tidbok records how a cancellation or rebooking came in', () => {
   });
 });
 
+// ------------------------------------------------------------------ a window of one day
+describe('a type bookable one day ahead (today and tomorrow)', () => {
+  it('takes tomorrow 23:00, refuses the day after in the singular, and tidbok slots free says the same', async () => {
+    const r = await clinician();
+    const last = await slot(r, '2026-11-24', '23:00', '23:45');
+    const after = await slot(r, '2026-11-25', '08:00', '08:45');
+    expect(
+      await api.err('bookings.book', { slotId: after.id, patientId: await patientId(), appointmentTypeId: at.id }),
+    ).toMatchObject({
+      code: 'conflict',
+      message: 'Arbetsterapi kan bokas högst 1 dag framåt: senast 2026-11-24.',
+    });
+    expect(
+      (await api.ok('bookings.book', { slotId: last.id, patientId: await patientId(), appointmentTypeId: at.id })).status,
+    ).toBe('booked');
+    const free = await runTidbok(['slots', 'free', '--type', 'ARBT', '--from', '2026-11-25', '--db', api.path], NOW);
+    expect([free.code, free.out]).toEqual([
+      0,
+      'Inga lediga tider för ARBT: ARBT kan bokas högst 1 dag framåt, till och med 2026-11-24.\n',
+    ]);
+  });
+});
+
 // ------------------------------------------------------------------ overrides without a reason
 describe('an override needs a reason in words', () => {
   it.each<[string, string]>([
