@@ -112,11 +112,14 @@ const person = (i: number): WebPatient => ({
 const deskPatient = (i: number) => unit.patientIds[i]!;
 const lakbes = () => unit.typeIds.lakbes;
 
-let minute = 8 * 60;
-/** A fresh published 30-minute LAKBES slot for Anna Lindqvist (2 December unless told; each test its own times). */
-async function freshSlot(date = '2026-12-02'): Promise<string> {
-  const start = minute;
-  minute += 30;
+const DAYS = ['2026-12-02', '2026-12-04', '2026-12-07', '2026-12-08'];
+const used = new Map<string, number>();
+/** A fresh published 30-minute LAKBES slot for Anna Lindqvist, 08:00 onwards (each test its own times). */
+async function freshSlot(on?: string): Promise<string> {
+  const date = on ?? DAYS.find((d) => (used.get(d) ?? 0) < 24)!;
+  const n = used.get(date) ?? 0;
+  used.set(date, n + 1);
+  const start = 8 * 60 + 30 * n;
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const s = await ok(
     'slots.create',
@@ -173,12 +176,14 @@ async function invariants(): Promise<void> {
   expect(sorted(localBookings(ctx))).toEqual(sorted(await centralBookings(web())));
   for (const [, held] of await centralHolding(web())) expect(held).toHaveLength(1);
   expect(ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state <> 'done'`).get()).toEqual({ n: 0 });
-  // A booking made at this desk: one version and one audit event per change (its own, or sync's decision on it).
+  // A booking made at this desk: one version and one audit event per change (its own, or sync's decision on
+  // it; an event about both halves of a move names the other half in its detail).
   expect(
     ctx.db
       .prepare(
         `SELECT b.id, b.version, (SELECT count(*) FROM audit_events e WHERE e.action = 'change'
-            AND (e.entity_id = b.id OR json_extract(e.detail, '$.from') = b.id)) AS audits
+            AND b.id IN (e.entity_id, json_extract(e.detail, '$.from'), json_extract(e.detail, '$.restoredBookingId'),
+              json_extract(e.detail, '$.oldBookingId'))) AS audits
            FROM bookings b WHERE b.created_by = ?`,
       )
       .all(anna.username)
@@ -328,6 +333,38 @@ describe('a pull in flight while the desk writes (more)', () => {
   });
 });
 
+describe('Konflikter after the web won a time the desk booked offline', () => {
+  it('a patient with protected identity is listed without name or time, and two desks resolving the row at once book her once', async () => {
+    const X = await freshSlot();
+    const [S1, S2] = [await freshSlot(), await freshSlot()];
+    const patient = deskPatient(6);
+    await ok('patients.update', { id: patient, protectedIdentity: true });
+    await sync();
+    const desk = await ok('bookings.book', { slotId: X, patientId: patient, appointmentTypeId: lakbes(), channel: 'phone' });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(54));
+    await sync();
+    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
+    expect(c).toMatchObject({
+      kind: 'slot_taken',
+      patient: { id: patient, displayName: '', protectedIdentity: true },
+      startAt: null,
+      resourceName: null,
+    });
+    const bo: Caller = { ...anna, username: 'bo.r', workstation: 'kassa-2' };
+    const [first, second] = await Promise.all([
+      call('conflicts.resolve', { id: c.id, action: 'rebook', slotId: S1 }),
+      call('conflicts.resolve', { id: c.id, action: 'rebook', slotId: S2 }, bo),
+    ]);
+    expect(first.ok).toBe(true);
+    expect(second).toMatchObject({ ok: false, error: { message: 'Konflikten är redan hanterad.' } });
+    expect(activeOn(S1)).toMatchObject([{ patient_id: patient }]);
+    expect(activeOn(S2)).toEqual([]);
+    await sync();
+    expect(activeOn(S1)).toMatchObject([{ patient_id: patient, status: 'booked' }]);
+    await invariants();
+  });
+});
+
 describe('desk changes not yet on central, racing the web', () => {
   it('booked and cancelled at the desk before it reached central, the web books that time: the web booking stands, no conflict', async () => {
     const X = await freshSlot();
@@ -365,6 +402,29 @@ describe('desk changes not yet on central, racing the web', () => {
     expect(activeOn(X)).toMatchObject([{ channel: 'web', status: 'booked' }]);
     expect(row(desk.id)).toMatchObject({ status: 'rebooked', rebooked_to: moved.new.id });
     expect((await openConflicts()).length).toBe(before);
+    await invariants();
+  });
+
+  it('booked, then moved at the desk before either reached central, the web takes the new time: the patient keeps the first, confirmed, and the desk is told', async () => {
+    const [X, Y] = [await freshSlot(), await freshSlot()];
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(7),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    const moved = await ok('bookings.rebook', { id: desk.id, slotId: Y, channel: 'phone' });
+    await webBook(web(), await onCentral(Y), 'LAKBES', person(55));
+    await sync();
+    expect(activeOn(Y)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(moved.new.id).status).toBe('cancelled');
+    expect(activeOn(X)).toMatchObject([{ id: desk.id, patient_id: deskPatient(7), status: 'booked' }]);
+    expect((await onCentral(X)).status).toBe('busy');
+    expect((await openConflicts()).find((c) => c.bookingId === moved.new.id)).toMatchObject({
+      kind: 'slot_taken',
+      patient: { id: deskPatient(7) },
+    });
     await invariants();
   });
 
