@@ -333,6 +333,46 @@ describe('a pull in flight while the desk writes (more)', () => {
   });
 });
 
+describe('two shells on one database file, each running its sync engine', () => {
+  it('both send and pull the same changes at once: nothing doubled on central, no conflict, nothing failed', async () => {
+    const [X, Y, Z, W, V] = [await freshSlot(), await freshSlot(), await freshSlot(), await freshSlot(), await freshSlot()];
+    await sync();
+    const second = openLocal(dir, 'desk', () => now); // the second shell's connection to the same file
+    try {
+      const a = await ok('bookings.book', {
+        slotId: X,
+        patientId: deskPatient(0),
+        appointmentTypeId: lakbes(),
+        channel: 'phone',
+      });
+      const b = await ok('bookings.book', { slotId: Y, patientId: deskPatient(1), appointmentTypeId: lakbes(), channel: 'desk' });
+      const moved = await ok('bookings.rebook', { id: b.id, slotId: Z, channel: 'desk' });
+      const c = await ok('bookings.book', {
+        slotId: W,
+        patientId: deskPatient(2),
+        appointmentTypeId: lakbes(),
+        channel: 'phone',
+      });
+      await ok('bookings.cancel', { id: c.id, channel: 'phone', reasonText: 'Fel tid' });
+      await webBook(web(), await onCentral(V), 'LAKBES', person(56));
+      const before = (await openConflicts()).length;
+      const rounds = await Promise.all([engine().settle(), new SyncEngine(second, api(central.url)).settle()]);
+      for (const r of rounds) expect(r.error).toBeNull();
+      await sync();
+      expect(activeOn(X)).toMatchObject([{ id: a.id, status: 'booked' }]);
+      expect(activeOn(Z)).toMatchObject([{ id: moved.new.id, status: 'booked' }]);
+      expect(activeOn(Y)).toEqual([]);
+      expect(activeOn(W)).toEqual([]);
+      expect(activeOn(V)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+      expect((await openConflicts()).length).toBe(before);
+      expect(ctx.db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'failed'`).get()).toEqual({ n: 0 });
+      await invariants();
+    } finally {
+      second.db.close();
+    }
+  });
+});
+
 describe('Konflikter after the web won a time the desk booked offline', () => {
   it('a patient with protected identity is listed without name or time, and two desks resolving the row at once book her once', async () => {
     const X = await freshSlot();
