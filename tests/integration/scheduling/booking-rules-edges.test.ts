@@ -274,6 +274,50 @@ describe('a type bookable one day ahead (today and tomorrow)', () => {
   });
 });
 
+// ------------------------------------------------------------------ contact mode on a move
+describe('a move keeps the contact mode only while the type offers it', () => {
+  it('a phone visit whose type dropped phone is moved only by choosing a mode the type offers, at the api and from tidbok', async () => {
+    const t = await api.ok('appointmentTypes.create', {
+      code: 'ARBTEL',
+      nameSv: 'Arbetsterapi, uppföljning',
+      nameEn: 'Occupational therapy, follow-up',
+      durationMin: 30,
+      contactModes: ['phone', 'video'],
+      professions: ['arbetsterapeut'],
+    });
+    const r = await clinician();
+    const mk = (start: string, end: string) =>
+      api.ok('slots.create', {
+        resourceId: r.id,
+        date: '2026-12-02',
+        startTime: start,
+        endTime: end,
+        appointmentTypeIds: [t.id],
+      });
+    const [held, next] = [await mk('08:00', '08:30'), await mk('09:00', '09:30')];
+    const b: Booking = await api.ok('bookings.book', { slotId: held.id, patientId: await patientId(), appointmentTypeId: t.id });
+    expect(b.contactMode).toBe('phone');
+    await api.ok('appointmentTypes.update', { id: t.id, contactModes: ['video'] });
+    const NOT_PHONE = 'Arbetsterapi, uppföljning erbjuds inte som telefonsamtal, bara som videobesök.';
+    expect(await api.err('bookings.rebook', { id: b.id, slotId: next.id })).toMatchObject({
+      code: 'validation',
+      message: NOT_PHONE,
+    });
+    const cli = await runTidbok(['bookings', 'rebook', b.id, '--slot', next.id, '--mode', 'physical', '--db', api.path], NOW);
+    expect([cli.code, cli.err]).toEqual([
+      2,
+      'tidbok: Arbetsterapi, uppföljning erbjuds inte som fysiskt besök, bara som videobesök.\n',
+    ]);
+    expect(footprint(b.id).row).toMatchObject({ status: 'booked', version: 1 });
+    const moved = await runTidbok(
+      ['bookings', 'rebook', b.id, '--slot', next.id, '--mode', 'video', '--json', ...['--db', api.path]],
+      NOW,
+    );
+    expect(moved.code).toBe(0);
+    expect((JSON.parse(moved.out) as { new: Booking }).new).toMatchObject({ contactMode: 'video', slotId: next.id });
+  });
+});
+
 // ------------------------------------------------------------------ overrides without a reason
 describe('an override needs a reason in words', () => {
   it.each<[string, string]>([
