@@ -20,6 +20,7 @@ import { ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { apiResultAs, startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { demoApi } from '../scheduling/helpers.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 import {
   api,
   centralBookings,
@@ -235,6 +236,41 @@ describe('a pull in flight while the desk writes', () => {
     for (const s of c.suggested) expect(activeOn(s.slotId)).toEqual([]);
     expect(c.suggested.map((s) => s.slotId)).not.toContain(X);
     expect((await appt(w.id!)).status).toBe('booked');
+    await invariants();
+  });
+
+  it('tidbok books from the command line a time the web took, while the pull bringing it is on its way: told it is preliminary, then in Konflikter', async () => {
+    const X = await freshSlot();
+    await freshSlot(); // a free time to suggest
+    await sync();
+    await webBook(web(), await onCentral(X), 'LAKBES', person(57));
+    const pulling = await pullHeldAfterReading();
+    const cli = await runTidbok(
+      [
+        'bookings',
+        'book',
+        '--slot',
+        X,
+        '--patient',
+        patientNumber(7),
+        '--type',
+        'LAKBES',
+        '--channel',
+        'phone',
+        '--db',
+        ctx.db.name,
+        '--json',
+      ],
+      new Date(now).toISOString(),
+    );
+    expect(cli.code).toBe(0);
+    const made = JSON.parse(cli.out) as { id: string; status: string };
+    expect(made.status).toBe('preliminary');
+    expect((await pulling.apply()).error).toBeNull();
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(made.id).status).toBe('cancelled');
+    expect((await openConflicts()).find((c) => c.bookingId === made.id)).toMatchObject({ kind: 'slot_taken' });
     await invariants();
   });
 
