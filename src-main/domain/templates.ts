@@ -47,6 +47,18 @@ export function templateRunsOn(spec: TemplateSpec, date: IsoDate): boolean {
 }
 
 /**
+ * Whether a template with an end date has no day at all on which it runs (none of its weekdays in
+ * its weeks falls between valid_from and valid_to): a mistyped date or weekday, as it would never
+ * lay out a slot. Holidays do not count: a template may be meant for days the unit later opens.
+ */
+export function templateNeverRuns(spec: TemplateSpec): boolean {
+  if (spec.validTo === null) return false;
+  // A run day comes within everyNWeeks + 1 weeks of valid_from when the validity is that long.
+  for (const date of eachDate(spec.validFrom, addDays(spec.validTo, 1))) if (templateRunsOn(spec, date)) return false;
+  return true;
+}
+
+/**
  * Slots the template creates in [from, to) (local dates), plus the days it skipped for holidays.
  * Slot boundaries are wall-clock times, so a DST Sunday gets the same 08:00, 08:20 ... as any day.
  */

@@ -21,6 +21,7 @@ import {
   clockChangeDays,
   describePlannedSlots,
   expandTemplate,
+  templateNeverRuns,
   templateProblem,
   type PlannedSlot,
   type TemplateSpec,
@@ -486,6 +487,14 @@ export function createTemplate(
     const today = localDate(ctx.now(), currentUnit(ctx).timeZone);
     if (t.validTo !== null && t.validTo < today) {
       throw invalid(`Mallen gäller bara till ${t.validTo}, före i dag (${today}): den skulle inte lägga ut några tider.`);
+    }
+    if (templateNeverRuns(toSpec(t))) {
+      const weeks =
+        t.everyNWeeks === 1 ? '' : ` i en vecka då den går (var ${t.everyNWeeks}:e vecka räknat från veckan med ${t.validFrom})`;
+      throw invalid(
+        `Mallen gäller bara ${t.validFrom}–${t.validTo}, och ingen av de dagarna är en av dess veckodagar${weeks}: den skulle inte lägga ut några tider.`,
+        { field: 'weekdays' },
+      );
     }
     const id = ctx.newId();
     ctx.db

@@ -14,6 +14,7 @@ import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { ExpansionReport, TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { addDays, localDate, localTime } from '../../../src-main/domain/time.ts';
+import { templateNeverRuns } from '../../../src-main/domain/templates.ts';
 import { openDatabase, type Db } from '../../../src-main/store/database.ts';
 import { openTestDb, tempDbPath, testCaller } from '../../helpers/temp-db.ts';
 import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
@@ -124,14 +125,18 @@ type Arb = typeof templateArb extends fc.Arbitrary<infer T> ? T : never;
 
 function templateInput(env: Env, t: Arb, today: string) {
   const validFrom = addDays(today, t.fromOffset);
+  // A new template runs until today at least (one that ended before today is refused, tested below),
+  // and on one of its days at least (one that never runs is refused: templates-calendar-edges):
+  // a validity that misses every day of its rhythm is drawn again as one full rhythm and a week.
+  const drawnTo = t.validDays === null ? null : [addDays(validFrom, t.validDays), today].sort()[1]!;
+  const never = templateNeverRuns({ ...t, validFrom, validTo: drawnTo, startTime: '08:00', endTime: '09:00' });
   return {
     resourceId: env.doctor,
     name: 'Slumpmall',
     weekdays: t.weekdays,
     everyNWeeks: t.everyNWeeks,
     validFrom,
-    // A new template runs until today at least (one that ended before today is refused, tested below).
-    validTo: t.validDays === null ? null : [addDays(validFrom, t.validDays), today].sort()[1]!,
+    validTo: never ? addDays(validFrom, 7 * t.everyNWeeks + 6) : drawnTo,
     startTime: hhmm(t.startMinute),
     endTime: hhmm(t.endMinute),
     slotMin: t.slotMin,

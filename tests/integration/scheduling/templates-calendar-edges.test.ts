@@ -497,3 +497,60 @@ describe('editing the rhythm and validity across week 53 (Monday 14 Dec 2026, Mo
     expect(datesOf(saved(resource.id, '2026-12-01', '2027-03-01'))).toEqual(dates);
   });
 });
+
+describe('a new template whose validity never meets its days', () => {
+  it.each([
+    [
+      { weekdays: [3], validFrom: '2027-01-04', validTo: '2027-01-05' },
+      'Mallen gäller bara 2027-01-04–2027-01-05, och ingen av de dagarna är en av dess veckodagar: den skulle inte lägga ut några tider.',
+    ],
+    // Mondays every 2nd week from Saturday 26 Dec: Monday 28 Dec is in week 53, an off week.
+    [
+      { weekdays: [1], everyNWeeks: 2, validFrom: '2026-12-26', validTo: '2027-01-03' },
+      'Mallen gäller bara 2026-12-26–2027-01-03, och ingen av de dagarna är en av dess veckodagar i en vecka då den går (var 2:e vecka räknat från veckan med 2026-12-26): den skulle inte lägga ut några tider.',
+    ],
+  ])('%j is refused in Swedish and writes nothing', async (over, message) => {
+    const { api, clinician, spec } = await freshUnit('2026-12-14T07:00:00+01:00');
+    const resource = await clinician();
+    expect(await api.err('templates.create', { template: { ...spec(over), resourceId: resource.id } })).toMatchObject({
+      code: 'validation',
+      message,
+    });
+    expect(api.count(`SELECT count(*) AS n FROM schedule_templates`)).toBe(0);
+  });
+
+  it('is accepted when its only days are holidays (långfredagen to annandag påsk 2027), and reports them', async () => {
+    const { api, clinician, spec } = await freshUnit('2027-03-01T07:00:00+01:00');
+    const resource = await clinician();
+    const { expansion } = await api.ok('templates.create', {
+      template: { ...spec({ weekdays: [5, 7, 1], validFrom: '2027-03-26', validTo: '2027-03-29' }), resourceId: resource.id },
+    });
+    expect(expansion.created).toBe(0);
+    expect(expansion.skippedHolidays.map((h) => h.date)).toEqual(['2027-03-26', '2027-03-28', '2027-03-29']);
+  });
+
+  it('may still be the result of an edit (a template ended on a day it does not run)', async () => {
+    const { api, clinician, spec } = await freshUnit('2026-12-14T07:00:00+01:00');
+    const resource = await clinician();
+    const { template } = await api.ok('templates.create', { template: { ...spec({ weekdays: [1] }), resourceId: resource.id } });
+    const ended = await api.ok('templates.update', {
+      id: template.id,
+      changes: { validFrom: '2026-12-15', validTo: '2026-12-16' },
+    });
+    expect(ended.template).toMatchObject({ validFrom: '2026-12-15', validTo: '2026-12-16' });
+  });
+
+  it('tidbok templates add exits 2 with the same sentence', async () => {
+    const { api, clinician } = await freshUnit('2026-12-14T07:00:00+01:00');
+    const resource = await clinician();
+    const r = await runTidbok(
+      ['templates', 'add', '--resource', resource.name, '--weekdays', '3', '--start', '08:00', '--end', '09:00', '--slot', '20',
+        '--types', 'BES20', '--from', '2027-01-04', '--to', '2027-01-05', '--db', api.path], // prettier-ignore
+      '2026-12-14T07:00:00+01:00',
+    );
+    expect(r).toMatchObject({
+      code: 2,
+      err: 'tidbok: Mallen gäller bara 2027-01-04–2027-01-05, och ingen av de dagarna är en av dess veckodagar: den skulle inte lägga ut några tider.\n',
+    });
+  });
+});
