@@ -274,6 +274,57 @@ describe('a pull in flight while the desk writes', () => {
     await invariants();
   });
 
+  it("the desk moves a booking while the pull with the patient's own web move of it is on its way: her move stands, the desk's is undone", async () => {
+    const [A, B, C] = [await freshSlot(), await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(A), 'LAKBES', person(58));
+    await sync();
+    const booked = activeOn(A)[0]!.id;
+    const patient = row(booked).patient_id;
+    await webRebook(web(), await appt(w.id!), await onCentral(A), await onCentral(B), 'LAKBES');
+    const pulling = await pullHeldAfterReading();
+    const moved = await ok('bookings.rebook', { id: booked, slotId: C, channel: 'phone' });
+    expect((await pulling.apply()).error).toBeNull();
+    await sync();
+    expect(activeOn(B)).toMatchObject([{ channel: 'web', patient_id: patient, status: 'booked' }]);
+    expect(activeOn(C)).toEqual([]);
+    expect(row(moved.new.id).status).toBe('cancelled');
+    expect(
+      ctx.db.prepare(`SELECT count(*) AS n FROM bookings WHERE patient_id = ? AND status IN ${ACTIVE}`).get(patient),
+    ).toEqual({
+      n: 1,
+    });
+    expect((await openConflicts()).find((x) => x.bookingId === booked)).toMatchObject({ kind: 'stale_version' });
+    await invariants();
+  });
+
+  it('Konflikter: the suggested time the receptionist picks is taken on the web meanwhile: a new row for the patient, nothing lost', async () => {
+    const X = await freshSlot();
+    await freshSlot();
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(3),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(59));
+    await sync();
+    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
+    const pick = c.suggested[0]!.slotId;
+    await webBook(web(), await onCentral(pick), 'LAKBES', person(60));
+    const resolved = await ok('conflicts.resolve', { id: c.id, action: 'rebook', slotId: pick });
+    expect(resolved.booking!.status).toBe('preliminary');
+    await sync();
+    expect(activeOn(pick)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(resolved.booking!.id).status).toBe('cancelled');
+    expect((await openConflicts()).find((x) => x.bookingId === resolved.booking!.id)).toMatchObject({
+      kind: 'slot_taken',
+      patient: { id: deskPatient(3) },
+    });
+    await invariants();
+  });
+
   it('the desk moves a web booking while the pull with its web cancellation is on its way: the cancellation stands, the move is not made', async () => {
     const [A, B] = [await freshSlot(), await freshSlot()];
     await sync();
