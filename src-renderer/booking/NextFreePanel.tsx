@@ -54,13 +54,21 @@ export function NextFreePanel({
   const [who, setWho] = useState('');
   const [fromDate, setFromDate] = useState(from);
   const [webOnly, setWebOnly] = useState(false);
-  const professions = [...new Set(resources.map((r) => r.profession).filter((p): p is string => !!p))];
+  // Only those who may perform the chosen type (its professions; none listed = anyone): a
+  // clinician or profession that cannot would only ever answer "no free times".
+  const type = types.find((x) => x.id === typeId);
+  const performs = (p: string | null) => !type || type.professions.length === 0 || (p !== null && type.professions.includes(p));
+  const fitting = resources.filter((r) => performs(r.profession));
+  const professions = [...new Set(fitting.map((r) => r.profession).filter((p): p is string => !!p))];
+  // A choice the new type rules out counts as anyone (and shows so).
+  const fits = who.startsWith('p:') ? professions.includes(who.slice(2)) : fitting.some((r) => `r:${r.id}` === who);
+  const whoShown = fits ? who : '';
   const input = {
     appointmentTypeId: typeId,
     from: fromDate,
     limit: 10,
-    ...(who.startsWith('p:') ? { profession: who.slice(2) } : {}),
-    ...(who.startsWith('r:') ? { resourceId: who.slice(2) } : {}),
+    ...(whoShown.startsWith('p:') ? { profession: whoShown.slice(2) } : {}),
+    ...(whoShown.startsWith('r:') ? { resourceId: whoShown.slice(2) } : {}),
     ...(webOnly ? { webOnly: true } : {}),
   };
   const found = useQuery({
@@ -134,7 +142,7 @@ export function NextFreePanel({
         </div>
         <div className="tb-field">
           <label htmlFor={ids.who}>{t('nextFree.who')}</label>
-          <select id={ids.who} value={who} onChange={(e) => setWho(e.target.value)}>
+          <select id={ids.who} value={whoShown} onChange={(e) => setWho(e.target.value)}>
             <option value="">{t('nextFree.anyone')}</option>
             <optgroup label={t('nextFree.profession')}>
               {professions.map((p) => (
@@ -144,7 +152,7 @@ export function NextFreePanel({
               ))}
             </optgroup>
             <optgroup label={t('nextFree.clinician')}>
-              {resources.map((r) => (
+              {fitting.map((r) => (
                 <option key={r.id} value={`r:${r.id}`}>
                   {r.name}
                 </option>
