@@ -555,6 +555,26 @@ describe('desk changes not yet on central, racing the web', () => {
     await invariants();
   });
 
+  it('the desk cancels a web booking and books another patient into its time, while the web patient moves away: both patients keep a time', async () => {
+    const [X, B] = [await freshSlot(), await freshSlot()];
+    await sync();
+    const w = await webBook(web(), await onCentral(X), 'LAKBES', person(61));
+    await sync();
+    const theirs = activeOn(X)[0]!;
+    await ok('bookings.cancel', { id: theirs.id, channel: 'phone', reasonText: 'Ringde och avbokade' });
+    const mine = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(4),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    await webRebook(web(), await appt(w.id!), await onCentral(X), await onCentral(B), 'LAKBES');
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ id: mine.id, status: 'booked' }]);
+    expect(activeOn(B)).toMatchObject([{ channel: 'web', patient_id: theirs.patient_id, status: 'booked' }]);
+    await invariants();
+  });
+
   it('a web rebooking into a time the desk booked offline: the web patient moves there, the desk patient is in Konflikter', async () => {
     const [A, B] = [await freshSlot(), await freshSlot()];
     await sync();
