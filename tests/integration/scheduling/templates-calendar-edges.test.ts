@@ -10,6 +10,8 @@ import type { InputOf } from '../../../src-main/api/contract.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import type { TemplateChange, TemplatePreview } from '../../../src-main/api/methods/scheduling.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiAs, startShell } from '../../helpers/web-shell.ts';
+import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -553,4 +555,53 @@ describe('a new template whose validity never meets its days', () => {
       err: 'tidbok: Mallen gäller bara 2027-01-04–2027-01-05, och ingen av de dagarna är en av dess veckodagar: den skulle inte lägga ut några tider.\n',
     });
   });
+});
+
+describe('through the web shell over HTTP (demo unit, Monday 28 Dec 2026, week 53)', () => {
+  it('a 60-week horizon; a fortnightly weekend template from week 53 previewed without an end and saved alike', async () => {
+    const shell = await startShell({ env: { TIDBOK_NOW: '2026-12-28T07:00:00+01:00' } });
+    try {
+      const call = apiAs(() => shell, 'schema', 'demo-schema');
+      const anna = (await call<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+      const lakbes = (await call<AppointmentType[]>('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+      expect(await call('templates.setHorizon', { weeks: 60 })).toMatchObject({ weeks: 60, until: '2028-02-20' });
+      const template = {
+        resourceId: anna.id,
+        weekdays: [6, 7],
+        everyNWeeks: 2,
+        validFrom: '2026-12-28',
+        startTime: '08:00',
+        endTime: '11:50',
+        slotMin: 30,
+        appointmentTypeIds: [lakbes.id],
+      };
+      const preview = await call<TemplatePreview>('templates.preview', { template });
+      // Even weeks from 28 Dec (week 53) to the week of 7 Feb 2028: 30 weekends, 60 days, less
+      // påskdagen (week of 22 Mar, the 12th), nationaldagen (31 May, 22nd), alla helgons dag
+      // (1 Nov, 44th) and nyårsdagen 2028 (27 Dec, 52nd). 56 days of 7 slots (11:00–11:30 last).
+      expect(preview.skipped.map((h) => `${h.date} ${h.holiday}`)).toEqual([
+        '2027-03-28 påskdagen',
+        '2027-06-06 nationaldagen',
+        '2027-11-06 alla helgons dag',
+        '2028-01-01 nyårsdagen',
+      ]);
+      expect(datesOf(preview.slots.map((s) => s.startAt)).slice(0, 6)).toEqual([
+        '2027-01-02',
+        '2027-01-03',
+        '2027-01-16',
+        '2027-01-17',
+        '2027-01-30',
+        '2027-01-31',
+      ]);
+      expect(preview.slots.length).toBe(56 * 7);
+      const made = await call<TemplateChange>('templates.create', { template });
+      expect(made.expansion).toMatchObject({
+        from: '2026-12-28',
+        to: '2028-02-21',
+        created: 56 * 7 - preview.overlapping.length,
+      });
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
 });
