@@ -7,7 +7,7 @@
 // ("Tiden är redan bokad.", exit 2), exactly as at two desks.
 import type { Command } from 'commander';
 import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.ts';
-import type { Booking, BookingStatus, ContactMode, Slot } from '../api/types.ts';
+import type { Booking, BookingStatus, ContactMode, Resource, Slot } from '../api/types.ts';
 import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
@@ -411,7 +411,18 @@ function registerSlotCommands(program: Command): void {
         const startTime = wall('--start', o.start);
         const endTime = wall('--end', o.end);
         await withApi(cmd, async (api) => {
-          const resource = pickResource(await api('resources.list', {}), o.resource);
+          // An active resource first; else an inactive one of that name, so that the api says it is
+          // inactive rather than the command saying no resource is named so.
+          const all = await api('resources.list', { includeInactive: true });
+          let resource: Resource;
+          try {
+            resource = pickResource(
+              all.filter((r) => r.active),
+              o.resource,
+            );
+          } catch {
+            resource = pickResource(all, o.resource);
+          }
           const typeIds: string[] = [];
           for (const code of o.types
             .split(',')

@@ -382,3 +382,40 @@ describe('a new type with the code of a deactivated one', () => {
     expect(written(api)).toEqual(before);
   });
 });
+
+describe('tidbok slots add for a resource that is deactivated', () => {
+  it('says the resource is inactive (it said no such resource existed) and exits 2; a new reason on a blocked time is shown', async () => {
+    const db = tempDbPath();
+    expect((await runTidbok(['demo', 'seed', '--db', db])).code).toBe(0);
+    expect((await runTidbok(['resources', 'add', '--kind', 'room', '--name', 'Rum 9', '--db', db])).code).toBe(0);
+    expect((await runTidbok(['resources', 'deactivate', 'Rum 9', '--db', db])).code).toBe(0);
+    const add = (resource: string, start: string, end: string) =>
+      runTidbok([
+        'slots',
+        'add',
+        '--db',
+        db,
+        '--resource',
+        resource,
+        '--date',
+        '2026-11-28',
+        '--start',
+        start,
+        '--end',
+        end,
+        '--types',
+        'PROV',
+        '--json',
+      ]);
+    expect(await add('Rum 9', '10:00', '10:10')).toMatchObject({
+      code: 2,
+      err: 'tidbok: Resursen är inaktiv eller tillhör en annan enhet.\n',
+    });
+    const made = await add('Provtagningsrum 1', '10:00', '10:10');
+    expect(made.code).toBe(0);
+    const id = (JSON.parse(made.out) as { id: string }).id;
+    expect((await runTidbok(['slots', 'block', id, '--db', db])).code).toBe(0);
+    const renamed = await runTidbok(['slots', 'block', id, '--reason', 'Städning', '--json', '--db', db]);
+    expect(JSON.parse(renamed.out)).toMatchObject({ state: 'blocked', blockReason: 'Städning' });
+  });
+});
