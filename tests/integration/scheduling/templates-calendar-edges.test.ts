@@ -605,3 +605,39 @@ describe('through the web shell over HTTP (demo unit, Monday 28 Dec 2026, week 5
     }
   }, 120_000);
 });
+
+describe('eves opened from tidbok for fortnightly, ended and deactivated templates (Tuesday 1 Dec 2026)', () => {
+  it('lays a time only where the template runs that week and is valid and active', async () => {
+    const NOW = '2026-12-01T07:00:00+01:00';
+    const { api, clinician, spec, saved } = await freshUnit(NOW);
+    const thursdays = (over: Partial<TemplateInput>) => spec({ weekdays: [4], endTime: '09:00', slotMin: 30, ...over });
+    const make = async (over: Partial<TemplateInput>) => {
+      const resource = await clinician();
+      const { template } = await api.ok('templates.create', { template: { ...thursdays(over), resourceId: resource.id } });
+      return { resource, template };
+    };
+    // From week 49: weeks 49, 51, 53 — nyårsafton (Thu 31 Dec, week 53) is in its rhythm, julafton (week 52) not.
+    const a = await make({ everyNWeeks: 2, validFrom: '2026-12-03' });
+    // From week 50: weeks 50, 52, 1 — julafton in its rhythm, nyårsafton not.
+    const b = await make({ everyNWeeks: 2, validFrom: '2026-12-10' });
+    // Weekly, ended on 30 Dec (julafton within, nyårsafton after); and weekly but deactivated.
+    const c = await make({ validTo: '2026-12-30' });
+    const d = await make({});
+    await api.ok('templates.deactivate', { id: d.template.id });
+    const r = await runTidbok(
+      ['holidays', 'set', '--julafton', 'open', '--nyarsafton', 'öppet', '--json', '--db', api.path],
+      NOW,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ julafton: false, nyarsafton: false, slotsCreated: 6, slotsRemoved: 0 });
+    const eves = (resourceId: string) =>
+      saved(resourceId, '2026-12-24', '2027-01-01')
+        .filter((s) => ['2026-12-24', '2026-12-31'].includes(localDate(s)))
+        .map((s) => `${localDate(s)} ${localTime(s)}`);
+    expect(eves(a.resource.id)).toEqual(['2026-12-31 08:00', '2026-12-31 08:30']);
+    expect(eves(b.resource.id)).toEqual(['2026-12-24 08:00', '2026-12-24 08:30']);
+    expect(eves(c.resource.id)).toEqual(['2026-12-24 08:00', '2026-12-24 08:30']);
+    expect(eves(d.resource.id)).toEqual([]);
+    expect(await api.ok('holidays.setRules', { julafton: true, nyarsafton: true })).toMatchObject({ slotsRemoved: 6 });
+  });
+});
