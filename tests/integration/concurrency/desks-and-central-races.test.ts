@@ -753,14 +753,14 @@ describe('återbudslistan and the web', () => {
 });
 
 describe('two web shells on one database file, each with its own signed-in user', () => {
-  it('a double-clicked booking and another desk moving a patient into the same time: one booking, the rest refused in Swedish, the winner logged under her own name', async () => {
+  it('a double-clicked booking and another desk moving a patient into the same time: one booking, the rest refused in Swedish, the winner logged under her own name; Erbjud tid racing a booking leaves the time booked and the entry waiting', async () => {
     const book = demoApi();
     const types = await book.ok('appointmentTypes.list', {});
     const lakbes = types.find((t) => t.code === 'LAKBES')!.id;
-    const free = await book.ok('slots.findFree', { appointmentTypeId: lakbes, from: '2026-12-01', limit: 6 });
+    const free = await book.ok('slots.findFree', { appointmentTypeId: lakbes, from: '2026-12-01', limit: 7 });
     const [targets, homes] = [free.slice(0, 3), free.slice(3, 6)];
     const people: Patient[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 7; i++) {
       people.push(
         await book.ok('patients.create', {
           identityNumber: makeIdentityNumber(`1979-0${1 + i}-1${i}`, 960 + i),
@@ -836,6 +836,19 @@ describe('two web shells on one database file, each with its own signed-in user'
       expect(count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`)).toBe(
         before.audits + 3,
       );
+
+      // Erbjud tid on återbudslistan and a plain booking of the same free time, at once from the two shells:
+      // a hold never stops a desk booking, so whichever commits first, the time is booked and she waits again.
+      const offered = free[6]!.slotId;
+      const entry = await book.ok('waitlist.add', { patientId: people[6]!.id, appointmentTypeId: lakbes });
+      const [offer, booking] = await Promise.all([
+        reception('waitlist.markOffered', { id: entry.id, slotId: offered }),
+        schema('bookings.book', { slotId: offered, patientId: people[5]!.id, appointmentTypeId: lakbes }),
+      ]);
+      expect(booking.ok).toBe(true);
+      if (!offer.ok) expect(offer.error).toMatchObject({ code: 'conflict', message: 'Tiden är inte längre ledig.' });
+      const after = (await book.ok('waitlist.list', {})).find((e) => e.id === entry.id)!;
+      expect(after).toMatchObject({ state: 'waiting', offeredSlot: null });
     } finally {
       await Promise.all(shells.map((s) => s.stop()));
       book.ctx.db.close();
