@@ -158,6 +158,20 @@ describe('which days (from, to)', () => {
     ]);
   });
 
+  it('over the autumn clock change (Sunday 2027-10-31), a week before it, laid out then: the same wall-clock times', async () => {
+    api.setNow('2027-10-27T09:10:00+02:00');
+    try {
+      await api.ok('templates.expand', { horizonWeeks: 1 });
+      const q = { appointmentTypeId: ids.kant, from: '2027-10-29', to: '2027-11-01', resourceId: ids.a, limit: 6 };
+      const found = await api.ok('slots.findFree', q);
+      expect(found.map(who)).toEqual([...times('2027-10-29', 'A'), ...times('2027-11-01', 'A')]);
+      expect(new Date(found[0]!.startAt).toISOString()).toBe('2027-10-29T06:00:00.000Z'); // CEST
+      expect(new Date(found[3]!.startAt).toISOString()).toBe('2027-11-01T07:00:00.000Z'); // CET
+    } finally {
+      api.setNow(NOW);
+    }
+  });
+
   it.each([
     [{ from: '2026-12-01', to: '2026-11-30' }, 'Slutdatum får inte vara före startdatum.'],
     [{ from: '2026-02-29' }, 'Från och med: Datumet finns inte.'],
