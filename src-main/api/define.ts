@@ -109,3 +109,6 @@ export const emailAddress = z
   .trim()
   .max(200)
   .refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), named('Skriv en e-postadress, t.ex. namn@exempel.se.'));
+
+/** The row version an edit form showed (optimistic concurrency: services/edit-versions.ts). */
+export const expectedVersion = z.number().int().min(1);

@@ -27,6 +27,8 @@ export interface Resource {
   hsaId: string | null;
   sortOrder: number;
   active: boolean;
+  /** Row version: an edit form sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface ReasonCode {
@@ -58,6 +60,8 @@ export interface AppointmentType {
   bookMaxDays: number;
   colour: string;
   active: boolean;
+  /** Row version: an edit form sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface Slot {

@@ -5,12 +5,13 @@ import type { AppointmentType, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
 import { OPEN_STATUSES } from '../domain/booking-rules.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
 
 /** What staff may set on a type: everything but its identity and the active flag. */
-export type AppointmentTypeFields = Omit<AppointmentType, 'id' | 'unitId' | 'active'>;
+export type AppointmentTypeFields = Omit<AppointmentType, 'id' | 'unitId' | 'active' | 'version'>;
 
 /** api field -> column, and how the value is stored. */
 const COLUMNS: Record<keyof AppointmentTypeFields, [string, (v: never) => unknown]> = {
@@ -186,7 +187,13 @@ function impactOf(ctx: ServiceContext, caller: Caller, t: AppointmentType): Appo
 export function updateAppointmentType(
   ctx: ServiceContext,
   caller: Caller,
-  input: { [K in keyof AppointmentTypeFields]?: AppointmentTypeFields[K] | undefined } & { id: string },
+  {
+    expectedVersion,
+    ...input
+  }: { [K in keyof AppointmentTypeFields]?: AppointmentTypeFields[K] | undefined } & {
+    id: string;
+    expectedVersion?: number | undefined;
+  },
 ): AppointmentTypeChange {
   return ctx.db.transaction(() => {
     const before = getAppointmentType(ctx, input.id);
@@ -208,6 +215,7 @@ export function updateAppointmentType(
       changed.push(key);
     }
     if (sets.length === 0) return impactOf(ctx, caller, before);
+    refuseStaleEdit(expectedVersion, before.version, 'Besökstypen', 'öppnade den');
     ctx.db
       .prepare(
         `UPDATE appointment_types SET ${sets.join(', ')}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,

@@ -4,6 +4,7 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { Resource, ResourceKind } from '../api/types.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, type ResourceRow } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { removeSlot } from './slots.ts';
@@ -106,7 +107,7 @@ export function createResource(ctx: ServiceContext, caller: Caller, input: Resou
 export function updateResource(
   ctx: ServiceContext,
   caller: Caller,
-  input: { id: string } & { [K in keyof ResourceFields]?: ResourceFields[K] | undefined },
+  input: { id: string; expectedVersion?: number | undefined } & { [K in keyof ResourceFields]?: ResourceFields[K] | undefined },
 ): Resource {
   return ctx.db.transaction(() => {
     const before = getResourceById(ctx, input.id);
@@ -121,6 +122,7 @@ export function updateResource(
     const changed = (Object.keys(columns) as (keyof ResourceFields)[]).filter((k) => f[k] !== before[k]);
     if (changed.length === 0) return before;
     if (changed.includes('profession')) assertBookingsFitProfession(ctx, before, f.profession);
+    refuseStaleEdit(input.expectedVersion, before.version, 'Resursen', 'öppnade den');
     ctx.db
       .prepare(
         `UPDATE resources SET ${changed.map((k) => `${columns[k]} = ?`).join(', ')}, version = version + 1, updated_at = ?, updated_by = ?

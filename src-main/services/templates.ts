@@ -31,6 +31,7 @@ import { EVES, holidaysOfYear, type Eve } from '../domain/holidays.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { slotWriter, toTemplate, type TemplateRow } from '../store/scheduling-rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { getHolidayRules, setHolidayRules, unitHolidayRules } from './holidays.ts';
 import { enqueueExpansion, enqueueOutbox } from './outbox.ts';
@@ -41,7 +42,7 @@ import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 /** A new unit's horizon (units.horizon_weeks defaults to it; the scheduler may change it). */
 export const DEFAULT_HORIZON_WEEKS = 12;
 
-export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'active'>;
+export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'active' | 'version'>;
 
 export function getTemplate(ctx: ServiceContext, id: string): ScheduleTemplate {
   const row = ctx.db.prepare(`SELECT * FROM schedule_templates WHERE id = ?`).get(id) as TemplateRow | undefined;
@@ -65,7 +66,7 @@ export function listTemplates(
   ).map(toTemplate);
 }
 
-const toSpec = (t: Omit<ScheduleTemplate, 'id' | 'active' | 'resourceId' | 'name'>): TemplateSpec => ({
+const toSpec = (t: Omit<ScheduleTemplate, 'id' | 'active' | 'resourceId' | 'name' | 'version'>): TemplateSpec => ({
   weekdays: t.weekdays,
   everyNWeeks: t.everyNWeeks,
   validFrom: t.validFrom,
@@ -767,6 +768,7 @@ export function updateTemplate(
     id: string;
     changes: { [K in keyof Omit<TemplateInput, 'resourceId'>]?: TemplateInput[K] | undefined };
     horizonWeeks?: number | undefined;
+    expectedVersion?: number | undefined;
   },
 ): TemplateChange {
   return ctx.db.transaction(() => {
@@ -782,6 +784,7 @@ export function updateTemplate(
         expansion: expandTemplates(ctx, caller, { templateIds: [before.id], horizonWeeks: input.horizonWeeks }),
       };
     }
+    refuseStaleEdit(input.expectedVersion, before.version, 'Schemamallen', 'öppnade den');
     const next: ScheduleTemplate = { ...before, ...defined };
     // Types the edit brings in are checked; kept ones only when the slot length changes. A type
     // deactivated or lengthened since must not stop the scheduler from e.g. ending the template

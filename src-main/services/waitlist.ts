@@ -27,6 +27,7 @@ import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import type { FreeSlot } from '../api/methods/scheduling.ts';
 import { getAppointmentType } from './appointment-types.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { findFreeSlots } from './free-slots.ts';
@@ -47,6 +48,7 @@ interface EntryRow {
   offered_slot_id: string | null;
   created_at: number;
   updated_at: number;
+  version: number;
 }
 
 interface ListedRow extends EntryRow {
@@ -65,7 +67,7 @@ interface ListedRow extends EntryRow {
 
 const LIST_SELECT = `
   SELECT w.id, w.patient_id, w.appointment_type_id, w.resource_id, w.profession, w.earliest, w.latest, w.priority,
-         w.state, w.note, w.offered_slot_id, w.created_at, w.updated_at,
+         w.state, w.note, w.offered_slot_id, w.created_at, w.updated_at, w.version,
          p.given_name, p.family_name, p.identity_number, p.protected_identity, p.phone,
          t.name_sv, t.name_en, t.colour, r.name AS resource_name,
          os.start_at AS offered_start_at, (os.booked = 1 OR os.state <> 'open') AS offered_taken
@@ -148,6 +150,7 @@ function toEntry(
     note: shown ? row.note : '',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
     heldBooking: held && { id: held.id, startAt: shown ? held.startAt : null },
     offeredSlot: row.offered_slot_id
       ? {
@@ -276,12 +279,14 @@ export interface WaitlistUpdateInput {
   latest?: string | null | undefined;
   priority?: WaitlistPriority | undefined;
   note?: string | undefined;
+  expectedVersion?: number | undefined;
 }
 
 export function updateWaitlistEntry(ctx: ServiceContext, caller: Caller, input: WaitlistUpdateInput): WaitlistEntry {
   return ctx.db.transaction(() => {
     const before = entryRow(ctx, input.id);
     requireOpen(before);
+    refuseStaleEdit(input.expectedVersion, before.version, 'Posten på återbudslistan', 'öppnade den');
     // A resource wish replaces a profession wish and the other way round.
     const resourceId = input.resourceId !== undefined ? input.resourceId : input.profession ? null : before.resource_id;
     const profession = input.profession !== undefined ? input.profession : input.resourceId ? null : before.profession;

@@ -33,6 +33,7 @@ export interface ResourceRow {
   hsa_id: string | null;
   sort_order: number;
   active: number;
+  version: number;
 }
 export const toResource = (r: ResourceRow): Resource => ({
   id: r.id,
@@ -44,6 +45,7 @@ export const toResource = (r: ResourceRow): Resource => ({
   hsaId: r.hsa_id,
   sortOrder: r.sort_order,
   active: r.active === 1,
+  version: r.version,
 });
 
 export interface AppointmentTypeRow {
@@ -69,6 +71,7 @@ export interface AppointmentTypeRow {
   book_max_days: number;
   colour: string;
   active: number;
+  version: number;
 }
 export const toAppointmentType = (r: AppointmentTypeRow): AppointmentType => ({
   id: r.id,
@@ -93,6 +96,7 @@ export const toAppointmentType = (r: AppointmentTypeRow): AppointmentType => ({
   bookMaxDays: r.book_max_days,
   colour: r.colour,
   active: r.active === 1,
+  version: r.version,
 });
 
 export interface SlotRow {

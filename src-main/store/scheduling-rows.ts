@@ -19,6 +19,7 @@ export interface TemplateRow {
   within_care_guarantee: number;
   skip_holidays: number;
   active: number;
+  version: number;
 }
 
 export const toTemplate = (r: TemplateRow): ScheduleTemplate => ({
@@ -37,6 +38,7 @@ export const toTemplate = (r: TemplateRow): ScheduleTemplate => ({
   withinCareGuarantee: r.within_care_guarantee === 1,
   skipHolidays: r.skip_holidays === 1,
   active: r.active === 1,
+  version: r.version,
 });
 
 export interface AbsenceRow {

@@ -251,7 +251,7 @@ const draftOf = (x: ScheduleTemplate): Draft => ({
   skipHolidays: x.skipHolidays,
 });
 
-type Spec = Omit<ScheduleTemplate, 'id' | 'resourceId' | 'active'>;
+type Spec = Omit<ScheduleTemplate, 'id' | 'resourceId' | 'active' | 'version'>;
 
 /** The fields an edit changes (templates.update takes only those; the audit names them). */
 function changedFields(before: ScheduleTemplate, next: Spec): Partial<Spec> {
@@ -302,6 +302,7 @@ function TemplateForm({
     ),
   ];
   const [d, setD] = useState<Draft>(() => (template ? draftOf(template) : blankDraft()));
+  const [openedVersion] = useState(template?.version); // see TypeForm
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // A refusal stays until the scheduler changes something (then it may no longer hold).
@@ -372,7 +373,11 @@ function TemplateForm({
     try {
       onSaved(
         template
-          ? await call('templates.update', { id: template.id, changes: changedFields(template, spec) })
+          ? await call('templates.update', {
+              id: template.id,
+              changes: changedFields(template, spec),
+              expectedVersion: openedVersion,
+            })
           : await call('templates.create', { template: { ...spec, resourceId } }),
       );
     } catch (err) {

@@ -11,7 +11,7 @@ import { Dialog, Field, FormDialogFooter } from '../keyboard/Dialog.tsx';
 const MODES: ContactMode[] = ['physical', 'video', 'phone'];
 const RULES: ReasonRule[] = ['optional', 'mandatory', 'unsupported'];
 
-type Draft = Omit<AppointmentType, 'id' | 'unitId' | 'active'>;
+type Draft = Omit<AppointmentType, 'id' | 'unitId' | 'active' | 'version'>;
 
 const EMPTY: Draft = {
   code: '',
@@ -49,9 +49,12 @@ export function TypeForm({
   const resources = useActiveResources();
   const [d, setD] = useState<Draft>(() => {
     if (!type) return EMPTY;
-    const { id: _id, unitId: _unit, active: _active, ...rest } = type;
+    const { id: _id, unitId: _unit, active: _active, version: _version, ...rest } = type;
     return rest;
   });
+  // The version the form was filled from, kept though the list behind it refreshes: a save over
+  // another scheduler's newer edit is refused (services/edit-versions.ts).
+  const [openedVersion] = useState(type?.version);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
@@ -78,7 +81,7 @@ export function TypeForm({
     setError(null);
     try {
       const saved = type
-        ? await call('appointmentTypes.update', { id: type.id, ...d })
+        ? await call('appointmentTypes.update', { id: type.id, ...d, expectedVersion: openedVersion })
         : await call('appointmentTypes.create', d);
       onSaved(saved);
     } catch (err) {

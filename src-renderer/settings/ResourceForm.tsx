@@ -50,6 +50,7 @@ export function ResourceForm({
     title: resource?.title ?? '',
     hsaId: resource?.hsaId ?? '',
   }));
+  const [openedVersion] = useState(resource?.version); // see TypeForm
   const [other, setOther] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,7 +71,7 @@ export function ResourceForm({
     };
     try {
       const saved = resource
-        ? await call('resources.update', { id: resource.id, ...fields })
+        ? await call('resources.update', { id: resource.id, ...fields, expectedVersion: openedVersion })
         : await call('resources.create', { kind: d.kind, ...fields });
       onSaved(saved);
     } catch (err) {

@@ -38,6 +38,7 @@ export function EntryDialog({ target, types, resources, presetTypeId, onClose }:
     enabled: !entry,
   });
   const active = types.filter((x) => x.active);
+  const [openedVersion] = useState(entry?.version); // see scheduler/TypeForm
   const [typeId, setTypeId] = useState(entry?.appointmentTypeId ?? presetTypeId ?? active[0]?.id ?? '');
   const [wishKind, setWishKind] = useState<WishKind>(entry?.resourceId ? 'resource' : entry?.profession ? 'profession' : 'any');
   const [resourceId, setResourceId] = useState(entry?.resourceId ?? '');
@@ -65,7 +66,7 @@ export function EntryDialog({ target, types, resources, presetTypeId, onClose }:
     try {
       const fields = { appointmentTypeId: typeId, ...wish, earliest: earliest || null, latest: latest || null, priority, note };
       const saved = entry
-        ? await call('waitlist.update', { id: entry.id, ...fields })
+        ? await call('waitlist.update', { id: entry.id, ...fields, expectedVersion: openedVersion })
         : await call('waitlist.add', { patientId, ...fields });
       void client.invalidateQueries({ queryKey: ['waitlist.list'] });
       notify('ok', entry ? t('waitlist.saved') : t('waitlist.added', { who: entryWho(saved, t) }));

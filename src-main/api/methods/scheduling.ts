@@ -6,6 +6,7 @@ import {
   ALL_ROLES,
   SCHEDULING_ROLES,
   emailAddress,
+  expectedVersion,
   isoDate,
   method,
   personName,
@@ -59,6 +60,8 @@ export interface ScheduleTemplate {
   withinCareGuarantee: boolean;
   skipHolidays: boolean;
   active: boolean;
+  /** Row version: the template form sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface PlannedSlotView {
@@ -316,7 +319,7 @@ const appointmentTypeCreate = z
   })
   .strict();
 const appointmentTypeUpdate = z
-  .object({ id: uuid, ...appointmentTypeFields, ...typeNames })
+  .object({ id: uuid, ...appointmentTypeFields, ...typeNames, expectedVersion })
   .partial()
   .required({ id: true })
   .strict();
@@ -355,8 +358,6 @@ const timesInOrder = (v: { startTime?: string | undefined; endTime?: string | un
 const datesInOrder = (v: { validFrom?: string | undefined; validTo?: string | null | undefined }) =>
   v.validFrom === undefined || v.validTo === undefined || v.validTo === null || v.validFrom <= v.validTo;
 const horizonWeeks = z.number().int().min(1).max(104);
-/** The version an edit form showed (optimistic concurrency, services/edit-versions.ts). */
-const expectedVersion = z.number().int().min(1);
 
 export const schedulingMethods = {
   // ------------------------------------------------------------ appointment types
@@ -452,6 +453,7 @@ export const schedulingMethods = {
         id: uuid,
         changes: z.object(templateFields).omit({ resourceId: true }).partial().strict(),
         horizonWeeks: horizonWeeks.optional(),
+        expectedVersion: expectedVersion.optional(),
       })
       .strict()
       .refine((v) => timesInOrder(v.changes), { message: 'Sluttiden måste vara efter starttiden.', path: ['changes', 'endTime'] })

@@ -1,7 +1,7 @@
 // Setting up the unit and its resources: the unit of a fresh installation (admins), and the
 // clinicians, rooms and equipment schedules are laid out for (schedulers and admins).
 import { z } from 'zod';
-import { ADMIN_ONLY, SCHEDULING_ROLES, method, shownName, uuid } from '../define.ts';
+import { ADMIN_ONLY, SCHEDULING_ROLES, expectedVersion, method, shownName, uuid } from '../define.ts';
 import type { Resource, Unit } from '../types.ts';
 import { HSA_ID_MESSAGE, HSA_ID_PATTERN, normaliseHsaId } from '../../domain/hsa.ts';
 
@@ -55,7 +55,7 @@ export const setupMethods = {
   }),
   'resources.update': method<Resource>()({
     input: z
-      .object({ id: uuid, ...resourceFields })
+      .object({ id: uuid, ...resourceFields, expectedVersion })
       .partial()
       .required({ id: true })
       .strict(),

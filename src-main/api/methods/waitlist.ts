@@ -4,7 +4,7 @@
 // the list (bookings.book with waitlistEntryId) marks the entry booked in the same transaction.
 // Entries stay local: the central booking API has no mapping for them (src-main/README.md).
 import { z } from 'zod';
-import { isoDate, method, uuid } from '../define.ts';
+import { expectedVersion, isoDate, method, uuid } from '../define.ts';
 import type { ListedPatient } from './bookings-search.ts';
 import { DESK_ROLES, type FreeSlot } from './scheduling.ts';
 
@@ -43,6 +43,8 @@ export interface WaitlistEntry {
   note: string;
   createdAt: number;
   updatedAt: number;
+  /** Row version: the entry form sends it back as `expectedVersion`. */
+  version: number;
   /**
    * The patient's next upcoming active booking of this type, if any: taking a freed time from the
    * list should move that booking (bookings.rebook with waitlistEntryId), not add a second one.
@@ -135,7 +137,14 @@ export const waitlistMethods = {
   /** Changes the wish, period, priority or note of an open entry (fields left out stay). */
   'waitlist.update': method<WaitlistEntry>()({
     input: z
-      .object({ id: uuid, appointmentTypeId: uuid.optional(), ...wish, priority: priority.optional(), note: note.optional() })
+      .object({
+        id: uuid,
+        appointmentTypeId: uuid.optional(),
+        ...wish,
+        priority: priority.optional(),
+        note: note.optional(),
+        expectedVersion: expectedVersion.optional(),
+      })
       .strict()
       .superRefine(checkWishInput),
     roles: DESK_ROLES,

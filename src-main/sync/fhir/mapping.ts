@@ -822,7 +822,7 @@ const fhirTime = (hhmm: string) => `${hhmm}:00`;
  * setting; its appointment types by code (`typeCodes`, in the template's order), as a Slot carries them.
  */
 export function templateToBasic(
-  t: Omit<TemplateRow, 'appointment_type_ids'>,
+  t: Omit<TemplateRow, 'appointment_type_ids' | 'version'>,
   typeCodes: string[],
   subject: BasicSubject,
   unitRef: string,
@@ -860,7 +860,7 @@ export function absenceToBasic(a: AbsenceRow, subject: BasicSubject, unitRef: st
 }
 
 /** A pulled template as the table stores it (lists as JSON, flags 0/1), its types still as codes. */
-export type PulledTemplate = Omit<TemplateRow, 'appointment_type_ids'> & { kind: 'template'; typeCodes: string[] };
+export type PulledTemplate = Omit<TemplateRow, 'appointment_type_ids' | 'version'> & { kind: 'template'; typeCodes: string[] };
 export type PulledAbsence = AbsenceRow & { kind: 'absence' };
 
 const isoDay = z.string().regex(/^\d{4}-[01]\d-[0-3]\d$/);

@@ -46,6 +46,7 @@ export function makeResources(n: number): Resource[] {
     hsaId: null,
     sortOrder: i,
     active: true,
+    version: 1,
   }));
 }
 

@@ -2,7 +2,8 @@
 // save over another desk's newer edit is refused (conflict, nothing written) instead of silently
 // overwriting it. Without expectedVersion (scripts, the CLI) the last writer wins, as before.
 import { describe, expect, it } from 'vitest';
-import { demoApi } from './helpers.ts';
+import type { MethodName } from '../../../src-main/api/contract.ts';
+import { demoApi, type Api } from './helpers.ts';
 
 function changeCounts(api: ReturnType<typeof demoApi>, id: string) {
   return {
@@ -76,4 +77,67 @@ describe('edits refuse a version another desk has replaced', () => {
       expect((await api.err('patients.update', { id, email: 'x@example.se', expectedVersion })).code).toBe('validation');
     }
   });
+
+  // The scheduler's and the list's forms: each entity, a first save from the version opened, then
+  // a second desk's save from that same version. The stale one is refused and writes nothing.
+  /** The first row, or the row the form was opened on (a rename may move it in the list). */
+  const pick = <T extends { id: string }>(rows: T[], id?: string): T => (id ? rows.find((r) => r.id === id) : rows[0])!;
+  const forms = [
+    {
+      entity: 'appointment type',
+      open: async (api: Api, id?: string) => pick(await api.ok('appointmentTypes.list', {}), id),
+      first: (id: string, v: number) => ['appointmentTypes.update', { id, nameSv: 'Första namnet', expectedVersion: v }],
+      second: (id: string, v: number) => ['appointmentTypes.update', { id, nameSv: 'Andra namnet', expectedVersion: v }],
+      message: 'Besökstypen har ändrats av någon annan sedan du öppnade den.',
+    },
+    {
+      entity: 'template',
+      open: async (api: Api, id?: string) => pick(await api.ok('templates.list', {}), id),
+      first: (id: string, v: number) => ['templates.update', { id, changes: { name: 'Förmiddag A' }, expectedVersion: v }],
+      second: (id: string, v: number) => ['templates.update', { id, changes: { name: 'Förmiddag B' }, expectedVersion: v }],
+      message: 'Schemamallen har ändrats av någon annan sedan du öppnade den.',
+    },
+    {
+      entity: 'resource',
+      open: async (api: Api, id?: string) => pick(await api.ok('resources.list', {}), id),
+      first: (id: string, v: number) => [
+        'resources.update',
+        { id, title: 'Distriktsläkare, verksamhetschef', expectedVersion: v },
+      ],
+      second: (id: string, v: number) => ['resources.update', { id, title: 'Specialist i allmänmedicin', expectedVersion: v }],
+      message: 'Resursen har ändrats av någon annan sedan du öppnade den.',
+    },
+    {
+      entity: 'waitlist entry',
+      open: async (api: Api, id?: string) => pick(await api.ok('waitlist.list', {}), id),
+      first: (id: string, v: number) => ['waitlist.update', { id, note: 'Kan komma med en timmes varsel', expectedVersion: v }],
+      second: (id: string, v: number) => ['waitlist.update', { id, note: 'Bara förmiddagar', expectedVersion: v }],
+      message: 'Posten på återbudslistan har ändrats av någon annan sedan du öppnade den.',
+    },
+  ] as const;
+
+  for (const form of forms) {
+    it(`a ${form.entity}: the second desk's save from the same version is refused and writes nothing`, async () => {
+      const api = demoApi();
+      const opened = await form.open(api);
+      const [m1, in1] = form.first(opened.id, opened.version);
+      await api.ok(m1 as MethodName, in1 as never);
+      const before = changeCounts(api, opened.id);
+      const [m2, in2] = form.second(opened.id, opened.version);
+      const err = await api.err(m2 as MethodName, in2 as never);
+      expect(err.code).toBe('conflict');
+      expect(err.message).toContain(form.message);
+      expect(err.details).toMatchObject({
+        rule: 'stale_version',
+        expectedVersion: opened.version,
+        currentVersion: opened.version + 1,
+      });
+      expect(changeCounts(api, opened.id)).toEqual(before);
+      const now = await form.open(api, opened.id);
+      expect(now.version).toBe(opened.version + 1);
+      // Opened again, the second desk's change goes through.
+      const [m3, in3] = form.second(opened.id, now.version);
+      await api.ok(m3 as MethodName, in3 as never);
+    });
+  }
 });

@@ -23,7 +23,7 @@ const TZ = 'Europe/Stockholm';
 const clinician = { id: '01900000-0000-7000-8000-0000000000c1', kind: 'clinician' as const };
 const room = { id: '01900000-0000-7000-8000-0000000000r1', kind: 'room' as const };
 
-const template: Omit<TemplateRow, 'appointment_type_ids'> = {
+const template: Omit<TemplateRow, 'appointment_type_ids' | 'version'> = {
   id: '01900000-0000-7000-8000-000000000071',
   resource_id: clinician.id,
   name: 'Förmiddag',
