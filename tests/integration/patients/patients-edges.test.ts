@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src-main/api/types.ts';
 import { runTidbok } from '../../helpers/cli-process.ts';
+import { apiResultAs, startShell } from '../../helpers/web-shell.ts';
 import { luhn } from '../../helpers/luhn-oracle.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
 
@@ -243,4 +244,42 @@ describe('the CLI on the pinned date', () => {
     expect(again).toMatchObject({ code: 2, out: '' });
     expect(again.err).toMatch(/Det finns redan en patient med det reservnumret/);
   });
+});
+
+describe('the web shell (HTTP api, its own process on the same file)', () => {
+  it("reads the '+' on the pinned date and refuses a reserve number's other form", async () => {
+    const p = await create('7712121213', { reserve: true });
+    const shell = await startShell({
+      dbPath: api.path,
+      demo: false,
+      env: { TIDBOK_NOW: new Date(MONDAY).toISOString(), TIDBOK_SCHEDULE_HORIZON: 'off' },
+    });
+    try {
+      const call = apiResultAs(() => shell, 'reception', 'demo-reception');
+      for (const [value, normalised] of [
+        [ten('261123', '+', '541'), `19${ten('261123', '', '541')}`],
+        [ten('261123', '-', '541'), `20${ten('261123', '', '541')}`],
+        [ten('261124', '-', '541'), `19${ten('261124', '', '541')}`],
+      ]) {
+        expect(await call('patients.checkIdentityNumber', { value })).toMatchObject({
+          ok: true,
+          value: { ok: true, normalised },
+        });
+      }
+      const again = await call('patients.create', {
+        identityNumber: '19771212-1213',
+        reserve: true,
+        givenName: 'Två',
+        familyName: 'Kant',
+      });
+      expect(again).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: 'Det finns redan en patient med det reservnumret.' },
+      });
+      const found = await call<{ id: string }[]>('patients.search', { query: '197712121213' });
+      expect(found.value?.map((x) => x.id)).toEqual([p.id]);
+    } finally {
+      await shell.stop();
+    }
+  }, 120_000);
 });
