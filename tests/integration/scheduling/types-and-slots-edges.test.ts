@@ -33,6 +33,12 @@ async function demo() {
   return { api, type, res, anna, slot };
 }
 
+/** One demo book for a table whose rows write nothing, or only what no other row looks at. */
+function sharedDemo(): () => ReturnType<typeof demo> {
+  let once: ReturnType<typeof demo> | undefined;
+  return () => (once ??= demo());
+}
+
 /** Rows written so far: outbox, audit events, slot versions summed (a refused call changes none). */
 const written = (api: Api) => ({
   outbox: api.count('SELECT count(*) AS n FROM outbox'),
@@ -41,6 +47,7 @@ const written = (api: Api) => ({
 });
 
 describe('single slots across midnight: the scheduler is told why and what to do', () => {
+  const shared = sharedDemo();
   it.each([
     [
       '23:30',
@@ -55,7 +62,7 @@ describe('single slots across midnight: the scheduler is told why and what to do
     ['14:00', '13:00', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
     ['12:00', '12:00', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
   ])('%s–%s: %s', async (startTime, endTime, message) => {
-    const { api, slot } = await demo();
+    const { api, slot } = await shared();
     const before = written(api);
     expect(await api.err('slots.create', slot('2026-11-28', startTime, endTime))).toMatchObject({ code: 'validation', message });
     expect(written(api)).toEqual(before);
@@ -88,6 +95,7 @@ describe('single slots across midnight: the scheduler is told why and what to do
 });
 
 describe('single slots far ahead: a mistyped year is refused, as one in the past is', () => {
+  const shared = sharedDemo();
   // 2026-11-23 + 1095 days = 2029-11-22 (2028 is a leap year: 365 + 366 + 365 = 1096 to 2029-11-23).
   it.each([
     ['2029-11-22', null],
@@ -104,7 +112,7 @@ describe('single slots far ahead: a mistyped year is refused, as one in the past
       '9999-12-31 ligger längre fram än någon besökstyp kan bokas (högst 1095 dagar): en ny tid kan läggas till och med 2029-11-22.',
     ],
   ])('%s: %s', async (date, refusal) => {
-    const { api, slot } = await demo();
+    const { api, slot } = await shared();
     const before = written(api);
     const r = refusal ? await api.err('slots.create', slot(date, '10:00', '10:30')) : null;
     if (refusal) {
@@ -158,6 +166,7 @@ describe('slots.update that changes nothing', () => {
 });
 
 describe('names nobody can see or read out, and codes typed on a Mac', () => {
+  const shared = sharedDemo();
   const base = { code: 'NY', nameSv: 'Ny typ', nameEn: 'New type', durationMin: 20, contactModes: ['physical' as const] };
 
   it.each([
@@ -167,7 +176,7 @@ describe('names nobody can see or read out, and codes typed on a Mac', () => {
     [{ nameSv: 'Ny\ttyp' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet får inte innehålla styrtecken.'],
     [{ nameSv: '-' }, 'Ogiltiga uppgifter: Namn (svenska): Namnet måste innehålla bokstäver.'],
   ])('type %j: %s', async (patch, message) => {
-    const { api } = await demo();
+    const { api } = await shared();
     const before = written(api);
     expect(await api.err('appointmentTypes.create', { ...base, ...patch })).toMatchObject({ code: 'validation', message });
     expect(written(api)).toEqual(before);
@@ -195,7 +204,7 @@ describe('names nobody can see or read out, and codes typed on a Mac', () => {
     ],
     [{ kind: 'equipment' as const, name: '--' }, 'Ogiltiga uppgifter: Namnet måste innehålla bokstäver.'],
   ])('resource %j: %s', async (input, message) => {
-    const { api } = await demo();
+    const { api } = await shared();
     const before = written(api);
     expect(await api.err('resources.create', input)).toMatchObject({ code: 'validation', message });
     expect(written(api)).toEqual(before);
@@ -203,6 +212,7 @@ describe('names nobody can see or read out, and codes typed on a Mac', () => {
 });
 
 describe('cases that already hold (no test named them before)', () => {
+  const shared = sharedDemo();
   const base = { code: 'NY', nameSv: 'Ny typ', nameEn: 'New type', durationMin: 20, contactModes: ['physical' as const] };
 
   it.each([
@@ -215,7 +225,7 @@ describe('cases that already hold (no test named them before)', () => {
     [{ nameSv: 'x'.repeat(201) }, 'Ogiltiga uppgifter: Namn (svenska): Högst 200 tecken.'],
     [{ nameEn: '\u00A0 ' }, 'Ogiltiga uppgifter: Namn (engelska): Fältet får inte vara tomt.'],
   ])('type %j is refused: %s', async (patch, message) => {
-    const { api } = await demo();
+    const { api } = await shared();
     const before = written(api);
     expect(await api.err('appointmentTypes.create', { ...base, ...patch } as never)).toMatchObject({
       code: 'validation',
