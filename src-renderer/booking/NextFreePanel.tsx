@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.ts';
 import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
-import { formatSpan } from './format.ts';
+import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
+import { formatDay, formatSpan } from './format.ts';
 
 export interface NextFreePanelProps {
   types: readonly AppointmentType[];
@@ -63,6 +64,15 @@ export function NextFreePanel({
   // A choice the new type rules out counts as anyone (and shows so).
   const fits = who.startsWith('p:') ? professions.includes(who.slice(2)) : fitting.some((r) => `r:${r.id}` === who);
   const whoShown = fits ? who : '';
+  // Nothing can be found whatever the book holds: say why, as tidbok slots free does.
+  const lastDay = type ? addDaysIso(todayIso(), type.bookMaxDays) : '';
+  const why = !type
+    ? null
+    : webOnly && !type.webBookable
+      ? t(type.invitationOnly ? 'nextFreeWhy.invitationOnly' : 'nextFreeWhy.notOnWeb')
+      : fromDate > lastDay
+        ? t('nextFreeWhy.beyondWindow', { count: type.bookMaxDays, date: formatDay(lastDay, i18n.language, true) })
+        : null;
   const input = {
     appointmentTypeId: typeId,
     from: fromDate,
@@ -186,7 +196,12 @@ export function NextFreePanel({
             })
           : ''}
       </p>
-      {found.data && found.data.length === 0 && <p className="tb-muted">{t('nextFree.none')}</p>}
+      {found.data && found.data.length === 0 && (
+        <p className="tb-muted" data-testid="next-free-none">
+          {t('nextFree.none')}
+          {why && ` ${why}`}
+        </p>
+      )}
       {found.data && found.data.length > 0 && (
         <ol className="tb-free-list" aria-label={t('nextFree.results')}>
           {found.data.map((f) => (

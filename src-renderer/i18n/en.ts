@@ -991,4 +991,11 @@ export const en: Shape<typeof sv> = {
     typeOpen: 'This time offers several visit types: choose one and press Enter.',
     chosen: 'Patient chosen: {{name}}, {{number}}',
   },
+  // Why Första lediga tid can find nothing whatever the book holds: the type's own rules.
+  nextFreeWhy: {
+    notOnWeb: 'This visit type is not booked on the web.',
+    invitationOnly: 'This visit type can be booked on the web only after an invitation.',
+    beyondWindow_one: 'This visit type can be booked at most {{count}} day ahead, up to {{date}}.',
+    beyondWindow_other: 'This visit type can be booked at most {{count}} days ahead, up to {{date}}.',
+  },
 };

@@ -994,4 +994,11 @@ export const sv = {
     typeOpen: 'Tiden erbjuder flera besökstyper: välj vilken och tryck Enter.',
     chosen: 'Vald patient: {{name}}, {{number}}',
   },
+  // Why Första lediga tid can find nothing whatever the book holds: the type's own rules.
+  nextFreeWhy: {
+    notOnWeb: 'Besökstypen bokas inte på webben.',
+    invitationOnly: 'Besökstypen kan bokas på webben först efter kallelse.',
+    beyondWindow_one: 'Besökstypen kan bokas högst {{count}} dag framåt, till och med {{date}}.',
+    beyondWindow_other: 'Besökstypen kan bokas högst {{count}} dagar framåt, till och med {{date}}.',
+  },
 };

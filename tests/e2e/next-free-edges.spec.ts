@@ -63,3 +63,31 @@ test('the panel offers those who perform the type, and shows what the api finds'
   await expectAccessible(page, 'next free panel, nurses for Vaccination');
   await panel.screenshot({ path: 'tests/artifacts/screens/next-free-edges.png' });
 });
+
+test('says why nothing can be found: a type not booked on the web, only after an invitation, a date past the window', async ({
+  page,
+}) => {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(shell.url);
+  await expect(page.locator('[data-booking-id]').first()).toBeVisible();
+  const types = await apiCall<{ id: string; code: string; bookMaxDays: number }[]>(shell, 'appointmentTypes.list', {});
+  const find = (code: string) => types.find((t) => t.code === code)!;
+  await page.getByRole('button', { name: 'Första lediga tid' }).click();
+  const panel = page.getByTestId('next-free-panel');
+  const none = panel.getByTestId('next-free-none');
+
+  await panel.getByLabel('Besökstyp').selectOption(find('TELE').id);
+  await panel.getByLabel('Endast webbtider').check();
+  await expect(none).toHaveText('Inga lediga tider hittades. Besökstypen bokas inte på webben.');
+  await panel.getByLabel('Besökstyp').selectOption(find('DIAB').id);
+  await expect(none).toHaveText('Inga lediga tider hittades. Besökstypen kan bokas på webben först efter kallelse.');
+  await panel.getByLabel('Endast webbtider').uncheck();
+  // The demo's types are bookable 90 days ahead: 2026-11-23 + 90 = 2027-02-21, a Sunday.
+  expect(find('DIAB').bookMaxDays).toBe(90);
+  await panel.getByLabel('Från och med').fill('2027-03-01');
+  await expect(none).toHaveText(
+    'Inga lediga tider hittades. Besökstypen kan bokas högst 90 dagar framåt, till och med sön 21 feb. 2027.',
+  );
+  await expectAccessible(page, 'next free panel saying why nothing is found');
+  await panel.screenshot({ path: 'tests/artifacts/screens/next-free-why.png' });
+});
