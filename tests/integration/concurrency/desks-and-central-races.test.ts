@@ -298,33 +298,6 @@ describe('a pull in flight while the desk writes', () => {
     await invariants();
   });
 
-  it('Konflikter: the suggested time the receptionist picks is taken on the web meanwhile: a new row for the patient, nothing lost', async () => {
-    const X = await freshSlot();
-    await freshSlot();
-    await sync();
-    const desk = await ok('bookings.book', {
-      slotId: X,
-      patientId: deskPatient(3),
-      appointmentTypeId: lakbes(),
-      channel: 'phone',
-    });
-    await webBook(web(), await onCentral(X), 'LAKBES', person(59));
-    await sync();
-    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
-    const pick = c.suggested[0]!.slotId;
-    await webBook(web(), await onCentral(pick), 'LAKBES', person(60));
-    const resolved = await ok('conflicts.resolve', { id: c.id, action: 'rebook', slotId: pick });
-    expect(resolved.booking!.status).toBe('preliminary');
-    await sync();
-    expect(activeOn(pick)).toMatchObject([{ channel: 'web', status: 'booked' }]);
-    expect(row(resolved.booking!.id).status).toBe('cancelled');
-    expect((await openConflicts()).find((x) => x.bookingId === resolved.booking!.id)).toMatchObject({
-      kind: 'slot_taken',
-      patient: { id: deskPatient(3) },
-    });
-    await invariants();
-  });
-
   it('the desk moves a web booking while the pull with its web cancellation is on its way: the cancellation stands, the move is not made', async () => {
     const [A, B] = [await freshSlot(), await freshSlot()];
     await sync();
@@ -346,7 +319,7 @@ describe('a pull in flight while the desk writes', () => {
   });
 });
 
-describe('a pull in flight while the desk writes (more)', () => {
+describe('a pull meeting a scheduler, a locked book, a cancellation made twice', () => {
   it('a scheduler registers an absence over a time the web booked, while the pull bringing it is on its way: the booking stands and is on the absence list', async () => {
     const X = await freshSlot('2026-12-03');
     await sync();
@@ -488,6 +461,33 @@ describe('Konflikter after the web won a time the desk booked offline', () => {
     expect(activeOn(S2)).toEqual([]);
     await sync();
     expect(activeOn(S1)).toMatchObject([{ patient_id: patient, status: 'booked' }]);
+    await invariants();
+  });
+
+  it('the suggested time the receptionist picks is taken on the web meanwhile: a new row for the patient, nothing lost', async () => {
+    const X = await freshSlot();
+    await freshSlot();
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(3),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    await webBook(web(), await onCentral(X), 'LAKBES', person(59));
+    await sync();
+    const c = (await openConflicts()).find((x) => x.bookingId === desk.id)!;
+    const pick = c.suggested[0]!.slotId;
+    await webBook(web(), await onCentral(pick), 'LAKBES', person(60));
+    const resolved = await ok('conflicts.resolve', { id: c.id, action: 'rebook', slotId: pick });
+    expect(resolved.booking!.status).toBe('preliminary');
+    await sync();
+    expect(activeOn(pick)).toMatchObject([{ channel: 'web', status: 'booked' }]);
+    expect(row(resolved.booking!.id).status).toBe('cancelled');
+    expect((await openConflicts()).find((x) => x.bookingId === resolved.booking!.id)).toMatchObject({
+      kind: 'slot_taken',
+      patient: { id: deskPatient(3) },
+    });
     await invariants();
   });
 });
