@@ -50,6 +50,19 @@ describe('every N weeks against whole-week steps, 2019–2029 (week 53 in 2020 a
   });
 });
 
+describe('every 52 weeks, the longest rhythm, from Monday 28 Dec 2026 (week 53)', () => {
+  it('runs once a year on the Monday 364 days on, drifting through the calendar (not "week 53" each year)', () => {
+    const spec = specFrom('2026-12-28')({ weekdays: [1], everyNWeeks: 52, startTime: '10:00', endTime: '10:30' });
+    // 28 Dec 2026 + 364 = 27 Dec 2027 (week 52); + 364 = 25 Dec 2028 (juldagen, laid: holidays open here); + 364 = 24 Dec 2029.
+    expect(expandTemplate(spec, '2026-12-01', '2030-01-01', STOCKHOLM, {}).slots.map((s) => s.date)).toEqual([
+      '2026-12-28',
+      '2027-12-27',
+      '2028-12-25',
+      '2029-12-24',
+    ]);
+  });
+});
+
 describe('a validity that never meets the template’s days', () => {
   it.each([
     // Monday 4 – Tuesday 5 Jan 2027, Wednesdays: none.
