@@ -80,7 +80,10 @@ async function pickPatient(api: Api, key: string): Promise<string> {
   const found = number === null ? [] : await api('patients.search', { query: check.ok ? key : number, limit: 5 });
   // A personnummer-shaped reserve number may be registered with or without its century.
   const same = number === null ? [] : check.ok ? [number] : reserveNumberForms(number);
-  const hit = found.find((p) => same.includes(p.identityNumber)) ?? (check.ok && found.length === 1 ? found[0] : undefined);
+  // Else a centenarian typed without her '+': the same ten digits in another century, never
+  // someone whose 12-digit number merely begins with what was typed.
+  const centuryApart = found.filter((p) => check.ok && p.identityNumber.slice(2) === number?.slice(2));
+  const hit = found.find((p) => same.includes(p.identityNumber)) ?? (centuryApart.length === 1 ? centuryApart[0] : undefined);
   if (hit) return hit.id;
   // Digits only were meant as a personnummer: say what is wrong with it.
   if (!check.ok && !/[A-Za-z]/.test(key)) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);

@@ -31,13 +31,16 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
     if (full.ok && digits.length === 10) {
       const tail = full.normalised.slice(2);
       // Ten digits without a sign that begin with a century may also be the start of a 12-digit
-      // number still being typed (2010050315 of 201005031453): those patients too.
+      // number still being typed (2010050315 of 201005031453): those patients too, when nobody
+      // holds the number they spell (an exact hit stays alone, first for Enter).
       const typing = cleaned === digits && /^(18|19|20)/.test(digits);
+      const forms = [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`];
       return {
         where: `(identity_number = ? OR (identity_number IN (?, ?, ?)
                   AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number = ?))
-                  OR (? AND identity_number LIKE ? ESCAPE '\\'))`,
-        params: [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`, full.normalised, typing ? 1 : 0, `${digits}%`],
+                  OR (? AND identity_number LIKE ? ESCAPE '\\'
+                      AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number IN (?, ?, ?, ?))))`,
+        params: [...forms, full.normalised, typing ? 1 : 0, `${digits}%`, ...forms],
       };
     }
     if (full.ok) return { where: `identity_number = ?`, params: [full.normalised] };

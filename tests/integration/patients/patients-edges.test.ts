@@ -152,6 +152,29 @@ describe('searching by the start of a number', () => {
     expect(await search(digits.slice(0, n))).toContain(key);
   });
 
+  it('ten digits that spell a patient’s whole number find her alone, and tidbok never books the child they begin', async () => {
+    // 1905051234-shaped: 19 05 05 serial 12x as ten digits (born 2019-05-05), and the start of
+    // a 12-digit number born 1905-05-05. The century-apart rule still finds a centenarian.
+    const nnn = `1${luhn('190505051')}7`;
+    const older = await create(`19050505${nnn}${luhn(`050505${nnn}`)}`);
+    const tenDigits = older.identityNumber.slice(0, 10);
+    expect(await api.ok('patients.checkIdentityNumber', { value: tenDigits })).toMatchObject({
+      ok: true,
+      normalised: `20${tenDigits}`,
+    });
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, from: '2026-12-03', limit: 1 });
+    const book = await runTidbok(
+      ['bookings', 'book', '--slot', slot!.slotId, '--patient', tenDigits, '--type', 'LAKBES', '--db', api.path],
+      MONDAY,
+    );
+    expect(book).toMatchObject({ code: 2, out: '' });
+    expect(book.err).toMatch(/Ingen patient har nummer 20190505-/);
+    const young = await create(tenDigits);
+    expect(young.identityNumber).toBe(`20${tenDigits}`);
+    expect(await search(tenDigits)).toEqual([young.identityNumber]);
+  });
+
   it('needs two characters', async () => {
     const error = await api.err('patients.search', { query: '1' });
     expect(error).toMatchObject({ code: 'validation', message: expect.stringMatching(/Skriv minst två tecken/) });
