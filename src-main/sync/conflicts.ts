@@ -1,6 +1,6 @@
 // The Konflikter inbox: what sync could not settle by itself, with free alternatives and
 // one-click rebooking through the ordinary booking path (rules, outbox, audit all apply).
-import { notFound, invalid } from '../api/result.ts';
+import { conflict, notFound, invalid } from '../api/result.ts';
 import type { ConflictSuggestion, ConflictView, FailedEntry } from '../api/methods/sync.ts';
 import type { Booking } from '../api/types.ts';
 import { bookSlot } from '../services/bookings.ts';
@@ -154,7 +154,11 @@ export function resolveConflict(
 ): { conflict: ConflictView; booking: Booking | null } {
   return ctx.db.transaction(() => {
     const c = conflictRow(ctx, input.id);
-    if (c.resolved_at !== null) throw invalid('Konflikten är redan hanterad.');
+    if (c.resolved_at !== null) {
+      // Another desk (or a double click) got there first: a conflict, as a time taken meanwhile is, naming who.
+      const by = ctx.db.prepare(`SELECT resolved_by FROM conflicts WHERE id = ?`).get(c.id) as { resolved_by: string | null };
+      throw conflict('Konflikten är redan hanterad.', { rule: 'already_resolved', resolvedBy: by.resolved_by });
+    }
     let booking: Booking | null = null;
     if (input.action === 'rebook') {
       if (!c.patient_id || !c.type_id) throw invalid('Konflikten gäller ingen bokning som kan bokas om.');

@@ -456,7 +456,15 @@ describe('Konflikter after the web won a time the desk booked offline', () => {
       call('conflicts.resolve', { id: c.id, action: 'rebook', slotId: S2 }, bo),
     ]);
     expect(first.ok).toBe(true);
-    expect(second).toMatchObject({ ok: false, error: { message: 'Konflikten är redan hanterad.' } });
+    // The desk that came second is told another desk got there first (a conflict, as for a time taken), and by whom.
+    expect(second).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: 'Konflikten är redan hanterad.',
+        details: { rule: 'already_resolved', resolvedBy: 'anna.r' },
+      },
+    });
     expect(activeOn(S1)).toMatchObject([{ patient_id: patient }]);
     expect(activeOn(S2)).toEqual([]);
     await sync();
