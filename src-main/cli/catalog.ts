@@ -11,6 +11,7 @@ import type { HandlerEnv } from '../api/handler-types.ts';
 import type { ExpansionReport, ScheduleTemplate, TemplateChange } from '../api/methods/scheduling.ts';
 import type { ApiError } from '../api/result.ts';
 import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
+import { daysSv } from '../domain/booking-rules.ts';
 import { clockChangeDays, type ClockChangeDay } from '../domain/templates.ts';
 import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
 import { createLogger } from '../log.ts';
@@ -19,6 +20,8 @@ import { createContext } from '../services/context.ts';
 import { currentUnitId } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
 import { cliCaller, dbOption, EXIT, parseDateOption, UsageError, pickResource } from './common.ts';
+
+const timesSv = (n: number) => `${n} ${n === 1 ? 'tid' : 'tider'}`;
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -144,7 +147,8 @@ function typeRow(t: AppointmentType): string[] {
 }
 
 /** What `tidbok types list --json` adds that an import ignores: ids are per unit, types match by code. */
-const NOT_IMPORTED = new Set(['id', 'unitId', 'active']);
+// The version counts one desk's own writes: a catalogue file may come from another desk.
+const NOT_IMPORTED = new Set(['id', 'unitId', 'active', 'version']);
 
 interface ImportReport {
   dryRun: boolean;
@@ -201,7 +205,9 @@ async function importEntry(
   }
   if ('active' in entry) type = await api('appointmentTypes.setActive', { id: type.id, active: entry['active'] as boolean });
   const changed = existing
-    ? (Object.keys(type) as (keyof AppointmentType)[]).filter((k) => JSON.stringify(type[k]) !== JSON.stringify(existing[k]))
+    ? (Object.keys(type) as (keyof AppointmentType)[]).filter(
+        (k) => k !== 'version' && JSON.stringify(type[k]) !== JSON.stringify(existing[k]),
+      )
     : [];
   return { type, fields: changed };
 }
@@ -563,9 +569,9 @@ export function registerTemplateCommands(templates: Command): void {
       ].sort((a, b) => a[0].localeCompare(b[0]));
       for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
       print(
-        `${preview.slots.length - held.size} tider på ${byDate.size} dagar ${from} – ${addDays(to, -1)}` +
-          `${preview.skipped.length ? `, ${preview.skipped.length} dagar stängda` : ''}` +
-          `${held.size ? `; ${held.size} tider läggs inte ut (resursen har redan tider då)` : ''}.`,
+        `${timesSv(preview.slots.length - held.size)} på ${daysSv(byDate.size)} ${from} – ${addDays(to, -1)}` +
+          `${preview.skipped.length ? `, ${daysSv(preview.skipped.length)} ${preview.skipped.length === 1 ? 'stängd' : 'stängda'}` : ''}` +
+          `${held.size ? `; ${timesSv(held.size)} läggs inte ut (resursen har redan tider då)` : ''}.`,
       );
     });
 

@@ -91,7 +91,7 @@ function TypesScreen() {
               </td>
               <td>{x.invitationOnly ? t('types.invitationOnly') : x.webBookable ? t('types.yes') : t('types.no')}</td>
               <td className="tb-nowrap">{t('typeForm.cutoffShort', { cancel: x.cancelCutoffH, rebook: x.rebookCutoffH })}</td>
-              <td className="tb-nowrap">{t('typeForm.windowShort', { lead: x.bookMinLeadH, days: x.bookMaxDays })}</td>
+              <td className="tb-nowrap">{t('typeForm.windowShort', { lead: x.bookMinLeadH, count: x.bookMaxDays })}</td>
               <td>{x.active ? t('typeForm.active') : t('typeForm.inactive')}</td>
               {canEdit && (
                 <td className="tb-nowrap">

@@ -206,7 +206,8 @@ describe('templates preview over DST nights and holiday weeks', () => {
       .filter((l) => l.includes('stängt: '))
       .map((l) => l.replace(/ \S+ {2}stängt: /, ' '));
     expect(shut).toEqual(closed);
-    expect(out).toMatch(new RegExp(`\\n${weeks * 7 - closed.length} tider på ${weeks * 7 - closed.length} dagar .*, ${closed.length} dagar stängda\\.\\n$`)); // prettier-ignore
+    const shutDays = closed.length === 1 ? '1 dag stängd' : `${closed.length} dagar stängda`;
+    expect(out).toMatch(new RegExp(`\\n${weeks * 7 - closed.length} tider på ${weeks * 7 - closed.length} dagar .*, ${shutDays}\\.\\n$`)); // prettier-ignore
   });
 
   it('templates add lays out a night template over both 2027 DST Sundays and says what the nights did', async () => {
@@ -259,7 +260,7 @@ describe('templates preview over DST nights and holiday weeks', () => {
     expect(open).toMatchObject({ code: 0, err: '' });
     expect(open.out).toMatch(/^Julafton stängt, nyårsafton stängt, midsommarafton öppet\.\n/);
     const out = await preview(['--weekdays', '5', '--start', '08:00', '--end', '09:00', '--slot', '60', '--from', '2027-06-21', '--weeks', '1']); // prettier-ignore
-    expect(out).toBe('2027-06-25 fre  08:00  (1 × 60 min)\n1 tider på 1 dagar 2027-06-21 – 2027-06-27.\n');
+    expect(out).toBe('2027-06-25 fre  08:00  (1 × 60 min)\n1 tid på 1 dag 2027-06-21 – 2027-06-27.\n');
     expect((await cli(['holidays', 'set', '--midsommarafton', 'stängt', '--db', db])).code).toBe(0);
     expect(await cli(['holidays', 'set', '--julafton', 'kanske', '--db', db])).toMatchObject({
       code: 2,
