@@ -376,6 +376,44 @@ describe('a pull meeting a scheduler, a locked book, a cancellation made twice',
     await invariants();
   });
 
+  it("central confirms the desk's claim while another process holds the book: busy, then confirmed once, nothing doubled", async () => {
+    const X = await freshSlot();
+    await sync();
+    const desk = await ok('bookings.book', {
+      slotId: X,
+      patientId: deskPatient(6),
+      appointmentTypeId: lakbes(),
+      channel: 'phone',
+    });
+    const holder = new Database(ctx.db.name);
+    const lockingAnswer = new FhirCentralApi({
+      baseUrl: central.url,
+      token: null,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        // The claim is committed on central; its answer arrives while another process writes here.
+        if (init?.method === 'POST' && !holder.inTransaction) holder.exec('BEGIN IMMEDIATE');
+        return res;
+      },
+    });
+    ctx.db.pragma('busy_timeout = 100');
+    try {
+      const r = await new SyncEngine(ctx, lockingAnswer).settle();
+      expect(r.failure).toBe('busy');
+      expect(row(desk.id).status).toBe('preliminary');
+    } finally {
+      ctx.db.pragma('busy_timeout = 5000');
+      if (holder.inTransaction) holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect((await onCentral(X)).status).toBe('busy');
+    const before = (await openConflicts()).length;
+    await sync();
+    expect(activeOn(X)).toMatchObject([{ id: desk.id, status: 'booked' }]);
+    expect((await openConflicts()).length).toBe(before);
+    await invariants();
+  });
+
   it('the desk and the web patient both cancel the same booking: cancelled once, no conflict, the time free on both sides', async () => {
     const X = await freshSlot();
     await sync();
