@@ -224,9 +224,10 @@ describe('deleting an appointment type', () => {
         api.ok('templates.create', {
           template: {
             resourceId: psy.id,
+            // A Saturday past the horizon: the template has laid out no slot yet.
             weekdays: [6],
-            validFrom: '2027-06-01',
-            validTo: '2027-06-01',
+            validFrom: '2027-06-05',
+            validTo: '2027-06-05',
             startTime: '08:00',
             endTime: '09:00',
             slotMin: 45,
