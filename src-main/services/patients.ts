@@ -102,18 +102,7 @@ export function createPatient(
   },
 ): Patient {
   return ctx.db.transaction(() => {
-    const check = checkIdentityNumber(ctx, { value: input.identityNumber, reserve: input.reserve });
-    if (!check.ok || !check.normalised || !check.kind)
-      throw invalid(check.message ?? 'Ogiltigt personnummer.', { field: 'identityNumber' });
-    // A reserve number typed with and without its century is one wristband: one patient.
-    const forms = check.kind === 'reserve' ? reserveNumberForms(check.normalised) : [check.normalised];
-    const clash = ctx.db
-      .prepare(`SELECT id FROM patients WHERE identity_number IN (SELECT value FROM json_each(?)) LIMIT 1`)
-      .get(JSON.stringify(forms)) as { id: string } | undefined;
-    if (clash) {
-      const what = check.kind === 'reserve' ? 'reservnumret' : 'personnumret';
-      throw conflict(`Det finns redan en patient med det ${what}.`, { patientId: clash.id });
-    }
+    const check = identityNoOneElseHas(ctx, input.identityNumber, input.reserve, null);
     const id = ctx.newId();
     ctx.db
       .prepare(
@@ -137,6 +126,28 @@ export function createPatient(
   })();
 }
 
+/** A valid identity number no other patient holds (`self` may hold it), normalised; else why not. */
+function identityNoOneElseHas(
+  ctx: ServiceContext,
+  value: string,
+  reserve: boolean | undefined,
+  self: string | null,
+): { normalised: string; kind: NonNullable<IdentityCheck['kind']> } {
+  const check = checkIdentityNumber(ctx, { value, reserve });
+  if (!check.ok || !check.normalised || !check.kind)
+    throw invalid(check.message ?? 'Ogiltigt personnummer.', { field: 'identityNumber' });
+  // A reserve number typed with and without its century is one wristband: one patient.
+  const forms = check.kind === 'reserve' ? reserveNumberForms(check.normalised) : [check.normalised];
+  const clash = ctx.db
+    .prepare(`SELECT id FROM patients WHERE identity_number IN (SELECT value FROM json_each(?)) AND id IS NOT ? LIMIT 1`)
+    .get(JSON.stringify(forms), self) as { id: string } | undefined;
+  if (clash) {
+    const what = check.kind === 'reserve' ? 'reservnumret' : 'personnumret';
+    throw conflict(`Det finns redan en patient med det ${what}.`, { patientId: clash.id });
+  }
+  return { normalised: check.normalised, kind: check.kind };
+}
+
 function patientChanged(ctx: ServiceContext, caller: Caller, id: string, op: 'create' | 'update', detail: object): Patient {
   const row = patientRow(ctx, id);
   enqueueOutbox(ctx, 'patient', id, op, toPatient(row, true));
@@ -156,12 +167,21 @@ export function updatePatient(
     email?: string | null | undefined;
     address?: string | null | undefined;
     protectedIdentity?: boolean | undefined;
+    /**
+     * A corrected number, or the real personnummer of a patient registered under a reserve number
+     * or samordningsnummer; `reserve` as for a new patient. The old number stays in the access log.
+     */
+    identityNumber?: string | undefined;
+    reserve?: boolean | undefined;
     expectedVersion?: number | undefined;
   },
 ): Patient {
   return ctx.db.transaction(() => {
     const before = patientRow(ctx, input.id);
     refuseStaleEdit(input.expectedVersion, before.version, 'Patientens uppgifter', 'öppnade dem');
+    const identity =
+      input.identityNumber === undefined ? null : identityNoOneElseHas(ctx, input.identityNumber, input.reserve, before.id);
+    const newIdentity = identity && identity.normalised !== before.identity_number ? identity : null;
     // A caller who may not see the contact details may not overwrite them either, nor lift the
     // protection (and then read them).
     if (!mayShowContactDetails(before.protected_identity === 1, caller.roles)) {
@@ -175,10 +195,12 @@ export function updatePatient(
     const col = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v || null);
     ctx.db
       .prepare(
-        `UPDATE patients SET given_name = ?, family_name = ?, phone = ?, email = ?, address = ?, protected_identity = ?,
-           version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+        `UPDATE patients SET identity_number = ?, identity_kind = ?, given_name = ?, family_name = ?, phone = ?, email = ?, address = ?,
+           protected_identity = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       .run(
+        newIdentity?.normalised ?? before.identity_number,
+        newIdentity?.kind ?? before.identity_kind,
         input.givenName ?? before.given_name,
         input.familyName ?? before.family_name,
         col(input.phone, before.phone),
@@ -189,8 +211,13 @@ export function updatePatient(
         caller.username,
         before.id,
       );
+    const changed = Object.keys(input).filter(
+      (k) => !['id', 'expectedVersion', 'reserve'].includes(k) && (k !== 'identityNumber' || newIdentity),
+    );
     return patientChanged(ctx, caller, before.id, 'update', {
-      changed: Object.keys(input).filter((k) => k !== 'id' && k !== 'expectedVersion'),
+      changed,
+      // The number samples and papers may still carry: the log links it to the patient.
+      ...(newIdentity ? { previousIdentityNumber: before.identity_number, previousKind: before.identity_kind } : {}),
     });
   })();
 }

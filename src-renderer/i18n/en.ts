@@ -496,6 +496,8 @@ export const en: Shape<typeof sv> = {
     past: 'Past bookings',
     none: 'None.',
     edit: {
+      identityNumber: 'Personal identity or co-ordination number',
+      reserve: 'Reserve number',
       open: 'Edit details',
       save: 'Save details',
       stale:

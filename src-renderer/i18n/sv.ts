@@ -496,6 +496,8 @@ export const sv = {
     past: 'Tidigare bokningar',
     none: 'Inga.',
     edit: {
+      identityNumber: 'Personnummer eller samordningsnummer',
+      reserve: 'Reservnummer',
       open: 'Ändra uppgifter',
       save: 'Spara uppgifter',
       stale:

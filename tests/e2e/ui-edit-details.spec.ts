@@ -4,6 +4,7 @@
 // shows what is now stored and the desk makes the change again. Checked in the data; axe on each.
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
+import { luhn } from '../helpers/luhn-oracle.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { BookingList } from '../../src-main/api/methods/bookings-search.ts';
 import type { BookingDetail, Patient } from '../../src-main/api/methods/scheduling.ts';
@@ -110,6 +111,25 @@ test("a patient's new phone number; a bad e-mail is refused in Swedish; a stale 
   await form.getByRole('button', { name: 'Spara uppgifter' }).click();
   await expect(form).toBeHidden();
   const after = await apiCall<Patient>(shell, 'patients.get', { id });
+
+  // Her number was mistyped at registration: a wrong check digit is refused, the right one saved.
+  const right = `19870314238${luhn('870314238')}`;
+  await view.getByRole('button', { name: 'Ändra uppgifter' }).click();
+  await expect(form.getByLabel('Personnummer eller samordningsnummer')).toHaveValue(
+    `${target.patient.identityNumber!.slice(0, 8)}-${target.patient.identityNumber!.slice(8)}`,
+  );
+  await form.getByLabel('Personnummer eller samordningsnummer').fill(`870314-238${(luhn('870314238') + 1) % 10}`);
+  await form.getByRole('button', { name: 'Spara uppgifter' }).click();
+  await expect(form.getByRole('alert')).toContainText('Kontrollsiffran stämmer inte');
+  await form.getByLabel('Personnummer eller samordningsnummer').fill(`870314-238${luhn('870314238')}`);
+  await page.screenshot({ path: 'tests/artifacts/screens/patient-edit-identity.png' });
+  await form.getByRole('button', { name: 'Spara uppgifter' }).click();
+  await expect(form).toBeHidden();
+  await expect(view).toContainText(`${right.slice(0, 8)}-${right.slice(8)}`);
+  expect(await apiCall<Patient>(shell, 'patients.get', { id })).toMatchObject({
+    identityNumber: right,
+    identityKind: 'personnummer',
+  });
   expect(after).toMatchObject({ address: 'Storgatan 1, 111 22 Stockholm' });
   expect(after.phone?.replace(/\D/g, '')).toBe('0812345678');
 });

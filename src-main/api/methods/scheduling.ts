@@ -687,6 +687,9 @@ export const schedulingMethods = {
         email: emailAddress.nullable().optional(),
         address: z.string().trim().max(500).nullable().optional(),
         protectedIdentity: z.boolean().optional(),
+        /** A corrected number, or the real one of a patient registered under a reserve number. */
+        identityNumber: z.string().trim().min(1).max(40).optional(),
+        reserve: z.boolean().optional(),
         expectedVersion: expectedVersion.optional(),
       })
       .strict(),
