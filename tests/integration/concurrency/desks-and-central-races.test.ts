@@ -35,6 +35,7 @@ import {
   tempDir,
   type SmallUnit,
 } from '../sync/helpers.ts';
+import { refusalOf, valueOf } from '../../helpers/results.ts';
 
 const ACTIVE = `('preliminary','booked','arrived','completed','no_show')`;
 let central: Central;
@@ -55,14 +56,10 @@ async function call<M extends MethodName>(method: M, input: InputOf<M>, caller: 
   return dispatch({ ctx, caller, shell: 'web' }, method, input);
 }
 async function ok<M extends MethodName>(method: M, input: InputOf<M>, caller: Caller = anna): Promise<ResultOf<M>> {
-  const r = await call(method, input, caller);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(method, await call(method, input, caller));
 }
 async function refused<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
-  const r = await call(method, input);
-  if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return r.error;
+  return refusalOf(method, await call(method, input));
 }
 const web = () => api(central.url);
 const engine = () => new SyncEngine(ctx, api(central.url));

@@ -29,6 +29,7 @@ import {
   type SmallUnit,
   deskCopiedFrom,
 } from './helpers.ts';
+import { valueOf } from '../../helpers/results.ts';
 
 let central: Central;
 let a: ServiceContext; // this desk
@@ -47,9 +48,10 @@ function at(iso: string): void {
 }
 
 async function ok<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  const r = await dispatch({ ctx, caller: testCaller(['receptionist', 'scheduler']), shell: 'web' }, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(
+    method,
+    await dispatch({ ctx, caller: testCaller(['receptionist', 'scheduler']), shell: 'web' }, method, input),
+  );
 }
 const web = () => api(central.url);
 async function sync(ctx: ServiceContext) {

@@ -43,6 +43,7 @@ import {
   tempDir,
   type SmallUnit,
 } from './helpers.ts';
+import { valueOf } from '../../helpers/results.ts';
 
 let central: Central;
 let ctx: ServiceContext;
@@ -51,9 +52,7 @@ const now = Date.parse('2026-10-19T09:00:00+02:00');
 const types: Record<string, string> = {};
 
 async function ok<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ResultOf<M>> {
-  const r = await dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(method, await dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input));
 }
 const web = () => api(central.url);
 const onCentral = async (slotId: string) => (await web().byIdentifier<Slot>('Slot', ID_SYSTEM, slotId))!;

@@ -28,6 +28,7 @@ import {
   type SmallUnit,
   deskCopiedFrom,
 } from './helpers.ts';
+import { refusalOf, valueOf } from '../../helpers/results.ts';
 
 let central: Central;
 let ctx: ServiceContext;
@@ -41,14 +42,10 @@ async function call<M extends MethodName>(method: M, input: InputOf<M>, roles?: 
   return dispatch({ ctx, caller: testCaller(roles), shell: 'web' }, method, input);
 }
 async function ok<M extends MethodName>(method: M, input: InputOf<M>, roles?: readonly Role[]): Promise<ResultOf<M>> {
-  const r = await call(method, input, roles);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(method, await call(method, input, roles));
 }
 async function err<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiError> {
-  const r = await call(method, input);
-  if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return r.error;
+  return refusalOf(method, await call(method, input));
 }
 const web = () => api(central.url);
 const sync = async () => {

@@ -26,6 +26,7 @@ import {
   type SmallUnit,
   weekdayTemplate,
 } from './helpers.ts';
+import { valueOf } from '../../helpers/results.ts';
 
 // Monday morning; the template starts today.
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
@@ -37,9 +38,7 @@ let templateId: string;
 
 const staff = testCaller(['receptionist', 'scheduler']);
 async function ok<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  const r = await dispatch({ ctx, caller: staff, shell: 'web' }, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(method, await dispatch({ ctx, caller: staff, shell: 'web' }, method, input));
 }
 async function sync(...desks: ServiceContext[]) {
   for (const ctx of desks) {

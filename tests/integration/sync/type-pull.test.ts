@@ -23,6 +23,7 @@ import {
   type SmallUnit,
   deskCopiedFrom,
 } from './helpers.ts';
+import { valueOf } from '../../helpers/results.ts';
 
 let central: Central;
 let a: ServiceContext; // the scheduler's desk
@@ -34,9 +35,7 @@ async function call<M extends MethodName>(ctx: ServiceContext, method: M, input:
   return dispatch({ ctx, caller: staff, shell: 'web' }, method, input);
 }
 async function ok<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  const r = await call(ctx, method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.details)}`);
-  return r.value as ResultOf<M>;
+  return valueOf<ResultOf<M>>(method, await call(ctx, method, input));
 }
 async function sync(ctx: ServiceContext) {
   const r = await new SyncEngine(ctx, api(central.url)).settle();
