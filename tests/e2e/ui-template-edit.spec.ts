@@ -59,7 +59,7 @@ test('edit a booked template: counts as the data says, booked slots listed and o
   expect(expectBooked.length).toBeGreaterThan(1);
   expect(expectRemoved).toBeGreaterThan(0);
   const planned = await api<TemplatePreview>('templates.preview', {
-    template: { ...tpl, id: undefined, active: undefined, startTime: '12:30', endTime: '15:00' },
+    template: { ...tpl, id: undefined, active: undefined, version: undefined, startTime: '12:30', endTime: '15:00' },
     from: TODAY,
     to: horizonEnd,
   });
