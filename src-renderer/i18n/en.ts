@@ -414,6 +414,8 @@ export const en: Shape<typeof sv> = {
     type: 'Appointment type',
     status: 'Status',
     note: 'Note',
+    reasonFor: { visit: 'Reason', cancelled: 'Reason for cancelling', rebooked: 'Reason for rebooking' },
+    reasonCode: { SYNC_CONFLICT: 'Clash when syncing' },
     noteAdd: 'Add a note',
     noteEdit: 'Edit',
     noteSave: 'Save note',

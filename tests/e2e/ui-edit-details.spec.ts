@@ -8,6 +8,7 @@ import { luhn } from '../helpers/luhn-oracle.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { BookingList } from '../../src-main/api/methods/bookings-search.ts';
 import type { BookingDetail, Patient } from '../../src-main/api/methods/scheduling.ts';
+import type { Booking } from '../../src-main/api/types.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 const NOW = Date.parse(MONDAY);
@@ -132,4 +133,32 @@ test("a patient's new phone number; a bad e-mail is refused in Swedish; a stale 
   });
   expect(after).toMatchObject({ address: 'Storgatan 1, 111 22 Stockholm' });
   expect(after.phone?.replace(/\D/g, '')).toBe('0812345678');
+});
+
+test('a cancelled booking shows why, in the words of the type’s reason list', async ({ page }) => {
+  // A patient seen today who has another booking more than a day ahead: the desk cancels that one.
+  const today = await apiCall<BookingList>(shell, 'bookings.search', { from: '2026-11-23', to: '2026-11-23', limit: 500 });
+  let later: Booking | undefined;
+  const seen = today.rows.filter((r) => r.status === 'booked' && r.startAt > NOW + 3_600_000 && !r.patient.protectedIdentity);
+  for (const r of seen) {
+    const theirs = await apiCall<Booking[]>(shell, 'bookings.forPatient', { patientId: r.patient.id });
+    later = theirs.find((x) => x.status === 'booked' && x.startAt > NOW + 2 * 86_400_000);
+    if (later) break;
+  }
+  expect(later).toBeDefined();
+  await apiCall(shell, 'bookings.cancel', { id: later!.id, reasonCode: 'SJUK', reasonText: 'feber sedan i går' });
+
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(`${shell.url}#/bookings`);
+  const first = today.rows.find((r) => r.patient.id === later!.patient.id && r.status === 'booked' && r.startAt > NOW)!;
+  await page.locator(`tbody [data-booking-id="${first.id}"]`).getByRole('button').click();
+  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Öppna patient' }).click();
+  const view = page.getByTestId('patient-dialog');
+  await view.getByTestId('patient-past').locator(`[data-booking-id="${later!.id}"]`).getByRole('button').click();
+  const dialog = page.getByTestId('booking-dialog');
+  await expect(dialog.getByTestId('booking-status')).toHaveText('Avbokad');
+  await expect(dialog.getByText('Orsak till avbokning')).toBeVisible();
+  await expect(dialog.getByTestId('booking-reason')).toHaveText('Patienten är sjuk – feber sedan i går');
+  await expectAccessible(page, 'cancelled booking with its reason');
+  await page.screenshot({ path: 'tests/artifacts/screens/booking-cancelled-reason.png' });
 });
