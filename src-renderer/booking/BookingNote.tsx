@@ -46,7 +46,8 @@ export function BookingNote({
     setError(null);
     try {
       onSaved(await call('bookings.setNote', { id: opened.id, note: text.trim(), expectedVersion: opened.version }));
-      setOpened({ ...opened, note: text.trim() });
+      // One write, one version: the next edit starts from it even before the dialog's refetch lands.
+      setOpened({ ...opened, note: text.trim(), version: opened.version + 1 });
       close();
     } catch (err) {
       if (isStaleEdit(err)) {
@@ -74,8 +75,9 @@ export function BookingNote({
               type="button"
               className="tb-link"
               onClick={() => {
-                setOpened(booking);
-                setText(booking.note);
+                const latest = booking.version >= opened.version ? booking : opened;
+                setOpened(latest);
+                setText(latest.note);
                 setEditing(true);
               }}
             >

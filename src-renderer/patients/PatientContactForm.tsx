@@ -62,12 +62,12 @@ export function PatientContactForm({
   const [d, setD] = useState<Draft>(() => draftOf(patient));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) =>
-    setD((x) => {
-      const next = { ...x, [k]: v };
-      onDirty(Object.keys(changes(draftOf(opened), next)).length > 0);
-      return next;
-    });
+  // The parent is told outside the state updater (an updater must not set another component's state).
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    const next = { ...d, [k]: v };
+    setD(next);
+    onDirty(Object.keys(changes(draftOf(opened), next)).length > 0);
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -47,6 +47,11 @@ test("a booking's note: added, then a stale edit is refused and made again over 
   await expect(dialog.getByTestId('booking-note')).toHaveText('Tolk: arabiska');
   await expect(dialog.getByRole('button', { name: 'Ändra' })).toBeFocused();
   expect((await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id })).note).toBe('Tolk: arabiska');
+  // A second edit straight away starts from the version the first one wrote: not taken as stale.
+  await dialog.getByRole('button', { name: 'Ändra' }).click();
+  await dialog.getByLabel('Anteckning').fill('Tolk: arabiska (dari)');
+  await dialog.getByRole('button', { name: 'Spara anteckning' }).click();
+  await expect(dialog.getByTestId('booking-note')).toHaveText('Tolk: arabiska (dari)');
 
   // Escape in the note leaves the note only; the booking dialog stays.
   await dialog.getByRole('button', { name: 'Ändra' }).click();
