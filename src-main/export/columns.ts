@@ -31,7 +31,9 @@ export type Column =
       plain?: true;
     }
   /** An instant, written as local ISO text in CSV and as a typed date cell in XLSX. */
-  | { key: string; header: string; width: number; kind: 'datetime'; value: (row: ExportRow) => number | null };
+  | { key: string; header: string; width: number; kind: 'datetime'; value: (row: ExportRow) => number | null }
+  /** An instant as ISO 8601 text with its offset ('2026-10-25T02:20:00+01:00') in both files. */
+  | { key: string; header: string; width: number; kind: 'instant'; value: (row: ExportRow) => number | null };
 
 /** The columns for a scope: booking columns unless slots only, patient columns by patient data. */
 export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>): Column[] {
@@ -105,6 +107,18 @@ export function columnsFor(scope: Pick<ExportScope, 'content' | 'patientData'>):
       kind: 'text',
       value: (r) => r.booking?.id ?? '',
       plain: true,
+    },
+    // The wall-clock columns read the same on both passes of the autumn night's doubled hour
+    // (02:20 summer time and 02:20 winter time): these name the instant. Last, so the columns
+    // before them keep their places for the systems that already import the files.
+    { key: 'startInstant', header: 'Start (ISO 8601)', width: 26, kind: 'instant', value: (r) => r.startAt },
+    { key: 'endInstant', header: 'Slut (ISO 8601)', width: 26, kind: 'instant', value: (r) => r.endAt },
+    withBookings && {
+      key: 'bookedAtInstant',
+      header: 'Bokades (ISO 8601)',
+      width: 26,
+      kind: 'instant',
+      value: (r) => r.booking?.createdAt ?? null,
     },
   ];
   return cols.filter((c): c is Column => c !== false);

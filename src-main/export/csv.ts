@@ -1,6 +1,7 @@
 // CSV for Swedish Excel: UTF-8 with a BOM (so Excel reads å, ä, ö right), ';' between fields
 // by default (Swedish Excel expects it: ',' is the decimal comma), ',' on request; instants as
-// ISO 8601 local date-times of the unit ('2026-03-29T09:00').
+// ISO 8601 local date-times of the unit ('2026-03-29T09:00'), and last the same instants with
+// their offset ('2026-03-29T09:00:00+02:00'), which alone tell the doubled autumn hour apart.
 // Fields are quoted by RFC 4180 here rather than through csv-stringify: its per-field options
 // machinery took half of a 100k-row export. The rule is csv-stringify's with line breaks quoted
 // (which its CRLF mode does not do by default: a note with a line break then split its record);
@@ -55,9 +56,9 @@ export async function writeCsv(
         if (i > 0) text += delimiter;
         if (c.kind === 'text') text += c.plain ? c.value(row) : csvField(c.value(row), delimiter);
         else {
-          // Local ISO date-times ('2026-03-29T09:00') never need quoting.
+          // Local ISO date-times ('2026-03-29T09:00', with offset '...T09:00:00+02:00') never need quoting.
           const at = c.value(row);
-          if (at !== null) text += clock.isoLocal(at);
+          if (at !== null) text += c.kind === 'datetime' ? clock.isoLocal(at) : clock.isoOffset(at);
         }
       }
       text += RECORD_END;

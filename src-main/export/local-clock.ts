@@ -14,6 +14,16 @@ export interface LocalClock {
   /** ISO 8601 local date-time without offset: 'YYYY-MM-DDTHH:mm'. */
   isoLocal(instant: number): string;
   /**
+   * ISO 8601 with seconds and the zone's offset: '2026-10-25T02:20:00+01:00'. The one text that
+   * names the instant also in the autumn night's doubled hour, where the wall clock alone does not.
+   */
+  isoOffset(instant: number): string;
+  /**
+   * Which pass of the autumn night's doubled hour (02:00–02:59 shown twice) an instant lies on:
+   * 'summer' (the first, summer time) or 'winter' (the second); null outside that hour.
+   */
+  doubledHourPass(instant: number): 'summer' | 'winter' | null;
+  /**
    * A Date whose UTC fields show the wall clock: what spreadsheet cells need, since Excel has no
    * time zones and exceljs writes a Date's UTC fields.
    */
@@ -66,6 +76,21 @@ export function localClock(timeZone: string): LocalClock {
     isoLocal: (i) => {
       const wall = wallMs(i);
       return `${dayText(Math.floor(wall / DAY))}T${time(wall)}`;
+    },
+    isoOffset: (i) => {
+      const off = offsetAt(i);
+      const wall = i + off;
+      const seconds = Math.floor(wall / 1000) - Math.floor(wall / MINUTE) * 60;
+      const abs = Math.abs(off) / MINUTE;
+      const sign = off < 0 ? '-' : '+';
+      return `${dayText(Math.floor(wall / DAY))}T${time(wall)}:${pad(seconds)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+    },
+    doubledHourPass: (i) => {
+      // The same wall clock an hour earlier or later means the clock went back across this instant.
+      const here = time(wallMs(i));
+      if (time(wallMs(i - HOUR)) === here) return 'winter';
+      if (time(wallMs(i + HOUR)) === here) return 'summer';
+      return null;
     },
     wallDate: (i) => new Date(wallMs(i)),
   };

@@ -63,6 +63,18 @@ export async function writeDayListPdf(
     note: MARGIN + COLS.time + COLS.patient + COLS.visit,
   };
   const noteWidth = () => width() - COLS.time - COLS.patient - COLS.visit;
+  /**
+   * Which pass of the autumn night's doubled hour a row lies on, in words, or null: 02:20 summer
+   * time and 02:20 winter time are an hour apart and would otherwise print the same.
+   */
+  const passNote = (row: ExportRow): string | null => {
+    const start = clock.doubledHourPass(row.startAt);
+    const end = clock.doubledHourPass(row.endAt);
+    if (!start && !end) return null;
+    const name = (p: 'summer' | 'winter') => (p === 'summer' ? 'sommartid' : 'vintertid');
+    if (start && end && start !== end) return `${name(start).slice(0, 6)}–${name(end)}`; // Helvetica's WinAnsi has no arrow
+    return start ? name(start) : `slut ${name(end!)}`;
+  };
   const printed = `Utskriven ${clock.date(options.printedAt)} ${clock.time(options.printedAt)} av ${options.printedBy}`;
   let pageNo = 0;
 
@@ -143,7 +155,9 @@ export async function writeDayListPdf(
     const heightOf = (lines: typeof patientLines, w: number) =>
       lines.reduce((h, l) => h + doc.font(l.font).fontSize(l.size).heightOfString(l.text, { width: w }) + 1, 0);
     const noteH = note ? doc.font('Helvetica').fontSize(10).heightOfString(note, { width: noteWidth() }) : 0;
-    const h = Math.max(b ? 34 : 24, heightOf(patientLines, COLS.patient - 8), heightOf(visitLines, COLS.visit - 8), noteH) + 10;
+    const pass = passNote(row);
+    const timeH = (b ? 34 : 24) + (pass ? 11 : 0);
+    const h = Math.max(timeH, heightOf(patientLines, COLS.patient - 8), heightOf(visitLines, COLS.visit - 8), noteH) + 10;
     if (top + h > bottom()) return false;
 
     const timeColor = b ? INK : MUTED;
@@ -157,6 +171,12 @@ export async function writeDayListPdf(
       .fontSize(9)
       .fillColor(MUTED)
       .text(`till ${clock.time(row.endAt)}`, x.time, top + (b ? 20 : 16), { width: COLS.time, lineBreak: false });
+    if (pass)
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(8.5)
+        .fillColor(INK)
+        .text(pass, x.time, top + (b ? 31 : 27), { width: COLS.time - 4, lineBreak: false });
     const column = (lines: typeof patientLines, left: number, w: number) => {
       let y = top + 2;
       for (const l of lines) {
@@ -186,7 +206,11 @@ export async function writeDayListPdf(
   const drawDay = (resource: ExportResource, date: string, rows: ExportRow[]) => {
     const booked = rows.filter((r) => r.booking).length;
     const free = rows.filter((r) => !r.booked && r.slotState === 'open').length;
-    const summary = options.includeFree ? `${booked} bokade · ${free} lediga` : `${booked} bokade`;
+    const counts = options.includeFree ? `${booked} bokade · ${free} lediga` : `${booked} bokade`;
+    // The night the clocks go back, the list says why one hour's times are marked.
+    const summary = rows.some((r) => passNote(r))
+      ? `${counts} · Klockan ställs tillbaka 03:00 till 02:00: tiderna 02:00–02:59 finns två gånger, märkta sommartid och vintertid.`
+      : counts;
     startPage(resource, date, summary, false);
     for (const row of rows) {
       if (!drawRow(row)) {

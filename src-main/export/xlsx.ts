@@ -49,7 +49,10 @@ function cellValues(row: ExportRow, columns: Column[], clock: LocalClock): (stri
   return columns.map((c) => {
     if (c.kind === 'text') return c.value(row);
     const at = c.value(row);
-    return at === null ? null : clock.wallDate(at);
+    if (at === null) return null;
+    // A date cell for reading and sorting by eye; the instant with its offset as text, since a
+    // cell has no time zone and 02:20 in the doubled autumn hour would otherwise read the same twice.
+    return c.kind === 'datetime' ? clock.wallDate(at) : clock.isoOffset(at);
   });
 }
 
