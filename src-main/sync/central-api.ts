@@ -39,6 +39,8 @@ export interface CentralApi {
   /** Every page of a search (follows Bundle.link next). */
   searchAll<T extends Resource>(resourceType: string, params: Record<string, string>): Promise<T[]>;
   read<T extends Resource>(resourceType: string, id: string): Promise<T | null>;
+  /** One version of a resource (`vread`); null when central no longer has it. */
+  readVersion<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T | null>;
   byIdentifier<T extends Resource>(resourceType: string, system: string, value: string): Promise<T | null>;
   /** Cheap reachability check (GET metadata). */
   ping(): Promise<void>;
@@ -181,6 +183,16 @@ export class FhirCentralApi implements CentralApi {
   async read<T extends Resource>(resourceType: string, id: string): Promise<T | null> {
     try {
       return await this.request<T>('GET', `${this.baseUrl}/${resourceType}/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err instanceof CentralError && (err.status === 404 || err.status === 410)) return null;
+      throw err;
+    }
+  }
+
+  async readVersion<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T | null> {
+    try {
+      const url = `${this.baseUrl}/${resourceType}/${encodeURIComponent(id)}/_history/${encodeURIComponent(versionId)}`;
+      return await this.request<T>('GET', url);
     } catch (err) {
       if (err instanceof CentralError && (err.status === 404 || err.status === 410)) return null;
       throw err;

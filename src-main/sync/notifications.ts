@@ -77,7 +77,9 @@ export function subscriptionCriteria(ctx: ServiceContext): Map<string, string> {
     // The unit's templates and absences (pull reads them by author, both codes).
     else if (feed === 'Basic' && unit?.remote_id) out.set(feed, `Basic?author=Organization/${unit.remote_id}`);
     else if (feed === 'Slot' && schedules.length) out.set(feed, `Slot?schedule=${schedules.join(',')}`);
-    else if (feed === 'Appointment' && tag) out.set(feed, `Appointment?_tag=${tag}`);
+    else if ((feed === 'Appointment' || feed === 'Patient') && tag) out.set(feed, `${feed}?_tag=${tag}`);
+    // Never the region's whole register: pull reads no patients before the unit is on central.
+    else if (feed === 'Patient') continue;
     else out.set(feed, feed);
   }
   return out;

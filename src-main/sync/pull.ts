@@ -60,12 +60,13 @@ import { getSlot } from '../services/slots.ts';
 import { releaseOffersNoLongerFree } from '../services/waitlist-holds.ts';
 import type { RuleBreach } from '../domain/booking-rules.ts';
 
-// No Patient feed: a desk reads a patient when one of its unit's appointments names them
-// (missingReferences), never the region's whole register. Appointment types and resources
+// A desk reads a patient when one of its unit's appointments names them (missingReferences), and
+// her later changes by the Patient feed: the Patients tagged with the unit (every desk tags the
+// patients it sends, mapping.ts patientToFhir), never the region's whole register. Appointment types and resources
 // (clinicians as PractitionerRole, rooms as Location, each with its Schedule) first: a slot
 // offering a type, or on a clinician, another desk just created maps only once they are here.
 // Templates and absences (Basic) after them, before slots: they name types and resources.
-export const FEEDS = ['HealthcareService', 'PractitionerRole', 'Location', 'Basic', 'Slot', 'Appointment'] as const;
+export const FEEDS = ['HealthcareService', 'PractitionerRole', 'Location', 'Basic', 'Slot', 'Appointment', 'Patient'] as const;
 /** Feeds of the unit's own set-up, read by its Organization (`organization=`, for Basic `author=`). */
 const BY_ORGANIZATION = new Set<Feed>(['HealthcareService', 'PractitionerRole', 'Location', 'Basic']);
 export type Feed = (typeof FEEDS)[number];
@@ -94,6 +95,7 @@ type StmtName =
   | 'patientByRemote'
   | 'patientById'
   | 'patientByNumber'
+  | 'patientIdentity'
   | 'patientInsert'
   | 'patientUpdate'
   | 'slotByRemote'
@@ -128,13 +130,16 @@ function stmts(ctx: ServiceContext): Stmts {
     patientByRemote: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE remote_id = ?`),
     patientById: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE id = ?`),
     patientByNumber: db.prepare(`SELECT id, remote_id, remote_version FROM patients WHERE identity_number = ?`),
+    patientIdentity: db.prepare(`SELECT identity_number, identity_kind FROM patients WHERE id = ?`),
     patientInsert: db.prepare(
-      `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, protected_identity, remote_id, remote_version, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+      `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, email, address, protected_identity,
+         remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
     ),
     patientUpdate: db.prepare(
-      `UPDATE patients SET given_name = ?, family_name = ?, phone = ?, protected_identity = ?, remote_id = ?, remote_version = ?,
-         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+      `UPDATE patients SET identity_number = ?, identity_kind = ?, given_name = ?, family_name = ?, phone = ?, email = ?, address = ?,
+         protected_identity = ?, remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central'
+       WHERE id = ?`,
     ),
     slotByRemote: db.prepare(`SELECT id, remote_id, remote_version FROM slots WHERE remote_id = ?`),
     slotById: db.prepare(`SELECT id, remote_id, remote_version, appointment_type_ids FROM slots WHERE id = ?`),
@@ -236,40 +241,9 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
         out.ids.push(id);
         out.applied++;
       } else if (r.resourceType === 'Patient') {
-        const p = r as Patient;
-        const f = patientFields(p, today);
-        if (!f) continue;
-        const mine = ourId(p);
-        const local = (s.patientByRemote.get(p.id) ??
-          (mine ? s.patientById.get(mine) : undefined) ??
-          s.patientByNumber.get(f.identityNumber)) as Known | undefined;
-        if (unchanged(local, p) || skip(local)) continue;
-        if (local) {
-          s.patientUpdate.run(
-            f.givenName,
-            f.familyName,
-            f.phone,
-            f.protectedIdentity ? 1 : 0,
-            p.id,
-            p.meta!.versionId,
-            now,
-            local.id,
-          );
-        } else {
-          const id = mine ?? localIdForRemote('Patient', p.id!);
-          s.patientInsert.run(
-            id,
-            f.identityNumber,
-            f.identityKind,
-            f.givenName,
-            f.familyName,
-            f.phone,
-            f.protectedIdentity ? 1 : 0,
-            p.id,
-            p.meta!.versionId,
-            now,
-          );
-        }
+        const id = applyPatient(ctx, r as Patient, today, skip, audits);
+        if (!id) continue;
+        out.ids.push(id);
         out.applied++;
       } else if (r.resourceType === 'Slot') {
         const sl = r as Slot;
@@ -1111,6 +1085,52 @@ export function voidUnsentRebooking(ctx: ServiceContext, oldId: string, newId: s
 const REBOOKING_VOID_SV =
   'Ombokningen gjordes inte: bokningen ändrades centralt (t.ex. av patienten via 1177) innan ombokningen nådde den centrala tidboken.';
 
+/**
+ * A Patient from central: one an appointment of the unit names, or the Patient feed's change of a
+ * patient of the unit (another desk's edit: names, contact details, protection, the identity
+ * number). Found by central id, our id, then the number. A number that another patient holds here
+ * is not taken (the unique index; whether they are one person is for staff to decide): the rest of
+ * the change applies and the access log says which number was not taken. Pulling is no staff read:
+ * nothing is logged as read.
+ */
+function applyPatient(
+  ctx: ServiceContext,
+  p: Patient,
+  today: string,
+  skip: (local: Known | undefined) => boolean,
+  audits: AuditInput[],
+): string | null {
+  const s = stmts(ctx);
+  const f = patientFields(p, today);
+  if (!f) return null;
+  const mine = ourId(p);
+  const local = (s.patientByRemote.get(p.id) ??
+    (mine ? s.patientById.get(mine) : undefined) ??
+    s.patientByNumber.get(f.identityNumber)) as Known | undefined;
+  if (unchanged(local, p) || skip(local)) return null;
+  const contact = [f.givenName, f.familyName, f.phone, f.email, f.address, f.protectedIdentity ? 1 : 0] as const;
+  if (!local) {
+    const id = mine ?? localIdForRemote('Patient', p.id!);
+    s.patientInsert.run(id, f.identityNumber, f.identityKind, ...contact, p.id, p.meta!.versionId, ctx.now());
+    return id;
+  }
+  const holder = s.patientByNumber.get(f.identityNumber) as Known | undefined;
+  const here = s.patientIdentity.get(local.id) as { identity_number: string; identity_kind: string };
+  const clash = holder !== undefined && holder.id !== local.id;
+  if (clash) {
+    audits.push({
+      action: 'change',
+      patientId: local.id,
+      entity: 'patient',
+      entityId: local.id,
+      detail: { op: 'sync.identity_not_taken', centralIdentityNumber: f.identityNumber, heldBy: holder.id },
+    });
+  }
+  const [number, kind] = clash ? [here.identity_number, here.identity_kind] : [f.identityNumber, f.identityKind];
+  s.patientUpdate.run(number, kind, ...contact, p.id, p.meta!.versionId, ctx.now(), local.id);
+  return local.id;
+}
+
 const foreignSlots = new WeakMap<ServiceContext['db'], Set<string>>();
 
 async function readByIds(api: CentralApi, type: string, ids: string[]): Promise<Resource[]> {
@@ -1300,6 +1320,7 @@ const ENTITIES_OF: Record<Feed, string[]> = {
   Basic: ['schedule_template', 'absence'],
   Slot: ['booking', 'slot', 'patient'],
   Appointment: ['booking', 'slot', 'patient'],
+  Patient: ['patient', 'booking'],
 };
 
 /**
@@ -1371,6 +1392,8 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
     const cursor = readCursor(ctx, feed);
     const organization = ourOrganization(ctx, feed);
     if (BY_ORGANIZATION.has(feed) && !organization) continue;
+    // The unit's patients only: none before the unit is on central (never the region's register).
+    if (feed === 'Patient' && !ourAppointments(ctx)._tag) continue;
     if (feed === 'Slot') {
       const caught = await catchUpNewSchedules(ctx, api);
       result.pulled += caught.pulled;
@@ -1380,7 +1403,7 @@ export async function pullChanges(ctx: ServiceContext, api: CentralApi, options:
     let url: string | null = searchUrl(api.baseUrl, feed, {
       ...(cursor ? { _lastUpdated: `ge${cursor}` } : {}),
       ...(feed === 'Slot' ? ourSchedules(ctx) : {}),
-      ...(feed === 'Appointment' ? ourAppointments(ctx) : {}),
+      ...(feed === 'Appointment' || feed === 'Patient' ? ourAppointments(ctx) : {}),
       ...(BY_ORGANIZATION.has(feed) ? organization : {}),
       _sort: '_lastUpdated',
       _count: String(options.pageSize ?? 500),

@@ -9,7 +9,7 @@
 //   that does not fit (412, or "already exists") is reconciled by reading the central state.
 // - An entity the server refuses for good is marked failed (shown on the Sync page) and the
 //   others go on; a network failure stops the round (the engine backs off and retries).
-import type { Appointment, BundleEntry, OperationOutcome, Resource, Slot } from '@medplum/fhirtypes';
+import type { Appointment, BundleEntry, OperationOutcome, Patient, Resource, Slot } from '@medplum/fhirtypes';
 import type { ServiceContext } from '../services/context.ts';
 import { EXPANSION_PREFIX } from '../services/outbox.ts';
 import type { AppointmentType, BookingStatus } from '../api/types.ts';
@@ -56,6 +56,7 @@ import {
 } from './local.ts';
 import { applyResources, missingReferences, resolveSlotTaken, voidUnsentRebooking } from './pull.ts';
 import { noteTypeRulesOnCentral } from './web-rules.ts';
+import { mergePatientEdit } from './patient-merge.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 
 const ACTIVE_LOCAL = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
@@ -237,7 +238,7 @@ class Planner {
         break;
       }
       case 'patient':
-        unit = simpleUnit(patientToFhir(r as unknown as PatientRow));
+        unit = simpleUnit(patientToFhir(r as unknown as PatientRow, this.unitHsaId));
         break;
       case 'schedule_template': {
         const t = r as unknown as TemplateRow;
@@ -677,10 +678,14 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   let slot: Slot | null = null;
   let holders: Appointment[] = [];
   let movedTo: string | null = null;
+  let base: Resource | null = null;
   try {
     // By its central id when we know it (a booking born on the web carries no identifier of ours).
     const known = row<Remote>(ctx, u.entity, u.id)?.remote_id ?? null;
     remote = (known ? await api.read(type, known) : null) ?? (await api.byIdentifier(type, ID_SYSTEM, u.id));
+    // A patient edited here and at another desk: the version this desk started from, to merge against.
+    const started = u.entity === 'patient' ? row<Remote>(ctx, 'patient', u.id)?.remote_version : null;
+    if (remote && started && started !== remote.meta?.versionId) base = await api.readVersion(type, remote.id!, started);
     // Where central says a rebooked booking went: the patient may have moved it on the web to
     // another time than the desk did, and a rebooking is only ours when it points at our new half.
     const to =
@@ -716,7 +721,12 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
   ctx.db.transaction(() => {
     if (slot && u.entity === 'booking') setRemote(ctx, 'slot', ourIdOf(slot)!, slot.id!, slot.meta!.versionId!);
     if (u.entity !== 'booking') {
-      // The unit owns these: take the current version as the base and send ours again.
+      const merged =
+        u.entity === 'patient' && remote
+          ? mergePatientEdit(ctx, u.id, remote as Patient, base as Patient | null, u.maxSeq)
+          : null;
+      if (merged === 'settled') return;
+      // The unit owns these (a merged patient: what is left of this desk's edit): take the current version as the base and send ours again.
       if (remote) setRemote(ctx, u.entity, u.id, remote.id!, remote.meta!.versionId!);
       if (attempts >= MAX_ATTEMPTS) {
         failOutbox(ctx, u.id, Number.MAX_SAFE_INTEGER, 'gave up after repeated version conflicts');

@@ -52,9 +52,12 @@ export function webBookableType(s: Slot, rules: Map<string, WebRules>, now: numb
   return null;
 }
 
-function patientEntry(p: WebPatient): BundleEntry {
+/** A new patient carries the booked Slot's unit tag too, so the unit's desks hear her later changes. */
+function patientEntry(p: WebPatient, s: Slot): BundleEntry {
+  const tags = unitTagsOf(s);
   const resource: Patient = {
     resourceType: 'Patient',
+    ...(tags.length ? { meta: { tag: tags } } : {}),
     identifier: [{ system: PERSONNUMMER_SYSTEM, value: p.identityNumber }],
     name: [{ family: p.familyName, given: [p.givenName] }],
   };
@@ -90,7 +93,7 @@ const slotPut = (s: Slot, status: Slot['status']): BundleEntry => ({
 
 /** Books slot `s` (as read, with its version) for the patient. Throws CentralError (409/412) when it was taken. */
 export async function webBook(api: CentralApi, s: Slot, code: string, p: WebPatient): Promise<Appointment> {
-  const pe = patientEntry(p);
+  const pe = patientEntry(p, s);
   const res = await api.transaction([
     pe,
     {

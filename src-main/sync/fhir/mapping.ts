@@ -5,6 +5,7 @@ import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
 import { v5 as uuidv5 } from 'uuid';
 import type {
+  Address,
   Appointment,
   Basic,
   Coding,
@@ -180,6 +181,9 @@ export interface PatientRow {
   given_name: string;
   family_name: string;
   phone: string | null;
+  /** Optional for rows of an older shape (tests build some by hand). */
+  email?: string | null;
+  address?: string | null;
   protected_identity: number;
 }
 export interface BookingRow {
@@ -587,16 +591,30 @@ export function identitySystem(kind: PatientRow['identity_kind']): string {
       : RESERVNUMMER_SYSTEM;
 }
 
-export function patientToFhir(p: PatientRow): Patient {
+const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+
+/**
+ * `unitHsaId`: the unit's tag. A desk tags every Patient it sends with its unit (central carries
+ * tags forward, so a patient of several units keeps them all), and the unit's other desks read
+ * their patients' changes by that tag (pull's Patient feed): central has no other unit scope for
+ * a patient.
+ */
+export function patientToFhir(p: PatientRow, unitHsaId?: string): Patient {
+  const telecom = [
+    ...(p.phone ? [{ system: 'phone' as const, value: p.phone }] : []),
+    ...(p.email ? [{ system: 'email' as const, value: p.email }] : []),
+  ];
+  // Sekretessmarkering / skyddad folkbokföring: restricted confidentiality.
+  const security = p.protected_identity === 1 ? [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] : null;
   return {
     resourceType: 'Patient',
+    ...(unitHsaId || security
+      ? { meta: { ...(unitHsaId ? { tag: [unitTag(unitHsaId)] } : {}), ...(security ? { security } : {}) } }
+      : {}),
     identifier: [ourIdentifier(p.id), { system: identitySystem(p.identity_kind), value: p.identity_number }],
     name: [{ family: p.family_name, given: [p.given_name] }],
-    ...(p.phone ? { telecom: [{ system: 'phone', value: p.phone }] } : {}),
-    // Sekretessmarkering / skyddad folkbokföring: restricted confidentiality.
-    ...(p.protected_identity === 1
-      ? { meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] } }
-      : {}),
+    ...(telecom.length ? { telecom } : {}),
+    ...(p.address ? { address: [{ text: p.address }] } : {}),
   };
 }
 
@@ -606,6 +624,9 @@ export interface PatientFields {
   givenName: string;
   familyName: string;
   phone: string | null;
+  email: string | null;
+  /** The address as one line of text (`Address.text`), as the desk keeps it. */
+  address: string | null;
   protectedIdentity: boolean;
 }
 
@@ -634,10 +655,20 @@ export function patientFields(p: Patient, today: string = new Date().toISOString
       givenName: name?.given?.join(' ') || '(okänt)',
       familyName: name?.family || '(okänt)',
       phone: p.telecom?.find((t) => t.system === 'phone')?.value ?? null,
+      email: p.telecom?.find((t) => t.system === 'email')?.value ?? null,
+      address: addressText(p.address?.[0]),
       protectedIdentity: p.meta?.security?.some((s) => s.code === 'R') ?? false,
     };
   }
   return null;
+}
+
+/** One line of an address another system may have written in parts (`line`, `postalCode`, `city`). */
+function addressText(a: Address | undefined): string | null {
+  if (!a) return null;
+  if (a.text) return a.text;
+  const place = [a.postalCode, a.city].filter(Boolean).join(' ');
+  return [...(a.line ?? []), place].filter(Boolean).join(', ') || null;
 }
 
 // ------------------------------------------------------------------ bookings
