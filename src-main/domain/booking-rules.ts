@@ -206,6 +206,30 @@ export function checkBookingWindow(
   return null;
 }
 
+/**
+ * A time whose start has passed. Once it has ended nobody is booked into it: a visit that is over
+ * is not booked afterwards. While it runs, a patient standing at the desk (a walk-in at 10:05 for
+ * the free 10:00–10:20) may be booked by staff with a logged override; never from the web.
+ */
+export function checkSlotStarted(
+  slot: { startAt: number; endAt: number },
+  now: number,
+  channel: Channel,
+  tz: string = STOCKHOLM,
+): RuleBreach | null {
+  if (now < slot.startAt) return null;
+  if (now >= slot.endAt || channel === 'web') {
+    return breach('conflict', 'past', 'Tiden har redan passerat.', { startAt: slot.startAt, endAt: slot.endAt });
+  }
+  return breach(
+    'conflict',
+    'started',
+    `Tiden började kl. ${localTime(slot.startAt, tz)} och pågår till kl. ${localTime(slot.endAt, tz)}. ` +
+      'Personal kan boka en patient som är på plats med en motiverad åsidosättning.',
+    { startAt: slot.startAt, endAt: slot.endAt },
+  );
+}
+
 // ------------------------------------------------------------------ fit of type, slot, resource
 export function professionAllowed(typeProfessions: readonly string[], resourceProfession: string | null): boolean {
   return typeProfessions.length === 0 || (resourceProfession !== null && typeProfessions.includes(resourceProfession));
@@ -349,7 +373,8 @@ export function checkReason(
 // ------------------------------------------------------------------ status marks
 /**
  * Which marks are allowed from which status; undo back to 'booked' is allowed. A mark needs the
- * day of the visit (arrived early is fine); a no-show needs its time to have begun. Marks that
+ * day of the visit (arrived early is fine); a no-show needs its time to have begun, and a physical
+ * visit completed before its time needs the arrival first (phone and video need none). Marks that
  * contradict each other (arrived or completed vs. no-show: a no-show may cost the patient a fee)
  * need the earlier mark undone first, so a slip of the hand is never silently turned around.
  */
@@ -359,6 +384,7 @@ export function checkMark(
   startLocalDate: string,
   today: string,
   started: boolean,
+  contactMode: ContactMode = 'physical',
 ): RuleBreach | null {
   if (from === 'cancelled') return breach('conflict', 'not_active', 'Bokningen är avbokad och kan inte markeras.');
   if (from === 'rebooked') {
@@ -394,6 +420,16 @@ export function checkMark(
   }
   if (to === 'no_show' && !started) {
     return breach('conflict', 'not_started', 'Uteblivet kan markeras först när besökstiden har börjat.');
+  }
+  // A physical visit is done only once the patient came: before its time, without an arrival, a
+  // "completed" is a slip on the wrong row. A phone or video visit has no arrival at the desk and
+  // the clinician often calls a little early, so it may be completed before its time.
+  if (to === 'completed' && !started && contactMode === 'physical' && from !== 'arrived') {
+    return breach(
+      'conflict',
+      'not_arrived',
+      'Besöket kan inte markeras som genomfört före besökstiden utan att patienten har ankomstregistrerats. Registrera ankomsten först.',
+    );
   }
   return null;
 }

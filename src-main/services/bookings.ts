@@ -12,6 +12,7 @@ import {
   checkFit,
   checkMark,
   checkReason,
+  checkSlotStarted,
   mayPatientCancelOnline,
   mayPatientRebookOnline,
   type RuleBreach,
@@ -124,8 +125,12 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   });
   if (fit) fail(offeredInstead(ctx, fit, slot.appointmentTypeIds));
   const now = ctx.now();
-  const windowBreach = checkBookingWindow(type, slot.startAt, now, false, currentUnit(ctx).timeZone);
-  if (windowBreach && (windowBreach.code === 'past' || !(channelOverride || c.windowExempt))) fail(windowBreach);
+  const tz = currentUnit(ctx).timeZone;
+  // A time that has begun takes a walk-in only by a staff override (the unit's own moves never).
+  const started = checkSlotStarted(slot, now, c.channel, tz);
+  if (started && (started.code === 'past' || !channelOverride)) fail(started);
+  const windowBreach = started ?? checkBookingWindow(type, slot.startAt, now, false, tz);
+  if (windowBreach && !(channelOverride || c.windowExempt)) fail(windowBreach);
   const taken = ctx.db
     .prepare(`SELECT id, patient_id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)
     .get(slot.id, c.replacing ?? null) as { id: string; patient_id: string } | undefined;
@@ -474,6 +479,7 @@ export function markBooking(
       localDate(before.start_at, tz),
       localDate(ctx.now(), tz),
       ctx.now() >= before.start_at,
+      before.contact_mode as ContactMode,
     );
     if (breach) fail(breach);
     if (before.status === input.status) return toBooking(before);

@@ -10,6 +10,7 @@ import type { DeskChannel, Patient } from '../../src-main/api/methods/scheduling
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
+import { hhmm, wallParts } from '../calendar/wallclock.ts';
 import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan, formatStart } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
@@ -20,6 +21,7 @@ import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
 import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
 import { nextBookStep, type BookStep } from './next-step.ts';
 import './booking.css';
+import '../calendar/walk-in.css';
 
 export interface BookDialogProps {
   slot: Slot;
@@ -65,7 +67,9 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const [newPatient, setNewPatient] = useState({ givenName: '', familyName: '', phone: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  // A free time under way (a walk-in at the desk): main asks for an override, so the dialog asks at once.
+  const walkIn = opened.startAt <= Date.now() && Date.now() < opened.endAt;
+  const [overrideRule, setOverrideRule] = useState<string | null>(walkIn ? 'started' : null);
   const [overrideReason, setOverrideReason] = useState('');
   const debounced = useDebounced(query.trim(), 180);
   const reasonRule = entry?.heldBooking ? type?.reasonRebook : type?.reasonNew;
@@ -273,6 +277,11 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           {slot.webPublished && <span className="tb-mark tb-mark-web tb-mark-inline">1177</span>}
           {taken && <span className="tb-taken-chip">{t('book.takenChip')}</span>}
         </p>
+        {walkIn && slot === opened && (
+          <p className="tb-walk-in-note" data-testid="walk-in-note">
+            {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: hhmm(wallParts(slot.endAt).minutes) })}
+          </p>
+        )}
         {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}
         {!patient && !entry && (
           <WaitlistMatches
@@ -492,7 +501,12 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           busy={busy || taken}
           onCancel={onClose}
           submitLabel={overrideRule ? t('override.book') : entry?.heldBooking ? t('book.confirmMove') : t('book.confirm')}
-          aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
+          aboveButtons={
+            overrideRule && (
+              // Asked before any refusal for a walk-in: the patient search keeps the focus.
+              <OverrideField value={overrideReason} onChange={setOverrideReason} autoFocus={!walkIn} />
+            )
+          }
         />
       </form>
     </Dialog>

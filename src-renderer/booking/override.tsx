@@ -1,12 +1,12 @@
 // Staff may break a few rules at the desk with a written reason (logged by main): booking too
 // soon or too far ahead, cancelling or rebooking after the cut-off, a patient at two clinicians at
-// once (a joint visit). When main refuses on one of those, the dialog offers the override instead
-// of a dead end.
+// once (a joint visit), a walk-in booked into a free time already under way. When main refuses on
+// one of those, the dialog offers the override instead of a dead end.
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client.ts';
 
-const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed', 'patient_busy']);
+const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed', 'patient_busy', 'started']);
 
 /** The rule an error is about, when staff may override it. */
 export function overridableRule(err: unknown): string | null {
@@ -15,14 +15,30 @@ export function overridableRule(err: unknown): string | null {
   return typeof rule === 'string' && OVERRIDABLE.has(rule) ? rule : null;
 }
 
-export function OverrideField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+export function OverrideField({
+  value,
+  onChange,
+  autoFocus = true,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
   const { t } = useTranslation();
   const id = useId();
   return (
     <div className="tb-field tb-override" data-testid="override">
       <label htmlFor={id}>{t('override.label')}</label>
-      {/* Shown only after main's refusal, in an open dialog: the reason is what the desk types next. */}
-      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} required minLength={3} maxLength={500} autoFocus />
+      {/* Shown after main's refusal (or for a walk-in, at once), in an open dialog: the reason is what the desk types next. */}
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        minLength={3}
+        maxLength={500}
+        autoFocus={autoFocus}
+      />
       <p className="tb-field-hint">{t('override.hint')}</p>
     </div>
   );

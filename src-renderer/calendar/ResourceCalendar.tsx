@@ -153,6 +153,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       blocked: t('calendar.blocked'),
       protected: t('calendar.protected'),
       passed: t('calendar.passed'),
+      started: t('walkIn.slot'),
       webPublished: t('calendar.webPublished'),
       conflict: t('calendar.conflict'),
       status: t('calendar.status', { returnObjects: true }) as Record<string, string>,
@@ -330,7 +331,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       if (item.dataset['bookingId']) {
         const booking = idx.bookingsById.get(item.dataset['bookingId']);
         if (booking) p.onBooking?.(booking);
-      } else if (item.dataset['state'] === 'free') {
+      } else if (item.dataset['state'] === 'free' || item.dataset['state'] === 'started') {
         const slot = idx.slotsById.get(item.dataset['slotId']!);
         if (slot) p.onSlot?.(slot);
       } else if (item.dataset['state'] === 'blocked' || item.dataset['state'] === 'passed') {

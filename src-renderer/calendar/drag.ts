@@ -23,7 +23,8 @@ function targetAt(x: number, y: number, bookingId: string): { el: HTMLElement | 
   }
   const state = item.dataset['state'];
   if (state === 'blocked') return { el: item, target: { ok: false, reason: 'blocked' } };
-  if (state === 'passed') return { el: item, target: { ok: false, reason: 'passed' } };
+  // A time under way takes a walk-in from the booking dialog (with an override), not a moved booking.
+  if (state === 'passed' || state === 'started') return { el: item, target: { ok: false, reason: 'passed' } };
   return { el: item, target: { ok: true, slotId: item.dataset['slotId']! } };
 }
 

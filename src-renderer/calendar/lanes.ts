@@ -5,12 +5,15 @@
 import type { AppointmentType, Booking, Slot } from '../../src-main/api/types.ts';
 import { laneKey, slotOffersType, tint, typeName, type CalendarIndex, type LaneItem } from './model.ts';
 import { hhmm } from './wallclock.ts';
+import './walk-in.css';
 
 export interface LaneLabels {
   free: string;
   blocked: string;
   protected: string;
   passed: string;
+  /** A free time under way today: staff may still book a patient who is here (a walk-in). */
+  started: string;
   webPublished: string;
   status: Record<string, string>;
   channel: Record<string, string>;
@@ -71,16 +74,19 @@ function typeLabel(ids: readonly string[], ctx: LaneContext): string {
 
 function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx: LaneContext): HTMLElement {
   const blocked = slot.state === 'blocked';
-  const passed = !blocked && (date < ctx.today || (date === ctx.today && item.startMin < ctx.nowMin));
+  const begun = !blocked && (date < ctx.today || (date === ctx.today && item.startMin < ctx.nowMin));
+  // Begun but not over: bookable at the desk with an override (main logs it); over: passed.
+  const started = begun && date === ctx.today && item.endMin > ctx.nowMin;
+  const passed = begun && !started;
   const matches = slotOffersType(slot, ctx.typeFilter);
   const e = el(
     'div',
     `tb-item tb-slot ${blocked ? 'tb-slot-blocked' : 'tb-slot-free'}${passed ? ' tb-passed' : ''}${matches ? '' : ' tb-dimmed'}${
       slot.webPublished ? ' tb-slot-web' : ''
-    }${item.cols > 1 ? ' tb-conflict' : ''}`,
+    }${item.cols > 1 ? ' tb-conflict' : ''}${started ? ' tb-slot-started' : ''}`,
   );
   e.dataset['slotId'] = slot.id;
-  e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : 'free';
+  e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : started ? 'started' : 'free';
   const time = `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)}`;
   const types = typeLabel(slot.appointmentTypeIds, ctx);
   const who = ctx.resourceName.get(slot.resourceId) ?? '';
@@ -95,9 +101,10 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
     if (passed) e.setAttribute('aria-disabled', 'true');
     e.setAttribute(
       'aria-label',
-      `${passed ? ctx.labels.passed : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}`,
+      `${passed ? ctx.labels.passed : started ? ctx.labels.started : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}`,
     );
     e.textContent = types;
+    if (started) e.dataset['note'] = ctx.labels.started;
   }
   return e;
 }

@@ -996,6 +996,12 @@ export const en: Shape<typeof sv> = {
     typeOpen: 'This time offers several visit types: choose one and press Enter.',
     chosen: 'Patient chosen: {{name}}, {{number}}',
   },
+  // A walk-in: a free time already under way, booked at the desk with an override (logged).
+  walkIn: {
+    slot: 'Under way',
+    notice:
+      'This time began at {{start}} and runs until {{end}}. A patient who is here can be booked with a reason, which is logged.',
+  },
   // Why Första lediga tid can find nothing whatever the book holds: the type's own rules.
   nextFreeWhy: {
     notOnWeb: 'This visit type is not booked on the web.',

@@ -999,6 +999,12 @@ export const sv = {
     typeOpen: 'Tiden erbjuder flera besökstyper: välj vilken och tryck Enter.',
     chosen: 'Vald patient: {{name}}, {{number}}',
   },
+  // A walk-in: a free time already under way, booked at the desk with an override (logged).
+  walkIn: {
+    slot: 'Pågår',
+    notice:
+      'Tiden började kl. {{start}} och pågår till kl. {{end}}. En patient som är på plats kan bokas med en motivering, som sparas i loggen.',
+  },
   // Why Första lediga tid can find nothing whatever the book holds: the type's own rules.
   nextFreeWhy: {
     notOnWeb: 'Besökstypen bokas inte på webben.',
