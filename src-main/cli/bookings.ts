@@ -269,7 +269,12 @@ export function registerBookingCommands(program: Command): void {
         if (o.json) return json(b);
         printBooking(b, 'Bokning');
         print(`  ${b.appointmentType.code} ${b.appointmentType.nameSv} hos ${b.resourceName}`);
-        if (b.reasonCode || b.reasonText) print(`  Orsak: ${[b.reasonCode, b.reasonText].filter(Boolean).join(' – ')}`);
+        const reason = (code: string | null, text: string | null) => [code, text].filter(Boolean).join(' – ');
+        if (b.reasonCode || b.reasonText) print(`  Orsak till besöket: ${reason(b.reasonCode, b.reasonText)}`);
+        if (b.cancelReasonCode || b.cancelReasonText) {
+          const what = b.status === 'rebooked' ? 'ombokning' : 'avbokning';
+          print(`  Orsak till ${what}: ${reason(b.cancelReasonCode, b.cancelReasonText)}`);
+        }
         if (b.rebookedFrom) print(`  Ombokad från ${b.rebookedFrom}`);
         if (b.rebookedTo) print(`  Ombokad till ${b.rebookedTo}`);
         print(`  Avboka på webben: ${permission(b.onlineCancel)}`);

@@ -458,7 +458,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
 
       const typeById = new Map(TYPES.map((t) => [typeIds.get(t.code)!, t]));
       const insBooking = db.prepare(
-        `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, created_at, created_by, updated_at, updated_by)
+        `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, cancel_reason_code, created_at, created_by, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const notes = [

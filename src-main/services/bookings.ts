@@ -32,12 +32,29 @@ import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 import { refuseStaleEdit } from './edit-versions.ts';
 
 interface FullBookingRow extends BookingRow {
+  /** Why the patient booked (the visit): kept when the booking is cancelled or moved. */
   reason_code: string | null;
   reason_text: string | null;
+  /** Why it was cancelled or moved (migration 0011). */
+  cancel_reason_code: string | null;
+  cancel_reason_text: string | null;
   version: number;
 }
 
-const FULL_SELECT = BOOKING_SELECT.replace('b.created_at', 'b.created_at, b.reason_code, b.reason_text, b.version');
+const FULL_SELECT = BOOKING_SELECT.replace(
+  'b.created_at',
+  'b.created_at, b.reason_code, b.reason_text, b.cancel_reason_code, b.cancel_reason_text, b.version',
+);
+
+/** A booking's two reasons, as the api and the outbox carry them. */
+function reasons(row: FullBookingRow) {
+  return {
+    reasonCode: row.reason_code,
+    reasonText: row.reason_text,
+    cancelReasonCode: row.cancel_reason_code,
+    cancelReasonText: row.cancel_reason_text,
+  };
+}
 
 function bookingRow(ctx: ServiceContext, id: string): FullBookingRow {
   const row = ctx.db.prepare(`${FULL_SELECT} WHERE b.id = ?`).get(id) as FullBookingRow | undefined;
@@ -74,7 +91,7 @@ function overrideUsed(override: StaffOverride | undefined, ...breachesWithout: (
 }
 
 function payload(row: FullBookingRow): object {
-  return { ...toBooking(row), patientId: row.patient_id, reasonCode: row.reason_code, reasonText: row.reason_text };
+  return { ...toBooking(row), patientId: row.patient_id, ...reasons(row) };
 }
 
 function bookingChanged(
@@ -345,8 +362,8 @@ export function cancelBooking(
     if (reason) fail(reason);
     ctx.db
       .prepare(
-        `UPDATE bookings SET status = 'cancelled', reason_code = ?, reason_text = ?, cancelled_via = ?, version = version + 1, updated_at = ?,
-           updated_by = ? WHERE id = ?`,
+        `UPDATE bookings SET status = 'cancelled', cancel_reason_code = ?, cancel_reason_text = ?, cancelled_via = ?, version = version + 1,
+           updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       // Who cancelled travels to central (`cancelled-via`): other desks then do not take it for the patient's.
       .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, input.channel, now, caller.username, before.id);
@@ -355,7 +372,7 @@ export function cancelBooking(
     bookingChanged(ctx, caller, [{ row, op: 'update' }], {
       op: 'cancel',
       channel: input.channel,
-      reasonCode: row.reason_code,
+      reasonCode: row.cancel_reason_code,
       override: overrideUsed(input.override, strict),
     });
     return toBooking(row);
@@ -424,13 +441,13 @@ export function rebookBooking(
       channel: input.channel,
       note: input.note ?? before.note,
       rebookedFrom: before.id,
-      // The same visit, moved: why it was booked goes with it (the old row keeps why it was moved).
+      // The same visit, moved: why it was booked goes with it (the old row keeps it too, and why it was moved).
       reasonCode: before.reason_code,
       reasonText: before.reason_text,
     });
     ctx.db
       .prepare(
-        `UPDATE bookings SET status = 'rebooked', rebooked_to = ?, reason_code = ?, reason_text = ?, version = version + 1,
+        `UPDATE bookings SET status = 'rebooked', rebooked_to = ?, cancel_reason_code = ?, cancel_reason_text = ?, version = version + 1,
            updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       .run(newId, input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
@@ -541,8 +558,7 @@ export function getBookingDetail(ctx: ServiceContext, caller: Caller, input: { i
   const perms = onlinePermissions(ctx, input);
   return {
     ...toBooking(row),
-    reasonCode: row.reason_code,
-    reasonText: row.reason_text,
+    ...reasons(row),
     appointmentType: type,
     resourceName: resource.name,
     onlineCancel: perms.cancel,

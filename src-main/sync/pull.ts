@@ -114,6 +114,7 @@ type StmtName =
   | 'activeOnSlot'
   | 'bookingInsert'
   | 'bookingUpdate'
+  | 'visitReason'
   | 'bookingLinks'
   | 'rebookedTo'
   | 'awaitLink'
@@ -171,13 +172,15 @@ function stmts(ctx: ServiceContext): Stmts {
     ),
     bookingInsert: db.prepare(
       `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, reason_code, reason_text,
-         created_at, created_by, remote_id, remote_version, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
+         cancel_reason_code, cancel_reason_text, created_at, created_by, remote_id, remote_version, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'central')`,
     ),
     bookingUpdate: db.prepare(
-      `UPDATE bookings SET slot_id = ?, status = ?, note = ?, reason_code = ?, reason_text = ?, remote_id = ?, remote_version = ?,
-         version = version + 1, updated_at = ?, updated_by = 'central' WHERE id = ?`,
+      `UPDATE bookings SET slot_id = ?, status = ?, note = ?, reason_code = ?, reason_text = ?, cancel_reason_code = ?,
+         cancel_reason_text = ?, remote_id = ?, remote_version = ?, version = version + 1, updated_at = ?, updated_by = 'central'
+       WHERE id = ?`,
     ),
+    visitReason: db.prepare(`SELECT reason_code AS code, reason_text AS text FROM bookings WHERE id = ?`),
     rebookedTo: db.prepare(`UPDATE bookings SET status = 'rebooked', rebooked_to = ? WHERE id = ? AND status = 'cancelled'`),
     // A rebooking whose new half is still to come waits in sync_state (a small key-value store of sync's own).
     awaitLink: db.prepare(`INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`),
@@ -189,6 +192,12 @@ function stmts(ctx: ServiceContext): Stmts {
   };
   cache.set(db, made);
   return made;
+}
+
+/** Why the patient booked, as a booking row holds it. */
+interface VisitReason {
+  code: string | null;
+  text: string | null;
 }
 
 interface Known {
@@ -365,13 +374,20 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             : null;
         if (ACTIVE.has(status) && !breach) out.conflicts += yieldSlot(ctx, slot.id, local?.id ?? '', out);
         let bookingId: string;
+        // Central without a visit reason (1177 need not repeat it) leaves the one known here; the
+        // new half of a web rebooking takes the old half's (the visit did not change).
+        const known = s.visitReason.get(local?.id ?? movedFrom?.fromId ?? '') as VisitReason | undefined;
+        const visit: VisitReason =
+          f.reasonCode || f.reasonText ? { code: f.reasonCode, text: f.reasonText } : (known ?? { code: null, text: null });
         if (local) {
           s.bookingUpdate.run(
             slot.id,
             f.status === 'rebooked' && local.status === 'rebooked' ? 'rebooked' : status,
             f.note,
-            f.reasonCode,
-            f.reasonText,
+            visit.code,
+            visit.text,
+            f.cancelReasonCode,
+            f.cancelReasonText,
             a.id,
             a.meta!.versionId,
             now,
@@ -391,8 +407,10 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             breach ? 'cancelled' : status,
             f.channel,
             f.note,
-            breach ? WEB_REJECTED : f.reasonCode,
-            breach ? `Webbokningen avvisades: ${breach.messageSv}` : f.reasonText,
+            visit.code,
+            visit.text,
+            breach ? WEB_REJECTED : f.cancelReasonCode,
+            breach ? `Webbokningen avvisades: ${breach.messageSv}` : f.cancelReasonText,
             f.createdAt ?? now,
             f.channel === 'web' ? 'web' : 'central',
             a.id,
@@ -846,6 +864,8 @@ function restoreOldTime(ctx: ServiceContext, fromId: string): string | null {
     channel: string;
     note: string;
     status: string;
+    reason_code: string | null;
+    reason_text: string | null;
   };
   if (ACTIVE.has(old.status) || stmts(ctx).activeOnSlot.get(old.slot_id, '') !== undefined) return null;
   const id = ctx.newId();
@@ -859,6 +879,9 @@ function restoreOldTime(ctx: ServiceContext, fromId: string): string | null {
     'preliminary',
     old.channel,
     old.note,
+    // The same visit, booked again: why the patient came goes with it.
+    old.reason_code,
+    old.reason_text,
     null,
     null,
     now,
@@ -987,7 +1010,8 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
   const now = ctx.now();
   ctx.db
     .prepare(
-      `UPDATE bookings SET status = 'cancelled', reason_code = 'SYNC_CONFLICT', reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync' WHERE id = ?`,
+      `UPDATE bookings SET status = 'cancelled', cancel_reason_code = 'SYNC_CONFLICT', cancel_reason_text = ?, version = version + 1, updated_at = ?,
+         updated_by = 'sync' WHERE id = ?`,
     )
     .run(reasonSv, now, b.id);
   // It still goes to central, as a cancelled booking: every database and central then hold the
@@ -1005,8 +1029,10 @@ export function resolveSlotTaken(ctx: ServiceContext, bookingId: string, reasonS
     };
     if (old.status === 'rebooked' && old.rebooked_to === b.id && hasPendingOutbox(ctx, b.rebooked_from)) {
       const squatters = stmts(ctx).activeOnSlot.all(old.slot_id, b.rebooked_from) as { id: string; remote_id: string | null }[];
+      // The move did not happen: the old time loses the reason it was moved for (it keeps its visit's).
       const restore = ctx.db.prepare(
-        `UPDATE bookings SET status = ?, rebooked_to = NULL, version = version + 1, updated_at = ? WHERE id = ?`,
+        `UPDATE bookings SET status = ?, rebooked_to = NULL, cancel_reason_code = NULL, cancel_reason_text = NULL, version = version + 1,
+           updated_at = ? WHERE id = ?`,
       );
       if (old.remote_id !== null) {
         // Central still holds the old time for this patient: it stands. A later local booking of
@@ -1060,7 +1086,7 @@ export function voidUnsentRebooking(ctx: ServiceContext, oldId: string, newId: s
   const now = ctx.now();
   const n = ctx.db
     .prepare(
-      `UPDATE bookings SET status = 'cancelled', reason_code = 'SYNC_CONFLICT', reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync'
+      `UPDATE bookings SET status = 'cancelled', cancel_reason_code = 'SYNC_CONFLICT', cancel_reason_text = ?, version = version + 1, updated_at = ?, updated_by = 'sync'
         WHERE id = ? AND remote_id IS NULL AND status IN ${ACTIVE_BOOKING_STATUSES}`,
     )
     .run(REBOOKING_VOID_SV, now, newId).changes;

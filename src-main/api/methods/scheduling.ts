@@ -214,8 +214,12 @@ export interface OnlinePermission {
 }
 
 export interface BookingDetail extends Booking {
+  /** Why the patient booked (the visit); kept when the booking is cancelled or moved, and by the new time of a move. */
   reasonCode: string | null;
   reasonText: string | null;
+  /** Why it was cancelled, or for a rebooked booking why it was moved (FHIR's cancelationReason); null while active. */
+  cancelReasonCode: string | null;
+  cancelReasonText: string | null;
   appointmentType: AppointmentType;
   resourceName: string;
   onlineCancel: OnlinePermission;

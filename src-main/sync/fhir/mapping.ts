@@ -8,6 +8,7 @@ import type {
   Address,
   Appointment,
   Basic,
+  CodeableConcept,
   Coding,
   Extension,
   HealthcareService,
@@ -196,8 +197,12 @@ export interface BookingRow {
   note: string;
   rebooked_from: string | null;
   rebooked_to: string | null;
+  /** Why the patient booked: Appointment.reasonCode, whatever the status. */
   reason_code: string | null;
   reason_text: string | null;
+  /** Why it was cancelled or moved: Appointment.cancelationReason (migration 0011). */
+  cancel_reason_code?: string | null;
+  cancel_reason_text?: string | null;
   created_at: number;
   /** Who cancelled it; NULL: the unit's own sync decisions (and cancellations from before it was kept). */
   cancelled_via?: CancelledVia | null;
@@ -720,16 +725,22 @@ export interface BookingContext {
   unitHsaId?: string;
 }
 
+/** A reason as FHIR carries it: the code in Tidbok's reason system, the words as text. */
+function reasonConcept(code: string | null, text: string | null): CodeableConcept | null {
+  if (!code && !text) return null;
+  return { ...(code ? { coding: [{ system: REASON_SYSTEM, code }] } : {}), ...(text ? { text } : {}) };
+}
+
+/** A reason read back: the code only when in Tidbok's reason system (1177 writes words). */
+function reasonOf(c: CodeableConcept | undefined): { code: string | null; text: string | null } {
+  return { code: c?.coding?.find((x) => x.system === REASON_SYSTEM)?.code ?? null, text: c?.text ?? null };
+}
+
 export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefOf): Appointment {
   const status = TO_FHIR_STATUS[b.status];
-  const cancelled = status === 'cancelled';
-  const reason =
-    b.reason_code || b.reason_text
-      ? {
-          ...(b.reason_code ? { coding: [{ system: REASON_SYSTEM, code: b.reason_code }] } : {}),
-          ...(b.reason_text ? { text: b.reason_text } : {}),
-        }
-      : null;
+  // The visit's reason and the cancellation's are two fields: one never stands in for the other.
+  const reason = reasonConcept(b.reason_code, b.reason_text);
+  const cancelReason = status === 'cancelled' ? reasonConcept(b.cancel_reason_code ?? null, b.cancel_reason_text ?? null) : null;
   return {
     resourceType: 'Appointment',
     ...unitMeta(c.unitHsaId),
@@ -742,8 +753,8 @@ export function bookingToAppointment(b: BookingRow, c: BookingContext, ref: RefO
     created: new Date(b.created_at).toISOString(),
     participant: [{ actor: { reference: ref('Patient', b.patient_id) }, status: 'accepted', required: 'required' }],
     ...(b.note ? { comment: b.note } : {}),
-    ...(reason && cancelled ? { cancelationReason: reason } : {}),
-    ...(reason && !cancelled ? { reasonCode: [reason] } : {}),
+    ...(reason ? { reasonCode: [reason] } : {}),
+    ...(cancelReason ? { cancelationReason: cancelReason } : {}),
     extension: [
       { url: EXT.channel, valueCode: b.channel },
       { url: EXT.contactMode, valueCode: b.contact_mode },
@@ -763,8 +774,12 @@ export interface AppointmentFields {
   slotRef: string | null;
   patientRef: string | null;
   note: string;
+  /** Why the patient booked (Appointment.reasonCode). */
   reasonCode: string | null;
   reasonText: string | null;
+  /** Why it was cancelled or moved (Appointment.cancelationReason; only for a cancelled one). */
+  cancelReasonCode: string | null;
+  cancelReasonText: string | null;
   createdAt: number | null;
   rebookedFromRef: string | null;
   rebookedToRef: string | null;
@@ -776,7 +791,8 @@ export interface AppointmentFields {
 
 export function appointmentFields(a: Appointment): AppointmentFields {
   const ext = (url: string) => a.extension?.find((e) => e.url === url);
-  const reason = a.status === 'cancelled' ? a.cancelationReason : a.reasonCode?.[0];
+  const reason = reasonOf(a.reasonCode?.[0]);
+  const cancelReason = reasonOf(a.status === 'cancelled' ? a.cancelationReason : undefined);
   const channel = ext(EXT.channel)?.valueCode;
   const mode = ext(EXT.contactMode)?.valueCode;
   const status = bookingStatusFromFhir(a);
@@ -788,8 +804,10 @@ export function appointmentFields(a: Appointment): AppointmentFields {
     slotRef: a.slot?.[0]?.reference ?? null,
     patientRef: a.participant.map((p) => p.actor?.reference).find((r) => r?.startsWith('Patient/')) ?? null,
     note: a.comment ?? '',
-    reasonCode: reason?.coding?.find((c) => c.system === REASON_SYSTEM)?.code ?? null,
-    reasonText: reason?.text ?? null,
+    reasonCode: reason.code,
+    reasonText: reason.text,
+    cancelReasonCode: cancelReason.code,
+    cancelReasonText: cancelReason.text,
     createdAt: a.created ? Date.parse(a.created) : null,
     rebookedFromRef: ext(EXT.rebookedFrom)?.valueReference?.reference ?? null,
     rebookedToRef: ext(EXT.rebookedTo)?.valueReference?.reference ?? null,
