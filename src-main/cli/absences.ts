@@ -1,9 +1,9 @@
-// Absences from a script (an HR feed, a regional admin): `tidbok absences add|list|withdraw|rebook`.
+// Absences from a script (an HR feed, a regional admin): `tidbok absences add|change|list|withdraw|rebook`.
 // Every call goes through the api's `dispatch` as the command-line admin (cli/catalog.ts withApi),
 // so roles, Swedish refusals, protected identity, outbox rows and audit events are the app's.
 // Exit codes (cli/common.ts): 0 ok; 1 failure (database, no unit); 2 bad usage or refused input.
 import type { Command } from 'commander';
-import type { Absence, ContactListEntry, RebookProposal } from '../api/methods/scheduling.ts';
+import type { Absence, AbsenceResult, ContactListEntry, RebookProposal } from '../api/methods/scheduling.ts';
 import type { Booking, Resource } from '../api/types.ts';
 import { localDate, localTime } from '../domain/time.ts';
 import { print, printTable, withApi } from './catalog.ts';
@@ -36,6 +36,20 @@ function wallTime(name: string, value: string): string {
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
     throw new UsageError(`${name} ska vara en tid TT:MM (00:00–23:59), inte "${value}".`);
   return value;
+}
+
+/** An absence as registered or changed: its period, the slots written, what else covers it, the bookings to move. */
+function printResult(r: AbsenceResult, resourceName: string, one = 'tid spärrad', many = 'tider spärrade'): void {
+  const period = (a: Absence) => {
+    const [first, last] = periodEnds(a.startAt, a.endAt);
+    return first === last ? first : `${first} – ${last}`;
+  };
+  print(`Frånvaro ${r.absence.id}: ${resourceName} ${period(r.absence)}`);
+  for (const a of r.overlapping) print(`Överlappar även: ${period(a)}${a.reason ? ` ${a.reason}` : ''} (${a.id})`);
+  print(
+    `${count(r.slotsChanged, one, many)}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
+  );
+  for (const b of r.affectedBookings) print(`  ${at(b.startAt)}  ${who(b)}  ${b.id}`);
 }
 
 interface AddOptions {
@@ -75,12 +89,38 @@ export function registerAbsenceCommands(program: Command): void {
         const resource = pickResource(await api('resources.list', {}), o.resource);
         const r = await api('absences.create', { resourceId: resource.id, ...input });
         if (o.json) return json(r);
-        const [first, last] = periodEnds(r.absence.startAt, r.absence.endAt);
-        print(`Frånvaro ${r.absence.id}: ${resource.name} ${first === last ? first : `${first} – ${last}`}`);
-        print(
-          `${count(r.slotsChanged, 'tid spärrad', 'tider spärrade')}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
-        );
-        for (const b of r.affectedBookings) print(`  ${at(b.startAt)}  ${who(b)}  ${b.id}`);
+        // Run again by a feed, the same absence is kept once: say so rather than "0 tider spärrade".
+        if (r.unchanged) print('Frånvaron fanns redan (samma period och orsak): inget ändrades.');
+        printResult(r, resource.name);
+      });
+    });
+
+  absences
+    .command('change <id>')
+    .description('Change an absence’s period (and reason): days leaving it open unless another absence covers them')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .option('--from-time <HH:MM>', 'from this time on the first day (default 00:00)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: the first day)')
+    .option('--to-time <HH:MM>', 'until this time on the last day (default: the end of the day)')
+    .option('--reason <text>', 'a new reason (default: unchanged)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, o: Omit<AddOptions, 'resource'>, cmd: Command) => {
+      const from = parseDateOption('--from', o.from);
+      const input = {
+        id,
+        from,
+        to: o.to === undefined ? from : parseDateOption('--to', o.to),
+        ...(o.reason === undefined ? {} : { reason: o.reason }),
+        ...(o.fromTime === undefined ? {} : { fromTime: wallTime('--from-time', o.fromTime) }),
+        ...(o.toTime === undefined ? {} : { toTime: wallTime('--to-time', o.toTime) }),
+      };
+      await withApi(cmd, async (api) => {
+        const r = await api('absences.update', input);
+        if (o.json) return json(r);
+        const name = (await api('resources.list', {})).find((x: Resource) => x.id === r.absence.resourceId)?.name ?? '';
+        if (r.unchanged) print('Frånvaron hade redan den perioden och orsaken: inget ändrades.');
+        printResult(r, name, 'tid ändrad', 'tider ändrade');
       });
     });
 

@@ -1,7 +1,7 @@
 // Moving every booking hit by an absence in one step: proposals (earliest suitable free slot of
 // the same type and profession, the same clinician preferred), applied all or in part in one
 // transaction, and the list of patients to contact, with protected identity respected.
-import { AppError, invalid } from '../api/result.ts';
+import { AppError, conflict, invalid } from '../api/result.ts';
 import type {
   Absence,
   AbsenceRebookingResult,
@@ -16,7 +16,7 @@ import { unitMoveProblem } from '../domain/booking-rules.ts';
 import { addDays, localDate, localTime, sameWallClockDaysLater } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
-import { bookingsInPeriod, getAbsence } from './absences.ts';
+import { absenceCovering, bookingsInPeriod, getAbsence } from './absences.ts';
 import { getBookingById as bookingById, rebookBooking } from './bookings.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { getAppointmentType } from './appointment-types.ts';
@@ -81,7 +81,10 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
       // hundred free times can all come before hers, and hers are preferred up to a week later.
       const listed = new Set(anyone.map((s) => s.slotId));
       const own = findFreeSlots(ctx, { ...search, resourceId: absent.id }).filter((s) => !listed.has(s.slotId));
-      candidates = [...anyone, ...own].sort((a, b) => a.startAt - b.startAt); // stable: ties keep the search's order
+      candidates = [...anyone, ...own]
+        // Never a time any absence of its clinician covers (one pulled before its blocks may leave it open).
+        .filter((c) => !absenceCovering(ctx, c.resourceId, c.startAt, c.endAt))
+        .sort((a, b) => a.startAt - b.startAt); // stable: ties keep the search's order
       candidatesByType.set(booking.appointmentTypeId, candidates);
     }
     // Not at a time the patient is already booked elsewhere (nor proposed another of their bookings).
@@ -153,6 +156,11 @@ export function applyAbsenceRebooking(
     const rebooked: Rebooking[] = items.map((it) => {
       const retried = done.get(it.bookingId);
       if (retried) return retried;
+      // An open time inside an absence (pulled before its blocks): a blocked one is refused below as any.
+      const target = getSlot(ctx, it.slotId);
+      if (target.state === 'open' && absenceCovering(ctx, target.resourceId, target.startAt, target.endAt)) {
+        throw itemRefused(ctx, it, conflict('tiden ligger i en frånvaro.', { rule: 'absence' }));
+      }
       try {
         return rebookBooking(ctx, caller, {
           id: it.bookingId,

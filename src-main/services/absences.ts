@@ -1,6 +1,9 @@
 // Absences: a resource away for a period. Its open slots in the period are blocked (and point at
-// the absence); the bookings in them are listed for rebooking. Withdrawing opens them again.
-import { conflict, invalid, notFound } from '../api/result.ts';
+// the absence); the bookings in them are listed for rebooking. Absences of one resource may overlap
+// (a course day inside a week of sick leave: both records are kept), so after every change one rule
+// decides each touched slot (`reconcileAbsenceBlocks`): blocked while ANY active absence covers it,
+// open once none does, and a scheduler's own block (no absence) is never lifted by an absence.
+import { invalid, notFound } from '../api/result.ts';
 import type { Absence, AbsenceResult } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
 import { addDays, missingWallTimeProblem, startOfLocalDay, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
@@ -8,15 +11,34 @@ import { BOOKING_SELECT, toBooking, toSlot, type BookingRow, type SlotRow } from
 import { toAbsence, type AbsenceRow } from '../store/scheduling-rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
+import { refuseStaleEdit } from './edit-versions.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { getResource } from './slots.ts';
 import { currentUnit } from './unit.ts';
 import { releaseOffersNoLongerFree } from './waitlist-holds.ts';
 
+/** Slots are at most this long: a bound for the (resource, start) index when finding those overlapping a period. */
+const LONGEST_SLOT_MS = 8 * 3_600_000;
+
 export function getAbsence(ctx: ServiceContext, id: string): Absence {
-  const row = ctx.db.prepare(`SELECT * FROM absences WHERE id = ?`).get(id) as AbsenceRow | undefined;
+  const row = ctx.db.prepare(`SELECT * FROM absences WHERE id = ?`).get(id) as (AbsenceRow & { version: number }) | undefined;
   if (!row) throw notFound('Frånvaron', id);
   return toAbsence(row);
+}
+
+/**
+ * An active absence of the resource covering the time, if any. Slots it covers are blocked as it is
+ * written, but an absence another desk registered arrives by sync before its blocked slots do.
+ */
+export function absenceCovering(
+  ctx: ServiceContext,
+  resourceId: string,
+  startAt: number,
+  endAt: number,
+): { id: string; reason: string } | undefined {
+  return ctx.db
+    .prepare(`SELECT id, reason FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? LIMIT 1`)
+    .get(resourceId, endAt, startAt) as { id: string; reason: string } | undefined;
 }
 
 /** Bookings not yet visited (booked / preliminary) on the resource's slots inside the period. */
@@ -29,7 +51,7 @@ export function bookingsInPeriod(ctx: ServiceContext, resourceId: string, startA
             AND b.status IN ('booked', 'preliminary')
           ORDER BY s.start_at`,
       )
-      .all(resourceId, endAt, startAt, startAt - 8 * 3_600_000) as BookingRow[]
+      .all(resourceId, endAt, startAt, startAt - LONGEST_SLOT_MS) as BookingRow[]
   ).map(toBooking);
 }
 
@@ -45,6 +67,65 @@ export function affectedBookings(ctx: ServiceContext, caller: Caller, input: { i
   return list;
 }
 
+const blockReasonOf = (a: { reason: string }) => a.reason || 'Frånvaro';
+
+interface CoveringAbsence {
+  id: string;
+  reason: string;
+  start_at: number;
+  end_at: number;
+}
+
+/**
+ * Brings the resource's slots overlapping [fromAt, toAt) in line with its active absences: a slot
+ * covered by one is blocked and names it (the one it already names while that still covers it,
+ * else the first registered: Wednesday keeps "Kurs" when a week of "Sjuk" is laid over it); an
+ * absence-blocked slot no active absence covers opens. Blocks by hand (no absence) stay as they
+ * are. Each changed slot is bumped and queued for sync. Returns the ids blocked, opened and
+ * re-pointed (another absence, or a new reason).
+ */
+function reconcileAbsenceBlocks(
+  ctx: ServiceContext,
+  caller: Caller,
+  resourceId: string,
+  fromAt: number,
+  toAt: number,
+): { blocked: string[]; opened: string[]; repointed: string[] } {
+  const slots = ctx.db
+    .prepare(
+      `SELECT * FROM slots WHERE resource_id = ? AND start_at < ? AND end_at > ? AND start_at > ?
+          AND (state = 'open' OR (state = 'blocked' AND absence_id IS NOT NULL))`,
+    )
+    .all(resourceId, toAt, fromAt, fromAt - LONGEST_SLOT_MS) as (SlotRow & { absence_id: string | null })[];
+  // Ids are UUIDv7: their order is the order the absences were registered in.
+  const absences = ctx.db
+    .prepare(
+      `SELECT id, reason, start_at, end_at FROM absences
+        WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? ORDER BY id`,
+    )
+    .all(resourceId, toAt + LONGEST_SLOT_MS, fromAt - LONGEST_SLOT_MS) as CoveringAbsence[];
+  const out = { blocked: [] as string[], opened: [] as string[], repointed: [] as string[] };
+  for (const s of slots) {
+    const covering = absences.filter((a) => a.start_at < s.end_at && a.end_at > s.start_at);
+    const by = covering.find((a) => a.id === s.absence_id) ?? covering[0];
+    if (!by) {
+      if (s.state === 'blocked') {
+        changeSlots(ctx, caller, [s], `state = 'open', absence_id = NULL, block_reason = NULL`);
+        out.opened.push(s.id);
+      }
+    } else if (s.state === 'open') {
+      changeSlots(ctx, caller, [s], `state = 'blocked', absence_id = ?, block_reason = ?`, by.id, blockReasonOf(by));
+      out.blocked.push(s.id);
+    } else if (by.id !== s.absence_id || blockReasonOf(by) !== s.block_reason) {
+      changeSlots(ctx, caller, [s], `absence_id = ?, block_reason = ?`, by.id, blockReasonOf(by));
+      out.repointed.push(s.id);
+    }
+  }
+  // A time held on återbudslistan that is now blocked is given back to the list.
+  if (out.blocked.length > 0) releaseOffersNoLongerFree(ctx, caller);
+  return out;
+}
+
 function changeSlots(ctx: ServiceContext, caller: Caller, rows: SlotRow[], sql: string, ...vals: unknown[]): number {
   const stmt = ctx.db.prepare(`UPDATE slots SET ${sql}, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`);
   const get = ctx.db.prepare(`SELECT * FROM slots WHERE id = ?`);
@@ -55,35 +136,75 @@ function changeSlots(ctx: ServiceContext, caller: Caller, rows: SlotRow[], sql: 
   return rows.length;
 }
 
-export function createAbsence(
-  ctx: ServiceContext,
-  caller: Caller,
-  input: {
-    resourceId: string;
-    from: string;
-    fromTime?: string | undefined;
-    to: string;
-    toTime?: string | undefined;
-    reason: string;
-  },
-): AbsenceResult {
+interface PeriodInput {
+  resourceId: string;
+  from: string;
+  fromTime?: string | undefined;
+  to: string;
+  toTime?: string | undefined;
+}
+
+/** The period as instants: from `from` `fromTime` (default 00:00) to `to` `toTime` (default: the end of day `to`). */
+function periodOf(ctx: ServiceContext, input: Omit<PeriodInput, 'resourceId'>): { startAt: number; endAt: number } {
+  const { timeZone } = currentUnit(ctx);
+  const problem =
+    (input.fromTime && missingWallTimeProblem(input.from, input.fromTime, timeZone)) ||
+    (input.toTime && missingWallTimeProblem(input.to, input.toTime, timeZone));
+  if (problem) throw invalid(problem);
+  const startAt = wallClockToInstant(input.from, input.fromTime ? wallTimeToMinutes(input.fromTime) : 0, timeZone);
+  const endAt = input.toTime
+    ? wallClockToInstant(input.to, wallTimeToMinutes(input.toTime), timeZone)
+    : startOfLocalDay(addDays(input.to, 1), timeZone);
+  if (endAt <= startAt) throw invalid('Frånvaron måste sluta efter att den börjar.');
+  return { startAt, endAt };
+}
+
+/** The resource's other active absences overlapping the period: shown so the scheduler sees what else keeps the time blocked. */
+function overlappingAbsences(ctx: ServiceContext, a: { id: string; resourceId: string; startAt: number; endAt: number }) {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT * FROM absences WHERE resource_id = ? AND state = 'active' AND id <> ? AND start_at < ? AND end_at > ? ORDER BY start_at, id`,
+      )
+      .all(a.resourceId, a.id, a.endAt, a.startAt) as (AbsenceRow & { version: number })[]
+  ).map(toAbsence);
+}
+
+/** The bookings the answer lists, with their reads logged: the scheduler sees these patients (Patientdatalagen). */
+function listedAffected(ctx: ServiceContext, caller: Caller, a: Absence, op: string): Booking[] {
+  const affected = bookingsInPeriod(ctx, a.resourceId, a.startAt, a.endAt);
+  recordPatientReads(
+    ctx,
+    caller,
+    affected.map((b) => b.patient.id),
+    { op, absenceId: a.id, count: affected.length },
+  );
+  return affected;
+}
+
+/**
+ * Registers an absence. It may overlap others of the resource: each is its own record (why the
+ * time is blocked), and the answer names them. The same absence again (same period and reason,
+ * a double click or an HR feed run twice) changes nothing and answers with the one there.
+ * `affectedBookings` lists every active booking in the period, also those an overlapping absence
+ * listed first: until moved they still need a time, and this absence's rebooking moves them all.
+ */
+export function createAbsence(ctx: ServiceContext, caller: Caller, input: PeriodInput & { reason: string }): AbsenceResult {
   return ctx.db.transaction(() => {
     const unit = currentUnit(ctx);
     const resource = getResource(ctx, input.resourceId);
     if (resource.unitId !== unit.id) throw invalid('Resursen tillhör en annan enhet.');
-    const problem =
-      (input.fromTime && missingWallTimeProblem(input.from, input.fromTime, unit.timeZone)) ||
-      (input.toTime && missingWallTimeProblem(input.to, input.toTime, unit.timeZone));
-    if (problem) throw invalid(problem);
-    const startAt = wallClockToInstant(input.from, input.fromTime ? wallTimeToMinutes(input.fromTime) : 0, unit.timeZone);
-    const endAt = input.toTime
-      ? wallClockToInstant(input.to, wallTimeToMinutes(input.toTime), unit.timeZone)
-      : startOfLocalDay(addDays(input.to, 1), unit.timeZone);
-    if (endAt <= startAt) throw invalid('Frånvaron måste sluta efter att den börjar.');
-    const overlapping = ctx.db
-      .prepare(`SELECT 1 FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ?`)
-      .get(resource.id, endAt, startAt);
-    if (overlapping) throw conflict('Resursen har redan en frånvaro som överlappar perioden.');
+    const { startAt, endAt } = periodOf(ctx, input);
+    const same = ctx.db
+      .prepare(
+        `SELECT * FROM absences WHERE resource_id = ? AND state = 'active' AND start_at = ? AND end_at = ? AND reason = ? LIMIT 1`,
+      )
+      .get(resource.id, startAt, endAt, input.reason) as (AbsenceRow & { version: number }) | undefined;
+    if (same) {
+      const absence = toAbsence(same);
+      const affectedBookings = listedAffected(ctx, caller, absence, 'absence_affected');
+      return { absence, slotsChanged: 0, affectedBookings, overlapping: overlappingAbsences(ctx, absence), unchanged: true };
+    }
     const id = ctx.newId();
     ctx.db
       .prepare(
@@ -92,71 +213,111 @@ export function createAbsence(
       .run(id, resource.id, startAt, endAt, input.reason, ctx.now(), caller.username);
     const absence = getAbsence(ctx, id);
     enqueueOutbox(ctx, 'absence', id, 'create', absence);
-    const open = ctx.db
-      .prepare(`SELECT * FROM slots WHERE resource_id = ? AND state = 'open' AND start_at < ? AND end_at > ? AND start_at > ?`)
-      .all(resource.id, endAt, startAt, startAt - 8 * 3_600_000) as SlotRow[];
-    const slotsChanged = changeSlots(
-      ctx,
-      caller,
-      open,
-      `state = 'blocked', absence_id = ?, block_reason = ?`,
-      id,
-      input.reason || 'Frånvaro',
-    );
-    // A blocked time held on återbudslistan is given back to the list.
-    releaseOffersNoLongerFree(ctx, caller);
-    const affected = bookingsInPeriod(ctx, resource.id, startAt, endAt);
-    // The answer lists these patients to the scheduler: a read of each (Patientdatalagen).
-    recordPatientReads(
-      ctx,
-      caller,
-      affected.map((b) => b.patient.id),
-      { op: 'absence_affected', absenceId: id, count: affected.length },
-    );
+    const { blocked } = reconcileAbsenceBlocks(ctx, caller, resource.id, startAt, endAt);
+    const affected = listedAffected(ctx, caller, absence, 'absence_affected');
+    const overlapping = overlappingAbsences(ctx, absence);
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'absence',
       entityId: id,
-      detail: { op: 'create', resourceId: resource.id, slotsBlocked: slotsChanged, affectedBookings: affected.length },
+      detail: {
+        op: 'create',
+        resourceId: resource.id,
+        slotsBlocked: blocked.length,
+        affectedBookings: affected.length,
+        overlapping: overlapping.map((a) => a.id),
+      },
     });
-    ctx.events.emit({ entities: ['absence', 'slot'], ids: [id, ...open.map((s) => s.id)] });
-    return { absence, slotsChanged, affectedBookings: affected };
+    ctx.events.emit({ entities: ['absence', 'slot'], ids: [id, ...blocked] });
+    return { absence, slotsChanged: blocked.length, affectedBookings: affected, overlapping, unchanged: false };
+  })();
+}
+
+/**
+ * Changes an active absence's period and reason (shortened when the clinician is back early,
+ * lengthened, moved). Slots leaving the period open unless another absence still covers them;
+ * slots entering it are blocked. `slotsChanged` counts every slot written (blocked, opened, or
+ * renamed with the new reason); `affectedBookings` lists the bookings in the new period.
+ */
+export function updateAbsence(
+  ctx: ServiceContext,
+  caller: Caller,
+  input: Omit<PeriodInput, 'resourceId'> & { id: string; reason?: string | undefined; expectedVersion?: number | undefined },
+): AbsenceResult {
+  return ctx.db.transaction(() => {
+    const row = ctx.db.prepare(`SELECT * FROM absences WHERE id = ?`).get(input.id) as
+      (AbsenceRow & { version: number }) | undefined;
+    if (!row) throw notFound('Frånvaron', input.id);
+    if (row.state !== 'active') throw invalid('Frånvaron är återkallad och kan inte ändras. Lägg in en ny frånvaro i stället.');
+    refuseStaleEdit(input.expectedVersion, row.version, 'Frånvaron', 'öppnade den');
+    const { startAt, endAt } = periodOf(ctx, input);
+    const reason = input.reason ?? row.reason;
+    const before = toAbsence(row);
+    if (startAt === row.start_at && endAt === row.end_at && reason === row.reason) {
+      const affectedBookings = listedAffected(ctx, caller, before, 'absence_affected');
+      return {
+        absence: before,
+        slotsChanged: 0,
+        affectedBookings,
+        overlapping: overlappingAbsences(ctx, before),
+        unchanged: true,
+      };
+    }
+    ctx.db
+      .prepare(
+        `UPDATE absences SET start_at = ?, end_at = ?, reason = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
+      )
+      .run(startAt, endAt, reason, ctx.now(), caller.username, row.id);
+    const absence = getAbsence(ctx, row.id);
+    enqueueOutbox(ctx, 'absence', absence.id, 'update', absence);
+    // Both periods: slots the old one blocked and slots the new one covers.
+    const r = reconcileAbsenceBlocks(ctx, caller, row.resource_id, Math.min(startAt, row.start_at), Math.max(endAt, row.end_at));
+    const changed = [...r.blocked, ...r.opened, ...r.repointed];
+    const affected = listedAffected(ctx, caller, absence, 'absence_affected');
+    recordAudit(ctx, caller, {
+      action: 'change',
+      entity: 'absence',
+      entityId: absence.id,
+      detail: {
+        op: 'update',
+        before: { startAt: before.startAt, endAt: before.endAt, reason: before.reason },
+        slotsBlocked: r.blocked.length,
+        slotsOpened: r.opened.length,
+        affectedBookings: affected.length,
+      },
+    });
+    ctx.events.emit({ entities: ['absence', 'slot'], ids: [absence.id, ...changed] });
+    return {
+      absence,
+      slotsChanged: changed.length,
+      affectedBookings: affected,
+      overlapping: overlappingAbsences(ctx, absence),
+      unchanged: false,
+    };
   })();
 }
 
 export function withdrawAbsence(ctx: ServiceContext, caller: Caller, input: { id: string }): AbsenceResult {
   return ctx.db.transaction(() => {
     const before = getAbsence(ctx, input.id);
-    if (before.state === 'withdrawn') return { absence: before, slotsChanged: 0, affectedBookings: [] };
+    if (before.state === 'withdrawn') {
+      return { absence: before, slotsChanged: 0, affectedBookings: [], overlapping: [], unchanged: true };
+    }
     ctx.db
       .prepare(`UPDATE absences SET state = 'withdrawn', version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(ctx.now(), caller.username, before.id);
     const absence = getAbsence(ctx, before.id);
     enqueueOutbox(ctx, 'absence', absence.id, 'update', absence);
-    const blocked = ctx.db.prepare(`SELECT * FROM slots WHERE absence_id = ? AND state = 'blocked'`).all(before.id) as SlotRow[];
-    // A slot straddling the boundary to an adjacent absence stays blocked, by that one.
-    const other = ctx.db.prepare(
-      `SELECT id, reason FROM absences WHERE resource_id = ? AND state = 'active' AND start_at < ? AND end_at > ? LIMIT 1`,
-    );
-    const stillAway = new Map<string, { id: string; reason: string }>();
-    for (const s of blocked) {
-      const a = other.get(s.resource_id, s.end_at, s.start_at) as { id: string; reason: string } | undefined;
-      if (a) stillAway.set(s.id, a);
-    }
-    const reopened = blocked.filter((s) => !stillAway.has(s.id));
-    for (const s of blocked.filter((x) => stillAway.has(x.id))) {
-      const a = stillAway.get(s.id)!;
-      changeSlots(ctx, caller, [s], `absence_id = ?, block_reason = ?`, a.id, a.reason || 'Frånvaro');
-    }
-    const slotsChanged = changeSlots(ctx, caller, reopened, `state = 'open', absence_id = NULL, block_reason = NULL`);
+    // What another absence still covers stays blocked, by that one.
+    const r = reconcileAbsenceBlocks(ctx, caller, before.resourceId, before.startAt, before.endAt);
     recordAudit(ctx, caller, {
       action: 'change',
       entity: 'absence',
       entityId: absence.id,
-      detail: { op: 'withdraw', slotsOpened: slotsChanged },
+      detail: { op: 'withdraw', slotsOpened: r.opened.length, slotsStillAway: r.repointed.length },
     });
-    ctx.events.emit({ entities: ['absence', 'slot'], ids: [absence.id, ...blocked.map((s) => s.id)] });
-    return { absence, slotsChanged, affectedBookings: [] };
+    ctx.events.emit({ entities: ['absence', 'slot'], ids: [absence.id, ...r.opened, ...r.repointed, ...r.blocked] });
+    return { absence, slotsChanged: r.opened.length, affectedBookings: [], overlapping: [], unchanged: false };
   })();
 }
 
@@ -186,6 +347,6 @@ export function listAbsences(
         toAt,
         fromAt,
         input.includeWithdrawn ? 1 : 0,
-      ) as AbsenceRow[]
+      ) as (AbsenceRow & { version: number })[]
   ).map(toAbsence);
 }

@@ -50,13 +50,15 @@ export interface AbsenceRow {
   state: string;
 }
 
-export const toAbsence = (r: AbsenceRow): Absence => ({
+/** A whole absences row (the mapping to FHIR needs no version; the edit form does). */
+export const toAbsence = (r: AbsenceRow & { version: number }): Absence => ({
   id: r.id,
   resourceId: r.resource_id,
   startAt: r.start_at,
   endAt: r.end_at,
   reason: r.reason,
   state: r.state as Absence['state'],
+  version: r.version,
 });
 
 export interface PatientRow {

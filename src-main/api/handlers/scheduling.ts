@@ -24,7 +24,7 @@ import {
 import { blockSlot, createSlot, getSlot, removeSlot, unblockSlot, updateSlot } from '../../services/slots.ts';
 import { findFreeSlots } from '../../services/free-slots.ts';
 import { deskBookingStatus } from '../../services/sync-claims.ts';
-import { affectedBookings, createAbsence, listAbsences, withdrawAbsence } from '../../services/absences.ts';
+import { affectedBookings, createAbsence, listAbsences, updateAbsence, withdrawAbsence } from '../../services/absences.ts';
 import { absenceContactList, applyAbsenceRebooking, proposeAbsenceRebooking } from '../../services/absence-rebooking.ts';
 import { checkIdentityNumber, createPatient, getPatient, searchPatients, updatePatient } from '../../services/patients.ts';
 import {
@@ -79,6 +79,10 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
     return { ...r, affectedBookings: r.affectedBookings.map((b) => seen(caller.roles, b)) };
   },
   'absences.list': ({ ctx }, input) => listAbsences(ctx, input),
+  'absences.update': ({ ctx, caller }, input) => {
+    const r = updateAbsence(ctx, caller, input);
+    return { ...r, affectedBookings: r.affectedBookings.map((b) => seen(caller.roles, b)) };
+  },
   'absences.withdraw': ({ ctx, caller }, input) => {
     const r = withdrawAbsence(ctx, caller, input);
     return { ...r, affectedBookings: r.affectedBookings.map((b) => seen(caller.roles, b)) };

@@ -163,14 +163,23 @@ export interface Absence {
   endAt: number;
   reason: string;
   state: 'active' | 'withdrawn';
+  /** Row version: the edit form sends it back as `expectedVersion`. */
+  version: number;
 }
 
 export interface AbsenceResult {
   absence: Absence;
-  /** Slots of the resource blocked (or unblocked, on withdraw) by this change. */
+  /**
+   * Slots of the resource blocked (create), unblocked (withdraw), or written in any way (update:
+   * blocked, opened, or given the new reason) by this change.
+   */
   slotsChanged: number;
-  /** Active bookings in the period: they need rebooking. */
+  /** Active bookings in the period: they need rebooking (also those another absence listed first). */
   affectedBookings: Booking[];
+  /** The resource's other active absences overlapping this one: they keep their part blocked too. */
+  overlapping: Absence[];
+  /** Nothing was written: the same absence was already registered (or already withdrawn, or edited to what it was). */
+  unchanged: boolean;
 }
 
 export interface Patient {
@@ -600,7 +609,27 @@ export const schedulingMethods = {
     roles: ALL_ROLES,
     kind: 'read',
   }),
-  /** Withdraws an absence: the slots it blocked open again. */
+  /**
+   * Changes an active absence's period (and reason, when given): slots leaving the period open
+   * unless another absence of the resource still covers them; slots entering it are blocked.
+   */
+  'absences.update': method<AbsenceResult>()({
+    input: z
+      .object({
+        id: uuid,
+        from: isoDate,
+        fromTime: wallTime.optional(),
+        to: isoDate,
+        toTime: wallTime.optional(),
+        reason: z.string().trim().max(500).optional(),
+        expectedVersion: expectedVersion.optional(),
+      })
+      .strict()
+      .refine((v) => v.from <= v.to, { message: 'Slutdatum måste vara samma som eller efter startdatum.', path: ['to'] }),
+    roles: SCHEDULING_ROLES,
+    kind: 'change',
+  }),
+  /** Withdraws an absence: the slots it blocked open again, but for those another absence still covers. */
   'absences.withdraw': method<AbsenceResult>()({
     input: z.object({ id: uuid }).strict(),
     roles: SCHEDULING_ROLES,

@@ -422,9 +422,10 @@ describe('more writers at once', () => {
     expect(api.count(`SELECT count(*) AS n FROM patients WHERE identity_number = ?`, identityNumber)).toBe(1);
   }, 30_000);
 
-  it('two schedulers register overlapping absences for one clinician at once: one is kept, the other refused', async () => {
+  it('two schedulers register overlapping absences for one clinician at once: both are kept, each slot blocked by one of them', async () => {
+    const vab = { resourceId: ANNA, from: '2026-12-15', to: '2026-12-15', reason: 'VAB' };
     const [[a], [b]] = await race(
-      [{ method: 'absences.create', input: { resourceId: ANNA, from: '2026-12-15', to: '2026-12-15', reason: 'VAB' } }],
+      [{ method: 'absences.create', input: vab }],
       [
         {
           method: 'absences.create',
@@ -432,11 +433,33 @@ describe('more writers at once', () => {
         },
       ],
     );
-    expect([a!.ok, b!.ok].filter(Boolean)).toHaveLength(1);
-    expect(a!.ok ? b : a).toMatchObject({
-      error: { code: 'conflict', message: 'Resursen har redan en frånvaro som överlappar perioden.' },
-    });
-    expect(api.count(`SELECT count(*) AS n FROM absences WHERE resource_id = ? AND state = 'active'`, ANNA)).toBe(1);
+    expect([a!.ok, b!.ok]).toEqual([true, true]);
+    const active = api.ctx.db
+      .prepare(`SELECT id, start_at, end_at FROM absences WHERE resource_id = ? AND state = 'active'`)
+      .all(ANNA) as { id: string; start_at: number; end_at: number }[];
+    expect(active).toHaveLength(2);
+    // Whoever came second, every slot of the two days is blocked, by an absence covering it.
+    const slots = api.ctx.db
+      .prepare(
+        `SELECT start_at, end_at, state, absence_id FROM slots WHERE resource_id = ? AND state <> 'removed'
+          AND start_at >= ? AND start_at < ?`,
+      )
+      .all(ANNA, Date.parse('2026-12-15T00:00:00+01:00'), Date.parse('2026-12-17T00:00:00+01:00')) as {
+      start_at: number;
+      end_at: number;
+      state: string;
+      absence_id: string;
+    }[];
+    expect(slots.length).toBeGreaterThan(0);
+    for (const s of slots) {
+      const covering = active.filter((x) => x.start_at < s.end_at && x.end_at > s.start_at).map((x) => x.id);
+      expect(s.state).toBe('blocked');
+      expect(covering).toContain(s.absence_id);
+    }
+    // The same absence from both at once (a double submit): one record, both told it is there.
+    const [[c], [d]] = await race([{ method: 'absences.create', input: vab }], [{ method: 'absences.create', input: vab }]);
+    expect([c!.ok, d!.ok]).toEqual([true, true]);
+    expect(api.count(`SELECT count(*) AS n FROM absences WHERE resource_id = ? AND state = 'active'`, ANNA)).toBe(2);
   }, 30_000);
 
   it('the CLI lays out more weeks while a desk adds a slot where a template slot will go: never both', async () => {

@@ -628,16 +628,18 @@ describe('absences', () => {
     // 10:00–10:30 is blocked already (by the morning); 11:00 is new; 12:00 only touches the end.
     expect(late.slotsChanged).toBe(1);
     expect(late.affectedBookings.map((b) => b.id)).toEqual([straddling.id]);
-    // A third one over either is refused; it would hide which absence blocks what.
-    expect(
-      await api.err('absences.create', {
-        resourceId: l3.id,
-        from: '2026-12-16',
-        fromTime: '11:30',
-        to: '2026-12-16',
-        toTime: '13:00',
-      }),
-    ).toMatchObject({ code: 'conflict', message: 'Resursen har redan en frånvaro som överlappar perioden.' });
+    // A third one overlapping the late one is kept as its own record: it blocks only 12:00, which no
+    // other covers, names the late one, and withdrawn it opens just that.
+    const third = await api.ok('absences.create', {
+      resourceId: l3.id,
+      from: '2026-12-16',
+      fromTime: '11:30',
+      to: '2026-12-16',
+      toTime: '13:00',
+    });
+    expect(third).toMatchObject({ slotsChanged: 1, unchanged: false });
+    expect(third.overlapping.map((a) => a.id)).toEqual([late.absence.id]);
+    expect(await api.ok('absences.withdraw', { id: third.absence.id })).toMatchObject({ slotsChanged: 1 });
     expect(await api.ok('absences.withdraw', { id: morning.absence.id })).toMatchObject({ slotsChanged: 1 });
     expect([await state(s0800.id), await state(s1000.id), await state(s1100.id), await state(s1200.id)]).toEqual([
       'open',
