@@ -1,11 +1,13 @@
 // The demo unit: Vårdcentralen Solbacken, six clinicians and a sampling room, realistic Swedish
 // appointment types, two weeks of slots from the Monday of the current week and a plausible
-// set of bookings from desk, phone and web. Deterministic for a given `today` (seeded PRNG).
+// set of bookings from desk, phone and web, and the ten weeks before as the book then looked
+// (seed-history.ts: for Statistik). Deterministic for a given `today` (seeded PRNG).
 // Identity numbers are synthetic: valid dates and check digits, serials 980–999.
 import type { ServiceContext } from '../services/context.ts';
 import { seededRandom } from './prng.ts';
 import { demoIds } from './ids.ts';
 import { seedDemoLists } from './seed-lists.ts';
+import { DEMO_HISTORY_WEEKS, seedDemoHistory, type HistoryTemplate, type HistoryType } from './seed-history.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
 import { makeIdentityNumber } from '../domain/personnummer.ts';
@@ -298,11 +300,14 @@ export interface SeedSummary {
   unitId: string;
   resources: number;
   appointmentTypes: number;
+  /** Slots and bookings from `from` (the current week's Monday) to `to`. */
   slots: number;
   patients: number;
   bookings: number;
   from: string;
   to: string;
+  /** The weeks before `from`: since when, and their slots and bookings (cancelled and moved ones too). */
+  history: { since: string; slots: number; bookings: number };
 }
 
 /** The database got a unit first (another process seeding the same new file at the same moment). */
@@ -384,6 +389,9 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
 
       const from = startOfIsoWeek(today);
       const to = addDays(today, 15) > addDays(from, 14) ? addDays(today, 15) : addDays(from, 14);
+      // The templates have run for the weeks of the demo's history too.
+      const since = addDays(from, -7 * DEMO_HISTORY_WEEKS);
+      const history: HistoryTemplate[] = [];
       const insRes = db.prepare(
         `INSERT INTO resources (id, unit_id, kind, name, profession, title, sort_order, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -410,7 +418,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
             resourceId,
             `${t.startTime}–${t.endTime}`,
             JSON.stringify(t.weekdays),
-            from,
+            since,
             t.startTime,
             t.endTime,
             t.slotMin,
@@ -420,6 +428,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
             by,
           );
           const spec: TemplateSpec = { ...t, everyNWeeks: 1, validFrom: from, validTo: null, skipHolidays: true };
+          history.push({ id: templateId, resourceId, spec: { ...spec, validFrom: since }, typeIds: ids, web: t.web });
           for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
             const slotId = ctx.newId();
             insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
@@ -502,9 +511,10 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
             channel,
             '',
             'KAN_EJ',
-            createdAt - 86_400_000,
+            // Made and cancelled by now: a booking made later (a future time) is capped as below.
+            Math.min(createdAt - 86_400_000, now),
             by,
-            createdAt,
+            Math.min(createdAt, now),
             by,
           );
           if (rand() < 0.5) continue;
@@ -535,6 +545,21 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       }
       // Återbudslistan and Frånvaro with something on them (last: the ids above stay as they were).
       seedDemoLists(ctx, { seed: options.seed ?? 20_260_101, today, tz, resourceIds, typeIds, patientIds, by });
+      // The weeks before: last too, with random numbers of their own.
+      const historyTypes = new Map<string, HistoryType>(
+        TYPES.map((t) => [typeIds.get(t.code)!, { modes: t.modes, web: t.web, webCancellable: t.web || !!t.invitation }]),
+      );
+      const past = seedDemoHistory(ctx, {
+        seed: options.seed ?? 20_260_101,
+        since,
+        until: from,
+        tz,
+        templates: history,
+        types: historyTypes,
+        patientIds,
+        bookedAt: (startAt, channel, u) => bookedAt(startAt, channel, u, tz),
+        by,
+      });
 
       return {
         unitId,
@@ -545,6 +570,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         bookings,
         from,
         to,
+        history: { since, ...past },
       };
     })
     .immediate();

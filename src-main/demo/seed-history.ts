@@ -1,0 +1,246 @@
+// The demo's past: the weeks before the current one as the same templates laid them out, with
+// what a vårdcentral's book then holds: visits done, ~4 % no-shows, cancellations (sick, cannot
+// come, the unit cancels) by desk, phone and 1177 with their reasons, times given again to
+// someone else, rebookings, and a third of new bookings made on the web. So Statistik and the
+// export have weeks to show on a fresh install, and a patient's view has earlier visits.
+// Written as rows like the rest of the demo, after everything else and with random numbers of
+// its own, so the demo's current weeks, their ids and counts stay as they were. Statuses follow
+// time: every visit here ended before the current week began, so none is still booked.
+import type { ServiceContext } from '../services/context.ts';
+import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
+import { seededRandom } from './prng.ts';
+
+/** How many weeks before the current one the demo remembers. */
+export const DEMO_HISTORY_WEEKS = 10;
+
+export interface HistoryTemplate {
+  id: string;
+  resourceId: string;
+  spec: TemplateSpec;
+  typeIds: readonly string[];
+  web: boolean;
+}
+
+export interface HistoryType {
+  modes: readonly string[];
+  web: boolean;
+  /** Whether patients may cancel and rebook this type on 1177. */
+  webCancellable: boolean;
+}
+
+export interface DemoHistory {
+  slots: number;
+  bookings: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Why the past bookings were cancelled (the demo types' cancel reason codes), by who cancelled. */
+const PATIENT_REASONS = ['SJUK', 'SJUK', 'KAN_EJ'] as const;
+
+export function seedDemoHistory(
+  ctx: ServiceContext,
+  input: {
+    seed: number;
+    /** The first day of the demo's current weeks (a Monday): the past ends here. */
+    until: string;
+    since: string;
+    tz: string;
+    templates: readonly HistoryTemplate[];
+    types: ReadonlyMap<string, HistoryType>;
+    patientIds: readonly string[];
+    /** When each demo booking was made, as the current weeks' bookings are (seed.ts). */
+    bookedAt: (startAt: number, channel: 'web' | 'phone' | 'desk', u: number) => number;
+    by: string;
+  },
+): DemoHistory {
+  const { db } = ctx;
+  const rand = seededRandom(input.seed + 2);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const insSlot = db.prepare(
+    `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insBooking = db.prepare(
+    `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, rebooked_from,
+       rebooked_to, cancel_reason_code, cancelled_via, created_at, created_by, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const markMoved = db.prepare(`UPDATE bookings SET status = 'rebooked', rebooked_to = ? WHERE id = ?`);
+
+  interface PastSlot {
+    id: string;
+    templateIndex: number;
+    startAt: number;
+    endAt: number;
+  }
+  const slots: PastSlot[] = [];
+  input.templates.forEach((t, templateIndex) => {
+    for (const s of expandTemplate(t.spec, input.since, input.until, input.tz, {}).slots) {
+      const id = ctx.newId();
+      insSlot.run(id, t.resourceId, s.startAt, s.endAt, JSON.stringify(t.typeIds), t.web ? 1 : 0, t.id, s.endAt, input.by);
+      slots.push({ id, templateIndex, startAt: s.startAt, endAt: s.endAt });
+    }
+  });
+  slots.sort((a, b) => a.startAt - b.startAt);
+
+  // A patient is never in two places at once (the booking rule `patient_busy`): her active times.
+  const busy = new Map<string, [number, number][]>();
+  const freePatient = (startAt: number, endAt: number): string => {
+    for (;;) {
+      const patientId = pick(input.patientIds);
+      const times = busy.get(patientId) ?? [];
+      if (times.some(([s, e]) => s < endAt && startAt < e)) continue;
+      times.push([startAt, endAt]);
+      busy.set(patientId, times);
+      return patientId;
+    }
+  };
+  const channelFor = (type: HistoryType): 'web' | 'phone' | 'desk' => {
+    const r = rand();
+    // About a third of new bookings come through 1177 where the type allows it.
+    return type.web && r < 0.42 ? 'web' : r < 0.78 ? 'phone' : 'desk';
+  };
+
+  let bookings = 0;
+  const book = (
+    slot: PastSlot,
+    fields: {
+      patientId: string;
+      typeId: string;
+      mode: string;
+      status: 'completed' | 'no_show' | 'cancelled';
+      channel: 'web' | 'phone' | 'desk';
+      createdAt: number;
+      updatedAt: number;
+      updatedBy: string;
+      rebookedFrom?: string;
+      cancelReason?: string;
+      cancelledVia?: 'web' | 'phone' | 'desk';
+      id?: string;
+    },
+  ): string => {
+    const id = fields.id ?? ctx.newId();
+    insBooking.run(
+      id,
+      slot.id,
+      fields.patientId,
+      fields.typeId,
+      fields.mode,
+      fields.status,
+      fields.channel,
+      fields.rebookedFrom ?? null,
+      null,
+      fields.cancelReason ?? null,
+      fields.cancelledVia ?? null,
+      fields.createdAt,
+      fields.channel === 'web' ? 'web' : input.by,
+      fields.updatedAt,
+      fields.updatedBy,
+    );
+    bookings++;
+    return id;
+  };
+
+  // Each week a little fuller or emptier than the next (holiday weeks, a flu week).
+  const weekFill = new Map<number, number>();
+  const fillOf = (startAt: number) => {
+    const week = Math.floor((startAt - slots[0]!.startAt) / (7 * DAY));
+    let fill = weekFill.get(week);
+    if (fill === undefined) {
+      fill = 0.78 + rand() * 0.14;
+      weekFill.set(week, fill);
+    }
+    return fill;
+  };
+
+  for (const slot of slots) {
+    const template = input.templates[slot.templateIndex]!;
+    const typeId = pick(template.typeIds);
+    const type = input.types.get(typeId)!;
+    const minutes = (slot.endAt - slot.startAt) / 60_000;
+    // The visit was marked done (or not come) when it ended.
+    const done = slot.endAt;
+
+    // A cancelled booking first, for some: the patient fell ill or could not come, or the unit
+    // cancelled; the time then went to someone else (återbud) or stayed empty.
+    if (rand() < 0.08) {
+      const channel = channelFor(type);
+      const createdAt = input.bookedAt(slot.startAt, channel, rand());
+      const byUnit = rand() < 0.15;
+      const via = byUnit ? 'desk' : type.webCancellable && rand() < 0.4 ? 'web' : rand() < 0.6 ? 'phone' : 'desk';
+      const cancelledAt = createdAt + Math.floor((slot.startAt - createdAt) * (0.3 + rand() * 0.6));
+      book(slot, {
+        patientId: pick(input.patientIds),
+        typeId,
+        mode: type.modes[0]!,
+        status: 'cancelled',
+        channel,
+        createdAt,
+        updatedAt: cancelledAt,
+        updatedBy: via === 'web' ? 'web' : input.by,
+        cancelReason: byUnit ? 'VARDEN' : pick(PATIENT_REASONS),
+        cancelledVia: via,
+      });
+      if (rand() < 0.5) continue;
+    }
+    if (rand() > fillOf(slot.startAt)) continue;
+
+    const patientId = freePatient(slot.startAt, slot.endAt);
+    const status = rand() < 0.04 ? 'no_show' : 'completed';
+    // Some visits were moved here from another of the clinician's times in the same weeks.
+    const moved = rand() < 0.06;
+    const others = moved
+      ? slots.filter((s) => s.templateIndex === slot.templateIndex && s !== slot && Math.abs(s.startAt - slot.startAt) < 14 * DAY)
+      : [];
+    if (others.length > 0) {
+      const from = pick(others);
+      const firstChannel = channelFor(type);
+      const firstMade = input.bookedAt(Math.min(from.startAt, slot.startAt), firstChannel, rand());
+      const movedAt = firstMade + Math.floor((Math.min(from.startAt, slot.startAt) - firstMade) * (0.2 + rand() * 0.6));
+      const movedOnWeb = type.web && type.webCancellable && rand() < 0.4;
+      const oldId = ctx.newId();
+      const newId = ctx.newId();
+      // The two point at each other: the old one is written given up, and marked moved once the new one exists.
+      book(from, {
+        id: oldId,
+        patientId,
+        typeId,
+        mode: type.modes[0]!,
+        status: 'cancelled',
+        channel: firstChannel,
+        createdAt: firstMade,
+        updatedAt: movedAt,
+        updatedBy: movedOnWeb ? 'web' : input.by,
+        cancelReason: movedOnWeb ? 'KAN_EJ' : pick(PATIENT_REASONS),
+      });
+      book(slot, {
+        id: newId,
+        patientId,
+        typeId,
+        mode: type.modes[0]!,
+        status,
+        channel: movedOnWeb ? 'web' : rand() < 0.6 ? 'phone' : 'desk',
+        createdAt: movedAt,
+        updatedAt: done,
+        updatedBy: input.by,
+        rebookedFrom: oldId,
+      });
+      markMoved.run(newId, oldId);
+      continue;
+    }
+    const channel = channelFor(type);
+    book(slot, {
+      patientId,
+      typeId,
+      mode: minutes >= 30 && type.modes.length > 1 && rand() < 0.2 ? type.modes[1]! : type.modes[0]!,
+      status,
+      channel,
+      createdAt: input.bookedAt(slot.startAt, channel, rand()),
+      updatedAt: done,
+      updatedBy: input.by,
+    });
+  }
+  return { slots: slots.length, bookings };
+}
