@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { AppointmentType, Resource, Slot } from '../../../src-main/api/types.ts';
 import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 import { demoApi, type Api } from './helpers.ts';
 
 let api: Api;
@@ -343,6 +344,31 @@ describe('absence rebooking when absences overlap', () => {
     expect(await api.ok('absences.proposeRebooking', { id: w.course.absence.id })).toEqual([]);
     const contacts = await api.ok('absences.contactList', { id: w.course.absence.id });
     expect(contacts.map((c) => [c.bookingId, c.moved])).toEqual([[w.bookedWed.id, true]]);
+  });
+});
+
+describe('tidbok absences (the command line)', () => {
+  it('adds sick leave over the course, names the course, says so when run again, and shortens it with change', async () => {
+    const w = await week();
+    const cli = (...args: string[]) => runTidbok([...args, '--db', api.path], '2026-11-23T09:10:00+01:00');
+    const add = ['absences', 'add', '--resource', 'Klara Ett', '--from', '2026-12-07', '--to', '2026-12-11', '--reason', 'Sjuk'];
+    const first = await cli(...add);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^Frånvaro \S+: Klara Ett 2026-12-07 – 2026-12-11\n/);
+    expect(first.out).toContain(`Överlappar även: 2026-12-09 08:00 – 2026-12-09 12:00 Kurs (${w.course.absence.id})\n`);
+    expect(first.out).toContain('3 tider spärrade, 2 bokningar behöver bokas om.\n');
+    const again = await cli(...add);
+    expect(again.out).toMatch(/^Frånvaron fanns redan \(samma period och orsak\): inget ändrades\.\n/);
+    const id = /^Frånvaro (\S+):/.exec(first.out)![1]!;
+    const changed = await cli('absences', 'change', id, '--from', '2026-12-07', '--to', '2026-12-08');
+    expect(changed).toMatchObject({ code: 0, out: expect.stringContaining('2 tider ändrade, 0 bokningar behöver bokas om.\n') });
+    expect(await states(w.wedAfternoon, w.fri, w.wedCourse)).toEqual(['open', 'open', 'blocked:Kurs']);
+    await cli('absences', 'withdraw', id);
+    const refused = await cli('absences', 'change', id, '--from', '2026-12-07');
+    expect(refused).toMatchObject({
+      code: 2,
+      err: 'tidbok: Frånvaron är återkallad och kan inte ändras. Lägg in en ny frånvaro i stället.\n',
+    });
   });
 });
 
