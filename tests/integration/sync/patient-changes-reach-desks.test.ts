@@ -3,7 +3,7 @@
 // bookings kept) and protected identity; a desk's own unsent edit of the same patient is merged
 // field by field, not lost; pulling is not a staff read; a number another patient holds here
 // never stops the desk's pull.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BundleEntry, Patient, Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import { webBook } from '../../../src-main/demo/central/web-patient.ts';
@@ -33,6 +33,7 @@ let a: ServiceContext;
 let b: ServiceContext;
 let unit: SmallUnit;
 
+const WAIT = { timeout: 15_000, interval: 50 };
 const scheduler: Caller = { ...desk, username: 'planerare', roles: ['scheduler'], workstation: 'plan-1' };
 
 beforeAll(async () => {
@@ -246,7 +247,31 @@ describe("a patient's changes reach the unit's other desks", () => {
     expect(row(b, other)['identity_number']).toBe(taken);
   });
 
-  it("each desk hears central's changes of its unit's patients (the Subscription criteria)", () => {
+  it("a running desk B hears desk A's edit through its Subscription (polling set to minutes) and shows it", async () => {
     expect(subscriptionCriteria(b).get('Patient')).toBe('Patient?_tag=urn:oid:1.2.752.129.2.1.4.1|SE2321000016-7TST');
+    const minutes = 10 * 60_000;
+    const engine = new SyncEngine(b, api(central.url), {
+      fastMs: minutes,
+      idleMaxMs: minutes,
+      safetyPollMs: minutes,
+      reconnectMaxMs: 2000,
+    });
+    engine.start();
+    try {
+      await vi.waitFor(() => expect(engine.status().notifications).toBe('on'), WAIT);
+      const p = unit.patientIds[6]!;
+      const heard: string[] = [];
+      const stopHearing = b.events.subscribe((e) => {
+        if (e.entities.includes('patient')) heard.push(...e.ids);
+      });
+      updatePatient(a, desk, { id: p, phone: '070-666 77 88' });
+      await sync(a);
+      await vi.waitFor(() => expect(row(b, p)['phone']).toBe('070-666 77 88'), WAIT);
+      // The screens are told (they refetch on the change event).
+      expect(heard).toContain(p);
+      stopHearing();
+    } finally {
+      await engine.stop();
+    }
   });
 });
