@@ -174,16 +174,18 @@ export function applyAbsenceRebooking(
         throw err;
       }
     });
-    recordAudit(ctx, caller, {
-      action: 'change',
-      entity: 'absence',
-      entityId: absence.id,
-      detail: {
-        op: 'apply_rebooking',
-        rebooked: rebooked.length - done.size,
-        left: affected.length - rebooked.length + done.size,
-      },
-    });
+    // Nothing moved by this call (none left to move, or the same apply retried): nothing to log.
+    if (rebooked.length > done.size)
+      recordAudit(ctx, caller, {
+        action: 'change',
+        entity: 'absence',
+        entityId: absence.id,
+        detail: {
+          op: 'apply_rebooking',
+          rebooked: rebooked.length - done.size,
+          left: affected.length - rebooked.length + done.size,
+        },
+      });
     const moved = new Map(rebooked.map((r) => [r.old.id, r.new]));
     const listed = [...affected, ...[...done.values()].map((r) => r.old)].sort((a, b) => a.startAt - b.startAt);
     return { rebooked, contactList: contactEntries(ctx, caller, listed, moved) };

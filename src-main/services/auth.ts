@@ -257,6 +257,7 @@ export function inactivityLockMinutes(ctx: ServiceContext): number {
 
 export function setInactivityLockMinutes(ctx: ServiceContext, caller: Caller, minutes: number): void {
   ctx.db.transaction(() => {
+    if (setting<number>(ctx, 'inactivity_lock_min') === minutes) return; // saved again: nothing to log
     ctx.db
       .prepare(
         `INSERT INTO settings (key, value) VALUES ('inactivity_lock_min', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -348,6 +349,14 @@ export function updateUser(ctx: ServiceContext, caller: Caller, patch: UserPatch
       ).n;
       if (admins === 0) throw conflict('Det måste finnas minst en aktiv administratör.');
     }
+    // The account as it is, saved again (no new password, nothing to unlock): nothing to write or log.
+    const same =
+      patch.password === undefined &&
+      !(patch.unlock && (user.failed_attempts > 0 || user.locked_until !== null)) &&
+      (patch.displayName ?? user.display_name) === user.display_name &&
+      JSON.stringify(roles) === user.roles &&
+      active === (user.active === 1);
+    if (same) return toStaffUser(user);
     ctx.db
       .prepare(
         `UPDATE users SET display_name = ?, roles = ?, active = ?, password_hash = ?, failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`,

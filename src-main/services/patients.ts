@@ -193,24 +193,34 @@ export function updatePatient(
       }
     }
     const col = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v || null);
+    const fields = [
+      newIdentity?.normalised ?? before.identity_number,
+      newIdentity?.kind ?? before.identity_kind,
+      input.givenName ?? before.given_name,
+      input.familyName ?? before.family_name,
+      col(input.phone, before.phone),
+      col(input.email, before.email),
+      col(input.address, before.address),
+      input.protectedIdentity === undefined ? before.protected_identity : input.protectedIdentity ? 1 : 0,
+    ];
+    const stored = [
+      before.identity_number,
+      before.identity_kind,
+      before.given_name,
+      before.family_name,
+      before.phone,
+      before.email,
+      before.address,
+      before.protected_identity,
+    ];
+    // The details as they are, saved again (a second click, a form saved unchanged): nothing to push or log.
+    if (fields.every((v, i) => v === stored[i])) return patientAsSeenBy(before, caller);
     ctx.db
       .prepare(
         `UPDATE patients SET identity_number = ?, identity_kind = ?, given_name = ?, family_name = ?, phone = ?, email = ?, address = ?,
            protected_identity = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
       )
-      .run(
-        newIdentity?.normalised ?? before.identity_number,
-        newIdentity?.kind ?? before.identity_kind,
-        input.givenName ?? before.given_name,
-        input.familyName ?? before.family_name,
-        col(input.phone, before.phone),
-        col(input.email, before.email),
-        col(input.address, before.address),
-        input.protectedIdentity === undefined ? before.protected_identity : input.protectedIdentity ? 1 : 0,
-        ctx.now(),
-        caller.username,
-        before.id,
-      );
+      .run(...fields, ctx.now(), caller.username, before.id);
     const changed = Object.keys(input).filter(
       (k) => !['id', 'expectedVersion', 'reserve'].includes(k) && (k !== 'identityNumber' || newIdentity),
     );

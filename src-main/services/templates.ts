@@ -775,8 +775,13 @@ export function updateTemplate(
     const before = getTemplate(ctx, input.id);
     // An inactive template lays out nothing and cannot be activated again: an edit would do nothing.
     if (!before.active) throw conflict('Schemamallen är inaktiverad och kan inte ändras. Lägg upp en ny mall i stället.');
-    const defined = Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined));
-    // Nothing to change (a form saved as it was): no new version to push and nothing to log; at
+    // Only what differs from the template counts: the same name saved twice is no change.
+    const defined = Object.fromEntries(
+      Object.entries(input.changes).filter(
+        ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof ScheduleTemplate]),
+      ),
+    );
+    // Nothing to change (a form saved as it was, a repeat): no new version to push and nothing to log; at
     // most the template is laid out further, as templates.expand does.
     if (Object.keys(defined).length === 0) {
       return {

@@ -296,23 +296,26 @@ export function updateWaitlistEntry(ctx: ServiceContext, caller: Caller, input: 
     const earliest = input.earliest !== undefined ? input.earliest : before.earliest;
     const latest = input.latest !== undefined ? input.latest : before.latest;
     if (earliest && latest && earliest > latest) throw invalid('Sista dag får inte vara före första dag.');
+    const priority = input.priority ?? before.priority;
+    const note = input.note ?? before.note;
+    const next = [type.id, resourceId, profession, earliest, latest, priority, note];
+    const stored = [
+      before.appointment_type_id,
+      before.resource_id,
+      before.profession,
+      before.earliest,
+      before.latest,
+      before.priority,
+      before.note,
+    ];
+    // The entry as it is, saved again: nothing to write or log.
+    if (next.every((v, i) => v === stored[i])) return entryAsSeenBy(ctx, caller, before.id);
     ctx.db
       .prepare(
         `UPDATE waitlist SET appointment_type_id = ?, resource_id = ?, profession = ?, earliest = ?, latest = ?, priority = ?, note = ?,
            version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
       )
-      .run(
-        type.id,
-        resourceId,
-        profession,
-        earliest,
-        latest,
-        input.priority ?? before.priority,
-        input.note ?? before.note,
-        ctx.now(),
-        caller.username,
-        before.id,
-      );
+      .run(...next, ctx.now(), caller.username, before.id);
     const fields = Object.keys(input).filter((k) => k !== 'id');
     changed(ctx, caller, before, { op: 'update', fields });
     return entryAsSeenBy(ctx, caller, before.id);
@@ -387,6 +390,10 @@ export function markWaitlistOffered(
   return ctx.db.transaction(() => {
     const before = entryRow(ctx, input.id);
     requireOpen(before);
+    // "Erbjud tid" again on the time she already holds: still held, nothing to write or log.
+    if (input.slotId && before.state === 'offered' && before.offered_slot_id === input.slotId) {
+      return entryAsSeenBy(ctx, caller, before.id);
+    }
     if (input.slotId) checkOfferable(ctx, before, input.slotId);
     return setState(ctx, caller, before, 'offered', input.slotId ?? null, { op: 'offered', slotId: input.slotId ?? null });
   })();

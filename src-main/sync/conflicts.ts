@@ -217,6 +217,6 @@ export function retryFailed(ctx: ServiceContext, input: { seqs?: number[] | unde
         )
         .run(JSON.stringify(input.seqs))
     : ctx.db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed'`).run();
-  ctx.events.emit({ entities: ['sync'], ids: [] });
+  if (r.changes > 0) ctx.events.emit({ entities: ['sync'], ids: [] }); // nothing requeued: nothing to announce
   return { requeued: r.changes };
 }
