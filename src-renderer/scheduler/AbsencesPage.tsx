@@ -1,6 +1,8 @@
 // Frånvaro: register a clinician's absence (their slots are blocked), then move every affected
 // booking in one step: proposals (same type and profession, same clinician preferred), accept all
 // or some, and a printable list of patients to contact (protected identity respected by main).
+// Absences of one clinician may overlap (a course day inside a week of sick leave): each is its own
+// row, marked with what it overlaps, and each can be changed (shortened when she is back early).
 import { useId, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +11,32 @@ import { call } from '../api/client.ts';
 import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { formatIdentity, formatPeriod, formatSpan, formatStart } from '../booking/format.ts';
-import { todayIso } from '../calendar/wallclock.ts';
+import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
 import { useRoles } from '../auth/roles.ts';
 import { displayPhone } from '../patients/phone.ts';
+
+interface AbsenceForm {
+  resourceId: string;
+  from: string;
+  fromTime: string;
+  to: string;
+  toTime: string;
+  reason: string;
+}
+
+/** An absence as the form shows it: whole days as dates only, the last day included (as typed). */
+export function absenceToForm(a: Absence): AbsenceForm {
+  const s = wallParts(a.startAt);
+  const e = wallParts(a.endAt);
+  return {
+    resourceId: a.resourceId,
+    from: s.date,
+    fromTime: s.minutes === 0 ? '' : hhmm(s.minutes),
+    to: e.minutes === 0 ? wallParts(a.endAt - 1).date : e.date,
+    toTime: e.minutes === 0 ? '' : hhmm(e.minutes),
+    reason: a.reason,
+  };
+}
 
 export function AbsencesPage() {
   return (
@@ -29,30 +54,58 @@ function AbsencesScreen() {
   const fid = { resource: useId(), from: useId(), fromTime: useId(), to: useId(), toTime: useId(), reason: useId() };
   const resources = useActiveResources();
   const absences = useQuery({ queryKey: ['absences.list'], queryFn: () => call('absences.list', { from: todayIso() }) });
-  const [form, setForm] = useState({ resourceId: '', from: todayIso(), fromTime: '', to: todayIso(), toTime: '', reason: '' });
+  const blank: AbsenceForm = { resourceId: '', from: todayIso(), fromTime: '', to: todayIso(), toTime: '', reason: '' };
+  const [form, setForm] = useState<AbsenceForm>(blank);
+  /** The absence being changed (its form opened from the list), or null when registering a new one. */
+  const [editing, setEditing] = useState<Absence | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [wizard, setWizard] = useState<string | null>(null);
   const nameOf = (id: string) => resources.data?.find((r) => r.id === id)?.name ?? '';
   const rid = form.resourceId || resources.data?.[0]?.id || '';
+  const active = absences.data?.filter((a) => a.state === 'active') ?? [];
+  /** The other active absences of the same clinician overlapping this one (each keeps its part blocked). */
+  const overlapsOf = (a: Absence) =>
+    active.filter((o) => o.id !== a.id && o.resourceId === a.resourceId && o.startAt < a.endAt && o.endAt > a.startAt);
+  const describe = (a: Absence) => `${a.reason || t('absence.noReason')} ${formatPeriod(a.startAt, a.endAt, i18n.language)}`;
+
+  function startEdit(a: Absence) {
+    setError(null);
+    setEditing(a);
+    setForm(absenceToForm(a));
+    // The form is above the list: the keyboard follows to its first date.
+    requestAnimationFrame(() => document.getElementById(fid.from)?.focus());
+  }
+  function stopEdit() {
+    setEditing(null);
+    setError(null);
+    setForm(blank);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
+    const period = {
+      from: form.from,
+      to: form.to,
+      reason: form.reason,
+      ...(form.fromTime ? { fromTime: form.fromTime } : {}),
+      ...(form.toTime ? { toTime: form.toTime } : {}),
+    };
     try {
-      const r = await call('absences.create', {
-        resourceId: rid,
-        from: form.from,
-        to: form.to,
-        reason: form.reason,
-        ...(form.fromTime ? { fromTime: form.fromTime } : {}),
-        ...(form.toTime ? { toTime: form.toTime } : {}),
-      });
-      notify(
-        'ok',
-        `${t('absence.createdSlots', { count: r.slotsChanged })}, ${t('absence.createdBookings', { count: r.affectedBookings.length })}`,
-      );
+      const r = editing
+        ? await call('absences.update', { id: editing.id, ...period, expectedVersion: editing.version })
+        : await call('absences.create', { resourceId: rid, ...period });
+      const also =
+        r.overlapping.length > 0 ? ` ${t('absence.alsoCovered', { list: r.overlapping.map(describe).join('; ') })}` : '';
+      const bookings = t('absence.createdBookings', { count: r.affectedBookings.length });
+      if (r.unchanged) notify('ok', `${t(editing ? 'absence.sameAsBefore' : 'absence.alreadyRegistered')} ${bookings}`);
+      else if (editing) notify('ok', `${t('absence.changed', { count: r.slotsChanged })}, ${bookings}${also}`);
+      else notify('ok', `${t('absence.createdSlots', { count: r.slotsChanged })}, ${bookings}${also}`);
+      // New or lengthened, the bookings it now hits are moved next; shortened, there is nothing new to move.
+      const grew = !editing || r.absence.startAt < editing.startAt || r.absence.endAt > editing.endAt;
+      if (editing) stopEdit();
       await client.invalidateQueries();
-      if (r.affectedBookings.length > 0) setWizard(r.absence.id);
+      if (r.affectedBookings.length > 0 && !r.unchanged && grew) setWizard(r.absence.id);
     } catch (err) {
       setError((err as Error).message);
     }
@@ -81,11 +134,17 @@ function AbsencesScreen() {
           {!canSchedule && known && <p className="tb-muted">{t('absence.readOnly')}</p>}
           {canSchedule && (
             <form className="tb-form tb-card" onSubmit={(e) => void submit(e)} data-testid="absence-form">
-              <h2>{t('absence.new')}</h2>
+              <h2>{editing ? t('absence.editTitle', { name: nameOf(editing.resourceId) }) : t('absence.new')}</h2>
               <div className="tb-row">
                 <div className="tb-field">
                   <label htmlFor={fid.resource}>{t('absence.resource')}</label>
-                  <select id={fid.resource} value={rid} onChange={(e) => setForm({ ...form, resourceId: e.target.value })}>
+                  {/* A changed absence stays the same clinician's: another's is a new absence. */}
+                  <select
+                    id={fid.resource}
+                    value={rid}
+                    disabled={editing !== null}
+                    onChange={(e) => setForm({ ...form, resourceId: e.target.value })}
+                  >
                     <ResourceOptions />
                   </select>
                 </div>
@@ -132,16 +191,21 @@ function AbsencesScreen() {
                   <input id={fid.reason} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
                 </div>
               </div>
-              <p className="tb-field-hint">{t('absence.hint')}</p>
+              <p className="tb-field-hint">{t(editing ? 'absence.editHint' : 'absence.hint')}</p>
               {error && (
                 <p role="alert" className="tb-form-error">
                   {error}
                 </p>
               )}
-              <div>
+              <div className="tb-dialog-actions tb-actions-left">
                 <button type="submit" className="tb-button tb-primary">
-                  {t('absence.register')}
+                  {editing ? t('absence.save') : t('absence.register')}
                 </button>
+                {editing && (
+                  <button type="button" className="tb-button" onClick={stopEdit}>
+                    {t('common.cancel')}
+                  </button>
+                )}
               </div>
             </form>
           )}
@@ -158,20 +222,33 @@ function AbsencesScreen() {
               </tr>
             </thead>
             <tbody>
-              {absences.data?.filter((a) => a.state === 'active').length === 0 && (
+              {absences.data && active.length === 0 && (
                 <tr>
                   <td colSpan={4} className="tb-muted">
                     {t('absence.none')}
                   </td>
                 </tr>
               )}
-              {absences.data
-                ?.filter((a) => a.state === 'active')
-                .map((a) => (
-                  <tr key={a.id}>
+              {active.map((a) => {
+                const overlaps = overlapsOf(a);
+                return (
+                  <tr
+                    key={a.id}
+                    data-absence-id={a.id}
+                    aria-current={editing?.id === a.id ? 'true' : undefined}
+                    // The row being changed, as the navigation marks the current page.
+                    style={editing?.id === a.id ? { background: '#e8f0fa' } : undefined}
+                  >
                     <td>{nameOf(a.resourceId)}</td>
                     <td>{formatPeriod(a.startAt, a.endAt, i18n.language)}</td>
-                    <td>{a.reason || '–'}</td>
+                    <td>
+                      {a.reason || '–'}
+                      {overlaps.length > 0 && (
+                        <div className="tb-hint tb-muted">
+                          {t('absence.overlaps', { list: overlaps.map((o) => o.reason || t('absence.noReason')).join(', ') })}
+                        </div>
+                      )}
+                    </td>
                     <td className="tb-nowrap">
                       <button type="button" className="tb-button tb-small" onClick={() => setWizard(a.id)}>
                         {t('absence.rebook')}
@@ -179,6 +256,14 @@ function AbsencesScreen() {
                       {canSchedule && (
                         <>
                           {' '}
+                          <button
+                            type="button"
+                            className="tb-button tb-small"
+                            aria-label={t('absence.editAria', { what: `${nameOf(a.resourceId)}, ${describe(a)}` })}
+                            onClick={() => startEdit(a)}
+                          >
+                            {t('absence.edit')}
+                          </button>{' '}
                           <button type="button" className="tb-button tb-small" onClick={() => void withdraw(a)}>
                             {t('absence.withdraw')}
                           </button>
@@ -186,7 +271,8 @@ function AbsencesScreen() {
                       )}
                     </td>
                   </tr>
-                ))}
+                );
+              })}
             </tbody>
           </table>
         </>

@@ -41,6 +41,7 @@ test('a receptionist sees templates and absences without the scheduler’s contr
   await expect(page.getByTestId('absence-form')).toHaveCount(0);
   const row = page.getByTestId('absences-table').locator('tbody tr', { hasText: 'Kurs' });
   await expect(row.getByRole('button', { name: 'Återkalla' })).toHaveCount(0);
+  await expect(row.getByRole('button', { name: /^Ändra/ })).toHaveCount(0);
   // A whole day reads as its date, not as "00:00–00:00".
   await expect(row.locator('td').nth(1)).toHaveText('mån 30 nov. 2026');
   await page.screenshot({ path: `${SCREENS}/roles-absences-receptionist.png` });
@@ -59,6 +60,7 @@ test('a scheduler is offered templates, absences and their controls', async ({ p
   await expect(page.getByTestId('absence-form')).toBeVisible();
   const row = page.getByTestId('absences-table').locator('tbody tr', { hasText: 'Kurs' });
   await expect(row.getByRole('button', { name: 'Återkalla' })).toBeVisible();
+  await expect(row.getByRole('button', { name: /^Ändra frånvaron/ })).toBeVisible();
   // Statistics stay an admin's: the scheduler's menu leaves it out too.
   await expect(menu(page).getByRole('link', { name: 'Statistik' })).toHaveCount(0);
 });
