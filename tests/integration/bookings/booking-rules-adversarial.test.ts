@@ -201,12 +201,22 @@ describe('the reason a visit was booked for', () => {
     ).rebooked;
     const reasons = async (id: string) => {
       const d = await api.ok('bookings.get', { id });
-      return { status: d.status, reasonCode: d.reasonCode, reasonText: d.reasonText };
+      return {
+        status: d.status,
+        reasonCode: d.reasonCode,
+        reasonText: d.reasonText,
+        moved: { code: d.cancelReasonCode, text: d.cancelReasonText },
+      };
     };
-    expect(await reasons(b.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: null });
-    expect(await reasons(moved1.new.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: 'Krockar med jobbet' });
-    expect(await reasons(moved2.new.id)).toEqual({ status: 'rebooked', reasonCode: null, reasonText: 'Sjuk' });
-    expect(await reasons(byAbsence!.new.id)).toEqual({ status: 'booked', ...visit });
+    // Every time of the visit keeps why it was booked; each one given up, why it was moved.
+    expect(await reasons(b.id)).toEqual({ status: 'rebooked', ...visit, moved: { code: null, text: null } });
+    expect(await reasons(moved1.new.id)).toEqual({
+      status: 'rebooked',
+      ...visit,
+      moved: { code: null, text: 'Krockar med jobbet' },
+    });
+    expect(await reasons(moved2.new.id)).toEqual({ status: 'rebooked', ...visit, moved: { code: null, text: 'Sjuk' } });
+    expect(await reasons(byAbsence!.new.id)).toEqual({ status: 'booked', ...visit, moved: { code: null, text: null } });
   });
 });
 

@@ -415,7 +415,7 @@ describe('rebook and cancel at the desk', () => {
     });
     expect(r.new.patient.id).toBe(p.id);
     expect(lastDetail(r.new.id)).toMatchObject({ op: 'rebook', override: { rule: 'cutoff_passed', reason: 'Patienten ringde' } });
-    expect(await api.ok('bookings.get', { id: soon.id })).toMatchObject({ reasonText: 'Patienten bortrest' });
+    expect(await api.ok('bookings.get', { id: soon.id })).toMatchObject({ cancelReasonText: 'Patienten bortrest' });
     const history = await api.ok('bookings.forPatient', { patientId: p.id, includeHistory: true });
     expect(history.map((b) => [b.id, b.status])).toEqual([
       [r.new.id, 'booked'],
@@ -504,7 +504,7 @@ describe('rebook and cancel at the desk', () => {
     expect(await api.err('bookings.cancel', { id: b.id, reasonText: '   ' })).toMatchObject({ code: 'validation' });
     const c = await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', reasonText: 'Feber' });
     expect(c.status).toBe('cancelled');
-    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ reasonCode: 'SJUK', reasonText: 'Feber' });
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ cancelReasonCode: 'SJUK', cancelReasonText: 'Feber' });
     expect(await api.err('bookings.cancel', { id: b.id, reasonCode: 'SJUK' })).toMatchObject({
       code: 'conflict',
       message: 'Bokningen är avbokad och kan inte ändras.',

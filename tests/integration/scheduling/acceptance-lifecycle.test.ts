@@ -327,7 +327,10 @@ describe('a rebooking chain A → B → C', () => {
     expect(outboxOps(b.id)).toEqual(['create']);
     const c = await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', reasonText: 'Feber sedan i går' });
     expect(c.status).toBe('cancelled');
-    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ reasonCode: 'SJUK', reasonText: 'Feber sedan i går' });
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({
+      cancelReasonCode: 'SJUK',
+      cancelReasonText: 'Feber sedan i går',
+    });
     expect(outboxOps(b.id)).toEqual(['create', 'update']);
     expect(await api.err('bookings.cancel', { id: b.id, reasonCode: 'SJUK' })).toMatchObject({
       code: 'conflict',
@@ -389,13 +392,18 @@ describe('reason rules per process', () => {
     }
     const byCode = await api.ok('bookings.rebook', { id: b.id, slotId: s2.id, reasonCode: 'PATIENT' });
     const byText = await api.ok('bookings.rebook', { id: byCode.new.id, slotId: s3.id, reasonText: 'Krockar med skolan' });
-    // The reason stays with the time that was given up.
-    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ reasonCode: 'PATIENT', reasonText: null });
+    // The rebooking's reason stays with the time that was given up (the visit took none).
+    expect(await api.ok('bookings.get', { id: b.id })).toMatchObject({ cancelReasonCode: 'PATIENT', cancelReasonText: null });
     expect(await api.ok('bookings.get', { id: byCode.new.id })).toMatchObject({
-      reasonCode: null,
-      reasonText: 'Krockar med skolan',
+      cancelReasonCode: null,
+      cancelReasonText: 'Krockar med skolan',
     });
-    expect(await api.ok('bookings.get', { id: byText.new.id })).toMatchObject({ reasonCode: null, reasonText: null });
+    expect(await api.ok('bookings.get', { id: byText.new.id })).toMatchObject({
+      reasonCode: null,
+      reasonText: null,
+      cancelReasonCode: null,
+      cancelReasonText: null,
+    });
     // Cancelling: a reason may be given, or not.
     expect((await api.ok('bookings.cancel', { id: byText.new.id })).status).toBe('cancelled');
     const again = await book(s4.id);

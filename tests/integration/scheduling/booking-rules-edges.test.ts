@@ -61,7 +61,8 @@ function footprint(id: string) {
   const one = (sql: string) => api.ctx.db.prepare(sql).get(id);
   return {
     row: one(
-      `SELECT status, version, updated_at, updated_by, reason_code, reason_text, cancelled_via FROM bookings WHERE id = ?`,
+      `SELECT status, version, updated_at, updated_by, reason_code, reason_text, cancel_reason_code, cancel_reason_text, cancelled_via
+         FROM bookings WHERE id = ?`,
     ),
     outbox: one(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking' AND entity_id = ?`),
     audit: one(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity_id = ?`),
@@ -234,7 +235,7 @@ describe('tidbok records how a cancellation or rebooking came in', () => {
     expect((await api.ok('bookings.get', { id: newId })).channel).toBe('phone');
     const cancelled = await runTidbok(['bookings', 'cancel', newId, '--channel', 'phone', '--reason-code', 'SJUK', ...db], NOW);
     expect(cancelled.code).toBe(0);
-    expect(footprint(newId).row).toMatchObject({ status: 'cancelled', cancelled_via: 'phone', reason_code: 'SJUK' });
+    expect(footprint(newId).row).toMatchObject({ status: 'cancelled', cancelled_via: 'phone', cancel_reason_code: 'SJUK' });
     const detail = api.ctx.db
       .prepare(`SELECT detail ->> '$.channel' FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = 'cancel'`)
       .pluck()

@@ -173,13 +173,13 @@ afterAll(async () => {
 const row = (id: string) =>
   ctx.db
     .prepare(
-      `SELECT status, channel, reason_code, reason_text, rebooked_from, rebooked_to, patient_id FROM bookings WHERE id = ?`,
+      `SELECT status, channel, cancel_reason_code, cancel_reason_text, rebooked_from, rebooked_to, patient_id FROM bookings WHERE id = ?`,
     )
     .get(id) as {
     status: string;
     channel: string;
-    reason_code: string | null;
-    reason_text: string | null;
+    cancel_reason_code: string | null;
+    cancel_reason_text: string | null;
     rebooked_from: string | null;
     rebooked_to: string | null;
     patient_id: string;
@@ -302,8 +302,8 @@ describe('a web rebooking whose two halves arrive on different pull pages', () =
       expect((await onCentral(from)).status).toBe('free');
       expect((await onCentral(to)).status).toBe('busy');
     } else {
-      expect(row(newId)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
-      expect(row(newId).reason_text).toMatch(c.rejected);
+      expect(row(newId)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
+      expect(row(newId).cancel_reason_text).toMatch(c.rejected);
       // The old time is the patient's again, confirmed by central; the new one is free there.
       const back = activeOn(from);
       expect(back).toHaveLength(1);

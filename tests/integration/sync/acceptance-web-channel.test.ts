@@ -126,12 +126,14 @@ const calendarOf = async (date: string, roles: readonly Role[] = ['receptionist'
 const nextDay = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const row = (id: string) =>
   ctx.db
-    .prepare(`SELECT status, channel, reason_code, reason_text, rebooked_from, rebooked_to FROM bookings WHERE id = ?`)
+    .prepare(
+      `SELECT status, channel, cancel_reason_code, cancel_reason_text, rebooked_from, rebooked_to FROM bookings WHERE id = ?`,
+    )
     .get(id) as {
     status: string;
     channel: string;
-    reason_code: string | null;
-    reason_text: string | null;
+    cancel_reason_code: string | null;
+    cancel_reason_text: string | null;
     rebooked_from: string | null;
     rebooked_to: string | null;
   };
@@ -173,7 +175,7 @@ describe('a web patient and the desk race for one slot', () => {
 
     const web20 = bookingOn(S)!.id;
     expect(row(web20)).toMatchObject({ status: 'booked', channel: 'web' });
-    expect(row(desk.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    expect(row(desk.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'SYNC_CONFLICT' });
     const inbox = (await openConflicts()).filter((c) => c.bookingId === desk.id);
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({ kind: 'slot_taken', patient: { id: unit.patientIds[0] }, startAt: desk.startAt });
@@ -214,7 +216,7 @@ describe('a web patient and the desk race for one slot', () => {
     await webBook(web(), await onCentral(S), 'LAKBES', person(22));
     await sync();
     expect(row(held.id)).toMatchObject({ status: 'booked', rebooked_to: null });
-    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'SYNC_CONFLICT' });
     expect(row(bookingOn(S)!.id)).toMatchObject({ channel: 'web', status: 'booked' });
     const c = (await openConflicts()).find((x) => x.bookingId === moved.new.id)!;
     expect(c).toMatchObject({ kind: 'slot_taken', patient: { id: unit.patientIds[3] } });
@@ -295,8 +297,8 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
       return;
     }
     // Not in the book: recorded cancelled with the rule as its reason, so nothing is lost ...
-    expect(row(booking.id)).toMatchObject({ status: 'cancelled', channel: 'web', reason_code: 'WEB_REJECTED' });
-    expect(row(booking.id).reason_text).toMatch(reason!);
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', channel: 'web', cancel_reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).cancel_reason_text).toMatch(reason!);
     // ... central learns it (the Appointment cancelled, the slot free again) ...
     expect(onCentralNow).toMatchObject({ status: 'cancelled', patient: made[i]!.patient });
     expect(centralSlot.status).toBe('free');
@@ -324,8 +326,8 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     await webBook(web(), await onCentral(S), 'LAKBES', person(how === 'block' ? 72 : 73));
     await sync();
     const booking = bookingOn(S, false)!;
-    expect(row(booking.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
-    expect(row(booking.id).reason_text).toMatch(reason);
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).cancel_reason_text).toMatch(reason);
     expect((await ok('slots.get', { id: S })).state).toBe(state);
     if (how === 'block') expect((await ok('slots.get', { id: S })).blockReason).toBe('Utbildning');
     expect((await onCentral(S)).status).toBe(fhirStatus);
@@ -340,8 +342,8 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     await webBook(web(), await onCentral(S), 'LAKBES', person(74));
     await sync();
     const booking = bookingOn(S, false)!;
-    expect(row(booking.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
-    expect(row(booking.id).reason_text).toBe('Webbokningen avvisades: Läkarbesök erbjuds inte på den här tiden.');
+    expect(row(booking.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
+    expect(row(booking.id).cancel_reason_text).toBe('Webbokningen avvisades: Läkarbesök erbjuds inte på den här tiden.');
     expect((await onCentral(S)).status).toBe('free');
     await converged();
   });
@@ -423,7 +425,7 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
       vi.setSystemTime(now);
       await webBook(web(), await onCentral(after), 'FAST', person(78));
       await sync();
-      expect(row(bookingOn(after, false)!.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+      expect(row(bookingOn(after, false)!.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
       await converged();
     } finally {
       await ok('appointmentTypes.update', { id: types.FAST!, webBookable: true });
@@ -450,8 +452,8 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     await webBook(web(), await onCentral(room), 'LAKBES', same);
     await sync();
     const rejected = bookingOn(withNurse, false)!;
-    expect(row(rejected.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
-    expect(row(rejected.id).reason_text).toBe(
+    expect(row(rejected.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
+    expect(row(rejected.id).cancel_reason_text).toBe(
       'Webbokningen avvisades: Patienten har redan en tid som överlappar: 2026-11-09 kl. 08:00–08:30 hos Anna Lindqvist.',
     );
     expect(row(bookingOn(room)!.id)).toMatchObject({ status: 'booked', channel: 'web' });
@@ -531,7 +533,7 @@ describe("a pulled web booking is held to the unit's rules, as at the desk", () 
     const web79 = ctx.db
       .prepare(`SELECT b.id FROM bookings b JOIN patients p ON p.id = b.patient_id WHERE b.slot_id = ? AND p.identity_number = ?`)
       .get(S, patientNumber(79)) as { id: string };
-    expect(row(web79.id)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
+    expect(row(web79.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
     expect((await centralHolding(web())).get(S)?.map((x) => x.status)).toEqual(['booked']);
     expect((await openConflicts()).filter((c) => c.bookingId === desk.id)).toEqual([]);
     await converged();
@@ -656,8 +658,8 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
       );
       await sync();
       const newHalf = bookingOn(to, false)!.id;
-      expect(row(newHalf)).toMatchObject({ status: 'cancelled', reason_code: 'WEB_REJECTED' });
-      expect(row(newHalf).reason_text).toMatch(reason);
+      expect(row(newHalf)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'WEB_REJECTED' });
+      expect(row(newHalf).cancel_reason_text).toMatch(reason);
       expect(row(held).status).toBe('rebooked');
       // The old time is the patient's again, confirmed by central; the new one is free there.
       const back = bookingOn(from)!;
@@ -684,7 +686,7 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
     await webCancel(web(), (await web().read<Appointment>('Appointment', w.id!))!, await onCentral(A));
     await sync();
     expect(row(booked)).toMatchObject({ status: 'cancelled', rebooked_to: null });
-    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', reason_code: 'SYNC_CONFLICT' });
+    expect(row(moved.new.id)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'SYNC_CONFLICT' });
     expect(bookingOn(B)).toBeUndefined();
     expect((await onCentral(B)).status).toBe('free');
     const c = (await openConflicts()).find((x) => x.bookingId === booked)!;
@@ -766,7 +768,7 @@ describe("the patient's own changes reach the receptionist's calendar", () => {
       },
     ]);
     await sync();
-    expect(row(newId)).toMatchObject({ status: 'cancelled', reason_code: 'FORHINDER', reason_text: 'Förhinder' });
+    expect(row(newId)).toMatchObject({ status: 'cancelled', cancel_reason_code: 'FORHINDER', cancel_reason_text: 'Förhinder' });
     expect((await calendarOf('2026-10-29')).bookings).toEqual([]);
     const freeAgain = await ok('slots.findFree', { appointmentTypeId: types.LAKBES!, from: '2026-10-29', to: '2026-10-29' }, [
       'receptionist',
