@@ -64,7 +64,7 @@ test("desk B's open patient view shows the phone and e-mail desk A just correcte
   await page.locator(`tbody [data-booking-id="${target.id}"]`).getByRole('button').click();
   await page.getByTestId('booking-dialog').getByRole('button', { name: 'Öppna patient' }).click();
   const view = page.getByTestId('patient-dialog');
-  await expect(view).toContainText(target.patient.displayName);
+  await expect(view).toContainText(target.patient.displayName!);
   await expect(view).not.toContainText('070-914 27 36');
 
   // Desk A corrects her details and syncs.
