@@ -321,7 +321,7 @@ function expandInto(
       pt.typesJson,
       absence ? 'blocked' : 'open',
       absence?.id ?? null,
-      absence ? absence.reason : null,
+      absence ? absence.reason || 'Frånvaro' : null, // as the absence's own blocks (services/absences.ts)
       pt.web,
       pt.wcg,
       t.id,

@@ -347,6 +347,61 @@ describe('absence rebooking when absences overlap', () => {
   });
 });
 
+describe('template slots laid out inside overlapping absences', () => {
+  it('are blocked by one of them (named "Frånvaro" when it gives no reason) and open only when the last is withdrawn', async () => {
+    const noReason = await api.ok('absences.create', { resourceId: k1.id, from: '2026-12-15', to: '2026-12-15' });
+    const course = await api.ok('absences.create', {
+      resourceId: k1.id,
+      from: '2026-12-15',
+      fromTime: '09:00',
+      to: '2026-12-15',
+      toTime: '12:00',
+      reason: 'Kurs',
+    });
+    const { template } = await api.ok('templates.create', {
+      template: {
+        resourceId: k1.id,
+        name: 'Tisdagar',
+        weekdays: [2],
+        validFrom: '2026-12-15',
+        validTo: '2026-12-15',
+        startTime: '08:00',
+        endTime: '10:00',
+        slotMin: 30,
+        appointmentTypeIds: [type.id],
+      },
+    });
+    const laid = api.ctx.db
+      .prepare(`SELECT id, state, block_reason AS reason FROM slots WHERE template_id = ? ORDER BY start_at`)
+      .all(template.id) as { id: string; state: string; reason: string }[];
+    expect(laid.map((x) => `${x.state}:${x.reason}`)).toEqual([
+      'blocked:Frånvaro',
+      'blocked:Frånvaro',
+      expect.stringMatching(/^blocked:(Frånvaro|Kurs)$/),
+      expect.stringMatching(/^blocked:(Frånvaro|Kurs)$/),
+    ]);
+    // Renaming nothing: the whole-day absence edited to itself writes no slot.
+    expect(await api.ok('absences.update', { id: noReason.absence.id, from: '2026-12-15', to: '2026-12-15' })).toMatchObject({
+      unchanged: true,
+      slotsChanged: 0,
+    });
+    await api.ok('absences.withdraw', { id: noReason.absence.id });
+    const after = (id: string) =>
+      api.ctx.db.prepare(`SELECT state, block_reason AS r FROM slots WHERE id = ?`).get(id) as {
+        state: string;
+        r: string | null;
+      };
+    expect(laid.map((x) => after(x.id))).toEqual([
+      { state: 'open', r: null },
+      { state: 'open', r: null },
+      { state: 'blocked', r: 'Kurs' },
+      { state: 'blocked', r: 'Kurs' },
+    ]);
+    await api.ok('absences.withdraw', { id: course.absence.id });
+    expect(laid.map((x) => after(x.id).state)).toEqual(['open', 'open', 'open', 'open']);
+  });
+});
+
 describe('tidbok absences (the command line)', () => {
   it('adds sick leave over the course, names the course, says so when run again, and shortens it with change', async () => {
     const w = await week();
