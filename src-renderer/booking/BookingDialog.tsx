@@ -69,13 +69,16 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
 
   const name = b ? (b.patient.protectedIdentity ? t('calendar.protected') : b.patient.displayName) : '';
   const when = b ? formatSpan(b.startAt, b.endAt, i18n.language, true) : '';
-  // The reason as the desk chose it: the code's text in the type's list, then any free text. One
-  // field holds the visit's reason, or the cancellation's or rebooking's once it is cancelled or moved.
+  // A reason as the desk chose it: the code's text in the type's list, then any free text. Why the
+  // patient booked stays shown once the booking is cancelled or moved, next to why that was.
   const codeText = (code: string) => {
     const c = b?.appointmentType.reasonCodes.find((x) => x.code === code);
     return c ? (i18n.language === 'en' ? c.textEn : c.textSv) : t(`booking.reasonCode.${code}`, { defaultValue: code });
   };
-  const reason = b ? [b.reasonCode && codeText(b.reasonCode), b.reasonText].filter(Boolean).join(' – ') : '';
+  const reasonOf = (code: string | null, text: string | null) => [code && codeText(code), text].filter(Boolean).join(' – ');
+  const visitReason = b ? reasonOf(b.reasonCode, b.reasonText) : '';
+  const ended = b?.status === 'cancelled' || b?.status === 'rebooked' ? b.status : null;
+  const endReason = b && ended ? reasonOf(b.cancelReasonCode, b.cancelReasonText) : '';
   const started = b ? b.startAt <= Date.now() : false;
   // Main says 'not active' of a marked visit too: the desk reads that it is marked.
   const onlineNo =
@@ -128,10 +131,16 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
               </span>{' '}
               · {b.channel === 'web' ? <span className="tb-mark tb-mark-web">1177</span> : t(`calendar.channel.${b.channel}`)}
             </dd>
-            {reason && (
+            {visitReason && (
               <>
-                <dt>{t(`booking.reasonFor.${b.status === 'cancelled' || b.status === 'rebooked' ? b.status : 'visit'}`)}</dt>
-                <dd data-testid="booking-reason">{reason}</dd>
+                <dt>{t('booking.reasonFor.visit')}</dt>
+                <dd data-testid="booking-reason">{visitReason}</dd>
+              </>
+            )}
+            {endReason && (
+              <>
+                <dt>{t(`booking.reasonFor.${ended}`)}</dt>
+                <dd data-testid="booking-cancel-reason">{endReason}</dd>
               </>
             )}
             <BookingNote

@@ -414,7 +414,7 @@ export const en: Shape<typeof sv> = {
     type: 'Appointment type',
     status: 'Status',
     note: 'Note',
-    reasonFor: { visit: 'Reason', cancelled: 'Reason for cancelling', rebooked: 'Reason for rebooking' },
+    reasonFor: { visit: 'Reason for visit', cancelled: 'Reason for cancelling', rebooked: 'Reason for rebooking' },
     reasonCode: { SYNC_CONFLICT: 'Clash when syncing' },
     noteAdd: 'Add a note',
     noteEdit: 'Edit',

@@ -415,7 +415,7 @@ export const sv = {
     type: 'Besökstyp',
     status: 'Status',
     note: 'Anteckning',
-    reasonFor: { visit: 'Orsak', cancelled: 'Orsak till avbokning', rebooked: 'Orsak till ombokning' },
+    reasonFor: { visit: 'Besöksorsak', cancelled: 'Orsak till avbokning', rebooked: 'Orsak till ombokning' },
     reasonCode: { SYNC_CONFLICT: 'Krock vid synkronisering' },
     noteAdd: 'Lägg till anteckning',
     noteEdit: 'Ändra',

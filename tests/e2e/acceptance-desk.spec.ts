@@ -257,7 +257,7 @@ test('the scheduler tightens a type (48 h cut-off, reason mandatory); the desk t
   await dialog.getByLabel('Orsakskod').selectOption('KAN_EJ');
   await dialog.getByRole('button', { name: 'Avboka tiden' }).click();
   await expect(dialog).toBeHidden();
-  expect(await detail(outside[0]!)).toMatchObject({ status: 'cancelled', reasonCode: 'KAN_EJ' });
+  expect(await detail(outside[0]!)).toMatchObject({ status: 'cancelled', cancelReasonCode: 'KAN_EJ' });
 
   // Inside the 48-hour cut-off: refused naming the rule; the override says what it passes and is logged.
   await page.locator('input[type="date"]').first().fill(new Date(inside.startAt).toISOString().slice(0, 10));
@@ -275,7 +275,7 @@ test('the scheduler tightens a type (48 h cut-off, reason mandatory); the desk t
   await page.keyboard.type('Smittsam, ska inte komma');
   await dialog.getByRole('button', { name: 'Avboka ändå' }).click();
   await expect(dialog).toBeHidden();
-  expect(await detail(inside)).toMatchObject({ status: 'cancelled', reasonText: 'Feber' });
+  expect(await detail(inside)).toMatchObject({ status: 'cancelled', cancelReasonText: 'Feber' });
   const log = await admin<{ entries: { entityId: string | null; detail: string }[] }>('audit.search', { limit: 200 });
   expect(
     log.entries

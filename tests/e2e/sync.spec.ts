@@ -105,7 +105,7 @@ function databaseWithRejectedWebBooking(): { dbPath: string; patientId: string }
   const bookingId = ctx.newId();
   ctx.db
     .prepare(
-      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, reason_code, created_at, updated_at)
+      `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, cancel_reason_code, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'physical', 'cancelled', 'web', ?, ?, ?)`,
     )
     .run(bookingId, slot!.slotId, patient.id, type.id, WEB_REJECTED, ctx.now(), ctx.now());

@@ -111,7 +111,7 @@ test('cancel a booking with a reason', async ({ page }) => {
   await expect(dialog).toBeHidden();
   const detail = await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id });
   expect(detail.status).toBe('cancelled');
-  expect(detail.reasonCode).toBe('SJUK');
+  expect(detail.cancelReasonCode).toBe('SJUK');
   await expect(page.locator(`[data-booking-id="${target.id}"]`)).toHaveCount(0);
   await expect(page.locator(`[data-slot-id="${target.slotId}"]`)).toBeVisible();
 });

@@ -94,7 +94,7 @@ test('filter to today and a clinician, find a patient by personnummer, cancel fr
   await expect(dialog).toBeHidden();
 
   const detail = await apiCall<BookingDetail>(shell, 'bookings.get', { id: target.id });
-  expect(detail).toMatchObject({ status: 'cancelled', reasonCode: 'SJUK' });
+  expect(detail).toMatchObject({ status: 'cancelled', cancelReasonCode: 'SJUK' });
   // The list follows: gone from the active bookings, back under "Alla, även avbokade" as cancelled.
   await expect(row).toHaveCount(0);
   // The row the keyboard was on is gone: focus goes to the row in its place, here the search field.

@@ -163,7 +163,7 @@ test('a cancelled booking shows why, in the words of the type’s reason list', 
   const dialog = page.getByTestId('booking-dialog');
   await expect(dialog.getByTestId('booking-status')).toHaveText('Avbokad');
   await expect(dialog.getByText('Orsak till avbokning')).toBeVisible();
-  await expect(dialog.getByTestId('booking-reason')).toHaveText('Patienten är sjuk – feber sedan i går');
+  await expect(dialog.getByTestId('booking-cancel-reason')).toHaveText('Patienten är sjuk – feber sedan i går');
   await expectAccessible(page, 'cancelled booking with its reason');
   await page.screenshot({ path: 'tests/artifacts/screens/booking-cancelled-reason.png' });
 });
