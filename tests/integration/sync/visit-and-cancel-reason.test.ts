@@ -5,13 +5,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
-import { webCancel, webRebook } from '../../../src-main/demo/central/web-patient.ts';
+import { webBook, webCancel, webRebook } from '../../../src-main/demo/central/web-patient.ts';
 import { bookSlot, cancelBooking, rebookBooking } from '../../../src-main/services/bookings.ts';
 import { deskBookingStatus } from '../../../src-main/services/sync-claims.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ID_SYSTEM, REASON_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
-import { api, configureCentral, desk, deskCopiedFrom, openLocal, seedSmallUnit, tempDir, type SmallUnit } from './helpers.ts';
+import {
+  api,
+  configureCentral,
+  desk,
+  deskCopiedFrom,
+  openLocal,
+  patientNumber,
+  seedSmallUnit,
+  tempDir,
+  type SmallUnit,
+} from './helpers.ts';
 
 let central: Central;
 let a: ServiceContext;
@@ -150,5 +160,24 @@ describe('the patient on 1177', () => {
         cancel_reason_text: null,
       });
     }
+  });
+});
+
+describe('a desk’s move that central did not take', () => {
+  it('the web took the new time first: the old time stands with its visit reason and no reason to have moved', async () => {
+    const held = book(6, 4);
+    await settleBoth();
+    const move = rebookBooking(a, desk, { id: held.id, slotId: unit.slotIds[7]!, channel: 'phone', reasonText: 'semester' });
+    await webBook(web(), await slotOnCentral(7), 'LAKBES', {
+      identityNumber: patientNumber(40),
+      givenName: 'W',
+      familyName: 'Först',
+    });
+    expect((await syncA.settle()).error).toBeNull();
+    expect(reasonsOf(a, held.id)).toEqual({ status: 'booked', ...VISIT, cancel_reason_code: null, cancel_reason_text: null });
+    expect(reasonsOf(a, move.new.id)).toMatchObject({ status: 'cancelled', ...VISIT, cancel_reason_code: 'SYNC_CONFLICT' });
+    const old = await onCentral(held.id);
+    expect(old.status).toBe('booked');
+    expect(old.cancelationReason).toBeUndefined();
   });
 });
