@@ -339,6 +339,15 @@ export function unitMoveProblem(
 }
 
 // ------------------------------------------------------------------ reasons
+/**
+ * The type's reason code that `given` names, whatever its case ("sjuk" is SJUK: a code is typed
+ * as it is said), or undefined. Stored as the type defines it, so one code never counts as two.
+ */
+export function reasonCodeAsDefined(type: Pick<TypeRules, 'reasonCodes'>, given: string | undefined): string | undefined {
+  const folded = given?.trim().toLocaleUpperCase('sv');
+  return folded ? type.reasonCodes.find((c) => c.code.toLocaleUpperCase('sv') === folded)?.code : undefined;
+}
+
 const PROCESS_SV = { new: 'bokning', cancel: 'avbokning', rebook: 'ombokning' } as const;
 
 /** Reason text / code as the type's rule for the process asks (mandatory, optional, unsupported). */
@@ -364,7 +373,7 @@ export function checkReason(
       `Orsakskoden ${code} finns inte för besökstypen: den har inga orsakskoder. Skriv orsaken som text.`,
     );
   }
-  if (code && !type.reasonCodes.some((c) => c.code === code)) {
+  if (code && !reasonCodeAsDefined(type, code)) {
     return breach('validation', 'reason_code', `Orsakskoden ${code} finns inte för besökstypen.`);
   }
   return null;

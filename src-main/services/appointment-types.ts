@@ -9,6 +9,7 @@ import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { enqueueOutbox } from './outbox.ts';
 import { currentUnit } from './unit.ts';
+import { asKnownProfessions } from './professions.ts';
 
 /** What staff may set on a type: everything but its identity and the active flag. */
 export type AppointmentTypeFields = Omit<AppointmentType, 'id' | 'unitId' | 'active' | 'version'>;
@@ -49,6 +50,13 @@ function checkConsistent(t: Omit<AppointmentTypeFields, 'code' | 'nameSv' | 'nam
   if (t.bookMinLeadH > t.bookMaxDays * 24) throw invalid('Minsta framförhållning är längre än bokningsfönstret.');
   const codes = t.reasonCodes.map((c) => c.code);
   if (new Set(codes).size !== codes.length) throw invalid('Orsakskoderna måste vara unika.');
+  // Codes are matched whatever their case (reasonCodeAsDefined): SJUK and sjuk would be one code.
+  const folded = codes.map((c) => c.toLocaleUpperCase('sv'));
+  const twin = codes.find((_, i) => folded.indexOf(folded[i]!) !== i);
+  if (twin !== undefined) {
+    const first = codes[folded.indexOf(twin.toLocaleUpperCase('sv'))]!;
+    throw invalid(`Orsakskoderna ${first} och ${twin} räknas som samma kod: stora och små bokstäver skiljs inte åt.`);
+  }
 }
 
 function assertCodeFree(ctx: ServiceContext, unitId: string, code: string, exceptId: string | null): void {
@@ -77,8 +85,9 @@ function afterChange(ctx: ServiceContext, caller: Caller, t: AppointmentType, op
   ctx.events.emit({ entities: ['appointment_type'], ids: [t.id] });
 }
 
-export function createAppointmentType(ctx: ServiceContext, caller: Caller, input: AppointmentTypeFields): AppointmentType {
+export function createAppointmentType(ctx: ServiceContext, caller: Caller, given: AppointmentTypeFields): AppointmentType {
   return ctx.db.transaction(() => {
+    const input = { ...given, professions: asKnownProfessions(ctx, given.professions) };
     const unit = currentUnit(ctx);
     checkConsistent(input);
     assertCodeFree(ctx, unit.id, input.code, null);
@@ -196,6 +205,7 @@ export function updateAppointmentType(
   },
 ): AppointmentTypeChange {
   return ctx.db.transaction(() => {
+    if (input.professions !== undefined) input = { ...input, professions: asKnownProfessions(ctx, input.professions) };
     const before = getAppointmentType(ctx, input.id);
     const merged: AppointmentType = {
       ...before,

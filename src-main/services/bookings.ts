@@ -14,6 +14,7 @@ import {
   checkReason,
   checkSlotStarted,
   mayPatientCancelOnline,
+  reasonCodeAsDefined,
   mayPatientRebookOnline,
   type RuleBreach,
 } from '../domain/booking-rules.ts';
@@ -316,7 +317,7 @@ export function bookSlot(ctx: ServiceContext, caller: Caller, input: BookInput):
       channel: input.channel,
       note: input.note,
       rebookedFrom: null,
-      reasonCode: input.reasonCode?.trim() || null,
+      reasonCode: reasonCodeAsDefined(choice.type, input.reasonCode) ?? null,
       reasonText: input.reasonText?.trim() || null,
     });
     const row = bookingRow(ctx, id);
@@ -366,7 +367,14 @@ export function cancelBooking(
            updated_at = ?, updated_by = ? WHERE id = ?`,
       )
       // Who cancelled travels to central (`cancelled-via`): other desks then do not take it for the patient's.
-      .run(input.reasonCode?.trim() || null, input.reasonText?.trim() || null, input.channel, now, caller.username, before.id);
+      .run(
+        reasonCodeAsDefined(type, input.reasonCode) ?? null,
+        input.reasonText?.trim() || null,
+        input.channel,
+        now,
+        caller.username,
+        before.id,
+      );
     followTemplateWhenFree(ctx, caller, [before.slot_id]);
     const row = bookingRow(ctx, before.id);
     bookingChanged(ctx, caller, [{ row, op: 'update' }], {
@@ -450,7 +458,14 @@ export function rebookBooking(
         `UPDATE bookings SET status = 'rebooked', rebooked_to = ?, cancel_reason_code = ?, cancel_reason_text = ?, version = version + 1,
            updated_at = ?, updated_by = ? WHERE id = ?`,
       )
-      .run(newId, input.reasonCode?.trim() || null, input.reasonText?.trim() || null, now, caller.username, before.id);
+      .run(
+        newId,
+        reasonCodeAsDefined(type, input.reasonCode) ?? null,
+        input.reasonText?.trim() || null,
+        now,
+        caller.username,
+        before.id,
+      );
     followTemplateWhenFree(ctx, caller, [before.slot_id]);
     // Before the change event: a refused entry rolls the move back without announcing it.
     if (input.waitlistEntryId) {

@@ -14,6 +14,7 @@ import { getAppointmentType } from './appointment-types.ts';
 import { getResource } from './slots.ts';
 import type { ServiceContext } from './context.ts';
 import { currentUnit } from './unit.ts';
+import { asKnownProfession } from './professions.ts';
 
 export interface FreeSlotQuery {
   appointmentTypeId: string;
@@ -140,7 +141,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
     webOnly: q.webOnly ? 1 : 0,
     resourceId: q.resourceId ?? null,
     excludeResourceId: q.excludeResourceId ?? null,
-    profession: q.profession ?? null,
+    profession: q.profession === undefined ? null : asKnownProfession(ctx, q.profession),
     professions: JSON.stringify(type.professions),
     // A slot laid out before the type was lengthened no longer fits it: never offered.
     durationMs: type.durationMin * 60_000,

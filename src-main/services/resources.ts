@@ -10,6 +10,7 @@ import { enqueueOutbox } from './outbox.ts';
 import { removeSlot } from './slots.ts';
 import { deactivateTemplate } from './templates.ts';
 import { checkHsaId, currentUnit } from './unit.ts';
+import { asKnownProfession } from './professions.ts';
 
 /** What staff set on a resource. `profession` is the code appointment types list (lakare, ...). */
 export interface ResourceFields {
@@ -89,6 +90,7 @@ export function createResource(ctx: ServiceContext, caller: Caller, input: Resou
   return ctx.db.transaction(() => {
     const unit = currentUnit(ctx);
     const f = clean(input.kind, input);
+    if (f.profession !== null) f.profession = asKnownProfession(ctx, f.profession);
     assertHsaIdFree(ctx, unit.id, f.hsaId, null);
     const id = ctx.newId();
     // New resources go last in the unit's order (calendar columns, free-slot ties).
@@ -117,6 +119,7 @@ export function updateResource(
       title: input.title === undefined ? before.title : input.title,
       hsaId: input.hsaId === undefined ? before.hsaId : input.hsaId,
     });
+    if (f.profession !== null) f.profession = asKnownProfession(ctx, f.profession);
     assertHsaIdFree(ctx, before.unitId, f.hsaId, before.id);
     const columns = { name: 'name', profession: 'profession', title: 'title', hsaId: 'hsa_id' } as const;
     const changed = (Object.keys(columns) as (keyof ResourceFields)[]).filter((k) => f[k] !== before[k]);

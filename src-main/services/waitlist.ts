@@ -23,6 +23,7 @@ import {
 } from '../api/methods/waitlist.ts';
 import { mayShowContactDetails } from '../domain/availability.ts';
 import { checkBookingWindow, checkFit, OPEN_STATUSES, professionAllowed } from '../domain/booking-rules.ts';
+import { asKnownProfession } from './professions.ts';
 import { localDate } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import type { FreeSlot } from '../api/methods/scheduling.ts';
@@ -238,7 +239,7 @@ export function addToWaitlist(ctx: ServiceContext, caller: Caller, input: Waitli
     const wish = {
       appointmentTypeId: input.appointmentTypeId,
       resourceId: input.resourceId ?? null,
-      profession: input.resourceId ? null : (input.profession ?? null),
+      profession: input.resourceId || !input.profession ? null : asKnownProfession(ctx, input.profession),
     };
     const type = checkWish(ctx, wish);
     checkNotListed(ctx, input.patientId, type, null);
@@ -289,7 +290,11 @@ export function updateWaitlistEntry(ctx: ServiceContext, caller: Caller, input: 
     refuseStaleEdit(input.expectedVersion, before.version, 'Posten på återbudslistan', 'öppnade den');
     // A resource wish replaces a profession wish and the other way round.
     const resourceId = input.resourceId !== undefined ? input.resourceId : input.profession ? null : before.resource_id;
-    const profession = input.profession !== undefined ? input.profession : input.resourceId ? null : before.profession;
+    const profession = input.profession
+      ? asKnownProfession(ctx, input.profession)
+      : input.profession === undefined && !input.resourceId
+        ? before.profession
+        : null;
     const wish = { appointmentTypeId: input.appointmentTypeId ?? before.appointment_type_id, resourceId, profession };
     const type = checkWish(ctx, wish);
     checkNotListed(ctx, before.patient_id, type, before.id);

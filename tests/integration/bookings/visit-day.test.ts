@@ -343,3 +343,132 @@ describe('arrived, no-show and completed over the visit day', () => {
     expect(footprint(b.id).row).toMatchObject({ status: 'completed' });
   });
 });
+
+// ------------------------------------------------------------------ codes as typed
+// A scheduler types codes as she says them: `--reason-code sjuk` means the type's SJUK, and a
+// clinician entered as "Lakare" is the unit's lakare. Codes match without regard to case and are
+// written as the unit defined them, so lists, statistics and central see one code, not two.
+describe('reason and profession codes typed in another case', () => {
+  let coded: AppointmentType;
+  let r: Resource;
+  const stored = (id: string) =>
+    api.ctx.db.prepare(`SELECT reason_code AS visit, cancel_reason_code AS change FROM bookings WHERE id = ?`).get(id);
+  beforeAll(async () => {
+    coded = await api.ok('appointmentTypes.create', {
+      code: 'FOTK',
+      nameSv: 'Fotvård med orsak',
+      nameEn: 'Foot care with reason',
+      durationMin: 20,
+      contactModes: ['physical'],
+      professions: ['fotterapeut'],
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+      reasonNew: 'optional',
+      reasonCancel: 'mandatory',
+      reasonRebook: 'optional',
+      reasonCodes: [
+        { code: 'SJUK', textSv: 'Patienten är sjuk', textEn: 'Ill' },
+        { code: 'Resa', textSv: 'Bortrest', textEn: 'Away' },
+        { code: 'ÅTERBESÖK', textSv: 'Återbesök', textEn: 'Follow-up' },
+      ],
+    });
+    r = await clinician();
+  });
+  const codedSlot = (startTime: string, endTime: string) =>
+    api.ok('slots.create', { resourceId: r.id, date: '2026-11-27', startTime, endTime, appointmentTypeIds: [coded.id] });
+
+  it('books, rebooks and cancels with a code in any case, storing the type’s code; an unknown code is still refused', async () => {
+    const [s1, s2, s3] = [
+      await codedSlot('08:00', '08:20'),
+      await codedSlot('08:20', '08:40'),
+      await codedSlot('08:40', '09:00'),
+    ];
+    const b: Booking = await api.ok('bookings.book', {
+      slotId: s1.id,
+      patientId: (await patient()).id,
+      appointmentTypeId: coded.id,
+      reasonCode: 'återbesök',
+    });
+    expect(stored(b.id)).toEqual({ visit: 'ÅTERBESÖK', change: null });
+    const moved = await api.ok('bookings.rebook', { id: b.id, slotId: s2.id, reasonCode: 'RESA' });
+    expect(stored(b.id)).toMatchObject({ change: 'Resa' });
+    expect(await api.err('bookings.cancel', { id: moved.new.id, reasonCode: 'sjukk' })).toMatchObject({
+      code: 'validation',
+      message: 'Orsakskoden sjukk finns inte för besökstypen.',
+    });
+    await api.ok('bookings.cancel', { id: moved.new.id, reasonCode: ' sjuk ' });
+    expect(stored(moved.new.id)).toEqual({ visit: 'ÅTERBESÖK', change: 'SJUK' });
+    const logged = api.ctx.db
+      .prepare(`SELECT detail ->> '$.reasonCode' FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = 'cancel'`)
+      .pluck()
+      .get(moved.new.id);
+    expect(logged).toBe('SJUK');
+    // From the command line, as a scheduler types it.
+    const b3: Booking = await api.ok('bookings.book', {
+      slotId: s3.id,
+      patientId: (await patient()).id,
+      appointmentTypeId: coded.id,
+    });
+    const cli = await runTidbok(['bookings', 'cancel', b3.id, '--reason-code', 'sjuk', '--db', api.path], t('07:00'));
+    expect([cli.code, cli.err]).toEqual([0, '']);
+    expect(stored(b3.id)).toMatchObject({ change: 'SJUK' });
+  });
+
+  it('refuses a type whose codes differ only in case: one code, two meanings', async () => {
+    expect(
+      await api.err('appointmentTypes.create', {
+        code: 'FOTD',
+        nameSv: 'Fotvård dubbel',
+        nameEn: 'Foot care twice',
+        durationMin: 20,
+        contactModes: ['physical'],
+        professions: ['fotterapeut'],
+        reasonCodes: [
+          { code: 'SJUK', textSv: 'Sjuk', textEn: 'Ill' },
+          { code: 'sjuk', textSv: 'Sjukt barn', textEn: 'Child ill' },
+        ],
+      }),
+    ).toMatchObject({
+      code: 'validation',
+      message: 'Orsakskoderna SJUK och sjuk räknas som samma kod: stora och små bokstäver skiljs inte åt.',
+    });
+  });
+
+  it('writes a profession typed in another case as the unit has it, for resources, types and the free-slot search', async () => {
+    const doctor = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Versal', profession: 'LAKARE', title: null });
+    expect(doctor.profession).toBe('lakare');
+    expect((await api.ok('resources.update', { id: doctor.id, profession: 'Lakare' })).profession).toBe('lakare');
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((x) => x.code === 'LAKBES')!;
+    const s = await api.ok('slots.create', {
+      resourceId: doctor.id,
+      date: '2026-11-30',
+      startTime: '16:00',
+      endTime: '16:30',
+      appointmentTypeIds: [lakbes.id],
+    });
+    const typed = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, profession: 'LAKARE', limit: 200 });
+    const asIs = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, profession: 'lakare', limit: 200 });
+    expect(typed.length).toBeGreaterThan(0);
+    expect(typed).toEqual(asIs);
+    expect(typed.map((f) => f.slotId)).toContain(s.id);
+    const type = await api.ok('appointmentTypes.create', {
+      code: 'SSKV',
+      nameSv: 'Sköterskebesök kväll',
+      nameEn: 'Nurse visit evening',
+      durationMin: 20,
+      contactModes: ['physical'],
+      professions: ['Sjukskoterska', 'LAKARE'],
+    });
+    expect(type.professions).toEqual(['sjukskoterska', 'lakare']);
+    const wish = await api.ok('waitlist.add', {
+      patientId: (await patient()).id,
+      appointmentTypeId: type.id,
+      profession: 'SJUKSKOTERSKA',
+    });
+    expect(wish.profession).toBe('sjukskoterska');
+    // A new profession nobody has yet is written as typed.
+    expect(
+      (await api.ok('resources.create', { kind: 'clinician', name: 'Kurator K', profession: 'Kurator', title: null })).profession,
+    ).toBe('Kurator');
+  });
+});
