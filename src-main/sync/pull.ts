@@ -666,11 +666,20 @@ function applyPlanning(
   }
   if (!template && values['state'] === 'active') {
     // Its slots blocked here (by the Slot feed) are the absence's: withdrawing it here opens them.
+    // Only those carrying its reason: a scheduler's own block in the period stays hers.
     stmt(
       ctx,
       `UPDATE slots SET absence_id = ? WHERE resource_id = ? AND state = 'blocked' AND absence_id IS NULL
-          AND start_at < ? AND end_at > ? AND start_at > ?`,
-    ).run(id, values['resource_id'], values['end_at'], values['start_at'], (values['start_at'] as number) - 8 * 3_600_000);
+          AND start_at < ? AND end_at > ? AND start_at > ? AND block_reason IN (?, ?)`,
+    ).run(
+      id,
+      values['resource_id'],
+      values['end_at'],
+      values['start_at'],
+      (values['start_at'] as number) - 8 * 3_600_000,
+      values['reason'],
+      (values['reason'] as string) || 'Frånvaro',
+    );
   }
   if (changed.length) {
     const what = template ? 'template' : 'absence';
@@ -689,13 +698,20 @@ function removedFirst(resources: Resource[]): Resource[] {
   return [...resources.filter(removed), ...resources.filter((r) => !removed(r))];
 }
 
-/** A pulled blocked slot inside an active absence here is that absence's (withdrawing it opens the slot). */
+/**
+ * A pulled blocked slot inside an active absence here is that absence's (withdrawing it opens the
+ * slot): the one its block reason names, the first registered of them as the absences service picks
+ * when absences overlap (an absence's blocks carry its reason, or "Frånvaro"). A block whose reason
+ * names no covering absence is a scheduler's own (a meeting inside a week of sick leave) and stays
+ * one, so no withdrawal here opens it.
+ */
 function linkAbsence(ctx: ServiceContext, slotId: string): void {
   stmt(
     ctx,
     `UPDATE slots SET absence_id = (SELECT a.id FROM absences a WHERE a.resource_id = slots.resource_id AND a.state = 'active'
-                                      AND a.start_at < slots.end_at AND a.end_at > slots.start_at ORDER BY a.start_at LIMIT 1)
-      WHERE id = ? AND state = 'blocked' AND absence_id IS NULL`,
+                                      AND a.start_at < slots.end_at AND a.end_at > slots.start_at
+                                      AND slots.block_reason IN (a.reason, coalesce(nullif(a.reason, ''), 'Frånvaro')) ORDER BY a.id LIMIT 1)
+      WHERE id = ? AND state = 'blocked'`,
   ).run(slotId);
 }
 
