@@ -13,6 +13,7 @@ import { suggestFreeSlots } from './local.ts';
 interface ConflictRow {
   id: string;
   kind: ConflictView['kind'];
+  entity: string;
   entity_id: string;
   detail: string;
   suggested: string;
@@ -53,6 +54,34 @@ function staleReason(central: string, moveVoided: boolean): string {
   return moveVoided ? `${now} Ombokningen som gjordes här blev inte av.` : now;
 }
 
+/** A patient edited at two desks (sync/patient-merge.ts): per field, this desk's value and the one that stands. */
+interface PatientEditFields {
+  notKept: Record<string, unknown>;
+  kept: Record<string, unknown>;
+}
+
+const FIELD_SV: Record<string, string> = {
+  identityNumber: 'personnummer',
+  givenName: 'förnamn',
+  familyName: 'efternamn',
+  phone: 'telefon',
+  email: 'e-post',
+  address: 'adress',
+  protectedIdentity: 'skyddad identitet',
+};
+
+/**
+ * Why, naming each field both desks changed, what was typed here and what stands. The values only to
+ * roles that may see the patient's contact details (`seen`); otherwise the field names alone.
+ */
+function patientEditReason(f: PatientEditFields, seen: boolean): string {
+  const said = (v: unknown) => (v === null || v === '' ? 'tomt' : v === true ? 'ja' : v === false ? 'nej' : String(v));
+  const parts = Object.keys(f.notKept).map((k) =>
+    seen ? `${FIELD_SV[k] ?? k}: här ”${said(f.notKept[k])}”, gäller ”${said(f.kept[k])}”` : (FIELD_SV[k] ?? k),
+  );
+  return `Patientens uppgifter ändrades samtidigt vid en annan kassa; den ändring som nådde den centrala tidboken först gäller. Kontrollera med patienten (${parts.join('; ')}).`;
+}
+
 function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView {
   const detail = JSON.parse(r.detail) as {
     reason?: string;
@@ -61,6 +90,7 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
     rule?: string;
     voidedBookingId?: string;
     restoredBookingId?: string;
+    fields?: PatientEditFields;
   };
   const hidden = r.protected_identity === 1;
   // As in every list (bookingSeenBy): a protected patient's name never; the number and the id
@@ -87,7 +117,7 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
     id: r.id,
     kind: r.kind,
     createdAt: r.created_at,
-    bookingId: r.entity_id,
+    bookingId: r.entity === 'booking' ? r.entity_id : null,
     patient:
       r.patient_id === null
         ? null
@@ -102,8 +132,9 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
     resourceName: hidden ? null : r.resource_name,
     appointmentTypeId: r.type_id,
     appointmentTypeName: r.type_name,
-    reason:
-      r.kind === 'stale_version' && detail.central
+    reason: detail.fields
+      ? patientEditReason(detail.fields, seen)
+      : r.kind === 'stale_version' && detail.central
         ? staleReason(detail.central, detail.voidedBookingId !== undefined)
         : (r.kind === 'rejected' || r.kind === 'web_cancel') && detail.reason
           ? detail.reason
@@ -115,12 +146,12 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
 }
 
 const SELECT = `
-  SELECT c.id, c.kind, c.entity_id, c.detail, c.suggested, c.created_at, c.resolved_at, c.resolution,
+  SELECT c.id, c.kind, c.entity, c.entity_id, c.detail, c.suggested, c.created_at, c.resolved_at, c.resolution,
          p.id AS patient_id, p.given_name, p.family_name, p.identity_number, p.protected_identity,
          s.start_at, r.name AS resource_name, t.id AS type_id, t.name_sv AS type_name
     FROM conflicts c
     LEFT JOIN bookings b ON b.id = c.entity_id AND c.entity = 'booking'
-    LEFT JOIN patients p ON p.id = b.patient_id
+    LEFT JOIN patients p ON p.id = coalesce(b.patient_id, CASE WHEN c.entity = 'patient' THEN c.entity_id END)
     LEFT JOIN slots s ON s.id = b.slot_id
     LEFT JOIN resources r ON r.id = s.resource_id
     LEFT JOIN appointment_types t ON t.id = b.appointment_type_id`;

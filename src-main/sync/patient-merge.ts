@@ -3,14 +3,15 @@
 // schedule, so the two edits are merged field by field against the version this desk started from
 // (read back from central, `vread`): a field only one side changed takes that side's value; a field
 // both changed differently keeps central's (the first to reach it, already on the other desks), and
-// this desk's value goes on the access log (`op: 'merge'`, `notKept`) so staff can find it again.
+// this desk's value goes to Konflikter (`stale_version` on the patient, both values named, so staff
+// can call her and enter the right one) and on the access log (`op: 'merge'`, `notKept`).
 // Without the base version (central keeps no history) the desk's row is sent as before.
 import type { Patient } from '@medplum/fhirtypes';
 import { recordAudit } from '../services/audit.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { localDate } from '../domain/time.ts';
 import { patientFields, type PatientFields } from './fhir/mapping.ts';
-import { settleOutbox, stmt, unitTimeZone } from './local.ts';
+import { recordConflict, settleOutbox, stmt, unitTimeZone } from './local.ts';
 import { SYNC_CALLER } from './pull.ts';
 
 type Field = Exclude<keyof PatientFields, 'identityKind'>;
@@ -107,7 +108,11 @@ export function mergePatientEdit(
       detail: { op: 'merge', changed, ...(Object.keys(notKept).length ? { kept: 'central', notKept } : {}) },
     });
   }
-  ctx.events.emit({ entities: ['patient', 'booking'], ids: [id] });
+  if (Object.keys(notKept).length) {
+    const kept = Object.fromEntries(Object.keys(notKept).map((f) => [f, theirs[f as Field]]));
+    recordConflict(ctx, { entity: 'patient', entityId: id, kind: 'stale_version', detail: { fields: { notKept, kept } } });
+  }
+  ctx.events.emit({ entities: ['patient', 'booking', 'conflict'], ids: [id] });
   const same = FIELDS.every((f) => merged[f] === theirs[f]);
   if (same) settleOutbox(ctx, id, maxSeq || Number.MAX_SAFE_INTEGER);
   return same ? 'settled' : 'resend';

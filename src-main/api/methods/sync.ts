@@ -68,7 +68,8 @@ export interface ConflictView {
   /** web_cancel: a patient's cancellation on 1177 that broke the type's web rules (it stands; follow up). */
   kind: 'slot_taken' | 'stale_version' | 'rejected' | 'web_cancel';
   createdAt: number;
-  bookingId: string;
+  /** Null for a patient's details edited at two desks (the row is about her, not a booking). */
+  bookingId: string | null;
   /** The patient who lost the slot (masked per protected identity like any list). */
   patient: PatientSummary | null;
   startAt: number | null;

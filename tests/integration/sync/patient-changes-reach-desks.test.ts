@@ -15,6 +15,7 @@ import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { ifMatch } from '../../../src-main/sync/central-api.ts';
 import { ID_SYSTEM, localIdForRemote, patientFields, PERSONNUMMER_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
 import { subscriptionCriteria } from '../../../src-main/sync/notifications.ts';
+import { listConflicts, resolveConflict } from '../../../src-main/sync/conflicts.ts';
 import {
   api,
   configureCentral,
@@ -177,7 +178,7 @@ describe("a patient's changes reach the unit's other desks", () => {
     expect(f).toMatchObject({ phone: '070-333 44 55', address: 'Lillgatan 2, 123 45 Ort' });
   });
 
-  it("the same field edited at both desks: central's (the first to reach it) stands everywhere, and desk B's value is kept in its access log", async () => {
+  it("the same field edited at both desks: central's (the first to reach it) stands everywhere; desk B's value is in Konflikter and its access log", async () => {
     const p = unit.patientIds[3]!;
     updatePatient(a, desk, { id: p, phone: '070-444 00 01' });
     await sync(a);
@@ -190,6 +191,16 @@ describe("a patient's changes reach the unit's other desks", () => {
       .all(p) as { detail: string }[];
     const detail = merged.map((m) => JSON.parse(m.detail) as { op?: string; notKept?: Record<string, unknown> });
     expect(detail).toContainEqual(expect.objectContaining({ op: 'merge', notKept: { phone: '070-444 00 02' } }));
+    // Konflikter at desk B names both numbers, so the desk can ask her which is right; desk A has none.
+    const [c] = listConflicts(b, desk, {}).filter((x) => x.patient?.id === p);
+    expect(c).toMatchObject({ kind: 'stale_version', bookingId: null, startAt: null, suggested: [] });
+    expect(c!.reason).toBe(
+      'Patientens uppgifter ändrades samtidigt vid en annan kassa; den ändring som nådde den centrala tidboken först gäller. ' +
+        'Kontrollera med patienten (telefon: här ”070-444 00 02”, gäller ”070-444 00 01”).',
+    );
+    expect(listConflicts(a, desk, {}).filter((x) => x.patient?.id === p)).toEqual([]);
+    resolveConflict(b, desk, { id: c!.id, action: 'dismiss' });
+    expect(listConflicts(b, desk, {}).filter((x) => x.patient?.id === p)).toEqual([]);
   });
 
   it('a web patient desk B got from central, edited at desk A, reaches desk B', async () => {

@@ -280,15 +280,16 @@ describe('notifications', () => {
 
     let pings = hub.pings;
     await bookOnWeb(b, 3, 68);
-    // Pings go out as the write commits: its Slot and its Appointment, each to B's Subscription only.
-    expect(hub.pings - pings).toBe(2);
+    // Pings go out as the write commits: its Slot, its Appointment and the new Patient (1177 tags her
+    // with the Slot's unit), each to B's Subscription only.
+    expect(hub.pings - pings).toBe(3);
     await vi.waitFor(() => expect(bookingOn(b, 3)?.channel).toBe('web'), WAIT);
     expect(eb.cycleCount).toBeGreaterThan(cyclesB);
     expect(ea.cycleCount).toBe(cyclesA);
 
     pings = hub.pings;
     await bookOnWeb(a, 3, 69);
-    expect(hub.pings - pings).toBe(2);
+    expect(hub.pings - pings).toBe(3);
     await vi.waitFor(() => expect(bookingOn(a, 3)?.channel).toBe('web'), WAIT);
     expect(ea.cycleCount).toBeGreaterThan(cyclesA);
   });
