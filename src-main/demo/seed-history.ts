@@ -8,6 +8,7 @@
 // time: every visit here ended before the current week began, so none is still booked.
 import type { ServiceContext } from '../services/context.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
+import { startOfLocalDay } from '../domain/time.ts';
 import { seededRandom } from './prng.ts';
 
 /** How many weeks before the current one the demo remembers. */
@@ -241,6 +242,21 @@ export function seedDemoHistory(
       updatedAt: done,
       updatedBy: input.by,
     });
+  }
+  // The past stays on this desk: no central is sent it. A region's central would hold its own
+  // past, the demo's stand-in starts empty, and sending ten weeks of finished visits made every
+  // demo start (and two desks meeting on one central) wait tens of seconds before the first
+  // patient could book. Marked as handled in the outbox, which the first push (enqueueUnsent) skips.
+  const untilAt = startOfLocalDay(input.until, input.tz);
+  const past = `SELECT id FROM slots WHERE start_at < ?`;
+  for (const [entity, rows] of [
+    ['slot', past],
+    ['booking', `SELECT id FROM bookings WHERE slot_id IN (${past})`],
+  ] as const) {
+    db.prepare(
+      `INSERT INTO outbox (entity, entity_id, op, payload, state, created_at)
+         SELECT ?, id, 'create', '{"demoHistory":true}', 'done', ? FROM (${rows})`,
+    ).run(entity, ctx.now(), untilAt);
   }
   return { slots: slots.length, bookings };
 }

@@ -142,20 +142,20 @@ function Report({ stats }: { stats: Statistics }) {
           testId="kpi-bookings"
           label={t('stats.kpi.bookings')}
           value={f.num(stats.bookings.total)}
-          sub={CHANNELS.map((c) => `${t(`stats.channel.${c}`)} ${stats.bookings[c]}`).join(' · ')}
+          sub={CHANNELS.map((c) => `${t(`stats.channel.${c}`)} ${f.num(stats.bookings[c])}`).join(' · ')}
         />
         <Kpi testId="kpi-webshare" label={t('stats.kpi.webShare')} value={f.pct(stats.bookings.webShare)} />
         <Kpi
           testId="kpi-rebookings"
           label={t('stats.kpi.rebookings')}
           value={f.num(stats.rebookings.total)}
-          sub={t('stats.kpi.webDesk', { web: stats.rebookings.web, desk: stats.rebookings.desk })}
+          sub={t('stats.kpi.webDesk', { web: f.num(stats.rebookings.web), desk: f.num(stats.rebookings.desk) })}
         />
         <Kpi
           testId="kpi-cancellations"
           label={t('stats.kpi.cancellations')}
           value={f.num(stats.cancellations.total)}
-          sub={t('stats.kpi.webDesk', { web: stats.cancellations.web, desk: stats.cancellations.desk })}
+          sub={t('stats.kpi.webDesk', { web: f.num(stats.cancellations.web), desk: f.num(stats.cancellations.desk) })}
         />
         <Kpi
           testId="kpi-noshows"
@@ -167,7 +167,7 @@ function Report({ stats }: { stats: Statistics }) {
           testId="kpi-utilisation"
           label={t('stats.kpi.utilisation')}
           value={f.pct(stats.utilisation.rate)}
-          sub={t('stats.kpi.bookedOfOpen', { booked: stats.utilisation.booked, open: stats.utilisation.open })}
+          sub={t('stats.kpi.bookedOfOpen', { booked: f.num(stats.utilisation.booked), open: f.num(stats.utilisation.open) })}
         />
         <Kpi
           testId="kpi-leadtime"

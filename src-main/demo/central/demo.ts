@@ -8,8 +8,6 @@ import { FhirCentralApi } from '../../sync/central-api.ts';
 import { SyncEngine } from '../../sync/engine.ts';
 import { saveCentralUrl, startSyncIfConfigured } from '../../sync/config.ts';
 import { isDemoDatabase } from '../../services/auth.ts';
-import { currentUnit } from '../../services/unit.ts';
-import { localDate, startOfIsoWeek, startOfLocalDay } from '../../domain/time.ts';
 import { startCentral, type Central } from './server.ts';
 import { PatientSimulator } from './simulator.ts';
 
@@ -37,33 +35,8 @@ function forgetEarlierCentral(ctx: ServiceContext, url: string): void {
     }
     ctx.db.prepare(`DELETE FROM sync_state`).run();
     ctx.db.prepare(`UPDATE outbox SET state = 'done' WHERE state = 'pending'`).run();
-    keepPastLocal(ctx);
     ctx.db.prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`).run(CENTRAL_URL_SETTING, JSON.stringify(url));
   })();
-}
-
-/**
- * The stand-in starts empty where a region's central would already hold the unit's past: slots
- * that ended before the current week (the demo's history) and their bookings stay local, marked
- * as handled in the outbox so that the first push does not send them. Sending them made every
- * demo start wait ~15 s for thousands of finished visits before the first patient could book.
- */
-function keepPastLocal(ctx: ServiceContext): void {
-  const unit = currentUnit(ctx);
-  const weekStart = startOfLocalDay(startOfIsoWeek(localDate(ctx.now(), unit.timeZone)), unit.timeZone);
-  const past = `SELECT s.id FROM slots s JOIN resources r ON r.id = s.resource_id WHERE r.unit_id = ? AND s.end_at <= ?`;
-  for (const [entity, rows] of [
-    ['slot', past],
-    ['booking', `SELECT b.id FROM bookings b WHERE b.slot_id IN (${past})`],
-  ] as const) {
-    ctx.db
-      .prepare(
-        `INSERT INTO outbox (entity, entity_id, op, payload, state, created_at)
-           SELECT ?, t.id, 'create', '{"keptLocal":true}', 'done', ? FROM (${rows}) t
-            WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = t.id)`,
-      )
-      .run(entity, ctx.now(), unit.id, weekStart);
-  }
 }
 
 export async function startDemoCentral(

@@ -191,7 +191,7 @@ describe('the demo remembers the weeks before the current one', () => {
     expect(a.db.prepare(`SELECT count(*) FROM slots WHERE start_at >= ?`).pluck().get(weekStart)).toBe(sa.slots);
   });
 
-  it('keeps the past local when the demo central starts: it gets the current weeks only, at once', async () => {
+  it('keeps the past on the desk: the demo central gets the current weeks only, at once', async () => {
     const { ctx } = openTestDb({ demo: true });
     demo = await startDemoCentral(ctx, { ratePerMinute: 0.001 });
     expect((await demo.engine.settle()).error).toBeNull();

@@ -432,9 +432,10 @@ describe('schedule templates: every edit changes only future unbooked slots, rep
     const today = () =>
       api.ctx.db
         .prepare(
-          `SELECT start_at, state, web_published, version FROM slots WHERE template_id = ? AND start_at < ? ORDER BY start_at`,
+          `SELECT start_at, state, web_published, version FROM slots WHERE template_id = ? AND start_at >= ? AND start_at < ? ORDER BY start_at`,
         )
-        .all(template.id, startOfLocalDay('2026-11-24', TZ));
+        // Today only: the demo's templates also laid out its past weeks.
+        .all(template.id, startOfLocalDay('2026-11-23', TZ), startOfLocalDay('2026-11-24', TZ));
     const before = today();
     expect(before.map((s) => when((s as { start_at: number }).start_at)).slice(0, 3)).toEqual([
       '2026-11-23 08:00',
