@@ -26,6 +26,7 @@ test.use({ locale: 'sv-SE' });
 let central: Central;
 let deskA: Runtime;
 let shell: RunningShell;
+let twiceEdited: string;
 
 const syncA = async () => {
   const r = await new SyncEngine(deskA.ctx, new FhirCentralApi({ baseUrl: central.url }), { notifications: false }).settle(50);
@@ -43,6 +44,24 @@ test.beforeAll(async () => {
   // Desk B: installed from desk A's database, as a unit installs a second desk.
   await copyDesk(join(dir, 'kassa-a.db'), join(dir, 'kassa-b.db'), testCaller(), { now: () => NOW });
   deskA = openRuntime({ dbPath: join(dir, 'kassa-a.db'), now: () => NOW });
+  // One patient whose phone both desks corrected at once (desk B still offline from central):
+  // desk A's reached central first and stands; desk B's goes to Konflikter.
+  const dayStart = Date.parse('2026-11-23T00:00:00+01:00');
+  const q = deskA.ctx.db
+    .prepare(
+      `SELECT p.id, p.given_name || ' ' || p.family_name AS name FROM patients p WHERE p.protected_identity = 0
+          AND NOT EXISTS (SELECT 1 FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.patient_id = p.id AND s.start_at >= ? AND s.start_at < ?)
+        ORDER BY p.rowid LIMIT 1`,
+    )
+    .get(dayStart, dayStart + 86_400_000) as { id: string; name: string };
+  twiceEdited = q.name;
+  updatePatient(deskA.ctx, testCaller(['receptionist']), { id: q.id, phone: '0701112233' });
+  await syncA();
+  const deskB = openRuntime({ dbPath: join(dir, 'kassa-b.db'), now: () => NOW });
+  updatePatient(deskB.ctx, testCaller(['receptionist']), { id: q.id, phone: '0704445566' });
+  const r = await new SyncEngine(deskB.ctx, new FhirCentralApi({ baseUrl: central.url }), { notifications: false }).settle(50);
+  expect(r.error).toBeNull();
+  deskB.close();
   shell = await startShell({ dbPath: join(dir, 'kassa-b.db'), env: { TIDBOK_NOW: MONDAY, TIDBOK_CENTRAL_URL: central.url } });
 });
 test.afterAll(async () => {
@@ -80,4 +99,22 @@ test("desk B's open patient view shows the phone and e-mail desk A just correcte
   await expect(facts).toContainText('ny.adress@example.se');
   await expectAccessible(page, 'patient view after another desk’s edit');
   await view.screenshot({ path: 'tests/artifacts/screens/sync-patient-changes.png' });
+});
+
+test('Konflikter on desk B names the phone number it typed and the one that stands; the desk marks it handled', async ({
+  page,
+}) => {
+  await page.clock.setFixedTime(new Date(MONDAY));
+  await page.goto(`${shell.url}#/sync`);
+  const row = page.locator('[data-conflict-id]').filter({ hasText: twiceEdited });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Ändrad centralt');
+  await expect(row).toContainText(
+    'Patientens uppgifter ändrades samtidigt vid en annan kassa; den ändring som nådde den centrala tidboken först gäller. ' +
+      'Kontrollera med patienten (telefon: här ”0704445566”, gäller ”0701112233”).',
+  );
+  await expectAccessible(page, 'Konflikter with a patient edited at two desks');
+  await row.screenshot({ path: 'tests/artifacts/screens/sync-patient-conflict.png' });
+  await row.getByRole('button', { name: 'Markera som hanterad' }).click();
+  await expect(page.locator('[data-conflict-id]').filter({ hasText: twiceEdited })).toHaveCount(0);
 });
