@@ -39,7 +39,7 @@ function wallTime(name: string, value: string): string {
 }
 
 /** An absence as registered or changed: its period, the slots written, what else covers it, the bookings to move. */
-function printResult(r: AbsenceResult, resourceName: string, one = 'tid spärrad', many = 'tider spärrade'): void {
+function printResult(r: AbsenceResult, resourceName: string, opened = ''): void {
   const period = (a: Absence) => {
     const [first, last] = periodEnds(a.startAt, a.endAt);
     return first === last ? first : `${first} – ${last}`;
@@ -47,7 +47,7 @@ function printResult(r: AbsenceResult, resourceName: string, one = 'tid spärrad
   print(`Frånvaro ${r.absence.id}: ${resourceName} ${period(r.absence)}`);
   for (const a of r.overlapping) print(`Överlappar även: ${period(a)}${a.reason ? ` ${a.reason}` : ''} (${a.id})`);
   print(
-    `${count(r.slotsChanged, one, many)}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
+    `${opened}${count(r.slotsBlocked, 'tid spärrad', 'tider spärrade')}, ${count(r.affectedBookings.length, 'bokning behöver', 'bokningar behöver')} bokas om.`,
   );
   for (const b of r.affectedBookings) print(`  ${at(b.startAt)}  ${who(b)}  ${b.id}`);
 }
@@ -120,7 +120,7 @@ export function registerAbsenceCommands(program: Command): void {
         if (o.json) return json(r);
         const name = (await api('resources.list', {})).find((x: Resource) => x.id === r.absence.resourceId)?.name ?? '';
         if (r.unchanged) print('Frånvaron hade redan den perioden och orsaken: inget ändrades.');
-        printResult(r, name, 'tid ändrad', 'tider ändrade');
+        printResult(r, name, `${count(r.slotsOpened, 'tid öppnad', 'tider öppnade')} igen, `);
       });
     });
 

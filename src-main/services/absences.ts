@@ -69,6 +69,8 @@ export function affectedBookings(ctx: ServiceContext, caller: Caller, input: { i
 
 const blockReasonOf = (a: { reason: string }) => a.reason || 'Frånvaro';
 
+const NOTHING_WRITTEN = { slotsChanged: 0, slotsBlocked: 0, slotsOpened: 0 };
+
 interface CoveringAbsence {
   id: string;
   reason: string;
@@ -203,7 +205,8 @@ export function createAbsence(ctx: ServiceContext, caller: Caller, input: Period
     if (same) {
       const absence = toAbsence(same);
       const affectedBookings = listedAffected(ctx, caller, absence, 'absence_affected');
-      return { absence, slotsChanged: 0, affectedBookings, overlapping: overlappingAbsences(ctx, absence), unchanged: true };
+      const overlapping = overlappingAbsences(ctx, absence);
+      return { absence, ...NOTHING_WRITTEN, affectedBookings, overlapping, unchanged: true };
     }
     const id = ctx.newId();
     ctx.db
@@ -229,7 +232,8 @@ export function createAbsence(ctx: ServiceContext, caller: Caller, input: Period
       },
     });
     ctx.events.emit({ entities: ['absence', 'slot'], ids: [id, ...blocked] });
-    return { absence, slotsChanged: blocked.length, affectedBookings: affected, overlapping, unchanged: false };
+    const slots = { slotsChanged: blocked.length, slotsBlocked: blocked.length, slotsOpened: 0 };
+    return { absence, ...slots, affectedBookings: affected, overlapping, unchanged: false };
   })();
 }
 
@@ -257,7 +261,7 @@ export function updateAbsence(
       const affectedBookings = listedAffected(ctx, caller, before, 'absence_affected');
       return {
         absence: before,
-        slotsChanged: 0,
+        ...NOTHING_WRITTEN,
         affectedBookings,
         overlapping: overlappingAbsences(ctx, before),
         unchanged: true,
@@ -290,6 +294,8 @@ export function updateAbsence(
     return {
       absence,
       slotsChanged: changed.length,
+      slotsBlocked: r.blocked.length,
+      slotsOpened: r.opened.length,
       affectedBookings: affected,
       overlapping: overlappingAbsences(ctx, absence),
       unchanged: false,
@@ -301,7 +307,7 @@ export function withdrawAbsence(ctx: ServiceContext, caller: Caller, input: { id
   return ctx.db.transaction(() => {
     const before = getAbsence(ctx, input.id);
     if (before.state === 'withdrawn') {
-      return { absence: before, slotsChanged: 0, affectedBookings: [], overlapping: [], unchanged: true };
+      return { absence: before, ...NOTHING_WRITTEN, affectedBookings: [], overlapping: [], unchanged: true };
     }
     ctx.db
       .prepare(`UPDATE absences SET state = 'withdrawn', version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
@@ -317,7 +323,8 @@ export function withdrawAbsence(ctx: ServiceContext, caller: Caller, input: { id
       detail: { op: 'withdraw', slotsOpened: r.opened.length, slotsStillAway: r.repointed.length },
     });
     ctx.events.emit({ entities: ['absence', 'slot'], ids: [absence.id, ...r.opened, ...r.repointed, ...r.blocked] });
-    return { absence, slotsChanged: r.opened.length, affectedBookings: [], overlapping: [], unchanged: false };
+    const slots = { slotsChanged: r.opened.length, slotsBlocked: 0, slotsOpened: r.opened.length };
+    return { absence, ...slots, affectedBookings: [], overlapping: [], unchanged: false };
   })();
 }
 

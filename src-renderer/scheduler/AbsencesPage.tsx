@@ -99,8 +99,10 @@ function AbsencesScreen() {
         r.overlapping.length > 0 ? ` ${t('absence.alsoCovered', { list: r.overlapping.map(describe).join('; ') })}` : '';
       const bookings = t('absence.createdBookings', { count: r.affectedBookings.length });
       if (r.unchanged) notify('ok', `${t(editing ? 'absence.sameAsBefore' : 'absence.alreadyRegistered')} ${bookings}`);
-      else if (editing) notify('ok', `${t('absence.changed', { count: r.slotsChanged })}, ${bookings}${also}`);
-      else notify('ok', `${t('absence.createdSlots', { count: r.slotsChanged })}, ${bookings}${also}`);
+      else if (editing) {
+        const slots = `${t('absence.opened', { count: r.slotsOpened })}, ${t('absence.createdSlots', { count: r.slotsBlocked })}`;
+        notify('ok', `${t('absence.changed')}: ${slots}, ${bookings}${also}`);
+      } else notify('ok', `${t('absence.createdSlots', { count: r.slotsChanged })}, ${bookings}${also}`);
       // New or lengthened, the bookings it now hits are moved next; shortened, there is nothing new to move.
       const grew = !editing || r.absence.startAt < editing.startAt || r.absence.endAt > editing.endAt;
       if (editing) stopEdit();

@@ -174,6 +174,9 @@ export interface AbsenceResult {
    * blocked, opened, or given the new reason) by this change.
    */
   slotsChanged: number;
+  /** Of those, the slots newly blocked, and those opened again (a changed period may do both). */
+  slotsBlocked: number;
+  slotsOpened: number;
   /** Active bookings in the period: they need rebooking (also those another absence listed first). */
   affectedBookings: Booking[];
   /** The resource's other active absences overlapping this one: they keep their part blocked too. */

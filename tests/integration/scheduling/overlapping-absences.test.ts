@@ -193,7 +193,7 @@ describe('editing an absence’s period or reason', () => {
       expectedVersion: sick.absence.version,
     });
     // Back on Wednesday: the afternoon and Friday open; the course and the meeting stay.
-    expect(shorter.slotsChanged).toBe(2);
+    expect(shorter).toMatchObject({ slotsChanged: 2, slotsOpened: 2, slotsBlocked: 0 });
     expect(shorter.absence).toMatchObject({ id: sick.absence.id, version: sick.absence.version + 1 });
     expect(shorter.affectedBookings).toEqual([]);
     expect(await states(w.mon, w.wedCourse, w.wedAfternoon, w.thuMeeting, w.fri)).toEqual([
@@ -214,7 +214,8 @@ describe('editing an absence’s period or reason', () => {
       toTime: '12:00',
       reason: 'Sjukskriven',
     });
-    expect(longer.slotsChanged).toBe(4); // Wednesday afternoon, Friday, the next Monday blocked; Monday renamed
+    // Wednesday afternoon, Friday and the next Monday blocked; this Monday given the new reason.
+    expect(longer).toMatchObject({ slotsChanged: 4, slotsBlocked: 3, slotsOpened: 0 });
     expect(await states(w.mon, w.wedCourse, w.wedAfternoon, w.thuMeeting, w.fri, w.after)).toEqual([
       'blocked:Sjukskriven',
       'blocked:Kurs',
@@ -416,7 +417,10 @@ describe('tidbok absences (the command line)', () => {
     expect(again.out).toMatch(/^Frånvaron fanns redan \(samma period och orsak\): inget ändrades\.\n/);
     const id = /^Frånvaro (\S+):/.exec(first.out)![1]!;
     const changed = await cli('absences', 'change', id, '--from', '2026-12-07', '--to', '2026-12-08');
-    expect(changed).toMatchObject({ code: 0, out: expect.stringContaining('2 tider ändrade, 0 bokningar behöver bokas om.\n') });
+    expect(changed).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('2 tider öppnade igen, 0 tider spärrade, 0 bokningar behöver bokas om.\n'),
+    });
     expect(await states(w.wedAfternoon, w.fri, w.wedCourse)).toEqual(['open', 'open', 'blocked:Kurs']);
     await cli('absences', 'withdraw', id);
     const refused = await cli('absences', 'change', id, '--from', '2026-12-07');
