@@ -8,15 +8,28 @@
 // time: every visit here ended before the current week began, so none is still booked.
 import type { ServiceContext } from '../services/context.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
-import { startOfLocalDay } from '../domain/time.ts';
+import { addDays, localDate, startOfLocalDay } from '../domain/time.ts';
 import { seededRandom } from './prng.ts';
 
 /** How many weeks before the current one the demo remembers. */
 export const DEMO_HISTORY_WEEKS = 10;
 
+/**
+ * Weeks are not all alike: the ST doctor took the autumn half-term week off (v. 44, so the
+ * scheduler took his times out before the week began), and the district nurse was off sick two
+ * days (v. 40: her times were closed that morning and her booked patients cancelled by the unit).
+ * Weeks back from the current one, first day (0 = Monday) and number of days.
+ */
+const PAST_LEAVE = [
+  { resource: 'erik', weeksBack: 4, firstDay: 0, days: 5, kind: 'away' },
+  { resource: 'maria', weeksBack: 8, firstDay: 2, days: 2, kind: 'sick' },
+] as const;
+
 export interface HistoryTemplate {
   id: string;
   resourceId: string;
+  /** The demo's key of the resource ('anna', 'erik', …). */
+  resourceKey: string;
   spec: TemplateSpec;
   typeIds: readonly string[];
   web: boolean;
@@ -75,13 +88,25 @@ export function seedDemoHistory(
     templateIndex: number;
     startAt: number;
     endAt: number;
+    /** The clinician was off sick that day: the time was closed and its booking cancelled by the unit. */
+    sick: boolean;
   }
   const slots: PastSlot[] = [];
+  const leaveOf = (resourceKey: string, date: string) =>
+    PAST_LEAVE.find(
+      (l) =>
+        l.resource === resourceKey &&
+        date >= addDays(input.until, -7 * l.weeksBack + l.firstDay) &&
+        date < addDays(input.until, -7 * l.weeksBack + l.firstDay + l.days),
+    );
+  const closeSlot = db.prepare(`UPDATE slots SET state = 'blocked', block_reason = 'Sjuk', version = 2 WHERE id = ?`);
   input.templates.forEach((t, templateIndex) => {
     for (const s of expandTemplate(t.spec, input.since, input.until, input.tz, {}).slots) {
+      const leave = leaveOf(t.resourceKey, s.date);
+      if (leave?.kind === 'away') continue;
       const id = ctx.newId();
       insSlot.run(id, t.resourceId, s.startAt, s.endAt, JSON.stringify(t.typeIds), t.web ? 1 : 0, t.id, s.endAt, input.by);
-      slots.push({ id, templateIndex, startAt: s.startAt, endAt: s.endAt });
+      slots.push({ id, templateIndex, startAt: s.startAt, endAt: s.endAt, sick: leave?.kind === 'sick' });
     }
   });
   slots.sort((a, b) => a.startAt - b.startAt);
@@ -164,6 +189,27 @@ export function seedDemoHistory(
     // The visit was marked done (or not come) when it ended.
     const done = slot.endAt;
 
+    if (slot.sick) {
+      // Closed at 07:30 that morning; a patient booked on it was called and cancelled by the unit.
+      const closedAt = startOfLocalDay(localDate(slot.startAt, input.tz), input.tz) + 7.5 * HOUR;
+      if (rand() < fillOf(slot.startAt)) {
+        const channel = channelFor(type);
+        book(slot, {
+          patientId: pick(input.patientIds),
+          typeId,
+          mode: type.modes[0]!,
+          status: 'cancelled',
+          channel,
+          createdAt: Math.min(input.bookedAt(slot.startAt, channel, rand()), closedAt - HOUR),
+          updatedAt: closedAt,
+          updatedBy: input.by,
+          cancelReason: 'VARDEN',
+          cancelledVia: 'desk',
+        });
+      }
+      closeSlot.run(slot.id);
+      continue;
+    }
     // A cancelled booking first, for some: the patient fell ill or could not come, or the unit
     // cancelled; the time then went to someone else (återbud) or stayed empty.
     if (rand() < 0.08) {
@@ -193,7 +239,9 @@ export function seedDemoHistory(
     // Some visits were moved here from another of the clinician's times in the same weeks.
     const moved = rand() < 0.06;
     const others = moved
-      ? slots.filter((s) => s.templateIndex === slot.templateIndex && s !== slot && Math.abs(s.startAt - slot.startAt) < 14 * DAY)
+      ? slots.filter(
+          (s) => s.templateIndex === slot.templateIndex && s !== slot && !s.sick && Math.abs(s.startAt - slot.startAt) < 14 * DAY,
+        )
       : [];
     if (others.length > 0) {
       const from = pick(others);

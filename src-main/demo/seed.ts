@@ -428,7 +428,14 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
             by,
           );
           const spec: TemplateSpec = { ...t, everyNWeeks: 1, validFrom: from, validTo: null, skipHolidays: true };
-          history.push({ id: templateId, resourceId, spec: { ...spec, validFrom: since }, typeIds: ids, web: t.web });
+          history.push({
+            id: templateId,
+            resourceId,
+            resourceKey: r.key,
+            spec: { ...spec, validFrom: since },
+            typeIds: ids,
+            web: t.web,
+          });
           for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
             const slotId = ctx.newId();
             insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
