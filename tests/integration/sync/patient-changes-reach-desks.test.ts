@@ -139,6 +139,19 @@ describe("a patient's changes reach the unit's other desks", () => {
     expect(searchPatients(b, desk, { query: 'RES-20261122-07' })).toEqual([]);
   });
 
+  it('a patient registered at desk A, with no booking yet, is found at desk B (no second registration of her)', async () => {
+    const number = patientNumber(44);
+    const p = createPatient(a, desk, { identityNumber: number, givenName: 'Ny', familyName: 'Patient', phone: '070-999 00 11' });
+    await sync(a);
+    const readsBefore = reads(b);
+    await sync(b);
+    expect(reads(b)).toBe(readsBefore);
+    expect(contact(b, p.id)).toMatchObject({ number, given: 'Ny', phone: '070-999 00 11' });
+    expect(() => createPatient(b, desk, { identityNumber: number, givenName: 'Ny', familyName: 'Patient' })).toThrow(
+      'Det finns redan en patient med det personnumret.',
+    );
+  });
+
   it('protected identity set at desk A hides her contact details at desk B from roles that do not need them', async () => {
     const p = unit.patientIds[1]!;
     updatePatient(a, desk, { id: p, phone: '070-222 33 44' });
