@@ -188,7 +188,10 @@ export function registerCoreCommands(program: Command): void {
         const ctx = createContext(db);
         if (hasAnyUnit(ctx)) throw new UsageError(`${path} har redan en vårdenhet; demodata läggs bara i en tom databas.`);
         const s = seedDemo(ctx);
-        process.stdout.write(`Demo seeded into ${path}: ${s.slots} slots, ${s.bookings} bookings, ${s.patients} patients.\n`);
+        process.stdout.write(
+          `Demo seeded into ${path}: ${s.slots} slots, ${s.bookings} bookings, ${s.patients} patients; ` +
+            `history since ${s.history.since}: ${s.history.slots} slots, ${s.history.bookings} bookings.\n`,
+        );
       } finally {
         db.close();
       }
