@@ -181,3 +181,24 @@ describe('a desk’s move that central did not take', () => {
     expect(old.cancelationReason).toBeUndefined();
   });
 });
+
+describe('a patient’s web rebooking the unit rejects', () => {
+  it('books her old time again, with why she booked it', async () => {
+    const booked = book(9, 5);
+    await settleBoth();
+    // The unit has just closed the type to rebooking on the web (known here, not yet on central).
+    a.db.prepare(`UPDATE appointment_types SET web_rebookable = 0 WHERE id = ?`).run(unit.typeIds.lakbes);
+    await webRebook(web(), await onCentral(booked.id), await slotOnCentral(9), await slotOnCentral(10), 'LAKBES');
+    expect((await syncA.settle()).error).toBeNull();
+    const back = a.db
+      .prepare(`SELECT id FROM bookings WHERE slot_id = ? AND status IN ('preliminary', 'booked')`)
+      .get(unit.slotIds[9]) as { id: string };
+    expect(back.id).not.toBe(booked.id);
+    expect(reasonsOf(a, back.id)).toEqual({
+      status: expect.stringMatching(/^(preliminary|booked)$/) as unknown,
+      ...VISIT,
+      cancel_reason_code: null,
+      cancel_reason_text: null,
+    });
+  });
+});
