@@ -415,7 +415,7 @@ export const en: Shape<typeof sv> = {
     status: 'Status',
     note: 'Note',
     reasonFor: { visit: 'Reason for visit', cancelled: 'Reason for cancelling', rebooked: 'Reason for rebooking' },
-    reasonCode: { SYNC_CONFLICT: 'Clash when syncing' },
+    reasonCode: { SYNC_CONFLICT: 'Clash when syncing', WEB_REJECTED: "The unit's rules" },
     noteAdd: 'Add a note',
     noteEdit: 'Edit',
     noteSave: 'Save note',

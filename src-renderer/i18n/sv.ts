@@ -416,7 +416,7 @@ export const sv = {
     status: 'Status',
     note: 'Anteckning',
     reasonFor: { visit: 'Besöksorsak', cancelled: 'Orsak till avbokning', rebooked: 'Orsak till ombokning' },
-    reasonCode: { SYNC_CONFLICT: 'Krock vid synkronisering' },
+    reasonCode: { SYNC_CONFLICT: 'Krock vid synkronisering', WEB_REJECTED: 'Mottagningens regler' },
     noteAdd: 'Lägg till anteckning',
     noteEdit: 'Ändra',
     noteSave: 'Spara anteckning',
