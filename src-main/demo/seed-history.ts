@@ -71,9 +71,12 @@ export function seedDemoHistory(
   const { db } = ctx;
   const rand = seededRandom(input.seed + 2);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  // Slots are written with their final state and `booked` flag after the bookings are decided, so
+  // the trigger that keeps `booked` (migration 0005) finds nothing to rewrite: half the seed's time.
   const insSlot = db.prepare(
-    `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, state, block_reason,
+       booked, version, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insBooking = db.prepare(
     `INSERT INTO bookings (id, slot_id, patient_id, appointment_type_id, contact_mode, status, channel, note, rebooked_from,
@@ -90,26 +93,33 @@ export function seedDemoHistory(
     endAt: number;
     /** The clinician was off sick that day: the time was closed and its booking cancelled by the unit. */
     sick: boolean;
+    /** Holds an active booking. */
+    booked: boolean;
   }
   const slots: PastSlot[] = [];
+  const leave = PAST_LEAVE.map((l) => ({
+    ...l,
+    from: addDays(input.until, -7 * l.weeksBack + l.firstDay),
+    to: addDays(input.until, -7 * l.weeksBack + l.firstDay + l.days),
+  }));
   const leaveOf = (resourceKey: string, date: string) =>
-    PAST_LEAVE.find(
-      (l) =>
-        l.resource === resourceKey &&
-        date >= addDays(input.until, -7 * l.weeksBack + l.firstDay) &&
-        date < addDays(input.until, -7 * l.weeksBack + l.firstDay + l.days),
-    );
-  const closeSlot = db.prepare(`UPDATE slots SET state = 'blocked', block_reason = 'Sjuk', version = 2 WHERE id = ?`);
+    leave.find((l) => l.resource === resourceKey && date >= l.from && date < l.to);
   input.templates.forEach((t, templateIndex) => {
     for (const s of expandTemplate(t.spec, input.since, input.until, input.tz, {}).slots) {
       const leave = leaveOf(t.resourceKey, s.date);
       if (leave?.kind === 'away') continue;
-      const id = ctx.newId();
-      insSlot.run(id, t.resourceId, s.startAt, s.endAt, JSON.stringify(t.typeIds), t.web ? 1 : 0, t.id, s.endAt, input.by);
-      slots.push({ id, templateIndex, startAt: s.startAt, endAt: s.endAt, sick: leave?.kind === 'sick' });
+      slots.push({
+        id: ctx.newId(),
+        templateIndex,
+        startAt: s.startAt,
+        endAt: s.endAt,
+        sick: leave?.kind === 'sick',
+        booked: false,
+      });
     }
   });
   slots.sort((a, b) => a.startAt - b.startAt);
+  const byTemplate = input.templates.map((_, i) => slots.filter((s) => s.templateIndex === i && !s.sick));
 
   // A patient is never in two places at once (the booking rule `patient_busy`): her active times.
   const busy = new Map<string, [number, number][]>();
@@ -130,6 +140,8 @@ export function seedDemoHistory(
   };
 
   let bookings = 0;
+  const rows: unknown[][] = [];
+  const moves: [string, string][] = [];
   const book = (
     slot: PastSlot,
     fields: {
@@ -148,7 +160,8 @@ export function seedDemoHistory(
     },
   ): string => {
     const id = fields.id ?? ctx.newId();
-    insBooking.run(
+    if (fields.status !== 'cancelled') slot.booked = true;
+    rows.push([
       id,
       slot.id,
       fields.patientId,
@@ -164,7 +177,7 @@ export function seedDemoHistory(
       fields.channel === 'web' ? 'web' : input.by,
       fields.updatedAt,
       fields.updatedBy,
-    );
+    ]);
     bookings++;
     return id;
   };
@@ -207,7 +220,6 @@ export function seedDemoHistory(
           cancelledVia: 'desk',
         });
       }
-      closeSlot.run(slot.id);
       continue;
     }
     // A cancelled booking first, for some: the patient fell ill or could not come, or the unit
@@ -239,9 +251,7 @@ export function seedDemoHistory(
     // Some visits were moved here from another of the clinician's times in the same weeks.
     const moved = rand() < 0.06;
     const others = moved
-      ? slots.filter(
-          (s) => s.templateIndex === slot.templateIndex && s !== slot && !s.sick && Math.abs(s.startAt - slot.startAt) < 14 * DAY,
-        )
+      ? byTemplate[slot.templateIndex]!.filter((s) => s !== slot && Math.abs(s.startAt - slot.startAt) < 14 * DAY)
       : [];
     if (others.length > 0) {
       const from = pick(others);
@@ -276,7 +286,7 @@ export function seedDemoHistory(
         updatedBy: input.by,
         rebookedFrom: oldId,
       });
-      markMoved.run(newId, oldId);
+      moves.push([newId, oldId]);
       continue;
     }
     const channel = channelFor(type);
@@ -291,6 +301,30 @@ export function seedDemoHistory(
       updatedBy: input.by,
     });
   }
+  const typesOf = input.templates.map((t) => JSON.stringify(t.typeIds));
+  for (const slot of slots) {
+    const t = input.templates[slot.templateIndex]!;
+    // A closed time: its version counts the closing.
+    const [state, reason, version] = slot.sick ? ['blocked', 'Sjuk', 2] : ['open', null, 1];
+    insSlot.run(
+      slot.id,
+      t.resourceId,
+      slot.startAt,
+      slot.endAt,
+      typesOf[slot.templateIndex],
+      t.web ? 1 : 0,
+      t.id,
+      state,
+      reason,
+      slot.booked ? 1 : 0,
+      version,
+      slot.endAt,
+      input.by,
+    );
+  }
+  for (const row of rows) insBooking.run(...row);
+  for (const move of moves) markMoved.run(...move);
+
   // The past stays on this desk: no central is sent it. A region's central would hold its own
   // past, the demo's stand-in starts empty, and sending ten weeks of finished visits made every
   // demo start (and two desks meeting on one central) wait tens of seconds before the first
