@@ -82,6 +82,20 @@ function patientEditReason(f: PatientEditFields, seen: boolean): string {
   return `Patientens uppgifter ändrades samtidigt vid en annan kassa; den ändring som nådde den centrala tidboken först gäller. Kontrollera med patienten (${parts.join('; ')}).`;
 }
 
+/**
+ * Central names for this patient a number another patient holds here (pull kept the number here).
+ * The number and the other patient's name only to roles that may see them.
+ */
+function identityClashReason(ctx: ServiceContext, c: { central: string; heldBy: string }, seen: boolean): string {
+  const other = ctx.db.prepare(`SELECT given_name, family_name, protected_identity FROM patients WHERE id = ?`).get(c.heldBy) as
+    { given_name: string; family_name: string; protected_identity: number } | undefined;
+  const who = seen && other && other.protected_identity === 0 ? ` (${other.given_name} ${other.family_name})` : '';
+  const number = seen ? ` ${formatNumber(c.central)}` : '';
+  return `Den centrala tidboken anger personnumret${number} för patienten, men en annan patient här${who} har det. Numret här ändrades inte: kontrollera om det är samma person.`;
+}
+
+const formatNumber = (n: string) => (/^\d{12}$/.test(n) ? `${n.slice(0, 8)}-${n.slice(8)}` : n);
+
 function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView {
   const detail = JSON.parse(r.detail) as {
     reason?: string;
@@ -91,6 +105,7 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
     voidedBookingId?: string;
     restoredBookingId?: string;
     fields?: PatientEditFields;
+    identityClash?: { central: string; heldBy: string };
   };
   const hidden = r.protected_identity === 1;
   // As in every list (bookingSeenBy): a protected patient's name never; the number and the id
@@ -134,11 +149,13 @@ function view(ctx: ServiceContext, caller: Caller, r: ConflictRow): ConflictView
     appointmentTypeName: r.type_name,
     reason: detail.fields
       ? patientEditReason(detail.fields, seen)
-      : r.kind === 'stale_version' && detail.central
-        ? staleReason(detail.central, detail.voidedBookingId !== undefined)
-        : (r.kind === 'rejected' || r.kind === 'web_cancel') && detail.reason
-          ? detail.reason
-          : REASON[r.kind],
+      : detail.identityClash
+        ? identityClashReason(ctx, detail.identityClash, seen)
+        : r.kind === 'stale_version' && detail.central
+          ? staleReason(detail.central, detail.voidedBookingId !== undefined)
+          : (r.kind === 'rejected' || r.kind === 'web_cancel') && detail.reason
+            ? detail.reason
+            : REASON[r.kind],
     suggested,
     resolvedAt: r.resolved_at,
     resolution: r.resolution,

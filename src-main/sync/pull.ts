@@ -1132,7 +1132,7 @@ const REBOOKING_VOID_SV =
  * patient of the unit (another desk's edit: names, contact details, protection, the identity
  * number). Found by central id, our id, then the number. A number that another patient holds here
  * is not taken (the unique index; whether they are one person is for staff to decide): the rest of
- * the change applies and the access log says which number was not taken. Pulling is no staff read:
+ * the change applies, Konflikter asks staff (once) and the access log says which number was not taken. Pulling is no staff read:
  * nothing is logged as read.
  */
 function applyPatient(
@@ -1167,6 +1167,21 @@ function applyPatient(
       entityId: local.id,
       detail: { op: 'sync.identity_not_taken', centralIdentityNumber: f.identityNumber, heldBy: holder.id },
     });
+    // Staff decide whether they are one person: once in Konflikter while the question is open.
+    const asked = ctx.db
+      .prepare(
+        `SELECT 1 FROM conflicts WHERE entity = 'patient' AND entity_id = ? AND resolved_at IS NULL
+            AND json_extract(detail, '$.identityClash.central') = ? LIMIT 1`,
+      )
+      .get(local.id, f.identityNumber);
+    if (!asked) {
+      recordConflict(ctx, {
+        entity: 'patient',
+        entityId: local.id,
+        kind: 'stale_version',
+        detail: { identityClash: { central: f.identityNumber, heldBy: holder.id } },
+      });
+    }
   }
   const [number, kind] = clash ? [here.identity_number, here.identity_kind] : [f.identityNumber, f.identityKind];
   s.patientUpdate.run(number, kind, ...contact, p.id, p.meta!.versionId, ctx.now(), local.id);

@@ -269,6 +269,28 @@ describe("a patient's changes reach the unit's other desks", () => {
     await sync(b);
     expect(contact(b, p)).toMatchObject({ number: before, given: 'Klas', family: 'Krock' });
     expect(row(b, other)['identity_number']).toBe(taken);
+    // Staff are asked, once, whether they are one person; a later change of her asks nothing new.
+    const asked = () => listConflicts(b, desk, {}).filter((x) => x.patient?.id === p);
+    const holder = row(b, other);
+    expect(asked()).toEqual([
+      expect.objectContaining({
+        kind: 'stale_version',
+        bookingId: null,
+        reason:
+          `Den centrala tidboken anger personnumret ${taken.slice(0, 8)}-${taken.slice(8)} för patienten, men en annan patient här ` +
+          `(${String(holder['given_name'])} ${String(holder['family_name'])}) har det. Numret här ändrades inte: kontrollera om det är samma person.`,
+      }),
+    ]);
+    const again = await centralPatient(b, p);
+    await c.transaction([
+      {
+        resource: { ...again, name: [{ given: ['Klas'], family: 'Krocksson' }] },
+        request: { method: 'PUT', url: `Patient/${again.id}`, ifMatch: ifMatch(again.meta!.versionId!) },
+      },
+    ]);
+    await sync(b);
+    expect(contact(b, p)).toMatchObject({ number: before, family: 'Krocksson' });
+    expect(asked()).toHaveLength(1);
   });
 
   it("a running desk B hears desk A's edit through its Subscription (polling set to minutes) and shows it", async () => {
