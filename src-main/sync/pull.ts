@@ -1132,8 +1132,8 @@ const REBOOKING_VOID_SV =
  * patient of the unit (another desk's edit: names, contact details, protection, the identity
  * number). Found by central id, our id, then the number. A number that another patient holds here
  * is not taken (the unique index; whether they are one person is for staff to decide): the rest of
- * the change applies, Konflikter asks staff (once) and the access log says which number was not taken. Pulling is no staff read:
- * nothing is logged as read.
+ * the change applies, Konflikter asks staff (once) and the access log says which number was not
+ * taken. Pulling is no staff read: nothing is logged as read.
  */
 function applyPatient(
   ctx: ServiceContext,
