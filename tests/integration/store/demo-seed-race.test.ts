@@ -13,7 +13,8 @@ const RUNTIME = resolve(ROOT, 'src-main/runtime.ts');
 function desk(dbPath: string): Promise<{ code: number | null; out: string }> {
   const script = `const { openRuntime } = await import(${JSON.stringify(RUNTIME)});
 const rt = openRuntime({ dbPath: ${JSON.stringify(dbPath)}, now: () => Date.parse('2026-11-23T09:10:00+01:00') });
-process.stdout.write(String(rt.seeded?.slots ?? 0));
+// The current weeks' slots and the demo's past weeks' (seed-history.ts).
+process.stdout.write(String((rt.seeded?.slots ?? 0) + (rt.seeded?.history.slots ?? 0)));
 rt.close();`;
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
