@@ -35,6 +35,13 @@ export interface TypeRules {
   bookMaxDays: number;
 }
 
+/**
+ * The rules staff may pass at the desk with a written reason (never on the web). An override may
+ * name the ones the desk was shown, so that a reason given for one never silently passes another.
+ */
+export const OVERRIDABLE_RULES = ['too_soon', 'too_far', 'cutoff_passed', 'patient_busy', 'started'] as const;
+export type OverridableRule = (typeof OVERRIDABLE_RULES)[number];
+
 export interface RuleBreach {
   /** conflict = the state of the book says no; validation = the request itself is wrong. */
   kind: 'conflict' | 'validation';

@@ -14,8 +14,9 @@ import {
   checkReason,
   checkSlotStarted,
   mayPatientCancelOnline,
-  reasonCodeAsDefined,
   mayPatientRebookOnline,
+  OVERRIDABLE_RULES,
+  reasonCodeAsDefined,
   type RuleBreach,
 } from '../domain/booking-rules.ts';
 import { localDate, localTime } from '../domain/time.ts';
@@ -80,6 +81,14 @@ function offeredInstead(ctx: ServiceContext, b: RuleBreach, offered: readonly st
 
 export interface StaffOverride {
   reason: string;
+  /** Only these rules pass (the ones the desk was shown); without, every overridable rule does. */
+  rules?: readonly string[] | undefined;
+}
+
+/** Whether staff's override passes `rule`: a reason given for one rule never silently passes another. */
+function overrides(override: StaffOverride | undefined, rule: string): boolean {
+  if (override === undefined || !(OVERRIDABLE_RULES as readonly string[]).includes(rule)) return false;
+  return override.rules === undefined || override.rules.includes(rule);
 }
 
 /**
@@ -146,9 +155,9 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   const tz = currentUnit(ctx).timeZone;
   // A time that has begun takes a walk-in only by a staff override (the unit's own moves never).
   const started = checkSlotStarted(slot, now, c.channel, tz);
-  if (started && (started.code === 'past' || !channelOverride)) fail(started);
+  if (started && !overrides(channelOverride, started.code)) fail(started);
   const windowBreach = started ?? checkBookingWindow(type, slot.startAt, now, false, tz);
-  if (windowBreach && !(channelOverride || c.windowExempt)) fail(windowBreach);
+  if (windowBreach && !(overrides(channelOverride, windowBreach.code) || c.windowExempt)) fail(windowBreach);
   const taken = ctx.db
     .prepare(`SELECT id, patient_id FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} AND id IS NOT ?`)
     .get(slot.id, c.replacing ?? null) as { id: string; patient_id: string } | undefined;
@@ -167,7 +176,8 @@ function checkSlotChoice(ctx: ServiceContext, c: SlotChoice) {
   if (clash) throw conflict('Resursen har redan en bokning som överlappar tiden.', { rule: 'resource_busy' });
   const patientBusy =
     c.patientId === undefined || resource.kind !== 'clinician' ? null : patientOverlap(ctx, c.patientId, slot, c.replacing);
-  if (patientBusy && !channelOverride) fail(c.caller ? patientBusySeenBy(ctx, patientBusy, c.patientId!, c.caller) : patientBusy);
+  if (patientBusy && !overrides(channelOverride, patientBusy.code))
+    fail(c.caller ? patientBusySeenBy(ctx, patientBusy, c.patientId!, c.caller) : patientBusy);
   return {
     slot,
     type,
@@ -358,7 +368,9 @@ export function cancelBooking(
     const booking = { status: before.status as BookingStatus, startAt: before.start_at };
     const now = ctx.now();
     const strict = checkCutoff('cancel', type, booking, input.channel, now, false);
-    if (strict && (strict.code !== 'cutoff_passed' || input.channel === 'web' || !input.override)) fail(strict);
+    if (strict && (strict.code !== 'cutoff_passed' || input.channel === 'web' || !overrides(input.override, strict.code))) {
+      fail(strict);
+    }
     const reason = checkReason('cancel', type, input);
     if (reason) fail(reason);
     ctx.db
@@ -418,7 +430,9 @@ export function rebookBooking(
       false,
     );
     const overridable =
-      strict?.code === 'cutoff_passed' && input.channel !== 'web' && (input.override !== undefined || input.byUnit === true);
+      strict?.code === 'cutoff_passed' &&
+      input.channel !== 'web' &&
+      (overrides(input.override, strict.code) || input.byUnit === true);
     if (strict && !overridable) fail(strict);
     // After the status: a booking already moved says so, whichever time was asked for.
     if (before.slot_id === input.slotId) throw invalid('Välj en annan tid än den bokade.');

@@ -15,7 +15,8 @@ import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan, formatStart } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
 import { ReasonFields } from './ReasonFields.tsx';
-import { OverrideField, overridableRule } from './override.tsx';
+import { OverrideField, withRefusedRule } from './override.tsx';
+import type { OverridableRule } from '../../src-main/api/methods/scheduling.ts';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { EntryPatient, WaitlistMatches } from '../waitlist/shared.tsx';
 import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
@@ -54,7 +55,9 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     (presetTypeId !== null && opened.appointmentTypeIds.includes(presetTypeId)) || opened.appointmentTypeIds.length <= 1,
   );
   const [mode, setMode] = useState<ContactMode | ''>(type?.contactModes[0] ?? '');
-  const [channel, setChannel] = useState<DeskChannel>('phone');
+  // A free time under way: a walk-in, at the desk. Main asks for an override, so the dialog asks at once.
+  const walkIn = opened.startAt <= Date.now() && Date.now() < opened.endAt;
+  const [channel, setChannel] = useState<DeskChannel>(walkIn ? 'desk' : 'phone');
   const [note, setNote] = useState('');
   const [reasonCode, setReasonCode] = useState('');
   const [reasonText, setReasonText] = useState('');
@@ -67,9 +70,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const [newPatient, setNewPatient] = useState({ givenName: '', familyName: '', phone: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  // A free time under way (a walk-in at the desk): main asks for an override, so the dialog asks at once.
-  const walkIn = opened.startAt <= Date.now() && Date.now() < opened.endAt;
-  const [overrideRule, setOverrideRule] = useState<string | null>(walkIn ? 'started' : null);
+  const [overrideRules, setOverrideRules] = useState<OverridableRule[]>(walkIn ? ['started'] : []);
   const [overrideReason, setOverrideReason] = useState('');
   const debounced = useDebounced(query.trim(), 180);
   const reasonRule = entry?.heldBooking ? type?.reasonRebook : type?.reasonNew;
@@ -215,7 +216,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           ...(note.trim() ? { note } : {}),
           ...(reasonCode ? { reasonCode } : {}),
           ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
-          ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+          ...(overrideRules.length > 0 ? { override: { reason: overrideReason, rules: overrideRules } } : {}),
           waitlistEntryId: entry.id,
         });
         applyBookingChange(client, [moved.old.id], [moved.new]);
@@ -238,7 +239,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         note,
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
-        ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+        ...(overrideRules.length > 0 ? { override: { reason: overrideReason, rules: overrideRules } } : {}),
         ...(entry ? { waitlistEntryId: entry.id } : {}),
       });
       applyBookingChange(client, [], [booking]);
@@ -257,7 +258,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
       if (gone) void client.invalidateQueries({ queryKey: ['calendar.range'] });
       if (gone && !gone.samePatient) markTaken();
       else setError(gone?.samePatient ? t('book.takenSamePatient') : (err as Error).message);
-      setOverrideRule((r) => r ?? overridableRule(err));
+      setOverrideRules((shown) => withRefusedRule(shown, err));
       setBusy(false);
     }
   }
@@ -500,9 +501,11 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           error={error}
           busy={busy || taken}
           onCancel={onClose}
-          submitLabel={overrideRule ? t('override.book') : entry?.heldBooking ? t('book.confirmMove') : t('book.confirm')}
+          submitLabel={
+            overrideRules.length > 0 ? t('override.book') : entry?.heldBooking ? t('book.confirmMove') : t('book.confirm')
+          }
           aboveButtons={
-            overrideRule && (
+            overrideRules.length > 0 && (
               // Asked before any refusal for a walk-in: the patient search keeps the focus.
               <OverrideField value={overrideReason} onChange={setOverrideReason} autoFocus={!walkIn} />
             )

@@ -12,7 +12,8 @@ import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatIdentity, formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { BookingNote } from './BookingNote.tsx';
-import { OverrideField, overridableRule } from './override.tsx';
+import { OverrideField, withRefusedRule } from './override.tsx';
+import type { OverridableRule } from '../../src-main/api/methods/scheduling.ts';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
 
 export interface BookingDialogProps {
@@ -37,7 +38,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
   const [reasonText, setReasonText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  const [overrideRules, setOverrideRules] = useState<OverridableRule[]>([]);
   const [overrideReason, setOverrideReason] = useState('');
   const [noteDirty, setNoteDirty] = useState(false);
   const b = detail.data;
@@ -62,7 +63,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
       onClose();
     } catch (err) {
       setError((err as Error).message);
-      setOverrideRule((r) => r ?? overridableRule(err));
+      setOverrideRules((shown) => withRefusedRule(shown, err));
       setBusy(false);
     }
   }
@@ -219,7 +220,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                       id: b.id,
                       ...(reasonCode ? { reasonCode } : {}),
                       ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
-                      ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+                      ...(overrideRules.length > 0 ? { override: { reason: overrideReason, rules: overrideRules } } : {}),
                     }),
                   (x) => {
                     hintWaitlist(x.slotId);
@@ -243,13 +244,13 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
                   {error}
                 </p>
               )}
-              {overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
+              {overrideRules.length > 0 && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
               <div className="tb-dialog-actions">
                 <button type="button" className="tb-button" onClick={() => setCancelling(false)}>
                   {t('common.back')}
                 </button>
                 <button type="submit" className="tb-button tb-danger-solid" disabled={busy}>
-                  {overrideRule ? t('override.cancel') : t('booking.confirmCancel')}
+                  {overrideRules.length > 0 ? t('override.cancel') : t('booking.confirmCancel')}
                 </button>
               </div>
             </form>

@@ -12,7 +12,8 @@ import { useNotify } from './notices.tsx';
 import { useWaitlistHint } from '../waitlist/shared.tsx';
 import { formatSpan } from './format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
-import { OverrideField, overridableRule } from './override.tsx';
+import { OverrideField, withRefusedRule } from './override.tsx';
+import type { OverridableRule } from '../../src-main/api/methods/scheduling.ts';
 import { slotTaken, TakenAlternatives, useTakenSlot } from './TakenAlternatives.tsx';
 
 export interface RebookDialogProps {
@@ -41,7 +42,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
   const [reasonText, setReasonText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [overrideRule, setOverrideRule] = useState<string | null>(null);
+  const [overrideRules, setOverrideRules] = useState<OverridableRule[]>([]);
   const [overrideReason, setOverrideReason] = useState('');
   const { slot, taken, form, markTaken, pickInstead } = useTakenSlot(chosen);
   const who = booking.patient.protectedIdentity ? t('calendar.protected') : booking.patient.displayName;
@@ -60,7 +61,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
         ...(mode !== booking.contactMode ? { contactMode: mode } : {}),
         ...(reasonCode ? { reasonCode } : {}),
         ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}),
-        ...(overrideRule ? { override: { reason: overrideReason } } : {}),
+        ...(overrideRules.length > 0 ? { override: { reason: overrideReason, rules: overrideRules } } : {}),
       });
       applyBookingChange(client, [result.old.id], [result.new]);
       notify('ok', t('rebook.done', { name: who, when: to }));
@@ -72,7 +73,7 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
         void client.invalidateQueries({ queryKey: ['calendar.range'] });
         markTaken();
       } else setError((err as Error).message);
-      setOverrideRule((r) => r ?? overridableRule(err));
+      setOverrideRules((shown) => withRefusedRule(shown, err));
       setBusy(false);
     }
   }
@@ -127,8 +128,8 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
           error={error}
           busy={busy || taken}
           onCancel={onClose}
-          submitLabel={overrideRule ? t('override.rebook') : t('rebook.confirm')}
-          aboveButtons={overrideRule && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
+          submitLabel={overrideRules.length > 0 ? t('override.rebook') : t('rebook.confirm')}
+          aboveButtons={overrideRules.length > 0 && <OverrideField value={overrideReason} onChange={setOverrideReason} />}
           autoFocusSubmit
         />
       </form>

@@ -5,14 +5,24 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../api/client.ts';
+import { OVERRIDABLE_RULES, type OverridableRule } from '../../src-main/api/methods/scheduling.ts';
 
-const OVERRIDABLE = new Set(['too_soon', 'too_far', 'cutoff_passed', 'patient_busy', 'started']);
+const OVERRIDABLE: ReadonlySet<string> = new Set(OVERRIDABLE_RULES);
 
 /** The rule an error is about, when staff may override it. */
-export function overridableRule(err: unknown): string | null {
+export function overridableRule(err: unknown): OverridableRule | null {
   if (!(err instanceof ApiCallError)) return null;
   const rule = (err.error.details as { rule?: unknown } | undefined)?.rule;
-  return typeof rule === 'string' && OVERRIDABLE.has(rule) ? rule : null;
+  return typeof rule === 'string' && OVERRIDABLE.has(rule) ? (rule as OverridableRule) : null;
+}
+
+/**
+ * The rules the desk has been shown, with the one `err` refused on added: the override names them,
+ * so a reason written for one rule (a walk-in) never silently passes another (her other time).
+ */
+export function withRefusedRule(shown: OverridableRule[], err: unknown): OverridableRule[] {
+  const rule = overridableRule(err);
+  return rule && !shown.includes(rule) ? [...shown, rule] : shown;
 }
 
 export function OverrideField({

@@ -104,7 +104,8 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
       `${passed ? ctx.labels.passed : started ? ctx.labels.started : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}`,
     );
     e.textContent = types;
-    if (started) e.dataset['note'] = ctx.labels.started;
+    // First, so that a narrow column still shows it: the time is open, but under way.
+    if (started) e.prepend(el('span', 'tb-started-mark', ctx.labels.started), ' ');
   }
   return e;
 }

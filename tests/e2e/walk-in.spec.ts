@@ -7,6 +7,7 @@ import { expectAccessible } from '../helpers/axe.ts';
 import { apiCall, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import type { CalendarRange, Slot } from '../../src-main/api/types.ts';
 import { openDatabase } from '../../src-main/store/database.ts';
+import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
 
 const AT = '2026-11-23T13:10:00+01:00';
 const NOW = Date.parse(AT);
@@ -37,7 +38,12 @@ test('a free time under way books the patient at the desk with a reason, logged;
   const ended = free(range).find((s) => s.endAt <= NOW);
   expect(begun, 'the demo day has a free time under way at 13:10').toBeDefined();
   expect(ended, 'the demo day has a free time that ended before 13:10').toBeDefined();
-  const patient = range.bookings.find((b) => b.startAt > NOW && !b.patient.protectedIdentity)!.patient;
+  // Standing at the desk, no other time today.
+  const patient = await apiCall<{ id: string; displayName: string; identityNumber: string }>(shell, 'patients.create', {
+    identityNumber: makeIdentityNumber('1947-03-15', 482),
+    givenName: 'Greta',
+    familyName: 'Drop',
+  });
 
   const time = page.locator(`[data-slot-id="${begun!.id}"]`);
   await time.scrollIntoViewIfNeeded();
@@ -80,7 +86,8 @@ test('a free time under way books the patient at the desk with a reason, logged;
   await expect(page.getByTestId('notices')).toContainText(`Bokad: ${patient.displayName}`);
 
   const booking = (await day()).bookings.find((b) => b.slotId === begun!.id);
-  expect(booking).toMatchObject({ status: 'booked', patient: { id: patient.id } });
+  // At the desk: the dialog of a time under way takes the desk as the channel.
+  expect(booking).toMatchObject({ status: 'booked', channel: 'desk', patient: { id: patient.id } });
   await expect(page.locator(`[data-booking-id="${booking!.id}"]`)).toBeVisible();
   const db = openDatabase(shell.dbPath);
   try {
@@ -89,6 +96,46 @@ test('a free time under way books the patient at the desk with a reason, logged;
       .pluck()
       .get(booking!.id) as string;
     expect(JSON.parse(logged)).toEqual({ rule: 'started', rules: ['started'], reason: 'Patienten står i receptionen' });
+  } finally {
+    db.close();
+  }
+});
+
+test('a walk-in who has another time now: the dialog shows it before booking both, and logs both', async ({ page }) => {
+  await open(page);
+  const range = await day();
+  const begun = free(range).find((s) => s.startAt <= NOW && s.endAt > NOW);
+  expect(begun, 'a second free time under way at 13:10').toBeDefined();
+  const busy = range.bookings.find(
+    (b) =>
+      b.resourceId !== begun!.resourceId &&
+      b.startAt < begun!.endAt &&
+      b.endAt > begun!.startAt &&
+      b.status === 'booked' &&
+      !b.patient.protectedIdentity,
+  );
+  expect(busy, 'a patient booked with another clinician at the same time').toBeDefined();
+  await page.locator(`[data-slot-id="${begun!.id}"]`).click();
+  const dialog = page.getByTestId('book-dialog');
+  await dialog.getByLabel('Patient (personnummer eller namn)').fill(busy!.patient.identityNumber);
+  await dialog.getByRole('button', { name: new RegExp(busy!.patient.displayName) }).click();
+  await dialog.getByLabel('Motivering för att åsidosätta regeln').fill('Gemensamt besök');
+  await dialog.getByRole('button', { name: 'Boka ändå' }).click();
+  // Her other time is named: the walk-in's reason did not pass it unseen.
+  await expect(dialog.getByRole('alert')).toContainText('Patienten har redan en tid som överlappar');
+  expect((await day()).bookings.some((b) => b.slotId === begun!.id)).toBe(false);
+  await expectAccessible(page, 'walk-in with another time');
+  await page.screenshot({ path: 'tests/artifacts/screens/walk-in-busy.png' });
+  await dialog.getByRole('button', { name: 'Boka ändå' }).click();
+  await expect(dialog).toBeHidden();
+  const booking = (await day()).bookings.find((b) => b.slotId === begun!.id)!;
+  const db = openDatabase(shell.dbPath);
+  try {
+    const logged = db
+      .prepare(`SELECT detail ->> '$.override' FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = 'book'`)
+      .pluck()
+      .get(booking.id) as string;
+    expect(JSON.parse(logged)).toEqual({ rule: 'started', rules: ['started', 'patient_busy'], reason: 'Gemensamt besök' });
   } finally {
     db.close();
   }

@@ -18,6 +18,7 @@ import {
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
 import type { ClockChangeDay } from '../../domain/templates.ts';
 import { slotTimesProblem } from '../../domain/time.ts';
+import { OVERRIDABLE_RULES } from '../../domain/booking-rules.ts';
 import { appointmentTypeFields, colour, contactMode, reasonRule } from '../../domain/appointment-type-fields.ts';
 
 // ---------------------------------------------------------------- roles
@@ -308,8 +309,19 @@ const reason = {
   reasonCode: z.string().min(1).max(40).optional(),
   reasonText: z.string().max(1000).optional(),
 };
-/** Staff override of a cut-off or booking window at the desk: always logged with its reason. */
-const override = z.object({ reason: z.string().trim().min(3, 'Ange varför regeln åsidosätts.').max(500) }).strict();
+export { OVERRIDABLE_RULES };
+export type OverridableRule = (typeof OVERRIDABLE_RULES)[number];
+/**
+ * Staff override of a cut-off, the booking window, a time under way or a patient's other time at
+ * the desk: always logged with its reason. `rules`: only these pass (the ones the desk was shown);
+ * without it, every overridable rule does (scripts, the CLI).
+ */
+const override = z
+  .object({
+    reason: z.string().trim().min(3, 'Ange varför regeln åsidosätts.').max(500),
+    rules: z.array(z.enum(OVERRIDABLE_RULES)).min(1).max(OVERRIDABLE_RULES.length).optional(),
+  })
+  .strict();
 
 // Staff's names are held to what a list can show (shownName); a type pulled from central keeps the
 // shared bounds of appointment-type-fields.

@@ -161,6 +161,38 @@ describe('a walk-in into a free time that has begun', () => {
     expect(overrideLogged(moved.new.id)).toEqual({ rule: 'started', rules: ['started'], reason: 'Kom tidigare' });
   });
 
+  it('passes only the rules the override names: a walk-in reason does not pass her other time unseen', async () => {
+    const [r1, r2] = [await clinician(), await clinician()];
+    const other = await slot(r2, '10:00', '10:20');
+    const s = await slot(r1, '10:00', '10:20');
+    const p = await patient();
+    await api.ok('bookings.book', {
+      slotId: other.id,
+      patientId: p.id,
+      appointmentTypeId: foot.id,
+      override: { reason: 'Inom 2 h' },
+    });
+    const input = { slotId: s.id, patientId: p.id, appointmentTypeId: foot.id };
+    const shown = (rules: ('started' | 'patient_busy')[]) => ({ ...input, override: { reason: WALK_IN, rules } });
+    // The desk was shown only the walk-in: her time with the other clinician refuses, nothing written.
+    expect(await callAt(t('10:05'), 'bookings.book', shown(['started']))).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { rule: 'patient_busy' } },
+    });
+    expect(await callAt(t('10:05'), 'bookings.book', shown(['patient_busy']))).toMatchObject({
+      ok: false,
+      error: { message: STARTED },
+    });
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ?`, s.id)).toBe(0);
+    // Shown both (a joint visit), the desk passes both, and the log names both.
+    const booked: Booking = await okAt(t('10:05'), 'bookings.book', shown(['started', 'patient_busy']));
+    expect(overrideLogged(booked.id)).toEqual({ rule: 'started', rules: ['started', 'patient_busy'], reason: WALK_IN });
+    // An override naming a rule that is not the desk's to pass is refused as input.
+    expect(
+      await callAt(t('10:05'), 'bookings.book', { ...input, override: { reason: WALK_IN, rules: ['past' as 'started'] } }),
+    ).toMatchObject({ ok: false, error: { code: 'validation' } });
+  });
+
   it('is booked with `tidbok bookings book --override` and refused without, in Swedish', async () => {
     const r = await clinician();
     const s = await slot(r, '10:00', '10:20');
