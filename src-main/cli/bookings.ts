@@ -7,6 +7,7 @@
 // ("Tiden är redan bokad.", exit 2), exactly as at two desks.
 import type { Command } from 'commander';
 import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.ts';
+import type { BookingListRow } from '../api/methods/bookings-search.ts';
 import type { Booking, BookingStatus, ContactMode, Resource, Slot } from '../api/types.ts';
 import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
 import { localDate, localTime } from '../domain/time.ts';
@@ -105,6 +106,17 @@ function printBooking(b: Booking, label: string): void {
     `${label} ${b.id}: ${at(b.startAt)}–${localTime(b.endAt)}  ${who(b.patient)}  ${STATUS_SV[b.status]}, ` +
       `${MODE_SV[b.contactMode].toLowerCase()}, ${CHANNEL_SV[b.channel].toLowerCase()}`,
   );
+}
+
+const reasonOf = (code: string | null, text: string | null) => [code, text].filter(Boolean).join(' – ');
+
+/** Why the patient booked and, once cancelled or moved, why that was: one cell of the list. */
+function reasonsInBrief(b: BookingListRow): string {
+  const ended = b.status === 'cancelled' || b.status === 'rebooked';
+  const why = ended ? reasonOf(b.cancelReasonCode, b.cancelReasonText) : '';
+  return [reasonOf(b.reasonCode, b.reasonText), why && `${b.status === 'rebooked' ? 'ombokning' : 'avbokning'}: ${why}`]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function permission(p: OnlinePermission): string {
@@ -269,11 +281,10 @@ export function registerBookingCommands(program: Command): void {
         if (o.json) return json(b);
         printBooking(b, 'Bokning');
         print(`  ${b.appointmentType.code} ${b.appointmentType.nameSv} hos ${b.resourceName}`);
-        const reason = (code: string | null, text: string | null) => [code, text].filter(Boolean).join(' – ');
-        if (b.reasonCode || b.reasonText) print(`  Orsak till besöket: ${reason(b.reasonCode, b.reasonText)}`);
+        if (b.reasonCode || b.reasonText) print(`  Orsak till besöket: ${reasonOf(b.reasonCode, b.reasonText)}`);
         if (b.cancelReasonCode || b.cancelReasonText) {
           const what = b.status === 'rebooked' ? 'ombokning' : 'avbokning';
-          print(`  Orsak till ${what}: ${reason(b.cancelReasonCode, b.cancelReasonText)}`);
+          print(`  Orsak till ${what}: ${reasonOf(b.cancelReasonCode, b.cancelReasonText)}`);
         }
         if (b.rebookedFrom) print(`  Ombokad från ${b.rebookedFrom}`);
         if (b.rebookedTo) print(`  Ombokad till ${b.rebookedTo}`);
@@ -324,13 +335,14 @@ export function registerBookingCommands(program: Command): void {
           if (o.json) return json(list);
           if (list.rows.length === 0) return print('Inga bokningar.');
           printTable(
-            ['Tid', 'Resurs', 'Patient', 'Status', 'Kanal', 'Id'],
+            ['Tid', 'Resurs', 'Patient', 'Status', 'Kanal', 'Orsak', 'Id'],
             list.rows.map((b) => [
               `${at(b.startAt)}–${localTime(b.endAt)}`,
               b.resourceName,
               who(b.patient),
               STATUS_SV[b.status],
               CHANNEL_SV[b.channel],
+              reasonsInBrief(b),
               b.id,
             ]),
           );

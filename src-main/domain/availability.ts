@@ -110,15 +110,20 @@ export function mayShowContactDetails(protectedIdentity: boolean, roles: readonl
 
 /**
  * A booking as a caller with `roles` may see it. A protected patient's name is never sent (the
- * screens say "Skyddad identitet"); the patient's id, identity number and the booking note only
- * to roles whose work needs contact details. Other patients' bookings pass unchanged.
+ * screens say "Skyddad identitet"); the patient's id, identity number, the booking note and its
+ * reasons only to roles whose work needs contact details. Other patients' bookings pass unchanged.
  */
+/** A booking's reasons as bookings.get and the booking list carry them (not every booking shape has them). */
+const REASON_FIELDS = ['reasonCode', 'reasonText', 'cancelReasonCode', 'cancelReasonText'] as const;
+
 export function bookingSeenBy<B extends { patient: PatientSummary; note: string }>(booking: B, roles: readonly Role[]): B {
   if (!booking.patient.protectedIdentity) return booking;
   const shown = mayShowContactDetails(true, roles);
   return {
     ...booking,
     note: shown ? booking.note : '',
+    // Why she came (and why she cancelled) is free text as the note is, and health information besides.
+    ...(shown ? {} : Object.fromEntries(REASON_FIELDS.filter((k) => k in booking).map((k) => [k, null]))),
     // Nor the patient's id for those roles: patients.get would name who is seen here and when.
     patient: {
       ...booking.patient,

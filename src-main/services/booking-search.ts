@@ -111,7 +111,8 @@ export function bookingQuery(
     pageSql: `SELECT b.id, b.slot_id, s.resource_id, r.name, s.start_at, s.end_at,
               p.id, p.given_name, p.family_name, p.identity_number, p.protected_identity,
               b.appointment_type_id, t.name_sv, t.name_en, t.colour,
-              b.contact_mode, b.status, b.channel, b.note, b.created_at
+              b.contact_mode, b.status, b.channel, b.note, b.created_at,
+              b.reason_code, b.reason_text, b.cancel_reason_code, b.cancel_reason_text
          ${joins} JOIN patients p ON p.id = b.patient_id JOIN appointment_types t ON t.id = b.appointment_type_id
          ${where}
         ORDER BY ${order}
@@ -157,6 +158,10 @@ export function searchBookings(ctx: ServiceContext, caller: Caller, input: Booki
         channel: r[17] as Channel,
         note: shown ? (r[18] as string) : '',
         createdAt: r[19] as number,
+        reasonCode: shown ? (r[20] as string | null) : null,
+        reasonText: shown ? (r[21] as string | null) : null,
+        cancelReasonCode: shown ? (r[22] as string | null) : null,
+        cancelReasonText: shown ? (r[23] as string | null) : null,
       };
     }),
     total,

@@ -37,6 +37,11 @@ export interface BookingListRow {
   channel: Channel;
   /** Empty when the patient's identity is protected and the role does not need it (free text may identify). */
   note: string;
+  /** Why the patient booked, and why it was cancelled or moved (bookings.get); null, as the note, when hidden. */
+  reasonCode: string | null;
+  reasonText: string | null;
+  cancelReasonCode: string | null;
+  cancelReasonText: string | null;
   createdAt: number;
 }
 

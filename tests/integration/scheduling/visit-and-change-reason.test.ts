@@ -186,3 +186,57 @@ describe('tidbok bookings show', () => {
     expect(json).toMatchObject({ reasonCode: 'HOSTA', cancelReasonCode: 'SJUK', cancelReasonText: 'feber' });
   });
 });
+
+describe('tidbok bookings list', () => {
+  it('says both reasons in one column, and --json carries them', async () => {
+    const b = await book();
+    await api.ok('bookings.cancel', { id: b.id, reasonCode: 'SJUK', reasonText: 'feber' });
+    const date = new Date(b.startAt + 3_600_000).toISOString().slice(0, 10);
+    const args = ['bookings', 'list', '--from', date, '--patient', '191212121212', '--status', 'cancelled', '--db', api.path];
+    const r = await runTidbok(args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/Kanal +Orsak +Id$/);
+    expect(r.out).toContain(`HOSTA – sedan september; avbokning: SJUK – feber  ${b.id}`);
+    const json = JSON.parse((await runTidbok([...args, '--json'])).out) as { rows: object[] };
+    expect(json.rows).toEqual([
+      expect.objectContaining({
+        id: b.id,
+        reasonCode: 'HOSTA',
+        reasonText: 'sedan september',
+        cancelReasonCode: 'SJUK',
+        cancelReasonText: 'feber',
+      }),
+    ]);
+  });
+});
+
+describe('a protected patient', () => {
+  it('her reasons, free text as the note, reach only the roles that need her details', async () => {
+    const hidden = await api.ok('patients.create', {
+      identityNumber: '19460413-4512',
+      givenName: 'Skyddad',
+      familyName: 'Person',
+      protectedIdentity: true,
+    });
+    const b = await api.ok('bookings.book', {
+      slotId: await slot(),
+      patientId: hidden.id,
+      appointmentTypeId: type.id,
+      reasonText: 'sömnbesvär',
+      note: 'ring på mobilen',
+    });
+    await api.ok('bookings.cancel', { id: b.id, reasonText: 'flyttat' });
+    const none = { reasonCode: null, reasonText: null, cancelReasonCode: null, cancelReasonText: null };
+    expect(await api.ok('bookings.get', { id: b.id }, ['scheduler'])).toMatchObject({ note: '', ...none });
+    expect(await api.ok('bookings.get', { id: b.id }, ['receptionist'])).toMatchObject({
+      note: 'ring på mobilen',
+      reasonText: 'sömnbesvär',
+      cancelReasonText: 'flyttat',
+    });
+    const date = new Date(b.startAt + 3_600_000).toISOString().slice(0, 10);
+    const listed = async (roles: ('scheduler' | 'receptionist')[]) =>
+      (await api.ok('bookings.search', { from: date, to: date, statuses: ['cancelled'] }, roles)).rows.find((x) => x.id === b.id);
+    expect(await listed(['scheduler'])).toMatchObject({ note: '', ...none });
+    expect(await listed(['receptionist'])).toMatchObject({ reasonText: 'sömnbesvär', cancelReasonText: 'flyttat' });
+  });
+});
