@@ -162,7 +162,7 @@ export function registerBookingCommands(program: Command): void {
     .option('--note <text>', 'a note for the staff')
     .option('--reason-code <code>', 'reason code (when the type asks for one)')
     .option('--reason-text <text>', 'reason in words')
-    .option('--override <why>', 'pass the booking window or a desk rule; the reason is logged')
+    .option('--override <why>', 'pass the booking window, a time under way (walk-in) or a desk rule; the reason is logged')
     .option('--json', 'print the booking as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(async (o: BookOptions, cmd: Command) => {
