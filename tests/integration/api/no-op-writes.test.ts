@@ -322,6 +322,25 @@ describe('the same write twice: the second writes nothing', () => {
       ],
     ],
     ['sync.retryFailed with nothing refused', ['sync.retryFailed', () => Promise.resolve({})]],
+    [
+      'resources.setActive, an active resource activated',
+      ['resources.setActive', async () => ({ id: (await clinician()).id, active: true })],
+    ],
+    [
+      'appointmentTypes.setActive, an active type activated',
+      ['appointmentTypes.setActive', () => Promise.resolve({ id: foot.id, active: true })],
+    ],
+    [
+      'patients.update, her number typed in its 10-digit form',
+      [
+        'patients.update',
+        async () => {
+          const id = await patientId();
+          const n = makeIdentityNumber('1955-08-21', serial);
+          return { id, identityNumber: `${n.slice(2, 8)}-${n.slice(8)}` };
+        },
+      ],
+    ],
   ];
 
   it.each(cases)('%s', async (_name, [method, input]) => {
