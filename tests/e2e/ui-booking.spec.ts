@@ -248,7 +248,7 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   await page.keyboard.press('t');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('23 november');
 
-  // A slot that has already started is not bookable: a click says so.
+  // A slot that has ended is not bookable: a click says so (one under way takes a walk-in: walk-in.spec.ts).
   await page.locator('[data-state="passed"]').first().click({ force: true }); // aria-disabled: Playwright would wait
   await expect(page.getByTestId('notices')).toContainText('Tiden har redan passerat');
   await expect(page.getByTestId('book-dialog')).toHaveCount(0);
