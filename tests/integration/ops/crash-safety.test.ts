@@ -96,6 +96,7 @@ describe('crash safety', () => {
           }[]
         )
           .map((r) => r.entity_id)
+          .filter((id) => !seededBookings.has(id)) // the demo's history carries handled create rows of its own
           .sort();
         expect(queued).toEqual(created);
         // And nothing committed that was not acknowledged, except at most the one in flight.
