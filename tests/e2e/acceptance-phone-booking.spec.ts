@@ -269,8 +269,8 @@ test('phone booking at speed, by keyboard only: Första lediga tid takes the foc
   await expect(booking).toBeHidden();
   expect(await otherDesk<BookingDetail>('bookings.get', { id: firstBooking.id })).toMatchObject({
     status: 'cancelled',
-    reasonCode: 'SJUK',
-    reasonText: 'Feber',
+    cancelReasonCode: 'SJUK',
+    cancelReasonText: 'Feber',
   });
 
   // The second caller wants an earlier time: Boka om … puts the focus on the first time offered.
