@@ -38,18 +38,18 @@ function useFormats() {
   };
 }
 
-/** The per-week table's number columns (heading `stats.col.<key>`), in order. */
+/** The per-week table's number columns (heading `stats.col.<key>`), in order; counts grouped as the figures above. */
 const WEEK_COLUMNS: { key: string; value: (w: WeekStats, f: ReturnType<typeof useFormats>) => ReactNode }[] = [
-  { key: 'web', value: (w) => w.bookings.web },
-  { key: 'desk', value: (w) => w.bookings.desk },
-  { key: 'phone', value: (w) => w.bookings.phone },
-  { key: 'total', value: (w) => w.bookings.total },
+  { key: 'web', value: (w, f) => f.num(w.bookings.web) },
+  { key: 'desk', value: (w, f) => f.num(w.bookings.desk) },
+  { key: 'phone', value: (w, f) => f.num(w.bookings.phone) },
+  { key: 'total', value: (w, f) => f.num(w.bookings.total) },
   { key: 'webShare', value: (w, f) => f.pct(w.bookings.total === 0 ? null : w.bookings.web / w.bookings.total) },
-  { key: 'rebookings', value: (w) => w.rebookings },
-  { key: 'cancellations', value: (w) => w.cancellations },
-  { key: 'noShows', value: (w) => w.noShows },
-  { key: 'open', value: (w) => w.openSlots },
-  { key: 'booked', value: (w) => w.bookedSlots },
+  { key: 'rebookings', value: (w, f) => f.num(w.rebookings) },
+  { key: 'cancellations', value: (w, f) => f.num(w.cancellations) },
+  { key: 'noShows', value: (w, f) => f.num(w.noShows) },
+  { key: 'open', value: (w, f) => f.num(w.openSlots) },
+  { key: 'booked', value: (w, f) => f.num(w.bookedSlots) },
 ];
 
 function Kpi({
@@ -111,8 +111,8 @@ function UtilisationTable({ title, rows, testId }: { title: string; rows: Utilis
           {rows.map((r) => (
             <tr key={r.id}>
               <th scope="row">{r.name}</th>
-              <td className="tb-num">{r.open}</td>
-              <td className="tb-num">{r.booked}</td>
+              <td className="tb-num">{f.num(r.open)}</td>
+              <td className="tb-num">{f.num(r.booked)}</td>
               <td className="tb-num">{f.pct(r.rate)}</td>
             </tr>
           ))}
