@@ -10,6 +10,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import { recordAudit } from '../services/audit.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { localDate } from '../domain/time.ts';
+import type { PatientRow } from '../store/scheduling-rows.ts';
 import { patientFields, type PatientFields } from './fhir/mapping.ts';
 import { recordConflict, settleOutbox, stmt, unitTimeZone } from './local.ts';
 import { SYNC_CALLER } from './pull.ts';
@@ -17,17 +18,8 @@ import { SYNC_CALLER } from './pull.ts';
 type Field = Exclude<keyof PatientFields, 'identityKind'>;
 const FIELDS: Field[] = ['identityNumber', 'givenName', 'familyName', 'phone', 'email', 'address', 'protectedIdentity'];
 
-interface LocalPatient {
-  id: string;
-  identity_number: string;
-  identity_kind: PatientFields['identityKind'];
-  given_name: string;
-  family_name: string;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  protected_identity: number;
-}
+/** The patient's row here, its kind narrowed to what the mapping knows. */
+type LocalPatient = Omit<PatientRow, 'identity_kind'> & { identity_kind: PatientFields['identityKind'] };
 
 const fieldsOf = (r: LocalPatient): PatientFields => ({
   identityNumber: r.identity_number,

@@ -25,6 +25,16 @@ async function patientId(): Promise<string> {
   });
   return p.id;
 }
+/** A foot-care type of its own, for the cases that change a type. */
+const footType = (nameSv: string, nameEn: string): Promise<AppointmentType> =>
+  api.ok('appointmentTypes.create', {
+    code: `FOT${++serial}`,
+    nameSv,
+    nameEn,
+    durationMin: 20,
+    contactModes: ['physical'],
+    professions: ['fotterapeut'],
+  });
 /** A clinician of their own, so each case's times are its own. */
 const clinician = (): Promise<Resource> =>
   api.ok('resources.create', { kind: 'clinician', name: `Fotterapeut ${++clinicians}`, profession: 'fotterapeut', title: null });
@@ -77,16 +87,7 @@ describe('the same write twice: the second writes nothing', () => {
       [
         'appointmentTypes.update',
         async () => ({
-          id: (
-            await api.ok('appointmentTypes.create', {
-              code: `FOT${++serial}`,
-              nameSv: 'Fotvård extra',
-              nameEn: 'Foot care extra',
-              durationMin: 20,
-              contactModes: ['physical'],
-              professions: ['fotterapeut'],
-            })
-          ).id,
+          id: (await footType('Fotvård extra', 'Foot care extra')).id,
           colour: '#123456',
         }),
       ],
@@ -96,16 +97,7 @@ describe('the same write twice: the second writes nothing', () => {
       [
         'appointmentTypes.setActive',
         async () => ({
-          id: (
-            await api.ok('appointmentTypes.create', {
-              code: `FOT${++serial}`,
-              nameSv: 'Fotvård gammal',
-              nameEn: 'Foot care old',
-              durationMin: 20,
-              contactModes: ['physical'],
-              professions: ['fotterapeut'],
-            })
-          ).id,
+          id: (await footType('Fotvård gammal', 'Foot care old')).id,
           active: false,
         }),
       ],
