@@ -3,19 +3,15 @@
 // desks hold both records and the same slots, each blocked slot by an absence covering it. Two desk
 // databases in a temp dir and the real stand-in central over HTTP; every change through the api.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
-import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
-import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { testCaller } from '../../helpers/temp-db.ts';
-import { valueOf } from '../../helpers/results.ts';
 import {
-  api,
   configureCentral,
   deskCopiedFrom,
   openLocal,
   seedSmallUnit,
+  settleDesks,
+  staffOk,
   tempDir,
   weekdayTemplate,
   type SmallUnit,
@@ -27,17 +23,8 @@ let a: ServiceContext;
 let b: ServiceContext;
 let unit: SmallUnit;
 
-const staff = testCaller(['receptionist', 'scheduler']);
-async function ok<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  return valueOf<ResultOf<M>>(method, await dispatch({ ctx, caller: staff, shell: 'web' }, method, input));
-}
-async function sync(...desks: ServiceContext[]) {
-  for (const ctx of desks) {
-    const engine = new SyncEngine(ctx, api(central.url));
-    expect((await engine.settle()).error).toBeNull();
-    expect(engine.status()).toMatchObject({ mode: 'online', pending: 0, failed: 0 });
-  }
-}
+const ok = staffOk;
+const sync = (...desks: ServiceContext[]) => settleDesks(central.url, ...desks);
 /** The doctor's slots in the week: time and state, as staff see them. */
 const week = (ctx: ServiceContext) =>
   ctx.db

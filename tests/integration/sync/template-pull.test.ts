@@ -5,8 +5,6 @@
 // stand-in central over HTTP; every change through the api as staff make it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Basic, Slot } from '@medplum/fhirtypes';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
-import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
 import type { ChangeEvent } from '../../../src-main/api/types.ts';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
@@ -14,19 +12,20 @@ import { expandTemplates } from '../../../src-main/services/templates.ts';
 import { SyncEngine } from '../../../src-main/sync/engine.ts';
 import { templateToBasic } from '../../../src-main/sync/fhir/mapping.ts';
 import { pullChanges } from '../../../src-main/sync/pull.ts';
-import { testCaller } from '../../helpers/temp-db.ts';
 import {
   api,
   configureCentral,
   deskCopiedFrom,
   openLocal,
   pendingOutbox,
+  planningStaff,
   seedSmallUnit,
+  settleDesks,
+  staffOk,
   tempDir,
   type SmallUnit,
   weekdayTemplate,
 } from './helpers.ts';
-import { valueOf } from '../../helpers/results.ts';
 
 // Monday morning; the template starts today.
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
@@ -36,17 +35,9 @@ let b: ServiceContext; // a reception desk of the same unit, installed from a co
 let unit: SmallUnit;
 let templateId: string;
 
-const staff = testCaller(['receptionist', 'scheduler']);
-async function ok<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  return valueOf<ResultOf<M>>(method, await dispatch({ ctx, caller: staff, shell: 'web' }, method, input));
-}
-async function sync(...desks: ServiceContext[]) {
-  for (const ctx of desks) {
-    const engine = new SyncEngine(ctx, api(central.url));
-    expect((await engine.settle()).error).toBeNull();
-    expect(engine.status()).toMatchObject({ mode: 'online', pending: 0, failed: 0 });
-  }
-}
+const ok = staffOk;
+const staff = planningStaff;
+const sync = (...desks: ServiceContext[]) => settleDesks(central.url, ...desks);
 /** Every slot row as sync and the book see it (removed ones too: no extra removed rows on either desk). */
 const slotRows = (ctx: ServiceContext) =>
   ctx.db
