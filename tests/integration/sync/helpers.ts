@@ -13,12 +13,6 @@ import { CENTRAL_URL_SETTING } from '../../../src-main/services/sync-claims.ts';
 import { giveDeskOwnIdentity, placeOf } from '../../../src-main/services/desk-identity.ts';
 import type { TemplateInput } from '../../../src-main/services/templates.ts';
 import { FhirCentralApi, type CentralApi } from '../../../src-main/sync/central-api.ts';
-import { expect } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch.ts';
-import type { InputOf, MethodName, ResultOf } from '../../../src-main/api/contract.ts';
-import { SyncEngine } from '../../../src-main/sync/engine.ts';
-import { testCaller } from '../../helpers/temp-db.ts';
-import { valueOf } from '../../helpers/results.ts';
 import {
   appointmentFields,
   ID_SYSTEM,
@@ -236,19 +230,4 @@ export function weekdayTemplate(
     skipHolidays: true,
     ...fields,
   };
-}
-
-/** Staff who both book and plan (receptionist and scheduler), calling the api on a desk. */
-export const planningStaff = testCaller(['receptionist', 'scheduler']);
-export async function staffOk<M extends MethodName>(ctx: ServiceContext, method: M, input: InputOf<M>): Promise<ResultOf<M>> {
-  return valueOf<ResultOf<M>>(method, await dispatch({ ctx, caller: planningStaff, shell: 'web' }, method, input));
-}
-
-/** Each desk in turn pushes and pulls with the central at `url` until nothing is left, without error. */
-export async function settleDesks(url: string, ...desks: ServiceContext[]): Promise<void> {
-  for (const ctx of desks) {
-    const engine = new SyncEngine(ctx, api(url));
-    expect((await engine.settle()).error).toBeNull();
-    expect(engine.status()).toMatchObject({ mode: 'online', pending: 0, failed: 0 });
-  }
 }

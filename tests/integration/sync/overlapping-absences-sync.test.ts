@@ -10,12 +10,11 @@ import {
   deskCopiedFrom,
   openLocal,
   seedSmallUnit,
-  settleDesks,
-  staffOk,
   tempDir,
   weekdayTemplate,
   type SmallUnit,
 } from './helpers.ts';
+import { settleDesks, staffOk } from './desk-staff.ts';
 
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
 let central: Central;

@@ -18,14 +18,12 @@ import {
   deskCopiedFrom,
   openLocal,
   pendingOutbox,
-  planningStaff,
   seedSmallUnit,
-  settleDesks,
-  staffOk,
   tempDir,
   type SmallUnit,
   weekdayTemplate,
 } from './helpers.ts';
+import { planningStaff, settleDesks, staffOk } from './desk-staff.ts';
 
 // Monday morning; the template starts today.
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
