@@ -38,6 +38,25 @@ const footType = (nameSv: string, nameEn: string): Promise<AppointmentType> =>
 /** A clinician of their own, so each case's times are its own. */
 const clinician = (): Promise<Resource> =>
   api.ok('resources.create', { kind: 'clinician', name: `Fotterapeut ${++clinicians}`, profession: 'fotterapeut', title: null });
+/** A weekly foot-care template 08–09 on a clinician of its own, from `validFrom` to `validTo`. */
+const footTemplate = async (weekday: number, validFrom: string, validTo: string) =>
+  api.ok('templates.create', {
+    template: {
+      resourceId: (await clinician()).id,
+      name: 'Fot',
+      weekdays: [weekday],
+      everyNWeeks: 1,
+      validFrom,
+      validTo,
+      startTime: '08:00',
+      endTime: '09:00',
+      slotMin: 20,
+      appointmentTypeIds: [foot.id],
+      publishWeb: false,
+      withinCareGuarantee: true,
+      skipHolidays: true,
+    },
+  });
 const slot = (r: Resource, date: string, startTime: string, endTime: string): Promise<Slot> =>
   api.ok('slots.create', { resourceId: r.id, date, startTime, endTime, appointmentTypeIds: [foot.id] });
 const booked = async (r: Resource, date: string, startTime: string, endTime: string): Promise<Booking> =>
@@ -108,24 +127,7 @@ describe('the same write twice: the second writes nothing', () => {
       [
         'templates.update',
         async () => {
-          const r = await clinician();
-          const t = await api.ok('templates.create', {
-            template: {
-              resourceId: r.id,
-              name: 'Fot',
-              weekdays: [2],
-              everyNWeeks: 1,
-              validFrom: '2026-11-24',
-              validTo: '2026-12-22',
-              startTime: '08:00',
-              endTime: '09:00',
-              slotMin: 20,
-              appointmentTypeIds: [foot.id],
-              publishWeb: false,
-              withinCareGuarantee: true,
-              skipHolidays: true,
-            },
-          });
+          const t = await footTemplate(2, '2026-11-24', '2026-12-22');
           return { id: t.template.id, changes: { name: 'Fot förmiddag' } };
         },
       ],
@@ -135,24 +137,7 @@ describe('the same write twice: the second writes nothing', () => {
       [
         'templates.deactivate',
         async () => {
-          const r = await clinician();
-          const t = await api.ok('templates.create', {
-            template: {
-              resourceId: r.id,
-              name: 'Fot',
-              weekdays: [3],
-              everyNWeeks: 1,
-              validFrom: '2026-11-25',
-              validTo: '2026-12-23',
-              startTime: '08:00',
-              endTime: '09:00',
-              slotMin: 20,
-              appointmentTypeIds: [foot.id],
-              publishWeb: false,
-              withinCareGuarantee: true,
-              skipHolidays: true,
-            },
-          });
+          const t = await footTemplate(3, '2026-11-25', '2026-12-23');
           return { id: t.template.id };
         },
       ],
