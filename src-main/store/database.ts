@@ -90,13 +90,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new StoreOpenError('unreadable', `Could not open ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
+    // First: switching a new file to WAL needs the file to itself, so a second desk or the CLI
+    // opening it at the same moment must wait for the lock, not fail with "database is locked".
+    db.pragma('busy_timeout = 5000');
     identify(db, file);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       migrate(db, loadMigrations(options.migrationsDir));
       takeWriteLockAtBegin(db);
