@@ -95,7 +95,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     identify(db, file);
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
+      switchToWal(db);
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
@@ -137,8 +137,13 @@ function identify(db: Db, file: string): void {
   let appId: number;
   let tableCount: number;
   try {
-    appId = db.pragma('application_id', { simple: true }) as number;
-    tableCount = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).get() as { n: number }).n;
+    // One statement, one snapshot: read apart, another process's first migration could land in
+    // between (no id yet, tables already) and a new Tidbok file would read as someone else's.
+    const row = db
+      .prepare(`SELECT (SELECT application_id FROM pragma_application_id()) AS appId, count(*) AS n FROM sqlite_schema`)
+      .get() as { appId: number; n: number };
+    appId = row.appId;
+    tableCount = row.n;
   } catch (err) {
     throw new StoreOpenError(
       'corrupt',
@@ -163,6 +168,24 @@ function identify(db: Db, file: string): void {
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * WAL, waiting for the file while another process holds it: SQLite does not call the busy
+ * handler for this switch, so two desks opening a new file together would otherwise see
+ * "database is locked". Up to the busy timeout (5 s), then the error stands.
+ */
+function switchToWal(db: Db): void {
+  const until = Date.now() + 5000;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY') !== true || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /** Runs every migration above the file's user_version, each in its own transaction. */
