@@ -761,6 +761,13 @@ function bookedNotice(s: FutureSlot): BookedSlotNotice {
   };
 }
 
+/** Whether the slots `after` lays out can differ from those of `before`: all but the name shapes them. */
+function changesSlots(before: ScheduleTemplate, after: ScheduleTemplate): boolean {
+  const shape = (t: ScheduleTemplate) =>
+    JSON.stringify({ ...t, name: '', version: 0, appointmentTypeIds: typeSet(JSON.stringify(t.appointmentTypeIds)) });
+  return shape(before) !== shape(after);
+}
+
 export function updateTemplate(
   ctx: ServiceContext,
   caller: Caller,
@@ -809,9 +816,12 @@ export function updateTemplate(
     const horizonRange = horizon(ctx, input.horizonWeeks);
     const range = { from: horizonRange.from, to: bookReach(ctx, template, horizonRange.to) };
     const report = emptyReport(range.from, range.to);
-    reconcileFuture(ctx, caller, template, range, report);
+    // An edit that changes no slot (the name, the types reordered) leaves the laid-out book and its
+    // marks as they are: booked times left behind earlier (a closed eve) are not reported again.
+    const reshapes = changesSlots(before, template);
+    if (reshapes) reconcileFuture(ctx, caller, template, range, report);
     expandInto(ctx, caller, [template], range.from, range.to, report);
-    layOthersIntoFreedTimes(ctx, caller, template, range.from, report);
+    if (reshapes) layOthersIntoFreedTimes(ctx, caller, template, range.from, report);
     templateChanged(ctx, caller, template, 'update', report, { changed: Object.keys(defined) });
     return { template, expansion: report };
   })();

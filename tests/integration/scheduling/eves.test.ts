@@ -65,3 +65,56 @@ describe('eves and the book', () => {
     expect((await api.ok('calendar.range', JULAFTON)).slots).toHaveLength(day.slots.length + 1);
   });
 });
+
+describe('a template edit and the bookings left on a closed eve', () => {
+  it('a rename reports nothing again; an edit of its slots reports the eve booking once more', async () => {
+    const own = demoApi();
+    const type = (await own.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!;
+    const who = (await own.ok('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+    await own.ok('holidays.setRules', { julafton: false });
+    const slot = (await own.ok('calendar.range', JULAFTON)).slots.find(
+      (s) => s.resourceId === who.id && s.appointmentTypeIds.includes(type.id) && s.templateId !== null,
+    )!;
+    const patient = await own.ok('patients.create', {
+      identityNumber: '19121212-1212',
+      givenName: 'Tolvan',
+      familyName: 'Tolvansson',
+    });
+    const booking = await own.ok('bookings.book', { slotId: slot.id, patientId: patient.id, appointmentTypeId: type.id });
+    const closed = await own.ok('holidays.setRules', { julafton: true });
+    expect(closed.bookedKept.map((n) => n.bookingId)).toEqual([booking.id]);
+    const template = (await own.ok('templates.list', {})).find((t) => t.id === slot.templateId)!;
+    const reads = () => own.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read' AND patient_id = ?`, patient.id);
+    const readsBefore = reads();
+
+    // Only the name: no slot changes, so the eve booking is not news (no report, no read logged).
+    const renamed = await own.ok('templates.update', { id: template.id, changes: { name: `${template.name} (ny)` } });
+    expect(renamed.template.name).toBe(`${template.name} (ny)`);
+    expect(renamed.expansion.bookedUnchanged).toEqual([]);
+    expect(reads()).toBe(readsBefore);
+    const audit = own.ctx.db
+      .prepare(
+        `SELECT json_extract(detail, '$.bookedUnchanged') AS n FROM audit_events
+          WHERE entity = 'schedule_template' AND entity_id = ? ORDER BY rowid DESC LIMIT 1`,
+      )
+      .get(template.id) as { n: number };
+    expect(audit.n).toBe(0);
+    // Its types reordered: the same set, no slot changes either.
+    if (template.appointmentTypeIds.length > 1) {
+      const reordered = await own.ok('templates.update', {
+        id: template.id,
+        changes: { appointmentTypeIds: [...template.appointmentTypeIds].reverse() },
+      });
+      expect(reordered.expansion.bookedUnchanged).toEqual([]);
+    }
+    // Still behind its template: freed, it leaves the closed eve.
+    expect(own.count(`SELECT count(*) AS n FROM slots_behind_template WHERE slot_id = ?`, slot.id)).toBe(1);
+
+    // An edit of its slots (web publishing) reports the booked times it cannot change now, the eve's among them.
+    const edited = await own.ok('templates.update', { id: template.id, changes: { publishWeb: !template.publishWeb } });
+    expect(edited.expansion.bookedUnchanged.map((n) => n.bookingId)).toContain(booking.id);
+    expect(own.count(`SELECT count(*) AS n FROM slots_behind_template WHERE slot_id = ?`, slot.id)).toBe(1);
+    await own.ok('bookings.cancel', { id: booking.id, channel: 'desk' });
+    expect((await own.ok('calendar.range', JULAFTON)).slots.filter((s) => s.id === slot.id)).toEqual([]);
+  });
+});
