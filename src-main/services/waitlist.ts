@@ -8,7 +8,9 @@
 // booking window), exactly as bookings.book decides it; this file adds only the patient's wish
 // (resource or profession, period) and "no earlier time already booked". Each change: the row and
 // its audit event in one transaction.
-// No outbox row: the central booking API has no mapping for waitlist entries (they stay local).
+// The entries stay local (the central booking API has no mapping for them), but a held time does
+// not: its slot is queued when a hold starts or ends by hand (queueHeldSlot), and push sends it
+// busy-tentative while held, so 1177 does not give it away while the patient is being called.
 //
 // Masking as in bookings.search (services/booking-search.ts): a protected patient's name never
 // shows in a list; the identity number, phone and note only to roles that need them.
@@ -34,6 +36,7 @@ import type { Caller, ServiceContext } from './context.ts';
 import { findFreeSlots } from './free-slots.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
+import { enqueueOutbox } from './outbox.ts';
 
 interface EntryRow {
   id: string;
@@ -344,6 +347,10 @@ function setState(
       `UPDATE waitlist SET state = ?, offered_slot_id = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
     )
     .run(state, offeredSlotId, ctx.now(), caller.username, before.id);
+  if (before.offered_slot_id !== offeredSlotId) {
+    if (before.offered_slot_id) queueHeldSlot(ctx, before.offered_slot_id);
+    if (offeredSlotId) queueHeldSlot(ctx, offeredSlotId);
+  }
   changed(ctx, caller, before, {
     ...detail,
     from: before.state,
@@ -447,7 +454,18 @@ export function bookedFromWaitlist(
       `UPDATE waitlist SET state = 'booked', offered_slot_id = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`,
     )
     .run(ctx.now(), caller.username, entryId);
+  // Booked into the held time, the booking's claim sends the slot with it; into another, the held one is freed.
+  if (before.offered_slot_id) queueHeldSlot(ctx, before.offered_slot_id);
   changed(ctx, caller, before, { op: 'booked', bookingId: booking.id, from: before.state });
+}
+
+/**
+ * A hold started or ended by hand: the slot goes to central again, busy-tentative while held and
+ * free after (sync/push.ts). Holds that end by themselves need no row of their own: the write that
+ * ended them (a booking, a block) sends the slot, and push catches a time that has passed.
+ */
+function queueHeldSlot(ctx: ServiceContext, slotId: string): void {
+  enqueueOutbox(ctx, 'slot', slotId, 'update', getSlot(ctx, slotId));
 }
 
 /**

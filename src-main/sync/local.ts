@@ -4,6 +4,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
+import { enqueueOutbox } from '../services/outbox.ts';
+import { getSlot } from '../services/slots.ts';
 
 const statements = new WeakMap<ServiceContext['db'], Map<string, Statement>>();
 
@@ -127,4 +129,61 @@ export function writeCursor(ctx: ServiceContext, feed: string, cursor: string): 
     `INSERT INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
   ).run(feed, cursor, ctx.now());
+}
+
+// ------------------------------------------------------------------ times held on återbudslistan
+
+/**
+ * sync_state key of a slot whose Slot on central is, as far as this desk knows, `busy-tentative`
+ * from its own hold: written when push sends that status, removed when push sends another or pull
+ * brings another (a web booking, another desk's rewrite of the Slot).
+ */
+const HELD_ON_CENTRAL = 'slot-held:';
+
+/** The slots held on this desk's återbudslista now: open, unbooked, not started (waitlist-holds.ts). */
+const HELD_HERE = `SELECT s.id FROM waitlist w INDEXED BY waitlist_one_offer_per_slot JOIN slots s ON s.id = w.offered_slot_id
+   WHERE w.offered_slot_id IS NOT NULL AND w.state = 'offered' AND s.start_at > @now AND s.state = 'open' AND s.booked = 0`;
+
+/** Whether the slot is held on this desk's återbudslista now (its Slot is then sent busy-tentative). */
+export function heldOnList(ctx: ServiceContext, slotId: string): boolean {
+  return stmt(ctx, `SELECT 1 FROM (${HELD_HERE}) WHERE id = @slot`).get({ now: ctx.now(), slot: slotId }) !== undefined;
+}
+
+/** After a Slot status was sent to or read from central: whether central now has this desk's hold. */
+export function noteHeldOnCentral(ctx: ServiceContext, slotId: string, status: string | undefined): void {
+  if (status === 'busy-tentative') {
+    stmt(ctx, `INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`).run(
+      `${HELD_ON_CENTRAL}${slotId}`,
+      status,
+      ctx.now(),
+    );
+  } else stmt(ctx, `DELETE FROM sync_state WHERE feed = ?`).run(`${HELD_ON_CENTRAL}${slotId}`);
+}
+
+/**
+ * Queues (in one transaction) the slots whose hold central does not have as this desk has it:
+ * held here while central's Slot is not (another desk, which knows nothing of the hold, rewrote
+ * it; or it was held before holds travelled), or held on central and no longer here (its time
+ * passed, which no write marks). The list's own writes queue a hold's start and end; this
+ * catches the rest, once per push. Returns the number queued.
+ */
+export function queueHoldsOutOfStep(ctx: ServiceContext): number {
+  const n = HELD_ON_CENTRAL.length;
+  const ids = stmt(
+    ctx,
+    `SELECT h.id FROM (${HELD_HERE}) h JOIN slots s ON s.id = h.id
+      WHERE s.remote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_state WHERE feed = '${HELD_ON_CENTRAL}' || h.id)
+     UNION
+     SELECT substr(feed, ${n + 1}) FROM sync_state
+      WHERE feed >= '${HELD_ON_CENTRAL}' AND feed < '${HELD_ON_CENTRAL}\uffff'
+        AND substr(feed, ${n + 1}) NOT IN (${HELD_HERE})`,
+  )
+    .pluck()
+    .all({ now: ctx.now() }) as string[];
+  const due = ids.filter((id) => !hasPendingOutbox(ctx, id));
+  if (due.length === 0) return 0;
+  ctx.db.transaction(() => {
+    for (const id of due) enqueueOutbox(ctx, 'slot', id, 'update', getSlot(ctx, id));
+  })();
+  return due.length;
 }

@@ -44,6 +44,7 @@ import {
 import { localDate, localTime } from '../domain/time.ts';
 import {
   hasPendingOutbox,
+  noteHeldOnCentral,
   readCursor,
   unitTimeZone,
   recordConflict,
@@ -290,6 +291,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             local.id,
           );
           if (f.state === 'blocked') linkAbsence(ctx, local.id);
+          // Central no longer holds it for this desk's återbudslista (a web booking, another desk's rewrite): push sends the hold again.
+          if (sl.status !== 'busy-tentative') noteHeldOnCentral(ctx, local.id, sl.status);
           out.ids.push(local.id);
         } else {
           const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
@@ -787,7 +790,8 @@ function liveTwin(ctx: ServiceContext, resourceId: string, startAt: number, id: 
 function twinPulledWins(ctx: ServiceContext, twin: { id: string }, pulledId: string, pulledStatus: Slot['status']): boolean {
   const twinBooked =
     stmt(ctx, `SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES}`).get(twin.id) !== undefined;
-  const pulledBooked = pulledStatus === 'busy' || pulledStatus === 'busy-tentative';
+  // busy-tentative is a time held on a desk's återbudslista, not a booking: that desk counts it free too.
+  const pulledBooked = pulledStatus === 'busy';
   if (twinBooked !== pulledBooked) return pulledBooked;
   return pulledId < twin.id;
 }
@@ -1303,7 +1307,8 @@ function changePendingOn(ctx: ServiceContext, slotId: string): boolean {
 function unexplained(ctx: ServiceContext, localSlotId: string | undefined, status: string): boolean {
   const held = localSlotId ? (stmts(ctx).activeOnSlot.all(localSlotId, '') as { id: string }[]) : [];
   if (status === 'busy') return held.length === 0 && !(localSlotId && changePendingOn(ctx, localSlotId));
-  return status === 'free' && held.some((b) => !hasPendingOutbox(ctx, b.id));
+  // busy-tentative: free but held on a desk's återbudslista.
+  return (status === 'free' || status === 'busy-tentative') && held.some((b) => !hasPendingOutbox(ctx, b.id));
 }
 
 /**

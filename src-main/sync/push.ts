@@ -46,6 +46,9 @@ import {
   deferOutbox,
   failOutbox,
   hasPendingOutbox,
+  heldOnList,
+  noteHeldOnCentral,
+  queueHoldsOutOfStep,
   row,
   setRemote,
   settleOutbox,
@@ -258,7 +261,7 @@ class Planner {
         const s = r as unknown as SlotRow;
         // Its template on the wire first: a desk pulling the slot then knows which template laid it out.
         if (s.template_id) this.refTo(group, claimed, 'schedule_template', s.template_id);
-        unit = simpleUnit(this.slotResource(s, this.isSlotHeld(s.id), ref));
+        unit = simpleUnit(this.slotResource(s, this.isSlotBooked(s.id), ref));
         break;
       }
       case 'booking':
@@ -343,20 +346,21 @@ class Planner {
     });
   }
 
-  private isSlotHeld(slotId: string): boolean {
+  private isSlotBooked(slotId: string): boolean {
     return (
       stmt(this.ctx, `SELECT 1 FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE_BOOKING_STATUSES} LIMIT 1`).get(slotId) !==
       undefined
     );
   }
 
-  private slotResource(s: SlotRow, held: boolean, ref: (t: string, id: string) => string): Slot {
+  /** `booked`: sent as busy; an unbooked time held on återbudslistan here goes as busy-tentative. */
+  private slotResource(s: SlotRow, booked: boolean, ref: (t: string, id: string) => string): Slot {
     const codes = (
       stmt(this.ctx, `SELECT t.code FROM json_each(?) j JOIN appointment_types t ON t.id = j.value ORDER BY j.key`).all(
         (s as unknown as { appointment_type_ids: string }).appointment_type_ids,
       ) as { code: string }[]
     ).map((c) => c.code);
-    return slotToFhir(s, codes, held, this.tz, ref, this.unitHsaId);
+    return slotToFhir(s, codes, booked, this.tz, ref, this.unitHsaId, !booked && heldOnList(this.ctx, s.id));
   }
 
   private bookingUnit(
@@ -394,7 +398,7 @@ class Planner {
     const index = primary(appointment);
     const holding = HOLDING_STATUSES.has(sent);
     const wasHolding = b.remote_id !== null; // only settled, active bookings were sent as holding
-    const touchesSlot = b.remote_id === null ? holding : !holding && wasHolding && !this.isSlotHeld(slot.id);
+    const touchesSlot = b.remote_id === null ? holding : !holding && wasHolding && !this.isSlotBooked(slot.id);
     let slotPart: WorkUnit['slot'];
     if (touchesSlot) {
       claimed.add(slot.id);
@@ -478,6 +482,7 @@ export async function pushOutbox(ctx: ServiceContext, api: CentralApi, options: 
   const round: Round = { result, progress: 0 };
   const maxPasses = options.maxPasses ?? 50;
   unfoldExpansions(ctx);
+  queueHoldsOutOfStep(ctx);
   for (let pass = 0; pass < maxPasses; pass++) {
     const pending = stmt(
       ctx,
@@ -613,6 +618,7 @@ async function settleAnswers(
       if (u.slot) {
         const s = answers[u.slot.index]!.resource!;
         setRemote(ctx, 'slot', u.slot.id, s.id!, s.meta!.versionId!);
+        noteHeldOnCentral(ctx, u.slot.id, (u.entries[u.slot.index]!.resource as Slot).status);
         if (u.slot.maxSeq) settleOutbox(ctx, u.slot.id, u.slot.maxSeq);
       }
       if (!res?.id || !res.meta?.versionId) {
@@ -632,6 +638,7 @@ async function settleAnswers(
         continue;
       }
       setRemote(ctx, u.entity, u.id, res.id, res.meta.versionId);
+      if (u.entity === 'slot') noteHeldOnCentral(ctx, u.id, (u.entries[u.primary]!.resource as Slot).status);
       if (u.entity === 'appointment_type' && res.meta.lastUpdated) {
         noteTypeRulesOnCentral(ctx, u.id, Date.parse(res.meta.lastUpdated));
       }
@@ -741,8 +748,10 @@ async function reconcile(ctx: ServiceContext, api: CentralApi, u: WorkUnit, roun
     const a = remote as Appointment | null;
     if (!a) {
       // Our booking is not on central: the claim lost, or only the slot's base version was stale.
-      const freeing = slot !== null && slot.status !== 'free' && releasing(ctx, holders);
-      const taken = slot === null || (slot.status !== 'free' && !freeing);
+      // A time another desk holds on its återbudslista (busy-tentative) is not taken: a desk may book it.
+      const open = slot !== null && (slot.status === 'free' || slot.status === 'busy-tentative');
+      const freeing = slot !== null && !open && releasing(ctx, holders);
+      const taken = slot === null || (!open && !freeing);
       if (freeing) {
         // Our own cancellation of the slot's holder is queued: the claim goes behind it.
         settleOutbox(ctx, b.id, Number.MAX_SAFE_INTEGER);

@@ -3,7 +3,7 @@
 // any other client; the web rules (carried on the HealthcareService extension) decide what is
 // allowed and until when. Used by the patient simulator and by the sync tests.
 import type { Appointment, BundleEntry, HealthcareService, Patient, Slot } from '@medplum/fhirtypes';
-import { ifMatch, type CentralApi } from '../../sync/central-api.ts';
+import { CentralError, ifMatch, type CentralApi } from '../../sync/central-api.ts';
 import {
   EXT,
   PERSONNUMMER_SYSTEM,
@@ -91,8 +91,17 @@ const slotPut = (s: Slot, status: Slot['status']): BundleEntry => ({
   request: { method: 'PUT', url: `Slot/${s.id}`, ifMatch: ifMatch(s.meta!.versionId!) },
 });
 
+/**
+ * 1177 gives a patient only a free time: one booked, blocked or held on a unit's återbudslista
+ * (busy-tentative) is refused as taken (409), as when another client changed it since it was read (412).
+ */
+function refuseUnlessFree(s: Slot): void {
+  if (s.status !== 'free') throw new CentralError('http', `HTTP 409 Slot/${s.id} is ${s.status}, not free`, 409);
+}
+
 /** Books slot `s` (as read, with its version) for the patient. Throws CentralError (409/412) when it was taken. */
 export async function webBook(api: CentralApi, s: Slot, code: string, p: WebPatient): Promise<Appointment> {
+  refuseUnlessFree(s);
   const pe = patientEntry(p, s);
   const res = await api.transaction([
     pe,
@@ -129,6 +138,7 @@ export async function webCancel(api: CentralApi, a: Appointment, s: Slot): Promi
 
 /** Rebooks: cancels `a` (linked to the new one) and books `to`, in one transaction. */
 export async function webRebook(api: CentralApi, a: Appointment, from: Slot, to: Slot, code: string): Promise<Appointment> {
+  refuseUnlessFree(to);
   const newUrl = 'urn:uuid:7d9f1c2e-0000-4000-8000-000000000003';
   const patientRef = a.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))!.actor!.reference!;
   const res = await api.transaction([

@@ -523,21 +523,36 @@ export function healthcareServiceFields(
 
 // ------------------------------------------------------------------ slots
 
-/** free / busy come from bookings; blocked -> busy-unavailable; removed -> entered-in-error. */
-export function slotStatus(s: Pick<SlotRow, 'state'>, booked: boolean): Slot['status'] {
+/**
+ * free / busy come from bookings; blocked -> busy-unavailable; removed -> entered-in-error. An open,
+ * unbooked time held for a patient on återbudslistan (`held`) is busy-tentative: 1177 takes only free.
+ */
+export function slotStatus(s: Pick<SlotRow, 'state'>, booked: boolean, held = false): Slot['status'] {
   if (s.state === 'removed') return 'entered-in-error';
   if (s.state === 'blocked') return 'busy-unavailable';
-  return booked ? 'busy' : 'free';
+  if (booked) return 'busy';
+  return held ? 'busy-tentative' : 'free';
 }
 
-/** `unitHsaId`: the unit's tag (a desk always sends it; see unitTag). */
-export function slotToFhir(s: SlotRow, typeCodes: string[], booked: boolean, tz: string, ref: RefOf, unitHsaId?: string): Slot {
+/**
+ * `unitHsaId`: the unit's tag (a desk always sends it; see unitTag). `held`: the time is held on
+ * återbudslistan (slotStatus).
+ */
+export function slotToFhir(
+  s: SlotRow,
+  typeCodes: string[],
+  booked: boolean,
+  tz: string,
+  ref: RefOf,
+  unitHsaId?: string,
+  held = false,
+): Slot {
   return {
     resourceType: 'Slot',
     ...unitMeta(unitHsaId),
     identifier: [ourIdentifier(s.id)],
     schedule: { reference: ref('Schedule', s.resource_id) },
-    status: slotStatus(s, booked),
+    status: slotStatus(s, booked, held),
     start: toFhirInstant(s.start_at, tz),
     end: toFhirInstant(s.end_at, tz),
     serviceType: typeCodes.map((c) => typeCoding(c)),

@@ -133,6 +133,28 @@ describe('mapping to FHIR R4', () => {
     expect(toFhirInstant(Date.UTC(2026, 0, 1, 12), TZ)).toBe('2026-01-01T13:00:00+01:00');
   });
 
+  it('a time held on återbudslistan is busy-tentative while open and unbooked, and reads back open', () => {
+    const open: SlotRow = {
+      id: 's',
+      resource_id: 'r',
+      start_at: 0,
+      end_at: 1_800_000,
+      state: 'open',
+      block_reason: null,
+      web_published: 1,
+      within_care_guarantee: 1,
+    };
+    const held = slotToFhir(open, ['LAKBES'], false, TZ, ref, undefined, true);
+    valid(held);
+    expect(held.status).toBe('busy-tentative');
+    expect(slotFields(held).state).toBe('open');
+    expect(slotToFhir(open, ['LAKBES'], true, TZ, ref, undefined, true).status).toBe('busy');
+    expect(slotToFhir({ ...open, state: 'blocked' }, ['LAKBES'], false, TZ, ref, undefined, true).status).toBe(
+      'busy-unavailable',
+    );
+    expect(slotToFhir(open, ['LAKBES'], false, TZ, ref).status).toBe('free');
+  });
+
   it('carries the web rules on the appointment type', () => {
     const hs = typeToHealthcareService(type, 'u', ref);
     expect(readWebRules(hs)).toEqual({
