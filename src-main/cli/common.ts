@@ -4,6 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Resource } from '../api/types.ts';
 import type { Caller } from '../services/context.ts';
 import { isIsoDate } from '../domain/time.ts';
+import { FIRST_DATE, isDateInRange, LAST_DATE } from '../api/define.ts';
 
 /** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, conflicts: 3 } as const;
@@ -61,6 +62,7 @@ export function parseDateOption(name: string, value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${name} ska vara ett datum ÅÅÅÅ-MM-DD, inte "${value}".`);
   // The right shape but no such day (2026-02-30, 2026-13-01): say so rather than "wrong format".
   if (!isIsoDate(value)) throw new UsageError(`${name}: datumet ${value} finns inte.`);
+  if (!isDateInRange(value)) throw new UsageError(`${name}: datumet ${value} ligger utanför ${FIRST_DATE}–${LAST_DATE}.`);
   return value;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   ALL_ROLES,
   SCHEDULING_ROLES,
+  anyIsoDate,
   emailAddress,
   expectedVersion,
   isoDate,
@@ -519,7 +520,8 @@ export const schedulingMethods = {
     input: z
       .object({
         resourceId: uuid,
-        date: isoDate,
+        // Any year: the service says how far ahead a slot may go (the longest booking window).
+        date: anyIsoDate,
         startTime: wallTime,
         endTime: wallTime,
         appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
