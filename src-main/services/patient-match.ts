@@ -3,7 +3,8 @@
 //
 // - A whole valid identity number: that patient. Typed with 10 digits and nobody holds it, the
 //   same 10 digits in another century (18, 19, 20): staff often leave out the '+' of someone
-//   who turns 100 this year (the list shows the full number).
+//   who turns 100 this year (the list shows the full number). With a '+' typed in, only an
+//   earlier century: '+' means 100 or older.
 // - Other digits (the start of a number): prefix of the 12-digit form or of the 10-digit form.
 // - Words: each must start a word of the given or family name, in any case, å ä ö included.
 //   A word with a digit may also be the start of a reserve number.
@@ -35,12 +36,16 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
       // holds the number they spell (an exact hit stays alone, first for Enter).
       const typing = cleaned === digits && /^(18|19|20)/.test(digits);
       const forms = [full.normalised, `18${tail}`, `19${tail}`, `20${tail}`];
+      // A '+' typed in says 100 or older: only an earlier century may be meant, never the child
+      // with the same ten digits (the exact form stands in for the centuries left out).
+      const century = full.normalised.slice(0, 2);
+      const apart = cleaned.includes('+') ? forms.map((f) => (f.slice(0, 2) < century ? f : full.normalised)) : forms;
       return {
         where: `(identity_number = ? OR (identity_number IN (?, ?, ?)
                   AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number = ?))
                   OR (? AND identity_number LIKE ? ESCAPE '\\'
                       AND NOT EXISTS (SELECT 1 FROM patients x WHERE x.identity_number IN (?, ?, ?, ?))))`,
-        params: [...forms, full.normalised, typing ? 1 : 0, `${digits}%`, ...forms],
+        params: [...apart, full.normalised, typing ? 1 : 0, `${digits}%`, ...forms],
       };
     }
     if (full.ok) return { where: `identity_number = ?`, params: [full.normalised] };
