@@ -578,6 +578,8 @@ export const schedulingMethods = {
         /** For invitation-only types on the web: the patient holds an invitation. */
         invited: z.boolean().optional(),
         limit: z.number().int().min(1).max(200).optional(),
+        /** The booking being moved: its type is searched also when deactivated (its patient keeps a time). */
+        rebookingId: uuid.optional(),
       })
       .strict()
       // Both ends are inclusive dates: one day is from = to.
