@@ -101,6 +101,7 @@ interface FreeOptions {
   profession?: string;
   web?: boolean;
   invited?: boolean;
+  rebooking?: string;
   json?: boolean;
 }
 
@@ -156,6 +157,7 @@ export function registerSchedulingCommands(program: Command): void {
     .option('--profession <code>', 'only resources of this profession, e.g. sjukskoterska')
     .option('--web', 'only slots published for web booking')
     .option('--invited', 'with --web: the patient was invited (types bookable on the web only after an invitation)')
+    .option('--rebooking <booking-id>', 'times to move this booking to (its type is searched also when deactivated)')
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the slots as JSON')
     .addHelpText('after', EXIT_HELP)
@@ -191,10 +193,15 @@ export function registerSchedulingCommands(program: Command): void {
           invited: opts.invited === true,
           resourceId: resource?.id,
           profession: opts.profession,
+          rebookingId: opts.rebooking,
         });
         if (opts.json) return print(JSON.stringify(found));
         // Why there is nothing, where the type itself says so.
-        if (!type.active) return print(`${type.code} är inaktiverad och erbjuds inte på några tider.`);
+        if (!type.active && opts.rebooking === undefined) {
+          return print(
+            `${type.code} är inaktiverad och erbjuds inte på några tider. En bokad tid flyttas med --rebooking <bokningens id>.`,
+          );
+        }
         if (found.length === 0) {
           const lastBookableDay = localDate(bookingWindow(type, ctx.now(), tz).latest, tz);
           const web = opts.web === true;

@@ -274,12 +274,17 @@ export function checkFit(input: {
   invited?: boolean;
   /**
    * Moving a time the patient already holds: on the web that is decided by the type's web
-   * rebooking flag and cut-off (checkCutoff), not by whether the type may be booked anew there.
+   * rebooking flag and cut-off (checkCutoff), not by whether the type may be booked anew there;
+   * staff may move it also when the type is deactivated.
    */
   rebooking?: boolean;
 }): RuleBreach | null {
   const { type, slot } = input;
-  if (!type.active) return breach('validation', 'type_inactive', 'Besökstypen är inaktiverad och kan inte bokas.');
+  // A deactivated type is booked by nobody anew, but staff may move a time a patient already holds
+  // to another that still offers it; the web offers it nothing (mayPatientRebookOnline).
+  if (!type.active && !(input.rebooking && input.channel !== 'web')) {
+    return breach('validation', 'type_inactive', 'Besökstypen är inaktiverad och kan inte bokas.');
+  }
   if (slot.state === 'removed') return breach('conflict', 'slot_removed', 'Tiden är borttagen ur schemat.');
   if (slot.state === 'blocked') return breach('conflict', 'slot_blocked', 'Tiden är spärrad.');
   if (!input.resource.active) return breach('conflict', 'resource_inactive', 'Resursen är inaktiverad.');
@@ -333,12 +338,12 @@ export function mayBookTypeOnWeb(type: Pick<TypeRules, 'webBookable' | 'invitati
  * the scheduler, or null. The desk can still act: cancel, or rebook choosing another contact mode.
  */
 export function unitMoveProblem(
-  type: { nameSv: string; active: boolean; contactModes: readonly ContactMode[] },
+  type: { nameSv: string; contactModes: readonly ContactMode[] },
   booking: { startAt: number; contactMode: ContactMode },
   now: number,
 ): string | null {
   if (booking.startAt <= now) return 'Besöket har redan börjat.';
-  if (!type.active) return `${type.nameSv} är inaktiverad: tiden kan inte flyttas, bara avbokas.`;
+  // A deactivated type is no reason: its booked patients are moved to times laid while it was offered.
   if (!type.contactModes.includes(booking.contactMode)) {
     return `${type.nameSv} erbjuds inte längre som ${CONTACT_MODE_SV[booking.contactMode]}: boka om tiden vid disken och välj kontaktsätt.`;
   }

@@ -75,6 +75,8 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
         to,
         ...(absent.profession ? { profession: absent.profession } : {}),
         limit: 200 + 2 * affected.length + taken.size,
+        // A deactivated type's patients are moved too, to times that still offer it.
+        movingBooked: true,
       };
       const anyone = findFreeSlots(ctx, search).filter((s) => absent.profession !== null || s.profession === null);
       // The absent clinician's own times, asked for apart: on a full unit the others' first few

@@ -6,8 +6,12 @@
 // A time held on återbudslistan (waitlist.offered_slot_id) is listed: the hold keeps it from the
 // list's other patients (waitlist.offerableSlots, absence proposals), not from the desk, whose
 // booking releases it (services/waitlist-holds.ts).
+// A deactivated type is searched only for moving bookings patients already hold (rebookingId,
+// movingBooked): its times laid before the deactivation still offer it.
 import type { FreeSlot } from '../api/methods/scheduling.ts';
-import { bookingWindow, mayBookTypeOnWeb } from '../domain/booking-rules.ts';
+import { notFound } from '../api/result.ts';
+import type { BookingStatus } from '../api/types.ts';
+import { bookingWindow, mayBookTypeOnWeb, OPEN_STATUSES } from '../domain/booking-rules.ts';
 import { addDays, sameWallClockDaysLater, startOfLocalDay } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
@@ -31,6 +35,23 @@ export interface FreeSlotQuery {
   excludeResourceId?: string | undefined;
   /** Ignore the type's minimum lead time (staff moving bookings the unit cancelled). */
   ignoreLeadTime?: boolean;
+  /** The booking staff are moving (the rebooking search): a deactivated type of its own is searched too. */
+  rebookingId?: string | undefined;
+  /** Staff moving bookings patients already hold (absence rebooking): a deactivated type is searched too. */
+  movingBooked?: boolean;
+}
+
+/**
+ * Whether the search moves a booking of the type patients already hold: a deactivated type's
+ * booked patients may be moved to times laid while it was offered (checkFit), never booked anew.
+ */
+function movesHeldBooking(ctx: ServiceContext, q: FreeSlotQuery): boolean {
+  if (q.movingBooked) return true;
+  if (q.rebookingId === undefined) return false;
+  const b = ctx.db.prepare(`SELECT appointment_type_id, status FROM bookings WHERE id = ?`).get(q.rebookingId) as
+    { appointment_type_id: string; status: BookingStatus } | undefined;
+  if (!b) throw notFound('Bokningen', q.rebookingId);
+  return b.appointment_type_id === q.appointmentTypeId && OPEN_STATUSES.includes(b.status);
 }
 
 const DEFAULT_DAYS = 180;
@@ -108,7 +129,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const type = getAppointmentType(ctx, q.appointmentTypeId);
   // A clinician asked for by an id that is nobody's is a mistake to report, not "no free time".
   if (q.resourceId !== undefined) getResource(ctx, q.resourceId);
-  if (!type.active) return [];
+  if (!type.active && !movesHeldBooking(ctx, q)) return [];
   if (q.webOnly && !mayBookTypeOnWeb(type, q.invited === true)) return [];
   const now = ctx.now();
   const window = bookingWindow(type, now, unit.timeZone);

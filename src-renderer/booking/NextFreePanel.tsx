@@ -22,6 +22,11 @@ export interface NextFreePanelProps {
   banner?: ReactNode;
   /** Rebooking: the type is the booking's, so the first offered time takes the focus, not the type. */
   focusFirstTime?: boolean;
+  /**
+   * Rebooking: the booking being moved. Its type (`initialTypeId`) is offered and searched also
+   * when deactivated; other deactivated types never are.
+   */
+  rebookingId?: string | undefined;
 }
 
 export function toSlot(f: FreeSlot): Slot {
@@ -48,10 +53,13 @@ export function NextFreePanel({
   onPick,
   banner,
   focusFirstTime,
+  rebookingId,
 }: NextFreePanelProps) {
   const { t, i18n } = useTranslation();
   const ids = { type: useId(), who: useId(), from: useId(), web: useId() };
-  const [typeId, setTypeId] = useState(initialTypeId || types[0]?.id || '');
+  // A deactivated type only for moving a booking of it (to times laid while it was offered).
+  const offered = types.filter((x) => x.active || (rebookingId !== undefined && x.id === initialTypeId));
+  const [typeId, setTypeId] = useState(initialTypeId || offered[0]?.id || '');
   const [who, setWho] = useState('');
   const [fromDate, setFromDate] = useState(from);
   const [webOnly, setWebOnly] = useState(false);
@@ -80,6 +88,7 @@ export function NextFreePanel({
     ...(whoShown.startsWith('p:') ? { profession: whoShown.slice(2) } : {}),
     ...(whoShown.startsWith('r:') ? { resourceId: whoShown.slice(2) } : {}),
     ...(webOnly ? { webOnly: true } : {}),
+    ...(rebookingId !== undefined && typeId === initialTypeId ? { rebookingId } : {}),
   };
   const found = useQuery({
     queryKey: ['slots.findFree', input],
@@ -143,12 +152,21 @@ export function NextFreePanel({
         <div className="tb-field">
           <label htmlFor={ids.type}>{t('nextFree.type')}</label>
           <select ref={typeField} id={ids.type} value={typeId} onChange={(e) => setTypeId(e.target.value)}>
-            {types.map((x) => (
+            {offered.map((x) => (
               <option key={x.id} value={x.id}>
-                {i18n.language === 'en' ? x.nameEn : x.nameSv}
+                {x.active
+                  ? i18n.language === 'en'
+                    ? x.nameEn
+                    : x.nameSv
+                  : t('nextFree.inactiveType', { name: i18n.language === 'en' ? x.nameEn : x.nameSv })}
               </option>
             ))}
           </select>
+          {type && !type.active && (
+            <p className="tb-field-hint" data-testid="next-free-inactive">
+              {t('nextFree.inactiveHint')}
+            </p>
+          )}
         </div>
         <div className="tb-field">
           <label htmlFor={ids.who}>{t('nextFree.who')}</label>

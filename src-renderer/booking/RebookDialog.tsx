@@ -94,7 +94,9 @@ export function RebookDialog({ booking, slot: chosen, types, resources, onClose,
             {taken && <span className="tb-taken-chip">{t('book.takenChip')}</span>}
           </dd>
         </dl>
-        {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}
+        {taken && type && (
+          <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} rebookingId={booking.id} />
+        )}
         {!typeFits && <p className="tb-warning">{t('rebook.typeMismatch')}</p>}
         {(modes.length > 1 || modeGone) && (
           <div className="tb-field">

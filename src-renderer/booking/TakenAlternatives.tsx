@@ -54,9 +54,11 @@ export interface TakenAlternativesProps {
   type: AppointmentType;
   resources: readonly Resource[];
   onPick: (free: FreeSlot) => void;
+  /** Rebooking: the booking being moved, so times of its deactivated type are still found. */
+  rebookingId?: string | undefined;
 }
 
-export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlternativesProps) {
+export function TakenAlternatives({ taken, type, resources, onPick, rebookingId }: TakenAlternativesProps) {
   const { t, i18n } = useTranslation();
   const clinician = resources.find((r) => r.id === taken.resourceId);
   // Peers share the clinician's profession when the type allows it; a room (no profession) has
@@ -69,7 +71,7 @@ export function TakenAlternatives({ taken, type, resources, onPick }: TakenAlter
   const day = wallParts(taken.startAt).date;
   const from = day < todayIso() ? todayIso() : day;
   const search = (extra: { resourceId?: string; profession?: string }, limit: number) => {
-    const input = { appointmentTypeId: type.id, from, limit, ...extra };
+    const input = { appointmentTypeId: type.id, from, limit, ...extra, ...(rebookingId ? { rebookingId } : {}) };
     // Fresh, not from cache: the search is about what is free now.
     return { queryKey: ['slots.findFree', input], queryFn: () => call('slots.findFree', input), staleTime: 0 };
   };

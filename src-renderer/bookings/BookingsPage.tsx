@@ -474,6 +474,7 @@ function BookingsScreen() {
             types={types.data ?? []}
             resources={resources.data?.filter((r) => r.active) ?? []}
             initialTypeId={open.booking.appointmentTypeId}
+            rebookingId={open.booking.id}
             from={today}
             onClose={closeDialog}
             onPick={(slot) => setOpen({ kind: 'rebook', booking: open.booking, slot })}

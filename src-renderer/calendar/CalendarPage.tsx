@@ -386,7 +386,8 @@ function CalendarScreen() {
         {freePanel && (
           <NextFreePanel
             key={moving?.id ?? 'book'}
-            types={activeTypes}
+            types={types.data ?? []}
+            rebookingId={moving?.id}
             resources={allResources}
             initialTypeId={moving?.appointmentTypeId ?? typeId}
             // A rebooking asks for the first free time from today, not from the day the booking was on.

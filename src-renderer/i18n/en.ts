@@ -481,6 +481,9 @@ export const en: Shape<typeof sv> = {
     bookAria: 'Book {{when}} with {{who}}',
     found_one: '{{count}} free slot, first {{when}} with {{who}}',
     found_other: '{{count}} free slots, first {{when}} with {{who}}',
+    inactiveType: '{{name}} (deactivated)',
+    inactiveHint:
+      'The appointment type is deactivated: the booking can be moved to times that still offer it, but not booked anew.',
   },
   patients: {
     title: 'Patient',

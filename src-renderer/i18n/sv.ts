@@ -481,6 +481,8 @@ export const sv = {
     bookAria: 'Boka {{when}} hos {{who}}',
     found_one: '{{count}} ledig tid, först {{when}} hos {{who}}',
     found_other: '{{count}} lediga tider, först {{when}} hos {{who}}',
+    inactiveType: '{{name}} (inaktiverad)',
+    inactiveHint: 'Besökstypen är inaktiverad: bokningen kan flyttas till tider som fortfarande erbjuder den, men inte bokas ny.',
   },
   patients: {
     title: 'Patient',

@@ -390,7 +390,8 @@ function expectedProposals(book: Awaited<ReturnType<typeof build>>, searchDays: 
       book_min_lead_h: number;
       book_max_days: number;
     };
-    if (b.start_at <= now || !type.active || !(JSON.parse(type.contact_modes) as string[]).includes(b.contact_mode)) {
+    // A deactivated type is moved too (to times that still offer it); a contact mode it dropped is not.
+    if (b.start_at <= now || !(JSON.parse(type.contact_modes) as string[]).includes(b.contact_mode)) {
       return [b.id, null];
     }
     const professions = JSON.parse(type.professions) as string[];
@@ -472,15 +473,16 @@ describe('absence rebooking against an oracle', () => {
 
           // A chosen list with one time taken meanwhile moves nobody.
           const snapshot = () => api.ctx.db.prepare(`SELECT id, status, version, rebooked_to FROM bookings ORDER BY id`).all();
-          if (chosen.length >= 2) {
+          // Taken by a new booking, so of a type still active (a deactivated one's bookings are moved too).
+          const active = new Set((await api.ok('appointmentTypes.list', {})).filter((t) => t.active).map((t) => t.id));
+          const takable = chosen.filter((c) => c.appointmentTypeIds.some((t) => active.has(t))).at(-1);
+          if (chosen.length >= 2 && takable) {
             const items = proposals.flatMap((p) => (p.proposal ? [{ bookingId: p.booking.id, slotId: p.proposal.slotId }] : []));
-            const last = items[items.length - 1]!;
             const other = await patient(api);
-            const slot = await api.ok('slots.get', { id: last.slotId });
             const intruder = await api.ok('bookings.book', {
-              slotId: last.slotId,
+              slotId: takable.slotId,
               patientId: other.id,
-              appointmentTypeId: slot.appointmentTypeIds.find((t) => proposals.some((p) => p.booking.appointmentTypeId === t))!,
+              appointmentTypeId: takable.appointmentTypeIds.find((t) => active.has(t))!,
               override: { reason: 'Akut' },
             });
             const before = snapshot();
