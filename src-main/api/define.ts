@@ -2,6 +2,7 @@
 // Pure: zod and types only (the renderer imports the contract).
 import { z } from 'zod';
 import { fieldLabel } from './field-labels.ts';
+import { END_OF_DAY, START_AT_END_OF_DAY } from '../domain/time.ts';
 import type { Role } from './types.ts';
 
 export interface MethodDef<I extends z.ZodType, R> {
@@ -77,6 +78,22 @@ export const anyIsoDate = z
 export const isoDate = anyIsoDate.refine(isDateInRange, named(DATE_OUT_OF_RANGE));
 
 export const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, named('Tid ska skrivas TT:MM.'));
+
+/** A start time: as wallTime, and 24:00 (which only ends a day) refused by name. */
+export const startWallTime = z
+  .string()
+  .refine((s) => s !== END_OF_DAY, { ...named(START_AT_END_OF_DAY), abort: true })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, named('Tid ska skrivas TT:MM.'));
+
+/** An end time: 00:00–23:59, or 24:00 for the next local midnight (domain/time.ts). */
+export const endWallTime = z
+  .string()
+  .regex(/^(?:([01]\d|2[0-3]):[0-5]\d|24:00)$/, named('Tid ska skrivas TT:MM (senast 24:00).'));
+
+/** A UTC offset ('+02:00'): which pass of a wall-clock time the autumn clock shows twice. */
+export const utcOffset = z
+  .string()
+  .regex(/^[+-](?:0\d|1[0-4]):[0-5]\d$/, named('UTC-förskjutningen ska skrivas +TT:MM, t.ex. +02:00.'));
 
 export const uuid = z.string().uuid(named('Ogiltigt id.'));
 

@@ -10,7 +10,16 @@ import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.
 import type { BookingListRow } from '../api/methods/bookings-search.ts';
 import type { Booking, BookingStatus, ContactMode, Resource, Slot } from '../api/types.ts';
 import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
-import { localDate, localTime } from '../domain/time.ts';
+import {
+  doubledHourPass,
+  END_OF_DAY,
+  isEndWallTime,
+  isWallTime,
+  localDate,
+  localEndTime,
+  localTime,
+  START_AT_END_OF_DAY,
+} from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
 import { print, printTable, withApi } from './catalog.ts';
 import { checkDateRange, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
@@ -132,7 +141,11 @@ function permission(p: OnlinePermission): string {
 
 function printSlot(s: Slot, label: string): void {
   const state = { open: 'ledig', blocked: `spärrad${s.blockReason ? ` (${s.blockReason})` : ''}`, removed: 'borttagen' }[s.state];
-  print(`${label} ${s.id}: ${at(s.startAt)}–${localTime(s.endAt)}  ${state}${s.webPublished ? ', publicerad på webben' : ''}`);
+  // In the doubled autumn hour 02:20 names two times: which one is said.
+  const pass = doubledHourPass(s.startAt);
+  print(
+    `${label} ${s.id}: ${at(s.startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(s.startAt, s.endAt)}  ${state}${s.webPublished ? ', publicerad på webben' : ''}`,
+  );
 }
 
 interface BookOptions {
@@ -406,9 +419,10 @@ function registerPatientAdd(program: Command): void {
 function registerSlotCommands(program: Command): void {
   const slots = program.commands.find((c) => c.name() === 'slots');
   if (!slots) throw new Error('cli: register the slots group (cli/scheduling.ts) before cli/bookings.ts');
-  const wall = (name: string, value: string) => {
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
-      throw new UsageError(`${name} ska vara en tid TT:MM (00:00–23:59), inte "${value}".`);
+  const wall = (name: string, value: string, end = false) => {
+    if (!end && value === END_OF_DAY) throw new UsageError(`${name}: ${START_AT_END_OF_DAY}`);
+    if (!(end ? isEndWallTime(value) : isWallTime(value)))
+      throw new UsageError(`${name} ska vara en tid TT:MM (00:00–${end ? '24:00' : '23:59'}), inte "${value}".`);
     return value;
   };
   slots
@@ -417,19 +431,32 @@ function registerSlotCommands(program: Command): void {
     .requiredOption('--resource <name|id|hsa>', 'the resource')
     .requiredOption('--date <date>', 'YYYY-MM-DD')
     .requiredOption('--start <HH:MM>', 'start time')
-    .requiredOption('--end <HH:MM>', 'end time')
+    .requiredOption('--end <HH:MM>', 'end time (24:00: the next midnight)')
     .requiredOption('--types <codes>', 'comma-separated appointment type codes offered in the slot')
+    .option(
+      '--utc-offset <+HH:MM>',
+      'which pass of a time the clock shows twice (02:00–02:59 the night summer time ends): +02:00 the first (sommartid), +01:00 the second (vintertid, the default)',
+    )
     .option('--web', 'publish for web booking (1177)')
     .option('--json', 'print the slot as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(
       async (
-        o: { resource: string; date: string; start: string; end: string; types: string; web?: boolean; json?: boolean },
+        o: {
+          resource: string;
+          date: string;
+          start: string;
+          end: string;
+          types: string;
+          utcOffset?: string;
+          web?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const date = parseDateOption('--date', o.date);
         const startTime = wall('--start', o.start);
-        const endTime = wall('--end', o.end);
+        const endTime = wall('--end', o.end, true);
         await withApi(cmd, async (api) => {
           // An active resource first; else an inactive one of that name, so that the api says it is
           // inactive rather than the command saying no resource is named so.
@@ -454,6 +481,7 @@ function registerSlotCommands(program: Command): void {
             date,
             startTime,
             endTime,
+            ...(o.utcOffset === undefined ? {} : { utcOffset: o.utcOffset }),
             appointmentTypeIds: typeIds,
             webPublished: o.web === true,
             withinCareGuarantee: true,

@@ -5,8 +5,11 @@ import {
   daysBetween,
   eachDate,
   isoWeekday,
+  END_OF_DAY,
+  localEndTime,
   localTime,
   minutesToWallTime,
+  START_AT_END_OF_DAY,
   startOfIsoWeek,
   wallClockToInstant,
   wallTimeExists,
@@ -22,6 +25,7 @@ export interface TemplateSpec {
   validFrom: IsoDate;
   validTo: IsoDate | null;
   startTime: WallTime;
+  /** At the latest '24:00': the next local midnight (the day's 23, 24 or 25 real hours on). */
   endTime: WallTime;
   slotMin: number;
   skipHolidays: boolean;
@@ -173,11 +177,12 @@ export function describePlannedSlots(
   slots: readonly PlannedSlot[],
   tz: string,
 ): { date: IsoDate; startTime: WallTime; endTime: WallTime; startAt: number; endAt: number }[] {
-  return slots.map((s) => ({ ...s, startTime: localTime(s.startAt, tz), endTime: localTime(s.endAt, tz) }));
+  return slots.map((s) => ({ ...s, startTime: localTime(s.startAt, tz), endTime: localEndTime(s.startAt, s.endAt, tz) }));
 }
 
 /** Why a template spec cannot be used, in Swedish, or null when it is sound. */
 export function templateProblem(spec: TemplateSpec): string | null {
+  if (spec.startTime === END_OF_DAY) return START_AT_END_OF_DAY;
   const start = wallTimeToMinutes(spec.startTime);
   const end = wallTimeToMinutes(spec.endTime);
   if (end <= start) return 'Sluttiden måste vara efter starttiden.';

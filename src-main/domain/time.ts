@@ -10,6 +10,9 @@ export type WallTime = string; // 'HH:mm'
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** An end time may also be 24:00: the next local midnight (an evening until midnight, a 24-hour unit). */
+const END_TIME_RE = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
+export const END_OF_DAY: WallTime = '24:00';
 
 export function isIsoDate(s: string): boolean {
   const m = DATE_RE.exec(s);
@@ -23,16 +26,22 @@ export function isWallTime(s: string): boolean {
   return TIME_RE.test(s);
 }
 
+/** A start time (00:00–23:59) or 24:00, which only ends a day. */
+export function isEndWallTime(s: string): boolean {
+  return END_TIME_RE.test(s);
+}
+
 export function parseIsoDate(s: IsoDate): { year: number; month: number; day: number } {
   const m = DATE_RE.exec(s);
   if (!m || !isIsoDate(s)) throw new RangeError(`Not a valid date: ${s}`);
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
 
+/** 'HH:mm', or 24:00 (hour 24): callers that take start times refuse it before (isWallTime). */
 export function parseWallTime(s: WallTime): { hour: number; minute: number } {
-  const m = TIME_RE.exec(s);
+  const m = END_TIME_RE.exec(s);
   if (!m) throw new RangeError(`Not a valid time: ${s}`);
-  return { hour: Number(m[1]), minute: Number(m[2]) };
+  return m[3] ? { hour: 24, minute: 0 } : { hour: Number(m[1]), minute: Number(m[2]) };
 }
 
 /**
@@ -89,26 +98,92 @@ export function wallClockInstantAfter(date: IsoDate, minutesOfDay: number, after
 
 /** Staff's Swedish sentence for a wall-clock time the clock skips on `date`, or null when it exists. */
 export function missingWallTimeProblem(date: IsoDate, time: WallTime, tz: string = STOCKHOLM): string | null {
-  if (wallTimeExists(date, wallTimeToMinutes(time), tz)) return null;
+  const min = wallTimeToMinutes(time);
+  // 24:00 is the next day's 00:00.
+  if (min >= 24 * 60 ? wallTimeExists(addDays(date, 1), min - 24 * 60, tz) : wallTimeExists(date, min, tz)) return null;
   return `Klockan ${time} finns inte ${date}: klockan ställs fram en timme när sommartiden börjar. Välj en annan tid.`;
 }
+
+/** '+02:00' for 120 minutes east of UTC. */
+export function formatUtcOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The UTC offsets at which the wall clock in `tz` shows `date` `minutesOfDay`, earlier instant
+ * first: none in the skipped spring hour, two in the doubled autumn hour ('+02:00' summer time,
+ * then '+01:00' standard time), one otherwise.
+ */
+export function wallTimeOffsets(date: IsoDate, minutesOfDay: number, tz: string = STOCKHOLM): string[] {
+  if (!wallTimeExists(date, minutesOfDay, tz)) return [];
+  const at = wallClockToInstant(date, minutesOfDay, tz);
+  const earlier = at - 3_600_000;
+  const shownTwice = localDate(earlier, tz) === date && localTime(earlier, tz) === minutesToWallTime(minutesOfDay);
+  return (shownTwice ? [earlier, at] : [at]).map((i) => formatUtcOffset(tzOffset(tz, new Date(i))));
+}
+
+/**
+ * Staff's words for which pass of the doubled autumn hour an instant lies in ('sommartid, första
+ * gången' / 'vintertid, andra gången'), or null when its wall-clock time is shown once.
+ */
+export function doubledHourPass(instant: number, tz: string = STOCKHOLM): string | null {
+  const date = localDate(instant, tz);
+  const offsets = wallTimeOffsets(date, wallTimeToMinutes(localTime(instant, tz)), tz);
+  if (offsets.length < 2) return null;
+  return formatUtcOffset(tzOffset(tz, new Date(instant))) === offsets[0] ? 'sommartid, första gången' : 'vintertid, andra gången';
+}
+
+/**
+ * The instant `date` `time` at UTC offset `utcOffset` ('+02:00'), or staff's Swedish sentence why
+ * not: the offset is only named for a time the clock shows twice (the autumn hour), and must be
+ * one of that time's two.
+ */
+export function wallClockAtOffset(
+  date: IsoDate,
+  time: WallTime,
+  utcOffset: string,
+  tz: string = STOCKHOLM,
+): { at: number } | { problem: string } {
+  const minutes = wallTimeToMinutes(time);
+  const offsets = wallTimeOffsets(date, minutes, tz);
+  if (offsets.length < 2)
+    return {
+      problem:
+        `Klockan ${time} visas bara en gång ${date}: sommartid eller vintertid (UTC ${utcOffset}) väljs bara ` +
+        'för en tid i timmen 02:00–02:59 natten då vintertiden börjar, som visas två gånger.',
+    };
+  if (!offsets.includes(utcOffset))
+    return {
+      problem:
+        `Klockan ${time} ${date} är UTC ${offsets[0]} (sommartid, första gången) eller ${offsets[1]} ` +
+        `(vintertid, andra gången), inte ${utcOffset}.`,
+    };
+  const at = wallClockToInstant(date, minutes, tz);
+  return { at: utcOffset === offsets[0] ? at - 3_600_000 : at };
+}
+
+/** Why 24:00 is refused as a start time (it ends a day; the next one starts 00:00). */
+export const START_AT_END_OF_DAY =
+  'En tid kan inte börja 24:00: 24:00 är dygnets slut och kan bara vara en sluttid. Det nya dygnet börjar 00:00.';
 
 /** A slot is at most 8 real hours long (services/slots.ts; overlap queries rely on it). */
 export const MAX_SLOT_MINUTES = 480;
 
 /**
  * Staff's Swedish sentence when a slot's wall-clock end is not after its start, or null. A slot
- * lies within one day (times 00:00–23:59), so an end that reads earlier than the start, when the
+ * lies within one day (starts 00:00–23:59, ends at the latest 24:00, the next midnight), so an end that reads earlier than the start, when the
  * two would be at most 8 hours apart across midnight, is a night time: it is named as such.
  */
 export function slotTimesProblem(date: IsoDate, startTime: WallTime, endTime: WallTime): string | null {
+  if (startTime === END_OF_DAY) return START_AT_END_OF_DAY;
   const start = wallTimeToMinutes(startTime);
   const end = wallTimeToMinutes(endTime);
   if (end > start) return null;
   if (end === start || end + 24 * 60 - start > MAX_SLOT_MINUTES) return 'Sluttiden måste vara efter starttiden.';
   const why = `En tid kan inte gå över midnatt (${startTime}–${endTime} slutar nästa dygn).`;
-  if (end === 0) return `${why} Dygnets sista tid slutar senast 23:59.`;
-  return `${why} Lägg två tider: en som slutar senast 23:59 den ${date} och en som börjar 00:00 den ${addDays(date, 1)}.`;
+  if (end === 0) return `${why} En tid som slutar vid midnatt skrivs ${startTime}–24:00.`;
+  return `${why} Lägg två tider: en som slutar senast 24:00 den ${date} och en som börjar 00:00 den ${addDays(date, 1)}.`;
 }
 
 export function wallTimeToMinutes(t: WallTime): number {
@@ -118,6 +193,15 @@ export function wallTimeToMinutes(t: WallTime): number {
 
 export function minutesToWallTime(min: number): WallTime {
   return `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The wall-clock end of a time that starts at `startAt`: '24:00' for one ending at the next local
+ * midnight (an evening until midnight reads 23:00–24:00, not 23:00–00:00).
+ */
+export function localEndTime(startAt: number, endAt: number, tz: string = STOCKHOLM): WallTime {
+  const time = localTime(endAt, tz);
+  return time === '00:00' && localDate(endAt, tz) !== localDate(startAt, tz) ? END_OF_DAY : time;
 }
 
 /** Midnight at the start of `date` in `tz`. */

@@ -11,8 +11,10 @@ import {
   MAX_SLOT_MINUTES,
   missingWallTimeProblem,
   slotTimesProblem,
+  wallClockAtOffset,
   wallClockInstantAfter,
   wallClockToInstant,
+  wallTimeOffsets,
   wallTimeToMinutes,
 } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, toResource, toSlot, type ResourceRow, type SlotRow } from '../store/rows.ts';
@@ -108,6 +110,7 @@ export function createSlot(
     date: string;
     startTime: string;
     endTime: string;
+    utcOffset?: string | undefined;
     appointmentTypeIds: string[];
     webPublished: boolean;
     withinCareGuarantee: boolean;
@@ -135,8 +138,7 @@ export function createSlot(
       const problem = missingWallTimeProblem(input.date, time, unit.timeZone);
       if (problem) throw invalid(problem);
     }
-    const startAt = wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), unit.timeZone);
-    const endAt = wallClockInstantAfter(input.date, wallTimeToMinutes(input.endTime), startAt, unit.timeZone);
+    const { startAt, endAt } = slotInstants(input, unit.timeZone);
     if (endAt <= startAt) throw invalid('Sluttiden måste vara efter starttiden.');
     if (endAt - startAt > MAX_SLOT_MINUTES * 60_000) throw invalid(tooLongProblem(input, endAt - startAt));
     assertTypesOffered(ctx, input.appointmentTypeIds, resource, (endAt - startAt) / 60_000);
@@ -170,6 +172,27 @@ export function createSlot(
     slotChanged(ctx, caller, slot, 'create', {});
     return slot;
   })();
+}
+
+/**
+ * A new slot's instants from its wall-clock times. Without `utcOffset` a start the autumn clock
+ * shows twice is its second pass (standard time, as a template's), and the end is the first time
+ * the clock shows it after the start (01:30–02:00 ends at the first 02:00). `utcOffset` names the
+ * pass: of the start when it lies in that hour (the end then follows it), else of the end.
+ */
+function slotInstants(
+  input: { date: string; startTime: string; endTime: string; utcOffset?: string | undefined },
+  tz: string,
+): { startAt: number; endAt: number } {
+  const endMin = wallTimeToMinutes(input.endTime);
+  const after = (startAt: number) => ({ startAt, endAt: wallClockInstantAfter(input.date, endMin, startAt, tz) });
+  if (input.utcOffset === undefined) return after(wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), tz));
+  const startTwice = wallTimeOffsets(input.date, wallTimeToMinutes(input.startTime), tz).length === 2;
+  const endTwice = endMin < 24 * 60 && wallTimeOffsets(input.date, endMin, tz).length === 2;
+  const named = wallClockAtOffset(input.date, startTwice || !endTwice ? input.startTime : input.endTime, input.utcOffset, tz);
+  if ('problem' in named) throw invalid(named.problem);
+  if (startTwice || !endTwice) return after(named.at);
+  return { startAt: wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), tz), endAt: named.at };
 }
 
 /** Why a slot over 8 real hours is refused; on a DST night the clock's hours are not the real ones. */

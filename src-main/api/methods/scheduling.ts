@@ -15,6 +15,9 @@ import {
   phoneNumber,
   uuid,
   wallTime,
+  startWallTime,
+  endWallTime,
+  utcOffset,
 } from '../define.ts';
 import type { AppointmentType, Booking, BookingStatus, Channel, ContactMode, Role, Slot } from '../types.ts';
 import type { ClockChangeDay } from '../../domain/templates.ts';
@@ -363,8 +366,8 @@ const templateFields = {
   everyNWeeks: z.number().int().min(1).max(52),
   validFrom: isoDate,
   validTo: isoDate.nullable(),
-  startTime: wallTime,
-  endTime: wallTime,
+  startTime: startWallTime,
+  endTime: endWallTime,
   slotMin: z.number().int().min(5).max(480),
   appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
   publishWeb: z.boolean(),
@@ -522,8 +525,14 @@ export const schedulingMethods = {
         resourceId: uuid,
         // Any year: the service says how far ahead a slot may go (the longest booking window).
         date: anyIsoDate,
-        startTime: wallTime,
-        endTime: wallTime,
+        startTime: startWallTime,
+        endTime: endWallTime,
+        /**
+         * Which pass of a time the clock shows twice (02:00–02:59 the night summer time ends):
+         * '+02:00' the first (sommartid), '+01:00' the second (vintertid, the default). Names the
+         * start's pass, or the end's when only the end is in that hour; refused for other times.
+         */
+        utcOffset: utcOffset.optional(),
         appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
         webPublished: z.boolean().default(false),
         withinCareGuarantee: z.boolean().default(true),
@@ -531,7 +540,12 @@ export const schedulingMethods = {
       .strict()
       .superRefine((v, ctx) => {
         // zod runs this also when a field was refused; its own issue names that one.
-        if (![v.startTime, v.endTime].every((t) => wallTime.safeParse(t).success) || !isoDate.safeParse(v.date).success) return;
+        if (
+          !startWallTime.safeParse(v.startTime).success ||
+          !endWallTime.safeParse(v.endTime).success ||
+          !isoDate.safeParse(v.date).success
+        )
+          return;
         const problem = slotTimesProblem(v.date, v.startTime, v.endTime);
         if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['endTime'] });
       }),

@@ -29,6 +29,7 @@ import type { BookingStatus, Channel, ContactMode, ReasonCode } from '../../api/
 import { appointmentTypeFields } from '../../domain/appointment-type-fields.ts';
 import { parseIdentityNumber } from '../../domain/personnummer.ts';
 import { templateProblem } from '../../domain/templates.ts';
+import { END_OF_DAY, isEndWallTime } from '../../domain/time.ts';
 import type { AbsenceRow, TemplateRow } from '../../store/scheduling-rows.ts';
 
 /** Our UUID on every resource we send: creates are conditional on it, so a retry never duplicates. */
@@ -880,6 +881,12 @@ function basicOf(id: string, code: string, subject: BasicSubject, unitRef: strin
 
 /** FHIR `time` is hh:mm:ss; templates keep the unit's wall clock as HH:mm. */
 const fhirTime = (hhmm: string) => `${hhmm}:00`;
+/**
+ * A template's end of 24:00 (the next midnight): FHIR's `time` has no hour 24, so it travels as
+ * 00:00:00, which no other end can be (an end is after its start), and is read back as 24:00.
+ */
+const fhirEndTime = (hhmm: string) => (hhmm === END_OF_DAY ? fhirTime('00:00') : fhirTime(hhmm));
+const endTimeOfFhir = (hhmm: string | undefined) => (hhmm === '00:00' ? END_OF_DAY : hhmm);
 
 /**
  * A schedule template (slot template of a clinician or room): one complex extension with every
@@ -900,7 +907,7 @@ export function templateToBasic(
       { url: 'validFrom', valueDate: t.valid_from },
       ...(t.valid_to ? [{ url: 'validTo', valueDate: t.valid_to }] : []),
       { url: 'startTime', valueTime: fhirTime(t.start_time) },
-      { url: 'endTime', valueTime: fhirTime(t.end_time) },
+      { url: 'endTime', valueTime: fhirEndTime(t.end_time) },
       { url: 'slotMinutes', valueInteger: t.slot_min },
       ...typeCodes.map((code) => ({ url: 'appointmentType', valueCoding: { system: TYPE_SYSTEM, code } })),
       { url: 'publishWeb', valueBoolean: t.publish_web === 1 },
@@ -929,6 +936,7 @@ export type PulledAbsence = AbsenceRow & { kind: 'absence' };
 
 const isoDay = z.string().regex(/^\d{4}-[01]\d-[0-3]\d$/);
 const hhmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/);
+const endHhmm = z.string().refine(isEndWallTime);
 /** The same bounds staff input has (api/methods/scheduling.ts) and the table's checks. */
 const pulledTemplate = z.object({
   name: z.string().max(200),
@@ -940,7 +948,7 @@ const pulledTemplate = z.object({
   validFrom: isoDay,
   validTo: isoDay.nullable(),
   startTime: hhmm,
-  endTime: hhmm,
+  endTime: endHhmm,
   slotMin: z.number().int().min(5).max(480),
   typeCodes: z.array(z.string().min(1)).min(1).max(50),
   publishWeb: z.boolean(),
@@ -976,7 +984,7 @@ export function basicFields(b: Basic): PulledTemplate | PulledAbsence | null {
       validFrom: one('validFrom')?.valueDate,
       validTo: one('validTo')?.valueDate ?? null,
       startTime: one('startTime')?.valueTime?.slice(0, 5),
-      endTime: one('endTime')?.valueTime?.slice(0, 5),
+      endTime: endTimeOfFhir(one('endTime')?.valueTime?.slice(0, 5)),
       slotMin: one('slotMinutes')?.valueInteger,
       typeCodes: parts
         .filter((e) => e.url === 'appointmentType' && e.valueCoding?.system === TYPE_SYSTEM)

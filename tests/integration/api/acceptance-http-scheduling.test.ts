@@ -287,7 +287,7 @@ describe('validation messages name the field in words', () => {
       'slots.create',
       'startTime',
       { resourceId: ANNA, date: today, startTime: '24:00', endTime: '08:30', appointmentTypeIds: [NOBODY] },
-      'Från kl.: Tid ska skrivas TT:MM.',
+      'Från kl.: En tid kan inte börja 24:00: 24:00 är dygnets slut och kan bara vara en sluttid. Det nya dygnet börjar 00:00.',
     ],
     [
       'slots.create',

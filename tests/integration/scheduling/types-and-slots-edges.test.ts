@@ -52,12 +52,12 @@ describe('single slots across midnight: the scheduler is told why and what to do
     [
       '23:30',
       '00:30',
-      'Ogiltiga uppgifter: En tid kan inte gå över midnatt (23:30–00:30 slutar nästa dygn). Lägg två tider: en som slutar senast 23:59 den 2026-11-28 och en som börjar 00:00 den 2026-11-29.',
+      'Ogiltiga uppgifter: En tid kan inte gå över midnatt (23:30–00:30 slutar nästa dygn). Lägg två tider: en som slutar senast 24:00 den 2026-11-28 och en som börjar 00:00 den 2026-11-29.',
     ],
     [
       '22:00',
       '00:00',
-      'Ogiltiga uppgifter: En tid kan inte gå över midnatt (22:00–00:00 slutar nästa dygn). Dygnets sista tid slutar senast 23:59.',
+      'Ogiltiga uppgifter: En tid kan inte gå över midnatt (22:00–00:00 slutar nästa dygn). En tid som slutar vid midnatt skrivs 22:00–24:00.',
     ],
     ['14:00', '13:00', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
     ['12:00', '12:00', 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
@@ -89,7 +89,7 @@ describe('single slots across midnight: the scheduler is told why and what to do
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      'En tid kan inte gå över midnatt (23:00–01:00 slutar nästa dygn). Lägg två tider: en som slutar senast 23:59 den 2026-12-31 och en som börjar 00:00 den 2027-01-01.',
+      'En tid kan inte gå över midnatt (23:00–01:00 slutar nästa dygn). Lägg två tider: en som slutar senast 24:00 den 2026-12-31 och en som börjar 00:00 den 2027-01-01.',
     );
   });
 });
@@ -313,7 +313,7 @@ describe('through the web shell over HTTP (demo unit, Monday 2026-11-23 09:10)',
       expect(await refusal(scheduler('slots.create', slot('2026-12-31', '23:15', '00:15')))).toEqual({
         code: 'validation',
         message:
-          'Ogiltiga uppgifter: En tid kan inte gå över midnatt (23:15–00:15 slutar nästa dygn). Lägg två tider: en som slutar senast 23:59 den 2026-12-31 och en som börjar 00:00 den 2027-01-01.',
+          'Ogiltiga uppgifter: En tid kan inte gå över midnatt (23:15–00:15 slutar nästa dygn). Lägg två tider: en som slutar senast 24:00 den 2026-12-31 och en som börjar 00:00 den 2027-01-01.',
         details: expect.anything(),
       });
       expect((await refusal(scheduler('slots.create', slot('2206-11-28', '10:00', '10:45'))))?.message).toBe(

@@ -1,0 +1,95 @@
+// The wall-clock edges at the command line (real `main()`, a real demo database): `slots add
+// --utc-offset` for the first pass of the doubled autumn hour, and 24:00 as an end for single slots
+// and templates. Instants are worked out by hand: summer time (+02:00) ends 2026-10-25 03:00 CEST.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runTidbok } from '../../helpers/cli-process.ts';
+import { tempDbPath } from '../../helpers/temp-db.ts';
+
+const NOW = '2026-10-19T07:00:00+02:00';
+let db: string;
+const run = (args: string[]) => runTidbok([...args, '--db', db], NOW);
+const add = (date: string, start: string, end: string, ...more: string[]) =>
+  run([
+    'slots',
+    'add',
+    '--resource',
+    'Erik Johansson',
+    '--date',
+    date,
+    '--start',
+    start,
+    '--end',
+    end,
+    '--types',
+    'LAKBES',
+    ...more,
+  ]);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+beforeAll(async () => {
+  db = tempDbPath();
+  expect((await runTidbok(['demo', 'seed', '--db', db], NOW)).code).toBe(0);
+});
+
+describe('tidbok slots add in the doubled autumn hour', () => {
+  it('--utc-offset +02:00 lays the first pass, the default the second; the text says which', async () => {
+    const first = await add('2026-10-25', '02:20', '02:50', '--utc-offset', '+02:00', '--json');
+    expect(first.code).toBe(0);
+    const a = JSON.parse(first.out) as { startAt: number; endAt: number };
+    expect([iso(a.startAt), iso(a.endAt)]).toEqual(['2026-10-25T00:20:00.000Z', '2026-10-25T00:50:00.000Z']);
+    const second = await add('2026-10-25', '02:20', '02:50');
+    expect([second.code, second.out]).toEqual([0, expect.stringMatching(/2026-10-25 02:20 \(vintertid, andra gången\)–02:50/)]);
+    const again = await add('2026-10-25', '02:20', '02:50', '--utc-offset', '+02:00');
+    expect([again.code, again.err]).toEqual([2, expect.stringMatching(/överlappar/)]);
+    const shownOnce = await add('2026-10-26', '02:20', '02:50', '--utc-offset', '+02:00');
+    expect([shownOnce.code, shownOnce.err]).toEqual([2, expect.stringMatching(/Klockan 02:20 visas bara en gång 2026-10-26/)]);
+    const wrong = await add('2026-10-25', '02:00', '02:30', '--utc-offset', '+03:00');
+    expect([wrong.code, wrong.err]).toEqual([
+      2,
+      expect.stringMatching(/är UTC \+02:00 \(sommartid, första gången\) eller \+01:00/),
+    ]);
+  });
+});
+
+describe('24:00 at the command line', () => {
+  it('a single slot 23:00–24:00 the evening before the change ends at 22:00Z and reads 23:00–24:00', async () => {
+    const r = await add('2026-10-24', '23:00', '24:00', '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as { startAt: number; endAt: number };
+    expect([iso(s.startAt), iso(s.endAt)]).toEqual(['2026-10-24T21:00:00.000Z', '2026-10-24T22:00:00.000Z']);
+    expect((await add('2026-10-23', '23:00', '24:00')).out).toMatch(/2026-10-23 23:00–24:00 /);
+    const start = await add('2026-10-23', '24:00', '24:00');
+    expect([start.code, start.err]).toEqual([2, expect.stringMatching(/--start: En tid kan inte börja 24:00/)]);
+    const late = await add('2026-10-23', '23:00', '24:30');
+    expect([late.code, late.err]).toEqual([
+      2,
+      expect.stringMatching(/--end ska vara en tid TT:MM \(00:00–24:00\), inte "24:30"/),
+    ]);
+  });
+
+  it('templates preview, add and list: 20:00–24:00 by 60 minutes lays 20, 21, 22, 23 the autumn Sunday', async () => {
+    const opts = [
+      '--resource',
+      'Anna Lindqvist',
+      '--weekdays',
+      '7',
+      '--start',
+      '20:00',
+      '--end',
+      '24:00',
+      '--slot',
+      '60',
+      '--types',
+      'LAKBES',
+    ];
+    const preview = await run(['templates', 'preview', ...opts, '--from', '2026-10-25', '--weeks', '1']);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toMatch(/2026-10-25 sön {2}20:00 21:00 22:00 23:00 {2}\(4 × 60 min\)/);
+    const made = await run(['templates', 'add', ...opts, '--name', 'Kvällsjour', '--weeks', '2']);
+    expect([made.code, made.err]).toEqual([0, '']);
+    expect(made.out).toMatch(/20:00–24:00/);
+    expect((await run(['templates', 'list', '--resource', 'Anna Lindqvist'])).out).toMatch(/20:00–24:00/);
+    const bad = await run(['templates', 'preview', ...opts.map((o) => (o === '20:00' ? '24:00' : o))]);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/En tid kan inte börja 24:00/)]);
+  });
+});
