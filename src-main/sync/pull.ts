@@ -290,7 +290,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             now,
             local.id,
           );
-          if (f.state === 'blocked') linkAbsence(ctx, local.id);
+          linkBlock(ctx, local.id, f.state, f.absenceId);
           // Central no longer holds it for this desk's återbudslista (a web booking, another desk's rewrite): push sends the hold again.
           if (sl.status !== 'busy-tentative') noteHeldOnCentral(ctx, local.id, sl.status);
           out.ids.push(local.id);
@@ -321,7 +321,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
             now,
           );
           if (twin && !pulledWins) retireTwin(ctx, id, twin.id);
-          if (f.state === 'blocked') linkAbsence(ctx, id);
+          linkBlock(ctx, id, f.state, f.absenceId);
           out.ids.push(id);
         }
         out.applied++;
@@ -668,12 +668,24 @@ function applyPlanning(
     ).run(id, ...cols.map((c) => values[c]), b.id, b.meta!.versionId, now);
   }
   if (!template && values['state'] === 'active') {
-    // Its slots blocked here (by the Slot feed) are the absence's: withdrawing it here opens them.
-    // Only those carrying its reason: a scheduler's own block in the period stays hers.
+    // Its slots blocked here (by the Slot feed) before it arrived are the absence's: withdrawing it
+    // here opens them. Those whose Slot named it (slot-absence); from a desk older than that, those
+    // carrying its reason, unless their Slot said they were blocked by hand.
+    stmt(
+      ctx,
+      `UPDATE slots SET absence_id = ? WHERE state = 'blocked'
+          AND id IN (SELECT substr(feed, ${SLOT_ABSENCE.length + 1}) FROM sync_state WHERE feed >= ? AND feed < ? AND cursor = ?)`,
+    ).run(id, SLOT_ABSENCE, `${SLOT_ABSENCE}\uffff`, id);
+    stmt(ctx, `DELETE FROM sync_state WHERE feed >= ? AND feed < ? AND cursor = ?`).run(
+      SLOT_ABSENCE,
+      `${SLOT_ABSENCE}\uffff`,
+      id,
+    );
     stmt(
       ctx,
       `UPDATE slots SET absence_id = ? WHERE resource_id = ? AND state = 'blocked' AND absence_id IS NULL
-          AND start_at < ? AND end_at > ? AND start_at > ? AND block_reason IN (?, ?)`,
+          AND start_at < ? AND end_at > ? AND start_at > ? AND block_reason IN (?, ?)
+          AND NOT EXISTS (SELECT 1 FROM sync_state WHERE feed = '${SLOT_ABSENCE}' || slots.id)`,
     ).run(
       id,
       values['resource_id'],
@@ -699,6 +711,29 @@ function applyPlanning(
 function removedFirst(resources: Resource[]): Resource[] {
   const removed = (r: Resource) => (r as Slot).status === 'entered-in-error';
   return [...resources.filter(removed), ...resources.filter((r) => !removed(r))];
+}
+
+/**
+ * sync_state key of a pulled blocked slot whose Slot said who blocked it (`slot-absence`): the value
+ * is the absence, not here yet (linked when its Basic arrives), or '' for a block by hand (never
+ * linked to an absence by its reason text).
+ */
+const SLOT_ABSENCE = 'slot-absence:';
+
+/**
+ * Which absence a pulled slot's block is: the one its Slot names (`slot-absence`), none for a block
+ * by hand, or (a Slot from a desk older than the extension) by its reason text (linkAbsence).
+ */
+function linkBlock(ctx: ServiceContext, slotId: string, state: string, absenceId: string | null | undefined): void {
+  const s = stmts(ctx);
+  s.linkDone.run(`${SLOT_ABSENCE}${slotId}`);
+  // Opened (or removed) at central: no absence blocks it any more.
+  if (state !== 'blocked')
+    return void stmt(ctx, `UPDATE slots SET absence_id = NULL WHERE id = ? AND state <> 'blocked'`).run(slotId);
+  if (absenceId === undefined) return linkAbsence(ctx, slotId);
+  const known = absenceId !== null && stmt(ctx, `SELECT 1 FROM absences WHERE id = ?`).get(absenceId) !== undefined;
+  stmt(ctx, `UPDATE slots SET absence_id = ? WHERE id = ?`).run(known ? absenceId : null, slotId);
+  if (!known) s.awaitLink.run(`${SLOT_ABSENCE}${slotId}`, absenceId ?? '', ctx.now());
 }
 
 /**

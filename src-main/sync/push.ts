@@ -261,6 +261,9 @@ class Planner {
         const s = r as unknown as SlotRow;
         // Its template on the wire first: a desk pulling the slot then knows which template laid it out.
         if (s.template_id) this.refTo(group, claimed, 'schedule_template', s.template_id);
+        // Its absence too, which the Slot names (slot-absence) when it blocks it.
+        const absence = (s as SlotRow & { absence_id?: string | null }).absence_id;
+        if (s.state === 'blocked' && absence) this.refTo(group, claimed, 'absence', absence);
         unit = simpleUnit(this.slotResource(s, this.isSlotBooked(s.id), ref));
         break;
       }

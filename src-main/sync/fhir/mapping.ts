@@ -60,6 +60,7 @@ export const EXT = {
   colour: 'https://tidbok.se/fhir/StructureDefinition/colour',
   scheduleTemplate: 'https://tidbok.se/fhir/StructureDefinition/schedule-template',
   slotTemplate: 'https://tidbok.se/fhir/StructureDefinition/slot-template',
+  slotAbsence: 'https://tidbok.se/fhir/StructureDefinition/slot-absence',
   absence: 'https://tidbok.se/fhir/StructureDefinition/absence',
 } as const;
 /**
@@ -175,6 +176,8 @@ export interface SlotRow {
   within_care_guarantee: number;
   /** The template that laid it out (null: made by hand, or left its template); optional for rows of an older shape. */
   template_id?: string | null;
+  /** The absence that blocked it (null: blocked by hand); optional for rows of an older shape. */
+  absence_id?: string | null;
 }
 export interface PatientRow {
   id: string;
@@ -564,9 +567,18 @@ export function slotToFhir(
       ...(s.template_id
         ? [{ url: EXT.slotTemplate, valueReference: { type: 'Basic' as const, identifier: ourIdentifier(s.template_id) } }]
         : []),
+      // Who blocked it: another desk links the block to that absence by id, not by its reason text.
+      ...(s.state === 'blocked' ? [slotAbsenceExtension(s.absence_id ?? null)] : []),
     ],
     ...(s.block_reason ? { comment: s.block_reason } : {}),
   };
+}
+
+/** A blocked Slot's `slot-absence`: the absence (its Basic by our identifier), or `manual` for a block by hand. */
+function slotAbsenceExtension(absenceId: string | null): Extension {
+  return absenceId
+    ? { url: EXT.slotAbsence, valueReference: { type: 'Basic', identifier: ourIdentifier(absenceId) } }
+    : { url: EXT.slotAbsence, valueCode: 'manual' };
 }
 
 /** Slot fields the unit owns, read back from a pulled Slot. */
@@ -580,9 +592,16 @@ export function slotFields(s: Slot): {
   typeCodes: string[];
   /** Our id of the template that laid it out, or null. */
   templateId: string | null;
+  /**
+   * A blocked slot's absence: our id of it, null when blocked by hand, undefined when the sender
+   * did not say (a desk older than `slot-absence`: the block's reason text decides).
+   */
+  absenceId: string | null | undefined;
 } {
   const flag = (url: string) => s.extension?.find((e) => e.url === url)?.valueBoolean;
   const template = s.extension?.find((e) => e.url === EXT.slotTemplate)?.valueReference?.identifier;
+  const blockedBy = s.extension?.find((e) => e.url === EXT.slotAbsence);
+  const absence = blockedBy?.valueReference?.identifier;
   return {
     startAt: fromFhirInstant(s.start),
     endAt: fromFhirInstant(s.end),
@@ -595,6 +614,7 @@ export function slotFields(s: Slot): {
       .filter((c) => c.system === TYPE_SYSTEM)
       .map((c) => c.code!),
     templateId: template?.system === ID_SYSTEM ? (template.value ?? null) : null,
+    absenceId: !blockedBy ? undefined : absence?.system === ID_SYSTEM ? (absence.value ?? null) : null,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   bookingToAppointment,
   clinicianToPractitioner,
   clinicianToRole,
+  EXT,
   patientFields,
   patientToFhir,
   PERSONNUMMER_SYSTEM,
@@ -110,6 +111,8 @@ describe('mapping to FHIR R4', () => {
         withinCareGuarantee: false,
         typeCodes: ['LAKBES', 'TELE'],
         templateId: null,
+        // Blocked by hand: the Slot says so (slot-absence `manual`).
+        absenceId: null,
       });
     }
     expect(
@@ -131,6 +134,31 @@ describe('mapping to FHIR R4', () => {
       ).status,
     ).toBe('entered-in-error');
     expect(toFhirInstant(Date.UTC(2026, 0, 1, 12), TZ)).toBe('2026-01-01T13:00:00+01:00');
+  });
+
+  it('a blocked slot names its absence (slot-absence), a hand block says manual, an older Slot says nothing', () => {
+    const blocked: SlotRow = {
+      id: 's',
+      resource_id: 'r',
+      start_at: 0,
+      end_at: 1_800_000,
+      state: 'blocked',
+      block_reason: 'Kurs',
+      web_published: 1,
+      within_care_guarantee: 1,
+      absence_id: 'abs-1',
+    };
+    const byAbsence = slotToFhir(blocked, ['LAKBES'], false, TZ, ref);
+    valid(byAbsence);
+    expect(slotFields(byAbsence).absenceId).toBe('abs-1');
+    const byHand = slotToFhir({ ...blocked, absence_id: null }, ['LAKBES'], false, TZ, ref);
+    valid(byHand);
+    expect(slotFields(byHand).absenceId).toBeNull();
+    // An open slot carries no block, whatever the row still names.
+    const open = slotToFhir({ ...blocked, state: 'open', block_reason: null }, ['LAKBES'], false, TZ, ref);
+    expect(open.extension?.some((e) => e.url === EXT.slotAbsence)).toBe(false);
+    const older = { ...byAbsence, extension: (byAbsence.extension ?? []).filter((e) => e.url !== EXT.slotAbsence) };
+    expect(slotFields(older).absenceId).toBeUndefined();
   });
 
   it('a time held on återbudslistan is busy-tentative while open and unbooked, and reads back open', () => {
