@@ -45,11 +45,16 @@ function issuesOf(error: ApiError): { path: string; message: string }[] {
  * Opens the database, runs `body` with the api as the command-line admin, closes. No unit is a
  * failure (exit 1); an answer the input caused is a usage error (exit 2) in one line.
  */
-export async function withApi<T>(cmd: Command, body: (api: Api, env: HandlerEnv) => Promise<T>): Promise<T> {
+export async function withApi<T>(
+  cmd: Command,
+  body: (api: Api, env: HandlerEnv) => Promise<T>,
+  options: { needsUnit?: boolean } = {},
+): Promise<T> {
   const db = openDatabase(dbOption(cmd) ?? defaultDatabasePath());
   try {
     const ctx = createContext(db, { now: systemClock() });
-    if (currentUnitId(ctx) === null) {
+    // `unit init` creates the unit: the one command that runs before there is one.
+    if (options.needsUnit !== false && currentUnitId(ctx) === null) {
       db.close();
       process.stderr.write('tidbok: Databasen har ingen vårdenhet än: kör först `tidbok unit init --hsa SE… --name "…"`.\n');
       process.exit(EXIT.failure);

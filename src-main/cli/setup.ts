@@ -7,10 +7,10 @@ import { AppError } from '../api/result.ts';
 import type { Resource, ResourceKind } from '../api/types.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext, type ServiceContext } from '../services/context.ts';
-import { createResource, setResourceActive } from '../services/resources.ts';
-import { createUnit, currentUnitId, listResources } from '../services/unit.ts';
+import { currentUnitId, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { cliCaller, dbOption, EXIT, UsageError, pickResource } from './common.ts';
+import { withApi } from './catalog.ts';
+import { dbOption, EXIT, UsageError, pickResource } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -58,8 +58,9 @@ export function registerSetupCommands(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the unit as JSON')
     .addHelpText('after', EXIT_HELP)
-    .action((opts: { hsa: string; name: string; json?: boolean }, cmd: Command) => {
-      const created = withDb(cmd, false, (ctx) => createUnit(ctx, cliCaller(), { hsaId: opts.hsa, name: opts.name }));
+    .action(async (opts: { hsa: string; name: string; json?: boolean }, cmd: Command) => {
+      // Through the api, so the command line takes what the app takes (a name's length, no control characters).
+      const created = await withApi(cmd, (api) => api('unit.create', { hsaId: opts.hsa, name: opts.name }), { needsUnit: false });
       if (opts.json) return print(JSON.stringify(created));
       print(`Vårdenheten ${created.name} (${created.hsaId}) är upplagd. Lägg till resurser med \`tidbok resources add\`.`);
     });
@@ -92,12 +93,15 @@ export function registerSetupCommands(program: Command): void {
     .option('--json', 'print the resource as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(
-      (opts: { kind: string; name: string; profession?: string; title?: string; hsa?: string; json?: boolean }, cmd: Command) => {
+      async (
+        opts: { kind: string; name: string; profession?: string; title?: string; hsa?: string; json?: boolean },
+        cmd: Command,
+      ) => {
         if (!KINDS.includes(opts.kind as ResourceKind)) {
           throw new UsageError(`--kind ska vara ett av ${KINDS.join(', ')}, inte "${opts.kind}".`);
         }
-        const r = withDb(cmd, true, (ctx) =>
-          createResource(ctx, cliCaller(), {
+        const r = await withApi(cmd, (api) =>
+          api('resources.create', {
             kind: opts.kind as ResourceKind,
             name: opts.name,
             profession: opts.profession ?? null,
@@ -116,9 +120,9 @@ export function registerSetupCommands(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_HELP)
-    .action((key: string, opts: { json?: boolean }, cmd: Command) => {
-      const done = withDb(cmd, true, (ctx) =>
-        setResourceActive(ctx, cliCaller(), { id: findResource(ctx, key).id, active: false }),
+    .action(async (key: string, opts: { json?: boolean }, cmd: Command) => {
+      const done = await withApi(cmd, (api, { ctx }) =>
+        api('resources.setActive', { id: findResource(ctx, key).id, active: false }),
       );
       if (opts.json) return print(JSON.stringify(done));
       print(

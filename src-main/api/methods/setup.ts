@@ -14,7 +14,8 @@ export interface ResourceDeactivationView {
 }
 
 const hsaId = z.string().transform(normaliseHsaId).pipe(z.string().regex(HSA_ID_PATTERN, HSA_ID_MESSAGE));
-const unitName = z.string().trim().min(1, 'Ange vårdenhetens namn.').max(200, 'Högst 200 tecken.');
+// Shown on every screen, day list and export: no control characters, as a resource's name.
+const unitName = shownName.min(1, 'Ange vårdenhetens namn.').max(200, 'Högst 200 tecken.');
 const resourceName = shownName.min(1, 'Ange ett namn.').max(200, 'Högst 200 tecken.');
 /** A profession code as appointment types list them (lakare, sjukskoterska, ...): the two must match. */
 const profession = z.string().trim().min(1).max(60);
