@@ -94,3 +94,20 @@ export function isoWeekday(date: string): number {
 export function startOfWeekIso(date: string): string {
   return addDaysIso(date, 1 - isoWeekday(date));
 }
+
+/**
+ * The UTC offsets ('+02:00') at which the unit's clock shows `date` `time`, earlier first: two
+ * in the hour the autumn clock shows twice (summer time, then standard time), none in the hour
+ * the spring clock skips, one otherwise. The new-slot form asks which is meant when there are two.
+ */
+export function wallTimeOffsets(date: string, time: string, tz: string = UNIT_TZ): string[] {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, min] = time.split(':').map(Number) as [number, number];
+  const asUtc = Date.UTC(y, m - 1, d, h, min);
+  // A date has at most one change: the offsets a day either side are the only candidates.
+  const candidates = [...new Set([offsetMinutes(asUtc - 86_400_000, tz), offsetMinutes(asUtc + 86_400_000, tz)])];
+  return candidates
+    .filter((off) => offsetMinutes(asUtc - off * 60_000, tz) === off)
+    .sort((a, b) => b - a)
+    .map((off) => `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`);
+}

@@ -16,6 +16,8 @@ import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { BookingDialog } from '../booking/BookingDialog.tsx';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
 import { TemplateEditResult } from './TemplateEditResult.tsx';
+import { EndTimeField } from './EndTimeField.tsx';
+import { SlotForm } from './SlotForm.tsx';
 import { useRoles } from '../auth/roles.ts';
 import './templates.css';
 
@@ -64,6 +66,7 @@ function TemplatesScreen() {
   const [form, setForm] = useState<{ template: ScheduleTemplate | null } | null>(null);
   const [result, setResult] = useState<TemplateChange | null>(null);
   const [opened, setOpened] = useState<{ kind: 'booking' | 'patient'; id: string } | null>(null);
+  const [slotForm, setSlotForm] = useState(false);
   const typeName = (id: string) => {
     const x = types.data?.find((y) => y.id === id);
     return x ? (i18n.language === 'en' ? x.nameEn : x.nameSv) : '';
@@ -92,9 +95,14 @@ function TemplatesScreen() {
         </select>
         <span className="tb-toolbar-spacer" />
         {canSchedule && (
-          <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>
-            {t('tpl.new')}
-          </button>
+          <>
+            <button type="button" className="tb-button" onClick={() => setSlotForm(true)} disabled={!rid}>
+              {t('tpl.newSlot')}
+            </button>
+            <button type="button" className="tb-button tb-primary" onClick={() => setForm({ template: null })} disabled={!rid}>
+              {t('tpl.new')}
+            </button>
+          </>
         )}
       </div>
       {!canSchedule && known && <p className="tb-muted">{t('tpl.readOnly')}</p>}
@@ -187,6 +195,18 @@ function TemplatesScreen() {
                 }),
               );
             } else notify('ok', t('tpl.created', { count: change.expansion.created }));
+            void client.invalidateQueries();
+          }}
+        />
+      )}
+      {slotForm && rid && (
+        <SlotForm
+          resourceId={rid}
+          resourceName={resources.data?.find((r) => r.id === rid)?.name ?? ''}
+          onClose={() => setSlotForm(false)}
+          onSaved={(message) => {
+            setSlotForm(false);
+            notify('ok', message);
             void client.invalidateQueries();
           }}
         />
@@ -316,7 +336,6 @@ function TemplateForm({
     from: useId(),
     to: useId(),
     start: useId(),
-    end: useId(),
     slot: useId(),
   };
   const spec = useMemo(
@@ -411,10 +430,7 @@ function TemplateForm({
             <label htmlFor={fid.start}>{t('tpl.start')}</label>
             <input id={fid.start} type="time" value={d.startTime} onChange={(e) => set('startTime', e.target.value)} required />
           </div>
-          <div className="tb-field">
-            <label htmlFor={fid.end}>{t('tpl.end')}</label>
-            <input id={fid.end} type="time" value={d.endTime} onChange={(e) => set('endTime', e.target.value)} required />
-          </div>
+          <EndTimeField value={d.endTime} onChange={(v) => set('endTime', v)} />
           <div className="tb-field">
             <label htmlFor={fid.slot}>{t('tpl.slotMin')}</label>
             <input
