@@ -1,4 +1,4 @@
-// Absences from a script (an HR feed, a regional admin): `tidbok absences add|change|list|withdraw|rebook`.
+// Absences from a script (an HR feed, a regional admin): `tidbok absences add|change|list|withdraw|rebook|contacts`.
 // Every call goes through the api's `dispatch` as the command-line admin (cli/catalog.ts withApi),
 // so roles, Swedish refusals, protected identity, outbox rows and audit events are the app's.
 // Exit codes (cli/common.ts): 0 ok; 1 failure (database, no unit); 2 bad usage or refused input.
@@ -218,15 +218,38 @@ export function registerAbsenceCommands(program: Command): void {
         // Run twice (or by two admins at once), the second finds the bookings already moved.
         if (r.contactList.length === 0) return print(NOTHING_TO_REBOOK);
         print(`${count(r.rebooked.length, 'bokning ombokad', 'bokningar ombokade')}. Patienter att kontakta:`);
-        printTable(
-          ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],
-          r.contactList.map((c: ContactListEntry) => [
-            c.protectedIdentity ? `Skyddad identitet ${c.identityNumber}`.trim() : c.displayName,
-            c.contactMasked ? 'dolt' : (c.phone ?? '–'),
-            `${at(c.oldStartAt)} ${c.oldResourceName}`,
-            c.newStartAt !== null ? `${at(c.newStartAt)} ${c.newResourceName ?? ''}` : c.moved ? 'ombokad (dolt)' : 'ej ombokad',
-          ]),
-        );
+        printContacts(r.contactList);
       });
     });
+
+  absences
+    .command('contacts <id>')
+    .description('Patients to contact about an absence: still booked in it, or moved out of it (with the new time)')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+      await withApi(cmd, async (api) => {
+        const list = await api('absences.contactList', { id });
+        if (o.json) return json(list);
+        if (list.length === 0) return print('Inga patienter att kontakta.');
+        printContacts(list);
+      });
+    });
+}
+
+/**
+ * Whom to call and what to say, as the Frånvaro page lists them: a booking another overlapping
+ * absence moved is called from that absence's list, and says so here.
+ */
+function printContacts(list: readonly ContactListEntry[]): void {
+  printTable(
+    ['Patient', 'Telefon', 'Tid som ställs in', 'Ny tid'],
+    list.map((c) => [
+      c.protectedIdentity ? `Skyddad identitet ${c.identityNumber}`.trim() : c.displayName,
+      c.contactMasked ? 'dolt' : (c.phone ?? '–'),
+      `${at(c.oldStartAt)} ${c.oldResourceName}`,
+      (c.newStartAt !== null ? `${at(c.newStartAt)} ${c.newResourceName ?? ''}` : c.moved ? 'ombokad (dolt)' : 'ej ombokad') +
+        (c.contactUnder ? ` – ombokad via frånvaron ${c.contactUnder.reason}, kontaktas därifrån` : ''),
+    ]),
+  );
 }

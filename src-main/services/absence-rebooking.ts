@@ -169,6 +169,7 @@ export function applyAbsenceRebooking(
           slotId: it.slotId,
           channel: 'desk',
           byUnit: true,
+          absenceId: absence.id,
           reasonText: absence.reason || 'Frånvaro',
         });
       } catch (err) {
@@ -229,6 +230,7 @@ function contactEntries(
   caller: Caller,
   bookings: Booking[],
   moved: Map<string, Booking>,
+  elsewhere: ReadonlyMap<string, ContactListEntry['contactUnder']> = new Map(),
 ): ContactListEntry[] {
   const names = new Map<string, string>();
   const resourceName = (id: string) => {
@@ -255,13 +257,43 @@ function contactEntries(
       moved: next !== null,
       newStartAt: next && show ? next.startAt : null,
       newResourceName: next && show ? resourceName(next.resourceId) : null,
+      contactUnder: elsewhere.get(b.id) ?? null,
     };
   });
 }
 
+/** When an absence was registered on this desk or pulled to it: its first access-log event. */
+const REGISTERED_AT = `(SELECT min(e.at) FROM audit_events e WHERE e.entity = 'absence' AND e.entity_id = a.id)`;
+
+/**
+ * Whose contact list has the call about a booking moved out of a time several absences cover: the
+ * absence whose rebooking moved it (named in the move's access-log event), else (moved at the
+ * desk, or before the event named it) the first absence registered over the old time by then.
+ */
+function whoseCall(ctx: ServiceContext, old: Booking, moved: Booking): string | null {
+  const byRebooking = ctx.db
+    .prepare(
+      `SELECT json_extract(detail, '$.absenceId') FROM audit_events
+        WHERE patient_id = ? AND at = ? AND entity = 'booking' AND entity_id = ? AND json_extract(detail, '$.op') = 'rebook'`,
+    )
+    .pluck()
+    .get(moved.patient.id, moved.createdAt, moved.id) as string | null | undefined;
+  if (byRebooking) return byRebooking;
+  return (
+    (ctx.db
+      .prepare(
+        `SELECT a.id FROM absences a WHERE a.resource_id = ? AND a.start_at < ? AND a.end_at > ? AND ${REGISTERED_AT} <= ?
+          ORDER BY ${REGISTERED_AT}, a.id LIMIT 1`,
+      )
+      .pluck()
+      .get(old.resourceId, old.endAt, old.startAt, moved.createdAt) as string | undefined) ?? null
+  );
+}
+
 /**
  * Patients to contact about an absence: those still booked in it, and those moved out of it
- * since it was registered (with their new time).
+ * since it was registered (with their new time). A move is called about from one list only: one
+ * another overlapping absence moved is shown here as already moved (`contactUnder`).
  */
 export function absenceContactList(ctx: ServiceContext, caller: Caller, input: { id: string }): ContactListEntry[] {
   const absence = getAbsence(ctx, input.id);
@@ -278,9 +310,14 @@ export function absenceContactList(ctx: ServiceContext, caller: Caller, input: {
     .all(absence.resourceId, absence.endAt, absence.startAt, absence.id) as { old_id: string; new_id: string }[];
   const all = [...open];
   const moved = new Map<string, Booking>();
+  const elsewhere = new Map<string, ContactListEntry['contactUnder']>();
   for (const m of movedRows) {
     const oldB = bookingById(ctx, m.old_id);
     let newB = bookingById(ctx, m.new_id);
+    const callOn = whoseCall(ctx, oldB, newB);
+    if (callOn !== null && callOn !== absence.id) {
+      elsewhere.set(oldB.id, { absenceId: callOn, reason: getAbsence(ctx, callOn).reason || 'Frånvaro' });
+    }
     // Moved again since (at the desk): the time the patient holds now; none if it was cancelled.
     for (let hops = 0; newB.status === 'rebooked' && newB.rebookedTo && hops < 50; hops++)
       newB = bookingById(ctx, newB.rebookedTo);
@@ -294,5 +331,5 @@ export function absenceContactList(ctx: ServiceContext, caller: Caller, input: {
     all.map((b) => b.patient.id),
     { op: 'contact_list', absenceId: absence.id, count: all.length },
   );
-  return contactEntries(ctx, caller, all, moved);
+  return contactEntries(ctx, caller, all, moved, elsewhere);
 }

@@ -413,6 +413,8 @@ export function rebookBooking(
     override?: StaffOverride | undefined;
     /** Absence rebooking moves bookings the unit cancelled itself: the patient cut-off does not apply. */
     byUnit?: boolean;
+    /** The absence whose rebooking moves it (logged): the call to the patient is on its contact list. */
+    absenceId?: string;
     /** Moved from återbudslistan: that entry becomes booked in this transaction. */
     waitlistEntryId?: string | undefined;
   },
@@ -504,6 +506,7 @@ export function rebookBooking(
         from: before.id,
         channel: input.channel,
         byUnit: input.byUnit === true,
+        ...(input.absenceId === undefined ? {} : { absenceId: input.absenceId }),
         override: overrideUsed(input.override, strict, choice.windowPassed, choice.patientBusy),
       },
     );

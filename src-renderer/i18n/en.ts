@@ -830,6 +830,7 @@ export const en: Shape<typeof sv> = {
     contactTitle: 'Patients to contact',
     newTime: 'New time',
     notMoved: 'Not rebooked – contact the patient',
+    contactUnder: 'Already moved by the absence {{reason}}: contacted from that list',
     done: 'Done',
     showContacts: 'Show the contact list',
   },

@@ -832,6 +832,7 @@ export const sv = {
     contactTitle: 'Patienter att kontakta',
     newTime: 'Ny tid',
     notMoved: 'Ej ombokad – kontakta patienten',
+    contactUnder: 'Redan ombokad via frånvaron {{reason}}: kontaktas från den listan',
     done: 'Klar',
     showContacts: 'Visa kontaktlistan',
   },

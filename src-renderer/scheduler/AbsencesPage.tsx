@@ -364,7 +364,12 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
           </thead>
           <tbody>
             {contacts.map((c) => (
-              <tr key={c.bookingId}>
+              // Moved by an overlapping absence: its list has the call, so it is not made twice.
+              <tr
+                key={c.bookingId}
+                data-contact-under={c.contactUnder?.absenceId}
+                className={c.contactUnder ? 'tb-muted' : undefined}
+              >
                 <td>
                   {c.protectedIdentity ? <span className="tb-protected-mark">{t('patients.protectedMark')}</span> : c.displayName}
                 </td>
@@ -380,6 +385,11 @@ function RebookWizard({ absenceId, onDone }: { absenceId: string; onDone: () => 
                     <em>{t('patients.hidden')}</em>
                   ) : (
                     t('absence.notMoved')
+                  )}
+                  {c.contactUnder && (
+                    <div className="tb-hint" data-testid="contact-under">
+                      {t('absence.contactUnder', { reason: c.contactUnder.reason })}
+                    </div>
                   )}
                 </td>
               </tr>

@@ -286,6 +286,12 @@ export interface ContactListEntry {
   /** Null when not moved, or hidden by protected identity for this caller. */
   newStartAt: number | null;
   newResourceName: string | null;
+  /**
+   * Moved by another, overlapping absence's rebooking (moved at the desk: the first absence
+   * registered over it): the call is on that absence's list and this one shows it as already
+   * moved, so one move is one call. Null: call from this list.
+   */
+  contactUnder: { absenceId: string; reason: string } | null;
 }
 
 export interface AbsenceRebookingResult {

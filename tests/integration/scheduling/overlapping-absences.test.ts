@@ -334,7 +334,7 @@ describe('absence rebooking when absences overlap', () => {
     expect(applied.rebooked.map((r) => r.new.slotId)).toEqual([k2Later.id]);
   });
 
-  it('applying the sick leave moves the course day’s booking too, once, and both contact lists name the patient', async () => {
+  it('applying the sick leave moves the course day’s booking too, once; the call is on the sick leave’s list only', async () => {
     const w = await week();
     await slot(k2, '2026-12-16', '09:00', '09:30');
     await slot(k2, '2026-12-16', '10:00', '10:30');
@@ -342,9 +342,84 @@ describe('absence rebooking when absences overlap', () => {
     const applied = await api.ok('absences.applyRebooking', { id: sick.absence.id });
     expect(applied.rebooked.map((r) => r.old.id)).toEqual([w.bookedWed.id, w.bookedFri.id]);
     for (const r of applied.rebooked) expect(r.new.resourceId === k2.id || r.new.startAt >= Date.parse('2026-12-14')).toBe(true);
+    expect(applied.contactList.map((c) => [c.bookingId, c.moved, c.contactUnder])).toEqual([
+      [w.bookedWed.id, true, null],
+      [w.bookedFri.id, true, null],
+    ]);
     expect(await api.ok('absences.proposeRebooking', { id: w.course.absence.id })).toEqual([]);
-    const contacts = await api.ok('absences.contactList', { id: w.course.absence.id });
-    expect(contacts.map((c) => [c.bookingId, c.moved])).toEqual([[w.bookedWed.id, true]]);
+    // The course's list still shows Wednesday's patient, as already moved by the sick leave: one move, one call.
+    const course = await api.ok('absences.contactList', { id: w.course.absence.id });
+    expect(course.map((c) => [c.bookingId, c.moved, c.contactUnder])).toEqual([
+      [w.bookedWed.id, true, { absenceId: sick.absence.id, reason: 'Sjuk' }],
+    ]);
+    const sickList = await api.ok('absences.contactList', { id: sick.absence.id });
+    expect(sickList.map((c) => [c.bookingId, c.contactUnder])).toEqual([
+      [w.bookedWed.id, null],
+      [w.bookedFri.id, null],
+    ]);
+  });
+
+  it('the course’s rebooking moves Wednesday’s patient first: the sick leave shows her as moved under the course', async () => {
+    const w = await week();
+    await slot(k2, '2026-12-16', '09:00', '09:30');
+    await slot(k2, '2026-12-16', '10:00', '10:30');
+    const sick = await api.ok('absences.create', { resourceId: k1.id, ...sickWeek });
+    const byCourse = await api.ok('absences.applyRebooking', { id: w.course.absence.id });
+    expect(byCourse.rebooked.map((r) => r.old.id)).toEqual([w.bookedWed.id]);
+    // The sick leave then moves only Friday's; its list names Wednesday's as the course's call.
+    const bySick = await api.ok('absences.applyRebooking', { id: sick.absence.id });
+    expect(bySick.rebooked.map((r) => r.old.id)).toEqual([w.bookedFri.id]);
+    const sickList = await api.ok('absences.contactList', { id: sick.absence.id });
+    expect(sickList.map((c) => [c.bookingId, c.moved, c.contactUnder])).toEqual([
+      [w.bookedWed.id, true, { absenceId: w.course.absence.id, reason: 'Kurs' }],
+      [w.bookedFri.id, true, null],
+    ]);
+    const courseList = await api.ok('absences.contactList', { id: w.course.absence.id });
+    expect(courseList.map((c) => [c.bookingId, c.contactUnder])).toEqual([[w.bookedWed.id, null]]);
+    // Each patient is to be called from exactly one list.
+    const calls = [...sickList, ...courseList].filter((c) => c.contactUnder === null).map((c) => c.bookingId);
+    expect(calls.sort()).toEqual([w.bookedWed.id, w.bookedFri.id].sort());
+    // The command line lists them so too.
+    const cli = await runTidbok(['absences', 'contacts', sick.absence.id, '--db', api.path], '2026-11-23T09:10:00+01:00');
+    expect([cli.code, cli.err]).toEqual([0, '']);
+    const rows = cli.out.split('\n').filter((l) => l.includes('Överlappsson'));
+    expect(rows).toHaveLength(2);
+    expect(rows.filter((l) => l.endsWith('– ombokad via frånvaron Kurs, kontaktas därifrån'))).toHaveLength(1);
+  });
+
+  it('a booking moved by hand at the desk is called from the first absence registered over it', async () => {
+    const w = await week();
+    const to = await slot(k2, '2026-12-16', '09:00', '09:30');
+    const sick = await api.ok('absences.create', { resourceId: k1.id, ...sickWeek });
+    await api.ok('bookings.rebook', { id: w.bookedWed.id, slotId: to.id });
+    const courseList = await api.ok('absences.contactList', { id: w.course.absence.id });
+    expect(courseList.map((c) => [c.bookingId, c.moved, c.contactUnder])).toEqual([[w.bookedWed.id, true, null]]);
+    const sickList = await api.ok('absences.contactList', { id: sick.absence.id });
+    expect(sickList.map((c) => [c.bookingId, c.moved, c.contactUnder])).toEqual([
+      [w.bookedWed.id, true, { absenceId: w.course.absence.id, reason: 'Kurs' }],
+      [w.bookedFri.id, false, null],
+    ]);
+  });
+
+  it('a protected patient moved by the other absence: no name, and no new time to a role without the need', async () => {
+    const w = await week();
+    await api.ok('patients.update', { id: w.bookedWed.patient.id, protectedIdentity: true });
+    await slot(k2, '2026-12-16', '09:00', '09:30');
+    await slot(k2, '2026-12-16', '10:00', '10:30');
+    const sick = await api.ok('absences.create', { resourceId: k1.id, ...sickWeek });
+    await api.ok('absences.applyRebooking', { id: sick.absence.id });
+    const [asScheduler] = await api.ok('absences.contactList', { id: w.course.absence.id }, ['scheduler']);
+    expect(asScheduler).toMatchObject({
+      bookingId: w.bookedWed.id,
+      displayName: '',
+      protectedIdentity: true,
+      contactMasked: true,
+      moved: true,
+      newStartAt: null,
+      contactUnder: { absenceId: sick.absence.id, reason: 'Sjuk' },
+    });
+    const [atDesk] = await api.ok('absences.contactList', { id: w.course.absence.id }, ['receptionist']);
+    expect(atDesk).toMatchObject({ displayName: '', contactMasked: false, contactUnder: { absenceId: sick.absence.id } });
   });
 });
 
