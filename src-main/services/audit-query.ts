@@ -92,7 +92,7 @@ function query(ctx: ServiceContext, filter: AuditFilter, limit: number): AuditPa
     unitName: r.unit_name,
     userId: r.user_id,
     username: r.username,
-    userDisplayName: r.user_display_name,
+    userDisplayName: r.user_display_name ?? systemActor(r),
     workstation: r.workstation,
     patientId: r.patient_id,
     patientName: r.patient_name,
@@ -102,6 +102,15 @@ function query(ctx: ServiceContext, filter: AuditFilter, limit: number): AuditPa
     detail: r.detail,
   }));
   return { entries, truncated: rows.length > limit };
+}
+
+/**
+ * Who acted on a row no user wrote: sync applying central's changes (workstation `sync`), and for a
+ * patient's own change on 1177 that it brought (detail `channel: 'web'`), the patient.
+ */
+function systemActor(r: EntryRow): string | null {
+  if (r.user_id !== null || r.workstation !== 'sync') return null;
+  return (JSON.parse(r.detail) as { channel?: unknown }).channel === 'web' ? 'Patienten via 1177' : 'Synkronisering';
 }
 
 function filterDetail(filter: AuditFilter): Record<string, unknown> {

@@ -436,8 +436,25 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           audits.push(lateCancel);
           out.conflicts++;
         }
-        // The log records what the unit decided about a booking central changed (routine arrivals are
-        // central's and the patient's own, logged there).
+        // The patient's own change on 1177 is a change of patient data here too: one event each, by
+        // sync (a late cancellation's, a rejected booking's and a rebooking's old half have theirs).
+        const webChange = patientsWebChange(f, local?.status ?? null, status, !!breach || !!lateCancel);
+        if (webChange) {
+          audits.push({
+            action: 'change',
+            patientId: patient.id,
+            entity: 'booking',
+            entityId: bookingId,
+            detail: {
+              op: webChange,
+              channel: 'web',
+              status,
+              slotId: slot.id,
+              ...(webChange === 'sync.web_rebooked' ? { from: movedFrom?.fromId ?? null } : {}),
+            },
+          });
+        }
+        // The log records what the unit decided about a booking central changed.
         if (breach) {
           audits.push({
             action: 'change',
@@ -518,6 +535,25 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
 }
 
 const ACTIVE = new Set(['preliminary', 'booked', 'arrived', 'completed', 'no_show']);
+
+/**
+ * What a patient did on 1177 that a pulled Appointment brings, as the audit op: a new web booking
+ * (a rebooking's new half names its old), or her cancellation of a booking active here. Null for
+ * anything else, and where another event records it: a rebooking's old half (its new half's), a
+ * rejected booking or a late cancellation (the unit's decision). Runs only on a change of the row
+ * (pull skips a version it holds), so a page pulled twice logs once.
+ */
+function patientsWebChange(
+  f: AppointmentFields,
+  before: string | null,
+  status: string,
+  decided: boolean,
+): 'sync.web_booked' | 'sync.web_rebooked' | 'sync.web_cancelled' | null {
+  if (decided) return null;
+  if (before === null) return f.channel !== 'web' ? null : f.rebookedFromRef ? 'sync.web_rebooked' : 'sync.web_booked';
+  const cancelledHere = ACTIVE.has(before) && !ACTIVE.has(status);
+  return cancelledHere && f.cancelledVia === 'web' && !f.rebookedToRef ? 'sync.web_cancelled' : null;
+}
 
 type TypeRef = { id: string; code: string; contact_modes: string };
 

@@ -125,7 +125,10 @@ const syncDecisions = (ctx: ServiceContext, bookingId: string) =>
         `SELECT workstation, patient_id, detail FROM audit_events WHERE entity_id = ? AND workstation = 'sync' ORDER BY seq`,
       )
       .all(bookingId) as { workstation: string; patient_id: string | null; detail: string }[]
-  ).map((e) => ({ patientId: e.patient_id, ...(JSON.parse(e.detail) as Record<string, unknown>) }));
+  )
+    .map((e) => ({ patientId: e.patient_id, ...(JSON.parse(e.detail) as Record<string, unknown>) }))
+    // The unit's decisions, not the log of the patient's own changes on 1177 (channel web).
+    .filter((e) => e['channel'] !== 'web');
 const countWhere = (ctx: ServiceContext, sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n;
 
 beforeAll(async () => {
