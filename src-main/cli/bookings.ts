@@ -39,6 +39,14 @@ const MARKS: Record<string, 'booked' | 'arrived' | 'no_show' | 'completed'> = {
 };
 
 const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+/**
+ * A time's span as staff read it: '2026-10-24 23:00–24:00' (an end at the next midnight reads
+ * 24:00), and in the autumn night's doubled hour which 02:20 is meant.
+ */
+const span = (startAt: number, endAt: number) => {
+  const pass = doubledHourPass(startAt);
+  return `${at(startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt)}`;
+};
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 /** A patient as the caller may see them: a protected identity never by name. */
 const who = (p: { displayName: string | null; identityNumber: string | null; protectedIdentity: boolean }) =>
@@ -112,7 +120,7 @@ async function pickType(api: Api, key: string): Promise<string> {
 
 function printBooking(b: Booking, label: string): void {
   print(
-    `${label} ${b.id}: ${at(b.startAt)}–${localTime(b.endAt)}  ${who(b.patient)}  ${STATUS_SV[b.status]}, ` +
+    `${label} ${b.id}: ${span(b.startAt, b.endAt)}  ${who(b.patient)}  ${STATUS_SV[b.status]}, ` +
       `${MODE_SV[b.contactMode].toLowerCase()}, ${CHANNEL_SV[b.channel].toLowerCase()}`,
   );
 }
@@ -141,11 +149,7 @@ function permission(p: OnlinePermission): string {
 
 function printSlot(s: Slot, label: string): void {
   const state = { open: 'ledig', blocked: `spärrad${s.blockReason ? ` (${s.blockReason})` : ''}`, removed: 'borttagen' }[s.state];
-  // In the doubled autumn hour 02:20 names two times: which one is said.
-  const pass = doubledHourPass(s.startAt);
-  print(
-    `${label} ${s.id}: ${at(s.startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(s.startAt, s.endAt)}  ${state}${s.webPublished ? ', publicerad på webben' : ''}`,
-  );
+  print(`${label} ${s.id}: ${span(s.startAt, s.endAt)}  ${state}${s.webPublished ? ', publicerad på webben' : ''}`);
 }
 
 interface BookOptions {
@@ -350,7 +354,7 @@ export function registerBookingCommands(program: Command): void {
           printTable(
             ['Tid', 'Resurs', 'Patient', 'Status', 'Kanal', 'Orsak', 'Id'],
             list.rows.map((b) => [
-              `${at(b.startAt)}–${localTime(b.endAt)}`,
+              span(b.startAt, b.endAt),
               b.resourceName,
               who(b.patient),
               STATUS_SV[b.status],

@@ -13,7 +13,7 @@ import type { ApiError } from '../api/result.ts';
 import type { AppointmentType, ContactMode, Resource } from '../api/types.ts';
 import { daysSv } from '../domain/booking-rules.ts';
 import { clockChangeDays, type ClockChangeDay } from '../domain/templates.ts';
-import { addDays, isoWeekday, localDate, localTime } from '../domain/time.ts';
+import { addDays, isoWeekday, localDate, localEndTime, localTime } from '../domain/time.ts';
 import { createLogger } from '../log.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext } from '../services/context.ts';
@@ -635,7 +635,9 @@ export function registerTemplateCommands(templates: Command): void {
       if (e.bookedUnchanged.length)
         print(`${e.bookedUnchanged.length} bokade tider ligger kvar oförändrade (boka om dem vid behov):`);
       for (const b of e.bookedUnchanged)
-        print(`${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localTime(b.endAt, tz)}  bokning ${b.bookingId}`);
+        print(
+          `${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localEndTime(b.startAt, b.endAt, tz)}  bokning ${b.bookingId}`,
+        );
     });
 
   templates
@@ -657,6 +659,8 @@ export function registerTemplateCommands(templates: Command): void {
       if (done.expansion.created) print(`${done.expansion.created} tider från resursens andra mallar lades ut i stället.`);
       if (booked.length) print(`${booked.length} bokade tider ligger kvar (boka om dem vid behov):`);
       for (const b of booked)
-        print(`${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localTime(b.endAt, tz)}  bokning ${b.bookingId}`);
+        print(
+          `${localDate(b.startAt, tz)} ${localTime(b.startAt, tz)}–${localEndTime(b.startAt, b.endAt, tz)}  bokning ${b.bookingId}`,
+        );
     });
 }

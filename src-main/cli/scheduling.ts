@@ -8,7 +8,7 @@ import type { AppointmentType, Resource } from '../api/types.ts';
 import type { ExpansionReport, ScheduleHorizon } from '../api/methods/scheduling.ts';
 import { bookingWindow, daysSv, mayBookTypeOnWeb } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
-import { localDate, localTime } from '../domain/time.ts';
+import { localDate, localEndTime, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
@@ -211,7 +211,7 @@ export function registerSchedulingCommands(program: Command): void {
         }
         for (const s of found) {
           print(
-            `${localDate(s.startAt, tz)} ${localTime(s.startAt, tz)}–${localTime(s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`,
+            `${localDate(s.startAt, tz)} ${localTime(s.startAt, tz)}–${localEndTime(s.startAt, s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`,
           );
         }
       });

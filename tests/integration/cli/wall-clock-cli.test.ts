@@ -58,6 +58,25 @@ describe('24:00 at the command line', () => {
     const s = JSON.parse(r.out) as { startAt: number; endAt: number };
     expect([iso(s.startAt), iso(s.endAt)]).toEqual(['2026-10-24T21:00:00.000Z', '2026-10-24T22:00:00.000Z']);
     expect((await add('2026-10-23', '23:00', '24:00')).out).toMatch(/2026-10-23 23:00–24:00 /);
+    // The free-slot list and a booking read the end as 24:00 too, not 00:00.
+    const free = await run([
+      'slots',
+      'free',
+      '--type',
+      'LAKBES',
+      '--resource',
+      'Erik Johansson',
+      '--from',
+      '2026-10-23',
+      '--to',
+      '2026-10-23',
+    ]);
+    expect(free.out).toMatch(/^2026-10-23 23:00–24:00 {2}Erik Johansson/m);
+    const slotId = (JSON.parse((await add('2026-10-22', '23:30', '24:00', '--json')).out) as { id: string }).id;
+    const patient = await run(['patients', 'add', '--number', '19811218-9876', '--given', 'Åsa', '--family', 'Öberg']);
+    expect(patient.code).toBe(0);
+    const booked = await run(['bookings', 'book', '--slot', slotId, '--patient', '811218-9876', '--type', 'LAKBES']);
+    expect([booked.code, booked.out]).toEqual([0, expect.stringMatching(/2026-10-22 23:30–24:00 /)]);
     const start = await add('2026-10-23', '24:00', '24:00');
     expect([start.code, start.err]).toEqual([2, expect.stringMatching(/--start: En tid kan inte börja 24:00/)]);
     const late = await add('2026-10-23', '23:00', '24:30');
