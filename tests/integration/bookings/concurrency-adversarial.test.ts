@@ -5,55 +5,21 @@
 // row or audit event behind, and the access log's chain still whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import type { FreeSlot } from '../../../src-main/api/methods/scheduling.ts';
 import type { ApiError, Result } from '../../../src-main/api/result.ts';
 import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { verifyAuditChain } from '../../../src-main/services/audit.ts';
 import { defaultMigrationsDir, loadMigrations, openDatabase } from '../../../src-main/store/database.ts';
-import type { ContentionCall, ContentionCommand } from '../../helpers/contention-worker.ts';
+import type { ContentionCall } from '../../helpers/contention-worker.ts';
+import { Desk } from '../../helpers/contention-desk.ts';
 import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { tempDbPath } from '../../helpers/temp-db.ts';
 import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { demoApi, type Api } from '../scheduling/helpers.ts';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-
-/** A desk in its own process with its own connection (tests/helpers/contention-worker.ts). */
-class Desk {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly waiting: ((line: string) => void)[] = [];
-  private stderr = '';
-
-  constructor() {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/contention-worker.ts'], { cwd: ROOT });
-    this.child.stderr.on('data', (c: Buffer) => (this.stderr += c.toString()));
-    this.child.on('exit', (code) => {
-      if (code) for (const w of this.waiting.splice(0)) w(JSON.stringify({ crashed: this.stderr }));
-    });
-    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
-  }
-
-  send<T>(cmd: ContentionCommand): Promise<T> {
-    return new Promise((done, fail) => {
-      this.waiting.push((l) => {
-        const msg = JSON.parse(l) as T & { crashed?: string };
-        if (msg.crashed !== undefined) fail(new Error(`desk crashed:\n${msg.crashed}`));
-        else done(msg);
-      });
-      this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
-    });
-  }
-
-  stop(): void {
-    this.child.stdin.end();
-  }
-}
 
 const desks = Array.from({ length: 3 }, () => new Desk());
 // Every desk up (tsx loaded) before any race starts.
