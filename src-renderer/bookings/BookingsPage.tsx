@@ -94,7 +94,11 @@ function BookingsScreen() {
     queryKey: ['resources.list', 'all'],
     queryFn: () => call('resources.list', { includeInactive: true }),
   });
-  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  // Deactivated types too: their bookings are still listed, filtered by and moved.
+  const types = useQuery({
+    queryKey: ['appointmentTypes.list', 'all'],
+    queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
+  });
 
   const input: InputOf<'bookings.search'> = {
     from: dates.from,

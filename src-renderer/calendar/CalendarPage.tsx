@@ -74,7 +74,11 @@ function CalendarScreen() {
 
   const visible = rangeFor(view, date);
   const range = useQuery({ ...rangeQuery(visible), placeholderData: (prev) => prev });
-  const types = useQuery({ queryKey: ['appointmentTypes.list'], queryFn: () => call('appointmentTypes.list', {}) });
+  // Deactivated types too: their bookings keep showing by name and can still be moved (not booked anew).
+  const types = useQuery({
+    queryKey: ['appointmentTypes.list', 'all'],
+    queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
+  });
 
   // Prefetch the neighbouring ranges once the visible one is in: next/previous paint from cache.
   useEffect(() => {
@@ -405,7 +409,7 @@ function CalendarScreen() {
         <BookDialog
           slot={open.slot}
           presetTypeId={open.typeId}
-          types={types.data ?? []}
+          types={activeTypes}
           resources={allResources}
           onClose={() => setOpen(null)}
         />

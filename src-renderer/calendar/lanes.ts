@@ -66,7 +66,10 @@ function place(e: HTMLElement, item: LaneItem, ctx: LaneContext): void {
   }
 }
 
-function typeLabel(ids: readonly string[], ctx: LaneContext): string {
+function typeLabel(slotIds: readonly string[], ctx: LaneContext): string {
+  // A free time is labelled by what can be booked on it: a deactivated type only moves bookings.
+  const bookable = slotIds.filter((id) => ctx.typeById.get(id)?.active !== false);
+  const ids = bookable.length > 0 ? bookable : slotIds;
   const first = ids[0] === undefined ? undefined : ctx.typeById.get(ids[0]);
   const name = typeName(first, ctx.lang);
   return ids.length > 1 ? `${name} +${ids.length - 1}` : name;
@@ -83,7 +86,7 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
     'div',
     `tb-item tb-slot ${blocked ? 'tb-slot-blocked' : 'tb-slot-free'}${passed ? ' tb-passed' : ''}${matches ? '' : ' tb-dimmed'}${
       slot.webPublished ? ' tb-slot-web' : ''
-    }${item.cols > 1 ? ' tb-conflict' : ''}${started ? ' tb-slot-started' : ''}`,
+    }${item.conflict ? ' tb-conflict' : ''}${started ? ' tb-slot-started' : ''}`,
   );
   e.dataset['slotId'] = slot.id;
   e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : started ? 'started' : 'free';
@@ -119,7 +122,7 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   const e = el(
     'div',
     `tb-item tb-booking tb-status-${booking.status} tb-channel-${booking.channel}${filteredOut ? ' tb-dimmed' : ''}${
-      item.cols > 1 ? ' tb-conflict' : ''
+      item.conflict ? ' tb-conflict' : ''
     }${toMove ? ' tb-booking-blocked' : ''}`,
   );
   e.dataset['bookingId'] = booking.id;
@@ -135,7 +138,7 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
   e.setAttribute(
     'aria-label',
-    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.cols > 1 ? `, ${ctx.labels.conflict}` : ''}${
+    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
       toMove ? `, ${ctx.labels.blockedBooking}${slot.blockReason ? `: ${slot.blockReason}` : ''}` : ''
     }`,
   );
@@ -146,7 +149,7 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   if (booking.status === 'arrived') e.append(el('span', 'tb-mark tb-mark-arrived', ctx.labels.markArrived));
   else if (booking.status === 'no_show') e.append(el('span', 'tb-mark tb-mark-noshow', ctx.labels.markNoShow));
   else if (booking.status === 'preliminary') e.append(el('span', 'tb-mark tb-mark-prel', ctx.labels.markPreliminary));
-  if (item.cols > 1) e.append(el('span', 'tb-mark tb-mark-conflict', '!'));
+  if (item.conflict) e.append(el('span', 'tb-mark tb-mark-conflict', '!'));
   if (toMove) e.append(el('span', 'tb-mark tb-mark-blocked', ctx.labels.markBlocked));
   if (booking.channel === 'web') e.append(el('span', 'tb-mark tb-mark-web', '1177'));
   e.append(name);
