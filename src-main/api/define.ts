@@ -95,7 +95,8 @@ export const utcOffset = z
   .string()
   .regex(/^[+-](?:0\d|1[0-4]):[0-5]\d$/, named('UTC-förskjutningen ska skrivas +TT:MM, t.ex. +02:00.'));
 
-export const uuid = z.string().uuid(named('Ogiltigt id.'));
+/** An id (UUID): either case is the same id (RFC 9562); the app stores and compares lower case. */
+export const uuid = z.string().uuid(named('Ogiltigt id.')).toLowerCase();
 
 /**
  * A person's given or family name as staff type it: any script, hyphens and apostrophes
