@@ -274,7 +274,8 @@ function whoseCall(ctx: ServiceContext, old: Booking, moved: Booking): string | 
   const byRebooking = ctx.db
     .prepare(
       `SELECT json_extract(detail, '$.absenceId') FROM audit_events
-        WHERE patient_id = ? AND at = ? AND entity = 'booking' AND entity_id = ? AND json_extract(detail, '$.op') = 'rebook'`,
+        WHERE patient_id = ? AND at >= ? AND entity = 'booking' AND entity_id = ? AND json_extract(detail, '$.op') = 'rebook'
+        ORDER BY at LIMIT 1`,
     )
     .pluck()
     .get(moved.patient.id, moved.createdAt, moved.id) as string | null | undefined;

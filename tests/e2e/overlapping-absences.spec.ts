@@ -7,7 +7,7 @@ import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
 import type { CalendarRange, Resource } from '../../src-main/api/types.ts';
-import type { Absence, AbsenceResult } from '../../src-main/api/methods/scheduling.ts';
+import type { Absence, AbsenceRebookingResult, AbsenceResult } from '../../src-main/api/methods/scheduling.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 let shell: RunningShell;
@@ -86,4 +86,55 @@ test('sick leave over a course day is kept beside it, marked, and shortened with
     expect(s.startAt).toBeLessThan(Date.parse('2026-12-02T12:00:00+01:00'));
   }
   expect(week.slots.some((s) => s.state === 'open' && s.startAt > Date.parse('2026-12-03T00:00:00+01:00'))).toBe(true);
+});
+
+test('a patient the sick leave moved is called from its list; the course’s list shows her as already moved', async ({ page }) => {
+  const anna = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Anna Lindqvist')!;
+  const course = await api<AbsenceResult>('absences.create', {
+    resourceId: anna.id,
+    from: '2026-11-26',
+    fromTime: '08:00',
+    to: '2026-11-26',
+    toTime: '12:00',
+    reason: 'Kurs',
+  });
+  const sick = await api<AbsenceResult>('absences.create', {
+    resourceId: anna.id,
+    from: '2026-11-25',
+    to: '2026-11-27',
+    reason: 'Sjuk',
+  });
+  const applied = await api<AbsenceRebookingResult>('absences.applyRebooking', { id: sick.absence.id });
+  const inCourse = new Set(course.affectedBookings.map((b) => b.id));
+  const movedFromCourse = applied.rebooked.filter((r) => inCourse.has(r.old.id));
+  expect(movedFromCourse.length).toBeGreaterThan(0);
+
+  await signInAs(page, shell, SCHEDULER, MONDAY, '#/absences');
+  await page
+    .getByTestId('absences-table')
+    .locator(`tr[data-absence-id="${course.absence.id}"]`)
+    .getByRole('button', { name: 'Boka om' })
+    .click();
+  await page.getByTestId('rebook-wizard').getByRole('button', { name: 'Visa kontaktlistan' }).click();
+  const list = page.getByTestId('contact-list');
+  for (const r of movedFromCourse) {
+    const row = list.locator('tbody tr').filter({ hasText: r.old.patient.displayName });
+    await expect(row).toHaveAttribute('data-contact-under', sick.absence.id);
+    await expect(row.getByTestId('contact-under')).toHaveText('Redan ombokad via frånvaron Sjuk: kontaktas från den listan');
+  }
+  await expect(list.getByTestId('contact-under')).toHaveCount(movedFromCourse.length);
+  await expectAccessible(page, 'contact list, moved by the overlapping absence');
+  await page.screenshot({ path: '/tmp/shots13/desk/franvaro-contact-list-course.png' });
+
+  // The sick leave's own list has every call, none marked as another's.
+  await list.getByRole('button', { name: 'Klar' }).click();
+  await page
+    .getByTestId('absences-table')
+    .locator(`tr[data-absence-id="${sick.absence.id}"]`)
+    .getByRole('button', { name: 'Boka om' })
+    .click();
+  await page.getByTestId('rebook-wizard').getByRole('button', { name: 'Visa kontaktlistan' }).click();
+  await expect(list.locator('tbody tr')).toHaveCount(applied.contactList.length);
+  await expect(list.getByTestId('contact-under')).toHaveCount(0);
+  await page.screenshot({ path: '/tmp/shots13/desk/franvaro-contact-list-sick.png' });
 });
