@@ -4,9 +4,23 @@
 import type { AppointmentType, Booking, CalendarRange, Slot } from '../../src-main/api/types.ts';
 import { wallParts } from './wallclock.ts';
 
+/**
+ * `col`/`cols`: side-by-side places for items sharing wall-clock minutes. `conflict`: the item
+ * overlaps another in real time. The two differ only in the autumn night's doubled hour, where
+ * 02:20 summer time and 02:20 standard time share their minutes an hour apart: side by side, no conflict.
+ */
 export type LaneItem =
-  | { kind: 'slot'; slot: Slot; startMin: number; endMin: number; col: number; cols: number }
-  | { kind: 'booking'; booking: Booking; slot: Slot | undefined; startMin: number; endMin: number; col: number; cols: number };
+  | { kind: 'slot'; slot: Slot; startMin: number; endMin: number; col: number; cols: number; conflict: boolean }
+  | {
+      kind: 'booking';
+      booking: Booking;
+      slot: Slot | undefined;
+      startMin: number;
+      endMin: number;
+      col: number;
+      cols: number;
+      conflict: boolean;
+    };
 
 export interface CalendarIndex {
   /** key `${resourceId}|${date}` -> items sorted by start. */
@@ -60,6 +74,7 @@ export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
       endMin: endMinutes(start, end),
       col: 0,
       cols: 1,
+      conflict: false,
     });
   }
   for (const b of bookingsById.values()) {
@@ -73,6 +88,7 @@ export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
       endMin: endMinutes(start, end),
       col: 0,
       cols: 1,
+      conflict: false,
     });
   }
   for (const list of lanes.values()) packLane(list);
@@ -94,7 +110,11 @@ function packLane(items: LaneItem[]): void {
   let clusterEnd = -1;
   const colEnds: number[] = [];
   const close = () => {
-    for (const it of cluster) it.cols = colEnds.length;
+    for (const it of cluster) {
+      it.cols = colEnds.length;
+      const own = instants(it);
+      it.conflict = cluster.some((o) => o !== it && instants(o).startAt < own.endAt && own.startAt < instants(o).endAt);
+    }
     cluster = [];
     colEnds.length = 0;
   };
@@ -111,6 +131,8 @@ function packLane(items: LaneItem[]): void {
   }
   close();
 }
+
+const instants = (it: LaneItem): { startAt: number; endAt: number } => (it.kind === 'slot' ? it.slot : it.booking);
 
 /** Whether a free slot may be offered for booking of the given type filter. */
 export function slotOffersType(slot: Slot, typeId: string | null): boolean {

@@ -82,6 +82,15 @@ test('a single slot at 02:20 sommartid, the first of the two 02:20 the autumn ni
     '2026-10-25T00:20:00.000Z',
     '2026-10-25T01:20:00.000Z',
   ]);
+  // Both are in the calendar that night.
+  await page.evaluate(() => (window.location.hash = '#/calendar'));
+  await page.locator('input[type="date"]').first().fill('2026-10-25');
+  // Side by side (they share the wall clock's minutes) but not a conflict: an hour apart in real time.
+  for (const s of after.slots.filter((x) => x.startAt < Date.parse('2026-10-25T06:00:00Z'))) {
+    await expect(page.locator(`[data-slot-id="${s.id}"]`)).toBeVisible();
+    await expect(page.locator(`[data-slot-id="${s.id}"]`)).not.toHaveClass(/tb-conflict/);
+  }
+  await shot(page, 'calendar-doubled-hour');
 });
 
 test('a template 20:00–24:00: midnight is a checkbox beside the end, the list reads 20:00–24:00', async ({ page }) => {

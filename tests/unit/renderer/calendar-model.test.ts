@@ -94,6 +94,21 @@ describe('buildIndex', () => {
     ]);
   });
 
+  it('marks a real overlap as a conflict, not two times an hour apart in the doubled autumn hour', () => {
+    // 02:20 summer time (00:20Z) and 02:20 standard time (01:20Z) on 2026-10-25 share their minutes.
+    const summer = slot('s', 'r1', '2026-10-25T00:20:00Z', 30);
+    const winter = slot('w', 'r1', '2026-10-25T01:20:00Z', 30);
+    const night = buildIndex([range([summer, winter], [])]).lanes.get(laneKey('r1', '2026-10-25'))!;
+    expect(night.map((i) => [i.startMin, i.col, i.cols, i.conflict])).toEqual([
+      [140, 0, 2, false],
+      [140, 1, 2, false],
+    ]);
+    const a = slot('a', 'r1', '2026-11-23T07:00:00Z', 30);
+    const b = slot('b', 'r1', '2026-11-23T07:15:00Z', 30);
+    const day = buildIndex([range([a, b], [booking('x', a)])]).lanes.get(laneKey('r1', '2026-11-23'))!;
+    expect(day.map((i) => i.conflict)).toEqual([true, true]);
+  });
+
   it('merges ranges without duplicates (visible range and a prefetched neighbour)', () => {
     const a = slot('a', 'r1', '2026-11-23T07:00:00Z', 30);
     const index = buildIndex([range([a], []), range([a], [])]);
