@@ -2,7 +2,9 @@
 // Monday 2026-11-23 09:10): a time is offered to one patient on the list at a time; when she says
 // no or does not answer, "Tillbaka till väntande" puts her back in her place with her priority and
 // wishes and releases the time, so the next patient can be offered it. One transaction each with
-// its audit event, no outbox row. And the list says how many there are when its limit cuts it.
+// its audit event; the entry has no outbox row (it stays local), the released time's slot has one
+// (central then has it free again, sync/fhir/README.md). And the list says how many there are when
+// its limit cuts it.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppointmentType, Resource } from '../../../src-main/api/types.ts';
 import type { WaitlistEntry } from '../../../src-main/api/methods/waitlist.ts';
@@ -92,7 +94,11 @@ describe('an offered time is held for one patient until she answers', () => {
     const last = waitlistAudits(agnes.id).at(-1)!;
     expect(last.patient_id).toBe(first.id);
     expect(JSON.parse(last.detail)).toEqual({ op: 'returned', reason: 'no_answer', from: 'offered', released: slot.slotId });
-    expect(outboxRows()).toBe(outbox);
+    expect(outboxRows()).toBe(outbox + 1);
+    expect(api.ctx.db.prepare(`SELECT entity, entity_id FROM outbox ORDER BY seq DESC LIMIT 1`).get()).toEqual({
+      entity: 'slot',
+      entity_id: slot.slotId,
+    });
 
     // Released: the next patient can be offered the time; she declines it in turn.
     const next = await api.ok('waitlist.markOffered', { id: bodil.id, slotId: slot.slotId });
