@@ -403,6 +403,13 @@ function registerPatientAdd(program: Command): void {
         cmd: Command,
       ) => {
         await withApi(cmd, async (api) => {
+          if (!o.reserve) {
+            // Refused either way (a reserve number needs the flag), but say what would make it pass.
+            const check = await api('patients.checkIdentityNumber', { value: o.number });
+            if (!check.ok && (await api('patients.checkIdentityNumber', { value: o.number, reserve: true })).ok) {
+              throw new UsageError(`${check.message ?? ''} Är det ett reservnummer? Lägg till --reserve.`.trim());
+            }
+          }
           const p = await api('patients.create', {
             identityNumber: o.number,
             givenName: o.given,
