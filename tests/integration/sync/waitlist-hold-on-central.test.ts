@@ -57,7 +57,7 @@ beforeAll(async () => {
   central = await startCentral({ clock: () => now });
   const dir = tempDir();
   a = openLocal(dir, 'a', () => now);
-  unit = seedSmallUnit(a, { slots: 8, patients: 4 });
+  unit = seedSmallUnit(a, { slots: 8, patients: 6 });
   configureCentral(a, central.url);
   await sync(a);
   b = deskCopiedFrom(a, dir, 'b', () => now);
@@ -132,6 +132,32 @@ describe('a time held on återbudslistan, on central and on 1177', () => {
     expect(slot.extension?.find((e) => e.url.endsWith('/web-published'))?.valueBoolean).toBe(false);
     await staffOk(a, 'waitlist.markWaiting', { id: entry.id });
     await sync(a);
+  });
+
+  it('desk B books the held time for another patient (it knows no hold, read it free): the claim stands, and A’s hold ends as taken', async () => {
+    const U = unit.slotIds[6]!;
+    const entry = await waiting(4);
+    // B read the slot free; A's hold reaches central after (B's claim is on an older version).
+    await sync(b);
+    await staffOk(a, 'waitlist.markOffered', { id: entry.id, slotId: U });
+    await sync(a);
+    expect((await onCentral(U)).status).toBe('busy-tentative');
+    const booked = await staffOk(b, 'bookings.book', {
+      slotId: U,
+      patientId: unit.patientIds[5]!,
+      appointmentTypeId: unit.typeIds.lakbes,
+      channel: 'phone',
+    });
+    await sync(b, a);
+    expect(b.db.prepare(`SELECT status FROM bookings WHERE id = ?`).pluck().get(booked.id)).toBe('booked');
+    expect(b.db.prepare(`SELECT count(*) FROM conflicts`).pluck().get()).toBe(0);
+    expect((await onCentral(U)).status).toBe('busy');
+    expect(a.db.prepare(`SELECT state, offered_slot_id FROM waitlist WHERE id = ?`).get(entry.id)).toEqual({
+      state: 'waiting',
+      offered_slot_id: null,
+    });
+    await sync(a);
+    expect((await onCentral(U)).status).toBe('busy');
   });
 
   it('the held time passes: free on central at the next cycle, nothing changed on the list', async () => {
