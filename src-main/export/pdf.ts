@@ -75,6 +75,11 @@ export async function writeDayListPdf(
     if (start && end && start !== end) return `${name(start).slice(0, 6)}–${name(end)}`; // Helvetica's WinAnsi has no arrow
     return start ? name(start) : `slut ${name(end!)}`;
   };
+  // A time ending at the next midnight (an evening until midnight) ends 24:00, not 00:00.
+  const endTime = (row: ExportRow): string => {
+    const time = clock.time(row.endAt);
+    return time === '00:00' && clock.date(row.endAt) !== clock.date(row.startAt) ? '24:00' : time;
+  };
   const printed = `Utskriven ${clock.date(options.printedAt)} ${clock.time(options.printedAt)} av ${options.printedBy}`;
   let pageNo = 0;
 
@@ -170,7 +175,7 @@ export async function writeDayListPdf(
       .font('Helvetica')
       .fontSize(9)
       .fillColor(MUTED)
-      .text(`till ${clock.time(row.endAt)}`, x.time, top + (b ? 20 : 16), { width: COLS.time, lineBreak: false });
+      .text(`till ${endTime(row)}`, x.time, top + (b ? 20 : 16), { width: COLS.time, lineBreak: false });
     if (pass)
       doc
         .font('Helvetica-Bold')

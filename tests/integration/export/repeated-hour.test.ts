@@ -83,23 +83,21 @@ beforeAll(async () => {
     api.ok('slots.create', { resourceId: maria, date: AUTUMN, startTime, endTime, appointmentTypeIds: [tele] });
   slots.beforeSummer = (await single('01:40', '02:20')).id;
   slots.winter = (await single('02:20', '02:40')).id;
-  // 02:20–02:40 summer time between them, as sync's pull writes a Slot laid at central (by the
-  // region's own tool) at 2026-10-25T02:20:00+02:00: the desk's forms name wall-clock times only,
-  // and a wall-clock 02:20 that night is the second one.
-  slots.summer = api.ctx.newId();
-  api.ctx.db
-    .prepare(
-      `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, 'sync')`,
-    )
-    .run(
-      slots.summer,
-      maria,
-      Date.parse('2026-10-25T02:20:00+02:00'),
-      Date.parse('2026-10-25T02:40:00+02:00'),
-      JSON.stringify([tele]),
-      api.ctx.now(),
-    );
+  // 02:20–02:40 summer time between them: the first 02:20 of that night, named by its offset.
+  slots.summer = (
+    await api.ok('slots.create', {
+      resourceId: maria,
+      date: AUTUMN,
+      startTime: '02:20',
+      endTime: '02:40',
+      utcOffset: '+02:00',
+      appointmentTypeIds: [tele],
+    })
+  ).id;
+  expect(slotRow(slots.summer)).toEqual({
+    start_at: Date.parse('2026-10-25T02:20:00+02:00'),
+    end_at: Date.parse('2026-10-25T02:40:00+02:00'),
+  });
   await api.ok('bookings.book', { slotId: slots.beforeSummer, patientId: first!, appointmentTypeId: tele, channel: 'phone' });
   // Both 02:20 times are booked at 02:05 on the wall clock: once in summer time, once in winter time.
   api.setNow('2026-10-25T02:05:00+02:00');
@@ -239,6 +237,19 @@ describe('PDF day list in the doubled autumn hour', () => {
       l.trimStart().startsWith('02:20') && lines[i + 1]?.includes('till 02:40') ? [lines[i + 2]!.trim().split(/\s{2,}/)[0]] : [],
     );
     expect(under).toEqual(['sommartid', 'vintertid']);
+  });
+
+  it('ends a time at the next midnight as "till 24:00", not 00:00', async () => {
+    await api.ok('slots.create', {
+      resourceId: maria,
+      date: '2026-10-27',
+      startTime: '23:00',
+      endTime: '24:00',
+      appointmentTypeIds: [tele],
+    });
+    const lines = (await pdfText('2026-10-27')).split('\n');
+    const at = lines.findIndex((l) => l.trimStart().startsWith('23:00'));
+    expect(lines[at + 1]).toContain('till 24:00');
   });
 
   it('marks nothing on an ordinary day', async () => {
