@@ -124,6 +124,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
             <dd>
               <span className="tb-swatch" style={{ background: b.appointmentType.colour }} aria-hidden="true" />{' '}
               {i18n.language === 'en' ? b.appointmentType.nameEn : b.appointmentType.nameSv} · {t(`mode.${b.contactMode}`)}
+              {!b.appointmentType.active && <span className="tb-muted"> · {t('booking.typeInactive')}</span>}
             </dd>
             <dt>{t('booking.status')}</dt>
             <dd>

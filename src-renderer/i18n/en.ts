@@ -408,6 +408,7 @@ export const en: Shape<typeof sv> = {
       'No other free slots of this appointment type. Close and search in First free slot, or put the patient on the cancellation list.',
   },
   booking: {
+    typeInactive: 'deactivated: can be moved, not booked anew',
     title: 'Booking',
     patient: 'Patient',
     when: 'Time',

@@ -409,6 +409,7 @@ export const sv = {
       'Inga andra lediga tider av besökstypen. Stäng och sök i Första lediga tid eller lägg patienten på återbudslistan.',
   },
   booking: {
+    typeInactive: 'inaktiverad: kan flyttas, inte bokas ny',
     title: 'Bokning',
     patient: 'Patient',
     when: 'Tid',

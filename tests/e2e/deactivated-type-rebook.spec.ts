@@ -39,7 +39,11 @@ test('a booking of a deactivated type is moved from Boka om … to a time that s
 
   await signInAs(page, shell, RECEPTIONIST, MONDAY);
   await page.locator(`[data-booking-id="${booking.id}"]`).click();
-  await page.getByTestId('booking-dialog').getByRole('button', { name: 'Boka om …' }).click();
+  const bookingDialog = page.getByTestId('booking-dialog');
+  await expect(bookingDialog).toContainText('Greta Influensson');
+  await expect(bookingDialog).toContainText('Vaccination · Fysiskt · inaktiverad: kan flyttas, inte bokas ny');
+  await page.screenshot({ path: '/tmp/shots13/desk/booking-dialog-deactivated.png' });
+  await bookingDialog.getByRole('button', { name: 'Boka om …' }).click();
   const panel = page.getByTestId('next-free-panel');
   const type = panel.getByLabel('Besökstyp');
   await expect(type).toHaveValue(vacc.id);
