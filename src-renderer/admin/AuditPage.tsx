@@ -46,6 +46,14 @@ function filterFrom(form: HTMLFormElement): Filter {
   };
 }
 
+const WEB_CHANGES = ['sync.web_booked', 'sync.web_rebooked', 'sync.web_cancelled'] as const;
+
+/** The patient's own change on 1177 a row records (sync pulled it), if it is one. */
+function webChangeOf(detail: string): (typeof WEB_CHANGES)[number] | null {
+  const op = (JSON.parse(detail) as { op?: unknown }).op;
+  return WEB_CHANGES.find((w) => w === op) ?? null;
+}
+
 function ChainStatus() {
   const { t } = useTranslation();
   const verify = useQuery({ queryKey: ['audit.verify'], queryFn: () => call('audit.verify', {}) });
@@ -249,7 +257,10 @@ export function AuditPage() {
                   <td>{e.userDisplayName ?? e.username ?? '–'}</td>
                   <td>{e.workstation}</td>
                   <td>{e.patientName ? `${e.patientName} (${e.patientIdentityNumber ?? ''})` : '–'}</td>
-                  <td>{e.entity ? t(`audit.entity.${e.entity}`, { defaultValue: e.entity }) : '–'}</td>
+                  <td>
+                    {e.entity ? t(`audit.entity.${e.entity}`, { defaultValue: e.entity }) : '–'}
+                    {webChangeOf(e.detail) && `, ${t(`audit.webChange.${webChangeOf(e.detail)!}`)}`}
+                  </td>
                 </tr>
               ))}
             </tbody>

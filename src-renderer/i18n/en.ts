@@ -133,6 +133,12 @@ export const en: Shape<typeof sv> = {
       conflicts: 'Conflicts',
       audit_events: 'Access log',
     },
+    /** A patient's own change on 1177 that sync brought (audit detail op), after the entity. */
+    webChange: {
+      'sync.web_booked': 'booked on 1177',
+      'sync.web_rebooked': 'rebooked on 1177',
+      'sync.web_cancelled': 'cancelled on 1177',
+    },
     chainOk_one: 'The log chain is intact ({{count}} event).',
     chainOk_other: 'The log chain is intact ({{count}} events).',
     chainBroken: 'The log chain is broken at row {{seq}}: {{reason}}. Contact IT security.',

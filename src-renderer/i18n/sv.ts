@@ -129,6 +129,12 @@ export const sv = {
       conflicts: 'Konflikter',
       audit_events: 'Åtkomstlogg',
     },
+    /** A patient's own change on 1177 that sync brought (audit detail op), after the entity. */
+    webChange: {
+      'sync.web_booked': 'bokad på 1177',
+      'sync.web_rebooked': 'ombokad på 1177',
+      'sync.web_cancelled': 'avbokad på 1177',
+    },
     chainOk_one: 'Loggkedjan är obruten ({{count}} händelse).',
     chainOk_other: 'Loggkedjan är obruten ({{count}} händelser).',
     chainBroken: 'Loggkedjan är bruten vid rad {{seq}}: {{reason}}. Kontakta IT-säkerhet.',

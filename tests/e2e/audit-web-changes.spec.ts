@@ -62,6 +62,7 @@ test('Åtkomstlogg shows a booking the patient made on 1177, by the patient via 
   await expect(row).toContainText('Patienten via 1177');
   await expect(row).toContainText('sync');
   await expect(row).toContainText('Vera Webbsson');
+  await expect(row).toContainText('Bokning, bokad på 1177');
   await expectAccessible(page, 'audit web change');
   await page.screenshot({ path: `${SHOTS}/audit-web-booking.png`, fullPage: true });
 
