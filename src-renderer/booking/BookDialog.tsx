@@ -10,7 +10,7 @@ import type { DeskChannel, Patient } from '../../src-main/api/methods/scheduling
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
-import { hhmm, wallParts } from '../calendar/wallclock.ts';
+import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
 import { useNotify } from './notices.tsx';
 import { formatIdentity, formatSpan, formatStart } from './format.ts';
 import { useDebounced } from './useDebounced.ts';
@@ -280,7 +280,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         </p>
         {walkIn && slot === opened && (
           <p className="tb-walk-in-note" data-testid="walk-in-note">
-            {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: hhmm(wallParts(slot.endAt).minutes) })}
+            {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: endHhmm(slot.startAt, slot.endAt) })}
           </p>
         )}
         {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}

@@ -15,7 +15,7 @@ import { NextFreePanel } from '../booking/NextFreePanel.tsx';
 import { NoticeProvider } from '../booking/notices.tsx';
 import { formatDay, formatIdentity } from '../booking/format.ts';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
-import { addDaysIso, hhmm, startOfWeekIso, todayIso, wallParts } from '../calendar/wallclock.ts';
+import { addDaysIso, endHhmm, hhmm, startOfWeekIso, todayIso, wallParts } from '../calendar/wallclock.ts';
 import './bookings.css';
 
 type Period = 'today' | 'tomorrow' | 'week' | 'custom';
@@ -380,7 +380,6 @@ function BookingsScreen() {
               <tbody>
                 {rows.map((r, index) => {
                   const start = wallParts(r.startAt);
-                  const end = wallParts(r.endAt);
                   const created = wallParts(r.createdAt);
                   return (
                     <tr
@@ -403,7 +402,7 @@ function BookingsScreen() {
                             who: r.patient.displayName ?? t('calendar.protected'),
                           })}
                         >
-                          {hhmm(start.minutes)}–{hhmm(end.minutes)}
+                          {hhmm(start.minutes)}–{endHhmm(r.startAt, r.endAt)}
                         </button>
                       </td>
                       <td>{resourceName(r)}</td>

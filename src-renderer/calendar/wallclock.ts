@@ -83,6 +83,12 @@ export function hhmm(minutes: number): string {
   return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
+/** 'HH:mm' of a time's end: '24:00' when it ends at the next midnight (an evening until midnight). */
+export function endHhmm(startAt: number, endAt: number, tz: string = UNIT_TZ): string {
+  const end = wallParts(endAt, tz);
+  return end.minutes === 0 && end.date !== wallParts(startAt, tz).date ? '24:00' : hhmm(end.minutes);
+}
+
 /** ISO weekday 1 (Monday) .. 7 (Sunday) of a date. */
 export function isoWeekday(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -10,7 +10,7 @@ import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
 import { formatDay, formatStart } from '../booking/format.ts';
 import { useNotify } from '../booking/notices.tsx';
-import { hhmm, wallParts } from '../calendar/wallclock.ts';
+import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { EntryPatient, entryWho, periodText, wishText } from './shared.tsx';
 import { displayPhone } from '../patients/phone.ts';
@@ -89,9 +89,8 @@ export function OfferTimeDialog({ entry, onClose }: { entry: WaitlistEntry; onCl
           <ul className="tb-wl-times" aria-labelledby={`offer-lead-${entry.id}`} data-testid="offer-times">
             {list.map((slot, i) => {
               const start = wallParts(slot.startAt);
-              const end = wallParts(slot.endAt);
               const day = formatDay(start.date, lang);
-              const span = `${hhmm(start.minutes)}–${hhmm(end.minutes)}`;
+              const span = `${hhmm(start.minutes)}–${endHhmm(slot.startAt, slot.endAt)}`;
               return (
                 <li key={slot.slotId} data-slot-id={slot.slotId}>
                   <button
