@@ -97,11 +97,14 @@ async function pickPatient(api: Api, key: string): Promise<string> {
   // without '+' find her when nobody holds them this century); a reserve number as normalised.
   const found = number === null ? [] : await api('patients.search', { query: check.ok ? key : number, limit: 5 });
   // A personnummer-shaped reserve number may be registered with or without its century.
-  const same = number === null ? [] : check.ok ? [number] : reserveNumberForms(number);
+  // A reserve number's dashes only separate: RES20260001 names RES-2026-0001 (patient-match.ts).
+  const undashed = (n: string) => n.replace(/-/g, '');
+  const same = (number === null ? [] : check.ok ? [number] : reserveNumberForms(number)).map(undashed);
   // Else a centenarian typed without her '+': the same ten digits in another century, never
   // someone whose 12-digit number merely begins with what was typed.
   const centuryApart = found.filter((p) => check.ok && p.identityNumber.slice(2) === number?.slice(2));
-  const hit = found.find((p) => same.includes(p.identityNumber)) ?? (centuryApart.length === 1 ? centuryApart[0] : undefined);
+  const hit =
+    found.find((p) => same.includes(undashed(p.identityNumber))) ?? (centuryApart.length === 1 ? centuryApart[0] : undefined);
   if (hit) return hit.id;
   // Digits only were meant as a personnummer: say what is wrong with it.
   if (!check.ok && !/[A-Za-z]/.test(key)) throw new UsageError(check.message ?? `"${key}" är inget giltigt personnummer.`);

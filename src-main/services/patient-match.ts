@@ -71,10 +71,11 @@ export function patientMatch(ctx: ServiceContext, query: string, today: string):
   );
   const params: unknown[] = words.flatMap((w) => [`%${escapeLike(w).replace(/[^ -~]+/g, '%')}%`, `% ${escapeLike(w)}%`]);
   let where = name.join(' AND ');
-  // A reserve number is stored upper case, as typed.
+  // A reserve number is stored upper case, as typed; its dashes only separate (RES-2026-0001 is
+  // RES20260001 read off a wristband), so both sides are compared without them.
   if (/\d/.test(cleaned) && /^[0-9A-Za-z-]+$/.test(cleaned)) {
-    where = `(${where} OR identity_number LIKE ? ESCAPE '\\')`;
-    params.push(`${escapeLike(cleaned.toUpperCase())}%`);
+    where = `(${where} OR replace(identity_number, '-', '') LIKE ? ESCAPE '\\')`;
+    params.push(`${escapeLike(cleaned.replace(/-/g, '').toUpperCase())}%`);
   }
   return { where, params };
 }
