@@ -136,11 +136,18 @@ function identityNoOneElseHas(
   const check = checkIdentityNumber(ctx, { value, reserve });
   if (!check.ok || !check.normalised || !check.kind)
     throw invalid(check.message ?? 'Ogiltigt personnummer.', { field: 'identityNumber' });
-  // A reserve number typed with and without its century is one wristband: one patient.
-  const forms = check.kind === 'reserve' ? reserveNumberForms(check.normalised) : [check.normalised];
+  // A reserve number typed with and without its century is one wristband: one patient. So is one
+  // typed with other dashes (RES-2026-0001, RES20260001): the search reads them alike (patient-match.ts).
+  const isReserve = check.kind === 'reserve';
+  const forms = isReserve ? reserveNumberForms(check.normalised) : [check.normalised];
   const clash = ctx.db
-    .prepare(`SELECT id FROM patients WHERE identity_number IN (SELECT value FROM json_each(?)) AND id IS NOT ? LIMIT 1`)
-    .get(JSON.stringify(forms), self) as { id: string } | undefined;
+    .prepare(
+      `SELECT id FROM patients
+        WHERE (identity_number IN (SELECT value FROM json_each(?))
+               OR (? AND identity_kind = 'reserve' AND replace(identity_number, '-', '') = ?))
+          AND id IS NOT ? LIMIT 1`,
+    )
+    .get(JSON.stringify(forms), isReserve ? 1 : 0, check.normalised.replace(/-/g, ''), self) as { id: string } | undefined;
   if (clash) {
     const what = check.kind === 'reserve' ? 'reservnumret' : 'personnumret';
     throw conflict(`Det finns redan en patient med det ${what}.`, { patientId: clash.id });

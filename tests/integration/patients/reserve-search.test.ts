@@ -51,3 +51,25 @@ describe('tidbok bookings book --patient with a reserve number typed without its
     expect(r).toMatchObject({ code: 0, err: '', out: expect.stringContaining('Reserv Okänd RES-2026-0001') });
   });
 });
+
+describe('registering a reserve number another patient holds with other dashes', () => {
+  it.each(['RES20260001', 'RES-20260001', 'res2026-0001'])(
+    '%s: refused as the same wristband, nothing written',
+    async (number) => {
+      const before = api.count(`SELECT count(*) AS n FROM patients`);
+      const error = await api.err('patients.create', {
+        identityNumber: number,
+        givenName: 'Dubbel',
+        familyName: 'Okänd',
+        reserve: true,
+      });
+      expect(error).toMatchObject({ code: 'conflict', message: 'Det finns redan en patient med det reservnumret.' });
+      expect(api.count(`SELECT count(*) AS n FROM patients`)).toBe(before);
+    },
+  );
+
+  it('a reserve number with other characters is another patient', async () => {
+    await api.ok('patients.create', { identityNumber: 'RES-2026-0011', givenName: 'Annan', familyName: 'Okänd', reserve: true });
+    expect(await search('RES-2026-0011')).toEqual(['RES-2026-0011']);
+  });
+});
