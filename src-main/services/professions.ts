@@ -3,8 +3,10 @@
 // the unit already uses is written as the unit spells it; only a new profession is kept as typed.
 import type { ServiceContext } from './context.ts';
 
-/** `typed` as the unit already spells that profession (resources' and types' codes), whatever the case. */
-export function asKnownProfession(ctx: ServiceContext, typed: string): string {
+/** `input` as the unit already spells that profession (resources' and types' codes), whatever the case. */
+export function asKnownProfession(ctx: ServiceContext, input: string): string {
+  // Spaces around a pasted code are no part of it (resources and types store theirs trimmed).
+  const typed = input.trim();
   const folded = typed.toLocaleUpperCase('sv');
   const known = ctx.db
     .prepare(
