@@ -63,7 +63,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tidbok: ${err.message}\n`);
       return EXIT.failure;
     }
-    process.stderr.write(`tidbok: ${(err as Error).stack ?? String(err)}\n`);
+    // Not foreseen: one line for whoever ran it (a script's log stays readable); where it came
+    // from only when the log level asks for it.
+    process.stderr.write(`tidbok: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof Error && err.stack && /^(debug|trace)$/.test(process.env['TIDBOK_LOG_LEVEL'] ?? '')) {
+      process.stderr.write(`${err.stack}\n`);
+    }
     return EXIT.failure;
   }
 }

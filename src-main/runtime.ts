@@ -54,7 +54,9 @@ export function systemClock(): () => number {
   const pinned = process.env['TIDBOK_NOW'];
   if (pinned) {
     const at = Date.parse(pinned);
-    if (Number.isNaN(at)) throw new Error(`TIDBOK_NOW is not an ISO date-time: ${pinned}`);
+    if (Number.isNaN(at)) {
+      throw new Error(`TIDBOK_NOW ska vara en tidpunkt i ISO 8601, t.ex. 2026-11-23T09:10:00+01:00, inte "${pinned}".`);
+    }
     const offset = at - Date.now();
     return () => Date.now() + offset;
   }
