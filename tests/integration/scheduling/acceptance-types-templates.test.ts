@@ -461,7 +461,12 @@ describe('schedule templates: bad input is refused in Swedish, naming the field'
 
   it.each([
     [{ startTime: '9:00' }, 'Ogiltiga uppgifter: Från kl.: Tid ska skrivas TT:MM.'],
-    [{ endTime: '24:00' }, 'Ogiltiga uppgifter: Till kl.: Tid ska skrivas TT:MM.'],
+    // 24:00 ends a day (the next midnight) but never starts one; nothing is later.
+    [{ endTime: '24:30' }, 'Ogiltiga uppgifter: Till kl.: Tid ska skrivas TT:MM (senast 24:00).'],
+    [
+      { startTime: '24:00', endTime: '24:00' },
+      'Ogiltiga uppgifter: Från kl.: En tid kan inte börja 24:00: 24:00 är dygnets slut och kan bara vara en sluttid. Det nya dygnet börjar 00:00.',
+    ],
     [{ startTime: '12:00', endTime: '09:00' }, 'Ogiltiga uppgifter: Sluttiden måste vara efter starttiden.'],
     [{ validFrom: '2027-02-29' }, 'Ogiltiga uppgifter: Gäller från: Datumet finns inte.'],
     [{ validTo: '31/12/2026' }, 'Ogiltiga uppgifter: Gäller till: Datum ska skrivas ÅÅÅÅ-MM-DD.'],
