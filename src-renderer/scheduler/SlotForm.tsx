@@ -10,6 +10,7 @@ import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { formatDay } from '../booking/format.ts';
 import { todayIso, wallTimeOffsets } from '../calendar/wallclock.ts';
 import { EndTimeField, END_OF_DAY } from './EndTimeField.tsx';
+import { TypeChecks } from './TypeChecks.tsx';
 
 export function SlotForm({
   resourceId,
@@ -125,24 +126,7 @@ export function SlotForm({
             ))}
           </fieldset>
         )}
-        <fieldset className="tb-fieldset">
-          <legend>{t('tpl.types')}</legend>
-          <div className="tb-check-grid">
-            {(types.data ?? []).map((x) => (
-              <label key={x.id} className="tb-check">
-                <input
-                  type="checkbox"
-                  checked={typeIds.includes(x.id)}
-                  onChange={(e) =>
-                    changed(setTypeIds)(e.target.checked ? [...typeIds, x.id] : typeIds.filter((id) => id !== x.id))
-                  }
-                />
-                <span className="tb-swatch" style={{ background: x.colour }} aria-hidden="true" />
-                {i18n.language === 'en' ? x.nameEn : x.nameSv}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <TypeChecks types={types.data ?? []} chosen={typeIds} onChange={changed(setTypeIds)} />
         <label className="tb-check">
           <input type="checkbox" checked={web} onChange={(e) => changed(setWeb)(e.target.checked)} />
           {t('slotForm.web')}

@@ -18,6 +18,7 @@ import { PatientDialog } from '../patients/PatientDialog.tsx';
 import { TemplateEditResult } from './TemplateEditResult.tsx';
 import { EndTimeField } from './EndTimeField.tsx';
 import { SlotForm } from './SlotForm.tsx';
+import { TypeChecks } from './TypeChecks.tsx';
 import { useRoles } from '../auth/roles.ts';
 import './templates.css';
 
@@ -482,22 +483,7 @@ function TemplateForm({
             <input id={fid.to} type="date" value={d.validTo} onChange={(e) => set('validTo', e.target.value)} />
           </div>
         </div>
-        <fieldset className="tb-fieldset">
-          <legend>{t('tpl.types')}</legend>
-          <div className="tb-check-grid">
-            {offered.map((x) => (
-              <label key={x.id} className="tb-check">
-                <input
-                  type="checkbox"
-                  checked={d.appointmentTypeIds.includes(x.id)}
-                  onChange={(e) => set('appointmentTypeIds', toggle(d.appointmentTypeIds, x.id, e.target.checked) as string[])}
-                />
-                <span className="tb-swatch" style={{ background: x.colour }} aria-hidden="true" />
-                {i18n.language === 'en' ? x.nameEn : x.nameSv}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <TypeChecks types={offered} chosen={d.appointmentTypeIds} onChange={(ids) => set('appointmentTypeIds', ids)} />
         <div className="tb-row">
           {(['publishWeb', 'withinCareGuarantee', 'skipHolidays'] as const).map((k) => (
             <label key={k} className="tb-check">
