@@ -180,10 +180,8 @@ export function registerSchedulingCommands(program: Command): void {
             : resources.some((r) => r.id === opts.resource || r.hsaId === opts.resource || sameName(r.name, opts.resource!))
               ? pickResource(resources, opts.resource)
               : pickResource(listResources(ctx, { includeInactive: true }), opts.resource);
-        // A mistyped profession is bad input, not an empty book.
-        if (opts.profession !== undefined && !resources.some((r) => r.profession === opts.profession)) {
-          throw new UsageError(`Ingen resurs på enheten har yrket "${opts.profession}" (tidbok resources list visar dem).`);
-        }
+        // An invitation matters only on the web: at the desk every type may be booked anyway.
+        if (opts.invited === true && opts.web !== true) throw new UsageError('--invited gäller bara tillsammans med --web.');
         const found = findFreeSlots(ctx, {
           appointmentTypeId: type.id,
           from,

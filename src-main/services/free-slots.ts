@@ -9,7 +9,7 @@
 // A deactivated type is searched only for moving bookings patients already hold (rebookingId,
 // movingBooked): its times laid before the deactivation still offer it.
 import type { FreeSlot } from '../api/methods/scheduling.ts';
-import { notFound } from '../api/result.ts';
+import { invalid, notFound } from '../api/result.ts';
 import type { BookingStatus } from '../api/types.ts';
 import { bookingWindow, mayBookTypeOnWeb, OPEN_STATUSES } from '../domain/booking-rules.ts';
 import { addDays, sameWallClockDaysLater, startOfLocalDay } from '../domain/time.ts';
@@ -124,11 +124,21 @@ const byStartThenResource = (a: Row, b: Row) =>
 type Stmt = ReturnType<ServiceContext['db']['prepare']>;
 const statements = new WeakMap<ServiceContext['db'], { typeLists: Stmt; byTypeList: Stmt; byResource: Stmt }>();
 
+/** `typed` as the unit's resources spell it; `validation` when none of them has it. */
+function unitProfession(ctx: ServiceContext, unitId: string, typed: string): string {
+  const profession = asKnownProfession(ctx, typed);
+  const held = ctx.db.prepare(`SELECT 1 FROM resources WHERE unit_id = ? AND profession = ? LIMIT 1`).get(unitId, profession);
+  if (!held) throw invalid(`Ingen resurs på enheten har yrket "${typed.trim()}".`, { field: 'profession' });
+  return profession;
+}
+
 export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[] {
   const unit = currentUnit(ctx);
   const type = getAppointmentType(ctx, q.appointmentTypeId);
   // A clinician asked for by an id that is nobody's is a mistake to report, not "no free time".
   if (q.resourceId !== undefined) getResource(ctx, q.resourceId);
+  // So is a profession nobody on the unit has (a typo would otherwise read as a full book).
+  const profession = q.profession === undefined ? null : unitProfession(ctx, unit.id, q.profession);
   if (!type.active && !movesHeldBooking(ctx, q)) return [];
   if (q.webOnly && !mayBookTypeOnWeb(type, q.invited === true)) return [];
   const now = ctx.now();
@@ -162,7 +172,7 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
     webOnly: q.webOnly ? 1 : 0,
     resourceId: q.resourceId ?? null,
     excludeResourceId: q.excludeResourceId ?? null,
-    profession: q.profession === undefined ? null : asKnownProfession(ctx, q.profession),
+    profession,
     professions: JSON.stringify(type.professions),
     // A slot laid out before the type was lengthened no longer fits it: never offered.
     durationMs: type.durationMin * 60_000,

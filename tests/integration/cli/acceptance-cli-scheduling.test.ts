@@ -336,8 +336,13 @@ describe('bad dates and periods: exit 2 and a Swedish sentence', () => {
     const r = await cli(['slots', 'free', '--type', 'LAKBES', '--profession', 'lakre', '--db', db]);
     expect(r).toMatchObject({
       code: 2,
-      err: 'tidbok: Ingen resurs på enheten har yrket "lakre" (tidbok resources list visar dem).\n',
+      err: 'tidbok: Ingen resurs på enheten har yrket "lakre".\n',
     });
+  });
+
+  it('--invited without --web is refused, not silently ignored', async () => {
+    const r = await cli(['slots', 'free', '--type', 'ASTMA', '--invited', '--db', db]);
+    expect(r).toMatchObject({ code: 2, out: '', err: 'tidbok: --invited gäller bara tillsammans med --web.\n' });
   });
 
   // The demo's types: LAKBES for lakare, 90 days ahead, web-bookable; ASTMA for nurses, on the web

@@ -17,4 +17,12 @@ describe('slots.findFree with a profession typed loosely', () => {
     expect(exact).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ profession: 'lakare' })]) });
     expect(await find(typed)).toEqual(exact);
   });
+
+  // A typo is bad input, named as the CLI names it, not an empty list that reads as a full book.
+  it.each(['lakre', 'tandläkare'])('%j, which nobody on the unit is, is refused by name', async (typed) => {
+    expect(await find(typed)).toMatchObject({
+      ok: false,
+      error: { code: 'validation', message: `Ingen resurs på enheten har yrket "${typed}".` },
+    });
+  });
 });
