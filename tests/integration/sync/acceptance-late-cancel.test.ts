@@ -126,7 +126,7 @@ const syncDecisions = (ctx: ServiceContext, bookingId: string) =>
       )
       .all(bookingId) as { workstation: string; patient_id: string | null; detail: string }[]
   )
-    .map((e) => ({ patientId: e.patient_id, ...(JSON.parse(e.detail) as Record<string, unknown>) }))
+    .map((e): Record<string, unknown> => ({ patientId: e.patient_id, ...(JSON.parse(e.detail) as Record<string, unknown>) }))
     // The unit's decisions, not the log of the patient's own changes on 1177 (channel web).
     .filter((e) => e['channel'] !== 'web');
 const countWhere = (ctx: ServiceContext, sql: string) => (ctx.db.prepare(sql).get() as { n: number }).n;
