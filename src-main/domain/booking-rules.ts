@@ -2,7 +2,7 @@
 // cut-offs apply on the web and at the desk; the desk may override them, the web never.
 // Every "no" comes back as a reason code plus a Swedish sentence naming why.
 import type { BookingStatus, Channel, ContactMode, ReasonCode, ReasonRule } from '../api/types.ts';
-import { addDays, localDate, localTime, startOfLocalDay, STOCKHOLM } from './time.ts';
+import { addDays, localDate, localEndTime, localTime, startOfLocalDay, STOCKHOLM } from './time.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -231,7 +231,7 @@ export function checkSlotStarted(
   return breach(
     'conflict',
     'started',
-    `Tiden började kl. ${localTime(slot.startAt, tz)} och pågår till kl. ${localTime(slot.endAt, tz)}. ` +
+    `Tiden började kl. ${localTime(slot.startAt, tz)} och pågår till kl. ${localEndTime(slot.startAt, slot.endAt, tz)}. ` +
       'Personal kan boka en patient som är på plats med en motiverad åsidosättning.',
     { startAt: slot.startAt, endAt: slot.endAt },
   );

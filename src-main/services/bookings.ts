@@ -19,7 +19,7 @@ import {
   reasonCodeAsDefined,
   type RuleBreach,
 } from '../domain/booking-rules.ts';
-import { localDate, localTime } from '../domain/time.ts';
+import { localDate, localEndTime, localTime } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES, BOOKING_SELECT, toBooking, type BookingRow } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
 import { recordAudit } from './audit.ts';
@@ -218,7 +218,7 @@ export function patientOverlap(
     code: 'patient_busy',
     messageSv:
       `Patienten har redan en tid som överlappar: ${localDate(other.start_at, tz)} kl. ` +
-      `${localTime(other.start_at, tz)}–${localTime(other.end_at, tz)} hos ${other.name}.`,
+      `${localTime(other.start_at, tz)}–${localEndTime(other.start_at, other.end_at, tz)} hos ${other.name}.`,
     details: { bookingId: other.id },
   };
 }

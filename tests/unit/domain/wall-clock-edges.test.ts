@@ -3,6 +3,7 @@
 // from Europe/Stockholm's rules: summer time (+02:00) ends 2026-10-25 and 2027-10-31 at 03:00,
 // when the clock shows 02:00 again (+01:00); it begins 2026-03-29 at 02:00 (-> 03:00).
 import { describe, expect, it } from 'vitest';
+import { checkSlotStarted } from '../../../src-main/domain/booking-rules.ts';
 import { describePlannedSlots, expandTemplate, templateProblem, type TemplateSpec } from '../../../src-main/domain/templates.ts';
 import {
   isEndWallTime,
@@ -124,5 +125,14 @@ describe('24:00 ends a day', () => {
     // The slots tile the day from its first to its last instant, in real hours, none overlapping.
     expect(autumn[0]!.startAt).toBe(at('2026-10-24T22:00:00Z'));
     for (let i = 1; i < autumn.length; i++) expect(autumn[i]!.startAt).toBeGreaterThanOrEqual(autumn[i - 1]!.endAt);
+  });
+});
+
+describe('a time under way until midnight says 24:00', () => {
+  it('checkSlotStarted names the end as 24:00, not 00:00', () => {
+    const slot = { startAt: at('2026-10-24T21:00:00Z'), endAt: at('2026-10-24T22:00:00Z') };
+    expect(checkSlotStarted(slot, at('2026-10-24T21:10:00Z'), 'desk', TZ)?.messageSv).toMatch(
+      /^Tiden började kl\. 23:00 och pågår till kl\. 24:00\./,
+    );
   });
 });
