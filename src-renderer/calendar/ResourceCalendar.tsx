@@ -156,6 +156,8 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       started: t('walkIn.slot'),
       webPublished: t('calendar.webPublished'),
       conflict: t('calendar.conflict'),
+      passSummer: t('calendar.passSummer'),
+      passWinter: t('calendar.passWinter'),
       status: t('calendar.status', { returnObjects: true }) as Record<string, string>,
       channel: t('calendar.channel', { returnObjects: true }) as Record<string, string>,
       markArrived: t('calendar.markArrived'),

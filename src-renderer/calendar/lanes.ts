@@ -18,6 +18,9 @@ export interface LaneLabels {
   status: Record<string, string>;
   channel: Record<string, string>;
   conflict: string;
+  /** Which 02:20 of the autumn night an item is (both read 02:20): 'sommartid' / 'vintertid'. */
+  passSummer: string;
+  passWinter: string;
   /** Short marks drawn inside bookings. */
   markArrived: string;
   markNoShow: string;
@@ -75,6 +78,10 @@ function typeLabel(slotIds: readonly string[], ctx: LaneContext): string {
   return ids.length > 1 ? `${name} +${ids.length - 1}` : name;
 }
 
+/** ' (sommartid)' after a time of the autumn night's doubled hour, where two items read the same. */
+const passOf = (item: LaneItem, ctx: LaneContext): string =>
+  item.pass ? ` (${item.pass === 'summer' ? ctx.labels.passSummer : ctx.labels.passWinter})` : '';
+
 function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx: LaneContext): HTMLElement {
   const blocked = slot.state === 'blocked';
   const begun = !blocked && (date < ctx.today || (date === ctx.today && item.startMin < ctx.nowMin));
@@ -90,12 +97,12 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
   );
   e.dataset['slotId'] = slot.id;
   e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : started ? 'started' : 'free';
-  const time = `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)}`;
+  const time = `${day}${hhmm(item.startMin)}${passOf(item, ctx)}–${hhmm(item.endMin)}`;
   const types = typeLabel(slot.appointmentTypeIds, ctx);
   const who = ctx.resourceName.get(slot.resourceId) ?? '';
   e.setAttribute('role', 'button');
   e.tabIndex = -1;
-  e.dataset['time'] = hhmm(item.startMin);
+  e.dataset['time'] = `${hhmm(item.startMin)}${passOf(item, ctx)}`;
   if (blocked) {
     e.setAttribute('aria-disabled', 'true');
     e.setAttribute('aria-label', `${ctx.labels.blocked} ${time}, ${who}${slot.blockReason ? `: ${slot.blockReason}` : ''}`);
@@ -138,13 +145,13 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
   e.setAttribute(
     'aria-label',
-    `${day}${hhmm(item.startMin)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
+    `${day}${hhmm(item.startMin)}${passOf(item, ctx)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
       toMove ? `, ${ctx.labels.blockedBooking}${slot.blockReason ? `: ${slot.blockReason}` : ''}` : ''
     }`,
   );
   // One element and one text node per booking (time and type come from CSS generated content);
   // a mark span only where there is something to mark. DOM size is what costs at 4,000 items.
-  e.dataset['time'] = hhmm(item.startMin);
+  e.dataset['time'] = `${hhmm(item.startMin)}${passOf(item, ctx)}`;
   e.dataset['type'] = tName;
   if (booking.status === 'arrived') e.append(el('span', 'tb-mark tb-mark-arrived', ctx.labels.markArrived));
   else if (booking.status === 'no_show') e.append(el('span', 'tb-mark tb-mark-noshow', ctx.labels.markNoShow));

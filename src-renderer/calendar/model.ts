@@ -10,7 +10,16 @@ import { wallParts } from './wallclock.ts';
  * 02:20 summer time and 02:20 standard time share their minutes an hour apart: side by side, no conflict.
  */
 export type LaneItem =
-  | { kind: 'slot'; slot: Slot; startMin: number; endMin: number; col: number; cols: number; conflict: boolean }
+  | {
+      kind: 'slot';
+      slot: Slot;
+      startMin: number;
+      endMin: number;
+      col: number;
+      cols: number;
+      conflict: boolean;
+      pass?: DoubledPass;
+    }
   | {
       kind: 'booking';
       booking: Booking;
@@ -20,7 +29,14 @@ export type LaneItem =
       col: number;
       cols: number;
       conflict: boolean;
+      pass?: DoubledPass;
     };
+
+/**
+ * Of two items on the same wall-clock minutes an hour apart (the autumn night's 02:00–02:59): the
+ * first, summer time, or the second, standard time. Said in the item's name, as both read 02:20.
+ */
+export type DoubledPass = 'summer' | 'winter';
 
 export interface CalendarIndex {
   /** key `${resourceId}|${date}` -> items sorted by start. */
@@ -114,6 +130,15 @@ function packLane(items: LaneItem[]): void {
       it.cols = colEnds.length;
       const own = instants(it);
       it.conflict = cluster.some((o) => o !== it && instants(o).startAt < own.endAt && own.startAt < instants(o).endAt);
+      // Sharing minutes without sharing time: only the doubled hour does that.
+      const twin = cluster.find(
+        (o) =>
+          o !== it &&
+          o.startMin < it.endMin &&
+          it.startMin < o.endMin &&
+          !(instants(o).startAt < own.endAt && own.startAt < instants(o).endAt),
+      );
+      if (twin) it.pass = own.startAt < instants(twin).startAt ? 'summer' : 'winter';
     }
     cluster = [];
     colEnds.length = 0;

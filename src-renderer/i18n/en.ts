@@ -45,6 +45,8 @@ export const en: Shape<typeof sv> = {
     passed: 'Past slot',
     webPublished: 'published on 1177',
     conflict: 'conflict',
+    passSummer: 'summer time',
+    passWinter: 'standard time',
     markArrived: '✓',
     markNoShow: 'No-show',
     markPreliminary: 'Prel.',

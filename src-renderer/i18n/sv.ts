@@ -41,6 +41,8 @@ export const sv = {
     passed: 'Passerad tid',
     webPublished: 'publicerad på 1177',
     conflict: 'krock',
+    passSummer: 'sommartid',
+    passWinter: 'vintertid',
     markArrived: '✓',
     markNoShow: 'Uteblev',
     markPreliminary: 'Prel.',

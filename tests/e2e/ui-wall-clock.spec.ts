@@ -90,6 +90,10 @@ test('a single slot at 02:20 sommartid, the first of the two 02:20 the autumn ni
     await expect(page.locator(`[data-slot-id="${s.id}"]`)).toBeVisible();
     await expect(page.locator(`[data-slot-id="${s.id}"]`)).not.toHaveClass(/tb-conflict/);
   }
+  // Both read 02:20: each says which one it is, on screen and in its accessible name.
+  const [first, second] = after.slots.filter((x) => x.startAt < Date.parse('2026-10-25T06:00:00Z'));
+  await expect(page.locator(`[data-slot-id="${first!.id}"]`)).toHaveAttribute('data-time', '02:20 (sommartid)');
+  await expect(page.locator(`[data-slot-id="${second!.id}"]`)).toHaveAttribute('aria-label', /^Ledig 02:20 \(vintertid\)–02:50/);
   await shot(page, 'calendar-doubled-hour');
 });
 

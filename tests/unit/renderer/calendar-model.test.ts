@@ -99,14 +99,17 @@ describe('buildIndex', () => {
     const summer = slot('s', 'r1', '2026-10-25T00:20:00Z', 30);
     const winter = slot('w', 'r1', '2026-10-25T01:20:00Z', 30);
     const night = buildIndex([range([summer, winter], [])]).lanes.get(laneKey('r1', '2026-10-25'))!;
-    expect(night.map((i) => [i.startMin, i.col, i.cols, i.conflict])).toEqual([
-      [140, 0, 2, false],
-      [140, 1, 2, false],
+    expect(night.map((i) => [i.startMin, i.col, i.cols, i.conflict, i.pass])).toEqual([
+      [140, 0, 2, false, 'summer'],
+      [140, 1, 2, false, 'winter'],
     ]);
     const a = slot('a', 'r1', '2026-11-23T07:00:00Z', 30);
     const b = slot('b', 'r1', '2026-11-23T07:15:00Z', 30);
     const day = buildIndex([range([a, b], [booking('x', a)])]).lanes.get(laneKey('r1', '2026-11-23'))!;
-    expect(day.map((i) => i.conflict)).toEqual([true, true]);
+    expect(day.map((i) => [i.conflict, i.pass])).toEqual([
+      [true, undefined],
+      [true, undefined],
+    ]);
   });
 
   it('merges ranges without duplicates (visible range and a prefetched neighbour)', () => {
