@@ -191,7 +191,6 @@ describe('who (resource, profession) and the web', () => {
   it.each([
     ['Kant C, whose profession the type does not take', { resourceId: 'c' }, []],
     ['sjuksköterskor (none performs the type)', { profession: 'sjukskoterska' }, []],
-    ['a profession nobody at the unit has', { profession: 'kurator' }, []],
     [
       'läkare: our two, not the demo doctors (their times do not offer the type)',
       { profession: 'lakare' },
@@ -201,6 +200,11 @@ describe('who (resource, profession) and the web', () => {
   ])('%s', async (_, q, expected) => {
     const input = { ...day, ...q, ...('resourceId' in q ? { resourceId: ids[q.resourceId as 'c'] } : {}) };
     expect(await free(input)).toEqual(expected);
+  });
+
+  it('a profession nobody at the unit has is refused by name (a typo must not read as a full book)', async () => {
+    const e = await api.err('slots.findFree', { ...day, appointmentTypeId: ids.kant, profession: 'kurator' } as never);
+    expect(e).toMatchObject({ code: 'validation', message: 'Ingen resurs på enheten har yrket "kurator".' });
   });
 
   it.each([
