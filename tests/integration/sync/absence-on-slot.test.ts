@@ -5,21 +5,12 @@
 // Two desk databases and the real stand-in central over HTTP; every change through the api.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
-import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
+import type { Central } from '../../../src-main/demo/central/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { ifMatch } from '../../../src-main/sync/central-api.ts';
 import { EXT, ID_SYSTEM } from '../../../src-main/sync/fhir/mapping.ts';
-import {
-  api,
-  configureCentral,
-  deskCopiedFrom,
-  openLocal,
-  seedSmallUnit,
-  tempDir,
-  weekdayTemplate,
-  type SmallUnit,
-} from './helpers.ts';
-import { settleDesks, staffOk } from './desk-staff.ts';
+import { api, type SmallUnit } from './helpers.ts';
+import { settleDesks, staffOk, startTwoDesksWithMorningTemplate, type TwoDesks } from './desk-staff.ts';
 
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
 let central: Central;
@@ -72,26 +63,13 @@ const expected = (blocked: 'blocked' | 'open') => [
   '11:30 open -',
 ];
 
+let desks: TwoDesks;
 beforeAll(async () => {
-  central = await startCentral({});
-  const dir = tempDir();
-  a = openLocal(dir, 'a', () => NOW);
-  unit = seedSmallUnit(a, { slots: 0, patients: 1 });
-  configureCentral(a, central.url);
-  await staffOk(a, 'templates.create', {
-    template: weekdayTemplate(unit.resourceIds[0]!, [unit.typeIds.lakbes], { startTime: '08:00', endTime: '12:00' }),
-    horizonWeeks: 2,
-  });
-  await sync(a);
-  b = deskCopiedFrom(a, dir, 'b', () => NOW);
-  await sync(b);
+  desks = await startTwoDesksWithMorningTemplate(() => NOW, 1);
+  ({ central, a, b, unit } = desks);
 });
 
-afterAll(async () => {
-  a.db.close();
-  b.db.close();
-  await central.close();
-});
+afterAll(() => desks.close());
 
 describe('an absence and a hand block with the same reason, on another desk', () => {
   it('desk B links the absence’s slots to it and leaves the hand block a hand block; withdrawn on A, B opens only those', async () => {

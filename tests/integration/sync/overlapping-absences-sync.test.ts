@@ -3,18 +3,10 @@
 // desks hold both records and the same slots, each blocked slot by an absence covering it. Two desk
 // databases in a temp dir and the real stand-in central over HTTP; every change through the api.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
+import type { Central } from '../../../src-main/demo/central/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
-import {
-  configureCentral,
-  deskCopiedFrom,
-  openLocal,
-  seedSmallUnit,
-  tempDir,
-  weekdayTemplate,
-  type SmallUnit,
-} from './helpers.ts';
-import { settleDesks, staffOk } from './desk-staff.ts';
+import { type SmallUnit } from './helpers.ts';
+import { settleDesks, staffOk, startTwoDesksWithMorningTemplate, type TwoDesks } from './desk-staff.ts';
 
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
 let central: Central;
@@ -48,26 +40,13 @@ const slotAt = (ctx: ServiceContext, iso: string) => week(ctx).find((s) => s.sta
 const reasonOf = (ctx: ServiceContext, iso: string) =>
   ctx.db.prepare(`SELECT state || ':' || coalesce(block_reason, '') FROM slots WHERE id = ?`).pluck().get(slotAt(ctx, iso).id);
 
+let desks: TwoDesks;
 beforeAll(async () => {
-  central = await startCentral({});
-  const dir = tempDir();
-  a = openLocal(dir, 'a', () => NOW);
-  unit = seedSmallUnit(a, { slots: 0, patients: 2 });
-  configureCentral(a, central.url);
-  await ok(a, 'templates.create', {
-    template: weekdayTemplate(unit.resourceIds[0]!, [unit.typeIds.lakbes], { startTime: '08:00', endTime: '12:00' }),
-    horizonWeeks: 2,
-  });
-  await sync(a);
-  b = deskCopiedFrom(a, dir, 'b', () => NOW);
-  await sync(b);
+  desks = await startTwoDesksWithMorningTemplate(() => NOW, 2);
+  ({ central, a, b, unit } = desks);
 });
 
-afterAll(async () => {
-  a.db.close();
-  b.db.close();
-  await central.close();
-});
+afterAll(() => desks.close());
 
 describe('overlapping absences on two desks', () => {
   let course: string;

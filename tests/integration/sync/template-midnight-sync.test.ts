@@ -4,20 +4,11 @@
 // databases in a temp dir and central over HTTP; every change through the api as staff make it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Basic } from '@medplum/fhirtypes';
-import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
+import type { Central } from '../../../src-main/demo/central/server.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { expandTemplates } from '../../../src-main/services/templates.ts';
-import {
-  api,
-  configureCentral,
-  deskCopiedFrom,
-  openLocal,
-  seedSmallUnit,
-  tempDir,
-  type SmallUnit,
-  weekdayTemplate,
-} from './helpers.ts';
-import { planningStaff, settleDesks, staffOk } from './desk-staff.ts';
+import { api, type SmallUnit, weekdayTemplate } from './helpers.ts';
+import { planningStaff, settleDesks, staffOk, startTwoDesks, type TwoDesks } from './desk-staff.ts';
 
 // Monday morning; the template starts today and runs every day.
 const NOW = Date.parse('2026-11-23T09:10:00+01:00');
@@ -32,21 +23,13 @@ const evenings = (ctx: ServiceContext, templateId: string) =>
     .prepare(`SELECT id, start_at, end_at FROM slots WHERE template_id = ? AND state <> 'removed' ORDER BY start_at`)
     .all(templateId) as { id: string; start_at: number; end_at: number }[];
 
+let desks: TwoDesks;
 beforeAll(async () => {
-  central = await startCentral({});
-  const dir = tempDir();
-  a = openLocal(dir, 'a', () => NOW);
-  unit = seedSmallUnit(a, { slots: 0, patients: 0 });
-  configureCentral(a, central.url);
-  await sync(a);
-  b = deskCopiedFrom(a, dir, 'b', () => NOW);
+  desks = await startTwoDesks({ now: () => NOW, patients: 0 });
+  ({ central, a, b, unit } = desks);
 });
 
-afterAll(async () => {
-  a.db.close();
-  b.db.close();
-  await central.close();
-});
+afterAll(() => desks.close());
 
 describe('a template until midnight across desks', () => {
   it('20:00–24:00 by 60 minutes: central holds a valid end of 00:00:00, B keeps 24:00 and lays out A’s slots', async () => {
