@@ -9,28 +9,14 @@ import { wallParts } from './wallclock.ts';
  * overlaps another in real time. The two differ only in the autumn night's doubled hour, where
  * 02:20 summer time and 02:20 standard time share their minutes an hour apart: side by side, no conflict.
  */
-export type LaneItem =
-  | {
-      kind: 'slot';
-      slot: Slot;
-      startMin: number;
-      endMin: number;
-      col: number;
-      cols: number;
-      conflict: boolean;
-      pass?: DoubledPass;
-    }
-  | {
-      kind: 'booking';
-      booking: Booking;
-      slot: Slot | undefined;
-      startMin: number;
-      endMin: number;
-      col: number;
-      cols: number;
-      conflict: boolean;
-      pass?: DoubledPass;
-    };
+export type LaneItem = ({ kind: 'slot'; slot: Slot } | { kind: 'booking'; booking: Booking; slot: Slot | undefined }) & {
+  startMin: number;
+  endMin: number;
+  col: number;
+  cols: number;
+  conflict: boolean;
+  pass?: DoubledPass;
+};
 
 /**
  * Of two items on the same wall-clock minutes an hour apart (the autumn night's 02:00–02:59): the
