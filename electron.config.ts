@@ -29,7 +29,15 @@ export default defineConfig({
       outDir: resolve('out/renderer'),
       emptyOutDir: true,
       chunkSizeWarningLimit: 1500,
-      rollupOptions: { input: resolve('src-renderer/index.html') },
+      rollupOptions: {
+        input: resolve('src-renderer/index.html'),
+        // A dependency's comment Rollup cannot place (zod 4.6's @__PURE__ notes) is dropped harmlessly:
+        // not worth ten lines on a new user's first start. Every other warning is shown.
+        onwarn(warning, warn) {
+          if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+          warn(warning);
+        },
+      },
     },
   },
 });
