@@ -47,6 +47,24 @@ async function race(scheduler: ContentionCall, slot: FreeSlot): Promise<[Result<
 const slotState = (id: string) => api.ctx.db.prepare(`SELECT state FROM slots WHERE id = ?`).pluck().get(id);
 const activeOn = (slotId: string) =>
   api.count(`SELECT count(*) AS n FROM bookings WHERE slot_id = ? AND status IN ${ACTIVE}`, slotId);
+/** A new doctor with a weekday 08:00–09:00 template from 2026-11-30, and its first free time. */
+async function doctorWithMornings(name: string) {
+  const doctor = await api.ok('resources.create', { kind: 'clinician', name, profession: 'lakare' });
+  const { template } = await api.ok('templates.create', {
+    template: {
+      resourceId: doctor.id,
+      weekdays: [1, 2, 3, 4, 5],
+      validFrom: '2026-11-30',
+      startTime: '08:00',
+      endTime: '09:00',
+      slotMin: 30,
+      appointmentTypeIds: [lakbes.id],
+    },
+    horizonWeeks: 2,
+  });
+  const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, resourceId: doctor.id, limit: 1 });
+  return { doctor, template, slot: slot! };
+}
 const errorOf = (r: Result<unknown>) => (r.ok ? null : { code: r.error.code, message: r.error.message });
 
 describe('the schedule changed while a desk books into it', { timeout: 60_000 }, () => {
@@ -82,25 +100,8 @@ describe('the schedule changed while a desk books into it', { timeout: 60_000 },
 
   it('deactivating a clinician: one of the two is refused, naming why', async () => {
     for (let round = 0; round < 3; round++) {
-      const doctor = await api.ok('resources.create', {
-        kind: 'clinician',
-        name: `Doktor Samtidig ${round}`,
-        profession: 'lakare',
-      });
-      await api.ok('templates.create', {
-        template: {
-          resourceId: doctor.id,
-          weekdays: [1, 2, 3, 4, 5],
-          validFrom: '2026-11-30',
-          startTime: '08:00',
-          endTime: '09:00',
-          slotMin: 30,
-          appointmentTypeIds: [lakbes.id],
-        },
-        horizonWeeks: 2,
-      });
-      const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, resourceId: doctor.id, limit: 1 });
-      const [off, book] = await race({ method: 'resources.setActive', input: { id: doctor.id, active: false } }, slot!);
+      const { doctor, slot } = await doctorWithMornings(`Doktor Samtidig ${round}`);
+      const [off, book] = await race({ method: 'resources.setActive', input: { id: doctor.id, active: false } }, slot);
       expect([off.ok, book.ok].filter(Boolean)).toHaveLength(1);
       if (book.ok) {
         expect(errorOf(off)).toEqual({
@@ -121,34 +122,20 @@ describe('the schedule changed while a desk books into it', { timeout: 60_000 },
 
   it('deactivating a template: its booked slot stays, a free one leaves the schedule', async () => {
     for (let round = 0; round < 3; round++) {
-      const doctor = await api.ok('resources.create', { kind: 'clinician', name: `Doktor Mall ${round}`, profession: 'lakare' });
-      const { template } = await api.ok('templates.create', {
-        template: {
-          resourceId: doctor.id,
-          weekdays: [1, 2, 3, 4, 5],
-          validFrom: '2026-11-30',
-          startTime: '08:00',
-          endTime: '09:00',
-          slotMin: 30,
-          appointmentTypeIds: [lakbes.id],
-        },
-        horizonWeeks: 2,
-      });
-      const [slot] = await api.ok('slots.findFree', { appointmentTypeId: lakbes.id, resourceId: doctor.id, limit: 1 });
-      const [off, book] = await race({ method: 'templates.deactivate', input: { id: template.id } }, slot!);
+      const { template, slot } = await doctorWithMornings(`Doktor Mall ${round}`);
+      const [off, book] = await race({ method: 'templates.deactivate', input: { id: template.id } }, slot);
       expect(off.ok).toBe(true);
-      if (book.ok)
-        expect({ state: slotState(slot!.slotId), active: activeOn(slot!.slotId) }).toEqual({ state: 'open', active: 1 });
+      if (book.ok) expect({ state: slotState(slot.slotId), active: activeOn(slot.slotId) }).toEqual({ state: 'open', active: 1 });
       else {
         expect(errorOf(book)).toEqual(REMOVED);
-        expect(slotState(slot!.slotId)).toBe('removed');
+        expect(slotState(slot.slotId)).toBe('removed');
       }
       // Every other slot of the template left the schedule.
       expect(
         api.count(
           `SELECT count(*) AS n FROM slots WHERE template_id = ? AND state <> 'removed' AND id <> ?`,
           template.id,
-          slot!.slotId,
+          slot.slotId,
         ),
       ).toBe(0);
     }
