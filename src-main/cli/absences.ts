@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import type { Absence, AbsenceResult, ContactListEntry, RebookProposal } from '../api/methods/scheduling.ts';
 import type { Booking, Resource } from '../api/types.ts';
-import { localDate, localTime } from '../domain/time.ts';
+import { END_OF_DAY, localDate, localTime, periodEndParts } from '../domain/time.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { checkDateRange, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, UsageError } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
@@ -15,11 +15,13 @@ Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.u
 const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
 /**
  * An absence's first and last moment as the admin typed them: whole days as dates, the last one
- * included ("2026-11-30" – "2026-12-02", not "2026-12-03 00:00"); otherwise date and time.
+ * included ("2026-11-30" – "2026-12-02", not "2026-12-03 00:00"); otherwise date and time, an end
+ * at a midnight as 24:00 of the day it ends ("2026-12-01 13:00" – "2026-12-01 24:00").
  */
 function periodEnds(startAt: number, endAt: number): [string, string] {
-  const wholeDays = localTime(startAt) === '00:00' && localTime(endAt) === '00:00';
-  return wholeDays ? [localDate(startAt), localDate(endAt - 1)] : [at(startAt), at(endAt)];
+  const end = periodEndParts(endAt);
+  if (localTime(startAt) === '00:00' && end.time === END_OF_DAY) return [localDate(startAt), end.date];
+  return [at(startAt), `${end.date} ${end.time}`];
 }
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 /** A patient as the caller may see them: a protected identity never by name. */
@@ -31,12 +33,6 @@ const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : 
 
 const WITHDRAWN = 'Frånvaron är återkallad; dess bokningar bokas inte om härifrån.';
 const NOTHING_TO_REBOOK = 'Inga bokningar att boka om: frånvaron träffar inga aktiva bokningar (redan ombokade eller avbokade).';
-
-function wallTime(name: string, value: string): string {
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
-    throw new UsageError(`${name} ska vara en tid TT:MM (00:00–23:59), inte "${value}".`);
-  return value;
-}
 
 /** An absence as registered or changed: its period, the slots written, what else covers it, the bookings to move. */
 function printResult(r: AbsenceResult, resourceName: string, opened = ''): void {
@@ -72,7 +68,7 @@ export function registerAbsenceCommands(program: Command): void {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .option('--from-time <HH:MM>', 'from this time on the first day (default 00:00)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: the first day)')
-    .option('--to-time <HH:MM>', 'until this time on the last day (default: the end of the day)')
+    .option('--to-time <HH:MM>', 'until this time on the last day (default and 24:00: the end of the day)')
     .option('--reason <text>', 'why (shown on the blocked slots)', '')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_HELP)
@@ -82,8 +78,8 @@ export function registerAbsenceCommands(program: Command): void {
         from,
         to: o.to === undefined ? from : parseDateOption('--to', o.to),
         reason: o.reason ?? '',
-        ...(o.fromTime === undefined ? {} : { fromTime: wallTime('--from-time', o.fromTime) }),
-        ...(o.toTime === undefined ? {} : { toTime: wallTime('--to-time', o.toTime) }),
+        ...(o.fromTime === undefined ? {} : { fromTime: parseWallTimeOption('--from-time', o.fromTime) }),
+        ...(o.toTime === undefined ? {} : { toTime: parseWallTimeOption('--to-time', o.toTime, true) }),
       };
       await withApi(cmd, async (api) => {
         const resource = pickResource(await api('resources.list', {}), o.resource);
@@ -101,7 +97,7 @@ export function registerAbsenceCommands(program: Command): void {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .option('--from-time <HH:MM>', 'from this time on the first day (default 00:00)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: the first day)')
-    .option('--to-time <HH:MM>', 'until this time on the last day (default: the end of the day)')
+    .option('--to-time <HH:MM>', 'until this time on the last day (default and 24:00: the end of the day)')
     .option('--reason <text>', 'a new reason (default: unchanged)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_HELP)
@@ -112,8 +108,8 @@ export function registerAbsenceCommands(program: Command): void {
         from,
         to: o.to === undefined ? from : parseDateOption('--to', o.to),
         ...(o.reason === undefined ? {} : { reason: o.reason }),
-        ...(o.fromTime === undefined ? {} : { fromTime: wallTime('--from-time', o.fromTime) }),
-        ...(o.toTime === undefined ? {} : { toTime: wallTime('--to-time', o.toTime) }),
+        ...(o.fromTime === undefined ? {} : { fromTime: parseWallTimeOption('--from-time', o.fromTime) }),
+        ...(o.toTime === undefined ? {} : { toTime: parseWallTimeOption('--to-time', o.toTime, true) }),
       };
       await withApi(cmd, async (api) => {
         const r = await api('absences.update', input);

@@ -10,19 +10,10 @@ import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.
 import type { BookingListRow } from '../api/methods/bookings-search.ts';
 import type { Booking, BookingStatus, ContactMode, Resource, Slot } from '../api/types.ts';
 import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
-import {
-  doubledHourPass,
-  END_OF_DAY,
-  isEndWallTime,
-  isWallTime,
-  localDate,
-  localEndTime,
-  localTime,
-  START_AT_END_OF_DAY,
-} from '../domain/time.ts';
+import { doubledHourPass, localDate, localEndTime, localTime } from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { checkDateRange, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, UsageError } from './common.ts';
 
 type Api = Parameters<Parameters<typeof withApi>[1]>[0];
 
@@ -433,12 +424,7 @@ function registerPatientAdd(program: Command): void {
 function registerSlotCommands(program: Command): void {
   const slots = program.commands.find((c) => c.name() === 'slots');
   if (!slots) throw new Error('cli: register the slots group (cli/scheduling.ts) before cli/bookings.ts');
-  const wall = (name: string, value: string, end = false) => {
-    if (!end && value === END_OF_DAY) throw new UsageError(`${name}: ${START_AT_END_OF_DAY}`);
-    if (!(end ? isEndWallTime(value) : isWallTime(value)))
-      throw new UsageError(`${name} ska vara en tid TT:MM (00:00–${end ? '24:00' : '23:59'}), inte "${value}".`);
-    return value;
-  };
+  const wall = parseWallTimeOption;
   slots
     .command('add')
     .description('Add one slot outside the templates (today or later; wall-clock times of the unit)')

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { hostname, userInfo } from 'node:os';
 import type { Resource } from '../api/types.ts';
 import type { Caller } from '../services/context.ts';
-import { isIsoDate } from '../domain/time.ts';
+import { END_OF_DAY, isEndWallTime, isIsoDate, isWallTime, START_AT_END_OF_DAY } from '../domain/time.ts';
 import { FIRST_DATE, isDateInRange, LAST_DATE } from '../api/define.ts';
 
 /** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
@@ -63,6 +63,14 @@ export function parseDateOption(name: string, value: string): string {
   // The right shape but no such day (2026-02-30, 2026-13-01): say so rather than "wrong format".
   if (!isIsoDate(value)) throw new UsageError(`${name}: datumet ${value} finns inte.`);
   if (!isDateInRange(value)) throw new UsageError(`${name}: datumet ${value} ligger utanför ${FIRST_DATE}–${LAST_DATE}.`);
+  return value;
+}
+
+/** A wall-clock time option: 00:00–23:59, or as an end (`end`) also 24:00, the next midnight. */
+export function parseWallTimeOption(name: string, value: string, end = false): string {
+  if (!end && value === END_OF_DAY) throw new UsageError(`${name}: ${START_AT_END_OF_DAY}`);
+  if (!(end ? isEndWallTime(value) : isWallTime(value)))
+    throw new UsageError(`${name} ska vara en tid TT:MM (00:00–${end ? '24:00' : '23:59'}), inte "${value}".`);
   return value;
 }
 

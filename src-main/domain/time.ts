@@ -204,6 +204,36 @@ export function localEndTime(startAt: number, endAt: number, tz: string = STOCKH
   return time === '00:00' && localDate(endAt, tz) !== localDate(startAt, tz) ? END_OF_DAY : time;
 }
 
+/**
+ * A period on the wall clock (an absence): from `from` `fromTime` (default 00:00) to `to` `toTime`
+ * (default 24:00, the end of day `to`) as instants, or staff's Swedish sentence why not. 24:00 is
+ * the next local midnight, so "to 24:00" and a whole last day are one instant (no gap, no overlap
+ * with the next day's absence).
+ */
+export function wallPeriod(
+  p: { from: IsoDate; fromTime?: WallTime | undefined; to: IsoDate; toTime?: WallTime | undefined },
+  tz: string = STOCKHOLM,
+): { startAt: number; endAt: number } | { problem: string } {
+  if (p.fromTime === END_OF_DAY) return { problem: START_AT_END_OF_DAY };
+  const fromTime = p.fromTime ?? '00:00';
+  const toTime = p.toTime ?? END_OF_DAY;
+  const problem = missingWallTimeProblem(p.from, fromTime, tz) ?? missingWallTimeProblem(p.to, toTime, tz);
+  if (problem) return { problem };
+  const startAt = wallClockToInstant(p.from, wallTimeToMinutes(fromTime), tz);
+  const endAt = wallClockToInstant(p.to, wallTimeToMinutes(toTime), tz);
+  if (endAt > startAt) return { startAt, endAt };
+  const why = 'Frånvaron måste sluta efter att den börjar.';
+  return {
+    problem: p.from === p.to && toTime === '00:00' ? `${why} En frånvaro som slutar vid midnatt skrivs till 24:00.` : why,
+  };
+}
+
+/** A period's end as staff read it: at a local midnight, 24:00 of the day before (the day it ends). */
+export function periodEndParts(endAt: number, tz: string = STOCKHOLM): { date: IsoDate; time: WallTime } {
+  const time = localTime(endAt, tz);
+  return time === '00:00' ? { date: localDate(endAt - 1, tz), time: END_OF_DAY } : { date: localDate(endAt, tz), time };
+}
+
 /** Midnight at the start of `date` in `tz`. */
 export function startOfLocalDay(date: IsoDate, tz: string = STOCKHOLM): number {
   return wallClockToInstant(date, 0, tz);

@@ -6,7 +6,7 @@
 import { invalid, notFound } from '../api/result.ts';
 import type { Absence, AbsenceResult } from '../api/methods/scheduling.ts';
 import type { Booking } from '../api/types.ts';
-import { addDays, missingWallTimeProblem, startOfLocalDay, wallClockToInstant, wallTimeToMinutes } from '../domain/time.ts';
+import { addDays, startOfLocalDay, wallPeriod } from '../domain/time.ts';
 import { BOOKING_SELECT, toBooking, toSlot, type BookingRow, type SlotRow } from '../store/rows.ts';
 import { toAbsence, type AbsenceRow } from '../store/scheduling-rows.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
@@ -146,19 +146,11 @@ interface PeriodInput {
   toTime?: string | undefined;
 }
 
-/** The period as instants: from `from` `fromTime` (default 00:00) to `to` `toTime` (default: the end of day `to`). */
+/** The period as instants: from `from` `fromTime` (default 00:00) to `to` `toTime` (default and 24:00: the end of day `to`). */
 function periodOf(ctx: ServiceContext, input: Omit<PeriodInput, 'resourceId'>): { startAt: number; endAt: number } {
-  const { timeZone } = currentUnit(ctx);
-  const problem =
-    (input.fromTime && missingWallTimeProblem(input.from, input.fromTime, timeZone)) ||
-    (input.toTime && missingWallTimeProblem(input.to, input.toTime, timeZone));
-  if (problem) throw invalid(problem);
-  const startAt = wallClockToInstant(input.from, input.fromTime ? wallTimeToMinutes(input.fromTime) : 0, timeZone);
-  const endAt = input.toTime
-    ? wallClockToInstant(input.to, wallTimeToMinutes(input.toTime), timeZone)
-    : startOfLocalDay(addDays(input.to, 1), timeZone);
-  if (endAt <= startAt) throw invalid('Frånvaron måste sluta efter att den börjar.');
-  return { startAt, endAt };
+  const period = wallPeriod(input, currentUnit(ctx).timeZone);
+  if ('problem' in period) throw invalid(period.problem);
+  return period;
 }
 
 /** The resource's other active absences overlapping the period: shown so the scheduler sees what else keeps the time blocked. */

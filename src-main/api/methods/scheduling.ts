@@ -14,7 +14,6 @@ import {
   shownName,
   phoneNumber,
   uuid,
-  wallTime,
   startWallTime,
   endWallTime,
   utcOffset,
@@ -613,17 +612,18 @@ export const schedulingMethods = {
 
   // ------------------------------------------------------------ absences
   /**
-   * Registers an absence from `from` `fromTime` (default 00:00) to `to` `toTime` (default: the
-   * end of day `to`): blocks the resource's slots and lists the bookings that need rebooking.
+   * Registers an absence from `from` `fromTime` (default 00:00) to `to` `toTime` (default, and
+   * 24:00: the end of day `to`, the next local midnight): blocks the resource's slots and lists the bookings that need rebooking.
    */
   'absences.create': method<AbsenceResult>()({
     input: z
       .object({
         resourceId: uuid,
         from: isoDate,
-        fromTime: wallTime.optional(),
+        fromTime: startWallTime.optional(),
         to: isoDate,
-        toTime: wallTime.optional(),
+        // 24:00: the end of day `to`, as when no time is given.
+        toTime: endWallTime.optional(),
         reason: z.string().trim().max(500).default(''),
       })
       .strict()
@@ -657,9 +657,10 @@ export const schedulingMethods = {
       .object({
         id: uuid,
         from: isoDate,
-        fromTime: wallTime.optional(),
+        fromTime: startWallTime.optional(),
         to: isoDate,
-        toTime: wallTime.optional(),
+        // 24:00: the end of day `to`, as when no time is given.
+        toTime: endWallTime.optional(),
         reason: z.string().trim().max(500).optional(),
         expectedVersion: expectedVersion.optional(),
       })

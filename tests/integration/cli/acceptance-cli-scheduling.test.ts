@@ -314,8 +314,9 @@ describe('bad dates and periods: exit 2 and a Swedish sentence', () => {
       /datumet 2027-02-30 finns inte/,
     ],
     [
-      ['absences', 'add', '--resource', 'Anna Lindqvist', '--from', '2026-12-10', '--to-time', '24:00'],
-      /--to-time ska vara en tid TT:MM \(00:00–23:59\), inte "24:00"/,
+      // 24:00 ends the day (the next midnight); past it is no time.
+      ['absences', 'add', '--resource', 'Anna Lindqvist', '--from', '2026-12-10', '--to-time', '24:30'],
+      /--to-time ska vara en tid TT:MM \(00:00–24:00\), inte "24:30"/,
     ],
     [
       ['absences', 'rebook', '01a201e3-0000-7000-8000-000000000000', '--days', 'tre'],

@@ -820,7 +820,7 @@ describe('tidbok absences (the command line)', () => {
     // Sick leave over the course: kept beside it, and named; the CLI still refuses bad input with 2.
     const sick = tidbok('absences', 'add', '--resource', 'Erik Johansson', '--from', '2026-11-30', '--reason', 'Sjuk');
     expect(sick.code).toBe(0);
-    expect(sick.out).toMatch(new RegExp(`^Överlappar även: 2026-11-30 08:00 – 2026-12-02 00:00 \\(${r.absence.id}\\)$`, 'm'));
+    expect(sick.out).toMatch(new RegExp(`^Överlappar även: 2026-11-30 08:00 – 2026-12-01 24:00 \\(${r.absence.id}\\)$`, 'm'));
     const refused = tidbok('absences', 'add', '--resource', 'Erik Johansson', '--from', '2026-12-01', '--to', '2026-11-30');
     expect(refused).toMatchObject({
       code: 2,
