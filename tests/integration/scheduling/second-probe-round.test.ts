@@ -1,0 +1,374 @@
+// A second outside checker's round on the scheduling core (issue 3), through the api (dispatch) on
+// fresh units in real SQLite files. Cases the first round and the acceptance suites left out: 2028's
+// leap day (a samordningsnummer of day 89, 1900 and 2000 a century apart), the holidays of
+// 2028–2032 against an Easter computus written here, every-N-weeks rhythms started around ISO
+// week 53 of 2026 as they stand in 2027–2028, 20-minute grids through both clock changes of 2026,
+// every booking status a step may leave from, the booking window's two edges for each way in, and
+// the reason rules of each process. Expected answers are worked out here, not read off Tidbok.
+import { describe, expect, it } from 'vitest';
+import { demoApi, patientOnWeb } from './helpers.ts';
+import type { InputOf } from '../../../src-main/api/contract.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { localDate, localTime } from '../../../src-main/domain/time.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+const utc = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+const DAY = 86_400_000;
+const plusDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+const isoWeekday = (d: string) => ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+const mondayOf = (d: string) => plusDays(d, 1 - isoWeekday(d));
+
+async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
+  const api = demoApi({ now: at(nowIso), demo: false });
+  await api.ok('unit.create', { hsaId: 'SE2321000016-PRB2', name: 'Vårdcentralen Andra Rundan' });
+  const dag = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
+  const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Natt', profession: 'lakare' });
+  const sol = await api.ok('resources.create', { kind: 'clinician', name: 'Syster Sol', profession: 'sjukskoterska' });
+  const type = await api.ok('appointmentTypes.create', {
+    code: 'BES30',
+    nameSv: 'Läkarbesök',
+    nameEn: 'Doctor visit',
+    durationMin: 30,
+    contactModes: ['physical'],
+    professions: ['lakare'],
+    webBookable: true,
+    webCancellable: true,
+    webRebookable: true,
+    bookMaxDays: 400,
+    ...rules,
+  });
+  const patient = await api.ok('patients.create', {
+    identityNumber: makeIdentityNumber('1958-10-29', 42),
+    givenName: 'Höst',
+    familyName: 'Klocksson',
+  });
+  const template = async (over: Partial<InputOf<'templates.create'>['template']>) =>
+    (
+      await api.ok('templates.create', {
+        template: {
+          resourceId: dag.id,
+          weekdays: [1, 2, 3, 4, 5, 6, 7],
+          validFrom: localDate(api.ctx.now()),
+          startTime: '08:00',
+          endTime: '12:00',
+          slotMin: 30,
+          appointmentTypeIds: [type.id],
+          ...over,
+        },
+      })
+    ).template;
+  const slot = (date: string, startTime: string, endTime: string, resourceId = dag.id) =>
+    api.ok('slots.create', { resourceId, date, startTime, endTime, appointmentTypeIds: [type.id], webPublished: true });
+  const book = (slotId: string) => api.ok('bookings.book', { slotId, patientId: patient.id, appointmentTypeId: type.id });
+  const ofTemplate = async (id: string, from: string, to: string) =>
+    (await api.ok('calendar.range', { from, to })).slots.filter((s) => s.templateId === id);
+  return { api, web: patientOnWeb(api), dag, natt, sol, type, patient, template, slot, book, ofTemplate };
+}
+
+/** Gregorian Easter Sunday (the anonymous computus of Nature, 1876). */
+function easter(y: number): string {
+  const a = y % 19;
+  const b = Math.floor(y / 100);
+  const c = y % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+/** The first date from `from` on that falls on ISO weekday `wd`. */
+const firstOnOrAfter = (from: string, wd: number) => plusDays(from, (wd - isoWeekday(from) + 7) % 7);
+
+/** Sweden's public holidays and the three eves of a year, from the law's rules. */
+function closedDays(y: number): string[] {
+  const e = easter(y);
+  const midsommardagen = firstOnOrAfter(`${y}-06-20`, 6);
+  return [
+    `${y}-01-01 nyårsdagen`,
+    `${y}-01-06 trettondedag jul`,
+    `${plusDays(e, -2)} långfredagen`,
+    `${e} påskdagen`,
+    `${plusDays(e, 1)} annandag påsk`,
+    `${y}-05-01 första maj`,
+    `${plusDays(e, 39)} Kristi himmelsfärdsdag`,
+    `${plusDays(e, 49)} pingstdagen`,
+    `${y}-06-06 nationaldagen`,
+    `${plusDays(midsommardagen, -1)} midsommarafton`,
+    `${midsommardagen} midsommardagen`,
+    `${firstOnOrAfter(`${y}-10-31`, 6)} alla helgons dag`,
+    `${y}-12-24 julafton`,
+    `${y}-12-25 juldagen`,
+    `${y}-12-26 annandag jul`,
+    `${y}-12-31 nyårsafton`,
+  ].sort();
+}
+
+describe('the leap day of 2028', () => {
+  it('takes a samordningsnummer of day 89 only in a leap year, 1900 not being one, and books 29 February', async () => {
+    const { api, template, book } = await freshUnit('2028-02-21T09:00:00+01:00');
+    const n = (yymmdd: string, sep: string) => `${yymmdd}${sep}123${luhn(`${yymmdd}123`)}`;
+    const check = async (value: string) => {
+      const r = await api.ok('patients.checkIdentityNumber', { value });
+      return r.ok ? `${r.kind} ${r.birthDate}` : r.message;
+    };
+    expect([
+      await check(n('280289', '-')),
+      await check(`20${n('280289', '-')}`),
+      await check(`20${n('270289', '-')}`),
+      await check(`20${n('280290', '-')}`),
+      await check(n('000289', '-')),
+      await check(n('000289', '+')),
+      await check(n('000229', '+')),
+    ]).toEqual([
+      // Today is 21 February 2028: ten digits with '-' name the last 29 February, 1928's.
+      'samordningsnummer 1928-02-29',
+      'Födelsedatumet 2028-02-29 ligger i framtiden.',
+      'Samordningsnumret innehåller ett datum som inte finns (dag 89 − 60 ger 2027-02-29).',
+      'Samordningsnumret innehåller ett datum som inte finns (dag 90 − 60 ger 2028-02-30).',
+      'samordningsnummer 2000-02-29',
+      'Samordningsnumret innehåller ett datum som inte finns (dag 89 − 60 ger 1900-02-29).',
+      'Personnumret innehåller ett datum som inte finns (1900-02-29).',
+    ]);
+    // From 1 March the same ten digits are the newborn's, and she is registered as 20280289….
+    api.setNow('2028-03-01T09:00:00+01:00');
+    expect(await check(n('280289', '-'))).toBe('samordningsnummer 2028-02-29');
+    const baby = await api.ok('patients.create', { identityNumber: n('280289', '-'), givenName: 'Skott', familyName: 'Dag' });
+    expect(baby.identityNumber).toBe(`20${n('280289', '')}`);
+    api.setNow('2028-02-21T09:00:00+01:00');
+    // A Tuesday template lays the leap day like any Tuesday, and a desk books it.
+    await template({ weekdays: [2], startTime: '08:00', endTime: '09:00' });
+    const week = await api.ok('calendar.range', { from: '2028-02-28', to: '2028-03-06' });
+    expect(week.slots.map((s) => wall(s.startAt))).toEqual(['2028-02-29 08:00', '2028-02-29 08:30']);
+    expect(wall((await book(week.slots[1]!.id)).startAt)).toBe('2028-02-29 08:30');
+  });
+});
+
+describe('closed days of 2028–2032 against a computus written here', () => {
+  it('lists each year as the law gives it, and a daily template skips exactly those days', async () => {
+    const { api, template } = await freshUnit('2027-12-27T07:00:00+01:00');
+    for (const y of [2028, 2029, 2030, 2031, 2032]) {
+      const listed = await api.ok('holidays.list', { year: y });
+      expect(listed.map((h) => `${h.date} ${h.name}`).sort(), String(y)).toEqual(closedDays(y));
+      expect(listed.every((h) => h.closed)).toBe(true);
+    }
+    await template({ startTime: '08:00', endTime: '08:30', validFrom: '2028-01-01', validTo: '2029-12-31' });
+    const report = await api.ok('templates.expand', { horizonWeeks: 104 });
+    // 104 weeks from Monday 27 December 2027 reach Sunday 23 December 2029.
+    const expected = [...closedDays(2028), ...closedDays(2029)].filter((d) => d.slice(0, 10) <= '2029-12-23');
+    expect(report.skippedHolidays.map((s) => `${s.date} ${s.holiday}`)).toEqual(expected);
+  });
+});
+
+describe('every 2 and 3 weeks started around ISO week 53 of 2026, as they stand in 2027–2028', () => {
+  it.each([
+    [3, 3, '2026-12-09'], // Wednesdays from week 50 of 2026
+    [2, 4, '2026-12-31'], // Thursdays from week 53
+    [2, 5, '2027-01-01'], // Fridays from nyårsdagen, still week 53
+    [3, 1, '2026-12-28'], // Mondays from week 53's Monday
+  ] as const)(
+    'every %i weeks on weekday %i from %s: preview, expansion and the calendar agree with the week count',
+    async (n, wd, from) => {
+      const { api, template, dag, type, ofTemplate } = await freshUnit('2026-12-07T07:00:00+01:00');
+      const spec = { weekdays: [wd], everyNWeeks: n, validFrom: from, startTime: '08:00', endTime: '08:30', skipHolidays: false };
+      const t = await template(spec);
+      api.setNow('2027-12-01T07:00:00+01:00');
+      await api.ok('templates.expand', {});
+      const expected: string[] = [];
+      for (let d = '2027-12-01'; d < '2028-01-31'; d = plusDays(d, 1)) {
+        const weeks = (Date.parse(mondayOf(d)) - Date.parse(mondayOf(from))) / (7 * DAY);
+        if (isoWeekday(d) === wd && weeks % n === 0) expected.push(d);
+      }
+      const laid = (await ofTemplate(t.id, '2027-12-01', '2028-01-31')).map((s) => localDate(s.startAt));
+      const preview = await api.ok('templates.preview', {
+        template: { ...spec, resourceId: dag.id, slotMin: 30, appointmentTypeIds: [type.id] },
+      });
+      expect(laid).toEqual(expected);
+      expect(preview.slots.map((s) => s.date).filter((d) => d < '2028-01-31')).toEqual(expected);
+    },
+  );
+});
+
+describe('a 20-minute grid 01:00–04:00 through both clock changes of 2026', () => {
+  it.each([
+    // Spring: 02:00–02:59 does not exist; the slot starting 01:40 ends when the clock shows 03:00.
+    [
+      '2026-03-20T07:00:00+01:00',
+      '2026-03-29',
+      ['01:00 00:00', '01:20 00:20', '01:40 00:40', '03:00 01:00', '03:20 01:20', '03:40 01:40'],
+    ],
+    // Autumn: 02:00–02:59 is laid once, in its second (standard-time) pass.
+    [
+      '2026-10-18T07:00:00+02:00',
+      '2026-10-25',
+      [
+        '01:00 23:00',
+        '01:20 23:20',
+        '01:40 23:40',
+        '02:00 01:00',
+        '02:20 01:20',
+        '02:40 01:40',
+        '03:00 02:00',
+        '03:20 02:20',
+        '03:40 02:40',
+      ],
+    ],
+  ] as const)(
+    'from %s: %s lays each start once on its instant, each 20 real minutes; search, calendar and a second expansion agree',
+    async (now, day, expected) => {
+      const { api, template, type, ofTemplate } = await freshUnit(now, { durationMin: 20 });
+      const t = await template({
+        weekdays: [7],
+        startTime: '01:00',
+        endTime: '04:00',
+        slotMin: 20,
+        validFrom: day,
+        validTo: day,
+      });
+      const laid = await ofTemplate(t.id, day, plusDays(day, 1));
+      expect(laid.map((s) => `${localTime(s.startAt)} ${utc(s.startAt)}`)).toEqual(expected);
+      expect(laid.every((s) => s.endAt - s.startAt === 20 * 60_000)).toBe(true);
+      const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: day, to: day, limit: 50 });
+      expect(free.map((f) => f.slotId)).toEqual(laid.map((s) => s.id));
+      const again = await api.ok('templates.expand', {});
+      expect([again.created, again.removed, again.updated]).toEqual([0, 0, 0]);
+      expect((await ofTemplate(t.id, day, plusDays(day, 1))).map((s) => s.id)).toEqual(laid.map((s) => s.id));
+    },
+  );
+});
+
+describe('which step a booking may take from each status', () => {
+  it('refuses each step out of cancelled, rebooked and a finished visit with a Swedish conflict; a rebooking chain keeps patient, type and visit reason', async () => {
+    const { api, web, slot, book } = await freshUnit('2026-12-01T07:00:00+01:00', { cancelCutoffH: 0, rebookCutoffH: 0 });
+    const elsewhere = await slot('2026-12-02', '10:00', '10:30');
+    const step = async (what: string, call: () => Promise<{ status?: string; new?: { status: string } }>) => {
+      try {
+        const v = await call();
+        return `${what}: ${v.status ?? v.new?.status}`;
+      } catch (e) {
+        return `${what}: ${String(e).replace(/^Error: [\w. ]+ failed: /, '')}`;
+      }
+    };
+
+    const cancelled = await book((await slot('2026-12-01', '11:00', '11:30')).id);
+    await api.ok('bookings.cancel', { id: cancelled.id });
+    const done = await book((await slot('2026-12-01', '08:00', '08:30')).id);
+    api.setNow('2026-12-01T08:10:00+01:00');
+    expect([
+      ...(await Promise.all(
+        (['arrived', 'no_show', 'completed', 'booked'] as const).map((s) =>
+          step(`cancelled→${s}`, () => api.ok('bookings.mark', { id: cancelled.id, status: s })),
+        ),
+      )),
+      await step('cancelled→rebook', () => api.ok('bookings.rebook', { id: cancelled.id, slotId: elsewhere.id })),
+      await step('booked→no_show', () => api.ok('bookings.mark', { id: done.id, status: 'no_show' })),
+      await step('no_show→cancel', () => api.ok('bookings.cancel', { id: done.id, override: { reason: 'Fel rad' } })),
+      await step('no_show→completed', () => api.ok('bookings.mark', { id: done.id, status: 'completed' })),
+      await step('no_show→booked (undo)', () => api.ok('bookings.mark', { id: done.id, status: 'booked' })),
+      await step('booked→arrived', () => api.ok('bookings.mark', { id: done.id, status: 'arrived' })),
+      await step('arrived→completed', () => api.ok('bookings.mark', { id: done.id, status: 'completed' })),
+      await step('completed→no_show', () => api.ok('bookings.mark', { id: done.id, status: 'no_show' })),
+      await step('completed→rebook', () => api.ok('bookings.rebook', { id: done.id, slotId: elsewhere.id })),
+    ]).toEqual([
+      'cancelled→arrived: conflict Bokningen är avbokad och kan inte markeras.',
+      'cancelled→no_show: conflict Bokningen är avbokad och kan inte markeras.',
+      'cancelled→completed: conflict Bokningen är avbokad och kan inte markeras.',
+      'cancelled→booked: conflict Bokningen är avbokad och kan inte markeras.',
+      'cancelled→rebook: conflict Bokningen är avbokad och kan inte ändras.',
+      'booked→no_show: no_show',
+      'no_show→cancel: conflict Besöket är markerat som uteblivet och kan inte ändras.',
+      'no_show→completed: conflict Besöket är markerat som uteblivet och kan inte avslutas. Ångra markeringen först om den blev fel.',
+      'no_show→booked (undo): booked',
+      'booked→arrived: arrived',
+      'arrived→completed: completed',
+      'completed→no_show: conflict Besöket är avslutat och kan inte markeras som uteblivet. Ångra markeringen först om den blev fel.',
+      'completed→rebook: conflict Besöket är avslutat och kan inte ändras.',
+    ]);
+
+    api.setNow('2026-12-01T07:00:00+01:00');
+    const a = await api.ok('bookings.book', {
+      slotId: (await slot('2026-12-03', '10:00', '10:30')).id,
+      patientId: cancelled.patient!.id,
+      appointmentTypeId: cancelled.appointmentTypeId,
+      reasonText: 'Ont i knät',
+    });
+    expect(await step('rebook to its own slot', () => api.ok('bookings.rebook', { id: a.id, slotId: a.slotId }))).toBe(
+      'rebook to its own slot: validation Välj en annan tid än den bokade.',
+    );
+    const b = (await api.ok('bookings.rebook', { id: a.id, slotId: (await slot('2026-12-04', '10:00', '10:30')).id })).new;
+    const c = (await api.ok('bookings.rebook', { id: b.id, slotId: (await slot('2026-12-05', '10:00', '10:30')).id })).new;
+    const [ga, gb, gc] = await Promise.all([a, b, c].map((x) => api.ok('bookings.get', { id: x.id })));
+    expect([ga!.status, ga!.rebookedTo, gb!.status, gb!.rebookedFrom, gb!.rebookedTo, gc!.status, gc!.rebookedFrom]).toEqual([
+      'rebooked',
+      b.id,
+      'rebooked',
+      a.id,
+      c.id,
+      'booked',
+      b.id,
+    ]);
+    expect([gc!.patient!.id, gc!.appointmentTypeId, gc!.reasonText]).toEqual([a.patient!.id, a.appointmentTypeId, 'Ont i knät']);
+    expect([
+      await step('rebooked→arrived', () => api.ok('bookings.mark', { id: a.id, status: 'arrived' })),
+      await step('rebooked→cancel', () => api.ok('bookings.cancel', { id: b.id })),
+      await step('rebooked→cancel on 1177', () => web.ok('cancel', { id: b.id })),
+    ]).toEqual([
+      'rebooked→arrived: conflict Bokningen är ombokad och kan inte markeras: markera den nya tiden.',
+      'rebooked→cancel: conflict Bokningen är redan ombokad och kan inte ändras.',
+      'rebooked→cancel on 1177: conflict Bokningen är redan ombokad och kan inte ändras.',
+    ]);
+  });
+});
+
+describe('the booking window’s two edges (24 h lead, 10 days ahead), for every way in', () => {
+  it('takes exactly 24 h ahead and the whole tenth day, refuses a minute less or the eleventh day, alike in search, at the desk, on 1177 and in a move', async () => {
+    const { api, web, slot, patient, type, book } = await freshUnit('2026-12-01T09:00:00+01:00', {
+      bookMinLeadH: 24,
+      bookMaxDays: 10,
+      rebookCutoffH: 0,
+    });
+    const held = await book((await slot('2026-12-05', '12:00', '12:30')).id).catch(() => null);
+    expect(held).not.toBeNull();
+    const edges = {
+      lead: await slot('2026-12-02', '09:00', '09:30'),
+      tooSoon: await slot('2026-12-02', '08:30', '09:00'),
+      tenth: await slot('2026-12-11', '23:30', '24:00'),
+      eleventh: await slot('2026-12-12', '00:00', '00:30'),
+    };
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2026-12-01', to: '2026-12-31' });
+    const freeWeb = await api.ok('slots.findFree', { appointmentTypeId: type.id, webOnly: true });
+    expect(free.map((f) => wall(f.startAt))).toEqual(['2026-12-02 09:00', '2026-12-11 23:30']);
+    expect(freeWeb.map((f) => f.slotId)).toEqual(free.map((f) => f.slotId));
+    const soon = 'Läkarbesök måste bokas minst 24 timmar i förväg: tidigast 2026-12-02 kl. 09:00.';
+    const far = 'Läkarbesök kan bokas högst 10 dagar framåt: senast 2026-12-11.';
+    let current = held!;
+    for (const [name, s, refusal] of [
+      ['lead', edges.lead, null],
+      ['tooSoon', edges.tooSoon, soon],
+      ['tenth', edges.tenth, null],
+      ['eleventh', edges.eleventh, far],
+    ] as const) {
+      const input = { slotId: s.id, patientId: patient.id, appointmentTypeId: type.id };
+      if (refusal === null) {
+        // On 1177 first (then cancelled there), then moved to it at the desk.
+        const onWeb = await web.ok('book', input);
+        await web.ok('cancel', { id: onWeb.id });
+        current = (await api.ok('bookings.rebook', { id: current.id, slotId: s.id })).new;
+        expect(current.slotId, name).toBe(s.id);
+      } else {
+        const desk = await api.err('bookings.rebook', { id: current.id, slotId: s.id });
+        const onWeb = await web.err('book', input);
+        expect([desk.code, desk.message, onWeb.code, onWeb.message], name).toEqual(['conflict', refusal, 'conflict', refusal]);
+        expect((await api.err('bookings.book', input)).message, name).toBe(refusal);
+      }
+    }
+  });
+});
