@@ -14,6 +14,7 @@ import { formatIdentity, formatPeriod, formatSpan, formatStart } from '../bookin
 import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
 import { useRoles } from '../auth/roles.ts';
 import { displayPhone } from '../patients/phone.ts';
+import { EndTimeField, END_OF_DAY } from './EndTimeField.tsx';
 
 interface AbsenceForm {
   resourceId: string;
@@ -24,16 +25,20 @@ interface AbsenceForm {
   reason: string;
 }
 
-/** An absence as the form shows it: whole days as dates only, the last day included (as typed). */
+/**
+ * An absence as the form shows it: whole days as dates only, the last day included (as typed); a
+ * part of a day that ends at a midnight ends 24:00 on its last day (not 00:00 the next).
+ */
 export function absenceToForm(a: Absence): AbsenceForm {
   const s = wallParts(a.startAt);
   const e = wallParts(a.endAt);
+  const atMidnight = e.minutes === 0;
   return {
     resourceId: a.resourceId,
     from: s.date,
     fromTime: s.minutes === 0 ? '' : hhmm(s.minutes),
-    to: e.minutes === 0 ? wallParts(a.endAt - 1).date : e.date,
-    toTime: e.minutes === 0 ? '' : hhmm(e.minutes),
+    to: atMidnight ? wallParts(a.endAt - 1).date : e.date,
+    toTime: atMidnight ? (s.minutes === 0 ? '' : END_OF_DAY) : hhmm(e.minutes),
     reason: a.reason,
   };
 }
@@ -179,15 +184,14 @@ function AbsencesScreen() {
                     required
                   />
                 </div>
-                <div className="tb-field">
-                  <label htmlFor={fid.toTime}>{t('absence.toTime')}</label>
-                  <input
-                    id={fid.toTime}
-                    type="time"
-                    value={form.toTime}
-                    onChange={(e) => setForm({ ...form, toTime: e.target.value })}
-                  />
-                </div>
+                {/* Empty: the end of the last day; 24:00 says so out loud (the same instant). */}
+                <EndTimeField
+                  id={fid.toTime}
+                  label={t('absence.toTime')}
+                  value={form.toTime}
+                  onChange={(toTime) => setForm({ ...form, toTime })}
+                  optional
+                />
                 <div className="tb-field tb-grow">
                   <label htmlFor={fid.reason}>{t('absence.reason')}</label>
                   <input id={fid.reason} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />

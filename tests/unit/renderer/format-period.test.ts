@@ -34,6 +34,20 @@ describe('formatPeriod', () => {
       '2026-12-02T12:00:00+01:00',
       'mån 30 nov. 2026 13:00 – ons 2 dec. 2026 12:00',
     ],
+    // An end at a midnight reads 24:00 of the day it ends, as the form takes it.
+    ['an afternoon until midnight', '2026-12-01T13:00:00+01:00', '2026-12-02T00:00:00+01:00', 'tis 1 dec. 2026 13:00–24:00'],
+    [
+      'from a time on one day to midnight two days later',
+      '2026-11-30T13:00:00+01:00',
+      '2026-12-03T00:00:00+01:00',
+      'mån 30 nov. 2026 13:00 – ons 2 dec. 2026 24:00',
+    ],
+    [
+      'an evening until midnight on the autumn Sunday',
+      '2027-10-31T20:00:00+01:00',
+      '2027-11-01T00:00:00+01:00',
+      'sön 31 okt. 2027 20:00–24:00',
+    ],
   ])('%s', (_, from, to, expected) => {
     expect(formatPeriod(at(from), at(to), 'sv')).toBe(expected);
   });
