@@ -310,8 +310,15 @@ describe('validation messages name the field in words', () => {
     [
       'absences.create',
       'toTime',
-      { resourceId: ANNA, from: today, to: today, toTime: '24:00' },
-      'Till kl.: Tid ska skrivas TT:MM.',
+      // 24:00 ends the day (30c581c); past it is no time.
+      { resourceId: ANNA, from: today, to: today, toTime: '24:30' },
+      'Till kl.: Tid ska skrivas TT:MM (senast 24:00).',
+    ],
+    [
+      'absences.create',
+      'fromTime',
+      { resourceId: ANNA, from: today, to: today, fromTime: '24:00' },
+      'Från kl.: En tid kan inte börja 24:00: 24:00 är dygnets slut och kan bara vara en sluttid. Det nya dygnet börjar 00:00.',
     ],
     [
       'absences.create',
