@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { contract, type MethodName } from './contract.ts';
 import { AppError, type Result } from './result.ts';
-import { fieldLabel } from './field-labels.ts';
+import { fieldLabel, withMethodLabels } from './field-labels.ts';
 import { databaseBusy, isDatabaseBusy } from './busy.ts';
 import { handlers, type HandlerEnv } from './handlers.ts';
 import type { ChangeEvent, Role } from './types.ts';
@@ -136,7 +136,7 @@ export async function dispatch(env: HandlerEnv, name: string, rawInput: unknown,
       },
     };
   }
-  const parsed = def.input.safeParse(rawInput ?? {});
+  const parsed = withMethodLabels(name, () => def.input.safeParse(rawInput ?? {}));
   if (!parsed.success) {
     const refused = validationError(parsed.error);
     // Support reads why a call was refused (TIDBOK_LOG_LEVEL=debug; the CLI prints info to stderr):

@@ -78,11 +78,42 @@ const LABELS: Readonly<Record<string, string>> = {
   value: 'Personnummer',
 };
 
+/**
+ * Names one method means otherwise than the table: calendar.range's and templates.preview's `to`
+ * is the first day NOT shown (the range is [from, to), and their callers rely on it), everywhere
+ * else the last day included.
+ */
+const EXCLUSIVE_TO = { to: 'Till (första dagen som inte visas)' };
+const METHOD_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'calendar.range': EXCLUSIVE_TO,
+  'templates.preview': EXCLUSIVE_TO,
+};
+
+/** The method whose input is being parsed (zod parses synchronously: set only inside withMethodLabels). */
+let parsing: string | undefined;
+
+/** Runs `parse` (a method's input schema's safeParse) so that its messages name fields as that method means them. */
+export function withMethodLabels<T extends { success: boolean; error?: unknown }>(method: string, parse: () => T): T {
+  const outer = parsing;
+  parsing = method;
+  try {
+    const result = parse();
+    // zod words its messages on the first read of `error`: read it while this method's names apply.
+    if (!result.success) void result.error;
+    return result;
+  } finally {
+    parsing = outer;
+  }
+}
+
 /** The label of the innermost named field of a zod issue path, if it has one. */
 export function fieldLabel(path: readonly PropertyKey[] | undefined): string | undefined {
+  const own = parsing === undefined ? undefined : METHOD_LABELS[parsing];
   for (let i = (path?.length ?? 0) - 1; i >= 0; i--) {
     const key = path![i];
-    if (typeof key === 'string') return Object.hasOwn(LABELS, key) ? LABELS[key] : undefined;
+    if (typeof key !== 'string') continue;
+    if (own && Object.hasOwn(own, key)) return own[key];
+    return Object.hasOwn(LABELS, key) ? LABELS[key] : undefined;
   }
   return undefined;
 }

@@ -34,7 +34,8 @@ export const coreMethods = {
       })
       .strict()
       .refine((v) => v.from < v.to, { message: 'Slutdatum måste vara efter startdatum.', path: ['to'] })
-      .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 62 * 86_400_000, {
+      // A date that does not exist is refused by its own field, not also as too long a range.
+      .refine((v) => !(Date.parse(v.to) - Date.parse(v.from) > 62 * 86_400_000), {
         message: 'Högst 62 dagar åt gången.',
         path: ['to'],
       }),
