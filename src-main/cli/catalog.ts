@@ -42,6 +42,19 @@ function issuesOf(error: ApiError): { path: string; message: string }[] {
 }
 
 /**
+ * One line naming each wrong field after its own reason: "Ogiltiga uppgifter: Var n:e vecka: …
+ * (template.everyNWeeks) Tidslängd (minuter): … (template.slotMin)". Fields sharing a reason share it.
+ */
+function refusalLine(error: ApiError): string {
+  const byMessage = new Map<string, string[]>();
+  for (const { path, message } of issuesOf(error)) byMessage.set(message, [...(byMessage.get(message) ?? []), path]);
+  const groups = [...byMessage.entries()];
+  if (groups.length === 0) return error.message;
+  // The api's message is the first issue's, introduced ("Ogiltiga uppgifter: …").
+  return groups.map(([message, paths], i) => `${i === 0 ? error.message : message} (${paths.join(', ')})`).join(' ');
+}
+
+/**
  * Opens the database, runs `body` with the api as the command-line admin, closes. No unit is a
  * failure (exit 1); an answer the input caused is a usage error (exit 2) in one line.
  */
@@ -70,10 +83,7 @@ export async function withApi<T>(
     try {
       return await body(api, env);
     } catch (err) {
-      if (err instanceof Refused && err.error.code !== 'internal') {
-        const fields = issuesOf(err.error).map((i) => i.path);
-        throw new UsageError(`${err.error.message}${fields.length ? ` (${fields.join(', ')})` : ''}`);
-      }
+      if (err instanceof Refused && err.error.code !== 'internal') throw new UsageError(refusalLine(err.error));
       throw err;
     }
   } finally {
@@ -345,10 +355,16 @@ function weekdaysText(days: readonly number[]): string {
 function parseWeekdays(value: string): number[] {
   const days: number[] = [];
   for (const part of value.split(',')) {
-    const m = /^\s*(\d)\s*(?:-\s*(\d)\s*)?$/.exec(part);
+    const m = /^\s*([1-7])\s*(?:-\s*([1-7])\s*)?$/.exec(part);
     if (!m) throw new UsageError(`--weekdays ska ange veckodagar 1 (måndag) – 7 (söndag), som 1,2,3 eller 1-5, inte "${value}".`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
+    // Backwards it would lay no day at all, and be answered "choose at least one weekday".
+    if (to < from) {
+      throw new UsageError(
+        `--weekdays: intervallet ${from}-${to} går baklänges; skriv den första dagen först (1-7), eller söndag och måndag som 7,1.`,
+      );
+    }
     for (let d = from; d <= to; d++) days.push(d);
   }
   return days;

@@ -390,8 +390,13 @@ const templateSpec = z
     skipHolidays: z.boolean().default(true),
   })
   .strict();
+// Only two well-formed times are compared: a malformed one is its own field's error, not also an end before it.
 const timesInOrder = (v: { startTime?: string | undefined; endTime?: string | undefined }) =>
-  v.startTime === undefined || v.endTime === undefined || v.startTime < v.endTime;
+  v.startTime === undefined ||
+  v.endTime === undefined ||
+  !/^\d\d:\d\d$/.test(v.startTime) ||
+  !/^\d\d:\d\d$/.test(v.endTime) ||
+  v.startTime < v.endTime;
 const datesInOrder = (v: { validFrom?: string | undefined; validTo?: string | null | undefined }) =>
   v.validFrom === undefined || v.validTo === undefined || v.validTo === null || v.validFrom <= v.validTo;
 const horizonWeeks = z.number().int().min(1).max(104);
