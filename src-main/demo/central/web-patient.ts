@@ -3,6 +3,7 @@
 // any other client; the web rules (carried on the HealthcareService extension) decide what is
 // allowed and until when. Used by the patient simulator and by the sync tests.
 import type { Appointment, BundleEntry, HealthcareService, Patient, Slot } from '@medplum/fhirtypes';
+import { bookingWindow } from '../../domain/booking-rules.ts';
 import { CentralError, ifMatch, type CentralApi } from '../../sync/central-api.ts';
 import {
   EXT,
@@ -46,7 +47,9 @@ export function webBookableType(s: Slot, rules: Map<string, WebRules>, now: numb
   for (const code of slotCodes(s)) {
     const r = rules.get(code);
     if (!r || !r.webBookable || r.invitationOnly) continue;
-    if (start < now + r.bookMinLeadH * 3_600_000 || start > now + r.bookMaxDays * 86_400_000) continue;
+    // The desk's own window: the lead in real hours, the maximum in calendar days (the whole last day).
+    const open = bookingWindow(r, now);
+    if (start < open.earliest || start > open.latest) continue;
     return code;
   }
   return null;
