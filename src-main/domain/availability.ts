@@ -9,18 +9,28 @@ export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: num
 
 /**
  * A sorted list of busy intervals with fast overlap checks, for planning many slots of one
- * resource at once (template expansion) without a query per slot.
+ * resource at once (template expansion) without a query per slot. Each interval may carry a tag
+ * (expansion: the slot's template), found by its start; starts are then unique (one live slot per
+ * resource and start).
  */
-export class IntervalSet {
+export class IntervalSet<T = undefined> {
   private starts: number[] = [];
   private ends: number[] = [];
+  private tags: (T | undefined)[] = [];
 
-  constructor(intervals: Iterable<{ startAt: number; endAt: number }> = []) {
+  constructor(intervals: Iterable<{ startAt: number; endAt: number; tag?: T }> = []) {
     const sorted = [...intervals].sort((a, b) => a.startAt - b.startAt);
     for (const i of sorted) {
       this.starts.push(i.startAt);
       this.ends.push(i.endAt);
+      this.tags.push(i.tag);
     }
+  }
+
+  /** Whether an interval starts at `startAt`, and its tag (a Map of 364,000 starts costs more than the search). */
+  at(startAt: number): { tag: T | undefined } | undefined {
+    const i = this.lowerBound(startAt);
+    return this.starts[i] === startAt ? { tag: this.tags[i] } : undefined;
   }
 
   /** Index of the first interval starting at or after `t`. */
@@ -45,10 +55,19 @@ export class IntervalSet {
     return false;
   }
 
-  add(startAt: number, endAt: number): void {
+  add(startAt: number, endAt: number, tag?: T): void {
+    // Expansion adds in time order: at the end, no search and no splice.
+    const n = this.starts.length;
+    if (n === 0 || this.starts[n - 1]! < startAt) {
+      this.starts.push(startAt);
+      this.ends.push(endAt);
+      this.tags.push(tag);
+      return;
+    }
     const i = this.lowerBound(startAt);
     this.starts.splice(i, 0, startAt);
     this.ends.splice(i, 0, endAt);
+    this.tags.splice(i, 0, tag);
   }
 }
 

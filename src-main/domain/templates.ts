@@ -42,6 +42,9 @@ export interface SkippedDay {
   holiday: string;
 }
 
+/** Days since 1970-01-01 of a local date (dates are calendar days: no time zone). */
+const dayNumber = (date: IsoDate): number => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+
 /** Whether the template's week-rhythm includes the week of `date` (weeks counted from valid_from's week). */
 export function templateRunsOn(spec: TemplateSpec, date: IsoDate): boolean {
   if (date < spec.validFrom || (spec.validTo !== null && date > spec.validTo)) return false;
@@ -79,8 +82,16 @@ export function expandTemplate(
   const end = wallTimeToMinutes(spec.endTime);
   const first = from > spec.validFrom ? from : spec.validFrom;
   const last = spec.validTo !== null && addDays(spec.validTo, 1) < to ? addDays(spec.validTo, 1) : to;
-  for (const date of eachDate(first, last)) {
-    if (!templateRunsOn(spec, date)) continue;
+  // Days as numbers (templateRunsOn's rule, without parsing date strings per day and template: a
+  // year for 120 templates is 44,000 days).
+  const weekdays = new Set(spec.weekdays);
+  const weekZero = dayNumber(startOfIsoWeek(spec.validFrom));
+  const lastDay = dayNumber(last);
+  for (let day = dayNumber(first); day < lastDay; day++) {
+    const weekday = ((((day + 3) % 7) + 7) % 7) + 1; // day 0, 1970-01-01, was a Thursday
+    if (!weekdays.has(weekday)) continue;
+    if (Math.floor((day - weekZero) / 7) % spec.everyNWeeks !== 0) continue;
+    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
     if (spec.skipHolidays) {
       const holiday = closedDayName(date, holidayRules);
       if (holiday) {

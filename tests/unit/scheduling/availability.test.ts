@@ -25,6 +25,26 @@ describe('IntervalSet', () => {
     );
   });
 
+  it("finds each interval by its start with its tag, added in or out of order (expansion: the slot's template)", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 5000 }), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (starts, probe) => {
+          const set = new IntervalSet<string | null>(
+            starts.slice(0, 10).map((s) => ({ startAt: s, endAt: s + 1, tag: `t${s}` })),
+          );
+          for (const s of starts.slice(10)) set.add(s, s + 1, s % 2 ? `t${s}` : null);
+          const expected = starts.includes(probe)
+            ? { tag: starts.indexOf(probe) >= 10 && probe % 2 === 0 ? null : `t${probe}` }
+            : undefined;
+          expect(set.at(probe)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('treats touching intervals as not overlapping', () => {
     const set = new IntervalSet([{ startAt: 0, endAt: 10 }]);
     expect(set.overlapsAny(10, 20)).toBe(false);
