@@ -75,6 +75,12 @@ export interface Slot {
   webPublished: boolean;
   withinCareGuarantee: boolean;
   templateId: string | null;
+  /**
+   * calendar.range only, on an open unbooked slot: another desk of the unit holds it on its
+   * återbudslista (central's Slot is busy-tentative). It may still be booked here, which ends
+   * that hold; the desk asks first.
+   */
+  heldElsewhere?: true;
 }
 
 /** A patient as a list or calendar shows them: protected identity masks what must not show. */

@@ -5,6 +5,7 @@ import { addDays, eachDate, localDate, startOfLocalDay } from '../domain/time.ts
 import type { Booking, BookingStatus, CalendarRange, Channel, ContactMode, Slot, SlotState } from '../api/types.ts';
 import type { ServiceContext } from './context.ts';
 import { currentUnit } from './unit.ts';
+import { slotsHeldElsewhere } from './waitlist-holds.ts';
 
 const weekStatements = new WeakMap<ServiceContext['db'], Statement>();
 
@@ -61,6 +62,8 @@ export function calendarRange(
   // One pass over the range: each live slot with its active booking (if any). Raw rows, named
   // columns and a cache of parsed type lists keep a 60-resource week (~7,000 slots) cheap.
   const rows = rangeRows(ctx, fromAt, toAt, ids);
+  // Times another desk holds on its återbudslista: a handful for the unit, one query per range.
+  const heldElsewhere = slotsHeldElsewhere(ctx);
   const typeLists = new Map<string, string[]>();
   const slots: Slot[] = [];
   const bookings: Booking[] = [];
@@ -81,7 +84,10 @@ export function calendarRange(
       templateId: r[9] as string | null,
     };
     slots.push(slot);
-    if (r[10] === null) continue;
+    if (r[10] === null) {
+      if (heldElsewhere.size > 0 && slot.state === 'open' && heldElsewhere.has(slot.id)) slot.heldElsewhere = true;
+      continue;
+    }
     bookings.push({
       id: r[10] as string,
       slotId: slot.id,

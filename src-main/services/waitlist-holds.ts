@@ -78,3 +78,23 @@ function statements(ctx: ServiceContext): { ended: Statement; release: Statement
   cache.set(ctx.db, s);
   return s;
 }
+
+// ---------------------------------------------------------------- held on another desk's list
+
+/**
+ * sync_state key of a slot another desk of the unit holds on its återbudslista: sync pulled its
+ * Slot as busy-tentative and this desk holds no offer on it. Written and removed by sync
+ * (sync/local.ts noteHeldElsewhere); read by the calendar, which marks the time (booking it here
+ * stays allowed: it ends the hold on that desk). No migration: sync_state already holds such notes.
+ */
+export const HELD_ELSEWHERE = 'slot-held-elsewhere:';
+
+/** The slots held on another desk's återbudslista, as far as this desk's last pull knows: few, one query. */
+export function slotsHeldElsewhere(ctx: ServiceContext): Set<string> {
+  const n = HELD_ELSEWHERE.length;
+  const ids = ctx.db
+    .prepare(`SELECT substr(feed, ${n + 1}) FROM sync_state WHERE feed >= ? AND feed < ?`)
+    .pluck()
+    .all(HELD_ELSEWHERE, `${HELD_ELSEWHERE}\uffff`) as string[];
+  return new Set(ids);
+}

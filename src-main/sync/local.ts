@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
 import { enqueueOutbox } from '../services/outbox.ts';
+import { HELD_ELSEWHERE } from '../services/waitlist-holds.ts';
 import { getSlot } from '../services/slots.ts';
 
 const statements = new WeakMap<ServiceContext['db'], Map<string, Statement>>();
@@ -149,8 +150,13 @@ export function heldOnList(ctx: ServiceContext, slotId: string): boolean {
   return stmt(ctx, `SELECT 1 FROM (${HELD_HERE}) WHERE id = @slot`).get({ now: ctx.now(), slot: slotId }) !== undefined;
 }
 
-/** After a Slot status was sent to or read from central: whether central now has this desk's hold. */
+/**
+ * After a Slot status was sent to or read from central: whether central now has this desk's hold.
+ * Either way central's Slot is no longer another desk's hold (sent: this desk's status stands; read:
+ * busy-tentative pulled is noted by noteHeldElsewhere after this).
+ */
 export function noteHeldOnCentral(ctx: ServiceContext, slotId: string, status: string | undefined): void {
+  stmt(ctx, `DELETE FROM sync_state WHERE feed = ?`).run(`${HELD_ELSEWHERE}${slotId}`);
   if (status === 'busy-tentative') {
     stmt(ctx, `INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`).run(
       `${HELD_ON_CENTRAL}${slotId}`,
@@ -158,6 +164,20 @@ export function noteHeldOnCentral(ctx: ServiceContext, slotId: string, status: s
       ctx.now(),
     );
   } else stmt(ctx, `DELETE FROM sync_state WHERE feed = ?`).run(`${HELD_ON_CENTRAL}${slotId}`);
+}
+
+/**
+ * After a Slot was pulled: busy-tentative that this desk does not hold is another desk's hold on
+ * its återbudslista, noted for the calendar (services/waitlist-holds.ts HELD_ELSEWHERE); any other
+ * status ends that note (noteHeldOnCentral, called for those).
+ */
+export function noteHeldElsewhere(ctx: ServiceContext, slotId: string, status: string | undefined): void {
+  if (status !== 'busy-tentative' || heldOnList(ctx, slotId)) return;
+  stmt(ctx, `INSERT OR REPLACE INTO sync_state (feed, cursor, updated_at) VALUES (?, ?, ?)`).run(
+    `${HELD_ELSEWHERE}${slotId}`,
+    status,
+    ctx.now(),
+  );
 }
 
 /**

@@ -44,6 +44,7 @@ import {
 import { localDate, localTime } from '../domain/time.ts';
 import {
   hasPendingOutbox,
+  noteHeldElsewhere,
   noteHeldOnCentral,
   readCursor,
   unitTimeZone,
@@ -293,6 +294,7 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           linkBlock(ctx, local.id, f.state, f.absenceId);
           // Central no longer holds it for this desk's återbudslista (a web booking, another desk's rewrite): push sends the hold again.
           if (sl.status !== 'busy-tentative') noteHeldOnCentral(ctx, local.id, sl.status);
+          else noteHeldElsewhere(ctx, local.id, sl.status);
           out.ids.push(local.id);
         } else {
           const resource = s.resourceByRemote.get(refId(sl.schedule.reference, 'Schedule')) as { id: string } | undefined;
@@ -322,6 +324,8 @@ export function applyResources(ctx: ServiceContext, resources: Resource[], optio
           );
           if (twin && !pulledWins) retireTwin(ctx, id, twin.id);
           linkBlock(ctx, id, f.state, f.absenceId);
+          // Laid out and held on another desk before this one saw it.
+          if (pulledWins) noteHeldElsewhere(ctx, id, sl.status);
           out.ids.push(id);
         }
         out.applied++;

@@ -40,7 +40,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
-  const ids = { query: useId(), type: useId(), mode: useId(), note: useId(), channel: useId() };
+  const ids = { query: useId(), type: useId(), mode: useId(), note: useId(), channel: useId(), held: useId() };
   // The time being booked: the one opened, or one offered after it was taken by someone else.
   const { slot, taken, form, markTaken, pickInstead } = useTakenSlot(opened);
   const resourceName = resources.find((r) => r.id === slot.resourceId)?.name ?? '';
@@ -72,6 +72,8 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const [busy, setBusy] = useState(false);
   const [overrideRules, setOverrideRules] = useState<OverridableRule[]>(walkIn ? ['started'] : []);
   const [overrideReason, setOverrideReason] = useState('');
+  // A time another desk has offered a patient on its återbudslista: bookable, once she says so.
+  const [heldConfirmed, setHeldConfirmed] = useState(false);
   const debounced = useDebounced(query.trim(), 180);
   const reasonRule = entry?.heldBooking ? type?.reasonRebook : type?.reasonNew;
   const stepState = {
@@ -205,6 +207,13 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         setBusy(false);
         return;
       }
+      if (slot.heldElsewhere && !heldConfirmed) {
+        // The patient is taken; the booking waits for her yes (the offer on the other desk ends with it).
+        if (!patient && !entry && exact && chosen === exact) setPatient(exact);
+        setBusy(false);
+        document.getElementById(ids.held)?.focus();
+        return setError(t('book.heldElsewhereUnconfirmed'));
+      }
       // From återbudslistan, a patient who holds a later time of the type moves it here (one time,
       // not two); the later time is then free for the next in line.
       if (entry?.heldBooking) {
@@ -282,6 +291,23 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
           <p className="tb-walk-in-note" data-testid="walk-in-note">
             {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: endHhmm(slot.startAt, slot.endAt) })}
           </p>
+        )}
+        {slot.heldElsewhere && (
+          <div className="tb-held-elsewhere-note" data-testid="held-elsewhere-note">
+            <p>{t('book.heldElsewhere')}</p>
+            <label className="tb-check">
+              <input
+                id={ids.held}
+                type="checkbox"
+                checked={heldConfirmed}
+                onChange={(e) => {
+                  setHeldConfirmed(e.target.checked);
+                  setError(null);
+                }}
+              />
+              {t('book.heldElsewhereConfirm')}
+            </label>
+          </div>
         )}
         {taken && type && <TakenAlternatives taken={slot} type={type} resources={resources} onPick={pickInstead} />}
         {!patient && !entry && (

@@ -165,6 +165,8 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
       markPreliminary: t('calendar.markPreliminary'),
       markBlocked: t('calendar.markBlocked'),
       blockedBooking: t('calendar.blockedBooking'),
+      markHeldElsewhere: t('calendar.markHeldElsewhere'),
+      heldElsewhere: t('calendar.heldElsewhere'),
     }),
     [t],
   );

@@ -28,6 +28,9 @@ export interface LaneLabels {
   /** On a booking whose time is blocked (an absence): it is to be moved. */
   markBlocked: string;
   blockedBooking: string;
+  /** A free time another desk has offered a patient on its återbudslista (bookable here, asked first). */
+  markHeldElsewhere: string;
+  heldElsewhere: string;
 }
 
 export interface LaneContext {
@@ -93,7 +96,7 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
     'div',
     `tb-item tb-slot ${blocked ? 'tb-slot-blocked' : 'tb-slot-free'}${passed ? ' tb-passed' : ''}${matches ? '' : ' tb-dimmed'}${
       slot.webPublished ? ' tb-slot-web' : ''
-    }${item.conflict ? ' tb-conflict' : ''}${started ? ' tb-slot-started' : ''}`,
+    }${item.conflict ? ' tb-conflict' : ''}${started ? ' tb-slot-started' : ''}${slot.heldElsewhere ? ' tb-slot-held-elsewhere' : ''}`,
   );
   e.dataset['slotId'] = slot.id;
   e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : started ? 'started' : 'free';
@@ -111,9 +114,13 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
     if (passed) e.setAttribute('aria-disabled', 'true');
     e.setAttribute(
       'aria-label',
-      `${passed ? ctx.labels.passed : started ? ctx.labels.started : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}`,
+      `${passed ? ctx.labels.passed : started ? ctx.labels.started : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}${slot.heldElsewhere ? `, ${ctx.labels.heldElsewhere}` : ''}`,
     );
     e.textContent = types;
+    if (slot.heldElsewhere) {
+      e.prepend(el('span', 'tb-held-elsewhere-mark', ctx.labels.markHeldElsewhere), ' ');
+      e.title = ctx.labels.heldElsewhere;
+    }
     // First, so that a narrow column still shows it: the time is open, but under way.
     if (started) e.prepend(el('span', 'tb-started-mark', ctx.labels.started), ' ');
   }
@@ -174,7 +181,7 @@ export function laneSignature(resourceId: string, date: string, ctx: LaneContext
   for (const i of items) {
     sig +=
       i.kind === 'slot'
-        ? `|s${i.slot.id}${i.slot.state}${i.slot.webPublished ? 'w' : ''}${i.slot.appointmentTypeIds.join()}${i.slot.blockReason ?? ''}`
+        ? `|s${i.slot.id}${i.slot.state}${i.slot.webPublished ? 'w' : ''}${i.slot.heldElsewhere ? 'h' : ''}${i.slot.appointmentTypeIds.join()}${i.slot.blockReason ?? ''}`
         : `|b${i.booking.id}${i.booking.status}${i.booking.channel}${i.booking.appointmentTypeId}${i.booking.patient.displayName}${i.slot?.state ?? ''}${i.slot?.blockReason ?? ''}`;
     sig += `${i.startMin}-${i.endMin}/${i.col}${i.cols}`;
   }

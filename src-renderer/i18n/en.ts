@@ -52,6 +52,8 @@ export const en: Shape<typeof sv> = {
     markPreliminary: 'Prel.',
     markBlocked: 'Rebook',
     blockedBooking: 'the time is blocked, rebook',
+    markHeldElsewhere: 'Offered',
+    heldElsewhere: 'offered to a patient on the cancellation list (another computer)',
     prevWeek: 'Previous week',
     nextWeek: 'Next week',
     weekNumber: 'Week {{week}}',
@@ -401,6 +403,10 @@ export const en: Shape<typeof sv> = {
     done: 'Booked: {{name}}, {{when}}',
     held: 'Already holds a later slot, {{when}}: it moves here and is freed for the next on the list.',
     heldHidden: 'Already holds a later slot of this type: it moves here and is freed for the next on the list.',
+    heldElsewhere:
+      'Offered to a patient on the cancellation list (another computer). It can still be booked here; the offer there then ends and the patient waiting to answer does not get it.',
+    heldElsewhereConfirm: 'Book anyway, although it is offered on another computer',
+    heldElsewhereUnconfirmed: 'The slot is offered to a patient on another computer. Confirm that you want to book it anyway.',
     confirmMove: 'Move here',
     moved: 'Moved here: {{name}}, {{when}}',
     taken:

@@ -48,6 +48,9 @@ export const sv = {
     markPreliminary: 'Prel.',
     markBlocked: 'Boka om',
     blockedBooking: 'tiden är spärrad, boka om',
+    // A free time another desk has offered a patient on its återbudslista (central: busy-tentative).
+    markHeldElsewhere: 'Erbjuden',
+    heldElsewhere: 'erbjuden en patient på återbudslistan (annan dator)',
     prevWeek: 'Föregående vecka',
     nextWeek: 'Nästa vecka',
     weekNumber: 'Vecka {{week}}',
@@ -403,6 +406,10 @@ export const sv = {
     done: 'Bokad: {{name}}, {{when}}',
     held: 'Har redan en senare tid, {{when}}: den flyttas hit och blir ledig för nästa på listan.',
     heldHidden: 'Har redan en senare tid av typen: den flyttas hit och blir ledig för nästa på listan.',
+    heldElsewhere:
+      'Erbjuden en patient på återbudslistan (annan dator). Tiden kan ändå bokas här; då upphör erbjudandet där, och patienten som väntar på svar får inte tiden.',
+    heldElsewhereConfirm: 'Boka ändå, fast tiden är erbjuden på en annan dator',
+    heldElsewhereUnconfirmed: 'Tiden är erbjuden en patient på en annan dator. Bekräfta att du ändå vill boka den.',
     confirmMove: 'Flytta hit',
     moved: 'Flyttad hit: {{name}}, {{when}}',
     taken: 'Tiden är redan bokad – någon annan hann före. Välj en annan tid nedan; patienten och det du skrivit finns kvar.',

@@ -51,12 +51,14 @@ export interface TwoDesks {
 export async function startTwoDesks(options: {
   now: () => number;
   patients: number;
+  /** Open slots seedSmallUnit lays out on desk A (default none). */
+  slots?: number;
   prepare?: (a: ServiceContext, unit: SmallUnit) => Promise<unknown>;
 }): Promise<TwoDesks> {
   const central = await startCentral({});
   const dir = tempDir();
   const a = openLocal(dir, 'a', options.now);
-  const unit = seedSmallUnit(a, { slots: 0, patients: options.patients });
+  const unit = seedSmallUnit(a, { slots: options.slots ?? 0, patients: options.patients });
   configureCentral(a, central.url);
   await options.prepare?.(a, unit);
   await settleDesks(central.url, a);

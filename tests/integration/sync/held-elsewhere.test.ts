@@ -1,0 +1,91 @@
+// A time desk A holds on its återbudslista travels to central as busy-tentative. Desk B pulls it
+// as open (it may still book it) and now also knows it is held elsewhere: its calendar marks the
+// slot (calendar.range's heldElsewhere), until the Slot comes back free (the hold put back) or is
+// booked, at B or anywhere. Desk A's own hold is not "elsewhere" on A. Two desk databases and the
+// real stand-in central over HTTP (startTwoDesks); every change through the api.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '../../../src-main/services/context.ts';
+import { addDays, localDate } from '../../../src-main/domain/time.ts';
+import { settleDesks, staffOk, startTwoDesks, type TwoDesks } from './desk-staff.ts';
+
+const now = Date.parse('2026-11-23T09:10:00+01:00');
+let desks: TwoDesks;
+const sync = (...ctxs: ServiceContext[]) => settleDesks(desks.central.url, ...ctxs);
+const TZ = 'Europe/Stockholm';
+
+beforeAll(async () => {
+  desks = await startTwoDesks({ now: () => now, patients: 4, slots: 6 });
+});
+afterAll(async () => desks.close());
+
+/** The slots a desk's calendar marks as held on another desk's återbudslista, over the seeded days. */
+async function markedOn(ctx: ServiceContext): Promise<string[]> {
+  const from = localDate(now, TZ);
+  const range = await staffOk(ctx, 'calendar.range', { from, to: addDays(from, 14) });
+  return range.slots.filter((s) => s.heldElsewhere).map((s) => s.id);
+}
+const elsewhereKeys = (ctx: ServiceContext) =>
+  ctx.db.prepare(`SELECT count(*) FROM sync_state WHERE feed LIKE 'slot-held-elsewhere:%'`).pluck().get();
+
+describe('a time held on another desk’s återbudslista', () => {
+  it('is marked on desk B (not on A) while held, and no longer once put back', async () => {
+    const { a, b, unit } = desks;
+    const X = unit.slotIds[1]!;
+    const entry = await staffOk(a, 'waitlist.add', { patientId: unit.patientIds[0]!, appointmentTypeId: unit.typeIds.lakbes });
+    await staffOk(a, 'waitlist.markOffered', { id: entry.id, slotId: X });
+    await sync(a, b);
+    expect(await markedOn(b)).toEqual([X]);
+    expect(await markedOn(a)).toEqual([]);
+    // Still open at B: bookable, not blocked.
+    expect(await staffOk(b, 'slots.get', { id: X })).toMatchObject({ state: 'open' });
+
+    await staffOk(a, 'waitlist.markWaiting', { id: entry.id, reason: 'no_answer' });
+    await sync(a, b);
+    expect(await markedOn(b)).toEqual([]);
+    expect(elsewhereKeys(b)).toBe(0);
+  });
+
+  it('booked at desk B: the mark goes at once, the hold ends on A, and nothing is left behind', async () => {
+    const { a, b, unit } = desks;
+    const Y = unit.slotIds[2]!;
+    const entry = await staffOk(a, 'waitlist.add', { patientId: unit.patientIds[1]!, appointmentTypeId: unit.typeIds.lakbes });
+    await staffOk(a, 'waitlist.markOffered', { id: entry.id, slotId: Y });
+    await sync(a, b);
+    expect(await markedOn(b)).toEqual([Y]);
+
+    await staffOk(b, 'bookings.book', {
+      slotId: Y,
+      patientId: unit.patientIds[2]!,
+      appointmentTypeId: unit.typeIds.lakbes,
+      contactMode: 'physical',
+      channel: 'phone',
+    });
+    // Booked here: the time is no longer free, so no mark even before the next sync.
+    expect(await markedOn(b)).toEqual([]);
+    await sync(b, a, b);
+    expect(elsewhereKeys(b)).toBe(0);
+    expect(elsewhereKeys(a)).toBe(0);
+    expect(a.db.prepare(`SELECT state FROM waitlist WHERE id = ?`).pluck().get(entry.id)).not.toBe('offered');
+    expect(await markedOn(a)).toEqual([]);
+  });
+
+  it('booked at desk A itself for its waiting patient: desk B’s mark goes with the pulled booking', async () => {
+    const { a, b, unit } = desks;
+    const Z = unit.slotIds[3]!;
+    const entry = await staffOk(a, 'waitlist.add', { patientId: unit.patientIds[3]!, appointmentTypeId: unit.typeIds.lakbes });
+    await staffOk(a, 'waitlist.markOffered', { id: entry.id, slotId: Z });
+    await sync(a, b);
+    expect(await markedOn(b)).toEqual([Z]);
+    await staffOk(a, 'bookings.book', {
+      slotId: Z,
+      patientId: unit.patientIds[3]!,
+      appointmentTypeId: unit.typeIds.lakbes,
+      contactMode: 'physical',
+      channel: 'phone',
+      waitlistEntryId: entry.id,
+    });
+    await sync(a, b);
+    expect(await markedOn(b)).toEqual([]);
+    expect(elsewhereKeys(b)).toBe(0);
+  });
+});
