@@ -3,7 +3,6 @@
 // invitation-only, booking window, cancel/rebook cut-offs). Seeded, so a run can be repeated.
 import type { Appointment, Slot } from '@medplum/fhirtypes';
 import { CentralError, type CentralApi } from '../../sync/central-api.ts';
-import type { WebRules } from '../../sync/fhir/mapping.ts';
 import { makeIdentityNumber } from '../../domain/personnummer.ts';
 import {
   mayChangeOnline,
@@ -12,6 +11,7 @@ import {
   webCancel,
   webRebook,
   webRulesByCode,
+  type CentralTypeRules,
   type WebPatient,
 } from './web-patient.ts';
 import { seededRandom } from '../prng.ts';
@@ -33,7 +33,6 @@ const FAMILY = ['Ek', 'Lund', 'Berg', 'Holm', 'Strand', 'Sjöberg', 'Nordin', 'H
 export class PatientSimulator {
   readonly stats: SimulatorStats = { booked: 0, cancelled: 0, rebooked: 0, lostRaces: 0, errors: 0 };
   private readonly rand: () => number;
-  private rules: Map<string, WebRules> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -64,13 +63,14 @@ export class PatientSimulator {
   /** One patient action: book (most often), cancel or rebook. */
   async step(): Promise<SimulatedAction> {
     try {
-      this.rules ??= await webRulesByCode(this.api);
+      // Read each time, as 1177 does: a type the unit changed or deactivated meanwhile is judged as it is now.
+      const rules = await webRulesByCode(this.api);
       const r = this.rand();
-      if (r < 0.6) return await this.book();
+      if (r < 0.6) return await this.book(rules);
       const appts = (await this.api.searchAll<Appointment>('Appointment', { status: 'booked', _count: '500' })).filter((a) =>
-        mayChangeOnline(a, this.rules!, this.now(), r < 0.85 ? 'cancel' : 'rebook'),
+        mayChangeOnline(a, rules, this.now(), r < 0.85 ? 'cancel' : 'rebook'),
       );
-      if (appts.length === 0) return await this.book();
+      if (appts.length === 0) return await this.book(rules);
       const a = this.pick(appts);
       const from = (await this.api.read<Slot>('Slot', a.slot![0]!.reference!.split('/')[1]!))!;
       if (r < 0.85) {
@@ -80,7 +80,7 @@ export class PatientSimulator {
       }
       const code = a.serviceType![0]!.coding![0]!.code!;
       const candidates = (await this.freeSlots()).filter(
-        (s) => s.id !== from.id && webBookableType(s, this.rules!, this.now()) === code,
+        (s) => s.id !== from.id && webBookableType(s, rules, this.now()) === code,
       );
       if (candidates.length === 0) return 'nothing';
       await webRebook(this.api, a, from, this.pick(candidates), code);
@@ -100,10 +100,8 @@ export class PatientSimulator {
     return this.api.searchAll<Slot>('Slot', { status: 'free', start: `ge${new Date(this.now()).toISOString()}`, _count: '1000' });
   }
 
-  private async book(): Promise<SimulatedAction> {
-    const open = (await this.freeSlots())
-      .map((s) => ({ s, code: webBookableType(s, this.rules!, this.now()) }))
-      .filter((x) => x.code);
+  private async book(rules: Map<string, CentralTypeRules>): Promise<SimulatedAction> {
+    const open = (await this.freeSlots()).map((s) => ({ s, code: webBookableType(s, rules, this.now()) })).filter((x) => x.code);
     if (open.length === 0) return 'nothing';
     // People prefer the first free times.
     open.sort((a, b) => a.s.start.localeCompare(b.s.start));

@@ -21,14 +21,19 @@ export interface WebPatient {
   familyName: string;
 }
 
+/** A type's web rules on central, and whether the unit still offers it (HealthcareService.active). */
+export interface CentralTypeRules extends WebRules {
+  active: boolean;
+}
+
 /** Web rules per appointment-type code, read from the central HealthcareServices. */
-export async function webRulesByCode(api: CentralApi): Promise<Map<string, WebRules>> {
+export async function webRulesByCode(api: CentralApi): Promise<Map<string, CentralTypeRules>> {
   const services = await api.searchAll<HealthcareService>('HealthcareService', { _count: '200' });
-  const out = new Map<string, WebRules>();
+  const out = new Map<string, CentralTypeRules>();
   for (const s of services) {
     const code = s.type?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
     const rules = readWebRules(s);
-    if (code && rules) out.set(code, rules);
+    if (code && rules) out.set(code, { ...rules, active: s.active !== false });
   }
   return out;
 }
@@ -41,12 +46,13 @@ function slotCodes(s: Slot): string[] {
 }
 
 /** The type a web patient may book in this slot now, or null (published, free, rules and lead time). */
-export function webBookableType(s: Slot, rules: Map<string, WebRules>, now: number): string | null {
+export function webBookableType(s: Slot, rules: Map<string, CentralTypeRules>, now: number): string | null {
   if (s.status !== 'free' || !s.extension?.some((e) => e.url === EXT.webPublished && e.valueBoolean)) return null;
   const start = Date.parse(s.start);
   for (const code of slotCodes(s)) {
     const r = rules.get(code);
-    if (!r || !r.webBookable || r.invitationOnly) continue;
+    // A deactivated type is booked anew nowhere (its slots still list it), as at the desk.
+    if (!r || !r.active || !r.webBookable || r.invitationOnly) continue;
     // The desk's own window: the lead in real hours, the maximum in calendar days (the whole last day).
     const open = bookingWindow(r, now);
     if (start < open.earliest || start > open.latest) continue;
@@ -129,11 +135,17 @@ export async function webBook(
 }
 
 /** Whether the type's rules let the patient cancel / rebook online now. */
-export function mayChangeOnline(a: Appointment, rules: Map<string, WebRules>, now: number, what: 'cancel' | 'rebook'): boolean {
+export function mayChangeOnline(
+  a: Appointment,
+  rules: Map<string, CentralTypeRules>,
+  now: number,
+  what: 'cancel' | 'rebook',
+): boolean {
   const code = a.serviceType?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
   const r = code ? rules.get(code) : undefined;
   if (!r || !a.start || !['booked', 'pending'].includes(a.status)) return false;
-  const allowed = what === 'cancel' ? r.webCancellable : r.webRebookable;
+  // A deactivated type's booking is still cancelled online, never moved (mayPatientRebookOnline).
+  const allowed = what === 'cancel' ? r.webCancellable : r.webRebookable && r.active;
   const cutoffH = what === 'cancel' ? r.cancelCutoffH : r.rebookCutoffH;
   return allowed && Date.parse(a.start) - now >= cutoffH * 3_600_000;
 }

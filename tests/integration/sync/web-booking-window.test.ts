@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { startCentral, type Central } from '../../../src-main/demo/central/server.ts';
 import { webBookableType, webRulesByCode } from '../../../src-main/demo/central/web-patient.ts';
+import { PatientSimulator } from '../../../src-main/demo/central/simulator.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
@@ -107,5 +108,40 @@ describe('a type bookable 24 h to 10 days ahead, at 09:00 on Tuesday 1 December 
     expect(desk.map((f) => f.slotId)).toEqual([s.id]);
     const slot = (await api(central.url).byIdentifier<Slot>('Slot', ID_SYSTEM, s.id))!;
     expect(webBookableType(slot, await webRulesByCode(api(central.url)), now)).toBe('LAKBES');
+  });
+
+  it('offers no time of a type the unit has deactivated (the desk books it anew nowhere), also to a simulator already running', async () => {
+    now = Date.parse('2026-12-01T09:00:00+01:00');
+    const sim = new PatientSimulator(api(central.url), { seed: 7, now: () => now });
+    while (sim.stats.booked === 0) await sim.step();
+    expect((await engine.settle()).error).toBeNull();
+    const free = async () =>
+      (await call('slots.findFree', {
+        appointmentTypeId: unit.typeIds.lakbes,
+        webOnly: true,
+        from: '2026-12-01',
+        to: '2026-12-31',
+      })) as {
+        slotId: string;
+      }[];
+    const offered = async () => {
+      const rules = await webRulesByCode(api(central.url));
+      const ids: string[] = [];
+      for (const id of ctx.db.prepare(`SELECT id FROM slots ORDER BY start_at`).pluck().all() as string[]) {
+        const slot = (await api(central.url).byIdentifier<Slot>('Slot', ID_SYSTEM, id))!;
+        if (webBookableType(slot, rules, now) !== null) ids.push(id);
+      }
+      return ids;
+    };
+    expect(await offered()).toEqual((await free()).map((f) => f.slotId));
+    await call('appointmentTypes.setActive', { id: unit.typeIds.lakbes, active: false });
+    expect((await engine.settle()).error).toBeNull();
+    expect([await free(), await offered()]).toEqual([[], []]);
+    // The running simulator reads the rules as they are now: it books nothing more, and may still
+    // cancel (a deactivated type's bookings are cancelled online as before) but not move them.
+    const booked = sim.stats.booked;
+    const rebooked = sim.stats.rebooked;
+    for (let i = 0; i < 15; i++) await sim.step();
+    expect([sim.stats.booked, sim.stats.rebooked, sim.stats.errors]).toEqual([booked, rebooked, 0]);
   });
 });
