@@ -21,9 +21,10 @@ export interface WebPatient {
   familyName: string;
 }
 
-/** A type's web rules on central, and whether the unit still offers it (HealthcareService.active). */
+/** A type's web rules on central, whether the unit still offers it, and how long it takes. */
 export interface CentralTypeRules extends WebRules {
   active: boolean;
+  durationMin: number;
 }
 
 /** Web rules per appointment-type code, read from the central HealthcareServices. */
@@ -33,7 +34,8 @@ export async function webRulesByCode(api: CentralApi): Promise<Map<string, Centr
   for (const s of services) {
     const code = s.type?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
     const rules = readWebRules(s);
-    if (code && rules) out.set(code, { ...rules, active: s.active !== false });
+    const durationMin = s.extension?.find((e) => e.url === EXT.durationMinutes)?.valueInteger ?? 0;
+    if (code && rules) out.set(code, { ...rules, active: s.active !== false, durationMin });
   }
   return out;
 }
@@ -49,10 +51,13 @@ function slotCodes(s: Slot): string[] {
 export function webBookableType(s: Slot, rules: Map<string, CentralTypeRules>, now: number): string | null {
   if (s.status !== 'free' || !s.extension?.some((e) => e.url === EXT.webPublished && e.valueBoolean)) return null;
   const start = Date.parse(s.start);
+  const minutes = (Date.parse(s.end) - start) / 60_000;
   for (const code of slotCodes(s)) {
     const r = rules.get(code);
     // A deactivated type is booked anew nowhere (its slots still list it), as at the desk.
     if (!r || !r.active || !r.webBookable || r.invitationOnly) continue;
+    // A slot laid before the type was lengthened: the desk's search no longer offers it either.
+    if (minutes < r.durationMin) continue;
     // The desk's own window: the lead in real hours, the maximum in calendar days (the whole last day).
     const open = bookingWindow(r, now);
     if (start < open.earliest || start > open.latest) continue;

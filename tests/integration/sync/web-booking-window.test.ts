@@ -144,4 +144,23 @@ describe('a type bookable 24 h to 10 days ahead, at 09:00 on Tuesday 1 December 
     for (let i = 0; i < 15; i++) await sim.step();
     expect([sim.stats.booked, sim.stats.rebooked, sim.stats.errors]).toEqual([booked, rebooked, 0]);
   });
+
+  it('offers no time shorter than the type has become (lengthened after the slots were laid)', async () => {
+    await call('appointmentTypes.setActive', { id: unit.typeIds.lakbes, active: true });
+    await call('appointmentTypes.update', { id: unit.typeIds.lakbes, durationMin: 45 });
+    expect((await engine.settle()).error).toBeNull();
+    const rules = await webRulesByCode(api(central.url));
+    const offered: string[] = [];
+    for (const id of ctx.db.prepare(`SELECT id FROM slots ORDER BY start_at`).pluck().all() as string[]) {
+      const slot = (await api(central.url).byIdentifier<Slot>('Slot', ID_SYSTEM, id))!;
+      if (webBookableType(slot, rules, now) !== null) offered.push(id);
+    }
+    const desk = await call('slots.findFree', {
+      appointmentTypeId: unit.typeIds.lakbes,
+      webOnly: true,
+      from: '2026-12-01',
+      to: '2026-12-31',
+    });
+    expect([desk, offered]).toEqual([[], []]);
+  });
 });
