@@ -5,6 +5,7 @@ export function Legend() {
   const { t } = useTranslation();
   const items: [string, string, string?][] = [
     ['tb-slot tb-slot-free', t('calendar.legendFree')],
+    ['tb-slot tb-slot-free tb-slot-held-elsewhere', t('calendar.legendHeldElsewhere')],
     ['tb-booking', t('calendar.status.booked')],
     ['tb-booking tb-status-arrived', t('calendar.status.arrived'), t('calendar.markArrived')],
     ['tb-booking tb-status-no_show', t('calendar.status.no_show'), t('calendar.markNoShow')],

@@ -62,6 +62,7 @@ export const en: Shape<typeof sv> = {
     view: { day: 'Day', week: 'Week', list: 'List' },
     filter: { profession: 'Profession', resource: 'Resource', type: 'Appointment type', all: 'All' },
     legendFree: 'Free slot',
+    legendHeldElsewhere: 'Free, but offered on another computer (cancellation list): "Offered"',
     legendWeb: 'Booked via 1177',
     legendBlocked: 'Blocked / absence',
     legendBlockedBooking: 'Booked on a blocked time: rebook',

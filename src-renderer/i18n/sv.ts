@@ -59,6 +59,7 @@ export const sv = {
     view: { day: 'Dag', week: 'Vecka', list: 'Lista' },
     filter: { profession: 'Yrke', resource: 'Resurs', type: 'Besökstyp', all: 'Alla' },
     legendFree: 'Ledig tid',
+    legendHeldElsewhere: 'Ledig, men erbjuden på en annan dator (återbudslistan): "Erbjuden"',
     legendWeb: 'Bokad via 1177',
     legendBlocked: 'Spärrad / frånvaro',
     legendBlockedBooking: 'Bokad på en spärrad tid: boka om',

@@ -77,6 +77,10 @@ test('desk B marks the time offered on desk A, and asks before booking it', asyn
   await expect(slot).toHaveAttribute('aria-label', /erbjuden en patient på återbudslistan \(annan dator\)/);
   await slot.scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/tmp/shots14/desk/held-elsewhere-calendar.png' });
+  // Förklaring names the mark.
+  await page.getByText('Förklaring').click();
+  await expect(page.locator('.tb-legend')).toContainText('Ledig, men erbjuden på en annan dator (återbudslistan): "Erbjuden"');
+  await page.getByText('Förklaring').click();
 
   await slot.click();
   const dialog = page.getByTestId('book-dialog');
