@@ -3,8 +3,9 @@
 // leap day (a samordningsnummer of day 89, 1900 and 2000 a century apart), the holidays of
 // 2028–2032 against an Easter computus written here, every-N-weeks rhythms started around ISO
 // week 53 of 2026 as they stand in 2027–2028, 20-minute grids through both clock changes of 2026,
-// every booking status a step may leave from, the booking window's two edges for each way in, and
-// the reason rules of each process. Expected answers are worked out here, not read off Tidbok.
+// every booking status a step may leave from, the booking window's two edges for each way in, the
+// reason rules of each process, a type's life while its times are booked, invitation-only types
+// and an absence's proposals. Expected answers are worked out here, not read off Tidbok.
 import { describe, expect, it } from 'vitest';
 import { demoApi, patientOnWeb } from './helpers.ts';
 import type { InputOf } from '../../../src-main/api/contract.ts';
@@ -370,5 +371,224 @@ describe('the booking window’s two edges (24 h lead, 10 days ahead), for every
         expect((await api.err('bookings.book', input)).message, name).toBe(refusal);
       }
     }
+  });
+});
+
+describe('reason rules per process, at the desk and on 1177', () => {
+  const codes = [
+    { code: 'SJUK', textSv: 'Sjuk', textEn: 'Ill' },
+    { code: 'ANNAT', textSv: 'Annat', textEn: 'Other' },
+  ];
+  const refusal = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => String(e).replace(/^Error: [\w. ]+ failed: /, ''),
+    );
+
+  it('mandatory: each process asks for its own reason; a code must be the type’s (any case); an absence’s move gives its reason', async () => {
+    const { api, web, slot, patient, type, dag, natt } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      reasonNew: 'mandatory',
+      reasonCancel: 'mandatory',
+      reasonRebook: 'mandatory',
+      reasonCodes: codes,
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const s1 = await slot('2026-12-02', '10:00', '10:30');
+    const s2 = await slot('2026-12-03', '10:00', '10:30');
+    const input = { slotId: s1.id, patientId: patient.id, appointmentTypeId: type.id };
+    expect([
+      await refusal(api.ok('bookings.book', input)),
+      await refusal(api.ok('bookings.book', { ...input, reasonText: '   ' })),
+      await refusal(api.ok('bookings.book', { ...input, reasonCode: 'FEL' })),
+      await refusal(web.ok('book', input)),
+    ]).toEqual([
+      'validation Ange orsak till bokningen.',
+      'validation Ange orsak till bokningen.',
+      'validation Orsakskoden FEL finns inte för besökstypen.',
+      'validation Ange orsak till bokningen.',
+    ]);
+    const b = await api.ok('bookings.book', { ...input, reasonCode: 'sjuk' });
+    expect((await api.ok('bookings.get', { id: b.id })).reasonCode).toBe('SJUK');
+    expect([
+      await refusal(api.ok('bookings.rebook', { id: b.id, slotId: s2.id })),
+      await refusal(web.ok('rebook', { id: b.id, slotId: s2.id })),
+      await refusal(api.ok('bookings.cancel', { id: b.id })),
+      await refusal(web.ok('cancel', { id: b.id })),
+    ]).toEqual([
+      'validation Ange orsak till ombokningen.',
+      'validation Ange orsak till ombokningen.',
+      'validation Ange orsak till avbokningen.',
+      'validation Ange orsak till avbokningen.',
+    ]);
+    // The unit moves a booking it cancelled itself: the absence (or "Frånvaro") is the move's reason.
+    await slot('2026-12-03', '11:00', '11:30', natt.id);
+    const { absence } = await api.ok('absences.create', { resourceId: dag.id, from: '2026-12-02', to: '2026-12-02' });
+    const moved = await api.ok('absences.applyRebooking', { id: absence.id });
+    const old = await api.ok('bookings.get', { id: b.id });
+    expect([moved.rebooked.length, old.status, old.cancelReasonText, old.reasonCode]).toEqual([
+      1,
+      'rebooked',
+      'Frånvaro',
+      'SJUK',
+    ]);
+    expect((await api.ok('bookings.get', { id: moved.rebooked[0]!.new.id })).reasonCode).toBe('SJUK');
+  });
+
+  it('unsupported: a reason given to any process is refused by name, at the desk and on 1177', async () => {
+    const { api, web, slot, patient, type } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      reasonNew: 'unsupported',
+      reasonCancel: 'unsupported',
+      reasonRebook: 'unsupported',
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const s1 = await slot('2026-12-02', '10:00', '10:30');
+    const s2 = await slot('2026-12-03', '10:00', '10:30');
+    const input = { slotId: s1.id, patientId: patient.id, appointmentTypeId: type.id };
+    expect(await refusal(api.ok('bookings.book', { ...input, reasonText: 'Ont' }))).toBe(
+      'validation Besökstypen tar inte emot orsak vid bokning.',
+    );
+    const b = await api.ok('bookings.book', input);
+    expect([
+      await refusal(api.ok('bookings.rebook', { id: b.id, slotId: s2.id, reasonCode: 'X' })),
+      await refusal(api.ok('bookings.cancel', { id: b.id, reasonText: 'x' })),
+      await refusal(web.ok('cancel', { id: b.id, reasonText: 'x' })),
+      (await api.ok('bookings.rebook', { id: b.id, slotId: s2.id })).new.status,
+    ]).toEqual([
+      'validation Besökstypen tar inte emot orsak vid ombokning.',
+      'validation Besökstypen tar inte emot orsak vid avbokning.',
+      'validation Besökstypen tar inte emot orsak vid avbokning.',
+      'booked',
+    ]);
+  });
+});
+
+describe('an appointment type’s life while its times are booked', () => {
+  it('lengthened, deactivated, reactivated: never deleted in use, its booking moved but not booked anew meanwhile', async () => {
+    const { api, web, template, patient, type, dag } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    await template({ weekdays: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '10:00', validFrom: '2026-12-02' });
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, limit: 4 });
+    const other = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1970-01-15', 17),
+      givenName: 'Vår',
+      familyName: 'Andersson',
+    });
+    const b = await api.ok('bookings.book', { slotId: free[0]!.slotId, patientId: patient.id, appointmentTypeId: type.id });
+    const bookOther = (slotId: string) => api.err('bookings.book', { slotId, patientId: other.id, appointmentTypeId: type.id });
+
+    await api.ok('appointmentTypes.update', { id: type.id, durationMin: 45 });
+    expect(await api.ok('slots.findFree', { appointmentTypeId: type.id })).toEqual([]);
+    expect((await bookOther(free[1]!.slotId)).message).toBe('Tiden är 30 minuter men besökstypen tar 45 minuter.');
+    expect((await api.ok('bookings.get', { id: b.id })).status).toBe('booked');
+    await api.ok('appointmentTypes.update', { id: type.id, durationMin: 30 });
+
+    expect(await api.err('appointmentTypes.delete', { id: type.id })).toMatchObject({
+      code: 'conflict',
+      message: 'Besökstypen används och kan inte tas bort. Inaktivera den i stället.',
+    });
+    await api.ok('appointmentTypes.setActive', { id: type.id, active: false });
+    expect((await bookOther(free[1]!.slotId)).message).toBe('Besökstypen är inaktiverad och kan inte bokas.');
+    expect((await web.err('book', { slotId: free[1]!.slotId, patientId: other.id, appointmentTypeId: type.id })).message).toBe(
+      'Besökstypen är inaktiverad och kan inte bokas.',
+    );
+    expect(await api.ok('slots.findFree', { appointmentTypeId: type.id })).toEqual([]);
+    expect(
+      await api.err('slots.create', {
+        resourceId: dag.id,
+        date: '2026-12-05',
+        startTime: '10:00',
+        endTime: '10:30',
+        appointmentTypeIds: [type.id],
+      }),
+    ).toMatchObject({ message: 'Läkarbesök är inaktiverad och kan inte erbjudas på nya tider.' });
+    const forMove = await api.ok('slots.findFree', { appointmentTypeId: type.id, rebookingId: b.id, limit: 3 });
+    expect(forMove.map((f) => f.slotId)).toEqual(free.slice(1, 4).map((f) => f.slotId));
+    const perms = await api.ok('bookings.onlinePermissions', { id: b.id });
+    expect([perms.cancel.allowed, perms.rebook.allowed]).toEqual([true, false]);
+    const moved = await api.ok('bookings.rebook', { id: b.id, slotId: forMove[0]!.slotId });
+    expect([moved.new.appointmentTypeId, moved.new.patient!.id]).toEqual([type.id, patient.id]);
+
+    await api.ok('appointmentTypes.setActive', { id: type.id, active: true });
+    expect(
+      (await api.ok('bookings.book', { slotId: free[2]!.slotId, patientId: other.id, appointmentTypeId: type.id })).status,
+    ).toBe('booked');
+  });
+
+  it('invitation-only: 1177 offers and takes it only with an invitation, the desk always', async () => {
+    const { api, web, patient, dag } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const inv = await api.ok('appointmentTypes.create', {
+      code: 'KALL',
+      nameSv: 'Kallelse',
+      nameEn: 'Invitation',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['lakare'],
+      invitationOnly: true,
+      webCancellable: true,
+    });
+    const s = await api.ok('slots.create', {
+      resourceId: dag.id,
+      date: '2026-12-10',
+      startTime: '13:00',
+      endTime: '13:30',
+      appointmentTypeIds: [inv.id],
+      webPublished: true,
+    });
+    const found = async (over: object) => (await api.ok('slots.findFree', { appointmentTypeId: inv.id, ...over })).length;
+    expect([await found({ webOnly: true }), await found({ webOnly: true, invited: true }), await found({})]).toEqual([0, 1, 1]);
+    const input = { slotId: s.id, patientId: patient.id, appointmentTypeId: inv.id };
+    expect(await web.err('book', input)).toMatchObject({
+      code: 'conflict',
+      message: 'Besökstypen kan bara bokas via webben efter kallelse.',
+    });
+    expect((await web.ok('book', { ...input, invited: true })).status).toBe('booked');
+  });
+});
+
+describe('an absence’s rebooking proposals', () => {
+  it('skip a blocked time and another profession, keep to the unit’s own single times, and never hit a time the absence only touches', async () => {
+    const { api, template, dag, natt, sol, patient } = await freshUnit('2026-12-14T07:00:00+01:00', {
+      professions: ['lakare', 'sjukskoterska'],
+    });
+    // Dr Dag's day is 08:00–09:30: nothing of hers is left free after the absence.
+    await template({ weekdays: [1], startTime: '08:00', endTime: '09:30', validFrom: '2026-12-21', validTo: '2026-12-21' });
+    const mk = async (date: string, resourceId: string) =>
+      (
+        await api.ok('slots.create', {
+          resourceId,
+          date,
+          startTime: '10:00',
+          endTime: '10:30',
+          appointmentTypeIds: [(await api.ok('appointmentTypes.list', {}))[0]!.id],
+        })
+      ).id;
+    const nurse = await mk('2026-12-22', sol.id); // earliest, but another profession
+    const blocked = await mk('2026-12-23', natt.id);
+    await api.ok('slots.block', { id: blocked, reason: 'Möte' });
+    const chosen = await mk('2026-12-28', natt.id);
+    const day = await api.ok('calendar.range', { from: '2026-12-21', to: '2026-12-22', resourceIds: [dag.id] });
+    const at = (hhmm: string) => day.slots.find((s) => localTime(s.startAt) === hhmm)!.id;
+    const type = (await api.ok('appointmentTypes.list', {}))[0]!;
+    const book = (slotId: string) => api.ok('bookings.book', { slotId, patientId: patient.id, appointmentTypeId: type.id });
+    const hit = await book(at('08:30'));
+    const touched = await book(at('09:00'));
+    // 08:00–09:00 (half-open): the 08:30 time is in it, the 09:00 time only touches its end.
+    const { absence, affectedBookings } = await api.ok('absences.create', {
+      resourceId: dag.id,
+      from: '2026-12-21',
+      fromTime: '08:00',
+      to: '2026-12-21',
+      toTime: '09:00',
+      reason: 'Möte',
+    });
+    expect(affectedBookings.map((b) => b.id)).toEqual([hit.id]);
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.slotId])).toEqual([[hit.id, chosen]]);
+    expect([nurse, blocked]).not.toContain(proposals[0]!.proposal?.slotId);
+    expect((await api.ok('bookings.get', { id: touched.id })).status).toBe('booked');
   });
 });
