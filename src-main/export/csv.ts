@@ -48,6 +48,11 @@ export async function writeCsv(
       delimiter,
     );
   await writeChunk(out, header);
+  // Each time column's last instant and its text: rows come in time order and the clinicians of a
+  // unit share their slot times, so most starts and ends repeat the row before (~50 ms of CPU in
+  // 100k rows).
+  const lastAt = columns.map(() => NaN);
+  const lastText = columns.map(() => '');
   for (const page of query.pages(tally)) {
     let text = '';
     for (const row of page) {
@@ -58,7 +63,12 @@ export async function writeCsv(
         else {
           // Local ISO date-times ('2026-03-29T09:00', with offset '...T09:00:00+02:00') never need quoting.
           const at = c.value(row);
-          if (at !== null) text += c.kind === 'datetime' ? clock.isoLocal(at) : clock.isoOffset(at);
+          if (at === null) continue;
+          if (at !== lastAt[i]) {
+            lastAt[i] = at;
+            lastText[i] = c.kind === 'datetime' ? clock.isoLocal(at) : clock.isoOffset(at);
+          }
+          text += lastText[i]!;
         }
       }
       text += RECORD_END;
