@@ -181,7 +181,7 @@ export function AuditPage() {
       <form className="tb-audit-filter" onSubmit={onSearch} id="audit-filter">
         <label>
           {t('audit.patient')}
-          <input name="identityNumber" inputMode="numeric" placeholder="ÅÅÅÅMMDD-NNNN" maxLength={20} />
+          <input name="identityNumber" inputMode="numeric" placeholder={t('audit.patientPlaceholder')} maxLength={20} />
         </label>
         <label>
           {t('audit.user')}

@@ -153,6 +153,7 @@ export const en: Shape<typeof sv> = {
       'The log differs from the copy at the central booking service at row {{seq}}: {{reason}}. Contact IT security.',
     centralUnreachable: 'The copy at the central booking service could not be read now ({{error}}).',
     patient: 'Patient (identity number)',
+    patientPlaceholder: 'YYYYMMDD-NNNN',
     user: 'User',
     anyUser: 'All users',
     from: 'From',

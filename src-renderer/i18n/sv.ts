@@ -150,6 +150,7 @@ export const sv = {
     centralProblem: 'Loggen skiljer sig från kopian hos den centrala tidboken vid rad {{seq}}: {{reason}}. Kontakta IT-säkerhet.',
     centralUnreachable: 'Kopian hos den centrala tidboken kunde inte läsas nu ({{error}}).',
     patient: 'Patient (personnummer)',
+    patientPlaceholder: 'ÅÅÅÅMMDD-NNNN',
     user: 'Användare',
     anyUser: 'Alla användare',
     from: 'Från',

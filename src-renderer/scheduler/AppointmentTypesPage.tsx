@@ -11,6 +11,7 @@ import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { TypeForm } from './TypeForm.tsx';
 import { TypeImpact, hasTypeImpact } from './TypeImpact.tsx';
 import { useRoles } from '../auth/roles.ts';
+import { typeName } from '../calendar/model.ts';
 
 export function AppointmentTypesPage() {
   return (
@@ -39,7 +40,7 @@ function TypesScreen() {
       const changed = await call('appointmentTypes.setActive', { id: x.id, active: !x.active });
       await client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
       // Said, not only shown by the row: what becomes of the type's times from now on.
-      notify('ok', t(changed.active ? 'typeForm.activated' : 'typeForm.deactivated', { name: changed.nameSv }));
+      notify('ok', t(changed.active ? 'typeForm.activated' : 'typeForm.deactivated', { name: typeName(changed, i18n.language) }));
     } catch (err) {
       notify('error', (err as Error).message);
     }
@@ -83,7 +84,7 @@ function TypesScreen() {
               <td className="tb-nowrap">
                 <span className="tb-swatch" style={{ background: x.colour }} aria-hidden="true" /> {x.code}
               </td>
-              <td>{i18n.language === 'en' ? x.nameEn : x.nameSv}</td>
+              <td>{typeName(x, i18n.language)}</td>
               <td className="tb-nowrap">{t('types.minutes', { count: x.durationMin })}</td>
               <td>{x.contactModes.map((m) => t(`mode.${m}`)).join(', ')}</td>
               <td>
@@ -99,7 +100,7 @@ function TypesScreen() {
                     type="button"
                     className="tb-button tb-small"
                     onClick={() => setEditing(x)}
-                    aria-label={t('typeForm.editAria', { name: x.nameSv })}
+                    aria-label={t('typeForm.editAria', { name: typeName(x, i18n.language) })}
                   >
                     {t('typeForm.edit')}
                   </button>{' '}
@@ -118,7 +119,7 @@ function TypesScreen() {
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
             setEditing(null);
-            notify('ok', t('typeForm.saved', { name: saved.nameSv }));
+            notify('ok', t('typeForm.saved', { name: typeName(saved, i18n.language) }));
             setImpact('unfitFreeSlots' in saved && hasTypeImpact(saved) ? saved : null);
             void client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
           }}

@@ -8,6 +8,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { ApiCallError, call } from '../api/client.ts';
 import type { Statistics, UtilisationRow, WeekStats } from '../../src-main/api/methods/export.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
+import { typeName } from '../calendar/model.ts';
 import { downloadFile } from '../export/download.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
 import '../export/export.css';
@@ -123,8 +124,17 @@ function UtilisationTable({ title, rows, testId }: { title: string; rows: Utilis
 }
 
 function Report({ stats }: { stats: Statistics }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const f = useFormats();
+  // The statistics name types in Swedish (as the CSV does); on screen, in the reader's language.
+  const types = useQuery({
+    queryKey: ['appointmentTypes.list', 'all'],
+    queryFn: () => call('appointmentTypes.list', { includeInactive: true }),
+  });
+  const typeRows = stats.utilisation.byType.map((r) => {
+    const type = types.data?.find((x) => x.id === r.id);
+    return type ? { ...r, name: typeName(type, i18n.language) } : r;
+  });
   const weeks = stats.weeks.map((w) => ({
     label: f.week(w.week),
     web: w.bookings.web,
@@ -248,7 +258,7 @@ function Report({ stats }: { stats: Statistics }) {
         </section>
         <section aria-labelledby="types-title">
           <h2 id="types-title">{t('stats.tableTypes')}</h2>
-          <UtilisationTable title={t('stats.tableTypes')} rows={stats.utilisation.byType} testId="stats-types" />
+          <UtilisationTable title={t('stats.tableTypes')} rows={typeRows} testId="stats-types" />
         </section>
       </div>
     </>
