@@ -6,6 +6,7 @@ import { CentralError, type CentralApi } from '../../sync/central-api.ts';
 import { makeIdentityNumber } from '../../domain/personnummer.ts';
 import {
   mayChangeOnline,
+  professionsBySchedule,
   webBook,
   webBookableType,
   webCancel,
@@ -65,12 +66,13 @@ export class PatientSimulator {
     try {
       // Read each time, as 1177 does: a type the unit changed or deactivated meanwhile is judged as it is now.
       const rules = await webRulesByCode(this.api);
+      const professions = await professionsBySchedule(this.api);
       const r = this.rand();
-      if (r < 0.6) return await this.book(rules);
+      if (r < 0.6) return await this.book(rules, professions);
       const appts = (await this.api.searchAll<Appointment>('Appointment', { status: 'booked', _count: '500' })).filter((a) =>
         mayChangeOnline(a, rules, this.now(), r < 0.85 ? 'cancel' : 'rebook'),
       );
-      if (appts.length === 0) return await this.book(rules);
+      if (appts.length === 0) return await this.book(rules, professions);
       const a = this.pick(appts);
       const from = (await this.api.read<Slot>('Slot', a.slot![0]!.reference!.split('/')[1]!))!;
       if (r < 0.85) {
@@ -80,7 +82,7 @@ export class PatientSimulator {
       }
       const code = a.serviceType![0]!.coding![0]!.code!;
       const candidates = (await this.freeSlots()).filter(
-        (s) => s.id !== from.id && webBookableType(s, rules, this.now()) === code,
+        (s) => s.id !== from.id && webBookableType(s, rules, this.now(), professions) === code,
       );
       if (candidates.length === 0) return 'nothing';
       await webRebook(this.api, a, from, this.pick(candidates), code);
@@ -100,8 +102,10 @@ export class PatientSimulator {
     return this.api.searchAll<Slot>('Slot', { status: 'free', start: `ge${new Date(this.now()).toISOString()}`, _count: '1000' });
   }
 
-  private async book(rules: Map<string, CentralTypeRules>): Promise<SimulatedAction> {
-    const open = (await this.freeSlots()).map((s) => ({ s, code: webBookableType(s, rules, this.now()) })).filter((x) => x.code);
+  private async book(rules: Map<string, CentralTypeRules>, professions: Map<string, string | null>): Promise<SimulatedAction> {
+    const open = (await this.freeSlots())
+      .map((s) => ({ s, code: webBookableType(s, rules, this.now(), professions) }))
+      .filter((x) => x.code);
     if (open.length === 0) return 'nothing';
     // People prefer the first free times.
     open.sort((a, b) => a.s.start.localeCompare(b.s.start));

@@ -2,12 +2,14 @@
 // web-published slot, cancel, rebook. Each is one transaction with If-Match on the Slot, like
 // any other client; the web rules (carried on the HealthcareService extension) decide what is
 // allowed and until when. Used by the patient simulator and by the sync tests.
-import type { Appointment, BundleEntry, HealthcareService, Patient, Slot } from '@medplum/fhirtypes';
+import type { Appointment, BundleEntry, HealthcareService, Patient, PractitionerRole, Schedule, Slot } from '@medplum/fhirtypes';
 import { bookingWindow } from '../../domain/booking-rules.ts';
 import { CentralError, ifMatch, type CentralApi } from '../../sync/central-api.ts';
 import {
   EXT,
+  ourId,
   PERSONNUMMER_SYSTEM,
+  PROFESSION_SYSTEM,
   readWebRules,
   TYPE_SYSTEM,
   typeCoding,
@@ -21,10 +23,12 @@ export interface WebPatient {
   familyName: string;
 }
 
-/** A type's web rules on central, whether the unit still offers it, and how long it takes. */
+/** A type's web rules on central, whether the unit still offers it, how long it takes and who performs it. */
 export interface CentralTypeRules extends WebRules {
   active: boolean;
   durationMin: number;
+  /** Professions allowed to perform it; empty: any. */
+  professions: string[];
 }
 
 /** Web rules per appointment-type code, read from the central HealthcareServices. */
@@ -35,7 +39,28 @@ export async function webRulesByCode(api: CentralApi): Promise<Map<string, Centr
     const code = s.type?.[0]?.coding?.find((c) => c.system === TYPE_SYSTEM)?.code;
     const rules = readWebRules(s);
     const durationMin = s.extension?.find((e) => e.url === EXT.durationMinutes)?.valueInteger ?? 0;
-    if (code && rules) out.set(code, { ...rules, active: s.active !== false, durationMin });
+    const professions = (s.extension ?? []).filter((e) => e.url === EXT.profession).map((e) => e.valueCode ?? '');
+    if (code && rules) out.set(code, { ...rules, active: s.active !== false, durationMin, professions });
+  }
+  return out;
+}
+
+/**
+ * The profession of each Schedule's clinician ("Schedule/<id>" as a Slot refers to it; null for a
+ * room), from the PractitionerRoles: a type may have been narrowed to professions its older slots'
+ * clinicians lack, and the desk books those slots for it no more.
+ */
+export async function professionsBySchedule(api: CentralApi): Promise<Map<string, string | null>> {
+  const roles = await api.searchAll<PractitionerRole>('PractitionerRole', { _count: '500' });
+  const ofResource = new Map(
+    roles.map((r) => [
+      ourId(r),
+      r.code?.flatMap((c) => c.coding ?? []).find((c) => c.system === PROFESSION_SYSTEM)?.code ?? null,
+    ]),
+  );
+  const out = new Map<string, string | null>();
+  for (const s of await api.searchAll<Schedule>('Schedule', { _count: '500' })) {
+    out.set(`Schedule/${s.id}`, ofResource.get(ourId(s)) ?? null);
   }
   return out;
 }
@@ -47,8 +72,16 @@ function slotCodes(s: Slot): string[] {
     .map((c) => c.code!);
 }
 
-/** The type a web patient may book in this slot now, or null (published, free, rules and lead time). */
-export function webBookableType(s: Slot, rules: Map<string, CentralTypeRules>, now: number): string | null {
+/**
+ * The type a web patient may book in this slot now, or null (published, free, rules and lead time;
+ * with `professionOf`, from professionsBySchedule, also the slot's clinician's profession).
+ */
+export function webBookableType(
+  s: Slot,
+  rules: Map<string, CentralTypeRules>,
+  now: number,
+  professionOf?: Map<string, string | null>,
+): string | null {
   if (s.status !== 'free' || !s.extension?.some((e) => e.url === EXT.webPublished && e.valueBoolean)) return null;
   const start = Date.parse(s.start);
   const minutes = (Date.parse(s.end) - start) / 60_000;
@@ -58,6 +91,10 @@ export function webBookableType(s: Slot, rules: Map<string, CentralTypeRules>, n
     if (!r || !r.active || !r.webBookable || r.invitationOnly) continue;
     // A slot laid before the type was lengthened: the desk's search no longer offers it either.
     if (minutes < r.durationMin) continue;
+    if (professionOf && r.professions.length > 0) {
+      const profession = professionOf.get(s.schedule.reference ?? '');
+      if (!profession || !r.professions.includes(profession)) continue;
+    }
     // The desk's own window: the lead in real hours, the maximum in calendar days (the whole last day).
     const open = bookingWindow(r, now);
     if (start < open.earliest || start > open.latest) continue;

@@ -113,7 +113,8 @@ describe('a type bookable 24 h to 10 days ahead, at 09:00 on Tuesday 1 December 
   it('offers no time of a type the unit has deactivated (the desk books it anew nowhere), also to a simulator already running', async () => {
     now = Date.parse('2026-12-01T09:00:00+01:00');
     const sim = new PatientSimulator(api(central.url), { seed: 7, now: () => now });
-    while (sim.stats.booked === 0) await sim.step();
+    for (let i = 0; i < 40 && sim.stats.booked === 0; i++) await sim.step();
+    expect(sim.stats.booked).toBeGreaterThan(0);
     expect((await engine.settle()).error).toBeNull();
     const free = async () =>
       (await call('slots.findFree', {
@@ -162,5 +163,23 @@ describe('a type bookable 24 h to 10 days ahead, at 09:00 on Tuesday 1 December 
       to: '2026-12-31',
     });
     expect([desk, offered]).toEqual([[], []]);
+  });
+
+  it('offers no time of a clinician whose profession the type no longer names, also to a running simulator', async () => {
+    await call('appointmentTypes.update', { id: unit.typeIds.lakbes, durationMin: 30 });
+    expect((await engine.settle()).error).toBeNull();
+    const sim = new PatientSimulator(api(central.url), { seed: 11, now: () => now });
+    const before = sim.stats.booked;
+    // The doctor's slots keep the type (its earlier times stay bookable by staff elsewhere); only nurses may now perform it.
+    await call('appointmentTypes.update', { id: unit.typeIds.lakbes, professions: ['sjukskoterska'] });
+    expect((await engine.settle()).error).toBeNull();
+    const desk = await call('slots.findFree', {
+      appointmentTypeId: unit.typeIds.lakbes,
+      webOnly: true,
+      from: '2026-12-01',
+      to: '2026-12-31',
+    });
+    for (let i = 0; i < 10; i++) await sim.step();
+    expect([desk, sim.stats.booked - before, sim.stats.errors]).toEqual([[], 0, 0]);
   });
 });
