@@ -76,7 +76,7 @@ export interface Slot {
   withinCareGuarantee: boolean;
   templateId: string | null;
   /**
-   * calendar.range only, on an open unbooked slot: another desk of the unit holds it on its
+   * calendar.range and slots.get, on an open unbooked slot: another desk of the unit holds it on its
    * återbudslista (central's Slot is busy-tentative). It may still be booked here, which ends
    * that hold; the desk asks first.
    */

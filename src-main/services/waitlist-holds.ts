@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
+import type { Slot } from '../api/types.ts';
 
 /** Why a held time ended by itself (the audit detail's `reason`); `booked`: she has it now. */
 export type OfferEnd = 'taken' | 'closed' | 'type_removed' | 'booked';
@@ -88,6 +89,15 @@ function statements(ctx: ServiceContext): { ended: Statement; release: Statement
  * stays allowed: it ends the hold on that desk). No migration: sync_state already holds such notes.
  */
 export const HELD_ELSEWHERE = 'slot-held-elsewhere:';
+
+/** The slot as slots.get gives it: marked when open, unbooked and held on another desk's återbudslista. */
+export function withHeldElsewhere(ctx: ServiceContext, slot: Slot): Slot {
+  if (slot.state !== 'open') return slot;
+  const held = ctx.db
+    .prepare(`SELECT 1 FROM sync_state, slots s WHERE feed = ? AND s.id = ? AND s.booked = 0`)
+    .get(`${HELD_ELSEWHERE}${slot.id}`, slot.id);
+  return held ? { ...slot, heldElsewhere: true } : slot;
+}
 
 /** The slots held on another desk's återbudslista, as far as this desk's last pull knows: few, one query. */
 export function slotsHeldElsewhere(ctx: ServiceContext): Set<string> {

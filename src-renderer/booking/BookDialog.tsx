@@ -72,8 +72,15 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
   const [busy, setBusy] = useState(false);
   const [overrideRules, setOverrideRules] = useState<OverridableRule[]>(walkIn ? ['started'] : []);
   const [overrideReason, setOverrideReason] = useState('');
-  // A time another desk has offered a patient on its återbudslista: bookable, once she says so.
+  // A time another desk has offered a patient on its återbudslista: bookable, once she says so. The
+  // calendar's slot says so; one from Första lediga tid carries no marks, so main is asked.
   const [heldConfirmed, setHeldConfirmed] = useState(false);
+  const asked = useQuery({
+    queryKey: ['slots.get', slot.id],
+    queryFn: () => call('slots.get', { id: slot.id }),
+    enabled: slot.heldElsewhere !== true,
+  });
+  const heldElsewhere = slot.heldElsewhere === true || asked.data?.heldElsewhere === true;
   const debounced = useDebounced(query.trim(), 180);
   const reasonRule = entry?.heldBooking ? type?.reasonRebook : type?.reasonNew;
   const stepState = {
@@ -207,7 +214,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         setBusy(false);
         return;
       }
-      if (slot.heldElsewhere && !heldConfirmed) {
+      if (heldElsewhere && !heldConfirmed) {
         // The patient is taken; the booking waits for her yes (the offer on the other desk ends with it).
         if (!patient && !entry && exact && chosen === exact) setPatient(exact);
         setBusy(false);
@@ -292,7 +299,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
             {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: endHhmm(slot.startAt, slot.endAt) })}
           </p>
         )}
-        {slot.heldElsewhere && (
+        {heldElsewhere && (
           <div className="tb-held-elsewhere-note" data-testid="held-elsewhere-note">
             <p>{t('book.heldElsewhere')}</p>
             <label className="tb-check">

@@ -82,8 +82,18 @@ test('desk B marks the time offered on desk A, and asks before booking it', asyn
   await expect(page.locator('.tb-legend')).toContainText('Ledig, men erbjuden på en annan dator (återbudslistan): "Erbjuden"');
   await page.getByText('Förklaring').click();
 
-  await slot.click();
+  // Opened from Första lediga tid (a time without the calendar's marks), the dialog says it too.
+  const types = await reception<{ id: string; code: string }[]>('appointmentTypes.list', {});
+  await page.getByRole('button', { name: 'Första lediga tid' }).click();
+  const panel = page.getByTestId('next-free-panel');
+  await panel.getByLabel('Besökstyp').selectOption(types.find((x) => x.code === 'LAKBES')!.id);
+  await panel.locator(`[data-free-slot-id="${heldSlotId}"]`).getByRole('button').click();
   const dialog = page.getByTestId('book-dialog');
+  await expect(dialog.getByTestId('held-elsewhere-note')).toContainText('Erbjuden en patient på återbudslistan (annan dator)');
+  await dialog.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await slot.click();
   await expect(dialog.getByTestId('held-elsewhere-note')).toContainText(
     'Erbjuden en patient på återbudslistan (annan dator). Tiden kan ändå bokas här',
   );

@@ -9,6 +9,7 @@ import {
   updateAppointmentType,
 } from '../../services/appointment-types.ts';
 import { getHolidayRules, listHolidays } from '../../services/holidays.ts';
+import { withHeldElsewhere } from '../../services/waitlist-holds.ts';
 import {
   createTemplate,
   deactivateTemplate,
@@ -66,7 +67,7 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'templates.setHorizon': ({ ctx, caller }, input) => setScheduleHorizon(ctx, caller, input),
   'templates.expand': ({ ctx, caller }, input) => expandTemplates(ctx, caller, input),
 
-  'slots.get': ({ ctx }, input) => getSlot(ctx, input.id),
+  'slots.get': ({ ctx }, input) => withHeldElsewhere(ctx, getSlot(ctx, input.id)),
   'slots.create': ({ ctx, caller }, input) => createSlot(ctx, caller, input),
   'slots.update': ({ ctx, caller }, input) => updateSlot(ctx, caller, input),
   'slots.block': ({ ctx, caller }, input) => blockSlot(ctx, caller, input),

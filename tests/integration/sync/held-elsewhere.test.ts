@@ -36,13 +36,15 @@ describe('a time held on another desk’s återbudslista', () => {
     await sync(a, b);
     expect(await markedOn(b)).toEqual([X]);
     expect(await markedOn(a)).toEqual([]);
-    // Still open at B: bookable, not blocked.
-    expect(await staffOk(b, 'slots.get', { id: X })).toMatchObject({ state: 'open' });
+    // Still open at B: bookable, not blocked; slots.get says so too (the booking dialog from Första lediga tid asks it).
+    expect(await staffOk(b, 'slots.get', { id: X })).toMatchObject({ state: 'open', heldElsewhere: true });
+    expect(await staffOk(a, 'slots.get', { id: X })).not.toHaveProperty('heldElsewhere');
 
     await staffOk(a, 'waitlist.markWaiting', { id: entry.id, reason: 'no_answer' });
     await sync(a, b);
     expect(await markedOn(b)).toEqual([]);
     expect(elsewhereKeys(b)).toBe(0);
+    expect(await staffOk(b, 'slots.get', { id: X })).not.toHaveProperty('heldElsewhere');
   });
 
   it('booked at desk B: the mark goes at once, the hold ends on A, and nothing is left behind', async () => {
@@ -62,6 +64,7 @@ describe('a time held on another desk’s återbudslista', () => {
     });
     // Booked here: the time is no longer free, so no mark even before the next sync.
     expect(await markedOn(b)).toEqual([]);
+    expect(await staffOk(b, 'slots.get', { id: Y })).not.toHaveProperty('heldElsewhere');
     await sync(b, a, b);
     expect(elsewhereKeys(b)).toBe(0);
     expect(elsewhereKeys(a)).toBe(0);
