@@ -22,7 +22,11 @@ export const coreMethods = {
     roles: ALL_ROLES,
     kind: 'read',
   }),
-  /** Slots and active bookings of [from, to) for the given (or all active) resources. */
+  /**
+   * Slots and active bookings of [from, to) for the given (or all active) resources: `to` is the
+   * first day NOT shown (one day: from D, to D+1), unlike the inclusive `to` of the other methods;
+   * a refusal names it "Till (första dagen som inte visas)" (field-labels.ts METHOD_LABELS).
+   */
   'calendar.range': method<CalendarRange>()({
     input: z
       .object({
