@@ -41,15 +41,19 @@ export function Dialog({ title, onClose, children, wide, testId, unsaved = false
     dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog.open) dialog.close();
-      // Back to the control that opened us; if the change removed it (a slot became a booking),
-      // to the calendar's current tab stop, so keyboard users are not dropped at the page top.
-      const toTabStop = () => document.querySelector<HTMLElement>('.tb-item[tabindex="0"]')?.focus();
+      // Back to the control that opened us; if the change removed it (a slot became a booking) or it
+      // cannot take the focus (it was in a dialog that has closed: a booking opened from the patient
+      // card), to the calendar's current tab stop, else the page's content, so keyboard users are
+      // not dropped at the page top.
+      const lost = () => document.activeElement === document.body || !document.activeElement;
+      const toTabStop = () =>
+        (document.querySelector<HTMLElement>('.tb-item[tabindex="0"]') ?? document.querySelector<HTMLElement>('#main'))?.focus();
       if (opener?.isConnected) opener.focus();
-      else toTabStop();
+      if (lost()) toTabStop();
       // The change often removes the opener only in the render after this one (the booked slot is
       // redrawn as a booking): if that left the focus on the page, take it to the tab stop then.
       setTimeout(() => {
-        if (!opener?.isConnected && (document.activeElement === document.body || !document.activeElement)) toTabStop();
+        if (lost()) toTabStop();
       }, 0);
     };
   }, []);
