@@ -24,6 +24,16 @@ async function markedOn(ctx: ServiceContext): Promise<string[]> {
   const range = await staffOk(ctx, 'calendar.range', { from, to: addDays(from, 14) });
   return range.slots.filter((s) => s.heldElsewhere).map((s) => s.id);
 }
+/** A Läkarbesök booked by phone at a desk (from återbudslistan when `more` names the entry). */
+const bookAt = (ctx: ServiceContext, slotId: string, patientId: string, more: { waitlistEntryId?: string } = {}) =>
+  staffOk(ctx, 'bookings.book', {
+    slotId,
+    patientId,
+    appointmentTypeId: desks.unit.typeIds.lakbes,
+    contactMode: 'physical',
+    channel: 'phone',
+    ...more,
+  });
 const elsewhereKeys = (ctx: ServiceContext) =>
   ctx.db.prepare(`SELECT count(*) FROM sync_state WHERE feed LIKE 'slot-held-elsewhere:%'`).pluck().get();
 
@@ -55,13 +65,7 @@ describe('a time held on another desk’s återbudslista', () => {
     await sync(a, b);
     expect(await markedOn(b)).toEqual([Y]);
 
-    await staffOk(b, 'bookings.book', {
-      slotId: Y,
-      patientId: unit.patientIds[2]!,
-      appointmentTypeId: unit.typeIds.lakbes,
-      contactMode: 'physical',
-      channel: 'phone',
-    });
+    await bookAt(b, Y, unit.patientIds[2]!);
     // Booked here: the time is no longer free, so no mark even before the next sync.
     expect(await markedOn(b)).toEqual([]);
     expect(await staffOk(b, 'slots.get', { id: Y })).not.toHaveProperty('heldElsewhere');
@@ -79,14 +83,7 @@ describe('a time held on another desk’s återbudslista', () => {
     await staffOk(a, 'waitlist.markOffered', { id: entry.id, slotId: Z });
     await sync(a, b);
     expect(await markedOn(b)).toEqual([Z]);
-    await staffOk(a, 'bookings.book', {
-      slotId: Z,
-      patientId: unit.patientIds[3]!,
-      appointmentTypeId: unit.typeIds.lakbes,
-      contactMode: 'physical',
-      channel: 'phone',
-      waitlistEntryId: entry.id,
-    });
+    await bookAt(a, Z, unit.patientIds[3]!, { waitlistEntryId: entry.id });
     await sync(a, b);
     expect(await markedOn(b)).toEqual([]);
     expect(elsewhereKeys(b)).toBe(0);
