@@ -27,10 +27,15 @@ export class IntervalSet<T = undefined> {
     }
   }
 
-  /** Whether an interval starts at `startAt`, and its tag (a Map of 364,000 starts costs more than the search). */
-  at(startAt: number): { tag: T | undefined } | undefined {
+  /** The index of the interval starting at `startAt`, or -1 (a Map of 364,000 starts costs more than the search). */
+  indexOfStart(startAt: number): number {
     const i = this.lowerBound(startAt);
-    return this.starts[i] === startAt ? { tag: this.tags[i] } : undefined;
+    return this.starts[i] === startAt ? i : -1;
+  }
+
+  /** The tag of the interval at `index` (indexOfStart). */
+  tagAt(index: number): T | undefined {
+    return this.tags[index];
   }
 
   /** Index of the first interval starting at or after `t`. */
