@@ -151,7 +151,10 @@ export function registerSchedulingCommands(program: Command): void {
     .description('First free slots of an appointment type ("första lediga tid")')
     .requiredOption('--type <code>', 'appointment type code, e.g. LAKBES')
     .option('--from <date>', 'first date (YYYY-MM-DD), default today')
-    .option('--to <date>', 'last date (YYYY-MM-DD), default: 180 days on (from --from, that day included; without it, from now)')
+    .option(
+      '--to <date>',
+      'last date (YYYY-MM-DD), default: 180 days on (from --from, that day included; without it, from now through the 180th day after today)',
+    )
     .option('--limit <n>', 'how many', '10')
     .option('--resource <name|id>', 'only this resource (name, id or HSA-id)')
     .option('--profession <code>', 'only resources of this profession, e.g. sjukskoterska')

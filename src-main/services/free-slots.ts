@@ -12,7 +12,7 @@ import type { FreeSlot } from '../api/methods/scheduling.ts';
 import { invalid, notFound } from '../api/result.ts';
 import type { BookingStatus } from '../api/types.ts';
 import { bookingWindow, mayBookTypeOnWeb, OPEN_STATUSES } from '../domain/booking-rules.ts';
-import { addDays, sameWallClockDaysLater, startOfLocalDay } from '../domain/time.ts';
+import { addDays, localDate, startOfLocalDay } from '../domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { getAppointmentType } from './appointment-types.ts';
 import { getResource } from './slots.ts';
@@ -146,12 +146,14 @@ export function findFreeSlots(ctx: ServiceContext, q: FreeSlotQuery): FreeSlot[]
   const from = q.from ? startOfLocalDay(q.from, unit.timeZone) : now;
   // Without an end, look DEFAULT_DAYS past where the search starts (a date months ahead too), in
   // calendar days: a fixed 180 × 24 h would end an hour early or late on the wall clock when the
-  // clocks change in between (the 180th day losing its last hour, or the 181st gaining one).
+  // clocks change in between (the 180th day losing its last hour, or the 181st gaining one). From
+  // today, through the whole 180th day after it, as a 180-day booking window reaches: stopping at
+  // the hour it is now left that day's later times bookable but never found.
   const to = q.to
     ? startOfLocalDay(addDays(q.to, 1), unit.timeZone)
     : q.from && from > now
       ? startOfLocalDay(addDays(q.from, DEFAULT_DAYS), unit.timeZone)
-      : sameWallClockDaysLater(now, DEFAULT_DAYS, unit.timeZone);
+      : startOfLocalDay(addDays(localDate(now, unit.timeZone), DEFAULT_DAYS + 1), unit.timeZone);
   const fromAt = Math.max(from, q.fromAt ?? 0, now + 1, q.ignoreLeadTime ? 0 : window.earliest);
   const toAt = Math.min(to, window.latest + 1);
   if (toAt <= fromAt) return [];

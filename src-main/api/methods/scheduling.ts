@@ -591,7 +591,7 @@ export const schedulingMethods = {
    * type's booking window. `webOnly` limits to web-published slots of types a patient may book
    * on the web (an invitation-only type only with `invited`: domain mayBookTypeOnWeb). Without
    * `to`, the search looks 180 calendar days ahead: from `from`'s date (that day included), or
-   * from now to the same wall-clock time 180 days later.
+   * from now through the whole 180th day after today (as far as a 180-day booking window).
    */
   'slots.findFree': method<FreeSlot[]>()({
     input: z

@@ -469,8 +469,9 @@ describe('"första lediga tid" looks 180 calendar days ahead, whatever the clock
     ['2026-08-20T10:00:00+02:00', '2026-09-01', ['2027-02-27', '23:15', '23:45'], ['2027-02-28', '00:15', '00:45']],
     // From winter into summer: the 181st day, 2027-06-30, gains no first hour.
     ['2026-12-20T10:00:00+01:00', '2027-01-01', ['2027-06-29', '23:15', '23:45'], ['2027-06-30', '00:15', '00:45']],
-    // Without a date: from now, 180 days on the wall clock (10:00 CEST -> 10:00 CET).
-    ['2026-09-01T10:00:00+02:00', undefined, ['2027-02-28', '09:15', '09:45'], ['2027-02-28', '10:00', '10:30']],
+    // Without a date: from now through the whole 180th day after today, as a 180-day booking
+    // window reaches (until 2026-11-23 it stopped at 10:00 that day: later times bookable, not found).
+    ['2026-09-01T10:00:00+02:00', undefined, ['2027-02-28', '23:15', '23:45'], ['2027-03-01', '00:15', '00:45']],
   ] as const)('now %s, from %s', async (now, from, inside, outside) => {
     const { api, dr, type } = await freshUnit(now);
     const slot = ([date, startTime, endTime]: readonly [string, string, string]) =>

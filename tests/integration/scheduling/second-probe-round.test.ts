@@ -592,3 +592,40 @@ describe('an absence’s rebooking proposals', () => {
     expect((await api.ok('bookings.get', { id: touched.id })).status).toBe('booked');
   });
 });
+
+describe('"första lediga tid" without a date reaches as far as a 180-day booking window', () => {
+  it('lists a time late on the 180th day, which the desk and 1177 may book, and nothing of the 181st', async () => {
+    // A new type's window is 180 days (the default): today 1 December 2026, any time on
+    // 30 May 2027 is bookable. The search without a date used to stop at 09:00 that day.
+    const { api, web, natt, patient } = await freshUnit('2026-12-01T09:00:00+01:00');
+    const type = await api.ok('appointmentTypes.create', {
+      code: 'STD',
+      nameSv: 'Standard',
+      nameEn: 'Standard',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['lakare'],
+      webBookable: true,
+    });
+    expect(type.bookMaxDays).toBe(180);
+    const mk = (date: string, start: string, end: string) =>
+      api.ok('slots.create', {
+        resourceId: natt.id,
+        date,
+        startTime: start,
+        endTime: end,
+        appointmentTypeIds: [type.id],
+        webPublished: true,
+      });
+    const late = await mk('2027-05-30', '20:00', '20:30');
+    await mk('2027-05-31', '08:00', '08:30');
+    for (const q of [{}, { webOnly: true }, { from: '2026-12-01' }]) {
+      const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, ...q });
+      expect(
+        free.map((f) => wall(f.startAt)),
+        JSON.stringify(q),
+      ).toEqual(['2027-05-30 20:00']);
+    }
+    expect((await web.ok('book', { slotId: late.id, patientId: patient.id, appointmentTypeId: type.id })).status).toBe('booked');
+  });
+});
