@@ -178,6 +178,9 @@ function BookingsScreen() {
 
   const data = list.data;
   const rows = data?.rows ?? [];
+  // One day chosen (Idag, I morgon): the filter names the day, so the table leaves its date column
+  // out; that column is what pushed the Swedish table off a 1366-pixel screen.
+  const oneDay = dates.from === dates.to && rows.every((r) => wallParts(r.startAt).date === dates.from);
 
   function openRow(bookingId: string, index: number) {
     openedRow.current = { id: bookingId, index };
@@ -365,7 +368,7 @@ function BookingsScreen() {
               <caption className="tb-visually-hidden">{t('bookingsPage.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('bookingsPage.col.date')}</th>
+                  {!oneDay && <th scope="col">{t('bookingsPage.col.date')}</th>}
                   <th scope="col">{t('bookingsPage.col.time')}</th>
                   <th scope="col">{t('bookingsPage.col.resource')}</th>
                   <th scope="col">{t('bookingsPage.col.patient')}</th>
@@ -391,7 +394,7 @@ function BookingsScreen() {
                         if (!(e.target instanceof HTMLButtonElement)) openRow(r.id, index);
                       }}
                     >
-                      <td className="tb-nowrap">{formatDay(start.date, lang)}</td>
+                      {!oneDay && <td className="tb-nowrap">{formatDay(start.date, lang)}</td>}
                       <td className="tb-nowrap">
                         <button
                           type="button"

@@ -16,6 +16,8 @@ import '../export/export.css';
 // Colours with at least 3:1 contrast against white and each other's neighbours.
 const COLOURS = { web: '#1f5fa8', desk: '#b5651d', phone: '#2e7d4f' } as const;
 const CHANNELS = ['web', 'desk', 'phone'] as const;
+// Words in the legend and tooltips in the text colour: the desk's orange is 3:1 for bars, not for text.
+const TEXT = { color: '#1c2330' } as const;
 
 function mondayOf(date: string): string {
   const wd = new Date(`${date}T12:00:00Z`).getUTCDay();
@@ -194,8 +196,8 @@ function Report({ stats }: { stats: Statistics }) {
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#dde1e7" />
               <XAxis dataKey="label" tick={{ fontSize: 12, fill: '#4d5868' }} />
               <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#4d5868' }} />
-              <Tooltip />
-              <Legend wrapperStyle={{ fontSize: 13 }} />
+              <Tooltip itemStyle={TEXT} />
+              <Legend wrapperStyle={{ fontSize: 13 }} formatter={(name: string) => <span style={TEXT}>{name}</span>} />
               {CHANNELS.map((c) => (
                 <Bar
                   key={c}
@@ -215,7 +217,7 @@ function Report({ stats }: { stats: Statistics }) {
               <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#dde1e7" />
               <XAxis type="number" domain={[0, 100]} unit=" %" tick={{ fontSize: 12, fill: '#4d5868' }} />
               <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12, fill: '#1c2330' }} />
-              <Tooltip formatter={(v) => `${String(v)} %`} />
+              <Tooltip itemStyle={TEXT} formatter={(v) => `${String(v)} %`} />
               <Bar dataKey="rate" name={t('stats.col.rate')} fill={COLOURS.web} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
