@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { dispatchSession, type SessionPort } from '../../api/session.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import type { ChangeEvent } from '../../api/types.ts';
+import type { ErrorCode, Result } from '../../api/result.ts';
 import type { Logger } from '../../log.ts';
 import { CONTENT_SECURITY_POLICY } from '../csp.ts';
 
@@ -67,6 +68,24 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
+}
+
+/**
+ * The HTTP status of an api answer: the body is the same {ok, value | error} the IPC bridge gives,
+ * and the status says the same to a script or proxy reading only the status line (a refusal is not a 200).
+ */
+const STATUS_OF_ERROR: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  internal: 500,
+  unavailable: 503,
+};
+
+export function httpStatusOf(result: Result<unknown>): number {
+  return result.ok ? 200 : STATUS_OF_ERROR[result.error.code];
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
@@ -192,7 +211,7 @@ export function startWebShell(options: WebShellOptions): Promise<WebShell> {
         };
         const env = { ctx: options.ctx, shell: 'web' as const, workstation: options.workstation, log: options.log };
         const result = await dispatchSession(env, port, url.pathname.slice(5), input);
-        return send(res, 200, result);
+        return send(res, httpStatusOf(result), result);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Metoden stöds inte.');
       serveStatic(res, url.pathname);

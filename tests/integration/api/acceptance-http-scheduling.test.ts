@@ -91,11 +91,11 @@ describe('the HTTP boundary', () => {
   it.each([
     ['{', 400, 'Ogiltig begäran (JSON).'],
     ['{"query": "ab"', 400, 'Ogiltig begäran (JSON).'],
-    ['[]', 200, 'Ogiltiga uppgifter: Begäran ska vara ett objekt med uppgifter, inte en lista.'],
-    ['"ab"', 200, 'Ogiltiga uppgifter: Begäran ska vara ett objekt med uppgifter, inte text.'],
-    ['null', 200, 'Ogiltiga uppgifter: Sökord: Uppgiften saknas.'],
-    ['{"query": 42}', 200, 'Ogiltiga uppgifter: Sökord: Ange text, inte ett tal.'],
-    ['{"query": "ab", "extra": 1}', 200, 'Ogiltiga uppgifter: Okänd nyckel: "extra"'],
+    ['[]', 400, 'Ogiltiga uppgifter: Begäran ska vara ett objekt med uppgifter, inte en lista.'],
+    ['"ab"', 400, 'Ogiltiga uppgifter: Begäran ska vara ett objekt med uppgifter, inte text.'],
+    ['null', 400, 'Ogiltiga uppgifter: Sökord: Uppgiften saknas.'],
+    ['{"query": 42}', 400, 'Ogiltiga uppgifter: Sökord: Ange text, inte ett tal.'],
+    ['{"query": "ab", "extra": 1}', 400, 'Ogiltiga uppgifter: Okänd nyckel: "extra"'],
   ])('patients.search with body %s answers %i, code validation: %s', async (body, status, message) => {
     await reception('unit.get');
     const r = await post('patients.search', body, sessions.get('only-receptionist'));

@@ -98,6 +98,36 @@ describe('web shell', () => {
     expect(get.status).toBe(405);
   });
 
+  it('gives each refusal the status of its error code, with the same {ok: false} body the renderer reads', async () => {
+    const call = async (method: string, input: unknown) => {
+      const r = await send({
+        path: `/api/${method}`,
+        headers: { 'content-type': 'application/json', host: host(), authorization: `Bearer ${shell.token}` },
+        body: JSON.stringify(input),
+      });
+      return { status: r.status, body: JSON.parse(r.body) as { ok: boolean; error?: { code: string } } };
+    };
+    const patient = { identityNumber: '19121212-1212', givenName: 'Tolvan', familyName: 'Tolvansson' };
+    const created = await call('patients.create', patient);
+    expect(created).toMatchObject({ status: 200, body: { ok: true } });
+    const cases = [
+      [await call('patients.create', patient), 409, 'conflict'],
+      [await call('patients.create', { ...patient, identityNumber: '19121212-1213' }), 400, 'validation'],
+      [await call('patients.get', { id: '018f0000-0000-7000-8000-000000000000' }), 404, 'not_found'],
+      [
+        await call('users.create', { username: 'x', displayName: 'X', roles: ['admin'], password: 'a-long-password-1' }),
+        403,
+        'forbidden',
+      ],
+      [await call('no.suchMethod', {}), 404, 'not_found'],
+    ] as const;
+    for (const [answer, status, code] of cases) {
+      expect(answer.body.ok).toBe(false);
+      expect(answer.body.error?.code).toBe(code);
+      expect(answer.status).toBe(status);
+    }
+  });
+
   it('serves the page with its CSP and no framing', async () => {
     const r = await send({ path: '/', method: 'GET', headers: { host: host() } });
     expect(r.status).toBe(200);
