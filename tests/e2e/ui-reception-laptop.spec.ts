@@ -56,3 +56,14 @@ test('every screen fits 1366 pixels in Swedish and is axe clean', async ({ page 
   }
   expect(wide).toEqual([]);
 });
+
+test("the week view's day headings keep one line each", async ({ page }) => {
+  await signInAs(page, shell, ADMIN, MONDAY);
+  await page.keyboard.press('v');
+  const heads = page.locator('.fc-col-header-cell[data-date] .fc-col-header-cell-cushion');
+  await expect(heads.first()).toBeVisible();
+  // "mån 23/11" took two lines where "tors 26/11" took one: a ragged row of headings.
+  const heights = await heads.evaluateAll((els) => els.map((e) => `${e.textContent} ${(e as HTMLElement).offsetHeight}`));
+  const lines = new Set(heights.map((h) => h.split(' ').at(-1)));
+  expect(lines.size, heights.join(', ')).toBe(1);
+});
