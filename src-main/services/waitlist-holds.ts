@@ -6,6 +6,7 @@ import { ACTIVE_BOOKING_STATUSES } from '../store/rows.ts';
 import { recordAudit } from './audit.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import type { Slot } from '../api/types.ts';
+import type { FreeSlot } from '../api/methods/scheduling.ts';
 
 /** Why a held time ended by itself (the audit detail's `reason`); `booked`: she has it now. */
 export type OfferEnd = 'taken' | 'closed' | 'type_removed' | 'booked';
@@ -99,12 +100,28 @@ export function withHeldElsewhere(ctx: ServiceContext, slot: Slot): Slot {
   return held ? { ...slot, heldElsewhere: true } : slot;
 }
 
+const heldElsewhereStatements = new WeakMap<ServiceContext['db'], Statement>();
+
 /** The slots held on another desk's återbudslista, as far as this desk's last pull knows: few, one query. */
 export function slotsHeldElsewhere(ctx: ServiceContext): Set<string> {
-  const n = HELD_ELSEWHERE.length;
-  const ids = ctx.db
-    .prepare(`SELECT substr(feed, ${n + 1}) FROM sync_state WHERE feed >= ? AND feed < ?`)
-    .pluck()
-    .all(HELD_ELSEWHERE, `${HELD_ELSEWHERE}\uffff`) as string[];
-  return new Set(ids);
+  // Prepared once per database: every calendar range and Första lediga tid page asks.
+  let stmt = heldElsewhereStatements.get(ctx.db);
+  if (!stmt) {
+    const n = HELD_ELSEWHERE.length;
+    stmt = ctx.db.prepare(`SELECT substr(feed, ${n + 1}) FROM sync_state WHERE feed >= ? AND feed < ?`).pluck();
+    heldElsewhereStatements.set(ctx.db, stmt);
+  }
+  return new Set(stmt.all(HELD_ELSEWHERE, `${HELD_ELSEWHERE}\uffff`) as string[]);
+}
+
+/**
+ * Första lediga tid's page (slots.findFree): each time held on another desk's återbudslista marked,
+ * still listed. One sync_state query per page, none for an empty page; findFreeSlots itself, which
+ * rebooking, sync and the CLI call too, stays as it was.
+ */
+export function markHeldElsewhere(ctx: ServiceContext, free: FreeSlot[]): FreeSlot[] {
+  if (free.length === 0) return free;
+  const held = slotsHeldElsewhere(ctx);
+  if (held.size === 0) return free;
+  return free.map((f) => (held.has(f.slotId) ? { ...f, heldElsewhere: true } : f));
 }

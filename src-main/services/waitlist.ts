@@ -37,6 +37,7 @@ import { findFreeSlots } from './free-slots.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
 import { enqueueOutbox } from './outbox.ts';
+import { slotsHeldElsewhere, withHeldElsewhere } from './waitlist-holds.ts';
 
 interface EntryRow {
   id: string;
@@ -388,6 +389,14 @@ function checkOfferable(ctx: ServiceContext, entry: EntryRow, slotId: string): v
       { rule: 'waitlist_slot_offered' },
     );
   }
+  // Another desk has called its patient about it (sync noted the hold): offered here too, two
+  // patients would each be promised the time. Booking it stays allowed (the booking dialog asks).
+  if (withHeldElsewhere(ctx, slot).heldElsewhere) {
+    throw conflict(
+      'Tiden är redan erbjuden en patient på återbudslistan på en annan dator. Välj en annan tid, eller vänta tills erbjudandet där är besvarat.',
+      { rule: 'waitlist_slot_offered_elsewhere' },
+    );
+  }
 }
 
 /**
@@ -471,22 +480,23 @@ function queueHeldSlot(ctx: ServiceContext, slotId: string): void {
 /**
  * "Erbjud tid" on the list: the first free times that fit the entry's wish, from the free-slot
  * search (type, resource or profession, earliest/latest, within the type's booking window), less
- * the times held for another patient and, when she already holds a time of the type, the times
+ * the times held for another patient (here, or on another desk's list as sync noted) and, when she already holds a time of the type, the times
  * not earlier than it (she waits for an earlier one). No patient is shown: only the times.
  */
 export function offerableSlots(ctx: ServiceContext, input: { id: string; limit: number }): FreeSlot[] {
   const entry = entryRow(ctx, input.id);
   requireOpen(entry);
-  const heldElsewhere = new Set(
-    (
-      ctx.db
-        .prepare(
-          `SELECT w.offered_slot_id AS id FROM waitlist w JOIN slots s ON s.id = w.offered_slot_id
-            WHERE w.state = 'offered' AND w.offered_slot_id IS NOT NULL AND w.id <> ? AND s.start_at > ?`,
-        )
-        .all(entry.id, ctx.now()) as { id: string }[]
-    ).map((r) => r.id),
-  );
+  // Held for another patient, on this desk's list or (as sync noted) on another desk's: a time
+  // offered to two patients would be promised twice, so it is left out, not shown marked.
+  const held = slotsHeldElsewhere(ctx);
+  const heldHere = ctx.db
+    .prepare(
+      `SELECT w.offered_slot_id FROM waitlist w JOIN slots s ON s.id = w.offered_slot_id
+        WHERE w.state = 'offered' AND w.offered_slot_id IS NOT NULL AND w.id <> ? AND s.start_at > ?`,
+    )
+    .pluck()
+    .all(entry.id, ctx.now()) as string[];
+  for (const id of heldHere) held.add(id);
   const own = ctx.db
     .prepare(
       `SELECT min(s.start_at) AS startAt FROM bookings b JOIN slots s ON s.id = b.slot_id
@@ -500,11 +510,9 @@ export function offerableSlots(ctx: ServiceContext, input: { id: string; limit: 
     from: entry.earliest ?? undefined,
     to: entry.latest ?? undefined,
     // Enough to fill the page after the held ones are left out.
-    limit: input.limit + heldElsewhere.size,
+    limit: input.limit + held.size,
   });
-  return free
-    .filter((f) => !heldElsewhere.has(f.slotId) && (own.startAt === null || f.startAt < own.startAt))
-    .slice(0, input.limit);
+  return free.filter((f) => !held.has(f.slotId) && (own.startAt === null || f.startAt < own.startAt)).slice(0, input.limit);
 }
 
 export interface WaitlistListInput {

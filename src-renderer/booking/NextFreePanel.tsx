@@ -10,6 +10,7 @@ import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { formatDay, formatSpan } from './format.ts';
+import '../calendar/walk-in.css';
 
 export interface NextFreePanelProps {
   types: readonly AppointmentType[];
@@ -41,6 +42,7 @@ export function toSlot(f: FreeSlot): Slot {
     webPublished: f.webPublished,
     withinCareGuarantee: true,
     templateId: null,
+    ...(f.heldElsewhere ? { heldElsewhere: true as const } : {}),
   };
 }
 
@@ -229,6 +231,16 @@ export function NextFreePanel({
                 <span className="tb-muted">
                   {f.resourceName}
                   {f.webPublished && <span className="tb-mark tb-mark-web tb-mark-inline">1177</span>}
+                  {/* Another desk has offered it on its återbudslista: listed, the dialog asks before booking. */}
+                  {f.heldElsewhere && (
+                    <span
+                      className="tb-mark tb-mark-inline tb-held-elsewhere-mark"
+                      title={t('calendar.heldElsewhere')}
+                      data-testid="next-free-held-elsewhere"
+                    >
+                      {t('calendar.markHeldElsewhere')}
+                    </span>
+                  )}
                 </span>
               </div>
               <button
@@ -238,7 +250,7 @@ export function NextFreePanel({
                   pickedHere.current = true;
                   onPick(toSlot(f), typeId);
                 }}
-                aria-label={t('nextFree.bookAria', { when: formatSpan(f.startAt, f.endAt, i18n.language), who: f.resourceName })}
+                aria-label={`${t('nextFree.bookAria', { when: formatSpan(f.startAt, f.endAt, i18n.language), who: f.resourceName })}${f.heldElsewhere ? `, ${t('calendar.heldElsewhere')}` : ''}`}
               >
                 {t('nextFree.book')}
               </button>

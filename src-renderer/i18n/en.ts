@@ -333,7 +333,7 @@ export const en: Shape<typeof sv> = {
       offerLabel: 'Offer {{when}} with {{resource}} to {{who}}: the time is held until the patient answers',
       holdHint:
         'The time is held until the patient answers. It is released by itself if someone else books it, if it is closed, or once it has passed.',
-      none: 'No free time fits the wishes right now (appointment type, clinician and period, within the booking window). Times already offered to others on the list are not shown.',
+      none: 'No free time fits the wishes right now (appointment type, clinician and period, within the booking window). Times already offered to others on the list, here or on another computer, are not shown.',
       done: '{{time}} is offered to {{who}} and held until the patient answers.',
     },
     countOf: '{{shown}} of {{count}} patients shown',

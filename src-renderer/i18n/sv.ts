@@ -336,7 +336,7 @@ export const sv = {
       offerLabel: 'Erbjud {{when}} hos {{resource}} till {{who}}: tiden hålls tills patienten svarat',
       holdHint:
         'Tiden hålls tills patienten svarat. Den släpps av sig själv om någon annan bokar den, om den stängs eller när den har passerat.',
-      none: 'Ingen ledig tid passar önskemålen just nu (besökstyp, behandlare och period, inom bokningsfönstret). Tider som redan är erbjudna andra på listan visas inte.',
+      none: 'Ingen ledig tid passar önskemålen just nu (besökstyp, behandlare och period, inom bokningsfönstret). Tider som redan är erbjudna andra på listan, här eller på en annan dator, visas inte.',
       done: '{{time}} är erbjuden {{who}} och hålls tills patienten svarat.',
     },
     countOf: '{{shown}} av {{count}} patienter visas',

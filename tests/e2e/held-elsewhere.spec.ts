@@ -2,6 +2,7 @@
 // busy-tentative; desk B (this browser's shell, a copy of A syncing with the real stand-in
 // central) marks it "Erbjuden" in the calendar, and its booking dialog says it is offered on
 // another computer and asks the receptionist to confirm before booking it here (still allowed).
+// Första lediga tid lists it marked the same way; desk B's own återbudslista does not offer it.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { RECEPTIONIST, signInAs } from '../helpers/sign-in.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
 import { testCaller } from '../helpers/temp-db.ts';
 import { valueOf } from '../helpers/results.ts';
+import { makeIdentityNumber } from '../../src-main/domain/personnummer.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 const DAY = '2026-11-25';
@@ -71,6 +73,34 @@ test('desk B marks the time offered on desk A, and asks before booking it', asyn
     .toBe(true);
 
   await signInAs(page, shell, RECEPTIONIST, MONDAY);
+  const types = await reception<{ id: string; code: string }[]>('appointmentTypes.list', {});
+  const lakbes = types.find((x) => x.code === 'LAKBES')!.id;
+
+  // Desk B's own återbudslista: Erbjud tid leaves the time out (offered there, it would be two patients').
+  // A new patient: no time of her own, so every free time from DAY fits her.
+  const waiting = await reception<Patient>('patients.create', {
+    identityNumber: makeIdentityNumber('1951-04-09', 271),
+    givenName: 'Vera',
+    familyName: 'Väntesson',
+  });
+  const entry = await reception<{ id: string }>('waitlist.add', {
+    patientId: waiting.id,
+    appointmentTypeId: lakbes,
+    earliest: DAY,
+  });
+  await page.getByRole('link', { name: 'Återbudslista' }).click();
+  await page
+    .locator(`[data-testid="waitlist-table"] tbody tr[data-entry-id="${entry.id}"]`)
+    .getByRole('button', { name: `Erbjud en tid till ${waiting.displayName}` })
+    .click();
+  const offer = page.getByTestId('offer-time-dialog');
+  const offered = offer.getByTestId('offer-times').locator('li');
+  await expect(offered).toHaveCount(8);
+  expect(await offered.evaluateAll((xs) => xs.map((x) => x.getAttribute('data-slot-id')))).not.toContain(heldSlotId);
+  await offer.screenshot({ path: '/tmp/shots14/desk2/offer-time-without-held.png' });
+  await offer.getByRole('button', { name: 'Avbryt' }).click();
+  await page.getByRole('link', { name: 'Kalender' }).click();
+
   await page.locator('input[type="date"]').first().fill(DAY);
   const slot = page.locator(`[data-slot-id="${heldSlotId}"]`);
   await expect(slot).toContainText('Erbjuden');
@@ -82,12 +112,21 @@ test('desk B marks the time offered on desk A, and asks before booking it', asyn
   await expect(page.locator('.tb-legend')).toContainText('Ledig, men erbjuden på en annan dator (återbudslistan): "Erbjuden"');
   await page.getByText('Förklaring').click();
 
-  // Opened from Första lediga tid (a time without the calendar's marks), the dialog says it too.
-  const types = await reception<{ id: string; code: string }[]>('appointmentTypes.list', {});
+  // Första lediga tid lists it with the calendar's mark and accessible name, the other times without.
   await page.getByRole('button', { name: 'Första lediga tid' }).click();
   const panel = page.getByTestId('next-free-panel');
-  await panel.getByLabel('Besökstyp').selectOption(types.find((x) => x.code === 'LAKBES')!.id);
-  await panel.locator(`[data-free-slot-id="${heldSlotId}"]`).getByRole('button').click();
+  await panel.getByLabel('Besökstyp').selectOption(lakbes);
+  const heldRow = panel.locator(`[data-free-slot-id="${heldSlotId}"]`);
+  await expect(heldRow).toContainText('Erbjuden');
+  await expect(heldRow.getByRole('button')).toHaveAccessibleName(
+    /^Boka .+, erbjuden en patient på återbudslistan \(annan dator\)$/,
+  );
+  await expect(panel.getByTestId('next-free-held-elsewhere')).toHaveCount(1);
+  await expect(panel.locator('[data-free-slot-id]')).toHaveCount(10);
+  await expectAccessible(page, 'Första lediga tid with a time offered on another desk');
+  await panel.screenshot({ path: '/tmp/shots14/desk2/next-free-held-elsewhere.png' });
+  // Opened from there, the dialog says it too.
+  await heldRow.getByRole('button').click();
   const dialog = page.getByTestId('book-dialog');
   await expect(dialog.getByTestId('held-elsewhere-note')).toContainText('Erbjuden en patient på återbudslistan (annan dator)');
   await dialog.getByRole('button', { name: 'Avbryt' }).click();

@@ -9,7 +9,7 @@ import {
   updateAppointmentType,
 } from '../../services/appointment-types.ts';
 import { getHolidayRules, listHolidays } from '../../services/holidays.ts';
-import { withHeldElsewhere } from '../../services/waitlist-holds.ts';
+import { markHeldElsewhere, withHeldElsewhere } from '../../services/waitlist-holds.ts';
 import {
   createTemplate,
   deactivateTemplate,
@@ -73,7 +73,7 @@ export const schedulingHandlers: HandlersFor<typeof schedulingMethods> = {
   'slots.block': ({ ctx, caller }, input) => blockSlot(ctx, caller, input),
   'slots.unblock': ({ ctx, caller }, input) => unblockSlot(ctx, caller, input),
   'slots.remove': ({ ctx, caller }, input) => removeSlot(ctx, caller, input),
-  'slots.findFree': ({ ctx }, input) => findFreeSlots(ctx, input),
+  'slots.findFree': ({ ctx }, input) => markHeldElsewhere(ctx, findFreeSlots(ctx, input)),
 
   'absences.create': ({ ctx, caller }, input) => {
     const r = createAbsence(ctx, caller, input);

@@ -258,6 +258,11 @@ export interface FreeSlot {
   endAt: number;
   webPublished: boolean;
   appointmentTypeIds: string[];
+  /**
+   * slots.findFree only: another desk of the unit holds the time on its återbudslista (as Slot's
+   * heldElsewhere). Still listed and bookable here after the dialog's confirmation.
+   */
+  heldElsewhere?: true;
 }
 
 export interface RebookProposal {

@@ -159,7 +159,8 @@ export const waitlistMethods = {
   /**
    * The receptionist called the patient about a time. With `slotId` the time is held for her: it
    * must offer the entry's type and be free, and is offered to one entry at a time (conflict
-   * `waitlist_slot_offered` otherwise) until she answers.
+   * `waitlist_slot_offered` otherwise; `waitlist_slot_offered_elsewhere` while another desk of the
+   * unit holds it on its list) until she answers.
    */
   'waitlist.markOffered': method<WaitlistEntry>()({
     input: z.object({ id: uuid, slotId: uuid.optional() }).strict(),
@@ -169,7 +170,7 @@ export const waitlistMethods = {
   /**
    * "Erbjud tid" from the list: the first free times that fit an open entry's wish (free-slot
    * search with its type, resource or profession and period), without the times held for another
-   * patient or not earlier than a time of the type she already holds. Times only: no read is logged.
+   * patient (on this desk's list or, as sync noted, another desk's) or not earlier than a time of the type she already holds. Times only: no read is logged.
    */
   'waitlist.offerableSlots': method<FreeSlot[]>()({
     input: z.object({ id: uuid, limit: z.number().int().min(1).max(50).default(8) }).strict(),

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../../src-main/services/context.ts';
 import { addDays, localDate } from '../../../src-main/domain/time.ts';
-import { settleDesks, staffOk, startTwoDesks, type TwoDesks } from './desk-staff.ts';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import { refusalOf } from '../../helpers/results.ts';
+import { planningStaff, settleDesks, staffOk, startTwoDesks, type TwoDesks } from './desk-staff.ts';
 
 const now = Date.parse('2026-11-23T09:10:00+01:00');
 let desks: TwoDesks;
@@ -14,7 +16,7 @@ const sync = (...ctxs: ServiceContext[]) => settleDesks(desks.central.url, ...ct
 const TZ = 'Europe/Stockholm';
 
 beforeAll(async () => {
-  desks = await startTwoDesks({ now: () => now, patients: 4, slots: 6 });
+  desks = await startTwoDesks({ now: () => now, patients: 6, slots: 6 });
 });
 afterAll(async () => desks.close());
 
@@ -87,5 +89,45 @@ describe('a time held on another desk’s återbudslista', () => {
     await sync(a, b);
     expect(await markedOn(b)).toEqual([]);
     expect(elsewhereKeys(b)).toBe(0);
+  });
+
+  it('desk B’s Första lediga tid lists it marked; B’s återbudslista neither lists it under Erbjud tid nor may offer it', async () => {
+    const { a, b, unit } = desks;
+    const W = unit.slotIds[4]!;
+    const lakbes = unit.typeIds.lakbes;
+    const free = (ctx: ServiceContext) => staffOk(ctx, 'slots.findFree', { appointmentTypeId: lakbes, limit: 10 });
+    const heldA = await staffOk(a, 'waitlist.add', { patientId: unit.patientIds[4]!, appointmentTypeId: lakbes });
+    await staffOk(a, 'waitlist.markOffered', { id: heldA.id, slotId: W });
+    await sync(a, b);
+
+    // Still listed at B (bookable after the dialog's yes), and marked there alone; A's own hold is not "elsewhere".
+    const onB = await free(b);
+    expect(onB.map((f) => f.slotId)).toContain(W);
+    expect(onB.filter((f) => f.heldElsewhere).map((f) => f.slotId)).toEqual([W]);
+    expect((await free(a)).filter((f) => f.heldElsewhere)).toEqual([]);
+
+    // B's own återbudslista: the time is another patient's until she answers, so not offerable here.
+    const waitingB = await staffOk(b, 'waitlist.add', { patientId: unit.patientIds[5]!, appointmentTypeId: lakbes });
+    const offerable = async () =>
+      (await staffOk(b, 'waitlist.offerableSlots', { id: waitingB.id, limit: 8 })).map((f) => f.slotId);
+    const listed = await offerable();
+    expect(listed).not.toContain(W);
+    expect(listed.length).toBeGreaterThan(0);
+    const refused = refusalOf(
+      'waitlist.markOffered',
+      await dispatch({ ctx: b, caller: planningStaff, shell: 'web' }, 'waitlist.markOffered', { id: waitingB.id, slotId: W }),
+    );
+    expect(refused).toMatchObject({ code: 'conflict', details: { rule: 'waitlist_slot_offered_elsewhere' } });
+    expect(refused.message).toMatch(/annan dator/);
+    expect(b.db.prepare(`SELECT state FROM waitlist WHERE id = ?`).pluck().get(waitingB.id)).toBe('waiting');
+
+    // Put back on A: B lists it unmarked and may offer it.
+    await staffOk(a, 'waitlist.markWaiting', { id: heldA.id, reason: 'declined' });
+    await sync(a, b);
+    expect((await free(b)).filter((f) => f.heldElsewhere)).toEqual([]);
+    expect(await offerable()).toContain(W);
+    await staffOk(b, 'waitlist.markOffered', { id: waitingB.id, slotId: W });
+    await sync(b, a);
+    expect((await free(a)).filter((f) => f.heldElsewhere).map((f) => f.slotId)).toEqual([W]);
   });
 });
