@@ -231,6 +231,8 @@ export function AuditPage() {
         </p>
       )}
       {extract && <Extract extract={extract} dateTime={dateTime} />}
+      {/* Until the first search the page would end at the form, saying nothing. */}
+      {!extract && filter === null && <p className="tb-muted">{t('audit.startHint')}</p>}
       {!extract && hits.data && (
         <>
           <p role="status" className="tb-audit-count">

@@ -154,6 +154,7 @@ export const en: Shape<typeof sv> = {
     centralUnreachable: 'The copy at the central booking service could not be read now ({{error}}).',
     patient: 'Patient (identity number)',
     patientPlaceholder: 'YYYYMMDD-NNNN',
+    startHint: 'Enter a patient, user, period or event and choose Search.',
     user: 'User',
     anyUser: 'All users',
     from: 'From',

@@ -151,6 +151,7 @@ export const sv = {
     centralUnreachable: 'Kopian hos den centrala tidboken kunde inte läsas nu ({{error}}).',
     patient: 'Patient (personnummer)',
     patientPlaceholder: 'ÅÅÅÅMMDD-NNNN',
+    startHint: 'Ange patient, användare, period eller händelse och välj Sök.',
     user: 'Användare',
     anyUser: 'Alla användare',
     from: 'Från',

@@ -67,3 +67,12 @@ test("the week view's day headings keep one line each", async ({ page }) => {
   const lines = new Set(heights.map((h) => h.split(' ').at(-1)));
   expect(lines.size, heights.join(', ')).toBe(1);
 });
+
+test('the access log says what to do before the first search', async ({ page }) => {
+  await signInAs(page, shell, ADMIN, MONDAY, '#/audit');
+  // It ended at the form, an empty page below it.
+  await expect(page.getByText('Ange patient, användare, period eller händelse och välj Sök.')).toBeVisible();
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await expect(page.getByTestId('audit-results')).toBeVisible();
+  await expect(page.getByText('Ange patient, användare, period eller händelse och välj Sök.')).toBeHidden();
+});
