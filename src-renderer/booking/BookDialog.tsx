@@ -320,6 +320,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         {!patient && !entry && (
           <WaitlistMatches
             slotId={slot.id}
+            heldElsewhere={heldElsewhere}
             onChoose={(e) => {
               setEntry(e);
               setTypeId(e.appointmentTypeId);

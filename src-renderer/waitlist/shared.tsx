@@ -182,7 +182,16 @@ export function EntryPatient({ entry }: { entry: WaitlistEntry }) {
  * highest priority first; one click chooses the patient (and the entry, so the booking closes it).
  * Renders nothing when nobody fits.
  */
-export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose: (entry: WaitlistEntry) => void }) {
+export function WaitlistMatches({
+  slotId,
+  heldElsewhere,
+  onChoose,
+}: {
+  slotId: string;
+  /** Offered on another desk's återbudslista: her patients may be booked into it (after the yes), not offered it. */
+  heldElsewhere?: boolean;
+  onChoose: (entry: WaitlistEntry) => void;
+}) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const notify = useNotify();
@@ -259,7 +268,8 @@ export function WaitlistMatches({ slotId, onChoose }: { slotId: string; onChoose
                 />
               </span>
             ) : (
-              !holder && (
+              !holder &&
+              !heldElsewhere && (
                 <button
                   type="button"
                   className="tb-button tb-small tb-wl-match-offer"

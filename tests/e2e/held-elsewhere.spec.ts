@@ -136,6 +136,11 @@ test('desk B marks the time offered on desk A, and asks before booking it', asyn
   await expect(dialog.getByTestId('held-elsewhere-note')).toContainText(
     'Erbjuden en patient på återbudslistan (annan dator). Tiden kan ändå bokas här',
   );
+  // Desk B's waiting patient fits the time: she may be booked into it (after the yes), not offered it.
+  const matches = dialog.getByTestId('waitlist-matches');
+  await expect(matches).toContainText(waiting.displayName);
+  await expect(matches.getByRole('button', { name: /^Erbjud tiden till/ })).toHaveCount(0);
+  await matches.screenshot({ path: '/tmp/shots14/desk2/book-dialog-matches-held.png' });
   const [patient] = await reception<Patient[]>('patients.search', { query: 'Lindberg', limit: 1 });
   await dialog.getByLabel('Patient (personnummer eller namn)').fill(patient!.identityNumber);
   await expect(dialog.getByTestId('identity-status')).toContainText(patient!.displayName);
