@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.ts';
-import { setLang, type Lang } from '../i18n/index.ts';
+import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
 import { CalendarPage } from '../calendar/CalendarPage.tsx';
 import { AppointmentTypesPage } from '../scheduler/AppointmentTypesPage.tsx';
 import { TemplatesPage } from '../scheduler/TemplatesPage.tsx';
@@ -54,7 +54,7 @@ export function App() {
 
 function AppFrame() {
   const isAdmin = useAuth().status.user?.roles.includes('admin') ?? false;
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [page, setPage] = useState<Page>(pageFromHash);
   useEffect(() => {
     const onHash = () => setPage(pageFromHash());
@@ -122,13 +122,7 @@ function AppFrame() {
         <span className="tb-header-spacer" />
         {sync && <SyncIndicator sync={sync} />}
         <UserMenu />
-        <label className="tb-lang">
-          <span className="tb-visually-hidden">{t('header.language')}</span>
-          <select value={i18n.language} onChange={(e) => setLang(e.target.value as Lang)}>
-            <option value="sv">Svenska</option>
-            <option value="en">English</option>
-          </select>
-        </label>
+        <LanguageSelect />
       </header>
       <nav className="tb-nav" aria-label={t('nav.label')}>
         <ul>

@@ -3,13 +3,18 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError, call } from '../api/client.ts';
+import { LanguageSelect } from '../i18n/LanguageSelect.tsx';
 
 function AuthCard({ title, intro, children }: { title: string; intro?: ReactNode; children: ReactNode }) {
   const { t } = useTranslation();
   return (
     <main className="tb-auth" id="main">
       <div className="tb-auth-card">
-        <p className="tb-auth-brand">{t('app.name')}</p>
+        <div className="tb-auth-top">
+          <p className="tb-auth-brand">{t('app.name')}</p>
+          {/* Chosen before signing in: the screen is the first thing a new colleague reads. */}
+          <LanguageSelect className="tb-auth-lang" />
+        </div>
         <h1>{title}</h1>
         {intro}
         {children}
