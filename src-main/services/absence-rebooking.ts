@@ -23,6 +23,7 @@ import { getAppointmentType } from './appointment-types.ts';
 import { findFreeSlots } from './free-slots.ts';
 import { getResource, getSlot } from './slots.ts';
 import { currentUnit } from './unit.ts';
+import { slotsHeldElsewhere } from './waitlist-holds.ts';
 
 const DEFAULT_SEARCH_DAYS = 90;
 /** The same clinician is preferred when their first free time is at most this many days later (wall clock). */
@@ -42,16 +43,18 @@ function proposalsFor(ctx: ServiceContext, affected: Booking[], absence: Absence
   // type's lead time stays: the patient has to be reached before a proposed time.
   const to = addDays(localDate(Math.max(now, absence.endAt), unit.timeZone), searchDays);
   // Times held on återbudslistan for a patient being called are hers until she answers (as
-  // "Erbjud tid" leaves them out); the scheduler may still choose one by hand.
-  const taken = new Set(
-    ctx.db
+  // "Erbjud tid" leaves them out), on this desk's list or another desk's (pulled as held
+  // elsewhere); the scheduler may still choose one by hand.
+  const taken = new Set([
+    ...(ctx.db
       .prepare(
         `SELECT w.offered_slot_id FROM waitlist w JOIN slots s ON s.id = w.offered_slot_id
           WHERE w.state = 'offered' AND s.start_at > ?`,
       )
       .pluck()
-      .all(now) as string[],
-  );
+      .all(now) as string[]),
+    ...slotsHeldElsewhere(ctx),
+  ]);
   const candidatesByType = new Map<string, FreeSlot[]>();
   const out: RebookProposal[] = [];
   const patientBusy = ctx.db.prepare(

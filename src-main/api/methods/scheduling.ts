@@ -693,7 +693,8 @@ export const schedulingMethods = {
   /**
    * For each affected booking: the earliest suitable free slot from now on (same type and
    * profession, within the type's booking window, not clashing with the patient's other times,
-   * not a time held on återbudslistan for a patient being called; the same clinician when their
+   * not a time held on återbudslistan for a patient being called, on this desk's list or another
+   * desk's (pulled as held elsewhere); the same clinician when their
    * first free time is at most a week later), searched up to
    * `searchDays` (default 90) past the absence. Booking already begun: no proposal.
    */

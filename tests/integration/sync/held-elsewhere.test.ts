@@ -130,4 +130,27 @@ describe('a time held on another desk’s återbudslista', () => {
     await sync(b, a);
     expect((await free(a)).filter((f) => f.heldElsewhere).map((f) => f.slotId)).toEqual([W]);
   });
+
+  it('an absence on desk A proposes no time desk B holds for its waiting patient', async () => {
+    const { a, b, unit } = desks;
+    const W = unit.slotIds[4]!; // held by B's waiting patient since the last case
+    await sync(b, a);
+    expect(await markedOn(a)).toEqual([W]);
+    // The doctor's other free times are taken, so the held one is the earliest left.
+    await bookAt(a, unit.slotIds[0]!, unit.patientIds[0]!);
+    await bookAt(a, unit.slotIds[1]!, unit.patientIds[1]!);
+    const moved = await bookAt(a, unit.slotIds[5]!, unit.patientIds[2]!);
+    const day = localDate((await staffOk(a, 'slots.get', { id: unit.slotIds[5]! })).startAt, TZ);
+    const absence = await staffOk(a, 'absences.create', {
+      resourceId: unit.resourceIds[0]!,
+      from: day,
+      fromTime: '10:30',
+      to: day,
+      toTime: '11:00',
+      reason: 'Kurs',
+    });
+    const proposals = await staffOk(a, 'absences.proposeRebooking', { id: absence.absence.id });
+    expect(proposals.map((p) => p.booking.id)).toEqual([moved.id]);
+    expect(proposals[0]!.proposal?.slotId).not.toBe(W);
+  });
 });
