@@ -157,8 +157,8 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
             />
             <dt>{t('booking.online')}</dt>
             <dd className="tb-muted">
-              {b.onlineCancel.allowed && b.onlineCancel.deadline
-                ? t('booking.onlineUntil', {
+              {b.onlineCancel.deadline && (b.onlineCancel.allowed || onlineNo === 'deadline_passed')
+                ? t(b.onlineCancel.allowed ? 'booking.onlineUntil' : 'booking.onlineClosedAt', {
                     when: formatSpan(b.onlineCancel.deadline, b.onlineCancel.deadline, i18n.language).replace(/–.*$/, ''),
                   })
                 : t(`booking.onlineNo.${onlineNo}`)}

@@ -441,9 +441,10 @@ export const en: Shape<typeof sv> = {
       'Someone else changed the booking while you were typing. The note now shows what is saved – make your change again.',
     online: 'On 1177',
     onlineUntil: 'The patient can cancel on 1177 until {{when}}.',
+    onlineClosedAt: 'Cancelling on 1177 was possible until {{when}}.',
     onlineNo: {
       type_disallows: 'This appointment type cannot be cancelled on 1177.',
-      deadline_passed: 'The last day to cancel on 1177 has passed.',
+      deadline_passed: 'The deadline to cancel on 1177 has passed.',
       not_active: 'The booking is not active.',
       marked: 'The visit is marked and cannot be cancelled on 1177.',
       started: 'The visit has started.',

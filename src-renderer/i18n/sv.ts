@@ -442,9 +442,11 @@ export const sv = {
     noteStale: 'Någon annan ändrade bokningen medan du skrev. Anteckningen visar nu det som är sparat – gör om din ändring.',
     online: 'På 1177',
     onlineUntil: 'Patienten kan avboka på 1177 till {{when}}.',
+    // The cut-off is to the minute (hours before the visit), not a day.
+    onlineClosedAt: 'Avbokning på 1177 gick att göra till {{when}}.',
     onlineNo: {
       type_disallows: 'Besökstypen kan inte avbokas på 1177.',
-      deadline_passed: 'Sista dag för avbokning på 1177 har passerat.',
+      deadline_passed: 'Sista tidpunkt för avbokning på 1177 har passerat.',
       not_active: 'Bokningen är inte aktiv.',
       marked: 'Besöket är markerat och kan inte avbokas på 1177.',
       started: 'Besöket har börjat.',

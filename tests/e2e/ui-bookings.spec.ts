@@ -150,3 +150,34 @@ test('a week of web bookings, newest first, pages of 100; English', async ({ pag
   await expectAccessible(page, 'bookings list (English)');
   await page.screenshot({ path: 'tests/artifacts/screens/bookings-en.png' });
 });
+
+test('the dialog says to the minute until when the patient could cancel on 1177, before and after the cut-off', async ({
+  page,
+}) => {
+  await open(page);
+  const week = await search({ to: '2026-11-29' });
+  const details = await Promise.all(
+    week.rows
+      .filter((r) => r.status === 'booked' && r.startAt > NOW)
+      .slice(0, 60)
+      .map((r) => apiCall<BookingDetail>(shell, 'bookings.get', { id: r.id })),
+  );
+  const passed = details.find((d) => d.onlineCancel.reason === 'deadline_passed' && d.onlineCancel.deadline !== null)!;
+  const open177 = details.find((d) => d.onlineCancel.allowed && d.onlineCancel.deadline !== null)!;
+  expect(passed && open177).toBeTruthy();
+  const hhmm = (at: number) =>
+    new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' }).format(at);
+  for (const [d, words] of [
+    [passed, 'Avbokning på 1177 gick att göra till'],
+    [open177, 'Patienten kan avboka på 1177 till'],
+  ] as const) {
+    await page.getByRole('button', { name: 'Denna vecka' }).click();
+    await page.locator(`tbody [data-booking-id="${d.id}"]`).getByRole('button').click();
+    const dialog = page.getByTestId('booking-dialog');
+    const line = dialog.locator('dd', { hasText: words });
+    await expect(line).toContainText(hhmm(d.onlineCancel.deadline!));
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  }
+  await expect(page.getByText('Sista dag för avbokning')).toHaveCount(0);
+});
