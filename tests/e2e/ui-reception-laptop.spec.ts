@@ -68,6 +68,22 @@ test("the week view's day headings keep one line each", async ({ page }) => {
   expect(lines.size, heights.join(', ')).toBe(1);
 });
 
+test('a narrow week lane starts each item with who or what, a wide day lane with the time', async ({ page }) => {
+  await signInAs(page, shell, ADMIN, MONDAY);
+  const firstBooking = page.locator('.tb-booking').filter({ visible: true }).first();
+  const lead = () => firstBooking.evaluate((e) => getComputedStyle(e, '::before').content);
+  await expect(firstBooking).toBeVisible();
+  expect(await lead()).toMatch(/^"\d\d:\d\d/);
+  await page.keyboard.press('v');
+  await expect(page.locator('.fc-col-header-cell[data-date]').nth(9)).toBeVisible();
+  const width = await firstBooking.evaluate((e) => e.getBoundingClientRect().width);
+  expect(width).toBeLessThan(100);
+  // "08:00 C…" told nothing the grid does not: the name (or the type of a free time) leads.
+  expect(await lead()).toBe('none');
+  await expect(firstBooking).toHaveAttribute('aria-label', /\d\d:\d\d–\d\d:\d\d /);
+  await page.screenshot({ path: 'tests/artifacts/screens/week-1366-names-first.png' });
+});
+
 test('the access log says what to do before the first search', async ({ page }) => {
   await signInAs(page, shell, ADMIN, MONDAY, '#/audit');
   // It ended at the form, an empty page below it.
