@@ -5,9 +5,7 @@
 // by hand from the Swedish calendar and Europe/Stockholm's rules (see the unit file of the same
 // name), never from Tidbok's output. "12:00Z"-style comments give the instant in UTC.
 import { describe, expect, it } from 'vitest';
-import { demoApi, patientOnWeb } from './helpers.ts';
-import type { InputOf } from '../../../src-main/api/contract.ts';
-import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { clockUnit } from './helpers.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { openDatabase } from '../../../src-main/store/database.ts';
 import { spawnTidbok } from '../../helpers/cli-process.ts';
@@ -18,45 +16,13 @@ const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
 /** A fresh unit with two physicians and one type (rules overridable), at a clock the test moves. */
 async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
-  const api = demoApi({ now: at(nowIso), demo: false });
-  await api.ok('unit.create', { hsaId: 'SE2321000016-T1ME', name: 'Vårdcentralen Klockan' });
-  const dag = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
-  const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Natt', profession: 'lakare' });
-  const type = await api.ok('appointmentTypes.create', {
-    code: 'BES15',
-    nameSv: 'Kort läkarbesök',
-    nameEn: 'Short doctor visit',
-    durationMin: 15,
-    contactModes: ['physical'],
-    professions: ['lakare'],
-    webBookable: true,
-    webCancellable: true,
-    webRebookable: true,
-    bookMaxDays: 400,
-    ...rules,
-  });
-  const patient = await api.ok('patients.create', {
-    identityNumber: makeIdentityNumber('1958-10-29', 42),
-    givenName: 'Höst',
-    familyName: 'Klocksson',
-  });
-  const template = (over: Partial<InputOf<'templates.create'>['template']>) =>
-    api.ok('templates.create', {
-      template: {
-        resourceId: dag.id,
-        weekdays: [1, 2, 3, 4, 5, 6, 7],
-        validFrom: localDate(api.ctx.now()),
-        startTime: '08:00',
-        endTime: '12:00',
-        slotMin: 30,
-        appointmentTypeIds: [type.id],
-        ...over,
-      },
-    });
-  const slot = (date: string, startTime: string, endTime: string, resourceId = dag.id) =>
-    api.ok('slots.create', { resourceId, date, startTime, endTime, appointmentTypeIds: [type.id], webPublished: true });
-  // The patient on 1177: the web rules as the pull applies them (the staff api refuses 'web').
-  const web = patientOnWeb(api);
+  const unit = await clockUnit(
+    nowIso,
+    { hsaId: 'SE2321000016-T1ME', name: 'Vårdcentralen Klockan' },
+    { code: 'BES15', nameSv: 'Kort läkarbesök', nameEn: 'Short doctor visit', durationMin: 15 },
+    rules,
+  );
+  const { api, web, dag, type, patient } = unit;
   const book = (slotId: string, channel: 'desk' | 'web' = 'desk') =>
     channel === 'web'
       ? web.ok('book', { slotId, patientId: patient.id, appointmentTypeId: type.id })
@@ -66,7 +32,7 @@ async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
     (await api.ok('calendar.range', { from: date, to: nextDay(date), resourceIds: [dag.id] })).slots.map(
       (s) => `${localTime(s.startAt)}-${localTime(s.endAt)}`,
     );
-  return { api, web, dag, natt, type, patient, template, slot, book, day };
+  return { ...unit, book, day };
 }
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -11,6 +11,8 @@ import type { Rebooking } from '../../../src-main/api/methods/scheduling.ts';
 import { bookSlot, cancelBooking, rebookBooking, type BookInput } from '../../../src-main/services/bookings.ts';
 import { SYNC_CALLER } from '../../../src-main/sync/pull.ts';
 import { openTestDb, testCaller } from '../../helpers/temp-db.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { localDate } from '../../../src-main/domain/time.ts';
 
 export interface Api {
   ctx: ServiceContext;
@@ -115,4 +117,57 @@ export function patientOnWeb(api: Pick<Api, 'ctx'>) {
       return r.error;
     },
   };
+}
+
+/**
+ * A fresh unit (no demo) at a clock the test moves: physicians Dr Dag and Dr Natt (and, when
+ * asked, nurse Syster Sol), one web-bookable type for physicians (`type` and `rules` override
+ * it), one patient, and makers of Dr Dag's daily 08:00–12:00 templates and single slots. The
+ * edge suites that work out their own expected times build on it.
+ */
+export async function clockUnit(
+  nowIso: string,
+  unit: { hsaId: string; name: string; nurse?: boolean },
+  type: { code: string; nameSv: string; nameEn: string; durationMin: number },
+  rules: Record<string, unknown> = {},
+) {
+  const api = demoApi({ now: Date.parse(nowIso), demo: false });
+  await api.ok('unit.create', { hsaId: unit.hsaId, name: unit.name });
+  const dag = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
+  const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Natt', profession: 'lakare' });
+  const sol = unit.nurse
+    ? await api.ok('resources.create', { kind: 'clinician', name: 'Syster Sol', profession: 'sjukskoterska' })
+    : null;
+  const made = await api.ok('appointmentTypes.create', {
+    ...type,
+    contactModes: ['physical'],
+    professions: ['lakare'],
+    webBookable: true,
+    webCancellable: true,
+    webRebookable: true,
+    bookMaxDays: 400,
+    ...rules,
+  });
+  const patient = await api.ok('patients.create', {
+    identityNumber: makeIdentityNumber('1958-10-29', 42),
+    givenName: 'Höst',
+    familyName: 'Klocksson',
+  });
+  const template = (over: Partial<InputOf<'templates.create'>['template']>) =>
+    api.ok('templates.create', {
+      template: {
+        resourceId: dag.id,
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        validFrom: localDate(api.ctx.now()),
+        startTime: '08:00',
+        endTime: '12:00',
+        slotMin: 30,
+        appointmentTypeIds: [made.id],
+        ...over,
+      },
+    });
+  const slot = (date: string, startTime: string, endTime: string, resourceId = dag.id) =>
+    api.ok('slots.create', { resourceId, date, startTime, endTime, appointmentTypeIds: [made.id], webPublished: true });
+  // The patient on 1177: the web rules as the pull applies them (the staff api refuses 'web').
+  return { api, web: patientOnWeb(api), dag, natt, sol, type: made, patient, template, slot };
 }

@@ -7,13 +7,12 @@
 // reason rules of each process, a type's life while its times are booked, invitation-only types
 // and an absence's proposals. Expected answers are worked out here, not read off Tidbok.
 import { describe, expect, it } from 'vitest';
-import { demoApi, patientOnWeb } from './helpers.ts';
+import { clockUnit } from './helpers.ts';
 import type { InputOf } from '../../../src-main/api/contract.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 import { luhn } from '../../helpers/luhn-oracle.ts';
 
-const at = (iso: string) => Date.parse(iso);
 const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
 const utc = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const DAY = 86_400_000;
@@ -22,50 +21,18 @@ const isoWeekday = (d: string) => ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) 
 const mondayOf = (d: string) => plusDays(d, 1 - isoWeekday(d));
 
 async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
-  const api = demoApi({ now: at(nowIso), demo: false });
-  await api.ok('unit.create', { hsaId: 'SE2321000016-PRB2', name: 'Vårdcentralen Andra Rundan' });
-  const dag = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Dag', profession: 'lakare' });
-  const natt = await api.ok('resources.create', { kind: 'clinician', name: 'Dr Natt', profession: 'lakare' });
-  const sol = await api.ok('resources.create', { kind: 'clinician', name: 'Syster Sol', profession: 'sjukskoterska' });
-  const type = await api.ok('appointmentTypes.create', {
-    code: 'BES30',
-    nameSv: 'Läkarbesök',
-    nameEn: 'Doctor visit',
-    durationMin: 30,
-    contactModes: ['physical'],
-    professions: ['lakare'],
-    webBookable: true,
-    webCancellable: true,
-    webRebookable: true,
-    bookMaxDays: 400,
-    ...rules,
-  });
-  const patient = await api.ok('patients.create', {
-    identityNumber: makeIdentityNumber('1958-10-29', 42),
-    givenName: 'Höst',
-    familyName: 'Klocksson',
-  });
-  const template = async (over: Partial<InputOf<'templates.create'>['template']>) =>
-    (
-      await api.ok('templates.create', {
-        template: {
-          resourceId: dag.id,
-          weekdays: [1, 2, 3, 4, 5, 6, 7],
-          validFrom: localDate(api.ctx.now()),
-          startTime: '08:00',
-          endTime: '12:00',
-          slotMin: 30,
-          appointmentTypeIds: [type.id],
-          ...over,
-        },
-      })
-    ).template;
-  const slot = (date: string, startTime: string, endTime: string, resourceId = dag.id) =>
-    api.ok('slots.create', { resourceId, date, startTime, endTime, appointmentTypeIds: [type.id], webPublished: true });
+  const unit = await clockUnit(
+    nowIso,
+    { hsaId: 'SE2321000016-PRB2', name: 'Vårdcentralen Andra Rundan', nurse: true },
+    { code: 'BES30', nameSv: 'Läkarbesök', nameEn: 'Doctor visit', durationMin: 30 },
+    rules,
+  );
+  const { api, dag, type, patient } = unit;
+  const template = async (over: Partial<InputOf<'templates.create'>['template']>) => (await unit.template(over)).template;
   const book = (slotId: string) => api.ok('bookings.book', { slotId, patientId: patient.id, appointmentTypeId: type.id });
   const ofTemplate = async (id: string, from: string, to: string) =>
     (await api.ok('calendar.range', { from, to })).slots.filter((s) => s.templateId === id);
-  return { api, web: patientOnWeb(api), dag, natt, sol, type, patient, template, slot, book, ofTemplate };
+  return { ...unit, sol: unit.sol!, dag, template, book, ofTemplate };
 }
 
 /** Gregorian Easter Sunday (the anonymous computus of Nature, 1876). */
