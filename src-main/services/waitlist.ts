@@ -480,8 +480,9 @@ function queueHeldSlot(ctx: ServiceContext, slotId: string): void {
 /**
  * "Erbjud tid" on the list: the first free times that fit the entry's wish, from the free-slot
  * search (type, resource or profession, earliest/latest, within the type's booking window), less
- * the times held for another patient (here, or on another desk's list as sync noted) and, when she already holds a time of the type, the times
- * not earlier than it (she waits for an earlier one). No patient is shown: only the times.
+ * the times held for another patient (here, or on another desk's list as sync noted) and, when
+ * she already holds a time of the type, the times not earlier than it (she waits for an earlier
+ * one). No patient is shown: only the times.
  */
 export function offerableSlots(ctx: ServiceContext, input: { id: string; limit: number }): FreeSlot[] {
   const entry = entryRow(ctx, input.id);
