@@ -36,7 +36,10 @@ const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
  */
 const span = (startAt: number, endAt: number) => {
   const pass = doubledHourPass(startAt);
-  return `${at(startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt)}`;
+  // The end's pass where it differs from the start's: 02:40 sommartid–02:10 vintertid is 30 minutes.
+  const endPass = doubledHourPass(endAt);
+  const end = endPass && endPass !== pass ? ` (${endPass})` : '';
+  return `${at(startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt)}${end}`;
 };
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 /** A patient as the caller may see them: a protected identity never by name. */
@@ -437,6 +440,10 @@ function registerSlotCommands(program: Command): void {
       '--utc-offset <+HH:MM>',
       'which pass of a time the clock shows twice (02:00–02:59 the night summer time ends): +02:00 the first (sommartid), +01:00 the second (vintertid, the default)',
     )
+    .option(
+      '--end-utc-offset <+HH:MM>',
+      "the end's pass when the end is in that hour (default: the first time the clock shows it after the start; 02:40–02:10 runs across the change, 30 minutes)",
+    )
     .option('--web', 'publish for web booking (1177)')
     .option('--json', 'print the slot as JSON')
     .addHelpText('after', EXIT_HELP)
@@ -449,6 +456,7 @@ function registerSlotCommands(program: Command): void {
           end: string;
           types: string;
           utcOffset?: string;
+          endUtcOffset?: string;
           web?: boolean;
           json?: boolean;
         },
@@ -482,6 +490,7 @@ function registerSlotCommands(program: Command): void {
             startTime,
             endTime,
             ...(o.utcOffset === undefined ? {} : { utcOffset: o.utcOffset }),
+            ...(o.endUtcOffset === undefined ? {} : { endUtcOffset: o.endUtcOffset }),
             appointmentTypeIds: typeIds,
             webPublished: o.web === true,
             withinCareGuarantee: true,

@@ -173,13 +173,16 @@ export const MAX_SLOT_MINUTES = 480;
 /**
  * Staff's Swedish sentence when a slot's wall-clock end is not after its start, or null. A slot
  * lies within one day (starts 00:00–23:59, ends at the latest 24:00, the next midnight), so an end that reads earlier than the start, when the
- * two would be at most 8 hours apart across midnight, is a night time: it is named as such.
+ * two would be at most 8 hours apart across midnight, is a night time: it is named as such. The one
+ * exception is the night the clock is set back: with both times in the doubled hour, 02:40–02:10
+ * is 02:40 summer time to 02:10 standard time, 30 real minutes (which pass each is: services/slots.ts).
  */
-export function slotTimesProblem(date: IsoDate, startTime: WallTime, endTime: WallTime): string | null {
+export function slotTimesProblem(date: IsoDate, startTime: WallTime, endTime: WallTime, tz: string = STOCKHOLM): string | null {
   if (startTime === END_OF_DAY) return START_AT_END_OF_DAY;
   const start = wallTimeToMinutes(startTime);
   const end = wallTimeToMinutes(endTime);
   if (end > start) return null;
+  if (end < 24 * 60 && wallTimeOffsets(date, start, tz).length === 2 && wallTimeOffsets(date, end, tz).length === 2) return null;
   if (end === start || end + 24 * 60 - start > MAX_SLOT_MINUTES) return 'Sluttiden måste vara efter starttiden.';
   const why = `En tid kan inte gå över midnatt (${startTime}–${endTime} slutar nästa dygn).`;
   if (end === 0) return `${why} En tid som slutar vid midnatt skrivs ${startTime}–24:00.`;
@@ -208,7 +211,8 @@ export function localEndTime(startAt: number, endAt: number, tz: string = STOCKH
  * A period on the wall clock (an absence): from `from` `fromTime` (default 00:00) to `to` `toTime`
  * (default 24:00, the end of day `to`) as instants, or staff's Swedish sentence why not. 24:00 is
  * the next local midnight, so "to 24:00" and a whole last day are one instant (no gap, no overlap
- * with the next day's absence).
+ * with the next day's absence). A start in the autumn's doubled hour is its first pass, an end its
+ * second: the period holds every moment the clock reads inside it.
  */
 export function wallPeriod(
   p: { from: IsoDate; fromTime?: WallTime | undefined; to: IsoDate; toTime?: WallTime | undefined },
@@ -219,7 +223,12 @@ export function wallPeriod(
   const toTime = p.toTime ?? END_OF_DAY;
   const problem = missingWallTimeProblem(p.from, fromTime, tz) ?? missingWallTimeProblem(p.to, toTime, tz);
   if (problem) return { problem };
-  const startAt = wallClockToInstant(p.from, wallTimeToMinutes(fromTime), tz);
+  // A time the autumn clock shows twice starts the period at its first pass (and ends it at its
+  // second, wallClockToInstant's): every moment the clock reads inside the period is in it, so a
+  // slot at 02:40 sommartid is blocked by an absence "from 02:30" like the one at 02:40 vintertid.
+  const fromMin = wallTimeToMinutes(fromTime);
+  const shownTwice = wallTimeOffsets(p.from, fromMin, tz).length === 2;
+  const startAt = wallClockToInstant(p.from, fromMin, tz) - (shownTwice ? 3_600_000 : 0);
   const endAt = wallClockToInstant(p.to, wallTimeToMinutes(toTime), tz);
   if (endAt > startAt) return { startAt, endAt };
   const why = 'Frånvaron måste sluta efter att den börjar.';

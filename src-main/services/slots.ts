@@ -7,6 +7,7 @@ import { offerProblem } from '../domain/booking-rules.ts';
 import { MAX_BOOK_DAYS } from '../domain/appointment-type-fields.ts';
 import {
   addDays,
+  doubledHourPass,
   localDate,
   MAX_SLOT_MINUTES,
   missingWallTimeProblem,
@@ -111,6 +112,7 @@ export function createSlot(
     startTime: string;
     endTime: string;
     utcOffset?: string | undefined;
+    endUtcOffset?: string | undefined;
     appointmentTypeIds: string[];
     webPublished: boolean;
     withinCareGuarantee: boolean;
@@ -132,7 +134,7 @@ export function createSlot(
         `${input.date} ligger längre fram än någon besökstyp kan bokas (högst ${MAX_BOOK_DAYS} dagar): en ny tid kan läggas till och med ${last}.`,
       );
     }
-    const wrongOrder = slotTimesProblem(input.date, input.startTime, input.endTime);
+    const wrongOrder = slotTimesProblem(input.date, input.startTime, input.endTime, unit.timeZone);
     if (wrongOrder) throw invalid(wrongOrder);
     for (const time of [input.startTime, input.endTime]) {
       const problem = missingWallTimeProblem(input.date, time, unit.timeZone);
@@ -175,24 +177,50 @@ export function createSlot(
 }
 
 /**
- * A new slot's instants from its wall-clock times. Without `utcOffset` a start the autumn clock
+ * A new slot's instants from its wall-clock times. Without an offset a start the autumn clock
  * shows twice is its second pass (standard time, as a template's), and the end is the first time
  * the clock shows it after the start (01:30–02:00 ends at the first 02:00). `utcOffset` names the
- * pass: of the start when it lies in that hour (the end then follows it), else of the end.
+ * start's pass when it lies in that hour (else the end's, as before `endUtcOffset`); `endUtcOffset`
+ * the end's. An end reading earlier than a start in that hour (02:40–02:10) runs across the change:
+ * the start is then in the first pass, the only reading that puts the end after it.
  */
 function slotInstants(
-  input: { date: string; startTime: string; endTime: string; utcOffset?: string | undefined },
+  input: { date: string; startTime: string; endTime: string; utcOffset?: string | undefined; endUtcOffset?: string | undefined },
   tz: string,
 ): { startAt: number; endAt: number } {
+  const startMin = wallTimeToMinutes(input.startTime);
   const endMin = wallTimeToMinutes(input.endTime);
-  const after = (startAt: number) => ({ startAt, endAt: wallClockInstantAfter(input.date, endMin, startAt, tz) });
-  if (input.utcOffset === undefined) return after(wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), tz));
-  const startTwice = wallTimeOffsets(input.date, wallTimeToMinutes(input.startTime), tz).length === 2;
+  const startOffsets = wallTimeOffsets(input.date, startMin, tz);
+  const startTwice = startOffsets.length === 2;
   const endTwice = endMin < 24 * 60 && wallTimeOffsets(input.date, endMin, tz).length === 2;
-  const named = wallClockAtOffset(input.date, startTwice || !endTwice ? input.startTime : input.endTime, input.utcOffset, tz);
-  if ('problem' in named) throw invalid(named.problem);
-  if (startTwice || !endTwice) return after(named.at);
-  return { startAt: wallClockToInstant(input.date, wallTimeToMinutes(input.startTime), tz), endAt: named.at };
+  const named = (time: string, offset: string) => {
+    const r = wallClockAtOffset(input.date, time, offset, tz);
+    if ('problem' in r) throw invalid(r.problem);
+    return r.at;
+  };
+  const endNamedByUtcOffset = input.endUtcOffset === undefined && !startTwice && endTwice;
+  const startOffset = endNamedByUtcOffset ? undefined : input.utcOffset;
+  const endOffset = input.endUtcOffset ?? (endNamedByUtcOffset ? input.utcOffset : undefined);
+  const across = startTwice && endTwice && endMin <= startMin;
+  const startAt =
+    startOffset !== undefined
+      ? named(input.startTime, startOffset)
+      : across
+        ? named(input.startTime, startOffsets[0]!)
+        : wallClockToInstant(input.date, startMin, tz);
+  const endAt =
+    endOffset !== undefined ? named(input.endTime, endOffset) : wallClockInstantAfter(input.date, endMin, startAt, tz);
+  if (endAt <= startAt && (startTwice || endTwice)) {
+    const pass = (instant: number) => {
+      const p = doubledHourPass(instant, tz);
+      return p ? ` (${p})` : '';
+    };
+    throw invalid(
+      `Sluttiden ${input.endTime}${pass(endAt)} är inte efter starttiden ${input.startTime}${pass(startAt)}. ` +
+        'En tid över omställningen går från sommartid till vintertid, till exempel 02:40 sommartid – 02:10 vintertid.',
+    );
+  }
+  return { startAt, endAt };
 }
 
 /** Why a slot over 8 real hours is refused; on a DST night the clock's hours are not the real ones. */

@@ -551,6 +551,12 @@ export const schedulingMethods = {
          * start's pass, or the end's when only the end is in that hour; refused for other times.
          */
         utcOffset: utcOffset.optional(),
+        /**
+         * The end's pass, when the end is in that hour. Without it the end is the first time the
+         * clock shows it after the start; 02:40–02:10 that night runs from 02:40 sommartid to 02:10
+         * vintertid (30 minutes) without either named.
+         */
+        endUtcOffset: utcOffset.optional(),
         appointmentTypeIds: z.array(uuid).min(1, 'Välj minst en besökstyp.').max(50),
         webPublished: z.boolean().default(false),
         withinCareGuarantee: z.boolean().default(true),

@@ -51,6 +51,27 @@ describe('tidbok slots add in the doubled autumn hour', () => {
   });
 });
 
+describe('tidbok slots add across the change itself', () => {
+  it('02:40 sommartid – 02:10 vintertid is 30 minutes, named so; --end-utc-offset names the end’s pass', async () => {
+    const other = ['--resource', 'Anna Lindqvist'];
+    const across = await add('2026-10-25', '02:40', '02:10', ...other, '--json');
+    expect(across.code).toBe(0);
+    const a = JSON.parse(across.out) as { startAt: number; endAt: number };
+    expect([iso(a.startAt), iso(a.endAt)]).toEqual(['2026-10-25T00:40:00.000Z', '2026-10-25T01:10:00.000Z']);
+    const after = await add('2026-10-25', '02:10', '02:40', ...other, '--utc-offset', '+01:00', '--end-utc-offset', '+01:00');
+    expect([after.code, after.out]).toEqual([0, expect.stringMatching(/2026-10-25 02:10 \(vintertid, andra gången\)–02:40 /)]);
+    const text = await add('2027-10-31', '02:40', '02:10', ...other);
+    expect([text.code, text.out]).toEqual([
+      0,
+      expect.stringMatching(/2027-10-31 02:40 \(sommartid, första gången\)–02:10 \(vintertid, andra gången\) /),
+    ]);
+    const wide = await add('2027-10-31', '02:00', '02:30', ...other, '--utc-offset', '+02:00', '--end-utc-offset', '+01:00');
+    expect([wide.code, wide.err]).toEqual([2, expect.stringMatching(/överlappar/)]);
+    const wrong = await add('2027-10-31', '03:00', '03:30', ...other, '--end-utc-offset', '+01:00');
+    expect([wrong.code, wrong.err]).toEqual([2, expect.stringMatching(/Klockan 03:30 visas bara en gång 2027-10-31/)]);
+  });
+});
+
 describe('24:00 at the command line', () => {
   it('a single slot 23:00–24:00 the evening before the change ends at 22:00Z and reads 23:00–24:00', async () => {
     const r = await add('2026-10-24', '23:00', '24:00', '--json');
