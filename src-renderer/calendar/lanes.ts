@@ -84,6 +84,9 @@ function typeLabel(slotIds: readonly string[], ctx: LaneContext): string {
 /** ' (sommartid)' after a time of the autumn night's doubled hour, where two items read the same. */
 const passOf = (item: LaneItem, ctx: LaneContext): string =>
   item.pass ? ` (${item.pass === 'summer' ? ctx.labels.passSummer : ctx.labels.passWinter})` : '';
+/** An item's times as read: '02:40 (sommartid)–02:10 (vintertid)' for one across the autumn change. */
+const timeOf = (item: LaneItem, ctx: LaneContext): string =>
+  `${hhmm(item.startMin)}${passOf(item, ctx)}–${hhmm(item.endReads)}${item.endPass ? ` (${item.endPass === 'summer' ? ctx.labels.passSummer : ctx.labels.passWinter})` : ''}`;
 
 function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx: LaneContext): HTMLElement {
   const blocked = slot.state === 'blocked';
@@ -100,7 +103,7 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
   );
   e.dataset['slotId'] = slot.id;
   e.dataset['state'] = blocked ? 'blocked' : passed ? 'passed' : started ? 'started' : 'free';
-  const time = `${day}${hhmm(item.startMin)}${passOf(item, ctx)}–${hhmm(item.endMin)}`;
+  const time = `${day}${timeOf(item, ctx)}`;
   const types = typeLabel(slot.appointmentTypeIds, ctx);
   const who = ctx.resourceName.get(slot.resourceId) ?? '';
   e.setAttribute('role', 'button');
@@ -152,7 +155,7 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
   e.setAttribute(
     'aria-label',
-    `${day}${hhmm(item.startMin)}${passOf(item, ctx)}–${hhmm(item.endMin)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
+    `${day}${timeOf(item, ctx)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
       toMove ? `, ${ctx.labels.blockedBooking}${slot.blockReason ? `: ${slot.blockReason}` : ''}` : ''
     }`,
   );

@@ -16,6 +16,13 @@ export type LaneItem = ({ kind: 'slot'; slot: Slot } | { kind: 'booking'; bookin
   cols: number;
   conflict: boolean;
   pass?: DoubledPass;
+  /**
+   * The minutes the end reads: endMin, except for a time across the autumn change itself (02:40
+   * sommartid–02:10 vintertid), drawn down to 03:00 where the first pass ends, whose end reads 02:10.
+   */
+  endReads: number;
+  /** Set with `pass` on such a time: its end is in the other pass. */
+  endPass?: DoubledPass;
 };
 
 /**
@@ -72,8 +79,7 @@ export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
     push(s.resourceId, start.date, {
       kind: 'slot',
       slot: s,
-      startMin: start.minutes,
-      endMin: endMinutes(start, end),
+      ...placed(start, end),
       col: 0,
       cols: 1,
       conflict: false,
@@ -86,8 +92,7 @@ export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
       kind: 'booking',
       booking: b,
       slot: slotsById.get(b.slotId),
-      startMin: start.minutes,
-      endMin: endMinutes(start, end),
+      ...placed(start, end),
       col: 0,
       cols: 1,
       conflict: false,
@@ -97,9 +102,20 @@ export function buildIndex(ranges: readonly CalendarRange[]): CalendarIndex {
   return { lanes, slotsById, bookingsById, bookingBySlot, minMin, maxMin, dates };
 }
 
-function endMinutes(start: { date: string; minutes: number }, end: { date: string; minutes: number }): number {
+type WallParts = { date: string; minutes: number };
+
+function placed(start: WallParts, end: WallParts): Pick<LaneItem, 'startMin' | 'endMin' | 'endReads' | 'pass' | 'endPass'> {
   // A slot ending at midnight ends at 24:00 of its own day.
-  return end.date === start.date ? end.minutes : 24 * 60;
+  const endMin = end.date === start.date ? end.minutes : 24 * 60;
+  if (endMin > start.minutes) return { startMin: start.minutes, endMin, endReads: endMin };
+  // Only the doubled autumn hour has an end reading no later than its start: drawn to the hour's end.
+  return {
+    startMin: start.minutes,
+    endMin: (Math.floor(start.minutes / 60) + 1) * 60,
+    endReads: endMin,
+    pass: 'summer',
+    endPass: 'winter',
+  };
 }
 
 /**

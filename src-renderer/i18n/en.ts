@@ -863,7 +863,7 @@ export const en: Shape<typeof sv> = {
     passWinter: '{{time}} standard time (the second time)',
     save: 'Add the slot',
     created: 'The slot {{date}} {{start}}–{{end}} was added.',
-    createdPass: 'The slot {{date}} {{start}} ({{pass}})–{{end}} was added.',
+    across: 'The slot runs across the change: {{start}} summer time to {{end}} standard time, {{minutes}} minutes.',
     passSummerShort: 'summer time',
     passWinterShort: 'standard time',
   },

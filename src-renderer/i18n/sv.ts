@@ -867,7 +867,7 @@ export const sv = {
     passWinter: '{{time}} vintertid (andra gången)',
     save: 'Lägg till tiden',
     created: 'Tiden {{date}} {{start}}–{{end}} lades till.',
-    createdPass: 'Tiden {{date}} {{start}} ({{pass}})–{{end}} lades till.',
+    across: 'Tiden går över omställningen: {{start}} sommartid till {{end}} vintertid, {{minutes}} minuter.',
     passSummerShort: 'sommartid',
     passWinterShort: 'vintertid',
   },

@@ -112,6 +112,18 @@ describe('buildIndex', () => {
     ]);
   });
 
+  it('draws a time across the autumn change itself (02:40 sommartid–02:10 vintertid) downwards, its end named', () => {
+    // 00:40Z–01:10Z on 2026-10-25: the end reads 02:10, earlier than the start. Drawn from 02:40 to
+    // 03:00, where the summer-time pass ends, beside a 02:10–02:40 vintertid time (01:10Z–01:40Z).
+    const across = slot('x', 'r1', '2026-10-25T00:40:00Z', 30);
+    const after = slot('y', 'r1', '2026-10-25T01:10:00Z', 30);
+    const night = buildIndex([range([across, after], [])]).lanes.get(laneKey('r1', '2026-10-25'))!;
+    expect(night.map((i) => [i.slot?.id, i.startMin, i.endMin, i.endReads, i.pass, i.endPass, i.conflict])).toEqual([
+      ['y', 130, 160, 160, undefined, undefined, false],
+      ['x', 160, 180, 130, 'summer', 'winter', false],
+    ]);
+  });
+
   it('merges ranges without duplicates (visible range and a prefetched neighbour)', () => {
     const a = slot('a', 'r1', '2026-11-23T07:00:00Z', 30);
     const index = buildIndex([range([a], []), range([a], [])]);
