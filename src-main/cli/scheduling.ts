@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { AppError } from '../api/result.ts';
 import type { AppointmentType, Resource } from '../api/types.ts';
 import type { ExpansionReport, ScheduleHorizon } from '../api/methods/scheduling.ts';
-import { bookingWindow, daysSv, mayBookTypeOnWeb } from '../domain/booking-rules.ts';
+import { bookingWindow, mayBookTypeOnWeb, windowSv } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
 import { localDate, localEndTime, localTime } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
@@ -87,7 +87,7 @@ function noFreeSlotsBecause(
   }
   if (q.to !== undefined && q.to < today) return `perioden slutar ${q.to}, före i dag.`;
   if (q.from !== undefined && q.from > lastBookableDay) {
-    return `${type.code} kan bokas högst ${daysSv(type.bookMaxDays)} framåt, till och med ${lastBookableDay}.`;
+    return `${type.code} ${windowSv(type.bookMaxDays)}, till och med ${lastBookableDay}.`;
   }
   return null;
 }

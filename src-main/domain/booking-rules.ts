@@ -165,6 +165,27 @@ function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
 /** A limit as the desk reads it aloud: "1 timme", "24 timmar"; "1 dag", "30 dagar". */
 const hoursSv = (n: number) => `${n} ${n === 1 ? 'timme' : 'timmar'}`;
 export const daysSv = (n: number) => `${n} ${n === 1 ? 'dag' : 'dagar'}`;
+/** A type's window after its name: "kan bokas högst 30 dagar framåt"; 0 days is today only ("dagens tider"). */
+export const windowSv = (days: number) => (days === 0 ? 'kan bara bokas samma dag' : `kan bokas högst ${daysSv(days)} framåt`);
+
+/**
+ * The longest minimum lead a window of `days` allows: the lead must end before the last bookable
+ * day does, counted from the start of today (so some time of the window is bookable when the day
+ * begins). A same-day type may have up to 23 hours; the old rule (lead at most days × 24 hours)
+ * left a same-day type no lead at all.
+ */
+export const maxLeadForWindowH = (days: number) => (days + 1) * 24 - 1;
+
+/** Staff's Swedish sentence when a type's minimum lead reaches past its window, or null. */
+export function leadWindowProblem(t: Pick<TypeRules, 'bookMinLeadH' | 'bookMaxDays'>): string | null {
+  const max = maxLeadForWindowH(t.bookMaxDays);
+  if (t.bookMinLeadH <= max) return null;
+  const window = t.bookMaxDays === 0 ? 'bara samma dag' : `högst ${daysSv(t.bookMaxDays)} framåt`;
+  return (
+    `Minsta framförhållning (${hoursSv(t.bookMinLeadH)}) når förbi sista bokningsbara dagen: den måste ta slut innan ` +
+    `den dagen gör, räknat från midnatt i dag. Med bokning ${window} får den vara högst ${hoursSv(max)}.`
+  );
+}
 
 // ------------------------------------------------------------------ booking window
 /**
@@ -203,12 +224,10 @@ export function checkBookingWindow(
     );
   }
   if (startAt > w.latest) {
-    return breach(
-      'conflict',
-      'too_far',
-      `${typeName(type)} kan bokas högst ${daysSv(type.bookMaxDays)} framåt: senast ${localDate(w.latest, tz)}.`,
-      { startAt, latest: w.latest },
-    );
+    return breach('conflict', 'too_far', `${typeName(type)} ${windowSv(type.bookMaxDays)}: senast ${localDate(w.latest, tz)}.`, {
+      startAt,
+      latest: w.latest,
+    });
   }
   return null;
 }

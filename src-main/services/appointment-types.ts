@@ -3,7 +3,7 @@ import { conflict, invalid, notFound } from '../api/result.ts';
 import type { AppointmentTypeChange, UnfitBookedSlot } from '../api/methods/scheduling.ts';
 import type { AppointmentType, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
-import { OPEN_STATUSES } from '../domain/booking-rules.ts';
+import { leadWindowProblem, OPEN_STATUSES } from '../domain/booking-rules.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
@@ -47,7 +47,8 @@ function checkConsistent(t: Omit<AppointmentTypeFields, 'code' | 'nameSv' | 'nam
   if (t.invitationOnly && t.webBookable) {
     throw invalid('En besökstyp kan inte vara både fritt webbokningsbar och bara bokningsbar efter kallelse.');
   }
-  if (t.bookMinLeadH > t.bookMaxDays * 24) throw invalid('Minsta framförhållning är längre än bokningsfönstret.');
+  const lead = leadWindowProblem(t);
+  if (lead) throw invalid(lead);
   const codes = t.reasonCodes.map((c) => c.code);
   if (new Set(codes).size !== codes.length) throw invalid('Orsakskoderna måste vara unika.');
   // Codes are matched whatever their case (reasonCodeAsDefined): SJUK and sjuk would be one code.

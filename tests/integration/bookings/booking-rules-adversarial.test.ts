@@ -77,7 +77,12 @@ describe('appointment type edits are held to the same rules as a new type', () =
     ['colour without #', { colour: 'aabbcc' }, 'Ogiltiga uppgifter: Färg ska anges som #RRGGBB.'],
     ['colour not hex', { colour: '#GGHHII' }, 'Ogiltiga uppgifter: Färg ska anges som #RRGGBB.'],
     // The window is checked against what the type will be, not only what the call gives.
-    ['a lead longer than the stored 30 days', { bookMinLeadH: 721 }, 'Minsta framförhållning är längre än bokningsfönstret.'],
+    [
+      'a lead past the end of the stored 30 days',
+      { bookMinLeadH: 744 },
+      'Minsta framförhållning (744 timmar) når förbi sista bokningsbara dagen: den måste ta slut innan den dagen gör, ' +
+        'räknat från midnatt i dag. Med bokning högst 30 dagar framåt får den vara högst 743 timmar.',
+    ],
     [
       'a window shorter than the stored 24 h lead',
       { bookMaxDays: 0 },
@@ -98,10 +103,12 @@ describe('appointment type edits are held to the same rules as a new type', () =
     expect(outboxRows(t.id)).toBe(1);
   });
 
-  it('takes a lead of exactly the whole window (24 h × 30 days) and one day less of window only without it', async () => {
-    expect((await api.ok('appointmentTypes.update', { id: t.id, bookMinLeadH: 720 })).bookMinLeadH).toBe(720);
+  it('takes a lead ending within the last day counted from midnight (31 × 24 − 1 h for 30 days) and one day less of window only without it', async () => {
+    expect((await api.ok('appointmentTypes.update', { id: t.id, bookMinLeadH: 743 })).bookMinLeadH).toBe(743);
     expect(await api.err('appointmentTypes.update', { id: t.id, bookMaxDays: 29 })).toMatchObject({
-      message: 'Minsta framförhållning är längre än bokningsfönstret.',
+      message: expect.stringMatching(
+        /^Minsta framförhållning \(743 timmar\) når förbi .* högst 29 dagar framåt får den vara högst 719 timmar\.$/,
+      ),
     });
     const both = await api.ok('appointmentTypes.update', { id: t.id, bookMinLeadH: 24, bookMaxDays: 29 });
     expect([both.bookMinLeadH, both.bookMaxDays]).toEqual([24, 29]);

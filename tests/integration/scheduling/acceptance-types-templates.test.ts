@@ -58,7 +58,11 @@ describe('appointment types: bad input is refused in Swedish, naming the field',
       { webBookable: true, invitationOnly: true },
       'En besökstyp kan inte vara både fritt webbokningsbar och bara bokningsbar efter kallelse.',
     ],
-    [{ bookMinLeadH: 49, bookMaxDays: 2 }, 'Minsta framförhållning är längre än bokningsfönstret.'],
+    [
+      { bookMinLeadH: 72, bookMaxDays: 2 },
+      'Minsta framförhållning (72 timmar) når förbi sista bokningsbara dagen: den måste ta slut innan den dagen gör, ' +
+        'räknat från midnatt i dag. Med bokning högst 2 dagar framåt får den vara högst 71 timmar.',
+    ],
     [
       {
         reasonCodes: [
@@ -71,6 +75,11 @@ describe('appointment types: bad input is refused in Swedish, naming the field',
   ])('%j: %s', async (patch, message) => {
     const e = await api.err('appointmentTypes.create', { ...base, ...patch } as never);
     expect(e).toMatchObject({ code: 'validation', message });
+  });
+
+  it('takes a lead that ends within the last bookable day counted from midnight (49 h of a 2-day window)', async () => {
+    const t = await api.ok('appointmentTypes.create', { ...base, code: 'LEAD49', bookMinLeadH: 49, bookMaxDays: 2 });
+    expect([t.bookMinLeadH, t.bookMaxDays]).toEqual([49, 2]);
   });
 
   it('names the field of an unknown choice too', async () => {
