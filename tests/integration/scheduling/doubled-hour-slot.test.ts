@@ -1,6 +1,10 @@
 // One slot across the autumn change itself, through the api on fresh units in real SQLite files:
 // 02:40 sommartid to 02:10 vintertid on 2026-10-25 is 30 real minutes (00:40Z–01:10Z), though
 // the end reads earlier on the clock than the start. Summer time ends at 03:00 CEST = 01:00Z.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { clockUnit } from './helpers.ts';
 
@@ -21,7 +25,7 @@ async function freshUnit() {
     appointmentTypeIds: [type.id],
     ...over,
   });
-  return { api, type, patient, slot };
+  return { api, type, patient, slot, dag };
 }
 
 describe('a slot from the first pass of the doubled hour into the second', () => {
@@ -92,5 +96,31 @@ describe('a slot from the first pass of the doubled hour into the second', () =>
       message: expect.stringMatching(/Sluttiden måste vara efter starttiden|över midnatt/),
     });
     expect(api.count(`SELECT count(*) AS n FROM slots`)).toBe(0);
+  });
+
+  it('exports with its instants and prints on the day list from 02:40 to 02:10, summer into winter time', async () => {
+    const { api, slot, dag } = await freshUnit();
+    const s = await api.ok('slots.create', slot('02:40', '02:10'));
+    const exported = async (format: 'csv' | 'pdf') =>
+      Buffer.from(
+        (
+          await api.ok(
+            'export.create',
+            { format, from: '2026-10-25', to: '2026-10-25', content: 'both', patientData: 'full', resourceIds: [dag.id] },
+            ['admin'],
+          )
+        ).base64,
+        'base64',
+      );
+    const rows = parse(await exported('csv'), { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r['Tid-id'], r['Start (ISO 8601)'], r['Slut (ISO 8601)']])).toEqual([
+      [s.id, '2026-10-25T02:40:00+02:00', '2026-10-25T02:10:00+01:00'],
+    ]);
+    const file = join(dirname(api.path), 'across.pdf');
+    writeFileSync(file, await exported('pdf'));
+    const lines = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\n');
+    const at = lines.findIndex((l, i) => l.trimStart().startsWith('02:40') && lines[i + 1]?.includes('till 02:10'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines[at + 2]!.trim().split(/\s{2,}/)[0]).toBe('sommar–vintertid');
   });
 });
