@@ -3,10 +3,11 @@
 // first two rounds and the acceptance suites left out; expected answers are worked out here.
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import type { Patient } from '../../../src-main/api/methods/scheduling.ts';
+import type { FreeSlot, Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
+import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { clockUnit, demoApi } from './helpers.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 
@@ -149,6 +150,130 @@ describe('three web shell processes on one database file, 45 requests at once', 
         before.audits + wins,
       );
       expect(count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`)).toBe(before.outbox + wins + moves);
+
+      // Round two, 2 December: a scheduler registers Erik's absence for the day while two desks book
+      // six of his times; she removes one of Anna's times while two desks book it; three `tidbok
+      // bookings book` processes and a desk take another of Anna's times.
+      const freeOn = async (resourceId: string) =>
+        (
+          await desks[0]!('slots.findFree', {
+            appointmentTypeId: lakbes,
+            resourceId,
+            from: '2026-12-02',
+            to: '2026-12-02',
+            limit: 6,
+          })
+        ).body.value as FreeSlot[];
+      const [erikDay, annaDay] = [await freeOn(ERIK), await freeOn(ANNA)];
+      const before2 = {
+        outbox: count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),
+        audits: count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`),
+      };
+      const book = (d: number, slot: FreeSlot, p: number) =>
+        desks[d]!('bookings.book', { slotId: slot.slotId, patientId: people[p]!.id, appointmentTypeId: lakbes });
+      const cli = (p: number) =>
+        spawnTidbok(
+          [
+            'bookings',
+            'book',
+            '--slot',
+            annaDay[1]!.slotId,
+            '--patient',
+            people[p]!.identityNumber,
+            '--type',
+            'LAKBES',
+            '--db',
+            api.path,
+          ],
+          { now: env.TIDBOK_NOW },
+        );
+      const [erikBooks, absence, removal, removeBooks, cliRuns, deskBook] = await Promise.all([
+        Promise.all(erikDay.map((slot, i) => book(i % 2, slot, 20 + i))),
+        desks[2]!('absences.create', { resourceId: ERIK, from: '2026-12-02', to: '2026-12-02', reason: 'Sjuk' }),
+        desks[2]!('slots.remove', { id: annaDay[0]!.slotId }),
+        Promise.all([book(0, annaDay[0]!, 26), book(1, annaDay[0]!, 27)]),
+        Promise.all([cli(28), cli(29), cli(30)]),
+        book(0, annaDay[1]!, 31),
+      ]);
+      const round2 = [...erikBooks, absence, removal, ...removeBooks, deskBook];
+      expect(round2.filter((a) => a.status >= 500).map((a) => a.body.error)).toEqual([]);
+      expect(absence.status).toBe(200);
+      // A booking made before the absence is on its list to call; one after it is refused.
+      const listed = (absence.body.value as { affectedBookings: Booking[] }).affectedBookings.map((b) => b.id).sort();
+      const madeOnErik = erikBooks.filter((a) => a.body.ok).map((a) => (a.body.value as Booking).id);
+      // (The demo's own bookings that day are on it too.)
+      expect(madeOnErik.filter((id) => !listed.includes(id))).toEqual([]);
+      for (const a of erikBooks.filter((x) => !x.body.ok)) expect(a.status).toBe(409);
+      // The removal or one booking, never both.
+      const removedOrBooked = [removal, ...removeBooks].filter((a) => a.body.ok);
+      expect(removedOrBooked).toHaveLength(1);
+      for (const a of [removal, ...removeBooks].filter((x) => !x.body.ok)) expect(a.status).toBe(409);
+      // Four processes on one time: one booking; each CLI loser exits 2 naming why.
+      const cliWins = cliRuns.filter((r) => r.code === 0).length;
+      expect(cliWins + (deskBook.body.ok ? 1 : 0)).toBe(1);
+      for (const r of cliRuns.filter((x) => x.code !== 0)) {
+        expect(r.code).toBe(2);
+        expect(r.err).toContain('Tiden är redan bokad.');
+      }
+      if (!deskBook.body.ok) expect(deskBook.status).toBe(409);
+      const wins2 = madeOnErik.length + removeBooks.filter((a) => a.body.ok).length + 1;
+      expect(count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'booking'`)).toBe(
+        before2.audits + wins2,
+      );
+      expect(count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`)).toBe(before2.outbox + wins2);
+      expect(
+        count(
+          `SELECT count(*) AS n FROM slots s JOIN bookings b ON b.slot_id = s.id AND b.status IN ${ACTIVE} WHERE s.state = 'removed'`,
+        ),
+      ).toBe(0);
+
+      // Round three: one person registered at once from three shells and the CLI, each desk pasting
+      // her number in another form (10 digits, 12 with a space, an en dash, full-width digits); and
+      // one reserve number typed in two cases. One record each; the rest told she exists.
+      const ten = makeIdentityNumber('1947-07-17', 471).slice(2);
+      const forms = [
+        `${ten.slice(0, 6)}-${ten.slice(6)}`,
+        `19${ten.slice(0, 6)} ${ten.slice(6)}`,
+        `${ten.slice(0, 6)}\u2013${ten.slice(6)}`,
+        ten.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
+      ];
+      const register = (d: number, identityNumber: string, reserve = false) =>
+        desks[d]!('patients.create', {
+          identityNumber,
+          givenName: 'Inklistrad',
+          familyName: 'Form',
+          ...(reserve ? { reserve } : {}),
+        });
+      const [registered, cliRegistered] = await Promise.all([
+        Promise.all([
+          ...forms.flatMap((form, i) => [register(i % 3, form), register((i + 1) % 3, form)]),
+          register(0, 'res-2026-abc7', true),
+          register(1, 'RES-2026-ABC7', true),
+          register(2, 'Res-2026-Abc7', true),
+        ]),
+        spawnTidbok(['patients', 'add', '--number', `19${ten}`, '--given', 'Inklistrad', '--family', 'Form', '--db', api.path], {
+          now: env.TIDBOK_NOW,
+        }),
+      ]);
+      expect(registered.filter((a) => a.status >= 500).map((a) => a.body.error)).toEqual([]);
+      const person = registered.slice(0, 8);
+      expect(person.filter((a) => a.body.ok).length + (cliRegistered.code === 0 ? 1 : 0)).toBe(1);
+      for (const a of person.filter((x) => !x.body.ok)) {
+        expect(a.status).toBe(409);
+        expect(a.body.error!.message).toBe('Det finns redan en patient med det personnumret.');
+      }
+      if (cliRegistered.code !== 0) expect(cliRegistered.code).toBe(2);
+      expect(registered.slice(8).filter((a) => a.body.ok)).toHaveLength(1);
+      for (const a of registered.slice(8).filter((x) => !x.body.ok)) expect(a.status).toBe(409);
+      expect(count(`SELECT count(*) AS n FROM patients WHERE identity_number = ?`, `19${ten}`)).toBe(1);
+      expect(count(`SELECT count(*) AS n FROM patients WHERE upper(identity_number) = 'RES-2026-ABC7'`)).toBe(1);
+      expect(
+        count(
+          `SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND entity = 'patient' AND entity_id IN
+                 (SELECT id FROM patients WHERE identity_number IN (?, 'RES-2026-ABC7'))`,
+          `19${ten}`,
+        ),
+      ).toBe(2);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       await Promise.all(shells.map((s) => s.stop()));
@@ -256,3 +381,86 @@ describe('the clock changes of 2029 and 2030', () => {
 function plusUtc(date: string, days: number, time: string): string {
   return `${new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)}T${time}`;
 }
+
+describe('holiday weeks of 2029–2031 with the eves chosen per unit', () => {
+  // Written out from the calendar: Easter Sunday 2029-04-01, 2030-04-21, 2031-04-13; midsommardagen
+  // the Saturday 20–26 June; alla helgons dag the Saturday 31 October–6 November.
+  const publicHolidays: Record<number, string[]> = {
+    2029: ['01-01', '01-06', '03-30', '04-01', '04-02', '05-01', '05-10', '05-20', '06-06', '06-23', '11-03', '12-25', '12-26'],
+    2030: ['01-01', '01-06', '04-19', '04-21', '04-22', '05-01', '05-30', '06-09', '06-06', '06-22', '11-02', '12-25', '12-26'],
+    2031: ['01-01', '01-06', '04-11', '04-13', '04-14', '05-01', '05-22', '06-01', '06-06', '06-21', '11-01', '12-25', '12-26'],
+  };
+  const midsommarafton: Record<number, string> = { 2029: '06-22', 2030: '06-21', 2031: '06-20' };
+
+  it('a daily template skips exactly the closed days; the week view and första lediga tid agree, eve by eve', async () => {
+    const { api, template, type } = await clockUnit(
+      '2029-03-19T09:00:00+01:00',
+      { hsaId: 'SE2321000016-PRB3', name: 'Vårdcentralen Tredje Rundan' },
+      { code: 'DAG30', nameSv: 'Dagbesök', nameEn: 'Day visit', durationMin: 30 },
+      { bookMinLeadH: 0, bookMaxDays: 400 },
+    );
+    // This unit opens on julafton and midsommarafton, and closes on nyårsafton.
+    await api.ok('holidays.setRules', { julafton: false, midsommarafton: false, nyarsafton: true });
+    const closed = new Set([2029, 2030, 2031].flatMap((y) => [...publicHolidays[y]!.map((d) => `${y}-${d}`), `${y}-12-31`]));
+    for (const y of [2029, 2030, 2031]) {
+      const listed = await api.ok('holidays.list', { year: y });
+      expect(
+        listed
+          .filter((h) => h.closed)
+          .map((h) => h.date)
+          .sort(),
+        String(y),
+      ).toEqual([...closed].filter((d) => d.startsWith(String(y))).sort());
+      expect(
+        listed
+          .filter((h) => !h.closed)
+          .map((h) => h.date)
+          .sort(),
+      ).toEqual([`${y}-${midsommarafton[y]}`, `${y}-12-24`]);
+    }
+    await template({ startTime: '08:00', endTime: '08:30', validFrom: '2029-03-19', validTo: '2031-12-31' });
+    await api.ok('templates.expand', { horizonWeeks: 104 });
+    api.setNow('2030-12-01T09:00:00+01:00');
+    await api.ok('templates.expand', { horizonWeeks: 60 });
+
+    const laid = new Set<string>();
+    for (let from = '2029-03-19'; from <= '2031-12-31'; from = plusUtc(from, 60, '').slice(0, 10)) {
+      const range = await api.ok('calendar.range', { from, to: plusUtc(from, 60, '').slice(0, 10) });
+      for (const s of range.slots) laid.add(localDate(s.startAt));
+    }
+    // Today's 08:00 has passed at 09:00: the book starts tomorrow.
+    const missing: string[] = [];
+    const extra: string[] = [];
+    for (let d = '2029-03-20'; d <= '2031-12-31'; d = plusUtc(d, 1, '').slice(0, 10)) {
+      if (closed.has(d) && laid.has(d)) extra.push(d);
+      if (!closed.has(d) && !laid.has(d)) missing.push(d);
+    }
+    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+
+    // Första lediga tid in each holiday week lists the days the week view shows, no more, no fewer.
+    const weeks: [string, string][] = [
+      ['2029-03-26', '2029-04-08'], // påsk 2029
+      ['2029-06-18', '2029-06-24'], // midsommar 2029, afton open
+      ['2029-10-29', '2029-11-04'], // alla helgon 2029
+      ['2029-12-20', '2030-01-07'], // jul and nyår
+      ['2030-06-02', '2030-06-10'], // nationaldagen (Thursday) and pingst
+      ['2031-04-07', '2031-04-20'], // påsk 2031
+      ['2031-06-01', '2031-06-22'], // pingst, nationaldagen (Friday), midsommar
+      ['2031-12-20', '2031-12-31'], // julafton open, nyårsafton closed
+    ];
+    for (const [from, to] of weeks) {
+      api.setNow(`${plusUtc(from, -7, '').slice(0, 10)}T09:00:00+01:00`);
+      const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from, to, limit: 200 });
+      const shown = (await api.ok('calendar.range', { from, to: plusUtc(to, 1, '').slice(0, 10) })).slots.map((s) =>
+        localDate(s.startAt),
+      );
+      const open: string[] = [];
+      for (let d = from; d <= to; d = plusUtc(d, 1, '').slice(0, 10)) if (!closed.has(d)) open.push(d);
+      expect(
+        free.map((f) => localDate(f.startAt)),
+        `${from}–${to}`,
+      ).toEqual(open);
+      expect(shown, `${from}–${to}`).toEqual(open);
+    }
+  });
+});
