@@ -243,6 +243,10 @@ export function registerSchedulingCommands(program: Command): void {
         const contact = p.protectedIdentity ? 'SKYDDAD IDENTITET' : (p.phone ?? '');
         print(`${formatIdentityNumber(p.identityNumber)}  ${p.familyName}, ${p.givenName}  ${contact}`.trimEnd());
       }
+      // On stderr, so a script reading the list is not confused: a full list may not be all.
+      if (hits.length === limit) {
+        process.stderr.write(`tidbok: De ${limit} första träffarna visas: sök mer precist, eller med --limit (högst 100).\n`);
+      }
     });
 
   patients

@@ -62,7 +62,10 @@ export function seedDemoHistory(
     tz: string;
     templates: readonly HistoryTemplate[];
     types: ReadonlyMap<string, HistoryType>;
+    /** The patients holding times in the current weeks: regulars, about a third of the past's visits. */
     patientIds: readonly string[];
+    /** The unit's other listed patients: the rest of the past's visits, a few each. */
+    listedPatientIds: readonly string[];
     /** When each demo booking was made, as the current weeks' bookings are (seed.ts). */
     bookedAt: (startAt: number, channel: 'web' | 'phone' | 'desk', u: number) => number;
     by: string;
@@ -71,6 +74,7 @@ export function seedDemoHistory(
   const { db } = ctx;
   const rand = seededRandom(input.seed + 2);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const pickPatient = () => pick(rand() < 0.3 || input.listedPatientIds.length === 0 ? input.patientIds : input.listedPatientIds);
   // Slots are written with their final state and `booked` flag after the bookings are decided, so
   // the trigger that keeps `booked` (migration 0005) finds nothing to rewrite: half the seed's time.
   const insSlot = db.prepare(
@@ -125,7 +129,7 @@ export function seedDemoHistory(
   const busy = new Map<string, [number, number][]>();
   const freePatient = (startAt: number, endAt: number): string => {
     for (;;) {
-      const patientId = pick(input.patientIds);
+      const patientId = pickPatient();
       const times = busy.get(patientId) ?? [];
       if (times.some(([s, e]) => s < endAt && startAt < e)) continue;
       times.push([startAt, endAt]);
@@ -208,7 +212,7 @@ export function seedDemoHistory(
       if (rand() < fillOf(slot.startAt)) {
         const channel = channelFor(type);
         book(slot, {
-          patientId: pick(input.patientIds),
+          patientId: pickPatient(),
           typeId,
           mode: type.modes[0]!,
           status: 'cancelled',
@@ -231,7 +235,7 @@ export function seedDemoHistory(
       const via = byUnit ? 'desk' : type.webCancellable && rand() < 0.4 ? 'web' : rand() < 0.6 ? 'phone' : 'desk';
       const cancelledAt = createdAt + Math.floor((slot.startAt - createdAt) * (0.3 + rand() * 0.6));
       book(slot, {
-        patientId: pick(input.patientIds),
+        patientId: pickPatient(),
         typeId,
         mode: type.modes[0]!,
         status: 'cancelled',

@@ -10,7 +10,7 @@ import { seedDemoLists } from './seed-lists.ts';
 import { DEMO_HISTORY_WEEKS, seedDemoHistory, type HistoryTemplate, type HistoryType } from './seed-history.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
-import { makeIdentityNumber } from '../domain/personnummer.ts';
+import { FAMILY, GIVEN, insertDrawnPatients, insertListedPatients } from './patients.ts';
 import { hashPassword } from '../services/passwords.ts';
 import type { ContactMode, Role } from '../api/types.ts';
 
@@ -236,73 +236,16 @@ const RESOURCES: ResourceSeed[] = [
   },
 ];
 
-const GIVEN = [
-  'Astrid',
-  'Bengt',
-  'Cecilia',
-  'David',
-  'Elin',
-  'Fredrik',
-  'Greta',
-  'Hassan',
-  'Ingrid',
-  'Jonas',
-  'Karin',
-  'Lars',
-  'Maja',
-  'Nils',
-  'Olivia',
-  'Patrik',
-  'Rut',
-  'Sven',
-  'Tove',
-  'Ulf',
-  'Vera',
-  'Wilhelm',
-  'Yusuf',
-  'Åsa',
-  'Öjvind',
-  'Leila',
-  'Mohammed',
-  'Sofia',
-  'Emil',
-  'Alva',
-];
-const FAMILY = [
-  'Andersson',
-  'Johansson',
-  'Karlsson',
-  'Nilsson',
-  'Eriksson',
-  'Larsson',
-  'Olsson',
-  'Persson',
-  'Svensson',
-  'Gustafsson',
-  'Pettersson',
-  'Jonsson',
-  'Jansson',
-  'Hansson',
-  'Bengtsson',
-  'Jönsson',
-  'Lindberg',
-  'Jakobsson',
-  'Magnusson',
-  'Lindström',
-  'Ali',
-  'Öberg',
-  'Åberg',
-  'Hussein',
-  'Sandberg',
-];
-
 export interface SeedSummary {
   unitId: string;
   resources: number;
   appointmentTypes: number;
   /** Slots and bookings from `from` (the current week's Monday) to `to`. */
   slots: number;
+  /** The patients holding times in the current weeks. */
   patients: number;
+  /** The unit's other listed patients, seen in the weeks before only. */
+  listedPatients: number;
   bookings: number;
   from: string;
   to: string;
@@ -444,33 +387,22 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         }
       });
 
-      const insPatient = db.prepare(
-        `INSERT INTO patients (id, identity_number, identity_kind, given_name, family_name, phone, protected_identity, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const patientIds: string[] = [];
+      // The people holding times in the current weeks (the main random numbers, as before).
       const usedNumbers = new Set<string>();
-      for (let i = 0; i < 140; i++) {
-        const year = 1935 + Math.floor(rand() * 85);
-        const birth = `${year}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
-        const samordning = i === 7;
-        const number = makeIdentityNumber(birth, 980 + (i % 20), samordning);
-        if (usedNumbers.has(number)) continue;
-        usedNumbers.add(number);
-        const id = ctx.newId();
-        patientIds.push(id);
-        insPatient.run(
-          id,
-          number,
-          samordning ? 'samordningsnummer' : 'personnummer',
-          pick(GIVEN),
-          pick(FAMILY),
-          `07${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`,
-          i === 3 || i === 41 ? 1 : 0,
-          now,
-          by,
-        );
-      }
+      const patientIds = insertDrawnPatients(db, ctx, {
+        rand,
+        count: 140,
+        firstYear: 1935,
+        years: 85,
+        given: GIVEN,
+        family: FAMILY,
+        serial: (i) => 980 + (i % 20),
+        samordning: (i) => i === 7,
+        protectedIdentity: (i) => i === 3 || i === 41,
+        numbers: usedNumbers,
+        now,
+        by,
+      });
 
       const typeById = new Map(TYPES.map((t) => [typeIds.get(t.code)!, t]));
       const insBooking = db.prepare(
@@ -552,6 +484,14 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       }
       // Återbudslistan and Frånvaro with something on them (last: the ids above stay as they were).
       seedDemoLists(ctx, { seed: options.seed ?? 20_260_101, today, tz, resourceIds, typeIds, patientIds, by });
+      // The unit's other listed patients, who came in the weeks before only (their own numbers, after the ids above).
+      const listedPatientIds = insertListedPatients(db, ctx, {
+        seed: options.seed ?? 20_260_101,
+        today,
+        numbers: usedNumbers,
+        now,
+        by,
+      });
       // The weeks before: last too, with random numbers of their own.
       const historyTypes = new Map<string, HistoryType>(
         TYPES.map((t) => [typeIds.get(t.code)!, { modes: t.modes, web: t.web, webCancellable: t.web || !!t.invitation }]),
@@ -564,6 +504,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         templates: history,
         types: historyTypes,
         patientIds,
+        listedPatientIds,
         bookedAt: (startAt, channel, u) => bookedAt(startAt, channel, u, tz),
         by,
       });
@@ -574,6 +515,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         appointmentTypes: TYPES.length,
         slots: slots.length,
         patients: patientIds.length,
+        listedPatients: listedPatientIds.length,
         bookings,
         from,
         to,

@@ -456,8 +456,9 @@ describe('identity numbers over HTTP (today is 2026-11-23)', () => {
     const obrien = await ok(
       reception('patients.create', { identityNumber: twelve('19811111', '236'), givenName: 'Seán', familyName: "O'Brien" }),
     );
+    // Up to 100: the demo lists ~40 Öbergs, and the default 25 stops before Åsa (Å sorts after Z).
     const found = async (query: string) =>
-      ((await ok(reception('patients.search', { query }))) as { id: string }[]).map((p) => p.id);
+      ((await ok(reception('patients.search', { query, limit: 100 }))) as { id: string }[]).map((p) => p.id);
     for (const q of [
       n,
       digits(n),

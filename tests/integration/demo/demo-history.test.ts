@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Slot } from '@medplum/fhirtypes';
 import { seedDemo, type SeedSummary } from '../../../src-main/demo/seed.ts';
 import { DEMO_HISTORY_WEEKS } from '../../../src-main/demo/seed-history.ts';
+import { parseIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startDemoCentral, type DemoCentral } from '../../../src-main/demo/central/demo.ts';
 import { addDays, startOfLocalDay } from '../../../src-main/domain/time.ts';
 import { ACTIVE_BOOKING_STATUSES } from '../../../src-main/store/rows.ts';
@@ -167,6 +168,51 @@ describe('the demo remembers the weeks before the current one', () => {
     expect(api.count(`SELECT count(*) AS n FROM slots WHERE template_id IS NULL AND end_at <= ?`, weekStart)).toBe(0);
     expect(api.count(`SELECT min(start_at) AS n FROM slots`)).toBeGreaterThanOrEqual(startOfLocalDay(since, TZ));
     expect(api.count(`SELECT min(start_at) AS n FROM slots`)).toBeLessThan(startOfLocalDay(addDays(since, 1), TZ));
+  });
+
+  it('spreads the past over a listed population: valid, unique numbers, a few visits each, regulars among them', () => {
+    const people = db.prepare(`SELECT id, identity_number, identity_kind, protected_identity FROM patients`).all() as {
+      id: string;
+      identity_number: string;
+      identity_kind: string;
+      protected_identity: number;
+    }[];
+    expect(people.length).toBeGreaterThan(1_800);
+    expect(new Set(people.map((p) => p.identity_number)).size).toBe(people.length);
+    const today = '2026-11-23';
+    for (const p of people) {
+      const parsed = parseIdentityNumber(p.identity_number, today);
+      expect(parsed.ok && parsed.kind, p.identity_number).toBe(p.identity_kind);
+    }
+    // As in the population: some samordningsnummer, a few protected identities, children and the old.
+    expect(people.filter((p) => p.identity_kind === 'samordningsnummer').length).toBeGreaterThan(10);
+    expect(people.filter((p) => p.protected_identity === 1).length).toBeGreaterThanOrEqual(3);
+    const births = people.map((p) => Number(p.identity_number.slice(0, 4)));
+    expect(births.filter((y) => y >= 2015).length).toBeGreaterThan(100);
+    expect(births.filter((y) => y < 1940).length).toBeGreaterThan(50);
+
+    // Visits in the weeks before: spread, not dozens per person (the 140 current patients had ~29 each).
+    const visits = db
+      .prepare(
+        `SELECT count(*) FROM bookings b JOIN slots s ON s.id = b.slot_id
+          WHERE s.start_at < ? AND b.status IN ('completed', 'no_show') GROUP BY b.patient_id`,
+      )
+      .pluck()
+      .all(weekStart) as number[];
+    visits.sort((a, b) => a - b);
+    expect(visits.length).toBeGreaterThan(1_000);
+    expect(visits[Math.floor(visits.length / 2)]).toBeLessThanOrEqual(3);
+    expect(visits.at(-1)).toBeLessThanOrEqual(20);
+    // Today's patients were here before too: a patient's view shows earlier visits.
+    const regulars = db
+      .prepare(
+        `SELECT count(DISTINCT b.patient_id) FROM bookings b JOIN slots s ON s.id = b.slot_id
+          WHERE s.start_at >= ? AND b.patient_id IN (SELECT b2.patient_id FROM bookings b2 JOIN slots s2 ON s2.id = b2.slot_id
+                                                     WHERE s2.start_at < ? AND b2.status = 'completed')`,
+      )
+      .pluck()
+      .get(weekStart, weekStart) as number;
+    expect(regulars).toBeGreaterThan(100);
   });
 
   it('is the same on every seed, and leaves the current weeks as they were', () => {

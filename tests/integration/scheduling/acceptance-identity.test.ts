@@ -384,8 +384,15 @@ describe('the CLI', () => {
     expect(wrong.err).toMatch(/Kontrollsiffran stämmer inte/);
     expect(await tidbok('patients', 'search', 'x')).toMatchObject({ code: 2, out: '' });
     expect(api.count(`SELECT count(*) AS n FROM audit_events`)).toBe(reads);
-    const hit = await tidbok('patients', 'search', 'öberg');
+    // Lower case finds Å and Ö; the demo lists ~40 Öbergs, so she is named in full.
+    const hit = await tidbok('patients', 'search', 'åsa öberg');
     expect(hit).toMatchObject({ code: 0 });
     expect(hit.out).toMatch(/^19640312-246\d {2}Öberg, Åsa$/m);
+    // A full list says so on stderr (the list on stdout stays a list).
+    const common = await tidbok('patients', 'search', 'öberg', '--limit', '5');
+    expect(common).toMatchObject({ code: 0 });
+    expect(common.out.trim().split('\n')).toHaveLength(5);
+    expect(common.err).toMatch(/De 5 första träffarna visas/);
+    expect((await tidbok('patients', 'search', 'åsa öberg')).err).toBe('');
   });
 });
