@@ -7,18 +7,15 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError, call } from '../api/client.ts';
 import type { AuditAction, PatientLogExtract } from '../../src-main/api/methods/auth.ts';
 import type { InputOf } from '../../src-main/api/contract.ts';
+import { formatStamp } from '../i18n/format.ts';
 
 type Filter = InputOf<'audit.search'>;
 const ACTIONS: AuditAction[] = ['read', 'change', 'print', 'export', 'login', 'logout'];
 
 function useDateTime(): (at: number) => string {
   const unit = useQuery({ queryKey: ['unit.get'], queryFn: () => call('unit.get', {}) });
-  const fmt = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: unit.data?.timeZone ?? 'Europe/Stockholm',
-    dateStyle: 'short',
-    timeStyle: 'medium',
-  });
-  return (at) => fmt.format(at);
+  const tz = unit.data?.timeZone ?? 'Europe/Stockholm';
+  return (at) => formatStamp(at, tz);
 }
 
 function download(filename: string, text: string): void {

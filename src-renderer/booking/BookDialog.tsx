@@ -10,9 +10,9 @@ import type { DeskChannel, Patient } from '../../src-main/api/methods/scheduling
 import { call } from '../api/client.ts';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
-import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
 import { useNotify } from './notices.tsx';
-import { formatIdentity, formatSpan, formatStart } from './format.ts';
+import { formatIdentity } from './format.ts';
+import { formatEndTime, formatSpan, formatStart, formatTime } from '../i18n/format.ts';
 import { useDebounced } from './useDebounced.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, withRefusedRule } from './override.tsx';
@@ -296,7 +296,7 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         </p>
         {walkIn && slot === opened && (
           <p className="tb-walk-in-note" data-testid="walk-in-note">
-            {t('walkIn.notice', { start: hhmm(wallParts(slot.startAt).minutes), end: endHhmm(slot.startAt, slot.endAt) })}
+            {t('walkIn.notice', { start: formatTime(slot.startAt), end: formatEndTime(slot.startAt, slot.endAt) })}
           </p>
         )}
         {heldElsewhere && (

@@ -9,7 +9,8 @@ import { Dialog } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { useWaitlistHint } from '../waitlist/shared.tsx';
-import { formatIdentity, formatSpan } from './format.ts';
+import { formatIdentity } from './format.ts';
+import { formatSpan, formatStart } from '../i18n/format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { BookingNote } from './BookingNote.tsx';
 import { OverrideField, withRefusedRule } from './override.tsx';
@@ -159,7 +160,7 @@ export function BookingDialog({ bookingId, onClose, onOpenPatient, onRebook }: B
             <dd className="tb-muted">
               {b.onlineCancel.deadline && (b.onlineCancel.allowed || onlineNo === 'deadline_passed')
                 ? t(b.onlineCancel.allowed ? 'booking.onlineUntil' : 'booking.onlineClosedAt', {
-                    when: formatSpan(b.onlineCancel.deadline, b.onlineCancel.deadline, i18n.language).replace(/–.*$/, ''),
+                    when: formatStart(b.onlineCancel.deadline, i18n.language),
                   })
                 : t(`booking.onlineNo.${onlineNo}`)}
             </dd>

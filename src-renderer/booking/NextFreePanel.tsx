@@ -9,7 +9,7 @@ import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.t
 import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import { call } from '../api/client.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
-import { formatDay, formatSpan } from './format.ts';
+import { formatDay, formatSpan } from '../i18n/format.ts';
 import '../calendar/walk-in.css';
 
 export interface NextFreePanelProps {

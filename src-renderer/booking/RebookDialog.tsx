@@ -10,7 +10,7 @@ import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { applyBookingChange } from '../calendar/ranges.ts';
 import { useNotify } from './notices.tsx';
 import { useWaitlistHint } from '../waitlist/shared.tsx';
-import { formatSpan } from './format.ts';
+import { formatSpan } from '../i18n/format.ts';
 import { ReasonFields } from './ReasonFields.tsx';
 import { OverrideField, withRefusedRule } from './override.tsx';
 import type { OverridableRule } from '../../src-main/api/methods/scheduling.ts';

@@ -8,7 +8,7 @@ import type { AppointmentType, Resource, Slot } from '../../src-main/api/types.t
 import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import { ApiCallError, call } from '../api/client.ts';
 import { todayIso, wallParts } from '../calendar/wallclock.ts';
-import { formatSpan } from './format.ts';
+import { formatSpan } from '../i18n/format.ts';
 import { toSlot } from './NextFreePanel.tsx';
 
 /**

@@ -13,9 +13,10 @@ import { BookingDialog } from '../booking/BookingDialog.tsx';
 import { RebookDialog } from '../booking/RebookDialog.tsx';
 import { NextFreePanel } from '../booking/NextFreePanel.tsx';
 import { NoticeProvider } from '../booking/notices.tsx';
-import { formatDay, formatIdentity } from '../booking/format.ts';
+import { formatIdentity } from '../booking/format.ts';
+import { formatDateTime, formatDay, formatStart, formatTime, formatTimeSpan } from '../i18n/format.ts';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
-import { addDaysIso, endHhmm, hhmm, startOfWeekIso, todayIso, wallParts } from '../calendar/wallclock.ts';
+import { addDaysIso, startOfWeekIso, todayIso, wallParts } from '../calendar/wallclock.ts';
 import './bookings.css';
 
 type Period = 'today' | 'tomorrow' | 'week' | 'custom';
@@ -40,14 +41,6 @@ function periodDates(period: Exclude<Period, 'custom'>, today: string): { from: 
     return { from, to: addDaysIso(from, 6) };
   }
   return { from: today, to: today };
-}
-
-/** "15 nov" (no weekday): when a booking was made, compact. */
-function shortDate(date: string, lang: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { day: 'numeric', month: 'short', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)))
-    .replace('.', '');
 }
 
 function typing(target: EventTarget | null): boolean {
@@ -382,8 +375,7 @@ function BookingsScreen() {
               </thead>
               <tbody>
                 {rows.map((r, index) => {
-                  const start = wallParts(r.startAt);
-                  const created = wallParts(r.createdAt);
+                  const day = wallParts(r.startAt).date;
                   return (
                     <tr
                       key={r.id}
@@ -394,18 +386,18 @@ function BookingsScreen() {
                         if (!(e.target instanceof HTMLButtonElement)) openRow(r.id, index);
                       }}
                     >
-                      {!oneDay && <td className="tb-nowrap">{formatDay(start.date, lang)}</td>}
+                      {!oneDay && <td className="tb-nowrap">{formatDay(day, lang)}</td>}
                       <td className="tb-nowrap">
                         <button
                           type="button"
                           className="tb-link"
                           onClick={() => openRow(r.id, index)}
                           aria-label={t('bookingsPage.open', {
-                            when: `${formatDay(start.date, lang)} ${hhmm(start.minutes)}`,
+                            when: formatStart(r.startAt, lang),
                             who: r.patient.displayName ?? t('calendar.protected'),
                           })}
                         >
-                          {hhmm(start.minutes)}–{endHhmm(r.startAt, r.endAt)}
+                          {formatTimeSpan(r.startAt, r.endAt)}
                         </button>
                       </td>
                       <td>{resourceName(r)}</td>
@@ -437,9 +429,8 @@ function BookingsScreen() {
                         )}
                       </td>
                       <td className="tb-nowrap tb-muted">
-                        {created.date === today
-                          ? hhmm(created.minutes)
-                          : `${shortDate(created.date, lang)} ${hhmm(created.minutes)}`}
+                        {/* When it was booked, compact: the time alone if today. */}
+                        {wallParts(r.createdAt).date === today ? formatTime(r.createdAt) : formatDateTime(r.createdAt, lang)}
                       </td>
                       <td className="tb-bookings-notecell">
                         <span className="tb-bookings-note" title={r.note || undefined}>

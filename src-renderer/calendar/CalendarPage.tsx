@@ -10,7 +10,8 @@ import { call } from '../api/client.ts';
 import { focusItem, ResourceCalendar, type DropTarget } from './ResourceCalendar.tsx';
 import { buildIndex } from './model.ts';
 import { rangeFor, rangeKey, step, type PageView } from './ranges.ts';
-import { addDaysIso, formatLongDate, formatShortDate, isoWeekday, todayIso, wallParts } from './wallclock.ts';
+import { addDaysIso, isoWeekday, todayIso, wallParts } from './wallclock.ts';
+import { formatDate, formatLongDate } from '../i18n/format.ts';
 import { ListView } from './ListView.tsx';
 import { Legend } from './Legend.tsx';
 import { BookDialog } from '../booking/BookDialog.tsx';
@@ -195,8 +196,8 @@ function CalendarScreen() {
       view === 'week'
         ? t('calendar.weekRange', {
             // A week starts on Monday: no weekday names. A week across New Year names both years.
-            from: formatShortDate(visible.from, i18n.language, visible.from.slice(0, 4) !== lastDay.slice(0, 4)),
-            to: formatShortDate(lastDay, i18n.language, true),
+            from: formatDate(visible.from, i18n.language, visible.from.slice(0, 4) !== lastDay.slice(0, 4)),
+            to: formatDate(lastDay, i18n.language, true),
           })
         : formatLongDate(date, i18n.language),
   };

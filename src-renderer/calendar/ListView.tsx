@@ -2,8 +2,8 @@
 // Dense and sortable by eye; opening a row opens the same booking dialog as the calendar.
 import { useTranslation } from 'react-i18next';
 import type { AppointmentType, Booking, CalendarRange, Resource } from '../../src-main/api/types.ts';
-import { endHhmm, hhmm, wallParts } from './wallclock.ts';
 import { formatIdentity } from '../booking/format.ts';
+import { formatTimeSpan } from '../i18n/format.ts';
 
 export interface ListViewProps {
   data: CalendarRange | undefined;
@@ -40,12 +40,11 @@ export function ListView({ data, resources, types, typeFilter, onBooking }: List
         <tbody>
           {rows.map((b) => {
             const type = typeById.get(b.appointmentTypeId);
-            const start = wallParts(b.startAt);
             return (
               <tr key={b.id} data-booking-id={b.id} className={`tb-status-row-${b.status}`}>
                 <td className="tb-nowrap">
                   <button type="button" className="tb-link" onClick={() => onBooking(b)}>
-                    {hhmm(start.minutes)}–{endHhmm(b.startAt, b.endAt)}
+                    {formatTimeSpan(b.startAt, b.endAt)}
                   </button>
                 </td>
                 <td>{names.get(b.resourceId)}</td>

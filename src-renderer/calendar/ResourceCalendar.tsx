@@ -21,7 +21,7 @@ import type { CalendarIndex } from './model.ts';
 import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
 import { addDaysIso, hhmm, startOfWeekIso, todayIso, wallParts } from './wallclock.ts';
-import { formatDay } from '../booking/format.ts';
+import { formatDay, formatGridDay } from '../i18n/format.ts';
 
 export type { DropTarget } from './drag.ts';
 export type CalendarView = 'day' | 'week';
@@ -68,22 +68,6 @@ interface MountedLane {
   signature: string;
 }
 
-const headerFormats = new Map<string, Intl.DateTimeFormat>();
-/** "ons 25/11": the week view's date headers, for the date a column shows. */
-function headerLabel(date: string, lang: string): string {
-  let f = headerFormats.get(lang);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'numeric',
-      timeZone: 'UTC',
-    });
-    headerFormats.set(lang, f);
-  }
-  return f.format(new Date(`${date}T12:00:00Z`));
-}
-
 const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** Visible hours: whole hours around everything loaded, never narrower than 07–17. */
@@ -108,7 +92,7 @@ function resourceLabel(resource: ResourceApi): HTMLElement {
 
 /** A week column's header: its date, and under it the holiday the unit closes on, if any. */
 function fillHeader(el: HTMLElement, date: string, lang: string, holidays: ReadonlyMap<string, string> | undefined): void {
-  el.textContent = headerLabel(date, lang);
+  el.textContent = formatGridDay(date, lang);
   const name = holidays?.get(date);
   el.title = name ?? '';
   if (!name) return;

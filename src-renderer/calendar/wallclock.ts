@@ -27,28 +27,6 @@ export function addDaysIso(date: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-export function formatLongDate(date: string, lang: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d)));
-}
-
-/** "28 dec." or "28 dec. 2026" (en: "28 Dec 2026"): a date without its weekday, for week headings. */
-export function formatShortDate(date: string, lang: string, withYear: boolean): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-    day: 'numeric',
-    month: 'short',
-    ...(withYear ? { year: 'numeric' } : {}),
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d)));
-}
-
 // Offsets change at most twice a year, at night: cache them per UTC hour so placing thousands of
 // slots costs a few Intl look-ups, not one per slot.
 const offsetCache = new Map<string, Map<number, number>>();

@@ -604,7 +604,7 @@ export const en: Shape<typeof sv> = {
       webDesk: '{{web}} web · {{desk}} staff',
       ofVisits: '{{rate}} of visits',
       bookedOfOpen: '{{booked}} of {{open}} slots',
-      p90: 'median · 90 % within {{p90}}',
+      p90: 'median · 90% within {{p90}}',
       days_one: '{{value}} day',
       days_other: '{{value}} days',
     },

@@ -605,7 +605,7 @@ export const sv = {
       webDesk: '{{web}} webb · {{desk}} personal',
       ofVisits: '{{rate}} av besöken',
       bookedOfOpen: '{{booked}} av {{open}} tider',
-      p90: 'median · 90 % inom {{p90}}',
+      p90: 'median · 90\u00a0% inom {{p90}}',
       days_one: '{{value}} dag',
       days_other: '{{value}} dagar',
     },

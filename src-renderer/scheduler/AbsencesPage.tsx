@@ -10,7 +10,8 @@ import type { Absence, ContactListEntry } from '../../src-main/api/methods/sched
 import { call } from '../api/client.ts';
 import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
-import { formatIdentity, formatPeriod, formatSpan, formatStart } from '../booking/format.ts';
+import { formatIdentity } from '../booking/format.ts';
+import { formatPeriod, formatSpan, formatStart } from '../i18n/format.ts';
 import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
 import { useRoles } from '../auth/roles.ts';
 import { displayPhone } from '../patients/phone.ts';

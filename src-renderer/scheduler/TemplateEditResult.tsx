@@ -4,7 +4,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TemplateChange } from '../../src-main/api/methods/scheduling.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
-import { formatSpan } from '../booking/format.ts';
+import { formatSpan } from '../i18n/format.ts';
 
 export function TemplateEditResult({
   change,

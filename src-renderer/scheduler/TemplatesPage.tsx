@@ -11,7 +11,7 @@ import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { Dialog, FormDialogFooter } from '../keyboard/Dialog.tsx';
 import { useDebounced } from '../booking/useDebounced.ts';
-import { formatDay } from '../booking/format.ts';
+import { formatDate, formatDay } from '../i18n/format.ts';
 import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { BookingDialog } from '../booking/BookingDialog.tsx';
 import { PatientDialog } from '../patients/PatientDialog.tsx';
@@ -152,7 +152,8 @@ function TemplatesScreen() {
               <td>{t('types.minutes', { count: x.slotMin })}</td>
               <td>{x.appointmentTypeIds.map(typeName).join(', ')}</td>
               <td className="tb-nowrap">
-                {x.validFrom} – {x.validTo ?? t('tpl.untilFurther')}
+                {formatDate(x.validFrom, i18n.language, true)} –{' '}
+                {x.validTo ? formatDate(x.validTo, i18n.language, true) : t('tpl.untilFurther')}
               </td>
               <td>{x.publishWeb ? t('types.yes') : t('types.no')}</td>
               <td className="tb-nowrap">

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
-import { formatSpan } from '../booking/format.ts';
+import { formatSpan } from '../i18n/format.ts';
 import './type-impact.css';
 
 /** Whether a save left anything the scheduler must hear about. */

@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Resource } from '../../src-main/api/types.ts';
 import type { HolidayRulesView } from '../../src-main/api/methods/scheduling.ts';
-import { formatDay } from '../booking/format.ts';
+import { formatDay } from '../i18n/format.ts';
 import { ApiCallError, call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { useRoles } from '../auth/roles.ts';

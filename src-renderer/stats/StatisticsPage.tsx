@@ -11,6 +11,7 @@ import { addDaysIso, todayIso } from '../calendar/wallclock.ts';
 import { typeName } from '../calendar/model.ts';
 import { downloadFile } from '../export/download.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
+import { formatNumber, formatPercent } from '../i18n/format.ts';
 import '../export/export.css';
 
 // Colours with at least 3:1 contrast against white and each other's neighbours.
@@ -26,16 +27,15 @@ function mondayOf(date: string): string {
 
 function useFormats() {
   const { t, i18n } = useTranslation();
-  const locale = i18n.language === 'en' ? 'en-GB' : 'sv-SE';
-  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const lang = i18n.language;
+  const num = (v: number) => formatNumber(v, lang);
   return {
-    pct: (v: number | null) => (v === null ? t('stats.none') : pct.format(v)),
-    num: (v: number) => num.format(v),
+    pct: (v: number | null) => (v === null ? t('stats.none') : formatPercent(v, lang)),
+    num,
     days: (hours: number | null) => {
       if (hours === null) return t('stats.none');
       const d = Math.round((hours / 24) * 10) / 10;
-      return t('stats.kpi.days', { count: d === 1 ? 1 : 2, value: num.format(d) });
+      return t('stats.kpi.days', { count: d === 1 ? 1 : 2, value: num(d) });
     },
     week: (label: string) => t('stats.week', { week: Number(label.slice(-2)) }),
   };
@@ -215,9 +215,14 @@ function Report({ stats }: { stats: Statistics }) {
           <ResponsiveContainer>
             <BarChart data={util} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#dde1e7" />
-              <XAxis type="number" domain={[0, 100]} unit=" %" tick={{ fontSize: 12, fill: '#4d5868' }} />
+              <XAxis
+                type="number"
+                domain={[0, 100]}
+                tickFormatter={(v: number) => f.pct(v / 100)}
+                tick={{ fontSize: 12, fill: '#4d5868' }}
+              />
               <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12, fill: '#1c2330' }} />
-              <Tooltip itemStyle={TEXT} formatter={(v) => `${String(v)} %`} />
+              <Tooltip itemStyle={TEXT} formatter={(v) => f.pct(Number(v) / 100)} />
               <Bar dataKey="rate" name={t('stats.col.rate')} fill={COLOURS.web} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>

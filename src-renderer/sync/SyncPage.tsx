@@ -8,23 +8,14 @@ import { ApiCallError, call } from '../api/client.ts';
 import type { ConflictView } from '../../src-main/api/methods/sync.ts';
 import { useAuth } from '../auth/AuthGate.tsx';
 import { DeskMovedNotice } from './DeskMovedNotice.tsx';
+import { formatStamp, formatStart } from '../i18n/format.ts';
 import './sync.css';
 
 function useFormat() {
   const unit = useQuery({ queryKey: ['unit.get'], queryFn: () => call('unit.get', {}) });
   const { i18n } = useTranslation();
   const tz = unit.data?.timeZone ?? 'Europe/Stockholm';
-  const locale = i18n.language === 'en' ? 'en-GB' : 'sv-SE';
-  const dateTime = new Intl.DateTimeFormat(locale, {
-    timeZone: tz,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const stamp = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'short', timeStyle: 'medium' });
-  return { slot: (at: number) => dateTime.format(at), stamp: (at: number) => stamp.format(at) };
+  return { slot: (at: number) => formatStart(at, i18n.language), stamp: (at: number) => formatStamp(at, tz) };
 }
 
 function StatusCard() {

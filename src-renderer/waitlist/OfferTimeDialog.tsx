@@ -8,9 +8,9 @@ import { useTranslation } from 'react-i18next';
 import type { FreeSlot } from '../../src-main/api/methods/scheduling.ts';
 import type { WaitlistEntry } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
-import { formatDay, formatStart } from '../booking/format.ts';
+import { formatDay, formatStart, formatTimeSpan } from '../i18n/format.ts';
 import { useNotify } from '../booking/notices.tsx';
-import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
+import { wallParts } from '../calendar/wallclock.ts';
 import { Dialog } from '../keyboard/Dialog.tsx';
 import { EntryPatient, entryWho, periodText, wishText } from './shared.tsx';
 import { displayPhone } from '../patients/phone.ts';
@@ -88,9 +88,8 @@ export function OfferTimeDialog({ entry, onClose }: { entry: WaitlistEntry; onCl
           </p>
           <ul className="tb-wl-times" aria-labelledby={`offer-lead-${entry.id}`} data-testid="offer-times">
             {list.map((slot, i) => {
-              const start = wallParts(slot.startAt);
-              const day = formatDay(start.date, lang);
-              const span = `${hhmm(start.minutes)}–${endHhmm(slot.startAt, slot.endAt)}`;
+              const day = formatDay(wallParts(slot.startAt).date, lang);
+              const span = formatTimeSpan(slot.startAt, slot.endAt);
               return (
                 <li key={slot.slotId} data-slot-id={slot.slotId}>
                   <button

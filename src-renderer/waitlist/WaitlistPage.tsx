@@ -15,6 +15,7 @@ import { call } from '../api/client.ts';
 import { ResourceOptions, useActiveResources } from '../api/resources.tsx';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { wallParts } from '../calendar/wallclock.ts';
+import { formatDate } from '../i18n/format.ts';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog.tsx';
 import { EntryDialog } from './EntryDialog.tsx';
 import { OfferTimeDialog } from './OfferTimeDialog.tsx';
@@ -27,7 +28,6 @@ import {
   daysWaiting,
   entryWho,
   periodText,
-  shortDay,
   wishText,
 } from './shared.tsx';
 import { displayPhone } from '../patients/phone.ts';
@@ -227,7 +227,7 @@ function WaitlistScreen() {
                         ))}
                     </td>
                     <td className="tb-nowrap">
-                      {shortDay(wallParts(e.createdAt).date, lang)}{' '}
+                      {formatDate(wallParts(e.createdAt).date, lang)}{' '}
                       {days > 0 && <span className="tb-muted">({t('waitlist.days', { count: days })})</span>}
                     </td>
                     <td className="tb-nowrap tb-wl-statecell">

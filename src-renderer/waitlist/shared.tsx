@@ -8,9 +8,10 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { WaitlistEntry, WaitlistReturnReason } from '../../src-main/api/methods/waitlist.ts';
 import { call } from '../api/client.ts';
-import { formatIdentity, formatStart } from '../booking/format.ts';
+import { formatIdentity } from '../booking/format.ts';
+import { formatDate, formatDateRange, formatDateTime, formatStart } from '../i18n/format.ts';
 import { useNotify } from '../booking/notices.tsx';
-import { hhmm, todayIso, wallParts } from '../calendar/wallclock.ts';
+import { todayIso, wallParts } from '../calendar/wallclock.ts';
 import './waitlist.css';
 import { displayPhone } from '../patients/phone.ts';
 
@@ -31,19 +32,11 @@ export function wishText(e: WaitlistEntry, t: TFunction): string {
   return t('waitlist.anyone');
 }
 
-/** "1 dec" (no weekday): compact, for periods and since when. */
-export function shortDay(date: string, lang: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { day: 'numeric', month: 'short', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)))
-    .replace('.', '');
-}
-
 /** "När som helst", "från 1 dec", "30 nov – 18 dec". */
 export function periodText(e: WaitlistEntry, t: TFunction, lang: string): string {
-  if (e.earliest && e.latest) return `${shortDay(e.earliest, lang)} – ${shortDay(e.latest, lang)}`;
-  if (e.earliest) return t('waitlist.fromDate', { date: shortDay(e.earliest, lang) });
-  if (e.latest) return t('waitlist.toDate', { date: shortDay(e.latest, lang) });
+  if (e.earliest && e.latest) return formatDateRange(e.earliest, e.latest, lang);
+  if (e.earliest) return t('waitlist.fromDate', { date: formatDate(e.earliest, lang) });
+  if (e.latest) return t('waitlist.toDate', { date: formatDate(e.latest, lang) });
   return t('waitlist.anytime');
 }
 
@@ -59,10 +52,9 @@ export function daysWaiting(createdAt: number): number {
  */
 export function OfferedTime({ offered, lang }: { offered: NonNullable<WaitlistEntry['offeredSlot']>; lang: string }) {
   const { t } = useTranslation();
-  const at = offered.startAt === null ? null : wallParts(offered.startAt);
   return (
     <span className={`tb-wl-offered${offered.passed ? ' tb-wl-offered-passed' : ''}`} data-testid="offered-time">
-      {at && <span className="tb-muted">{`${shortDay(at.date, lang)} ${hhmm(at.minutes)}`}</span>}
+      {offered.startAt !== null && <span className="tb-muted">{formatDateTime(offered.startAt, lang)}</span>}
       {offered.passed ? (
         <span className="tb-wl-offered-passed-note"> {t('waitlist.offeredPassed')}</span>
       ) : (
@@ -243,7 +235,7 @@ export function WaitlistMatches({
                 {[
                   lang === 'en' ? e.appointmentTypeName.en : e.appointmentTypeName.sv,
                   wishText(e, t),
-                  t('waitlist.sinceShort', { date: shortDay(wallParts(e.createdAt).date, lang) }),
+                  t('waitlist.sinceShort', { date: formatDate(wallParts(e.createdAt).date, lang) }),
                   // Called about another time and not answered yet: worth knowing before calling again.
                   e.state === 'offered' && e.offeredSlot?.id !== slotId ? t('waitlist.matches.offeredOther') : null,
                   displayPhone(e.patient.phone),

@@ -63,7 +63,13 @@ test.describe('sync page, a late cancellation on 1177', () => {
     const conflict = page.locator('[data-conflict-id]');
     await expect(conflict).toHaveCount(1, { timeout: 15_000 });
     await expect(conflict.locator('.tb-sync-conflict-kind')).toHaveText('Avbokad via 1177');
-    await expect(conflict).toContainText('Avbokad tid: tis 24 nov.');
+    // The time as every screen writes it: no full stop after the month, no comma before the time.
+    const wall = new Date(fx.startAt).toLocaleTimeString('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    await expect(conflict).toContainText(`Avbokad tid: tis 24 nov ${wall}`);
     await expect(conflict).not.toContainText('Önskad tid');
     await expect(conflict).toContainText(
       'Avbokad via 1177 efter avbokningsgränsen (24 h före besöket): avbokningen kom 2026-11-23 kl. 10:00.',
@@ -76,7 +82,7 @@ test.describe('sync page, a late cancellation on 1177', () => {
     // English second: the kind and the time's label follow the language (the reason is the unit's, in Swedish).
     await page.getByLabel('Språk').selectOption('en');
     await expect(conflict.locator('.tb-sync-conflict-kind')).toHaveText('Cancelled on 1177');
-    await expect(conflict).toContainText('Cancelled time: Tue 24 Nov');
+    await expect(conflict).toContainText(`Cancelled time: Tue 24 Nov ${wall}`);
     await page.screenshot({ path: 'tests/artifacts/screens/sync-late-web-cancel-en.png', fullPage: true });
 
     await conflict.getByRole('button', { name: 'Mark as handled' }).click();

@@ -97,7 +97,7 @@ test('a scheduler lays the schedule out further ahead', async ({ page }) => {
   const section = page.getByTestId('settings-horizon');
   const weeks = section.getByLabel('Veckor framåt');
   await expect(weeks).toHaveValue('12');
-  await expect(section.getByTestId('horizon-until')).toContainText('till och med sön 14 feb. 2027');
+  await expect(section.getByTestId('horizon-until')).toContainText('till och med sön 14 feb 2027');
   // Types bookable 84 days ahead or further are named (12 weeks reach today + 83 days), with the
   // horizon that would reach them: the smallest N with 7N - 1 >= the type's longest booking window.
   const beyond = (await api<{ typesBeyond: { bookMaxDays: number }[] }>('templates.getHorizon')).typesBeyond;

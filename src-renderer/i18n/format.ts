@@ -1,0 +1,148 @@
+// How dates, times and numbers read on every screen: one form per kind, so that no component
+// formats a date by hand. Swedish as Svenska skrivregler (Språkrådet) and 1177 write them,
+// compacted as calendars do; English in en-GB order.
+//
+// - A day: "mån 23 nov", with the year "mån 23 nov 2026" (en "Mon 23 Nov 2026"). Intl's sv-SE
+//   short month ends in a full stop ("nov."); we drop it, as tight calendar headers do: the
+//   weekday ("mån") already has none, "nov. 08:30" read as a sentence ending mid-line, and the
+//   screens had both forms. No comma after the weekday in English either ("Mon 23 Nov").
+// - A date without weekday: "23 nov" / "23 nov 2026"; a heading's day in full: "måndag 23 november 2026".
+//   One exception, for width: the week grid's column headers, ~76 px a lane at 1366 px, write
+//   "mån 23/11" (en "Mon 23/11"), the numeric day/month Svenska skrivregler allow where room is
+//   short; "mån 23 nov" there took two lines in some lanes and one in others.
+// - A time: "08:30" (24-hour, colon, leading zero; Swedish rules allow "8.30" too, the app and
+//   its forms have always used 08:30). A span on one day: en dash without spaces, "08:30–09:00";
+//   an end at midnight reads "24:00". A period between two dates: spaced en dash,
+//   "mån 21 dec 2026 – fre 1 jan 2027".
+// - A log's time stamp (Åtkomstlogg, Synk): "2026-11-23 09:10:05", the ISO form Språkrådet
+//   accepts for all-numeric dates, sortable and the same in both languages.
+// - Numbers: decimal comma and a non-breaking space between thousands ("12 345,5") and before
+//   the per cent sign ("12,5 %"); English "12,345.5", "12.5%". Intl gives these forms.
+import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
+
+const locale = (lang: string) => (lang === 'en' ? 'en-GB' : 'sv-SE');
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Formatters are kept: the week view names every slot's day. */
+function dateFormat(lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale(lang), { ...options, timeZone: 'UTC' })));
+  return f;
+}
+
+/** The parts in day–month–year order, joined by single spaces: no "nov.", no "Mon,". */
+function dateText(date: string, lang: string, options: Intl.DateTimeFormatOptions): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return dateFormat(lang, options)
+    .formatToParts(new Date(Date.UTC(y, m - 1, d)))
+    .filter((p) => p.type !== 'literal')
+    .map((p) => (p.type === 'month' ? p.value.replace(/\.$/, '') : p.value))
+    .join(' ');
+}
+
+/** "tors 26 nov" (with the year: "tors 26 nov 2026"); en "Thu 26 Nov". */
+export function formatDay(date: string, lang: string, withYear = false): string {
+  return dateText(date, lang, { weekday: 'short', day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}) });
+}
+
+/** "mån 23/11" (en "Mon 23/11"): the week grid's column headers only, where a month name does not fit. */
+export function formatGridDay(date: string, lang: string): string {
+  return dateText(date, lang, { weekday: 'short', day: 'numeric', month: 'numeric' }).replace(/ (\d+)$/, '/$1');
+}
+
+/** "28 dec" or "28 dec 2026" (en "28 Dec 2026"): a date without its weekday. */
+export function formatDate(date: string, lang: string, withYear = false): string {
+  return dateText(date, lang, { day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}) });
+}
+
+/** "måndag 23 november 2026" (en "Monday 23 November 2026"): a day's heading. */
+export function formatLongDate(date: string, lang: string): string {
+  return dateText(date, lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** "08:30" on the unit's wall clock. */
+export function formatTime(at: number): string {
+  return hhmm(wallParts(at).minutes);
+}
+
+/** An end's "09:00"; at the midnight after its start's day, "24:00". */
+export function formatEndTime(startAt: number, endAt: number): string {
+  return endHhmm(startAt, endAt);
+}
+
+/** "08:30–09:00" on the unit's wall clock; an end at midnight is 24:00. */
+export function formatTimeSpan(startAt: number, endAt: number): string {
+  return `${formatTime(startAt)}–${formatEndTime(startAt, endAt)}`;
+}
+
+/** "mån 23 nov 08:30" on the unit's wall clock. */
+export function formatStart(startAt: number, lang: string, withYear = false): string {
+  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTime(startAt)}`;
+}
+
+/** "23 nov 14:00": a compact moment without weekday, where a row stays one line. */
+export function formatDateTime(at: number, lang: string): string {
+  return `${formatDate(wallParts(at).date, lang)} ${formatTime(at)}`;
+}
+
+/** "mån 23 nov 08:30–09:00" on the unit's wall clock. */
+export function formatSpan(startAt: number, endAt: number, lang: string, withYear = false): string {
+  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTimeSpan(startAt, endAt)}`;
+}
+
+/**
+ * A period that may cover days, as an absence: whole days read as dates ("mån 30 nov 2026",
+ * "mån 21 dec 2026 – fre 1 jan 2027"), never as "00:00–00:00"; a part of one day as a span;
+ * otherwise both ends with their dates. An end at a midnight reads 24:00 of the day it ends
+ * ("tis 1 dec 2026 13:00–24:00"), as the form takes it, not 00:00 of the next.
+ */
+export function formatPeriod(startAt: number, endAt: number, lang: string): string {
+  const s = wallParts(startAt);
+  const e = wallParts(endAt);
+  const last = e.minutes === 0 && endAt > startAt ? wallParts(endAt - 1).date : e.date;
+  const end = e.minutes === 0 && endAt > startAt ? '24:00' : hhmm(e.minutes);
+  if (s.minutes === 0 && end === '24:00') {
+    const first = formatDay(s.date, lang, true);
+    return last === s.date ? first : `${first} – ${formatDay(last, lang, true)}`;
+  }
+  if (s.date === last) return formatSpan(startAt, endAt, lang, true);
+  return `${formatStart(startAt, lang, true)} – ${formatDay(last, lang, true)} ${end}`;
+}
+
+/** "30 nov – 18 dec": a period of dates without weekdays (the years only where they differ from today's view). */
+export function formatDateRange(from: string, to: string, lang: string, withYear = false): string {
+  return `${formatDate(from, lang, withYear)} – ${formatDate(to, lang, withYear)}`;
+}
+
+const stampFormats = new Map<string, Intl.DateTimeFormat>();
+/** "2026-11-23 09:10:05" in the given zone: a log's time stamp, to the second. */
+export function formatStamp(at: number, timeZone: string): string {
+  let f = stampFormats.get(timeZone);
+  if (!f) {
+    const options = { timeZone, dateStyle: 'short', timeStyle: 'medium' } as const;
+    stampFormats.set(timeZone, (f = new Intl.DateTimeFormat('sv-SE', options)));
+  }
+  return f.format(at);
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: string, percent: boolean): Intl.NumberFormat {
+  const key = `${lang}|${String(percent)}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    const options: Intl.NumberFormatOptions = { maximumFractionDigits: 1, style: percent ? 'percent' : 'decimal' };
+    numberFormats.set(key, (f = new Intl.NumberFormat(locale(lang), options)));
+  }
+  return f;
+}
+
+/** "12 345,5" (en "12,345.5"): at most one decimal. */
+export function formatNumber(value: number, lang: string): string {
+  return numberFormat(lang, false).format(value);
+}
+
+/** 0.125 -> "12,5 %" (en "12.5%"). */
+export function formatPercent(share: number, lang: string): string {
+  return numberFormat(lang, true).format(share);
+}
