@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Booking, Slot } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { focusItem, ResourceCalendar, type DropTarget } from './ResourceCalendar.tsx';
-import { buildIndex } from './model.ts';
+import { buildIndex, freeToBook } from './model.ts';
 import { rangeFor, rangeKey, step, type PageView } from './ranges.ts';
 import { addDaysIso, isoWeekday, todayIso, wallParts } from './wallclock.ts';
 import { formatDate, formatLongDate } from '../i18n/format.ts';
@@ -112,11 +112,7 @@ function CalendarScreen() {
   const bookings = data ? data.bookings.filter((b) => shown.has(b.resourceId)).length : 0;
   // Free = still bookable: open, not booked, not yet started.
   const nowAt = Date.now();
-  const free = data
-    ? data.slots.filter(
-        (s) => shown.has(s.resourceId) && s.state === 'open' && s.startAt > nowAt && !index.bookingBySlot.has(s.id),
-      ).length
-    : 0;
+  const free = data ? data.slots.filter((s) => shown.has(s.resourceId) && freeToBook(s, index, nowAt)).length : 0;
   const closed = view !== 'week' && data !== undefined && data.closedDates.includes(date);
   const nextOpen = useQuery({
     queryKey: ['calendar.nextOpenDate', date],

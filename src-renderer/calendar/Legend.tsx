@@ -11,6 +11,7 @@ export function Legend() {
     ['tb-booking tb-status-no_show', t('calendar.status.no_show'), t('calendar.markNoShow')],
     ['tb-booking tb-status-preliminary', t('calendar.status.preliminary'), t('calendar.markPreliminary')],
     ['tb-booking', t('calendar.legendWeb'), '1177'],
+    ['tb-slot tb-slot-free', t('calendar.legendWebFree'), '1177'],
     ['tb-slot tb-slot-blocked', t('calendar.legendBlocked')],
     ['tb-booking tb-booking-blocked', t('calendar.legendBlockedBooking')],
     ['tb-booking tb-conflict', t('calendar.legendConflict'), '!'],
@@ -22,9 +23,10 @@ export function Legend() {
         {items.map(([cls, label, mark]) => (
           <li key={label}>
             <span className={`tb-legend-swatch ${cls}`} aria-hidden="true">
-              {mark && (
+              {mark === '1177' && <span className="tb-web" />}
+              {mark && mark !== '1177' && (
                 <span
-                  className={`tb-mark ${mark === '1177' ? 'tb-mark-web' : mark === '!' ? 'tb-mark-conflict' : cls.includes('arrived') ? 'tb-mark-arrived' : cls.includes('no_show') ? 'tb-mark-noshow' : 'tb-mark-prel'}`}
+                  className={`tb-mark ${mark === '!' ? 'tb-mark-conflict' : cls.includes('arrived') ? 'tb-mark-arrived' : cls.includes('no_show') ? 'tb-mark-noshow' : 'tb-mark-prel'}`}
                 >
                   {mark}
                 </span>

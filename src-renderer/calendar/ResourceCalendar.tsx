@@ -16,8 +16,9 @@ import type { ResourceApi, ResourceInput } from '@fullcalendar/resource';
 import svLocale from '@fullcalendar/core/locales/sv';
 import enLocale from '@fullcalendar/core/locales/en-gb';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { AppointmentType, Booking, Resource, Slot } from '../../src-main/api/types.ts';
-import type { CalendarIndex } from './model.ts';
+import { laneCounts, laneKey, type CalendarIndex } from './model.ts';
 import { laneSignature, paintLane, type LaneContext, type LaneLabels } from './lanes.ts';
 import { installDrag, type DropTarget } from './drag.ts';
 import { addDaysIso, hhmm, startOfWeekIso, todayIso, wallParts } from './wallclock.ts';
@@ -103,6 +104,30 @@ function fillHeader(el: HTMLElement, date: string, lang: string, holidays: Reado
   el.append(note);
 }
 
+/**
+ * Under a week column's date: its bookings and the times still free to book ("12 bokade · 5 lediga";
+ * a narrow column shows the free ones, the count of bookings is in its name and tooltip).
+ */
+function fillCounts(el: HTMLElement, resourceId: string, date: string, index: CalendarIndex, t: TFunction): void {
+  const { booked, free } = laneCounts(index, resourceId, date, Date.now());
+  const box = document.createElement('span');
+  box.className = 'tb-day-counts';
+  if (!index.lanes.has(laneKey(resourceId, date))) {
+    box.classList.add('tb-day-counts-none');
+    box.textContent = t('calendar.countNone');
+  } else {
+    const b = document.createElement('span');
+    b.className = 'tb-count-booked';
+    b.textContent = `${t('calendar.countBooked', { count: booked })} · `;
+    const f = document.createElement('span');
+    f.className = free > 0 ? 'tb-count-free' : 'tb-count-free tb-count-zero';
+    f.textContent = t('calendar.countFree', { count: free });
+    box.append(b, f);
+    box.title = `${t('calendar.countBooked', { count: booked })}, ${t('calendar.countFree', { count: free })}`;
+  }
+  el.append(box);
+}
+
 export function ResourceCalendar(props: ResourceCalendarProps) {
   const { view, date, resources, index, types, typeFilter, weekends } = props;
   const { t, i18n } = useTranslation();
@@ -111,11 +136,13 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
   const lanesRef = useRef(new Map<string, MountedLane>());
   const propsRef = useRef(props);
   propsRef.current = props;
+  const tRef = useRef(t);
+  tRef.current = t;
   // Moving a day or a week never re-renders FullCalendar: its columns stay on one date and each
   // lane (and, in the week view, each date header, which we own too) shows that date + shift
   // days. A week moves by whole weeks, so weekdays and hidden weekends stay where they are.
   const shiftRef = useRef(0);
-  const headersRef = useRef(new Map<string, { el: HTMLElement; date: string }>());
+  const headersRef = useRef(new Map<string, { el: HTMLElement; date: string; resourceId: string }>());
   const anchorRef = useRef(props.date);
   // A tick a minute moves the now-line (drawn by the lanes, so it follows the shifted day).
   const [minuteTick, setMinuteTick] = useState(0);
@@ -228,10 +255,12 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
         const key = `${resource?.id ?? ''}|${day}`;
         let header = headersRef.current.get(key);
         if (!header) {
-          header = { el: document.createElement('span'), date: day };
+          header = { el: document.createElement('span'), date: day, resourceId: resource?.id ?? '' };
+          header.el.className = 'tb-day-head';
           headersRef.current.set(key, header);
         }
         fillHeader(header.el, addDaysIso(day, shiftRef.current), i18n.language, propsRef.current.holidayNames);
+        if (resource) fillCounts(header.el, resource.id, addDaysIso(day, shiftRef.current), ctxRef.current.index, tRef.current);
         return { domNodes: [header.el] };
       },
       dayHeaderWillUnmount: (arg) => {
@@ -291,8 +320,10 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
         calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
       }
     });
-    for (const h of headersRef.current.values())
+    for (const h of headersRef.current.values()) {
       fillHeader(h.el, addDaysIso(h.date, shiftRef.current), i18n.language, props.holidayNames);
+      if (h.resourceId) fillCounts(h.el, h.resourceId, addDaysIso(h.date, shiftRef.current), laneCtx.index, t);
+    }
     applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {

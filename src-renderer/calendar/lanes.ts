@@ -3,7 +3,7 @@
 // the headers and the now-line; this layer draws what is in it. Hundreds of FullCalendar events
 // cost hundreds of ms to lay out; these elements cost a few.
 import type { AppointmentType, Booking, Slot } from '../../src-main/api/types.ts';
-import { laneKey, slotOffersType, tint, typeName, type CalendarIndex, type LaneItem } from './model.ts';
+import { laneKey, slotOffersType, surnameFirst, tint, typeName, type CalendarIndex, type LaneItem } from './model.ts';
 import { hhmm } from './wallclock.ts';
 import './walk-in.css';
 
@@ -58,10 +58,17 @@ const el = (tag: string, className: string, text?: string): HTMLElement => {
   return e;
 };
 
+/**
+ * Minutes an item needs for two lines of text: a quarter's row is 18 px (styles.css), a line 16 px.
+ * Such an item may wrap (the time on a line of its own in a narrow lane) rather than cut its name.
+ */
+const TWO_LINES_MIN = 30;
+
 function place(e: HTMLElement, item: LaneItem, ctx: LaneContext): void {
   const span = ctx.maxMin - ctx.minMin;
   // Slots shorter than a quarter get smaller text so they stay one legible line.
   if (item.endMin - item.startMin < 15) e.classList.add('tb-short');
+  else if (item.endMin - item.startMin >= TWO_LINES_MIN) e.classList.add('tb-tall');
   const top = ((item.startMin - ctx.minMin) / span) * 100;
   const height = ((item.endMin - item.startMin) / span) * 100;
   e.style.top = `${top}%`;
@@ -80,6 +87,22 @@ function typeLabel(slotIds: readonly string[], ctx: LaneContext): string {
   const name = typeName(first, ctx.lang);
   return ids.length > 1 ? `${name} +${ids.length - 1}` : name;
 }
+
+/**
+ * The full text of an item, as its accessible name and as its tooltip: a narrow lane cuts what it
+ * shows, the mouse and the screen reader still get all of it.
+ */
+function name(e: HTMLElement, label: string): void {
+  e.setAttribute('aria-label', label);
+  e.title = label;
+}
+
+/** The 1177 mark: a corner of the item, not a word that takes the patient's name's room. Said in the name. */
+const webMark = (): HTMLElement => {
+  const mark = el('span', 'tb-web');
+  mark.setAttribute('aria-hidden', 'true');
+  return mark;
+};
 
 /** ' (sommartid)' after a time of the autumn night's doubled hour, where two items read the same. */
 const passOf = (item: LaneItem, ctx: LaneContext): string =>
@@ -111,19 +134,17 @@ function slotElement(slot: Slot, item: LaneItem, date: string, day: string, ctx:
   e.dataset['time'] = `${hhmm(item.startMin)}${passOf(item, ctx)}`;
   if (blocked) {
     e.setAttribute('aria-disabled', 'true');
-    e.setAttribute('aria-label', `${ctx.labels.blocked} ${time}, ${who}${slot.blockReason ? `: ${slot.blockReason}` : ''}`);
+    name(e, `${ctx.labels.blocked} ${time}, ${who}${slot.blockReason ? `: ${slot.blockReason}` : ''}`);
     e.textContent = slot.blockReason || ctx.labels.blocked;
   } else {
     if (passed) e.setAttribute('aria-disabled', 'true');
-    e.setAttribute(
-      'aria-label',
+    name(
+      e,
       `${passed ? ctx.labels.passed : started ? ctx.labels.started : ctx.labels.free} ${time}, ${who}, ${types}${slot.webPublished ? `, ${ctx.labels.webPublished}` : ''}${slot.heldElsewhere ? `, ${ctx.labels.heldElsewhere}` : ''}`,
     );
     e.textContent = types;
-    if (slot.heldElsewhere) {
-      e.prepend(el('span', 'tb-held-elsewhere-mark', ctx.labels.markHeldElsewhere), ' ');
-      e.title = ctx.labels.heldElsewhere;
-    }
+    if (slot.heldElsewhere) e.prepend(el('span', 'tb-held-elsewhere-mark', ctx.labels.markHeldElsewhere), ' ');
+    if (slot.webPublished && !passed) e.append(webMark());
     // First, so that a narrow column still shows it: the time is open, but under way.
     if (started) e.prepend(el('span', 'tb-started-mark', ctx.labels.started), ' ');
   }
@@ -149,13 +170,13 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   e.style.background = tint(colour);
   e.setAttribute('role', 'button');
   e.tabIndex = -1;
-  const name = booking.patient.protectedIdentity ? ctx.labels.protected : booking.patient.displayName;
+  const who = booking.patient.protectedIdentity ? ctx.labels.protected : booking.patient.displayName;
   const tName = typeName(type, ctx.lang);
   const status = ctx.labels.status[booking.status] ?? booking.status;
   const channel = ctx.labels.channel[booking.channel] ?? booking.channel;
-  e.setAttribute(
-    'aria-label',
-    `${day}${timeOf(item, ctx)} ${name}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
+  name(
+    e,
+    `${day}${timeOf(item, ctx)} ${who}, ${tName}, ${status}, ${channel}${item.conflict ? `, ${ctx.labels.conflict}` : ''}${
       toMove ? `, ${ctx.labels.blockedBooking}${slot.blockReason ? `: ${slot.blockReason}` : ''}` : ''
     }`,
   );
@@ -163,13 +184,22 @@ function bookingElement(booking: Booking, slot: Slot | undefined, item: LaneItem
   // a mark span only where there is something to mark. DOM size is what costs at 4,000 items.
   e.dataset['time'] = `${hhmm(item.startMin)}${passOf(item, ctx)}`;
   e.dataset['type'] = tName;
-  if (booking.status === 'arrived') e.append(el('span', 'tb-mark tb-mark-arrived', ctx.labels.markArrived));
-  else if (booking.status === 'no_show') e.append(el('span', 'tb-mark tb-mark-noshow', ctx.labels.markNoShow));
-  else if (booking.status === 'preliminary') e.append(el('span', 'tb-mark tb-mark-prel', ctx.labels.markPreliminary));
-  if (item.conflict) e.append(el('span', 'tb-mark tb-mark-conflict', '!'));
-  if (toMove) e.append(el('span', 'tb-mark tb-mark-blocked', ctx.labels.markBlocked));
-  if (booking.channel === 'web') e.append(el('span', 'tb-mark tb-mark-web', '1177'));
-  e.append(name);
+  // The marks, in one box: a two-line item in a narrow lane puts them beside its time, not before the name.
+  const marks: HTMLElement[] = [];
+  if (booking.status === 'arrived') marks.push(el('span', 'tb-mark tb-mark-arrived', ctx.labels.markArrived));
+  else if (booking.status === 'no_show') marks.push(el('span', 'tb-mark tb-mark-noshow', ctx.labels.markNoShow));
+  else if (booking.status === 'preliminary') marks.push(el('span', 'tb-mark tb-mark-prel', ctx.labels.markPreliminary));
+  if (item.conflict) marks.push(el('span', 'tb-mark tb-mark-conflict', '!'));
+  if (toMove) marks.push(el('span', 'tb-mark tb-mark-blocked', ctx.labels.markBlocked));
+  if (marks.length > 0) {
+    const box = el('span', 'tb-marks');
+    box.append(...marks);
+    e.append(box);
+    e.classList.add('tb-marked');
+  }
+  if (booking.channel === 'web') e.append(webMark());
+  // The week view leads with the surname: a narrow lane shows a few letters, and they should find the patient.
+  e.append(ctx.dayLabel && !booking.patient.protectedIdentity ? surnameFirst(who) : who);
   if (booking.patient.protectedIdentity) e.classList.add('tb-booking-protected');
   return e;
 }

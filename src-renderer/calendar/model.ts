@@ -161,6 +161,39 @@ function packLane(items: LaneItem[]): void {
 
 const instants = (it: LaneItem): { startAt: number; endAt: number } => (it.kind === 'slot' ? it.slot : it.booking);
 
+/** Free to book: open, not booked and not yet begun (what the summary and the week's day headers count). */
+export const freeToBook = (slot: Slot, index: CalendarIndex, nowAt: number): boolean =>
+  slot.state === 'open' && slot.startAt > nowAt && !index.bookingBySlot.has(slot.id);
+
+/** One column's bookings and times still free to book: the week view's day header says them. */
+export function laneCounts(
+  index: CalendarIndex,
+  resourceId: string,
+  date: string,
+  nowAt: number,
+): { booked: number; free: number } {
+  let booked = 0;
+  let free = 0;
+  for (const it of index.lanes.get(laneKey(resourceId, date)) ?? []) {
+    if (it.kind === 'booking') booked++;
+    else if (freeToBook(it.slot, index, nowAt)) free++;
+  }
+  return { booked, free };
+}
+
+/**
+ * "Karlsson, Nils" for "Nils Karlsson": where a week lane has room for a few letters, they are the
+ * surname's, as staff find a patient by it. A particle stays with the surname ("von Platen, Anna").
+ */
+export function surnameFirst(displayName: string): string {
+  const parts = displayName.trim().split(/\s+/);
+  if (parts.length < 2) return displayName;
+  let at = parts.length - 1;
+  while (at > 1 && PARTICLES.has(parts[at - 1]!)) at--;
+  return `${parts.slice(at).join(' ')}, ${parts.slice(0, at).join(' ')}`;
+}
+const PARTICLES = new Set(['von', 'af', 'de', 'van', 'der', 'den', 'la', 'du', 'di', 'da', 'al', 'el', 'bin', 'ibn']);
+
 /** Whether a free slot may be offered for booking of the given type filter. */
 export function slotOffersType(slot: Slot, typeId: string | null): boolean {
   return typeId === null || slot.appointmentTypeIds.includes(typeId);
