@@ -156,7 +156,7 @@ function typeRow(t: AppointmentType): string[] {
     t.professions.length ? t.professions.join(',') : 'alla',
     web.length ? web.join(',') : '–',
     `${t.cancelCutoffH}/${t.rebookCutoffH} h`,
-    `${t.bookMinLeadH} h–${t.bookMaxDays} d`,
+    t.bookMaxDays === 0 ? `${t.bookMinLeadH} h–samma dag` : `${t.bookMinLeadH} h–${t.bookMaxDays} d`,
     t.active ? 'ja' : 'nej',
   ];
 }

@@ -49,6 +49,7 @@ export const appointmentTypeFields = {
   reasonRebook: reasonRule,
   reasonCodes: z.array(reasonCode).max(100),
   bookMinLeadH: z.number().int().min(0).max(8760),
-  bookMaxDays: z.number().int().min(1).max(MAX_BOOK_DAYS),
+  // 0 = today only: a same-day type ("dagens tider", akuttider; migration 0012).
+  bookMaxDays: z.number().int().min(0).max(MAX_BOOK_DAYS),
   colour,
 };

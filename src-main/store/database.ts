@@ -22,6 +22,9 @@ export class StoreOpenError extends Error {
   }
 }
 
+/** The first line of a migration that rebuilds a table: it runs with foreign keys off, checked before commit. */
+export const REBUILDS_TABLES = '-- tidbok: rebuilds tables';
+
 export interface Migration {
   version: number;
   name: string;
@@ -200,18 +203,30 @@ export function migrate(db: Db, migrations: Migration[]): { from: number; to: nu
   }
   for (const m of migrations) {
     if (m.version <= from) continue;
+    // SQLite cannot alter a column's CHECK: such a migration rebuilds the table (SQLite's
+    // documented 12-step procedure), which needs foreign keys off — a pragma that is a no-op
+    // inside a transaction — and their check before its commit instead.
+    const rebuild = m.sql.startsWith(REBUILDS_TABLES);
     const step = db.transaction(() => {
       // Another process opening the file at the same moment (a second desk, the CLI) may have run
       // it while this one waited for the write lock: the version read under the lock decides.
       if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
+      if (rebuild) {
+        const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+        if (broken.length > 0)
+          throw new Error(`foreign key check: ${broken.length} rows, e.g. ${broken[0]!.table} -> ${broken[0]!.parent}`);
+      }
       db.pragma(`application_id = ${TIDBOK_APPLICATION_ID}`);
       db.pragma(`user_version = ${m.version}`);
     });
     try {
+      if (rebuild) db.pragma('foreign_keys = OFF');
       step.immediate();
     } catch (err) {
       throw new StoreOpenError('migration_failed', `Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      if (rebuild) db.pragma('foreign_keys = ON');
     }
   }
   return { from, to: Math.max(from, newest) };

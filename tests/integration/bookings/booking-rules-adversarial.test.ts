@@ -84,9 +84,10 @@ describe('appointment type edits are held to the same rules as a new type', () =
         'räknat från midnatt i dag. Med bokning högst 30 dagar framåt får den vara högst 743 timmar.',
     ],
     [
-      'a window shorter than the stored 24 h lead',
+      'a same-day window shorter than the stored 24 h lead',
       { bookMaxDays: 0 },
-      'Ogiltiga uppgifter: Bokas högst (dagar framåt): Värdet måste vara minst 1.',
+      'Minsta framförhållning (24 timmar) når förbi sista bokningsbara dagen: den måste ta slut innan den dagen gör, ' +
+        'räknat från midnatt i dag. Med bokning bara samma dag får den vara högst 23 timmar.',
     ],
     [
       'both flags of web booking',
