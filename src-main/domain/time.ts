@@ -230,7 +230,9 @@ export function wallPeriod(
   const shownTwice = wallTimeOffsets(p.from, fromMin, tz).length === 2;
   const startAt = wallClockToInstant(p.from, fromMin, tz) - (shownTwice ? 3_600_000 : 0);
   const endAt = wallClockToInstant(p.to, wallTimeToMinutes(toTime), tz);
-  if (endAt > startAt) return { startAt, endAt };
+  // Judged on the wall too: 02:30–02:15 that night would be 45 real minutes, but reads backwards.
+  const backwards = p.from === p.to && toTime !== END_OF_DAY && wallTimeToMinutes(toTime) <= fromMin;
+  if (endAt > startAt && !backwards) return { startAt, endAt };
   const why = 'Frånvaron måste sluta efter att den börjar.';
   return {
     problem: p.from === p.to && toTime === '00:00' ? `${why} En frånvaro som slutar vid midnatt skrivs till 24:00.` : why,

@@ -373,6 +373,11 @@ describe('the clock changes of 2029 and 2030', () => {
       expect(utc(early.absence.endAt)).toBe(`${day}T01:45`);
       expect(early.affectedBookings.map((b) => b.id)).toEqual([booked.id]);
       expect((await api.ok('slots.get', { id: winter.id })).state).toBe('blocked');
+      // 02:30–02:15 the same night still reads backwards, whatever pass each could be: refused as before.
+      expect(
+        (await api.err('absences.create', { resourceId: dag.id, from: day, fromTime: '02:30', to: day, toTime: '02:15' }))
+          .message,
+      ).toBe('Frånvaron måste sluta efter att den börjar.');
     }
   });
 });
