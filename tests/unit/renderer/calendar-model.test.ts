@@ -1,7 +1,7 @@
 // The calendar's index: which column each slot and booking lands in, on the unit's wall clock
 // (also across the DST change), booked slots drawn once as their booking, overlaps side by side.
 import { describe, expect, it } from 'vitest';
-import { buildIndex, laneKey, tint } from '../../../src-renderer/calendar/model.ts';
+import { buildIndex, laneCounts, laneKey, surnameFirst, tint } from '../../../src-renderer/calendar/model.ts';
 import { wallParts } from '../../../src-renderer/calendar/wallclock.ts';
 import { rangeFor, step } from '../../../src-renderer/calendar/ranges.ts';
 import type { Booking, CalendarRange, Slot } from '../../../src-main/api/types.ts';
@@ -141,5 +141,26 @@ describe('ranges and colours', () => {
   it('tints a type colour towards white', () => {
     expect(tint('#000000', 0.2)).toBe('rgb(204, 204, 204)');
     expect(tint('not a colour')).toBe('#eef1f5');
+  });
+});
+
+describe("a week column's header and a narrow lane's names", () => {
+  it('counts bookings and the times still free to book: not begun, not blocked', () => {
+    const early = slot('s1', 'r1', '2026-11-23T08:00:00+01:00', 30);
+    const late = slot('s2', 'r1', '2026-11-23T10:00:00+01:00', 30);
+    const later = slot('s3', 'r1', '2026-11-23T10:30:00+01:00', 30);
+    const blocked = slot('s4', 'r1', '2026-11-23T11:00:00+01:00', 30, 'blocked');
+    const booked = slot('s5', 'r1', '2026-11-23T11:30:00+01:00', 30);
+    const index = buildIndex([range([early, late, later, blocked, booked], [booking('b1', booked)])]);
+    const nine = Date.parse('2026-11-23T09:00:00+01:00');
+    expect(laneCounts(index, 'r1', '2026-11-23', nine)).toEqual({ booked: 1, free: 2 });
+    expect(laneCounts(index, 'r1', '2026-11-23', Date.parse('2026-11-23T10:15:00+01:00'))).toEqual({ booked: 1, free: 1 });
+    expect(laneCounts(index, 'r2', '2026-11-23', nine)).toEqual({ booked: 0, free: 0 });
+  });
+  it('writes a patient surname first, a particle with it', () => {
+    expect(surnameFirst('Nils Karlsson')).toBe('Karlsson, Nils');
+    expect(surnameFirst('Anna Karin Berg-Larsson')).toBe('Berg-Larsson, Anna Karin');
+    expect(surnameFirst('Eva von Platen')).toBe('von Platen, Eva');
+    expect(surnameFirst('Madonna')).toBe('Madonna');
   });
 });
