@@ -9,6 +9,8 @@ import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
 import { spawnTidbok } from '../../helpers/cli-process.ts';
 import { clockUnit, demoApi } from './helpers.ts';
+import { dispatch } from '../../../src-main/api/dispatch.ts';
+import { testCaller } from '../../helpers/temp-db.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 
 const ANNA = '01a205b3-d000-7000-8000-2f8605734dbe'; // läkare, 08–12 and 13–15, Mon–Fri
@@ -467,5 +469,83 @@ describe('holiday weeks of 2029–2031 with the eves chosen per unit', () => {
       ).toEqual(open);
       expect(shown, `${from}–${to}`).toEqual(open);
     }
+  });
+});
+
+describe('a protected patient in every list a role reaches through the api', () => {
+  it('the scheduler never gets her name, number, contact details or notes in a list; the receptionist gets no name, and her phone only to call her', async () => {
+    const api = demoApi();
+    const lakbes = (await api.ok('appointmentTypes.list', {})).find((t) => t.code === 'LAKBES')!.id;
+    const number = makeIdentityNumber('1971-04-13', 555);
+    const secret = await api.ok('patients.create', {
+      identityNumber: number,
+      givenName: 'Hemligaste',
+      familyName: 'Skyddsdottir',
+      phone: '070-999 88 77',
+      email: 'gomd@example.se',
+      address: 'Gömda gatan 9',
+      protectedIdentity: true,
+    });
+    const [first, second] = await api.ok('slots.findFree', {
+      appointmentTypeId: lakbes,
+      resourceId: ANNA,
+      from: '2026-12-01',
+      to: '2026-12-01',
+      limit: 2,
+    });
+    await api.ok('bookings.book', {
+      slotId: first!.slotId,
+      patientId: secret.id,
+      appointmentTypeId: lakbes,
+      note: 'Bokningsnotisen',
+    });
+    await api.ok('waitlist.add', { patientId: secret.id, appointmentTypeId: lakbes, note: 'Väntenotisen' });
+    const absence = (await api.ok('absences.create', { resourceId: ANNA, from: '2026-12-01', to: '2026-12-01', reason: 'Kurs' }))
+      .absence;
+    const words = {
+      name: /Hemligaste|Skyddsdottir/,
+      number: new RegExp(number.slice(2, 8)),
+      phone: /999 ?88 ?77/,
+      email: /gomd@/,
+      address: /Gömda/,
+      note: /Bokningsnotisen|Väntenotisen/,
+    };
+    const lists: [string, unknown][] = [
+      ['calendar.range', { from: '2026-11-30', to: '2026-12-07' }],
+      ['bookings.search', { from: '2026-11-30', to: '2026-12-07' }],
+      ['absences.affectedBookings', { id: absence.id }],
+      ['absences.proposeRebooking', { id: absence.id }],
+      ['absences.contactList', { id: absence.id }],
+      ['waitlist.list', {}],
+      ['waitlist.matchesForSlot', { slotId: second!.slotId }],
+    ];
+    const shown = async (role: 'scheduler' | 'receptionist' | 'admin', method: string, input: unknown) => {
+      const r = await dispatch({ ctx: api.ctx, caller: testCaller([role]), shell: 'web' }, method, input);
+      if (!r.ok) return `refused ${r.error.code}`;
+      const file = (r.value as { base64?: string }).base64;
+      const text = JSON.stringify(r.value) + (file ? Buffer.from(file, 'base64').toString('utf8') : '');
+      return Object.entries(words)
+        .filter(([, re]) => re.test(text))
+        .map(([k]) => k)
+        .join(',');
+    };
+    for (const [method, input] of lists) {
+      expect(await shown('scheduler', method, input), method).toBe('');
+      // The desk calls her about a moved or offered time: the phone, never the name.
+      const desk = await shown('receptionist', method, input);
+      expect(desk, method).not.toMatch(/name|email|address/);
+      if (/phone/.test(desk)) expect(['absences.contactList', 'waitlist.list'], method).toContain(method);
+    }
+    // Found by name or number, her bookings stay hidden from the scheduler.
+    for (const patient of ['Skyddsdottir', number])
+      expect((await api.ok('bookings.search', { from: '2026-11-30', to: '2026-12-07', patient }, ['scheduler'])).rows).toEqual(
+        [],
+      );
+    expect(await api.ok('bookings.forPatient', { patientId: secret.id }, ['scheduler'])).toEqual([]);
+    // Exports: a scheduler's without patients, an admin's with them, show nothing of her.
+    const csv = { from: '2026-11-30', to: '2026-12-07', content: 'both', format: 'csv' } as const;
+    expect(await shown('scheduler', 'export.create', { ...csv, patientData: 'none' })).toBe('');
+    expect(await shown('admin', 'export.create', { ...csv, patientData: 'full' })).toBe('');
+    expect(await shown('scheduler', 'export.create', { ...csv, patientData: 'full' })).toBe('refused forbidden');
   });
 });
