@@ -18,6 +18,8 @@
 //   accepts for all-numeric dates, sortable and the same in both languages.
 // - Numbers: decimal comma and a non-breaking space between thousands ("12 345,5") and before
 //   the per cent sign ("12,5 %"); English "12,345.5", "12.5%". Intl gives these forms.
+// Main's messages (refusals, conflict reasons), the CLI and exports write ISO dates with "kl."
+// ("tidigast 2026-11-23 kl. 21:10", domain/time.ts): the form the date fields and the CLI take.
 import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
 
 const locale = (lang: string) => (lang === 'en' ? 'en-GB' : 'sv-SE');
