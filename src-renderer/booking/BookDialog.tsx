@@ -24,6 +24,9 @@ import { nextBookStep, type BookStep } from './next-step.ts';
 import './booking.css';
 import '../calendar/walk-in.css';
 
+/** Patients listed under the field: a whole list's Anderssons do not fit, typing more narrows them. */
+const SHOWN_MATCHES = 8;
+
 export interface BookDialogProps {
   slot: Slot;
   presetTypeId: string | null;
@@ -126,8 +129,9 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
     queryFn: () => call('patients.checkIdentityNumber', { value: text, ...(reserve ? { reserve: true } : {}) }),
   });
   const searchQuery = (text: string) => ({
-    queryKey: ['patients.search', text],
-    queryFn: () => call('patients.search', { query: text, limit: 8 }),
+    queryKey: ['patients.search', text, SHOWN_MATCHES],
+    // Exactly what is listed: every patient returned is logged as read (README, access log).
+    queryFn: () => call('patients.search', { query: text, limit: SHOWN_MATCHES }),
   });
   const check = useQuery({ ...checkQuery(debounced), enabled: isNumber && !patient });
   const search = useQuery({ ...searchQuery(debounced), enabled: debounced.length >= 2 && !patient });
@@ -425,6 +429,9 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
                   </li>
                 ))}
               </ul>
+            )}
+            {search.data && search.data.length === SHOWN_MATCHES && (
+              <p className="tb-muted">{t('book.moreMatches', { count: SHOWN_MATCHES })}</p>
             )}
             {offerReserve && (
               <div>

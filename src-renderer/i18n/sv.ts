@@ -399,6 +399,8 @@ export const sv = {
     patientHint: 'Skriv personnummer, samordningsnummer eller namn.',
     results: 'Träffar',
     noMatch: 'Ingen patient hittades.',
+    // Said when the list is full: the search returns at most that many (each one logged as read).
+    moreMatches: 'De {{count}} första träffarna visas – skriv mer av namnet eller personnumret.',
     reserve: 'Reservnummer – patienten saknar personnummer och samordningsnummer',
     changePatient: 'Byt patient',
     newPatient: 'Ny patient {{number}}',
@@ -909,7 +911,7 @@ export const sv = {
     cancelCutoffH: 'Avbokning senast (timmar före)',
     rebookCutoffH: 'Ombokning senast (timmar före)',
     bookMinLeadH: 'Bokas minst (timmar i förväg)',
-    bookMaxDays: 'Bokas högst (dagar framåt)',
+    bookMaxDays: 'Bokas högst (dagar framåt, 0 = samma dag)',
     reasons: 'Orsak',
     reasonNew: 'Vid ny bokning',
     reasonCancel: 'Vid avbokning',

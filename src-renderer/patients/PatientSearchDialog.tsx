@@ -7,6 +7,9 @@ import { Dialog } from '../keyboard/Dialog.tsx';
 import { formatIdentity } from '../booking/format.ts';
 import { useDebounced } from '../booking/useDebounced.ts';
 
+/** Hits listed: a common name matches more, typing more of the name or number narrows them. */
+const SHOWN_MATCHES = 20;
+
 export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (patientId: string) => void }) {
   const { t } = useTranslation();
   const id = useId();
@@ -14,8 +17,9 @@ export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; 
   const q = useDebounced(query.trim(), 180);
   const client = useQueryClient();
   const searchFor = (text: string) => ({
-    queryKey: ['patients.search', text],
-    queryFn: () => call('patients.search', { query: text, limit: 20 }),
+    queryKey: ['patients.search', text, SHOWN_MATCHES],
+    // Exactly what is listed: every patient returned is logged as read (README, access log).
+    queryFn: () => call('patients.search', { query: text, limit: SHOWN_MATCHES }),
   });
   const found = useQuery({ ...searchFor(q), enabled: q.length >= 2 });
   /** Enter opens the first hit for what is typed now, not for what the lagging search last saw. */
@@ -63,6 +67,9 @@ export function PatientSearchDialog({ onClose, onOpen }: { onClose: () => void; 
               </li>
             ))}
           </ul>
+        )}
+        {found.data && found.data.length === SHOWN_MATCHES && (
+          <p className="tb-muted">{t('book.moreMatches', { count: SHOWN_MATCHES })}</p>
         )}
       </div>
     </Dialog>

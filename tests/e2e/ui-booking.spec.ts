@@ -239,8 +239,13 @@ test('keyboard: help overlay, views, next free slot, Escape restores focus', asy
   const search = page.getByTestId('patient-search');
   await search.getByLabel('Personnummer eller namn').fill(futureBookings(await day())[0]!.patient.displayName);
   await expect(search.getByRole('listitem').first()).toBeVisible();
+  await expect(search.getByText(/första träffarna visas/)).toHaveCount(0);
   await expectAccessible(page, 'patient search');
   await page.screenshot({ path: 'tests/artifacts/screens/ui-patient-search.png' });
+  // A common name on a listed population fills the list: it says so, and how to narrow it.
+  await search.getByLabel('Personnummer eller namn').fill('Andersson');
+  await expect(search.getByRole('listitem')).toHaveCount(20);
+  await expect(search.getByText('De 20 första träffarna visas – skriv mer av namnet eller personnumret.')).toBeVisible();
   await page.keyboard.press('Escape');
 
   await page.keyboard.press('n');
