@@ -560,14 +560,16 @@ export function registerTemplateCommands(templates: Command): void {
     .action(async (opts: TemplateOptions, cmd: Command) => {
       const weeksGiven = horizonWeeksOption(opts.weeks);
       if (opts.resource.length > 1) throw new UsageError('templates preview tar en --resource.');
-      const { preview, from, to, tz, slotMin } = await withApi(cmd, async (api, env) => {
+      const { preview, from, last, tz, slotMin } = await withApi(cmd, async (api, env) => {
         const { specs, today, tz } = await templatesFromOptions(api, env, opts);
         const spec = specs[0]!;
         const from = spec.validFrom > today ? spec.validFrom : today;
         const weeks = weeksGiven ?? (await api('templates.getHorizon', {})).weeks;
         const to = addDays(from, weeks * 7);
         const preview = await api('templates.preview', { template: spec, from, to });
-        return { preview, from, to, tz, slotMin: spec.slotMin };
+        // The summary's period ends where the template does, when that is before the horizon.
+        const last = spec.validTo && spec.validTo < addDays(to, -1) ? spec.validTo : addDays(to, -1);
+        return { preview, from, last, tz, slotMin: spec.slotMin };
       });
       if (opts.json) return print(JSON.stringify(preview, null, 2));
       // Dates and times read from the instants in the unit's time zone: what the calendar will show.
@@ -590,7 +592,7 @@ export function registerTemplateCommands(templates: Command): void {
       ].sort((a, b) => a[0].localeCompare(b[0]));
       for (const [date, text] of lines) print(`${date} ${WEEKDAY_SV[isoWeekday(date)]}  ${text}`);
       print(
-        `${timesSv(preview.slots.length - held.size)} på ${daysSv(byDate.size)} ${from} – ${addDays(to, -1)}` +
+        `${timesSv(preview.slots.length - held.size)} på ${daysSv(byDate.size)} ${from} – ${last}` +
           `${preview.skipped.length ? `, ${daysSv(preview.skipped.length)} ${preview.skipped.length === 1 ? 'stängd' : 'stängda'}` : ''}` +
           `${held.size ? `; ${timesSv(held.size)} läggs inte ut (resursen har redan tider då)` : ''}.`,
       );

@@ -7,7 +7,7 @@ import type { FreeSlot, Patient } from '../../../src-main/api/methods/scheduling
 import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
-import { spawnTidbok } from '../../helpers/cli-process.ts';
+import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { clockUnit, demoApi } from './helpers.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
@@ -639,4 +639,45 @@ describe('sixty random moves, cancellations and bookings at once from three shel
       db.close();
     }
   }, 180_000);
+});
+
+describe('tidbok templates preview over the holidays of 2029–2030', () => {
+  it('names the days the template lays out, its eves as the unit chose them, and ends its summary on the template’s last day', async () => {
+    const { api } = await clockUnit(
+      '2029-12-10T09:00:00+01:00',
+      { hsaId: 'SE2321000016-PRB3', name: 'Vårdcentralen Tredje Rundan' },
+      { code: 'B30', nameSv: 'Besök', nameEn: 'Visit', durationMin: 30 },
+    );
+    await api.ok('holidays.setRules', { julafton: false, midsommarafton: false, nyarsafton: true });
+    const args = [
+      '--resource',
+      'Dr Natt',
+      '--weekdays',
+      '1-7',
+      '--start',
+      '08:00',
+      '--end',
+      '08:30',
+      '--slot',
+      '30',
+      '--types',
+      'B30',
+    ];
+    const preview = await runTidbok(
+      ['templates', 'preview', ...args, '--from', '2029-12-20', '--to', '2030-01-07', '--db', api.path],
+      '2029-12-10T09:00:00+01:00',
+    );
+    expect(preview.code).toBe(0);
+    const lines = preview.out.trim().split('\n');
+    expect(lines.filter((l) => l.includes('stängt'))).toEqual([
+      '2029-12-25 tis  stängt: juldagen',
+      '2029-12-26 ons  stängt: annandag jul',
+      '2029-12-31 mån  stängt: nyårsafton',
+      '2030-01-01 tis  stängt: nyårsdagen',
+      '2030-01-06 sön  stängt: trettondedag jul',
+    ]);
+    expect(lines).toContain('2029-12-24 mån  08:00  (1 × 30 min)');
+    // Before: '… 2029-12-20 – 2030-03-13', the horizon's end, weeks past the template's --to.
+    expect(lines.at(-1)).toBe('14 tider på 14 dagar 2029-12-20 – 2030-01-07, 5 dagar stängda.');
+  });
 });
