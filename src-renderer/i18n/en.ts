@@ -887,6 +887,7 @@ export const en: Shape<typeof sv> = {
     cutoffs: 'Cancel / rebook',
     cutoffShort: '{{cancel}} h / {{rebook}} h before',
     window: 'Booking window',
+    windowShort_zero: '{{lead}} h – same day',
     windowShort_one: '{{lead}} h – {{count}} day',
     windowShort_other: '{{lead}} h – {{count}} days',
     state: 'State',
@@ -906,6 +907,7 @@ export const en: Shape<typeof sv> = {
     cancelCutoffH: 'Cancel at the latest (hours before)',
     rebookCutoffH: 'Rebook at the latest (hours before)',
     bookMinLeadH: 'Book at least (hours ahead)',
+    leadHint: 'The minimum lead may be at most {{max}} hours with this booking window, counted from midnight today.',
     bookMaxDays: 'Book at most (days ahead, 0 = same day)',
     reasons: 'Reason',
     reasonNew: 'On a new booking',
@@ -1065,6 +1067,7 @@ export const en: Shape<typeof sv> = {
   nextFreeWhy: {
     notOnWeb: 'This visit type is not booked on the web.',
     invitationOnly: 'This visit type can be booked on the web only after an invitation.',
+    beyondWindow_zero: 'This visit type can only be booked on the same day, {{date}}.',
     beyondWindow_one: 'This visit type can be booked at most {{count}} day ahead, up to {{date}}.',
     beyondWindow_other: 'This visit type can be booked at most {{count}} days ahead, up to {{date}}.',
   },

@@ -892,6 +892,8 @@ export const sv = {
     cutoffs: 'Avboka / omboka',
     cutoffShort: '{{cancel}} h / {{rebook}} h före',
     window: 'Bokningsfönster',
+    // 0 days ahead: a same-day type (dagens tider).
+    windowShort_zero: '{{lead}} h – samma dag',
     windowShort_one: '{{lead}} h – {{count}} dag',
     windowShort_other: '{{lead}} h – {{count}} dagar',
     state: 'Status',
@@ -911,6 +913,8 @@ export const sv = {
     cancelCutoffH: 'Avbokning senast (timmar före)',
     rebookCutoffH: 'Ombokning senast (timmar före)',
     bookMinLeadH: 'Bokas minst (timmar i förväg)',
+    // The lead must end before the window's last day does, counted from midnight (services/appointment-types.ts).
+    leadHint: 'Minsta framförhållning får vara högst {{max}} timmar med detta bokningsfönster, räknat från midnatt i dag.',
     bookMaxDays: 'Bokas högst (dagar framåt, 0 = samma dag)',
     reasons: 'Orsak',
     reasonNew: 'Vid ny bokning',
@@ -1071,6 +1075,7 @@ export const sv = {
   nextFreeWhy: {
     notOnWeb: 'Besökstypen bokas inte på webben.',
     invitationOnly: 'Besökstypen kan bokas på webben först efter kallelse.',
+    beyondWindow_zero: 'Besökstypen kan bara bokas samma dag, {{date}}.',
     beyondWindow_one: 'Besökstypen kan bokas högst {{count}} dag framåt, till och med {{date}}.',
     beyondWindow_other: 'Besökstypen kan bokas högst {{count}} dagar framåt, till och med {{date}}.',
   },

@@ -57,7 +57,11 @@ export function TypeForm({
   const [openedVersion] = useState(type?.version);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  // A change answers the refusal shown: it goes until the next save says otherwise.
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setError(null);
+    setD((x) => ({ ...x, [k]: v }));
+  };
   const num = (k: 'durationMin' | 'cancelCutoffH' | 'rebookCutoffH' | 'bookMinLeadH' | 'bookMaxDays') => (id: string) => (
     <input id={id} type="number" min={0} value={d[k]} onChange={(e) => set(k, Number(e.target.value))} required />
   );
@@ -158,6 +162,10 @@ export function TypeForm({
             <Field label={t('typeForm.bookMinLeadH')}>{num('bookMinLeadH')}</Field>
             <Field label={t('typeForm.bookMaxDays')}>{num('bookMaxDays')}</Field>
           </div>
+          {/* The api's rule (leadWindowProblem): the lead ends before the last bookable day does, from midnight today. */}
+          <p className="tb-field-hint" data-testid="type-lead-hint">
+            {t('typeForm.leadHint', { max: (d.bookMaxDays + 1) * 24 - 1 })}
+          </p>
         </fieldset>
         <fieldset className="tb-fieldset">
           <legend>{t('typeForm.reasons')}</legend>
