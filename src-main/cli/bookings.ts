@@ -10,10 +10,10 @@ import type { BookingDetail, OnlinePermission } from '../api/methods/scheduling.
 import type { BookingListRow } from '../api/methods/bookings-search.ts';
 import type { Booking, BookingStatus, ContactMode, Resource, Slot } from '../api/types.ts';
 import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer.ts';
-import { doubledHourPass, localDate, localEndTime, localTime } from '../domain/time.ts';
+import { localDate, localTime } from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, span, UsageError } from './common.ts';
 
 type Api = Parameters<Parameters<typeof withApi>[1]>[0];
 
@@ -30,17 +30,6 @@ const MARKS: Record<string, 'booked' | 'arrived' | 'no_show' | 'completed'> = {
 };
 
 const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
-/**
- * A time's span as staff read it: '2026-10-24 23:00–24:00' (an end at the next midnight reads
- * 24:00), and in the autumn night's doubled hour which 02:20 is meant.
- */
-const span = (startAt: number, endAt: number) => {
-  const pass = doubledHourPass(startAt);
-  // The end's pass where it differs from the start's: 02:40 sommartid–02:10 vintertid is 30 minutes.
-  const endPass = doubledHourPass(endAt);
-  const end = endPass && endPass !== pass ? ` (${endPass})` : '';
-  return `${at(startAt)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt)}${end}`;
-};
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 /** A patient as the caller may see them: a protected identity never by name. */
 const who = (p: { displayName: string | null; identityNumber: string | null; protectedIdentity: boolean }) =>

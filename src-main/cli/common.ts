@@ -3,7 +3,17 @@ import type { Command } from 'commander';
 import { hostname, userInfo } from 'node:os';
 import type { Resource } from '../api/types.ts';
 import type { Caller } from '../services/context.ts';
-import { END_OF_DAY, isEndWallTime, isIsoDate, isWallTime, START_AT_END_OF_DAY } from '../domain/time.ts';
+import {
+  doubledHourPass,
+  END_OF_DAY,
+  isEndWallTime,
+  isIsoDate,
+  isWallTime,
+  localDate,
+  localEndTime,
+  localTime,
+  START_AT_END_OF_DAY,
+} from '../domain/time.ts';
 import { FIRST_DATE, isDateInRange, LAST_DATE } from '../api/define.ts';
 
 /** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
@@ -103,4 +113,16 @@ export function pickResource(all: readonly Resource[], key: string): Resource {
   if (named.length === 1) return named[0]!;
   if (named.length > 1) throw new UsageError(`Flera resurser heter "${key}": ange id (tidbok resources list).`);
   throw new UsageError(`Det finns ingen resurs "${key}" (tidbok resources list visar dem).`);
+}
+
+/**
+ * A time's span as staff read it: '2026-10-24 23:00–24:00' (an end at the next midnight reads
+ * 24:00), and in the autumn night's doubled hour which 02:20 is meant.
+ */
+export function span(startAt: number, endAt: number, tz?: string): string {
+  const pass = doubledHourPass(startAt, tz);
+  // The end's pass where it differs from the start's: 02:40 sommartid–02:10 vintertid is 30 minutes.
+  const endPass = doubledHourPass(endAt, tz);
+  const end = endPass && endPass !== pass ? ` (${endPass})` : '';
+  return `${localDate(startAt, tz)} ${localTime(startAt, tz)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt, tz)}${end}`;
 }

@@ -8,7 +8,7 @@ import type { AppointmentType, Resource } from '../api/types.ts';
 import type { ExpansionReport, ScheduleHorizon } from '../api/methods/scheduling.ts';
 import { bookingWindow, mayBookTypeOnWeb, windowSv } from '../domain/booking-rules.ts';
 import { formatIdentityNumber } from '../domain/personnummer.ts';
-import { localDate, localEndTime, localTime } from '../domain/time.ts';
+import { localDate } from '../domain/time.ts';
 import { defaultDatabasePath, systemClock } from '../runtime.ts';
 import { createContext, type ServiceContext } from '../services/context.ts';
 import { findFreeSlots } from '../services/free-slots.ts';
@@ -16,7 +16,7 @@ import { checkIdentityNumber, identityNumberProblem, searchPatients } from '../s
 import { expandTemplates, getScheduleHorizon, setScheduleHorizon } from '../services/templates.ts';
 import { currentUnit, listAppointmentTypes, listResources } from '../services/unit.ts';
 import { openDatabase } from '../store/database.ts';
-import { checkDateRange, cliCaller, dbOption, EXIT, parseDateOption, pickResource, UsageError } from './common.ts';
+import { checkDateRange, cliCaller, dbOption, EXIT, parseDateOption, pickResource, span, UsageError } from './common.ts';
 import { registerTemplateCommands } from './catalog.ts';
 
 const EXIT_HELP = `
@@ -211,9 +211,7 @@ export function registerSchedulingCommands(program: Command): void {
           return print(`Inga lediga tider för ${type.code}${why ? `: ${why}` : '.'}`);
         }
         for (const s of found) {
-          print(
-            `${localDate(s.startAt, tz)} ${localTime(s.startAt, tz)}–${localEndTime(s.startAt, s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`,
-          );
+          print(`${span(s.startAt, s.endAt, tz)}  ${s.resourceName}${s.webPublished ? '  (webb)' : ''}`);
         }
       });
     });

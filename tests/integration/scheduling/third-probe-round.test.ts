@@ -375,6 +375,18 @@ describe('the clock changes of 2029 and 2030', () => {
       expect(utc(early.absence.endAt)).toBe(`${day}T01:45`);
       expect(early.affectedBookings.map((b) => b.id)).toEqual([booked.id]);
       expect((await api.ok('slots.get', { id: winter.id })).state).toBe('blocked');
+      // tidbok slots free tells the two 02:40s apart, as bookings list does.
+      await api.ok('absences.withdraw', { id: early.absence.id });
+      await api.ok('bookings.cancel', { id: booked.id });
+      const free = await runTidbok(
+        ['slots', 'free', '--type', 'NATT10', '--from', day, '--to', day, '--db', api.path],
+        `${day.slice(0, 8)}21T09:00:00+02:00`,
+      );
+      expect(free.out.trim().split('\n')).toEqual([
+        `${day} 01:40–01:50  Dr Dag`,
+        `${day} 02:40 (sommartid, första gången)–02:50  Dr Dag`,
+        `${day} 02:40 (vintertid, andra gången)–02:50  Dr Dag`,
+      ]);
       // 02:30–02:15 the same night still reads backwards, whatever pass each could be: refused as before.
       expect(
         (await api.err('absences.create', { resourceId: dag.id, from: day, fromTime: '02:30', to: day, toTime: '02:15' }))
