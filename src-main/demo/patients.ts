@@ -130,6 +130,15 @@ const MORE_FAMILY = [
   'Söderberg',
 ];
 
+/**
+ * A mobile number from the series the Swedish Post and Telecom Authority (PTS) sets aside for
+ * fiction and examples, 070-174 06 05 … 070-174 06 99: a demo's reminder or a copied number never
+ * reaches a real person (random 07x numbers would). One draw, as the demo always used.
+ */
+export function fictionalMobile(u: number): string {
+  return `0701740${605 + Math.floor(u * 95)}`;
+}
+
 /** The listed patients who hold no time in the current weeks: the past weeks' visits are spread over them too. */
 export const DEMO_LISTED_PATIENTS = 1_800;
 
@@ -180,7 +189,7 @@ export function insertDrawnPatients(
       samordning ? 'samordningsnummer' : 'personnummer',
       pick(o.given),
       pick(o.family),
-      `07${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`,
+      fictionalMobile(rand()),
       o.protectedIdentity(i) ? 1 : 0,
       o.now,
       o.by,

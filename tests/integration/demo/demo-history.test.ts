@@ -178,6 +178,9 @@ describe('the demo remembers the weeks before the current one', () => {
       protected_identity: number;
     }[];
     expect(people.length).toBeGreaterThan(1_800);
+    // Phones from PTS's series for fiction (070-174 06 05 … 99): a demo never calls a real person.
+    const phones = db.prepare(`SELECT DISTINCT phone FROM patients`).pluck().all() as string[];
+    expect(phones.filter((p) => !/^07017406(0[5-9]|[1-9]\d)$/.test(p))).toEqual([]);
     expect(new Set(people.map((p) => p.identity_number)).size).toBe(people.length);
     const today = '2026-11-23';
     for (const p of people) {
