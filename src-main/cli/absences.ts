@@ -7,12 +7,13 @@ import type { Absence, AbsenceResult, ContactListEntry, RebookProposal } from '.
 import type { Booking, Resource } from '../api/types.ts';
 import { END_OF_DAY, localDate, localTime, periodEndParts } from '../domain/time.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, UsageError } from './common.ts';
+import { atWithPass, checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, UsageError } from './common.ts';
 
 const EXIT_HELP = `
 Exit codes: ${EXIT.ok} ok; ${EXIT.failure} failure (database, no unit); ${EXIT.usage} bad usage or refused input.`;
 
-const at = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+// In the autumn night's doubled hour, which 02:30 (an absence starts at the first).
+const at = atWithPass;
 /**
  * An absence's first and last moment as the admin typed them: whole days as dates, the last one
  * included ("2026-11-30" – "2026-12-02", not "2026-12-03 00:00"); otherwise date and time, an end

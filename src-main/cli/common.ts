@@ -124,5 +124,11 @@ export function span(startAt: number, endAt: number, tz?: string): string {
   // The end's pass where it differs from the start's: 02:40 sommartid–02:10 vintertid is 30 minutes.
   const endPass = doubledHourPass(endAt, tz);
   const end = endPass && endPass !== pass ? ` (${endPass})` : '';
-  return `${localDate(startAt, tz)} ${localTime(startAt, tz)}${pass ? ` (${pass})` : ''}–${localEndTime(startAt, endAt, tz)}${end}`;
+  return `${atWithPass(startAt, tz)}–${localEndTime(startAt, endAt, tz)}${end}`;
+}
+
+/** An instant as '2026-10-25 02:20', naming which 02:20 in the autumn night's doubled hour. */
+export function atWithPass(ms: number, tz?: string): string {
+  const pass = doubledHourPass(ms, tz);
+  return `${localDate(ms, tz)} ${localTime(ms, tz)}${pass ? ` (${pass})` : ''}`;
 }

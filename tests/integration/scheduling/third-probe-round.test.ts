@@ -387,6 +387,29 @@ describe('the clock changes of 2029 and 2030', () => {
         `${day} 02:40 (sommartid, första gången)–02:50  Dr Dag`,
         `${day} 02:40 (vintertid, andra gången)–02:50  Dr Dag`,
       ]);
+      // The CLI's absence names the pass of its start and of the booking it hits.
+      const again = await api.ok('bookings.book', { slotId: summer.id, patientId: patient.id, appointmentTypeId: type.id });
+      const added = await runTidbok(
+        [
+          'absences',
+          'add',
+          '--resource',
+          'Dr Dag',
+          '--from',
+          day,
+          '--from-time',
+          '02:30',
+          '--to',
+          day,
+          '--to-time',
+          '06:00',
+          '--db',
+          api.path,
+        ],
+        `${day.slice(0, 8)}21T09:00:00+02:00`,
+      );
+      expect(added.out).toContain(`Dr Dag ${day} 02:30 (sommartid, första gången) – ${day} 06:00\n`);
+      expect(added.out).toContain(`  ${day} 02:40 (sommartid, första gången)  Höst Klocksson  ${again.id}\n`);
       // 02:30–02:15 the same night still reads backwards, whatever pass each could be: refused as before.
       expect(
         (await api.err('absences.create', { resourceId: dag.id, from: day, fromTime: '02:30', to: day, toTime: '02:15' }))
