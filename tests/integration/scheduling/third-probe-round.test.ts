@@ -11,6 +11,7 @@ import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { clockUnit, demoApi } from './helpers.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
 import { testCaller } from '../../helpers/temp-db.ts';
+import { luhn } from '../../helpers/luhn-oracle.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
 
 const ANNA = '01a205b3-d000-7000-8000-2f8605734dbe'; // läkare, 08–12 and 13–15, Mon–Fri
@@ -716,3 +717,48 @@ describe('tidbok templates preview over the holidays of 2029–2030', () => {
     expect(lines.at(-1)).toBe('14 tider på 14 dagar 2029-12-20 – 2030-01-07, 5 dagar stängda.');
   });
 });
+
+describe('identity numbers as a receptionist pastes and types them, on 2026-11-23', () => {
+  const ten = (yymmdd: string, nnn = '238', sep = '-') => `${yymmdd}${sep}${nnn}${luhn(yymmdd + nnn)}`;
+  const fullWidth = (s: string) => s.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+  it.each([
+    // Pasted: an en dash, a non-breaking or thin space, spaces around, full-width digits, a line break.
+    [ten('811218', '987', '\u2013'), 'personnummer 1981-12-18'],
+    [` ${ten('811218', '987')} `, 'personnummer 1981-12-18'],
+    [ten('811218', '987', '\u00a0'), 'personnummer 1981-12-18'],
+    [`19${ten('811218', '987', '\u2009')}`, 'personnummer 1981-12-18'],
+    [fullWidth(ten('811218', '987')), 'personnummer 1981-12-18'],
+    [`${ten('811218', '987')}\n`, 'personnummer 1981-12-18'],
+    // '+' with twelve digits: only from the year of the 100th birthday.
+    [
+      `19${ten('811218', '987', '+')}`,
+      'Plustecknet används från det år personen fyller 100, men födelseåret är 1981. Skriv ett bindestreck.',
+    ],
+    [`19${ten('261124', '238', '+')}`, 'personnummer 1926-11-24'],
+    // 1900 was no leap year, 2000 was.
+    [`19${ten('000229', '123')}`, 'Personnumret innehåller ett datum som inte finns (1900-02-29).'],
+    [`20${ten('000229', '123')}`, 'personnummer 2000-02-29'],
+    [ten('000229', '123', '+'), 'Personnumret innehåller ett datum som inte finns (1900-02-29).'],
+    // Samordningsnummer: day 61–91 are days 1–31; 60 and 92 are no day.
+    [`19${ten('800160')}`, 'Personnumret innehåller ett datum som inte finns (1980-01-60).'],
+    [`19${ten('800161')}`, 'samordningsnummer 1980-01-01'],
+    [`19${ten('800191')}`, 'samordningsnummer 1980-01-31'],
+    [`19${ten('800192')}`, 'Samordningsnumret innehåller ett datum som inte finns (dag 92 − 60 ger 1980-01-32).'],
+    // Born today, tomorrow: ten digits of tomorrow are the person turning 100, twelve are refused.
+    [ten('261123'), 'personnummer 2026-11-23'],
+    [`20${ten('261124')}`, 'Födelsedatumet 2026-11-24 ligger i framtiden.'],
+    [ten('261124'), 'personnummer 1926-11-24'],
+    // Ten digits without '+' name the younger person; the centenarian needs '+' or twelve digits.
+    [ten('150101'), 'personnummer 2015-01-01'],
+    [ten('150101', '238', '+'), 'personnummer 1915-01-01'],
+    [ten('811218', '987', '.'), 'Personnumret får bara innehålla siffrorna 0–9 och ett bindestreck (-) eller plustecken (+).'],
+  ])('%j: %s', async (value, expected) => {
+    const api = idApi();
+    const r = await api.ok('patients.checkIdentityNumber', { value });
+    expect(r.ok ? `${r.kind} ${r.birthDate}` : r.message).toBe(expected);
+  });
+});
+
+let shared: ReturnType<typeof demoApi> | undefined;
+/** One demo database for the identity checks (they write nothing). */
+const idApi = () => (shared ??= demoApi());
