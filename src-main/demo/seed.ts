@@ -347,7 +347,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         `INSERT INTO slots (id, resource_id, start_at, end_at, appointment_type_ids, web_published, template_id, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const slots: { id: string; startAt: number; types: string[] }[] = [];
+      const slots: { id: string; startAt: number; endAt: number; types: string[] }[] = [];
       const resourceIds = new Map<string, string>();
       RESOURCES.forEach((r, i) => {
         const resourceId = ctx.newId();
@@ -382,7 +382,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
           for (const s of expandTemplate(spec, from, to, tz, {}).slots) {
             const slotId = ctx.newId();
             insSlot.run(slotId, resourceId, s.startAt, s.endAt, JSON.stringify(ids), t.web ? 1 : 0, templateId, now, by);
-            slots.push({ id: slotId, startAt: s.startAt, types: ids });
+            slots.push({ id: slotId, startAt: s.startAt, endAt: s.endAt, types: ids });
           }
         }
       });
@@ -420,6 +420,21 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         'Önskar kvinnlig läkare',
         'Ring 30 min innan',
       ];
+      // A patient is never in two places at once (the desk's rule `patient_busy`): a drawn patient
+      // already booked then gives the time to the next one in the list who is free. No extra
+      // draw, so every other booking of the demo stays as it was.
+      const busy = new Map<string, [number, number][]>();
+      const freeAt = (drawn: string, startAt: number, endAt: number): string => {
+        const first = patientIds.indexOf(drawn);
+        for (let k = 0; k < patientIds.length; k++) {
+          const id = patientIds[(first + k) % patientIds.length]!;
+          const times = busy.get(id) ?? [];
+          if (times.some(([a, b]) => a < endAt && startAt < b)) continue;
+          busy.set(id, [...times, [startAt, endAt]]);
+          return id;
+        }
+        return drawn;
+      };
       let bookings = 0;
       for (const s of slots) {
         const dayOffset = Math.round((s.startAt - wallClockToInstant(today, 0, tz)) / 86_400_000);
@@ -461,7 +476,7 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
         insBooking.run(
           ctx.newId(),
           s.id,
-          pick(patientIds),
+          freeAt(pick(patientIds), s.startAt, s.endAt),
           typeId,
           pick(type.modes),
           status,
