@@ -128,6 +128,32 @@ function fillCounts(el: HTMLElement, resourceId: string, date: string, index: Ca
   el.append(box);
 }
 
+interface MountedHeader {
+  el: HTMLElement;
+  /** FullCalendar's date of the column (see `shiftRef`). */
+  date: string;
+  resourceId: string;
+  /** What it shows: a refetch or the minute tick rewrites only headers whose text changes. */
+  signature: string;
+}
+
+/** Fills a week column's header for the date it shows, unless it already shows just that. */
+function paintHeader(
+  h: MountedHeader,
+  shown: string,
+  lang: string,
+  holidays: ReadonlyMap<string, string> | undefined,
+  index: CalendarIndex,
+  t: TFunction,
+): void {
+  const counts = h.resourceId ? laneCounts(index, h.resourceId, shown, Date.now()) : null;
+  const signature = `${shown}|${lang}|${holidays?.get(shown) ?? ''}|${counts ? `${counts.booked}/${counts.free}/${index.lanes.has(laneKey(h.resourceId, shown))}` : ''}`;
+  if (signature === h.signature) return;
+  h.signature = signature;
+  fillHeader(h.el, shown, lang, holidays);
+  if (h.resourceId) fillCounts(h.el, h.resourceId, shown, index, t);
+}
+
 export function ResourceCalendar(props: ResourceCalendarProps) {
   const { view, date, resources, index, types, typeFilter, weekends } = props;
   const { t, i18n } = useTranslation();
@@ -142,7 +168,7 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
   // lane (and, in the week view, each date header, which we own too) shows that date + shift
   // days. A week moves by whole weeks, so weekdays and hidden weekends stay where they are.
   const shiftRef = useRef(0);
-  const headersRef = useRef(new Map<string, { el: HTMLElement; date: string; resourceId: string }>());
+  const headersRef = useRef(new Map<string, MountedHeader>());
   const anchorRef = useRef(props.date);
   // A tick a minute moves the now-line (drawn by the lanes, so it follows the shifted day).
   const [minuteTick, setMinuteTick] = useState(0);
@@ -255,12 +281,12 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
         const key = `${resource?.id ?? ''}|${day}`;
         let header = headersRef.current.get(key);
         if (!header) {
-          header = { el: document.createElement('span'), date: day, resourceId: resource?.id ?? '' };
+          header = { el: document.createElement('span'), date: day, resourceId: resource?.id ?? '', signature: '' };
           header.el.className = 'tb-day-head';
           headersRef.current.set(key, header);
         }
-        fillHeader(header.el, addDaysIso(day, shiftRef.current), i18n.language, propsRef.current.holidayNames);
-        if (resource) fillCounts(header.el, resource.id, addDaysIso(day, shiftRef.current), ctxRef.current.index, tRef.current);
+        const { holidayNames } = propsRef.current;
+        paintHeader(header, addDaysIso(day, shiftRef.current), i18n.language, holidayNames, ctxRef.current.index, tRef.current);
         return { domNodes: [header.el] };
       },
       dayHeaderWillUnmount: (arg) => {
@@ -320,10 +346,8 @@ export function ResourceCalendar(props: ResourceCalendarProps) {
         calendar.changeView(view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay', date);
       }
     });
-    for (const h of headersRef.current.values()) {
-      fillHeader(h.el, addDaysIso(h.date, shiftRef.current), i18n.language, props.holidayNames);
-      if (h.resourceId) fillCounts(h.el, h.resourceId, addDaysIso(h.date, shiftRef.current), laneCtx.index, t);
-    }
+    for (const h of headersRef.current.values())
+      paintHeader(h, addDaysIso(h.date, shiftRef.current), i18n.language, props.holidayNames, laneCtx.index, t);
     applied.current = { view, date, fcResources, weekends, lang: i18n.language, hours: hoursKey };
     // Lanes that stayed mounted repaint from the new context; new ones painted themselves.
     for (const lane of lanesRef.current.values()) {

@@ -4,7 +4,8 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { RECEPTIONIST, signInAs, type DemoUser } from '../helpers/sign-in.ts';
-import { startShell, type RunningShell } from '../helpers/web-shell.ts';
+import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
+import type { Booking, CalendarRange } from '../../src-main/api/types.ts';
 
 const MONDAY = '2026-11-23T09:10:00+01:00';
 const ADMIN: DemoUser = { username: 'admin', password: 'demo-admin', displayName: 'Ada Admin' };
@@ -196,6 +197,31 @@ test('a week of seven clinicians at 1366: each booking shows its surname, each 1
   expect(found.problems).toEqual([]);
   expect(found.heads.slice(0, 10)).toEqual([]);
   await expectAccessible(page, 'calendar week of seven at 1366', 'all');
+});
+
+test("a week column's counts follow another desk's booking", async ({ page }) => {
+  const otherDesk = apiAs(() => shell, 'admin', 'demo-admin');
+  await signInAs(page, shell, RECEPTIONIST, MONDAY);
+  await page.keyboard.press('v');
+  const week = await otherDesk<CalendarRange>('calendar.range', { from: '2026-11-23', to: '2026-11-30' });
+  const booked = new Set(week.bookings.map((b) => b.slotId));
+  const slot = week.slots.find(
+    (s) => s.state === 'open' && !booked.has(s.id) && s.startAt > Date.parse('2026-11-25T00:00:00+01:00'),
+  )!;
+  const date = new Date(slot.startAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  const head = page.locator(`.fc-col-header-cell[data-date="${date}"][data-resource-id="${slot.resourceId}"] .tb-day-counts`);
+  const col = page.locator(`.fc-timegrid-col[data-date="${date}"][data-resource-id="${slot.resourceId}"]`);
+  const free = await col.locator('.tb-item[data-state="free"]').count();
+  const taken = await col.locator('.tb-item[data-booking-id]').count();
+  await expect(head).toHaveText(new RegExp(`^${taken} bokad[e]? · ${free} lediga?$`));
+  const patient = week.bookings.find((b) => !b.patient.protectedIdentity)!.patient;
+  const made = await otherDesk<Booking>('bookings.book', {
+    slotId: slot.id,
+    patientId: patient.id,
+    appointmentTypeId: slot.appointmentTypeIds[0],
+  });
+  await expect(page.locator(`[data-booking-id="${made.id}"]`)).toBeAttached();
+  await expect(head).toHaveText(new RegExp(`^${taken + 1} bokad[e]? · ${free - 1} lediga?$`));
 });
 
 test('the access log says what to do before the first search', async ({ page }) => {
