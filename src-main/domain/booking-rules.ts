@@ -124,6 +124,7 @@ export function checkCutoff(
   channel: Channel,
   now: number,
   override: boolean,
+  tz: string = STOCKHOLM,
 ): RuleBreach | null {
   if (!OPEN_STATUSES.includes(booking.status)) {
     return breach('conflict', 'not_active', CLOSED_SV[booking.status] ?? 'Bokningen är inte längre aktiv och kan inte ändras.');
@@ -141,7 +142,7 @@ export function checkCutoff(
       return breach(
         'conflict',
         'cutoff_passed',
-        cutoffMessage(process, process === 'cancel' ? type.cancelCutoffH : type.rebookCutoffH),
+        cutoffMessage(process, process === 'cancel' ? type.cancelCutoffH : type.rebookCutoffH, booking.startAt, tz),
       );
     return null;
   }
@@ -151,15 +152,21 @@ export function checkCutoff(
     return breach(
       'conflict',
       'cutoff_passed',
-      `${cutoffMessage(process, cutoffH)} Personal kan göra det med en motiverad åsidosättning.`,
+      `${cutoffMessage(process, cutoffH, booking.startAt, tz)} Personal kan göra det med en motiverad åsidosättning.`,
     );
   }
   return null;
 }
 
-function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number): string {
+/**
+ * The rule and the moment it ran out on the unit's wall clock: the cut-off counts real hours, so
+ * across a clock change 24 hours before 12:00 reads 11:00 or 13:00 the day before — said, not
+ * left for the desk to work out while the patient waits on the phone.
+ */
+function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number, startAt: number, tz: string): string {
   const what = process === 'cancel' ? 'Avbokning' : 'Ombokning';
-  return `${what} måste göras senast ${hoursSv(cutoffH)} före besöket.`;
+  const deadline = cutoffDeadline(startAt, cutoffH);
+  return `${what} måste göras senast ${hoursSv(cutoffH)} före besöket: det gick att göra till ${localDate(deadline, tz)} kl. ${localTime(deadline, tz)}.`;
 }
 
 /** A limit as the desk reads it aloud: "1 timme", "24 timmar"; "1 dag", "30 dagar". */

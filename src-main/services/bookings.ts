@@ -367,7 +367,7 @@ export function cancelBooking(
     const type = typeOf(ctx, before);
     const booking = { status: before.status as BookingStatus, startAt: before.start_at };
     const now = ctx.now();
-    const strict = checkCutoff('cancel', type, booking, input.channel, now, false);
+    const strict = checkCutoff('cancel', type, booking, input.channel, now, false, currentUnit(ctx).timeZone);
     if (strict && (strict.code !== 'cutoff_passed' || input.channel === 'web' || !overrides(input.override, strict.code))) {
       fail(strict);
     }
@@ -430,6 +430,7 @@ export function rebookBooking(
       input.channel,
       now,
       false,
+      currentUnit(ctx).timeZone,
     );
     const overridable =
       strict?.code === 'cutoff_passed' &&

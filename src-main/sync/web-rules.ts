@@ -99,7 +99,15 @@ export function webBookingBreach(
       rebooking: b.rebooking !== undefined,
     }) ??
     (b.rebooking && !underOlderRules
-      ? checkCutoff('rebook', type, { status: 'booked', startAt: b.rebooking.fromStartAt }, 'web', b.bookedAt, false)
+      ? checkCutoff(
+          'rebook',
+          type,
+          { status: 'booked', startAt: b.rebooking.fromStartAt },
+          'web',
+          b.bookedAt,
+          false,
+          lookups.tz(),
+        )
       : null) ??
     (underOlderRules ? null : checkBookingWindow(type, slot.startAt, b.bookedAt, false, lookups.tz())) ??
     // One person, one clinician at a time: the desk may book a joint visit with an override, the web never.

@@ -334,7 +334,8 @@ describe('a cut-off of 0 hours', () => {
     const atStart = await callAt('2026-11-23T16:00:00+01:00', 'bookings.cancel', { id: b.id });
     expect(atStart.ok ? 'ok' : atStart.error).toMatchObject({
       code: 'conflict',
-      message: 'Avbokning måste göras senast 0 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+      message:
+        'Avbokning måste göras senast 0 timmar före besöket: det gick att göra till 2026-11-23 kl. 16:00. Personal kan göra det med en motiverad åsidosättning.',
     });
     const justBefore = await callAt('2026-11-23T15:59:59+01:00', 'bookings.cancel', { id: b.id });
     expect(justBefore.ok ? justBefore.value : justBefore.error).toMatchObject({ status: 'cancelled' });
@@ -486,7 +487,11 @@ describe('over HTTP: a receptionist’s override of a cut-off', () => {
       ok: false,
       error: {
         code: 'conflict',
-        message: 'Avbokning måste göras senast 24 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+        // The deadline named on the wall clock: the same time the day before (no clock change between).
+        message:
+          'Avbokning måste göras senast 24 timmar före besöket: det gick att göra till 2026-11-23 kl. ' +
+          `${new Date(free.startAt).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })}.` +
+          ' Personal kan göra det med en motiverad åsidosättning.',
       },
     });
     expect(

@@ -386,12 +386,13 @@ describe('rebook and cancel at the desk', () => {
     const plain = { id: soon.id, slotId: to.id };
     expect(await api.err('bookings.rebook', plain)).toMatchObject({
       code: 'conflict',
-      message: 'Ombokning måste göras senast 24 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+      message:
+        'Ombokning måste göras senast 24 timmar före besöket: det gick att göra till 2026-11-23 kl. 08:00. Personal kan göra det med en motiverad åsidosättning.',
     });
     expect(await api.err('bookings.rebook', { ...plain, override: { reason: 'ok' } })).toMatchObject({ code: 'validation' });
     expect(await web.err('rebook', { ...plain, override: { reason: 'Patienten ringde' } })).toMatchObject({
       code: 'conflict',
-      message: 'Ombokning måste göras senast 24 timmar före besöket.',
+      message: 'Ombokning måste göras senast 24 timmar före besöket: det gick att göra till 2026-11-23 kl. 08:00.',
     });
     expect(
       await api.err('bookings.rebook', { id: soon.id, slotId: soon.slotId, override: { reason: 'Patienten ringde' } }),

@@ -505,7 +505,8 @@ describe('booking window and cut-offs across a clock change', async () => {
     api.setNow('2026-03-27T07:30:00+01:00');
     expect(await web.err('rebook', { id: b.id, slotId: other.id })).toMatchObject({
       code: 'conflict',
-      message: 'Ombokning måste göras senast 72 timmar före besöket.',
+      // Named on the wall clock: 07:00 CET, not the 08:00 a count of calendar days would give.
+      message: 'Ombokning måste göras senast 72 timmar före besöket: det gick att göra till 2026-03-27 kl. 07:00.',
     });
     expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.allowed).toBe(true);
     api.setNow('2026-03-29T08:00:01+02:00');
@@ -608,10 +609,17 @@ describe('free-slot search, absences and single slots on DST days', async () => 
       api.path,
     );
     expect(cli.code).toBe(0);
+    // The doubled hour's times say which pass they are (both 02:00s exist): the first pass ends
+    // 01:30–02:00, and the night's 02:00 and 02:30 slots lie on the second (laid out once).
     expect(cli.out.trim().split('\n')).toEqual(
-      ['01:00–01:30', '01:30–02:00', '02:00–02:30', '02:30–03:00', '03:00–03:30', '03:30–04:00'].map(
-        (t) => `2026-10-25 ${t}  Nattjour`,
-      ),
+      [
+        '01:00–01:30',
+        '01:30–02:00 (sommartid, första gången)',
+        '02:00 (vintertid, andra gången)–02:30',
+        '02:30 (vintertid, andra gången)–03:00',
+        '03:00–03:30',
+        '03:30–04:00',
+      ].map((t) => `2026-10-25 ${t}  Nattjour`),
     );
   });
 

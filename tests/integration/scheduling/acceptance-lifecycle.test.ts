@@ -461,8 +461,8 @@ describe('where a booking may be moved', () => {
 describe('cut-offs and the staff override', () => {
   // Booked for Tuesday 2026-11-24 14:00: the cancel deadline (24 h) is Monday 14:00, the rebook
   // deadline (48 h) Sunday 14:00, already gone at Monday 09:10.
-  const CANCEL_LATE = 'Avbokning måste göras senast 24 timmar före besöket.';
-  const REBOOK_LATE = 'Ombokning måste göras senast 48 timmar före besöket.';
+  const CANCEL_LATE = 'Avbokning måste göras senast 24 timmar före besöket: det gick att göra till 2026-11-23 kl. 14:00.';
+  const REBOOK_LATE = 'Ombokning måste göras senast 48 timmar före besöket: det gick att göra till 2026-11-22 kl. 14:00.';
   const STAFF = ' Personal kan göra det med en motiverad åsidosättning.';
   type Row = [
     what: string,
@@ -525,7 +525,9 @@ describe('cut-offs and the staff override', () => {
     const b = await booking('2027-10-31', '08:00', '08:30', '2027-10-20T10:00:00+02:00');
     expect((await api.ok('bookings.onlinePermissions', { id: b.id })).cancel.deadline).toBe(at('2027-10-30T09:00:00+02:00'));
     const late = await webAt('2027-10-30T09:00:01+02:00').call('cancel', { id: b.id, reasonCode: 'SJUK' });
-    expect(late.ok ? 'ok' : late.error.message).toBe('Avbokning måste göras senast 24 timmar före besöket.');
+    expect(late.ok ? 'ok' : late.error.message).toBe(
+      'Avbokning måste göras senast 24 timmar före besöket: det gick att göra till 2027-10-30 kl. 09:00.',
+    );
     const inTime = await webAt('2027-10-30T09:00:00+02:00').call('cancel', { id: b.id, reasonCode: 'SJUK' });
     expect(inTime.ok ? inTime.value.status : inTime.error.message).toBe('cancelled');
   });

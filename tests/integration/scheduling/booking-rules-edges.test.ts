@@ -156,7 +156,7 @@ describe('a refused step leaves the booking exactly as it was', () => {
       'booked',
       ['cancel', {}],
       '13:00',
-      'Avbokning måste göras senast 24 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+      'Avbokning måste göras senast 24 timmar före besöket: det gick att göra till 2026-11-22 kl. 14:00. Personal kan göra det med en motiverad åsidosättning.',
     ],
     [
       'an override that passes the cut-off but gives no reason the type asks for',
@@ -409,7 +409,7 @@ describe('a cut-off of a whole year (8760 h, the most a type may hold)', () => {
     expect(perms.cancel).toEqual({ allowed: true, reason: null, deadline });
     const late = await callAt('2026-11-23T10:00:01+01:00', 'bookings.cancel', { id: b.id });
     expect(late.ok ? 'ok' : late.error.message).toBe(
-      'Avbokning måste göras senast 8760 timmar före besöket. Personal kan göra det med en motiverad åsidosättning.',
+      'Avbokning måste göras senast 8760 timmar före besöket: det gick att göra till 2026-11-23 kl. 10:00. Personal kan göra det med en motiverad åsidosättning.',
     );
     const inTime = await callAt('2026-11-23T10:00:00+01:00', 'bookings.cancel', { id: b.id });
     expect(inTime.ok ? (inTime.value as Booking).status : inTime.error.message).toBe('cancelled');

@@ -33,12 +33,12 @@ describe('a limit of one is said in the singular', () => {
     [
       'a cancel cut-off of 1 hour, on the web',
       () => checkCutoff('cancel', cutoffType(1), { status: 'booked', startAt: now + 30 * 60_000 }, 'web', now, false)?.messageSv,
-      'Avbokning måste göras senast 1 timme före besöket.',
+      'Avbokning måste göras senast 1 timme före besöket: det gick att göra till 2026-11-23 kl. 08:40.',
     ],
     [
       'a rebook cut-off of 1 hour, at the desk',
       () => checkCutoff('rebook', cutoffType(1), { status: 'booked', startAt: now + 30 * 60_000 }, 'desk', now, false)?.messageSv,
-      'Ombokning måste göras senast 1 timme före besöket. Personal kan göra det med en motiverad åsidosättning.',
+      'Ombokning måste göras senast 1 timme före besöket: det gick att göra till 2026-11-23 kl. 08:40. Personal kan göra det med en motiverad åsidosättning.',
     ],
     [
       'two of each stay plural',
