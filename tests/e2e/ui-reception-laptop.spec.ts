@@ -91,14 +91,15 @@ test('a narrow week lane starts a one-line booking with who, a two-line one with
   await expect(oneLine).toBeVisible();
   // The day view at 1920 keeps each item one line, time first (below 200 px a two-line item breaks).
   await page.setViewportSize({ width: 1920, height: 1080 });
+  // FullCalendar follows a resize a moment later (its resize handler is debounced).
+  await expect.poll(() => twoLine.evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(200);
   expect(await before(oneLine)).toMatch(/^inline "\d\d:\d\d/);
   expect(await before(twoLine)).toMatch(/^inline "\d\d:\d\d/);
   expect(await nameTop(twoLine)).toBeLessThan(8);
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.keyboard.press('v');
   await expect(page.locator('.fc-col-header-cell[data-date]').nth(9)).toBeVisible();
-  const width = await oneLine.evaluate((e) => e.getBoundingClientRect().width);
-  expect(width).toBeLessThan(100);
+  await expect.poll(() => oneLine.evaluate((e) => e.getBoundingClientRect().width)).toBeLessThan(100);
   // "08:00 C…" told nothing the grid does not: the name leads.
   expect(await before(oneLine)).toMatch(/ none$/);
   await expect(oneLine).toHaveAttribute('aria-label', /\d\d:\d\d–\d\d:\d\d /);
