@@ -1,8 +1,8 @@
 // Real SQLite files in a fresh temp folder, for integration tests.
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../src-main/store/database.ts';
+import { defaultMigrationsDir, openDatabase, type Db } from '../../src-main/store/database.ts';
 import { createContext, type Caller, type ServiceContext } from '../../src-main/services/context.ts';
 import { seedDemo } from '../../src-main/demo/seed.ts';
 import { ROLES, type Role } from '../../src-main/api/types.ts';
@@ -12,6 +12,14 @@ export function tempDbPath(name = 'tidbok.db'): string {
 }
 
 /** A Monday morning in Stockholm (CET), the default "now" of the tests. */
+/** The migrations up to and including `last`, in a folder of their own (a file as an older Tidbok left it). */
+export function migrationsUpTo(last: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tidbok-mig-'));
+  for (const f of readdirSync(defaultMigrationsDir()).filter((f) => Number(f.slice(0, 4)) <= last))
+    copyFileSync(join(defaultMigrationsDir(), f), join(dir, f));
+  return dir;
+}
+
 export const MONDAY_0910 = Date.parse('2026-11-23T09:10:00+01:00');
 
 export function openTestDb(options: { demo?: boolean; now?: number } = {}): { db: Db; ctx: ServiceContext; path: string } {

@@ -88,7 +88,21 @@ export function apiResultAs(shell: () => RunningShell, username: string, passwor
   };
 }
 
-async function postRaw<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<ApiResult<T>> {
+/** The api as a signed-in user, answering with the HTTP status and the result (for tests of status codes). */
+export function httpAs(shell: () => RunningShell, username: string, password: string) {
+  let session: string | null = null;
+  return async <T = unknown>(method: string, input: unknown = {}): Promise<HttpAnswer<T>> => {
+    session ??= (await post<{ token: string }>(shell(), 'auth.signIn', { username, password }, null)).token;
+    return postHttp<T>(shell(), method, input, session);
+  };
+}
+
+export interface HttpAnswer<T> {
+  status: number;
+  body: ApiResult<T>;
+}
+
+async function postHttp<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<HttpAnswer<T>> {
   const res = await fetch(`${shell.origin}/api/${method}`, {
     method: 'POST',
     headers: {
@@ -98,7 +112,11 @@ async function postRaw<T>(shell: RunningShell, method: string, input: unknown, s
     },
     body: JSON.stringify(input),
   });
-  return (await res.json()) as ApiResult<T>;
+  return { status: res.status, body: (await res.json()) as ApiResult<T> };
+}
+
+async function postRaw<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<ApiResult<T>> {
+  return (await postHttp<T>(shell, method, input, session)).body;
 }
 
 async function post<T>(shell: RunningShell, method: string, input: unknown, session: string | null): Promise<T> {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { FreeSlot, Patient } from '../../../src-main/api/methods/scheduling.ts';
 import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
-import { startShell, type RunningShell } from '../../helpers/web-shell.ts';
+import { httpAs, startShell } from '../../helpers/web-shell.ts';
 import { runTidbok, spawnTidbok } from '../../helpers/cli-process.ts';
 import { clockUnit, demoApi } from './helpers.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
@@ -19,35 +19,6 @@ const ERIK = '01a205b3-d000-7000-8002-f9816644af89'; // läkare, 08:30–12 and 
 const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 const ACTIVE = `('preliminary','booked','arrived','completed','no_show')`;
-
-interface Answer {
-  status: number;
-  body: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-}
-
-/** A signed-in user on one shell, answering with the HTTP status and the body. */
-function httpAs(shell: RunningShell, username: string, password: string) {
-  let session: string | null = null;
-  const post = async (method: string, input: unknown): Promise<Answer> => {
-    const res = await fetch(`${shell.origin}/api/${method}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${shell.token}`,
-        ...(session ? { 'x-tidbok-session': session } : {}),
-      },
-      body: JSON.stringify(input),
-    });
-    return { status: res.status, body: (await res.json()) as Answer['body'] };
-  };
-  return async (method: string, input: unknown = {}): Promise<Answer> => {
-    if (session === null) {
-      const signed = await post('auth.signIn', { username, password });
-      session = (signed.body.value as { token: string }).token;
-    }
-    return post(method, input);
-  };
-}
 
 describe('three web shell processes on one database file, 45 requests at once', () => {
   it('one winner per contested thing, the rest 409 conflict, no 500/503, one audit and outbox row per change, integrity ok', async () => {
@@ -85,9 +56,9 @@ describe('three web shell processes on one database file, 45 requests at once', 
     const count = (sql: string, ...p: unknown[]) => (db.prepare(sql).get(...p) as { n: number }).n;
     try {
       const desks = [
-        httpAs(shells[0]!, 'reception', 'demo-reception'),
-        httpAs(shells[1]!, 'reception', 'demo-reception'),
-        httpAs(shells[2]!, 'schema', 'demo-schema'),
+        httpAs(() => shells[0]!, 'reception', 'demo-reception'),
+        httpAs(() => shells[1]!, 'reception', 'demo-reception'),
+        httpAs(() => shells[2]!, 'schema', 'demo-schema'),
       ];
       await Promise.all(desks.map((d) => d('unit.get')));
       // Set-up: three bookings to be moved and cancelled in the race.
@@ -630,7 +601,7 @@ describe('sixty random moves, cancellations and bookings at once from three shel
     const db = new Database(api.path);
     const count = (sql: string, ...p: unknown[]) => (db.prepare(sql).get(...p) as { n: number }).n;
     try {
-      const desks = shells.map((s) => httpAs(s, 'reception', 'demo-reception'));
+      const desks = shells.map((s) => httpAs(() => s, 'reception', 'demo-reception'));
       await Promise.all(desks.map((d) => d('unit.get')));
       const before = {
         outbox: count(`SELECT count(*) AS n FROM outbox WHERE entity = 'booking'`),

@@ -2,22 +2,13 @@
 // schema 10 (the released v1 fixture, migrated as far as 0010, with a few bookings in each state
 // added) keeps every reason: an active booking's stays the visit's; a cancelled or rebooked one's
 // was the cancellation's and moves; its visit reason was overwritten back then and stays unknown.
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, openDatabase, schemaVersion } from '../../../src-main/store/database.ts';
-import { tempDbPath } from '../../helpers/temp-db.ts';
+import { openDatabase, schemaVersion } from '../../../src-main/store/database.ts';
+import { migrationsUpTo, tempDbPath } from '../../helpers/temp-db.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/db/v1.db');
-
-/** The migrations up to and including `last`, in a folder of their own. */
-function migrationsUpTo(last: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tidbok-mig-'));
-  for (const f of readdirSync(defaultMigrationsDir()).filter((f) => Number(f.slice(0, 4)) <= last))
-    copyFileSync(join(defaultMigrationsDir(), f), join(dir, f));
-  return dir;
-}
 
 type Row = {
   id: string;

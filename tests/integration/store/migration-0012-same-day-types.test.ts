@@ -3,28 +3,13 @@
 // foreign keys off while it runs (the runner turns them off for a migration marked so, and checks
 // them before commit). The released v1 fixture, migrated to schema 11, must come through with
 // every type, every reference to one, and its foreign keys whole — and 0 then stored.
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  REBUILDS_TABLES,
-  StoreOpenError,
-  defaultMigrationsDir,
-  openDatabase,
-  schemaVersion,
-} from '../../../src-main/store/database.ts';
-import { tempDbPath } from '../../helpers/temp-db.ts';
+import { REBUILDS_TABLES, StoreOpenError, openDatabase, schemaVersion } from '../../../src-main/store/database.ts';
+import { migrationsUpTo, tempDbPath } from '../../helpers/temp-db.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/db/v1.db');
-
-/** The migrations up to and including `last`, in a folder of their own. */
-function migrationsUpTo(last: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tidbok-mig-'));
-  for (const f of readdirSync(defaultMigrationsDir()).filter((f) => Number(f.slice(0, 4)) <= last))
-    copyFileSync(join(defaultMigrationsDir(), f), join(dir, f));
-  return dir;
-}
 
 describe('migration 0012: same-day types', () => {
   it('keeps every type and every reference to one, with foreign keys on and whole, and then stores 0 days', () => {
