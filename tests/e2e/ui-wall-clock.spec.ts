@@ -1,6 +1,7 @@
 // Wall-clock edges in the scheduler's forms, in Chromium against the web shell (Monday 2026-10-19):
 // a single slot in the first pass of the doubled autumn hour (the form asks which 02:20 only for a
-// time in that hour), and a template ending 24:00. Instants are checked through the api, worked out
+// time in that hour), one across the change itself (02:40 sommartid–02:10 vintertid: 30 real
+// minutes, said instead of asked, drawn from 02:40 down), and a template ending 24:00. Instants are checked through the api, worked out
 // by hand: summer time (+02:00) ends 2026-10-25 at 03:00, when the clock shows 02:00 again (+01:00).
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -25,13 +26,19 @@ const shot = async (page: Page, name: string) => {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
 };
 const iso = (ms: number) => new Date(ms).toISOString();
+const resource = async (name: string) => (await api<Resource[]>('resources.list', {})).find((r) => r.name === name)!;
+
+/** The scheduler's form for one new slot of a resource, opened from Schemamallar. */
+async function newSlotForm(page: Page, resourceId: string) {
+  await signInAs(page, shell, SCHEDULER, MONDAY, '#/templates');
+  await page.getByLabel('Resurs').selectOption(resourceId);
+  await page.getByRole('button', { name: 'Ny enstaka tid' }).click();
+  return page.getByTestId('slot-form');
+}
 
 test('a single slot at 02:20 sommartid, the first of the two 02:20 the autumn night has', async ({ page }) => {
-  const erik = (await api<Resource[]>('resources.list', {})).find((r) => r.name === 'Erik Johansson')!;
-  await signInAs(page, shell, SCHEDULER, MONDAY, '#/templates');
-  await page.getByLabel('Resurs').selectOption(erik.id);
-  await page.getByRole('button', { name: 'Ny enstaka tid' }).click();
-  const form = page.getByTestId('slot-form');
+  const erik = await resource('Erik Johansson');
+  const form = await newSlotForm(page, erik.id);
   await form.getByLabel('Datum').fill('2026-10-25');
   await form.getByLabel('Från kl.').fill('10:00');
   await form.getByLabel('Till kl.').fill('10:30');
@@ -95,6 +102,48 @@ test('a single slot at 02:20 sommartid, the first of the two 02:20 the autumn ni
   await expect(page.locator(`[data-slot-id="${first!.id}"]`)).toHaveAttribute('data-time', '02:20 (sommartid)');
   await expect(page.locator(`[data-slot-id="${second!.id}"]`)).toHaveAttribute('aria-label', /^Ledig 02:20 \(vintertid\)–02:50/);
   await shot(page, 'calendar-doubled-hour');
+});
+
+test('02:40–02:10 the autumn night is one 30-minute time across the change, said, laid and drawn', async ({ page }) => {
+  // Anna: Erik holds the 02:20 sommartid time the test above lays.
+  const anna = await resource('Anna Lindqvist');
+  const form = await newSlotForm(page, anna.id);
+  await form.getByLabel('Datum').fill('2026-10-25');
+  await form.getByLabel('Från kl.').fill('02:40');
+  await form.getByLabel('Till kl.').fill('02:10');
+  // Nothing to ask: only 02:40 sommartid puts an end at 02:10 after it.
+  await expect(form.getByTestId('slot-pass')).toHaveCount(0);
+  await expect(form.getByTestId('slot-across')).toHaveText(
+    'Tiden går över omställningen: 02:40 sommartid till 02:10 vintertid, 30 minuter.',
+  );
+  await form.getByRole('checkbox', { name: 'Läkarbesök' }).check();
+  await expectAccessible(page, 'new slot across the change');
+  if (SHOTS) await form.screenshot({ path: `${SHOTS}/slot-form-across.png` });
+  await form.getByRole('button', { name: 'Lägg till tiden' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'lades till' })).toContainText('02:40 (sommartid)–02:10 (vintertid)');
+  const night = await api<CalendarRange>('calendar.range', { from: '2026-10-25', to: '2026-10-26', resourceIds: [anna.id] });
+  const laid = night.slots.filter((s) => s.startAt < Date.parse('2026-10-25T06:00:00Z'));
+  expect(laid.map((s) => [iso(s.startAt), iso(s.endAt)])).toEqual([['2026-10-25T00:40:00.000Z', '2026-10-25T01:10:00.000Z']]);
+
+  // The end alone in the doubled hour is still asked for (01:30–02:30: which 02:30?).
+  await page.getByRole('button', { name: 'Ny enstaka tid' }).click();
+  await form.getByLabel('Datum').fill('2026-10-25');
+  await form.getByLabel('Från kl.').fill('01:30');
+  await form.getByLabel('Till kl.').fill('02:30');
+  await expect(form.getByTestId('slot-pass').locator('legend')).toHaveText('Vilken 02:30?');
+  await expect(form.getByTestId('slot-across')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Avbryt' }).click();
+
+  await page.evaluate(() => (window.location.hash = '#/calendar'));
+  await page.locator('input[type="date"]').first().fill('2026-10-25');
+  const item = page.locator(`[data-slot-id="${laid[0]!.id}"]`);
+  await expect(item).toBeVisible();
+  await expect(item).toHaveAttribute('aria-label', /^Ledig 02:40 \(sommartid\)–02:10 \(vintertid\), Anna Lindqvist/);
+  // Drawn downwards from 02:40 (to 03:00, where the first pass ends), not with a negative height.
+  const box = (await item.boundingBox())!;
+  expect(box.height).toBeGreaterThan(8);
+  await shot(page, 'calendar-across');
 });
 
 test('a template 20:00–24:00: midnight is a checkbox beside the end, the list reads 20:00–24:00', async ({ page }) => {
