@@ -218,7 +218,9 @@ export function insertListedPatients(
     years: 95,
     given: [...GIVEN, ...MORE_GIVEN],
     family: [...FAMILY, ...MORE_FAMILY],
-    serial: (i) => 980 + (i % 20),
+    // Serials 250–269, apart from the 980–999 of the current weeks' patients and of the numbers
+    // tests register beside the demo (a listed patient holding one would refuse that test's patient).
+    serial: (i) => 250 + (i % 20),
     samordning: (i) => flags[i]!.samordning,
     protectedIdentity: (i) => flags[i]!.protected,
     numbers: o.numbers,
