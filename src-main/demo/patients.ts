@@ -69,6 +69,19 @@ export const FAMILY = [
   'Sandberg',
 ];
 
+/** Each patient's active times, so the demo never books one person into two at once (the desk's rule `patient_busy`). */
+export class PatientTimes {
+  private readonly times = new Map<string, [number, number][]>();
+
+  /** Books `patientId` for [startAt, endAt) if she is free then; false if she already has a time. */
+  take(patientId: string, startAt: number, endAt: number): boolean {
+    const times = this.times.get(patientId) ?? [];
+    if (times.some(([s, e]) => s < endAt && startAt < e)) return false;
+    this.times.set(patientId, [...times, [startAt, endAt]]);
+    return true;
+  }
+}
+
 /** More names for the listed patients (common Swedish first and last names, and the unit's neighbourhood's). */
 const MORE_GIVEN = [
   'Anna',

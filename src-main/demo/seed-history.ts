@@ -9,6 +9,7 @@
 import type { ServiceContext } from '../services/context.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
 import { addDays, localDate, startOfLocalDay } from '../domain/time.ts';
+import { PatientTimes } from './patients.ts';
 import { seededRandom } from './prng.ts';
 
 /** How many weeks before the current one the demo remembers. */
@@ -126,15 +127,11 @@ export function seedDemoHistory(
   const byTemplate = input.templates.map((_, i) => slots.filter((s) => s.templateIndex === i && !s.sick));
 
   // A patient is never in two places at once (the booking rule `patient_busy`): her active times.
-  const busy = new Map<string, [number, number][]>();
+  const busy = new PatientTimes();
   const freePatient = (startAt: number, endAt: number): string => {
     for (;;) {
       const patientId = pickPatient();
-      const times = busy.get(patientId) ?? [];
-      if (times.some(([s, e]) => s < endAt && startAt < e)) continue;
-      times.push([startAt, endAt]);
-      busy.set(patientId, times);
-      return patientId;
+      if (busy.take(patientId, startAt, endAt)) return patientId;
     }
   };
   const channelFor = (type: HistoryType): 'web' | 'phone' | 'desk' => {

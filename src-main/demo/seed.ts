@@ -10,7 +10,7 @@ import { seedDemoLists } from './seed-lists.ts';
 import { DEMO_HISTORY_WEEKS, seedDemoHistory, type HistoryTemplate, type HistoryType } from './seed-history.ts';
 import { addDays, localDate, startOfIsoWeek, wallClockToInstant } from '../domain/time.ts';
 import { expandTemplate, type TemplateSpec } from '../domain/templates.ts';
-import { FAMILY, GIVEN, insertDrawnPatients, insertListedPatients } from './patients.ts';
+import { FAMILY, GIVEN, PatientTimes, insertDrawnPatients, insertListedPatients } from './patients.ts';
 import { hashPassword } from '../services/passwords.ts';
 import type { ContactMode, Role } from '../api/types.ts';
 
@@ -423,15 +423,12 @@ export function seedDemo(ctx: ServiceContext, options: { seed?: number } = {}): 
       // A patient is never in two places at once (the desk's rule `patient_busy`): a drawn patient
       // already booked then gives the time to the next one in the list who is free. No extra
       // draw, so every other booking of the demo stays as it was.
-      const busy = new Map<string, [number, number][]>();
+      const busy = new PatientTimes();
       const freeAt = (drawn: string, startAt: number, endAt: number): string => {
         const first = patientIds.indexOf(drawn);
         for (let k = 0; k < patientIds.length; k++) {
           const id = patientIds[(first + k) % patientIds.length]!;
-          const times = busy.get(id) ?? [];
-          if (times.some(([a, b]) => a < endAt && startAt < b)) continue;
-          busy.set(id, [...times, [startAt, endAt]]);
-          return id;
+          if (busy.take(id, startAt, endAt)) return id;
         }
         return drawn;
       };
