@@ -300,7 +300,10 @@ export function BookDialog({ slot: opened, presetTypeId, types, resources, onClo
         </p>
         {walkIn && slot === opened && (
           <p className="tb-walk-in-note" data-testid="walk-in-note">
-            {t('walkIn.notice', { start: formatTime(slot.startAt), end: formatEndTime(slot.startAt, slot.endAt) })}
+            {t('walkIn.notice', {
+              start: formatTime(slot.startAt, i18n.language),
+              end: formatEndTime(slot.startAt, slot.endAt, i18n.language),
+            })}
           </p>
         )}
         {heldElsewhere && (

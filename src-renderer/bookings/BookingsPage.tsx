@@ -397,7 +397,7 @@ function BookingsScreen() {
                             who: r.patient.displayName ?? t('calendar.protected'),
                           })}
                         >
-                          {formatTimeSpan(r.startAt, r.endAt)}
+                          {formatTimeSpan(r.startAt, r.endAt, lang)}
                         </button>
                       </td>
                       <td>{resourceName(r)}</td>
@@ -430,7 +430,9 @@ function BookingsScreen() {
                       </td>
                       <td className="tb-nowrap tb-muted">
                         {/* When it was booked, compact: the time alone if today. */}
-                        {wallParts(r.createdAt).date === today ? formatTime(r.createdAt) : formatDateTime(r.createdAt, lang)}
+                        {wallParts(r.createdAt).date === today
+                          ? formatTime(r.createdAt, lang)
+                          : formatDateTime(r.createdAt, lang)}
                       </td>
                       <td className="tb-bookings-notecell">
                         <span className="tb-bookings-note" title={r.note || undefined}>

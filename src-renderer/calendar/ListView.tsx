@@ -44,7 +44,7 @@ export function ListView({ data, resources, types, typeFilter, onBooking }: List
               <tr key={b.id} data-booking-id={b.id} className={`tb-status-row-${b.status}`}>
                 <td className="tb-nowrap">
                   <button type="button" className="tb-link" onClick={() => onBooking(b)}>
-                    {formatTimeSpan(b.startAt, b.endAt)}
+                    {formatTimeSpan(b.startAt, b.endAt, i18n.language)}
                   </button>
                 </td>
                 <td>{names.get(b.resourceId)}</td>

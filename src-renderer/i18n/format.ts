@@ -14,13 +14,18 @@
 //   its forms have always used 08:30). A span on one day: en dash without spaces, "08:30–09:00";
 //   an end at midnight reads "24:00". A period between two dates: spaced en dash,
 //   "mån 21 dec 2026 – fre 1 jan 2027".
+// - A time the clock shows twice (02:00–02:59 the night summer time ends) names its pass, as the
+//   calendar grid does: "02:40 (sommartid)–02:10 (vintertid)" (en "(summer time)", "(standard time)").
 // - A log's time stamp (Åtkomstlogg, Synk): "2026-11-23 09:10:05", the ISO form Språkrådet
 //   accepts for all-numeric dates, sortable and the same in both languages.
 // - Numbers: decimal comma and a non-breaking space between thousands ("12 345,5") and before
 //   the per cent sign ("12,5 %"); English "12,345.5", "12.5%". Intl gives these forms.
 // Main's messages (refusals, conflict reasons), the CLI and exports write ISO dates with "kl."
 // ("tidigast 2026-11-23 kl. 21:10", domain/time.ts): the form the date fields and the CLI take.
+import type { DoubledPass } from '../calendar/model.ts';
 import { endHhmm, hhmm, wallParts } from '../calendar/wallclock.ts';
+import { en } from './en.ts';
+import { sv } from './sv.ts';
 
 const locale = (lang: string) => (lang === 'en' ? 'en-GB' : 'sv-SE');
 
@@ -63,34 +68,57 @@ export function formatLongDate(date: string, lang: string): string {
   return dateText(date, lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
-/** "08:30" on the unit's wall clock. */
-export function formatTime(at: number): string {
-  return hhmm(wallParts(at).minutes);
+/**
+ * Which pass of the autumn night's doubled hour an instant's wall time is in, or null for a time
+ * the clock shows once: the first (summer time) reads the same date and time an hour later, the
+ * second (standard time) an hour earlier. No dates are named: the zone's own offsets say it.
+ */
+export function doubledHourPass(at: number): DoubledPass | null {
+  const own = wallParts(at);
+  const same = (other: number) => {
+    const o = wallParts(other);
+    return o.date === own.date && o.minutes === own.minutes;
+  };
+  if (same(at + 3_600_000)) return 'summer';
+  return same(at - 3_600_000) ? 'winter' : null;
 }
 
-/** An end's "09:00"; at the midnight after its start's day, "24:00". */
-export function formatEndTime(startAt: number, endAt: number): string {
-  return endHhmm(startAt, endAt);
+/** " (sommartid)" / " (vintertid)" after a time in the doubled hour, in the words the calendar grid uses; else "". */
+function passSuffix(at: number, lang: string): string {
+  const pass = doubledHourPass(at);
+  if (!pass) return '';
+  const words = (lang === 'en' ? en : sv).calendar;
+  return ` (${pass === 'summer' ? words.passSummer : words.passWinter})`;
+}
+
+/** "08:30" on the unit's wall clock; in the doubled autumn hour "02:20 (sommartid)". */
+export function formatTime(at: number, lang = 'sv'): string {
+  return `${hhmm(wallParts(at).minutes)}${passSuffix(at, lang)}`;
+}
+
+/** An end's "09:00"; at the midnight after its start's day, "24:00"; in the doubled hour with its pass. */
+export function formatEndTime(startAt: number, endAt: number, lang = 'sv'): string {
+  return `${endHhmm(startAt, endAt)}${passSuffix(endAt, lang)}`;
 }
 
 /** "08:30–09:00" on the unit's wall clock; an end at midnight is 24:00. */
-export function formatTimeSpan(startAt: number, endAt: number): string {
-  return `${formatTime(startAt)}–${formatEndTime(startAt, endAt)}`;
+export function formatTimeSpan(startAt: number, endAt: number, lang = 'sv'): string {
+  return `${formatTime(startAt, lang)}–${formatEndTime(startAt, endAt, lang)}`;
 }
 
 /** "mån 23 nov 08:30" on the unit's wall clock. */
 export function formatStart(startAt: number, lang: string, withYear = false): string {
-  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTime(startAt)}`;
+  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTime(startAt, lang)}`;
 }
 
 /** "23 nov 14:00": a compact moment without weekday, where a row stays one line. */
 export function formatDateTime(at: number, lang: string): string {
-  return `${formatDate(wallParts(at).date, lang)} ${formatTime(at)}`;
+  return `${formatDate(wallParts(at).date, lang)} ${formatTime(at, lang)}`;
 }
 
 /** "mån 23 nov 08:30–09:00" on the unit's wall clock. */
 export function formatSpan(startAt: number, endAt: number, lang: string, withYear = false): string {
-  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTimeSpan(startAt, endAt)}`;
+  return `${formatDay(wallParts(startAt).date, lang, withYear)} ${formatTimeSpan(startAt, endAt, lang)}`;
 }
 
 /**
@@ -109,7 +137,7 @@ export function formatPeriod(startAt: number, endAt: number, lang: string): stri
     return last === s.date ? first : `${first} – ${formatDay(last, lang, true)}`;
   }
   if (s.date === last) return formatSpan(startAt, endAt, lang, true);
-  return `${formatStart(startAt, lang, true)} – ${formatDay(last, lang, true)} ${end}`;
+  return `${formatStart(startAt, lang, true)} – ${formatDay(last, lang, true)} ${end}${passSuffix(endAt, lang)}`;
 }
 
 /** "30 nov – 18 dec": a period of dates without weekdays (the years only where they differ from today's view). */

@@ -89,7 +89,7 @@ export function OfferTimeDialog({ entry, onClose }: { entry: WaitlistEntry; onCl
           <ul className="tb-wl-times" aria-labelledby={`offer-lead-${entry.id}`} data-testid="offer-times">
             {list.map((slot, i) => {
               const day = formatDay(wallParts(slot.startAt).date, lang);
-              const span = formatTimeSpan(slot.startAt, slot.endAt);
+              const span = formatTimeSpan(slot.startAt, slot.endAt, lang);
               return (
                 <li key={slot.slotId} data-slot-id={slot.slotId}>
                   <button
