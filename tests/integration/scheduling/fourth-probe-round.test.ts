@@ -1,0 +1,440 @@
+// A fourth outside checker's round on the scheduling core (issue 3), over real SQLite files through
+// the api boundary (dispatch), the web shell's HTTP api and the `tidbok` CLI. The parts the first
+// three rounds touched least: a type's fields edited while booked, reason codes and cut-off
+// overrides as the audit log keeps them, the booking window across a clock change, every-N-weeks
+// templates across 2032→2033 and the spring change of 2033, a template's last day in preview and
+// expansion, the holidays of 2032–2033, moves onto times that cannot take them, and an absence's
+// proposals and their application. Expected answers are worked out here, not read off Tidbok.
+import { describe, expect, it } from 'vitest';
+import { clockUnit } from './helpers.ts';
+import type { InputOf } from '../../../src-main/api/contract.ts';
+import type { ApiError } from '../../../src-main/api/result.ts';
+import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
+import { localDate, localTime } from '../../../src-main/domain/time.ts';
+
+const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
+const DAY = 86_400_000;
+const plusDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+const isoWeekday = (d: string) => ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+/** The rule a refusal names (`details.rule`). */
+const ruleOf = (e: ApiError) => (e.details as { rule?: string } | undefined)?.rule;
+const mondayOf = (d: string) => plusDays(d, 1 - isoWeekday(d));
+
+let units = 0;
+async function freshUnit(nowIso: string, rules: Record<string, unknown> = {}) {
+  units += 1;
+  const unit = await clockUnit(
+    nowIso,
+    { hsaId: `SE2321000016-PRB4${units}`, name: 'Vårdcentralen Fjärde Rundan', nurse: true },
+    { code: 'BES30', nameSv: 'Läkarbesök', nameEn: 'Doctor visit', durationMin: 30 },
+    rules,
+  );
+  const { api, type, patient } = unit;
+  const template = async (over: Partial<InputOf<'templates.create'>['template']>) => (await unit.template(over)).template;
+  const book = (slotId: string, extra: Partial<InputOf<'bookings.book'>> = {}) =>
+    api.ok('bookings.book', { slotId, patientId: patient.id, appointmentTypeId: type.id, ...extra });
+  const person = (serial: number, extra: Partial<InputOf<'patients.create'>> = {}) =>
+    api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1970-05-17', serial),
+      givenName: 'Probe',
+      familyName: `Nummer${serial}`,
+      ...extra,
+    });
+  /** Rows of the log and outbox: a refused call adds none. */
+  const written = () => ({
+    audit: api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change'`),
+    outbox: api.count(`SELECT count(*) AS n FROM outbox`),
+    bookings: api.count(`SELECT count(*) AS n FROM bookings`),
+  });
+  return { ...unit, sol: unit.sol!, template, book, person, written };
+}
+
+// ------------------------------------------------------------------ 1. appointment types
+describe('an appointment type edited while its times are booked', () => {
+  it('reports the booked times a new length or profession no longer fits, keeps them booked, and a repeat writes nothing', async () => {
+    const { api, slot, book, person, type, written } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const a = await slot('2026-12-03', '08:00', '08:30');
+    const b = await slot('2026-12-03', '08:30', '09:00');
+    await slot('2026-12-03', '09:00', '10:00');
+    const booked = await book(a.id);
+    const other = await person(7);
+    await api.ok('bookings.book', { slotId: b.id, patientId: other.id, appointmentTypeId: type.id });
+    const longer = await api.ok('appointmentTypes.update', { id: type.id, durationMin: 45 });
+    expect(longer.unfitBooked.map((u) => [u.bookingId, u.reason]).sort()).toEqual(
+      [
+        [booked.id, 'tooShort'],
+        [(await api.ok('bookings.forPatient', { patientId: other.id }))[0]!.id, 'tooShort'],
+      ].sort(),
+    );
+    // Both 30-minute times are booked: only the free 60-minute one is counted, and it still fits.
+    expect(longer.unfitFreeSlots).toEqual({ tooShort: 0, wrongProfession: 0 });
+    const before = written();
+    const again = await api.ok('appointmentTypes.update', { id: type.id, durationMin: 45 });
+    expect(again.version).toBe(longer.version);
+    expect(written()).toEqual(before);
+    const nurses = await api.ok('appointmentTypes.update', { id: type.id, professions: ['sjukskoterska'] });
+    expect(nurses.unfitBooked.map((u) => u.reason)).toEqual(['wrongProfession', 'wrongProfession']);
+    expect(nurses.unfitFreeSlots.wrongProfession).toBe(1);
+    // Reported, not undone: the bookings stand as they were.
+    expect((await api.ok('bookings.get', { id: booked.id })).status).toBe('booked');
+  });
+
+  it('a visit reason code the type later drops stays on the booking and moves with it', async () => {
+    const { api, slot, book, type } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      reasonCodes: [
+        { code: 'ONT', textSv: 'Ont', textEn: 'Pain' },
+        { code: 'KONTR', textSv: 'Kontroll', textEn: 'Check-up' },
+      ],
+      reasonNew: 'mandatory',
+      reasonRebook: 'optional',
+    });
+    const a = await slot('2026-12-03', '08:00', '08:30');
+    const b = await slot('2026-12-04', '08:00', '08:30');
+    const booked = await book(a.id, { reasonCode: 'ont' });
+    expect((await api.ok('bookings.get', { id: booked.id })).reasonCode).toBe('ONT');
+    await api.ok('appointmentTypes.update', {
+      id: type.id,
+      reasonCodes: [{ code: 'KONTR', textSv: 'Kontroll', textEn: 'Check-up' }],
+    });
+    const moved = await api.ok('bookings.rebook', { id: booked.id, slotId: b.id });
+    expect((await api.ok('bookings.get', { id: moved.new.id })).reasonCode).toBe('ONT');
+    // But the dropped code is no longer given anew.
+    const refused = await api.err('bookings.rebook', { id: moved.new.id, slotId: a.id, reasonCode: 'ONT' });
+    expect([refused.code, refused.message]).toEqual(['validation', 'Orsakskoden ONT finns inte för besökstypen.']);
+  });
+
+  it('deactivating a type in use is allowed and delete is refused, then the unused type deletes', async () => {
+    const { api, slot, book, type, written } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const booked = await book((await slot('2026-12-03', '08:00', '08:30')).id);
+    const spare = await api.ok('appointmentTypes.create', {
+      code: 'TOM',
+      nameSv: 'Oanvänd',
+      nameEn: 'Unused',
+      durationMin: 15,
+      contactModes: ['phone'],
+    });
+    const before = written();
+    const del = await api.err('appointmentTypes.delete', { id: type.id });
+    expect(del.code).toBe('conflict');
+    expect(del.message).toMatch(/inaktivera/i);
+    expect(written()).toEqual(before);
+    expect((await api.ok('appointmentTypes.setActive', { id: type.id, active: false })).active).toBe(false);
+    expect((await api.ok('bookings.get', { id: booked.id })).status).toBe('booked');
+    // Deactivated and unused the other one goes.
+    await api.ok('appointmentTypes.delete', { id: spare.id });
+    expect((await api.ok('appointmentTypes.list', { includeInactive: true })).map((t) => t.code)).toEqual(['BES30']);
+  });
+});
+
+describe('reason rules: what a refused reason leaves behind', () => {
+  it('an unknown code, a blank mandatory reason and an unsupported one each refuse by name and write nothing', async () => {
+    const { api, slot, book, type, patient, written } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      reasonCodes: [{ code: 'ONT', textSv: 'Ont', textEn: 'Pain' }],
+      reasonNew: 'mandatory',
+      reasonCancel: 'unsupported',
+      reasonRebook: 'mandatory',
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const a = await slot('2026-12-03', '08:00', '08:30');
+    const b = await slot('2026-12-04', '08:00', '08:30');
+    const newOf = { patientId: patient.id, appointmentTypeId: type.id };
+    const first = await api.err('bookings.book', { slotId: a.id, ...newOf, reasonCode: 'OKÄND' });
+    const booked = await book(a.id, { reasonText: 'Ont i ryggen' });
+    const before = written();
+    const tries = [
+      first,
+      await api.err('bookings.book', { slotId: b.id, ...newOf, reasonText: '   ' }),
+      await api.err('bookings.cancel', { id: booked.id, reasonText: 'Frisk' }),
+      await api.err('bookings.cancel', { id: booked.id, reasonCode: 'ONT' }),
+      await api.err('bookings.rebook', { id: booked.id, slotId: b.id }),
+      await api.err('bookings.rebook', { id: booked.id, slotId: b.id, reasonCode: 'ONTT' }),
+    ];
+    expect(tries.map((e) => `${e.code} ${e.message}`)).toEqual([
+      'validation Orsakskoden OKÄND finns inte för besökstypen.',
+      'validation Ange orsak till bokningen.',
+      'validation Besökstypen tar inte emot orsak vid avbokning.',
+      'validation Besökstypen tar inte emot orsak vid avbokning.',
+      'validation Ange orsak till ombokningen.',
+      'validation Orsakskoden ONTT finns inte för besökstypen.',
+    ]);
+    expect(written()).toEqual(before);
+    // A code typed in another case with spaces around is the type's own, stored as defined.
+    const moved = await api.ok('bookings.rebook', { id: booked.id, slotId: b.id, reasonCode: ' ont ' });
+    expect((await api.ok('bookings.get', { id: moved.old.id })).cancelReasonCode).toBe('ONT');
+    expect((await api.ok('bookings.get', { id: moved.new.id })).reasonText).toBe('Ont i ryggen');
+  });
+});
+
+describe('cut-offs at the desk: the override and what the log keeps', () => {
+  it('refuses a late cancel or move without an override, or with one naming another rule; passes and logs {rule, rules, reason} with one', async () => {
+    // Now: Tuesday 08:00; the visits are the same day at 15:00 and 15:30 (7 h ahead, cut-offs 24 h).
+    const { api, slot, book, written } = await freshUnit('2026-12-01T08:00:00+01:00', { cancelCutoffH: 24, rebookCutoffH: 24 });
+    const a = await book((await slot('2026-12-01', '15:00', '15:30')).id);
+    const b = await book((await slot('2026-12-01', '15:30', '16:00')).id);
+    const later = await slot('2026-12-08', '09:00', '09:30');
+    const before = written();
+    const refusals = [
+      await api.err('bookings.cancel', { id: a.id }),
+      await api.err('bookings.cancel', { id: a.id, override: { reason: 'Ringde', rules: ['too_soon', 'too_far'] } }),
+      await api.err('bookings.rebook', { id: b.id, slotId: later.id }),
+      await api.err('bookings.rebook', { id: b.id, slotId: later.id, override: { reason: 'Ringde', rules: ['patient_busy'] } }),
+    ];
+    expect(refusals.map((r) => [r.code, ruleOf(r)])).toEqual([
+      ['conflict', 'cutoff_passed'],
+      ['conflict', 'cutoff_passed'],
+      ['conflict', 'cutoff_passed'],
+      ['conflict', 'cutoff_passed'],
+    ]);
+    // 24 h before 15:00 on 1 December: 30 November 15:00, on the unit's clock.
+    expect(refusals[0]!.message).toContain('2026-11-30 kl. 15:00');
+    expect(refusals[2]!.message).toContain('2026-11-30 kl. 15:30');
+    expect(written()).toEqual(before);
+    await api.ok('bookings.cancel', { id: a.id, override: { reason: 'Sjuk, ringde i morse', rules: ['cutoff_passed'] } });
+    const moved = await api.ok('bookings.rebook', { id: b.id, slotId: later.id, override: { reason: 'Bilen gick sönder' } });
+    const logged = (id: string, op: string) =>
+      JSON.parse(
+        api.ctx.db
+          .prepare(`SELECT detail ->> '$.override' AS o FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = ?`)
+          .pluck()
+          .get(id, op) as string,
+      ) as unknown;
+    expect(logged(a.id, 'cancel')).toEqual({ rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: 'Sjuk, ringde i morse' });
+    expect(logged(moved.new.id, 'rebook')).toEqual({
+      rule: 'cutoff_passed',
+      rules: ['cutoff_passed'],
+      reason: 'Bilen gick sönder',
+    });
+    // A reason of blanks is no reason.
+    const c = await book((await slot('2026-12-01', '16:00', '16:30')).id);
+    const blank = await api.err('bookings.cancel', { id: c.id, override: { reason: '   ' } });
+    expect([blank.code, blank.message]).toEqual(['validation', expect.stringContaining('Ange varför regeln åsidosätts.')]);
+  });
+});
+
+describe('the booking window across the autumn clock change of 2026', () => {
+  it('counts the 24 h lead in real hours and takes the whole 25-hour last day', async () => {
+    // Saturday 10:00 sommartid (08:00 UTC). 24 real hours later: Sunday 08:00 UTC, 09:00 vintertid.
+    const { api, slot, book, type, written } = await freshUnit('2026-10-24T10:00:00+02:00');
+    const made = new Map<string, string>();
+    for (const [t, end] of [
+      ['08:30', '09:00'],
+      ['09:00', '09:30'],
+      ['23:30', '24:00'],
+    ] as const)
+      made.set(t, (await slot('2026-10-25', t, end)).id);
+    const nextDay = await slot('2026-10-26', '00:00', '00:30');
+    await api.ok('appointmentTypes.update', { id: type.id, bookMinLeadH: 24, bookMaxDays: 1 });
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2026-10-24', to: '2026-10-27' });
+    expect(free.map((f) => wall(f.startAt))).toEqual(['2026-10-25 09:00', '2026-10-25 23:30']);
+    const before = written();
+    const early = await api.err('bookings.book', {
+      slotId: made.get('08:30')!,
+      patientId: (await api.ok('patients.search', { query: 'Klocksson' }))[0]!.id,
+      appointmentTypeId: type.id,
+    });
+    expect(ruleOf(early)).toBe('too_soon');
+    const late = await api.err('bookings.book', {
+      slotId: nextDay.id,
+      patientId: (await api.ok('patients.search', { query: 'Klocksson' }))[0]!.id,
+      appointmentTypeId: type.id,
+    });
+    expect(ruleOf(late)).toBe('too_far');
+    expect(written()).toEqual(before);
+    expect(wall((await book(made.get('09:00')!)).startAt)).toBe('2026-10-25 09:00');
+  });
+});
+
+// ------------------------------------------------------------------ 2. templates
+type Unit = Awaited<ReturnType<typeof freshUnit>>;
+/** The slots of [from, to) in the week view, fetched 56 days at a time (it shows at most 62). */
+async function slotsOf(api: Unit['api'], from: string, to: string) {
+  const out = [];
+  for (let d = from; d < to; d = plusDays(d, 56)) {
+    const end = plusDays(d, 56) < to ? plusDays(d, 56) : to;
+    out.push(...(await api.ok('calendar.range', { from: d, to: end })).slots);
+  }
+  return out;
+}
+/** The dates from `from` to `to` (inclusive) on `weekdays`, in the weeks N apart from `anchor`'s week. */
+function rhythm(anchor: string, from: string, to: string, weekdays: number[], n: number): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = plusDays(d, 1)) {
+    const weeks = Math.round((Date.parse(mondayOf(d)) - Date.parse(mondayOf(anchor))) / (7 * DAY));
+    if (d >= anchor && weekdays.includes(isoWeekday(d)) && weeks % n === 0) out.push(d);
+  }
+  return out;
+}
+
+describe('every third week from a Thursday, through the spring change and Easter of 2033', () => {
+  it('runs in the weeks counted from valid_from’s own week, at 08:00 on the wall clock, skipping påskdagen and Kristi himmelsfärdsdag', async () => {
+    const { api, template, type } = await freshUnit('2033-03-01T09:00:00+01:00');
+    const made = await template({
+      validFrom: '2033-03-03',
+      weekdays: [1, 4, 7],
+      everyNWeeks: 3,
+      startTime: '08:00',
+      endTime: '09:00',
+    });
+    const report = await api.ok('templates.expand', { templateIds: [made.id], horizonWeeks: 14 });
+    const laid = (await slotsOf(api, '2033-02-28', '2033-06-06')).filter((s) => s.templateId === made.id);
+    const closed = ['2033-04-17', '2033-05-26']; // påskdagen (a Sunday), Kristi himmelsfärdsdag (a Thursday)
+    const days = rhythm('2033-03-03', '2033-03-03', '2033-06-05', [1, 4, 7], 3).filter((d) => !closed.includes(d));
+    expect(days).toEqual([
+      '2033-03-03',
+      '2033-03-06',
+      '2033-03-21',
+      '2033-03-24',
+      '2033-03-27',
+      '2033-04-11',
+      '2033-04-14',
+      '2033-05-02',
+      '2033-05-05',
+      '2033-05-08',
+      '2033-05-23',
+      '2033-05-29',
+    ]);
+    expect(laid.map((s) => wall(s.startAt))).toEqual(days.flatMap((d) => [`${d} 08:00`, `${d} 08:30`]));
+    // The change day itself (Sunday 27 March) is in sommartid: 06:00 UTC, the Thursday before 07:00.
+    const utcOf = (d: string) => new Date(laid.find((s) => localDate(s.startAt) === d)!.startAt).toISOString().slice(11, 16);
+    expect([utcOf('2033-03-24'), utcOf('2033-03-27')]).toEqual(['07:00', '06:00']);
+    expect((await api.ok('templates.expand', { templateIds: [made.id], horizonWeeks: 14 })).created).toBe(0);
+    expect(report.skippedHolidays.map((h) => h.date).filter((d) => d <= '2033-06-05')).toEqual(closed);
+    // First lediga tid sees the same days.
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2033-03-02', to: '2033-06-05', limit: 100 });
+    expect([...new Set(free.map((f) => localDate(f.startAt)))]).toEqual(days);
+  });
+});
+
+describe('every other week from week 53 of 2032, over the new year', () => {
+  it('lays the weeks counted from valid_from (not week numbers), ends on valid_to inclusive, and preview agrees with expansion; nyårsafton follows the unit’s choice', async () => {
+    const { api, template, dag } = await freshUnit('2032-12-20T09:00:00+01:00');
+    await api.ok('holidays.setRules', { julafton: true, midsommarafton: true, nyarsafton: false });
+    const spec = {
+      validFrom: '2032-12-30',
+      validTo: '2033-01-28',
+      weekdays: [1, 4, 5],
+      everyNWeeks: 2,
+      startTime: '13:00',
+      endTime: '14:00',
+      slotMin: 60,
+    };
+    const made = await template(spec);
+    const laid = async () =>
+      (await api.ok('calendar.range', { from: '2032-12-27', to: '2033-02-07' })).slots
+        .filter((s) => s.templateId === made.id)
+        .map((s) => localDate(s.startAt));
+    // ISO weeks 53 (2032), 2 and 4 (2033): a rule on week numbers would lay week 1 as well (53 and 1 both odd).
+    const expected = rhythm('2032-12-30', '2032-12-27', '2033-01-28', [1, 4, 5], 2);
+    expect(expected).toEqual([
+      '2032-12-30',
+      '2032-12-31',
+      '2033-01-10',
+      '2033-01-13',
+      '2033-01-14',
+      '2033-01-24',
+      '2033-01-27',
+      '2033-01-28',
+    ]);
+    expect(await laid()).toEqual(expected);
+    // Preview's `to` is the first day not shown; valid_to is the last day laid.
+    const preview = (to: string) =>
+      api.ok('templates.preview', {
+        template: { ...spec, resourceId: dag.id, appointmentTypeIds: made.appointmentTypeIds },
+        from: '2032-12-27',
+        to,
+      });
+    expect((await preview('2033-01-28')).slots.map((s) => s.date)).toEqual(expected.slice(0, -1));
+    expect((await preview('2033-01-29')).slots.map((s) => s.date)).toEqual(expected);
+    expect((await preview('2033-02-07')).slots.map((s) => s.date)).toEqual(expected);
+    // The unit closes on nyårsafton after all: that day's time goes, and comes back when it opens again.
+    const closing = await api.ok('holidays.setRules', { julafton: true, midsommarafton: true, nyarsafton: true });
+    expect(closing.slotsRemoved).toBe(1);
+    expect(await laid()).toEqual(expected.filter((d) => d !== '2032-12-31'));
+    expect((await preview('2033-01-29')).skipped).toEqual([{ date: '2032-12-31', holiday: 'nyårsafton' }]);
+    const opening = await api.ok('holidays.setRules', { julafton: true, midsommarafton: true, nyarsafton: false });
+    expect(opening.slotsCreated).toBe(1);
+    expect(await laid()).toEqual(expected);
+  });
+});
+
+describe('a template edited while some of its future times are booked', () => {
+  it('reports exactly the booked times the edit would change, leaves them, and lays the rest anew once', async () => {
+    const { api, template, book, person, type } = await freshUnit('2026-12-01T07:00:00+01:00');
+    const made = await template({ weekdays: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '10:00', slotMin: 30 });
+    const week = (await api.ok('calendar.range', { from: '2026-12-02', to: '2026-12-05' })).slots.filter(
+      (s) => s.templateId === made.id,
+    );
+    const at = (d: string, t: string) => week.find((s) => wall(s.startAt) === `${d} ${t}`)!;
+    const kept = await book(at('2026-12-02', '08:00').id); // still inside 08:00–09:00
+    const cut = await book(at('2026-12-03', '09:30').id); // outside it
+    const other = await person(11, { protectedIdentity: true });
+    const cutToo = await api.ok('bookings.book', {
+      slotId: at('2026-12-04', '09:00').id,
+      patientId: other.id,
+      appointmentTypeId: type.id,
+    });
+    const edit = await api.ok('templates.update', { id: made.id, changes: { endTime: '09:00' } });
+    expect(edit.expansion.bookedUnchanged.map((b) => b.bookingId).sort()).toEqual([cut.id, cutToo.id].sort());
+    expect(edit.expansion.bookedUnchanged.find((b) => b.bookingId === cutToo.id)).toMatchObject({ protectedIdentity: true });
+    expect(edit.expansion.bookedUnchanged.find((b) => b.bookingId === cutToo.id)!.patientName).not.toMatch(/Nummer11/);
+    expect(edit.expansion.bookedUnchanged.map((b) => b.bookingId)).not.toContain(kept.id);
+    const after = (await api.ok('calendar.range', { from: '2026-12-02', to: '2026-12-05' })).slots.map((s) => wall(s.startAt));
+    expect(after).toEqual([
+      '2026-12-02 08:00',
+      '2026-12-02 08:30',
+      '2026-12-03 08:00',
+      '2026-12-03 08:30',
+      '2026-12-03 09:30',
+      '2026-12-04 08:00',
+      '2026-12-04 08:30',
+      '2026-12-04 09:00',
+    ]);
+    const audits = api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change'`);
+    const again = await api.ok('templates.expand', { templateIds: [made.id] });
+    expect([again.created, again.updated, again.removed]).toEqual([0, 0, 0]);
+    expect(api.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'change'`)).toBe(audits);
+    // Saved again as it is: no change, no new version.
+    const same = await api.ok('templates.update', { id: made.id, changes: { endTime: '09:00' } });
+    expect(same.template.version).toBe(edit.template.version);
+  });
+});
+
+describe('the closed days of 2033, when annandag pingst falls on nationaldagen and both eves on a Saturday', () => {
+  it('lists the law’s days; Whit Monday 2032 is a working day; a Saturday template meets alla helgons dag', async () => {
+    const { api, template } = await freshUnit('2032-05-10T09:00:00+02:00');
+    await api.ok('holidays.setRules', { julafton: true, midsommarafton: false, nyarsafton: true });
+    const listed = await api.ok('holidays.list', { year: 2033 });
+    // Easter Sunday 2033-04-17; pingstdagen 2033-06-05, so Whit Monday is 6 June, nationaldagen anyway.
+    expect(listed.filter((h) => h.closed).map((h) => h.date)).toEqual([
+      '2033-01-01',
+      '2033-01-06',
+      '2033-04-15',
+      '2033-04-17',
+      '2033-04-18',
+      '2033-05-01',
+      '2033-05-26',
+      '2033-06-05',
+      '2033-06-06',
+      '2033-06-25',
+      '2033-11-05',
+      '2033-12-24',
+      '2033-12-25',
+      '2033-12-26',
+      '2033-12-31',
+    ]);
+    expect(listed.filter((h) => !h.closed).map((h) => `${h.date} ${h.eve}`)).toEqual(['2033-06-24 midsommarafton']);
+    await template({ weekdays: [1, 6], startTime: '08:00', endTime: '08:30', validFrom: '2032-05-10', validTo: '2032-11-08' });
+    await api.ok('templates.expand', { horizonWeeks: 27 });
+    const days = new Set((await slotsOf(api, '2032-05-10', '2032-11-09')).map((s) => localDate(s.startAt)));
+    // Whit Monday 2032-05-17 is open (not a holiday since 2005); alla helgons dag 2032 is Saturday 6 November.
+    expect([days.has('2032-05-17'), days.has('2032-11-06'), days.has('2032-10-30'), days.has('2032-11-08')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(days.has('2032-06-06')).toBe(false); // a Sunday anyway; 2032-06-26 midsommardagen is a Saturday:
+    expect(days.has('2032-06-26')).toBe(false);
+  });
+});
