@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from '../helpers/axe.ts';
 import { apiAs, startShell, type RunningShell } from '../helpers/web-shell.ts';
-import { SCHEDULER, signInAs } from '../helpers/sign-in.ts';
+import { RECEPTIONIST, SCHEDULER, signInAs } from '../helpers/sign-in.ts';
 import type { CalendarRange, Resource } from '../../src-main/api/types.ts';
+import type { Absence } from '../../src-main/api/methods/scheduling.ts';
 import type { ScheduleTemplate } from '../../src-main/api/methods/scheduling.ts';
 
 const MONDAY = '2026-10-19T09:10:00+02:00';
@@ -144,6 +145,58 @@ test('02:40–02:10 the autumn night is one 30-minute time across the change, sa
   const box = (await item.boundingBox())!;
   expect(box.height).toBeGreaterThan(8);
   await shot(page, 'calendar-across');
+});
+
+test('the booking dialog and Frånvaro name the pass of a time in the doubled hour', async ({ page }) => {
+  // The times the two tests above laid: Erik's 02:20 sommartid and vintertid, Anna's across the change.
+  const [erik, anna] = [await resource('Erik Johansson'), await resource('Anna Lindqvist')];
+  const night = await api<CalendarRange>('calendar.range', {
+    from: '2026-10-25',
+    to: '2026-10-26',
+    resourceIds: [erik.id, anna.id],
+  });
+  const early = night.slots.filter((s) => s.startAt < Date.parse('2026-10-25T06:00:00Z'));
+  const byStart = (z: string) => early.find((s) => iso(s.startAt) === z)!;
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signInAs(page, shell, RECEPTIONIST, MONDAY, '#/calendar');
+  await page.locator('input[type="date"]').first().fill('2026-10-25');
+  const dialog = page.getByTestId('book-dialog');
+  // The two 02:20 read differently, each with its pass.
+  for (const [start, reads] of [
+    ['2026-10-25T00:20:00.000Z', 'sön 25 okt 2026 02:20 (sommartid)–02:50 (sommartid)'],
+    ['2026-10-25T01:20:00.000Z', 'sön 25 okt 2026 02:20 (vintertid)–02:50 (vintertid)'],
+  ] as const) {
+    await page.locator(`[data-slot-id="${byStart(start).id}"]`).click();
+    await expect(dialog.getByTestId('book-slot')).toContainText(`${reads} · Erik Johansson`);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  }
+  await page.locator(`[data-slot-id="${byStart('2026-10-25T00:40:00.000Z').id}"]`).click();
+  await expect(dialog.getByTestId('book-slot')).toContainText(
+    'sön 25 okt 2026 02:40 (sommartid)–02:10 (vintertid) · Anna Lindqvist',
+  );
+  await expectAccessible(page, 'book dialog across the change');
+  await shot(page, 'book-dialog-across');
+  await page.keyboard.press('Escape');
+
+  // An absence "02:30–02:45" that night holds every moment the clock reads inside it: from the
+  // first 02:30 to the second 02:45, 75 minutes; the list says so.
+  const maria = await resource('Maria Berg');
+  await signInAs(page, shell, SCHEDULER, MONDAY, '#/absences');
+  const form = page.getByTestId('absence-form');
+  await form.getByLabel('Resurs').selectOption(maria.id);
+  await form.getByLabel('Från datum').fill('2026-10-25');
+  await form.getByLabel('Från kl. (valfritt)').fill('02:30');
+  await form.getByLabel('Till datum').fill('2026-10-25');
+  await form.getByLabel('Till kl. (valfritt)').fill('02:45');
+  await form.getByLabel('Orsak').fill('Nattlarm');
+  await form.getByRole('button', { name: 'Registrera frånvaro' }).click();
+  const row = page.getByTestId('absences-table').locator('tbody tr', { hasText: 'Nattlarm' });
+  await expect(row).toContainText('sön 25 okt 2026 02:30 (sommartid)–02:45 (vintertid)');
+  const [absence] = (await api<Absence[]>('absences.list', { resourceId: maria.id })).filter((a) => a.reason === 'Nattlarm');
+  expect([iso(absence!.startAt), iso(absence!.endAt)]).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:45:00.000Z']);
+  await expectAccessible(page, 'absence in the doubled hour');
+  await shot(page, 'absences-doubled-hour');
 });
 
 test('a template 20:00–24:00: midnight is a checkbox beside the end, the list reads 20:00–24:00', async ({ page }) => {
