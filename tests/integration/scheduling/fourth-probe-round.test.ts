@@ -6,11 +6,15 @@
 // expansion, the holidays of 2032–2033, moves onto times that cannot take them, and an absence's
 // proposals and their application. Expected answers are worked out here, not read off Tidbok.
 import { describe, expect, it } from 'vitest';
-import { clockUnit } from './helpers.ts';
+import Database from 'better-sqlite3';
+import { clockUnit, demoApi } from './helpers.ts';
 import type { InputOf } from '../../../src-main/api/contract.ts';
 import type { ApiError } from '../../../src-main/api/result.ts';
+import type { Booking } from '../../../src-main/api/types.ts';
 import { makeIdentityNumber } from '../../../src-main/domain/personnummer.ts';
 import { localDate, localTime } from '../../../src-main/domain/time.ts';
+import { httpAs, startShell } from '../../helpers/web-shell.ts';
+import { runTidbok } from '../../helpers/cli-process.ts';
 
 const wall = (ms: number) => `${localDate(ms)} ${localTime(ms)}`;
 const DAY = 86_400_000;
@@ -436,5 +440,416 @@ describe('the closed days of 2033, when annandag pingst falls on nationaldagen a
     ]);
     expect(days.has('2032-06-06')).toBe(false); // a Sunday anyway; 2032-06-26 midsommardagen is a Saturday:
     expect(days.has('2032-06-26')).toBe(false);
+  });
+});
+
+// ------------------------------------------------------------------ 3. bookings
+describe('a move onto a time that cannot take it', () => {
+  it('refuses a blocked, removed, past, same, other-type, other-profession or other unit’s time by name, writing nothing and leaving the booking as it was', async () => {
+    const { api, slot, book, sol, type, written } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const booked = await book((await slot('2026-12-03', '08:00', '08:30')).id);
+    const blocked = await slot('2026-12-03', '09:00', '09:30');
+    await api.ok('slots.block', { id: blocked.id, reason: 'Möte' });
+    const removed = await slot('2026-12-03', '10:00', '10:30');
+    await api.ok('slots.remove', { id: removed.id });
+    const past = await slot('2026-12-01', '07:00', '07:30');
+    const otherType = await api.ok('appointmentTypes.create', {
+      code: 'TEL15',
+      nameSv: 'Telefon',
+      nameEn: 'Phone',
+      durationMin: 15,
+      contactModes: ['phone'],
+      professions: ['lakare', 'sjukskoterska'],
+    });
+    const phoneOnly = await api.ok('slots.create', {
+      resourceId: sol.id,
+      date: '2026-12-03',
+      startTime: '11:00',
+      endTime: '11:30',
+      appointmentTypeIds: [otherType.id],
+    });
+    // Another unit's database: its slot id means nothing here.
+    const elsewhere = await freshUnit('2026-12-01T07:00:00+01:00');
+    const foreign = await elsewhere.slot('2026-12-03', '12:00', '12:30');
+    api.setNow('2026-12-01T07:45:00+01:00'); // the 07:00 time has ended
+    const before = written();
+    const tries = {
+      blocked: await api.err('bookings.rebook', { id: booked.id, slotId: blocked.id }),
+      removed: await api.err('bookings.rebook', { id: booked.id, slotId: removed.id }),
+      past: await api.err('bookings.rebook', { id: booked.id, slotId: past.id, override: { reason: 'Försök' } }),
+      same: await api.err('bookings.rebook', { id: booked.id, slotId: booked.slotId }),
+      otherType: await api.err('bookings.rebook', { id: booked.id, slotId: phoneOnly.id }),
+      foreign: await api.err('bookings.rebook', { id: booked.id, slotId: foreign.id }),
+    };
+    expect(Object.fromEntries(Object.entries(tries).map(([k, e]) => [k, e.code]))).toEqual({
+      blocked: 'conflict',
+      removed: 'conflict',
+      past: 'conflict',
+      same: 'validation',
+      otherType: 'validation',
+      foreign: 'not_found',
+    });
+    for (const e of Object.values(tries)) expect(e.message).toMatch(/[åäöÅÄÖ]|tid|Tid/);
+    expect(written()).toEqual(before);
+    const still = await api.ok('bookings.get', { id: booked.id });
+    expect([still.status, still.rebookedTo, still.slotId]).toEqual(['booked', null, booked.slotId]);
+    // The nurse's time with the physicians' type on it cannot even be laid.
+    const nurse = await api.err('slots.create', {
+      resourceId: sol.id,
+      date: '2026-12-03',
+      startTime: '12:00',
+      endTime: '12:30',
+      appointmentTypeIds: [type.id],
+    });
+    expect(nurse.code).toBe('validation');
+  });
+
+  it('a chain of two moves keeps patient, type, contact mode and note, points both ways, and logs each move under the patient', async () => {
+    const { api, slot, book, patient, type } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      contactModes: ['physical', 'video'],
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const a = await book((await slot('2026-12-03', '08:00', '08:30')).id, { contactMode: 'video', note: 'Tolk behövs' });
+    const s2 = await slot('2026-12-04', '08:00', '08:30');
+    const s3 = await slot('2026-12-05', '08:00', '08:30');
+    const m1 = await api.ok('bookings.rebook', { id: a.id, slotId: s2.id, reasonText: 'Krock med jobbet' });
+    const m2 = await api.ok('bookings.rebook', { id: m1.new.id, slotId: s3.id, contactMode: 'physical' });
+    const all = await api.ok('bookings.forPatient', { patientId: patient.id, includeHistory: true });
+    const byId = new Map(all.map((b) => [b.id, b]));
+    const chain = [a.id, m1.new.id, m2.new.id].map((id) => byId.get(id)!);
+    expect(chain.map((b) => [b.status, b.rebookedFrom, b.rebookedTo])).toEqual([
+      ['rebooked', null, m1.new.id],
+      ['rebooked', a.id, m2.new.id],
+      ['booked', m1.new.id, null],
+    ]);
+    expect(chain.map((b) => [b.patient.id, b.appointmentTypeId, b.contactMode, b.note])).toEqual([
+      [patient.id, type.id, 'video', 'Tolk behövs'],
+      [patient.id, type.id, 'video', 'Tolk behövs'],
+      [patient.id, type.id, 'physical', 'Tolk behövs'],
+    ]);
+    expect((await api.ok('bookings.get', { id: a.id })).cancelReasonText).toBe('Krock med jobbet');
+    // The old times are free again and bookable.
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2026-12-03', to: '2026-12-05' });
+    expect(free.map((f) => wall(f.startAt))).toEqual(['2026-12-03 08:00', '2026-12-04 08:00']);
+    const logged = api.count(
+      `SELECT count(*) AS n FROM audit_events WHERE action = 'change' AND patient_id = ? AND detail ->> '$.op' = 'rebook'`,
+      patient.id,
+    );
+    expect(logged).toBe(2);
+  });
+
+  it('a contact mode the type does not offer is refused at booking and at a move; one it offers is kept', async () => {
+    const { api, slot, book, written } = await freshUnit('2026-12-01T07:00:00+01:00', { contactModes: ['physical', 'phone'] });
+    const s1 = await slot('2026-12-03', '08:00', '08:30');
+    const s2 = await slot('2026-12-04', '08:00', '08:30');
+    const before = written();
+    const video = await api.err('bookings.book', {
+      slotId: s1.id,
+      patientId: (await api.ok('patients.search', { query: 'Klocksson' }))[0]!.id,
+      appointmentTypeId: (await api.ok('appointmentTypes.list', {}))[0]!.id,
+      contactMode: 'video',
+    });
+    expect([video.code, ruleOf(video)]).toEqual(['validation', 'contact_mode']);
+    expect(written()).toEqual(before);
+    const booked = await book(s1.id, { contactMode: 'phone' });
+    expect(booked.contactMode).toBe('phone');
+    const moveVideo = await api.err('bookings.rebook', { id: booked.id, slotId: s2.id, contactMode: 'video' });
+    expect([moveVideo.code, ruleOf(moveVideo)]).toEqual(['validation', 'contact_mode']);
+    expect((await api.ok('bookings.rebook', { id: booked.id, slotId: s2.id })).new.contactMode).toBe('phone');
+  });
+
+  it('cancel twice, and the marks of a visit day: the second cancel and contradicting marks are refused, an undo is not', async () => {
+    const { api, slot, book, person, type, written } = await freshUnit('2026-12-03T07:00:00+01:00', {
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const gone = await book((await slot('2026-12-03', '10:00', '10:30')).id);
+    await api.ok('bookings.cancel', { id: gone.id });
+    const before = written();
+    const twice = await api.err('bookings.cancel', { id: gone.id });
+    expect(twice.code).toBe('conflict');
+    expect(written()).toEqual(before);
+    const visit = await book((await slot('2026-12-03', '08:00', '08:30')).id);
+    const mark = (status: 'booked' | 'arrived' | 'no_show' | 'completed') => api.ok('bookings.mark', { id: visit.id, status });
+    const refuse = async (status: 'booked' | 'arrived' | 'no_show' | 'completed') =>
+      ruleOf(await api.err('bookings.mark', { id: visit.id, status }));
+    // 07:00: before the time. Arrived early is fine; no-show is not yet.
+    expect(await refuse('no_show')).toBe('not_started');
+    expect((await mark('arrived')).status).toBe('arrived');
+    api.setNow('2026-12-03T08:10:00+01:00');
+    expect(await refuse('no_show')).toBe('contradicts_mark');
+    expect((await mark('completed')).status).toBe('completed');
+    expect(await refuse('no_show')).toBe('contradicts_mark');
+    expect((await mark('booked')).status).toBe('booked');
+    expect((await mark('no_show')).status).toBe('no_show');
+    expect(await refuse('completed')).toBe('contradicts_mark');
+    // A marked visit is not moved away or cancelled as if nobody had come.
+    const later = await slot('2026-12-04', '08:00', '08:30');
+    const moveNoShow = await api.err('bookings.rebook', { id: visit.id, slotId: later.id });
+    expect(moveNoShow.code).toBe('conflict');
+    // Another patient's future visit cannot be marked at all.
+    const other = await person(21);
+    const tomorrow = await api.ok('bookings.book', { slotId: later.id, patientId: other.id, appointmentTypeId: type.id });
+    expect(ruleOf(await api.err('bookings.mark', { id: tomorrow.id, status: 'arrived' }))).toBe('future');
+  });
+});
+
+// ------------------------------------------------------------------ 4. absence rebooking
+describe('an absence’s proposals and their application', () => {
+  async function absenceUnit() {
+    const u = await freshUnit('2026-12-07T07:00:00+01:00', {
+      professions: ['lakare', 'sjukskoterska'],
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const { api, slot, dag, natt, sol, type, person } = u;
+    const booked: Booking[] = [];
+    const times = [
+      ['08:00', '08:30'],
+      ['08:30', '09:00'],
+      ['09:00', '09:30'],
+      ['09:30', '10:00'],
+    ] as const;
+    for (const [i, [start, end]] of times.entries()) {
+      const s = await slot('2026-12-09', start, end);
+      const p = await person(
+        30 + i,
+        i === 3 ? { protectedIdentity: true, phone: '070-111 22 33' } : { phone: `070-000 00 0${i}` },
+      );
+      booked.push(await api.ok('bookings.book', { slotId: s.id, patientId: p.id, appointmentTypeId: type.id }));
+    }
+    // Free: Dr Dag once, six days later; Dr Natt twice the same afternoon; Syster Sol earlier than both.
+    const dagFree = await slot('2026-12-15', '08:00', '08:30', dag.id);
+    const nattFree = [await slot('2026-12-09', '13:00', '13:30', natt.id), await slot('2026-12-09', '13:30', '14:00', natt.id)];
+    const solFree = await slot('2026-12-08', '08:00', '08:30', sol.id);
+    const absence = (
+      await api.ok('absences.create', { resourceId: dag.id, from: '2026-12-09', to: '2026-12-09', reason: 'Sjuk' })
+    ).absence;
+    return { ...u, booked, dagFree, nattFree, solFree, absence };
+  }
+
+  it('prefer the same clinician within a week, then the same profession, never another profession, and never one time twice', async () => {
+    const { api, booked, dagFree, nattFree, absence } = await absenceUnit();
+    const proposals = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect(proposals.map((p) => [p.booking.id, p.proposal?.slotId ?? null, p.sameResource])).toEqual([
+      [booked[0]!.id, dagFree.id, true],
+      [booked[1]!.id, nattFree[0]!.id, false],
+      [booked[2]!.id, nattFree[1]!.id, false],
+      [booked[3]!.id, null, false],
+    ]);
+  });
+
+  it('applies a chosen subset all or nothing: an id outside the absence, one time for two, or an unfit time leaves everything as it was', async () => {
+    const { api, booked, dagFree, nattFree, solFree, absence, slot, written } = await absenceUnit();
+    const stray = await slot('2026-12-10', '08:00', '08:30');
+    const blocked = await slot('2026-12-10', '13:00', '13:30', nattFree[0]!.resourceId);
+    await api.ok('slots.block', { id: blocked.id, reason: 'Handledning' });
+    const strayBooking = await api.ok('bookings.book', {
+      slotId: stray.id,
+      patientId: booked[0]!.patient.id,
+      appointmentTypeId: booked[0]!.appointmentTypeId,
+    });
+    const before = written();
+    const good = { bookingId: booked[0]!.id, slotId: dagFree.id };
+    const refusals = [
+      await api.err('absences.applyRebooking', {
+        id: absence.id,
+        items: [good, { bookingId: strayBooking.id, slotId: nattFree[0]!.id }],
+      }),
+      await api.err('absences.applyRebooking', {
+        id: absence.id,
+        items: [good, { bookingId: booked[1]!.id, slotId: dagFree.id }],
+      }),
+      await api.err('absences.applyRebooking', {
+        id: absence.id,
+        items: [good, { bookingId: booked[1]!.id, slotId: blocked.id }],
+      }),
+      await api.err('absences.applyRebooking', {
+        id: absence.id,
+        items: [good, { bookingId: booked[1]!.id, slotId: booked[2]!.slotId }],
+      }),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual(['validation', 'validation', 'conflict', 'conflict']);
+    // The refusal names the time that failed, not just "something".
+    expect(refusals[2]!.message).toContain('2026-12-10 13:00 hos Dr Natt');
+    expect(written()).toEqual(before);
+    expect((await api.ok('bookings.get', { id: booked[0]!.id })).status).toBe('booked');
+    const applied = await api.ok('absences.applyRebooking', {
+      id: absence.id,
+      // A time the desk chose outside the proposals: the nurse's, which this type allows (proposals keep to the profession).
+      items: [good, { bookingId: booked[2]!.id, slotId: nattFree[1]!.id }, { bookingId: booked[1]!.id, slotId: solFree.id }],
+    });
+    expect(applied.rebooked.map((r) => [r.old.id, r.new.slotId])).toEqual([
+      [booked[0]!.id, dagFree.id],
+      [booked[2]!.id, nattFree[1]!.id],
+      [booked[1]!.id, solFree.id],
+    ]);
+    expect(applied.contactList.map((c) => [c.bookingId, c.moved])).toEqual([
+      [booked[0]!.id, true],
+      [booked[1]!.id, true],
+      [booked[2]!.id, true],
+      [booked[3]!.id, false],
+    ]);
+    // The same apply again (a lost answer, a double click) moves nothing more.
+    const again = await api.ok('absences.applyRebooking', {
+      id: absence.id,
+      items: [good, { bookingId: booked[2]!.id, slotId: nattFree[1]!.id }, { bookingId: booked[1]!.id, slotId: solFree.id }],
+    });
+    expect(again.rebooked.map((r) => r.new.id)).toEqual(applied.rebooked.map((r) => r.new.id));
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE status = 'rebooked'`)).toBe(3);
+  });
+
+  it('the answer of an apply hides a protected patient from a scheduler as the contact list does; the desk gets her phone, never her name', async () => {
+    const { api, booked, nattFree, absence } = await absenceUnit();
+    const items = [{ bookingId: booked[3]!.id, slotId: nattFree[0]!.id }];
+    const asScheduler = await api.ok('absences.applyRebooking', { id: absence.id, items }, ['scheduler']);
+    const text = JSON.stringify(asScheduler);
+    expect(text).not.toMatch(/Nummer33|111 ?22 ?33/);
+    const hers = asScheduler.contactList.find((c) => c.bookingId === booked[3]!.id)!;
+    expect([hers.moved, hers.newStartAt, hers.phone, hers.contactMasked]).toEqual([true, null, null, true]);
+    const others = asScheduler.contactList.filter((c) => c.bookingId !== booked[3]!.id);
+    expect(others.every((c) => c.phone !== null && c.displayName.includes('Nummer'))).toBe(true);
+    const desk = await api.ok('absences.contactList', { id: absence.id }, ['receptionist']);
+    const atDesk = desk.find((c) => c.bookingId === booked[3]!.id)!;
+    expect([atDesk.displayName, atDesk.phone, atDesk.moved]).toEqual(['', '070-111 22 33', true]);
+  });
+});
+
+// ------------------------------------------------------------------ the same over HTTP and the CLI
+describe('cut-offs, overrides and a type in use through the web shell over HTTP', () => {
+  it('answers 409 with the rule, 400 for the patient’s channel, 403 for a role without the right; the override passes and is logged under the desk user', async () => {
+    const api = demoApi();
+    const anna = (await api.ok('resources.list', {})).find((r) => r.name.includes('Anna'))!;
+    const late = await api.ok('appointmentTypes.create', {
+      code: 'SEN20',
+      nameSv: 'Sen kontroll',
+      nameEn: 'Late check',
+      durationMin: 30,
+      contactModes: ['physical'],
+      professions: ['lakare'],
+      cancelCutoffH: 24,
+      rebookCutoffH: 24,
+    });
+    // Monday 09:10; Anna's Tuesday runs 08–12 and 13–15: these three times are outside her templates,
+    // and the first two less than 24 h ahead.
+    const mk = (t: string, end: string) =>
+      api.ok('slots.create', {
+        resourceId: anna.id,
+        date: '2026-11-24',
+        startTime: t,
+        endTime: end,
+        appointmentTypeIds: [late.id],
+      });
+    const [s1, s2, s3] = [await mk('07:00', '07:30'), await mk('07:30', '08:00'), await mk('16:00', '16:30')];
+    const patient = await api.ok('patients.create', {
+      identityNumber: makeIdentityNumber('1949-02-11', 611),
+      givenName: 'Sena',
+      familyName: 'Timmesson',
+    });
+    const a = await api.ok('bookings.book', { slotId: s1.id, patientId: patient.id, appointmentTypeId: late.id });
+    const b = await api.ok('bookings.book', {
+      slotId: s2.id,
+      patientId: patient.id,
+      appointmentTypeId: late.id,
+      override: { reason: 'Två i rad' },
+    });
+    api.ctx.db.close();
+    const shell = await startShell({
+      dbPath: api.path,
+      env: { TIDBOK_NOW: '2026-11-23T09:10:00+01:00', TIDBOK_LOG_LEVEL: 'warn' },
+    });
+    const db = new Database(api.path, { readonly: true });
+    try {
+      const desk = httpAs(() => shell, 'reception', 'demo-reception');
+      const planner = httpAs(() => shell, 'schema', 'demo-schema');
+      const noOverride = await desk('bookings.cancel', { id: a.id });
+      const webChannel = await desk('bookings.cancel', { id: a.id, channel: 'web', override: { reason: 'Ringde' } });
+      const moveNoOverride = await desk('bookings.rebook', { id: b.id, slotId: s3.id });
+      expect([noOverride.status, (noOverride.body.error as { details?: { rule?: string } }).details?.rule]).toEqual([
+        409,
+        'cutoff_passed',
+      ]);
+      expect(noOverride.body.error!.message).toContain('2026-11-23 kl. 07:00');
+      expect(webChannel.status).toBe(400);
+      expect(moveNoOverride.status).toBe(409);
+      const cancelled = await desk<Booking>('bookings.cancel', {
+        id: a.id,
+        override: { reason: 'Patienten sjuk', rules: ['cutoff_passed'] },
+      });
+      expect([cancelled.status, cancelled.body.value!.status]).toEqual([200, 'cancelled']);
+      const moved = await desk<{ new: Booking }>('bookings.rebook', {
+        id: b.id,
+        slotId: s3.id,
+        override: { reason: 'Bussen inställd' },
+      });
+      expect(moved.status).toBe(200);
+      const log = db
+        .prepare(
+          `SELECT u.username, detail ->> '$.op' AS op, detail -> '$.override' AS o FROM audit_events e JOIN users u ON u.id = e.user_id
+            WHERE entity = 'booking' AND entity_id IN (?, ?) AND action = 'change' AND detail ->> '$.op' IN ('cancel', 'rebook') ORDER BY seq`,
+        )
+        .all(a.id, moved.body.value!.new.id) as { username: string; op: string; o: string }[];
+      expect(log.map((r) => [r.username, r.op, JSON.parse(r.o)])).toEqual([
+        ['reception', 'cancel', { rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: 'Patienten sjuk' }],
+        ['reception', 'rebook', { rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: 'Bussen inställd' }],
+      ]);
+      // The type is in use: the desk may not touch it, the planner may deactivate it but not delete it.
+      expect((await desk('appointmentTypes.setActive', { id: late.id, active: false })).status).toBe(403);
+      expect((await planner('appointmentTypes.delete', { id: late.id })).status).toBe(409);
+      expect((await planner('appointmentTypes.setActive', { id: late.id, active: false })).status).toBe(200);
+      const anew = await desk('bookings.book', { slotId: s1.id, patientId: patient.id, appointmentTypeId: late.id });
+      expect(anew.status).toBe(400);
+      expect(anew.body.error!.message).toMatch(/inaktiv/i);
+      // Its booked time still stands, and is still shown.
+      const day = await desk<{ bookings: Booking[] }>('calendar.range', { from: '2026-11-24', to: '2026-11-25' });
+      expect(day.body.value!.bookings.filter((x) => x.appointmentTypeId === late.id).map((x) => wall(x.startAt))).toEqual([
+        '2026-11-24 16:00',
+      ]);
+    } finally {
+      db.close();
+      await shell.stop();
+    }
+  }, 120_000);
+});
+
+describe('tidbok at the command line: a late cancel and an absence moved twice', () => {
+  it('refuses with exit 2 naming the deadline, passes with --override (logged), and a second --apply moves nothing', async () => {
+    const now = '2026-12-08T07:00:00+01:00';
+    const { api, slot, book, dag, natt } = await freshUnit(now, { cancelCutoffH: 24, rebookCutoffH: 24 });
+    const a = await book((await slot('2026-12-08', '15:00', '15:30')).id);
+    const b = await book((await slot('2026-12-09', '09:00', '09:30')).id);
+    await slot('2026-12-09', '13:00', '13:30', natt.id);
+    const refused = await runTidbok(['bookings', 'cancel', a.id, '--db', api.path], now);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('2026-12-07 kl. 15:00');
+    const passed = await runTidbok(['bookings', 'cancel', a.id, '--override', 'Ringde i morse', '--json', '--db', api.path], now);
+    expect([passed.code, (JSON.parse(passed.out) as Booking).status]).toEqual([0, 'cancelled']);
+    const o = api.ctx.db
+      .prepare(`SELECT detail -> '$.override' FROM audit_events WHERE entity_id = ? AND detail ->> '$.op' = 'cancel'`)
+      .pluck()
+      .get(a.id) as string;
+    expect(JSON.parse(o)).toEqual({ rule: 'cutoff_passed', rules: ['cutoff_passed'], reason: 'Ringde i morse' });
+    const absence = (
+      await api.ok('absences.create', { resourceId: dag.id, from: '2026-12-09', to: '2026-12-09', reason: 'Kurs' })
+    ).absence;
+    const preview = await runTidbok(['absences', 'rebook', absence.id, '--db', api.path], now);
+    expect(preview.code).toBe(0);
+    // The time the cancellation just freed, Dr Dag's own, comes first.
+    expect(preview.out).toMatch(/2026-12-09 09:00 +Höst Klocksson +2026-12-08 15:00 +Dr Dag \(samma\)/);
+    const first = await runTidbok(['absences', 'rebook', absence.id, '--apply', '--db', api.path], now);
+    expect([first.code, first.out.split('\n')[0]]).toEqual([0, '1 bokning ombokad. Patienter att kontakta:']);
+    const second = await runTidbok(['absences', 'rebook', absence.id, '--apply', '--json', '--db', api.path], now);
+    const again = JSON.parse(second.out) as { rebooked: unknown[]; contactList: unknown[] };
+    // Nothing left to move: the answer lists nobody (the list itself still has her, moved).
+    expect([second.code, again.rebooked.length, again.contactList.length]).toEqual([0, 0, 0]);
+    const contacts = await runTidbok(['absences', 'contacts', absence.id, '--json', '--db', api.path], now);
+    expect((JSON.parse(contacts.out) as { bookingId: string; moved: boolean }[]).map((c) => [c.bookingId, c.moved])).toEqual([
+      [b.id, true],
+    ]);
+    expect(api.count(`SELECT count(*) AS n FROM bookings WHERE status = 'rebooked'`)).toBe(1);
   });
 });
