@@ -216,6 +216,24 @@ describe('cut-offs at the desk: the override and what the log keeps', () => {
   });
 });
 
+describe('the booking window across the spring clock change of 2027', () => {
+  it('counts the 24 h lead in real hours: the hour the clock skips moves the first bookable time to 11:00', async () => {
+    // Saturday 10:00 normaltid (09:00 UTC). 24 real hours later: Sunday 09:00 UTC, 11:00 sommartid.
+    const { api, slot, type } = await freshUnit('2027-03-27T10:00:00+01:00');
+    for (const [t, end] of [
+      ['10:00', '10:30'],
+      ['10:30', '11:00'],
+      ['11:00', '11:30'],
+      ['23:30', '24:00'],
+    ] as const)
+      await slot('2027-03-28', t, end);
+    await slot('2027-03-29', '00:00', '00:30');
+    await api.ok('appointmentTypes.update', { id: type.id, bookMinLeadH: 24, bookMaxDays: 1 });
+    const free = await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2027-03-27', to: '2027-03-30' });
+    expect(free.map((f) => wall(f.startAt))).toEqual(['2027-03-28 11:00', '2027-03-28 23:30']);
+  });
+});
+
 describe('the booking window across the autumn clock change of 2026', () => {
   it('counts the 24 h lead in real hours and takes the whole 25-hour last day', async () => {
     // Saturday 10:00 sommartid (08:00 UTC). 24 real hours later: Sunday 08:00 UTC, 09:00 vintertid.
@@ -401,6 +419,49 @@ describe('a template edited while some of its future times are booked', () => {
     // Saved again as it is: no change, no new version.
     const same = await api.ok('templates.update', { id: made.id, changes: { endTime: '09:00' } });
     expect(same.template.version).toBe(edit.template.version);
+  });
+});
+
+describe('the preview of a template edit and the edit itself', () => {
+  it('agree on what overlaps a single time, give way to the template’s own times, and keep its booked one', async () => {
+    const { api, template, slot, book, dag, type } = await freshUnit('2026-12-07T07:00:00+01:00');
+    const made = await template({ weekdays: [1, 2, 3], startTime: '08:00', endTime: '10:00', validTo: '2026-12-23' });
+    await slot('2026-12-08', '10:00', '10:30');
+    await slot('2026-12-15', '10:15', '10:45');
+    const wed = (await api.ok('calendar.range', { from: '2026-12-09', to: '2026-12-10' })).slots[0]!;
+    const kept = await book(wed.id); // 08:00, outside the edited 08:30–11:00
+    const changes = { startTime: '08:30', endTime: '11:00' };
+    const preview = await api.ok('templates.preview', {
+      template: {
+        ...changes,
+        resourceId: dag.id,
+        weekdays: [1, 2, 3],
+        slotMin: 30,
+        validFrom: '2026-12-07',
+        validTo: '2026-12-23',
+        appointmentTypeIds: [type.id],
+      },
+      templateId: made.id,
+      from: '2026-12-07',
+      to: '2026-12-24',
+    });
+    // Nine days (Mon–Wed of three weeks) × five times; the single times block 12-08 10:00 and 12-15 10:00, 10:30.
+    expect(preview.slots).toHaveLength(45);
+    expect(preview.overlapping.map((s) => `${s.date} ${s.startTime}`)).toEqual([
+      '2026-12-08 10:00',
+      '2026-12-15 10:00',
+      '2026-12-15 10:30',
+    ]);
+    const edit = await api.ok('templates.update', { id: made.id, changes });
+    expect(edit.expansion.skippedOverlaps).toBe(preview.overlapping.length);
+    expect(edit.expansion.bookedUnchanged.map((b) => b.bookingId)).toEqual([kept.id]);
+    const laid = (await api.ok('calendar.range', { from: '2026-12-07', to: '2026-12-24' })).slots.filter(
+      (s) => s.templateId === made.id,
+    );
+    const overlapped = new Set(preview.overlapping.map((s) => s.startAt));
+    expect(laid.map((s) => s.startAt).sort()).toEqual(
+      [...preview.slots.filter((s) => !overlapped.has(s.startAt)).map((s) => s.startAt), kept.startAt].sort(),
+    );
   });
 });
 
@@ -851,5 +912,58 @@ describe('tidbok at the command line: a late cancel and an absence moved twice',
       [b.id, true],
     ]);
     expect(api.count(`SELECT count(*) AS n FROM bookings WHERE status = 'rebooked'`)).toBe(1);
+  });
+});
+
+describe('absence rebooking at the edges of a type’s rules', () => {
+  it('a booking in a contact mode the type has dropped gets no proposal but a reason, and the type’s edit did not report it', async () => {
+    const { api, slot, book, dag, natt, type } = await freshUnit('2026-12-07T07:00:00+01:00', {
+      contactModes: ['physical', 'video'],
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const video = await book((await slot('2026-12-09', '08:00', '08:30')).id, { contactMode: 'video' });
+    await slot('2026-12-10', '13:00', '13:30', natt.id);
+    const edit = await api.ok('appointmentTypes.update', { id: type.id, contactModes: ['physical'] });
+    // Surprising, kept: the edit reports lengths and professions only, not a mode in use.
+    expect(edit.unfitBooked).toEqual([]);
+    const absence = (
+      await api.ok('absences.create', { resourceId: dag.id, from: '2026-12-09', to: '2026-12-09', reason: 'Sjuk' })
+    ).absence;
+    const [p] = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect([p!.booking.id, p!.proposal, p!.problem]).toEqual([
+      video.id,
+      null,
+      'Läkarbesök erbjuds inte längre som videobesök: boka om tiden vid disken och välj kontaktsätt.',
+    ]);
+    // Applying all moves nothing and fails nothing; the desk moves it by hand with a mode the type offers.
+    expect((await api.ok('absences.applyRebooking', { id: absence.id })).rebooked).toEqual([]);
+    const slotId = (await api.ok('slots.findFree', { appointmentTypeId: type.id, from: '2026-12-10', to: '2026-12-10' }))[0]!
+      .slotId;
+    expect(ruleOf(await api.err('bookings.rebook', { id: video.id, slotId }))).toBe('contact_mode');
+    expect((await api.ok('bookings.rebook', { id: video.id, slotId, contactMode: 'physical' })).new.contactMode).toBe('physical');
+  });
+
+  it('proposals end at the type’s booking window, so a booking beyond it gets none; a time chosen there is applied', async () => {
+    const { api, slot, book, dag, natt, type } = await freshUnit('2026-12-07T09:00:00+01:00', {
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+      bookMaxDays: 60,
+    });
+    const far = await book((await slot('2027-01-20', '08:00', '08:30')).id);
+    const nattFree = await slot('2027-01-20', '13:00', '13:30', natt.id);
+    // The window is shortened after the booking: 14 days from 7 December end on 21 December.
+    await api.ok('appointmentTypes.update', { id: type.id, bookMaxDays: 14 });
+    const absence = (
+      await api.ok('absences.create', { resourceId: dag.id, from: '2027-01-20', to: '2027-01-20', reason: 'Kurs' })
+    ).absence;
+    expect(
+      (await api.ok('absences.proposeRebooking', { id: absence.id })).map((p) => [p.booking.id, p.proposal, p.problem ?? null]),
+    ).toEqual([[far.id, null, null]]);
+    const moved = await api.ok('absences.applyRebooking', {
+      id: absence.id,
+      items: [{ bookingId: far.id, slotId: nattFree.id }],
+    });
+    expect(moved.rebooked.map((r) => wall(r.new.startAt))).toEqual(['2027-01-20 13:00']);
   });
 });
