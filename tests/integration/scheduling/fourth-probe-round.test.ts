@@ -967,3 +967,142 @@ describe('absence rebooking at the edges of a type’s rules', () => {
     expect(moved.rebooked.map((r) => wall(r.new.startAt))).toEqual(['2027-01-20 13:00']);
   });
 });
+
+describe('tidbok templates preview and add, every other week over the new year 2032–2033', () => {
+  it('the preview names the days and the count that add then lays, to the inclusive --to, with nyårsafton as the unit set it', async () => {
+    const now = '2032-12-20T09:00:00+01:00';
+    const { api } = await freshUnit(now);
+    const cli = (...args: string[]) => runTidbok([...args, '--db', api.path], now);
+    const set = await cli('holidays', 'set', '--nyarsafton', 'closed', '--julafton', 'open');
+    expect([set.code, set.out.split('\n')[0]]).toEqual([0, 'Julafton öppet, nyårsafton stängt, midsommarafton stängt.']);
+    const list = await cli('holidays', 'list', '--year', '2033', '--json');
+    const y2033 = JSON.parse(list.out) as { date: string; closed: boolean }[];
+    expect(y2033.filter((d) => d.date.endsWith('12-24') || d.date.endsWith('12-31')).map((d) => [d.date, d.closed])).toEqual([
+      ['2033-12-24', false],
+      ['2033-12-31', true],
+    ]);
+    const args = [
+      '--resource',
+      'Dr Natt',
+      '--weekdays',
+      '1,4,5',
+      '--start',
+      '13:00',
+      '--end',
+      '14:00',
+      '--slot',
+      '60',
+      '--types',
+      'BES30',
+    ];
+    const range = ['--every', '2', '--from', '2032-12-30', '--to', '2033-01-28'];
+    const preview = await cli('templates', 'preview', ...args, ...range);
+    expect(preview.code).toBe(0);
+    const lines = preview.out.trim().split('\n');
+    // Week 53 of 2032, then weeks 2 and 4 of 2033; nyårsafton (Friday) closed; 28 January, valid_to, included.
+    expect(lines).toEqual([
+      '2032-12-30 tor  13:00  (1 × 60 min)',
+      '2032-12-31 fre  stängt: nyårsafton',
+      '2033-01-10 mån  13:00  (1 × 60 min)',
+      '2033-01-13 tor  13:00  (1 × 60 min)',
+      '2033-01-14 fre  13:00  (1 × 60 min)',
+      '2033-01-24 mån  13:00  (1 × 60 min)',
+      '2033-01-27 tor  13:00  (1 × 60 min)',
+      '2033-01-28 fre  13:00  (1 × 60 min)',
+      '7 tider på 7 dagar 2032-12-30 – 2033-01-28, 1 dag stängd.',
+    ]);
+    const add = await cli('templates', 'add', ...args, ...range, '--json');
+    expect(add.code).toBe(0);
+    const laid = (await api.ok('calendar.range', { from: '2032-12-27', to: '2033-02-07' })).slots.map((s) => wall(s.startAt));
+    expect(laid).toEqual(lines.filter((l) => l.includes('13:00')).map((l) => `${l.slice(0, 10)} 13:00`));
+  });
+});
+
+describe('the patient’s own channel (1177) past a cut-off', () => {
+  it('refuses a late cancel or move even with an override in the input, writing nothing, where the desk passes with one', async () => {
+    const { api, web, slot, book, written } = await freshUnit('2026-12-01T08:00:00+01:00', {
+      cancelCutoffH: 24,
+      rebookCutoffH: 24,
+    });
+    const a = await book((await slot('2026-12-02', '07:30', '08:00')).id);
+    const later = await slot('2026-12-09', '09:00', '09:30');
+    const before = written();
+    const override = { reason: 'Patienten skriver att hon är sjuk' };
+    const tries = [
+      await web.err('cancel', { id: a.id }),
+      await web.err('cancel', { id: a.id, override }),
+      await web.err('rebook', { id: a.id, slotId: later.id, override }),
+    ];
+    expect(tries.map((e) => [e.code, ruleOf(e)])).toEqual([
+      ['conflict', 'cutoff_passed'],
+      ['conflict', 'cutoff_passed'],
+      ['conflict', 'cutoff_passed'],
+    ]);
+    expect(written()).toEqual(before);
+    // Exactly 24 h before (the deadline itself) the patient could still have cancelled.
+    api.setNow('2026-12-01T07:30:00+01:00');
+    expect((await api.ok('bookings.onlinePermissions', { id: a.id })).cancel.allowed).toBe(true);
+    api.setNow('2026-12-01T07:30:00.001+01:00');
+    expect((await api.ok('bookings.onlinePermissions', { id: a.id })).cancel).toMatchObject({
+      allowed: false,
+      reason: 'deadline_passed',
+    });
+    expect((await api.ok('bookings.cancel', { id: a.id, override })).status).toBe('cancelled');
+  });
+});
+
+describe('a template’s holidays switched off and on while one is booked', () => {
+  it('lays the closed days, then takes them back but the booked one, and a later expansion changes nothing', async () => {
+    const { api, template, book } = await freshUnit('2026-12-14T07:00:00+01:00');
+    const made = await template({ weekdays: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '08:30' });
+    const days = async () =>
+      (await api.ok('calendar.range', { from: '2026-12-21', to: '2027-01-08' })).slots
+        .filter((s) => s.templateId === made.id)
+        .map((s) => localDate(s.startAt));
+    const open = [
+      '2026-12-21',
+      '2026-12-22',
+      '2026-12-23',
+      '2026-12-28',
+      '2026-12-29',
+      '2026-12-30',
+      '2027-01-04',
+      '2027-01-05',
+      '2027-01-07',
+    ];
+    // Closed weekdays by default: julafton, juldagen, nyårsafton, nyårsdagen, trettondedag jul.
+    const closed = ['2026-12-24', '2026-12-25', '2026-12-31', '2027-01-01', '2027-01-06'];
+    expect(await days()).toEqual(open);
+    const on = await api.ok('templates.update', { id: made.id, changes: { skipHolidays: false } });
+    expect([on.expansion.created, on.expansion.removed]).toEqual([5, 0]);
+    expect(await days()).toEqual([...open, ...closed].sort());
+    const juldagen = (await api.ok('calendar.range', { from: '2026-12-25', to: '2026-12-26' })).slots[0]!;
+    const kept = await book(juldagen.id);
+    const off = await api.ok('templates.update', { id: made.id, changes: { skipHolidays: true } });
+    expect([off.expansion.created, off.expansion.removed, off.expansion.bookedUnchanged.map((b) => b.bookingId)]).toEqual([
+      0,
+      4,
+      [kept.id],
+    ]);
+    expect(await days()).toEqual([...open, '2026-12-25'].sort());
+    const again = await api.ok('templates.expand', {});
+    expect([again.created, again.updated, again.removed]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('the same clinician preferred up to a week later, across the autumn change', () => {
+  it.each([
+    ['13:00', 'Dr Dag'], // seven wall-clock days after the other's first time (7 days and 1 real hour)
+    ['13:30', 'Dr Natt'], // half an hour past the week
+  ])('her own time on Saturday 31 October at %s: the proposal is %s', async (own, expected) => {
+    const { api, slot, book, dag, natt } = await freshUnit('2026-10-20T08:00:00+02:00', { cancelCutoffH: 0, rebookCutoffH: 0 });
+    const booked = await book((await slot('2026-10-22', '08:00', '08:30')).id);
+    await slot('2026-10-24', '13:00', '13:30', natt.id);
+    await slot('2026-10-31', own, own === '13:00' ? '13:30' : '14:00', dag.id);
+    const absence = (
+      await api.ok('absences.create', { resourceId: dag.id, from: '2026-10-22', to: '2026-10-22', reason: 'Sjuk' })
+    ).absence;
+    const [p] = await api.ok('absences.proposeRebooking', { id: absence.id });
+    expect([p!.booking.id, p!.proposal?.resourceName, p!.sameResource]).toEqual([booked.id, expected, expected === 'Dr Dag']);
+  });
+});
