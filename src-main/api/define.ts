@@ -2,7 +2,7 @@
 // Pure: zod and types only (the renderer imports the contract).
 import { z } from 'zod';
 import { fieldLabel } from './field-labels.ts';
-import { END_OF_DAY, START_AT_END_OF_DAY } from '../domain/time.ts';
+import { END_OF_DAY, isUtcOffset, START_AT_END_OF_DAY, UTC_OFFSET_FORM } from '../domain/time.ts';
 import type { Role } from './types.ts';
 
 export interface MethodDef<I extends z.ZodType, R> {
@@ -90,10 +90,11 @@ export const endWallTime = z
   .string()
   .regex(/^(?:([01]\d|2[0-3]):[0-5]\d|24:00)$/, named('Tid ska skrivas TT:MM (senast 24:00).'));
 
-/** A UTC offset ('+02:00'): which pass of a wall-clock time the autumn clock shows twice. */
-export const utcOffset = z
-  .string()
-  .regex(/^[+-](?:0\d|1[0-4]):[0-5]\d$/, named('UTC-förskjutningen ska skrivas +TT:MM, t.ex. +02:00.'));
+/**
+ * A UTC offset ('+02:00'): which pass of a wall-clock time the autumn clock shows twice. The field's
+ * label (field-labels.ts) says whether it is the start's or the end's.
+ */
+export const utcOffset = z.string().refine(isUtcOffset, named(`UTC-förskjutningen ${UTC_OFFSET_FORM}.`));
 
 /** An id (UUID): either case is the same id (RFC 9562); the app stores and compares lower case. */
 export const uuid = z.string().uuid(named('Ogiltigt id.')).toLowerCase();

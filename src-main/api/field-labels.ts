@@ -41,6 +41,9 @@ const LABELS: Readonly<Record<string, string>> = {
   from: 'Från och med',
   to: 'Till och med',
   date: 'Datum',
+  // slots.create: which pass of a time the autumn clock shows twice (the start's, the end's)
+  utcOffset: 'Sommartid eller vintertid',
+  endUtcOffset: 'Sluttidens sommartid eller vintertid',
   fromTime: 'Från kl.',
   toTime: 'Till kl.',
   resourceId: 'Resurs',

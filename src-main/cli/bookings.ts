@@ -13,7 +13,16 @@ import { formatIdentityNumber, reserveNumberForms } from '../domain/personnummer
 import { localDate, localTime } from '../domain/time.ts';
 import { CHANNEL_SV, MODE_SV, STATUS_SV } from '../export/columns.ts';
 import { print, printTable, withApi } from './catalog.ts';
-import { checkDateRange, EXIT, parseDateOption, parseWallTimeOption, pickResource, span, UsageError } from './common.ts';
+import {
+  checkDateRange,
+  EXIT,
+  parseDateOption,
+  parseUtcOffsetOption,
+  parseWallTimeOption,
+  pickResource,
+  span,
+  UsageError,
+} from './common.ts';
 
 type Api = Parameters<Parameters<typeof withApi>[1]>[0];
 
@@ -454,6 +463,9 @@ function registerSlotCommands(program: Command): void {
         const date = parseDateOption('--date', o.date);
         const startTime = wall('--start', o.start);
         const endTime = wall('--end', o.end, true);
+        const utcOffset = o.utcOffset === undefined ? undefined : parseUtcOffsetOption('--utc-offset', 'utcOffset', o.utcOffset);
+        const endUtcOffset =
+          o.endUtcOffset === undefined ? undefined : parseUtcOffsetOption('--end-utc-offset', 'endUtcOffset', o.endUtcOffset);
         await withApi(cmd, async (api) => {
           // An active resource first; else an inactive one of that name, so that the api says it is
           // inactive rather than the command saying no resource is named so.
@@ -478,8 +490,8 @@ function registerSlotCommands(program: Command): void {
             date,
             startTime,
             endTime,
-            ...(o.utcOffset === undefined ? {} : { utcOffset: o.utcOffset }),
-            ...(o.endUtcOffset === undefined ? {} : { endUtcOffset: o.endUtcOffset }),
+            ...(utcOffset === undefined ? {} : { utcOffset }),
+            ...(endUtcOffset === undefined ? {} : { endUtcOffset }),
             appointmentTypeIds: typeIds,
             webPublished: o.web === true,
             withinCareGuarantee: true,

@@ -8,12 +8,15 @@ import {
   END_OF_DAY,
   isEndWallTime,
   isIsoDate,
+  isUtcOffset,
   isWallTime,
   localDate,
   localEndTime,
   localTime,
   START_AT_END_OF_DAY,
+  UTC_OFFSET_FORM,
 } from '../domain/time.ts';
+import { fieldLabel } from '../api/field-labels.ts';
 import { FIRST_DATE, isDateInRange, LAST_DATE } from '../api/define.ts';
 
 /** Documented exit codes (README): 0 ok, 1 failure, 2 bad usage or input, 3 sync finished with conflicts. */
@@ -81,6 +84,18 @@ export function parseWallTimeOption(name: string, value: string, end = false): s
   if (!end && value === END_OF_DAY) throw new UsageError(`${name}: ${START_AT_END_OF_DAY}`);
   if (!(end ? isEndWallTime(value) : isWallTime(value)))
     throw new UsageError(`${name} ska vara en tid TT:MM (00:00–${end ? '24:00' : '23:59'}), inte "${value}".`);
+  return value;
+}
+
+/**
+ * A UTC offset option (`--utc-offset`, `--end-utc-offset`) for the api field `field`: refused by
+ * its own name and the field's words, as the two come together and one message for both hid which.
+ */
+export function parseUtcOffsetOption(name: string, field: string, value: string): string {
+  if (!isUtcOffset(value)) {
+    const what = fieldLabel([field]);
+    throw new UsageError(`${name}${what ? ` (${what.toLocaleLowerCase('sv')})` : ''} ${UTC_OFFSET_FORM}, inte "${value}".`);
+  }
   return value;
 }
 

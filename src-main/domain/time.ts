@@ -31,6 +31,14 @@ export function isEndWallTime(s: string): boolean {
   return END_TIME_RE.test(s);
 }
 
+/** A UTC offset as the api and the CLI take it: '+02:00' (sign, hours 00–14, minutes). */
+export function isUtcOffset(s: string): boolean {
+  return /^[+-](?:0\d|1[0-4]):[0-5]\d$/.test(s);
+}
+
+/** How a UTC offset is written, said alike by the api and the CLI after the field's or option's name. */
+export const UTC_OFFSET_FORM = 'ska skrivas +TT:MM, t.ex. +02:00 (sommartid) eller +01:00 (vintertid)';
+
 export function parseIsoDate(s: IsoDate): { year: number; month: number; day: number } {
   const m = DATE_RE.exec(s);
   if (!m || !isIsoDate(s)) throw new RangeError(`Not a valid date: ${s}`);

@@ -72,6 +72,24 @@ describe('tidbok slots add across the change itself', () => {
   });
 });
 
+describe('a malformed UTC offset names the option it came in', () => {
+  it('--utc-offset and --end-utc-offset each say which one is wrong, before anything is laid', async () => {
+    const start = await add('2026-10-25', '02:40', '02:10', '--utc-offset', '2');
+    expect([start.code, start.err]).toEqual([
+      2,
+      'tidbok: --utc-offset (sommartid eller vintertid) ska skrivas +TT:MM, t.ex. +02:00 (sommartid) eller +01:00 (vintertid), inte "2".\n',
+    ]);
+    const end = await add('2026-10-25', '02:40', '02:10', '--end-utc-offset', '1');
+    expect([end.code, end.err]).toEqual([
+      2,
+      'tidbok: --end-utc-offset (sluttidens sommartid eller vintertid) ska skrivas +TT:MM, t.ex. +02:00 (sommartid) eller +01:00 (vintertid), inte "1".\n',
+    ]);
+    // Both wrong: the first named.
+    const both = await add('2026-10-25', '02:40', '02:10', '--utc-offset', '+2:00', '--end-utc-offset', '+1');
+    expect([both.code, both.err]).toEqual([2, expect.stringMatching(/^tidbok: --utc-offset .*inte "\+2:00"\.\n$/)]);
+  });
+});
+
 describe('24:00 at the command line', () => {
   it('a single slot 23:00–24:00 the evening before the change ends at 22:00Z and reads 23:00–24:00', async () => {
     const r = await add('2026-10-24', '23:00', '24:00', '--json');

@@ -81,6 +81,14 @@ describe('a single slot in the doubled autumn hour', () => {
     });
     expect(await api.err('slots.create', slot('2026-10-25', '02:20', '02:40', { utcOffset: 'sommartid' }))).toMatchObject({
       code: 'validation',
+      message:
+        'Ogiltiga uppgifter: Sommartid eller vintertid: UTC-förskjutningen ska skrivas +TT:MM, t.ex. +02:00 (sommartid) eller +01:00 (vintertid).',
+    });
+    // The end's offset says it is the end's.
+    expect(await api.err('slots.create', slot('2026-10-25', '02:40', '02:10', { endUtcOffset: '1' }))).toMatchObject({
+      code: 'validation',
+      message:
+        'Ogiltiga uppgifter: Sluttidens sommartid eller vintertid: UTC-förskjutningen ska skrivas +TT:MM, t.ex. +02:00 (sommartid) eller +01:00 (vintertid).',
     });
     expect(api.count(`SELECT count(*) AS n FROM slots`)).toBe(0);
   });
