@@ -130,6 +130,49 @@ describe('an appointment type edited while its times are booked', () => {
   });
 });
 
+describe('a type used only by a template, a single time or a cancelled booking', () => {
+  it('counts as in use (delete refused); deactivated, its template lays no further times until it is active again', async () => {
+    const { api, template, book, type } = await freshUnit('2026-12-14T07:00:00+01:00', { cancelCutoffH: 0 });
+    const mk = (code: string) =>
+      api.ok('appointmentTypes.create', {
+        code,
+        nameSv: code,
+        nameEn: code,
+        durationMin: 30,
+        contactModes: ['physical'],
+        professions: ['lakare'],
+      });
+    const byTemplate = await mk('MALL');
+    const made = await template({ weekdays: [2], startTime: '10:00', endTime: '10:30', appointmentTypeIds: [byTemplate.id] });
+    const bySlot = await mk('ENSTAKA');
+    await api.ok('slots.create', {
+      resourceId: made.resourceId,
+      date: '2026-12-16',
+      startTime: '09:00',
+      endTime: '09:30',
+      appointmentTypeIds: [bySlot.id],
+    });
+    const byCancelled = await mk('AVBOKAD');
+    const shared = await api.ok('slots.create', {
+      resourceId: made.resourceId,
+      date: '2026-12-17',
+      startTime: '09:00',
+      endTime: '09:30',
+      appointmentTypeIds: [byCancelled.id, type.id],
+    });
+    await api.ok('bookings.cancel', { id: (await book(shared.id, { appointmentTypeId: byCancelled.id })).id });
+    for (const t of [byTemplate, bySlot, byCancelled])
+      expect((await api.err('appointmentTypes.delete', { id: t.id })).code, t.code).toBe('conflict');
+    const laid = async () => (await slotsOf(api, '2026-12-14', '2027-05-03')).filter((s) => s.templateId === made.id).length;
+    expect(await laid()).toBe(12);
+    await api.ok('appointmentTypes.setActive', { id: byTemplate.id, active: false });
+    expect((await api.ok('templates.expand', { templateIds: [made.id], horizonWeeks: 20 })).created).toBe(0);
+    expect(await laid()).toBe(12);
+    await api.ok('appointmentTypes.setActive', { id: byTemplate.id, active: true });
+    expect((await api.ok('templates.expand', { templateIds: [made.id], horizonWeeks: 20 })).created).toBe(8);
+  });
+});
+
 describe('reason rules: what a refused reason leaves behind', () => {
   it('an unknown code, a blank mandatory reason and an unsupported one each refuse by name and write nothing', async () => {
     const { api, slot, book, type, patient, written } = await freshUnit('2026-12-01T07:00:00+01:00', {
