@@ -465,6 +465,31 @@ describe('a template edited while some of its future times are booked', () => {
   });
 });
 
+describe('a template edited in the middle of a day', () => {
+  it('reports the booked times still ahead, not one already past, and leaves the day’s past times as they were', async () => {
+    const { api, template, book, person, type } = await freshUnit('2026-12-01T07:00:00+01:00', {
+      cancelCutoffH: 0,
+      rebookCutoffH: 0,
+    });
+    const made = await template({ weekdays: [3], startTime: '08:00', endTime: '12:00', validFrom: '2026-12-02' });
+    const wed = (await api.ok('calendar.range', { from: '2026-12-02', to: '2026-12-03' })).slots;
+    const at = (t: string) => wed.find((s) => wall(s.startAt) === `2026-12-02 ${t}`)!.id;
+    const past = await book(at('08:00'));
+    const ahead = await api.ok('bookings.book', {
+      slotId: at('11:00'),
+      patientId: (await person(41)).id,
+      appointmentTypeId: type.id,
+    });
+    api.setNow('2026-12-02T10:00:00+01:00');
+    const edit = await api.ok('templates.update', { id: made.id, changes: { startTime: '09:00', endTime: '10:00' } });
+    expect(edit.expansion.bookedUnchanged.map((b) => b.bookingId)).toEqual([ahead.id]);
+    const day = (await api.ok('calendar.range', { from: '2026-12-02', to: '2026-12-03' })).slots.map((s) => localTime(s.startAt));
+    // The morning's times stay (the past is not rewritten); 10:30 and 11:30 go; 11:00 is booked.
+    expect(day).toEqual(['08:00', '08:30', '09:00', '09:30', '11:00']);
+    expect((await api.ok('bookings.get', { id: past.id })).status).toBe('booked');
+  });
+});
+
 describe('the preview of a template edit and the edit itself', () => {
   it('agree on what overlaps a single time, give way to the template’s own times, and keep its booked one', async () => {
     const { api, template, slot, book, dag, type } = await freshUnit('2026-12-07T07:00:00+01:00');
