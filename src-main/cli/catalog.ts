@@ -218,7 +218,14 @@ async function importEntry(
   } else {
     type = await api('appointmentTypes.create', fields as InputOf<'appointmentTypes.create'>);
   }
-  if ('active' in entry) type = await api('appointmentTypes.setActive', { id: type.id, active: entry['active'] as boolean });
+  if ('active' in entry) {
+    // The templates a deactivation leaves empty are the types page's concern, as the impact above.
+    const { templatesLeftEmpty: _empty, ...activated } = await api('appointmentTypes.setActive', {
+      id: type.id,
+      active: entry['active'] as boolean,
+    });
+    type = activated;
+  }
   const changed = existing
     ? (Object.keys(type) as (keyof AppointmentType)[]).filter(
         (k) => k !== 'version' && JSON.stringify(type[k]) !== JSON.stringify(existing[k]),

@@ -166,7 +166,9 @@ export function checkCutoff(
 function cutoffMessage(process: 'cancel' | 'rebook', cutoffH: number, startAt: number, tz: string): string {
   const what = process === 'cancel' ? 'Avbokning' : 'Ombokning';
   const deadline = cutoffDeadline(startAt, cutoffH);
-  return `${what} måste göras senast ${hoursSv(cutoffH)} före besöket: det gick att göra till ${localDate(deadline, tz)} kl. ${localTime(deadline, tz)}.`;
+  // "senast 0 timmar före" reads oddly: a 0-hour cut-off is the visit's start.
+  const rule = cutoffH === 0 ? 'innan besöket börjar' : `senast ${hoursSv(cutoffH)} före besöket`;
+  return `${what} måste göras ${rule}: det gick att göra till ${localDate(deadline, tz)} kl. ${localTime(deadline, tz)}.`;
 }
 
 /** A limit as the desk reads it aloud: "1 timme", "24 timmar"; "1 dag", "30 dagar". */

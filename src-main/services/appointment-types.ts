@@ -1,9 +1,10 @@
 // Appointment types: create, edit, (de)activate; delete only one that was never used.
 import { conflict, invalid, notFound } from '../api/result.ts';
-import type { AppointmentTypeChange, UnfitBookedSlot } from '../api/methods/scheduling.ts';
-import type { AppointmentType, ReasonCode } from '../api/types.ts';
+import type { AppointmentTypeActivation, AppointmentTypeChange, UnfitBookedSlot } from '../api/methods/scheduling.ts';
+import type { AppointmentType, ContactMode, ReasonCode } from '../api/types.ts';
 import { toAppointmentType, type AppointmentTypeRow } from '../store/rows.ts';
 import { leadWindowProblem, OPEN_STATUSES } from '../domain/booking-rules.ts';
+import { localDate } from '../domain/time.ts';
 import { recordAudit, recordPatientReads } from './audit.ts';
 import { refuseStaleEdit } from './edit-versions.ts';
 import type { Caller, ServiceContext } from './context.ts';
@@ -133,15 +134,19 @@ function unfitFreeSlots(ctx: ServiceContext, t: AppointmentType): AppointmentTyp
 }
 
 /**
- * Future booked times of the type that it no longer fits, by the same rules as unfitFreeSlots.
- * Tidbok leaves them booked as they were (a patient was told that time; moving her is the desk's
- * call), so the scheduler is shown each one. The list names patients: a read of each is logged.
+ * Future booked times of the type that it no longer fits, by the same rules as unfitFreeSlots, or
+ * booked in a contact mode it no longer offers (the patient expects a video call the type has
+ * dropped). Tidbok leaves them booked as they were (a patient was told that time; moving her is
+ * the desk's call), so the scheduler is shown each one. The list names patients: a read of each
+ * is logged.
  */
 function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): UnfitBookedSlot[] {
   const rows = ctx.db
     .prepare(
       `SELECT s.id AS slotId, s.start_at AS startAt, s.end_at AS endAt, b.id AS bookingId, b.patient_id AS patientId,
               p.given_name AS givenName, p.family_name AS familyName, p.protected_identity AS protectedIdentity,
+              b.contact_mode AS contactMode, (s.end_at - s.start_at) < @durationMs AS short,
+              NOT EXISTS (SELECT 1 FROM json_each(@modes) m WHERE m.value = b.contact_mode) AS modeDropped,
               (json_array_length(@professions) > 0
                 AND (r.profession IS NULL
                      OR NOT EXISTS (SELECT 1 FROM json_each(@professions) x WHERE x.value = r.profession))) AS wrong
@@ -150,7 +155,7 @@ function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): U
          JOIN resources r ON r.id = s.resource_id
          JOIN patients p ON p.id = b.patient_id
         WHERE b.appointment_type_id = @typeId AND b.status IN (SELECT value FROM json_each(@open)) AND s.start_at > @now
-          AND ((s.end_at - s.start_at) < @durationMs OR wrong)
+          AND (short OR wrong OR modeDropped)
         ORDER BY s.start_at, b.id`,
     )
     .all({
@@ -159,6 +164,7 @@ function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): U
       now: ctx.now(),
       durationMs: t.durationMin * 60_000,
       professions: JSON.stringify(t.professions),
+      modes: JSON.stringify(t.contactModes),
     }) as {
     slotId: string;
     startAt: number;
@@ -168,6 +174,9 @@ function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): U
     givenName: string;
     familyName: string;
     protectedIdentity: number;
+    contactMode: ContactMode;
+    short: number;
+    modeDropped: number;
     wrong: number;
   }[];
   recordPatientReads(
@@ -176,17 +185,22 @@ function unfitBooked(ctx: ServiceContext, caller: Caller, t: AppointmentType): U
     rows.map((r) => r.patientId),
     { op: 'type_unfit_booked', appointmentTypeId: t.id },
   );
-  return rows.map((r) => ({
-    slotId: r.slotId,
-    startAt: r.startAt,
-    endAt: r.endAt,
-    bookingId: r.bookingId,
-    // A protected patient's name is never sent (the screens say "Skyddad identitet").
-    patientName: r.protectedIdentity === 1 ? '' : `${r.givenName} ${r.familyName}`,
-    protectedIdentity: r.protectedIdentity === 1,
-    // As for free slots: the wrong profession wins, since a longer slot would not make it fit.
-    reason: r.wrong ? 'wrongProfession' : 'tooShort',
-  }));
+  return rows.map((r) => {
+    const notice = {
+      slotId: r.slotId,
+      startAt: r.startAt,
+      endAt: r.endAt,
+      bookingId: r.bookingId,
+      // A protected patient's name is never sent (the screens say "Skyddad identitet").
+      patientName: r.protectedIdentity === 1 ? '' : `${r.givenName} ${r.familyName}`,
+      protectedIdentity: r.protectedIdentity === 1,
+    };
+    // As for free slots: the wrong profession wins, since a longer slot would not make it fit;
+    // then the length, since a rebooking for it chooses the mode anew anyway.
+    if (r.wrong) return { ...notice, reason: 'wrongProfession' };
+    if (r.short) return { ...notice, reason: 'tooShort' };
+    return { ...notice, reason: 'contactMode', contactMode: r.contactMode };
+  });
 }
 
 /** What a saved type no longer fits from now on: free slots counted, booked times listed. */
@@ -244,20 +258,49 @@ export function updateAppointmentType(
   })();
 }
 
+/**
+ * The unit's active templates, not yet ended, that offer the (deactivated) type and no active
+ * type: expansion skips them, so they lay out nothing more and the scheduler must hear which.
+ */
+function templatesLeftEmpty(ctx: ServiceContext, t: AppointmentType): AppointmentTypeActivation['templatesLeftEmpty'] {
+  if (t.active) return [];
+  const unit = currentUnit(ctx);
+  return ctx.db
+    .prepare(
+      `SELECT st.id AS templateId, st.name AS templateName, r.id AS resourceId, r.name AS resourceName
+         FROM schedule_templates st JOIN resources r ON r.id = st.resource_id
+        WHERE r.unit_id = @unitId AND st.active = 1 AND (st.valid_to IS NULL OR st.valid_to >= @today)
+          AND EXISTS (SELECT 1 FROM json_each(st.appointment_type_ids) WHERE value = @typeId)
+          AND NOT EXISTS (SELECT 1 FROM json_each(st.appointment_type_ids) j
+                            JOIN appointment_types a ON a.id = j.value WHERE a.active = 1)
+        ORDER BY r.sort_order, r.name, st.start_time, st.name`,
+    )
+    .all({
+      unitId: unit.id,
+      today: localDate(ctx.now(), unit.timeZone),
+      typeId: t.id,
+    }) as AppointmentTypeActivation['templatesLeftEmpty'];
+}
+
 export function setAppointmentTypeActive(
   ctx: ServiceContext,
   caller: Caller,
   input: { id: string; active: boolean },
-): AppointmentType {
+): AppointmentTypeActivation {
   return ctx.db.transaction(() => {
     const before = getAppointmentType(ctx, input.id);
-    if (before.active === input.active) return before;
+    // A repeat writes nothing but still says which templates lie empty.
+    if (before.active === input.active) return { ...before, templatesLeftEmpty: templatesLeftEmpty(ctx, before) };
     ctx.db
       .prepare(`UPDATE appointment_types SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(input.active ? 1 : 0, ctx.now(), caller.username, before.id);
     const t = getAppointmentType(ctx, before.id);
-    afterChange(ctx, caller, t, 'update', { active: input.active });
-    return t;
+    const empty = templatesLeftEmpty(ctx, t);
+    afterChange(ctx, caller, t, 'update', {
+      active: input.active,
+      ...(empty.length > 0 ? { templatesLeftEmpty: empty.map((x) => x.templateId) } : {}),
+    });
+    return { ...t, templatesLeftEmpty: empty };
   })();
 }
 

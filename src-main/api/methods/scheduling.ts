@@ -37,15 +37,24 @@ export const DESK_ROLES: readonly Role[] = ['receptionist', 'scheduler', 'admin'
 export interface AppointmentTypeChange extends AppointmentType {
   unfitFreeSlots: { tooShort: number; wrongProfession: number };
   /**
-   * Future booked times of the type it no longer fits, for the same two reasons: left booked as
-   * they were (the patient keeps the time, at its old length), for the desk to check or rebook;
-   * as template edits report the booked slots they leave (`ExpansionReport.bookedUnchanged`).
+   * Future booked times of the type it no longer fits, for the same two reasons or because they
+   * are booked in a contact mode it no longer offers: left booked as they were (the patient keeps
+   * the time, at its old length and mode), for the desk to check or rebook; as template edits
+   * report the booked slots they leave (`ExpansionReport.bookedUnchanged`).
    */
   unfitBooked: UnfitBookedSlot[];
 }
 
-export interface UnfitBookedSlot extends BookedSlotNotice {
-  reason: 'tooShort' | 'wrongProfession';
+/** One reason per booking: a wrong profession wins, then too short, then the dropped mode. */
+export type UnfitBookedSlot = BookedSlotNotice &
+  ({ reason: 'tooShort' | 'wrongProfession' } | { reason: 'contactMode'; contactMode: ContactMode });
+
+/**
+ * A type (de)activated. Deactivated, the active schedule templates it leaves with no active type:
+ * they lay out nothing more (expansion skips them) until a type is added or it is active again.
+ */
+export interface AppointmentTypeActivation extends AppointmentType {
+  templatesLeftEmpty: { templateId: string; templateName: string; resourceId: string; resourceName: string }[];
 }
 
 export interface ScheduleTemplate {
@@ -416,8 +425,8 @@ export const schedulingMethods = {
     roles: SCHEDULING_ROLES,
     kind: 'change',
   }),
-  /** Deactivated types stay on existing slots and bookings but cannot be booked anew. */
-  'appointmentTypes.setActive': method<AppointmentType>()({
+  /** Deactivated types stay on existing slots and bookings but cannot be booked anew; names the templates left empty. */
+  'appointmentTypes.setActive': method<AppointmentTypeActivation>()({
     input: z.object({ id: uuid, active: z.boolean() }).strict(),
     roles: SCHEDULING_ROLES,
     kind: 'change',

@@ -335,7 +335,7 @@ describe('a cut-off of 0 hours', () => {
     expect(atStart.ok ? 'ok' : atStart.error).toMatchObject({
       code: 'conflict',
       message:
-        'Avbokning måste göras senast 0 timmar före besöket: det gick att göra till 2026-11-23 kl. 16:00. Personal kan göra det med en motiverad åsidosättning.',
+        'Avbokning måste göras innan besöket börjar: det gick att göra till 2026-11-23 kl. 16:00. Personal kan göra det med en motiverad åsidosättning.',
     });
     const justBefore = await callAt('2026-11-23T15:59:59+01:00', 'bookings.cancel', { id: b.id });
     expect(justBefore.ok ? justBefore.value : justBefore.error).toMatchObject({ status: 'cancelled' });

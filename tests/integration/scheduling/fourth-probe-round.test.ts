@@ -165,7 +165,9 @@ describe('a type used only by a template, a single time or a cancelled booking',
       expect((await api.err('appointmentTypes.delete', { id: t.id })).code, t.code).toBe('conflict');
     const laid = async () => (await slotsOf(api, '2026-12-14', '2027-05-03')).filter((s) => s.templateId === made.id).length;
     expect(await laid()).toBe(12);
-    await api.ok('appointmentTypes.setActive', { id: byTemplate.id, active: false });
+    // The deactivation names the template it leaves with no active type.
+    const off = await api.ok('appointmentTypes.setActive', { id: byTemplate.id, active: false });
+    expect(off.templatesLeftEmpty.map((x) => [x.templateId, x.resourceId])).toEqual([[made.id, made.resourceId]]);
     expect((await api.ok('templates.expand', { templateIds: [made.id], horizonWeeks: 20 })).created).toBe(0);
     expect(await laid()).toBe(12);
     await api.ok('appointmentTypes.setActive', { id: byTemplate.id, active: true });
@@ -984,7 +986,7 @@ describe('tidbok at the command line: a late cancel and an absence moved twice',
 });
 
 describe('absence rebooking at the edges of a type’s rules', () => {
-  it('a booking in a contact mode the type has dropped gets no proposal but a reason, and the type’s edit did not report it', async () => {
+  it('a booking in a contact mode the type has dropped gets no proposal but a reason, and the type’s edit reported it', async () => {
     const { api, slot, book, dag, natt, type } = await freshUnit('2026-12-07T07:00:00+01:00', {
       contactModes: ['physical', 'video'],
       cancelCutoffH: 0,
@@ -993,8 +995,10 @@ describe('absence rebooking at the edges of a type’s rules', () => {
     const video = await book((await slot('2026-12-09', '08:00', '08:30')).id, { contactMode: 'video' });
     await slot('2026-12-10', '13:00', '13:30', natt.id);
     const edit = await api.ok('appointmentTypes.update', { id: type.id, contactModes: ['physical'] });
-    // Surprising, kept: the edit reports lengths and professions only, not a mode in use.
-    expect(edit.unfitBooked).toEqual([]);
+    // The edit reports the booked time in the dropped mode, as it reports lengths and professions.
+    expect(edit.unfitBooked.map((u) => [u.bookingId, u.reason, 'contactMode' in u ? u.contactMode : null])).toEqual([
+      [video.id, 'contactMode', 'video'],
+    ]);
     const absence = (
       await api.ok('absences.create', { resourceId: dag.id, from: '2026-12-09', to: '2026-12-09', reason: 'Sjuk' })
     ).absence;
