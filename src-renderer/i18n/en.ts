@@ -1022,17 +1022,24 @@ export const en: Shape<typeof sv> = {
     bookedHeading_one: '{{count}} booked time no longer fits {{name}}',
     bookedHeading_other: '{{count}} booked times no longer fit {{name}}',
     bookedKept:
-      'Tidbok changed no booking: the patients keep their times as booked. Check them and rebook the patient where the visit will not fit.',
+      'Tidbok changed no booking: the patients keep their times as booked. Check them and rebook the patient where the visit will not fit or the contact mode is no longer offered.',
     time: 'Time',
     patient: 'Patient',
     why: 'Why',
     whyTooShort: 'The time is {{minutes}} min, the type {{typeMinutes}} min',
     whyWrongProfession: 'The resource’s profession no longer performs the type',
+    whyContactMode: 'The contact mode {{mode}} is no longer offered',
     wrongProfession_one:
       '{{count}} free slot for {{name}} is with a resource whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
     wrongProfession_other:
       '{{count}} free slots for {{name}} are with resources whose profession the type no longer allows and cannot be booked. Change the schedule templates under Schedule templates.',
     noneBooked: 'No booked times were affected.',
+    emptyTitle_one: '{{name}} is deactivated: {{count}} schedule template lays out no more times',
+    emptyTitle_other: '{{name}} is deactivated: {{count}} schedule templates lay out no more times',
+    emptyText:
+      'The templates have no active appointment type left. Times already laid out stay. Add an active type to the template under Schedule templates, or activate {{name}} again.',
+    resource: 'Resource',
+    template: 'Schedule template',
   },
   // Sync: whether central's changes are heard as they happen (sync/notifications.ts).
   // A database opened elsewhere than first (sync/DeskMovedNotice.tsx): a hand copy, or the same desk moved.

@@ -1029,17 +1029,25 @@ export const sv = {
     bookedHeading_one: '{{count}} bokad tid passar inte längre {{name}}',
     bookedHeading_other: '{{count}} bokade tider passar inte längre {{name}}',
     bookedKept:
-      'Tidbok ändrade inga bokningar: patienterna har kvar sina tider som de bokades. Se över dem och boka om patienten där besöket inte hinns med.',
+      'Tidbok ändrade inga bokningar: patienterna har kvar sina tider som de bokades. Se över dem och boka om patienten där besöket inte hinns med eller kontaktsättet inte längre erbjuds.',
     time: 'Tid',
     patient: 'Patient',
     why: 'Varför',
     whyTooShort: 'Tiden är {{minutes}} min, besökstypen {{typeMinutes}} min',
     whyWrongProfession: 'Resursens yrkesgrupp utför inte längre besökstypen',
+    whyContactMode: 'Kontaktsättet {{mode}} erbjuds inte längre',
     wrongProfession_one:
       '{{count}} ledig tid för {{name}} ligger hos en resurs vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
     wrongProfession_other:
       '{{count}} lediga tider för {{name}} ligger hos resurser vars yrkesgrupp besökstypen inte längre tillåter och kan inte bokas. Ändra schemamallarna under Schemamallar.',
     noneBooked: 'Inga bokade tider berördes.',
+    // A deactivation that leaves templates with no active type: they lay out nothing more.
+    emptyTitle_one: '{{name}} är inaktiverad: {{count}} schemamall lägger inte ut fler tider',
+    emptyTitle_other: '{{name}} är inaktiverad: {{count}} schemamallar lägger inte ut fler tider',
+    emptyText:
+      'Mallarna har ingen aktiv besökstyp kvar. Redan utlagda tider ligger kvar. Lägg till en aktiv besökstyp i mallen under Schemamallar, eller aktivera {{name}} igen.',
+    resource: 'Resurs',
+    template: 'Schemamall',
   },
   // Synk: whether central's changes are heard as they happen (sync/notifications.ts).
   // A database opened elsewhere than first (sync/DeskMovedNotice.tsx): a hand copy, or the same desk moved.

@@ -4,12 +4,12 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
+import type { AppointmentTypeActivation, AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import type { AppointmentType } from '../../src-main/api/types.ts';
 import { call } from '../api/client.ts';
 import { NoticeProvider, useNotify } from '../booking/notices.tsx';
 import { TypeForm } from './TypeForm.tsx';
-import { TypeImpact, hasTypeImpact } from './TypeImpact.tsx';
+import { TemplatesLeftEmpty, TypeImpact, hasTypeImpact } from './TypeImpact.tsx';
 import { useRoles } from '../auth/roles.ts';
 import { typeName } from '../calendar/model.ts';
 
@@ -34,6 +34,8 @@ function TypesScreen() {
   // What the last edit no longer fits (free slots, booked times): stays until dismissed, unlike a
   // notice, because the scheduler has templates to change and bookings to check.
   const [impact, setImpact] = useState<AppointmentTypeChange | null>(null);
+  // The templates the last deactivation left with no active type, likewise until dismissed.
+  const [emptied, setEmptied] = useState<AppointmentTypeActivation | null>(null);
 
   async function toggleActive(x: AppointmentType) {
     try {
@@ -41,6 +43,7 @@ function TypesScreen() {
       await client.invalidateQueries({ queryKey: ['appointmentTypes.list'] });
       // Said, not only shown by the row: what becomes of the type's times from now on.
       notify('ok', t(changed.active ? 'typeForm.activated' : 'typeForm.deactivated', { name: typeName(changed, i18n.language) }));
+      setEmptied(changed.templatesLeftEmpty.length > 0 ? changed : null);
     } catch (err) {
       notify('error', (err as Error).message);
     }
@@ -59,6 +62,7 @@ function TypesScreen() {
       {!canEdit && known && <p className="tb-muted">{t('typeForm.readOnly')}</p>}
       {types.error && <p role="alert">{types.error.message}</p>}
       {impact && <TypeImpact impact={impact} onClose={() => setImpact(null)} />}
+      {emptied && <TemplatesLeftEmpty change={emptied} onClose={() => setEmptied(null)} />}
       <table className="tb-table tb-compact" data-testid="types-table">
         <thead>
           <tr>

@@ -2,9 +2,10 @@
 // counted (left in the schedule, no longer bookable for the type), booked times are listed (left
 // booked as they were, for the desk to check), as a template edit reports its booked slots. Stays
 // until closed, unlike a notice: the scheduler has templates to change and bookings to check.
+// A deactivation's templates left with no active type are shown the same way (TemplatesLeftEmpty).
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
+import type { AppointmentTypeActivation, AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import { formatSpan } from '../i18n/format.ts';
 import './type-impact.css';
 
@@ -68,7 +69,9 @@ export function TypeImpact({ impact, onClose }: { impact: AppointmentTypeChange;
                             minutes: Math.round((b.endAt - b.startAt) / 60_000),
                             typeMinutes: impact.durationMin,
                           })
-                        : t('typeImpact.whyWrongProfession')}
+                        : b.reason === 'contactMode'
+                          ? t('typeImpact.whyContactMode', { mode: t(`mode.${b.contactMode}`).toLocaleLowerCase(lang) })
+                          : t('typeImpact.whyWrongProfession')}
                     </td>
                   </tr>
                 ))}
@@ -77,6 +80,44 @@ export function TypeImpact({ impact, onClose }: { impact: AppointmentTypeChange;
           </div>
         </>
       )}
+      <button type="button" className="tb-button tb-small" onClick={onClose}>
+        {t('common.close')}
+      </button>
+    </section>
+  );
+}
+
+/** The templates a deactivation left with no active type: they lay out nothing more until fixed. */
+export function TemplatesLeftEmpty({ change, onClose }: { change: AppointmentTypeActivation; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const name = i18n.language === 'en' ? change.nameEn : change.nameSv;
+  const empty = change.templatesLeftEmpty;
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), [change]);
+  return (
+    <section className="tb-warning tb-type-impact" aria-labelledby="type-empty-title" data-testid="type-templates-empty">
+      <h2 id="type-empty-title" className="tb-type-impact-title" tabIndex={-1} ref={title}>
+        {t('typeImpact.emptyTitle', { count: empty.length, name })}
+      </h2>
+      <p>{t('typeImpact.emptyText', { name })}</p>
+      <div className="tb-type-impact-scroll" role="region" aria-labelledby="type-empty-title" tabIndex={0}>
+        <table className="tb-table tb-compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('typeImpact.resource')}</th>
+              <th scope="col">{t('typeImpact.template')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {empty.map((x) => (
+              <tr key={x.templateId} data-template-id={x.templateId}>
+                <td>{x.resourceName}</td>
+                <td>{x.templateName}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <button type="button" className="tb-button tb-small" onClick={onClose}>
         {t('common.close')}
       </button>
