@@ -3,7 +3,7 @@
 // booked as they were, for the desk to check), as a template edit reports its booked slots. Stays
 // until closed, unlike a notice: the scheduler has templates to change and bookings to check.
 // A deactivation's templates left with no active type are shown the same way (TemplatesLeftEmpty).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentTypeActivation, AppointmentTypeChange } from '../../src-main/api/methods/scheduling.ts';
 import { formatSpan } from '../i18n/format.ts';
@@ -14,19 +14,32 @@ export function hasTypeImpact(change: AppointmentTypeChange): boolean {
   return change.unfitFreeSlots.tooShort + change.unfitFreeSlots.wrongProfession + change.unfitBooked.length > 0;
 }
 
+/** The warning panel both reports share: its heading takes the focus, a button closes it. */
+function ReportPanel(props: { id: string; title: string; shown: object; onClose: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  // The form or row action is done: the focus goes to what it left to do (read from its heading).
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), [props.shown]);
+  return (
+    <section className="tb-warning tb-type-impact" aria-labelledby={`${props.id}-title`} data-testid={props.id}>
+      <h2 id={`${props.id}-title`} className="tb-type-impact-title" tabIndex={-1} ref={title}>
+        {props.title}
+      </h2>
+      {props.children}
+      <button type="button" className="tb-button tb-small" onClick={props.onClose}>
+        {t('common.close')}
+      </button>
+    </section>
+  );
+}
+
 export function TypeImpact({ impact, onClose }: { impact: AppointmentTypeChange; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const name = lang === 'en' ? impact.nameEn : impact.nameSv;
   const booked = impact.unfitBooked;
-  // The form closed: the focus goes to what the save left to do (read from its heading), not the page.
-  const title = useRef<HTMLHeadingElement>(null);
-  useEffect(() => title.current?.focus(), [impact]);
   return (
-    <section className="tb-warning tb-type-impact" aria-labelledby="type-impact-title" data-testid="type-impact">
-      <h2 id="type-impact-title" className="tb-type-impact-title" tabIndex={-1} ref={title}>
-        {t('typeImpact.title', { name })}
-      </h2>
+    <ReportPanel id="type-impact" title={t('typeImpact.title', { name })} shown={impact} onClose={onClose}>
       {(['tooShort', 'wrongProfession'] as const)
         .filter((k) => impact.unfitFreeSlots[k] > 0)
         .map((k) => (
@@ -80,10 +93,7 @@ export function TypeImpact({ impact, onClose }: { impact: AppointmentTypeChange;
           </div>
         </>
       )}
-      <button type="button" className="tb-button tb-small" onClick={onClose}>
-        {t('common.close')}
-      </button>
-    </section>
+    </ReportPanel>
   );
 }
 
@@ -92,15 +102,15 @@ export function TemplatesLeftEmpty({ change, onClose }: { change: AppointmentTyp
   const { t, i18n } = useTranslation();
   const name = i18n.language === 'en' ? change.nameEn : change.nameSv;
   const empty = change.templatesLeftEmpty;
-  const title = useRef<HTMLHeadingElement>(null);
-  useEffect(() => title.current?.focus(), [change]);
   return (
-    <section className="tb-warning tb-type-impact" aria-labelledby="type-empty-title" data-testid="type-templates-empty">
-      <h2 id="type-empty-title" className="tb-type-impact-title" tabIndex={-1} ref={title}>
-        {t('typeImpact.emptyTitle', { count: empty.length, name })}
-      </h2>
+    <ReportPanel
+      id="type-templates-empty"
+      title={t('typeImpact.emptyTitle', { count: empty.length, name })}
+      shown={change}
+      onClose={onClose}
+    >
       <p>{t('typeImpact.emptyText', { name })}</p>
-      <div className="tb-type-impact-scroll" role="region" aria-labelledby="type-empty-title" tabIndex={0}>
+      <div className="tb-type-impact-scroll" role="region" aria-labelledby="type-templates-empty-title" tabIndex={0}>
         <table className="tb-table tb-compact">
           <thead>
             <tr>
@@ -118,9 +128,6 @@ export function TemplatesLeftEmpty({ change, onClose }: { change: AppointmentTyp
           </tbody>
         </table>
       </div>
-      <button type="button" className="tb-button tb-small" onClick={onClose}>
-        {t('common.close')}
-      </button>
-    </section>
+    </ReportPanel>
   );
 }
