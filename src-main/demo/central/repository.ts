@@ -113,6 +113,12 @@ export class CentralRepository extends MemoryRepository {
     const tag = carriedTags(prev?.meta?.tag, resource.meta?.tag);
     const stored = {
       ...resource,
+      // A new appointment without `created` (a patient's web booking) was made when central took it:
+      // the desk judges its booking window from it, so it is central's clock, not the sender's (and
+      // the clock itself, not the feed's stamp, which steps past it to stay strictly increasing).
+      ...(resource.resourceType === 'Appointment' && !prev && !(resource as Appointment).created
+        ? { created: new Date(this.clock()).toISOString() }
+        : {}),
       id,
       meta: {
         ...resource.meta,

@@ -130,7 +130,8 @@ function appointmentFor(s: Slot, code: string, patientRef: string, extra: Partia
     slot: [{ reference: `Slot/${s.id}` }],
     start: s.start,
     end: s.end,
-    created: new Date().toISOString(),
+    // No `created`: central stamps it with its own clock (the moment the booking reached it), as
+    // 1177's booking system does; the patient's device clock is not the booking's time.
     participant: [{ actor: { reference: patientRef }, status: 'accepted', required: 'required' }],
     extension: [{ url: EXT.channel, valueCode: 'web' }],
     ...extra,
